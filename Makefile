@@ -1,0 +1,43 @@
+# gobang: two commands set everything up on a fresh machine.
+#   make run   installs into .venv and transcribes the sample recordings on embedded defaults
+#   make test  installs into .venv and runs lint, type checks and the whole test suite
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+EVALDATA ?= ../shared/evaldata
+OUT ?= out
+
+.PHONY: install run test lint format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "cần Python 3.11 ($(PYTHON) không có)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/gobang models verify
+	@touch $@
+
+run: install
+	$(BIN)/gobang transcribe $(EVALDATA)/vi_vivos_dev01_8utt/audio --out $(OUT) --format txt,srt,vtt,json,docx
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+test: lint
+	$(BIN)/pytest
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python benchmarks/asr_accuracy.py
+	$(BIN)/python benchmarks/asr_speed.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): recordings, jobs, transcripts, accounts and the web UI."""

@@ -1,0 +1,1 @@
+"""Speech recognition: engines behind one interface, and the transcriber that drives them."""

@@ -1,0 +1,1 @@
+"""Shared foundation of gobang: settings, the Transcript schema, audio I/O and errors."""

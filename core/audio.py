@@ -1,0 +1,171 @@
+"""Audio input: any container and codec PyAV can read, decoded to 16 kHz mono float32 in bounded blocks.
+
+Long recordings (8 hours and more) are never held whole: `stream_audio` yields fixed-size
+blocks, and callers keep only what they still need. Bad input raises a `BadAudioError`
+subclass naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from core.errors import AudioTooLongError, CorruptAudioError, EmptyAudioError, NotAudioError
+
+SAMPLE_RATE = 16_000
+_TRUNCATION_TOLERANCE_S = 1.0
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What the container declares about the audio track."""
+
+    path: str
+    container: str
+    codec: str
+    sample_rate: int
+    channels: int
+    duration: float | None
+    """Declared duration in seconds; None where the container does not say."""
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.is_file():
+        raise NotAudioError("không tìm thấy tệp (file not found)", path=path)
+    if path.stat().st_size == 0:
+        raise EmptyAudioError("tệp rỗng, 0 byte (empty file)", path=path)
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        raise NotAudioError(f"không phải tệp âm thanh/video đọc được (not a media file: {exc})", path=path) from exc
+    except av.error.FFmpegError as exc:
+        raise CorruptAudioError(f"không mở được tệp (cannot open: {exc})", path=path) from exc
+    if not container.streams.audio:
+        container.close()
+        raise NotAudioError("tệp không có rãnh âm thanh (no audio track)", path=path)
+    if missing := _riff_missing_bytes(path):
+        container.close()
+        raise CorruptAudioError(f"tệp WAV bị cắt cụt, thiếu {missing} byte (truncated WAV file)", path=path)
+    return container
+
+
+def _riff_missing_bytes(path: Path) -> int:
+    """Bytes a WAV file's data chunk declares but the file lacks (FFmpeg hides WAV truncation)."""
+    with path.open("rb") as f:
+        header = f.read(12)
+        if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+            return 0
+        while chunk := f.read(8):
+            if len(chunk) < 8:
+                return 0
+            size = int.from_bytes(chunk[4:], "little")
+            if chunk[:4] == b"data":
+                available = path.stat().st_size - f.tell()
+                return max(0, size - available) if size != 0xFFFFFFFF else 0
+            f.seek(size + (size & 1), 1)
+    return 0
+
+
+def _declared_duration(container: av.container.InputContainer) -> float | None:
+    stream = container.streams.audio[0]
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def probe(path: str | Path) -> AudioInfo:
+    """Read the container header; raises `BadAudioError` for anything that is not usable audio."""
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.audio[0]
+        return AudioInfo(
+            path=str(path),
+            container=container.format.name,
+            codec=stream.codec_context.name,
+            sample_rate=stream.codec_context.sample_rate or 0,
+            channels=stream.codec_context.channels or 0,
+            duration=_declared_duration(container),
+        )
+    finally:
+        container.close()
+
+
+def stream_audio(
+    path: str | Path,
+    *,
+    block_s: float = 60.0,
+    max_duration_s: float | None = None,
+) -> Iterator[np.ndarray]:
+    """Yield the recording as 16 kHz mono float32 blocks of `block_s` seconds (the last one shorter).
+
+    Memory stays at about one block whatever the recording's length.
+    """
+    path = Path(path)
+    container = _open(path)
+    block = int(block_s * SAMPLE_RATE)
+    pending: list[np.ndarray] = []
+    pending_len = 0
+    total = 0
+    try:
+        declared = _declared_duration(container)
+        if max_duration_s is not None and declared is not None and declared > max_duration_s:
+            raise AudioTooLongError(
+                f"bản ghi dài {declared / 3600:.1f} giờ, vượt giới hạn {max_duration_s / 3600:.1f} giờ "
+                f"(recording longer than the limit)",
+                path=path,
+            )
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        stream = container.streams.audio[0]
+        try:
+            for frame in container.decode(stream):
+                frame.pts = None  # let the resampler count samples itself (broken pts in damaged files)
+                for out in resampler.resample(frame):
+                    samples = out.to_ndarray().reshape(-1)
+                    pending.append(samples)
+                    pending_len += samples.size
+                    total += samples.size
+                    if max_duration_s is not None and total > max_duration_s * SAMPLE_RATE:
+                        raise AudioTooLongError("bản ghi vượt giới hạn thời lượng (recording too long)", path=path)
+                    while pending_len >= block:
+                        joined = np.concatenate(pending)
+                        yield joined[:block]
+                        pending = [joined[block:]]
+                        pending_len = pending[0].size
+            for out in resampler.resample(None):
+                samples = out.to_ndarray().reshape(-1)
+                pending.append(samples)
+                pending_len += samples.size
+                total += samples.size
+        except av.error.FFmpegError as exc:
+            raise CorruptAudioError(
+                f"tệp hỏng tại {total / SAMPLE_RATE:.1f} s (corrupt stream: {exc})", path=path
+            ) from exc
+        if total == 0:
+            raise EmptyAudioError("không giải mã được mẫu âm thanh nào (no audio samples)", path=path)
+        if pending_len:
+            yield np.concatenate(pending)
+        decoded = total / SAMPLE_RATE
+        if declared is not None and decoded + _TRUNCATION_TOLERANCE_S < declared * 0.98:
+            raise CorruptAudioError(
+                f"tệp bị cắt cụt: khai báo {declared:.1f} s nhưng chỉ đọc được {decoded:.1f} s "
+                f"(truncated file)",
+                path=path,
+            )
+    finally:
+        container.close()
+
+
+def load_audio(path: str | Path, *, max_duration_s: float | None = None) -> np.ndarray:
+    """The whole recording at once; for short clips only (use `stream_audio` for long ones)."""
+    blocks = list(stream_audio(path, max_duration_s=max_duration_s))
+    return np.concatenate(blocks) if len(blocks) > 1 else blocks[0]

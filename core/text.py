@@ -1,0 +1,36 @@
+"""Vietnamese text helpers: everything is NFC before it is stored or compared."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from num2words import num2words
+
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_NUMBER = re.compile(r"\d+")
+
+
+def nfc(text: str) -> str:
+    """Compose Vietnamese diacritics the one canonical way (NFC)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def strip_diacritics(text: str) -> str:
+    """`Đại biểu` -> `Dai bieu`, for diacritic-insensitive search."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return nfc(bare.replace("đ", "d").replace("Đ", "D"))
+
+
+def spell_numbers(text: str) -> str:
+    """Read digits out in Vietnamese so that "7" compares equal to "bảy"."""
+    return _NUMBER.sub(lambda m: f" {num2words(int(m.group()), lang='vi')} ", text)
+
+
+def normalize_for_scoring(text: str) -> str:
+    """The normalisation used for WER/CER: NFC, lower case, numbers read out, no punctuation."""
+    text = nfc(text).lower()
+    text = spell_numbers(text)
+    text = _PUNCT.sub(" ", text).replace("_", " ")
+    return " ".join(text.split())

