@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from core.text import nfc
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 NfcStr = Annotated[str, AfterValidator(nfc)]
 """A string stored in Unicode NFC whatever form it arrived in."""
