@@ -37,6 +37,8 @@ class AudioInfo:
 
 
 def _open(path: Path) -> av.container.InputContainer:
+    if path.is_dir():
+        raise NotAudioError("là thư mục, không phải tệp (is a directory, not a file)", path=path)
     if not path.is_file():
         raise NotAudioError("không tìm thấy tệp (file not found)", path=path)
     if path.stat().st_size == 0:
@@ -71,6 +73,12 @@ def _riff_missing_bytes(path: Path) -> int:
                 return max(0, size - available) if size != 0xFFFFFFFF else 0
             f.seek(size + (size & 1), 1)
     return 0
+
+
+def _hms(seconds: float) -> str:
+    """`7384.2` -> `2:03:04`: limits range from seconds (tests) to hours (meetings)."""
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def _declared_duration(container: av.container.InputContainer) -> float | None:
@@ -120,29 +128,33 @@ def stream_audio(
         declared = _declared_duration(container)
         if max_duration_s is not None and declared is not None and declared > max_duration_s:
             raise AudioTooLongError(
-                f"bản ghi dài {declared / 3600:.1f} giờ, vượt giới hạn {max_duration_s / 3600:.1f} giờ "
-                f"(recording longer than the limit)",
+                f"bản ghi dài {_hms(declared)}, vượt giới hạn {_hms(max_duration_s)} (recording longer than the limit)",
                 path=path,
             )
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         stream = container.streams.audio[0]
+        # Stereo is averaged here: FFmpeg's own stereo-to-mono matrix adds 3 dB, so a loud dual-mono
+        # recording decoded past ±1.0. Other layouts (5.1) keep FFmpeg's matrix, which favours the centre.
+        layout = "stereo" if stream.codec_context.channels == 2 else "mono"
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
         try:
             for frame in container.decode(stream):
                 frame.pts = None  # let the resampler count samples itself (broken pts in damaged files)
                 for out in resampler.resample(frame):
-                    samples = out.to_ndarray().reshape(-1)
+                    samples = _mono(out)
                     pending.append(samples)
                     pending_len += samples.size
                     total += samples.size
                     if max_duration_s is not None and total > max_duration_s * SAMPLE_RATE:
-                        raise AudioTooLongError("bản ghi vượt giới hạn thời lượng (recording too long)", path=path)
+                        raise AudioTooLongError(
+                            f"bản ghi vượt giới hạn {_hms(max_duration_s)} (recording longer than the limit)", path=path
+                        )
                     while pending_len >= block:
                         joined = np.concatenate(pending)
                         yield joined[:block]
                         pending = [joined[block:]]
                         pending_len = pending[0].size
             for out in resampler.resample(None):
-                samples = out.to_ndarray().reshape(-1)
+                samples = _mono(out)
                 pending.append(samples)
                 pending_len += samples.size
                 total += samples.size
@@ -157,12 +169,16 @@ def stream_audio(
         decoded = total / SAMPLE_RATE
         if declared is not None and decoded + _TRUNCATION_TOLERANCE_S < declared * 0.98:
             raise CorruptAudioError(
-                f"tệp bị cắt cụt: khai báo {declared:.1f} s nhưng chỉ đọc được {decoded:.1f} s "
-                f"(truncated file)",
+                f"tệp bị cắt cụt: khai báo {declared:.1f} s nhưng chỉ đọc được {decoded:.1f} s (truncated file)",
                 path=path,
             )
     finally:
         container.close()
+
+
+def _mono(frame: av.AudioFrame) -> np.ndarray:
+    planes = frame.to_ndarray()
+    return planes[0] if planes.shape[0] == 1 else planes.mean(axis=0, dtype=np.float32)
 
 
 def load_audio(path: str | Path, *, max_duration_s: float | None = None) -> np.ndarray:

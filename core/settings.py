@@ -57,10 +57,32 @@ class Settings(BaseSettings):
     audio: AudioSettings = AudioSettings()
     log_level: str = "INFO"
     """Level of the structured logs."""
+    database_url: str | None = None
+    """SQLAlchemy URL; None is the embedded SQLite file in `home` (PostgreSQL: postgresql+psycopg://...)."""
+    redis_url: str | None = None
+    """Redis for RQ workers; None runs jobs on an in-process worker (embedded default)."""
+
+    secret_key: str | None = None
+    """Signs session tokens; None generates one and keeps it in `home/secret.key`."""
+    cookie_secure: bool = True
+    """Send session cookies only over HTTPS (browsers treat http://localhost as secure)."""
+    max_upload_mb: int = 4096
+    """Largest recording accepted, in MiB."""
+    session_hours: float = 12.0
+    """Lifetime of a login session or voice-login token."""
 
     @property
     def model_cache(self) -> Path:
         return self.home / "models"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Content-addressed audio blobs."""
+        return self.home / "blobs"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'gobang.db'}"
 
 
 @lru_cache(maxsize=1)

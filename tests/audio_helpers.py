@@ -27,7 +27,9 @@ def speech_extent(audio: np.ndarray) -> tuple[float, float]:
     return regions[0][0] / SAMPLE_RATE, regions[-1][1] / SAMPLE_RATE
 
 
-def stitch(paths: list[str], *, lead_s: float = 2.0, gap_s: float = 3.0) -> tuple[np.ndarray, list[tuple[float, float]]]:
+def stitch(
+    paths: list[str], *, lead_s: float = 2.0, gap_s: float = 3.0
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Clips separated by silence, with each clip's speech (onset, offset) in the stitched timeline."""
     parts = [np.zeros(int(lead_s * SAMPLE_RATE), dtype=np.float32)]
     extents: list[tuple[float, float]] = []

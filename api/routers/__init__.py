@@ -1,0 +1,1 @@
+"""One router per feature; wire types live in `api.schemas`."""

@@ -1,0 +1,56 @@
+"""Audio blobs on local disk, content-addressed by SHA-256: the same recording is stored once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from core.errors import BadAudioError, NotFoundError
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "tmp").mkdir(parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise NotFoundError(f"mã băm không hợp lệ: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def existing(self, sha256: str) -> Path:
+        path = self.path(sha256)
+        if not path.is_file():
+            raise NotFoundError(f"không có dữ liệu âm thanh {sha256[:12]}… (blob missing)")
+        return path
+
+    def put(self, pieces: Iterable[bytes], *, max_bytes: int | None = None) -> tuple[str, int]:
+        """Store a byte stream; returns (sha256, size). Written to a temporary file, then renamed."""
+        digest = hashlib.sha256()
+        size = 0
+        fd, temp = tempfile.mkstemp(dir=self.root / "tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for piece in pieces:
+                    size += len(piece)
+                    if max_bytes is not None and size > max_bytes:
+                        raise BadAudioError(f"tệp vượt giới hạn {max_bytes // (1 << 20)} MiB (file too large)")
+                    digest.update(piece)
+                    out.write(piece)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            target = self.path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
+            return sha, size
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    def put_file(self, path: Path) -> tuple[str, int]:
+        with path.open("rb") as f:
+            return self.put(iter(lambda: f.read(1 << 20), b""))
