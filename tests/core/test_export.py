@@ -159,7 +159,13 @@ def test_json_round_trips_and_is_readable(transcript: Transcript) -> None:
     assert Transcript.model_validate_json(data) == transcript
     text = data.decode("utf-8")
     assert "Chủ tọa Nguyễn Văn An" in text and "\\u" not in text
-    assert json.loads(text)["segments"][0]["words"][0] == {"text": "Chị", "start": 0.5, "end": 0.85, "confidence": 0.8}
+    assert json.loads(text)["segments"][0]["words"][0] == {
+        "text": "Chị",
+        "start": 0.5,
+        "end": 0.85,
+        "confidence": 0.8,
+        "speaker": None,
+    }
 
 
 def test_txt_one_paragraph_per_segment_with_time_and_speaker(transcript: Transcript) -> None:

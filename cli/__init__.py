@@ -1,0 +1,1 @@
+"""The ``gobang`` command line (typer + rich): archive transcription and model management."""

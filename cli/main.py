@@ -1,0 +1,211 @@
+"""The ``gobang`` command: transcribe folders of recordings, manage models.
+
+User-facing output goes through rich only (stdout for results, stderr for progress and logs);
+domain errors are shown as one line and end the command with their exit code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, get_args
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cli.errors import INTERRUPTED_EXIT, err_console, one_line_errors
+from cli.logs import configure_logging
+from cli.service import keys_app, serve_command, users_app, worker_command
+from core.errors import ModelError, NotFoundError
+from core.export import FORMATS
+from core.settings import EngineName, get_settings
+from core.text import nfc
+from models import is_cached, list_models, verify
+
+if TYPE_CHECKING:
+    from workers.batch import BatchReport
+
+ENGINES: tuple[str, ...] = get_args(EngineName)
+
+console = Console()
+
+app = typer.Typer(
+    name="gobang",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+models_app = typer.Typer(help="Mô hình nhận dạng: liệt kê và kiểm tra (models).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+app.command("serve")(serve_command)
+app.command("worker")(worker_command)
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+
+
+@app.callback()
+def main() -> None:
+    """Gỡ băng: chuyển bản ghi âm cuộc họp tiếng Việt thành văn bản và biên bản (transcripts and minutes).
+
+    Cấu hình qua biến môi trường GOBANG_* (ví dụ GOBANG_ASR__ENGINE=whisper, GOBANG_LOG_LEVEL=WARNING).
+    """
+    configure_logging(get_settings().log_level, err_console)
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    """`"a, b,,c"` -> `("a", "b", "c")`, NFC."""
+    return tuple(nfc(part.strip()) for part in (value or "").split(",") if part.strip())
+
+
+def _formats(value: str) -> str:
+    unknown = [f for f in _split(value.lower()) if f not in FORMATS]
+    if unknown or not _split(value):
+        raise typer.BadParameter(
+            f"định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}; chọn trong {','.join(FORMATS)}"
+        )
+    return value
+
+
+def _engine(value: str | None) -> str | None:
+    if value is not None and value not in ENGINES:
+        raise typer.BadParameter(f"không có engine '{value}'; chọn {' hoặc '.join(ENGINES)}")
+    return value
+
+
+def _glossary(path: Path | None) -> tuple[str, ...]:
+    """One term per line (UTF-8); blank lines and lines starting with # are ignored."""
+    if path is None:
+        return ()
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotFoundError(f"không đọc được bảng thuật ngữ (cannot read glossary: {exc})", path=path) from exc
+    return tuple(nfc(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+@app.command()
+@one_line_errors
+def transcribe(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Tệp ghi âm hoặc thư mục (quét cả thư mục con) (files or folders).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Thư mục kết quả; giữ nguyên cấu trúc thư mục con (output folder).")
+    ],
+    formats: Annotated[
+        str,
+        typer.Option("--format", "-f", help="Định dạng xuất, phân cách bằng dấu phẩy (formats).", callback=_formats),
+    ] = ",".join(FORMATS),
+    engine: Annotated[
+        str | None,
+        typer.Option(help=f"Engine nhận dạng: {' | '.join(ENGINES)} (mặc định theo cấu hình).", callback=_engine),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Tên mô hình trong danh mục hoặc thư mục mô hình (model name or directory).")
+    ] = None,
+    language: Annotated[str | None, typer.Option("--language", "-l", help="Ngôn ngữ bản ghi (mặc định: vi).")] = None,
+    hotwords: Annotated[
+        str | None, typer.Option(help='Từ/tên cần ưu tiên, phân cách bằng dấu phẩy, ví dụ "Hội đồng,Phường 5".')
+    ] = None,
+    glossary: Annotated[
+        Path | None,
+        typer.Option(help="Tệp thuật ngữ và tên riêng, mỗi dòng một mục (glossary file).", dir_okay=False),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=1, help="Số tiến trình chạy song song (parallel workers).")
+    ] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Làm lại cả những tệp đã xong (redo done files).")] = False,
+) -> None:
+    """Nhận dạng tiếng nói các bản ghi thành văn bản; chạy lại sẽ tiếp tục phần còn dở (resumable).
+
+    Tệp đã xong (cùng nội dung SHA-256 và cùng cấu hình) được bỏ qua; kết quả từng tệp ghi trong OUT/report.json.
+    """
+    # The speech stack is heavy: imported only when transcribing, so --help and `models` answer at once.
+    from cli.progress import BatchProgress, summary_table
+    from workers.batch import REPORT_NAME, BatchOptions, discover, run_batch
+
+    options = BatchOptions(
+        engine=engine,
+        model=model,
+        language=language,
+        formats=_split(formats.lower()),
+        hotwords=_split(hotwords),
+        glossary=_glossary(glossary),
+        workers=workers,
+        force=force,
+    )
+    with err_console.status("Đang tìm các tệp ghi âm… (scanning)"):
+        jobs = discover(paths, out)
+    err_console.print(f"Tìm thấy {len(jobs)} tệp; kết quả vào {escape(str(out))}")
+    with BatchProgress(jobs, err_console) as progress:
+        report = run_batch(jobs, out, options, listener=progress)
+    console.print(summary_table(report))
+    console.print(f"Báo cáo (report): {escape(str(Path(report.out_dir) / REPORT_NAME))}")
+    code = _exit_code(report)
+    if report.interrupted:
+        err_console.print("[yellow]Đã dừng. Chạy lại cùng lệnh để tiếp tục phần còn lại (run again to resume).[/]")
+    elif code:
+        err_console.print(f"[bold red]{len(report.failed)} tệp bị lỗi[/] (xem report.json).")
+    raise typer.Exit(code)
+
+
+def _exit_code(report: BatchReport) -> int:
+    """130 when interrupted; the failures' common exit code (or 1 when they differ); 0 when all went well."""
+    if report.interrupted:
+        return INTERRUPTED_EXIT
+    codes = {f.exit_code or 1 for f in report.failed}
+    if not codes:
+        return 0
+    return codes.pop() if len(codes) == 1 else 1
+
+
+@models_app.command("list")
+@one_line_errors
+def models_list() -> None:
+    """Liệt kê các mô hình trong danh mục và cho biết mô hình nào đã có trong bộ nhớ đệm (cached)."""
+    table = Table(title="Mô hình (models)")
+    for column in ("Tên (name)", "Engine", "Giấy phép"):
+        table.add_column(column, no_wrap=True)  # names are typed back on the command line: keep them whole
+    for column in ("Có sẵn", "Gói PyPI (packages)", "Mô tả"):
+        table.add_column(column, overflow="fold")
+    for spec in list_models():
+        cached = is_cached(spec.name)
+        table.add_row(
+            spec.name,
+            spec.engine,
+            spec.licence,
+            "[green]có[/]" if cached else "chưa",
+            "\n".join(spec.packages),
+            spec.description,
+        )
+    console.print(table)
+
+
+@models_app.command("verify")
+@one_line_errors
+def models_verify(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Tên mô hình; bỏ trống để kiểm tra tất cả (all models).")
+    ] = None,
+) -> None:
+    """Dựng mô hình vào bộ nhớ đệm nếu chưa có và tính lại checksum SHA-256; lỗi thì thoát mã khác 0."""
+    known = [spec.name for spec in list_models()]
+    for name in names or []:
+        if name not in known:
+            raise NotFoundError(f"không có mô hình '{name}' (unknown model; known: {', '.join(known)})")
+    table = Table(title="Kiểm tra mô hình (verify)")
+    table.add_column("Tên (name)", no_wrap=True)
+    table.add_column("Kết quả")
+    table.add_column("Chi tiết", overflow="fold")
+    failed = []
+    for name in names or known:
+        with err_console.status(f"Đang kiểm tra {name}… (verifying)"):
+            ok, detail = verify(name)
+        table.add_row(name, "[green]đúng[/]" if ok else "[bold red]sai[/]", escape(detail))
+        if not ok:
+            failed.append(name)
+    console.print(table)
+    if failed:
+        err_console.print(f"[bold red]Lỗi ({ModelError.title}):[/] mô hình hỏng hoặc thiếu: {', '.join(failed)}")
+        raise typer.Exit(ModelError.exit_code)

@@ -1,0 +1,621 @@
+"""Batch transcription of an archive: many recordings, resumable, in parallel, one report.
+
+Identity and resume. A file is *done* when its content (SHA-256) has been transcribed with the
+same settings that shape the transcript: engine, model (and its checksum), language, hotwords
+and glossary. Each done file leaves a record, ``OUT/.gobang/records/<key>.json``, written
+atomically after its exports, that holds the transcript itself and the outputs rendered for
+each input path. The record is the commit point: a run stopped at any moment (Ctrl-C, crash,
+power cut) leaves either a complete record or none, and the next run redoes only what has none.
+
+- same content, same path, requested formats present: ``skipped``, nothing is read but the hash;
+- same content at another path (renamed, moved or duplicated file), or requested formats or
+  outputs missing: the outputs are rendered again from the stored transcript at the new place,
+  without recognising speech again (``skipped``, with a note saying where the content came from);
+- ``force``: everything is transcribed again.
+
+Outputs mirror the input folders under ``OUT`` (relative to the common folder of the inputs);
+two inputs with the same stem in one folder (``a.wav``, ``a.mp3``) keep their extension in the
+output name (``a.wav.txt``, ``a.mp3.txt``). Every run writes ``OUT/report.json`` with the
+outcome of each file (ok, skipped, failed, interrupted).
+
+Workers. ``workers=1`` runs in this process. More run in a spawned process pool: each worker
+creates its engine once, on its first file, with ``cores // workers`` CPU threads; progress
+events and log records come back through one queue. Workers ignore SIGINT: on Ctrl-C the parent
+cancels what has not started, terminates the workers and writes the report. A worker that dies
+(a native crash on a damaged file) fails only that file; the pool is restarted for the rest, so
+one bad file never stops the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import logging.handlers
+import multiprocessing
+import os
+import queue
+import signal
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from asr.engine import DecodeOptions
+from asr.factory import create_engine
+from asr.transcriber import Transcriber
+from core.audio import probe
+from core.errors import BadAudioError, GobangError, NotFoundError
+from core.export import FORMATS, write_exports
+from core.hashing import file_sha256
+from core.settings import AsrSettings, get_settings
+from core.text import nfc
+from core.transcript import NfcStr, Transcript
+from models import resolve
+
+logger = logging.getLogger(__name__)
+
+MEDIA_EXTENSIONS = frozenset(
+    {
+        *(".wav", ".wave", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wma", ".amr", ".aif", ".aiff"),
+        *(".ac3", ".mp2", ".caf", ".au", ".ra", ".webm", ".mp4", ".m4v", ".mkv", ".mov", ".avi", ".wmv", ".3gp"),
+        *(".3g2", ".mpg", ".mpeg", ".ts", ".mts", ".dv", ".flv", ".rm"),
+    }
+)
+"""Extensions picked up when walking folders; a file named on the command line is taken whatever its name."""
+
+STATE_DIR = ".gobang"
+"""Hidden folder under the output directory holding one record per done file."""
+REPORT_NAME = "report.json"
+
+Status = Literal["ok", "skipped", "failed", "interrupted"]
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One input recording and where its outputs go."""
+
+    index: int
+    source: Path
+    relative: str
+    """Path relative to the common folder of the inputs (POSIX, NFC): the file's name in reports."""
+    out_subdir: str
+    """Folder under the output directory (POSIX, NFC; empty for the top)."""
+    stem: str
+    """Output file name without extension."""
+    duration: float | None
+    """Declared audio duration in seconds, for the overall ETA; None when the header does not say."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What to produce; None means the configured default (`core.settings`)."""
+
+    engine: str | None = None
+    model: str | None = None
+    """Registry name or model directory; None is the engine's configured model."""
+    language: str | None = None
+    formats: tuple[str, ...] = FORMATS
+    hotwords: tuple[str, ...] = ()
+    glossary: tuple[str, ...] = ()
+    """Names and terms the readable-text stage writes the way they are spelled here."""
+    workers: int = 1
+    force: bool = False
+    """Transcribe again even what is already done."""
+
+
+class FileOutcome(BaseModel):
+    """What happened to one file; one entry of report.json."""
+
+    model_config = ConfigDict(validate_assignment=True)  # filled in step by step, still NFC
+
+    input: NfcStr
+    relative: NfcStr
+    status: Status
+    sha256: str | None = None
+    duration: float | None = None
+    """Seconds of audio."""
+    wall_s: float | None = None
+    rtf: float | None = None
+    """Recognition and export time over audio duration (engine loading excluded), for files transcribed now."""
+    outputs: list[NfcStr] = Field(default_factory=list)
+    """Output files, relative to the output directory."""
+    error: NfcStr | None = None
+    error_type: str | None = None
+    exit_code: int | None = None
+    note: NfcStr | None = None
+
+
+class BatchReport(BaseModel):
+    """report.json: the settings of the run and every file's outcome, in input order."""
+
+    version: Literal[1] = 1
+    started_at: datetime
+    finished_at: datetime
+    out_dir: NfcStr
+    settings: dict[str, Any]
+    interrupted: bool
+    counts: dict[str, int]
+    files: list[FileOutcome]
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "failed"]
+
+
+class _Rendered(BaseModel):
+    formats: list[str]
+    files: list[NfcStr]
+
+
+class _Record(BaseModel):
+    """Proof that a content+settings key is done, with the transcript to render it again anywhere."""
+
+    key: str
+    sha256: str
+    identity: dict[str, Any]
+    wall_s: float
+    sources: dict[NfcStr, _Rendered]
+    """Input path (relative) -> what was rendered for it."""
+    transcript: Transcript
+
+
+class BatchListener(Protocol):
+    """Receives progress as it happens (the CLI draws bars from it)."""
+
+    def progress(self, job: FileJob, stage: str, fraction: float) -> None: ...
+
+    def finished(self, job: FileJob, outcome: FileOutcome) -> None: ...
+
+
+# --- planning ---------------------------------------------------------------------------------------
+
+
+def discover(paths: Sequence[str | Path], out_dir: str | Path | None = None) -> list[FileJob]:
+    """The recordings under `paths` (files, and media files in folders, recursively), sorted.
+
+    Hidden files and folders (``.``-prefixed, e.g. macOS ``._x.wav``) and the output folder are skipped.
+    """
+    if not paths:
+        raise NotFoundError("chưa chỉ định tệp hay thư mục nào (no input given)")
+    roots = [Path(p).absolute() for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise NotFoundError("không tìm thấy tệp hay thư mục (not found)", path=root)
+    base = Path(os.path.commonpath([r if r.is_dir() else r.parent for r in roots]))
+    skip = Path(out_dir).resolve() if out_dir is not None else None
+    found: dict[Path, Path] = {}
+    for root in roots:
+        candidates = [root] if root.is_file() else _walk(root, skip)
+        for path in candidates:
+            found.setdefault(path.resolve(), path)
+    if not found:
+        raise NotFoundError("không có tệp âm thanh/video nào trong đầu vào (no media files found)")
+    sources = sorted(found.values(), key=lambda p: nfc(p.relative_to(base).as_posix()))
+    return _jobs(sources, base)
+
+
+def _walk(root: Path, skip: Path | None) -> Iterable[Path]:
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() != skip)
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in MEDIA_EXTENSIONS:
+                yield here / name
+
+
+def _jobs(sources: list[Path], base: Path) -> list[FileJob]:
+    relatives = [nfc(p.relative_to(base).as_posix()) for p in sources]
+    slots: dict[tuple[str, str], int] = {}
+    for rel in relatives:
+        slot = _slot(rel, Path(rel).stem)
+        slots[slot] = slots.get(slot, 0) + 1
+    jobs = []
+    for index, (source, rel) in enumerate(zip(sources, relatives, strict=True)):
+        name = Path(rel)
+        stem = name.stem if slots[_slot(rel, name.stem)] == 1 else name.name
+        parent = name.parent.as_posix()
+        jobs.append(
+            FileJob(
+                index=index,
+                source=source,
+                relative=rel,
+                out_subdir="" if parent == "." else parent,
+                stem=stem,
+                duration=_declared_duration(source),
+            )
+        )
+    return jobs
+
+
+def _slot(relative: str, stem: str) -> tuple[str, str]:
+    """Output location, case-folded: `A.wav` and `a.mp3` collide on macOS and Windows disks."""
+    return Path(relative).parent.as_posix().casefold(), stem.casefold()
+
+
+def _declared_duration(path: Path) -> float | None:
+    try:
+        return probe(path).duration
+    except BadAudioError:
+        return None  # reported when the file's turn comes
+
+
+# --- identity and state ---------------------------------------------------------------------------------
+
+
+def _identity(options: BatchOptions) -> dict[str, Any]:
+    """The settings that change the transcript (not the formats: those are rendered from it)."""
+    assert options.engine is not None and options.language is not None
+    settings = get_settings().asr
+    default = settings.vietasr_model if options.engine == "vietasr" else settings.whisper_model
+    model = resolve(options.model or default, engine=options.engine)
+    return {
+        "engine": options.engine,
+        "model": model.name if model.checksum else str(model.path.resolve()),
+        "model_checksum": model.checksum,
+        "language": options.language,
+        "hotwords": list(options.hotwords),
+        "glossary": list(options.glossary),
+    }
+
+
+def _key(sha256: str, identity: dict[str, Any]) -> str:
+    canonical = json.dumps({"sha256": sha256, **identity}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def records_dir(out_dir: Path) -> Path:
+    return out_dir / STATE_DIR / "records"
+
+
+def _read_record(out_dir: Path, key: str) -> _Record | None:
+    path = records_dir(out_dir) / f"{key}.json"
+    try:
+        return _Record.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValidationError) as exc:  # unreadable: transcribe again rather than fail
+        logger.warning("record_unreadable path=%s error=%s", path, exc)
+        return None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Temporary file, fsync, rename: readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --- one file ------------------------------------------------------------------------------------------
+
+Emit = Callable[[FileJob, str, float], None]
+
+
+@dataclass
+class _Worker:
+    """Everything one process needs to handle files; the engine is created once, on first use."""
+
+    options: BatchOptions
+    out_dir: Path
+    identity: dict[str, Any]
+    asr: AsrSettings
+    transcriber: Transcriber | None = field(default=None, repr=False)
+
+    def handle(self, job: FileJob, emit: Emit) -> FileOutcome:
+        """Transcribe (or skip, or re-render) one file; domain and unexpected errors become a failed outcome."""
+        began = time.perf_counter()
+        outcome = FileOutcome(input=str(job.source), relative=job.relative, status="failed", duration=job.duration)
+        try:
+            emit(job, "hash", 0.0)
+            outcome.sha256 = file_sha256(job.source)
+            key = _key(outcome.sha256, self.identity)
+            record = None if self.options.force else _read_record(self.out_dir, key)
+            if record is not None:
+                self._reuse(job, record, outcome)
+            else:
+                self._transcribe(job, key, outcome, emit)
+        except GobangError as exc:
+            outcome.error, outcome.error_type, outcome.exit_code = str(exc), type(exc).__name__, exc.exit_code
+        except Exception as exc:  # a bug or an OS error on one file must not stop the archive
+            logger.exception("file_failed path=%s", job.source)
+            outcome.error = f"{job.source}: lỗi không mong đợi (unexpected error) {type(exc).__name__}: {exc}"
+            outcome.error_type, outcome.exit_code = type(exc).__name__, 1
+        outcome.wall_s = round(time.perf_counter() - began, 3)
+        logger.info(
+            "file_done path=%s status=%s wall_s=%.2f error=%s",
+            job.relative,
+            outcome.status,
+            outcome.wall_s,
+            outcome.error,
+        )
+        return outcome
+
+    def _transcribe(self, job: FileJob, key: str, outcome: FileOutcome, emit: Emit) -> None:
+        assert outcome.sha256 is not None and self.options.language is not None
+        if self.transcriber is None:
+            emit(job, "load", 0.0)
+            engine = create_engine(self.options.engine, model=self.options.model, settings=self.asr)
+            self.transcriber = Transcriber(engine, glossary=self.options.glossary)
+        began = time.perf_counter()
+        transcript = self.transcriber.transcribe(
+            job.source,
+            DecodeOptions(language=self.options.language, hotwords=self.options.hotwords),
+            hook=lambda stage, fraction: emit(job, stage, fraction),
+        )
+        assert transcript.source is not None
+        transcript.source.sha256 = outcome.sha256
+        emit(job, "export", 0.0)
+        rendered = self._render(job, transcript)
+        elapsed = round(time.perf_counter() - began, 3)
+        record = _Record(
+            key=key,
+            sha256=outcome.sha256,
+            identity=self.identity,
+            wall_s=elapsed,
+            sources={job.relative: rendered},
+            transcript=transcript,
+        )
+        _write_atomic(records_dir(self.out_dir) / f"{key}.json", record.model_dump_json().encode())
+        outcome.status, outcome.duration, outcome.outputs = "ok", transcript.duration, rendered.files
+        outcome.rtf = round(elapsed / transcript.duration, 4) if transcript.duration else None
+
+    def _reuse(self, job: FileJob, record: _Record, outcome: FileOutcome) -> None:
+        """Skip a done file, rendering its outputs from the stored transcript where they are missing."""
+        outcome.status, outcome.duration = "skipped", record.transcript.duration
+        rendered = record.sources.get(job.relative)
+        if (
+            rendered is not None
+            and set(self.options.formats) <= set(rendered.formats)
+            and all((self.out_dir / f).is_file() for f in rendered.files)
+        ):
+            outcome.outputs = rendered.files
+            return
+        duplicate_of = next(iter(record.sources)) if job.relative not in record.sources else None
+        transcript = record.transcript.model_copy(deep=True)
+        assert transcript.source is not None
+        transcript.source.name = job.source.name
+        rendered = self._render(job, transcript)
+        record.sources[job.relative] = rendered
+        _write_atomic(records_dir(self.out_dir) / f"{record.key}.json", record.model_dump_json().encode())
+        outcome.outputs = rendered.files
+        outcome.note = (
+            f"cùng nội dung với {duplicate_of}, xuất lại từ bản ghi đã có (same content as {duplicate_of})"
+            if duplicate_of
+            else "xuất kết quả còn thiếu từ bản đã nhận dạng (missing outputs rendered from the stored transcript)"
+        )
+
+    def _render(self, job: FileJob, transcript: Transcript) -> _Rendered:
+        paths = write_exports(transcript, self.out_dir / job.out_subdir, job.stem, self.options.formats)
+        return _Rendered(
+            formats=list(self.options.formats),
+            files=[p.relative_to(self.out_dir).as_posix() for p in paths],
+        )
+
+
+# --- worker processes ----------------------------------------------------------------------------------
+
+_worker: _Worker | None = None
+_events: Any = None
+_begun: Any = None
+
+
+def _init_process(worker: _Worker, events: Any, begun: Any, log_level: int) -> None:
+    """Pool initializer: leave Ctrl-C to the parent, send logs and progress back through `events`."""
+    global _worker, _events, _begun
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    root = logging.getLogger()
+    root.handlers = [logging.handlers.QueueHandler(events)]
+    root.setLevel(log_level)
+    _worker, _events, _begun = worker, events, begun
+
+
+def _handle_in_worker(job: FileJob) -> FileOutcome:
+    assert _worker is not None
+    _begun[job.index] = 1  # shared memory, written at once: survives a crash that loses queued events
+    return _worker.handle(job, lambda j, stage, fraction: _events.put((j.index, stage, fraction)))
+
+
+# --- the batch -----------------------------------------------------------------------------------------
+
+
+def run_batch(
+    jobs: Sequence[FileJob],
+    out_dir: str | Path,
+    options: BatchOptions | None = None,
+    *,
+    listener: BatchListener | None = None,
+) -> BatchReport:
+    """Process `jobs` into `out_dir` and write report.json; Ctrl-C ends it cleanly with ``interrupted`` set."""
+    settings = get_settings().asr
+    given = options or BatchOptions()
+    options = replace(
+        given,
+        engine=given.engine or settings.engine,
+        language=given.language or settings.language,
+        formats=tuple(dict.fromkeys(f.lower().lstrip(".") for f in given.formats)),
+        workers=max(1, min(given.workers, len(jobs))),
+    )
+    unknown = sorted(set(options.formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"định dạng không hỗ trợ: {', '.join(unknown)} (supported: {', '.join(FORMATS)})")
+    out = Path(out_dir).absolute()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GobangError(f"không tạo được thư mục kết quả (cannot create output folder: {exc})", path=out) from exc
+    identity = _identity(options)  # resolves the model once here: fails fast, and workers never race to build it
+    threads = max(1, (settings.cpu_threads or os.cpu_count() or 1) // options.workers)
+    worker = _Worker(options, out, identity, settings.model_copy(update={"cpu_threads": threads}))
+    started_at = datetime.now(UTC)
+    outcomes: dict[int, FileOutcome] = {}
+
+    def finish(job: FileJob, outcome: FileOutcome) -> None:
+        outcomes[job.index] = outcome
+        if listener is not None:
+            listener.finished(job, outcome)
+
+    def emit(job: FileJob, stage: str, fraction: float) -> None:
+        if listener is not None:
+            listener.progress(job, stage, fraction)
+
+    logger.info("batch_start files=%d workers=%d out=%s", len(jobs), options.workers, out)
+    interrupted = False
+    try:
+        if options.workers == 1:
+            for job in jobs:
+                finish(job, worker.handle(job, emit))
+        else:
+            _run_pool(jobs, worker, finish, emit)
+    except KeyboardInterrupt:
+        interrupted = True
+        logger.warning("batch_interrupted done=%d of=%d", len(outcomes), len(jobs))
+    files = [
+        outcomes.get(j.index) or FileOutcome(input=str(j.source), relative=j.relative, status="interrupted")
+        for j in jobs
+    ]
+    report = BatchReport(
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+        out_dir=str(out),
+        settings={**identity, "formats": list(options.formats), "workers": options.workers, "force": options.force},
+        interrupted=interrupted,
+        counts={s: sum(f.status == s for f in files) for s in ("ok", "skipped", "failed", "interrupted")},
+        files=files,
+    )
+    _write_atomic(out / REPORT_NAME, report.model_dump_json(indent=2).encode())
+    logger.info("batch_done %s report=%s", " ".join(f"{k}={v}" for k, v in report.counts.items()), out / REPORT_NAME)
+    return report
+
+
+def _run_pool(
+    jobs: Sequence[FileJob],
+    worker: _Worker,
+    finish: Callable[[FileJob, FileOutcome], None],
+    emit: Emit,
+) -> None:
+    """Run `jobs` on spawned worker processes, surviving workers that die.
+
+    A worker that dies (a native crash on a damaged file) breaks the whole pool, so every file then
+    running is suspect: a lone suspect is the culprit and fails; several are run again one at a time,
+    so only the culprit fails and the others are done. The rest of the batch goes on in a new pool.
+    """
+    context = multiprocessing.get_context("spawn")
+    remaining = list(jobs)
+    solo: set[int] = set()
+    while remaining:
+        todo = [j for j in remaining if j.index in solo] or remaining
+        finished, suspects = _pool_round(context, todo, 1 if solo else worker.options.workers, worker, finish, emit)
+        remaining = [j for j in remaining if j.index not in finished]
+        solo -= finished
+        if suspects is None:
+            continue
+        if not suspects:  # no file was begun: the workers cannot start at all
+            for job in remaining:
+                finish(job, _crashed(job, started=False))
+            return
+        if len(suspects) > 1:
+            solo |= {j.index for j in suspects}
+            continue
+        logger.error("worker_crashed path=%s", suspects[0].source)
+        finish(suspects[0], _crashed(suspects[0], started=True))
+        remaining.remove(suspects[0])
+        solo.discard(suspects[0].index)
+
+
+def _pool_round(
+    context: Any,
+    jobs: list[FileJob],
+    workers: int,
+    worker: _Worker,
+    finish: Callable[[FileJob, FileOutcome], None],
+    emit: Emit,
+) -> tuple[set[int], list[FileJob] | None]:
+    """One pool over `jobs`: the indices finished, and None, or if a worker died, the unfinished files begun."""
+    by_index = {j.index: j for j in jobs}
+    events = context.Queue()  # a fresh one per pool: a killed worker may have died holding the old one's lock
+    begun = context.Array("b", max(by_index) + 1, lock=False)
+    finished: set[int] = set()
+    broken = False
+    executor = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        mp_context=context,
+        initializer=_init_process,
+        initargs=(worker, events, begun, logging.getLogger().getEffectiveLevel()),
+    )
+    try:
+        futures = {executor.submit(_handle_in_worker, job): job for job in jobs}
+        pending: set[Future[FileOutcome]] = set(futures)
+        while pending and not broken:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            _drain(events, by_index, emit, finished)
+            for future in done:
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True
+                else:
+                    finish(futures[future], future.result())
+                    finished.add(futures[future].index)
+        executor.shutdown(wait=not broken, cancel_futures=broken)
+    except BaseException:
+        _terminate(executor)
+        raise
+    if not broken:
+        _drain(events, by_index, emit, finished)
+        return finished, None
+    return finished, [j for j in jobs if begun[j.index] and j.index not in finished]
+
+
+def _drain(events: Any, by_index: dict[int, FileJob], emit: Emit, finished: set[int]) -> None:
+    """Forward what workers sent: progress to the listener, log records to this process's handlers.
+
+    Progress travels apart from results, so it can arrive after its file finished; that is dropped.
+    """
+    while True:
+        try:
+            item = events.get_nowait()
+        except queue.Empty:
+            return
+        if isinstance(item, logging.LogRecord):
+            logging.getLogger(item.name).handle(item)
+        else:
+            index, stage, fraction = item
+            if index not in finished:
+                emit(by_index[index], stage, fraction)
+
+
+def _crashed(job: FileJob, *, started: bool) -> FileOutcome:
+    reason = (
+        "tiến trình xử lý bị dừng đột ngột khi đang xử lý tệp này (worker process crashed)"
+        if started
+        else "không khởi động được tiến trình xử lý (worker processes failed to start)"
+    )
+    return FileOutcome(
+        input=str(job.source),
+        relative=job.relative,
+        status="failed",
+        error=f"{job.source}: {reason}",
+        error_type="WorkerCrashed",
+        exit_code=1,
+    )
+
+
+def _terminate(executor: ProcessPoolExecutor) -> None:
+    """Stop running tasks now: cancel what has not started and terminate the worker processes."""
+    processes = list(executor._processes.values())  # no public API stops running tasks (Python 3.11)
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
