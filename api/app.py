@@ -15,26 +15,41 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
-from api.routers import auth, jobs, openai_compat, ops, recordings, transcripts, uploads, users
+from api.limits import BodyLimit
+from api.metrics import build_registry
+from api.middleware import HeaderLimits
+from api.ratelimit import make_login_limiter
+from api.routers import (
+    auth,
+    jobs,
+    openai_compat,
+    ops,
+    recordings,
+    transcripts,
+    uploads,
+    users,
+    webhooks,
+)
 from api.security import SessionTokens
 from core.blobs import BlobStore
 from core.db import migrate
 from core.settings import Settings, get_settings
-from workers.queue import InProcessQueue, JobQueue, RqQueue, requeue_unfinished
+from workers.queue import make_queue, requeue_unfinished
+from workers.webhooks import deliver_due
 
 logger = logging.getLogger(__name__)
 
-RECOVERY_INTERVAL_S = 10.0
-
-
-def make_queue(settings: Settings) -> JobQueue:
-    return RqQueue(settings.redis_url) if settings.redis_url else InProcessQueue()
+_BODY_SLACK = 1 << 20
+"""Multipart framing and form fields around the largest recording accepted."""
 
 
 def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
-    while not stop.wait(RECOVERY_INTERVAL_S):
+    """Requeue jobs of dead workers and due retries; send due webhook deliveries."""
+    settings: Settings = app.state.settings
+    while not stop.wait(settings.jobs.recovery_interval_s):
         try:
-            requeue_unfinished(app.state.queue, app.state.settings.resolved_database_url)
+            requeue_unfinished(app.state.queue, settings)
+            deliver_due(settings)
         except Exception:  # the database or Redis may be briefly away; try again next tick
             logger.exception("recovery_failed")
 
@@ -44,7 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     migrate(settings.resolved_database_url)
     app.state.queue = make_queue(settings)
-    requeue_unfinished(app.state.queue, settings.resolved_database_url)
+    requeue_unfinished(app.state.queue, settings)
     stop = threading.Event()
     ticker = threading.Thread(target=_recovery_ticker, args=(app, stop), name="gobang-recovery", daemon=True)
     ticker.start()
@@ -52,6 +67,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
+        ticker.join(timeout=5)
+        app.state.queue.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,8 +81,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.tokens = SessionTokens(settings)
+    app.state.login_limiter = make_login_limiter(settings.redis_url, settings.login_ip_failures_per_minute)
+    app.state.metrics = build_registry(app.state)
     app.state.blobs = BlobStore(settings.blob_dir)
     problems.install(app)
-    for module in (ops, auth, users, recordings, uploads, jobs, transcripts, openai_compat):
+    app.add_middleware(HeaderLimits)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * (1 << 20) + _BODY_SLACK)
+    for module in (ops, auth, users, recordings, uploads, jobs, transcripts, openai_compat, webhooks):
         app.include_router(module.router)
     return app

@@ -1,35 +1,63 @@
-"""Request dependencies: the database session, the caller (principal) and role checks.
+"""Request dependencies: the database session, the caller (principal) and role and scope checks.
 
 A caller is identified by an API key (`Authorization: Bearer gb_…` or `X-API-Key`), a bearer
-session token (voice login hands these to other services), or the web session cookie; cookie
-callers must echo the CSRF cookie in `X-CSRF-Token` on every state-changing request.
+session token (login and voice login hand these to other services), or the web session cookie;
+cookie callers must send the session's CSRF token in `X-CSRF-Token` on every state-changing request.
+
+Use `DbSession` in routers: its transaction commits *before* the response is sent, so a 2xx
+answer means the change is stored (a plain `Depends(get_db)` would commit after the response,
+hiding a failed commit from the client and racing its next request).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hmac
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.security import SessionTokens, key_prefix, keys_match
-from core.db import session_scope
-from core.errors import ForbiddenError, GobangError
+from api.security import SessionTokens, TokenClaims, key_prefix, keys_match
+from core.db import as_utc, session_scope
+from core.errors import ForbiddenError, UnauthenticatedError
 from core.settings import Settings
-from core.tables import ApiKey, Role, User
+from core.tables import ApiKey, RevokedToken, Role, User
+
+__all__ = [
+    "CSRF_COOKIE",
+    "CSRF_HEADER",
+    "SCOPES",
+    "SESSION_COOKIE",
+    "DbSession",
+    "Principal",
+    "UnauthenticatedError",
+    "current_principal",
+    "get_db",
+    "require",
+    "require_scope",
+]
 
 SESSION_COOKIE = "gobang_session"
 CSRF_COOKIE = "gobang_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_KEY_TOUCH_EVERY = timedelta(minutes=1)
+"""`api_keys.last_used_at` is written at most this often per key, not on every request."""
 
-
-class UnauthenticatedError(GobangError):
-    http_status = 401
-    title = "Chưa đăng nhập"
+SCOPES: dict[str, str] = {
+    "recordings:read": "xem bản ghi âm (read recordings)",
+    "recordings:write": "tải lên và sửa bản ghi âm (upload and edit recordings)",
+    "jobs:read": "xem công việc nhận dạng (read jobs)",
+    "jobs:write": "tạo và hủy công việc nhận dạng (create and cancel jobs)",
+    "transcripts:read": "xem và xuất bản gỡ băng (read and export transcripts)",
+    "transcripts:write": "sửa bản gỡ băng (edit transcripts)",
+}
+"""What an API key may be limited to. A key with no scopes may do everything its role allows."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +69,17 @@ class Principal:
     org_unit_id: int | None
     user_id: int | None = None
     via: str = "session"
+    """`session` (cookie), `token` (bearer session token) or `api_key`."""
+    scopes: frozenset[str] | None = None
+    """None: everything the role allows; otherwise only these (API keys)."""
+    token: TokenClaims | None = None
+    """The session token's claims (for logout); None for API keys."""
 
     def may_see(self, org_unit_id: int | None) -> bool:
         return self.role == Role.admin or self.org_unit_id is None or self.org_unit_id == org_unit_id
+
+    def allows(self, scope: str) -> bool:
+        return self.scopes is None or scope in self.scopes
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -51,17 +87,19 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-def get_db(settings: Settings = Depends(get_settings_dep)) -> Iterator[Session]:
+def get_db(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Iterator[Session]:
     with session_scope(settings.resolved_database_url) as session:
         yield session
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value:
-        return value.strip()
-    return request.headers.get("x-api-key")
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+"""The request's session, committed before the response goes out (see the module docstring)."""
+
+
+# Declared as security schemes so that the OpenAPI document (and /docs) shows how to authenticate.
+_bearer_scheme = HTTPBearer(auto_error=False, description="Khóa API `gb_…` hoặc mã phiên từ /auth/login")
+_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="Khóa API `gb_…`")
+_cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Phiên đăng nhập web (+ X-CSRF-Token)")
 
 
 def _from_api_key(db: Session, key: str) -> Principal | None:
@@ -71,46 +109,81 @@ def _from_api_key(db: Session, key: str) -> Principal | None:
     row = db.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if row is None or row.revoked_at is not None or not keys_match(key, row.key_hash):
         raise UnauthenticatedError("khóa API không hợp lệ hoặc đã bị thu hồi (invalid or revoked API key)")
-    row.last_used_at = datetime.now(UTC)
-    return Principal(name=f"key:{row.name or row.prefix}", role=row.role, org_unit_id=row.org_unit_id, via="api_key")
+    now = datetime.now(UTC)
+    if row.last_used_at is None or now - as_utc(row.last_used_at) > _KEY_TOUCH_EVERY:
+        row.last_used_at = now
+    return Principal(
+        name=f"key:{row.name or row.prefix}",
+        role=row.role,
+        org_unit_id=row.org_unit_id,
+        via="api_key",
+        scopes=frozenset(row.scopes) if row.scopes else None,
+    )
 
 
 def _from_token(db: Session, tokens: SessionTokens, token: str, via: str) -> Principal | None:
-    read = tokens.read(token)
-    if read is None:
+    claims = tokens.claims(token)
+    if claims is None:
         return None
-    user = db.get(User, read[0])
+    user = db.get(User, claims.user_id)
     if user is None or not user.active:
         return None
-    return Principal(name=user.username, role=user.role, org_unit_id=user.org_unit_id, user_id=user.id, via=via)
+    if user.tokens_valid_after is not None and claims.issued_at < as_utc(user.tokens_valid_after).timestamp():
+        return None
+    if claims.token_id is not None and db.get(RevokedToken, claims.token_id) is not None:
+        return None
+    return Principal(
+        name=user.username, role=user.role, org_unit_id=user.org_unit_id, user_id=user.id, via=via, token=claims
+    )
 
 
-def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal:
-    """The authenticated caller; 401 otherwise, 403 on a cookie request without a matching CSRF token."""
+def current_principal(
+    request: Request,
+    db: DbSession,
+    authorization: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+    api_key: Annotated[str | None, Depends(_key_scheme)],
+    cookie: Annotated[str | None, Depends(_cookie_scheme)],
+) -> Principal:
+    """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token."""
     tokens: SessionTokens = request.app.state.tokens
-    bearer = _bearer(request)
+    bearer = authorization.credentials.strip() if authorization is not None else api_key
     if bearer:
         principal = _from_api_key(db, bearer) or _from_token(db, tokens, bearer, "token")
         if principal is None:
             raise UnauthenticatedError("mã truy cập không hợp lệ hoặc đã hết hạn (invalid or expired token)")
         return principal
-    cookie = request.cookies.get(SESSION_COOKIE)
     principal = _from_token(db, tokens, cookie, "session") if cookie else None
-    if principal is None:
+    if principal is None or cookie is None:
         raise UnauthenticatedError("cần đăng nhập (authentication required)")
     if request.method not in _SAFE_METHODS:
-        sent, expected = request.headers.get(CSRF_HEADER), request.cookies.get(CSRF_COOKIE)
-        if not sent or not expected or sent != expected:
+        sent = request.headers.get(CSRF_HEADER, "").encode("latin-1")  # Starlette decodes headers as latin-1
+        if not hmac.compare_digest(sent, tokens.csrf_token(cookie).encode()):
             raise ForbiddenError("thiếu hoặc sai mã CSRF (missing or wrong CSRF token)")
     return principal
 
 
-def require(*roles: Role):  # type: ignore[no-untyped-def]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
     """Dependency allowing only the given roles (admin is always allowed)."""
 
-    def check(principal: Principal = Depends(current_principal)) -> Principal:
+    def check(principal: CurrentPrincipal) -> Principal:
         if principal.role != Role.admin and principal.role not in roles:
             raise ForbiddenError(f"vai trò {principal.role.value} không được phép (role not allowed)")
+        return principal
+
+    return check
+
+
+def require_scope(scope: str) -> Callable[[Principal], Principal]:
+    """Dependency refusing API keys that were not given `scope` (sessions and unscoped keys pass)."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}; add it to api.deps.SCOPES")
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.allows(scope):
+            raise ForbiddenError(f"khóa API không có quyền {scope} (API key lacks scope {scope})")
         return principal
 
     return check

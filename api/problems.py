@@ -16,6 +16,35 @@ logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
 
+class PreconditionFailedError(GobangError):
+    """`If-Match` names a version that is no longer current: someone saved in between."""
+
+    http_status = 412
+    title = "Phiên bản đã thay đổi"
+
+
+class PreconditionRequiredError(GobangError):
+    """A change was sent without `If-Match`, so it could silently overwrite someone else's work."""
+
+    http_status = 428
+    title = "Thiếu If-Match"
+
+
+class RangeNotSatisfiableError(GobangError):
+    http_status = 416
+    title = "Khoảng byte không hợp lệ"
+
+
+_HTTP_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ",
+    413: "Dữ liệu gửi lên quá lớn",
+    415: "Định dạng không được hỗ trợ",
+}
+"""Titles of the errors Starlette raises itself (unknown routes, wrong methods, the body size limit)."""
+
+
 def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
@@ -24,7 +53,10 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
 def install(app: FastAPI) -> None:
     @app.exception_handler(GobangError)
     async def domain_error(request: Request, exc: GobangError) -> JSONResponse:
-        return problem(exc.http_status, exc.title, exc.message, instance=str(request.url.path))
+        extra = {"instance": str(request.url.path), **exc.extra}
+        response = problem(exc.http_status, exc.title, exc.message, **extra)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -33,7 +65,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = problem(exc.status_code, "Lỗi", str(exc.detail))
+        title = _HTTP_TITLES.get(exc.status_code, "Lỗi")
+        response = problem(exc.status_code, title, str(exc.detail), instance=str(request.url.path))
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
         return response

@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from core.settings import Settings
 
 _hasher = PasswordHasher()
+_dummy: tuple[PasswordHasher, str] | None = None
 KEY_PREFIX = "gb_"
 
 
@@ -23,13 +24,30 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows, made with the current parameters (tests swap in a cheaper hasher)."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """True if `password` matches. Without a hash it still spends an argon2 verification, so an unknown
+    user answers as slowly as a known one and the timing does not tell which usernames exist."""
     try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
+        ok = _hasher.verify(password_hash or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError, UnicodeError):
         return False
+    return ok and bool(password_hash)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """The hash was made with weaker parameters than today's: rehash it at the next successful login."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
 
 
 def hash_key(key: str) -> str:
@@ -74,26 +92,56 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a valid session token says: whose it is, how they logged in, when, and its own id (for logout)."""
+
+    user_id: int
+    method: str
+    issued_at: float
+    """Unix time with sub-second precision, compared with `users.tokens_valid_after`."""
+    token_id: str | None
+    """Random id; a logout puts it in `revoked_tokens` until the token would have expired anyway."""
+
+
 class SessionTokens:
-    """Signed, expiring tokens carrying a user id: the web session cookie and bearer tokens for other services."""
+    """Signed, expiring tokens carrying a user id: the web session cookie and bearer tokens for other services.
+
+    Tokens are stateless (no lookup to validate the signature); revocation is a per-user "not before"
+    instant and a list of logged-out token ids, both checked in `api.deps`.
+    """
 
     def __init__(self, settings: Settings) -> None:
-        self._serializer = URLSafeTimedSerializer(secret_key(settings), salt="gobang-session")
+        secret = secret_key(settings)
+        self._serializer = URLSafeTimedSerializer(secret, salt="gobang-session")
+        self._csrf_key = hashlib.sha256(f"gobang-csrf:{secret}".encode()).digest()
         self.max_age_s = int(settings.session_hours * 3600)
 
     def issue(self, user_id: int, *, method: str = "password") -> str:
-        return self._serializer.dumps({"uid": user_id, "m": method, "iat": int(time.time())})
+        return self._serializer.dumps({"uid": user_id, "m": method, "iat": time.time(), "jti": secrets.token_hex(16)})
 
-    def read(self, token: str) -> tuple[int, str] | None:
-        """(user id, login method) of a valid token, else None."""
+    def claims(self, token: str) -> TokenClaims | None:
+        """The claims of a valid, unexpired token, else None."""
         try:
             data = self._serializer.loads(token, max_age=self.max_age_s)
         except BadSignature:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
             return None
-        return data["uid"], str(data.get("m", "password"))
+        iat, jti = data.get("iat"), data.get("jti")
+        return TokenClaims(
+            user_id=data["uid"],
+            method=str(data.get("m", "password")),
+            issued_at=float(iat) if isinstance(iat, int | float) else 0.0,
+            token_id=jti if isinstance(jti, str) else None,
+        )
 
+    def read(self, token: str) -> tuple[int, str] | None:
+        """(user id, login method) of a valid token, else None."""
+        claims = self.claims(token)
+        return None if claims is None else (claims.user_id, claims.method)
 
-def new_csrf_token() -> str:
-    return secrets.token_urlsafe(32)
+    def csrf_token(self, session_token: str) -> str:
+        """The CSRF token belonging to one session: an HMAC of it, so a cookie planted by another site
+        (or a sibling subdomain) cannot be paired with a header it chose — the server recomputes it."""
+        return hmac.new(self._csrf_key, session_token.encode(), hashlib.sha256).hexdigest()

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.errors import BadAudioError, NotFoundError
+from core.errors import FileTooLargeError, NotFoundError
 
 
 class BlobStore:
@@ -29,6 +29,15 @@ class BlobStore:
 
     def put(self, pieces: Iterable[bytes], *, max_bytes: int | None = None) -> tuple[str, int]:
         """Store a byte stream; returns (sha256, size). Written to a temporary file, then renamed."""
+        temp, sha, size = self.stage(pieces, max_bytes=max_bytes)
+        self.adopt(temp, sha)
+        return sha, size
+
+    def stage(self, pieces: Iterable[bytes], *, max_bytes: int | None = None) -> tuple[Path, str, int]:
+        """Write a byte stream to a temporary file inside the store, hashing it on the way.
+
+        Returns (path, sha256, size): the caller checks the content, then `adopt`s or deletes it.
+        """
         digest = hashlib.sha256()
         size = 0
         fd, temp = tempfile.mkstemp(dir=self.root / "tmp")
@@ -37,16 +46,12 @@ class BlobStore:
                 for piece in pieces:
                     size += len(piece)
                     if max_bytes is not None and size > max_bytes:
-                        raise BadAudioError(f"tệp vượt giới hạn {max_bytes // (1 << 20)} MiB (file too large)")
+                        raise FileTooLargeError(f"tệp vượt giới hạn {max_bytes // (1 << 20)} MiB (file too large)")
                     digest.update(piece)
                     out.write(piece)
                 out.flush()
                 os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            target = self.path(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temp, target)
-            return sha, size
+            return Path(temp), digest.hexdigest(), size
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -54,3 +59,16 @@ class BlobStore:
     def put_file(self, path: Path) -> tuple[str, int]:
         with path.open("rb") as f:
             return self.put(iter(lambda: f.read(1 << 20), b""))
+
+    def adopt(self, path: Path, sha256: str) -> Path:
+        """Move a file whose SHA-256 the caller has verified into the store (a rename: no second copy of GBs).
+
+        `path` must be on the same filesystem as the store; an identical blob already there is kept.
+        """
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            os.replace(path, target)
+        return target

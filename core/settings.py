@@ -46,6 +46,45 @@ class AudioSettings(BaseModel):
     """Audio is decoded and processed in blocks of this many seconds, so memory stays bounded."""
 
 
+class JobSettings(BaseModel):
+    """How workers run jobs and how the service finds jobs whose worker died."""
+
+    heartbeat_s: float = 5.0
+    """How often a running job touches its heartbeat (and reads its cancel flag)."""
+    stale_after_s: float = 60.0
+    """A running job silent for this long has lost its worker and is run again."""
+    max_attempts: int = 3
+    """Runs of a job before it is failed for good (a killed worker counts as a run)."""
+    retry_base_s: float = 10.0
+    """First retry waits this long; each further one four times longer (capped at 30 minutes)."""
+    recovery_interval_s: float = 10.0
+    """How often the service requeues jobs with stale heartbeats and retries that are due."""
+    queue_prefix: str = "gobang"
+    """RQ queue names are `<prefix>-asr` (GPU-bound) and `<prefix>-cpu`; one prefix per deployment."""
+    inprocess_workers: int = 1
+    """Worker threads of the embedded in-process queue (no Redis); 0 runs no jobs in the server."""
+
+
+class WebhookSettings(BaseModel):
+    timeout_s: float = 10.0
+    """Time a receiver has to answer one delivery."""
+    max_attempts: int = 8
+    """Deliveries are retried with backoff until this many attempts."""
+    retry_base_s: float = 30.0
+    """First retry after this long, then four times longer each time (capped at 6 hours)."""
+
+
+class OpenAISettings(BaseModel):
+    """Limits of the synchronous OpenAI-compatible transcription endpoint (the request waits for the result)."""
+
+    max_upload_mb: int = 25
+    """Largest file accepted, in MiB (OpenAI's own limit); send longer meetings through /recordings."""
+    max_duration_s: float = 3600.0
+    """Longest recording accepted."""
+    concurrency: int = 2
+    """Requests transcribed at once; later ones wait, so the CPU is not oversubscribed."""
+
+
 class Settings(BaseSettings):
     """gobang's settings, from ``GOBANG_*`` environment variables."""
 
@@ -70,6 +109,15 @@ class Settings(BaseSettings):
     """Largest recording accepted, in MiB."""
     session_hours: float = 12.0
     """Lifetime of a login session or voice-login token."""
+    login_max_failures: int = 5
+    """Consecutive wrong passwords after which an account is locked."""
+    login_lockout_minutes: float = 15.0
+    """How long a locked account stays locked."""
+    login_ip_failures_per_minute: int = 10
+    """Failed logins one client address may make per minute before it gets 429 (shared through Redis when set)."""
+    jobs: JobSettings = JobSettings()
+    webhooks: WebhookSettings = WebhookSettings()
+    openai: OpenAISettings = OpenAISettings()
 
     @property
     def model_cache(self) -> Path:
@@ -79,6 +127,11 @@ class Settings(BaseSettings):
     def blob_dir(self) -> Path:
         """Content-addressed audio blobs."""
         return self.home / "blobs"
+
+    @property
+    def upload_dir(self) -> Path:
+        """Partial data of resumable uploads, one file per upload."""
+        return self.home / "uploads"
 
     @property
     def resolved_database_url(self) -> str:

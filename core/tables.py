@@ -68,6 +68,9 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Session tokens issued before this instant are refused (password change, deactivation, logout everywhere)."""
+    org_unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
 
 
 class ApiKey(Base):
@@ -85,6 +88,16 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    org_unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
+
+
+class RevokedToken(Base):
+    """A session token ended by logout before it expired; rows past `expires_at` can be deleted."""
+
+    __tablename__ = "revoked_tokens"
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class Recording(Base):
@@ -108,6 +121,8 @@ class Recording(Base):
     attendees: Mapped[list[str]] = mapped_column(JSON, default=list)
     glossary: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Title, file name and people folded (lower case, no diacritics): `ha noi` finds `Hà Nội` on any database."""
 
 
 class Upload(Base):

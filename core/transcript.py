@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from core.text import nfc
@@ -26,6 +25,8 @@ class Word(BaseModel):
     start: float = Field(ge=0)
     end: float = Field(ge=0)
     confidence: float = Field(default=1.0, ge=0, le=1)
+    speaker: str | None = None
+    """Who said it (filled by diarization); the segment's speaker unless the segment was split."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Word:

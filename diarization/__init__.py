@@ -1,1 +1,78 @@
-"""Speaker diarization: who spoke when (VAD, speaker embeddings, clustering, voiceprints)."""
+"""Speaker diarization: who spoke when (VAD, speaker embeddings, clustering, voiceprints).
+
+The functions the CLI and the workers call:
+
+    annotation = diarize("phien_hop.mp3", min_speakers=2, max_speakers=40, hook=progress)
+    transcript = assign_speakers(transcript, annotation)           # words -> "Người nói 1", …
+    rttm = annotation_to_rttm(annotation)                          # or transcript_to_rttm(transcript)
+    store = VoiceprintStore(); store.enroll("Đại biểu Nguyễn Văn A", [("phien_1.mp3", 120.0, 185.5)])
+    diarize("phien_2.mp3", voiceprints=store)                      # enrolled voices come back by name
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyannote.core import Annotation
+
+from diarization.assign import assign_speakers
+from diarization.clustering import Clustering, SpeakerCountError
+from diarization.embedders import Embedder, get_embedder
+from diarization.pipeline import Hook, SpeakerDiarization
+from diarization.rttm import annotation_to_rttm, read_rttm, transcript_to_annotation, transcript_to_rttm
+from diarization.voiceprints import Voiceprint, VoiceprintStore, calibrate
+
+__all__ = [
+    "Clustering",
+    "Embedder",
+    "Hook",
+    "SpeakerCountError",
+    "SpeakerDiarization",
+    "Voiceprint",
+    "VoiceprintStore",
+    "annotation_to_rttm",
+    "assign_speakers",
+    "calibrate",
+    "diarize",
+    "get_embedder",
+    "read_rttm",
+    "transcript_to_annotation",
+    "transcript_to_rttm",
+]
+
+
+def diarize(
+    path: str | Path,
+    num_speakers: int | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+    hook: Hook | None = None,
+    *,
+    voiceprints: VoiceprintStore | None = None,
+    pyannote_config: str | Path | None = None,
+) -> Annotation:
+    """Who spoke when in a recording, with the default pipeline (or a local pyannote.audio one if configured).
+
+    Speakers are "SPEAKER_00", "SPEAKER_01"… by first appearance; with `voiceprints`, recognised
+    people carry their names. Raises `BadAudioError` subclasses for unusable input (silence included)
+    and `SpeakerCountError` for contradictory counts.
+    """
+    if pyannote_config is not None:
+        from diarization.pyannote_backend import diarize_with_pyannote
+
+        return diarize_with_pyannote(
+            path,
+            pyannote_config,
+            num_speakers=num_speakers,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            hook=hook,
+        )
+    return SpeakerDiarization().apply(
+        path,
+        num_speakers=num_speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        hook=hook,
+        voiceprints=voiceprints,
+    )

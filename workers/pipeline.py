@@ -7,9 +7,10 @@ entry point produces the same Transcript for the same recording and options.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
 
 from asr.engine import DecodeOptions, Engine
 from asr.factory import create_engine
@@ -23,8 +24,11 @@ _TRANSCRIBE_SHARE = 0.75
 """Share of the progress bar given to recognition when diarization follows (it takes about a quarter of the time)."""
 
 
-@dataclass(frozen=True)
-class PipelineOptions:
+class PipelineOptions(BaseModel):
+    """What a pipeline run is asked to do; stored with each job (JSON) and validated when read back."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
     engine: str | None = None
     """ASR engine; None is the configured default."""
     model: str | None = None
@@ -55,7 +59,9 @@ def run_pipeline(path: str | Path, options: PipelineOptions, *, hook: Hook | Non
         if hook is not None:
             hook(stage, fraction * share)
 
-    transcriber = Transcriber(cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords)
+    transcriber = Transcriber(
+        cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords
+    )
     decode = DecodeOptions(language=options.language, hotwords=options.hotwords)
     transcript = transcriber.transcribe(path, decode, hook=transcribe_progress)
     if not options.diarize:

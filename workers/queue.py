@@ -1,4 +1,4 @@
-"""Where job ids go: RQ on Redis when `GOBANG_REDIS_URL` is set, an in-process worker thread otherwise.
+"""Where job ids go: RQ on Redis when `GOBANG_REDIS_URL` is set, in-process worker threads otherwise.
 
 The queue carries only job ids; losing it loses nothing, because `recover_jobs` finds every
 unfinished job in the database and enqueues it again (a job claimed twice runs once).
@@ -9,92 +9,167 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
+from core.settings import Settings
 from workers.jobs import recover_jobs, run_job
 
 logger = logging.getLogger(__name__)
 
+QueueKind = Literal["asr", "cpu"]
+"""`asr`: GPU-bound work (recognition, diarization), run its workers on GPU machines; `cpu`: light work."""
 ASR_QUEUE = "gobang-asr"
-"""GPU-bound work (recognition, diarization): run its workers on GPU machines."""
+"""Name of the `asr` queue under the default prefix."""
 CPU_QUEUE = "gobang-cpu"
-"""CPU-bound light work (exports, minutes, webhooks)."""
+"""Name of the `cpu` queue under the default prefix (exports, minutes, webhooks)."""
 JOB_TIMEOUT_S = 12 * 3600
 """An 8-hour recording on a slow CPU must not be cut off by RQ."""
+_WAITING = frozenset({"queued", "scheduled", "deferred"})
+"""RQ states in which a job id will still be picked up; any other state may be a dead worker's leftover."""
+
+
+def queue_names(settings: Settings) -> dict[QueueKind, str]:
+    prefix = settings.jobs.queue_prefix
+    return {"asr": f"{prefix}-asr", "cpu": f"{prefix}-cpu"}
 
 
 class JobQueue(Protocol):
-    def enqueue(self, job_id: str, *, queue_name: str = ASR_QUEUE) -> None: ...
+    def enqueue(self, job_id: str, *, kind: QueueKind = "asr") -> None: ...
+
+    def enqueue_many(self, job_ids: Sequence[str], *, kind: QueueKind = "asr") -> int:
+        """Enqueue those not already waiting in the queue; returns how many were put in."""
+        ...
 
     def depth(self) -> int:
         """Jobs waiting (for metrics)."""
         ...
 
+    def close(self) -> None:
+        """Stop taking work (at shutdown); jobs not finished are recovered by the next start."""
+        ...
+
 
 class InProcessQueue:
-    """One background thread running jobs in order: the embedded default, no Redis needed."""
+    """Background threads running jobs in order: the embedded default, no Redis needed."""
 
-    def __init__(self) -> None:
-        self._ids: queue.Queue[str] = queue.Queue()
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._ids: queue.Queue[str | None] = queue.Queue()
         self._pending: set[str] = set()
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._loop, name="gobang-worker", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"gobang-worker-{i}", daemon=True)
+            for i in range(max(settings.jobs.inprocess_workers, 0))
+        ]
+        for thread in self._threads:
+            thread.start()
 
-    def enqueue(self, job_id: str, *, queue_name: str = ASR_QUEUE) -> None:
+    def enqueue(self, job_id: str, *, kind: QueueKind = "asr") -> None:
         with self._lock:
             if job_id in self._pending:
                 return
             self._pending.add(job_id)
         self._ids.put(job_id)
 
+    def enqueue_many(self, job_ids: Sequence[str], *, kind: QueueKind = "asr") -> int:
+        with self._lock:
+            fresh = [j for j in job_ids if j not in self._pending]
+        for job_id in fresh:
+            self.enqueue(job_id, kind=kind)
+        return len(fresh)
+
     def depth(self) -> int:
         return self._ids.qsize()
 
+    def close(self) -> None:
+        """Let the running job finish; queued ids are dropped (they are still queued in the database)."""
+        for _ in self._threads:
+            self._ids.put(None)
+
     def _loop(self) -> None:
-        while True:
-            job_id = self._ids.get()
+        while (job_id := self._ids.get()) is not None:
             with self._lock:
                 self._pending.discard(job_id)
             try:
-                run_job(job_id)
+                run_job(job_id, self.settings)
             except Exception:  # the job records its own failure; the worker must live on
                 logger.exception("job_crashed job=%s", job_id)
 
 
 class RqQueue:
-    """RQ on Redis; the RQ job id is derived from ours, so enqueuing the same job twice is harmless."""
+    """RQ on Redis; the RQ job id is derived from ours, so enqueuing a waiting job again is harmless."""
 
-    def __init__(self, redis_url: str) -> None:
+    def __init__(self, settings: Settings) -> None:
         from redis import Redis
         from rq import Queue
 
-        self.redis = Redis.from_url(redis_url)
-        self.queues = {name: Queue(name, connection=self.redis) for name in (ASR_QUEUE, CPU_QUEUE)}
+        assert settings.redis_url, "RqQueue needs GOBANG_REDIS_URL"
+        self.redis = Redis.from_url(settings.redis_url)
+        self.queues = {kind: Queue(name, connection=self.redis) for kind, name in queue_names(settings).items()}
 
-    def enqueue(self, job_id: str, *, queue_name: str = ASR_QUEUE) -> None:
+    def enqueue(self, job_id: str, *, kind: QueueKind = "asr") -> None:
+        self.enqueue_many([job_id], kind=kind)
+
+    def enqueue_many(self, job_ids: Sequence[str], *, kind: QueueKind = "asr") -> int:
+        """One round trip reads the RQ status of every id; only those not waiting are enqueued.
+
+        "started" is not waiting: the database says the job is queued again, so its worker died.
+        """
         from rq.job import Job as RqJob
 
-        rq_id = f"gobang-{job_id}"
-        try:
-            existing = RqJob.fetch(rq_id, connection=self.redis)
-        except Exception:  # not there (never enqueued, or Redis lost it)
-            existing = None
-        if existing is not None and existing.get_status(refresh=False) in ("queued", "started", "scheduled"):
-            return
-        self.queues[queue_name].enqueue(
-            "workers.jobs.run_job", job_id, job_id=rq_id, job_timeout=JOB_TIMEOUT_S, result_ttl=3600, failure_ttl=86400
-        )
+        with self.redis.pipeline(transaction=False) as pipe:
+            for job_id in job_ids:
+                pipe.hget(RqJob.key_for(_rq_id(job_id)), "status")
+            statuses = pipe.execute()
+        missing = [j for j, status in zip(job_ids, statuses, strict=True) if (status or b"").decode() not in _WAITING]
+        for job_id in missing:
+            self.queues[kind].enqueue(
+                "workers.jobs.run_job",
+                job_id,
+                job_id=_rq_id(job_id),
+                job_timeout=JOB_TIMEOUT_S,
+                result_ttl=3600,
+                failure_ttl=86400,
+            )
+        return len(missing)
 
     def depth(self) -> int:
         return sum(q.count for q in self.queues.values())
 
+    def close(self) -> None:
+        self.redis.close()
 
-def requeue_unfinished(job_queue: JobQueue, database_url: str) -> int:
+
+def _rq_id(job_id: str) -> str:
+    """RQ's id for our job: derived, so the same job is never waiting twice."""
+    return f"gobang-{job_id}"
+
+
+def make_queue(settings: Settings) -> JobQueue:
+    return RqQueue(settings) if settings.redis_url else InProcessQueue(settings)
+
+
+def requeue_unfinished(job_queue: JobQueue, settings: Settings) -> int:
     """Put every due unfinished job back on the queue (at start-up and periodically); returns how many."""
-    due = recover_jobs(database_url)
-    for job_id in due:
-        job_queue.enqueue(job_id)
-    if due:
-        logger.info("jobs_requeued count=%d", len(due))
-    return len(due)
+    due = recover_jobs(settings.resolved_database_url, settings=settings)
+    requeued = job_queue.enqueue_many(due) if due else 0
+    if requeued:
+        logger.info("jobs_requeued count=%d", requeued)
+    return requeued
+
+
+def run_worker(settings: Settings, kinds: Sequence[QueueKind] = ("asr", "cpu"), *, burst: bool = False) -> bool:
+    """An RQ worker over this deployment's queues (what `gobang worker` runs); returns whether it ran jobs.
+
+    A `SimpleWorker` runs jobs in its own process, so models load once and serve every job; a
+    worker killed mid-job loses nothing, since the database hands its job to another worker.
+    """
+    from redis import Redis
+    from rq import SimpleWorker
+
+    if not settings.redis_url:
+        raise ValueError("cần GOBANG_REDIS_URL để chạy worker RQ (set GOBANG_REDIS_URL)")
+    names = queue_names(settings)
+    worker = SimpleWorker([names[k] for k in kinds], connection=Redis.from_url(settings.redis_url))
+    return bool(worker.work(burst=burst, logging_level=settings.log_level))

@@ -1,1 +1,1 @@
-"""One router per feature; wire types live in `api.schemas`."""
+"""One router per feature; wire types live in `api.schemas` (accounts, auth and operations: `api.schemas_accounts`)."""

@@ -1,3 +1,149 @@
-from fastapi import APIRouter
+"""OpenAI-compatible `POST /v1/audio/transcriptions`, so tools built on the `openai` client work unchanged.
 
-router = APIRouter()
+The request waits for the transcript: the same pipeline as a job, run on a thread, at most
+`settings.openai.concurrency` at a time, for files within `settings.openai` size and duration
+limits (longer meetings go through `/recordings` and jobs). `model` picks the engine:
+`whisper-1` (and the other OpenAI names) is the configured default, `vietasr` and `whisper`
+choose one. `prompt` is read as names and terms (comma or line separated) to favour.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from api.access import allow
+from api.deps import DbSession, Principal, get_settings_dep
+from api.ingest import check_audio, release
+from api.schemas import Text
+from core.blobs import BlobStore
+from core.errors import InvalidInputError
+from core.export import render
+from core.settings import Settings
+from core.tables import Role
+from core.transcript import Transcript
+from workers.pipeline import PipelineOptions, run_pipeline
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+
+MiB = 1 << 20
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+Caller = Annotated[Principal, Depends(allow("jobs:write", Role.service))]
+ResponseFormat = Literal["json", "text", "srt", "vtt", "verbose_json"]
+Granularity = Literal["word", "segment"]
+
+MODELS: dict[str, str | None] = {
+    "whisper-1": None,
+    "gpt-4o-transcribe": None,
+    "gpt-4o-mini-transcribe": None,
+    "vietasr": "vietasr",
+    "whisper": "whisper",
+}
+"""Model names accepted, and the engine each selects (None: the configured default)."""
+LANGUAGE_NAMES = {"vi": "vietnamese", "en": "english", "zh": "chinese", "fr": "french", "km": "khmer", "lo": "lao"}
+"""`verbose_json` names the language in words, as OpenAI does."""
+_TERMS = re.compile(r"[,;\n]+")
+
+
+@router.post(
+    "/audio/transcriptions",
+    responses={
+        200: {
+            "content": {"application/json": {}, "text/plain": {}, "text/vtt": {}},
+            "description": "Bản gỡ băng theo `response_format`",
+        }
+    },
+)
+async def create_transcription(
+    request: Request,
+    file: Annotated[UploadFile, File(description="Tệp âm thanh")],
+    model: Annotated[str, Form(max_length=100, description="whisper-1 (mặc định), vietasr hoặc whisper")],
+    db: DbSession,
+    settings: SettingsDep,
+    principal: Caller,
+    language: Annotated[str | None, Form(pattern=r"^[a-z]{2,3}$")] = None,
+    prompt: Annotated[Text | None, Form(max_length=4000)] = None,
+    response_format: Annotated[ResponseFormat, Form()] = "json",
+    temperature: Annotated[float | None, Form(ge=0, le=1, description="Bỏ qua (giải mã tham lam)")] = None,
+    timestamp_granularities: Annotated[list[Granularity] | None, Form(alias="timestamp_granularities[]")] = None,
+) -> Response:
+    """Transcribe one file and answer in the requested format (json, text, srt, vtt, verbose_json)."""
+    if model not in MODELS:
+        raise InvalidInputError(
+            f"không có mô hình {model[:100]!r}; dùng một trong {', '.join(MODELS)} (unknown model)",
+            extra={"param": "model"},
+        )
+    hotwords = tuple(t.strip()[:100] for t in _TERMS.split(prompt or "") if t.strip())[:200]
+    options = PipelineOptions(engine=MODELS[model], language=language or settings.asr.language, hotwords=hotwords)
+    await run_in_threadpool(release, db)  # no connection is held while waiting for, and during, recognition
+    transcript = await anyio.to_thread.run_sync(_transcribe, settings, file, options, limiter=_limiter(request))
+    return _answer(transcript, response_format, set(timestamp_granularities or ["segment"]))
+
+
+def _limiter(request: Request) -> anyio.CapacityLimiter:
+    """One limiter per app, made on first use (it belongs to the running event loop)."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "openai_limiter", None)
+    if limiter is None:
+        limiter = anyio.CapacityLimiter(max(request.app.state.settings.openai.concurrency, 1))
+        request.app.state.openai_limiter = limiter
+    return limiter
+
+
+def _transcribe(settings: Settings, file: UploadFile, options: PipelineOptions) -> Transcript:
+    limits = settings.openai
+    staged, _sha, _size = BlobStore(settings.blob_dir).stage(
+        iter(lambda: file.file.read(MiB), b""), max_bytes=limits.max_upload_mb * MiB
+    )
+    try:
+        check_audio(staged, max_duration_s=limits.max_duration_s)
+        return run_pipeline(staged, options)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def _answer(transcript: Transcript, response_format: ResponseFormat, granularities: set[str]) -> Response:
+    text = " ".join(s.text.strip() for s in transcript.segments if s.text.strip())
+    if response_format == "text":
+        return PlainTextResponse(text + "\n")
+    if response_format in ("srt", "vtt"):
+        media_type = "text/vtt; charset=utf-8" if response_format == "vtt" else "text/plain; charset=utf-8"
+        return Response(render(transcript, response_format), media_type=media_type)
+    usage = {"type": "duration", "seconds": math.ceil(transcript.duration)}
+    if response_format == "json":
+        return JSONResponse({"text": text, "usage": usage})
+    body: dict[str, Any] = {
+        "task": "transcribe",
+        "language": LANGUAGE_NAMES.get(transcript.language, transcript.language),
+        "duration": transcript.duration,
+        "text": text,
+        "usage": usage,
+    }
+    if "segment" in granularities:
+        body["segments"] = [_segment(s) for s in transcript.segments]
+    if "word" in granularities:
+        body["words"] = [{"word": w.text, "start": w.start, "end": w.end} for w in transcript.words]
+    return JSONResponse(body)
+
+
+def _segment(segment: Any) -> dict[str, Any]:
+    encoded = segment.text.encode()
+    return {
+        "id": segment.id,
+        "seek": int(segment.start * 100),
+        "start": segment.start,
+        "end": segment.end,
+        "text": segment.text,
+        "tokens": [],
+        "temperature": 0.0,
+        "avg_logprob": math.log(max(segment.confidence, 1e-6)),
+        "compression_ratio": len(encoded) / max(len(zlib.compress(encoded)), 1),
+        "no_speech_prob": 0.0,
+        "speaker": segment.speaker,
+    }

@@ -1,3 +1,186 @@
-from fastapi import APIRouter
+"""Recordings: multipart upload with the meeting's metadata, listing and search, metadata edits, audio for the editor.
 
-router = APIRouter()
+The editor's player seeks with HTTP Range requests (206), so an hour into an 8-hour session
+plays without downloading what comes before.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from sqlalchemy import func, select
+from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
+
+from api.access import EDITORS, READERS, UPLOADERS, allow, owning_unit, visible_recording
+from api.deps import DbSession, Principal, get_settings_dep
+from api.ingest import create_recording, fold, release, search_text, submit
+from api.problems import RangeNotSatisfiableError
+from api.schemas import (
+    MAX_INT,
+    JobOptions,
+    JobOut,
+    RecordingCreated,
+    RecordingDetail,
+    RecordingOut,
+    RecordingPage,
+    RecordingPatch,
+    RecordingUploadForm,
+    Text,
+)
+from core.audit import record
+from core.blobs import BlobStore
+from core.errors import ForbiddenError
+from core.settings import Settings
+from core.tables import Job, Recording, Role, TranscriptDoc
+
+router = APIRouter(tags=["recordings"])
+
+MiB = 1 << 20
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+Reader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
+Uploader = Annotated[Principal, Depends(allow("recordings:write", *UPLOADERS))]
+Editor = Annotated[Principal, Depends(allow("recordings:write", *EDITORS))]
+
+
+@router.post("/recordings", status_code=201, response_model=RecordingCreated)
+def upload_recording(
+    form: Annotated[RecordingUploadForm, Form()],
+    file: Annotated[UploadFile, File(description="Bản ghi âm hoặc video cuộc họp (định dạng nhận biết theo nội dung)")],
+    request: Request,
+    response: Response,
+    db: DbSession,
+    settings: SettingsDep,
+    principal: Uploader,
+) -> RecordingCreated:
+    """Upload a whole recording in one request with its metadata; transcription is queued unless `start_job=false`.
+
+    For files of several GB use the resumable `/uploads`, which survives a broken connection.
+    """
+    if form.start_job and not principal.allows("jobs:write"):
+        raise ForbiddenError("khóa API không có quyền jobs:write (API key lacks scope jobs:write)")
+    org_unit_id = owning_unit(db, principal, form.org_unit_id)
+    release(db)
+    staged, sha256, size = BlobStore(settings.blob_dir).stage(
+        iter(lambda: file.file.read(MiB), b""), max_bytes=settings.max_upload_mb * MiB
+    )
+    options = JobOptions(engine=form.engine, diarize=form.diarize) if form.start_job else None
+    recording, job = create_recording(
+        db,
+        settings,
+        principal,
+        staged=staged,
+        sha256=sha256,
+        size=size,
+        filename=file.filename or "",
+        meta=form,
+        org_unit_id=org_unit_id,
+        job_options=options,
+    )
+    submit(request, db, job)
+    response.headers["Location"] = f"/recordings/{recording.id}"
+    return RecordingCreated(
+        recording=RecordingOut.model_validate(recording), job=JobOut.model_validate(job) if job else None
+    )
+
+
+@router.get("/recordings", response_model=RecordingPage)
+def list_recordings(
+    db: DbSession,
+    principal: Reader,
+    q: Annotated[Text | None, Query(max_length=200, description="Tìm theo tiêu đề, tên tệp, người dự")] = None,
+    body: Annotated[Text | None, Query(max_length=300, description="Đúng cơ quan họp")] = None,
+    date_from: Annotated[date | None, Query(description="Họp từ ngày")] = None,
+    date_to: Annotated[date | None, Query(description="Họp đến ngày")] = None,
+    org_unit_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> RecordingPage:
+    """Recordings the caller may see, newest first; `q` ignores case and diacritics (`ha noi` finds `Hà Nội`)."""
+    query = select(Recording)
+    if principal.role != Role.admin and principal.org_unit_id is not None:
+        query = query.where(Recording.org_unit_id == principal.org_unit_id)
+    if org_unit_id is not None:
+        query = query.where(Recording.org_unit_id == org_unit_id)
+    for term in fold(q or "").split():
+        query = query.where(Recording.search_text.contains(term, autoescape=True))
+    if body:
+        query = query.where(Recording.body == body.strip())
+    if date_from is not None:
+        query = query.where(Recording.meeting_date >= date_from)
+    if date_to is not None:
+        query = query.where(Recording.meeting_date <= date_to)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.scalars(query.order_by(Recording.created_at.desc(), Recording.id).limit(limit).offset(offset)).all()
+    return RecordingPage(items=[RecordingOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/recordings/{recording_id}", response_model=RecordingDetail)
+def get_recording(recording_id: str, db: DbSession, principal: Reader) -> RecordingDetail:
+    recording = visible_recording(db, principal, recording_id)
+    version = db.scalar(select(TranscriptDoc.version).where(TranscriptDoc.recording_id == recording.id))
+    latest = db.scalars(
+        select(Job).where(Job.recording_id == recording.id).order_by(Job.created_at.desc()).limit(1)
+    ).first()
+    return RecordingDetail.model_validate(
+        {
+            **RecordingOut.model_validate(recording).model_dump(),
+            "transcript_version": version or None,
+            "latest_job": JobOut.model_validate(latest) if latest else None,
+        }
+    )
+
+
+@router.patch("/recordings/{recording_id}", response_model=RecordingOut)
+def update_recording(recording_id: str, patch: RecordingPatch, db: DbSession, principal: Editor) -> RecordingOut:
+    """Change the meeting's metadata; fields left out (or null, except `meeting_date`) keep their value."""
+    recording = visible_recording(db, principal, recording_id)
+    changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items() if v is not None or k == "meeting_date"}
+    for key, value in changes.items():
+        setattr(recording, key, value)
+    recording.search_text = search_text(recording)
+    record(db, principal.name, "recording.update", f"recording:{recording.id}", fields=sorted(changes))
+    db.commit()
+    return RecordingOut.model_validate(recording)
+
+
+_AUDIO = {
+    "response_class": FileResponse,
+    "responses": {206: {"description": "Một phần tệp (Range)"}, 416: {"description": "Khoảng byte không hợp lệ"}},
+}
+
+
+@router.get("/recordings/{recording_id}/audio", operation_id="get_recording_audio", **_AUDIO)  # type: ignore[arg-type]
+@router.head("/recordings/{recording_id}/audio", operation_id="head_recording_audio", **_AUDIO)  # type: ignore[arg-type]
+def recording_audio(
+    recording_id: str, request: Request, db: DbSession, settings: SettingsDep, principal: Reader
+) -> FileResponse:
+    """The original file, as uploaded; honours `Range` (206) and `If-Range` so the editor's player can seek."""
+    recording = visible_recording(db, principal, recording_id)
+    path = BlobStore(settings.blob_dir).existing(recording.sha256)
+    etag = f'"{recording.sha256}"'
+    requested = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if requested is not None and if_range in (None, etag):
+        _check_range(requested, path.stat().st_size)
+    return FileResponse(
+        path,
+        media_type=recording.media_type,
+        filename=recording.filename,
+        content_disposition_type="inline",
+        headers={"ETag": etag, "Cache-Control": "private, max-age=86400"},
+    )
+
+
+def _check_range(requested: str, size: int) -> None:
+    """Refuse a range the file cannot serve as a problem document (Starlette would answer in plain text)."""
+    try:
+        FileResponse._parse_range_header(requested, size)
+    except (MalformedRangeHeader, RangeNotSatisfiable) as exc:
+        raise RangeNotSatisfiableError(
+            f"khoảng byte {requested[:100]!r} không hợp lệ với tệp {size} byte (range not satisfiable)",
+            headers={"Content-Range": f"bytes */{size}"},
+            extra={"size": size},
+        ) from exc

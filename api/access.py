@@ -1,0 +1,84 @@
+"""Who may do what to which rows.
+
+Roles: admin everything; clerk uploads, runs jobs and edits transcripts of their unit; viewer
+reads their unit; service (API keys) uploads, runs jobs, reads and uses the OpenAI endpoint.
+API keys may further be limited by scopes. A row outside the caller's unit answers 404, so ids
+of other units leak nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.deps import CurrentPrincipal, Principal, require, require_scope
+from core.errors import ForbiddenError, NotFoundError
+from core.tables import Job, OrgUnit, Recording, Role, Upload
+
+READERS = (Role.clerk, Role.viewer, Role.service)
+UPLOADERS = (Role.clerk, Role.service)
+EDITORS = (Role.clerk,)
+
+
+@dataclass(frozen=True)
+class Allow:
+    """Dependency: the role check of `require` (admin always passes) and the scope check of `require_scope`."""
+
+    scope: str
+    roles: tuple[Role, ...]
+
+    def __post_init__(self) -> None:
+        require_scope(self.scope)  # an unknown scope fails at import, not at the first request
+
+    async def __call__(self, principal: CurrentPrincipal) -> Principal:
+        """Async although it only computes: FastAPI then runs it on the event loop, not on a worker thread."""
+        require(*self.roles)(principal)
+        return require_scope(self.scope)(principal)
+
+
+def allow(scope: str, *roles: Role) -> Allow:
+    return Allow(scope, roles)
+
+
+def visible_recording(db: Session, principal: Principal, recording_id: str) -> Recording:
+    recording = db.get(Recording, recording_id) if len(recording_id) <= 32 else None
+    if recording is None or not principal.may_see(recording.org_unit_id):
+        raise NotFoundError(f"không có bản ghi {recording_id[:40]!r} (no such recording)")
+    return recording
+
+
+def visible_job(db: Session, principal: Principal, job_id: str) -> Job:
+    """One query for the job and its recording's unit: status reads are the API's most frequent request."""
+    found = (
+        db.execute(
+            select(Job, Recording.org_unit_id).join(Recording, Recording.id == Job.recording_id).where(Job.id == job_id)
+        ).first()
+        if len(job_id) <= 32
+        else None
+    )
+    job, org_unit_id = found if found is not None else (None, None)
+    if job is None or not principal.may_see(org_unit_id):
+        raise NotFoundError(f"không có công việc {job_id[:40]!r} (no such job)")
+    return job
+
+
+def visible_upload(db: Session, principal: Principal, upload_id: str) -> Upload:
+    upload = db.get(Upload, upload_id) if len(upload_id) <= 32 else None
+    if upload is None or not principal.may_see(upload.org_unit_id):
+        raise NotFoundError(f"không có phiên tải lên {upload_id[:40]!r} (no such upload)")
+    return upload
+
+
+def owning_unit(db: Session, principal: Principal, requested: int | None) -> int | None:
+    """The unit a new recording belongs to: the caller's own, unless an admin (or a caller of no unit) chooses."""
+    if principal.org_unit_id is not None and principal.role != Role.admin:
+        if requested not in (None, principal.org_unit_id):
+            raise ForbiddenError("chỉ được tải lên cho đơn vị của mình (you may only upload into your own unit)")
+        return principal.org_unit_id
+    if requested is None:
+        return principal.org_unit_id
+    if db.get(OrgUnit, requested) is None:
+        raise NotFoundError(f"không có đơn vị {requested} (no such unit)")
+    return requested

@@ -1,0 +1,358 @@
+"""Diarization benchmark: DER/JER (pyannote.metrics), speaker count, voiceprint EER and recognition, speed, memory.
+
+    .venv/bin/python benchmarks/diarization.py                     # everything, 1-hour speed run
+    .venv/bin/python benchmarks/diarization.py --hours 3           # the long-recording check
+    .venv/bin/python benchmarks/diarization.py --hours 0 --sim 4   # quick
+
+Sets: pyannote_sample and pyannote_debug_ami (English, reference RTTM, overlapping speech);
+simulated Vietnamese meetings stitched from cv9_vi_dev clips (benchmarks/simulate_meetings.py);
+verification trials from sv_librispeech and from cv9_vi_dev speakers. Speed is reported as a
+real-time factor and as a ratio to the VAD pass alone over the same file, measured in the same run
+(this machine is shared: absolute times move with its load). Ends with one summary line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from pyannote.core import Annotation, Segment, Timeline
+from pyannote.metrics.diarization import DiarizationErrorRate, JaccardErrorRate
+
+# This script is named like the package it measures: its own folder must not shadow `diarization`.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from benchmarks.simulate_meetings import EVALDATA, ClipBank, cv_rows, simulate, simulate_set  # noqa: E402
+from core.audio import load_audio, stream_audio  # noqa: E402
+from core.errors import SilentAudioError  # noqa: E402
+from core.vad import SpeechChunker  # noqa: E402
+from diarization.embedders import get_embedder, normalize  # noqa: E402
+from diarization.pipeline import SpeakerDiarization  # noqa: E402
+from diarization.rttm import read_rttm  # noqa: E402
+from diarization.voiceprints import DEFAULT_THRESHOLD, VoiceprintStore, calibrate  # noqa: E402
+
+
+def _manifest(name: str) -> list[dict[str, str]]:
+    with (EVALDATA / name / "MANIFEST.tsv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _run(pipeline: SpeakerDiarization, path: Path | str, uri: str, **counts: int | None) -> Annotation:
+    try:
+        return pipeline.apply(
+            path,
+            uri=uri,
+            num_speakers=counts.get("num_speakers"),
+            min_speakers=counts.get("min_speakers"),
+            max_speakers=counts.get("max_speakers"),
+        )
+    except SilentAudioError:
+        return Annotation(uri=uri)
+
+
+class Scores:
+    """DER at collar 0 and 0.25 s and JER, accumulated over files (pyannote.metrics)."""
+
+    def __init__(self) -> None:
+        self.der0 = DiarizationErrorRate(collar=0.0)
+        self.der25 = DiarizationErrorRate(collar=0.25)
+        self.jer = JaccardErrorRate(collar=0.0)
+
+    def add(self, reference: Annotation, hypothesis: Annotation, duration: float) -> None:
+        """Score the whole recording, [0, duration] (the evaluated region, as the sets' UEM files say)."""
+        uem = Timeline([Segment(0.0, duration)])
+        self.der0(reference, hypothesis, uem=uem)
+        self.der25(reference, hypothesis, uem=uem)
+        self.jer(reference, hypothesis, uem=uem)
+
+    def row(self) -> dict[str, float]:
+        acc = self.der25.accumulated_
+        total = acc["total"] or 1.0
+        return {
+            "der_c0": 100 * abs(self.der0),
+            "der_c25": 100 * abs(self.der25),
+            "miss_c25": 100 * acc["missed detection"] / total,
+            "fa_c25": 100 * acc["false alarm"] / total,
+            "conf_c25": 100 * acc["confusion"] / total,
+            "jer": 100 * abs(self.jer),
+        }
+
+
+def english_sets(pipeline: SpeakerDiarization) -> dict[str, dict[str, float]]:
+    out = {}
+    for name in ("pyannote_sample", "pyannote_debug_ami"):
+        scores = Scores()
+        for row in _manifest(name):
+            reference = next(iter(read_rttm(EVALDATA / name / row["rttm_path"]).values()))
+            hypothesis = _run(pipeline, EVALDATA / name / row["audio_path"], reference.uri)
+            scores.add(reference, hypothesis, float(row["duration_s"]))
+        out[name] = scores.row()
+    return out
+
+
+def simulated(pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path) -> dict[str, float]:
+    meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir)
+    scores, exact, near = Scores(), 0, 0
+    for meeting in meetings:
+        hypothesis = _run(pipeline, meeting.wav, meeting.uri)
+        scores.add(meeting.reference, hypothesis, meeting.duration)
+        difference = abs(len(hypothesis.labels()) - len(meeting.reference.labels()))
+        exact += difference == 0
+        near += difference <= 1
+    row = scores.row()
+    row |= {"count_exact": 100 * exact / count, "count_ok": 100 * near / count, "files": count}
+    return row
+
+
+def constraints(pipeline: SpeakerDiarization, seed: int, out_dir: Path) -> dict[str, float]:
+    """num_speakers / min / max honoured on simulated meetings (share of runs that obey)."""
+    meetings, _ = simulate_set(4, seed=seed + 7, out_dir=out_dir, min_speakers=4, max_speakers=5)
+    ok = total = 0
+    for meeting in meetings:
+        n = len(meeting.reference.labels())
+        for counts, accept in (
+            ({"num_speakers": n + 1}, lambda k, n=n: k == n + 1),
+            ({"max_speakers": n - 2}, lambda k, n=n: k <= n - 2),
+            ({"min_speakers": n + 2}, lambda k, n=n: k >= n + 2),
+        ):
+            k = len(_run(pipeline, meeting.wav, meeting.uri, **counts).labels())
+            ok += bool(accept(k))
+            total += 1
+    return {"honoured": 100 * ok / total, "runs": total}
+
+
+def _eer_rows(scores: list[float], same: list[bool], target_far: float) -> dict[str, float]:
+    c = calibrate(scores, same, target_far=target_far)
+    return {
+        "eer": 100 * c.eer,
+        "eer_threshold": c.eer_threshold,
+        "threshold": c.threshold,
+        "far": 100 * c.far,
+        "frr": 100 * c.frr,
+        "trials": c.trials,
+    }
+
+
+def verification(target_far: float, seed: int) -> dict[str, dict[str, float]]:
+    """EER on sv_librispeech all-pairs, cv9_vi_dev all pairs, and cv9_vi_dev 3-clip enrolments vs single clips."""
+    embedder = get_embedder()
+    out = {}
+    folder = EVALDATA / "sv_librispeech"
+    cache: dict[str, np.ndarray] = {}
+
+    def emb(path: str) -> np.ndarray:
+        if path not in cache:
+            cache[path] = normalize(embedder.embed(load_audio(path)))
+        return cache[path]
+
+    scores, same = [], []
+    for line in (folder / "trials_test-other_allpairs.txt").read_text().splitlines():
+        label, a, b = line.split()
+        scores.append(float(emb(str(folder / a)) @ emb(str(folder / b))))
+        same.append(label == "1")
+    out["sv_librispeech pairs"] = _eer_rows(scores, same, target_far)
+
+    by_speaker: dict[str, list[str]] = defaultdict(list)
+    for row in cv_rows():
+        by_speaker[row["speaker"]].append(row["audio_path"])
+    paths = [p for ps in by_speaker.values() for p in ps]
+    speaker_of = {p: s for s, ps in by_speaker.items() for p in ps}
+    scores, same = [], []
+    for a, b in itertools.combinations(paths, 2):
+        scores.append(float(emb(a) @ emb(b)))
+        same.append(speaker_of[a] == speaker_of[b])
+    out["cv9_vi pairs"] = _eer_rows(scores, same, target_far)
+
+    rng = random.Random(seed)
+    scores, same = [], []
+    for speaker, clips in sorted(by_speaker.items()):
+        if len(clips) < 4:
+            continue
+        for _ in range(min(5, len(clips) // 4)):
+            enrol = rng.sample(clips, 3)
+            model = normalize(np.mean([emb(p) for p in enrol], axis=0))
+            for p in paths:
+                if p not in enrol:
+                    scores.append(float(model @ emb(p)))
+                    same.append(speaker_of[p] == speaker)
+    out["cv9_vi 3-clip enrolment"] = _eer_rows(scores, same, target_far)
+    return out
+
+
+def recognition(
+    pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path, threshold: float
+) -> dict[str, float]:
+    """Enrol half of the voices from clips never spoken in the meetings; score naming per reference turn."""
+    bank = ClipBank(cv_rows(), min_clips=7)
+    meetings, holdout = simulate_set(count, seed=seed + 11, out_dir=out_dir, holdout_per_speaker=3, bank=bank)
+    rng = random.Random(seed)
+    speakers = sorted(bank.paths)
+    enrolled = set(rng.sample(speakers, len(speakers) // 2))
+    store = VoiceprintStore(out_dir / "voiceprints.sqlite", threshold=threshold)
+    for speaker in sorted(enrolled):
+        store.enroll(speaker, [load_audio(p) for p in holdout[speaker]])
+    named_ok = named_total = 0
+    unknown_named = unknown_total = 0
+    for meeting in meetings:
+        hypothesis = pipeline.apply(meeting.wav, uri=meeting.uri, voiceprints=store)
+        for speaker in meeting.reference.labels():
+            timeline = meeting.reference.label_timeline(speaker)
+            if speaker in enrolled:
+                for turn in timeline:
+                    cropped = hypothesis.crop(turn)
+                    durations = {str(lab): cropped.label_duration(lab) for lab in cropped.labels()}
+                    best = max(durations, key=lambda lab: durations[lab], default=None)
+                    named_ok += best == speaker
+                    named_total += 1
+            else:
+                cropped = hypothesis.crop(timeline)
+                names = [lab for lab in cropped.labels() if not str(lab).startswith("SPEAKER_")]
+                named = sum(cropped.label_duration(lab) for lab in names)
+                unknown_named += named > 0.5 * timeline.duration()
+                unknown_total += 1
+    return {
+        "turns_named_ok": 100 * named_ok / max(named_total, 1),
+        "turns": named_total,
+        "unknown_named": 100 * unknown_named / max(unknown_total, 1),
+        "unknown_speakers": unknown_total,
+        "enrolled": len(enrolled),
+    }
+
+
+def speed_child(path: str, mode: str) -> None:
+    """Runs in a subprocess so that peak memory is this run's alone; prints one JSON line."""
+    began = time.perf_counter()
+    if mode == "vad":  # the baseline: decoding and VAD alone, as every pipeline stage needs them
+        chunker = SpeechChunker()
+        for _ in chunker.chunks(stream_audio(path)):
+            pass
+        duration = chunker.processed_s
+        out: dict[str, float] = {}
+    else:
+        pipeline = SpeakerDiarization()
+        windows = pipeline.embed(path)
+        embedded = time.perf_counter() - began
+        labels = pipeline.cluster(windows)
+        annotation = pipeline.turns(windows, labels, uri="long")
+        duration = windows.duration
+        reference = next(iter(read_rttm(Path(path).with_suffix(".rttm")).values()))
+        scores = Scores()
+        scores.add(reference, annotation, duration)
+        out = {
+            "speakers": len(annotation.labels()),
+            "reference_speakers": len(reference.labels()),
+            "embed_s": embedded,
+            "windows": len(labels),
+        } | scores.row()
+    elapsed = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"elapsed_s": elapsed, "duration_s": duration, "peak_mb": peak} | out))
+
+
+def speed(hours: float, speakers: int, seed: int, out_dir: Path) -> dict[str, float]:
+    bank = ClipBank(cv_rows())
+    meeting = simulate(
+        bank, out_dir, uri="long", num_speakers=min(speakers, len(bank.speakers)), seed=seed, duration_s=hours * 3600
+    )
+    results = {}
+    for mode in ("vad", "pipeline"):
+        done = subprocess.run(
+            [sys.executable, __file__, "--speed-child", str(meeting.wav), mode],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+    full, vad = results["pipeline"], results["vad"]
+    return full | {
+        "rtf": full["elapsed_s"] / full["duration_s"],
+        "vad_s": vad["elapsed_s"],
+        "ratio_to_vad": full["elapsed_s"] / vad["elapsed_s"],
+    }
+
+
+def _table(title: str, rows: dict[str, dict[str, float]]) -> None:
+    print(f"\n## {title}")
+    columns = list(dict.fromkeys(k for r in rows.values() for k in r))
+    print("| set | " + " | ".join(columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for name, row in rows.items():
+        cells = [f"{row[c]:.2f}" if isinstance(row.get(c), float) else str(row.get(c, "")) for c in columns]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sim", type=int, default=10, help="simulated Vietnamese meetings to score")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--hours", type=float, default=1.0, help="length of the speed/memory run (0: skip)")
+    parser.add_argument("--long-speakers", type=int, default=20, help="speakers in the long meeting")
+    parser.add_argument("--target-far", type=float, default=0.001, help="false-accept rate the threshold must meet")
+    parser.add_argument(
+        "--sections", default="der,counts,eer,names,speed", help="comma-separated subset of der,counts,eer,names,speed"
+    )
+    parser.add_argument("--speed-child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.speed_child:
+        speed_child(*args.speed_child)
+        return
+    pipeline = SpeakerDiarization()
+    sections = set(args.sections.split(","))
+    summary: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="gobang-diar-bench-") as tmp:
+        tmp_dir = Path(tmp)
+        if "der" in sections:
+            der = english_sets(pipeline)
+            der["simulated vi"] = simulated(pipeline, args.sim, args.seed, tmp_dir / "sim")
+            _table("Diarization error (%, pyannote.metrics; count_ok = exact or off by one)", der)
+            summary |= {
+                "der_ami_c25": f"{der['pyannote_debug_ami']['der_c25']:.1f}",
+                "der_sample_c25": f"{der['pyannote_sample']['der_c25']:.1f}",
+                "der_sim_vi": f"{der['simulated vi']['der_c0']:.1f}",
+                "der_sim_vi_c25": f"{der['simulated vi']['der_c25']:.1f}",
+                "count_ok": f"{der['simulated vi']['count_ok']:.0f}%",
+            }
+        if "counts" in sections:
+            honoured = constraints(pipeline, args.seed, tmp_dir / "constraints")
+            _table("num/min/max_speakers honoured (%)", {"simulated vi": honoured})
+            summary["counts_honoured"] = f"{honoured['honoured']:.0f}%"
+        if "eer" in sections:
+            eer = verification(args.target_far, args.seed)
+            _table(f"Verification (EER %, threshold at FAR <= {100 * args.target_far:g}%)", eer)
+            summary |= {
+                "eer_vi": f"{eer['cv9_vi pairs']['eer']:.2f}",
+                "eer_vi_enrol3": f"{eer['cv9_vi 3-clip enrolment']['eer']:.2f}",
+                "eer_en": f"{eer['sv_librispeech pairs']['eer']:.2f}",
+                "calibrated_threshold": f"{eer['cv9_vi 3-clip enrolment']['threshold']:.3f}",
+            }
+        if "names" in sections:
+            rec = recognition(pipeline, args.sim, args.seed, tmp_dir / "rec", threshold=DEFAULT_THRESHOLD)
+            _table(f"Recognition of enrolled voices, simulated meetings (threshold {DEFAULT_THRESHOLD})", {"sim": rec})
+            summary |= {"named_ok": f"{rec['turns_named_ok']:.1f}%", "unknown_named": f"{rec['unknown_named']:.1f}%"}
+        if "speed" in sections and args.hours:
+            sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long")
+            _table(f"Speed and memory, {args.hours:g} h meeting, {args.long_speakers} speakers", {"long": sp})
+            summary |= {
+                "rtf": f"{sp['rtf']:.3f}",
+                "x_vad": f"{sp['ratio_to_vad']:.1f}",
+                "peak_mb": f"{sp['peak_mb']:.0f}",
+                "der_long": f"{sp['der_c0']:.1f}",
+            }
+    print("\nsummary: " + " ".join(f"{k}={v}" for k, v in summary.items()))
+
+
+if __name__ == "__main__":
+    main()

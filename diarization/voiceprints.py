@@ -1,0 +1,245 @@
+"""Voiceprints: enrol a named person from stretches of audio, recognise them in later recordings.
+
+Open set: a voice is named only when it is closer (cosine) to an enrolled person than a threshold
+calibrated on data (`calibrate`, benchmarks/diarization.py), so unknown delegates stay "Người nói N".
+Embeddings are stored with the id of the model that made them and are only ever compared with
+embeddings of the same model. The store is one SQLite file under ``settings.home``; it sits behind
+this small class so the service can move it into its main database later.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from core.audio import SAMPLE_RATE, stream_audio
+from core.errors import BadAudioError, NotFoundError
+from core.settings import get_settings
+from core.text import nfc
+from diarization.embedders import Embedder, get_embedder, normalize
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.60
+"""Cosine score above which a voice is an enrolled person.
+
+Calibrated with `calibrate` (benchmarks/diarization.py, CAM++) on cv9_vi_dev: 3-clip enrolments against
+single clips, 38,502 trials, target false-accept rate 0.1% -> threshold 0.60 (FAR 0.10%, FRR 13.2% for
+one short clip; EER 2.55% at 0.48). 0.1% per enrolled person keeps an unknown voice unnamed in ~99% of
+cases with ten people enrolled; meeting speakers are compared by their whole cluster, far more speech
+than one clip, so they are rejected far less often than the per-clip FRR.
+"""
+
+MIN_ENROL_S = 1.0
+"""Less speech than this per stretch says too little about a voice."""
+_MAX_PIECE_S = 30.0
+"""Long stretches are embedded in pieces of at most this length (bounded memory, several samples of the voice)."""
+
+AudioSegment = np.ndarray | str | Path | tuple[str | Path, float, float]
+"""16 kHz mono samples, a whole file, or (file, start s, end s)."""
+
+
+@dataclass(frozen=True)
+class Voiceprint:
+    """An enrolled person as the store describes them."""
+
+    name: str
+    model_id: str
+    segments: int
+    """Embeddings stored (one per stretch or piece of audio)."""
+    seconds: float
+    """Speech enrolled, in seconds."""
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Where a verification threshold sits on a set of scored trials."""
+
+    eer: float
+    """Equal error rate (fraction)."""
+    eer_threshold: float
+    threshold: float
+    """The lowest threshold whose false-accept rate is at most the target."""
+    far: float
+    """False-accept rate at `threshold`."""
+    frr: float
+    """False-reject rate at `threshold`."""
+    target_far: float
+    trials: int
+
+
+def calibrate(scores: Sequence[float], same: Sequence[bool], *, target_far: float = 0.01) -> Calibration:
+    """EER and the threshold meeting a target false-accept rate, from trial scores and same-speaker labels."""
+    s = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(same, dtype=bool)
+    if y.all() or not y.any():
+        raise ValueError("calibration needs both same-speaker and different-speaker trials")
+    candidates = np.unique(s)
+    candidates = np.concatenate([candidates, [candidates[-1] + 1e-6]])
+    impostors, targets = np.sort(s[~y]), np.sort(s[y])
+    far = 1.0 - np.searchsorted(impostors, candidates, side="left") / impostors.size
+    frr = np.searchsorted(targets, candidates, side="left") / targets.size
+    i = int(np.argmin(np.abs(far - frr)))
+    ok = np.flatnonzero(far <= target_far)
+    j = int(ok[0])
+    return Calibration(
+        eer=float((far[i] + frr[i]) / 2),
+        eer_threshold=float(candidates[i]),
+        threshold=float(candidates[j]),
+        far=float(far[j]),
+        frr=float(frr[j]),
+        target_far=target_far,
+        trials=int(s.size),
+    )
+
+
+def read_span(path: str | Path, start: float, end: float) -> np.ndarray:
+    """Samples between `start` and `end` seconds of a recording, streamed (the rest is never held)."""
+    if end <= start:
+        raise BadAudioError(f"đoạn âm thanh rỗng {start:.2f}–{end:.2f} s (empty span)", path=path)
+    first = int(start * SAMPLE_RATE)
+    last = int(end * SAMPLE_RATE) if end != float("inf") else 2**62
+    parts, position = [], 0
+    for block in stream_audio(path):
+        if position + block.size > first:
+            parts.append(block[max(0, first - position) : max(0, last - position)])
+        position += block.size
+        if position >= last:
+            break
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+class VoiceprintStore:
+    """Named voiceprints in SQLite; `identify` answers who a voice is, or None."""
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        embedder: Embedder | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self.path = Path(path) if path is not None else get_settings().home / "voiceprints.sqlite"
+        self.threshold = threshold
+        """Cosine score an enrolled person must reach to be named."""
+        self._embedder = embedder
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS people (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS embeddings (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL REFERENCES people(name) ON DELETE CASCADE,
+                    model_id TEXT NOT NULL,
+                    dim INTEGER NOT NULL,
+                    vector BLOB NOT NULL,
+                    seconds REAL NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX IF NOT EXISTS embeddings_model ON embeddings(model_id);
+                """
+            )
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder()
+        return self._embedder
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    @staticmethod
+    def _samples(segment: AudioSegment) -> tuple[np.ndarray, str | None]:
+        if isinstance(segment, np.ndarray):
+            return segment.astype(np.float32, copy=False).reshape(-1), None
+        if isinstance(segment, tuple):
+            path, start, end = segment
+            return read_span(path, start, end), str(path)
+        return read_span(segment, 0.0, float("inf")), str(segment)
+
+    def enroll(self, name: str, audio_segments: Iterable[AudioSegment]) -> Voiceprint:
+        """Add stretches of one person's speech under `name` (enrolling again adds to their voiceprint)."""
+        name = nfc(name).strip()
+        if not name:
+            raise BadAudioError("tên người nói trống (empty speaker name)")
+        vectors: list[tuple[np.ndarray, float]] = []
+        for segment in audio_segments:
+            samples, source = self._samples(segment)
+            seconds = samples.size / SAMPLE_RATE
+            if seconds < MIN_ENROL_S:
+                raise BadAudioError(
+                    f"đoạn ghi danh quá ngắn {seconds:.1f} s, cần ít nhất {MIN_ENROL_S:.0f} s (enrolment too short)",
+                    path=source,
+                )
+            piece = int(_MAX_PIECE_S * SAMPLE_RATE)
+            for start in range(0, samples.size, piece):
+                part = samples[start : start + piece]
+                if part.size >= MIN_ENROL_S * SAMPLE_RATE or start == 0:
+                    vectors.append((self.embedder.embed(part), part.size / SAMPLE_RATE))
+        if not vectors:
+            raise BadAudioError("không có đoạn âm thanh nào để ghi danh (no enrolment audio)")
+        now = datetime.now(UTC).isoformat()
+        model_id = self.embedder.model_id
+        with self._connect() as db:
+            db.execute("INSERT OR IGNORE INTO people (name, created_at) VALUES (?, ?)", (name, now))
+            db.executemany(
+                "INSERT INTO embeddings (name, model_id, dim, vector, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(name, model_id, v.size, v.astype(np.float32).tobytes(), s, now) for v, s in vectors],
+            )
+        logger.info("voiceprint_enrolled name=%s pieces=%d model=%s", name, len(vectors), model_id)
+        return next(v for v in self.list() if v.name == name)
+
+    def list(self) -> list[Voiceprint]:
+        """Enrolled people, by name."""
+        with self._connect() as db:
+            rows = db.execute(
+                """SELECT p.name, COALESCE(MAX(e.model_id), ''), COUNT(e.id), COALESCE(SUM(e.seconds), 0), p.created_at
+                   FROM people p LEFT JOIN embeddings e ON e.name = p.name GROUP BY p.name ORDER BY p.name"""
+            ).fetchall()
+        return [Voiceprint(*row) for row in rows]
+
+    def delete(self, name: str) -> None:
+        """Forget a person and every embedding of their voice."""
+        with self._connect() as db:
+            if db.execute("DELETE FROM people WHERE name = ?", (nfc(name).strip(),)).rowcount == 0:
+                raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
+
+    def models(self, model_id: str | None = None) -> dict[str, np.ndarray]:
+        """Each person's voice model: the mean of their unit embeddings (of one encoder), unit length."""
+        model_id = model_id or self.embedder.model_id
+        with self._connect() as db:
+            rows = db.execute("SELECT name, vector FROM embeddings WHERE model_id = ?", (model_id,)).fetchall()
+        grouped: dict[str, list[np.ndarray]] = {}
+        for name, blob in rows:
+            grouped.setdefault(name, []).append(np.frombuffer(blob, dtype=np.float32))
+        return {name: normalize(normalize(np.stack(v)).mean(axis=0)) for name, v in grouped.items()}
+
+    def scores(self, embedding: np.ndarray, *, model_id: str | None = None) -> dict[str, float]:
+        """Cosine score of a voice against every enrolled person."""
+        probe = normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
+        return {name: float(model @ probe) for name, model in self.models(model_id).items()}
+
+    def identify(self, embedding: np.ndarray, *, model_id: str | None = None) -> tuple[str, float] | None:
+        """(name, score) of the closest enrolled person if their score reaches the threshold, else None."""
+        scores = self.scores(embedding, model_id=model_id)
+        if not scores:
+            return None
+        name = max(scores, key=lambda k: scores[k])
+        return (name, scores[name]) if scores[name] >= self.threshold else None

@@ -1,0 +1,96 @@
+"""Real RQ workers on real Redis and PostgreSQL: a worker SIGKILLed mid-job, a server restart that lost its queue."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from rq import Queue
+
+from core.db import session_scope
+from core.settings import Settings
+from core.tables import Job, TranscriptVersion
+from tests.api.fixtures_jobs import *  # noqa: F403
+from tests.api.fixtures_jobs import (
+    CLIPS,
+    REDIS_URL,
+    Databases,
+    clip,
+    make_settings,
+    start_service,
+    wait_for_job,
+    worker_process,
+)
+from tests.audio_helpers import stitch, write_wav
+from workers.pipeline import PipelineOptions, run_pipeline
+from workers.queue import queue_names
+
+
+@pytest.fixture
+def rq_settings(gobang_home: Path, new_database: Databases) -> Iterator[Settings]:
+    """PostgreSQL and Redis, with queue names of this test alone; its Redis keys are removed afterwards."""
+    url = new_database("postgresql")
+    settings = make_settings(gobang_home, url, redis_url=REDIS_URL)
+    yield settings
+    redis = Redis.from_url(REDIS_URL)
+    with session_scope(settings.resolved_database_url) as db:
+        job_ids = list(db.scalars(db.query(Job.id).statement))
+    for name in queue_names(settings).values():
+        Queue(name, connection=redis).delete(delete_jobs=True)
+        for key in redis.scan_iter(f"rq:*:{name}*"):
+            redis.delete(key)
+    for job_id in job_ids:
+        redis.delete(f"rq:job:gobang-{job_id}", f"rq:results:gobang-{job_id}", f"rq:executions:gobang-{job_id}")
+        for key in redis.scan_iter(f"rq:execution:gobang-{job_id}:*"):
+            redis.delete(key)
+    redis.close()
+    new_database.release(url)
+
+
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    audio, _ = stitch([str(CLIPS / "VIVOSDEV01_R012.wav"), str(CLIPS / "VIVOSDEV01_R027.wav")])
+    return write_wav(tmp_path_factory.mktemp("meeting") / "phien-hop.wav", audio)
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_the_result_is_the_same(rq_settings: Settings, meeting: Path) -> None:
+    with start_service(rq_settings) as api:
+        job = api.upload(meeting).json()["job"]
+        url = f"/jobs/{job['id']}"
+        with worker_process(rq_settings) as first:
+            deadline = time.monotonic() + 60
+            while api.client.get(url, headers=api.auth()).json()["status"] != "running":
+                assert first.poll() is None and time.monotonic() < deadline, "the worker never took the job"
+                time.sleep(0.05)
+            first.kill()  # SIGKILL: no cleanup, no goodbye to Redis or the database
+            first.wait(timeout=10)
+        assert api.client.get(url, headers=api.auth()).json()["status"] in ("running", "queued")
+        with worker_process(rq_settings) as second:
+            done = wait_for_job(api.client, job["id"], api.auth(), timeout_s=120)
+            assert second.poll() is None
+        assert done["status"] == "succeeded" and done["attempts"] == 2, done
+        transcript = api.client.get(f"/recordings/{job['recording_id']}/transcript", headers=api.auth()).json()
+
+    uninterrupted = run_pipeline(meeting, PipelineOptions(**done["options"]))
+    assert [s["text"] for s in transcript["transcript"]["segments"]] == [s.text for s in uninterrupted.segments]
+    with session_scope(rq_settings.resolved_database_url) as db:
+        assert db.query(TranscriptVersion).count() == 1  # the dead worker wrote nothing; the result exists once
+
+
+def test_a_server_restart_with_queued_jobs_loses_nothing(rq_settings: Settings) -> None:
+    with start_service(rq_settings) as api:  # no worker running: the jobs wait in Redis
+        jobs = [api.upload(clip(name)).json()["job"]["id"] for name in ("VIVOSDEV01_R034.wav", "VIVOSDEV01_R055.wav")]
+        headers = api.auth()
+    redis = Redis.from_url(REDIS_URL)
+    for name in queue_names(rq_settings).values():  # and Redis loses them (a restart without persistence)
+        Queue(name, connection=redis).delete(delete_jobs=True)
+    redis.close()
+
+    with start_service(rq_settings) as api, worker_process(rq_settings):
+        for job_id in jobs:
+            assert wait_for_job(api.client, job_id, headers, timeout_s=120)["status"] == "succeeded"
+        for job_id in jobs:
+            assert api.client.get(f"/jobs/{job_id}", headers=headers).json()["attempts"] == 1

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pyannote.metrics.diarization import DiarizationErrorRate
+
+from core.errors import EmptyAudioError, NotAudioError, SilentAudioError
+from diarization import SpeakerCountError, SpeakerDiarization, diarize
+from diarization.clustering import Clustering
+from diarization.pipeline import SpeechWindows
+from tests.audio_helpers import write_wav
+from tests.diarization.conftest import Meeting
+
+
+def _der(meeting: Meeting, pipeline: SpeakerDiarization, windows: SpeechWindows, **counts: int) -> tuple[float, int]:
+    labels = pipeline.cluster(windows, **counts)
+    hypothesis = pipeline.turns(windows, labels, uri="meeting")
+    return DiarizationErrorRate(collar=0.25)(meeting.reference, hypothesis), len(hypothesis.labels())
+
+
+def test_three_voices_are_found_with_a_low_error(meeting: Meeting, pipeline: SpeakerDiarization, windows) -> None:
+    der, speakers = _der(meeting, pipeline, windows)
+    assert speakers == 3
+    assert der < 0.10  # one speaker for all would be ~0.67, a random split ~0.5
+
+
+def test_the_file_api_gives_turns_labelled_by_first_appearance(meeting: Meeting, tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "phien hop.wav", meeting.audio)
+    stages: list[tuple[str, float]] = []
+    annotation = diarize(path, hook=lambda stage, fraction: stages.append((stage, fraction)))
+    assert annotation.uri == "phien hop"
+    turns = list(annotation.itertracks(yield_label=True))
+    assert turns[0][2] == "SPEAKER_00"
+    assert sorted(annotation.labels()) == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_02"]
+    assert DiarizationErrorRate(collar=0.25)(meeting.reference, annotation) < 0.10
+    embedding = [f for s, f in stages if s == "embeddings"]
+    assert embedding == sorted(embedding) and embedding[-1] == 1.0
+    assert {s for s, _ in stages} == {"embeddings", "clustering", "segmentation"}
+
+
+def test_speaker_counts_are_honoured(meeting: Meeting, pipeline: SpeakerDiarization, windows) -> None:
+    assert _der(meeting, pipeline, windows, num_speakers=2)[1] == 2
+    assert _der(meeting, pipeline, windows, num_speakers=4)[1] == 4
+    assert _der(meeting, pipeline, windows, max_speakers=2)[1] <= 2
+    assert _der(meeting, pipeline, windows, min_speakers=5)[1] >= 5
+    der, speakers = _der(meeting, pipeline, windows, min_speakers=2, max_speakers=6)
+    assert speakers == 3 and der < 0.10
+
+
+def test_contradictory_counts_are_refused(meeting: Meeting, pipeline: SpeakerDiarization) -> None:
+    for num, low, high in ((None, 4, 2), (0, None, None), (5, None, 3)):
+        with pytest.raises(SpeakerCountError):
+            pipeline.apply(meeting.audio, num_speakers=num, min_speakers=low, max_speakers=high)
+
+
+def test_two_stage_clustering_for_long_recordings_agrees(
+    meeting: Meeting, pipeline: SpeakerDiarization, windows
+) -> None:
+    """Forcing the bounded-memory path (blocks of 16 windows) must still find the three voices."""
+    two_stage = replace(pipeline, clustering=Clustering(max_direct=10, block=16))
+    der, speakers = _der(meeting, two_stage, windows)
+    assert speakers == 3 and der < 0.10
+
+
+def test_spectral_clustering_also_separates_the_voices(meeting: Meeting, pipeline: SpeakerDiarization, windows) -> None:
+    spectral = replace(pipeline, clustering=Clustering(method="spectral"))
+    der, speakers = _der(meeting, spectral, windows, num_speakers=3)
+    assert speakers == 3 and der < 0.15  # the alternative: worse than AHC on the simulated meetings
+
+
+def test_bad_input_is_a_clear_error(tmp_path: Path, pipeline: SpeakerDiarization) -> None:
+    with pytest.raises(NotAudioError):
+        diarize(tmp_path / "missing.wav")
+    (tmp_path / "empty.wav").write_bytes(b"")
+    with pytest.raises(EmptyAudioError):
+        diarize(tmp_path / "empty.wav")
+    (tmp_path / "notes.wav").write_text("không phải âm thanh", encoding="utf-8")
+    with pytest.raises(NotAudioError):
+        diarize(tmp_path / "notes.wav")
+    with pytest.raises(SilentAudioError):
+        pipeline.apply(np.zeros(16000 * 5, dtype=np.float32))
+
+
+def test_overlapped_speech_gets_a_second_speaker(clips_by_speaker, pipeline: SpeakerDiarization) -> None:
+    """Two voices talking over each other for ~2 s: with `overlap`, that stretch carries both speakers."""
+    from core.audio import SAMPLE_RATE, load_audio
+    from models import verify
+    from tests.diarization.conftest import SPEAKERS
+
+    assert verify("pyannote-segmentation-3.0")[0]
+    first = np.concatenate([load_audio(p) for p in clips_by_speaker[SPEAKERS[0]][5:8]])
+    second = np.concatenate([load_audio(p) for p in clips_by_speaker[SPEAKERS[2]][5:8]])
+    start = first.size - 2 * SAMPLE_RATE  # the second voice starts 2 s before the first one stops
+    audio = np.zeros(start + second.size + SAMPLE_RATE, dtype=np.float32)
+    audio[: first.size] += first
+    audio[start : start + second.size] += second
+    overlapping = replace(pipeline, overlap=True)
+    annotation = overlapping.apply(audio)
+    assert len(annotation.labels()) == 2
+    overlap = annotation.get_overlap()
+    assert overlap.duration() > 0.5
+    middle = (start + SAMPLE_RATE) / SAMPLE_RATE
+    assert any(segment.start <= middle <= segment.end for segment in overlap)
+    assert not pipeline.apply(audio).get_overlap()  # off by default: no second speaker anywhere

