@@ -7,9 +7,12 @@ Whisper base; output is lower case without punctuation (the transcriber restores
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Protocol, runtime_checkable
 
-from asr.ctc import StreamingCtcModel, greedy_decode, hits_to_words, load_tokens
+import numpy as np
+
+from asr.ctc import StreamingCtcModel, TokenHit, greedy_decode, hits_to_words, load_tokens
 from asr.engine import DecodeOptions
 from core.device import choose_device
 from core.settings import AsrSettings, get_settings
@@ -18,6 +21,18 @@ from core.vad import SpeechChunk
 from models import resolve
 
 logger = logging.getLogger(__name__)
+
+Decoder = Callable[[np.ndarray], list[TokenHit]]
+"""Frame log posteriors -> token hits of the chosen path."""
+
+
+@runtime_checkable
+class HotwordDecoder(Protocol):
+    """A decoder that can be biased towards a request's hotwords (`DecodeOptions.hotwords`)."""
+
+    def __call__(self, log_probs: np.ndarray) -> list[TokenHit]: ...
+
+    def with_hotwords(self, hotwords: Sequence[str]) -> Decoder: ...
 
 
 class VietAsrEngine:
@@ -33,8 +48,13 @@ class VietAsrEngine:
         *,
         settings: AsrSettings | None = None,
         segment_gap_s: float = 0.5,
+        decoder: Decoder = greedy_decode,
     ) -> None:
-        """`segment_gap_s`: a pause at least this long between two words starts a new segment."""
+        """`segment_gap_s`: a pause at least this long between two words starts a new segment.
+
+        `decoder`: frame log posteriors -> token hits; greedy by default, or a beam search with a
+        language model and hotwords (`dialect_adapt.beam.CtcBeamDecoder`).
+        """
         settings = settings or get_settings().asr
         resolved = resolve(model or settings.vietasr_model, engine="vietasr")
         self.device = choose_device(settings)
@@ -45,6 +65,7 @@ class VietAsrEngine:
         )
         self.tokens = load_tokens(resolved.path / "tokens.txt")
         self.segment_gap_s = segment_gap_s
+        self.decoder = decoder
         self._ref = ModelRef(
             engine=self.name,
             name=resolved.name,
@@ -58,16 +79,19 @@ class VietAsrEngine:
         return self._ref
 
     def transcribe_chunks(self, chunks: Iterable[SpeechChunk], options: DecodeOptions) -> Iterator[Segment]:
+        decoder = self.decoder
+        if options.hotwords and isinstance(decoder, HotwordDecoder):
+            decoder = decoder.with_hotwords(options.hotwords)
         for chunk in chunks:
             log_probs = self.model.log_probs(chunk.audio)
-            words = hits_to_words(
-                greedy_decode(log_probs),
-                self.tokens,
-                frame_s=self.model.frame_s,
-                start=chunk.start,
-                end=chunk.end,
-            )
-            yield from self._segments(words)
+            yield from self.decode_posteriors(log_probs, start=chunk.start, end=chunk.end, decoder=decoder)
+
+    def decode_posteriors(
+        self, log_probs: np.ndarray, *, start: float, end: float, decoder: Decoder | None = None
+    ) -> Iterator[Segment]:
+        """Segments of one chunk from its frame log posteriors (also used on cached posteriors)."""
+        hits = (decoder or self.decoder)(log_probs)
+        yield from self._segments(hits_to_words(hits, self.tokens, frame_s=self.model.frame_s, start=start, end=end))
 
     def _segments(self, words: list[Word]) -> Iterator[Segment]:
         run: list[Word] = []

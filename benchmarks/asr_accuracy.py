@@ -11,7 +11,6 @@ same way: `core.text.normalize_for_scoring` on both sides, then jiwer.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib
 import json
 import logging
@@ -26,6 +25,7 @@ import numpy as np
 
 from core.audio import SAMPLE_RATE, load_audio
 from core.errors import GobangError
+from core.manifest import ManifestRow, read_manifest
 from core.text import normalize_for_scoring
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,36 +40,6 @@ logger = logging.getLogger(__name__)
 ProgressHook = Callable[[int, int], None]
 """Called with (clips done, clips in all) after each clip."""
 Recogniser = Callable[[Path], str]
-
-
-@dataclass(frozen=True)
-class ManifestRow:
-    """One clip of a MANIFEST.tsv; `audio_path` made absolute."""
-
-    audio_path: Path
-    reference_text: str
-    speaker: str = ""
-    gender: str = ""
-    region: str = ""
-    duration_s: float = 0.0
-
-
-def read_manifest(path: str | Path) -> list[ManifestRow]:
-    """Rows of a tab-separated manifest (header row, no quoting; audio paths relative to its folder)."""
-    path = Path(path)
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [
-        ManifestRow(
-            audio_path=path.parent / row["audio_path"],
-            reference_text=row["reference_text"],
-            speaker=row.get("speaker") or "",
-            gender=row.get("gender") or "",
-            region=(row.get("region") or "").strip(),
-            duration_s=float(row.get("duration_s") or 0.0),
-        )
-        for row in rows
-    ]
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,15 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from benchmarks.simulate_meetings import EVALDATA, ClipBank, cv_rows, simulate, simulate_set  # noqa: E402
+from benchmarks.voice_login import enrolment_trials  # noqa: E402
 from core.audio import load_audio, stream_audio  # noqa: E402
 from core.errors import SilentAudioError  # noqa: E402
+from core.rttm import read_rttm  # noqa: E402
+from core.settings import get_settings  # noqa: E402
 from core.vad import SpeechChunker  # noqa: E402
 from diarization.embedders import get_embedder, normalize  # noqa: E402
 from diarization.pipeline import SpeakerDiarization  # noqa: E402
-from diarization.rttm import read_rttm  # noqa: E402
-from diarization.voiceprints import DEFAULT_THRESHOLD, VoiceprintStore, calibrate  # noqa: E402
+from diarization.voiceprints import VoiceprintStore, calibrate  # noqa: E402
 
 
 def _manifest(name: str) -> list[dict[str, str]]:
@@ -176,18 +178,7 @@ def verification(target_far: float, seed: int) -> dict[str, dict[str, float]]:
         same.append(speaker_of[a] == speaker_of[b])
     out["cv9_vi pairs"] = _eer_rows(scores, same, target_far)
 
-    rng = random.Random(seed)
-    scores, same = [], []
-    for speaker, clips in sorted(by_speaker.items()):
-        if len(clips) < 4:
-            continue
-        for _ in range(min(5, len(clips) // 4)):
-            enrol = rng.sample(clips, 3)
-            model = normalize(np.mean([emb(p) for p in enrol], axis=0))
-            for p in paths:
-                if p not in enrol:
-                    scores.append(float(model @ emb(p)))
-                    same.append(speaker_of[p] == speaker)
+    scores, same = enrolment_trials(by_speaker, emb, seed=seed)
     out["cv9_vi 3-clip enrolment"] = _eer_rows(scores, same, target_far)
     return out
 
@@ -339,8 +330,9 @@ def main() -> None:
                 "calibrated_threshold": f"{eer['cv9_vi 3-clip enrolment']['threshold']:.3f}",
             }
         if "names" in sections:
-            rec = recognition(pipeline, args.sim, args.seed, tmp_dir / "rec", threshold=DEFAULT_THRESHOLD)
-            _table(f"Recognition of enrolled voices, simulated meetings (threshold {DEFAULT_THRESHOLD})", {"sim": rec})
+            threshold = get_settings().diarization.voiceprint_threshold
+            rec = recognition(pipeline, args.sim, args.seed, tmp_dir / "rec", threshold=threshold)
+            _table(f"Recognition of enrolled voices, simulated meetings (threshold {threshold})", {"sim": rec})
             summary |= {"named_ok": f"{rec['turns_named_ok']:.1f}%", "unknown_named": f"{rec['unknown_named']:.1f}%"}
         if "speed" in sections and args.hours:
             sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long")

@@ -25,8 +25,8 @@ import numpy as np
 from pyannote.core import Annotation, Segment
 
 from core.audio import SAMPLE_RATE, load_audio
+from core.rttm import annotation_to_rttm
 from core.vad import SpeechChunker
-from diarization.rttm import annotation_to_rttm
 
 REPO = Path(__file__).resolve().parents[1]
 EVALDATA = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata"))

@@ -29,7 +29,8 @@ def one_line_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except GobangError as exc:
-            err_console.print(f"[bold red]Lỗi ({exc.title}):[/] {escape(str(exc))}")
+            # soft_wrap: one line whatever the terminal's width, so logs and scripts can grep it
+            err_console.print(f"[bold red]Lỗi ({exc.title}):[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             err_console.print("[yellow]Đã dừng (interrupted).[/]")

@@ -11,27 +11,31 @@ from __future__ import annotations
 import html
 import io
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import docx
 import pysubs2
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from pysubs2.time import make_time, ms_to_times
 
+from core.errors import InvalidInputError
+from core.files import write_atomic
+from core.rttm import transcript_to_rttm
 from core.text import nfc
 from core.transcript import Segment, Transcript
 
 log = logging.getLogger(__name__)
 
-FORMATS: tuple[str, ...] = ("txt", "srt", "vtt", "json", "docx")
+FORMATS: tuple[str, ...] = ("txt", "srt", "vtt", "json", "docx", "rttm")
 """Every format `render` knows, which is also the file extension it writes."""
+DEFAULT_FORMATS: tuple[str, ...] = ("txt", "srt", "vtt", "json", "docx")
+"""What is written when no format is asked for: RTTM only means something for a diarized transcript."""
 
 MAX_CUE_SECONDS = 7.0
 """A cue shown longer than this is hard to follow; longer segments are split."""
@@ -56,7 +60,9 @@ def render(transcript: Transcript, fmt: str) -> bytes:
     return renderer(transcript)
 
 
-def write_exports(transcript: Transcript, out_dir: Path, stem: str, formats: Iterable[str] = FORMATS) -> list[Path]:
+def write_exports(
+    transcript: Transcript, out_dir: Path, stem: str, formats: Iterable[str] = DEFAULT_FORMATS
+) -> list[Path]:
     """Write `stem.<fmt>` in `out_dir` for each format, atomically; returns the paths written.
 
     Every format is rendered before anything is written, so an unknown format writes nothing.
@@ -66,25 +72,10 @@ def write_exports(transcript: Transcript, out_dir: Path, stem: str, formats: Ite
     paths = []
     for fmt, data in rendered:
         path = out_dir / f"{stem}.{fmt}"
-        _write_atomic(path, data)
+        write_atomic(path, data)
         log.info("export written path=%s format=%s bytes=%d", path, fmt, len(data))
         paths.append(path)
     return paths
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over `path`."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; exports are meant to be read by others
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- plain text -----------------------------------------------------------------------------------
@@ -222,8 +213,8 @@ def _render_json(transcript: Transcript) -> bytes:
 # --- docx ---------------------------------------------------------------------------------------------
 
 
-def _render_docx(transcript: Transcript) -> bytes:
-    """A Word document in administrative style that clerks edit into the minutes."""
+def administrative_document(title: str) -> DocxDocument:
+    """An empty Word document in administrative style: Times New Roman 13 pt, Vietnamese language."""
     document = docx.Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -233,10 +224,15 @@ def _render_docx(transcript: Transcript) -> bytes:
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "vi-VN")  # so Word spell-checks in Vietnamese
     run_properties.append(language)
-
-    title = nfc(transcript.source.name) if transcript.source else ""
-    document.core_properties.title = nfc(f"Bản ghi lời nói {title}".strip())
+    document.core_properties.title = nfc(title)
     document.core_properties.language = "vi-VN"
+    return document
+
+
+def _render_docx(transcript: Transcript) -> bytes:
+    """A Word document in administrative style that clerks edit into the minutes."""
+    title = nfc(transcript.source.name) if transcript.source else ""
+    document = administrative_document(f"Bản ghi lời nói {title}".strip())
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -268,6 +264,13 @@ def _render_docx(transcript: Transcript) -> bytes:
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
+def _render_rttm(transcript: Transcript) -> bytes:
+    """Speaker turns for diarization tools and scorers; a transcript nobody attributed has none to give."""
+    if not any(segment.speaker for segment in transcript.segments):
+        raise InvalidInputError("bản gỡ băng chưa có người nói, không xuất được RTTM (no speakers: run diarization)")
+    return _encode(transcript_to_rttm(transcript))
+
+
 def _encode(text: str) -> bytes:
     """UTF-8 in NFC: speaker names and file names are not normalised by the schema."""
     return nfc(text).encode("utf-8")
@@ -279,5 +282,6 @@ _RENDERERS: dict[str, Callable[[Transcript], bytes]] = {
     "vtt": _render_vtt,
     "json": _render_json,
     "docx": _render_docx,
+    "rttm": _render_rttm,
 }
 assert tuple(_RENDERERS) == FORMATS

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from pyannote.core import Annotation
 
+from core.rttm import annotation_to_rttm, read_rttm, transcript_to_annotation, transcript_to_rttm
 from diarization.assign import assign_speakers
 from diarization.clustering import Clustering, SpeakerCountError
 from diarization.embedders import Embedder, get_embedder
 from diarization.pipeline import Hook, SpeakerDiarization
-from diarization.rttm import annotation_to_rttm, read_rttm, transcript_to_annotation, transcript_to_rttm
 from diarization.voiceprints import Voiceprint, VoiceprintStore, calibrate
 
 __all__ = [

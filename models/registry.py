@@ -6,6 +6,7 @@ its directory; a path to a model directory (e.g. a converted PhoWhisper) is acce
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import tempfile
@@ -126,10 +127,46 @@ def is_cached(name: str, *, cache_root: Path | None = None) -> bool:
     return stamp.is_file() and stamp.read_text().strip() == spec.sha256
 
 
+LOCAL_MANIFEST = "gobang-model.json"
+"""Written beside a model trained here (fine-tuned whisper): engine, checksum, description."""
+
+
+def register_local(
+    name: str, engine: str, source: Path, *, description: str = "", cache_root: Path | None = None
+) -> ResolvedModel:
+    """Moves a model directory built here into the cache as `name`, so `resolve(name)` finds it."""
+    if name in SPECS or not name or "/" in name or name.startswith("."):
+        raise ModelError(f"tên mô hình không dùng được: '{name}' (reserved or invalid model name)")
+    main = source / "model.bin" if (source / "model.bin").exists() else None
+    target = (cache_root or get_settings().model_cache) / name
+    shutil.rmtree(target, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+    checksum = file_sha256(target / "model.bin") if main else None
+    manifest = {"engine": engine, "checksum": checksum, "description": description}
+    (target / LOCAL_MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    logger.info("model_registered name=%s engine=%s path=%s", name, engine, target)
+    return ResolvedModel(name=name, engine=engine, path=target, checksum=checksum)
+
+
+def _local(name: str, cache_root: Path | None) -> ResolvedModel | None:
+    if "/" in name:
+        return None
+    target = (cache_root or get_settings().model_cache) / name
+    manifest = target / LOCAL_MANIFEST
+    if not manifest.is_file():
+        return None
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    return ResolvedModel(name=name, engine=str(data["engine"]), path=target, checksum=data.get("checksum"))
+
+
 def resolve(name_or_path: str, *, engine: str | None = None, cache_root: Path | None = None) -> ResolvedModel:
     """Directory of a ready model: a registry name (built once into the cache) or an existing model directory."""
     spec = SPECS.get(name_or_path)
     if spec is None:
+        local = _local(name_or_path, cache_root)
+        if local is not None and (engine is None or local.engine == engine):
+            return local
         path = Path(name_or_path).expanduser()
         if path.is_dir():
             return ResolvedModel(name=path.name, engine=engine or "unknown", path=path, checksum=None)

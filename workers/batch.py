@@ -47,17 +47,18 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from asr.engine import DecodeOptions
+from asr.engine import Engine
 from asr.factory import create_engine
-from asr.transcriber import Transcriber
 from core.audio import probe
-from core.errors import BadAudioError, GobangError, NotFoundError
-from core.export import FORMATS, write_exports
+from core.errors import BadAudioError, GobangError, InvalidInputError, NotFoundError
+from core.export import DEFAULT_FORMATS, FORMATS, write_exports
+from core.files import write_atomic
 from core.hashing import file_sha256
 from core.settings import AsrSettings, get_settings
 from core.text import nfc
 from core.transcript import NfcStr, Transcript
 from models import resolve
+from workers.pipeline import PipelineOptions, run_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -101,13 +102,33 @@ class BatchOptions:
     model: str | None = None
     """Registry name or model directory; None is the engine's configured model."""
     language: str | None = None
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     hotwords: tuple[str, ...] = ()
     glossary: tuple[str, ...] = ()
     """Names and terms the readable-text stage writes the way they are spelled here."""
+    diarize: bool = False
+    """Find who spoke when; enrolled voiceprints name their people."""
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
     workers: int = 1
     force: bool = False
     """Transcribe again even what is already done."""
+
+    def pipeline(self) -> PipelineOptions:
+        """What each file goes through (engine and language already resolved by `run_batch`)."""
+        assert self.language is not None
+        return PipelineOptions(
+            engine=self.engine,
+            model=self.model,
+            language=self.language,
+            hotwords=self.hotwords,
+            glossary=self.glossary,
+            diarize=self.diarize,
+            num_speakers=self.num_speakers,
+            min_speakers=self.min_speakers,
+            max_speakers=self.max_speakers,
+        )
 
 
 class FileOutcome(BaseModel):
@@ -262,6 +283,8 @@ def _identity(options: BatchOptions) -> dict[str, Any]:
         "language": options.language,
         "hotwords": list(options.hotwords),
         "glossary": list(options.glossary),
+        "diarize": options.diarize,
+        "speakers": [options.num_speakers, options.min_speakers, options.max_speakers],
     }
 
 
@@ -285,20 +308,6 @@ def _read_record(out_dir: Path, key: str) -> _Record | None:
         return None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temporary file, fsync, rename: readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 # --- one file ------------------------------------------------------------------------------------------
 
 Emit = Callable[[FileJob, str, float], None]
@@ -312,7 +321,7 @@ class _Worker:
     out_dir: Path
     identity: dict[str, Any]
     asr: AsrSettings
-    transcriber: Transcriber | None = field(default=None, repr=False)
+    engine: Engine | None = field(default=None, repr=False)
 
     def handle(self, job: FileJob, emit: Emit) -> FileOutcome:
         """Transcribe (or skip, or re-render) one file; domain and unexpected errors become a failed outcome."""
@@ -344,16 +353,16 @@ class _Worker:
         return outcome
 
     def _transcribe(self, job: FileJob, key: str, outcome: FileOutcome, emit: Emit) -> None:
-        assert outcome.sha256 is not None and self.options.language is not None
-        if self.transcriber is None:
+        assert outcome.sha256 is not None
+        if self.engine is None:
             emit(job, "load", 0.0)
-            engine = create_engine(self.options.engine, model=self.options.model, settings=self.asr)
-            self.transcriber = Transcriber(engine, glossary=self.options.glossary)
+            self.engine = create_engine(self.options.engine, model=self.options.model, settings=self.asr)
         began = time.perf_counter()
-        transcript = self.transcriber.transcribe(
+        transcript = run_pipeline(
             job.source,
-            DecodeOptions(language=self.options.language, hotwords=self.options.hotwords),
+            self.options.pipeline(),
             hook=lambda stage, fraction: emit(job, stage, fraction),
+            engine=self.engine,
         )
         assert transcript.source is not None
         transcript.source.sha256 = outcome.sha256
@@ -368,7 +377,7 @@ class _Worker:
             sources={job.relative: rendered},
             transcript=transcript,
         )
-        _write_atomic(records_dir(self.out_dir) / f"{key}.json", record.model_dump_json().encode())
+        write_atomic(records_dir(self.out_dir) / f"{key}.json", record.model_dump_json().encode())
         outcome.status, outcome.duration, outcome.outputs = "ok", transcript.duration, rendered.files
         outcome.rtf = round(elapsed / transcript.duration, 4) if transcript.duration else None
 
@@ -389,7 +398,7 @@ class _Worker:
         transcript.source.name = job.source.name
         rendered = self._render(job, transcript)
         record.sources[job.relative] = rendered
-        _write_atomic(records_dir(self.out_dir) / f"{record.key}.json", record.model_dump_json().encode())
+        write_atomic(records_dir(self.out_dir) / f"{record.key}.json", record.model_dump_json().encode())
         outcome.outputs = rendered.files
         outcome.note = (
             f"cùng nội dung với {duplicate_of}, xuất lại từ bản ghi đã có (same content as {duplicate_of})"
@@ -451,6 +460,15 @@ def run_batch(
     unknown = sorted(set(options.formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"định dạng không hỗ trợ: {', '.join(unknown)} (supported: {', '.join(FORMATS)})")
+    if "rttm" in options.formats and not options.diarize:
+        raise InvalidInputError("định dạng rttm cần phân biệt người nói (rttm needs --diarize)")
+    counts = (options.num_speakers, options.min_speakers, options.max_speakers)
+    if options.diarize:
+        from diarization.clustering import check_bounds
+
+        check_bounds(*counts)  # contradictory counts would fail every file: fail once, now
+    elif any(count is not None for count in counts):
+        raise InvalidInputError("số người nói chỉ dùng được cùng phân biệt người nói (speaker counts need --diarize)")
     out = Path(out_dir).absolute()
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -495,7 +513,7 @@ def run_batch(
         counts={s: sum(f.status == s for f in files) for s in ("ok", "skipped", "failed", "interrupted")},
         files=files,
     )
-    _write_atomic(out / REPORT_NAME, report.model_dump_json(indent=2).encode())
+    write_atomic(out / REPORT_NAME, report.model_dump_json(indent=2).encode())
     logger.info("batch_done %s report=%s", " ".join(f"{k}={v}" for k, v in report.counts.items()), out / REPORT_NAME)
     return report
 

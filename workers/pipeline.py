@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from asr.engine import DecodeOptions, Engine
 from asr.factory import create_engine
 from asr.transcriber import Transcriber
+from core.settings import get_settings
 from core.transcript import Transcript
 
 Hook = Callable[[str, float], None]
@@ -51,8 +52,14 @@ def cached_engine(name: str | None, model: str | None) -> Engine:
     return create_engine(name, model=model)
 
 
-def run_pipeline(path: str | Path, options: PipelineOptions, *, hook: Hook | None = None) -> Transcript:
-    """Recording in, Transcript out, reporting progress through `hook`."""
+def run_pipeline(
+    path: str | Path, options: PipelineOptions, *, hook: Hook | None = None, engine: Engine | None = None
+) -> Transcript:
+    """Recording in, Transcript out, reporting progress through `hook`.
+
+    `engine`: one the caller made for `options` (the archive batch sizes its threads per worker process);
+    None takes this process's cached one.
+    """
     share = _TRANSCRIBE_SHARE if options.diarize else 1.0
 
     def transcribe_progress(stage: str, fraction: float) -> None:
@@ -60,7 +67,7 @@ def run_pipeline(path: str | Path, options: PipelineOptions, *, hook: Hook | Non
             hook(stage, fraction * share)
 
     transcriber = Transcriber(
-        cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords
+        engine or cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords
     )
     decode = DecodeOptions(language=options.language, hotwords=options.hotwords)
     transcript = transcriber.transcribe(path, decode, hook=transcribe_progress)
@@ -80,5 +87,6 @@ def run_pipeline(path: str | Path, options: PipelineOptions, *, hook: Hook | Non
         max_speakers=options.max_speakers,
         hook=diarize_progress,
         voiceprints=VoiceprintStore(),
+        pyannote_config=get_settings().diarization.pyannote_config,
     )
     return assign_speakers(transcript, annotation)

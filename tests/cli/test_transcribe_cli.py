@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from core.export import FORMATS
+from core.export import DEFAULT_FORMATS
 from core.settings import get_settings
 from core.text import normalize_for_scoring
 from workers.batch import REPORT_NAME, records_dir
@@ -68,7 +68,7 @@ def test_transcribe_writes_every_format_reports_failures_then_skips_and_forces(
         "2020/rong.wav": "failed",
     }
     for folder, row in (("2019", vivos_rows[0]), ("2020", vivos_rows[1])):
-        for fmt in FORMATS:
+        for fmt in DEFAULT_FORMATS:
             assert (out / folder / f"phien-hop.{fmt}").stat().st_size > 0
         text = normalize_for_scoring((out / folder / "phien-hop.txt").read_text(encoding="utf-8"))
         reference = normalize_for_scoring(row["reference_text"]).split()
@@ -97,6 +97,7 @@ def test_bad_arguments_get_one_line_and_an_exit_code(tmp_path: Path, vivos_rows:
     missing = runner.invoke(app, ["transcribe", str(tmp_path / "khong-co.wav"), "--out", str(tmp_path / "o")])
     assert missing.exit_code == 5
     assert "không tìm thấy" in missing.output and "Traceback" not in missing.output
+    assert len(missing.output.strip().splitlines()) == 1, missing.output  # one line, however long the path
 
     bad_format = runner.invoke(app, ["transcribe", clip, "--out", str(tmp_path / "o"), "--format", "txt,pdf"])
     assert bad_format.exit_code == 2 and "pdf" in bad_format.output

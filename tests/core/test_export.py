@@ -17,8 +17,10 @@ import pytest
 import webvtt
 from docx.shared import Pt
 
-from core import export
+from core import files
+from core.errors import InvalidInputError
 from core.export import FORMATS, MAX_CUE_CHARS, MAX_CUE_SECONDS, render, write_exports
+from core.rttm import read_rttm
 from core.transcript import ModelRef, Segment, SourceRef, Transcript, Word
 
 # Sentences from the Common Voice 9 Vietnamese dev set (evaldata/cv9_vi_dev/MANIFEST.tsv).
@@ -202,6 +204,28 @@ def test_docx_opens_and_holds_the_transcript(transcript: Transcript) -> None:
     assert (normal.name, normal.size) == ("Times New Roman", Pt(13))
 
 
+def test_rttm_has_one_turn_per_attributed_segment(transcript: Transcript) -> None:
+    transcript.source = SourceRef(name="kỳ họp thứ tám.mp3", duration=3735.0)
+    text = render(transcript, "rttm").decode("utf-8")
+
+    (annotation,) = read_rttm(text).values()
+    assert annotation.uri == "kỳ_họp_thứ_tám.mp3"
+    turns = [(round(s.start, 3), round(s.end, 3), label) for s, _, label in annotation.itertracks(yield_label=True)]
+    expected = [
+        (round(seg.start, 3), round(seg.end, 3), seg.speaker.replace(" ", "_"))
+        for seg in transcript.segments
+        if seg.speaker
+    ]
+    assert turns == expected  # the unattributed segment has no turn
+
+
+def test_rttm_of_a_transcript_without_speakers_is_refused(transcript: Transcript) -> None:
+    for segment in transcript.segments:
+        segment.speaker = None
+    with pytest.raises(InvalidInputError, match="diarization"):
+        render(transcript, "rttm")
+
+
 def test_nfd_input_comes_out_nfc() -> None:
     def nfd(text: str) -> str:
         return unicodedata.normalize("NFD", text)
@@ -248,7 +272,7 @@ def test_failed_write_keeps_the_previous_file(
     def broken_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         write_exports(transcript, tmp_path, "ky-hop-8", ["txt"])
     monkeypatch.undo()

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from pyannote.core import Annotation, Segment
 
+from core.rttm import RttmFormatError, annotation_to_rttm
 from core.transcript import ModelRef, SourceRef, Transcript, Word
 from core.transcript import Segment as TSegment
 from diarization import assign_speakers, read_rttm, transcript_to_rttm
-from diarization.rttm import RttmFormatError, annotation_to_rttm
 from tests.diarization.conftest import Meeting
 
 

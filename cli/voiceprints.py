@@ -1,0 +1,121 @@
+"""`gobang voiceprints enroll|list|delete`: the people whose voices diarization names.
+
+An enrolment names a person and gives stretches of their speech: whole files or spans of a
+recording written ``FILE@START-END`` (seconds, ``mm:ss`` or ``hh:mm:ss``), so a clerk can enrol a
+delegate from the session where they spoke. The store is the one diarization and voice login
+read (`GOBANG_DIARIZATION__VOICEPRINTS_PATH`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cli.errors import err_console, one_line_errors
+from core.errors import InvalidInputError
+from core.text import nfc
+
+if TYPE_CHECKING:
+    from diarization.voiceprints import AudioSegment
+
+console = Console()
+
+voiceprints_app = typer.Typer(
+    help="Giọng nói đã ghi danh: ghi danh, liệt kê, xóa (voiceprints of known speakers).", no_args_is_help=True
+)
+
+
+def parse_clock(text: str) -> float:
+    """Seconds from ``75.5``, ``1:15.5`` or ``0:01:15.5``."""
+    parts = text.strip().split(":")
+    if not 1 <= len(parts) <= 3:
+        raise ValueError(text)
+    seconds = 0.0
+    for part in parts:
+        value = float(part)
+        if value < 0:
+            raise ValueError(text)
+        seconds = seconds * 60 + value
+    return seconds
+
+
+def parse_source(text: str) -> AudioSegment:
+    """``FILE`` or ``FILE@START-END`` -> a whole file or (file, start, end); an existing file named ``a@b`` wins."""
+    path, at, span = text.rpartition("@")
+    if not at or Path(text).exists():
+        return Path(text)
+    start_text, _, end_text = span.partition("-")
+    try:
+        start, end = parse_clock(start_text), parse_clock(end_text)
+    except ValueError:
+        raise InvalidInputError(
+            f"đoạn '{span}' không đúng dạng BẮT_ĐẦU-KẾT_THÚC, ví dụ 2:00-3:05.5 (expected START-END)"
+        ) from None
+    if end <= start:
+        raise InvalidInputError(f"đoạn '{span}' phải có KẾT_THÚC sau BẮT_ĐẦU (END must follow START)")
+    return (Path(path), start, end)
+
+
+@voiceprints_app.command("enroll")
+@one_line_errors
+def enroll(
+    name: Annotated[str, typer.Argument(help='Tên người nói, ví dụ "Đại biểu Nguyễn Văn A".')],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Tệp ghi âm giọng người đó, cả tệp hoặc một đoạn TỆP@BẮT_ĐẦU-KẾT_THÚC, ví dụ phien1.mp3@2:00-3:05."
+        ),
+    ],
+) -> None:
+    """Ghi danh giọng nói của một người; ghi danh lại cùng tên thì bổ sung thêm mẫu giọng (enrol a voice)."""
+    from diarization import VoiceprintStore
+
+    segments = [parse_source(source) for source in sources]
+    with err_console.status("Đang tính đặc trưng giọng nói… (embedding)"):
+        voiceprint = VoiceprintStore().enroll(nfc(name), segments)
+    console.print(
+        f"Đã ghi danh [bold]{escape(voiceprint.name)}[/]: {voiceprint.segments} mẫu, {voiceprint.seconds:.1f} s "
+        f"({escape(voiceprint.model_id)})"
+    )
+
+
+@voiceprints_app.command("list")
+@one_line_errors
+def list_voiceprints() -> None:
+    """Liệt kê những người đã ghi danh giọng nói (list enrolled people)."""
+    from diarization import VoiceprintStore
+
+    store = VoiceprintStore()
+    table = Table(title=f"Giọng nói đã ghi danh ({escape(str(store.path))})")
+    table.add_column("Tên (name)", no_wrap=True)  # names are typed back in `delete`: keep them whole
+    for column in ("Số mẫu", "Thời lượng (s)", "Mô hình (model)", "Ngày ghi danh"):
+        table.add_column(column, overflow="fold")
+    for voiceprint in store.list():
+        table.add_row(
+            escape(voiceprint.name),
+            str(voiceprint.segments),
+            f"{voiceprint.seconds:.1f}",
+            escape(voiceprint.model_id),
+            voiceprint.created_at[:19].replace("T", " "),
+        )
+    console.print(table)
+
+
+@voiceprints_app.command("delete")
+@one_line_errors
+def delete(
+    name: Annotated[str, typer.Argument(help="Tên người cần xóa giọng nói.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Không hỏi lại (do not ask).")] = False,
+) -> None:
+    """Xóa giọng nói đã ghi danh của một người, cùng mọi mẫu giọng (forget a person's voice)."""
+    from diarization import VoiceprintStore
+
+    if not yes:
+        typer.confirm(f"Xóa giọng nói của '{nfc(name)}'?", abort=True)
+    VoiceprintStore().delete(name)
+    console.print(f"Đã xóa giọng nói của [bold]{escape(nfc(name))}[/].")
