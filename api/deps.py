@@ -38,6 +38,7 @@ __all__ = [
     "UnauthenticatedError",
     "current_principal",
     "get_db",
+    "principal_from_credentials",
     "require",
     "require_scope",
 ]
@@ -137,6 +138,16 @@ def _from_token(db: Session, tokens: SessionTokens, token: str, via: str) -> Pri
     )
 
 
+def principal_from_credentials(
+    db: Session, tokens: SessionTokens, *, bearer: str | None, cookie: str | None
+) -> Principal | None:
+    """Who a bearer credential (API key or session token) names, else the session cookie; None when neither is
+    valid. Shared by HTTP requests and WebSockets (which check the Origin instead of a CSRF token)."""
+    if bearer:
+        return _from_api_key(db, bearer) or _from_token(db, tokens, bearer, "token")
+    return _from_token(db, tokens, cookie, "session") if cookie else None
+
+
 def current_principal(
     request: Request,
     db: DbSession,
@@ -147,18 +158,25 @@ def current_principal(
     """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token."""
     tokens: SessionTokens = request.app.state.tokens
     bearer = authorization.credentials.strip() if authorization is not None else api_key
+    principal = principal_from_credentials(db, tokens, bearer=bearer, cookie=cookie)
     if bearer:
-        principal = _from_api_key(db, bearer) or _from_token(db, tokens, bearer, "token")
         if principal is None:
             raise UnauthenticatedError("mã truy cập không hợp lệ hoặc đã hết hạn (invalid or expired token)")
-        return principal
-    principal = _from_token(db, tokens, cookie, "session") if cookie else None
+        return _released(db, principal)
     if principal is None or cookie is None:
         raise UnauthenticatedError("cần đăng nhập (authentication required)")
     if request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "").encode("latin-1")  # Starlette decodes headers as latin-1
         if not hmac.compare_digest(sent, tokens.csrf_token(cookie).encode()):
             raise ForbiddenError("thiếu hoặc sai mã CSRF (missing or wrong CSRF token)")
+    return _released(db, principal)
+
+
+def _released(db: Session, principal: Principal) -> Principal:
+    """End the authentication's transaction, so its pooled connection is not held while the request waits for
+    its next threadpool hop: with more requests in flight than connections, threads blocked on the pool held
+    the threads that the connections' holders needed, and the server stalled for the pool timeout (30 s)."""
+    db.commit()
     return principal
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import anyio
 from fastapi import Request
 from sqlalchemy.orm import Session
 
@@ -25,6 +28,7 @@ from core.tables import Job, Recording
 from core.text import nfc, strip_diacritics
 from workers.jobs import new_job
 
+T = TypeVar("T")
 SNIFF_BYTES = 512
 
 _CONTAINERS = frozenset(
@@ -181,6 +185,20 @@ def new_recording_job(
     job = new_job(db, recording.id, stored, settings=settings)
     record(db, principal.name, "job.create", f"job:{job.id}", recording=recording.id, options=stored)
     return job
+
+
+INGEST_THREADS = 4
+"""Uploads checked and stored at once. Ingest is CPU and disk work (hash, fsync, FFmpeg probe): more
+threads do not finish a burst sooner on a few cores, they only take the threadpool from the short
+requests (status reads) that would otherwise queue behind 200 concurrent uploads."""
+
+
+async def run_ingest(request: Request, work: Callable[[], T]) -> T:
+    """Run `work` on a thread of the app's ingest pool (made on first use, on the running event loop)."""
+    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "ingest_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.ingest_limiter = anyio.CapacityLimiter(INGEST_THREADS)
+    return await anyio.to_thread.run_sync(work, limiter=limiter)
 
 
 def release(db: Session) -> None:

@@ -44,7 +44,7 @@ Instant = Annotated[datetime, AfterValidator(as_utc)]
 """A stored instant, always with its UTC offset (SQLite hands them back naive)."""
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)]
 EngineChoice = Literal["vietasr", "whisper"]
-ExportFormat = Literal["txt", "srt", "vtt", "json", "docx"]
+ExportFormat = Literal["txt", "srt", "vtt", "json", "docx", "rttm"]
 
 
 # --- recordings --------------------------------------------------------------------------------

@@ -266,7 +266,7 @@ async def _one(
         if status is not None and status.status_code == 200 and status.json()["status"] in TERMINAL:
             run.final[job_id] = status.json()
             return
-        await asyncio.sleep(poll_s)
+        await asyncio.sleep(poll_s * random.uniform(0.8, 1.2))  # clients jitter, or they poll in waves
 
 
 async def load(deployment: Deployment, args: argparse.Namespace) -> Run:
@@ -274,7 +274,7 @@ async def load(deployment: Deployment, args: argparse.Namespace) -> Run:
     if not clips:
         raise SystemExit(f"no clips in {CLIPS}")
     run = Run()
-    limits = httpx.Limits(max_connections=args.n + 10, max_keepalive_connections=args.n + 10)
+    limits = httpx.Limits(max_connections=args.n + 10, max_keepalive_connections=args.n + 10, keepalive_expiry=3)
     headers = {"Authorization": f"Bearer {deployment.api_key}"}
     async with httpx.AsyncClient(
         base_url=deployment.url, headers=headers, limits=limits, timeout=args.timeout

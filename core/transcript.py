@@ -46,6 +46,8 @@ class Segment(BaseModel):
     speaker: str | None = None
     """Speaker label ("Người nói 1") or a named person; filled by diarization."""
     confidence: float = Field(default=1.0, ge=0, le=1)
+    reviewed: bool = False
+    """A clerk has listened to this segment and checked its text (the editor's review progress)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Segment:
@@ -72,6 +74,15 @@ class SourceRef(BaseModel):
     duration: float | None = None
 
 
+class SpeakerAccent(BaseModel):
+    """A speaker's regional accent as identified from their voice (dialect_adapt.accent)."""
+
+    region: str
+    """North, Central or South."""
+    confidence: float = Field(ge=0, le=1)
+    """Probability the classifier gives that region."""
+
+
 class Transcript(BaseModel):
     schema_version: Literal[1] = SCHEMA_VERSION
     language: str = "vi"
@@ -80,6 +91,8 @@ class Transcript(BaseModel):
     source: SourceRef | None = None
     segments: list[Segment] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    accents: dict[str, SpeakerAccent] = Field(default_factory=dict)
+    """Accent region of each speaker label (filled by accent identification; empty when not run)."""
 
     @property
     def text(self) -> str:

@@ -1,5 +1,8 @@
 """A pipeline run as a job: an importable function that takes a job id and reads everything else from the store.
 
+Two kinds of work run as jobs with the same semantics: a transcription (the default) and a
+minutes generation with the language model (`workers.minutes_job`, named in the job's options).
+
 State lives in the database. A worker claims a job with a conditional update that writes a
 claim token (so two copies of the same id in a queue never run it twice), heartbeats while it
 works, and writes the result as a new transcript version only while the claim is still its
@@ -17,9 +20,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal, Protocol
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -33,11 +37,22 @@ from core.tables import Job, JobStatus, Recording
 from core.transcript import Transcript
 from core.transcript_store import save_version
 from workers import webhooks
-from workers.pipeline import PipelineOptions, run_pipeline
+from workers.minutes_job import MinutesWork, is_minutes_job
+from workers.pipeline import Hook, PipelineOptions, run_pipeline
 
 logger = logging.getLogger(__name__)
 
 TERMINAL = frozenset({JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled})
+
+QueueKind = Literal["asr", "cpu"]
+"""`asr`: GPU-bound work (recognition, diarization), run its workers on GPU machines; `cpu`: light work."""
+
+
+def queue_kind(options: dict[str, Any]) -> QueueKind:
+    """The queue a job belongs on: minutes need no GPU, a transcription does."""
+    return "cpu" if is_minutes_job(options) else "asr"
+
+
 """Statuses a job never leaves."""
 ACTOR = "gobang-worker"
 """Who the audit log names for changes made by workers."""
@@ -149,6 +164,61 @@ def _progress_writer(job_id: str, token: str, url: str, heartbeat: _Heartbeat) -
     return write
 
 
+class Work(Protocol):
+    """What one kind of job does between claim and finish; `run_job` gives every kind the same semantics."""
+
+    permanent: ClassVar[tuple[type[Exception], ...]]
+    """Errors not worth a retry."""
+
+    @property
+    def audio_seconds(self) -> float | None: ...
+
+    def run(self, hook: Hook) -> None:
+        """The slow part, outside any transaction; `hook` reports progress and raises on cancel or loss."""
+
+    def save(self, session: Session) -> dict[str, object]:
+        """Write the result in the job's success transaction; returns what the job's webhook event adds."""
+
+
+@dataclass
+class Transcription:
+    """The pipeline over a recording; the result is the next transcript version."""
+
+    audio: Path
+    options: PipelineOptions
+    recording_id: str
+    filename: str
+    transcript: Transcript | None = None
+    permanent: ClassVar[tuple[type[Exception], ...]] = (BadAudioError, ModelError)
+
+    @property
+    def audio_seconds(self) -> float | None:
+        return self.transcript.duration if self.transcript else None
+
+    def run(self, hook: Hook) -> None:
+        self.transcript = _named_source(run_pipeline(self.audio, self.options, hook=hook), self.filename)
+
+    def save(self, session: Session) -> dict[str, object]:
+        assert self.transcript is not None, "run() first"
+        version = save_version(
+            session, self.recording_id, self.transcript, author="gobang", comment="bản nhận dạng tự động"
+        )
+        return {"transcript_version": version}
+
+
+def _work(session: Session, job: Job, settings: Settings) -> Work:
+    """The job's work, by the kind its options name (a transcription when they name none)."""
+    if is_minutes_job(job.options):
+        return MinutesWork.load(session, job.recording_id, job.options, settings.minutes)
+    recording = session.get_one(Recording, job.recording_id)
+    return Transcription(
+        audio=BlobStore(settings.blob_dir).existing(recording.sha256),
+        options=_pipeline_options(job.options, recording),
+        recording_id=recording.id,
+        filename=recording.filename,
+    )
+
+
 def run_job(job_id: str, settings: Settings | None = None) -> str:
     """Entry point for RQ and for the in-process worker. Returns the job's final status (or skipped/lost)."""
     settings = settings or get_settings()
@@ -160,12 +230,9 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
     try:
         with session_scope(url) as session:
             job = session.get_one(Job, job_id)
-            recording = session.get_one(Recording, job.recording_id)
-            options = _pipeline_options(job.options, recording)
-            audio = BlobStore(settings.blob_dir).existing(recording.sha256)
-            attempts, max_attempts = job.attempts, job.max_attempts
-            recording_id, filename = recording.id, recording.filename
-    except (GobangError, TypeError, ValueError) as exc:  # missing blob, options that no pipeline accepts
+            work = _work(session, job, settings)
+            attempts, max_attempts, recording_id = job.attempts, job.max_attempts, job.recording_id
+    except (GobangError, TypeError, ValueError) as exc:  # missing blob or transcript, options no work accepts
         message = exc.message if isinstance(exc, GobangError) else f"tùy chọn không hợp lệ (bad options: {exc})"
         _finish(settings, job_id, token, JobStatus.failed, error=message)
         return JobStatus.failed.value
@@ -174,7 +241,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
     heartbeat = _Heartbeat(job_id, token, url, settings.jobs.heartbeat_s)
     heartbeat.start()
     try:
-        transcript = run_pipeline(audio, options, hook=_progress_writer(job_id, token, url, heartbeat))
+        work.run(_progress_writer(job_id, token, url, heartbeat))
     except JobCancelled:
         _finish(settings, job_id, token, JobStatus.cancelled, error="đã hủy theo yêu cầu (cancelled)")
         return JobStatus.cancelled.value
@@ -182,7 +249,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
         logger.warning("job_lost job=%s reason=claimed_by_another_worker", job_id)
         return "lost"
     except Exception as exc:
-        permanent = isinstance(exc, BadAudioError | ModelError) or attempts >= max_attempts  # retrying cannot help
+        permanent = isinstance(exc, work.permanent) or attempts >= max_attempts  # retrying cannot help
         message = exc.message if isinstance(exc, GobangError) else f"{type(exc).__name__}: {exc}"
         logger.warning("job_error job=%s attempt=%d permanent=%s error=%s", job_id, attempts, permanent, message)
         if permanent:
@@ -192,15 +259,19 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
         return JobStatus.queued.value
     finally:
         heartbeat.stopped.set()
-    transcript = _named_source(transcript, filename)
-    if not _succeed(settings, job_id, token, recording_id, transcript):
+    try:
+        saved = _succeed(settings, job_id, token, work)
+    except GobangError as exc:  # the result cannot be written (minutes edited meanwhile): retrying cannot help
+        _finish(settings, job_id, token, JobStatus.failed, error=exc.message)
+        return JobStatus.failed.value
+    if not saved:
         # A cancel that came after the last progress report still wins: the result is not saved.
         if _finish(settings, job_id, token, JobStatus.cancelled, error="đã hủy theo yêu cầu (cancelled)"):
             return JobStatus.cancelled.value
         logger.warning("job_lost job=%s reason=claim_void_at_finish", job_id)
         return "lost"
     logger.info(
-        "job_succeeded job=%s audio_s=%.1f wall_s=%.1f", job_id, transcript.duration, time.perf_counter() - began
+        "job_succeeded job=%s audio_s=%.1f wall_s=%.1f", job_id, work.audio_seconds or 0, time.perf_counter() - began
     )
     return JobStatus.succeeded.value
 
@@ -217,7 +288,7 @@ def _named_source(transcript: Transcript, filename: str) -> Transcript:
     return transcript.model_copy(update={"source": transcript.source.model_copy(update={"name": Path(filename).name})})
 
 
-def _succeed(settings: Settings, job_id: str, token: str, recording_id: str, transcript: Transcript) -> bool:
+def _succeed(settings: Settings, job_id: str, token: str, work: Work) -> bool:
     """Result and status in one transaction, only while the claim is ours and no cancel is pending.
 
     A job's result is written once; False means it was not written (cancelled, or the claim is void).
@@ -231,24 +302,26 @@ def _succeed(settings: Settings, job_id: str, token: str, recording_id: str, tra
                 stage="done",
                 progress=1.0,
                 finished_at=_now(),
-                audio_seconds=transcript.duration,
+                audio_seconds=work.audio_seconds,
                 cancel_requested=False,
             )
         )
         if getattr(owned, "rowcount", 0) != 1:
             return False
-        version = save_version(session, recording_id, transcript, author="gobang", comment="bản nhận dạng tự động")
-        deliveries = _terminal(session, job_id, JobStatus.succeeded, transcript_version=version)
+        extra = work.save(session)
+        deliveries = _terminal(session, job_id, JobStatus.succeeded, result=extra)
     webhooks.deliver_soon(settings, deliveries)
     return True
 
 
-def _terminal(session: Session, job_id: str, status: JobStatus, *, actor: str = ACTOR, **extra: object) -> list[int]:
+def _terminal(
+    session: Session, job_id: str, status: JobStatus, *, actor: str = ACTOR, result: dict[str, object] | None = None
+) -> list[int]:
     """What every job that ends does in the same transaction: audit it and queue its webhooks."""
     job = session.get_one(Job, job_id)
     session.refresh(job)
     record(session, actor, f"job.{status.value}", f"job:{job_id}", recording=job.recording_id, error=job.error)
-    return webhooks.enqueue_job_event(session, job, **extra)
+    return webhooks.enqueue_job_event(session, job, **(result or {}))
 
 
 def _finish(settings: Settings, job_id: str, token: str, status: JobStatus, *, error: str | None) -> bool:
@@ -272,8 +345,10 @@ def _retry_later(url: str, job_id: str, token: str, wait: timedelta, error: str)
         )
 
 
-def recover_jobs(url: str, *, stale_after_s: float | None = None, settings: Settings | None = None) -> list[str]:
-    """Jobs whose worker died go back to the queue; returns every queued job id that is due (to enqueue again).
+def recover_jobs(
+    url: str, *, stale_after_s: float | None = None, settings: Settings | None = None
+) -> list[tuple[str, QueueKind]]:
+    """Jobs whose worker died go back to the queue; returns every queued job that is due, with its queue.
 
     A dead worker's job that was asked to cancel ends cancelled, and one that has used all its
     attempts ends failed (a recording that kills its worker every time must not loop forever).
@@ -324,13 +399,13 @@ def recover_jobs(url: str, *, stale_after_s: float | None = None, settings: Sett
                 .values(status=JobStatus.cancelled, finished_at=now, error="đã hủy (cancelled)")
             )
             deliveries += _terminal(session, job_id, JobStatus.cancelled)
-        due = session.scalars(
-            select(Job.id)
+        due = session.execute(
+            select(Job.id, Job.options)
             .where(Job.status == JobStatus.queued, or_(Job.not_before.is_(None), Job.not_before <= now))
             .order_by(Job.created_at)
         ).all()
     webhooks.deliver_soon(settings, deliveries)
-    return list(due)
+    return [(job_id, queue_kind(options)) for job_id, options in due]
 
 
 def new_job(session: Session, recording_id: str, options: dict[str, Any], *, settings: Settings) -> Job:

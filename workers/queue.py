@@ -7,18 +7,17 @@ unfinished job in the database and enqueues it again (a job claimed twice runs o
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from typing import Protocol
 
 from core.settings import Settings
-from workers.jobs import recover_jobs, run_job
+from workers.jobs import QueueKind, recover_jobs, run_job
 
 logger = logging.getLogger(__name__)
 
-QueueKind = Literal["asr", "cpu"]
-"""`asr`: GPU-bound work (recognition, diarization), run its workers on GPU machines; `cpu`: light work."""
 ASR_QUEUE = "gobang-asr"
 """Name of the `asr` queue under the default prefix."""
 CPU_QUEUE = "gobang-cpu"
@@ -48,6 +47,21 @@ class JobQueue(Protocol):
     def close(self) -> None:
         """Stop taking work (at shutdown); jobs not finished are recovered by the next start."""
         ...
+
+
+def lower_priority(nice: int) -> None:
+    """Run the calling thread, and the threads it starts from now on (model thread pools), at `nice`.
+
+    Linux keeps a nice value per thread and new threads inherit their creator's, so this works for the
+    in-process worker's threads as well as for a worker process's main thread.
+    """
+    if nice <= 0:
+        return
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), max(current, nice))
+    except (AttributeError, OSError) as exc:  # not Unix, or not allowed: run at the usual priority
+        logger.warning("worker_priority_unchanged nice=%d error=%s", nice, exc)
 
 
 class InProcessQueue:
@@ -88,6 +102,7 @@ class InProcessQueue:
             self._ids.put(None)
 
     def _loop(self) -> None:
+        lower_priority(self.settings.jobs.worker_nice)
         while (job_id := self._ids.get()) is not None:
             with self._lock:
                 self._pending.discard(job_id)
@@ -153,7 +168,8 @@ def make_queue(settings: Settings) -> JobQueue:
 def requeue_unfinished(job_queue: JobQueue, settings: Settings) -> int:
     """Put every due unfinished job back on the queue (at start-up and periodically); returns how many."""
     due = recover_jobs(settings.resolved_database_url, settings=settings)
-    requeued = job_queue.enqueue_many(due) if due else 0
+    kinds: tuple[QueueKind, ...] = ("asr", "cpu")
+    requeued = sum(job_queue.enqueue_many([j for j, k in due if k == kind], kind=kind) for kind in kinds)
     if requeued:
         logger.info("jobs_requeued count=%d", requeued)
     return requeued
@@ -171,5 +187,6 @@ def run_worker(settings: Settings, kinds: Sequence[QueueKind] = ("asr", "cpu"), 
     if not settings.redis_url:
         raise ValueError("cần GOBANG_REDIS_URL để chạy worker RQ (set GOBANG_REDIS_URL)")
     names = queue_names(settings)
+    lower_priority(settings.jobs.worker_nice)
     worker = SimpleWorker([names[k] for k in kinds], connection=Redis.from_url(settings.redis_url))
     return bool(worker.work(burst=burst, logging_level=settings.log_level))

@@ -34,7 +34,7 @@ from starlette.requests import ClientDisconnect
 
 from api.access import READERS, UPLOADERS, allow, owning_unit, visible_upload
 from api.deps import DbSession, Principal, get_settings_dep
-from api.ingest import create_recording, release, safe_filename
+from api.ingest import create_recording, release, run_ingest, safe_filename
 from api.schemas import JobOptions, RecordingMeta, UploadCreate, UploadOut
 from core.audit import record
 from core.db import session_scope
@@ -224,7 +224,7 @@ async def put_piece(
     if state.received < state.size:
         return _reply(state, 200)
     queue: JobQueue = request.app.state.queue
-    state = await run_in_threadpool(_complete, settings, principal, upload_id, queue)
+    state = await run_ingest(request, lambda: _complete(settings, principal, upload_id, queue))
     return _reply(state, 201)
 
 

@@ -185,7 +185,7 @@ def test_claims_and_recovery_on_both_databases(idle_service: Service) -> None:
         db.execute(update(Job).where(Job.id == ids[1]).values(attempts=3))
         db.execute(update(Job).where(Job.id == ids[2]).values(cancel_requested=True))
     due = recover_jobs(url, settings=api.settings, stale_after_s=60)
-    assert due == [ids[0]]
+    assert due == [(ids[0], "asr")]
     status = {j: api.client.get(f"/jobs/{j}", headers=api.auth()).json() for j in ids}
     assert status[ids[0]]["status"] == "queued" and status[ids[0]]["stage"] == "requeued"
     assert status[ids[1]]["status"] == "failed" and "3" in status[ids[1]]["error"]

@@ -16,6 +16,7 @@ import webvtt
 
 from core.db import session_scope
 from core.errors import ConflictError
+from core.rttm import read_rttm
 from core.transcript import Transcript
 from core.transcript_store import current_version, save_version
 from tests.api.conftest import assert_problem
@@ -201,6 +202,22 @@ def test_every_export_format_parses(service: Service) -> None:
     assert first_word in "\n".join(p.text for p in document.paragraphs)
     assert "K%E1%BB%B3%20h%E1%BB%8Dp" in get("txt").headers["content-disposition"]  # the Vietnamese name, encoded
     assert_problem(service.client.get(url, params={"format": "exe"}, headers=headers), 422)
+    no_speakers = assert_problem(service.client.get(url, params={"format": "rttm"}, headers=headers), 422)
+    assert "diarization" in no_speakers["detail"]
+
+
+def test_rttm_export_of_a_speaker_attributed_version(service: Service) -> None:
+    rid = _seed(service)
+    url, clerk = f"/recordings/{rid}/transcript", service.auth("clerk")
+    current = service.client.get(url, headers=clerk)
+    edited = _edited(current.json()["transcript"], "Xin chào các đại biểu.", speaker="Chủ tọa Trần Văn B")
+    saved = service.client.put(url, json={"transcript": edited}, headers={**clerk, "If-Match": current.headers["etag"]})
+    assert saved.status_code == 200, saved.text
+
+    rttm = service.client.get(f"{url}/export", params={"format": "rttm"}, headers=service.auth("viewer"))
+    assert rttm.status_code == 200 and rttm.headers["content-type"].startswith("text/plain")
+    (annotation,) = read_rttm(rttm.text).values()
+    assert annotation.labels() == ["Chủ_tọa_Trần_Văn_B"]
 
 
 @pytest.mark.parametrize("who", ["viewer_b", "clerk_b", "nobody"])

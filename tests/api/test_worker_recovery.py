@@ -25,8 +25,9 @@ from tests.api.fixtures_jobs import (
     worker_process,
 )
 from tests.audio_helpers import stitch, write_wav
+from workers.jobs import new_job
 from workers.pipeline import PipelineOptions, run_pipeline
-from workers.queue import queue_names
+from workers.queue import make_queue, queue_names, requeue_unfinished
 
 
 @pytest.fixture
@@ -94,3 +95,24 @@ def test_a_server_restart_with_queued_jobs_loses_nothing(rq_settings: Settings) 
             assert wait_for_job(api.client, job_id, headers, timeout_s=120)["status"] == "succeeded"
         for job_id in jobs:
             assert api.client.get(f"/jobs/{job_id}", headers=headers).json()["attempts"] == 1
+
+
+def test_recovered_jobs_go_back_to_the_queue_of_their_kind(rq_settings: Settings) -> None:
+    """A minutes job must not wait behind transcriptions on the GPU queue after a restart."""
+    with start_service(rq_settings) as api:
+        transcription = api.upload(clip("VIVOSDEV01_R034.wav")).json()["job"]
+        with session_scope(rq_settings.resolved_database_url) as db:
+            minutes = new_job(db, transcription["recording_id"], {"kind": "minutes"}, settings=rq_settings).id
+    redis = Redis.from_url(REDIS_URL)
+    names = queue_names(rq_settings)
+    for name in names.values():
+        Queue(name, connection=redis).delete(delete_jobs=True)
+
+    job_queue = make_queue(rq_settings)
+    try:
+        assert requeue_unfinished(job_queue, rq_settings) == 2
+    finally:
+        job_queue.close()
+    assert Queue(names["asr"], connection=redis).job_ids == [f"gobang-{transcription['id']}"]
+    assert Queue(names["cpu"], connection=redis).job_ids == [f"gobang-{minutes}"]
+    redis.close()

@@ -1,0 +1,134 @@
+"""Versioned documents of a recording (its transcript, its minutes): immutable versions, optimistic concurrency.
+
+Every save is a new immutable version. A writer names the version it edited (the API's
+`If-Match`); the document's counter moves with a conditional update, so of two clerks saving on
+the same version exactly one wins and the other is told, and nothing is overwritten silently.
+One `VersionedDocuments` per kind of document binds its two tables and its pydantic schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.errors import ConflictError, NotFoundError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class VersionedDocuments(Generic[M]):
+    """`head`: the table with one row per recording (`id`, `recording_id`, `version`, `updated_at`);
+    `versions`: one row per version (`version`, `document`, `author`, `comment`, `created_at` and the
+    foreign key named `parent`); `schema`: what `document` holds as JSON."""
+
+    head: Any
+    versions: Any
+    parent: str
+    schema: type[M]
+    noun: str
+    """Vietnamese name of the document in messages ("bản gỡ băng")."""
+    english: str
+
+    def head_of(self, session: Session, recording_id: str) -> Any | None:
+        return session.scalar(select(self.head).where(self.head.recording_id == recording_id))
+
+    def save(
+        self,
+        session: Session,
+        recording_id: str,
+        document: M,
+        *,
+        author: str,
+        comment: str = "",
+        expected_version: int | None = None,
+        **extra: object,
+    ) -> int:
+        """Store `document` as the next version and return its number; `extra`: more columns of the version row.
+
+        `expected_version`: the version the writer started from; a different current version raises `ConflictError`.
+        """
+        head = self.head_of(session, recording_id)
+        if head is None:
+            if expected_version not in (None, 0):
+                raise ConflictError(f"{self.noun} chưa có phiên bản {expected_version} (no such version)")
+            head = self.head(recording_id=recording_id, version=0)
+            session.add(head)
+            session.flush()
+        current = head.version if expected_version is None else expected_version
+        moved = session.execute(
+            update(self.head)
+            .where(self.head.id == head.id, self.head.version == current)
+            .values(version=current + 1, updated_at=datetime.now(UTC))
+        )
+        if getattr(moved, "rowcount", 0) != 1:
+            session.rollback()
+            raise ConflictError(
+                f"{self.noun} đã được người khác sửa (phiên bản hiện tại khác {current}); tải lại rồi sửa tiếp "
+                f"(the {self.english} changed since you loaded it)"
+            )
+        session.add(
+            self.versions(
+                **{self.parent: head.id},
+                version=current + 1,
+                document=document.model_dump_json(),
+                author=author,
+                comment=comment,
+                **extra,
+            )
+        )
+        session.flush()
+        return current + 1
+
+    def row(self, session: Session, recording_id: str, version: int | None = None) -> Any:
+        """A stored version row (the current one when `version` is None); `NotFoundError` if there is none."""
+        head = self.head_of(session, recording_id)
+        number = version if version is not None else (head.version if head else 0)
+        found = (
+            session.scalar(
+                select(self.versions).where(
+                    getattr(self.versions, self.parent) == head.id, self.versions.version == number
+                )
+            )
+            if head is not None and number > 0
+            else None
+        )
+        if found is None:
+            what = f"phiên bản {number} của {self.noun}" if version is not None else self.noun
+            raise NotFoundError(f"bản ghi này chưa có {what} (no such {self.english} version)")
+        return found
+
+    def current(self, session: Session, recording_id: str) -> tuple[int, M]:
+        head = self.head_of(session, recording_id)
+        if head is None or head.version == 0:
+            raise NotFoundError(f"bản ghi này chưa có {self.noun} (no {self.english} yet)")
+        return head.version, self.load(session, head.id, head.version)
+
+    def load(self, session: Session, head_id: int, version: int) -> M:
+        row = session.scalar(
+            select(self.versions).where(
+                getattr(self.versions, self.parent) == head_id, self.versions.version == version
+            )
+        )
+        if row is None:
+            raise NotFoundError(f"không có phiên bản {version} (no such version)")
+        return self.schema.model_validate_json(row.document)
+
+    def history(self, session: Session, recording_id: str, *, limit: int, offset: int) -> tuple[int, list[Any]]:
+        """The current version number and version rows, newest first."""
+        head = self.head_of(session, recording_id)
+        if head is None:
+            return 0, []
+        rows = session.scalars(
+            select(self.versions)
+            .where(getattr(self.versions, self.parent) == head.id)
+            .order_by(self.versions.version.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return head.version, list(rows)
