@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EVALDATA ?= ../shared/evaldata
 OUT ?= out
 
-.PHONY: install run demo test lint format bench clean
+.PHONY: install run demo test lint format bench clean browser
 
 install: $(VENV)/.installed
 
@@ -33,8 +33,15 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-test: lint
+test: lint browser
 	$(BIN)/pytest
+
+# Browser tests drive Debian's Chromium through Playwright (which must never download a browser).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
+	  else echo "cần Chromium cho các bài kiểm thử trình duyệt: sudo apt-get install chromium (browser tests need /usr/bin/chromium)"; exit 1; fi; }
 
 format: install
 	$(BIN)/ruff format .

@@ -10,13 +10,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
 from api.access import EDITORS, READERS, UPLOADERS, allow, owning_unit, visible_recording
 from api.deps import DbSession, Principal, get_settings_dep
-from api.ingest import create_recording, fold, release, search_text, submit
+from api.ingest import create_recording, fold, release, run_ingest, search_text, submit
 from api.problems import RangeNotSatisfiableError
 from api.schemas import (
     MAX_INT,
@@ -46,7 +48,7 @@ Editor = Annotated[Principal, Depends(allow("recordings:write", *EDITORS))]
 
 
 @router.post("/recordings", status_code=201, response_model=RecordingCreated)
-def upload_recording(
+async def upload_recording(
     form: Annotated[RecordingUploadForm, Form()],
     file: Annotated[UploadFile, File(description="Bản ghi âm hoặc video cuộc họp (định dạng nhận biết theo nội dung)")],
     request: Request,
@@ -61,8 +63,28 @@ def upload_recording(
     """
     if form.start_job and not principal.allows("jobs:write"):
         raise ForbiddenError("khóa API không có quyền jobs:write (API key lacks scope jobs:write)")
-    org_unit_id = owning_unit(db, principal, form.org_unit_id)
-    release(db)
+
+    def unit() -> int | None:
+        org_unit_id = owning_unit(db, principal, form.org_unit_id)
+        release(db)  # no connection may be held while waiting for an ingest thread
+        return org_unit_id
+
+    org_unit_id = await run_in_threadpool(unit)
+    return await run_ingest(
+        request, lambda: _ingest(form, file, request, response, db, settings, principal, org_unit_id)
+    )
+
+
+def _ingest(
+    form: RecordingUploadForm,
+    file: UploadFile,
+    request: Request,
+    response: Response,
+    db: Session,
+    settings: Settings,
+    principal: Principal,
+    org_unit_id: int | None,
+) -> RecordingCreated:
     staged, sha256, size = BlobStore(settings.blob_dir).stage(
         iter(lambda: file.file.read(MiB), b""), max_bytes=settings.max_upload_mb * MiB
     )

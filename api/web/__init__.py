@@ -1,0 +1,1 @@
+"""The web UI's static files (HTML, CSS, ES modules), served by `api.routers.web`."""

@@ -1,0 +1,777 @@
+// The transcript editor: wires the model, the virtualised list, the audio player, shortcuts,
+// autosave with If-Match (and the conflict dialog), history, speakers, find/replace and exports.
+import { api, ApiError, showError, showInfo } from "../api.js";
+import { el, formatDate, formatTime, openDialog } from "../dom.js";
+import { initPage } from "../layout.js";
+import { Autosaver, download, etag, historyRows } from "../versioned.js";
+import { TranscriptModel } from "./model.js";
+import { ACTIONS, byCombo, comboOf, label, loadShortcuts, saveShortcuts } from "./shortcuts.js";
+import { SegmentList } from "./view.js";
+
+performance.mark("editor-start");
+const $ = (id) => document.getElementById(id);
+const recordingId = decodeURIComponent(location.pathname.split("/").pop());
+const BASE = `/recordings/${encodeURIComponent(recordingId)}/transcript`;
+const LOW_CONFIDENCE = 0.5;
+const AUTOSAVE_MS = 1200;
+const SETTINGS_KEY = "gobang.editor.settings";
+
+const audio = $("audio");
+const status = $("save-status");
+let model;
+let list;
+let shortcuts = loadShortcuts();
+let combos = byCombo(shortcuts);
+const prefs = { skip: 3, autopause: false, follow: true, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") };
+const pending = new Set(); // ids of segments typed in but not yet folded into the model
+
+// --- rows ------------------------------------------------------------------------------------------
+
+function speakerSelect(seg) {
+  const select = el("select", { class: "spk", "aria-label": "Người nói của đoạn" });
+  select.append(el("option", { value: "" }, "— chưa rõ —"));
+  for (const name of model.speakers) select.append(el("option", { value: name, selected: name === seg.speaker }, name));
+  select.append(el("option", { value: "__new__" }, "+ Người nói mới…"));
+  select.addEventListener("change", () => onSpeakerChosen(seg.id, select));
+  return select;
+}
+
+function fillText(box, seg) {
+  box.replaceChildren();
+  if (!seg.words.length) {
+    box.textContent = seg.text;
+    return;
+  }
+  seg.words.forEach((w, j) => {
+    if (j) box.append(" ");
+    const span = el("span", { class: w.confidence < LOW_CONFIDENCE ? "w low" : "w", dataset: { i: j, start: w.start, end: w.end } }, w.text);
+    if (w.confidence < LOW_CONFIDENCE) span.title = `Độ tin cậy ${Math.round(w.confidence * 100)}%`;
+    box.append(span);
+  });
+}
+
+function renderRow(seg, i) {
+  const box = el("div", {
+    class: "text",
+    contenteditable: "true",
+    spellcheck: "false",
+    role: "textbox",
+    "aria-multiline": "true",
+    "aria-label": `Nội dung đoạn ${i + 1}`,
+  });
+  fillText(box, seg);
+  const reviewed = el("input", { type: "checkbox", class: "rev", checked: Boolean(seg.reviewed) });
+  reviewed.addEventListener("change", () => setReviewed(seg.id, reviewed.checked));
+  return el(
+    "article",
+    { class: seg.reviewed ? "seg reviewed" : "seg", role: "listitem", dataset: { id: seg.id } },
+    el(
+      "header",
+      {},
+      speakerSelect(seg),
+      el("button", { type: "button", class: "time", "aria-label": `Phát từ ${formatTime(seg.start)}`, dataset: { seek: seg.start } }, formatTime(seg.start, true)),
+      el("label", { class: "inline" }, reviewed, "Đã duyệt"),
+    ),
+    box,
+  );
+}
+
+const indexOf = (id) => model.indexById.get(Number(id));
+const rowOf = (node) => node?.closest?.(".seg");
+
+/** Fold typed text of pending rows into the model (re-timing words); rows not focused are redrawn. */
+function commitPending() {
+  const redraw = [];
+  for (const id of [...pending]) {
+    const i = indexOf(id);
+    const row = list.nodes.get(id);
+    pending.delete(id);
+    if (i === undefined || !row) continue;
+    const changed = model.setText(i, row.querySelector(".text").textContent);
+    if (changed && !row.contains(document.activeElement)) redraw.push(id);
+  }
+  if (redraw.length) list.refresh(false, redraw);
+}
+
+function redrawAll() {
+  list.refresh(true);
+  updateReview();
+  renderSpeakers();
+  lastWord = null;
+  highlight();
+}
+
+// --- editing --------------------------------------------------------------------------------------
+
+function focusedSegment() {
+  const row = rowOf(document.activeElement);
+  if (row) return indexOf(row.dataset.id);
+  const [i] = model.at(audio.currentTime);
+  return i >= 0 ? i : 0;
+}
+
+function focusText(i, atEnd = false) {
+  const row = list.reveal(i);
+  const box = row?.querySelector(".text");
+  if (!box) return;
+  box.focus();
+  const range = document.createRange();
+  range.selectNodeContents(box);
+  range.collapse(!atEnd);
+  const sel = getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+}
+
+function caretOffset(box) {
+  const sel = getSelection();
+  if (!sel.rangeCount || !box.contains(sel.anchorNode)) return null;
+  const range = document.createRange();
+  range.selectNodeContents(box);
+  range.setEnd(sel.getRangeAt(0).startContainer, sel.getRangeAt(0).startOffset);
+  return range.toString().length;
+}
+
+function splitAtCaret() {
+  const row = rowOf(document.activeElement);
+  if (!row) return;
+  const box = row.querySelector(".text");
+  const offset = caretOffset(box) ?? 0;
+  const before = box.textContent.slice(0, offset);
+  commitPending();
+  const i = indexOf(row.dataset.id);
+  const at = before.split(/\s+/u).filter(Boolean).length;
+  if (!model.split(i, at)) return showInfo("Đặt con trỏ giữa hai từ để tách đoạn.");
+  redrawAll();
+  focusText(i + 1);
+  scheduleSave();
+}
+
+function mergeWithPrevious(i) {
+  commitPending();
+  const caret = model.segments[i - 1]?.text.length ?? 0;
+  if (!model.mergeWithPrevious(i)) return;
+  redrawAll();
+  focusText(i - 1);
+  const box = list.node(i - 1)?.querySelector(".text");
+  if (box) placeCaret(box, caret ? caret + 1 : 0);
+  scheduleSave();
+}
+
+function placeCaret(box, offset) {
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  let left = offset;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (left <= node.length) {
+      getSelection().collapse(node, left);
+      return;
+    }
+    left -= node.length;
+  }
+}
+
+function setReviewed(id, value) {
+  const i = indexOf(id);
+  model.setReviewed(i, value);
+  list.nodes.get(Number(id))?.classList.toggle("reviewed", value);
+  const box = list.nodes.get(Number(id))?.querySelector(".rev");
+  if (box) box.checked = value;
+  updateReview();
+  scheduleSave();
+}
+
+function updateReview() {
+  const [done, total] = model.reviewed();
+  $("review-bar").max = Math.max(total, 1);
+  $("review-bar").value = done;
+  $("review-text").textContent = `Đã duyệt ${done}/${total} đoạn (${total ? Math.round((100 * done) / total) : 0}%)`;
+}
+
+let typingTimer = 0;
+let resumeAfterTyping = false;
+
+function onTyping() {
+  if (!prefs.autopause) return;
+  if (!audio.paused) {
+    resumeAfterTyping = true;
+    audio.pause();
+  }
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => {
+    if (resumeAfterTyping) audio.play().catch(() => {});
+    resumeAfterTyping = false;
+  }, 1500);
+}
+
+function wireCanvas(canvas) {
+  canvas.addEventListener("input", (event) => {
+    const row = rowOf(event.target);
+    if (!row) return;
+    pending.add(Number(row.dataset.id));
+    model.changed();
+    onTyping();
+    scheduleSave();
+  });
+  canvas.addEventListener("focusout", (event) => {
+    const row = rowOf(event.target);
+    if (row && event.target.classList.contains("text") && pending.has(Number(row.dataset.id))) {
+      queueMicrotask(commitPending);
+    }
+  });
+  canvas.addEventListener("click", (event) => {
+    const word = event.target.closest?.(".w");
+    const time = event.target.closest?.("[data-seek]");
+    const at = word ? Number(word.dataset.start) : time ? Number(time.dataset.seek) : null;
+    if (at === null) return;
+    audio.currentTime = at;
+    highlight();
+  });
+  canvas.addEventListener("keydown", (event) => {
+    if (!event.target.classList?.contains("text")) return;
+    const box = event.target;
+    if (event.key === "Enter" && !event.altKey && !event.ctrlKey) {
+      event.preventDefault();
+      splitAtCaret();
+    } else if (event.key === "Backspace" && !event.altKey && getSelection().isCollapsed && caretOffset(box) === 0) {
+      event.preventDefault();
+      mergeWithPrevious(indexOf(rowOf(box).dataset.id));
+    }
+  });
+  canvas.addEventListener("paste", (event) => {
+    if (!event.target.closest?.(".text")) return;
+    event.preventDefault();
+    document.execCommand("insertText", false, event.clipboardData.getData("text/plain").replace(/\s+/g, " "));
+  });
+}
+
+// --- speakers -------------------------------------------------------------------------------------
+
+async function askText(title, labelText, value = "", options = []) {
+  $("prompt-title").textContent = title;
+  $("prompt-label").textContent = labelText;
+  const input = $("prompt-input");
+  input.value = value;
+  $("prompt-options").replaceChildren(...options.map((o) => el("option", { value: o })));
+  setTimeout(() => input.select(), 0);
+  const answer = await openDialog($("prompt-dialog"));
+  const text = input.value.normalize("NFC").trim();
+  return answer === "ok" && text ? text : null;
+}
+
+async function onSpeakerChosen(id, select) {
+  const i = indexOf(id);
+  let name = select.value;
+  if (name === "__new__") {
+    name = await askText("Người nói mới", "Họ tên người nói");
+    if (!name) {
+      select.value = model.segments[i].speaker || "";
+      return;
+    }
+    model.addSpeaker(name);
+  }
+  model.setSpeaker(i, name);
+  redrawAll();
+  scheduleSave();
+}
+
+async function rename(name) {
+  const to = await askText(`Đổi tên “${name}”`, "Tên mới (trùng tên một người nói khác thì hai người được gộp)", name, model.speakers);
+  if (!to || to === name) return;
+  commitPending();
+  const n = model.renameSpeaker(name, to);
+  redrawAll();
+  scheduleSave();
+  showInfo(`Đã đổi “${name}” thành “${to}” ở ${n} đoạn.`);
+}
+
+async function mergeInto(name) {
+  const others = model.speakers.filter((s) => s !== name);
+  const to = await askText(`Gộp “${name}” vào…`, "Người nói nhận các đoạn", others[0] || "", others);
+  if (!to || to === name) return;
+  if (!others.includes(to)) return showInfo("Hãy chọn một người nói có sẵn; để đặt tên mới, dùng “Đổi tên”.");
+  commitPending();
+  model.renameSpeaker(name, to);
+  redrawAll();
+  scheduleSave();
+}
+
+async function enrol(name) {
+  if (/^Người nói \d+$/u.test(name) && !confirm(`“${name}” chưa có tên thật. Vẫn ghi danh giọng dưới tên này?`)) return;
+  try {
+    await flush();
+    status.textContent = `Đang ghi danh giọng của ${name}…`;
+    const person = await api("/voiceprints", { method: "POST", json: { recording_id: recordingId, speaker: name } });
+    showInfo(`Đã ghi danh giọng của ${person.name} (${Math.round(person.seconds)} giây).`);
+  } catch (err) {
+    showError(err);
+  } finally {
+    showSaved();
+  }
+}
+
+function renderSpeakers() {
+  const counts = model.speakerCounts();
+  $("speaker-list").replaceChildren(
+    ...[...counts].map(([name, n]) =>
+      el(
+        "li",
+        {},
+        el("span", { class: "name" }, name),
+        el("span", { class: "muted" }, `${n} đoạn`),
+        el("div", {},
+          el("button", { type: "button", "aria-label": `Đổi tên ${name}`, onclick: () => rename(name) }, "Đổi tên"),
+          el("button", { type: "button", "aria-label": `Gộp ${name} vào người khác`, onclick: () => mergeInto(name) }, "Gộp vào…"),
+          el("button", { type: "button", "aria-label": `Ghi danh giọng của ${name}`, onclick: () => enrol(name) }, "Ghi danh giọng"),
+        ),
+      ),
+    ),
+  );
+}
+
+// --- saving -----------------------------------------------------------------------------------------
+
+let saver; // the autosave (shared with the minutes page), made in start() once the model is loaded
+const showSaved = () => saver.showSaved();
+const scheduleSave = () => saver.schedule();
+const save = () => saver.save();
+const flush = () => saver.flush();
+
+function putTranscript(ifMatch) {
+  const sent = model.snapshot();
+  return api(BASE, { method: "PUT", json: { transcript: sent }, ifMatch }).then((out) => {
+    model.saved(sent, out.version);
+    return out;
+  });
+}
+
+let conflictOpen = false;
+
+async function resolveConflict() {
+  if (conflictOpen) return;
+  conflictOpen = true;
+  status.classList.add("error");
+  status.textContent = "Xung đột: người khác vừa lưu";
+  try {
+    const theirs = await api(BASE);
+    $("conflict-text").textContent =
+      `${theirs.author} đã lưu phiên bản ${theirs.version} (${formatDate(theirs.created_at)}) trong lúc bạn đang sửa ` +
+      `phiên bản ${model.version}. Thay đổi của bạn chưa được lưu và chưa mất. Bạn có thể áp lại thay đổi của mình ` +
+      `lên bản mới của họ (những đoạn bạn không sửa giữ nguyên như họ sửa), hoặc bỏ thay đổi của mình và tải bản của họ.`;
+    $("conflict-diff").replaceChildren();
+    for (;;) {
+      const choice = await openDialog($("conflict-dialog"));
+      if (choice === "diff") {
+        const diff = await api(`${BASE}/diff?from=${model.version}&to=${theirs.version}`);
+        renderDiff($("conflict-diff"), diff);
+        continue;
+      }
+      if (choice === "theirs") {
+        model.load(theirs.transcript, theirs.version);
+        pending.clear();
+        saver.reset(theirs.version);
+        redrawAll();
+        showInfo(`Đã tải phiên bản ${theirs.version} của ${theirs.author}.`);
+      } else if (choice === "mine") {
+        const merged = model.rebase(theirs.transcript);
+        model.doc = merged;
+        model.saved(theirs.transcript, theirs.version);
+        saver.version = theirs.version;
+        model.reindex();
+        model.changed();
+        redrawAll();
+        conflictOpen = false;
+        await save();
+        showInfo("Đã áp lại thay đổi của bạn lên bản mới và lưu.");
+      } else continue; // Escape: the choice must be made, nothing is overwritten silently
+      break;
+    }
+  } catch (err) {
+    showError(err);
+  } finally {
+    conflictOpen = false;
+    showSaved();
+  }
+}
+
+// --- history and diff -------------------------------------------------------------------------------
+
+const OPS = { added: "Thêm", removed: "Xóa", changed: "Sửa" };
+
+function renderDiff(container, diff) {
+  const items = diff.changes.map((c) => {
+    const head = el("div", { class: "muted" }, `${OPS[c.op]} đoạn ${(c.after ?? c.before) + 1}`, c.fields?.length ? ` (${c.fields.join(", ")})` : "");
+    const body = el("div", {});
+    if (c.words) for (const [op, text] of c.words) body.append(op === "equal" ? text : el(op === "insert" ? "ins" : "del", {}, text), " ");
+    else body.append((c.new || c.old)?.text || "");
+    if (c.fields?.includes("speaker")) body.append(el("div", { class: "muted" }, `Người nói: ${c.old?.speaker ?? "—"} → ${c.new?.speaker ?? "—"}`));
+    return el("div", { class: "change" }, head, body);
+  });
+  container.replaceChildren(
+    el("p", {}, `Từ phiên bản ${diff.from_version} đến ${diff.to_version}: ${diff.changes.length} đoạn khác nhau.`),
+    ...items,
+  );
+}
+
+async function openHistory() {
+  try {
+    await save().catch(() => {});
+    const versions = await api(`${BASE}/versions`);
+    $("history-diff").replaceChildren();
+    $("history-rows").replaceChildren(
+      ...historyRows(versions, (version) => [
+        el("button", { type: "button", onclick: () => showDiff(version) }, "Xem khác biệt"),
+        el("button", { type: "button", onclick: () => restore(version) }, "Khôi phục"),
+      ]),
+    );
+    openDialog($("history-dialog"));
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function showDiff(version) {
+  try {
+    renderDiff($("history-diff"), await api(`${BASE}/diff?from=${version}&to=${model.version}`));
+  } catch (err) {
+    showError(err);
+  }
+}
+
+async function restore(version) {
+  if (!confirm(`Khôi phục phiên bản ${version}? Bản hiện tại vẫn còn trong lịch sử.`)) return;
+  try {
+    await flush();
+    const out = await api(`${BASE}/versions/${version}/restore`, { method: "POST", ifMatch: etag(model.version) });
+    model.load(out.transcript, out.version);
+    saver.reset(out.version);
+    $("history-dialog").close();
+    redrawAll();
+    showSaved();
+    showInfo(`Đã khôi phục phiên bản ${version} thành phiên bản ${out.version}.`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 412) return resolveConflict();
+    showError(err);
+  }
+}
+
+// --- find and replace -------------------------------------------------------------------------------
+
+let hits = [];
+let hitAt = -1;
+
+function findOptions() {
+  return { diacritics: $("find-diacritics").checked, caseSensitive: $("find-case").checked, wholeWord: $("find-word").checked };
+}
+
+function runFind() {
+  commitPending();
+  const q = $("find-q").value;
+  hits = q.trim() ? model.find(q, findOptions()).flatMap(({ index, hits: h }) => h.map((hit) => ({ index, ...hit }))) : [];
+  hitAt = -1;
+  $("find-count").textContent = q.trim() ? `${hits.length} kết quả` : "";
+}
+
+function gotoHit(step) {
+  if (!hits.length) runFind();
+  if (!hits.length) return;
+  hitAt = (hitAt + step + hits.length) % hits.length;
+  const hit = hits[hitAt];
+  const row = list.reveal(hit.index, true);
+  const box = row?.querySelector(".text");
+  $("find-count").textContent = `Kết quả ${hitAt + 1}/${hits.length}`;
+  if (!box) return;
+  const range = document.createRange();
+  const start = locate(box, hit.start);
+  const end = locate(box, hit.end);
+  if (start && end) {
+    range.setStart(...start);
+    range.setEnd(...end);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  }
+}
+
+function locate(box, offset) {
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  let left = offset;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (left <= node.length) return [node, left];
+    left -= node.length;
+  }
+  return null;
+}
+
+function replaceOne() {
+  if (hitAt < 0) return gotoHit(1);
+  const hit = hits[hitAt];
+  const seg = model.segments[hit.index];
+  const text = seg.text.normalize("NFC");
+  model.setText(hit.index, text.slice(0, hit.start) + $("find-r").value.normalize("NFC") + text.slice(hit.end));
+  list.refresh(false, [seg.id]);
+  scheduleSave();
+  runFind();
+  gotoHit(1);
+}
+
+function replaceEverywhere() {
+  commitPending();
+  const n = model.replaceEverywhere($("find-q").value, $("find-r").value, findOptions());
+  redrawAll();
+  scheduleSave();
+  $("find-count").textContent = `Đã thay ${n} chỗ`;
+  hits = [];
+}
+
+function openFind() {
+  const dialog = $("find-dialog");
+  if (!dialog.open) dialog.show();
+  const selected = getSelection().toString().trim();
+  if (selected && selected.length < 80) $("find-q").value = selected;
+  $("find-q").focus();
+  $("find-q").select();
+}
+
+// --- player -----------------------------------------------------------------------------------------
+
+let lastWord = null;
+let raf = 0;
+
+function highlight() {
+  const t = audio.currentTime;
+  $("clock").textContent = `${formatTime(t, true)} / ${formatTime(audio.duration || model.doc.duration)}`;
+  const [i, j] = model.at(t);
+  const key = `${i}:${j}`;
+  if (key === lastWord) return;
+  document.querySelectorAll(".w.current, .seg.playing").forEach((n) => n.classList.remove("current", "playing"));
+  lastWord = key;
+  if (i < 0) return;
+  const editingElsewhere = rowOf(document.activeElement) && indexOf(rowOf(document.activeElement).dataset.id) !== i;
+  if (prefs.follow && !audio.paused && !editingElsewhere && !list.isVisible(i)) list.reveal(i, true);
+  const row = list.node(i);
+  row?.classList.add("playing");
+  row?.querySelector(`.w[data-i="${j}"]`)?.classList.add("current");
+}
+
+function loop() {
+  highlight();
+  raf = audio.paused ? 0 : requestAnimationFrame(loop);
+}
+
+function togglePlay() {
+  if (audio.paused) audio.play().catch(showError);
+  else audio.pause();
+}
+
+function skip(seconds) {
+  audio.currentTime = Math.max(0, Math.min((audio.duration || Infinity) - 0.05, audio.currentTime + seconds));
+  highlight();
+}
+
+function setRate(rate) {
+  audio.playbackRate = Math.min(3, Math.max(0.25, Math.round(rate * 100) / 100));
+  const select = $("rate");
+  if (![...select.options].some((o) => Number(o.value) === audio.playbackRate)) select.append(el("option", {}, String(audio.playbackRate)));
+  select.value = String(audio.playbackRate);
+  status.title = `Tốc độ ${audio.playbackRate}×`;
+}
+
+function wirePlayer() {
+  audio.src = `/recordings/${encodeURIComponent(recordingId)}/audio`;
+  audio.addEventListener("play", () => {
+    $("play").textContent = "Tạm dừng";
+    if (!raf) raf = requestAnimationFrame(loop);
+  });
+  audio.addEventListener("pause", () => ($("play").textContent = "Phát"));
+  audio.addEventListener("timeupdate", highlight);
+  audio.addEventListener("seeked", highlight);
+  $("play").addEventListener("click", togglePlay);
+  $("back").addEventListener("click", () => skip(-prefs.skip));
+  $("forward").addEventListener("click", () => skip(prefs.skip));
+  $("rate").addEventListener("change", (e) => setRate(Number(e.target.value)));
+  $("autopause").checked = prefs.autopause;
+  $("follow").checked = prefs.follow;
+  for (const key of ["autopause", "follow"]) {
+    $(key).addEventListener("change", (e) => {
+      prefs[key] = e.target.checked;
+      localStorage.setItem(SETTINGS_KEY, JSON.stringify(prefs));
+    });
+  }
+}
+
+// --- shortcuts --------------------------------------------------------------------------------------
+
+const RUN = {
+  playPause: togglePlay,
+  back: () => skip(-prefs.skip),
+  forward: () => skip(prefs.skip),
+  slower: () => setRate(audio.playbackRate - 0.1),
+  faster: () => setRate(audio.playbackRate + 0.1),
+  split: splitAtCaret,
+  merge: () => mergeWithPrevious(focusedSegment()),
+  reviewed: () => {
+    const i = focusedSegment();
+    setReviewed(model.segments[i].id, !model.segments[i].reviewed);
+  },
+  speaker: () => list.reveal(focusedSegment())?.querySelector(".spk")?.focus(),
+  nextSegment: () => focusText(Math.min(model.segments.length - 1, focusedSegment() + 1)),
+  prevSegment: () => focusText(Math.max(0, focusedSegment() - 1)),
+  playing: () => {
+    const [i] = model.at(audio.currentTime);
+    focusText(Math.max(0, i));
+  },
+  find: openFind,
+  save: () => save().catch(showError),
+  history: openHistory,
+  help: openShortcuts,
+};
+
+let capturing = null;
+
+function onKeydown(event) {
+  if (capturing) return capturing(event);
+  if (document.querySelector("dialog[open]:modal")) return;
+  const action = combos.get(comboOf(event));
+  if (!action) return;
+  if (action === "playPause" && document.getElementById("find-dialog").open && document.activeElement.closest("#find-dialog")) {
+    $("find-dialog").close();
+    event.preventDefault();
+    return;
+  }
+  event.preventDefault();
+  event.stopPropagation();
+  RUN[action]();
+}
+
+function renderShortcutRows() {
+  $("shortcut-rows").replaceChildren(
+    ...Object.entries(ACTIONS).map(([action, [name]]) =>
+      el(
+        "tr",
+        {},
+        el("td", {}, name),
+        el("td", {}, el("kbd", { "data-action": action }, label(shortcuts[action]))),
+        el("td", {}, el("button", { type: "button", "aria-label": `Đổi phím cho: ${name}`, onclick: (e) => capture(action, e.target) }, "Đổi")),
+      ),
+    ),
+  );
+}
+
+function capture(action, button) {
+  button.textContent = "Nhấn phím…";
+  capturing = (event) => {
+    if (["Control", "Alt", "Shift", "Meta"].includes(event.key)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    capturing = null;
+    const combo = comboOf(event);
+    for (const [other, c] of Object.entries(shortcuts)) if (c === combo && other !== action) shortcuts[other] = "";
+    shortcuts[action] = combo;
+    saveShortcuts(shortcuts);
+    combos = byCombo(shortcuts);
+    renderShortcutRows();
+    showInfo(`${ACTIONS[action][0]}: ${label(combo)}`);
+  };
+}
+
+function openShortcuts() {
+  renderShortcutRows();
+  $("skip-seconds").value = prefs.skip;
+  openDialog($("shortcuts-dialog"));
+}
+
+// --- exports ----------------------------------------------------------------------------------------
+
+async function exportAs(format) {
+  try {
+    await flush();
+    download(`${BASE}/export?format=${format}`);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+// --- links into the transcript: /ui/editor/<id>#t=SECONDS (a citation of the minutes) -----------------
+
+/** Seek to the time in the URL's `#t=` and bring its segment into view, ready to be corrected. */
+function seekToHash() {
+  const match = /^#t=(\d+(?:\.\d+)?)$/.exec(location.hash);
+  if (!match) return;
+  const t = Number(match[1]);
+  audio.currentTime = t;
+  const [i] = model.at(t);
+  const index = i >= 0 ? i : model.segments.findIndex((s) => s.end >= t);
+  if (index >= 0) focusText(index);
+  document.body.dataset.seeked = String(t);
+  highlight();
+}
+
+// --- start ------------------------------------------------------------------------------------------
+
+async function start() {
+  const [, recording, current] = await Promise.all([initPage(), api(`/recordings/${encodeURIComponent(recordingId)}`), api(BASE)]);
+  document.title = `${recording.title || recording.filename} · Trình sửa · gobang`;
+  $("title").textContent = recording.title || recording.filename;
+  model = new TranscriptModel(current.transcript, current.version);
+  saver = new Autosaver({
+    status,
+    version: current.version,
+    delay: AUTOSAVE_MS,
+    revision: () => model.revision,
+    busy: () => pending.size > 0,
+    prepare: commitPending,
+    put: putTranscript,
+    onConflict: resolveConflict,
+  });
+  list = new SegmentList($("scroller"), $("canvas"), model, renderRow);
+  wireCanvas($("canvas"));
+  wirePlayer();
+  list.refresh(true);
+  updateReview();
+  renderSpeakers();
+  showSaved();
+  $("open-minutes").href = `/ui/minutes/${encodeURIComponent(recordingId)}`;
+  // after the list's first resize redraw (next frame), which rebuilds every row and would drop the focus
+  requestAnimationFrame(() => requestAnimationFrame(seekToHash));
+  window.addEventListener("hashchange", seekToHash);
+  performance.mark("editor-rendered");
+  document.body.dataset.ready = "true";
+
+  document.addEventListener("keydown", onKeydown, true);
+  $("open-find").addEventListener("click", openFind);
+  $("open-history").addEventListener("click", openHistory);
+  $("open-shortcuts").addEventListener("click", openShortcuts);
+  $("add-speaker").addEventListener("click", async () => {
+    const name = await askText("Thêm người nói", "Họ tên người nói");
+    if (name) {
+      model.addSpeaker(name);
+      redrawAll();
+    }
+  });
+  $("find-next").addEventListener("click", () => gotoHit(1));
+  $("find-prev").addEventListener("click", () => gotoHit(-1));
+  $("replace-one").addEventListener("click", replaceOne);
+  $("replace-all").addEventListener("click", replaceEverywhere);
+  for (const id of ["find-q", "find-diacritics", "find-case", "find-word"]) $(id).addEventListener("input", runFind);
+  $("find-form").addEventListener("submit", (e) => {
+    if (e.submitter?.value !== "close") {
+      e.preventDefault();
+      gotoHit(1);
+    }
+  });
+  $("skip-seconds").addEventListener("change", (e) => {
+    prefs.skip = Math.max(1, Math.min(30, Number(e.target.value) || 3));
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(prefs));
+  });
+  $("shortcuts-reset").addEventListener("click", () => {
+    localStorage.removeItem("gobang.editor.shortcuts");
+    shortcuts = loadShortcuts();
+    combos = byCombo(shortcuts);
+    renderShortcutRows();
+  });
+  for (const button of document.querySelectorAll("[data-export]")) button.addEventListener("click", () => exportAs(button.dataset.export));
+  window.addEventListener("beforeunload", (event) => {
+    if (saver.dirty) event.preventDefault();
+  });
+}
+
+start().catch(showError);

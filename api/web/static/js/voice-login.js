@@ -1,0 +1,101 @@
+// Voice login: ask for a phrase, read it aloud, send the recording; signed-in users enrol their voice here.
+import { api, upload } from "./api.js";
+import { record } from "./mic.js";
+
+const $ = (id) => document.getElementById(id);
+let challenge = null;
+let recording = null;
+
+function nextPage() {
+  const next = new URLSearchParams(location.search).get("next") || "/ui/";
+  return next.startsWith("/ui/") ? next : "/ui/";
+}
+
+$("ask").addEventListener("click", async () => {
+  $("login-error").textContent = "";
+  try {
+    challenge = await api("/auth/voice/challenge", { method: "POST", json: { username: $("username").value } });
+    $("phrase").textContent = challenge.display;
+    $("phrase-box").hidden = false;
+    $("speak").disabled = false;
+    document.body.dataset.phrase = challenge.phrase;
+  } catch (err) {
+    $("login-error").textContent = err.message;
+  }
+});
+
+$("speak").addEventListener("click", async () => {
+  try {
+    recording = await record((seconds) => {
+      document.body.dataset.recorded = seconds.toFixed(1);
+      $("login-status").textContent = `Đang ghi (${seconds.toFixed(0)} giây)… đọc xong bấm “Xong”.`;
+    });
+    $("speak").disabled = true;
+    $("done").disabled = false;
+  } catch (err) {
+    $("login-error").textContent = "Không mở được micrô: " + err.message;
+  }
+});
+
+$("done").addEventListener("click", async () => {
+  $("done").disabled = true;
+  const form = new FormData();
+  form.append("username", $("username").value);
+  form.append("challenge_id", challenge.challenge_id);
+  form.append("audio", recording.stop(), "login.wav");
+  $("login-status").textContent = "Đang kiểm tra giọng nói…";
+  try {
+    await upload("/auth/voice/login", form);
+    location.assign(nextPage());
+  } catch (err) {
+    $("login-status").textContent = "";
+    $("login-error").textContent =
+      err.status === 401 ? "Không xác thực được giọng nói hoặc cụm số. Hãy nhận cụm số mới và thử lại." : err.message;
+    $("phrase-box").hidden = true;
+    challenge = null;
+  }
+});
+
+// enrolment, for a signed-in user
+const takes = [];
+let take = null;
+
+$("take").addEventListener("click", async () => {
+  take = await record();
+  $("take").disabled = true;
+  $("take-done").disabled = false;
+  $("enrol-status").textContent = `Đang ghi câu ${takes.length + 1}…`;
+});
+
+$("take-done").addEventListener("click", () => {
+  takes.push(take.stop());
+  $("take-done").disabled = true;
+  $("take").disabled = takes.length >= 3;
+  $("take").textContent = `Ghi câu ${Math.min(takes.length + 1, 3)}`;
+  $("enrol").disabled = takes.length < 3;
+  $("enrol-status").textContent = `Đã ghi ${takes.length}/3 câu.`;
+});
+
+$("enrol").addEventListener("click", async () => {
+  const form = new FormData();
+  takes.forEach((blob, i) => form.append("files", blob, `cau-${i + 1}.wav`));
+  $("enrol-error").textContent = "";
+  try {
+    const done = await upload("/auth/voice/enrol", form);
+    $("enrol-status").textContent = `Đã ghi danh giọng nói (${done.seconds} giây lời nói).`;
+  } catch (err) {
+    $("enrol-error").textContent = err.message;
+  }
+  takes.length = 0;
+  $("take").disabled = false;
+  $("take").textContent = "Ghi câu 1";
+  $("enrol").disabled = true;
+});
+
+api("/auth/me")
+  .then((me) => {
+    $("enrol-section").hidden = false;
+    $("username").value = me.name;
+  })
+  .catch(() => {})
+  .finally(() => (document.body.dataset.ready = "true"));
