@@ -222,3 +222,28 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MinutesDoc(Base):
+    """A recording's minutes (biên bản): versions are immutable, `version` points at the current one."""
+
+    __tablename__ = "minutes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[str] = mapped_column(ForeignKey("recordings.id"), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class MinutesVersion(Base):
+    __tablename__ = "minutes_versions"
+    __table_args__ = (UniqueConstraint("minutes_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+    """The Minutes as JSON."""
+    transcript_version: Mapped[int | None] = mapped_column(Integer)
+    """The transcript version the minutes were generated from (None: edited by hand from an earlier one)."""
+    author: Mapped[str] = mapped_column(String(120), default="")
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

@@ -1,0 +1,370 @@
+"""Minutes (biên bản) of a recording: generate, read with an ETag, edit with If-Match, history, regenerate, export.
+
+Versioned like transcripts (`core.versioned`) with the same HTTP rules (`api.versioning`):
+`ETag: "v<N>"`, saves need `If-Match` (428 without, 412 when stale). Generation and
+regeneration are saves too: a clerk's edits are never replaced behind their back. Extractive
+generation is fast (a 3-hour meeting in seconds) and runs in the request (201 with the minutes);
+the `llm` generator takes minutes, so it runs as a job on the `cpu` queue (202 with the job,
+followed at `/jobs/{id}`; `workers.minutes_job`), saved only on top of the version current when
+it was asked for. Minutes are derived from the transcript, so they share its permission scopes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from api import versioning
+from api.access import EDITORS, READERS, allow, visible_recording
+from api.deps import DbSession, Principal
+from api.schemas import MAX_INT, JobOut, VersionSummary
+from api.schemas_minutes import (
+    MinutesConfig,
+    MinutesEdit,
+    MinutesFormat,
+    MinutesGenerate,
+    MinutesOut,
+    MinutesRegenerate,
+)
+from api.versioning import IfMatch, VersionNumber, etag
+from core.audit import record
+from core.errors import InvalidInputError
+from core.settings import Settings
+from core.tables import MinutesVersion, Recording
+from core.transcript_store import TRANSCRIPTS
+from minutes.generate import generate, make_generator, regenerate
+from minutes.model import GeneratorName, Minutes, MinutesMeta
+from minutes.model import Header as MinutesHeader
+from minutes.render import MEDIA_TYPES, render
+from minutes.store import MINUTES
+from workers.jobs import new_job, queue_kind
+from workers.minutes_job import MinutesJobOptions
+
+router = APIRouter(tags=["minutes"])
+
+Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
+Editor = Annotated[Principal, Depends(allow("transcripts:write", *EDITORS))]
+BASE = "/recordings/{recording_id}/minutes"
+QUEUED: tuple[GeneratorName, ...] = ("llm",)
+"""Generators too slow for a request: they run as jobs on a worker."""
+_QUEUED_RESPONSE: dict[int | str, dict[str, Any]] = {
+    202: {"model": JobOut, "description": "Đã xếp hàng (bộ tạo chạy lâu): theo dõi công việc ở /jobs/{id}"}
+}
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _out(recording_id: str, row: MinutesVersion) -> MinutesOut:
+    return MinutesOut(
+        recording_id=recording_id,
+        version=row.version,
+        transcript_version=row.transcript_version,
+        author=row.author,
+        comment=row.comment,
+        created_at=row.created_at,
+        minutes=Minutes.model_validate_json(row.document),
+    )
+
+
+def _meta(recording: Recording, request: MinutesGenerate | None = None) -> MinutesMeta:
+    """What the recording's metadata says about the meeting, with the request's additions."""
+    return MinutesMeta(
+        header=request.header if request and request.header else MinutesHeader(issuing_body=recording.body),
+        meeting_name=recording.title,
+        meeting_date=recording.meeting_date,
+        start_time=request.start_time if request else None,
+        place=recording.place,
+        chair=recording.chair,
+        secretary=recording.secretary,
+        attendees=recording.attendees or [],
+        recipients=request.recipients if request else [],
+        copies=request.copies if request else 2,
+    )
+
+
+def _save(
+    db: Session,
+    principal: Principal,
+    recording_id: str,
+    minutes: Minutes,
+    response: Response,
+    *,
+    if_match: str | None,
+    comment: str,
+    action: str,
+    transcript_version: int | None,
+    **detail: object,
+) -> MinutesOut:
+    row = versioning.save(
+        MINUTES,
+        db,
+        principal,
+        recording_id,
+        minutes,
+        if_match=if_match,
+        comment=comment,
+        action=action,
+        columns={"transcript_version": transcript_version},
+        **detail,
+    )
+    response.headers["ETag"] = etag(row.version)
+    return _out(recording_id, row)
+
+
+def _queue(
+    request: Request, db: Session, principal: Principal, recording: Recording, options: MinutesJobOptions
+) -> JSONResponse:
+    """A minutes job on the `cpu` queue, answered 202 with the job (committed before it is queued)."""
+    settings = _settings(request)
+    make_generator(options.generator, settings.minutes)  # a missing configuration fails now, not in the worker
+    job = new_job(db, recording.id, options.model_dump(mode="json"), settings=settings)
+    record(db, principal.name, "job.create", f"job:{job.id}", recording=recording.id, kind="minutes")
+    db.commit()
+    request.app.state.queue.enqueue(job.id, kind=queue_kind(job.options))
+    body = JobOut.model_validate(job).model_dump(mode="json")
+    return JSONResponse(body, status_code=202, headers={"Location": f"/jobs/{job.id}"})
+
+
+@router.get("/minutes/config", response_model=MinutesConfig)
+def minutes_config(request: Request, principal: Reader) -> MinutesConfig:
+    """The generators this deployment offers: `llm` only when its endpoint and model are set."""
+    settings = _settings(request).minutes
+    generators: list[GeneratorName] = ["extractive"]
+    if settings.llm_url and settings.llm_model:
+        generators.append("llm")
+    default = settings.generator if settings.generator in generators else "extractive"
+    return MinutesConfig(generators=generators, default=default, queued=list(QUEUED))
+
+
+@router.post(BASE + "/generate", response_model=MinutesOut, status_code=201, responses=_QUEUED_RESPONSE)
+def generate_minutes(
+    recording_id: str,
+    body: MinutesGenerate,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Editor,
+    if_match: IfMatch = None,
+) -> MinutesOut | JSONResponse:
+    """Generate the minutes from the transcript as a new version (201); with `llm`, a job (202) that saves it.
+
+    Where minutes exist already, send `If-Match` with their version to replace them knowingly (412 when stale).
+    """
+    recording = visible_recording(db, principal, recording_id)
+    settings = _settings(request)
+    row = TRANSCRIPTS.row(db, recording.id, body.transcript_version)
+    generator = body.generator or settings.minutes.generator
+    comment = body.comment or f"tạo bằng {generator} từ bản gỡ băng phiên bản {row.version}"
+    if generator in QUEUED:
+        current = (
+            versioning.check_current(MINUTES, db, recording.id, if_match)
+            if if_match is not None
+            else versioning.current_number(MINUTES, db, recording.id)
+        )
+        options = MinutesJobOptions(
+            generator=generator,
+            transcript_version=row.version,
+            meta=_meta(recording, body),
+            base_version=current,
+            author=principal.name,
+            comment=comment,
+        )
+        return _queue(request, db, principal, recording, options)
+    transcript = TRANSCRIPTS.schema.model_validate_json(row.document)
+    db.commit()  # release the connection while the generator works
+    minutes = generate(transcript, _meta(recording, body), generator=generator, settings=settings.minutes)
+    return _save(
+        db,
+        principal,
+        recording.id,
+        minutes,
+        response,
+        if_match=if_match,
+        comment=comment,
+        action="minutes.generate",
+        transcript_version=row.version,
+        generator=generator,
+    )
+
+
+@router.get(BASE, response_model=MinutesOut, responses={304: {"description": "Không đổi (If-None-Match)"}})
+def get_minutes(
+    recording_id: str,
+    response: Response,
+    db: DbSession,
+    principal: Reader,
+    if_none_match: versioning.IfNoneMatch = None,
+) -> MinutesOut | Response:
+    """The current version; its `ETag` goes back in `If-Match` when saving."""
+    visible_recording(db, principal, recording_id)
+    row = MINUTES.row(db, recording_id)
+    return versioning.not_modified(row.version, if_none_match, response) or _out(recording_id, row)
+
+
+@router.put(
+    BASE,
+    response_model=MinutesOut,
+    responses={412: {"description": "Phiên bản đã thay đổi"}, 428: {"description": "Thiếu If-Match"}},
+)
+def put_minutes(
+    recording_id: str,
+    edit: MinutesEdit,
+    response: Response,
+    db: DbSession,
+    principal: Editor,
+    if_match: IfMatch = None,
+) -> MinutesOut:
+    """Save the clerk's edited minutes (fields and items) as a new version; requires `If-Match`."""
+    recording = visible_recording(db, principal, recording_id)
+    checked = versioning.require_if_match(MINUTES, db, recording.id, if_match)
+    previous = MINUTES.row(db, recording.id)
+    return _save(
+        db,
+        principal,
+        recording.id,
+        edit.minutes,
+        response,
+        if_match=checked,
+        comment=edit.comment,
+        action="minutes.save",
+        transcript_version=previous.transcript_version,
+    )
+
+
+@router.post(BASE + "/items/{index}/regenerate", response_model=MinutesOut, responses=_QUEUED_RESPONSE)
+def regenerate_item(
+    recording_id: str,
+    index: Annotated[int, Path(ge=0, le=10_000, description="Số thứ tự của mục, từ 0")],
+    body: MinutesRegenerate,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Editor,
+    if_match: IfMatch = None,
+) -> MinutesOut | JSONResponse:
+    """Make agenda item `index` (0-based) again from the current transcript; other items keep the clerk's edits.
+
+    With `llm` the item is made by a job (202); its result is saved only if the minutes are still this version.
+    """
+    recording = visible_recording(db, principal, recording_id)
+    checked = versioning.require_if_match(MINUTES, db, recording.id, if_match)
+    settings = _settings(request)
+    versioning.check_current(MINUTES, db, recording.id, checked)
+    current = MINUTES.row(db, recording.id)
+    transcript_row = TRANSCRIPTS.row(db, recording.id)
+    generator = body.generator or settings.minutes.generator
+    comment = body.comment or f"tạo lại mục {index + 1} bằng {generator}"
+    if generator in QUEUED:
+        if index >= len(Minutes.model_validate_json(current.document).items):
+            raise InvalidInputError(f"biên bản không có mục {index + 1} (no agenda item {index})")
+        options = MinutesJobOptions(
+            generator=generator,
+            transcript_version=transcript_row.version,
+            meta=_meta(recording),
+            item=index,
+            base_version=current.version,
+            author=principal.name,
+            comment=comment,
+        )
+        return _queue(request, db, principal, recording, options)
+    transcript = TRANSCRIPTS.schema.model_validate_json(transcript_row.document)
+    db.commit()
+    minutes = regenerate(
+        transcript,
+        Minutes.model_validate_json(current.document),
+        index,
+        meta=_meta(recording),
+        generator=generator,
+        settings=settings.minutes,
+    )
+    return _save(
+        db,
+        principal,
+        recording.id,
+        minutes,
+        response,
+        if_match=checked,
+        comment=comment,
+        action="minutes.regenerate",
+        transcript_version=transcript_row.version,
+        item=index,
+    )
+
+
+@router.get(BASE + "/versions", response_model=list[VersionSummary])
+def list_minutes_versions(
+    recording_id: str,
+    db: DbSession,
+    principal: Reader,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[VersionSummary]:
+    """The history, newest first."""
+    visible_recording(db, principal, recording_id)
+    return versioning.history(MINUTES, db, recording_id, limit=limit, offset=offset)
+
+
+@router.get(BASE + "/versions/{version}", response_model=MinutesOut)
+def get_minutes_version(
+    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: Reader
+) -> MinutesOut:
+    visible_recording(db, principal, recording_id)
+    out = _out(recording_id, MINUTES.row(db, recording_id, version))
+    response.headers["ETag"] = etag(out.version)
+    return out
+
+
+@router.post(BASE + "/versions/{version}/restore", response_model=MinutesOut)
+def restore_minutes_version(
+    recording_id: str,
+    version: VersionNumber,
+    response: Response,
+    db: DbSession,
+    principal: Editor,
+    if_match: IfMatch = None,
+) -> MinutesOut:
+    """Make an old version current again, as a new version; `If-Match` optional (412 when sent and stale)."""
+    recording = visible_recording(db, principal, recording_id)
+    old = MINUTES.row(db, recording.id, version)
+    return _save(
+        db,
+        principal,
+        recording.id,
+        Minutes.model_validate_json(old.document),
+        response,
+        if_match=if_match,
+        comment=f"khôi phục phiên bản {version}",
+        action="minutes.restore",
+        transcript_version=old.transcript_version,
+        restored=version,
+    )
+
+
+@router.get(
+    BASE + "/export",
+    response_class=Response,
+    responses={200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}, "description": "Tệp xuất"}},
+)
+def export_minutes(
+    recording_id: str,
+    db: DbSession,
+    principal: Reader,
+    format: Annotated[MinutesFormat, Query(description="docx, md hoặc html")] = "docx",
+    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Mặc định: hiện tại")] = None,
+) -> Response:
+    """The minutes as a file: DOCX after Mẫu 1.9 of Nghị định 30/2020/NĐ-CP, Markdown or HTML."""
+    recording = visible_recording(db, principal, recording_id)
+    row = MINUTES.row(db, recording_id, version)
+    data = render(Minutes.model_validate_json(row.document), format)
+    stem = f"bien-ban {recording.title or recording.filename.rsplit('.', 1)[0]}".strip()[:120]
+    return Response(
+        content=data,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": versioning.attachment(stem, format), "ETag": etag(row.version)},
+    )

@@ -1,0 +1,92 @@
+"""`gobang minutes`: a transcript (JSON) to minutes (biên bản) in DOCX, Markdown and HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import pydantic
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from cli.errors import one_line_errors
+from core.errors import InvalidInputError, NotFoundError
+from core.files import write_atomic
+from core.settings import get_settings
+from core.transcript import Transcript
+from minutes.generate import generate
+from minutes.model import MinutesMeta
+from minutes.render import FORMATS, render
+
+console = Console()
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotFoundError(f"không đọc được {what} (cannot read: {exc})", path=path) from exc
+
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+def _parse(model: type[M], path: Path, what: str) -> M:
+    try:
+        return model.model_validate_json(_read(path, what))
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInputError(f"{what} không hợp lệ ở {where}: {first['msg']} (invalid JSON)", path=path) from exc
+
+
+def _formats(value: str) -> list[str]:
+    chosen = [f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(
+            f"định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}; chọn trong {','.join(FORMATS)}"
+        )
+    return chosen
+
+
+@one_line_errors
+def minutes_command(
+    transcript: Annotated[Path, typer.Argument(help="Bản gỡ băng dạng JSON (gobang transcribe --format json).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi biên bản (output folder).")],
+    meta: Annotated[
+        Path | None,
+        typer.Option(help="Thông tin cuộc họp dạng JSON: header, meeting_name, meeting_date, start_time, chair, …"),
+    ] = None,
+    generator: Annotated[
+        str | None,
+        typer.Option(help="extractive (mặc định, không cần mô hình ngôn ngữ) hoặc llm (cần GOBANG_MINUTES__LLM_URL)."),
+    ] = None,
+    formats: Annotated[str, typer.Option("--format", "-f", help="docx, md, html; phân cách bằng dấu phẩy.")] = "docx",
+) -> None:
+    """Lập biên bản cuộc họp (Mẫu 1.9, Nghị định 30/2020/NĐ-CP) từ bản gỡ băng có người nói.
+
+    Mỗi ý trong biên bản dẫn về các đoạn của bản gỡ băng (source_segments); OUT/<tên>.minutes.json giữ biên bản
+    có cấu trúc để sửa tiếp.
+    """
+    chosen = _formats(formats)
+    settings = get_settings()
+    source = _parse(Transcript, transcript, "bản gỡ băng")
+    details = _parse(MinutesMeta, meta, "thông tin cuộc họp") if meta else None
+    result = generate(source, details, generator=generator or settings.minutes.generator, settings=settings.minutes)
+    rendered = [(fmt, render(result, fmt)) for fmt in chosen]
+    out.mkdir(parents=True, exist_ok=True)
+    stem = transcript.name.removesuffix(".json")
+    written = [out / f"{stem}.minutes.json"]
+    write_atomic(written[0], result.model_dump_json(indent=2).encode("utf-8"))
+    for fmt, data in rendered:
+        written.append(out / f"{stem}.{fmt}")
+        write_atomic(written[-1], data)
+    stats = result.stats
+    console.print(
+        f"Biên bản: {len(result.items)} mục, {stats.generator}, {stats.seconds:.2f} s"
+        + (f", bỏ {stats.dropped_uncited} ý không có căn cứ" if stats.dropped_uncited else "")
+    )
+    for path in written:
+        console.print(escape(str(path)))

@@ -1,0 +1,208 @@
+"""The embedded generator: minutes from cue phrases and extractive summaries, no language model.
+
+Nothing is written that was not said: summaries are the most central sentences of each
+intervention (TF-IDF over pyvi words, cosine to the intervention's centroid), in their order;
+conclusions, votes and tasks are the sentences the cue phrases of `minutes.cues` found. Every
+statement cites the segments of its sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from core.transcript import Segment, Transcript
+from minutes import cues, sentences
+from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
+from minutes.segmentation import segment_topics
+from minutes.sentences import Sentence
+
+_VOTE_CALL_PREFIX = re.compile(
+    r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
+    r"(?:biểu quyết|cho ý kiến biểu quyết)\s*",
+    re.IGNORECASE,
+)
+
+
+_FLOOR = re.compile(r"^(?:xin )?(?:moi|cam on|tiep theo,? xin moi)\b|^(?:chuyen sang|tiep theo,? chuyen sang) noi dung")
+"""The chair giving the floor or moving on: procedure, not an intervention."""
+
+
+def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
+    return [SegmentRef.of(s) for s in {x.segment.id: x.segment for x in sents}.values()]
+
+
+@dataclass
+class ExtractiveGenerator:
+    """Hyper-parameters of the extractive generator (see `segment_topics` for the topic ones)."""
+
+    summary_ratio: float = 0.3
+    """Share of an intervention's sentences kept in its summary."""
+    max_summary_sentences: int = 3
+    min_intervention_words: int = 8
+    """Shorter turns (the chair giving the floor, "xin cảm ơn") are not interventions."""
+    vote_window_s: float = 180.0
+    """A count or result this soon after a call to vote belongs to that vote."""
+    window: int = 20
+    min_segments: int = 40
+
+    name = "extractive"
+
+    def items(self, transcript: Transcript, *, chair: str | None, year: int | None) -> list[AgendaItem]:
+        segments = [s for s in transcript.segments if s.text.strip()]
+        sents = sentences.split(segments)
+        sentences.tokenize(sents)
+        weights, vocabulary = self._weights(sents)
+        topics = segment_topics(segments, sents, chair=chair, window=self.window, min_segments=self.min_segments)
+        by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
+        items = []
+        for number, topic in enumerate(topics, 1):
+            indices = [i for s in segments[topic.first : topic.last + 1] for i in by_segment.get(id(s), [])]
+            rows = (weights[indices], vocabulary)
+            items.append(self._item([sents[i] for i in indices], rows, topic.title, number, chair, year))
+        return items
+
+    def item(
+        self, segments: Sequence[Segment], *, title: str, number: int, chair: str | None, year: int | None
+    ) -> AgendaItem:
+        """One agenda item made again from its segments (after the transcript was corrected)."""
+        sents = sentences.split([s for s in segments if s.text.strip()])
+        sentences.tokenize(sents)
+        return self._item(sents, self._weights(sents), title, number, chair, year)
+
+    # --- parts ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _weights(sents: Sequence[Sentence]) -> tuple[np.ndarray, list[str]]:
+        """L2-normalised TF-IDF rows, one per sentence, and their vocabulary (dense: a few thousand squared)."""
+        if not any(s.words for s in sents):
+            return np.zeros((len(sents), 1), np.float32), [""]
+        vectorizer = TfidfVectorizer(analyzer=lambda ws: ws, sublinear_tf=True, max_features=5000)
+        matrix = vectorizer.fit_transform([s.words for s in sents]).astype(np.float32).toarray()
+        return matrix, [str(w) for w in vectorizer.get_feature_names_out()]
+
+    def _item(
+        self,
+        sents: Sequence[Sentence],
+        weighted: tuple[np.ndarray, list[str]],
+        title: str,
+        number: int,
+        chair: str | None,
+        year: int | None,
+    ) -> AgendaItem:
+        if not sents:
+            raise ValueError("an agenda item needs at least one sentence")
+        weights, vocabulary = weighted
+        speaks = [chair is None or s.speaker == chair for s in sents]
+        conclusions = [
+            Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
+            for s, chairs in zip(sents, speaks, strict=True)
+            if cues.is_conclusion(s.text, chair=chairs)
+        ]
+        votes = self._votes(sents, speaks)
+        tasks = self._tasks(sents, speaks, year)
+        recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
+        recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
+        recorded |= {s.text for s in sents if any(t.action in s.text for t in tasks)}
+        interventions = []
+        for _, turn in groupby(range(len(sents)), key=lambda i: sents[i].speaker):
+            indices = [i for i in turn if sents[i].text not in recorded]
+            if indices and sum(len(sents[i].text.split()) for i in indices) >= self.min_intervention_words:
+                start = indices[0]
+                chosen = self._summary(indices, weights)
+                picked = [sents[i] for i in chosen]
+                interventions.append(
+                    Intervention(
+                        speaker=sents[start].speaker or "Không rõ người nói",
+                        summary=" ".join(s.text for s in picked),
+                        source_segments=_refs(picked),
+                    )
+                )
+        return AgendaItem(
+            title=title or self._keywords_title(weights, vocabulary, number),
+            source_segments=_refs(sents),
+            interventions=interventions,
+            conclusions=conclusions,
+            votes=votes,
+            tasks=tasks,
+        )
+
+    def _summary(self, indices: list[int], weights: np.ndarray) -> list[int]:
+        """The most central sentences of a turn, in the order they were said; short sentences only as a last resort."""
+        keep = max(1, min(self.max_summary_sentences, round(len(indices) * self.summary_ratio)))
+        if len(indices) <= keep:
+            return indices
+        rows = weights[indices]
+        centroid = rows.mean(axis=0)
+        scores = rows @ centroid
+        scores = scores + np.array([(rows[k] > 0).sum() >= 4 for k in range(len(indices))], np.float32)
+        best = np.argsort(-scores, kind="stable")[:keep]
+        return [indices[k] for k in sorted(best)]
+
+    @staticmethod
+    def _keywords_title(weights: np.ndarray, vocabulary: list[str], number: int) -> str:
+        """An unannounced item is named by its number and its most salient words (highest total TF-IDF)."""
+        totals = weights.sum(axis=0)
+        top = [vocabulary[i].replace("_", " ") for i in np.argsort(-totals)[:3] if totals[i] > 0]
+        return f"Nội dung {number}" + (f": {', '.join(top)}" if top else "")
+
+    def _votes(self, sents: Sequence[Sentence], speaks: Sequence[bool]) -> list[Vote]:
+        """Calls to vote with the counts and results that follow them, each vote one record.
+
+        A cue joins the vote before it when it comes within `vote_window_s`, unless both carry counts.
+        """
+        votes: list[tuple[Vote, float]] = []
+        for s, chairs in zip(sents, speaks, strict=True):
+            cue = cues.find_vote(s.text, chair=chairs)
+            if cue is None:
+                continue
+            open_vote = votes[-1] if votes else None
+            if (
+                open_vote is not None
+                and s.segment.start - open_vote[1] <= self.vote_window_s
+                and not (cue.has_counts and open_vote[0].in_favour is not None)
+            ):
+                vote = open_vote[0]
+                update = {
+                    name: getattr(cue, name)
+                    for name in ("in_favour", "against", "abstain", "total", "passed")
+                    if getattr(vote, name) is None and getattr(cue, name) is not None
+                }
+                refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
+                votes[-1] = (vote.model_copy(update={**update, "source_segments": refs}), s.segment.end)
+                continue
+            motion = _VOTE_CALL_PREFIX.sub("", s.text).rstrip(" .") or s.text
+            motion = motion[:1].upper() + motion[1:]
+            vote = Vote(
+                motion=motion,
+                in_favour=cue.in_favour,
+                against=cue.against,
+                abstain=cue.abstain,
+                total=cue.total,
+                passed=cue.passed,
+                source_segments=_refs([s]),
+            )
+            votes.append((vote, s.segment.end))
+        return [v for v, _ in votes]
+
+    @staticmethod
+    def _tasks(sents: Sequence[Sentence], speaks: Sequence[bool], year: int | None) -> list[Task]:
+        tasks = []
+        for s, chairs in zip(sents, speaks, strict=True):
+            cue = cues.find_task(s.text, chair=chairs, year=year)
+            if cue is not None:
+                tasks.append(
+                    Task(
+                        assignee=cue.assignee,
+                        action=cue.action,
+                        deadline=cue.deadline.text if cue.deadline else None,
+                        due=cue.deadline.due if cue.deadline else None,
+                        source_segments=_refs([s]),
+                    )
+                )
+        return tasks

@@ -1,0 +1,64 @@
+"""Sentences of a transcript with the segment they came from, and their content words (pyvi).
+
+Sentences are the unit of cue matching and of extractive summaries; each keeps its segment, so
+whatever is built from it can cite the recording. Words come from pyvi's Vietnamese word
+segmentation ("Hội_đồng nhân_dân"), lower-cased, without punctuation and function words, so
+lexical cohesion and sentence salience count meaning-bearing words rather than syllables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pyvi import ViTokenizer
+
+from core.text import nfc
+from core.transcript import Segment
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
+_PUNCT = re.compile(r"^[\W_]+$")
+_STOPWORDS_TEXT = """
+    và là của có được cho các những một này đó thì mà với để trong ra vào lên đã đang sẽ cũng như rất
+    nhiều ở về từ khi nếu nhưng hay hoặc theo đến tại trên dưới sau trước bị không chưa còn lại thêm
+    tôi chúng_tôi chúng_ta ta anh chị ông bà em các_vị đồng_chí xin mời cảm_ơn ạ nhé vâng dạ à ừ thưa
+    việc vấn_đề nội_dung ý_kiến đây kia nào gì vậy thế như_vậy tuy_nhiên bởi vì do nên rằng cùng
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+"""Function words and meeting formulae that say nothing about the topic."""
+
+
+@dataclass
+class Sentence:
+    text: str
+    segment: Segment
+    words: list[str] = field(default_factory=list)
+    """Content words (pyvi compounds, lower case), filled by `tokenize`."""
+
+    @property
+    def speaker(self) -> str:
+        return self.segment.speaker or ""
+
+
+def split(segments: Sequence[Segment]) -> list[Sentence]:
+    """Each segment's text cut at sentence ends; a segment without punctuation is one sentence."""
+    return [
+        Sentence(nfc(piece.strip()), segment)
+        for segment in segments
+        for piece in _SENTENCE_END.split(segment.text.strip())
+        if piece.strip()
+    ]
+
+
+def content_words(text: str) -> list[str]:
+    """pyvi word segmentation, lower case, without punctuation, numbers and stopwords."""
+    tokens = ViTokenizer.tokenize(nfc(text)).lower().split()
+    return [t for t in tokens if not _PUNCT.match(t) and not t.isdigit() and t not in STOPWORDS]
+
+
+def tokenize(sentences: Sequence[Sentence]) -> None:
+    """Fill `words` of every sentence that has none yet (pyvi is the costly step: done once)."""
+    for sentence in sentences:
+        if not sentence.words:
+            sentence.words = content_words(sentence.text)

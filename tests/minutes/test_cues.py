@@ -1,0 +1,89 @@
+"""Vietnamese cue phrases: votes with counts, tasks with assignee and deadline, conclusions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from minutes.cues import find_deadline, find_task, find_vote, fold, is_conclusion, spoken_numbers
+
+
+def test_fold_keeps_length_so_spans_map_back() -> None:
+    text = "Đề nghị Sở Tài chính báo cáo trước ngày 15/7"
+    assert fold(text) == "de nghi so tai chinh bao cao truoc ngay 15/7"
+    assert len(fold(text)) == len(text)
+    assert fold("Đe\u0300 nghi\u0323") == fold("Đề nghị")  # decomposed input (NFD) folds the same
+
+
+def test_spoken_counts_become_digits_but_words_stay_words() -> None:
+    assert spoken_numbers("co bon muoi lam dai bieu tan thanh") == "co 45 dai bieu tan thanh"
+    assert spoken_numbers("mot tram hai muoi mot phieu") == "121 phieu"
+    assert spoken_numbers("nam dai bieu") == "5 dai bieu"
+    assert spoken_numbers("dau tu trong nam nay") == "dau tu trong nam nay"
+    assert spoken_numbers("khong tan thanh") == "khong tan thanh"
+
+
+def test_vote_counts_in_every_usual_form() -> None:
+    vote = find_vote(
+        "Có 45/48 đại biểu tán thành, 2 đại biểu không tán thành, 1 đại biểu không biểu quyết.", chair=True
+    )
+    assert vote is not None
+    assert (vote.in_favour, vote.against, vote.abstain, vote.total) == (45, 2, 1, 48)
+    spoken = find_vote("Có bốn mươi hai đại biểu tán thành, không có đại biểu nào không tán thành.", chair=True)
+    assert spoken is not None and (spoken.in_favour, spoken.against) == (42, 0)
+    short = find_vote("Tán thành 30, không tán thành 0, không biểu quyết 3.", chair=True)
+    assert short is not None and (short.in_favour, short.against, short.abstain) == (30, 0, 3)
+    percent = find_vote("Nghị quyết đã được thông qua với 100% đại biểu có mặt tán thành.", chair=True)
+    assert percent is not None and percent.in_favour is None and percent.passed is True
+    rejected = find_vote("Tờ trình không được thông qua do chỉ có 20/48 đại biểu tán thành.", chair=True)
+    assert rejected is not None and rejected.passed is False and rejected.total == 48
+
+
+def test_agreeing_in_debate_is_not_a_vote() -> None:
+    assert find_vote("Tôi tán thành với ý kiến của đại biểu Hùng.", chair=False) is None
+    assert find_vote("Tôi xin đề nghị chủ tọa cho biểu quyết riêng từng dự án.", chair=False) is None
+    assert find_vote("Đề nghị các vị đại biểu biểu quyết thông qua nghị quyết.", chair=True) is not None
+
+
+def test_task_assignee_action_and_deadline() -> None:
+    task = find_task(
+        "Giao Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư rà soát danh mục, báo cáo trước ngày 15/7/2025.",
+        chair=True,
+        year=2025,
+    )
+    assert task is not None
+    assert task.assignee == "Sở Tài chính"
+    assert task.action.startswith("chủ trì, phối hợp với Sở Kế hoạch và Đầu tư")
+    assert task.deadline is not None and task.deadline.text == "trước ngày 15/7/2025"
+    assert task.deadline.due == date(2025, 7, 15)
+    named = find_task(
+        "Yêu cầu Sở Xây dựng khẩn trương kiểm tra công trình, báo cáo trong tháng 8.", chair=True, year=2025
+    )
+    assert named is not None and named.assignee == "Sở Xây dựng"  # a capitalised name is not the verb "xây dựng"
+    assert named.deadline is not None and named.deadline.due == date(2025, 8, 31)
+    listed = find_task(
+        "Các sở, ngành liên quan khẩn trương rà soát thủ tục, hoàn thành trong quý IV.", chair=True, year=2025
+    )
+    assert listed is not None and listed.assignee == "Các sở, ngành liên quan"
+    assert listed.deadline is not None and listed.deadline.due == date(2025, 12, 31)
+
+
+def test_requests_in_debate_and_reports_are_not_tasks() -> None:
+    assert find_task("Đề nghị Ủy ban nhân dân tỉnh làm rõ nguyên nhân chậm giải ngân.", chair=False) is None
+    assert find_task("Năm 2024 Sở Y tế đã hoàn thành việc tiêm chủng.", chair=True) is None
+    assert find_task("Đề nghị đồng chí Giám đốc Sở Công Thương trả lời câu hỏi của đại biểu.", chair=True) is None
+    assert find_task("Sở Giáo dục đã giao chỉ tiêu tuyển sinh cho các trường.", chair=False) is None
+
+
+def test_deadline_without_a_year_keeps_the_words() -> None:
+    deadline = find_deadline("hoàn thành trước ngày 30 tháng 6")
+    assert deadline is not None and deadline.text == "trước ngày 30 tháng 6" and deadline.due is None
+
+
+def test_conclusions_of_the_chair_not_of_members() -> None:
+    assert is_conclusion("Thay mặt chủ tọa kỳ họp, tôi xin kết luận nội dung này như sau.", chair=True)
+    assert is_conclusion("Hội đồng nhân dân thống nhất cao với tờ trình.", chair=True)
+    assert is_conclusion("TÓM LẠI, CÁC Ý KIẾN ĐỀU THỐNG NHẤT.", chair=True)  # case-insensitive
+    assert is_conclusion("Tom lai, cac y kien deu thong nhat.", chair=True)  # typed without diacritics
+    assert not is_conclusion("Chúng ta cần thống nhất lịch làm việc.", chair=True)
+    assert not is_conclusion("Theo kết luận của Thanh tra, sai phạm xảy ra năm 2020.", chair=False)
+    assert not is_conclusion("Hội đồng nhân dân thống nhất cao với tờ trình.", chair=False)

@@ -1,0 +1,109 @@
+"""The extractive generator on a hand-written council meeting: agenda, interventions, votes, tasks, faithfulness."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+
+import pytest
+
+from core.errors import InvalidInputError
+from core.transcript import Transcript
+from minutes.generate import generate, regenerate
+from minutes.model import Minutes, MinutesMeta
+
+
+@pytest.fixture(scope="module")
+def minutes(meeting: Transcript, meeting_meta: MinutesMeta) -> Minutes:
+    return generate(meeting, meeting_meta)
+
+
+def test_agenda_follows_the_chairs_announcements(minutes: Minutes) -> None:
+    assert [item.title for item in minutes.items] == [
+        "Khai mạc",
+        "Xem xét Tờ trình của Ủy ban nhân dân huyện về điều chỉnh kế hoạch đầu tư công năm 2025",
+        "Cho ý kiến về Đề án sắp xếp, xây dựng mạng lưới trường học giai đoạn 2025 - 2030",
+        "Bế mạc",
+    ]
+    spans = [[r.id for r in item.source_segments] for item in minutes.items]
+    assert spans == [list(range(0, 2)), list(range(2, 22)), list(range(22, 32)), [32]]
+
+
+def test_votes_tasks_and_conclusions(minutes: Minutes) -> None:
+    first = minutes.items[1]
+    assert len(first.votes) == 1
+    vote = first.votes[0]
+    assert vote.motion == "Thông qua Nghị quyết về điều chỉnh kế hoạch đầu tư công năm 2025"
+    assert (vote.in_favour, vote.against, vote.abstain, vote.total, vote.passed) == (29, 1, 0, 30, True)
+    assert [r.id for r in vote.source_segments] == [20, 21]
+    assert [t.assignee for t in first.tasks] == ["Ủy ban nhân dân huyện"]
+    assert first.tasks[0].due == date(2025, 10, 15)
+    assert any("thống nhất với tờ trình" in c.text for c in first.conclusions)
+    second = minutes.items[2]
+    assert [(t.assignee, t.deadline, t.due) for t in second.tasks] == [
+        ("Phòng Giáo dục và Đào tạo", "trong tháng 9", date(2025, 9, 30)),
+        ("Ban Kinh tế - Xã hội", "tại kỳ họp cuối năm", None),
+    ]
+    assert second.conclusions[0].text.startswith("Tóm lại")
+
+
+def test_interventions_are_verbatim_sentences_of_their_speaker(minutes: Minutes, meeting: Transcript) -> None:
+    by_id = {s.id: s for s in meeting.segments}
+    speakers = {x.speaker for item in minutes.items for x in item.interventions}
+    assert {"Phạm Minh Tuấn", "Lê Thị Hoa", "Hoàng Văn Dũng", "Võ Thị Lan", "Trần Quốc Khánh"} <= speakers
+    for item in minutes.items:
+        for x in item.interventions:
+            cited = " ".join(by_id[r.id].text for r in x.source_segments)
+            assert all(by_id[r.id].speaker == x.speaker for r in x.source_segments)
+            for sentence in x.summary.split(". "):
+                assert sentence.rstrip(".") in cited  # extractive: nothing that was not said
+    procedural = [x.summary for item in minutes.items for x in item.interventions if x.summary.startswith("Xin mời")]
+    assert procedural == []  # the chair giving the floor is not an intervention
+
+
+def test_every_statement_cites_existing_segments_with_their_times(minutes: Minutes, meeting: Transcript) -> None:
+    assert minutes.uncited_refs(meeting) == set()
+    by_id = {s.id: s for s in meeting.segments}
+    for item in minutes.items:
+        for cited in [item, *item.interventions, *item.conclusions, *item.votes, *item.tasks]:
+            assert cited.source_segments
+            for ref in cited.source_segments:
+                assert (ref.start, ref.end) == (by_id[ref.id].start, by_id[ref.id].end)
+    text = minutes.model_dump_json()
+    assert text == unicodedata.normalize("NFC", text)
+
+
+def test_frame_from_metadata(minutes: Minutes, meeting: Transcript) -> None:
+    assert minutes.header.number == "12/BB-HĐND"
+    assert minutes.start == datetime(2025, 7, 8, 8, 0, 3)
+    assert minutes.end is not None and minutes.end.strftime("%H:%M") == "08:10"
+    assert minutes.closing == "Cuộc họp kết thúc vào 8 giờ 10 phút, ngày 8 tháng 7 năm 2025."
+    assert minutes.stats.generator == "extractive" and minutes.stats.segments == len(meeting.segments)
+
+
+def test_without_metadata_the_chair_is_found_and_times_stay_blank(meeting: Transcript) -> None:
+    anonymous = meeting.model_copy(deep=True)
+    names = {name: f"Người nói {i}" for i, name in enumerate(anonymous.speakers, 1)}
+    for segment in anonymous.segments:
+        segment.speaker = names[segment.speaker or ""]
+    minutes = generate(anonymous)
+    assert len(minutes.items) == 4
+    assert minutes.items[1].votes[0].in_favour == 29
+    assert minutes.start is None and "… giờ … phút" in minutes.closing
+
+
+def test_regenerating_an_item_reads_the_corrected_transcript(minutes: Minutes, meeting: Transcript) -> None:
+    corrected = meeting.model_copy(deep=True)
+    corrected.segments[21].text = corrected.segments[21].text.replace("29/30", "28/30")
+    edited = minutes.model_copy(deep=True)
+    edited.items[2].title = "Đề án trường học (thư ký sửa)"
+    again = regenerate(corrected, edited, 1)
+    assert again.items[1].votes[0].in_favour == 28
+    assert again.items[2].title == "Đề án trường học (thư ký sửa)"  # other items keep the clerk's edits
+    with pytest.raises(InvalidInputError):
+        regenerate(corrected, edited, 9)
+
+
+def test_empty_transcript_is_refused(meeting: Transcript) -> None:
+    with pytest.raises(InvalidInputError, match="không có nội dung"):
+        generate(meeting.model_copy(update={"segments": []}))
