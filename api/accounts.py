@@ -296,6 +296,89 @@ def update_user(
 # --- login --------------------------------------------------------------------------------------
 
 
+def admit(
+    db: Session, username: str, client_ip: str | None, *, limiter: FailureLimiter | None, method: str = "password"
+) -> tuple[str, str | None, User | None]:
+    """The first half of every login (password or voice): (address, normalised name, user or None).
+
+    Raises TooManyAttemptsError (429) when the address failed too often and AccountLockedError (423) while
+    the account is locked; a lock that has run out is cleared, so counting starts afresh.
+    """
+    ip = client_ip or "unknown"
+    wait = limiter.retry_after(ip) if limiter is not None else 0.0
+    if wait > 0:
+        _refuse(db, username, ip, "rate_limited", method)
+        raise TooManyAttemptsError(
+            f"đăng nhập sai quá nhiều lần từ địa chỉ này; thử lại sau {int(wait) + 1} giây "
+            "(too many failed logins from this address)",
+            retry_after_s=wait,
+        )
+    try:
+        name: str | None = normalize_username(username)
+    except InvalidInputError:
+        name = None
+    user = db.scalar(select(User).where(User.username == name)) if name else None
+    now = _now()
+    if user is not None and user.locked_until is not None:
+        locked_until = as_utc(user.locked_until)
+        if locked_until > now:
+            if limiter is not None:
+                limiter.hit(ip)
+            _refuse(db, user.username, ip, "locked", method)
+            raise _locked(locked_until - now)
+        user.failed_logins, user.locked_until = 0, None  # the lock has run out: a fresh count
+    return ip, name, user
+
+
+def login_succeeded(db: Session, user: User, ip: str, *, method: str = "password", **detail: object) -> None:
+    """Reset the failure count and audit the login."""
+    user.failed_logins = 0
+    record(db, user.username, "login.succeeded", f"user:{user.username}", ip=ip, **_method(method), **detail)
+    db.flush()
+
+
+def login_failed(
+    db: Session,
+    user: User | None,
+    attempted: str,
+    ip: str,
+    *,
+    settings: Settings,
+    limiter: FailureLimiter | None,
+    method: str = "password",
+    **detail: object,
+) -> None:
+    """Count a failure toward the address limit and the account lockout, audit it and commit (the caller then
+    raises its 401, which rolls its own transaction back). Raises AccountLockedError when this one locks."""
+    if limiter is not None:
+        limiter.hit(ip)
+    if user is None:
+        who = _actor(attempted)
+        record(db, who, "login.failed", f"user:{who}", ip=ip, **_method(method), **detail)
+        db.commit()
+        return
+    db.flush()
+    db.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
+    db.refresh(user)
+    record(
+        db,
+        user.username,
+        "login.failed",
+        f"user:{user.username}",
+        ip=ip,
+        **_method(method),
+        failures=user.failed_logins,
+        **detail,
+    )
+    if user.active and user.failed_logins >= settings.login_max_failures:
+        lock = timedelta(minutes=settings.login_lockout_minutes)
+        user.locked_until = _now() + lock
+        record(db, user.username, "login.locked", f"user:{user.username}", ip=ip, until=user.locked_until.isoformat())
+        db.commit()
+        raise _locked(lock)
+    db.commit()
+
+
 def authenticate(
     db: Session,
     username: str,
@@ -307,75 +390,37 @@ def authenticate(
 ) -> User:
     """The user whose password this is, or UnauthenticatedError (401), AccountLockedError (423),
     TooManyAttemptsError (429). Every attempt is audited; see the module docstring for the rules."""
-    ip = client_ip or "unknown"
-    wait = limiter.retry_after(ip) if limiter is not None else 0.0
-    if wait > 0:
-        _refuse(db, username, ip, "rate_limited")
-        raise TooManyAttemptsError(
-            f"đăng nhập sai quá nhiều lần từ địa chỉ này; thử lại sau {int(wait) + 1} giây "
-            "(too many failed logins from this address)",
-            retry_after_s=wait,
-        )
-    try:
-        name = normalize_username(username)
-    except InvalidInputError:
-        name = None
-    user = db.scalar(select(User).where(User.username == name)) if name else None
-    now = _now()
-    if user is not None and user.locked_until is not None:
-        locked_until = as_utc(user.locked_until)
-        if locked_until > now:
-            if limiter is not None:
-                limiter.hit(ip)
-            _refuse(db, user.username, ip, "locked")
-            raise _locked(locked_until - now)
-        user.failed_logins, user.locked_until = 0, None  # the lock has run out: a fresh count
+    ip, name, user = admit(db, username, client_ip, limiter=limiter)
     ok = verify_password(user.password_hash if user else None, password)
     if user is not None and ok and user.active:
-        user.failed_logins = 0
         if user.password_hash and needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        record(db, user.username, "login.succeeded", f"user:{user.username}", ip=ip)
-        db.flush()
+        login_succeeded(db, user, ip)
         return user
-    if limiter is not None:
-        limiter.hit(ip)
-    if user is None:
-        who = _actor(name or username)
-        record(db, who, "login.failed", f"user:{who}", ip=ip, reason="unknown")
-        db.commit()
-        raise UnauthenticatedError(BAD_LOGIN)
-    db.flush()
-    db.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-    db.refresh(user)
-    reason = "wrong_password" if user.active else "inactive"
-    record(
-        db, user.username, "login.failed", f"user:{user.username}", ip=ip, reason=reason, failures=user.failed_logins
-    )
-    if user.active and user.failed_logins >= settings.login_max_failures:
-        lock = timedelta(minutes=settings.login_lockout_minutes)
-        user.locked_until = now + lock
-        record(db, user.username, "login.locked", f"user:{user.username}", ip=ip, until=user.locked_until.isoformat())
-        db.commit()
-        raise _locked(lock)
-    db.commit()
+    reason = "unknown" if user is None else "wrong_password" if user.active else "inactive"
+    login_failed(db, user, name or username, ip, settings=settings, limiter=limiter, reason=reason)
     raise UnauthenticatedError(BAD_LOGIN)
+
+
+def _method(method: str) -> dict[str, str]:
+    """Audit detail naming how someone logged in; password logins, the first kind, carry none."""
+    return {} if method == "password" else {"method": method}
 
 
 def _actor(name: str) -> str:
     return nfc(name)[:100] or "?"
 
 
-def _refuse(db: Session, username: str, ip: str, reason: str) -> None:
-    record(db, _actor(username), "login.refused", f"user:{_actor(username)}", ip=ip, reason=reason)
+def _refuse(db: Session, username: str, ip: str, reason: str, method: str) -> None:
+    record(db, _actor(username), "login.refused", f"user:{_actor(username)}", ip=ip, reason=reason, **_method(method))
     db.commit()
 
 
 def _locked(remaining: timedelta) -> AccountLockedError:
     minutes = max(int(remaining.total_seconds() // 60) + 1, 1)
     return AccountLockedError(
-        f"tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau khoảng {minutes} phút "
-        "hoặc nhờ quản trị viên mở khóa (account locked after repeated wrong passwords)",
+        f"tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau khoảng {minutes} phút "
+        "hoặc nhờ quản trị viên mở khóa (account locked after repeated failed logins)",
         retry_after_s=remaining.total_seconds(),
     )
 

@@ -20,22 +20,17 @@ from pathlib import Path
 import numpy as np
 
 from core.audio import SAMPLE_RATE, stream_audio
-from core.errors import BadAudioError, NotFoundError
+from core.errors import BadAudioError, InvalidInputError, NotFoundError
 from core.settings import get_settings
 from core.text import nfc
 from diarization.embedders import Embedder, get_embedder, normalize
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.60
-"""Cosine score above which a voice is an enrolled person.
-
-Calibrated with `calibrate` (benchmarks/diarization.py, CAM++) on cv9_vi_dev: 3-clip enrolments against
-single clips, 38,502 trials, target false-accept rate 0.1% -> threshold 0.60 (FAR 0.10%, FRR 13.2% for
-one short clip; EER 2.55% at 0.48). 0.1% per enrolled person keeps an unknown voice unnamed in ~99% of
-cases with ten people enrolled; meeting speakers are compared by their whole cluster, far more speech
-than one clip, so they are rejected far less often than the per-clip FRR.
-"""
+ACCOUNT_MARK = "@"
+"""Voiceprints of user accounts (voice login) are stored as "@username": never a meeting speaker's name, never
+offered to diarization, and only written through the account path, so no one can add their voice to another
+person's login by enrolling a meeting speaker under that name."""
 
 MIN_ENROL_S = 1.0
 """Less speech than this per stretch says too little about a voice."""
@@ -117,6 +112,20 @@ def read_span(path: str | Path, start: float, end: float) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
+def account_voiceprint(username: str) -> str:
+    """The store's name for a user account's login voiceprint."""
+    return f"{ACCOUNT_MARK}{username}"
+
+
+def _check_kind(name: str, *, account: bool) -> None:
+    if name.startswith(ACCOUNT_MARK) != account:
+        raise InvalidInputError(
+            f"tên bắt đầu bằng '{ACCOUNT_MARK}' dành cho giọng đăng nhập của tài khoản (reserved for voice login)"
+            if not account
+            else "giọng đăng nhập phải gắn với một tài khoản (account voiceprints are named @username)"
+        )
+
+
 class VoiceprintStore:
     """Named voiceprints in SQLite; `identify` answers who a voice is, or None."""
 
@@ -125,10 +134,11 @@ class VoiceprintStore:
         path: str | Path | None = None,
         *,
         embedder: Embedder | None = None,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
     ) -> None:
-        self.path = Path(path) if path is not None else get_settings().home / "voiceprints.sqlite"
-        self.threshold = threshold
+        settings = get_settings()
+        self.path = Path(path) if path is not None else settings.voiceprints_path
+        self.threshold = settings.diarization.voiceprint_threshold if threshold is None else threshold
         """Cosine score an enrolled person must reach to be named."""
         self._embedder = embedder
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,11 +184,15 @@ class VoiceprintStore:
             return read_span(path, start, end), str(path)
         return read_span(segment, 0.0, float("inf")), str(segment)
 
-    def enroll(self, name: str, audio_segments: Iterable[AudioSegment]) -> Voiceprint:
-        """Add stretches of one person's speech under `name` (enrolling again adds to their voiceprint)."""
+    def enroll(self, name: str, audio_segments: Iterable[AudioSegment], *, account: bool = False) -> Voiceprint:
+        """Add stretches of one person's speech under `name` (enrolling again adds to their voiceprint).
+
+        `account`: `name` is a login voiceprint (`account_voiceprint`); other names may not start with "@".
+        """
         name = nfc(name).strip()
         if not name:
             raise BadAudioError("tên người nói trống (empty speaker name)")
+        _check_kind(name, account=account)
         vectors: list[tuple[np.ndarray, float]] = []
         for segment in audio_segments:
             samples, source = self._samples(segment)
@@ -204,19 +218,20 @@ class VoiceprintStore:
                 [(name, model_id, v.size, v.astype(np.float32).tobytes(), s, now) for v, s in vectors],
             )
         logger.info("voiceprint_enrolled name=%s pieces=%d model=%s", name, len(vectors), model_id)
-        return next(v for v in self.list() if v.name == name)
+        return next(v for v in self.list(accounts=account) if v.name == name)
 
-    def list(self) -> list[Voiceprint]:
-        """Enrolled people, by name."""
+    def list(self, *, accounts: bool = False) -> list[Voiceprint]:
+        """Enrolled people, by name (`accounts`: the login voiceprints instead)."""
         with self._connect() as db:
             rows = db.execute(
                 """SELECT p.name, COALESCE(MAX(e.model_id), ''), COUNT(e.id), COALESCE(SUM(e.seconds), 0), p.created_at
                    FROM people p LEFT JOIN embeddings e ON e.name = p.name GROUP BY p.name ORDER BY p.name"""
             ).fetchall()
-        return [Voiceprint(*row) for row in rows]
+        return [Voiceprint(*row) for row in rows if row[0].startswith(ACCOUNT_MARK) == accounts]
 
-    def delete(self, name: str) -> None:
-        """Forget a person and every embedding of their voice."""
+    def delete(self, name: str, *, account: bool = False) -> None:
+        """Forget a person and every embedding of their voice (`account`: a login voiceprint)."""
+        _check_kind(nfc(name).strip(), account=account)
         with self._connect() as db:
             if db.execute("DELETE FROM people WHERE name = ?", (nfc(name).strip(),)).rowcount == 0:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
@@ -232,9 +247,10 @@ class VoiceprintStore:
         return {name: normalize(normalize(np.stack(v)).mean(axis=0)) for name, v in grouped.items()}
 
     def scores(self, embedding: np.ndarray, *, model_id: str | None = None) -> dict[str, float]:
-        """Cosine score of a voice against every enrolled person."""
+        """Cosine score of a voice against every enrolled person (login voiceprints are not people to name)."""
         probe = normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
-        return {name: float(model @ probe) for name, model in self.models(model_id).items()}
+        models = self.models(model_id).items()
+        return {name: float(model @ probe) for name, model in models if not name.startswith(ACCOUNT_MARK)}
 
     def identify(self, embedding: np.ndarray, *, model_id: str | None = None) -> tuple[str, float] | None:
         """(name, score) of the closest enrolled person if their score reaches the threshold, else None."""

@@ -55,13 +55,15 @@ def login(body: LoginRequest, request: Request, response: Response, db: DbSessio
         settings=settings,
         limiter=request.app.state.login_limiter,
     )
-    return _new_session(request, response, user)
+    return new_session(request, response, user)
 
 
-def _new_session(request: Request, response: Response, user: User) -> LoginResponse:
+def new_session(request: Request, response: Response, user: User, *, method: str = "password") -> LoginResponse:
+    """A fresh session for `user` (after a password or a voice login): cookies for the browser, and the same
+    session as a bearer token for other services. `method` is recorded in the token."""
     settings: Settings = request.app.state.settings
     tokens: SessionTokens = request.app.state.tokens
-    token = tokens.issue(user.id)
+    token = tokens.issue(user.id, method=method)
     csrf = tokens.csrf_token(token)
     _set_cookies(response, settings, token, csrf, tokens.max_age_s)
     response.headers["Cache-Control"] = "no-store"
@@ -90,7 +92,7 @@ def change_password(
         request.client.host if request.client else None,
         limiter=request.app.state.login_limiter,
     )
-    return _new_session(request, response, user)
+    return new_session(request, response, user)
 
 
 @router.post(

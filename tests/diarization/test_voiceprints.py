@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from core.audio import load_audio
-from core.errors import BadAudioError, NotFoundError
+from core.errors import BadAudioError, InvalidInputError, NotFoundError
 from diarization import VoiceprintStore, calibrate
 from diarization.embedders import CampPlusEmbedder, fbank, get_embedder
+from diarization.voiceprints import account_voiceprint
 from models import resolve, verify
 from tests.audio_helpers import write_wav
 from tests.diarization.conftest import OUTSIDER, SPEAKERS, Meeting
@@ -61,6 +62,28 @@ def test_store_lists_persists_deletes_and_refuses_bad_enrolments(meeting: Meetin
     assert store.list() == []
     with pytest.raises(NotFoundError):
         store.delete(NAME)
+
+
+def test_login_voiceprints_are_kept_apart_from_meeting_speakers(
+    meeting: Meeting, pipeline, windows, tmp_path: Path
+) -> None:
+    store = VoiceprintStore(tmp_path / "vp.sqlite")
+    voice = [load_audio(p) for p in meeting.spare[SPEAKERS[1]]]
+    login = account_voiceprint("thuky")
+    with pytest.raises(InvalidInputError, match="@"):
+        store.enroll(login, voice)  # a clerk naming a meeting speaker cannot write into someone's login
+    with pytest.raises(InvalidInputError):
+        store.enroll("Đại biểu A", voice, account=True)
+    store.enroll(login, voice, account=True)
+
+    assert store.list() == [] and [v.name for v in store.list(accounts=True)] == [login]
+    labels = pipeline.cluster(windows)
+    annotation = pipeline.name_speakers(pipeline.turns(windows, labels), windows, labels, store)
+    assert login not in annotation.labels()  # diarization never names anyone by their login voiceprint
+    with pytest.raises(InvalidInputError):
+        store.delete(login)
+    store.delete(login, account=True)
+    assert store.list(accounts=True) == []
 
 
 def test_calibration_finds_the_eer_and_the_far_threshold() -> None:

@@ -1,0 +1,266 @@
+"""Voice login: enrol a voice from three utterances, then log in by reading a fresh random phrase.
+
+A login needs a challenge first (`POST /auth/voice/challenge`): six random digits, signed with the
+username and an expiry (`voice.challenge_ttl_s`), answered once. The answer must say those digits
+(checked in the vietasr transcript) in the enrolled voice (CAM++ score at least `voice.threshold`):
+a replayed earlier login says a stale phrase, an impostor has the wrong voice. A used challenge id is
+kept in `revoked_tokens` (prefix `vc:`) until it would have expired, so it is single-use on every
+server process without a table of its own. Failures count toward the same account lockout as wrong
+passwords; every attempt is audited with its score. Success gives the same session as a password
+login (cookies and a bearer token for other services), with `method="voice"` in its claims.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from api import accounts
+from api.deps import CurrentPrincipal, DbSession, get_settings_dep
+from api.problems import PROBLEM_JSON
+from api.routers.auth import new_session
+from api.routers.web import SECURITY_HEADERS, STATIC
+from api.schemas_accounts import LoginResponse
+from api.security import secret_key
+from asr.engine import DecodeOptions
+from core.audio import load_audio
+from core.audit import record
+from core.errors import (
+    FileTooLargeError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthenticatedError,
+)
+from core.settings import Settings, VoiceSettings
+from core.tables import RevokedToken, Role, User
+from core.vad import SpeechChunker
+from diarization import verification
+from diarization.voiceprints import VoiceprintStore, account_voiceprint
+from workers.pipeline import cached_engine
+
+router = APIRouter(prefix="/auth/voice", tags=["Đăng nhập bằng giọng nói (voice login)"])
+
+_PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
+_MAX_UPLOAD = 8 << 20
+"""Per utterance: 30 s of 16-bit WAV is under 1 MiB; anything far larger is not one utterance."""
+BAD_VOICE_LOGIN = "không xác thực được bằng giọng nói; hãy thử lại với cụm số mới (voice login failed)"
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+pages = APIRouter(include_in_schema=False)
+
+
+@pages.get("/ui/voice-login")
+def page() -> FileResponse:
+    """The voice-login page: enrol one's voice (signed in) or log in by reading the phrase (signed out)."""
+    return FileResponse(STATIC / "voice-login.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+
+def _store(settings: Settings) -> VoiceprintStore:
+    return VoiceprintStore(settings.voiceprints_path, threshold=settings.voice.threshold)
+
+
+def _limits(voice: VoiceSettings) -> verification.QualityLimits:
+    return verification.QualityLimits(
+        min_speech_s=voice.min_speech_s,
+        min_level_dbfs=voice.min_level_dbfs,
+        max_clipped=voice.max_clipped,
+        min_self_similarity=voice.min_self_similarity,
+    )
+
+
+def _challenges(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key(settings), salt="gobang-voice-challenge")
+
+
+def _audio(upload: UploadFile, settings: Settings) -> np.ndarray:
+    """Decode an uploaded utterance (WAV, WebM/Opus, Ogg, MP3... anything FFmpeg reads) to 16 kHz mono."""
+    data = upload.file.read(_MAX_UPLOAD + 1)
+    if len(data) > _MAX_UPLOAD:
+        raise FileTooLargeError(f"bản ghi giọng nói lớn hơn {_MAX_UPLOAD >> 20} MiB (utterance too large)")
+    with tempfile.NamedTemporaryFile(suffix=".audio") as f:
+        f.write(data)
+        f.flush()
+        return load_audio(f.name, max_duration_s=settings.voice.max_utterance_s)
+
+
+class Challenge(BaseModel):
+    challenge_id: str
+    """Send it back with the answer; valid once, for `expires_in` seconds."""
+    phrase: str
+    """The digits to read ("093514")."""
+    display: str
+    """The digits as shown to the person, with their Vietnamese words."""
+    expires_in: float
+
+
+class ChallengeRequest(BaseModel):
+    username: str
+
+
+class EnrolOut(BaseModel):
+    username: str
+    utterances: int
+    seconds: float
+    """Speech enrolled."""
+
+
+class VoiceStatus(BaseModel):
+    enrolled: bool
+    seconds: float
+
+
+@router.post("/challenge", response_model=Challenge, summary="Xin cụm số để đọc khi đăng nhập bằng giọng nói")
+def challenge(body: ChallengeRequest, settings: SettingsDep) -> Challenge:
+    """Answered the same way for every username (known, unknown, not enrolled): it reveals nothing."""
+    phrase = verification.new_phrase(settings.voice.challenge_digits)
+    token = _challenges(settings).dumps({"u": body.username.strip().lower(), "p": phrase, "n": secrets.token_hex(16)})
+    return Challenge(
+        challenge_id=token,
+        phrase=phrase,
+        display=verification.display_phrase(phrase),
+        expires_in=settings.voice.challenge_ttl_s,
+    )
+
+
+@router.post(
+    "/enrol",
+    response_model=EnrolOut,
+    status_code=201,
+    summary="Ghi danh giọng nói của mình (hoặc của người khác, nếu là quản trị viên)",
+    responses={403: _PROBLEM, 422: _PROBLEM},
+)
+def enrol(
+    principal: CurrentPrincipal,
+    db: DbSession,
+    settings: SettingsDep,
+    files: Annotated[list[UploadFile], File(description="Ít nhất 3 bản ghi, mỗi bản một câu")],
+    username: Annotated[str | None, Form()] = None,
+) -> EnrolOut:
+    """Each utterance is checked (enough speech, loud enough, not clipped, one speaker); a refused one is a 422
+    naming it and the reason (`reason`: too_little_speech, too_quiet, clipping, several_speakers)."""
+    if principal.user_id is None:
+        raise ForbiddenError("khóa API không ghi danh giọng nói được (API keys cannot enrol a voice)")
+    me = accounts.get_user(db, principal.user_id)
+    target = me
+    if username is not None and accounts.normalize_username(username) != me.username:
+        if principal.role != Role.admin:
+            raise ForbiddenError("chỉ quản trị viên ghi danh giọng cho người khác (only admins enrol others)")
+        target = accounts.find_user(db, username)
+    utterances = [_audio(f, settings) for f in files]
+    db.commit()  # release the connection while the CPU works
+    voiceprint = verification.enrol(
+        _store(settings),
+        account_voiceprint(target.username),
+        utterances,
+        limits=_limits(settings.voice),
+        min_utterances=settings.voice.enrol_utterances,
+    )
+    record(db, principal.name, "voice.enrolled", f"user:{target.username}", utterances=len(utterances))
+    return EnrolOut(username=target.username, utterances=len(utterances), seconds=round(voiceprint.seconds, 2))
+
+
+@router.get("/enrol", response_model=VoiceStatus, summary="Giọng nói của mình đã được ghi danh chưa")
+def status(principal: CurrentPrincipal, db: DbSession, settings: SettingsDep) -> VoiceStatus:
+    if principal.user_id is None:
+        return VoiceStatus(enrolled=False, seconds=0.0)
+    name = account_voiceprint(accounts.get_user(db, principal.user_id).username)
+    found = next((v for v in _store(settings).list(accounts=True) if v.name == name), None)
+    return VoiceStatus(enrolled=found is not None, seconds=found.seconds if found else 0.0)
+
+
+@router.delete("/enrol", status_code=204, summary="Xóa giọng nói đã ghi danh của mình")
+def forget(principal: CurrentPrincipal, db: DbSession, settings: SettingsDep) -> Response:
+    if principal.user_id is None:
+        raise ForbiddenError("khóa API không có giọng nói (API keys have no voice)")
+    user = accounts.get_user(db, principal.user_id)
+    _store(settings).delete(account_voiceprint(user.username), account=True)
+    record(db, principal.name, "voice.deleted", f"user:{user.username}")
+    return Response(status_code=204)
+
+
+def _use_challenge(db: Session, settings: Settings, token: str, username: str, user: User | None) -> str | None:
+    """The challenge's phrase if it is genuine, unexpired, for this user and not used before; it is used now."""
+    try:
+        data = _challenges(settings).loads(token, max_age=int(settings.voice.challenge_ttl_s))
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != username or user is None:
+        return None
+    key = f"vc:{data.get('n')}"
+    if db.get(RevokedToken, key) is not None:
+        return None
+    expires = datetime.now(UTC) + timedelta(seconds=settings.voice.challenge_ttl_s)
+    db.add(RevokedToken(token_id=key, user_id=user.id, expires_at=expires))
+    db.flush()
+    phrase = data.get("p")
+    return phrase if isinstance(phrase, str) else None
+
+
+def transcribe(audio: np.ndarray) -> str:
+    """What the configured engine hears in a login utterance (VAD chunks, as offline transcription)."""
+    engine = cached_engine(None, None)
+    chunks = SpeechChunker().chunks([audio])
+    return " ".join(s.text for s in engine.transcribe_chunks(chunks, DecodeOptions(language="vi")))
+
+
+@router.post(
+    "/login",
+    response_model=LoginResponse,
+    summary="Đăng nhập bằng giọng nói (đọc cụm số vừa nhận)",
+    responses={401: _PROBLEM, 422: _PROBLEM, 423: _PROBLEM, 429: _PROBLEM},
+)
+def login(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    settings: SettingsDep,
+    username: Annotated[str, Form()],
+    challenge_id: Annotated[str, Form()],
+    audio: Annotated[UploadFile, File(description="Bản ghi người dùng đọc cụm số")],
+) -> LoginResponse:
+    """401 for a wrong voice, a wrong or stale phrase, an unknown user or one without a voiceprint (one
+    message for all); 423 once the account is locked, 429 when this address failed too often."""
+    limiter = request.app.state.login_limiter
+    client_ip = request.client.host if request.client else None
+    ip, name, user = accounts.admit(db, username, client_ip, limiter=limiter, method="voice")
+    phrase = _use_challenge(db, settings, challenge_id, name or "", user)
+    samples = _audio(audio, settings)
+    db.commit()  # the challenge is spent whatever happens next
+
+    def fail(reason: str, **detail: object) -> UnauthenticatedError:
+        accounts.login_failed(
+            db, user, name or username, ip, settings=settings, limiter=limiter, method="voice", reason=reason, **detail
+        )
+        return UnauthenticatedError(BAD_VOICE_LOGIN, extra={"reason": "phrase" if reason == "phrase" else "rejected"})
+
+    if user is None or phrase is None:
+        raise fail("unknown" if user is None else "challenge")
+    heard = transcribe(samples)
+    phrase_ok = verification.phrase_heard(phrase, heard, max_errors=settings.voice.phrase_max_errors)
+    score: float | None = None
+    accepted = False
+    if user.active:
+        try:
+            result = verification.verify(
+                _store(settings), account_voiceprint(user.username), samples, threshold=settings.voice.threshold
+            )
+            score, accepted = result.score, result.accepted
+        except NotFoundError:
+            pass
+    if user.active and phrase_ok and accepted:
+        accounts.login_succeeded(db, user, ip, method="voice", score=score)
+        return new_session(request, response, user, method="voice")
+    reason = (
+        "inactive" if not user.active else "phrase" if not phrase_ok else "not_enrolled" if score is None else "voice"
+    )
+    raise fail(reason, score=score, heard=heard, phrase=phrase)

@@ -1,0 +1,129 @@
+"""Voice login through the API with the real models: CAM++ on real cv9_vi_dev voices, vietasr on the phrase.
+
+The spoken phrases are real digit words of each speaker, stitched (see tests/voice_audio.py). The
+challenge phrase is the server's own random one: the test asks for fresh challenges, as a person
+may, until one it has words for comes up.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from core.db import session_scope
+from core.tables import AuditEvent
+from tests.api import conftest
+from tests.api.conftest import Accounts, assert_problem, csrf_headers
+from tests.audio_helpers import write_wav
+from tests.voice_audio import Speaker, speakers
+
+
+def _wav(audio: np.ndarray, tmp_path: Path, name: str) -> tuple[str, bytes, str]:
+    return (f"{name}.wav", write_wav(tmp_path / f"{name}.wav", audio).read_bytes(), "audio/wav")
+
+
+def _enrol(client: TestClient, accounts: Accounts, user: conftest.TestUser, speaker: Speaker, tmp_path: Path) -> None:
+    body = accounts.login(client, user)
+    files = [("files", _wav(a, tmp_path, f"enrol{i}")) for i, a in enumerate(speaker.enrolment())]
+    response = client.post("/auth/voice/enrol", files=files, headers=csrf_headers(body))
+    assert response.status_code == 201, response.text
+    assert response.json()["utterances"] == 3
+    client.cookies.clear()
+
+
+def _challenge(client: TestClient, username: str, speaker: Speaker | None = None) -> dict[str, Any]:
+    """A fresh challenge `speaker` has words for (and says intelligibly); any challenge without a speaker."""
+    for _ in range(5000):
+        challenge: dict[str, Any] = client.post("/auth/voice/challenge", json={"username": username}).json()
+        if speaker is None or (speaker.can_say(challenge["phrase"]) and speaker.intelligible(challenge["phrase"])):
+            return challenge
+    raise AssertionError("no sayable challenge in 5000 tries")
+
+
+def _login(client: TestClient, username: str, challenge_id: str, audio: bytes) -> Any:
+    files = {"audio": ("login.wav", io.BytesIO(audio), "audio/wav")}
+    return client.post("/auth/voice/login", data={"username": username, "challenge_id": challenge_id}, files=files)
+
+
+def _audit(accounts: Accounts, username: str) -> list[AuditEvent]:
+    with session_scope(accounts.url) as db:
+        rows = db.scalars(select(AuditEvent).where(AuditEvent.actor == username).order_by(AuditEvent.id)).all()
+        db.expunge_all()
+        return list(rows)
+
+
+def test_right_voice_right_phrase_logs_in_replay_and_impostor_do_not(
+    client: TestClient, accounts: Accounts, tmp_path: Path
+) -> None:
+    voices = speakers()
+    genuine, impostor = voices["genuine"], voices["impostor"]
+    user = accounts.user("clerk")
+    _enrol(client, accounts, user, genuine, tmp_path)
+
+    first = _challenge(client, user.username, genuine)
+    assert len(first["phrase"]) == 6 and first["expires_in"] == 60
+    recording = genuine.say_wav(first["phrase"], tmp_path / "genuine.wav").read_bytes()
+    ok = _login(client, user.username, first["challenge_id"], recording)
+    assert ok.status_code == 200, ok.text
+    token = ok.json()["token"]
+    client.cookies.clear()
+    me = client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})  # usable by other services
+    assert me.status_code == 200 and me.json()["name"] == user.username and me.json()["via"] == "token"
+
+    # the same recording and challenge again: the challenge is spent
+    assert_problem(_login(client, user.username, first["challenge_id"], recording), 401)
+    # the same recording against a fresh challenge: the phrase is stale
+    fresh = _challenge(client, user.username)
+    stale = _login(client, user.username, fresh["challenge_id"], recording)
+    if fresh["phrase"] != first["phrase"]:
+        assert assert_problem(stale, 401)["reason"] == "phrase"
+    # an impostor reading the right phrase
+    wrong_voice = _challenge(client, user.username, impostor)
+    attempt = _login(
+        client,
+        user.username,
+        wrong_voice["challenge_id"],
+        impostor.say_wav(wrong_voice["phrase"], tmp_path / "i.wav").read_bytes(),
+    )
+    assert assert_problem(attempt, 401)["reason"] == "rejected"
+
+    events = [(e.action, e.detail) for e in _audit(accounts, user.username)]
+    voice = [(a, d) for a, d in events if d.get("method") == "voice"]
+    assert [a for a, _ in voice] == ["login.succeeded", "login.failed", "login.failed", "login.failed"]
+    assert voice[0][1]["score"] >= 0.0
+    assert [d["reason"] for _, d in voice[1:]] == ["challenge", "phrase", "voice"]
+    assert voice[3][1]["score"] < voice[0][1]["score"]
+
+
+def test_failures_lock_the_account(client: TestClient, accounts: Accounts, tmp_path: Path) -> None:
+    user = accounts.user("viewer")
+    silence = write_wav(tmp_path / "s.wav", np.zeros(16000, np.float32)).read_bytes()
+    for attempt in range(5):
+        response = _login(client, user.username, "not-a-challenge", silence)
+        assert response.status_code == (423 if attempt == 4 else 401), response.text
+    locked = _login(client, user.username, _challenge(client, user.username)["challenge_id"], silence)
+    assert_problem(locked, 423)
+    assert "Retry-After" in locked.headers
+    actions = [e.action for e in _audit(accounts, user.username)]
+    assert actions.count("login.failed") == 5 and "login.locked" in actions and actions[-1] == "login.refused"
+
+
+def test_refused_enrolment_names_the_utterance_and_the_reason(
+    client: TestClient, accounts: Accounts, tmp_path: Path
+) -> None:
+    user = accounts.user("clerk")
+    body = accounts.login(client, user)
+    clips = speakers()["genuine"].enrolment()
+    clips[1] = clips[1] * 0.003  # whispered from across the room
+    files = [("files", _wav(a, tmp_path, f"e{i}")) for i, a in enumerate(clips)]
+    problem = assert_problem(client.post("/auth/voice/enrol", files=files, headers=csrf_headers(body)), 422)
+    assert problem["reason"] == "too_quiet" and problem["utterance"] == 2
+    assert "bản ghi số 2" in problem["detail"] and "quá nhỏ" in problem["detail"]
+    too_few = client.post("/auth/voice/enrol", files=files[:2], headers=csrf_headers(body))
+    assert "ít nhất 3" in assert_problem(too_few, 422)["detail"]
+    assert client.get("/auth/voice/enrol").json()["enrolled"] is False

@@ -1,0 +1,90 @@
+"""Voice verification on real voices: utterance checks, enrolment, scores, and spoken digit phrases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.audio import SAMPLE_RATE
+from core.errors import BadAudioError, NotFoundError
+from core.settings import get_settings
+from diarization.verification import (
+    QualityLimits,
+    UtteranceRefusedError,
+    check,
+    display_phrase,
+    enrol,
+    measure,
+    new_phrase,
+    phrase_heard,
+    spoken_digits,
+    verify,
+)
+from diarization.voiceprints import VoiceprintStore
+from tests.voice_audio import speakers
+
+
+@pytest.fixture(scope="module")
+def clips() -> dict[str, list[np.ndarray]]:
+    voices = speakers()
+    return {role: s.enrolment() for role, s in voices.items()}
+
+
+def _refusal(audio: np.ndarray) -> str:
+    quality, _ = measure(audio, VoiceprintStore(":memory:").embedder)
+    with pytest.raises(UtteranceRefusedError) as refused:
+        check(quality, QualityLimits())
+    assert refused.value.http_status == 422 and refused.value.extra["reason"] == refused.value.reason
+    return refused.value.reason
+
+
+def test_a_clean_sentence_passes(clips: dict[str, list[np.ndarray]]) -> None:
+    quality, speech = measure(clips["genuine"][0], VoiceprintStore(":memory:").embedder)
+    check(quality, QualityLimits())
+    assert quality.speech_s >= 2.0 and quality.clipped == 0.0
+    assert quality.self_similarity is not None and quality.self_similarity > 0.5
+    assert speech.size < clips["genuine"][0].size  # leading and trailing silence gone
+
+
+def test_bad_utterances_are_refused_with_their_reason(clips: dict[str, list[np.ndarray]]) -> None:
+    clip = clips["genuine"][0]
+    assert _refusal(clip * 0.003) == "too_quiet"
+    assert _refusal(np.clip(clip * 40, -1, 1)) == "clipping"
+    assert _refusal(np.zeros(3 * SAMPLE_RATE, np.float32)) == "too_little_speech"
+    two_voices = np.concatenate([clips["genuine"][1], clips["impostor"][1]])
+    assert _refusal(two_voices) == "several_speakers"
+
+
+def test_enrol_then_verify_accepts_the_voice_and_rejects_another(
+    clips: dict[str, list[np.ndarray]], tmp_path: object
+) -> None:
+    store = VoiceprintStore(f"{tmp_path}/v.sqlite")
+    threshold = get_settings().voice.threshold
+    with pytest.raises(BadAudioError, match="ít nhất 3"):
+        enrol(store, "@an", clips["genuine"][:2])
+    with pytest.raises(UtteranceRefusedError, match="bản ghi số 3"):
+        enrol(store, "@an", [*clips["genuine"][:2], clips["genuine"][2] * 0.003])
+    assert store.list() == []
+    printed = enrol(store, "@an", clips["genuine"])
+    assert printed.segments == 3
+    again = enrol(store, "@an", clips["genuine"])  # enrolling again replaces, not adds
+    assert again.segments == 3
+    voice = speakers()["genuine"]
+    own = verify(store, "@an", voice.say("01234"), threshold=threshold)
+    other = verify(store, "@an", speakers()["impostor"].say("01259"), threshold=threshold)
+    assert own.accepted and not other.accepted and own.score > other.score + 0.1
+    with pytest.raises(NotFoundError):
+        verify(store, "@nobody", clips["genuine"][0], threshold=threshold)
+
+
+def test_phrases() -> None:
+    phrase = new_phrase()
+    assert len(phrase) == 6 and phrase.isdigit()
+    assert len({new_phrase() for _ in range(50)}) == 50
+    assert display_phrase("093514") == "0 9 3 5 1 4 (không chín ba năm một bốn)"
+    assert spoken_digits("mã của tôi là không chín ba lăm một tư") == "093514"
+    assert spoken_digits("0 9 3") == "093"
+    assert phrase_heard("093514", "ừ không chín ba năm một bốn")
+    assert phrase_heard("093514", "không chín ba năm bốn")  # one digit lost by the recogniser
+    assert not phrase_heard("093514", "không chín ba")
+    assert not phrase_heard("093514", "một hai ba bốn năm sáu")  # a stale phrase

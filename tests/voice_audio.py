@@ -1,0 +1,157 @@
+"""Spoken challenge phrases for voice-login tests, made of real digit words cut from real cv9_vi_dev clips.
+
+No recording of anyone reading six digits exists here. Two speakers of cv9_vi_dev say enough digit
+words in their sentences ("không", "một", "hai", "ba", "bốn", "chín"...): `tests/data/cv9_digit_words.json`
+lists where (clip, start, end), found by the vietasr engine's CTC word timings and kept only where the
+cut word, alone, is recognised again as that digit. `Speaker.say("093514")` is one real sentence of
+that speaker followed by their digit words, as the login page asks a person to speak (a sentence gives
+the voice check several seconds of speech; the digits alone are under two). So a test's login audio is
+the real voice of the enrolled (or another) person saying real digit words; only their order is edited.
+What the test cannot prove is how a person reading naturally, with coarticulation, is recognised.
+
+    .venv/bin/python -m tests.voice_audio    # rebuild the JSON (a few minutes of CPU)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from core.audio import SAMPLE_RATE, load_audio
+from tests.audio_helpers import write_wav
+from tests.conftest import EVALDATA, manifest
+
+BANK = Path(__file__).parent / "data" / "cv9_digit_words.json"
+SPEAKERS = {"genuine": "cv_b5a488f63805", "impostor": "cv_e3e2b2e16592"}
+"""A northern man (digits 0 1 2 3 4 9) and a southern man (0 1 2 4 5 9), both with many clips."""
+_GAP_S = 0.25
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    enrol_clips: list[str]
+    """Clips (relative to cv9_vi_dev) of sentences, for enrolment."""
+    digits: dict[str, tuple[str, float, float]]
+    """digit -> (clip, start s, end s) of that digit word."""
+    intro_clip: str
+    """A sentence of theirs used neither for enrolment nor for digits: what they say before the digits.
+
+    The one closest to their own enrolment: the genuine speaker of this pair scores 0.57 to 0.72 on single
+    sentences, round the 0.60 threshold (FRR for one utterance is measured in benchmarks/voice_login.py),
+    and a browser test must fail only when the capture path spoils the voice, not on a borderline sentence.
+    """
+
+    def enrolment(self) -> list[np.ndarray]:
+        return [load_audio(EVALDATA / "cv9_vi_dev" / clip) for clip in self.enrol_clips]
+
+    def can_say(self, phrase: str) -> bool:
+        return all(d in self.digits for d in phrase)
+
+    def say(self, phrase: str) -> np.ndarray:
+        """A sentence, then the phrase read digit by digit with short pauses, as the login page asks."""
+        pause = np.zeros(int(_GAP_S * SAMPLE_RATE), np.float32)
+        parts = [_clip(self.intro_clip), pause]
+        for digit in phrase:
+            clip, start, end = self.digits[digit]
+            parts += [_clip(clip)[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], pause]
+        return np.concatenate([*parts, np.zeros(SAMPLE_RATE // 2, np.float32)])
+
+    def intelligible(self, phrase: str) -> bool:
+        """Whether the recogniser hears the stitched phrase (about 3 in 4 are: cut words lose their edges).
+
+        Tests speak only phrases that pass, so that a failed login means the server refused, not that the
+        test's own audio was unintelligible; the server still runs its own recognition on what it receives.
+        """
+        from api.routers.voice_login import transcribe
+        from diarization.verification import phrase_heard
+
+        return self.can_say(phrase) and phrase_heard(phrase, transcribe(self.say(phrase)), max_errors=0)
+
+    def say_wav(self, phrase: str, path: Path) -> Path:
+        return write_wav(path, self.say(phrase))
+
+
+@cache
+def _clip(clip: str) -> np.ndarray:
+    return load_audio(EVALDATA / "cv9_vi_dev" / clip)
+
+
+@cache
+def speakers() -> dict[str, Speaker]:
+    data = json.loads(BANK.read_text(encoding="utf-8"))
+    out = {}
+    for role, sid in SPEAKERS.items():
+        digits = {d: (c, s, e) for d, (c, s, e) in data[sid]["digits"].items()}
+        out[role] = Speaker(name=sid, enrol_clips=data[sid]["enrol"], digits=digits, intro_clip=data[sid]["intro"])
+    return out
+
+
+def _closest_sentence(sid: str, enrol: list[str], taken: set[str]) -> str:
+    """Of the speaker's longer sentences not otherwise used, the one scoring highest against their enrolment."""
+    import tempfile
+
+    from diarization.verification import enrol as enrol_voice
+    from diarization.verification import verify
+    from diarization.voiceprints import VoiceprintStore, account_voiceprint
+
+    rows = sorted((r for r in manifest("cv9_vi_dev") if r["speaker"] == sid), key=lambda r: -float(r["duration_s"]))
+    clips = [c for r in rows if (c := str(Path(r["audio_path"]).relative_to(EVALDATA / "cv9_vi_dev"))) not in taken]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = VoiceprintStore(Path(tmp) / "voiceprints.sqlite")
+        name = account_voiceprint(sid)
+        enrol_voice(store, name, [_clip(c) for c in enrol])
+        return max(clips[:10], key=lambda c: verify(store, name, _clip(c), threshold=1.0).score)
+
+
+def _build() -> None:
+    """Transcribe each speaker's clips that mention digits, keep the digit words that survive a cut."""
+    from asr.ctc import greedy_decode, hits_to_words
+    from asr.factory import create_engine
+    from diarization.verification import DIGIT_WORDS, spoken_digits
+
+    engine = create_engine("vietasr")
+    model, tokens = engine.model, engine.tokens  # type: ignore[attr-defined]
+
+    def words(audio: np.ndarray) -> list[tuple[str, float, float]]:
+        hits = greedy_decode(model.log_probs(audio))
+        found = hits_to_words(hits, tokens, frame_s=model.frame_s, start=0.0, end=audio.size / SAMPLE_RATE)
+        return [(w.text, w.start, w.end) for w in found]
+
+    rows = manifest("cv9_vi_dev")
+    out: dict[str, dict[str, object]] = {}
+    for sid in SPEAKERS.values():
+        mine = [r for r in rows if r["speaker"] == sid]
+        digits: dict[str, tuple[str, float, float]] = {}
+        used = set()
+        for row in mine:
+            if not any(w in DIGIT_WORDS for w in row["reference_text"].lower().split()):
+                continue
+            clip = str(Path(row["audio_path"]).relative_to(EVALDATA / "cv9_vi_dev"))
+            audio = _clip(clip)
+            for text, start, end in words(audio):
+                digit = DIGIT_WORDS.get(text)
+                if digit is None or digit in digits:
+                    continue
+                cut = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+                pad = np.zeros(SAMPLE_RATE // 2, np.float32)
+                heard = spoken_digits(" ".join(w for w, _, _ in words(np.concatenate([pad, cut, pad]))))
+                if heard == digit:
+                    digits[digit] = (clip, start, end)
+                    used.add(clip)
+        others = [str(Path(r["audio_path"]).relative_to(EVALDATA / "cv9_vi_dev")) for r in mine]
+        duration = {c: float(r["duration_s"]) for c, r in zip(others, mine, strict=True)}
+        enrol = sorted((c for c in others if c not in used), key=lambda c: -duration[c])[:3]
+        intro = _closest_sentence(sid, enrol, {*enrol, *used})
+        out[sid] = {"speaker": sid, "enrol": enrol, "intro": intro, "digits": dict(sorted(digits.items()))}
+        print(sid, sorted(digits), enrol, intro)
+    BANK.parent.mkdir(exist_ok=True)
+    BANK.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _build()
