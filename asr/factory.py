@@ -17,7 +17,7 @@ def create_engine(name: str | None = None, *, model: str | None = None, settings
 
         engine = VietAsrEngine(model, settings=settings)
         if get_settings().adapt.beam:  # dialect adaptation: beam search with the syllable LM and hotwords
-            from dialect_adapt.decoding import build_decoder
+            from dialect_adapt.engine_decoder import build_decoder
 
             engine.decoder = build_decoder(engine.tokens)
         return engine
