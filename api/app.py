@@ -21,13 +21,18 @@ from api.middleware import HeaderLimits
 from api.ratelimit import make_login_limiter
 from api.routers import (
     auth,
+    dictation,
     jobs,
+    minutes,
     openai_compat,
     ops,
     recordings,
     transcripts,
     uploads,
     users,
+    voice_login,
+    voiceprints,
+    web,
     webhooks,
 )
 from api.security import SessionTokens
@@ -87,6 +92,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.add_middleware(HeaderLimits)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * (1 << 20) + _BODY_SLACK)
-    for module in (ops, auth, users, recordings, uploads, jobs, transcripts, openai_compat, webhooks):
+    for module in (
+        ops,
+        auth,
+        users,
+        recordings,
+        uploads,
+        jobs,
+        transcripts,
+        minutes,
+        openai_compat,
+        webhooks,
+        voiceprints,
+        web,
+    ):
         app.include_router(module.router)
+    for extra in (voice_login.router, voice_login.pages, dictation.router):  # voice login and dictation (#7)
+        app.include_router(extra)
+    web.mount_static(app)
     return app

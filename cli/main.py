@@ -14,11 +14,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli.adapt import adapt_app
 from cli.errors import INTERRUPTED_EXIT, err_console, one_line_errors
 from cli.logs import configure_logging
+from cli.minutes import minutes_command
 from cli.service import keys_app, serve_command, users_app, worker_command
+from cli.voiceprints import voiceprints_app
 from core.errors import ModelError, NotFoundError
-from core.export import FORMATS
+from core.export import DEFAULT_FORMATS, FORMATS
 from core.settings import EngineName, get_settings
 from core.text import nfc
 from models import is_cached, list_models, verify
@@ -38,10 +41,13 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Mô hình nhận dạng: liệt kê và kiểm tra (models).", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(adapt_app, name="adapt")
 app.command("serve")(serve_command)
 app.command("worker")(worker_command)
+app.command("minutes")(minutes_command)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+app.add_typer(voiceprints_app, name="voiceprints")
 
 
 @app.callback()
@@ -95,8 +101,13 @@ def transcribe(
     ],
     formats: Annotated[
         str,
-        typer.Option("--format", "-f", help="Định dạng xuất, phân cách bằng dấu phẩy (formats).", callback=_formats),
-    ] = ",".join(FORMATS),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Định dạng xuất, phân cách bằng dấu phẩy (formats); rttm cần --diarize.",
+            callback=_formats,
+        ),
+    ] = ",".join(DEFAULT_FORMATS),
     engine: Annotated[
         str | None,
         typer.Option(help=f"Engine nhận dạng: {' | '.join(ENGINES)} (mặc định theo cấu hình).", callback=_engine),
@@ -112,6 +123,17 @@ def transcribe(
         Path | None,
         typer.Option(help="Tệp thuật ngữ và tên riêng, mỗi dòng một mục (glossary file).", dir_okay=False),
     ] = None,
+    diarize: Annotated[
+        bool,
+        typer.Option(
+            "--diarize", help="Phân biệt người nói; người đã ghi danh giọng được gọi đúng tên (who spoke when)."
+        ),
+    ] = False,
+    num_speakers: Annotated[
+        int | None, typer.Option(min=1, help="Số người nói đã biết chắc (exact speaker count).")
+    ] = None,
+    min_speakers: Annotated[int | None, typer.Option(min=1, help="Số người nói ít nhất (at least).")] = None,
+    max_speakers: Annotated[int | None, typer.Option(min=1, help="Số người nói nhiều nhất (at most).")] = None,
     workers: Annotated[
         int, typer.Option("--workers", "-j", min=1, help="Số tiến trình chạy song song (parallel workers).")
     ] = 1,
@@ -132,6 +154,10 @@ def transcribe(
         formats=_split(formats.lower()),
         hotwords=_split(hotwords),
         glossary=_glossary(glossary),
+        diarize=diarize,
+        num_speakers=num_speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
         workers=workers,
         force=force,
     )

@@ -63,6 +63,9 @@ class JobSettings(BaseModel):
     """RQ queue names are `<prefix>-asr` (GPU-bound) and `<prefix>-cpu`; one prefix per deployment."""
     inprocess_workers: int = 1
     """Worker threads of the embedded in-process queue (no Redis); 0 runs no jobs in the server."""
+    worker_nice: int = Field(default=10, ge=0, le=19)
+    """CPU priority of job work below the API's (Unix nice): recognition is batch work, status reads answer
+    people. Without it, workers on the same cores as the server made status reads wait seconds under load."""
 
 
 class WebhookSettings(BaseModel):
@@ -83,6 +86,99 @@ class OpenAISettings(BaseModel):
     """Longest recording accepted."""
     concurrency: int = 2
     """Requests transcribed at once; later ones wait, so the CPU is not oversubscribed."""
+
+
+class DiarizationSettings(BaseModel):
+    """Who spoke when, and the store of enrolled voices."""
+
+    voiceprints_path: Path | None = None
+    """SQLite file of enrolled voiceprints; None is `home/voiceprints.sqlite` (diarization and voice login share it)."""
+    voiceprint_threshold: float = 0.60
+    """Cosine score an enrolled person must reach to be named.
+
+    Calibrated (`diarization.calibrate`, benchmarks/diarization.py, CAM++) on cv9_vi_dev: 3-clip enrolments
+    against single clips, 38,502 trials, target false-accept rate 0.1% -> 0.60 (FAR 0.10%, FRR 13.2% for one
+    short clip; EER 2.55% at 0.48). 0.1% per enrolled person keeps an unknown voice unnamed in ~99% of cases
+    with ten people enrolled; meeting speakers are compared by their whole cluster, far more speech than one
+    clip, so they are rejected far less often than the per-clip FRR.
+    """
+    pyannote_config: Path | None = None
+    """A local pyannote.audio pipeline (config.yaml with checkpoints on disk) to use instead of the built-in one."""
+
+
+class MinutesSettings(BaseModel):
+    """How minutes (biên bản) are generated: `GOBANG_MINUTES__GENERATOR=llm`, `GOBANG_MINUTES__LLM_URL=...`."""
+
+    generator: Literal["extractive", "llm"] = "extractive"
+    """`extractive` (embedded, no language model) or `llm` (an OpenAI-compatible chat endpoint)."""
+    llm_url: str | None = None
+    """Base URL of the OpenAI-compatible endpoint: vLLM `http://host:8000/v1`, Ollama `http://host:11434/v1`."""
+    llm_model: str | None = None
+    """Model name the endpoint serves (`Qwen/Qwen2.5-7B-Instruct`, `qwen2.5:7b`)."""
+    llm_api_key: str | None = None
+    """Key sent as a bearer token; local servers usually accept any value."""
+    llm_timeout_s: float = 120.0
+    """Time one chat completion may take before it is abandoned."""
+    llm_max_retries: int = 2
+    """Retries of a failed or timed-out request (by the openai client, with backoff)."""
+    llm_chunk_chars: int = 12000
+    """Transcript characters per map call; long meetings are split into chunks of about this size."""
+    llm_temperature: float = 0.0
+    """Sampling temperature: 0 keeps the minutes reproducible."""
+
+
+class VoiceSettings(BaseModel):
+    """Voice login (speaker verification + spoken challenge) and live dictation: `GOBANG_VOICE__THRESHOLD=0.5`."""
+
+    threshold: float = 0.60
+    """Cosine score against the voiceprint a login must reach.
+
+    Calibrated with `benchmarks/voice_login.py --target-far 0.001` (CAM++ on whole utterances, 3-utterance
+    enrolments against single utterances of cv9_vi_dev, 30 speakers, 38,502 trials): EER 2.55% at 0.483;
+    0.60 is the lowest threshold with FAR <= 0.1% (FRR 13% for one short utterance). A login is a security
+    decision, so false accepts are kept rare; a rejected person simply reads a new phrase.
+    """
+    enrol_utterances: int = 3
+    """Utterances needed to enrol a voice."""
+    min_speech_s: float = 1.5
+    """Speech (VAD) an enrolment utterance must hold."""
+    min_level_dbfs: float = -35.0
+    """Quietest accepted speech level (RMS, dB full scale)."""
+    max_clipped: float = 0.001
+    """Largest accepted share of clipped samples."""
+    min_self_similarity: float = 0.30
+    """Lowest cosine score between the two halves of an enrolment utterance (one speaker)."""
+    challenge_ttl_s: int = 60
+    """A challenge phrase must be answered within this many seconds, once."""
+    challenge_digits: int = 6
+    """Digits in a challenge phrase."""
+    phrase_max_errors: int = 1
+    """Recognition errors (digit edits) tolerated in the spoken phrase."""
+    max_utterance_s: float = 30.0
+    """Longest enrolment or login recording accepted."""
+    dictation_endpoint_s: float = 0.6
+    """Trailing silence (blank CTC frames after the last word) that ends an utterance and makes it final."""
+    dictation_max_utterance_s: float = 20.0
+    """An utterance is made final after this long even without a pause."""
+
+
+class AdaptSettings(BaseModel):
+    """Dialect adaptation (`GOBANG_ADAPT__BEAM=true`); off by default, its measured gains are small."""
+
+    beam: bool = False
+    """Decode vietasr with CTC beam search, the syllable LM and hotwords instead of greedy decoding."""
+    lm_path: Path | None = None
+    """Syllable n-gram from `gobang adapt lm-train`; None is `home/adapt/lm.json.gz` (trained on first use)."""
+    alpha: float = 0.1
+    """Weight of the LM in beam search."""
+    beta: float = 0.5
+    """Bonus per word in beam search."""
+    beam_width: int = 12
+    """Prefixes kept per frame."""
+    hotword_bonus: float = 3.0
+    """Bonus per glossary syllable matched in order."""
+    accent_model: Path | None = None
+    """Accent classifier from `gobang adapt accent-train`; None is `home/adapt/accent.npz`."""
 
 
 class Settings(BaseSettings):
@@ -118,6 +214,10 @@ class Settings(BaseSettings):
     jobs: JobSettings = JobSettings()
     webhooks: WebhookSettings = WebhookSettings()
     openai: OpenAISettings = OpenAISettings()
+    minutes: MinutesSettings = MinutesSettings()
+    diarization: DiarizationSettings = DiarizationSettings()
+    voice: VoiceSettings = VoiceSettings()
+    adapt: AdaptSettings = AdaptSettings()
 
     @property
     def model_cache(self) -> Path:
@@ -132,6 +232,10 @@ class Settings(BaseSettings):
     def upload_dir(self) -> Path:
         """Partial data of resumable uploads, one file per upload."""
         return self.home / "uploads"
+
+    @property
+    def voiceprints_path(self) -> Path:
+        return self.diarization.voiceprints_path or self.home / "voiceprints.sqlite"
 
     @property
     def resolved_database_url(self) -> str:
