@@ -117,10 +117,11 @@ class RecordingDetail(RecordingOut):
     transcript_version: int | None = None
     """Current transcript version; None until the first job succeeded."""
     latest_job: JobOut | None = None
+    """The newest transcription job (minutes jobs are listed under the recording's minutes)."""
 
 
 class RecordingPage(BaseModel):
-    items: list[RecordingOut]
+    items: list[RecordingDetail]
     total: int
     limit: int
     offset: int

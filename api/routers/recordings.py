@@ -6,6 +6,7 @@ plays without downloading what comes before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
@@ -37,6 +38,7 @@ from core.blobs import BlobStore
 from core.errors import ForbiddenError
 from core.settings import Settings
 from core.tables import Job, Recording, Role, TranscriptDoc
+from workers.jobs import queue_kind
 
 router = APIRouter(tags=["recordings"])
 
@@ -136,23 +138,38 @@ def list_recordings(
         query = query.where(Recording.meeting_date <= date_to)
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.scalars(query.order_by(Recording.created_at.desc(), Recording.id).limit(limit).offset(offset)).all()
-    return RecordingPage(items=[RecordingOut.model_validate(r) for r in rows], total=total, limit=limit, offset=offset)
+    return RecordingPage(items=_details(db, rows), total=total, limit=limit, offset=offset)
 
 
 @router.get("/recordings/{recording_id}", response_model=RecordingDetail)
 def get_recording(recording_id: str, db: DbSession, principal: Reader) -> RecordingDetail:
-    recording = visible_recording(db, principal, recording_id)
-    version = db.scalar(select(TranscriptDoc.version).where(TranscriptDoc.recording_id == recording.id))
-    latest = db.scalars(
-        select(Job).where(Job.recording_id == recording.id).order_by(Job.created_at.desc()).limit(1)
-    ).first()
-    return RecordingDetail.model_validate(
-        {
-            **RecordingOut.model_validate(recording).model_dump(),
-            "transcript_version": version or None,
-            "latest_job": JobOut.model_validate(latest) if latest else None,
-        }
-    )
+    (detail,) = _details(db, [visible_recording(db, principal, recording_id)])
+    return detail
+
+
+def _details(db: Session, recordings: Sequence[Recording]) -> list[RecordingDetail]:
+    """Recordings with their transcript version and newest transcription job, in two queries for any number."""
+    ids = [r.id for r in recordings]
+    versions = {
+        recording_id: version
+        for recording_id, version in db.execute(
+            select(TranscriptDoc.recording_id, TranscriptDoc.version).where(TranscriptDoc.recording_id.in_(ids))
+        )
+    }
+    latest: dict[str, Job] = {}
+    for job in db.scalars(select(Job).where(Job.recording_id.in_(ids)).order_by(Job.created_at.desc())):
+        if job.recording_id not in latest and queue_kind(job.options) == "asr":
+            latest[job.recording_id] = job
+    return [
+        RecordingDetail.model_validate(
+            {
+                **RecordingOut.model_validate(r).model_dump(),
+                "transcript_version": versions.get(r.id) or None,
+                "latest_job": JobOut.model_validate(latest[r.id]) if r.id in latest else None,
+            }
+        )
+        for r in recordings
+    ]
 
 
 @router.patch("/recordings/{recording_id}", response_model=RecordingOut)

@@ -10,11 +10,13 @@ from pathlib import Path
 import jiwer
 import pytest
 
+from core.db import session_scope
 from core.text import normalize_for_scoring
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
 from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service, wait_for_job
 from tests.conftest import manifest
+from workers.jobs import new_job
 
 
 def test_multipart_upload_is_transcribed_into_vietnamese(service: Service) -> None:
@@ -51,6 +53,13 @@ def test_multipart_upload_is_transcribed_into_vietnamese(service: Service) -> No
 
     detail = service.client.get(f"/recordings/{recording['id']}", headers=service.auth("clerk")).json()
     assert detail["transcript_version"] == 1 and detail["latest_job"]["status"] == "succeeded"
+
+    # A later minutes job is not the recording's transcription status, in the detail or in the list.
+    with session_scope(service.settings.resolved_database_url) as db:
+        new_job(db, recording["id"], {"kind": "minutes"}, settings=service.settings)
+    listed = service.client.get("/recordings", headers=service.auth("clerk")).json()["items"]
+    again = service.client.get(f"/recordings/{recording['id']}", headers=service.auth("clerk")).json()
+    assert [r for r in listed if r["id"] == recording["id"]] == [again] and again == detail
 
 
 def test_metadata_search_filters_and_edits(service: Service) -> None:

@@ -59,9 +59,8 @@ async function load() {
     : "Không có bản ghi nào.";
   document.getElementById("prev").disabled = offset === 0;
   document.getElementById("next").disabled = offset + page.items.length >= page.total;
-  const details = await Promise.all(page.items.map((r) => api(`/recordings/${r.id}`).catch(() => r)));
   rows.replaceChildren(
-    ...details.map((r) => {
+    ...page.items.map((r) => {
       const job = r.latest_job;
       const cell = statusCell(job, r.transcript_version);
       const action = r.transcript_version ? openLink(r.id) : el("span", { class: "open muted" }, "—");
