@@ -1,35 +1,62 @@
-"""Minutes: cue-phrase precision/recall, citation validity, and generation time for a 3-hour meeting.
+"""Minutes: meeting-level precision/recall and support, cue-phrase scores, and time for a 3-hour meeting.
 
-1. Cues. `benchmarks/data/minutes_cues_vi.jsonl` holds 61 hand-labelled sentences of Vietnamese
+1. Meetings. `tests/data/minutes/` holds hand-annotated Vietnamese meetings (HĐND xã/huyện, UBND
+   giao ban, a committee of the National Assembly, one ASR-like lower-case transcript): for each
+   `NAME.json` (Transcript), `NAME_meta.json` and `NAME_gold.json` (chair, attendees, conclusions,
+   votes, tasks, each with its source segments). The extractive minutes are made with the meta's
+   chair and attendees left empty, so those two are read from the transcript. Matching (one gold
+   item to at most one predicted item, in order):
+   - votes: the four counts equal (None = not spoken), the result equal where the gold states
+     it, and cited segments overlapping the gold's;
+   - tasks: same assignee (`same_party`), same deadline (`same_deadline`), cited segments overlap;
+   - conclusions: a predicted conclusion is right when its segments overlap some gold conclusion,
+     a gold conclusion found when some prediction overlaps it (a conclusion spoken over several
+     sentences is one gold item but may be several predicted ones);
+   - chair and attendees: `same_party` on names (the minutes' chair split on ";").
+   Support (faithfulness): a statement is supported when its cited segments contain what it
+   states: a vote's counts (as digits or spoken), a task's assignee and deadline, and for
+   summaries, conclusions, motions and titles at least `SUPPORT_OVERLAP` of their content words.
+2. Cues. `benchmarks/data/minutes_cues_vi.jsonl` holds 61 hand-labelled sentences of Vietnamese
    council meetings (votes, tasks, conclusions, and hard negatives: members' requests, reports of
    past work, "kết luận của Thanh tra"), each with who speaks (chair or member). Precision and
    recall per class; for tasks also the assignee and deadline read exactly, for votes the counts.
-2. Faithfulness. The extractive minutes of the council meeting fixture (tests/minutes/data) and of
-   the 3-hour transcript: the share of statements whose cited segments all exist (must be 100%).
-3. Speed. A 3-hour transcript (~30 000 words) made of the fixture meeting repeated with shifted
+3. Faithfulness of citations. The extractive minutes of the council meeting and of the 3-hour
+   transcript: the share of statements whose cited segments all exist (must be 100%).
+4. Speed. A 3-hour transcript (~30 000 words) made of the council meeting repeated with shifted
    times; the baseline is pyvi word segmentation alone over the same text, the floor of any
    generator that reads Vietnamese words.
 
-    .venv/bin/python benchmarks/minutes_eval.py
+    .venv/bin/python benchmarks/minutes_eval.py [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
+from core.text import nfc
 from core.transcript import Segment, Transcript
-from minutes.cues import find_task, find_vote, is_conclusion
+from minutes.cues import find_task, find_vote, fold, is_conclusion, spoken_dates, spoken_numbers
 from minutes.generate import generate
-from minutes.model import Minutes, MinutesMeta
+from minutes.model import Cited, Minutes, MinutesMeta, Task, Vote
+from minutes.participants import is_name
 from minutes.sentences import content_words, split
+
+T = TypeVar("T")
+G = TypeVar("G")
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "benchmarks" / "data" / "minutes_cues_vi.jsonl"
-MEETING = ROOT / "tests" / "minutes" / "data" / "council_meeting.json"
-META = ROOT / "tests" / "minutes" / "data" / "council_meeting_meta.json"
+DATASET = ROOT / "tests" / "data" / "minutes"
+MEETING = DATASET / "council_meeting.json"
+META = DATASET / "council_meeting_meta.json"
 CLASSES = ("vote", "task", "conclusion")
 
 
@@ -74,6 +101,260 @@ def citation_validity(minutes: Minutes, transcript: Transcript) -> tuple[int, in
     return sum(all(r.id in ids for r in c.source_segments) and bool(c.source_segments) for c in cited), len(cited)
 
 
+# --- meeting level ------------------------------------------------------------------------------------
+
+FIELDS = ("chair", "attendees", "conclusions", "votes", "tasks")
+SUPPORT_OVERLAP = 0.7
+"""Share of a statement's content words that must occur in its cited text (extractive statements are verbatim,
+so 1.0; a faithful paraphrase keeps most of its content words)."""
+_COUNTS = ("in_favour", "against", "abstain", "total")
+_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe"}
+_OLD_TONES |= {"oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+_OLD_TONE = re.compile("(" + "|".join(_OLD_TONES) + r")(?!\w)")
+_ABBREVIATIONS = {"ubnd": "ủy ban nhân dân", "hđnd": "hội đồng nhân dân", "ub": "ủy ban", "tt": "thường trực"}
+_HONORIFICS = re.compile(r"^(?:đồng chí|đại biểu|ông|bà|anh|chị)\s+")
+_QUALIFIERS = frozenset({"huyện", "xã", "tỉnh", "phường", "quận", "thị trấn", "thành phố"})
+
+
+def party_words(name: str) -> list[str]:
+    """A person or body as compared: NFC, lower case, new-style tone marks ("uỷ" -> "ủy"), abbreviations
+    spelled out, no honorific ("đồng chí"), no apposition after a comma ("…, Phó Chủ tịch"), no punctuation."""
+    text = _OLD_TONE.sub(lambda m: _OLD_TONES[m.group(1)], nfc(name).casefold()).split(",")[0].strip()
+    text = _HONORIFICS.sub("", text)
+    words = re.sub(r"[^\w/]+", " ", text).split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words).split()
+
+
+def same_party(predicted: str, gold: str) -> bool:
+    """The same person or body. Tolerated: a trailing administrative qualifier one side lacks ("Phòng Tài
+    chính – Kế hoạch huyện"), and a person called by the end of their name ("đồng chí Kiên" = Trần Văn Kiên).
+    A longer body is not its prefix: "Công an xã duy trì tuần tra" is not "Công an xã"."""
+    a, b = party_words(predicted), party_words(gold)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if long[: len(short)] == short and " ".join(long[len(short) :]) in _QUALIFIERS:
+        return True
+    return is_name(" ".join(long)) and long[-len(short) :] == short
+
+
+def _deadline_words(text: str) -> str:
+    """Folded, numbers as digits, "15 tháng 9" as "15/9", no punctuation."""
+    words = re.sub(r"[^\w/]+", " ", spoken_numbers(spoken_dates(fold(text))[0]))
+    return " ".join(re.sub(r"\b(\d{1,2}) thang (\d{1,2})\b", r"\1/\2", " ".join(words.split())).split())
+
+
+def same_deadline(predicted: str | None, predicted_due: date | None, gold: str | None, gold_due: date | None) -> bool:
+    """Both absent, or the same words after `_deadline_words`, or the same date where the gold has one."""
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    return _deadline_words(predicted) == _deadline_words(gold) or (gold_due is not None and predicted_due == gold_due)
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _match(predicted: Sequence[T], gold: Sequence[G], same: Callable[[T, G], bool]) -> Score:
+    """One-to-one, greedy in order: each gold item takes the first unused prediction it matches."""
+    used: set[int] = set()
+    for g in gold:
+        k = next((i for i, p in enumerate(predicted) if i not in used and same(p, g)), None)
+        if k is not None:
+            used.add(k)
+    return Score(len(used), len(predicted) - len(used), len(gold) - len(used))
+
+
+def _ids(cited: Cited) -> set[int]:
+    return {r.id for r in cited.source_segments}
+
+
+def _same_vote(p: Vote, g: dict[str, Any]) -> bool:
+    return (
+        all(getattr(p, k) == g.get(k) for k in _COUNTS)
+        and (g.get("passed") is None or p.passed == g["passed"])
+        and bool(_ids(p) & set(g["source_segments"]))
+    )
+
+
+def _same_task(p: Task, g: dict[str, Any]) -> bool:
+    gold_due = date.fromisoformat(g["due"]) if g.get("due") else None
+    return (
+        same_party(p.assignee, g["assignee"])
+        and same_deadline(p.deadline, p.due, g.get("deadline"), gold_due)
+        and bool(_ids(p) & set(g["source_segments"]))
+    )
+
+
+def field_scores(minutes: Minutes, gold: dict[str, Any]) -> dict[str, Score]:
+    """Precision/recall counts of one meeting's minutes against its gold, per field."""
+    items = minutes.items
+    chairs = [c.strip() for c in minutes.chair.split(";") if c.strip()]
+    conclusions = [c for item in items for c in item.conclusions]
+    gold_spans = [set(c["source_segments"]) for c in gold["conclusions"]]
+    right = sum(any(_ids(c) & span for span in gold_spans) for c in conclusions)
+    found = sum(any(_ids(c) & span for c in conclusions) for span in gold_spans)
+    return {
+        "chair": _match(chairs, gold["chair"], same_party),
+        "attendees": _match(minutes.attendees, gold["attendees"], same_party),
+        "conclusions": Score(right, len(conclusions) - right, len(gold_spans) - found),
+        "votes": _match([v for item in items for v in item.votes], gold["votes"], _same_vote),
+        "tasks": _match([t for item in items for t in item.tasks], gold["tasks"], _same_task),
+    }
+
+
+def _overlap(statement: str, cited: str) -> float:
+    words = content_words(statement)
+    if not words:
+        return 1.0
+    present = set(content_words(cited))
+    return sum(w in present for w in words) / len(words)
+
+
+def _count_said(n: int, folded: str) -> bool:
+    return re.search(rf"(?<![\d,.]){n}(?![\d%])", folded) is not None or (n == 0 and "khong co" in folded)
+
+
+def support(minutes: Minutes, transcript: Transcript) -> dict[str, tuple[int, int]]:
+    """Per kind of statement: (supported, statements). Supported: its cited segments say what it states."""
+    texts = {s.id: s.text for s in transcript.segments}
+
+    def cited(c: Cited) -> str:
+        return " ".join(texts.get(r.id, "") for r in c.source_segments)
+
+    kinds: dict[str, list[bool]] = {k: [] for k in ("titles", "interventions", "conclusions", "votes", "tasks")}
+    for item in minutes.items:
+        kinds["titles"].append(_overlap(re.sub(r"^Nội dung \d+:?", "", item.title), cited(item)) >= SUPPORT_OVERLAP)
+        for x in item.interventions:
+            kinds["interventions"].append(_overlap(x.summary, cited(x)) >= SUPPORT_OVERLAP)
+        for c in item.conclusions:
+            kinds["conclusions"].append(_overlap(c.text, cited(c)) >= SUPPORT_OVERLAP)
+        for v in item.votes:
+            said = spoken_numbers(fold(cited(v)))
+            counts = [getattr(v, k) for k in _COUNTS if getattr(v, k) is not None]
+            ok = all(_count_said(n, said) for n in counts) and _overlap(v.motion, cited(v)) >= SUPPORT_OVERLAP
+            kinds["votes"].append(ok)
+        for t in item.tasks:
+            said = fold(cited(t))
+            kinds["tasks"].append(fold(t.assignee) in said and (t.deadline is None or fold(t.deadline) in said))
+    return {k: (sum(v), len(v)) for k, v in kinds.items()}
+
+
+@dataclass
+class MeetingReport:
+    """The meeting-level figures over the annotated set."""
+
+    meetings: list[str] = field(default_factory=list)
+    fields: dict[str, Score] = field(default_factory=lambda: {f: Score() for f in FIELDS})
+    per_meeting: dict[str, dict[str, Score]] = field(default_factory=dict)
+    supported: dict[str, list[int]] = field(default_factory=dict)
+    statements: int = 0
+    cited: int = 0
+    """Statements citing at least one existing segment."""
+
+    @property
+    def overall(self) -> Score:
+        total = Score()
+        for score in self.fields.values():
+            total.add(score)
+        return total
+
+    @property
+    def support_rate(self) -> float:
+        ok, of = (sum(v[i] for v in self.supported.values()) for i in (0, 1))
+        return ok / of if of else 1.0
+
+
+def load_meeting(name: str, dataset: Path = DATASET) -> tuple[Transcript, MinutesMeta, dict[str, Any]]:
+    """Transcript, meta (chair and attendees emptied: they are measured) and gold of meeting `name`."""
+    transcript = Transcript.model_validate_json((dataset / f"{name}.json").read_text(encoding="utf-8"))
+    meta = MinutesMeta.model_validate_json((dataset / f"{name}_meta.json").read_text(encoding="utf-8"))
+    gold = json.loads((dataset / f"{name}_gold.json").read_text(encoding="utf-8"))
+    return transcript, meta.model_copy(update={"chair": "", "attendees": []}), gold
+
+
+def meeting_names(dataset: Path = DATASET) -> list[str]:
+    return sorted(p.name.removesuffix("_gold.json") for p in dataset.glob("*_gold.json"))
+
+
+def evaluate_meetings(dataset: Path = DATASET, golds: dict[str, dict[str, Any]] | None = None) -> MeetingReport:
+    """Extractive minutes of every annotated meeting scored against its gold (`golds` replaces some golds)."""
+    report = MeetingReport()
+    for name in meeting_names(dataset):
+        transcript, meta, gold = load_meeting(name, dataset)
+        gold = (golds or {}).get(name, gold)
+        minutes = generate(transcript, meta)
+        scores = field_scores(minutes, gold)
+        report.meetings.append(name)
+        report.per_meeting[name] = scores
+        for f, score in scores.items():
+            report.fields[f].add(score)
+        for kind, (ok, of) in support(minutes, transcript).items():
+            tally = report.supported.setdefault(kind, [0, 0])
+            tally[0] += ok
+            tally[1] += of
+        valid, of = citation_validity(minutes, transcript)
+        report.cited += valid
+        report.statements += of
+    return report
+
+
+def meeting_table(report: MeetingReport) -> str:
+    lines = [f"{'meeting field':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}"]
+    for name, score in [*report.fields.items(), ("overall", report.overall)]:
+        lines.append(
+            f"{name:<16}{score.precision:>7.3f}{score.recall:>7.3f}{score.f1:>7.3f}{score.tp:>5}{score.fp:>5}{score.fn:>5}"
+        )
+    lines.append("")
+    lines.append(f"{'meeting':<28}" + "".join(f"{f[:11]:>12}" for f in FIELDS) + "   (F1)")
+    for name, scores in report.per_meeting.items():
+        lines.append(f"{name:<28}" + "".join(f"{scores[f].f1:>12.3f}" for f in FIELDS))
+    lines.append("")
+    lines.append(f"{'support':<16}{'supported':>10}{'of':>6}{'share':>8}")
+    for kind, (ok, of) in report.supported.items():
+        lines.append(f"{kind:<16}{ok:>10}{of:>6}{(ok / of if of else 1.0):>8.3f}")
+    lines.append(f"{'all':<16}{'':>10}{'':>6}{report.support_rate:>8.3f}")
+    lines.append(f"statements citing an existing segment: {report.cited}/{report.statements}")
+    return "\n".join(lines)
+
+
+def meeting_json(report: MeetingReport) -> dict[str, Any]:
+    def row(s: Score) -> dict[str, float | int]:
+        return {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
+
+    return {
+        "meetings": report.meetings,
+        "fields": {f: row(s) for f, s in report.fields.items()},
+        "overall": row(report.overall),
+        "per_meeting": {m: {f: row(s) for f, s in scores.items()} for m, scores in report.per_meeting.items()},
+        "support": {k: {"supported": v[0], "statements": v[1]} for k, v in report.supported.items()},
+        "support_rate": report.support_rate,
+        "cited": report.cited,
+        "statements": report.statements,
+    }
+
+
 def long_meeting(meeting: Transcript, hours: float, words: int) -> Transcript:
     """The meeting repeated until `words` words, times stretched to last `hours` hours."""
     per_copy = sum(len(s.text.split()) for s in meeting.segments)
@@ -93,18 +374,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=3.0)
     parser.add_argument("--words", type=int, default=30_000)
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object instead")
     args = parser.parse_args()
 
+    report = evaluate_meetings()
     per_class, fields = cue_scores()
-    print(f"{'cue':<12}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
+    if not args.json:
+        print(f"meetings: {len(report.meetings)} annotated ({', '.join(report.meetings)})")
+        print(meeting_table(report))
+        print()
+    say = (lambda *_: None) if args.json else print
+    say(f"{'cue':<12}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
     f1s = {}
     for c, (tp, fp, fn) in per_class.items():
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         f1s[c] = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"{c:<12}{p:>7.3f}{r:>7.3f}{f1s[c]:>7.3f}{tp:>5}{fp:>5}{fn:>5}")
+        say(f"{c:<12}{p:>7.3f}{r:>7.3f}{f1s[c]:>7.3f}{tp:>5}{fp:>5}{fn:>5}")
     for name, (ok, of) in fields.items():
-        print(f"{name:<24}{ok}/{of} exact")
+        say(f"{name:<24}{ok}/{of} exact")
 
     meeting = Transcript.model_validate_json(MEETING.read_text(encoding="utf-8"))
     meta = MinutesMeta.model_validate_json(META.read_text(encoding="utf-8"))
@@ -120,17 +408,33 @@ def main() -> None:
     minutes = generate(long, meta)
     ours_s = time.perf_counter() - started
     valid_long = citation_validity(minutes, long)
+    valid = (valid_fixture[0] + valid_long[0]) / (valid_fixture[1] + valid_long[1])
 
+    if args.json:
+        figures = {
+            "meetings": meeting_json(report),
+            "cues": {c: dict(zip(("tp", "fp", "fn"), v, strict=True)) | {"f1": f1s[c]} for c, v in per_class.items()},
+            "cue_fields": {k: {"exact": ok, "of": of} for k, (ok, of) in fields.items()},
+            "citations_valid": valid,
+            "speed": {"hours": args.hours, "words": n_words, "extractive_s": ours_s, "baseline_s": baseline_s},
+        }
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
     print()
     print(f"{'run':<34}{'seconds':>9}{'x real time':>13}{'vs baseline':>13}")
     print(f"{'baseline: pyvi words only':<34}{baseline_s:>9.2f}{long.duration / baseline_s:>13.0f}{1.0:>13.2f}")
     print(f"{'extractive minutes':<34}{ours_s:>9.2f}{long.duration / ours_s:>13.0f}{ours_s / baseline_s:>13.2f}")
     print(f"transcript: {args.hours:g} h, {n_words} words, {len(long.segments)} segments, {len(minutes.items)} items")
     print(f"citations valid: fixture {valid_fixture[0]}/{valid_fixture[1]}, 3-hour {valid_long[0]}/{valid_long[1]}")
+    scores = report.fields
     print(
         "SUMMARY "
-        + " ".join(f"{c}_F1={f1s[c]:.3f}" for c in CLASSES)
-        + f" citations_valid={(valid_fixture[0] + valid_long[0]) / (valid_fixture[1] + valid_long[1]):.3f}"
+        + " ".join(f"{f}_F1={scores[f].f1:.3f}" for f in FIELDS)
+        + f" overall_F1={report.overall.f1:.3f} support={report.support_rate:.3f}"
+        + f" cited={report.cited}/{report.statements}"
+        + " "
+        + " ".join(f"cue_{c}_F1={f1s[c]:.3f}" for c in CLASSES)
+        + f" citations_valid={valid:.3f}"
         + f" extractive_3h={ours_s:.2f}s ({ours_s / baseline_s:.2f}x pyvi-only baseline {baseline_s:.2f}s,"
         + f" {long.duration / ours_s:.0f}x real time)"
     )

@@ -77,6 +77,33 @@ def spoken_numbers(folded: str) -> str:
     return "".join(out)
 
 
+def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
+    """Days and months spoken after "ngay"/"thang" written as digits ("ngay muoi lam thang chin" -> "ngay 15
+    thang 9"), and for each character of the result the span of `folded` it stands for (to cut spans back)."""
+    out: list[str] = []
+    where: list[tuple[int, int]] = []
+    tokens = list(_WORD.finditer(folded))
+    position, i = 0, 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j].group() in _NUMBER_WORDS:
+            if j > i and tokens[j].group() == "nam" and tokens[j - 1].group() != "muoi":
+                break  # "thang tu nam 2025": the year follows the month
+            j += 1
+        if j > i and i > 0 and tokens[i - 1].group() in ("ngay", "thang") and tokens[i].group() not in ("linh", "le"):
+            out.extend(folded[position : tokens[i].start()])
+            where.extend((k, k + 1) for k in range(position, tokens[i].start()))
+            digits = str(_value([t.group() for t in tokens[i:j]]))
+            out.extend(digits)
+            where.extend([(tokens[i].start(), tokens[j - 1].end())] * len(digits))
+            position, i = tokens[j - 1].end(), j
+        else:
+            i = max(j, i + 1)
+    out.extend(folded[position:])
+    where.extend((k, k + 1) for k in range(position, len(folded)))
+    return "".join(out), where
+
+
 # --- votes ----------------------------------------------------------------------------------------------
 
 
@@ -89,6 +116,8 @@ class VoteCue:
     abstain: int | None = None
     total: int | None = None
     passed: bool | None = None
+    call: bool = False
+    """The chair calls a vote here: a new vote begins, even right after another."""
 
     @property
     def has_counts(self) -> bool:
@@ -96,14 +125,20 @@ class VoteCue:
 
 
 _VOTE_CALL = re.compile(
-    r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(bieu quyet|cho y kien bieu quyet)"
+    r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(\w+ ){0,2}?"
+    r"(bieu quyet|cho y kien bieu quyet)"
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
     r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)"
 )
-_VOTE_PASSED = re.compile(r"\b(da duoc|duoc) thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b")
-_VOTE_FAILED = re.compile(r"\bkhong (duoc|dat) thong qua\b|\bkhong thong qua\b")
+_VOTE_PASSED = re.compile(r"\b(da duoc|duoc|da) thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b")
+_VOTE_FAILED = re.compile(r"\b(khong|chua) (duoc|dat)( \w+){0,3}? thong qua\b|\bkhong thong qua\b")
 _COUNT = re.compile(r"(?<![\d,.])(\d+)(?:\s*(?:/|tren)\s*(\d+))?(?![\d%]|,\d)")
-_CLAUSE = re.compile(r",\s|;|\.\s|:\s|\bva\b")
+_CLAUSE = re.compile(
+    r",\s|;|\.\s|:\s|\bva\b"
+    r"|(?<!tren)(?<!/)\s(?=\d+(?:\s*(?:/|tren)\s*\d+)?\s(?:dai bieu|dong chi|thanh vien|phieu)\b)"
+)
+"""Clauses of a count: at punctuation, at "và", and before each count (ASR output has no commas)."""
+_TOTAL = re.compile(r"\btong so (\d+) (?:dai bieu|dong chi|thanh vien)")
 _NONE = re.compile(r"\bkhong co (dai bieu|dong chi|thanh vien|vi|ai)( nao)?\b")
 
 
@@ -131,13 +166,16 @@ def find_vote(text: str, *, chair: bool) -> VoteCue | None:
                 total = int(number.group(2))
         elif _NONE.search(clause):
             counts[kind] = 0
+    if total is None and (spoken_total := _TOTAL.search(folded)) is not None:
+        total = int(spoken_total.group(1))
     passed = False if _VOTE_FAILED.search(folded) else True if _VOTE_PASSED.search(folded) else None
     has_counts = "in_favour" in counts or total is not None
-    if not (has_counts or passed is not None or (chair and _VOTE_CALL.search(folded))):
+    call = chair and _VOTE_CALL.search(folded) is not None
+    if not (has_counts or passed is not None or call):
         return None
     if passed is not None and not (has_counts or chair):
         return None  # a member recalling that something "was passed" is not the vote
-    return VoteCue(counts.get("in_favour"), counts.get("against"), counts.get("abstain"), total, passed)
+    return VoteCue(counts.get("in_favour"), counts.get("against"), counts.get("abstain"), total, passed, call)
 
 
 # --- deadlines --------------------------------------------------------------------------------------------
@@ -173,7 +211,8 @@ def _day(day: int, month: int, year: int) -> date | None:
 def find_deadline(text: str, *, year: int | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is read where a date is named."""
     text = nfc(text)
-    match = _DEADLINE.search(fold(text))
+    written, where = spoken_dates(fold(text))
+    match = _DEADLINE.search(written)
     if match is None:
         return None
     g = match.groups()
@@ -192,7 +231,8 @@ def find_deadline(text: str, *, year: int | None = None) -> Deadline | None:
         if g[12] and (y := year_of(g[13])):  # trong quý Q: its last day
             last_month = _QUARTERS[g[12]] * 3
             due = _day(calendar.monthrange(y, last_month)[1], last_month, y)
-    return Deadline(text[match.start() : match.end()], match.start(), due)
+    start, end = where[match.start()][0], where[match.end() - 1][1]
+    return Deadline(text[start:end], start, due)
 
 
 # --- tasks ------------------------------------------------------------------------------------------------
@@ -201,14 +241,21 @@ _BODIES = (
     r"dong chi|ong|ba|so|ban|phong|van phong|uy ban|ubnd|cong an|thuong truc|cac|chi cuc|cuc|trung tam|thanh tra"
     r"|to|hoi dong|bo chi huy|truong|chu tich|pho chu tich|giam doc|lanh dao|hoi|doan|chanh"
 )
-_GIVE = re.compile(rf"(?:^|[\s,:;])(?:giao|phan cong)(?: cho)? (?={_BODIES}\b)")
+_GIVE = re.compile(
+    rf"(?:^|[\s,:;])(?:giao|phan cong)(?: cho)? (?={_BODIES}\b)"
+    r"(?!ban (?:thang|tuan|quy|dinh ky|hang|sang|chieu|dau|cuoi)\b)"  # "họp giao ban tháng 8" is a meeting
+)
+_PAST = re.compile(r"\b(?:da|duoc|tung|vua)(?: \w+){0,2}\s*$")
+"""Before "giao": a past order recalled ("Ủy ban đã thống nhất giao …"), not one given now."""
+_AUDIENCE = re.compile(r"^cac (?:vi(?: dai bieu)?|dong chi|dai bieu)\b")
+"""Everyone present ("Đề nghị các đồng chí nghiêm túc thực hiện"): an exhortation, no one is assigned."""
 _ASK = re.compile(rf"(?:^|[\s,:;])(?:de nghi|yeu cau|chi dao)(?: cho)? (?={_BODIES}\b)")
 _SUBJECT = re.compile(rf"^(?:{_BODIES})\b")
 _TASK_VERBS = (
     r"chu tri|phoi hop|thuc hien|ra soat|bao cao|hoan thanh|hoan thien|tham muu|xay dung|to chuc|trien khai"
     r"|kiem tra|theo doi|giam sat|chuan bi|tong hop|tiep thu|tiep tuc|khan truong|co trach nhiem|lap|trinh"
     r"|bo sung|sua chua|xu ly|tang cuong|don doc|cap nhat|gui|nghien cuu|de xuat|tham dinh|tham tra|chi dao"
-    r"|day nhanh"
+    r"|day nhanh|tap trung|chu dong|duy tri|hoan chinh"
 )
 _VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
 _PROCEDURAL = re.compile(r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len)\b")
@@ -236,12 +283,21 @@ def _assignee_end(text: str, folded: str, start: int) -> int | None:
     return min(ends) if ends else None
 
 
-def find_task(text: str, *, chair: bool, year: int | None = None) -> TaskCue | None:
-    """A task assigned in `text`: "Giao Sở Tài chính chủ trì …, báo cáo trước ngày 15/7" (None if none)."""
+def find_task(text: str, *, chair: bool, year: int | None = None, ordered: bool = False) -> TaskCue | None:
+    """A task assigned in `text`: "Giao Sở Tài chính chủ trì …, báo cáo trước ngày 15/7" (None if none).
+
+    `ordered`: the chair's order goes on from the clause before ("Giao …; Ban Kinh tế - Xã hội giám sát …"),
+    so a body named with a task verb is assigned even without a deadline.
+    """
     text = nfc(text).strip()
     folded = fold(text)
+    if _VOTE_CALL.search(folded):
+        return None  # "đề nghị các vị đại biểu biểu quyết …" asks for a vote
     start: int | None = None
-    if (give := _GIVE.search(folded)) is not None:
+    give = _GIVE.search(folded)
+    if give is not None and _PAST.search(folded[: give.start() + 1]):
+        give = None
+    if give is not None:
         start = give.end()
     elif chair and (ask := _ASK.search(folded)) is not None:
         start = ask.end()
@@ -256,12 +312,16 @@ def find_task(text: str, *, chair: bool, year: int | None = None) -> TaskCue | N
     if _PROCEDURAL.match(rest):
         return None
     deadline = find_deadline(text, year=year)
-    if start == 0 and give is None and not (_SUBJECT_VERB.match(rest) or deadline is not None):
+    if start == 0 and give is None and not (_SUBJECT_VERB.match(rest) or deadline is not None or ordered):
         return None  # "Sở Y tế đã hoàn thành …" reports; a task needs an order or a deadline
+    if start == 0 and re.search(r"\b(?:da|dang|duoc)$", folded[:end].rstrip(" ,")):
+        return None  # "Ủy ban đã hoàn thành …": a report, whatever came before
     action_end = deadline.start if deadline is not None and deadline.start > end else len(text)
     assignee = text[start:end].strip(" ,")
     action = text[end:action_end].strip(" ,.;")
     if not assignee or not action:
+        return None
+    if (audience := _AUDIENCE.match(fold(assignee))) and not any(c.isupper() for c in assignee[audience.end() :]):
         return None
     return TaskCue(assignee, action, deadline)
 
@@ -270,9 +330,9 @@ def find_task(text: str, *, chair: bool, year: int | None = None) -> TaskCue | N
 
 _CONCLUDE_ANYONE = re.compile(r"\b(chu toa|chu tri|toi xin|xin) ket luan\b")
 _CONCLUDE = re.compile(
-    r"(?<!du thao )(?<!theo )\bket luan\b(?! cua thanh tra)"
-    r"|\b(tom lai|chot lai)\b"
-    r"|\b(hoi dong|hoi nghi|cuoc hop|ky hop|thuong truc|chung ta|cac dai bieu|cac y kien|cac thanh vien|tap the)"
+    r"(?<!du thao )(?<!theo )(?<!tong hop )(?<!thong bao )(?<!ban hanh )(?<!thuc hien )\bket luan\b(?! cua thanh tra)"
+    r"|\b(tom lai|chot lai)\b|^(thong nhat|nhat tri|dong y)\b"
+    r"|\b(hoi dong|hoi nghi|cuoc hop|ky hop|thuong truc|uy ban|chung ta|cac dai bieu|cac y kien|cac thanh vien|tap the)"
     r"\b[\w ]{0,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b"
 )
 _NOT_CONCLUSION = re.compile(r"\b(can|chua|khong|mong muon|de nghi)( \w+){0,2} (thong nhat|nhat tri|dong y)\b")

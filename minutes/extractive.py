@@ -19,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from core.transcript import Segment, Transcript
 from minutes import cues, sentences
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
+from minutes.participants import chairing
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
 
@@ -31,6 +32,14 @@ _VOTE_CALL_PREFIX = re.compile(
 
 _FLOOR = re.compile(r"^(?:xin )?(?:moi|cam on|tiep theo,? xin moi)\b|^(?:chuyen sang|tiep theo,? chuyen sang) noi dung")
 """The chair giving the floor or moving on: procedure, not an intervention."""
+
+
+def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
+    """A new call to vote after a vote with counts or a result, or counts that contradict the vote's."""
+    if cue.call and (vote.in_favour is not None or vote.passed is not None):
+        return True
+    names = ("in_favour", "against", "abstain", "total")
+    return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in names)
 
 
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
@@ -58,24 +67,34 @@ class ExtractiveGenerator:
         sents = sentences.split(segments)
         sentences.tokenize(sents)
         weights, vocabulary = self._weights(sents)
-        topics = segment_topics(segments, sents, chair=chair, window=self.window, min_segments=self.min_segments)
+        presides = self._presiding(segments, chair)
+        chairs = frozenset(p for p in presides.values() if p is not None) if chair is not None else None
+        topics = segment_topics(segments, sents, chair=chairs, window=self.window, min_segments=self.min_segments)
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
         items = []
         for number, topic in enumerate(topics, 1):
             indices = [i for s in segments[topic.first : topic.last + 1] for i in by_segment.get(id(s), [])]
             rows = (weights[indices], vocabulary)
-            items.append(self._item([sents[i] for i in indices], rows, topic.title, number, chair, year))
+            items.append(self._item([sents[i] for i in indices], rows, topic.title, number, presides, year))
         return items
 
     def item(
         self, segments: Sequence[Segment], *, title: str, number: int, chair: str | None, year: int | None
     ) -> AgendaItem:
         """One agenda item made again from its segments (after the transcript was corrected)."""
-        sents = sentences.split([s for s in segments if s.text.strip()])
+        spoken = [s for s in segments if s.text.strip()]
+        sents = sentences.split(spoken)
         sentences.tokenize(sents)
-        return self._item(sents, self._weights(sents), title, number, chair, year)
+        return self._item(sents, self._weights(sents), title, number, self._presiding(spoken, chair), year)
 
     # --- parts ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _presiding(segments: Sequence[Segment], chair: str | None) -> dict[int, str | None]:
+        """`id(segment)` -> the speaker label of whoever chairs it (None: unknown, everyone may speak as chair)."""
+        if chair is None:
+            return {}
+        return {id(s): p for s, p in zip(segments, chairing(segments, chair).presiding, strict=True)}
 
     @staticmethod
     def _weights(sents: Sequence[Sentence]) -> tuple[np.ndarray, list[str]]:
@@ -92,13 +111,13 @@ class ExtractiveGenerator:
         weighted: tuple[np.ndarray, list[str]],
         title: str,
         number: int,
-        chair: str | None,
+        presides: dict[int, str | None],
         year: int | None,
     ) -> AgendaItem:
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
         weights, vocabulary = weighted
-        speaks = [chair is None or s.speaker == chair for s in sents]
+        speaks = [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
             for s, chairs in zip(sents, speaks, strict=True)
@@ -154,7 +173,9 @@ class ExtractiveGenerator:
     def _votes(self, sents: Sequence[Sentence], speaks: Sequence[bool]) -> list[Vote]:
         """Calls to vote with the counts and results that follow them, each vote one record.
 
-        A cue joins the vote before it when it comes within `vote_window_s`, unless both carry counts.
+        A cue joins the vote before it when it comes within `vote_window_s`, unless it starts another
+        (`_starts_another`): the chair restating the result ("với 17 trên 21 đại biểu tán thành, … đã thông
+        qua") is the same vote.
         """
         votes: list[tuple[Vote, float]] = []
         for s, chairs in zip(sents, speaks, strict=True):
@@ -165,7 +186,7 @@ class ExtractiveGenerator:
             if (
                 open_vote is not None
                 and s.segment.start - open_vote[1] <= self.vote_window_s
-                and not (cue.has_counts and open_vote[0].in_favour is not None)
+                and not _starts_another(cue, open_vote[0])
             ):
                 vote = open_vote[0]
                 update = {
@@ -192,17 +213,28 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _tasks(sents: Sequence[Sentence], speaks: Sequence[bool], year: int | None) -> list[Task]:
-        tasks = []
-        for s, chairs in zip(sents, speaks, strict=True):
-            cue = cues.find_task(s.text, chair=chairs, year=year)
-            if cue is not None:
-                tasks.append(
-                    Task(
-                        assignee=cue.assignee,
-                        action=cue.action,
-                        deadline=cue.deadline.text if cue.deadline else None,
-                        due=cue.deadline.due if cue.deadline else None,
-                        source_segments=_refs([s]),
-                    )
+        """Tasks of the chair's sentences. A clause after ";" in the same segment goes on with the order: it
+        may name another assignee ("…; Ban Kinh tế - Xã hội giám sát") or give the deadline ("…; kết quả báo
+        cáo Ủy ban trong quý IV")."""
+        tasks: list[Task] = []
+        for k, (s, chairs) in enumerate(zip(sents, speaks, strict=True)):
+            previous = sents[k - 1] if k else None
+            goes_on = previous is not None and previous.segment is s.segment and previous.text.endswith(";")
+            ordered = goes_on and bool(tasks) and tasks[-1].source_segments[0].id == s.segment.id
+            cue = cues.find_task(s.text, chair=chairs, year=year, ordered=ordered)
+            if cue is None:
+                if ordered and tasks[-1].deadline is None:
+                    deadline = cues.find_deadline(s.text, year=year)
+                    if deadline is not None:  # same segment: the task's citation already covers it
+                        tasks[-1] = tasks[-1].model_copy(update={"deadline": deadline.text, "due": deadline.due})
+                continue
+            tasks.append(
+                Task(
+                    assignee=cue.assignee,
+                    action=cue.action,
+                    deadline=cue.deadline.text if cue.deadline else None,
+                    due=cue.deadline.due if cue.deadline else None,
+                    source_segments=_refs([s]),
                 )
+            )
         return tasks

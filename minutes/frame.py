@@ -14,11 +14,14 @@ from core.transcript import Transcript
 from minutes.cues import fold
 from minutes.model import Minutes, MinutesMeta, Stats
 
+_OPENS = re.compile(r"\btuyen bo khai mac\b")
+"""Who declares the meeting open chairs it (another may chair a part of it: `minutes.participants`)."""
 _PROCEDURE = re.compile(r"\b(xin moi|moi dai bieu|chuyen sang|khai mac|be mac|bieu quyet|ket luan)\b")
 
 
 def chair_label(transcript: Transcript, meta: MinutesMeta) -> str | None:
-    """The speaker label of the chair: the one named like `meta.chair`, else the one who runs the procedure.
+    """The speaker label of the chair: the one named like `meta.chair`, else the one who declares the meeting
+    open, else the one who runs the procedure.
 
     Diarization names speakers "Người nói N" unless voiceprints know them; the chair is then the
     speaker who most often calls on others, moves to the next item, calls votes and concludes.
@@ -31,6 +34,9 @@ def chair_label(transcript: Transcript, meta: MinutesMeta) -> str | None:
         named = [s for s in speakers if fold(s) in wanted or wanted in fold(s)]
         if named:
             return named[0]
+    opener = next((s.speaker for s in transcript.segments if s.speaker and _OPENS.search(fold(s.text))), None)
+    if opener is not None:
+        return opener
     calls = Counter(s.speaker for s in transcript.segments if s.speaker and _PROCEDURE.search(fold(s.text)))
     return calls.most_common(1)[0][0] if calls else speakers[0]
 

@@ -14,6 +14,7 @@ from typing import Protocol
 from core.errors import InvalidInputError
 from core.settings import MinutesSettings
 from core.transcript import Segment, Transcript
+from minutes import participants
 from minutes.extractive import ExtractiveGenerator
 from minutes.frame import chair_label, frame
 from minutes.llm import LlmGenerator, Progress
@@ -51,6 +52,20 @@ def _model_name(generator: Generator) -> str:
     return getattr(generator, "model", "")
 
 
+def _with_people(transcript: Transcript, meta: MinutesMeta, chair: str | None) -> MinutesMeta:
+    """`meta` with the chair and attendees read from the transcript where it leaves them empty (meta wins).
+
+    Several chairs (one handed over to another) are written "A; B", in the order they took the chair.
+    """
+    update: dict[str, object] = {}
+    segments = [s for s in transcript.segments if s.text.strip()]
+    if not meta.chair and chair is not None:
+        update["chair"] = "; ".join(participants.chairing(segments, chair).names)
+    if not meta.attendees:
+        update["attendees"] = participants.attendees(segments)
+    return meta.model_copy(update=update) if update else meta
+
+
 def generate(
     transcript: Transcript,
     meta: MinutesMeta | None = None,
@@ -66,7 +81,9 @@ def generate(
     maker = make_generator(generator, settings, hook)
     started = time.perf_counter()
     year = meta.meeting_date.year if meta.meeting_date else None
-    items = maker.items(transcript, chair=chair_label(transcript, meta), year=year)
+    chair = chair_label(transcript, meta)
+    items = maker.items(transcript, chair=chair, year=year)
+    meta = _with_people(transcript, meta, chair)
     dropped = getattr(maker, "dropped", 0)
     stats = Stats(
         generator=maker.name,  # type: ignore[arg-type]

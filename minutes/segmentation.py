@@ -26,6 +26,7 @@ _ITEM_CUE = re.compile(
     rf"\b(?:chuyen sang|sang|den|di vao|ve|tiep theo(?: la| voi)?|bay gio la|tiep den)"
     rf" (?:noi dung|phan|muc|van de) {_ORDINAL}\b"
     rf"|^(?:noi dung|phan|muc) {_ORDINAL}\b"
+    rf"|\bchuyen sang (?:noi dung|phan)(?! {_ORDINAL}\b)(?= (?!thao luan\b)\w)"  # unnumbered: "… phần chất vấn"
     r"|\b(?:sau day|tiep theo),? (?:chung ta|hoi nghi|ky hop|cuoc hop|hoi dong) (?:se |)"
     r"(?:xem xet|thao luan|nghe|cho y kien|chuyen sang)\b"
 )
@@ -52,14 +53,18 @@ def _title(sentence: Sentence, cue_end: int) -> str:
     return rest[:200]
 
 
-def announced(sentences: Sequence[Sentence], position: dict[int, int], chair: str | None) -> dict[int, str]:
+def announced(
+    sentences: Sequence[Sentence], position: dict[int, int], chair: str | frozenset[str] | None
+) -> dict[int, str]:
     """Segment index -> title, for every segment in which the chair announces an item or closes the meeting.
 
-    `position`: `id(segment)` -> its index in the transcript.
+    `position`: `id(segment)` -> its index in the transcript. `chair`: the chair's speaker label, or the labels
+    of all who chaired (the chair may hand over for part of the meeting).
     """
+    chairs = frozenset([chair]) if isinstance(chair, str) else chair
     found: dict[int, str] = {}
     for sentence in sentences:
-        if chair is not None and sentence.speaker != chair:
+        if chairs is not None and sentence.speaker not in chairs:
             continue
         folded = fold(sentence.text)
         at = position[id(sentence.segment)]
@@ -104,7 +109,7 @@ def segment_topics(
     segments: Sequence[Segment],
     sentences: Sequence[Sentence],
     *,
-    chair: str | None,
+    chair: str | frozenset[str] | None,
     window: int = 20,
     min_segments: int = 40,
 ) -> list[Topic]:

@@ -22,7 +22,7 @@ from tests.minutes.llm_standin import *  # noqa: F403
 from tests.minutes.llm_standin import StandIn
 from workers.jobs import claim, recover_jobs, run_job
 
-MEETING = Path(__file__).parents[1] / "minutes" / "data" / "council_meeting.json"
+MEETING = Path(__file__).parents[1] / "data" / "minutes" / "council_meeting.json"
 
 
 def _seed(service: Service) -> str:

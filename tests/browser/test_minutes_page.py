@@ -23,7 +23,7 @@ from tests.browser.conftest import LiveServer, shot, wait_until
 from tests.minutes.llm_standin import *  # noqa: F403
 from tests.minutes.llm_standin import StandIn
 
-MEETING = Path(__file__).parents[1] / "minutes" / "data" / "council_meeting.json"
+MEETING = Path(__file__).parents[1] / "data" / "minutes" / "council_meeting.json"
 SAVED = re.compile(r"^Đã lưu · phiên bản \d+$")
 
 

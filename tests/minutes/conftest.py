@@ -1,4 +1,4 @@
-"""Fixtures: a hand-written council meeting (transcript + metadata) and the stand-in LLM server
+"""Fixtures: a hand-written council meeting (transcript + metadata, in tests/data/minutes) and the stand-in LLM server
 (`tests.minutes.llm_standin`, shared with the API tests)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from tests.minutes.llm_standin import NONEXISTENT_ID, StandIn, llm_server, stand
 
 __all__ = ["DATA", "NONEXISTENT_ID", "StandIn", "llm_server", "meeting", "meeting_meta", "standin"]
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data" / "minutes"
 
 
 @pytest.fixture(scope="session")

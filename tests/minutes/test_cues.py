@@ -87,3 +87,52 @@ def test_conclusions_of_the_chair_not_of_members() -> None:
     assert not is_conclusion("Chúng ta cần thống nhất lịch làm việc.", chair=True)
     assert not is_conclusion("Theo kết luận của Thanh tra, sai phạm xảy ra năm 2020.", chair=False)
     assert not is_conclusion("Hội đồng nhân dân thống nhất cao với tờ trình.", chair=False)
+
+
+def test_counts_without_punctuation_and_totals_said_at_the_end() -> None:
+    said = "báo cáo chủ tọa có mười chín trên hai mươi đại biểu tán thành một đại biểu không tán thành"
+    asr = find_vote(said, chair=False)
+    assert asr is not None and (asr.in_favour, asr.against, asr.total) == (19, 1, 20)
+    read = find_vote(
+        "Kết quả biểu quyết: 17 đại biểu tán thành, 2 đại biểu không tán thành, 2 đại biểu không biểu quyết, "
+        "trên tổng số 21 đại biểu có mặt.",
+        chair=False,
+    )
+    assert read is not None and (read.in_favour, read.against, read.abstain, read.total) == (17, 2, 2, 21)
+
+
+def test_vote_calls_and_results_in_other_words() -> None:
+    call = find_vote("Đề nghị các thành viên Ủy ban biểu quyết về phương án hai.", chair=True)
+    assert call is not None and call.call and not call.has_counts
+    failed = find_vote("Phương án hai không được Ủy ban thông qua.", chair=True)
+    assert failed is not None and failed.passed is False
+    restated = find_vote("Với 17 trên 21 đại biểu tán thành, Hội đồng đã thông qua chủ trương đầu tư.", chair=True)
+    assert restated is not None and restated.passed is True and not restated.call
+
+
+def test_spoken_dates_are_read_and_cut_with_their_words() -> None:
+    deadline = find_deadline("khởi công trước ngày mười lăm tháng chín", year=2025)
+    assert deadline is not None and deadline.text == "trước ngày mười lăm tháng chín"
+    assert deadline.due == date(2025, 9, 15)
+    month = find_deadline("trình trong tháng mười hai năm nay", year=2025)
+    assert month is not None and month.text == "trong tháng mười hai" and month.due == date(2025, 12, 31)
+
+
+def test_meetings_past_orders_exhortations_and_vote_calls_are_not_tasks() -> None:
+    assert find_task("Hôm nay Ủy ban nhân dân huyện họp giao ban tháng 8 để đánh giá tình hình.", chair=True) is None
+    past = "Tháng trước Ủy ban đã thống nhất giao Phòng Quản lý đô thị rà soát công trình."
+    assert find_task(past, chair=False) is None
+    assert find_task("Đề nghị các đồng chí nghiêm túc thực hiện.", chair=True) is None
+    assert find_task("Đề nghị các vị đại biểu biểu quyết thông qua việc bổ sung chương trình.", chair=True) is None
+    task = find_task("Đề nghị Thường trực Ủy ban chủ động phối hợp tổ chức hội thảo trong tháng 10.", chair=True)
+    assert task is not None and task.assignee == "Thường trực Ủy ban"
+    assert find_task("Ban Kinh tế - Xã hội giám sát quá trình thực hiện.", chair=True) is None
+    goes_on = find_task("Ban Kinh tế - Xã hội giám sát quá trình thực hiện.", chair=True, ordered=True)
+    assert goes_on is not None and goes_on.assignee == "Ban Kinh tế - Xã hội"
+
+
+def test_conclusions_said_as_agreements_not_as_document_names() -> None:
+    assert is_conclusion("Thống nhất chủ trương điều chuyển vốn của các dự án giải ngân chậm.", chair=True)
+    assert is_conclusion("Như vậy, Ủy ban thống nhất giữ phương án một.", chair=True)
+    assert not is_conclusion("Văn phòng tổng hợp kết luận cuộc họp, ban hành thông báo.", chair=True)
+    assert not is_conclusion("Thống nhất chủ trương điều chuyển vốn.", chair=False)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from core.errors import InvalidInputError
-from core.transcript import Transcript
+from core.transcript import ModelRef, Segment, Transcript
 from minutes.generate import generate, regenerate
 from minutes.model import Minutes, MinutesMeta
 
@@ -107,3 +107,18 @@ def test_regenerating_an_item_reads_the_corrected_transcript(minutes: Minutes, m
 def test_empty_transcript_is_refused(meeting: Transcript) -> None:
     with pytest.raises(InvalidInputError, match="không có nội dung"):
         generate(meeting.model_copy(update={"segments": []}))
+
+
+def test_a_restated_result_is_the_same_vote_and_a_new_call_another() -> None:
+    turns = [
+        ("Chủ tọa", "Đề nghị các vị đại biểu biểu quyết chủ trương đầu tư chợ. Đại biểu nào tán thành xin giơ tay."),
+        ("Thư ký", "Kết quả: 17 đại biểu tán thành, 2 đại biểu không tán thành, trên tổng số 21 đại biểu có mặt."),
+        ("Chủ tọa", "Như vậy, với 17 trên 21 đại biểu tán thành, Hội đồng đã thông qua chủ trương đầu tư chợ."),
+        ("Chủ tọa", "Đề nghị các vị đại biểu biểu quyết bổ sung chương trình giám sát năm nay."),
+        ("Chủ tọa", "Xin cảm ơn các vị đại biểu đã biểu quyết thống nhất."),
+    ]
+    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(turns)]
+    transcript = Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=50.0)
+    votes = [v for item in generate(transcript, MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.against, v.total, v.passed) for v in votes] == [(17, 2, 21, True), (None, None, None, True)]
+    assert [[r.id for r in v.source_segments] for v in votes] == [[0, 1, 2], [3, 4]]

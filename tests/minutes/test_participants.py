@@ -1,0 +1,69 @@
+"""Chair and attendees read from the transcript when the meeting's metadata leaves them empty."""
+
+from __future__ import annotations
+
+from core.transcript import ModelRef, Segment, Transcript
+from minutes.generate import generate
+from minutes.model import MinutesMeta
+from minutes.participants import attendees, chairing, is_name, spoken_names
+
+
+def _transcript(turns: list[tuple[str, str]]) -> Transcript:
+    segments = [
+        Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=text, speaker=speaker)
+        for i, (speaker, text) in enumerate(turns)
+    ]
+    return Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=len(turns) * 10.0)
+
+
+HANDOVER = _transcript(
+    [
+        ("Đặng Văn Thắng", "Có mặt 21 trên 23 đại biểu. Tôi tuyên bố khai mạc kỳ họp."),
+        ("Đặng Văn Thắng", "Xin mời đồng chí Lý Thị Mai, Phó Chủ tịch Hội đồng nhân dân xã, điều hành phần thảo luận."),
+        ("Lý Thị Mai", "Cảm ơn đồng chí Chủ tịch. Mời đại biểu Trương Văn Sáu."),
+        ("Trương Văn Sáu", "Tôi đề nghị Ủy ban nhân dân xã làm rõ nguồn thu từ đất."),
+        ("Lý Thị Mai", "Đề nghị Ủy ban nhân dân xã tập trung đấu giá quyền sử dụng đất, hoàn thành trước ngày 30/9."),
+    ]
+)
+ASR = _transcript(
+    [
+        ("Người nói 2", "kính mời đồng chí nguyễn hữu phước chủ tịch hội đồng nhân dân xã chủ tọa kỳ họp"),
+        ("Người nói 1", "hôm nay có mặt hai mươi đại biểu tôi tuyên bố khai mạc kỳ họp"),
+        ("Người nói 1", "xin mời đồng chí trần văn kiên phó chủ tịch ủy ban nhân dân xã trình bày tờ trình"),
+        ("Người nói 3", "ủy ban nhân dân xã trình điều chỉnh dự toán"),
+        ("Người nói 1", "đồng chí kiên chỉ đạo nạo vét kênh xong trong tháng này"),
+    ]
+)
+
+
+def test_names_are_a_family_name_and_more_never_a_title() -> None:
+    assert is_name("Lý Thị Mai") and is_name("Nguyễn Hữu Phước")
+    assert not is_name("Người nói 1") and not is_name("Chánh Văn phòng") and not is_name("Mai")
+    assert spoken_names("Mời đồng chí Lâm Văn Phúc, Trưởng phòng Tài chính – Kế hoạch.") == ["Lâm Văn Phúc"]
+    assert spoken_names("Mời đồng chí Trưởng phòng Tài nguyên và Môi trường.") == []
+    assert spoken_names("xin mời đồng chí trần văn kiên phó chủ tịch ủy ban") == ["Trần Văn Kiên"]
+    assert spoken_names("mời đồng chí ngô thị thu trang chánh văn phòng") == ["Ngô Thị Thu Trang"]  # "thu" ≠ "thư ký"
+
+
+def test_the_chair_who_opens_hands_over_for_part_of_the_meeting() -> None:
+    found = chairing(HANDOVER.segments, "Đặng Văn Thắng")
+    assert found.names == ["Đặng Văn Thắng", "Lý Thị Mai"]
+    assert found.presiding == ["Đặng Văn Thắng", "Đặng Văn Thắng", "Lý Thị Mai", "Lý Thị Mai", "Lý Thị Mai"]
+
+
+def test_an_anonymous_chair_is_named_by_whoever_invites_them() -> None:
+    found = chairing(ASR.segments, "Người nói 1")
+    assert found.names == ["Nguyễn Hữu Phước"]
+    assert set(found.presiding) == {"Người nói 1"}
+    assert attendees(ASR.segments) == ["Nguyễn Hữu Phước", "Trần Văn Kiên"]  # "đồng chí kiên" is no new person
+
+
+def test_generate_fills_only_what_the_meta_leaves_empty() -> None:
+    minutes = generate(HANDOVER, MinutesMeta())
+    assert minutes.chair == "Đặng Văn Thắng; Lý Thị Mai"
+    assert minutes.attendees == ["Đặng Văn Thắng", "Lý Thị Mai", "Trương Văn Sáu"]
+    tasks = [t for item in minutes.items for t in item.tasks]
+    # the acting chair's request is an assignment: she presides from her first turn after the handover
+    assert [(t.assignee, t.deadline) for t in tasks] == [("Ủy ban nhân dân xã", "trước ngày 30/9")]
+    given = generate(HANDOVER, MinutesMeta(chair="Đặng Văn Thắng, Chủ tịch HĐND xã", attendees=["21/23 đại biểu"]))
+    assert given.chair == "Đặng Văn Thắng, Chủ tịch HĐND xã" and given.attendees == ["21/23 đại biểu"]
