@@ -9,6 +9,7 @@ seconds of latency), on a thread of its own; decoded audio, 16 kHz mono float32,
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 
@@ -59,8 +60,9 @@ class CompressedStream:
         try:
             with av.open(self._pipe, mode="r", buffer_size=4096) as container:
                 resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-                for frame in container.decode(audio=0):
-                    frame.pts = None
+                for frame in itertools.chain(container.decode(audio=0), [None]):  # None: the resampler's tail
+                    if frame is not None:
+                        frame.pts = None
                     for out in resampler.resample(frame):
                         self._out.put(out.to_ndarray().reshape(-1).astype(np.float32))
         except (av.error.FFmpegError, IndexError) as exc:

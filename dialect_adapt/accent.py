@@ -28,6 +28,14 @@ class RegionGuess:
     """Probability of `region` (mean over the speaker's clips)."""
 
 
+def _rows_by_speaker(speakers: Sequence[str]) -> dict[str, list[int]]:
+    """Indices of each speaker's clips, speakers in order of first appearance."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for i, speaker in enumerate(speakers):
+        rows[speaker].append(i)
+    return rows
+
+
 class AccentClassifier:
     def __init__(self, classes: Sequence[str], coef: np.ndarray, intercept: np.ndarray) -> None:
         self.classes = list(classes)
@@ -45,9 +53,7 @@ class AccentClassifier:
         if len(labels) < 2:
             raise InvalidInputError("cần dữ liệu của ít nhất hai vùng (accent ID needs two or more regions)")
         vectors = normalize(np.asarray(embeddings, dtype=np.float64))
-        by_speaker: dict[str, list[int]] = defaultdict(list)
-        for i, speaker in enumerate(speakers):
-            by_speaker[speaker].append(i)
+        by_speaker = _rows_by_speaker(speakers)
         means = np.stack([vectors[rows].mean(axis=0) for rows in by_speaker.values()])
         region = [Counter(regions[i] for i in rows).most_common(1)[0][0] for rows in by_speaker.values()]
         model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
@@ -73,14 +79,14 @@ class AccentClassifier:
         return RegionGuess(self.classes[best], float(mean[best]))
 
     def identify_speakers(self, embeddings: np.ndarray, speakers: Sequence[str]) -> dict[str, RegionGuess]:
-        by_speaker: dict[str, list[int]] = defaultdict(list)
-        for i, speaker in enumerate(speakers):
-            by_speaker[speaker].append(i)
-        return {s: self.identify(embeddings[rows]) for s, rows in by_speaker.items()}
+        return {s: self.identify(embeddings[rows]) for s, rows in _rows_by_speaker(speakers).items()}
 
     def save(self, path: str | Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, classes=np.array(self.classes), coef=self.coef, intercept=self.intercept)
+        """Written to `path` exactly (given a name, `np.savez` would add ".npz" to any other suffix)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            np.savez(f, classes=np.array(self.classes), coef=self.coef, intercept=self.intercept)
 
     @classmethod
     def load(cls, path: str | Path) -> AccentClassifier:

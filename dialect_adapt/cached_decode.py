@@ -7,15 +7,15 @@ The same steps as the default pipeline after the acoustic model (decoder -> word
 from __future__ import annotations
 
 from asr.hallucination import remove_hallucinations
-from asr.vietasr_engine import VietAsrEngine
+from asr.vietasr_engine import Decoder, VietAsrEngine
 from dialect_adapt.features import ClipFeatures
 
 
-def transcribe_cached(engine: VietAsrEngine, features: ClipFeatures) -> str:
-    """Text of a clip decoded by `engine.decoder` from its cached chunk posteriors."""
+def transcribe_cached(engine: VietAsrEngine, features: ClipFeatures, decoder: Decoder | None = None) -> str:
+    """Text of a clip decoded from its cached chunk posteriors by `decoder` (default: `engine.decoder`)."""
     segments = [
         segment
         for chunk in features.chunks
-        for segment in engine.decode_posteriors(chunk.log_probs, start=chunk.start, end=chunk.end)
+        for segment in engine.decode_posteriors(chunk.log_probs, start=chunk.start, end=chunk.end, decoder=decoder)
     ]
     return " ".join(s.text for s in remove_hallucinations(segments))

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from asr.ctc import greedy_decode
 from asr.vietasr_engine import VietAsrEngine
 from core.manifest import ManifestRow
 from core.text import normalize_for_scoring
@@ -123,11 +122,8 @@ def _hypothesis(
     if config.beam is None:
         text = normalize_for_scoring(clip.baseline_text)
     else:
-        engine.decoder = CtcBeamDecoder(engine.tokens, lm=lms[config.lm], settings=config.beam)
-        try:
-            text = normalize_for_scoring(transcribe_cached(engine, clip))
-        finally:
-            engine.decoder = greedy_decode
+        decoder = CtcBeamDecoder(engine.tokens, lm=lms[config.lm], settings=config.beam)
+        text = normalize_for_scoring(transcribe_cached(engine, clip, decoder))
     if config.correction:
         sets = ConfusionSets.for_region(guess.region) if config.correction == "routed" else ConfusionSets()
         text = DialectCorrector(lms[config.lm], sets=sets, margin=config.margin).correct(text)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.errors import InvalidInputError
+from core.files import write_atomic
 from core.text import normalize_for_scoring
 
 BOS = "<s>"
@@ -102,9 +103,9 @@ class NgramLM:
             "discounts": self.discounts,
             "tables": [[[list(h), ws] for h, ws in table.items()] for table in self.tables],
         }
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path, "wt", encoding="utf-8") as f:
-            json.dump(payload, f, ensure_ascii=False)
+        # Written aside and renamed: workers starting together may each train and save the default model,
+        # and none of them may read another's half-written file.
+        write_atomic(Path(path), gzip.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8")))
 
     @classmethod
     def load(cls, path: str | Path) -> NgramLM:

@@ -9,6 +9,7 @@ fused and the key has no bias. The way back is CTranslate2's own `TransformersCo
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import struct
 from pathlib import Path
@@ -63,6 +64,11 @@ def _linear(out: dict[str, np.ndarray], prefix: str, weight: np.ndarray, bias: n
         out[f"{prefix}.bias"] = bias
 
 
+def _copy(out: dict[str, np.ndarray], prefix: str, v: dict[str, np.ndarray], source: str) -> None:
+    """A layer whose weight and bias are stored unfused under `source`."""
+    _linear(out, prefix, v[f"{source}/weight"], v[f"{source}/bias"])
+
+
 def _norm(out: dict[str, np.ndarray], prefix: str, v: dict[str, np.ndarray], source: str) -> None:
     out[f"{prefix}.weight"] = v[f"{source}/gamma"]
     out[f"{prefix}.bias"] = v[f"{source}/beta"]
@@ -75,59 +81,41 @@ def _layer(out: dict[str, np.ndarray], v: dict[str, np.ndarray], src: str, dst: 
     _linear(out, f"{dst}.self_attn.q_proj", q_w, q_b)
     _linear(out, f"{dst}.self_attn.k_proj", k_w, None)
     _linear(out, f"{dst}.self_attn.v_proj", v_w, v_b)
-    _linear(
-        out,
-        f"{dst}.self_attn.out_proj",
-        v[f"{src}/self_attention/linear_1/weight"],
-        v[f"{src}/self_attention/linear_1/bias"],
-    )
+    _copy(out, f"{dst}.self_attn.out_proj", v, f"{src}/self_attention/linear_1")
     _norm(out, f"{dst}.self_attn_layer_norm", v, f"{src}/self_attention/layer_norm")
     if cross:
-        _linear(
-            out,
-            f"{dst}.encoder_attn.q_proj",
-            v[f"{src}/attention/linear_0/weight"],
-            v[f"{src}/attention/linear_0/bias"],
-        )
+        _copy(out, f"{dst}.encoder_attn.q_proj", v, f"{src}/attention/linear_0")
         k_w, v_w = np.split(v[f"{src}/attention/linear_1/weight"], 2)
         _, v_b = np.split(v[f"{src}/attention/linear_1/bias"], 2)
         _linear(out, f"{dst}.encoder_attn.k_proj", k_w, None)
         _linear(out, f"{dst}.encoder_attn.v_proj", v_w, v_b)
-        _linear(
-            out,
-            f"{dst}.encoder_attn.out_proj",
-            v[f"{src}/attention/linear_2/weight"],
-            v[f"{src}/attention/linear_2/bias"],
-        )
+        _copy(out, f"{dst}.encoder_attn.out_proj", v, f"{src}/attention/linear_2")
         _norm(out, f"{dst}.encoder_attn_layer_norm", v, f"{src}/attention/layer_norm")
-    _linear(out, f"{dst}.fc1", v[f"{src}/ffn/linear_0/weight"], v[f"{src}/ffn/linear_0/bias"])
-    _linear(out, f"{dst}.fc2", v[f"{src}/ffn/linear_1/weight"], v[f"{src}/ffn/linear_1/bias"])
+    _copy(out, f"{dst}.fc1", v, f"{src}/ffn/linear_0")
+    _copy(out, f"{dst}.fc2", v, f"{src}/ffn/linear_1")
     _norm(out, f"{dst}.final_layer_norm", v, f"{src}/ffn/layer_norm")
 
 
 def ct2_to_state_dict(v: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
     """transformers state dict (float32) and the sizes its `WhisperConfig` needs."""
     out: dict[str, np.ndarray] = {}
+    layers: dict[str, int] = {}
     for part in ("encoder", "decoder"):
-        layers = 1 + max(
-            int(k.split("/")[1][6:]) for k in v if k.startswith(f"{part}/layer_") and "/layer_norm" not in k[:20]
-        )
-        for i in range(layers):
+        numbered = (re.match(rf"{part}/layer_(\d+)/", k) for k in v)
+        layers[part] = 1 + max(int(m.group(1)) for m in numbered if m is not None)
+        for i in range(layers[part]):
             _layer(out, v, f"{part}/layer_{i}", f"model.{part}.layers.{i}", cross=part == "decoder")
         _norm(out, f"model.{part}.layer_norm", v, f"{part}/layer_norm")
         out[f"model.{part}.embed_positions.weight"] = v[f"{part}/position_encodings/encodings"]
-        sizes_key = "encoder_layers" if part == "encoder" else "decoder_layers"
-        out[f"__{sizes_key}"] = np.array(layers)
     for conv in ("conv1", "conv2"):
-        out[f"model.encoder.{conv}.weight"] = v[f"encoder/{conv}/weight"]
-        out[f"model.encoder.{conv}.bias"] = v[f"encoder/{conv}/bias"]
-    out["model.decoder.embed_tokens.weight"] = v["decoder/embeddings/weight"]
+        _copy(out, f"model.encoder.{conv}", v, f"encoder/{conv}")
     embeddings = v["decoder/embeddings/weight"]
+    out["model.decoder.embed_tokens.weight"] = embeddings
     sizes = {
         "vocab_size": int(embeddings.shape[0]),
         "d_model": int(embeddings.shape[1]),
-        "encoder_layers": int(out.pop("__encoder_layers")),
-        "decoder_layers": int(out.pop("__decoder_layers")),
+        "encoder_layers": layers["encoder"],
+        "decoder_layers": layers["decoder"],
         "encoder_attention_heads": int(v["encoder/num_heads"]),
         "decoder_attention_heads": int(v["decoder/num_heads"]),
         "encoder_ffn_dim": int(v["encoder/layer_0/ffn/linear_0/weight"].shape[0]),

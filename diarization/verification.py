@@ -8,7 +8,6 @@ HTTP or accounts; the API wraps it with challenges, lockout and the audit log.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import secrets
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ import numpy as np
 
 from core.audio import SAMPLE_RATE
 from core.errors import BadAudioError, NotFoundError
-from core.text import normalize_for_scoring
+from core.text import nfc, normalize_for_scoring
 from core.vad import SpeechChunker
 from diarization.embedders import Embedder, normalize
 from diarization.voiceprints import Voiceprint, VoiceprintStore
@@ -167,9 +166,7 @@ def enrol(
             raise UtteranceRefusedError(
                 f"bản ghi số {index}: {exc.message}", reason=exc.reason, measured=exc.measured, utterance=index
             ) from None
-    with contextlib.suppress(NotFoundError):
-        store.delete(name, account=True)
-    return store.enroll(name, utterances, account=True)
+    return store.enroll(name, utterances, account=True, replace=True)
 
 
 def verify(store: VoiceprintStore, name: str, audio: np.ndarray, *, threshold: float) -> Verification:
@@ -178,7 +175,8 @@ def verify(store: VoiceprintStore, name: str, audio: np.ndarray, *, threshold: f
     The whole utterance is embedded, as at enrolment: on cv9_vi_dev, CAM++ on VAD-trimmed speech gave a
     worse EER (4.3% against 2.6%; joined regions break its frame statistics at the seams).
     """
-    model = store.models().get(name)
+    name = nfc(name).strip()
+    model = store.models(name=name).get(name)
     if model is None:
         raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
     score = float(model @ normalize(store.embedder.embed(audio)))

@@ -184,10 +184,14 @@ class VoiceprintStore:
             return read_span(path, start, end), str(path)
         return read_span(segment, 0.0, float("inf")), str(segment)
 
-    def enroll(self, name: str, audio_segments: Iterable[AudioSegment], *, account: bool = False) -> Voiceprint:
+    def enroll(
+        self, name: str, audio_segments: Iterable[AudioSegment], *, account: bool = False, replace: bool = False
+    ) -> Voiceprint:
         """Add stretches of one person's speech under `name` (enrolling again adds to their voiceprint).
 
         `account`: `name` is a login voiceprint (`account_voiceprint`); other names may not start with "@".
+        `replace`: the new stretches replace the earlier voiceprint, in the same transaction as they are
+        stored, so a failed enrolment keeps the old one.
         """
         name = nfc(name).strip()
         if not name:
@@ -212,6 +216,8 @@ class VoiceprintStore:
         now = datetime.now(UTC).isoformat()
         model_id = self.embedder.model_id
         with self._connect() as db:
+            if replace:
+                db.execute("DELETE FROM people WHERE name = ?", (name,))  # its embeddings go with it (cascade)
             db.execute("INSERT OR IGNORE INTO people (name, created_at) VALUES (?, ?)", (name, now))
             db.executemany(
                 "INSERT INTO embeddings (name, model_id, dim, vector, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -236,15 +242,20 @@ class VoiceprintStore:
             if db.execute("DELETE FROM people WHERE name = ?", (nfc(name).strip(),)).rowcount == 0:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
 
-    def models(self, model_id: str | None = None) -> dict[str, np.ndarray]:
-        """Each person's voice model: the mean of their unit embeddings (of one encoder), unit length."""
-        model_id = model_id or self.embedder.model_id
+    def models(self, model_id: str | None = None, *, name: str | None = None) -> dict[str, np.ndarray]:
+        """Each person's voice model: the mean of their unit embeddings (of one encoder), unit length.
+
+        `name`: only that person's (keyed by the name as stored: NFC, stripped).
+        """
+        query, params = "SELECT name, vector FROM embeddings WHERE model_id = ?", [model_id or self.embedder.model_id]
+        if name is not None:
+            query, params = query + " AND name = ?", [*params, nfc(name).strip()]
         with self._connect() as db:
-            rows = db.execute("SELECT name, vector FROM embeddings WHERE model_id = ?", (model_id,)).fetchall()
+            rows = db.execute(query, params).fetchall()
         grouped: dict[str, list[np.ndarray]] = {}
-        for name, blob in rows:
-            grouped.setdefault(name, []).append(np.frombuffer(blob, dtype=np.float32))
-        return {name: normalize(normalize(np.stack(v)).mean(axis=0)) for name, v in grouped.items()}
+        for person, blob in rows:
+            grouped.setdefault(person, []).append(np.frombuffer(blob, dtype=np.float32))
+        return {person: normalize(normalize(np.stack(v)).mean(axis=0)) for person, v in grouped.items()}
 
     def scores(self, embedding: np.ndarray, *, model_id: str | None = None) -> dict[str, float]:
         """Cosine score of a voice against every enrolled person (login voiceprints are not people to name)."""

@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 from core.transcript import Transcript
 from minutes.cues import fold
 from minutes.model import Minutes, MinutesMeta, Stats
+from minutes.participants import opener
 
-_OPENS = re.compile(r"\btuyen bo khai mac\b")
-"""Who declares the meeting open chairs it (another may chair a part of it: `minutes.participants`)."""
 _PROCEDURE = re.compile(r"\b(xin moi|moi dai bieu|chuyen sang|khai mac|be mac|bieu quyet|ket luan)\b")
 
 
@@ -34,9 +33,9 @@ def chair_label(transcript: Transcript, meta: MinutesMeta) -> str | None:
         named = [s for s in speakers if fold(s) in wanted or wanted in fold(s)]
         if named:
             return named[0]
-    opener = next((s.speaker for s in transcript.segments if s.speaker and _OPENS.search(fold(s.text))), None)
-    if opener is not None:
-        return opener
+    opened_by = opener(transcript.segments)
+    if opened_by is not None:
+        return opened_by
     calls = Counter(s.speaker for s in transcript.segments if s.speaker and _PROCEDURE.search(fold(s.text)))
     return calls.most_common(1)[0][0] if calls else speakers[0]
 

@@ -43,6 +43,7 @@ _STOP = re.compile(
 that is also a word of a title ("Trường", "Thu") does not, alone."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(r"\btuyen bo khai mac\b")
+"""Who declares the meeting open chairs it (another may chair a part of it: `chairing`)."""
 _HANDOVER = re.compile(r"\bmoi (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)\b(?:dieu hanh|chu tri|chu toa)\b")
 """The floor given to someone to chair the meeting or a part of it (from a chair or a master of ceremonies)."""
 
@@ -93,11 +94,15 @@ class Chairing:
     names: list[str]
 
 
+def opener(segments: Sequence[Segment]) -> str | None:
+    """The speaker label of whoever declares the meeting open, if anyone does."""
+    return next((s.speaker for s in segments if s.speaker and _OPENS.search(fold(s.text))), None)
+
+
 def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     """The chair over the meeting: `chair` (a speaker label) or the speaker who declares it open, then whoever
     the chair hands over to. Names come from named speaker labels or from the handover's words."""
-    opener = next((s.speaker for s in segments if s.speaker and _OPENS.search(fold(s.text))), None)
-    current = chair or opener
+    current = chair or opener(segments)
     presiding: list[str | None] = []
     order: list[str] = [current] if current else []
     learnt: dict[str, str] = {}

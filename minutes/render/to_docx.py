@@ -41,6 +41,8 @@ SIZE_HEADER = Pt(12)
 SIZE_BODY = Pt(13)
 SIZE_TITLE = Pt(14)
 SIZE_RECIPIENTS = Pt(11)
+_CENTER = WD_ALIGN_PARAGRAPH.CENTER
+_JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def _paragraph(
@@ -54,9 +56,11 @@ def _paragraph(
     align: WD_ALIGN_PARAGRAPH | None = None,
     indent: bool = False,
     space_after: float = 0,
+    first: bool = False,
 ) -> Paragraph:
-    """A paragraph of one run; `space_after` in points."""
-    paragraph = container.add_paragraph()
+    """A paragraph of one run; `space_after` in points. `first`: write into the empty paragraph a table cell
+    starts with, rather than leave a blank line above."""
+    paragraph = container.paragraphs[0] if first else container.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(space_after)
     if indent:
@@ -69,17 +73,6 @@ def _paragraph(
         if size is not None:
             run.font.size = size
     return paragraph
-
-
-def _first_paragraph(cell: _Cell, text: str, **style: object) -> None:
-    """A cell starts with one empty paragraph: write into it rather than leave a blank line."""
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.bold = bool(style.get("bold"))
-    size = style.get("size")
-    if isinstance(size, Pt):
-        run.font.size = size
 
 
 def _page_number(paragraph: Paragraph) -> None:
@@ -116,22 +109,18 @@ def _header(document: DocxDocument, minutes: Minutes) -> None:
     for column, cell, width in zip(table.columns, (left, right), (HEADER_LEFT, HEADER_RIGHT), strict=True):
         column.width = cell.width = width  # Word reads the cells, LibreOffice the grid
     header = minutes.header
-    _first_paragraph(left, header.parent_body.upper() or wording.DOTS, size=SIZE_HEADER)
+    _paragraph(left, header.parent_body.upper() or wording.DOTS, size=SIZE_HEADER, align=_CENTER, first=True)
     _paragraph(left, header.issuing_body.upper() or wording.DOTS, bold=True, size=SIZE_HEADER, align=_CENTER)
     _paragraph(left, wording.number_line(minutes), size=SIZE_BODY, align=_CENTER)
-    _first_paragraph(right, wording.QUOC_HIEU, bold=True, size=SIZE_HEADER)
+    _paragraph(right, wording.QUOC_HIEU, bold=True, size=SIZE_HEADER, align=_CENTER, first=True)
     _paragraph(right, wording.TIEU_NGU, bold=True, underline=True, size=SIZE_BODY, align=_CENTER)
-
-
-_CENTER = WD_ALIGN_PARAGRAPH.CENTER
-_JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def _signatures(document: DocxDocument, minutes: Minutes) -> None:
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, (title, signs, name) in zip(table.rows[0].cells, wording.signatures(minutes), strict=True):
-        _first_paragraph(cell, title, bold=True, size=SIZE_BODY)
+        _paragraph(cell, title, bold=True, size=SIZE_BODY, align=_CENTER, first=True)
         _paragraph(cell, signs, italic=True, size=SIZE_BODY, align=_CENTER)
         for _ in range(3):
             _paragraph(cell, align=_CENTER)

@@ -26,6 +26,8 @@ def test_classifier_on_real_embeddings_saves_loads_and_reports_per_speaker(
     model.save(tmp_path / "accent.npz")
     again = AccentClassifier.load(tmp_path / "accent.npz")
     assert np.allclose(again.probabilities(embeddings), model.probabilities(embeddings))
+    model.save(tmp_path / "accent.model")  # any name: kept as given, so the configured path loads
+    assert AccentClassifier.load(tmp_path / "accent.model").classes == model.classes
     report = cross_validate(embeddings, regions, speakers, assign_folds(cv_slice, 2))
     assert report.confusion.sum() == len(set(speakers)) and report.labels == ["North", "South"]
     assert 0 <= report.accuracy() <= 1 and 0 <= report.accuracy("South") <= 1

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from asr.vietasr_engine import VietAsrEngine
 from core.manifest import ManifestRow
 from core.text import normalize_for_scoring
+from dialect_adapt.beam import CtcBeamDecoder
 from dialect_adapt.evaluation import CONFIGS, AdaptConfig, region_wer, run_folds
 from dialect_adapt.features import ClipFeatures
 from dialect_adapt.folds import assign_folds
@@ -11,7 +13,10 @@ def test_every_configuration_runs_on_held_out_folds(
     slice_features: list[ClipFeatures], cv_slice: list[ManifestRow]
 ) -> None:
     folds = assign_folds(cv_slice, 2)
-    run = run_folds(cv_slice, slice_features, folds, CONFIGS)
+    engine = VietAsrEngine()
+    configured = engine.decoder = CtcBeamDecoder(engine.tokens)  # as GOBANG_ADAPT__BEAM=true would set it
+    run = run_folds(cv_slice, slice_features, folds, CONFIGS, engine=engine)
+    assert engine.decoder is configured  # the configurations' decoders never replace the engine's own
     assert run.hypotheses["default"] == [normalize_for_scoring(f.baseline_text) for f in slice_features]
     assert set(run.regions) == {r.speaker for r in cv_slice}
     for config in CONFIGS:

@@ -30,6 +30,7 @@ def test_kneser_ney_gives_a_proper_distribution_and_prefers_seen_continuations()
 def test_saved_model_loads_back_identically(tmp_path: Path) -> None:
     lm = NgramLM.train(sentences(TEXT), order=2)
     lm.save(tmp_path / "lm.json.gz")
+    assert [p.name for p in tmp_path.iterdir()] == ["lm.json.gz"]  # written aside, then renamed into place
     again = NgramLM.load(tmp_path / "lm.json.gz")
     words = ["đại", "biểu", "hội", "đồng"]
     assert again.order == 2 and again.score(words) == pytest.approx(lm.score(words))

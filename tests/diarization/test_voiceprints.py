@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,19 @@ def test_store_lists_persists_deletes_and_refuses_bad_enrolments(meeting: Meetin
     assert store.list() == []
     with pytest.raises(NotFoundError):
         store.delete(NAME)
+
+
+def test_replacing_a_voiceprint_is_all_or_nothing(meeting: Meeting, tmp_path: Path) -> None:
+    store = VoiceprintStore(tmp_path / "vp.sqlite")
+    voice = [load_audio(p) for p in meeting.spare[SPEAKERS[0]][:2]]
+    store.enroll(NAME, voice)
+    with pytest.raises(BadAudioError, match="quá ngắn"):  # fails after the first stretch was embedded
+        store.enroll(NAME, [voice[0], np.zeros(8000, dtype=np.float32)], replace=True)
+    assert [(v.name, v.segments) for v in store.list()] == [(NAME, 2)]  # the old voiceprint is intact
+    assert store.enroll(unicodedata.normalize("NFD", NAME), voice[:1], replace=True).segments == 1
+    only = store.models(name=unicodedata.normalize("NFD", NAME))
+    assert list(only) == [NAME] and only[NAME] @ store.models()[NAME] == pytest.approx(1.0)
+    assert store.models(name="Người khác") == {}
 
 
 def test_login_voiceprints_are_kept_apart_from_meeting_speakers(
