@@ -40,6 +40,7 @@ def test_upload_edit_reload_export(page: Any, live_server: LiveServer) -> None:
     shot(page, "flow-1-list-after-upload")
     expect(row.get_by_role("link", name="Mở trình sửa")).to_be_visible(timeout=120_000)
     expect(row).to_contain_text("Xong")
+    expect(row.get_by_role("link", name="Biên bản")).to_be_visible()  # the minutes too, once there is a transcript
     row.get_by_role("link", name="Mở trình sửa").click()
     expect(page.locator("body[data-ready=true]")).to_be_attached()
     recording_id = page.url.rsplit("/", 1)[1]

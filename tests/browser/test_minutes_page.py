@@ -139,3 +139,70 @@ def test_generate_edit_cite_regenerate_export(page: Any, live_server: LiveServer
     assert "Điều chỉnh kế hoạch đầu tư công năm 2025" in text
     assert "Số: 12/BB-HĐND" in [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
     shot(page, "minutes-5-exported")
+
+
+def _current(live_server: LiveServer, rid: str) -> dict[str, Any]:
+    with live_server.api() as client:
+        return dict(client.get(f"/recordings/{rid}/minutes").json())
+
+
+def test_conflict_with_a_second_session(new_page: Any, live_server: LiveServer) -> None:
+    """A 412 opens the conflict dialog, whether an autosave or another request (a regeneration) ran into it;
+    "theirs" loads their version, "mine" saves mine on top of it as a new version."""
+    rid = _seed(live_server)
+    with live_server.api() as client:
+        created = client.post(f"/recordings/{rid}/minutes/generate", json={"generator": "extractive"})
+        assert created.status_code == 201, created.text
+    mine, theirs = new_page(), new_page(live_server.admin)
+    for page in (mine, theirs):
+        page.goto(f"/ui/minutes/{rid}")
+        expect(page.locator("body[data-ready=true]")).to_be_attached()
+    number = {p: p.get_by_label("Số, ký hiệu") for p in (mine, theirs)}
+
+    # they save first; my autosave is refused and I take their version
+    number[theirs].fill("15/BB-HĐND")
+    _saved(theirs, 2)
+    number[mine].fill("16/BB-HĐND")
+    dialog = mine.locator("#conflict-dialog")
+    expect(dialog).to_be_visible(timeout=15_000)
+    expect(dialog).to_contain_text(f"{live_server.admin.username} đã lưu phiên bản 2")
+    expect(dialog).to_contain_text("Thay đổi của bạn chưa được lưu và chưa mất.")
+    mine.keyboard.press("Escape")  # no answer: the choice must be made
+    expect(dialog).to_be_visible()
+    shot(mine, "minutes-conflict")
+    dialog.get_by_role("button", name=re.compile("^Tải bản của họ")).click()
+    _saved(mine, 2)
+    expect(number[mine]).to_have_value("15/BB-HĐND")
+
+    # they save again; my regeneration (nothing unsaved on my side) is refused; I keep mine, as a new version
+    number[theirs].fill("17/BB-HĐND")
+    _saved(theirs, 3)
+    mine.get_by_role("button", name="Tạo lại mục 1 từ bản gỡ băng").click()
+    expect(dialog).to_be_visible(timeout=15_000)
+    dialog.get_by_role("button", name=re.compile("^Giữ bản của tôi")).click()
+    _saved(mine, 4)
+    current = _current(live_server, rid)
+    assert current["version"] == 4 and current["author"] == live_server.clerk.username
+    assert current["minutes"]["header"]["number"] == "15/BB-HĐND"
+
+
+def test_generating_over_minutes_made_meanwhile_shows_theirs(new_page: Any, live_server: LiveServer) -> None:
+    """A page opened before anyone made the minutes sends no If-Match: the server refuses (428) to replace
+    minutes it has not seen, and the page loads them instead of failing or overwriting."""
+    rid = _seed(live_server)
+    page = new_page()
+    page.goto(f"/ui/minutes/{rid}")
+    expect(page.locator("body[data-ready=true]")).to_be_attached()
+    with live_server.api(live_server.admin) as client:
+        made = client.post(f"/recordings/{rid}/minutes/generate", json={"generator": "extractive"})
+        assert made.status_code == 201, made.text
+        client.put(
+            f"/recordings/{rid}/minutes",
+            json={"minutes": made.json()["minutes"] | {"place": "Phòng họp số 2"}},
+            headers={"If-Match": '"v1"'},
+        ).raise_for_status()
+    page.get_by_role("button", name="Tạo biên bản", exact=True).click()
+    expect(page.locator("#toast")).to_contain_text("vừa tạo biên bản (phiên bản 2)", timeout=15_000)
+    expect(page.get_by_label("Địa điểm")).to_have_value("Phòng họp số 2")
+    current = _current(live_server, rid)
+    assert current["version"] == 2 and current["minutes"]["place"] == "Phòng họp số 2"  # nothing replaced

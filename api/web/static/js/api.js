@@ -118,6 +118,12 @@ export function loginUrl() {
   return `/ui/login?next=${encodeURIComponent(next)}`;
 }
 
+/** Where a login goes next: the page asked for in `?next=`, or the recordings list; never another site. */
+export function nextPage() {
+  const next = new URLSearchParams(location.search).get("next") || "/ui/";
+  return next.startsWith("/ui/") ? next : "/ui/";
+}
+
 /** The signed-in user (GET /auth/me); without a session the browser goes to the login page. */
 export async function requireLogin() {
   try {

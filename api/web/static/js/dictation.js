@@ -1,5 +1,5 @@
 // Live dictation: microphone -> WS /dictation (16 kHz PCM16) -> final text inserted at the textarea's cursor.
-import { showError } from "./api.js";
+import { ApiError, showError, vietnamese } from "./api.js";
 import { initPage } from "./layout.js";
 import { openMic } from "./mic.js";
 
@@ -34,32 +34,37 @@ function finish() {
 start.addEventListener("click", async () => {
   start.disabled = true;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  socket = new WebSocket(`${scheme}://${location.host}/dictation?format=pcm16`);
-  socket.binaryType = "arraybuffer";
-  socket.onmessage = (event) => {
+  const ws = new WebSocket(`${scheme}://${location.host}/dictation?format=pcm16`);
+  socket = ws;
+  ws.binaryType = "arraybuffer";
+  ws.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "partial") partial.textContent = message.text;
     else if (message.type === "final") {
       insertAtCursor(area, message.text);
       partial.textContent = "";
-    } else if (message.type === "error") showError(new Error(message.detail));
-    else if (message.type === "end") socket.close();
+    } else if (message.type === "error") showError(new Error(vietnamese(message.detail)));
+    else if (message.type === "end") ws.close();
   };
-  socket.onclose = () => {
+  let opened = false;
+  ws.onclose = () => {
     state.textContent = "Đã dừng.";
+    if (!opened) showError(new ApiError(0, null)); // refused or unreachable: say so, not just "stopped"
     finish();
   };
-  socket.onopen = async () => {
-    const terms = glossary.value.split("\n").map((t) => t.trim()).filter(Boolean);
-    if (terms.length) socket.send(JSON.stringify({ type: "glossary", terms }));
+  ws.onopen = async () => {
+    opened = true;
+    const terms = glossary.value.normalize("NFC").split("\n").map((t) => t.trim()).filter(Boolean);
+    if (terms.length) ws.send(JSON.stringify({ type: "glossary", terms }));
     try {
-      mic = await openMic((pcm) => socket.readyState === WebSocket.OPEN && socket.send(pcm.buffer));
+      mic = await openMic((pcm) => ws.readyState === WebSocket.OPEN && ws.send(pcm.buffer));
+      if (ws.readyState !== WebSocket.OPEN) return finish(); // closed while the microphone was opening
       state.textContent = "Đang nghe…";
       stop.disabled = false;
       document.body.dataset.listening = "true";
     } catch (err) {
       showError(new Error("Không mở được micrô: " + err.message));
-      socket.close();
+      ws.close();
     }
   };
 });

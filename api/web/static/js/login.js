@@ -1,13 +1,8 @@
 // Password login: POST /auth/login sets the session and CSRF cookies, then back to the page asked for.
-import { api } from "./api.js";
+import { api, nextPage } from "./api.js";
 
 const form = document.getElementById("login");
 const error = document.getElementById("login-error");
-
-function nextPage() {
-  const next = new URLSearchParams(location.search).get("next") || "/ui/";
-  return next.startsWith("/ui/") ? next : "/ui/"; // never leave the site
-}
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();

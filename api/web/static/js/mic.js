@@ -7,11 +7,18 @@
 export const RATE = 16000;
 
 export async function openMic(onPcm) {
-  const media = await navigator.mediaDevices.getUserMedia({
-    audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
-  });
+  // The audio graph is ready before the microphone opens: speech that arrives while the worklet loads is lost.
   const context = new AudioContext({ sampleRate: RATE });
-  await context.audioWorklet.addModule("/ui/static/js/pcm-worklet.js");
+  let media;
+  try {
+    await context.audioWorklet.addModule("/ui/static/js/pcm-worklet.js");
+    media = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
+  } catch (err) {
+    context.close();
+    throw err;
+  }
   const source = context.createMediaStreamSource(media);
   const tap = new AudioWorkletNode(context, "pcm-tap");
   let pending = [];

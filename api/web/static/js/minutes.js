@@ -2,9 +2,9 @@
 // model as a job followed live), edit every field and item, follow a citation to the transcript editor
 // at its time, regenerate one item, autosave with If-Match, history and restore, export.
 import { api, ApiError, showError, showInfo } from "./api.js";
-import { el, formatDate, formatTime, openDialog } from "./dom.js";
+import { el, formatTime, openDialog } from "./dom.js";
 import { initPage } from "./layout.js";
-import { Autosaver, download, etag, followJob, historyRows } from "./versioned.js";
+import { Autosaver, etag, exportSaved, followJob, historyRows, resolveConflict } from "./versioned.js";
 
 const $ = (id) => document.getElementById(id);
 const recordingId = decodeURIComponent(location.pathname.split("/").pop());
@@ -13,12 +13,11 @@ const BASE = `/recordings/${RID}/minutes`;
 
 let doc = null; // the minutes being edited (the `minutes` of MinutesOut)
 let revision = 0;
-let config = { generators: ["extractive"], default: "extractive", queued: [] };
 const saver = new Autosaver({
   status: $("save-status"),
   revision: () => revision,
   put: (ifMatch) => api(BASE, { method: "PUT", json: { minutes: doc }, ifMatch }),
-  onConflict: () => resolveConflict(),
+  onConflict,
 });
 
 // --- paths: every input names the place of its value in the document ("items.0.votes.1.in_favour") ---
@@ -205,11 +204,19 @@ async function generateAll() {
     const answer = await api(`${BASE}/generate`, { method: "POST", json: { generator }, ifMatch: doc ? etag(saver.version) : undefined });
     await settle(answer, "Đã tạo biên bản.");
   } catch (err) {
-    if (err instanceof ApiError && err.status === 412) return resolveConflict();
+    if (err instanceof ApiError && err.status === 412) return onConflict();
+    if (err instanceof ApiError && err.status === 428) return loadTheirs().catch(showError);
     showError(err);
   } finally {
     busy(false);
   }
+}
+
+/** A 428 on generating: someone else made the minutes while this page showed none; show theirs, replace nothing. */
+async function loadTheirs() {
+  const theirs = await api(BASE);
+  load(theirs);
+  showInfo(`${theirs.author} vừa tạo biên bản (phiên bản ${theirs.version}); đã tải bản đó. Bấm “Tạo biên bản” nếu vẫn muốn tạo lại.`);
 }
 
 async function regenerateItem(index) {
@@ -224,45 +231,25 @@ async function regenerateItem(index) {
     await settle(answer, `Đã tạo lại mục ${index + 1}.`);
     document.querySelector(`.item[data-index="${index}"] input`)?.focus();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 412) return resolveConflict();
+    if (err instanceof ApiError && err.status === 412) return onConflict();
     showError(err);
   } finally {
     busy(false);
   }
 }
 
-// --- conflicts, history, exports ---------------------------------------------------------------------------
+// --- conflicts and history ---------------------------------------------------------------------------------
 
-let conflictOpen = false;
-
-async function resolveConflict() {
-  if (conflictOpen) return;
-  conflictOpen = true;
-  const status = $("save-status");
-  status.classList.add("error");
-  status.textContent = "Xung đột: người khác vừa lưu";
-  try {
-    const theirs = await api(BASE);
-    $("conflict-text").textContent =
-      `${theirs.author} đã lưu phiên bản ${theirs.version} (${formatDate(theirs.created_at)}) trong lúc bạn đang sửa ` +
-      `phiên bản ${saver.version}. Thay đổi của bạn chưa được lưu và chưa mất.`;
-    let choice = null;
-    while (!choice) choice = await openDialog($("conflict-dialog")); // Escape: the choice must be made
-    if (choice === "theirs") {
-      load(theirs);
-      showInfo(`Đã tải phiên bản ${theirs.version} của ${theirs.author}.`);
-    } else {
-      saver.version = theirs.version; // save mine on top of theirs, knowingly
-      conflictOpen = false;
-      await saver.save();
-      showInfo("Đã lưu bản của bạn thành phiên bản mới; bản của họ vẫn còn trong lịch sử.");
-    }
-  } catch (err) {
-    showError(err);
-  } finally {
-    conflictOpen = false;
-    saver.showSaved();
-  }
+/** A 412: load theirs, or save mine on top of it as a new version. */
+function onConflict() {
+  return resolveConflict(saver, {
+    url: BASE,
+    dialog: $("conflict-dialog"),
+    text: $("conflict-text"),
+    useTheirs: load,
+    keepMine: () => (revision += 1), // saved even when the refused request was not a save (a generation, a restore)
+    savedMine: "Đã lưu bản của bạn thành phiên bản mới; bản của họ vẫn còn trong lịch sử.",
+  });
 }
 
 async function openHistory() {
@@ -289,24 +276,16 @@ async function restore(version) {
     load(out);
     showInfo(`Đã khôi phục phiên bản ${version} thành phiên bản ${out.version}.`);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 412) return resolveConflict();
+    if (err instanceof ApiError && err.status === 412) return onConflict();
     showError(err);
   }
 }
 
-async function exportAs(format) {
-  try {
-    await saver.flush();
-    download(`${BASE}/export?format=${format}`);
-  } catch (err) {
-    showError(err);
-  }
-}
 
 // --- start ---------------------------------------------------------------------------------------------------
 
 async function start() {
-  const [, recording, cfg, current] = await Promise.all([
+  const [, recording, config, current] = await Promise.all([
     initPage(),
     api(`/recordings/${RID}`),
     api("/minutes/config"),
@@ -315,7 +294,6 @@ async function start() {
       throw err;
     }),
   ]);
-  config = cfg;
   const name = recording.title || recording.filename;
   document.title = `Biên bản · ${name} · gobang`;
   $("title").textContent = `Biên bản: ${name}`;
@@ -328,7 +306,7 @@ async function start() {
   $("minutes").addEventListener("submit", (e) => e.preventDefault());
   $("generate").addEventListener("click", generateAll);
   $("open-history").addEventListener("click", openHistory);
-  for (const b of document.querySelectorAll("[data-export]")) b.addEventListener("click", () => exportAs(b.dataset.export));
+  for (const b of document.querySelectorAll("[data-export]")) b.addEventListener("click", () => exportSaved(saver, `${BASE}/export?format=${b.dataset.export}`));
   window.addEventListener("beforeunload", (event) => {
     if (saver.dirty) event.preventDefault();
   });

@@ -2,13 +2,14 @@
 import { api, showError } from "./api.js";
 import { el, formatDate, formatTime, JOB_STATUS } from "./dom.js";
 import { initPage } from "./layout.js";
+import { followJob } from "./versioned.js";
 
 const PAGE = 25;
 const rows = document.getElementById("rows");
 const summary = document.getElementById("summary");
 const form = document.getElementById("filters");
 let offset = 0;
-let streams = [];
+let following = new AbortController();
 
 function statusCell(job, hasTranscript) {
   const cell = el("td", { class: "job" });
@@ -31,26 +32,26 @@ function updateStatus(cell, job) {
   cell.replaceChildren(...parts);
 }
 
+/** Live status of a running job; when it succeeds, the row links to the editor and the minutes. */
 function follow(jobId, cell, row, recordingId) {
-  const source = new EventSource(`/jobs/${jobId}/events`);
-  const onJob = (event) => updateStatus(cell, JSON.parse(event.data));
-  source.addEventListener("job", onJob);
-  source.addEventListener("end", (event) => {
-    onJob(event);
-    source.close();
-    if (JSON.parse(event.data).status === "succeeded") row.querySelector(".open")?.replaceWith(openLink(recordingId));
-  });
-  source.onerror = () => source.close();
-  streams.push(source);
+  followJob(jobId, (job) => updateStatus(cell, job), following.signal)
+    .then((job) => {
+      if (job.status === "succeeded") row.querySelector("span.open")?.replaceWith(openLink(recordingId), " ", minutesLink(recordingId));
+    })
+    .catch(() => {}); // the status stays as last seen
 }
 
 function openLink(id) {
   return el("a", { class: "button open", href: `/ui/editor/${id}` }, "Mở trình sửa");
 }
 
+function minutesLink(id) {
+  return el("a", { class: "button", href: `/ui/minutes/${id}` }, "Biên bản");
+}
+
 async function load() {
-  streams.forEach((s) => s.close());
-  streams = [];
+  following.abort(); // the rows of the page before stop following their jobs
+  following = new AbortController();
   const params = new URLSearchParams({ limit: PAGE, offset });
   for (const [key, value] of new FormData(form)) if (value) params.set(key, value);
   const page = await api(`/recordings?${params}`);
@@ -64,7 +65,7 @@ async function load() {
       const job = r.latest_job;
       const cell = statusCell(job, r.transcript_version);
       const action = r.transcript_version ? openLink(r.id) : el("span", { class: "open muted" }, "—");
-      const minutes = r.transcript_version ? el("a", { class: "button", href: `/ui/minutes/${r.id}` }, "Biên bản") : "";
+      const minutes = r.transcript_version ? minutesLink(r.id) : "";
       const row = el(
         "tr",
         { dataset: { id: r.id } },

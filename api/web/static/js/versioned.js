@@ -2,11 +2,12 @@
 // If-Match, the history table, downloads, and following a job to its end.
 //
 //   new Autosaver({status, revision, put, onConflict})  -> schedule() after each change, save(), flush()
-//   historyRows(versions, {restore})                     -> <tr>s of the history dialog
-//   download(href)                                       -> the browser downloads the file
-//   followJob(jobId, onEvent)                            -> resolves to the finished job (SSE /jobs/{id}/events)
-import { api, ApiError } from "./api.js";
-import { el, formatDate } from "./dom.js";
+//   resolveConflict(saver, {url, dialog, ...})          -> after a 412: ask the clerk, load theirs or save mine
+//   historyRows(versions, actions)                       -> <tr>s of the history dialog
+//   exportSaved(saver, href)                             -> saves, then the browser downloads the file
+//   followJob(jobId, onEvent, signal)                    -> resolves to the finished job (SSE /jobs/{id}/events)
+import { api, ApiError, showError, showInfo } from "./api.js";
+import { el, formatDate, openDialog } from "./dom.js";
 
 export const etag = (version) => `"v${version}"`;
 
@@ -82,6 +83,54 @@ export class Autosaver {
   }
 }
 
+/** Someone else saved since `saver.version` (a 412, from an autosave or any other If-Match request).
+ *
+ * The status says so, `text` (in `dialog`) tells who saved which version, plus `note`, and the clerk
+ * chooses with the dialog's buttons: "theirs" runs `useTheirs(theirs)` (the page loads their version);
+ * "mine" runs `keepMine(theirs)` (the page puts its changes on top of theirs and counts them as a change),
+ * then saves with their version's ETag and shows `savedMine`. Any other button runs `other(choice, theirs)`
+ * and asks again, as Escape does: nothing is overwritten silently. One dialog at a time per `saver`.
+ * `theirs` is the document at `url` (GET: `version`, `author`, `created_at` and the document). */
+export async function resolveConflict(saver, { url, dialog, text, note = "", useTheirs, keepMine, savedMine, other }) {
+  if (saver.conflicting) return;
+  saver.conflicting = true;
+  saver.status.classList.add("error");
+  saver.status.textContent = "Xung đột: người khác vừa lưu";
+  try {
+    const theirs = await api(url);
+    text.textContent =
+      `${theirs.author} đã lưu phiên bản ${theirs.version} (${formatDate(theirs.created_at)}) trong lúc bạn đang sửa ` +
+      `phiên bản ${saver.version}. Thay đổi của bạn chưa được lưu và chưa mất.${note ? ` ${note}` : ""}`;
+    for (;;) {
+      const choice = await openDialog(dialog);
+      if (choice === "theirs") {
+        useTheirs(theirs);
+        saver.reset(theirs.version);
+        showInfo(`Đã tải phiên bản ${theirs.version} của ${theirs.author}.`);
+      } else if (choice === "mine") {
+        keepMine(theirs);
+        saver.version = theirs.version; // save mine on top of theirs, knowingly
+        saver.conflicting = false; // a newer conflict while saving asks again
+        await saver.save();
+        if (!saver.dirty) showInfo(savedMine);
+      } else {
+        try {
+          if (choice) await other?.(choice, theirs);
+        } catch (err) {
+          showError(err); // and ask again
+        }
+        continue;
+      }
+      break;
+    }
+  } catch (err) {
+    showError(err);
+  } finally {
+    saver.conflicting = false;
+    saver.showSaved();
+  }
+}
+
 /** Rows of a history table: version (and comment), author, time, and the page's actions on old versions. */
 export function historyRows(versions, actions) {
   return versions.map((v) =>
@@ -96,30 +145,53 @@ export function historyRows(versions, actions) {
   );
 }
 
-export function download(href) {
+/** Save first (an export is of what the clerk sees), then the browser downloads `href`. */
+export async function exportSaved(saver, href) {
+  try {
+    await saver.flush();
+  } catch (err) {
+    return showError(err);
+  }
   const link = el("a", { href, download: "" });
   document.body.append(link);
   link.click();
   link.remove();
 }
 
-/** Follow a job through its server-sent events until it ends; `onEvent(job)` on each change. */
-export function followJob(jobId, onEvent) {
+/** Follow a job through its server-sent events until it ends; `onEvent(job)` on each change. A broken
+ * stream (a restart, a lost connection) is picked up again; `signal` stops following (the promise then
+ * never settles). */
+export function followJob(jobId, onEvent, signal) {
+  const url = `/jobs/${encodeURIComponent(jobId)}`;
   return new Promise((resolve, reject) => {
-    const source = new EventSource(`/jobs/${encodeURIComponent(jobId)}/events`);
+    const source = new EventSource(`${url}/events`);
+    const stop = () => source.close();
+    signal?.addEventListener("abort", stop, { once: true });
+    const again = () =>
+      setTimeout(() => signal?.aborted || followJob(jobId, onEvent, signal).then(resolve, reject), 2000);
     source.addEventListener("job", (event) => onEvent(JSON.parse(event.data)));
     source.addEventListener("end", (event) => {
       source.close();
+      signal?.removeEventListener("abort", stop);
       const job = JSON.parse(event.data);
       onEvent(job);
       resolve(job);
     });
     source.onerror = () => {
       source.close();
-      api(`/jobs/${encodeURIComponent(jobId)}`).then((job) => {
-        if (["succeeded", "failed", "cancelled"].includes(job.status)) return resolve(job);
-        setTimeout(() => followJob(jobId, onEvent).then(resolve, reject), 2000); // the stream broke: reconnect
-      }, reject);
+      signal?.removeEventListener("abort", stop);
+      if (signal?.aborted) return;
+      api(url, { signal }).then(
+        (job) => {
+          if (!["succeeded", "failed", "cancelled"].includes(job.status)) return again();
+          onEvent(job);
+          resolve(job);
+        },
+        (err) => {
+          if (err instanceof ApiError && err.status === 0) again(); // the server is away: try again
+          else if (err.name !== "AbortError") reject(err);
+        },
+      );
     };
   });
 }

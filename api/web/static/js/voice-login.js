@@ -1,18 +1,16 @@
 // Voice login: ask for a phrase, read it aloud, send the recording; signed-in users enrol their voice here.
-import { api, upload } from "./api.js";
+import { api, nextPage, upload } from "./api.js";
 import { record } from "./mic.js";
 
 const $ = (id) => document.getElementById(id);
 let challenge = null;
 let recording = null;
 
-function nextPage() {
-  const next = new URLSearchParams(location.search).get("next") || "/ui/";
-  return next.startsWith("/ui/") ? next : "/ui/";
-}
-
 $("ask").addEventListener("click", async () => {
   $("login-error").textContent = "";
+  recording?.stop(); // a new phrase: what was read for the old one is dropped, and the microphone goes off
+  recording = null;
+  $("done").disabled = true;
   try {
     challenge = await api("/auth/voice/challenge", { method: "POST", json: { username: $("username").value } });
     $("phrase").textContent = challenge.display;
@@ -25,14 +23,15 @@ $("ask").addEventListener("click", async () => {
 });
 
 $("speak").addEventListener("click", async () => {
+  $("speak").disabled = true; // one microphone at a time
   try {
     recording = await record((seconds) => {
       document.body.dataset.recorded = seconds.toFixed(1);
       $("login-status").textContent = `Đang ghi (${seconds.toFixed(0)} giây)… đọc xong bấm “Xong”.`;
     });
-    $("speak").disabled = true;
     $("done").disabled = false;
   } catch (err) {
+    $("speak").disabled = false;
     $("login-error").textContent = "Không mở được micrô: " + err.message;
   }
 });
@@ -43,6 +42,7 @@ $("done").addEventListener("click", async () => {
   form.append("username", $("username").value);
   form.append("challenge_id", challenge.challenge_id);
   form.append("audio", recording.stop(), "login.wav");
+  recording = null;
   $("login-status").textContent = "Đang kiểm tra giọng nói…";
   try {
     await upload("/auth/voice/login", form);
@@ -61,8 +61,15 @@ const takes = [];
 let take = null;
 
 $("take").addEventListener("click", async () => {
-  take = await record();
-  $("take").disabled = true;
+  $("enrol-error").textContent = "";
+  $("take").disabled = true; // one microphone at a time
+  try {
+    take = await record();
+  } catch (err) {
+    $("take").disabled = false;
+    $("enrol-error").textContent = "Không mở được micrô: " + err.message;
+    return;
+  }
   $("take-done").disabled = false;
   $("enrol-status").textContent = `Đang ghi câu ${takes.length + 1}…`;
 });
@@ -80,16 +87,22 @@ $("enrol").addEventListener("click", async () => {
   const form = new FormData();
   takes.forEach((blob, i) => form.append("files", blob, `cau-${i + 1}.wav`));
   $("enrol-error").textContent = "";
+  $("enrol").disabled = true;
+  $("enrol-status").textContent = "Đang ghi danh…";
   try {
     const done = await upload("/auth/voice/enrol", form);
     $("enrol-status").textContent = `Đã ghi danh giọng nói (${done.seconds} giây lời nói).`;
   } catch (err) {
+    $("enrol-status").textContent = "";
     $("enrol-error").textContent = err.message;
+    if (err.status === 0 || err.status >= 500) {
+      $("enrol").disabled = false; // the recordings were fine: send them again
+      return;
+    }
   }
   takes.length = 0;
   $("take").disabled = false;
   $("take").textContent = "Ghi câu 1";
-  $("enrol").disabled = true;
 });
 
 api("/auth/me")

@@ -1,11 +1,11 @@
 // The transcript editor: wires the model, the virtualised list, the audio player, shortcuts,
 // autosave with If-Match (and the conflict dialog), history, speakers, find/replace and exports.
 import { api, ApiError, showError, showInfo } from "../api.js";
-import { el, formatDate, formatTime, openDialog } from "../dom.js";
+import { el, formatTime, openDialog } from "../dom.js";
 import { initPage } from "../layout.js";
-import { Autosaver, download, etag, historyRows } from "../versioned.js";
+import { Autosaver, etag, exportSaved, historyRows, resolveConflict } from "../versioned.js";
 import { TranscriptModel } from "./model.js";
-import { ACTIONS, byCombo, comboOf, label, loadShortcuts, saveShortcuts } from "./shortcuts.js";
+import { ACTIONS, byCombo, comboOf, label, loadShortcuts, saveShortcuts, STORAGE_KEY } from "./shortcuts.js";
 import { SegmentList } from "./view.js";
 
 performance.mark("editor-start");
@@ -22,8 +22,17 @@ let model;
 let list;
 let shortcuts = loadShortcuts();
 let combos = byCombo(shortcuts);
-const prefs = { skip: 3, autopause: false, follow: true, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") };
+const prefs = { skip: 3, autopause: false, follow: true, ...storedPrefs() };
 const pending = new Set(); // ids of segments typed in but not yet folded into the model
+
+/** The clerk's player settings (localStorage); a damaged entry falls back to the defaults. */
+function storedPrefs() {
+  try {
+    return JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}");
+  } catch {
+    return {};
+  }
+}
 
 // --- rows ------------------------------------------------------------------------------------------
 
@@ -344,53 +353,33 @@ function putTranscript(ifMatch) {
   });
 }
 
-let conflictOpen = false;
-
-async function resolveConflict() {
-  if (conflictOpen) return;
-  conflictOpen = true;
-  status.classList.add("error");
-  status.textContent = "Xung đột: người khác vừa lưu";
-  try {
-    const theirs = await api(BASE);
-    $("conflict-text").textContent =
-      `${theirs.author} đã lưu phiên bản ${theirs.version} (${formatDate(theirs.created_at)}) trong lúc bạn đang sửa ` +
-      `phiên bản ${model.version}. Thay đổi của bạn chưa được lưu và chưa mất. Bạn có thể áp lại thay đổi của mình ` +
-      `lên bản mới của họ (những đoạn bạn không sửa giữ nguyên như họ sửa), hoặc bỏ thay đổi của mình và tải bản của họ.`;
-    $("conflict-diff").replaceChildren();
-    for (;;) {
-      const choice = await openDialog($("conflict-dialog"));
-      if (choice === "diff") {
-        const diff = await api(`${BASE}/diff?from=${model.version}&to=${theirs.version}`);
-        renderDiff($("conflict-diff"), diff);
-        continue;
-      }
-      if (choice === "theirs") {
-        model.load(theirs.transcript, theirs.version);
-        pending.clear();
-        saver.reset(theirs.version);
-        redrawAll();
-        showInfo(`Đã tải phiên bản ${theirs.version} của ${theirs.author}.`);
-      } else if (choice === "mine") {
-        const merged = model.rebase(theirs.transcript);
-        model.doc = merged;
-        model.saved(theirs.transcript, theirs.version);
-        saver.version = theirs.version;
-        model.reindex();
-        model.changed();
-        redrawAll();
-        conflictOpen = false;
-        await save();
-        showInfo("Đã áp lại thay đổi của bạn lên bản mới và lưu.");
-      } else continue; // Escape: the choice must be made, nothing is overwritten silently
-      break;
-    }
-  } catch (err) {
-    showError(err);
-  } finally {
-    conflictOpen = false;
-    showSaved();
-  }
+/** A 412: show what they changed on demand, then load theirs or re-apply my edits on top of it. */
+function onConflict() {
+  if (!saver.conflicting) $("conflict-diff").replaceChildren();
+  return resolveConflict(saver, {
+    url: BASE,
+    dialog: $("conflict-dialog"),
+    text: $("conflict-text"),
+    note:
+      "Bạn có thể áp lại thay đổi của mình lên bản mới của họ (những đoạn bạn không sửa giữ nguyên như họ sửa), " +
+      "hoặc bỏ thay đổi của mình và tải bản của họ.",
+    useTheirs: (theirs) => {
+      model.load(theirs.transcript, theirs.version);
+      pending.clear();
+      redrawAll();
+    },
+    keepMine: (theirs) => {
+      model.doc = model.rebase(theirs.transcript);
+      model.saved(theirs.transcript, theirs.version);
+      model.reindex();
+      model.changed();
+      redrawAll();
+    },
+    savedMine: "Đã áp lại thay đổi của bạn lên bản mới và lưu.",
+    other: async (choice, theirs) => {
+      if (choice === "diff") renderDiff($("conflict-diff"), await api(`${BASE}/diff?from=${model.version}&to=${theirs.version}`));
+    },
+  });
 }
 
 // --- history and diff -------------------------------------------------------------------------------
@@ -449,7 +438,7 @@ async function restore(version) {
     showSaved();
     showInfo(`Đã khôi phục phiên bản ${version} thành phiên bản ${out.version}.`);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 412) return resolveConflict();
+    if (err instanceof ApiError && err.status === 412) return onConflict();
     showError(err);
   }
 }
@@ -679,17 +668,6 @@ function openShortcuts() {
   openDialog($("shortcuts-dialog"));
 }
 
-// --- exports ----------------------------------------------------------------------------------------
-
-async function exportAs(format) {
-  try {
-    await flush();
-    download(`${BASE}/export?format=${format}`);
-  } catch (err) {
-    showError(err);
-  }
-}
-
 // --- links into the transcript: /ui/editor/<id>#t=SECONDS (a citation of the minutes) -----------------
 
 /** Seek to the time in the URL's `#t=` and bring its segment into view, ready to be corrected. */
@@ -720,7 +698,7 @@ async function start() {
     busy: () => pending.size > 0,
     prepare: commitPending,
     put: putTranscript,
-    onConflict: resolveConflict,
+    onConflict,
   });
   list = new SegmentList($("scroller"), $("canvas"), model, renderRow);
   wireCanvas($("canvas"));
@@ -762,13 +740,14 @@ async function start() {
     prefs.skip = Math.max(1, Math.min(30, Number(e.target.value) || 3));
     localStorage.setItem(SETTINGS_KEY, JSON.stringify(prefs));
   });
+  $("shortcuts-dialog").addEventListener("close", () => (capturing = null)); // a key pressed later is text, not a shortcut
   $("shortcuts-reset").addEventListener("click", () => {
-    localStorage.removeItem("gobang.editor.shortcuts");
+    localStorage.removeItem(STORAGE_KEY);
     shortcuts = loadShortcuts();
     combos = byCombo(shortcuts);
     renderShortcutRows();
   });
-  for (const button of document.querySelectorAll("[data-export]")) button.addEventListener("click", () => exportAs(button.dataset.export));
+  for (const button of document.querySelectorAll("[data-export]")) button.addEventListener("click", () => exportSaved(saver, `${BASE}/export?format=${button.dataset.export}`));
   window.addEventListener("beforeunload", (event) => {
     if (saver.dirty) event.preventDefault();
   });
