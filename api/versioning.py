@@ -56,22 +56,37 @@ def current_number(store: VersionedDocuments[Any], db: Session, recording_id: st
     return head.version if head else 0
 
 
-def require_if_match(store: VersionedDocuments[Any], db: Session, recording_id: str, if_match: str | None) -> str:
-    """The `If-Match` of a save; 428 (with the current version) when the client sent none."""
-    if if_match is None:
-        raise PreconditionRequiredError(
-            'cần tiêu đề If-Match với phiên bản đã sửa, ví dụ If-Match: "v3" (If-Match is required)',
-            extra={"current_version": current_number(store, db, recording_id)},
-        )
-    return if_match
+def _required(current: int) -> PreconditionRequiredError:
+    return PreconditionRequiredError(
+        'cần tiêu đề If-Match với phiên bản đã sửa, ví dụ If-Match: "v3" (If-Match is required)',
+        extra={"current_version": current},
+    )
 
 
-def check_current(store: VersionedDocuments[Any], db: Session, recording_id: str, if_match: str) -> int:
-    """The current version number if `if_match` names it; 412 otherwise."""
+def check_current(store: VersionedDocuments[Any], db: Session, recording_id: str, if_match: str | None) -> int:
+    """The version a save replaces: the current one, which `if_match` must name (428 without it, 412 when stale)."""
     current = current_number(store, db, recording_id)
+    if if_match is None:
+        raise _required(current)
     if not matches(if_match, current):
         raise stale(store, current)
     return current
+
+
+def check_sent(store: VersionedDocuments[Any], db: Session, recording_id: str, if_match: str | None) -> int | None:
+    """As `check_current` when `if_match` is sent; None (a save on whatever is current) when not, as a restore."""
+    return None if if_match is None else check_current(store, db, recording_id, if_match)
+
+
+def check_new(store: VersionedDocuments[Any], db: Session, recording_id: str, if_match: str | None) -> int:
+    """The version a generation replaces: none (0) without `if_match`, which is refused (428) once the document
+    exists, so a document is never replaced unknowingly; with it, as `check_current`."""
+    if if_match is not None:
+        return check_current(store, db, recording_id, if_match)
+    current = current_number(store, db, recording_id)
+    if current:
+        raise _required(current)
+    return 0
 
 
 def save(
@@ -81,17 +96,17 @@ def save(
     recording_id: str,
     document: BaseModel,
     *,
-    if_match: str | None,
+    base: int | None,
     comment: str,
     action: str,
     columns: dict[str, object] | None = None,
     **detail: object,
 ) -> Any:
-    """Store the next version if `if_match` names the current one (None: no check asked for, as in a restore
-    without `If-Match`), audit it as `action` with `detail`, commit, and return the stored version row.
+    """Store the next version on top of version `base` (from `check_current` or `check_new`, checked before the
+    work; None: on whatever is current, as in a restore without `If-Match`), audit it as `action` with `detail`,
+    commit, and return the stored version row. 412 when another save came first.
 
     `columns`: more columns of the version row (the minutes' transcript version)."""
-    current = check_current(store, db, recording_id, if_match) if if_match is not None else None
     try:
         version = store.save(
             db,
@@ -99,10 +114,10 @@ def save(
             document,
             author=principal.name,
             comment=comment,
-            expected_version=current if current is not None else current_number(store, db, recording_id),
+            expected_version=base,
             **(columns or {}),
         )
-    except ConflictError as exc:  # another save committed between our read and our write
+    except ConflictError as exc:  # another save committed since the check
         raise stale(store, current_number(store, db, recording_id), exc.message) from exc
     record(db, principal.name, action, f"recording:{recording_id}", version=version, **detail)
     db.commit()

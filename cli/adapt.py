@@ -10,9 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.errors import one_line_errors
+from cli.inputs import read_glossary
 from core.manifest import ManifestRow, read_manifest
 from core.settings import get_settings
-from core.text import nfc, normalize_for_scoring
+from core.text import normalize_for_scoring
 
 console = Console()
 
@@ -101,8 +102,7 @@ def lm_train(
     texts = read_texts(text or [])
     if manifest is not None:
         texts += [r.reference_text for r in read_manifest(manifest)]
-    terms = [nfc(t.strip()) for t in read_texts([glossary] if glossary else []) if t.strip() and t[0] != "#"]
-    lm = train_lm(texts, glossary=terms, order=order)
+    lm = train_lm(texts, glossary=read_glossary(glossary), order=order)
     path = out or default_lm_path()
     lm.save(path)
     console.print(f"Đã lưu mô hình ngôn ngữ ({len(lm.vocabulary)} âm tiết, bậc {order}): {path}")

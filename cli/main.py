@@ -16,6 +16,7 @@ from rich.table import Table
 
 from cli.adapt import adapt_app
 from cli.errors import INTERRUPTED_EXIT, err_console, one_line_errors
+from cli.inputs import read_glossary
 from cli.logs import configure_logging
 from cli.minutes import minutes_command
 from cli.service import keys_app, serve_command, users_app, worker_command
@@ -77,17 +78,6 @@ def _engine(value: str | None) -> str | None:
     if value is not None and value not in ENGINES:
         raise typer.BadParameter(f"không có engine '{value}'; chọn {' hoặc '.join(ENGINES)}")
     return value
-
-
-def _glossary(path: Path | None) -> tuple[str, ...]:
-    """One term per line (UTF-8); blank lines and lines starting with # are ignored."""
-    if path is None:
-        return ()
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotFoundError(f"không đọc được bảng thuật ngữ (cannot read glossary: {exc})", path=path) from exc
-    return tuple(nfc(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 
 @app.command()
@@ -153,7 +143,7 @@ def transcribe(
         language=language,
         formats=_split(formats.lower()),
         hotwords=_split(hotwords),
-        glossary=_glossary(glossary),
+        glossary=read_glossary(glossary),
         diarize=diarize,
         num_speakers=num_speakers,
         min_speakers=min_speakers,

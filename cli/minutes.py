@@ -11,22 +11,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from cli.errors import one_line_errors
-from core.errors import InvalidInputError, NotFoundError
+from cli.inputs import read_text
+from core.errors import InvalidInputError
 from core.files import write_atomic
 from core.settings import get_settings
-from core.transcript import Transcript
-from minutes.generate import generate
-from minutes.model import MinutesMeta
-from minutes.render import FORMATS, render
 
 console = Console()
-
-
-def _read(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotFoundError(f"không đọc được {what} (cannot read: {exc})", path=path) from exc
 
 
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -34,7 +24,7 @@ M = TypeVar("M", bound=pydantic.BaseModel)
 
 def _parse(model: type[M], path: Path, what: str) -> M:
     try:
-        return model.model_validate_json(_read(path, what))
+        return model.model_validate_json(read_text(path, what))
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -42,6 +32,8 @@ def _parse(model: type[M], path: Path, what: str) -> M:
 
 
 def _formats(value: str) -> list[str]:
+    from minutes.render import FORMATS
+
     chosen = [f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
@@ -70,6 +62,12 @@ def minutes_command(
     Mỗi ý trong biên bản dẫn về các đoạn của bản gỡ băng (source_segments); OUT/<tên>.minutes.json giữ biên bản
     có cấu trúc để sửa tiếp.
     """
+    # imported here, not at the top: they take seconds (scikit-learn) that every other command would wait for
+    from core.transcript import Transcript
+    from minutes.generate import generate
+    from minutes.model import MinutesMeta
+    from minutes.render import render
+
     chosen = _formats(formats)
     settings = get_settings()
     source = _parse(Transcript, transcript, "bản gỡ băng")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-
-from pyannote.core import Annotation, Segment
+from typing import TYPE_CHECKING
 
 from core.errors import GobangError
 from core.transcript import Transcript
+
+if TYPE_CHECKING:  # imported where used: pyannote.core would add a quarter second to every command's start
+    from pyannote.core import Annotation
 
 _SAFE = re.compile(r"\s+")
 
@@ -29,6 +31,8 @@ def _uri(name: str) -> str:
 
 def annotation_to_rttm(annotation: Annotation, *, uri: str | None = None) -> str:
     """RTTM text of an annotation (one SPEAKER line per turn; spaces in labels become underscores)."""
+    from pyannote.core import Annotation
+
     renamed = Annotation(uri=_uri(uri or annotation.uri or "recording"))
     for segment, track, label in annotation.itertracks(yield_label=True):
         renamed[segment, track] = _uri(str(label))
@@ -39,6 +43,8 @@ def annotation_to_rttm(annotation: Annotation, *, uri: str | None = None) -> str
 
 def transcript_to_annotation(transcript: Transcript, *, uri: str | None = None) -> Annotation:
     """Speaker turns of a transcript: one per segment that has a speaker."""
+    from pyannote.core import Annotation, Segment
+
     name = uri or (transcript.source.name if transcript.source else "recording")
     annotation = Annotation(uri=_uri(name))
     for segment in transcript.segments:
@@ -54,6 +60,8 @@ def transcript_to_rttm(transcript: Transcript, *, uri: str | None = None) -> str
 
 def read_rttm(source: str | Path) -> dict[str, Annotation]:
     """Annotations by uri from an RTTM file or RTTM text; malformed lines raise `RttmFormatError`."""
+    from pyannote.core import Annotation, Segment
+
     text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
     annotations: dict[str, Annotation] = {}
     for number, line in enumerate(text.splitlines(), start=1):

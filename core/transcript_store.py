@@ -33,7 +33,3 @@ def save_version(
 
 def current_version(session: Session, recording_id: str) -> tuple[int, Transcript]:
     return TRANSCRIPTS.current(session, recording_id)
-
-
-def load_version(session: Session, transcript_id: int, version: int) -> Transcript:
-    return TRANSCRIPTS.load(session, transcript_id, version)

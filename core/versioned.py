@@ -104,20 +104,9 @@ class VersionedDocuments(Generic[M]):
         return found
 
     def current(self, session: Session, recording_id: str) -> tuple[int, M]:
-        head = self.head_of(session, recording_id)
-        if head is None or head.version == 0:
-            raise NotFoundError(f"bản ghi này chưa có {self.noun} (no {self.english} yet)")
-        return head.version, self.load(session, head.id, head.version)
-
-    def load(self, session: Session, head_id: int, version: int) -> M:
-        row = session.scalar(
-            select(self.versions).where(
-                getattr(self.versions, self.parent) == head_id, self.versions.version == version
-            )
-        )
-        if row is None:
-            raise NotFoundError(f"không có phiên bản {version} (no such version)")
-        return self.schema.model_validate_json(row.document)
+        """The current version number and document; `NotFoundError` if there is none yet."""
+        row = self.row(session, recording_id)
+        return row.version, self.schema.model_validate_json(row.document)
 
     def history(self, session: Session, recording_id: str, *, limit: int, offset: int) -> tuple[int, list[Any]]:
         """The current version number and version rows, newest first."""

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from core.audio import SAMPLE_RATE, load_audio
+from core.settings import Settings
 from tests.audio_helpers import write_wav
 from tests.conftest import EVALDATA, manifest
 
@@ -29,6 +30,8 @@ BANK = Path(__file__).parent / "data" / "cv9_digit_words.json"
 SPEAKERS = {"genuine": "cv_b5a488f63805", "impostor": "cv_e3e2b2e16592"}
 """A northern man (digits 0 1 2 3 4 9) and a southern man (0 1 2 4 5 9), both with many clips."""
 _GAP_S = 0.25
+MARGIN = 0.04
+"""How far from the threshold the offline score of a test utterance must be (`Speaker.clearly_decided`)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,22 @@ class Speaker:
         from diarization.verification import phrase_heard
 
         return self.can_say(phrase) and phrase_heard(phrase, transcribe(self.say(phrase)), max_errors=0)
+
+    def clearly_decided(self, audio: np.ndarray, settings: Settings, username: str, *, accept: bool) -> bool:
+        """Whether the offline voice score of `audio` against `username`'s voiceprint is at least `MARGIN`
+        on the side of the threshold the test expects (above when `accept`).
+
+        One sentence and six cut digits of this pair of men score close to the threshold (the error rates
+        are measured in benchmarks/voice_login.py); a login test is about the path from the audio to the
+        decision, so it speaks only utterances whose decision is not borderline.
+        """
+        from diarization.verification import verify
+        from diarization.voiceprints import VoiceprintStore, account_voiceprint
+
+        threshold = settings.voice.threshold
+        store = VoiceprintStore(settings.voiceprints_path)
+        score = verify(store, account_voiceprint(username), audio, threshold=threshold).score
+        return (score - threshold if accept else threshold - score) >= MARGIN
 
     def say_wav(self, phrase: str, path: Path) -> Path:
         return write_wav(path, self.say(phrase))

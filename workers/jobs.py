@@ -43,6 +43,7 @@ from workers.pipeline import Hook, PipelineOptions, run_pipeline
 logger = logging.getLogger(__name__)
 
 TERMINAL = frozenset({JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled})
+"""Statuses a job never leaves."""
 
 QueueKind = Literal["asr", "cpu"]
 """`asr`: GPU-bound work (recognition, diarization), run its workers on GPU machines; `cpu`: light work."""
@@ -53,7 +54,6 @@ def queue_kind(options: dict[str, Any]) -> QueueKind:
     return "cpu" if is_minutes_job(options) else "asr"
 
 
-"""Statuses a job never leaves."""
 ACTOR = "gobang-worker"
 """Who the audit log names for changes made by workers."""
 

@@ -58,6 +58,14 @@ def _same_origin(ws: WebSocket) -> bool:
     return origin is None or urlsplit(origin).netloc == ws.headers.get("host")
 
 
+def _command(text: str) -> dict[str, Any]:
+    """A client's text message: a JSON object whose `terms`, if any, are a list; ValueError otherwise."""
+    command = json.loads(text)
+    if not isinstance(command, dict) or not isinstance(command.get("terms", []), list):
+        raise ValueError(text)
+    return command
+
+
 def _wire(event: DictationEvent) -> dict[str, Any]:
     return {"type": event.type, "text": event.text, "start": round(event.start, 3), "end": round(event.end, 3)}
 
@@ -102,7 +110,7 @@ async def dictation(ws: WebSocket, format: Literal["pcm16", "webm"] = "pcm16") -
                 if samples.size:
                     events = await run_in_threadpool(session.feed, samples)
             elif message.get("text") is not None:
-                command = json.loads(message["text"])
+                command = _command(message["text"])
                 if command.get("type") == "glossary":
                     session.glossary = [str(t) for t in command.get("terms", [])][:_MAX_TERMS]
                 elif command.get("type") == "end":

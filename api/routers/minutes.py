@@ -95,7 +95,7 @@ def _save(
     minutes: Minutes,
     response: Response,
     *,
-    if_match: str | None,
+    base: int | None,
     comment: str,
     action: str,
     transcript_version: int | None,
@@ -107,7 +107,7 @@ def _save(
         principal,
         recording_id,
         minutes,
-        if_match=if_match,
+        base=base,
         comment=comment,
         action=action,
         columns={"transcript_version": transcript_version},
@@ -154,24 +154,21 @@ def generate_minutes(
 ) -> MinutesOut | JSONResponse:
     """Generate the minutes from the transcript as a new version (201); with `llm`, a job (202) that saves it.
 
-    Where minutes exist already, send `If-Match` with their version to replace them knowingly (412 when stale).
+    Where minutes exist already, send `If-Match` with their version to replace them knowingly (428 without it,
+    412 when stale), so a clerk's edits saved meanwhile are never replaced.
     """
     recording = visible_recording(db, principal, recording_id)
     settings = _settings(request)
+    base = versioning.check_new(MINUTES, db, recording.id, if_match)
     row = TRANSCRIPTS.row(db, recording.id, body.transcript_version)
     generator = body.generator or settings.minutes.generator
     comment = body.comment or f"tạo bằng {generator} từ bản gỡ băng phiên bản {row.version}"
     if generator in QUEUED:
-        current = (
-            versioning.check_current(MINUTES, db, recording.id, if_match)
-            if if_match is not None
-            else versioning.current_number(MINUTES, db, recording.id)
-        )
         options = MinutesJobOptions(
             generator=generator,
             transcript_version=row.version,
             meta=_meta(recording, body),
-            base_version=current,
+            base_version=base,
             author=principal.name,
             comment=comment,
         )
@@ -185,7 +182,7 @@ def generate_minutes(
         recording.id,
         minutes,
         response,
-        if_match=if_match,
+        base=base,
         comment=comment,
         action="minutes.generate",
         transcript_version=row.version,
@@ -222,15 +219,15 @@ def put_minutes(
 ) -> MinutesOut:
     """Save the clerk's edited minutes (fields and items) as a new version; requires `If-Match`."""
     recording = visible_recording(db, principal, recording_id)
-    checked = versioning.require_if_match(MINUTES, db, recording.id, if_match)
-    previous = MINUTES.row(db, recording.id)
+    base = versioning.check_current(MINUTES, db, recording.id, if_match)
+    previous = MINUTES.row(db, recording.id, base)
     return _save(
         db,
         principal,
         recording.id,
         edit.minutes,
         response,
-        if_match=checked,
+        base=base,
         comment=edit.comment,
         action="minutes.save",
         transcript_version=previous.transcript_version,
@@ -253,15 +250,14 @@ def regenerate_item(
     With `llm` the item is made by a job (202); its result is saved only if the minutes are still this version.
     """
     recording = visible_recording(db, principal, recording_id)
-    checked = versioning.require_if_match(MINUTES, db, recording.id, if_match)
     settings = _settings(request)
-    versioning.check_current(MINUTES, db, recording.id, checked)
-    current = MINUTES.row(db, recording.id)
+    current = MINUTES.row(db, recording.id, versioning.check_current(MINUTES, db, recording.id, if_match))
+    edited = Minutes.model_validate_json(current.document)
     transcript_row = TRANSCRIPTS.row(db, recording.id)
     generator = body.generator or settings.minutes.generator
     comment = body.comment or f"tạo lại mục {index + 1} bằng {generator}"
     if generator in QUEUED:
-        if index >= len(Minutes.model_validate_json(current.document).items):
+        if index >= len(edited.items):
             raise InvalidInputError(f"biên bản không có mục {index + 1} (no agenda item {index})")
         options = MinutesJobOptions(
             generator=generator,
@@ -277,7 +273,7 @@ def regenerate_item(
     db.commit()
     minutes = regenerate(
         transcript,
-        Minutes.model_validate_json(current.document),
+        edited,
         index,
         meta=_meta(recording),
         generator=generator,
@@ -289,7 +285,7 @@ def regenerate_item(
         recording.id,
         minutes,
         response,
-        if_match=checked,
+        base=current.version,
         comment=comment,
         action="minutes.regenerate",
         transcript_version=transcript_row.version,
@@ -338,7 +334,7 @@ def restore_minutes_version(
         recording.id,
         Minutes.model_validate_json(old.document),
         response,
-        if_match=if_match,
+        base=versioning.check_sent(MINUTES, db, recording.id, if_match),
         comment=f"khôi phục phiên bản {version}",
         action="minutes.restore",
         transcript_version=old.transcript_version,

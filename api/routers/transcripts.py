@@ -87,14 +87,13 @@ def put_transcript(
 ) -> TranscriptOut:
     """Save the edited document as a new version. Requires `If-Match` with the version it was made from."""
     recording = visible_recording(db, principal, recording_id)
-    checked = versioning.require_if_match(TRANSCRIPTS, db, recording.id, if_match)
     row = versioning.save(
         TRANSCRIPTS,
         db,
         principal,
         recording.id,
         edit.transcript,
-        if_match=checked,
+        base=versioning.check_current(TRANSCRIPTS, db, recording.id, if_match),
         comment=edit.comment,
         action="transcript.save",
     )
@@ -171,7 +170,7 @@ def restore_version(
         principal,
         recording.id,
         Transcript.model_validate_json(old.document),
-        if_match=if_match,
+        base=versioning.check_sent(TRANSCRIPTS, db, recording.id, if_match),
         comment=f"khôi phục phiên bản {version}",
         action="transcript.restore",
         restored=version,

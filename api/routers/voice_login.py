@@ -42,6 +42,7 @@ from core.errors import (
 )
 from core.settings import Settings, VoiceSettings
 from core.tables import RevokedToken, Role, User
+from core.text import nfc
 from core.vad import SpeechChunker
 from diarization import verification
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
@@ -123,7 +124,8 @@ class VoiceStatus(BaseModel):
 def challenge(body: ChallengeRequest, settings: SettingsDep) -> Challenge:
     """Answered the same way for every username (known, unknown, not enrolled): it reveals nothing."""
     phrase = verification.new_phrase(settings.voice.challenge_digits)
-    token = _challenges(settings).dumps({"u": body.username.strip().lower(), "p": phrase, "n": secrets.token_hex(16)})
+    name = nfc(body.username).strip().lower()  # as `accounts.normalize_username` makes the login's name
+    token = _challenges(settings).dumps({"u": name, "p": phrase, "n": secrets.token_hex(16)})
     return Challenge(
         challenge_id=token,
         phrase=phrase,
@@ -229,7 +231,9 @@ def login(
     audio: Annotated[UploadFile, File(description="Bản ghi người dùng đọc cụm số")],
 ) -> LoginResponse:
     """401 for a wrong voice, a wrong or stale phrase, an unknown user or one without a voiceprint (one
-    message for all); 423 once the account is locked, 429 when this address failed too often."""
+    message for all; `reason` is "phrase" only when the voice matched, so it tells someone without the
+    account's voice nothing about the account); 423 once the account is locked, 429 when this address failed
+    too often."""
     limiter = request.app.state.login_limiter
     client_ip = request.client.host if request.client else None
     ip, name, user = accounts.admit(db, username, client_ip, limiter=limiter, method="voice")
@@ -237,11 +241,11 @@ def login(
     samples = _audio(audio, settings)
     db.commit()  # the challenge is spent whatever happens next
 
-    def fail(reason: str, **detail: object) -> UnauthenticatedError:
+    def fail(reason: str, *, hint: str = "rejected", **detail: object) -> UnauthenticatedError:
         accounts.login_failed(
             db, user, name or username, ip, settings=settings, limiter=limiter, method="voice", reason=reason, **detail
         )
-        return UnauthenticatedError(BAD_VOICE_LOGIN, extra={"reason": "phrase" if reason == "phrase" else "rejected"})
+        return UnauthenticatedError(BAD_VOICE_LOGIN, extra={"reason": hint})
 
     if user is None or phrase is None:
         raise fail("unknown" if user is None else "challenge")
@@ -263,4 +267,4 @@ def login(
     reason = (
         "inactive" if not user.active else "phrase" if not phrase_ok else "not_enrolled" if score is None else "voice"
     )
-    raise fail(reason, score=score, heard=heard, phrase=phrase)
+    raise fail(reason, hint="phrase" if accepted else "rejected", score=score, heard=heard, phrase=phrase)

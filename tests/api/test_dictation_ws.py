@@ -97,3 +97,13 @@ def test_needs_login_and_same_origin(client: TestClient, accounts: Accounts) -> 
     with pytest.raises(WebSocketDisconnect) as foreign, client.websocket_connect("/dictation", headers=headers):
         pass
     assert foreign.value.code == 1008
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"end"', '{"type": "glossary", "terms": 5}', "{not json"])
+def test_a_malformed_command_is_an_error_message(client: TestClient, accounts: Accounts, text: str) -> None:
+    with client.websocket_connect("/dictation", headers=accounts.headers("clerk")) as ws:
+        ws.send_text(text)
+        assert ws.receive_json() == {"type": "error", "detail": "tin nhắn không hợp lệ (invalid message)"}
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 1008

@@ -67,6 +67,8 @@ def test_generate_edit_regenerate_restore_export(service_any_db: Service) -> Non
 
     # a second generation over existing minutes must name the version it replaces
     assert_problem(service.client.post(f"{base}/generate", json={}, headers={**clerk, "If-Match": '"v7"'}), 412)
+    unnamed = assert_problem(service.client.post(f"{base}/generate", json={}, headers=clerk), 428)
+    assert unnamed["current_version"] == 1
 
     loaded = service.client.get(base, headers=service.auth("viewer"))
     assert loaded.status_code == 200 and loaded.headers["etag"] == '"v1"'

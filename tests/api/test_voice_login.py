@@ -8,6 +8,7 @@ may, until one it has words for comes up.
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ import numpy as np
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api import accounts
+from api.routers import voice_login
 from core.db import session_scope
 from core.tables import AuditEvent
 from tests.api import conftest
@@ -36,11 +39,24 @@ def _enrol(client: TestClient, accounts: Accounts, user: conftest.TestUser, spea
     client.cookies.clear()
 
 
-def _challenge(client: TestClient, username: str, speaker: Speaker | None = None) -> dict[str, Any]:
-    """A fresh challenge `speaker` has words for (and says intelligibly); any challenge without a speaker."""
+def _challenge(
+    client: TestClient,
+    username: str,
+    speaker: Speaker | None = None,
+    *,
+    accounts: Accounts | None = None,
+    accept: bool = True,
+) -> dict[str, Any]:
+    """A fresh challenge `speaker` says intelligibly, with a clear voice decision (`accept`: a genuine login);
+    any challenge without a speaker."""
     for _ in range(5000):
         challenge: dict[str, Any] = client.post("/auth/voice/challenge", json={"username": username}).json()
-        if speaker is None or (speaker.can_say(challenge["phrase"]) and speaker.intelligible(challenge["phrase"])):
+        phrase = challenge["phrase"]
+        if speaker is None or (
+            speaker.intelligible(phrase)
+            and accounts is not None
+            and speaker.clearly_decided(speaker.say(phrase), accounts.app.state.settings, username, accept=accept)
+        ):
             return challenge
     raise AssertionError("no sayable challenge in 5000 tries")
 
@@ -65,7 +81,7 @@ def test_right_voice_right_phrase_logs_in_replay_and_impostor_do_not(
     user = accounts.user("clerk")
     _enrol(client, accounts, user, genuine, tmp_path)
 
-    first = _challenge(client, user.username, genuine)
+    first = _challenge(client, user.username, genuine, accounts=accounts)
     assert len(first["phrase"]) == 6 and first["expires_in"] == 60
     recording = genuine.say_wav(first["phrase"], tmp_path / "genuine.wav").read_bytes()
     ok = _login(client, user.username, first["challenge_id"], recording)
@@ -83,7 +99,7 @@ def test_right_voice_right_phrase_logs_in_replay_and_impostor_do_not(
     if fresh["phrase"] != first["phrase"]:
         assert assert_problem(stale, 401)["reason"] == "phrase"
     # an impostor reading the right phrase
-    wrong_voice = _challenge(client, user.username, impostor)
+    wrong_voice = _challenge(client, user.username, impostor, accounts=accounts, accept=False)
     attempt = _login(
         client,
         user.username,
@@ -98,6 +114,13 @@ def test_right_voice_right_phrase_logs_in_replay_and_impostor_do_not(
     assert voice[0][1]["score"] >= 0.0
     assert [d["reason"] for _, d in voice[1:]] == ["challenge", "phrase", "voice"]
     assert voice[3][1]["score"] < voice[0][1]["score"]
+
+    # the impostor's recording against a fresh challenge: a wrong phrase in a wrong voice says nothing of the
+    # account (a "phrase" hint would tell an impostor that the username exists and has a voiceprint)
+    other = _challenge(client, user.username)
+    if other["phrase"] != wrong_voice["phrase"]:
+        probe = _login(client, user.username, other["challenge_id"], (tmp_path / "i.wav").read_bytes())
+        assert assert_problem(probe, 401)["reason"] == "rejected"
 
 
 def test_failures_lock_the_account(client: TestClient, accounts: Accounts, tmp_path: Path) -> None:
@@ -127,3 +150,11 @@ def test_refused_enrolment_names_the_utterance_and_the_reason(
     too_few = client.post("/auth/voice/enrol", files=files[:2], headers=csrf_headers(body))
     assert "ít nhất 3" in assert_problem(too_few, 422)["detail"]
     assert client.get("/auth/voice/enrol").json()["enrolled"] is False
+
+
+def test_challenge_names_the_user_as_the_login_normalises_it(client: TestClient) -> None:
+    """A username typed in decomposed form (as some keyboards send it) gets a challenge the login accepts."""
+    typed = unicodedata.normalize("NFD", " Thư.Ký ")
+    token = client.post("/auth/voice/challenge", json={"username": typed}).json()["challenge_id"]
+    claims = voice_login._challenges(client.app.state.settings).loads(token)  # type: ignore[attr-defined]
+    assert claims["u"] == accounts.normalize_username(typed) == "thư.ký"

@@ -1,0 +1,42 @@
+"""`gobang minutes` on the council meeting transcript: the files it writes, a clear error for a bad format."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.main import app
+
+MEETING = Path(__file__).parents[1] / "data" / "minutes" / "council_meeting.json"
+runner = CliRunner()
+
+
+def test_minutes_from_a_transcript(tmp_path: Path) -> None:
+    meta = tmp_path / "meta.json"
+    meta.write_text(json.dumps({"meeting_name": "Kỳ họp thứ mười hai", "chair": "Nguyễn Văn An"}), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["minutes", str(MEETING), "-o", str(out), "--meta", str(meta), "-f", "md,docx"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["council_meeting.docx", "council_meeting.md", "council_meeting.minutes.json"]
+    assert "# BIÊN BẢN" in (out / "council_meeting.md").read_text(encoding="utf-8")
+    assert json.loads((out / "council_meeting.minutes.json").read_text(encoding="utf-8"))["items"]
+
+
+def test_bad_format_and_unreadable_transcript_are_clear_errors(tmp_path: Path) -> None:
+    bad = runner.invoke(app, ["minutes", str(MEETING), "-o", str(tmp_path), "-f", "pdf"])
+    assert bad.exit_code != 0 and "pdf" in bad.output
+    missing = runner.invoke(app, ["minutes", str(tmp_path / "nope.json"), "-o", str(tmp_path)])
+    assert missing.exit_code != 0 and "không đọc được bản gỡ băng" in missing.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_command_line_starts_without_the_minutes_models() -> None:
+    """Every command pays for what `cli.main` imports: the minutes' scikit-learn waits for `gobang minutes`."""
+    code = "import sys, cli.main; print(sorted(m for m in ('sklearn', 'pyannote.core') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
