@@ -22,12 +22,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from pysubs2.time import make_time, ms_to_times
+from pysubs2.time import make_time
 
 from core.errors import InvalidInputError
 from core.files import write_atomic
 from core.rttm import transcript_to_rttm
-from core.text import nfc
+from core.text import clock, nfc
 from core.transcript import Segment, Transcript
 
 log = logging.getLogger(__name__)
@@ -81,12 +81,6 @@ def write_exports(
 # --- plain text -----------------------------------------------------------------------------------
 
 
-def _clock(seconds: float) -> str:
-    """`hh:mm:ss`, rounded down, as clerks quote times."""
-    h, m, s, _ = ms_to_times(make_time(s=seconds))
-    return f"{h:02d}:{m:02d}:{s:02d}"
-
-
 def _render_txt(transcript: Transcript) -> bytes:
     """One paragraph per segment; the speaker is named only when it changes."""
     paragraphs = []
@@ -94,7 +88,7 @@ def _render_txt(transcript: Transcript) -> bytes:
     for segment in transcript.segments:
         speaker = segment.speaker
         named = f" {speaker}:" if speaker and speaker != previous else ""
-        paragraphs.append(f"[{_clock(segment.start)}]{named} {segment.text.strip()}")
+        paragraphs.append(f"[{clock(segment.start)}]{named} {segment.text.strip()}")
         previous = speaker
     return _encode("\n\n".join(paragraphs) + "\n" if paragraphs else "")
 
@@ -242,7 +236,7 @@ def _render_docx(transcript: Transcript) -> bytes:
     model = transcript.model
     details = [
         ("Tệp ghi âm", title or "không rõ"),
-        ("Thời lượng", _clock(duration)),
+        ("Thời lượng", clock(duration)),
         ("Nhận dạng", f"{model.engine} / {model.name}"),
     ]
     for label, value in details:
@@ -253,7 +247,7 @@ def _render_docx(transcript: Transcript) -> bytes:
     for segment in transcript.segments:
         paragraph = document.add_paragraph()
         speaker = f" {nfc(segment.speaker)}:" if segment.speaker else ""
-        paragraph.add_run(f"[{_clock(segment.start)}]{speaker}").bold = True
+        paragraph.add_run(f"[{clock(segment.start)}]{speaker}").bold = True
         paragraph.add_run(f" {segment.text.strip()}")
 
     buffer = io.BytesIO()

@@ -34,3 +34,9 @@ def normalize_for_scoring(text: str) -> str:
     text = spell_numbers(text)
     text = _PUNCT.sub(" ", text).replace("_", " ")
     return " ".join(text.split())
+
+
+def clock(seconds: float) -> str:
+    """`hh:mm:ss`, rounded down, as clerks quote times (transcripts, minutes, prompts)."""
+    whole = max(0, int(seconds))
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from core.errors import ConfigError, ModelError
 from core.settings import MinutesSettings
+from core.text import clock
 from core.transcript import Segment, Transcript
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
 
@@ -99,8 +100,7 @@ class Chunk:
             lines.append(f"Mục đang bàn ở đoạn trước: {previous_title}")
         lines.append("Bản gỡ băng:")
         for s in self.segments:
-            h, rest = divmod(int(s.start), 3600)
-            lines.append(f"[{s.id}] {h:02d}:{rest // 60:02d}:{rest % 60:02d} {s.speaker or 'Không rõ'}: {s.text}")
+            lines.append(f"[{s.id}] {clock(s.start)} {s.speaker or 'Không rõ'}: {s.text}")
         return "\n".join(lines)
 
 

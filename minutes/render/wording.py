@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.text import nfc
+from core.text import clock, nfc
 from minutes.frame import spoken_time
 from minutes.model import Cited, Minutes, Vote
 
@@ -36,11 +36,6 @@ def fields(minutes: Minutes) -> list[tuple[str, str]]:
 
 
 CONTENT_HEADING = "Nội dung (theo diễn biến cuộc họp):"
-
-
-def clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def cited_at(cited: Cited) -> str:
