@@ -154,8 +154,8 @@ class VoiceSettings(BaseModel):
     """Digits in a challenge phrase."""
     phrase_max_errors: int = 1
     """Recognition errors (digit edits) tolerated in the spoken phrase."""
-    max_utterance_s: float = 30.0
-    """Longest enrolment or login recording accepted."""
+    max_utterance_s: float = Field(default=30.0, gt=0.0, le=30.0)
+    """Longest enrolment or login recording accepted (at most one engine window: a login is decoded whole)."""
     dictation_endpoint_s: float = 0.6
     """Trailing silence (blank CTC frames after the last word) that ends an utterance and makes it final."""
     dictation_max_utterance_s: float = 20.0

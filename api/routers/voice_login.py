@@ -43,7 +43,7 @@ from core.errors import (
 from core.settings import Settings, VoiceSettings
 from core.tables import RevokedToken, Role, User
 from core.text import nfc
-from core.vad import SpeechChunker
+from core.vad import SpeechChunk
 from diarization import verification
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
@@ -209,10 +209,15 @@ def _use_challenge(db: Session, settings: Settings, token: str, username: str, u
 
 
 def transcribe(audio: np.ndarray) -> str:
-    """What the configured engine hears in a login utterance (VAD chunks, as offline transcription)."""
+    """What the configured engine hears in a login utterance, decoded whole.
+
+    An utterance is at most `voice.max_utterance_s` (30 s, one engine window), so it needs no VAD chunking,
+    and chunking would hurt: Silero drops short digit words read with pauses ("một"), so a genuine login
+    lost digits about half of the time in the browser tests.
+    """
     engine = cached_engine(None, None)
-    chunks = SpeechChunker().chunks([audio])
-    return " ".join(s.text for s in engine.transcribe_chunks(chunks, DecodeOptions(language="vi")))
+    segments = engine.transcribe_chunks([SpeechChunk(start=0.0, audio=audio)], DecodeOptions(language="vi"))
+    return " ".join(s.text for s in segments)
 
 
 @router.post(

@@ -98,10 +98,13 @@ def _ask_sayable(page: Any, live_server: LiveServer, username: str, speaker: Spe
     for _ in range(3000):
         page.get_by_role("button", name="Nhận cụm số").click()
         phrase: str = wait_until(page, "document.body.dataset.phrase")
-        if speaker.intelligible(phrase):
-            audio = _spoken(speaker.say(phrase))
-            if speaker.clearly_decided(audio, live_server.settings, username, accept=accept):
-                return phrase
+        audio = _spoken(speaker.say(phrase)) if speaker.can_say(phrase) else None
+        if (
+            audio is not None
+            and speaker.intelligible(phrase, audio)
+            and speaker.clearly_decided(audio, live_server.settings, username, accept=accept)
+        ):
+            return phrase
         page.evaluate("delete document.body.dataset.phrase")
     raise AssertionError("no sayable phrase")
 
@@ -157,13 +160,20 @@ def test_voice_login_end_to_end_replay_and_impostor(chromium: Any, live_server: 
         ]
         assert client.post("/auth/voice/enrol", files=files).status_code == 201
 
-    page = _page(chromium, live_server)
-    page.goto("/ui/voice-login")
-    expect(page.locator("body[data-ready=true]")).to_be_attached()
-    phrase = _ask_sayable(page, live_server, user.username, genuine)
-    expect(page.locator("#phrase")).to_contain_text(" ".join(phrase))
-    _speak(page, mic_file, genuine.say(phrase))
-    assert _outcome(page) == "signed in", json.dumps(_last_attempt(live_server), ensure_ascii=False)
+    threshold = live_server.settings.voice.threshold
+    for _ in range(3):  # as a person would: Chromium's fake microphone drops audio on a loaded machine
+        page = _page(chromium, live_server)
+        page.goto("/ui/voice-login")
+        expect(page.locator("body[data-ready=true]")).to_be_attached()
+        phrase = _ask_sayable(page, live_server, user.username, genuine)
+        expect(page.locator("#phrase")).to_contain_text(" ".join(phrase))
+        _speak(page, mic_file, genuine.say(phrase))
+        if _outcome(page) == "signed in":
+            break
+        attempt = _last_attempt(live_server)  # a digit lost on the way may be retried; a refused voice may not
+        assert attempt["reason"] == "phrase" and attempt["score"] >= threshold, json.dumps(attempt, ensure_ascii=False)
+    else:
+        raise AssertionError(json.dumps(_last_attempt(live_server), ensure_ascii=False))
     expect(page.locator("header.topbar")).to_contain_text(user.username)  # the session works
     assert page.evaluate("document.cookie").count("gobang_csrf") == 1
     shot(page, "voice-login-ok")
@@ -181,5 +191,6 @@ def test_voice_login_end_to_end_replay_and_impostor(chromium: Any, live_server: 
     said = _ask_sayable(intruder, live_server, user.username, impostor)
     _speak(intruder, mic_file, impostor.say(said))
     assert "Không xác thực được" in _outcome(intruder)
-    assert _last_attempt(live_server)["reason"] == "voice"
+    refused = _last_attempt(live_server)  # the voice is refused, whether or not every digit came through
+    assert refused["reason"] in ("voice", "phrase") and refused["score"] < threshold, refused
     shot(intruder, "voice-login-impostor")
