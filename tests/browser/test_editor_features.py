@@ -172,6 +172,25 @@ def test_conflicting_edit_from_second_session(new_page: Any, live_server: LiveSe
     assert live_server.admin.username in versions and live_server.clerk.username in versions
 
 
+def test_another_clerks_save_is_loaded_while_nothing_here_is_unsaved(
+    new_page: Any, live_server: LiveServer, fresh: str
+) -> None:
+    mine, theirs = new_page(), new_page(live_server.admin)
+    open_editor(mine, fresh)
+    open_editor(theirs, fresh)
+    theirs.locator(".seg select.spk").first.select_option("__new__")
+    theirs.get_by_label("Họ tên người nói").fill("Phó Chủ tịch Hà")
+    theirs.get_by_role("button", name="Đồng ý").click()
+    saved(theirs)
+    version = transcript(live_server, fresh)["version"]
+    mine.evaluate("window.dispatchEvent(new Event('focus'))")  # the clerk comes back to the tab (or 20 s pass)
+    notice = f"{live_server.admin.username} vừa lưu phiên bản {version}; trang đã tải bản mới"
+    expect(mine.locator("#toast")).to_contain_text(notice, timeout=15_000)
+    expect(mine.locator(".seg select.spk").first.locator("option:checked")).to_have_text("Phó Chủ tịch Hà")
+    expect(mine.locator("#save-status")).to_have_text(f"Đã lưu · phiên bản {version}")
+    shot(mine, "features-newer-version-loaded")
+
+
 def _versions(live_server: LiveServer, recording_id: str) -> list[dict[str, Any]]:
     with live_server.api() as client:
         return list(client.get(f"/recordings/{recording_id}/transcript/versions").json())

@@ -1,6 +1,7 @@
 // Shared API client of the web UI: every page talks to the REST API through these functions.
 //
-//   api(path, {method, json, body, headers, ifMatch, raw})  -> parsed JSON (or the Response with raw: true)
+//   api(path, {method, json, body, headers, ifMatch, ifNoneMatch, raw})  -> parsed JSON (null for 204 and 304;
+//                                                          the Response with raw: true)
 //   upload(path, formData, onProgress)                      -> parsed JSON, with upload progress events
 //   requireLogin()                                          -> the /auth/me body, or a redirect to the login page
 //   showError(err) / showInfo(text)                         -> a message in the page's toast (role=alert)
@@ -69,13 +70,14 @@ async function problemOf(response) {
   }
 }
 
-export async function api(path, { method = "GET", json, body, headers = {}, ifMatch, raw = false, signal } = {}) {
+export async function api(path, { method = "GET", json, body, headers = {}, ifMatch, ifNoneMatch, raw = false, signal } = {}) {
   const h = withCsrf(method, { Accept: "application/json", ...headers });
   if (json !== undefined) {
     h["Content-Type"] = "application/json";
     body = JSON.stringify(json);
   }
   if (ifMatch) h["If-Match"] = ifMatch;
+  if (ifNoneMatch) h["If-None-Match"] = ifNoneMatch;
   let response;
   try {
     response = await fetch(path, { method, headers: h, body, credentials: "same-origin", signal });
@@ -85,7 +87,7 @@ export async function api(path, { method = "GET", json, body, headers = {}, ifMa
   }
   if (!response.ok && response.status !== 304) throw new ApiError(response.status, await problemOf(response));
   if (raw) return response;
-  if (response.status === 204) return null;
+  if (response.status === 204 || response.status === 304) return null;
   return response.json();
 }
 

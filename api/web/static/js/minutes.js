@@ -4,7 +4,7 @@
 import { api, ApiError, showError, showInfo } from "./api.js";
 import { el, formatTime, openDialog } from "./dom.js";
 import { initPage } from "./layout.js";
-import { Autosaver, etag, exportSaved, followJob, historyRows, resolveConflict } from "./versioned.js";
+import { Autosaver, etag, exportSaved, followJob, historyRows, resolveConflict, watchForNewer } from "./versioned.js";
 
 const $ = (id) => document.getElementById(id);
 const recordingId = decodeURIComponent(location.pathname.split("/").pop());
@@ -19,6 +19,7 @@ const saver = new Autosaver({
   put: (ifMatch) => api(BASE, { method: "PUT", json: { minutes: doc }, ifMatch }),
   onConflict,
 });
+watchForNewer(saver, { url: BASE, useTheirs: load });
 
 // --- paths: every input names the place of its value in the document ("items.0.votes.1.in_favour") ---
 

@@ -3,6 +3,7 @@
 //
 //   new Autosaver({status, revision, put, onConflict})  -> schedule() after each change, save(), flush()
 //   resolveConflict(saver, {url, dialog, ...})          -> after a 412: ask the clerk, load theirs or save mine
+//   watchForNewer(saver, {url, useTheirs})               -> notices another clerk's save without waiting for a 412
 //   historyRows(versions, actions)                       -> <tr>s of the history dialog
 //   exportSaved(saver, href)                             -> saves, then the browser downloads the file
 //   followJob(jobId, onEvent, signal)                    -> resolves to the finished job (SSE /jobs/{id}/events)
@@ -129,6 +130,37 @@ export async function resolveConflict(saver, { url, dialog, text, note = "", use
     saver.conflicting = false;
     saver.showSaved();
   }
+}
+
+/** Another clerk's save, noticed before mine runs into it: every `every` ms, and whenever the page regains
+ * focus, `url` is asked with If-None-Match (a 304 costs nothing). A newer version is loaded at once
+ * (`useTheirs(theirs)`) when nothing here is unsaved; otherwise the status says so, and the next save
+ * meets the 412 and asks the clerk. Returns a function that stops watching. */
+export function watchForNewer(saver, { url, useTheirs, every = 20000 }) {
+  const check = async () => {
+    if (document.hidden || saver.saving || saver.conflicting || !saver.version) return;
+    let theirs;
+    try {
+      theirs = await api(url, { ifNoneMatch: etag(saver.version) });
+    } catch {
+      return; // offline or signed out: the next save says so
+    }
+    if (!theirs || theirs.version <= saver.version || saver.conflicting) return;
+    if (!saver.dirty) {
+      useTheirs(theirs);
+      saver.reset(theirs.version);
+      showInfo(`${theirs.author} vừa lưu phiên bản ${theirs.version}; trang đã tải bản mới.`);
+    } else {
+      saver.status.classList.add("error");
+      saver.status.textContent = `${theirs.author} vừa lưu phiên bản ${theirs.version}; khi lưu, bạn sẽ được hỏi giữ bản nào`;
+    }
+  };
+  const timer = setInterval(check, every);
+  addEventListener("focus", check);
+  return () => {
+    clearInterval(timer);
+    removeEventListener("focus", check);
+  };
 }
 
 /** Rows of a history table: version (and comment), author, time, and the page's actions on old versions. */

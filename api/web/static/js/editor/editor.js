@@ -3,7 +3,7 @@
 import { api, ApiError, showError, showInfo } from "../api.js";
 import { el, formatTime, openDialog } from "../dom.js";
 import { initPage } from "../layout.js";
-import { Autosaver, etag, exportSaved, historyRows, resolveConflict } from "../versioned.js";
+import { Autosaver, etag, exportSaved, historyRows, resolveConflict, watchForNewer } from "../versioned.js";
 import { TranscriptModel } from "./model.js";
 import { ACTIONS, byCombo, comboOf, label, loadShortcuts, saveShortcuts, STORAGE_KEY } from "./shortcuts.js";
 import { SegmentList } from "./view.js";
@@ -353,6 +353,13 @@ function putTranscript(ifMatch) {
   });
 }
 
+/** Another clerk's version replaces what the page shows (nothing of mine is unsaved, or I chose theirs). */
+function loadTheirs(theirs) {
+  model.load(theirs.transcript, theirs.version);
+  pending.clear();
+  redrawAll();
+}
+
 /** A 412: show what they changed on demand, then load theirs or re-apply my edits on top of it. */
 function onConflict() {
   if (!saver.conflicting) $("conflict-diff").replaceChildren();
@@ -363,11 +370,7 @@ function onConflict() {
     note:
       "Bạn có thể áp lại thay đổi của mình lên bản mới của họ (những đoạn bạn không sửa giữ nguyên như họ sửa), " +
       "hoặc bỏ thay đổi của mình và tải bản của họ.",
-    useTheirs: (theirs) => {
-      model.load(theirs.transcript, theirs.version);
-      pending.clear();
-      redrawAll();
-    },
+    useTheirs: loadTheirs,
     keepMine: (theirs) => {
       model.doc = model.rebase(theirs.transcript);
       model.saved(theirs.transcript, theirs.version);
@@ -700,6 +703,7 @@ async function start() {
     put: putTranscript,
     onConflict,
   });
+  watchForNewer(saver, { url: BASE, useTheirs: loadTheirs });
   list = new SegmentList($("scroller"), $("canvas"), model, renderRow);
   wireCanvas($("canvas"));
   wirePlayer();
