@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError
@@ -57,9 +58,7 @@ class VersionedDocuments(Generic[M]):
         if head is None:
             if expected_version not in (None, 0):
                 raise ConflictError(f"{self.noun} chưa có phiên bản {expected_version} (no such version)")
-            head = self.head(recording_id=recording_id, version=0)
-            session.add(head)
-            session.flush()
+            head = self._create_head(session, recording_id)
         current = head.version if expected_version is None else expected_version
         moved = session.execute(
             update(self.head)
@@ -84,6 +83,20 @@ class VersionedDocuments(Generic[M]):
         )
         session.flush()
         return current + 1
+
+    def _create_head(self, session: Session, recording_id: str) -> Any:
+        """The document's head row at version 0; when another writer created it first (two first saves at
+        once), theirs, so that the version check below tells this writer instead of a database error."""
+        try:
+            with session.begin_nested():
+                head = self.head(recording_id=recording_id, version=0)
+                session.add(head)
+            return head
+        except IntegrityError:
+            theirs = self.head_of(session, recording_id)
+            if theirs is None:
+                raise
+            return theirs
 
     def row(self, session: Session, recording_id: str, version: int | None = None) -> Any:
         """A stored version row (the current one when `version` is None); `NotFoundError` if there is none."""

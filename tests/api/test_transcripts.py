@@ -121,6 +121,34 @@ def test_a_stale_writer_loses_inside_the_store_while_another_commits(service_any
         assert current_version(db, rid)[0] == 2
 
 
+def test_two_first_saves_at_once_one_wins_the_other_is_told(service_any_db: Service) -> None:
+    """No version yet, two writers: the second finds the first's new document (not a database error)."""
+    service = service_any_db
+    response = service.upload(clip("VIVOSDEV01_R027.wav"), start_job="false")
+    rid, url = response.json()["recording"]["id"], service.settings.resolved_database_url
+    outcome: list[BaseException | int] = []
+    first_written = threading.Event()
+
+    def second_writer() -> None:
+        first_written.wait()
+        try:
+            with session_scope(url) as db:
+                outcome.append(save_version(db, rid, _machine_transcript(), author="b", expected_version=0))
+        except ConflictError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    with session_scope(url) as db:
+        assert save_version(db, rid, _machine_transcript(), author="a", expected_version=0) == 1
+        first_written.set()
+        time.sleep(0.3)  # the second writer now waits on our uncommitted document row
+    thread.join(timeout=40)
+    assert len(outcome) == 1 and isinstance(outcome[0], ConflictError), outcome
+    with session_scope(url) as db:
+        assert current_version(db, rid)[0] == 1
+
+
 def test_if_match_rules(service: Service) -> None:
     rid = _seed(service)
     url, headers = f"/recordings/{rid}/transcript", service.auth("clerk")
