@@ -46,9 +46,8 @@ def _chunk_of(t: float, chunks: list[SpeechChunk]) -> SpeechChunk:
     return next(c for c in chunks if c.start - 1e-3 <= t <= c.end + 1e-3)
 
 
+@pytest.mark.skipif(cuda_available(), reason="a GPU is visible: see test_gpu_path_on_a_gpu")
 def test_runs_on_the_cpu_with_int8_here(engine: WhisperEngine) -> None:
-    if cuda_available():
-        pytest.skip("a GPU is visible: see test_gpu_path_on_a_gpu")
     ref = engine.model_ref
     assert (ref.engine, ref.name, ref.device, ref.compute_type) == ("whisper", "whisper-base", "cpu", "int8")
     assert ref.checksum == resolve("whisper-base", engine="whisper").checksum
@@ -188,9 +187,8 @@ def test_packed_window_maps_each_word_back_to_its_own_chunk() -> None:
     assert first.confidence == pytest.approx((0.9 * 0.8) ** 0.5)
 
 
+@pytest.mark.skipif(cuda_available(), reason="a GPU is visible")
 def test_cuda_requested_on_a_machine_without_gpu_is_a_model_error() -> None:
-    if cuda_available():
-        pytest.skip("a GPU is visible")
     with pytest.raises(ModelError, match="cuda"):
         WhisperEngine(settings=AsrSettings(device="cuda"))
     # The loader itself (float16 + batched, as chosen for CUDA) also fails cleanly, not with a crash.
