@@ -94,10 +94,11 @@ def test_two_conflicting_edits_one_wins_the_other_gets_412_and_nothing_is_lost(s
     assert edits[winner] in again.json()["transcript"]["segments"][0]["text"]
 
 
-def test_a_stale_writer_loses_inside_the_store_while_another_commits(service_any_db: Service) -> None:
-    """The conditional update itself, with the two transactions interleaved (not just the If-Match check)."""
-    service = service_any_db
-    rid, url = _seed(service), service_any_db.settings.resolved_database_url
+def _interleaved_saves(url: str, rid: str, base: int) -> list[BaseException | int]:
+    """Two writers saving on version `base`, the second while the first's transaction is still open.
+
+    The first must get `base + 1`; what the second got is returned (a version number or the error).
+    """
     outcome: list[BaseException | int] = []
     first_written = threading.Event()
 
@@ -105,17 +106,24 @@ def test_a_stale_writer_loses_inside_the_store_while_another_commits(service_any
         first_written.wait()
         try:
             with session_scope(url) as db:
-                outcome.append(save_version(db, rid, _machine_transcript(), author="b", expected_version=1))
+                outcome.append(save_version(db, rid, _machine_transcript(), author="b", expected_version=base))
         except ConflictError as exc:
             outcome.append(exc)
 
     thread = threading.Thread(target=second_writer)
     thread.start()
     with session_scope(url) as db:
-        assert save_version(db, rid, _machine_transcript(), author="a", expected_version=1) == 2
+        assert save_version(db, rid, _machine_transcript(), author="a", expected_version=base) == base + 1
         first_written.set()
-        time.sleep(0.3)  # the second writer now waits on our uncommitted version row
+        time.sleep(0.3)  # the second writer now waits on our uncommitted rows
     thread.join(timeout=40)
+    return outcome
+
+
+def test_a_stale_writer_loses_inside_the_store_while_another_commits(service_any_db: Service) -> None:
+    """The conditional update itself, with the two transactions interleaved (not just the If-Match check)."""
+    rid, url = _seed(service_any_db), service_any_db.settings.resolved_database_url
+    outcome = _interleaved_saves(url, rid, base=1)
     assert len(outcome) == 1 and isinstance(outcome[0], ConflictError)
     with session_scope(url) as db:
         assert current_version(db, rid)[0] == 2
@@ -123,27 +131,9 @@ def test_a_stale_writer_loses_inside_the_store_while_another_commits(service_any
 
 def test_two_first_saves_at_once_one_wins_the_other_is_told(service_any_db: Service) -> None:
     """No version yet, two writers: the second finds the first's new document (not a database error)."""
-    service = service_any_db
-    response = service.upload(clip("VIVOSDEV01_R027.wav"), start_job="false")
-    rid, url = response.json()["recording"]["id"], service.settings.resolved_database_url
-    outcome: list[BaseException | int] = []
-    first_written = threading.Event()
-
-    def second_writer() -> None:
-        first_written.wait()
-        try:
-            with session_scope(url) as db:
-                outcome.append(save_version(db, rid, _machine_transcript(), author="b", expected_version=0))
-        except ConflictError as exc:
-            outcome.append(exc)
-
-    thread = threading.Thread(target=second_writer)
-    thread.start()
-    with session_scope(url) as db:
-        assert save_version(db, rid, _machine_transcript(), author="a", expected_version=0) == 1
-        first_written.set()
-        time.sleep(0.3)  # the second writer now waits on our uncommitted document row
-    thread.join(timeout=40)
+    response = service_any_db.upload(clip("VIVOSDEV01_R027.wav"), start_job="false")
+    rid, url = response.json()["recording"]["id"], service_any_db.settings.resolved_database_url
+    outcome = _interleaved_saves(url, rid, base=0)
     assert len(outcome) == 1 and isinstance(outcome[0], ConflictError), outcome
     with session_scope(url) as db:
         assert current_version(db, rid)[0] == 1
