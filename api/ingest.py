@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import Principal
 from api.schemas import JobOptions, RecordingMeta
+from asr.factory import check_engine_allowed
 from core.audio import probe
 from core.audit import record
 from core.blobs import BlobStore
@@ -155,6 +156,8 @@ def create_recording(
     The staged file is consumed either way: stored, or deleted when it is refused.
     """
     try:
+        if job_options is not None:
+            check_engine_allowed(job_options.engine, settings.asr)
         media_type, duration = check_audio(staged, max_duration_s=settings.audio.max_duration_s)
     except BaseException:
         staged.unlink(missing_ok=True)
@@ -181,6 +184,7 @@ def create_recording(
 def new_recording_job(
     db: Session, settings: Settings, principal: Principal, recording: Recording, options: JobOptions
 ) -> Job:
+    check_engine_allowed(options.engine, settings.asr)
     stored = options.model_dump(exclude_none=True, mode="json")
     job = new_job(db, recording.id, stored, settings=settings)
     record(db, principal.name, "job.create", f"job:{job.id}", recording=recording.id, options=stored)

@@ -56,7 +56,9 @@ class VietAsrEngine:
         language model and hotwords (`dialect_adapt.beam.CtcBeamDecoder`).
         """
         settings = settings or get_settings().asr
-        resolved = resolve(model or settings.vietasr_model, engine="vietasr")
+        resolved = resolve(
+            model or settings.vietasr_model, engine="vietasr", verified_only=settings.verified_models_only
+        )
         self.device = choose_device(settings)
         self.model = StreamingCtcModel(
             resolved.path / "model.onnx",

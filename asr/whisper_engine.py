@@ -151,7 +151,9 @@ class WhisperEngine:
         self.hallucination_silence_threshold = hallucination_silence_threshold
         self.retry_missed = retry_missed
 
-        resolved = resolve(model or settings.whisper_model, engine="whisper")
+        resolved = resolve(
+            model or settings.whisper_model, engine="whisper", verified_only=settings.verified_models_only
+        )
         self.device: DeviceChoice = choose_device(settings)
         if self.device.device == "cuda" and not cuda_available():
             raise ModelError(

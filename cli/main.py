@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from cli.adapt import adapt_app
 from cli.errors import INTERRUPTED_EXIT, err_console, one_line_errors
@@ -134,9 +135,11 @@ def transcribe(
     Tệp đã xong (cùng nội dung SHA-256 và cùng cấu hình) được bỏ qua; kết quả từng tệp ghi trong OUT/report.json.
     """
     # The speech stack is heavy: imported only when transcribing, so --help and `models` answer at once.
+    from asr.factory import check_engine_allowed
     from cli.progress import BatchProgress, summary_table
     from workers.batch import REPORT_NAME, BatchOptions, discover, run_batch
 
+    check_engine_allowed(engine, get_settings().asr)
     options = BatchOptions(
         engine=engine,
         model=model,
@@ -179,23 +182,37 @@ def _exit_code(report: BatchReport) -> int:
 @models_app.command("list")
 @one_line_errors
 def models_list() -> None:
-    """Liệt kê các mô hình trong danh mục và cho biết mô hình nào đã có trong bộ nhớ đệm (cached)."""
+    """Liệt kê các mô hình, nguồn gốc của chúng và mô hình nào đã có trong bộ nhớ đệm (cached).
+
+    Với GOBANG_ASR__VERIFIED_MODELS_ONLY=true, mô hình có nguồn gốc chưa kiểm chứng bị từ chối.
+    """
+    verified_only = get_settings().asr.verified_models_only
     table = Table(title="Mô hình (models)")
-    for column in ("Tên (name)", "Engine", "Giấy phép"):
-        table.add_column(column, no_wrap=True)  # names are typed back on the command line: keep them whole
-    for column in ("Có sẵn", "Gói PyPI (packages)", "Mô tả"):
+    specs = list_models()
+    # Names are typed back on the command line: they stay whole, the other columns fold.
+    table.add_column("Tên (name)", no_wrap=True, min_width=max(len(spec.name) for spec in specs))
+    for column in ("Engine", "Giấy phép", "Có sẵn", "Nguồn gốc"):
         table.add_column(column, overflow="fold")
-    for spec in list_models():
-        cached = is_cached(spec.name)
-        table.add_row(
-            spec.name,
-            spec.engine,
-            spec.licence,
-            "[green]có[/]" if cached else "chưa",
-            "\n".join(spec.packages),
-            spec.description,
+    notes = []
+    for spec in specs:
+        refused = verified_only and not spec.provenance.verified
+        trust = Text("đã kiểm chứng", "green") if spec.provenance.verified else Text("chưa kiểm chứng", "yellow")
+        if refused:
+            trust.append(" (bị từ chối)", "bold red")
+        cached = "[green]có[/]" if is_cached(spec.name) else "chưa"
+        table.add_row(spec.name, spec.engine, spec.licence, cached, trust)
+        notes.append(
+            Text.assemble(
+                (spec.name, "bold"),
+                f": {spec.description}.\n  Nguồn (source): {spec.provenance.source}."
+                f"\n  Gốc (origin): {spec.provenance.origin}.",
+                ("\n  Bị từ chối: chỉ cho phép mô hình đã kiểm chứng (GOBANG_ASR__VERIFIED_MODELS_ONLY)", "bold red")
+                if refused
+                else "",
+            )
         )
     console.print(table)
+    console.print(*notes, sep="\n")
 
 
 @models_app.command("verify")

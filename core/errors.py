@@ -85,6 +85,13 @@ class ModelError(GobangError):
     title = "Lỗi mô hình"
 
 
+class ModelNotAllowedError(ModelError):
+    """The operator allows only models of verified provenance, and this one is not."""
+
+    http_status = 403
+    title = "Mô hình không được phép"
+
+
 class NotFoundError(GobangError):
     exit_code = 5
     http_status = 404

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EngineName = Literal["vietasr", "whisper"]
@@ -37,6 +37,22 @@ class AsrSettings(BaseModel):
     """Whisper batch size for batched inference; 0 picks 16 on CUDA and 4 on CPU."""
     language: str = "vi"
     """Language of the recordings."""
+    verified_models_only: bool = False
+    """Run only models whose weights' origin is verified (`gobang models list`, column Nguồn gốc): whisper-base
+    (MIT) or a CTranslate2 Whisper directory the operator supplies; the engine then defaults to whisper, and
+    vietasr (origin unverified) is refused. Costs accuracy: see the README."""
+
+    @model_validator(mode="after")
+    def _engine_of_verified_provenance(self) -> AsrSettings:
+        if self.verified_models_only and self.engine == "vietasr":
+            if "engine" in self.model_fields_set:
+                raise ValueError(
+                    "engine vietasr có mô hình chưa kiểm chứng nguồn gốc, không dùng được khi "
+                    "GOBANG_ASR__VERIFIED_MODELS_ONLY=true; đặt GOBANG_ASR__ENGINE=whisper "
+                    "(vietasr refused: only models of verified provenance are allowed)"
+                )
+            self.engine = "whisper"
+        return self
 
 
 class AudioSettings(BaseModel):

@@ -116,6 +116,18 @@ def test_models_list_and_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     listed = runner.invoke(app, ["models", "list"])
     assert listed.exit_code == 0
     assert "vietasr-ctc" in listed.output and "whisper-base" in listed.output and "Apache-2.0" in listed.output
+    text = " ".join(listed.output.split())
+    assert "chưa kiểm chứng" in text and "Zalo" in text and "3D-Speaker" in text and "Bị từ chối" not in text
+
+    monkeypatch.setenv("GOBANG_ASR__VERIFIED_MODELS_ONLY", "true")
+    get_settings.cache_clear()
+    strict = runner.invoke(app, ["models", "list"])
+    assert strict.exit_code == 0 and "vietasr-ctc" in strict.output
+    assert "Bị từ chối: chỉ cho phép mô hình đã kiểm chứng" in " ".join(strict.output.split())
+    refused = runner.invoke(app, ["transcribe", "x.wav", "--out", str(tmp_path / "o"), "--engine", "vietasr"])
+    assert refused.exit_code == 4 and "Mô hình không được phép" in " ".join(refused.output.split())
+    monkeypatch.delenv("GOBANG_ASR__VERIFIED_MODELS_ONLY")
+    get_settings.cache_clear()
 
     verified = runner.invoke(app, ["models", "verify", "vietasr-ctc"])
     assert verified.exit_code == 0, verified.output
