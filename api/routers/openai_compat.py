@@ -4,7 +4,8 @@ The request waits for the transcript: the same pipeline as a job, run on a threa
 `settings.openai.concurrency` at a time, for files within `settings.openai` size and duration
 limits (longer meetings go through `/recordings` and jobs). `model` picks the engine:
 `whisper-1` (and the other OpenAI names) is the configured default, `vietasr` and `whisper`
-choose one. `prompt` is read as names and terms (comma or line separated) to favour.
+choose one; `GET /v1/models` lists them. `prompt` is read as names and terms (comma or line
+separated) to favour.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from api.access import allow
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import check_audio, release
 from api.schemas import Text
+from asr.factory import check_engine_allowed
 from core.blobs import BlobStore
-from core.errors import InvalidInputError
+from core.errors import InvalidInputError, ModelNotAllowedError, NotFoundError
 from core.export import render
 from core.settings import Settings
 from core.tables import Role
@@ -80,11 +82,46 @@ async def create_transcription(
             f"không có mô hình {model[:100]!r}; dùng một trong {', '.join(MODELS)} (unknown model)",
             extra={"param": "model"},
         )
+    check_engine_allowed(MODELS[model], settings.asr)
     hotwords = tuple(t.strip()[:100] for t in _TERMS.split(prompt or "") if t.strip())[:200]
     options = PipelineOptions(engine=MODELS[model], language=language or settings.asr.language, hotwords=hotwords)
     await run_in_threadpool(release, db)  # no connection is held while waiting for, and during, recognition
     transcript = await anyio.to_thread.run_sync(_transcribe, settings, file, options, limiter=_limiter(request))
     return _answer(transcript, response_format, set(timestamp_granularities or ["segment"]))
+
+
+MODELS_CREATED = 1_764_892_800
+"""`created` of every listed model (OpenAI's field is required): 2025-12-05, when these names were fixed."""
+
+
+def _allowed_models(settings: Settings) -> list[str]:
+    """Accepted model names whose engine the operator allows."""
+    allowed = []
+    for name, engine in MODELS.items():
+        try:
+            check_engine_allowed(engine, settings.asr)
+        except ModelNotAllowedError:
+            continue
+        allowed.append(name)
+    return allowed
+
+
+def _model_object(name: str) -> dict[str, Any]:
+    return {"id": name, "object": "model", "created": MODELS_CREATED, "owned_by": "gobang"}
+
+
+@router.get("/models")
+def list_models(settings: SettingsDep, principal: Caller) -> dict[str, Any]:
+    """The model names `/v1/audio/transcriptions` accepts, as OpenAI's `GET /v1/models` lists them."""
+    return {"object": "list", "data": [_model_object(name) for name in _allowed_models(settings)]}
+
+
+@router.get("/models/{model_id}")
+def get_model(model_id: str, settings: SettingsDep, principal: Caller) -> dict[str, Any]:
+    """One accepted model name, as OpenAI's `GET /v1/models/{model}`."""
+    if model_id not in _allowed_models(settings):
+        raise NotFoundError(f"không có mô hình {model_id[:100]!r} (model not found)")
+    return _model_object(model_id)
 
 
 def _limiter(request: Request) -> anyio.CapacityLimiter:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jiwer
 import openai
 import pysubs2
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.routers.openai_compat import MODELS
+from core.settings import AsrSettings, Settings
 from core.text import normalize_for_scoring
+from tests.api.conftest import Accounts
 from tests.api.fixtures_jobs import *  # noqa: F403
 from tests.api.fixtures_jobs import LiveService, clip
 from tests.conftest import manifest
@@ -77,3 +84,42 @@ def test_refusals_come_back_as_openai_errors(live: LiveService) -> None:
     with pytest.raises(openai.APIStatusError) as refused:
         _client(live).audio.transcriptions.create(model="whisper-1", file=("notes.wav", b"not audio at all, a note"))
     assert refused.value.status_code == 415
+
+
+def test_models_are_listed_as_openai_lists_them(live: LiveService) -> None:
+    client = _client(live)
+    listed = {model.id: model for model in client.models.list()}
+    assert set(listed) == set(MODELS)
+    assert all(m.object == "model" and m.owned_by == "gobang" and m.created > 0 for m in listed.values())
+    assert client.models.retrieve("vietasr").id == "vietasr"
+    with pytest.raises(openai.NotFoundError):
+        client.models.retrieve("gpt-9-ultra")
+    with pytest.raises(openai.PermissionDeniedError):
+        _client(live, "viewer").models.list()
+
+
+def test_only_models_of_verified_provenance_when_the_operator_says_so(tmp_path: Path, database_url: str) -> None:
+    settings = Settings(
+        home=tmp_path,
+        database_url=database_url,
+        redis_url=None,
+        cookie_secure=False,
+        asr=AsrSettings(verified_models_only=True),
+    )
+    app = create_app(settings)
+    with TestClient(app) as http:
+        key = Accounts(app).api_key()
+        client = openai.OpenAI(base_url="http://testserver/v1", api_key=key, http_client=http, max_retries=0)
+        assert "vietasr" not in {model.id for model in client.models.list()}
+        with pytest.raises(openai.NotFoundError):
+            client.models.retrieve("vietasr")
+        with clip(CLIP).open("rb") as f, pytest.raises(openai.PermissionDeniedError) as refused:
+            client.audio.transcriptions.create(model="vietasr", file=f)
+        assert isinstance(refused.value.body, dict) and "chưa kiểm chứng" in refused.value.body["detail"]
+        headers = {"Authorization": f"Bearer {key}"}
+        with clip(CLIP).open("rb") as f:
+            upload = http.post(
+                "/recordings", files={"file": (CLIP, f, "audio/wav")}, data={"engine": "vietasr"}, headers=headers
+            )
+        assert upload.status_code == 403 and "chưa kiểm chứng" in upload.json()["detail"]
+        assert http.get("/recordings", headers=headers).json()["items"] == []  # nothing stored for a refused job
