@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 EVALDATA ?= ../shared/evaldata
 OUT ?= out
 
-.PHONY: install run demo test lint format bench clean browser
+.PHONY: install run demo test lint format bench clean system-deps
 
 install: $(VENV)/.installed
 
@@ -33,15 +33,24 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-test: lint browser
+test: lint system-deps
 	$(BIN)/pytest
 
-# Browser tests drive Debian's Chromium through Playwright (which must never download a browser).
-browser:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
-	  else echo "cần Chromium cho các bài kiểm thử trình duyệt: sudo apt-get install chromium (browser tests need /usr/bin/chromium)"; exit 1; fi; }
+# What the tests need from the system, from Debian's packages: Chromium for the browser tests (Playwright drives
+# /usr/bin/chromium and never downloads a browser), LibreOffice and poppler to render the minutes to PDF and read
+# them back. Installed when missing and run as root; otherwise the exact command to run is printed.
+SYSTEM_DEPS := /usr/bin/chromium:chromium soffice:libreoffice-writer-nogui pdftotext:poppler-utils
+
+system-deps:
+	@missing=""; for dep in $(SYSTEM_DEPS); do \
+	  command -v "$${dep%%:*}" >/dev/null || missing="$$missing $${dep#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "cài gói hệ thống cho bài kiểm thử (installing):$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; \
+	  else echo "bài kiểm thử cần các gói hệ thống (tests need):$$missing — chạy: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
 
 format: install
 	$(BIN)/ruff format .
