@@ -22,7 +22,7 @@ from cli.logs import configure_logging
 from cli.minutes import minutes_command
 from cli.service import keys_app, serve_command, users_app, worker_command
 from cli.voiceprints import voiceprints_app
-from core.errors import ModelError, NotFoundError
+from core.errors import ConfigError, ModelError, NotFoundError
 from core.export import DEFAULT_FORMATS, FORMATS
 from core.settings import EngineName, get_settings
 from core.text import nfc
@@ -53,12 +53,20 @@ app.add_typer(voiceprints_app, name="voiceprints")
 
 
 @app.callback()
+@one_line_errors
 def main() -> None:
     """Gỡ băng: chuyển bản ghi âm cuộc họp tiếng Việt thành văn bản và biên bản (transcripts and minutes).
 
     Cấu hình qua biến môi trường GOBANG_* (ví dụ GOBANG_ASR__ENGINE=whisper, GOBANG_LOG_LEVEL=WARNING).
     """
-    configure_logging(get_settings().log_level, err_console)
+    from pydantic import ValidationError
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"cấu hình GOBANG_* không hợp lệ (invalid settings): {problems}") from None
+    configure_logging(settings.log_level, err_console)
 
 
 def _split(value: str | None) -> tuple[str, ...]:

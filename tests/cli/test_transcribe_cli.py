@@ -126,6 +126,11 @@ def test_models_list_and_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "Bị từ chối: chỉ cho phép mô hình đã kiểm chứng" in " ".join(strict.output.split())
     refused = runner.invoke(app, ["transcribe", "x.wav", "--out", str(tmp_path / "o"), "--engine", "vietasr"])
     assert refused.exit_code == 4 and "Mô hình không được phép" in " ".join(refused.output.split())
+    monkeypatch.setenv("GOBANG_ASR__ENGINE", "vietasr")  # contradicts the setting above: refused at start, one line
+    get_settings.cache_clear()
+    contradictory = runner.invoke(app, ["models", "list"])
+    assert contradictory.exit_code == 10 and "GOBANG_ASR__ENGINE=whisper" in " ".join(contradictory.output.split())
+    monkeypatch.delenv("GOBANG_ASR__ENGINE")
     monkeypatch.delenv("GOBANG_ASR__VERIFIED_MODELS_ONLY")
     get_settings.cache_clear()
 
