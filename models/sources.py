@@ -132,15 +132,22 @@ def _torch() -> ModuleType:
     return torch
 
 
-def _export(
-    network: Any, example: Any, path: Path, names: tuple[str, str], dynamic_axes: dict, *, constant_folding: bool
-) -> None:
+def _export_checked(
+    network: Any,
+    path: Path,
+    names: tuple[str, str],
+    dynamic_axes: dict,
+    inputs: list[np.ndarray],
+    *,
+    constant_folding: bool,
+) -> dict[str, float]:
+    """Export `network` to ONNX (traced on the first check input), then check the file against it."""
     torch = _torch()
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(
             network,
-            (example,),
+            (torch.from_numpy(inputs[0]),),
             str(path),
             input_names=[names[0]],
             output_names=[names[1]],
@@ -149,6 +156,7 @@ def _export(
             do_constant_folding=constant_folding,
             dynamo=False,
         )
+    return check_export(network, path, inputs)
 
 
 def check_export(
@@ -228,15 +236,14 @@ def build_campplus(dest: Path, *, constant_folding: bool = True) -> dict[str, fl
     """Export the CAM++ trunk as ONNX and its pooling head as numpy; the export is checked against the network."""
     model = campplus_network()
     trunk = campplus_trunk(model)
-    _export(
+    figures = _export_checked(
         trunk,
-        _torch().zeros(1, 200, 80),
         dest / "model.onnx",
         ("feats", "frames"),
         {"feats": {0: "batch", 1: "time"}, "frames": {0: "batch", 2: "frames"}},
+        campplus_check_inputs(),
         constant_folding=constant_folding,
     )
-    figures = check_export(trunk, dest / "model.onnx", campplus_check_inputs())
     dense = model.xvector.dense
     batch_norm = dense.nonlinear.batchnorm
     np.savez(
@@ -287,13 +294,11 @@ def segmentation_check_inputs() -> list[np.ndarray]:
 
 def build_segmentation(dest: Path, *, constant_folding: bool = True) -> dict[str, float]:
     """Export segmentation-3.0 to ONNX; the export is checked against the network."""
-    network = segmentation_network()
-    _export(
-        network,
-        _torch().zeros(1, 1, 160_000),
+    return _export_checked(
+        segmentation_network(),
         dest / "model.onnx",
         ("waveform", "logits"),
         {"waveform": {0: "batch", 2: "samples"}, "logits": {0: "batch", 1: "frames"}},
+        segmentation_check_inputs(),
         constant_folding=constant_folding,
     )
-    return check_export(network, dest / "model.onnx", segmentation_check_inputs())
