@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 console = Console()
 
-users_app = typer.Typer(help="Người dùng: tạo, liệt kê, đặt lại mật khẩu (users).", no_args_is_help=True)
+users_app = typer.Typer(help="Người dùng: tạo, liệt kê, đặt lại mật khẩu, mở khóa (users).", no_args_is_help=True)
 keys_app = typer.Typer(help="Khóa API cho các dịch vụ khác: tạo, liệt kê, thu hồi (API keys).", no_args_is_help=True)
 
 MAX_HEADER_BYTES = 64 * 1024
@@ -242,6 +242,17 @@ def users_set_password(
     with _database() as db:
         user = update_user(db, find_user(db, username), actor=_actor(), password=password)
         console.print(f"Đã đặt mật khẩu mới cho [bold]{escape(user.username)}[/].")
+
+
+@users_app.command("unlock")
+@one_line_errors
+def users_unlock(username: Annotated[str, typer.Argument(help="Tên đăng nhập (username).")]) -> None:
+    """Mở khóa đăng nhập của người dùng từ mọi địa chỉ, xóa đếm sai mật khẩu (lift login locks)."""
+    from api.accounts import find_user, update_user
+
+    with _database() as db:
+        user = update_user(db, find_user(db, username), actor=_actor(), unlock=True)
+        console.print(f"Đã mở khóa đăng nhập cho [bold]{escape(user.username)}[/].")
 
 
 # --- API keys -----------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ class Accounts:
             self.org_unit(org)
         with session_scope(self.url) as db:
             issued = account_service.create_api_key(
-                db, f"test {role}", role, org, scopes, created_by=None, actor="test"
+                db, f"test {role} {secrets.token_hex(3)}", role, org, scopes, created_by=None, actor="test"
             )
             return issued.key
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from api.security import keys_match
 from cli.service import keys_app, serve_command, users_app, uvicorn_config, worker_command
 from core.db import session_scope
 from core.settings import get_settings
-from core.tables import ApiKey, AuditEvent, User
+from core.tables import ApiKey, AuditEvent, LoginFailure, User
 
 PASSWORD = "mật-khẩu-đủ-dài-2024\n"
 
@@ -64,14 +65,18 @@ def test_users_list_and_set_password_unlocks(_home: str) -> None:
     with session_scope(_home) as db:
         user = db.scalar(select(User).where(User.username == "quan_tri"))
         assert user is not None
-        user.failed_logins = 5
+        db.add(
+            LoginFailure(
+                user_id=user.id, client="10.0.0.7", failures=5, locked_until=datetime.now(UTC) + timedelta(minutes=5)
+            )
+        )
     listed = runner.invoke(app, ["users", "list"])
     assert listed.exit_code == 0 and "quan_tri" in listed.output
     reset = runner.invoke(app, ["users", "set-password", "quan_tri", "--password-stdin"], input="mật khẩu mới toanh\n")
     assert reset.exit_code == 0, reset.output
     with session_scope(_home) as db:
         user = db.scalar(select(User).where(User.username == "quan_tri"))
-        assert user is not None and user.failed_logins == 0 and user.tokens_valid_after is not None
+        assert user is not None and not user.login_failures and user.tokens_valid_after is not None
     missing = runner.invoke(app, ["users", "set-password", "khong_co", "--password-stdin"], input=PASSWORD)
     assert missing.exit_code == 5
 
