@@ -149,7 +149,9 @@ def make_settings(home: Path, database_url: str, **overrides: Any) -> Settings:
     """Settings for tests: quick heartbeats and recovery, so a dead worker is noticed in seconds."""
     quick = {"heartbeat_s": 0.3, "stale_after_s": 2.0, "recovery_interval_s": 0.3, "retry_base_s": 0.5}
     jobs = JobSettings(**quick | {"queue_prefix": f"gobang-test-{uuid.uuid4().hex[:8]}"} | overrides.pop("jobs", {}))
-    webhooks = WebhookSettings(**{"timeout_s": 5.0, "retry_base_s": 0.2} | overrides.pop("webhooks", {}))
+    # Test receivers listen on loopback, which webhooks may reach only when the operator allows it.
+    quick_hooks = {"timeout_s": 5.0, "retry_base_s": 0.2, "allow_hosts": ["127.0.0.1"]}
+    webhooks = WebhookSettings(**quick_hooks | overrides.pop("webhooks", {}))
     return Settings(
         home=home, database_url=database_url, secret_key="test-secret", jobs=jobs, webhooks=webhooks, **overrides
     )
