@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -77,13 +78,28 @@ def _now() -> datetime:
 # --- names and passwords ------------------------------------------------------------------------
 
 
+def _latin_only(name: str) -> bool:
+    """Latin letters (Vietnamese ones included), ASCII digits and `. _ - @`: one script, so that look-alikes
+    from another (Cyrillic "а" in "аdmin", Greek "ο") cannot pose as an existing name."""
+    return all(
+        ch in "._-@" or ("0" <= ch <= "9") or (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN "))
+        for ch in name
+    )
+
+
 def normalize_username(raw: str) -> str:
-    """NFC, trimmed, lower case; letters (Vietnamese too), digits and `. _ - @` only."""
+    """NFC, trimmed, lower case; Latin letters (Vietnamese too), digits and `. _ - @` only. Compatibility forms
+    (full-width "ａｄｍｉｎ", ligatures) and mixed scripts are refused rather than folded into another name."""
     name = nfc(raw).strip().lower()
     if not _USERNAME.fullmatch(name):
         raise InvalidInputError(
             "tên đăng nhập gồm 2–100 chữ cái, chữ số hoặc . _ - @, không có khoảng trắng "
             "(username: 2-100 letters, digits or . _ - @)"
+        )
+    if unicodedata.normalize("NFKC", name) != name or not _latin_only(name):
+        raise InvalidInputError(
+            "tên đăng nhập chỉ dùng chữ cái Latinh (kể cả tiếng Việt có dấu), chữ số 0–9 và . _ - @; không dùng "
+            "chữ toàn độ rộng hay chữ của bảng chữ cái khác (username: Latin letters and ASCII digits only)"
         )
     return name
 
