@@ -114,6 +114,8 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @dataclass(frozen=True)
 class TestUser:
+    __test__ = False  # a helper, not a test class (modules that import the fixtures import it too)
+
     id: int
     username: str
     role: Role
