@@ -7,6 +7,7 @@ unit's people; every change, and every listing, is in the audit log.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -78,14 +79,7 @@ def _unit(principal: Principal, requested: int | None) -> int | None:
 
 
 def _out(v: Voiceprint) -> VoiceprintOut:
-    return VoiceprintOut(
-        name=v.name,
-        model_id=v.model_id,
-        org_unit_id=v.org_unit_id,
-        segments=v.segments,
-        seconds=v.seconds,
-        created_at=v.created_at,
-    )
+    return VoiceprintOut(**asdict(v))
 
 
 @router.get("", response_model=list[VoiceprintOut], summary="Người đã ghi danh giọng nói")

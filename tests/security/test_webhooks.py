@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -212,7 +213,12 @@ def test_f5_sending_does_not_delay_job_recovery(
     (before: they shared one thread, and recovery waited for the webhook)."""
     ticks: list[float] = []
     requeue = api.app.requeue_unfinished
-    monkeypatch.setattr(api.app, "requeue_unfinished", lambda *a: (ticks.append(time.monotonic()), requeue(*a)))
+
+    def counted(*args: Any) -> Any:
+        ticks.append(time.monotonic())
+        return requeue(*args)
+
+    monkeypatch.setattr(api.app, "requeue_unfinished", counted)
     hooks = {"allow_hosts": ["127.0.0.1"], "timeout_s": 1.0, "deadline_s": 3.0}
     settings = make_settings(gobang_home, new_database("sqlite"), webhooks=hooks)
     with receiving(Receiver(reply=TRICKLE, byte_every_s=0.3)) as slow, start_service(settings):
