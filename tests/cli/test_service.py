@@ -81,6 +81,23 @@ def test_users_list_and_set_password_unlocks(_home: str) -> None:
     assert missing.exit_code == 5
 
 
+def test_users_unlock_lifts_the_lock_of_every_address(_home: str) -> None:
+    runner.invoke(app, ["users", "create", "thu_ky", "--role", "clerk", "--password-stdin"], input=PASSWORD)
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    with session_scope(_home) as db:
+        user = db.scalar(select(User).where(User.username == "thu_ky"))
+        assert user is not None
+        for address in ("203.0.113.9", "198.51.100.20"):
+            db.add(LoginFailure(user_id=user.id, client=address, failures=5, locked_until=later))
+    unlocked = runner.invoke(app, ["users", "unlock", "thu_ky"])
+    assert unlocked.exit_code == 0, unlocked.output
+    with session_scope(_home) as db:
+        assert db.query(LoginFailure).count() == 0
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "user.updated")).one()
+        assert event.actor.startswith("cli") and event.detail["unlocked"] == ["198.51.100.20", "203.0.113.9"]
+    assert runner.invoke(app, ["users", "unlock", "khong_co"]).exit_code == 5
+
+
 def test_keys_create_prints_the_key_once_then_revoke(_home: str) -> None:
     created = runner.invoke(app, ["keys", "create", "máy ghi âm", "--role", "service", "--scope", "recordings:write"])
     assert created.exit_code == 0, created.output
