@@ -27,7 +27,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from api.app import create_app
 from api.security import new_api_key
@@ -182,7 +182,8 @@ class Service:
 def _seed(app: FastAPI, settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
     """Two units, an API key of every role in each (and an admin's), a clerk with a session token.
 
-    Units and the clerk are reused when the database has them (a restarted service); keys are new.
+    Units and the clerk are reused when the database has them (a restarted service); keys are new, and the
+    previous ones keep working under their names suffixed with their prefix (names are unique per unit).
     """
     keys: dict[str, str] = {}
     with session_scope(settings.resolved_database_url) as db:
@@ -196,6 +197,7 @@ def _seed(app: FastAPI, settings: Settings) -> tuple[dict[str, str], dict[str, i
             for role in (Role.clerk, Role.viewer, Role.service)
             for unit, suffix in (("a", ""), ("b", "_b"))
         ]
+        db.execute(update(ApiKey).values(name=ApiKey.name + " (" + ApiKey.prefix + ")"))
         for name, role, unit_id in grants:
             key = new_api_key()
             db.add(ApiKey(prefix=key.prefix, key_hash=key.key_hash, name=name, role=role, org_unit_id=unit_id))
