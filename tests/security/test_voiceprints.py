@@ -23,7 +23,7 @@ from diarization.embedders import get_embedder
 from diarization.voiceprints import VoiceprintStore
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip
+from tests.api.fixtures_jobs import Service, clip, wait_for_job
 
 CHAIR = "Chủ tọa"
 VOICE_A, VOICE_B = "VIVOSDEV01_R012.wav", "VIVOSDEV01_R027.wav"
@@ -84,6 +84,21 @@ def test_f3_units_see_match_and_change_only_their_own_people(service: Service) -
 
     actions = [a for _, a in _actions(service.settings) if a.startswith("voiceprint.")]
     assert actions.count("voiceprint.enrol") == 2 and "voiceprint.list" in actions and "voiceprint.delete" in actions
+
+
+def test_f3_a_job_names_speakers_only_after_people_of_its_recordings_unit(service: Service) -> None:
+    """Before: diarization matched every enrolled person, so unit B's meeting could carry unit A's names."""
+    rec_a = _recording_with_speaker(service, "clerk", VOICE_A)
+    enrol = {"recording_id": rec_a, "speaker": "Người nói 1", "name": CHAIR}
+    assert service.client.post("/voiceprints", json=enrol, headers=service.auth("clerk")).status_code == 201
+    speakers = {}
+    for who in ("clerk", "clerk_b"):  # the same voice, once in unit A's recordings and once in unit B's
+        job = service.upload(clip(VOICE_A), who, diarize="true").json()["job"]
+        assert wait_for_job(service.client, job["id"], service.auth(who), timeout_s=300)["status"] == "succeeded"
+        transcript = service.client.get(f"/recordings/{job['recording_id']}/transcript", headers=service.auth(who))
+        speakers[who] = {s["speaker"] for s in transcript.json()["transcript"]["segments"]}
+    assert speakers["clerk"] == {CHAIR}
+    assert CHAIR not in speakers["clerk_b"] and speakers["clerk_b"]
 
 
 def test_f3_a_store_from_before_units_keeps_its_people_for_admins(tmp_path: Path) -> None:
