@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 from api import accounts as account_service
-from core.db import session_scope
+from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.tables import AuditEvent, Recording, Role, Upload
 from tests.api.conftest import *  # noqa: F403  (the API fixtures: client, accounts, app, settings, database_url)
 from tests.api.conftest import Accounts, _cheap_password_hashing, _postgres_database, _sqlite_template, assert_problem  # noqa: F401
@@ -95,3 +98,30 @@ def test_f13_a_stranger_cannot_lock_the_owner_out(client: TestClient, accounts: 
         assert lock.detail["ip"] == "203.0.113.9"
         unlock = db.scalars(select(AuditEvent).where(AuditEvent.action == "user.updated")).all()[-1]
         assert unlock.detail["unlocked"] == ["203.0.113.9"]
+
+
+def test_f4_f13_migration_keeps_every_key_and_renames_duplicate_names(tmp_path: Path) -> None:
+    """A database of revision 0004 with two live keys named alike in one unit upgrades: both keep working (the
+    prefix is their id), the newer is renamed, and account-wide lock columns give way to `login_failures`."""
+    url = f"sqlite:///{tmp_path / 'gobang.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with get_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        connection.execute(text("INSERT INTO org_units (id, name) VALUES (1, 'Ủy ban A')"))
+        for prefix, at in (("aaaa1111", "2026-01-01"), ("bbbb2222", "2026-02-01"), ("cccc3333", "2026-03-01")):
+            connection.execute(
+                text(
+                    "INSERT INTO api_keys (prefix, key_hash, name, role, scopes, org_unit_id, created_at) "
+                    "VALUES (:p, 'h', 'ingest', 'service', '[]', :unit, :at)"
+                ),
+                {"p": prefix, "at": at, "unit": None if prefix == "cccc3333" else 1},
+            )
+    migrate(url)
+    with get_engine(url).connect() as connection:
+        names = dict(connection.execute(text("SELECT prefix, name FROM api_keys")).all())
+        user_columns = {c["name"] for c in inspect(connection).get_columns("users")}
+    assert names == {"aaaa1111": "ingest", "bbbb2222": "ingest (bbbb2222)", "cccc3333": "ingest"}
+    assert not {"failed_logins", "locked_until"} & user_columns
+    get_engine(url).dispose()
