@@ -120,7 +120,7 @@ def test_f4_f13_migration_keeps_every_key_and_renames_duplicate_names(tmp_path: 
             )
     migrate(url)
     with get_engine(url).connect() as connection:
-        names = dict(connection.execute(text("SELECT prefix, name FROM api_keys")).all())
+        names: dict[str, str] = {p: n for p, n in connection.execute(text("SELECT prefix, name FROM api_keys"))}
         user_columns = {c["name"] for c in inspect(connection).get_columns("users")}
     assert names == {"aaaa1111": "ingest", "bbbb2222": "ingest (bbbb2222)", "cccc3333": "ingest"}
     assert not {"failed_logins", "locked_until"} & user_columns
