@@ -7,9 +7,11 @@ caller's transaction is rolled back.
 
 Login protection has two layers:
 
-- per account (in the database, so every server process agrees): `login_max_failures`
-  consecutive wrong passwords lock the account for `login_lockout_minutes`; a locked account
-  is refused without checking the password (so guessing during the lock learns nothing);
+- per account and client address (in the database, so every server process agrees):
+  `login_max_failures` consecutive wrong passwords from one address lock the account *for that
+  address* for `login_lockout_minutes`; a locked pair is refused without checking the password (so
+  guessing during the lock learns nothing), while the owner logging in from elsewhere is not
+  affected: a stranger cannot lock anyone out. Admins unlock (`unlock`, every address at once);
 - per client address (`api.ratelimit`): `login_ip_failures_per_minute` failed logins, then 429.
   Only failures count, so an office behind one NAT address can still log everyone in at 8:00.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,7 +49,7 @@ from core.errors import (
     UnauthenticatedError,
 )
 from core.settings import Settings
-from core.tables import ApiKey, AuditEvent, OrgUnit, RevokedToken, Role, User
+from core.tables import ApiKey, AuditEvent, LoginFailure, OrgUnit, RevokedToken, Role, User
 from core.text import nfc, strip_diacritics
 
 USER_ROLES = frozenset({Role.admin, Role.clerk, Role.viewer})
@@ -75,13 +78,28 @@ def _now() -> datetime:
 # --- names and passwords ------------------------------------------------------------------------
 
 
+def _latin_only(name: str) -> bool:
+    """Latin letters (Vietnamese ones included), ASCII digits and `. _ - @`: one script, so that look-alikes
+    from another (Cyrillic "а" in "аdmin", Greek "ο") cannot pose as an existing name."""
+    return all(
+        ch in "._-@" or ("0" <= ch <= "9") or (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN "))
+        for ch in name
+    )
+
+
 def normalize_username(raw: str) -> str:
-    """NFC, trimmed, lower case; letters (Vietnamese too), digits and `. _ - @` only."""
+    """NFC, trimmed, lower case; Latin letters (Vietnamese too), digits and `. _ - @` only. Compatibility forms
+    (full-width "ａｄｍｉｎ", ligatures) and mixed scripts are refused rather than folded into another name."""
     name = nfc(raw).strip().lower()
     if not _USERNAME.fullmatch(name):
         raise InvalidInputError(
             "tên đăng nhập gồm 2–100 chữ cái, chữ số hoặc . _ - @, không có khoảng trắng "
             "(username: 2-100 letters, digits or . _ - @)"
+        )
+    if unicodedata.normalize("NFKC", name) != name or not _latin_only(name):
+        raise InvalidInputError(
+            "tên đăng nhập chỉ dùng chữ cái Latinh (kể cả tiếng Việt có dấu), chữ số 0–9 và . _ - @; không dùng "
+            "chữ toàn độ rộng hay chữ của bảng chữ cái khác (username: Latin letters and ASCII digits only)"
         )
     return name
 
@@ -207,7 +225,6 @@ def create_user(
         role=checked_role,
         org_unit=_unit(db, org_unit, create=create_org_unit, actor=actor),
         active=True,
-        failed_logins=0,
     )
     db.add(user)
     _flush(db, f"tên đăng nhập “{name}” đã có (username taken)")
@@ -284,9 +301,9 @@ def update_user(
         user.tokens_valid_after = _now()
         changes["password"] = "changed"
         unlock = True
-    if unlock and (user.failed_logins or user.locked_until):
-        user.failed_logins, user.locked_until = 0, None
-        changes["unlocked"] = True
+    if unlock and user.login_failures:
+        changes["unlocked"] = sorted(f.client for f in user.login_failures if f.locked_until is not None)
+        user.login_failures.clear()
     if changes:
         db.flush()
         record(db, actor, "user.updated", f"user:{user.username}", **changes)
@@ -319,20 +336,21 @@ def admit(
         name = None
     user = db.scalar(select(User).where(User.username == name)) if name else None
     now = _now()
-    if user is not None and user.locked_until is not None:
-        locked_until = as_utc(user.locked_until)
+    failures = db.get(LoginFailure, (user.id, ip)) if user is not None else None
+    if user is not None and failures is not None and failures.locked_until is not None:
+        locked_until = as_utc(failures.locked_until)
         if locked_until > now:
             if limiter is not None:
                 limiter.hit(ip)
             _refuse(db, user.username, ip, "locked", method)
             raise _locked(locked_until - now)
-        user.failed_logins, user.locked_until = 0, None  # the lock has run out: a fresh count
+        failures.failures, failures.locked_until = 0, None  # the lock has run out: a fresh count
     return ip, name, user
 
 
 def login_succeeded(db: Session, user: User, ip: str, *, method: str = "password", **detail: object) -> None:
-    """Reset the failure count and audit the login."""
-    user.failed_logins = 0
+    """Reset this address's failure count and audit the login."""
+    db.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.client == ip))
     record(db, user.username, "login.succeeded", f"user:{user.username}", ip=ip, **_method(method), **detail)
     db.flush()
 
@@ -357,9 +375,7 @@ def login_failed(
         record(db, who, "login.failed", f"user:{who}", ip=ip, **_method(method), **detail)
         db.commit()
         return
-    db.flush()
-    db.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
-    db.refresh(user)
+    row = _count_failure(db, user, ip)
     record(
         db,
         user.username,
@@ -367,16 +383,31 @@ def login_failed(
         f"user:{user.username}",
         ip=ip,
         **_method(method),
-        failures=user.failed_logins,
+        failures=row.failures,
         **detail,
     )
-    if user.active and user.failed_logins >= settings.login_max_failures:
+    if user.active and row.failures >= settings.login_max_failures:
         lock = timedelta(minutes=settings.login_lockout_minutes)
-        user.locked_until = _now() + lock
-        record(db, user.username, "login.locked", f"user:{user.username}", ip=ip, until=user.locked_until.isoformat())
+        row.locked_until = _now() + lock
+        record(db, user.username, "login.locked", f"user:{user.username}", ip=ip, until=row.locked_until.isoformat())
         db.commit()
         raise _locked(lock)
     db.commit()
+
+
+def _count_failure(db: Session, user: User, ip: str) -> LoginFailure:
+    """One more failure of `user` from `ip`, counted in the database (concurrent failures all count)."""
+    db.flush()
+    bump = update(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.client == ip)
+    if db.execute(bump.values(failures=LoginFailure.failures + 1, updated_at=_now())).rowcount == 0:  # type: ignore[attr-defined]
+        try:
+            with db.begin_nested():
+                db.add(LoginFailure(user_id=user.id, client=ip, failures=1, updated_at=_now()))
+        except IntegrityError:  # a concurrent first failure inserted the row: count on it
+            db.execute(bump.values(failures=LoginFailure.failures + 1, updated_at=_now()))
+    row = db.get_one(LoginFailure, (user.id, ip))
+    db.refresh(row)
+    return row
 
 
 def authenticate(
@@ -487,6 +518,15 @@ def create_api_key(
         raise InvalidInputError(
             f"phạm vi không hợp lệ: {', '.join(unknown)}; chọn trong {', '.join(SCOPES)} (unknown scopes)"
         )
+    unit = _unit(db, org_unit, create=create_org_unit, actor=actor)
+    taken = f"đơn vị này đã có khóa API đang dùng tên “{clean_name}” (key name taken in this unit)"
+    same_name = select(ApiKey.id).where(
+        ApiKey.name == clean_name,
+        ApiKey.revoked_at.is_(None),
+        ApiKey.org_unit_id.is_(None) if unit is None else ApiKey.org_unit_id == unit.id,
+    )
+    if db.scalar(same_name) is not None:
+        raise ConflictError(taken)
     new: NewKey = new_api_key()
     row = ApiKey(
         prefix=new.prefix,
@@ -494,14 +534,21 @@ def create_api_key(
         name=clean_name,
         role=checked_role,
         scopes=wanted,
-        org_unit=_unit(db, org_unit, create=create_org_unit, actor=actor),
+        org_unit=unit,
         created_by=created_by,
     )
     db.add(row)
-    db.flush()
+    _flush(db, taken)  # the unique index catches a concurrent twin
     db.refresh(row)
     record(
-        db, actor, "api_key.created", f"api_key:{row.prefix}", name=clean_name, role=checked_role.value, scopes=wanted
+        db,
+        actor,
+        "api_key.created",
+        f"api_key:{row.prefix}",
+        name=clean_name,
+        role=checked_role.value,
+        scopes=wanted,
+        org_unit_id=row.org_unit_id,
     )
     return IssuedKey(row=row, key=new.key)
 

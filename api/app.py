@@ -40,7 +40,7 @@ from core.blobs import BlobStore
 from core.db import migrate
 from core.settings import Settings, get_settings
 from workers.queue import make_queue, requeue_unfinished
-from workers.webhooks import deliver_due
+from workers.webhooks import run_sender
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +49,11 @@ _BODY_SLACK = 1 << 20
 
 
 def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
-    """Requeue jobs of dead workers and due retries; send due webhook deliveries."""
+    """Requeue jobs of dead workers and due retries (webhooks have their own thread: `workers.webhooks.run_sender`)."""
     settings: Settings = app.state.settings
     while not stop.wait(settings.jobs.recovery_interval_s):
         try:
             requeue_unfinished(app.state.queue, settings)
-            deliver_due(settings)
         except Exception:  # the database or Redis may be briefly away; try again next tick
             logger.exception("recovery_failed")
 
@@ -68,11 +67,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     stop = threading.Event()
     ticker = threading.Thread(target=_recovery_ticker, args=(app, stop), name="gobang-recovery", daemon=True)
     ticker.start()
+    sender = threading.Thread(target=run_sender, args=(settings, stop), name="gobang-webhooks", daemon=True)
+    sender.start()
     try:
         yield
     finally:
         stop.set()
         ticker.join(timeout=5)
+        sender.join(timeout=5)
         app.state.queue.close()
 
 

@@ -75,6 +75,14 @@ class Principal:
     """None: everything the role allows; otherwise only these (API keys)."""
     token: TokenClaims | None = None
     """The session token's claims (for logout); None for API keys."""
+    key_prefix: str | None = None
+    """The API key's id (its unique prefix); key names are only labels and may repeat across units."""
+
+    @property
+    def identity(self) -> str:
+        """What tells this caller apart from every other (idempotency keys are scoped by it): a key's prefix or a
+        user's id, never a name."""
+        return f"key:{self.key_prefix}" if self.key_prefix is not None else f"user:{self.user_id}"
 
     def may_see(self, org_unit_id: int | None) -> bool:
         return self.role == Role.admin or self.org_unit_id is None or self.org_unit_id == org_unit_id
@@ -103,6 +111,11 @@ _key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="Khó
 _cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Phiên đăng nhập web (+ X-CSRF-Token)")
 
 
+def key_actor(name: str, prefix: str) -> str:
+    """How a key appears as an actor or author: its label for people, its prefix (the id) for certainty."""
+    return f"key:{name[:80]}#{prefix}" if name else f"key:{prefix}"
+
+
 def _from_api_key(db: Session, key: str) -> Principal | None:
     prefix = key_prefix(key)
     if prefix is None:
@@ -114,10 +127,11 @@ def _from_api_key(db: Session, key: str) -> Principal | None:
     if row.last_used_at is None or now - as_utc(row.last_used_at) > _KEY_TOUCH_EVERY:
         row.last_used_at = now
     return Principal(
-        name=f"key:{row.name or row.prefix}",
+        name=key_actor(row.name, row.prefix),
         role=row.role,
         org_unit_id=row.org_unit_id,
         via="api_key",
+        key_prefix=row.prefix,
         scopes=frozenset(row.scopes) if row.scopes else None,
     )
 

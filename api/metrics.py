@@ -21,7 +21,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from core.db import session_scope
-from core.tables import Job, JobStatus
+from core.tables import AuditEvent, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class ServiceCollector(Collector):
         try:
             with session_scope(self.state.settings.resolved_database_url) as db:
                 counts = {status: n for status, n in db.execute(select(Job.status, func.count()).group_by(Job.status))}
+                audited = db.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all()
                 finished = db.execute(
                     select(Job.started_at, Job.finished_at, Job.audio_seconds).where(
                         Job.status == JobStatus.succeeded, Job.started_at.is_not(None), Job.finished_at.is_not(None)
@@ -83,6 +84,14 @@ class ServiceCollector(Collector):
         for status in JobStatus:
             by_status.add_metric([status.value], float(counts.get(status, 0)))
         yield by_status
+        events = CounterMetricFamily(
+            "gobang_audit_events",
+            "Audit log entries by action (logins, refusals, voiceprint changes and reads, downloads), CLI's included.",
+            labels=["action"],
+        )
+        for action, n in audited:
+            events.add_metric([action], float(n))
+        yield events
         yield CounterMetricFamily(
             "gobang_job_failures",
             "Jobs that failed for good (after their retries).",

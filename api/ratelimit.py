@@ -3,7 +3,7 @@
 Two implementations behind one protocol: in-process (the embedded default; each server process
 counts on its own, so with N processes a client gets up to N times the limit) and Redis (when
 `GOBANG_REDIS_URL` is set; every server process shares one count). Per-account lockout does not
-depend on either: it lives in the database (`users.failed_logins`, `users.locked_until`).
+depend on either: it lives in the database (`login_failures`, per account and address).
 """
 
 from __future__ import annotations

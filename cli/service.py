@@ -14,9 +14,6 @@ installation must: they need no running server and no login, and are audited as 
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli.database import cli_actor, database
 from cli.errors import err_console, one_line_errors
 from core.errors import ConfigError, InvalidInputError
 from core.settings import Settings, get_settings
@@ -31,35 +29,17 @@ from core.settings import Settings, get_settings
 if TYPE_CHECKING:
     import uvicorn
     from fastapi import FastAPI
-    from sqlalchemy.orm import Session
 
     from workers.queue import QueueKind
 
 console = Console()
 
-users_app = typer.Typer(help="Người dùng: tạo, liệt kê, đặt lại mật khẩu (users).", no_args_is_help=True)
+users_app = typer.Typer(help="Người dùng: tạo, liệt kê, đặt lại mật khẩu, mở khóa (users).", no_args_is_help=True)
 keys_app = typer.Typer(help="Khóa API cho các dịch vụ khác: tạo, liệt kê, thu hồi (API keys).", no_args_is_help=True)
 
 MAX_HEADER_BYTES = 64 * 1024
 """h11 refuses (400) a request whose headers are still incomplete past this size, before they fill memory;
 the app's own limit (`api.middleware`, 431) is lower, so this only stops what never reaches the app."""
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
-
-
-@contextmanager
-def _database() -> Iterator[Session]:
-    from core.db import migrate, session_scope
-
-    url = get_settings().resolved_database_url
-    migrate(url)
-    with session_scope(url) as session:
-        yield session
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -202,8 +182,8 @@ def users_create(
     from api.accounts import create_user
 
     password = _read_password(password_stdin)
-    with _database() as db:
-        user = create_user(db, username, password, role, org, display_name, actor=_actor(), create_org_unit=True)
+    with database() as db:
+        user = create_user(db, username, password, role, org, display_name, actor=cli_actor(), create_org_unit=True)
         unit = user.org_unit.name if user.org_unit else "mọi đơn vị"
         console.print(f"Đã tạo người dùng [bold]{escape(user.username)}[/] ({user.role.value}, {escape(unit)}).")
 
@@ -217,7 +197,7 @@ def users_list() -> None:
     table = Table(title="Người dùng (users)")
     for column in ("Tên đăng nhập", "Vai trò", "Đơn vị", "Hoạt động", "Khóa đến"):
         table.add_column(column)
-    with _database() as db:
+    with database() as db:
         for user in list_users(db):
             table.add_row(
                 escape(user.username),
@@ -239,9 +219,20 @@ def users_set_password(
     from api.accounts import find_user, update_user
 
     password = _read_password(password_stdin)
-    with _database() as db:
-        user = update_user(db, find_user(db, username), actor=_actor(), password=password)
+    with database() as db:
+        user = update_user(db, find_user(db, username), actor=cli_actor(), password=password)
         console.print(f"Đã đặt mật khẩu mới cho [bold]{escape(user.username)}[/].")
+
+
+@users_app.command("unlock")
+@one_line_errors
+def users_unlock(username: Annotated[str, typer.Argument(help="Tên đăng nhập (username).")]) -> None:
+    """Mở khóa đăng nhập của người dùng từ mọi địa chỉ, xóa đếm sai mật khẩu (lift login locks)."""
+    from api.accounts import find_user, update_user
+
+    with database() as db:
+        user = update_user(db, find_user(db, username), actor=cli_actor(), unlock=True)
+        console.print(f"Đã mở khóa đăng nhập cho [bold]{escape(user.username)}[/].")
 
 
 # --- API keys -----------------------------------------------------------------------------------
@@ -260,8 +251,10 @@ def keys_create(
     """Tạo khóa API. Khóa in ra stdout MỘT LẦN; chỉ bản băm được lưu (the key is printed once)."""
     from api.accounts import create_api_key
 
-    with _database() as db:
-        issued = create_api_key(db, name, role, org, scope or (), created_by=None, actor=_actor(), create_org_unit=True)
+    with database() as db:
+        issued = create_api_key(
+            db, name, role, org, scope or (), created_by=None, actor=cli_actor(), create_org_unit=True
+        )
     row = issued.row
     err_console.print(
         f"Đã tạo khóa {escape(row.name)} (tiền tố {row.prefix}, vai trò {row.role.value}, "
@@ -280,7 +273,7 @@ def keys_list() -> None:
     table = Table(title="Khóa API (API keys)")
     for column in ("Tiền tố", "Tên", "Vai trò", "Phạm vi", "Dùng lần cuối", "Thu hồi"):
         table.add_column(column)
-    with _database() as db:
+    with database() as db:
         for key in list_api_keys(db):
             table.add_row(
                 key.prefix,
@@ -299,6 +292,6 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="Tiền tố của kh
     """Thu hồi khóa API; có hiệu lực ngay (revoke an API key)."""
     from api.accounts import revoke_api_key
 
-    with _database() as db:
-        row = revoke_api_key(db, prefix, actor=_actor())
+    with database() as db:
+        row = revoke_api_key(db, prefix, actor=cli_actor())
         console.print(f"Đã thu hồi khóa {escape(row.name)} ({row.prefix}).")

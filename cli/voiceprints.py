@@ -1,9 +1,10 @@
-"""`gobang voiceprints enroll|list|delete`: the people whose voices diarization names.
+"""`gobang voiceprints enroll|list|delete|assign`: the people whose voices diarization names.
 
 An enrolment names a person and gives stretches of their speech: whole files or spans of a
 recording written ``FILE@START-END`` (seconds, ``mm:ss`` or ``hh:mm:ss``), so a clerk can enrol a
 delegate from the session where they spoke. The store is the one diarization and voice login
-read (`GOBANG_DIARIZATION__VOICEPRINTS_PATH`).
+read (`GOBANG_DIARIZATION__VOICEPRINTS_PATH`). A person belongs to an organisation unit (`--org`) and is
+recognised only in that unit's recordings; every change is written to the service's audit log.
 """
 
 from __future__ import annotations
@@ -61,6 +62,33 @@ def parse_source(text: str) -> AudioSegment:
     return (Path(path), start, end)
 
 
+Org = Annotated[
+    str | None,
+    typer.Option(
+        "--org", help='Đơn vị của người đó, ví dụ "Ủy ban Pháp luật"; bỏ trống: không đơn vị (organisation unit).'
+    ),
+]
+
+
+def _unit_id(org: str | None) -> int | None:
+    if org is None:
+        return None
+    from api.accounts import get_org_unit
+    from cli.database import database
+
+    with database() as db:
+        return get_org_unit(db, org).id
+
+
+def _audit(action: str, name: str, **detail: object) -> None:
+    """Voiceprints are biometric data: changes made here are in the service's audit log, as the API's are."""
+    from cli.database import cli_actor, database
+    from core.audit import record
+
+    with database() as db:
+        record(db, cli_actor(), action, f"voiceprint:{name}", **detail)
+
+
 @voiceprints_app.command("enroll")
 @one_line_errors
 def enroll(
@@ -71,13 +99,17 @@ def enroll(
             help="Tệp ghi âm giọng người đó, cả tệp hoặc một đoạn TỆP@BẮT_ĐẦU-KẾT_THÚC, ví dụ phien1.mp3@2:00-3:05."
         ),
     ],
+    org: Org = None,
 ) -> None:
-    """Ghi danh giọng nói của một người; ghi danh lại cùng tên thì bổ sung thêm mẫu giọng (enrol a voice)."""
+    """Ghi danh giọng nói của một người; ghi danh lại cùng tên thì bổ sung thêm mẫu giọng (enrol a voice).
+    Người đó chỉ được nhận ra trong bản ghi của đơn vị mình (only in their unit's recordings)."""
     from diarization import VoiceprintStore
 
     segments = [parse_source(source) for source in sources]
+    unit = _unit_id(org)
     with err_console.status("Đang tính đặc trưng giọng nói… (embedding)"):
-        voiceprint = VoiceprintStore().enroll(nfc(name), segments)
+        voiceprint = VoiceprintStore(org_unit_id=unit).enroll(nfc(name), segments)
+    _audit("voiceprint.enrol", voiceprint.name, org_unit_id=unit, sources=len(segments))
     console.print(
         f"Đã ghi danh [bold]{escape(voiceprint.name)}[/]: {voiceprint.segments} mẫu, {voiceprint.seconds:.1f} s "
         f"({escape(voiceprint.model_id)})"
@@ -86,18 +118,21 @@ def enroll(
 
 @voiceprints_app.command("list")
 @one_line_errors
-def list_voiceprints() -> None:
-    """Liệt kê những người đã ghi danh giọng nói (list enrolled people)."""
+def list_voiceprints(
+    org: Annotated[str | None, typer.Option("--org", help="Chỉ người của đơn vị này (only this unit).")] = None,
+) -> None:
+    """Liệt kê những người đã ghi danh giọng nói, mọi đơn vị (list enrolled people of every unit)."""
     from diarization import VoiceprintStore
 
-    store = VoiceprintStore()
+    store = VoiceprintStore(org_unit_id=_unit_id(org))
     table = Table(title=f"Giọng nói đã ghi danh ({escape(str(store.path))})")
     table.add_column("Tên (name)", no_wrap=True)  # names are typed back in `delete`: keep them whole
-    for column in ("Số mẫu", "Thời lượng (s)", "Mô hình (model)", "Ngày ghi danh"):
+    for column in ("Đơn vị (unit id)", "Số mẫu", "Thời lượng (s)", "Mô hình (model)", "Ngày ghi danh"):
         table.add_column(column, overflow="fold")
-    for voiceprint in store.list():
+    for voiceprint in store.list(every_unit=org is None):
         table.add_row(
             escape(voiceprint.name),
+            str(voiceprint.org_unit_id or "—"),
             str(voiceprint.segments),
             f"{voiceprint.seconds:.1f}",
             escape(voiceprint.model_id),
@@ -110,6 +145,7 @@ def list_voiceprints() -> None:
 @one_line_errors
 def delete(
     name: Annotated[str, typer.Argument(help="Tên người cần xóa giọng nói.")],
+    org: Org = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Không hỏi lại (do not ask).")] = False,
 ) -> None:
     """Xóa giọng nói đã ghi danh của một người, cùng mọi mẫu giọng (forget a person's voice)."""
@@ -117,5 +153,25 @@ def delete(
 
     if not yes:
         typer.confirm(f"Xóa giọng nói của '{nfc(name)}'?", abort=True)
-    VoiceprintStore().delete(name)
+    unit = _unit_id(org)
+    VoiceprintStore(org_unit_id=unit).delete(name)
+    _audit("voiceprint.delete", nfc(name).strip(), org_unit_id=unit)
     console.print(f"Đã xóa giọng nói của [bold]{escape(nfc(name))}[/].")
+
+
+@voiceprints_app.command("assign")
+@one_line_errors
+def assign(
+    name: Annotated[str, typer.Argument(help="Tên người cần chuyển đơn vị.")],
+    to: Annotated[str, typer.Option("--to", help="Đơn vị mới (the unit to move them to).")],
+    org: Annotated[
+        str | None, typer.Option("--org", help="Đơn vị hiện tại; bỏ trống: không đơn vị (current unit).")
+    ] = None,
+) -> None:
+    """Chuyển một người đã ghi danh sang đơn vị khác, ví dụ người ghi danh trước khi có đơn vị (move to a unit)."""
+    from diarization import VoiceprintStore
+
+    source, target = _unit_id(org), _unit_id(to)
+    moved = VoiceprintStore(org_unit_id=source).assign(name, target)
+    _audit("voiceprint.assign", moved.name, org_unit_id=[source, target])
+    console.print(f"Đã chuyển [bold]{escape(moved.name)}[/] sang đơn vị {target}.")

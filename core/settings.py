@@ -86,7 +86,12 @@ class JobSettings(BaseModel):
 
 class WebhookSettings(BaseModel):
     timeout_s: float = 10.0
-    """Time a receiver has to answer one delivery."""
+    """Time to connect, and the longest pause between two pieces of the receiver's answer."""
+    deadline_s: float = Field(default=30.0, gt=0.0)
+    """Longest one attempt may take in all, however slowly the receiver trickles its answer."""
+    allow_hosts: list[str] = []
+    """Host names or networks (`10.20.0.0/16`, `127.0.0.1`) that receivers may use although they are loopback,
+    link-local or private; everything else must be a public address. JSON list in the environment."""
     max_attempts: int = 8
     """Deliveries are retried with backoff until this many attempts."""
     retry_base_s: float = 30.0

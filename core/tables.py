@@ -15,14 +15,17 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base
+from core.db import Base, as_utc
 
 
 def _now() -> datetime:
@@ -65,18 +68,53 @@ class User(Base):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     tokens_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Session tokens issued before this instant are refused (password change, deactivation, logout everywhere)."""
     org_unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
+    login_failures: Mapped[list[LoginFailure]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def locked_until(self) -> datetime | None:
+        """The latest lock still running from any client address (None: the account can log in from anywhere)."""
+        now = _now()
+        locks = [as_utc(f.locked_until) for f in self.login_failures if f.locked_until is not None]
+        running = [lock for lock in locks if lock > now]
+        return max(running) if running else None
+
+
+class LoginFailure(Base):
+    """Consecutive failed logins of one account from one client address, and that pair's lock.
+
+    Counted per (account, address) so that a stranger guessing from elsewhere locks only themself out,
+    never the account's owner (review finding F13); the address limit (`api.ratelimit`) bounds guessing.
+    """
+
+    __tablename__ = "login_failures"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class ApiKey(Base):
-    """A service's key: only a hash is stored; the key is shown once at creation."""
+    """A service's key: only a hash is stored; the key is shown once at creation. The prefix is its id; the
+    name is a label, unique among a unit's unrevoked keys."""
 
     __tablename__ = "api_keys"
+    __table_args__ = (
+        Index(
+            "uq_api_keys_unit_name",
+            func.coalesce(text("org_unit_id"), 0),
+            "name",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+            sqlite_where=text("revoked_at IS NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64))

@@ -5,6 +5,11 @@ calibrated on data (`calibrate`, benchmarks/diarization.py), so unknown delegate
 Embeddings are stored with the id of the model that made them and are only ever compared with
 embeddings of the same model. The store is one SQLite file under ``settings.home``; it sits behind
 this small class so the service can move it into its main database later.
+
+Each person belongs to an organisation unit (a committee, a council): a store opened for a unit lists,
+matches and changes only that unit's people, so one unit's clerks neither see another's enrolled voices nor
+have their speakers named after them. Unit None holds people of no unit: those enrolled before units
+existed (schema version 1; an admin assigns them with `assign`), and login voiceprints.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from core.audio import SAMPLE_RATE, stream_audio
-from core.errors import BadAudioError, InvalidInputError, NotFoundError
+from core.errors import BadAudioError, ConflictError, InvalidInputError, NotFoundError
 from core.settings import get_settings
 from core.text import nfc
 from diarization.embedders import Embedder, get_embedder, normalize
@@ -47,6 +52,8 @@ class Voiceprint:
 
     name: str
     model_id: str
+    org_unit_id: int | None
+    """The organisation unit the person belongs to (None: no unit)."""
     segments: int
     """Embeddings stored (one per stretch or piece of audio)."""
     seconds: float
@@ -126,8 +133,52 @@ def _check_kind(name: str, *, account: bool) -> None:
         )
 
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (unit, name)
+);
+CREATE TABLE IF NOT EXISTS embeddings (
+    id INTEGER PRIMARY KEY,
+    person INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    seconds REAL NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS embeddings_model ON embeddings(model_id, person);
+"""
+"""Version 2: people keyed by (unit, name); unit 0 stands for "no unit" (SQLite's UNIQUE lets NULLs repeat)."""
+_SCHEMA_VERSION = 2
+_FROM_VERSION_1 = (
+    """
+ALTER TABLE people RENAME TO people_v1;
+ALTER TABLE embeddings RENAME TO embeddings_v1;
+DROP INDEX IF EXISTS embeddings_model;
+"""
+    + _SCHEMA
+    + """
+INSERT INTO people (name, unit, created_at) SELECT name, 0, created_at FROM people_v1;
+INSERT INTO embeddings (id, person, model_id, dim, vector, seconds, created_at)
+    SELECT e.id, p.id, e.model_id, e.dim, e.vector, e.seconds, e.created_at
+    FROM embeddings_v1 e JOIN people p ON p.name = e.name AND p.unit = 0;
+DROP TABLE embeddings_v1;
+DROP TABLE people_v1;
+"""
+)
+"""Version 1 knew no units: its people are kept, in no unit (only admins see them until they are assigned)."""
+
+
+def _unit_key(org_unit_id: int | None) -> int:
+    return org_unit_id or 0
+
+
 class VoiceprintStore:
-    """Named voiceprints in SQLite; `identify` answers who a voice is, or None."""
+    """Named voiceprints in SQLite, confined to one organisation unit; `identify` answers who a voice is, or None."""
 
     def __init__(
         self,
@@ -135,29 +186,26 @@ class VoiceprintStore:
         *,
         embedder: Embedder | None = None,
         threshold: float | None = None,
+        org_unit_id: int | None = None,
     ) -> None:
         settings = get_settings()
         self.path = Path(path) if path is not None else settings.voiceprints_path
         self.threshold = settings.diarization.voiceprint_threshold if threshold is None else threshold
         """Cosine score an enrolled person must reach to be named."""
+        self.org_unit_id = org_unit_id
+        """The unit whose people this store lists, matches, enrols and deletes (None: the people of no unit)."""
         self._embedder = embedder
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.executescript(
-                """
-                CREATE TABLE IF NOT EXISTS people (name TEXT PRIMARY KEY, created_at TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS embeddings (
-                    id INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL REFERENCES people(name) ON DELETE CASCADE,
-                    model_id TEXT NOT NULL,
-                    dim INTEGER NOT NULL,
-                    vector BLOB NOT NULL,
-                    seconds REAL NOT NULL,
-                    created_at TEXT NOT NULL
-                );
-                CREATE INDEX IF NOT EXISTS embeddings_model ON embeddings(model_id);
-                """
-            )
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            columns = {row[1] for row in db.execute("PRAGMA table_info(people)")}
+            if version < _SCHEMA_VERSION:
+                script = _FROM_VERSION_1 if columns and "unit" not in columns else _SCHEMA
+                db.executescript(f"BEGIN; {script} PRAGMA user_version = {_SCHEMA_VERSION}; COMMIT;")
+
+    def for_unit(self, org_unit_id: int | None) -> VoiceprintStore:
+        """The same file, confined to another unit."""
+        return VoiceprintStore(self.path, embedder=self._embedder, threshold=self.threshold, org_unit_id=org_unit_id)
 
     @property
     def embedder(self) -> Embedder:
@@ -215,41 +263,69 @@ class VoiceprintStore:
             raise BadAudioError("không có đoạn âm thanh nào để ghi danh (no enrolment audio)")
         now = datetime.now(UTC).isoformat()
         model_id = self.embedder.model_id
+        unit = _unit_key(self.org_unit_id)
         with self._connect() as db:
-            if replace:
-                db.execute("DELETE FROM people WHERE name = ?", (name,))  # its embeddings go with it (cascade)
-            db.execute("INSERT OR IGNORE INTO people (name, created_at) VALUES (?, ?)", (name, now))
+            if replace:  # its embeddings go with it (cascade)
+                db.execute("DELETE FROM people WHERE unit = ? AND name = ?", (unit, name))
+            db.execute("INSERT OR IGNORE INTO people (name, unit, created_at) VALUES (?, ?, ?)", (name, unit, now))
+            person = db.execute("SELECT id FROM people WHERE unit = ? AND name = ?", (unit, name)).fetchone()[0]
             db.executemany(
-                "INSERT INTO embeddings (name, model_id, dim, vector, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(name, model_id, v.size, v.astype(np.float32).tobytes(), s, now) for v, s in vectors],
+                "INSERT INTO embeddings (person, model_id, dim, vector, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(person, model_id, v.size, v.astype(np.float32).tobytes(), s, now) for v, s in vectors],
             )
-        logger.info("voiceprint_enrolled name=%s pieces=%d model=%s", name, len(vectors), model_id)
+        logger.info("voiceprint_enrolled name=%s unit=%s pieces=%d model=%s", name, unit, len(vectors), model_id)
         return next(v for v in self.list(accounts=account) if v.name == name)
 
-    def list(self, *, accounts: bool = False) -> list[Voiceprint]:
-        """Enrolled people, by name (`accounts`: the login voiceprints instead)."""
+    def list(self, *, accounts: bool = False, every_unit: bool = False) -> list[Voiceprint]:
+        """This unit's enrolled people, by name (`accounts`: the login voiceprints instead; `every_unit`: the
+        people of all units, for administrators)."""
+        where, params = ("", ()) if every_unit else ("WHERE p.unit = ?", (_unit_key(self.org_unit_id),))
         with self._connect() as db:
             rows = db.execute(
-                """SELECT p.name, COALESCE(MAX(e.model_id), ''), COUNT(e.id), COALESCE(SUM(e.seconds), 0), p.created_at
-                   FROM people p LEFT JOIN embeddings e ON e.name = p.name GROUP BY p.name ORDER BY p.name"""
+                f"""SELECT p.name, COALESCE(MAX(e.model_id), ''), NULLIF(p.unit, 0), COUNT(e.id),
+                          COALESCE(SUM(e.seconds), 0), p.created_at
+                   FROM people p LEFT JOIN embeddings e ON e.person = p.id {where}
+                   GROUP BY p.id ORDER BY p.name, p.unit""",
+                params,
             ).fetchall()
         return [Voiceprint(*row) for row in rows if row[0].startswith(ACCOUNT_MARK) == accounts]
 
     def delete(self, name: str, *, account: bool = False) -> None:
-        """Forget a person and every embedding of their voice (`account`: a login voiceprint)."""
+        """Forget a person of this unit and every embedding of their voice (`account`: a login voiceprint)."""
         _check_kind(nfc(name).strip(), account=account)
         with self._connect() as db:
-            if db.execute("DELETE FROM people WHERE name = ?", (nfc(name).strip(),)).rowcount == 0:
+            gone = db.execute(
+                "DELETE FROM people WHERE unit = ? AND name = ?", (_unit_key(self.org_unit_id), nfc(name).strip())
+            )
+            if gone.rowcount == 0:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
 
+    def assign(self, name: str, org_unit_id: int | None) -> Voiceprint:
+        """Move a person of this unit to another (how an admin gives the people of no unit to their unit)."""
+        clean = nfc(name).strip()
+        _check_kind(clean, account=False)
+        try:
+            with self._connect() as db:
+                moved = db.execute(
+                    "UPDATE people SET unit = ? WHERE unit = ? AND name = ?",
+                    (_unit_key(org_unit_id), _unit_key(self.org_unit_id), clean),
+                )
+        except sqlite3.IntegrityError:
+            raise ConflictError(f"đơn vị đích đã có người tên '{clean}' (name taken in that unit)") from None
+        if moved.rowcount == 0:
+            raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
+        return next(v for v in self.for_unit(org_unit_id).list() if v.name == clean)
+
     def models(self, model_id: str | None = None, *, name: str | None = None) -> dict[str, np.ndarray]:
-        """Each person's voice model: the mean of their unit embeddings (of one encoder), unit length.
+        """Each person's voice model (this unit's): the mean of their unit embeddings (of one encoder), unit length.
 
         `name`: only that person's (keyed by the name as stored: NFC, stripped).
         """
-        query, params = "SELECT name, vector FROM embeddings WHERE model_id = ?", [model_id or self.embedder.model_id]
+        query = "SELECT p.name, e.vector FROM embeddings e JOIN people p ON p.id = e.person WHERE e.model_id = ?"
+        query += " AND p.unit = ?"
+        params: list[object] = [model_id or self.embedder.model_id, _unit_key(self.org_unit_id)]
         if name is not None:
-            query, params = query + " AND name = ?", [*params, nfc(name).strip()]
+            query, params = query + " AND p.name = ?", [*params, nfc(name).strip()]
         with self._connect() as db:
             rows = db.execute(query, params).fetchall()
         grouped: dict[str, list[np.ndarray]] = {}

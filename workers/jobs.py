@@ -188,6 +188,8 @@ class Transcription:
     options: PipelineOptions
     recording_id: str
     filename: str
+    org_unit_id: int | None = None
+    """The recording's unit: whose enrolled voices may name its speakers."""
     transcript: Transcript | None = None
     permanent: ClassVar[tuple[type[Exception], ...]] = (BadAudioError, ModelError)
 
@@ -196,7 +198,8 @@ class Transcription:
         return self.transcript.duration if self.transcript else None
 
     def run(self, hook: Hook) -> None:
-        self.transcript = _named_source(run_pipeline(self.audio, self.options, hook=hook), self.filename)
+        transcript = run_pipeline(self.audio, self.options, hook=hook, org_unit_id=self.org_unit_id)
+        self.transcript = _named_source(transcript, self.filename)
 
     def save(self, session: Session) -> dict[str, object]:
         assert self.transcript is not None, "run() first"
@@ -216,6 +219,7 @@ def _work(session: Session, job: Job, settings: Settings) -> Work:
         options=_pipeline_options(job.options, recording),
         recording_id=recording.id,
         filename=recording.filename,
+        org_unit_id=recording.org_unit_id,
     )
 
 

@@ -53,12 +53,18 @@ def cached_engine(name: str | None, model: str | None) -> Engine:
 
 
 def run_pipeline(
-    path: str | Path, options: PipelineOptions, *, hook: Hook | None = None, engine: Engine | None = None
+    path: str | Path,
+    options: PipelineOptions,
+    *,
+    hook: Hook | None = None,
+    engine: Engine | None = None,
+    org_unit_id: int | None = None,
 ) -> Transcript:
     """Recording in, Transcript out, reporting progress through `hook`.
 
     `engine`: one the caller made for `options` (the archive batch sizes its threads per worker process);
-    None takes this process's cached one.
+    None takes this process's cached one. `org_unit_id`: the recording's unit; only people enrolled in it
+    may name its speakers (None: the people of no unit).
     """
     share = _TRANSCRIBE_SHARE if options.diarize else 1.0
 
@@ -86,7 +92,7 @@ def run_pipeline(
         min_speakers=options.min_speakers,
         max_speakers=options.max_speakers,
         hook=diarize_progress,
-        voiceprints=VoiceprintStore(),
+        voiceprints=VoiceprintStore(org_unit_id=org_unit_id),
         pyannote_config=get_settings().diarization.pyannote_config,
     )
     return assign_speakers(transcript, annotation)

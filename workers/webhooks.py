@@ -2,13 +2,17 @@
 
 A delivery is a row written in the same transaction as the job's final status, so a crash
 between the two cannot lose or invent a notification. Senders claim a delivery with a
-conditional update before posting it, so the server's ticker and a worker never send the same
-attempt twice. Receivers check `X-Gobang-Signature: t=<unix time>,v1=<hex>`, an HMAC-SHA256 with
-the webhook's secret over `<t>.<body>`, and refuse old timestamps (replays): see `verify`.
+conditional update before posting it, so the server's sender and a worker never send the same
+attempt twice: an attempt has an overall deadline (`webhooks.deadline_s`, however slowly the
+receiver answers) shorter than its lease. Receivers must be public addresses unless allow-listed
+(`workers.webhook_targets`); redirects are not followed. Receivers check `X-Gobang-Signature:
+t=<unix time>,v1=<hex>`, an HMAC-SHA256 with the webhook's secret over `<t>.<body>`, and refuse
+old timestamps (replays): see `verify`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -26,12 +30,15 @@ from sqlalchemy.orm import Session
 from core.db import session_scope
 from core.settings import Settings, WebhookSettings
 from core.tables import Job, Recording, Webhook, WebhookDelivery
+from workers.webhook_targets import WebhookTargetError, check_target
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Gobang-Signature"
 EVENT_HEADER = "X-Gobang-Event"
 DELIVERY_HEADER = "X-Gobang-Delivery"
+ATTEMPT_HEADER = "X-Gobang-Attempt"
+"""Attempt number of the delivery: each (delivery, attempt) is sent at most once."""
 MAX_BACKOFF_S = 6 * 3600
 
 
@@ -97,10 +104,14 @@ def enqueue_job_event(session: Session, job: Job, **extra: object) -> list[int]:
     return [d.id for d in deliveries]
 
 
-def deliver_due(
-    settings: Settings, *, ids: Sequence[int] | None = None, client: httpx.Client | None = None, limit: int = 100
-) -> int:
-    """Send every due delivery (or just `ids`); returns how many were delivered."""
+LEASE_MARGIN_S = 30.0
+"""A claimed attempt is leased for its deadline plus this: it is over (sent or abandoned) before anyone else may
+take the delivery again, so no attempt is ever sent twice."""
+
+
+def deliver_due(settings: Settings, *, ids: Sequence[int] | None = None, limit: int = 100) -> int:
+    """Send every due delivery (or just `ids`); returns how many were delivered. Blocks the calling thread for at
+    most `webhooks.deadline_s` per delivery."""
     url = settings.resolved_database_url
     now = _now()
     query = (
@@ -119,20 +130,21 @@ def deliver_due(
         due = session.execute(query).all()
     if not due:
         return 0
-    own_client = client is None
-    client = client or httpx.Client(timeout=settings.webhooks.timeout_s, follow_redirects=False)
-    delivered = 0
-    try:
+    return asyncio.run(_send_all(url, settings.webhooks, [(d, a) for d, a in due]))
+
+
+async def _send_all(url: str, config: WebhookSettings, due: Sequence[tuple[int, int]]) -> int:
+    # trust_env off: a proxy from the environment would connect on our behalf, past the address check.
+    async with httpx.AsyncClient(timeout=config.timeout_s, follow_redirects=False, trust_env=False) as client:
+        delivered = 0
         for delivery_id, attempts in due:
-            delivered += _attempt(url, settings.webhooks, client, delivery_id, attempts)
-    finally:
-        if own_client:
-            client.close()
-    return delivered
+            delivered += await _attempt(url, config, client, delivery_id, attempts)
+        return delivered
 
 
-def _attempt(url: str, config: WebhookSettings, client: httpx.Client, delivery_id: int, seen_attempts: int) -> int:
-    lease = _now() + timedelta(seconds=config.timeout_s + 30)
+def _claim(url: str, config: WebhookSettings, delivery_id: int, seen_attempts: int) -> tuple[str, str, str, Any] | None:
+    """Take attempt `seen_attempts + 1` of a delivery (None: another sender took it): (url, secret, event, payload)."""
+    lease = _now() + timedelta(seconds=config.deadline_s + LEASE_MARGIN_S)
     with session_scope(url) as session:
         claimed = session.execute(
             update(WebhookDelivery)
@@ -144,36 +156,72 @@ def _attempt(url: str, config: WebhookSettings, client: httpx.Client, delivery_i
             .values(attempts=seen_attempts + 1, next_attempt_at=lease)
         )
         if getattr(claimed, "rowcount", 0) != 1:
-            return 0  # someone else is sending this attempt
+            return None
         delivery = session.get_one(WebhookDelivery, delivery_id)
         hook = session.get_one(Webhook, delivery.webhook_id)
-        target, secret, event, payload = hook.url, hook.secret, delivery.event, delivery.payload
+        return hook.url, hook.secret, delivery.event, delivery.payload
+
+
+async def _post(
+    client: httpx.AsyncClient, config: WebhookSettings, target_url: str, body: bytes, headers: dict[str, str]
+) -> str | None:
+    """POST to a checked address within the attempt's deadline; the error, or None when answered 2xx."""
+    try:
+        target = check_target(target_url, config.allow_hosts)
+    except WebhookTargetError as exc:
+        return exc.message
+    pinned = httpx.URL(target_url).copy_with(host=target.address)
+    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    headers = headers | {"Host": httpx.URL(target_url).netloc.decode("ascii")}
+    try:
+        async with asyncio.timeout(config.deadline_s):
+            response = await client.post(pinned, content=body, headers=headers, extensions=extensions)
+    except TimeoutError:
+        return f"quá thời hạn {config.deadline_s:g} s (attempt deadline exceeded)"
+    except httpx.HTTPError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+
+
+async def _attempt(
+    url: str, config: WebhookSettings, client: httpx.AsyncClient, delivery_id: int, seen_attempts: int
+) -> int:
+    claimed = _claim(url, config, delivery_id, seen_attempts)
+    if claimed is None:
+        return 0  # someone else is sending this attempt
+    target_url, secret, event, payload = claimed
+    attempt = seen_attempts + 1
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "gobang-webhooks",
         EVENT_HEADER: event,
         DELIVERY_HEADER: str(delivery_id),
+        ATTEMPT_HEADER: str(attempt),
         SIGNATURE_HEADER: signature_header(secret, body),
     }
-    error: str | None = None
-    try:
-        response = client.post(target, content=body, headers=headers)
-        if not 200 <= response.status_code < 300:
-            error = f"HTTP {response.status_code}"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    attempts = seen_attempts + 1
+    error = await _post(client, config, target_url, body, headers)
     with session_scope(url) as session:
         if error is None:
             values: dict[str, object] = {"delivered_at": _now(), "next_attempt_at": None, "last_error": None}
-        elif attempts >= config.max_attempts:
+        elif attempt >= config.max_attempts:
             values = {"next_attempt_at": None, "last_error": error}
         else:
-            values = {"next_attempt_at": _now() + backoff(attempts, config.retry_base_s), "last_error": error}
-        session.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id).values(**values))
-    logger.info("webhook_attempt delivery=%d event=%s attempt=%d error=%s", delivery_id, event, attempts, error)
+            values = {"next_attempt_at": _now() + backoff(attempt, config.retry_base_s), "last_error": error}
+        mine = (WebhookDelivery.id == delivery_id, WebhookDelivery.attempts == attempt)
+        session.execute(update(WebhookDelivery).where(*mine).values(**values))
+    logger.info("webhook_attempt delivery=%d event=%s attempt=%d error=%s", delivery_id, event, attempt, error)
     return int(error is None)
+
+
+def run_sender(settings: Settings, stop: threading.Event) -> None:
+    """The server's webhook thread: due deliveries and retries, apart from job recovery, so a slow receiver
+    never delays the requeueing of jobs."""
+    while not stop.wait(settings.jobs.recovery_interval_s):
+        try:
+            deliver_due(settings)
+        except Exception:  # the database may be briefly away; try again next tick
+            logger.exception("webhook_sender_failed")
 
 
 def deliver_soon(settings: Settings, ids: Sequence[int]) -> None:

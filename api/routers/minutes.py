@@ -358,6 +358,7 @@ def export_minutes(
     recording = visible_recording(db, principal, recording_id)
     row = MINUTES.row(db, recording_id, version)
     data = render(Minutes.model_validate_json(row.document), format)
+    record(db, principal.name, "minutes.export", f"recording:{recording.id}", format=format, version=row.version)
     stem = f"bien-ban {recording.title or recording.filename.rsplit('.', 1)[0]}".strip()[:120]
     return Response(
         content=data,

@@ -204,6 +204,9 @@ def recording_audio(
     if_range = request.headers.get("if-range")
     if requested is not None and if_range in (None, etag):
         _check_range(requested, path.stat().st_size)
+    if request.method == "GET" and (requested is None or requested.replace(" ", "").startswith("bytes=0-")):
+        # A download, or a player starting: audited once, not on every seek.
+        record(db, principal.name, "recording.audio", f"recording:{recording.id}", range=requested)
     return FileResponse(
         path,
         media_type=recording.media_type,

@@ -25,6 +25,7 @@ from api.schemas import (
     VersionSummary,
 )
 from api.versioning import IfMatch, VersionNumber, etag
+from core.audit import record
 from core.export import render
 from core.tables import TranscriptVersion
 from core.transcript import Transcript
@@ -197,6 +198,7 @@ def export_transcript(
     recording = visible_recording(db, principal, recording_id)
     row = TRANSCRIPTS.row(db, recording_id, version)
     data = render(Transcript.model_validate_json(row.document), format)
+    record(db, principal.name, "transcript.export", f"recording:{recording.id}", format=format, version=row.version)
     stem = (recording.title or recording.filename.rsplit(".", 1)[0] or "ban-go-bang")[:120]
     return Response(
         content=data,

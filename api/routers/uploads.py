@@ -85,8 +85,9 @@ def _headers(state: UploadOut) -> dict[str, str]:
 
 
 def _scoped_key(principal: Principal, key: str) -> str:
-    """Idempotency keys are per caller: two callers choosing the same key never see each other's upload."""
-    return hashlib.sha256(f"{principal.name}\n{key}".encode()).hexdigest()
+    """Idempotency keys are per caller (its key id or user id, never a name that may repeat): two callers choosing
+    the same key never see each other's upload."""
+    return hashlib.sha256(f"{principal.identity}\n{key}".encode()).hexdigest()
 
 
 @router.post("/uploads", status_code=201, response_model=UploadOut)

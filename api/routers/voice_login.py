@@ -35,6 +35,7 @@ from asr.engine import DecodeOptions
 from core.audio import load_audio
 from core.audit import record
 from core.errors import (
+    BadAudioError,
     FileTooLargeError,
     ForbiddenError,
     NotFoundError,
@@ -243,33 +244,46 @@ def login(
     client_ip = request.client.host if request.client else None
     ip, name, user = accounts.admit(db, username, client_ip, limiter=limiter, method="voice")
     phrase = _use_challenge(db, settings, challenge_id, name or "", user)
-    samples = _audio(audio, settings)
-    db.commit()  # the challenge is spent whatever happens next
 
-    def fail(reason: str, *, hint: str = "rejected", **detail: object) -> UnauthenticatedError:
+    def failed(reason: str, **detail: object) -> None:
         accounts.login_failed(
             db, user, name or username, ip, settings=settings, limiter=limiter, method="voice", reason=reason, **detail
         )
+
+    def fail(reason: str, *, hint: str = "rejected", **detail: object) -> UnauthenticatedError:
+        failed(reason, **detail)
         return UnauthenticatedError(BAD_VOICE_LOGIN, extra={"reason": hint})
 
-    if user is None or phrase is None:
-        raise fail("unknown" if user is None else "challenge")
+    try:
+        samples = _audio(audio, settings)
+    except BadAudioError as exc:  # audited and counted like any failed attempt; the caller is told what was wrong
+        failed("bad_audio", error=type(exc).__name__)
+        raise
+    db.commit()  # the challenge is spent whatever happens next
+
+    # The same work whoever asks (recognition and a voice embedding), so the answer's timing does not tell
+    # unknown usernames, stale challenges or accounts without a voiceprint from enrolled ones.
     heard = transcribe(samples)
-    phrase_ok = verification.phrase_heard(phrase, heard, max_errors=settings.voice.phrase_max_errors)
+    phrase_ok = phrase is not None and verification.phrase_heard(
+        phrase, heard, max_errors=settings.voice.phrase_max_errors
+    )
     score: float | None = None
     accepted = False
-    if user.active:
-        try:
-            result = verification.verify(
-                _store(settings), account_voiceprint(user.username), samples, threshold=settings.voice.threshold
-            )
-            score, accepted = result.score, result.accepted
-        except NotFoundError:
-            pass
+    try:
+        result = verification.verify(
+            _store(settings), account_voiceprint(name or "?"), samples, threshold=settings.voice.threshold
+        )
+        score, accepted = result.score, result.accepted
+    except NotFoundError:
+        pass
+    if user is None or phrase is None:
+        raise fail("unknown" if user is None else "challenge")
     if user.active and phrase_ok and accepted:
         accounts.login_succeeded(db, user, ip, method="voice", score=score)
         return new_session(request, response, user, method="voice")
     reason = (
         "inactive" if not user.active else "phrase" if not phrase_ok else "not_enrolled" if score is None else "voice"
     )
-    raise fail(reason, hint="phrase" if accepted else "rejected", score=score, heard=heard, phrase=phrase)
+    raise fail(
+        reason, hint="phrase" if accepted and user.active else "rejected", score=score, heard=heard, phrase=phrase
+    )

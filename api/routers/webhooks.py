@@ -13,15 +13,18 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from api.deps import DbSession, Principal, require
+from api.deps import DbSession, Principal, get_settings_dep, require
 from api.schemas import MAX_INT, DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 from core.audit import record
 from core.errors import NotFoundError
+from core.settings import Settings
 from core.tables import OrgUnit, Webhook, WebhookDelivery
+from workers.webhook_targets import check_target
 
 router = APIRouter(tags=["webhooks"])
 
 Admin = Annotated[Principal, Depends(require())]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 WebhookId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
@@ -33,10 +36,12 @@ def _webhook(db: Session, webhook_id: int) -> Webhook:
 
 
 @router.post("/webhooks", status_code=201, response_model=WebhookCreated)
-def create_webhook(body: WebhookCreate, db: DbSession, principal: Admin) -> WebhookCreated:
-    """Register a receiver; the answer carries its signing secret, which is never shown again."""
+def create_webhook(body: WebhookCreate, db: DbSession, principal: Admin, settings: SettingsDep) -> WebhookCreated:
+    """Register a receiver; the answer carries its signing secret, which is never shown again. Loopback,
+    link-local and private addresses are refused (422) unless `webhooks.allow_hosts` names them."""
     if body.org_unit_id is not None and db.get(OrgUnit, body.org_unit_id) is None:
         raise NotFoundError(f"không có đơn vị {body.org_unit_id} (no such unit)")
+    check_target(body.url, settings.webhooks.allow_hosts)
     hook = Webhook(url=body.url, org_unit_id=body.org_unit_id, secret=body.secret or secrets.token_urlsafe(32))
     db.add(hook)
     db.flush()

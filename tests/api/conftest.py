@@ -114,6 +114,8 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @dataclass(frozen=True)
 class TestUser:
+    __test__ = False  # a helper, not a test class (modules that import the fixtures import it too)
+
     id: int
     username: str
     role: Role
@@ -153,7 +155,7 @@ class Accounts:
             self.org_unit(org)
         with session_scope(self.url) as db:
             issued = account_service.create_api_key(
-                db, f"test {role}", role, org, scopes, created_by=None, actor="test"
+                db, f"test {role} {secrets.token_hex(3)}", role, org, scopes, created_by=None, actor="test"
             )
             return issued.key
 

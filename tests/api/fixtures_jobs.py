@@ -27,7 +27,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from api.app import create_app
 from api.security import new_api_key
@@ -149,7 +149,9 @@ def make_settings(home: Path, database_url: str, **overrides: Any) -> Settings:
     """Settings for tests: quick heartbeats and recovery, so a dead worker is noticed in seconds."""
     quick = {"heartbeat_s": 0.3, "stale_after_s": 2.0, "recovery_interval_s": 0.3, "retry_base_s": 0.5}
     jobs = JobSettings(**quick | {"queue_prefix": f"gobang-test-{uuid.uuid4().hex[:8]}"} | overrides.pop("jobs", {}))
-    webhooks = WebhookSettings(**{"timeout_s": 5.0, "retry_base_s": 0.2} | overrides.pop("webhooks", {}))
+    # Test receivers listen on loopback, which webhooks may reach only when the operator allows it.
+    quick_hooks = {"timeout_s": 5.0, "retry_base_s": 0.2, "allow_hosts": ["127.0.0.1"]}
+    webhooks = WebhookSettings(**quick_hooks | overrides.pop("webhooks", {}))
     return Settings(
         home=home, database_url=database_url, secret_key="test-secret", jobs=jobs, webhooks=webhooks, **overrides
     )
@@ -180,7 +182,8 @@ class Service:
 def _seed(app: FastAPI, settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
     """Two units, an API key of every role in each (and an admin's), a clerk with a session token.
 
-    Units and the clerk are reused when the database has them (a restarted service); keys are new.
+    Units and the clerk are reused when the database has them (a restarted service); keys are new, and the
+    previous ones keep working under their names suffixed with their prefix (names are unique per unit).
     """
     keys: dict[str, str] = {}
     with session_scope(settings.resolved_database_url) as db:
@@ -194,6 +197,7 @@ def _seed(app: FastAPI, settings: Settings) -> tuple[dict[str, str], dict[str, i
             for role in (Role.clerk, Role.viewer, Role.service)
             for unit, suffix in (("a", ""), ("b", "_b"))
         ]
+        db.execute(update(ApiKey).values(name=ApiKey.name + " (" + ApiKey.prefix + ")"))
         for name, role, unit_id in grants:
             key = new_api_key()
             db.add(ApiKey(prefix=key.prefix, key_hash=key.key_hash, name=name, role=role, org_unit_id=unit_id))

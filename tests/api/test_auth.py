@@ -13,7 +13,7 @@ from api.app import create_app
 from api.deps import CSRF_COOKIE, SESSION_COOKIE
 from core.db import session_scope
 from core.settings import Settings
-from core.tables import AuditEvent, Role, User
+from core.tables import AuditEvent, LoginFailure, Role
 from tests.api.conftest import Accounts, assert_problem, csrf_headers
 
 
@@ -143,13 +143,14 @@ def test_five_wrong_passwords_lock_the_account(client: TestClient, accounts: Acc
     actions = [e.action for e in _audit(accounts, "login.")]
     assert actions == ["login.failed"] * 5 + ["login.locked"] + ["login.refused"] * 2
     with session_scope(accounts.url) as db:
-        row = db.get_one(User, user.id)
-        assert row.failed_logins == 5 and row.locked_until is not None
+        row = db.get_one(LoginFailure, (user.id, "testclient"))
+        assert row.failures == 5 and row.locked_until is not None
         # The lock runs out: the next login succeeds and the count starts again.
-        db.execute(update(User).where(User.id == user.id).values(locked_until=datetime.now(UTC) - timedelta(seconds=1)))
+        expired = datetime.now(UTC) - timedelta(seconds=1)
+        db.execute(update(LoginFailure).where(LoginFailure.user_id == user.id).values(locked_until=expired))
     assert accounts.login(client, user)["user"]["locked_until"] is None
     with session_scope(accounts.url) as db:
-        assert db.get_one(User, user.id).failed_logins == 0
+        assert db.get(LoginFailure, (user.id, "testclient")) is None
 
 
 def test_failed_logins_from_one_address_are_rate_limited(client: TestClient, accounts: Accounts) -> None:

@@ -173,7 +173,7 @@ def test_history_diff_and_restore(service: Service) -> None:
     saved = service.client.put(
         url, json={"transcript": edited, "comment": "sửa chính tả"}, headers={**headers, "If-Match": '"v1"'}
     )
-    assert saved.status_code == 200 and saved.json()["author"] == "key:clerk"
+    assert saved.status_code == 200 and saved.json()["author"].startswith("key:clerk#")
 
     diff = service.client.get(f"{url}/diff", params={"from": 1, "to": 2}, headers=service.auth("viewer")).json()
     assert diff["summary"] == {"added": 0, "removed": 0, "changed": 1}

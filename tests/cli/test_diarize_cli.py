@@ -27,6 +27,7 @@ NAME = "Đại biểu Nguyễn Văn A"
 def voiceprints_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "giong-noi.sqlite"
     monkeypatch.setenv("GOBANG_DIARIZATION__VOICEPRINTS_PATH", str(path))
+    monkeypatch.setenv("GOBANG_DATABASE_URL", f"sqlite:///{tmp_path / 'gobang.db'}")  # the audit log of the changes
     get_settings.cache_clear()
     return path
 

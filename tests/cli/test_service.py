@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from api.security import keys_match
 from cli.service import keys_app, serve_command, users_app, uvicorn_config, worker_command
 from core.db import session_scope
 from core.settings import get_settings
-from core.tables import ApiKey, AuditEvent, User
+from core.tables import ApiKey, AuditEvent, LoginFailure, User
 
 PASSWORD = "mật-khẩu-đủ-dài-2024\n"
 
@@ -64,16 +65,37 @@ def test_users_list_and_set_password_unlocks(_home: str) -> None:
     with session_scope(_home) as db:
         user = db.scalar(select(User).where(User.username == "quan_tri"))
         assert user is not None
-        user.failed_logins = 5
+        db.add(
+            LoginFailure(
+                user_id=user.id, client="10.0.0.7", failures=5, locked_until=datetime.now(UTC) + timedelta(minutes=5)
+            )
+        )
     listed = runner.invoke(app, ["users", "list"])
     assert listed.exit_code == 0 and "quan_tri" in listed.output
     reset = runner.invoke(app, ["users", "set-password", "quan_tri", "--password-stdin"], input="mật khẩu mới toanh\n")
     assert reset.exit_code == 0, reset.output
     with session_scope(_home) as db:
         user = db.scalar(select(User).where(User.username == "quan_tri"))
-        assert user is not None and user.failed_logins == 0 and user.tokens_valid_after is not None
+        assert user is not None and not user.login_failures and user.tokens_valid_after is not None
     missing = runner.invoke(app, ["users", "set-password", "khong_co", "--password-stdin"], input=PASSWORD)
     assert missing.exit_code == 5
+
+
+def test_users_unlock_lifts_the_lock_of_every_address(_home: str) -> None:
+    runner.invoke(app, ["users", "create", "thu_ky", "--role", "clerk", "--password-stdin"], input=PASSWORD)
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    with session_scope(_home) as db:
+        user = db.scalar(select(User).where(User.username == "thu_ky"))
+        assert user is not None
+        for address in ("203.0.113.9", "198.51.100.20"):
+            db.add(LoginFailure(user_id=user.id, client=address, failures=5, locked_until=later))
+    unlocked = runner.invoke(app, ["users", "unlock", "thu_ky"])
+    assert unlocked.exit_code == 0, unlocked.output
+    with session_scope(_home) as db:
+        assert db.query(LoginFailure).count() == 0
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "user.updated")).one()
+        assert event.actor.startswith("cli") and event.detail["unlocked"] == ["198.51.100.20", "203.0.113.9"]
+    assert runner.invoke(app, ["users", "unlock", "khong_co"]).exit_code == 5
 
 
 def test_keys_create_prints_the_key_once_then_revoke(_home: str) -> None:

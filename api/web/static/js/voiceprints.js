@@ -20,17 +20,19 @@ async function load() {
         el(
           "td",
           {},
-          el("button", { class: "danger", type: "button", "aria-label": `Xóa giọng của ${p.name}`, onclick: () => remove(p.name) }, "Xóa"),
+          el("button", { class: "danger", type: "button", "aria-label": `Xóa giọng của ${p.name}`, onclick: () => remove(p) }, "Xóa"),
         ),
       ),
     ),
   );
 }
 
-async function remove(name) {
+async function remove({ name, org_unit_id: unit }) {
   if (!confirm(`Xóa giọng nói đã ghi danh của “${name}”?`)) return;
   try {
-    await api(`/voiceprints/${encodeURIComponent(name)}`, { method: "DELETE" });
+    // The same name may be enrolled in several units (an admin sees them all): say whose.
+    const where = unit == null ? "" : `?org_unit_id=${unit}`;
+    await api(`/voiceprints/${encodeURIComponent(name)}${where}`, { method: "DELETE" });
     showInfo(`Đã xóa giọng của ${name}.`);
     await load();
   } catch (err) {
