@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from api import problems
 from api.limits import BodyLimit
 from api.metrics import build_registry
-from api.middleware import HeaderLimits
+from api.middleware import HardeningHeaders, HeaderLimits
 from api.ratelimit import make_login_limiter
 from api.routers import (
     auth,
@@ -38,14 +38,12 @@ from api.routers import (
 from api.security import SessionTokens
 from core.blobs import BlobStore
 from core.db import migrate
+from core.files import private_dir
 from core.settings import Settings, get_settings
 from workers.queue import make_queue, requeue_unfinished
 from workers.webhooks import deliver_due
 
 logger = logging.getLogger(__name__)
-
-_BODY_SLACK = 1 << 20
-"""Multipart framing and form fields around the largest recording accepted."""
 
 
 def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
@@ -78,6 +76,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    private_dir(settings.home)
     app = FastAPI(
         title="gobang",
         summary="Gỡ băng các cuộc họp: bản ghi âm → bản gỡ băng, người nói, biên bản",
@@ -91,7 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.blobs = BlobStore(settings.blob_dir)
     problems.install(app)
     app.add_middleware(HeaderLimits)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * (1 << 20) + _BODY_SLACK)
+    app.add_middleware(BodyLimit, settings=settings, tokens=app.state.tokens)
+    app.add_middleware(HardeningHeaders)  # outermost: refusals by the guards above carry the headers too
     for module in (
         ops,
         auth,

@@ -50,13 +50,17 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def error_response(exc: GobangError, path: str) -> JSONResponse:
+    """A domain error as its problem document (also answered by middleware, outside the exception handlers)."""
+    response = problem(exc.http_status, exc.title, exc.message, **{"instance": path, **exc.extra})
+    response.headers.update(exc.headers)
+    return response
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GobangError)
     async def domain_error(request: Request, exc: GobangError) -> JSONResponse:
-        extra = {"instance": str(request.url.path), **exc.extra}
-        response = problem(exc.http_status, exc.title, exc.message, **extra)
-        response.headers.update(exc.headers)
-        return response
+        return error_response(exc, str(request.url.path))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

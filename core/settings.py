@@ -203,6 +203,14 @@ class Settings(BaseSettings):
     """Send session cookies only over HTTPS (browsers treat http://localhost as secure)."""
     max_upload_mb: int = 4096
     """Largest recording accepted, in MiB."""
+    max_body_kb: int = Field(default=1024, ge=64)
+    """Largest request body of a route that takes no file or document (JSON forms, commands), in KiB."""
+    max_document_mb: int = Field(default=32, ge=1)
+    """Largest transcript or minutes save, in MiB (an 8-hour meeting's transcript with word times is ~15 MiB)."""
+    max_utterance_mb: int = Field(default=8, ge=1)
+    """Largest voice-login utterance, in MiB (30 s of 16-bit WAV is under 1 MiB)."""
+    max_concurrent_uploads: int = Field(default=8, ge=1)
+    """Recording uploads received at once by one server process; more get 503 with Retry-After."""
     session_hours: float = 12.0
     """Lifetime of a login session or voice-login token."""
     login_max_failures: int = 5

@@ -23,6 +23,7 @@ from api.access import allow
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import check_audio, release
 from api.schemas import Text
+from api.spool import HomeSpooledRoute
 from core.blobs import BlobStore
 from core.errors import InvalidInputError
 from core.export import render
@@ -31,7 +32,7 @@ from core.tables import Role
 from core.transcript import Transcript
 from workers.pipeline import PipelineOptions, run_pipeline
 
-router = APIRouter(prefix="/v1", tags=["openai"])
+router = APIRouter(prefix="/v1", tags=["openai"], route_class=HomeSpooledRoute)
 
 MiB = 1 << 20
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

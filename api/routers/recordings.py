@@ -33,6 +33,7 @@ from api.schemas import (
     RecordingUploadForm,
     Text,
 )
+from api.spool import HomeSpooledRoute
 from core.audit import record
 from core.blobs import BlobStore
 from core.errors import ForbiddenError
@@ -40,7 +41,7 @@ from core.settings import Settings
 from core.tables import Job, Recording, Role, TranscriptDoc
 from workers.jobs import queue_kind
 
-router = APIRouter(tags=["recordings"])
+router = APIRouter(tags=["recordings"], route_class=HomeSpooledRoute)
 
 MiB = 1 << 20
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

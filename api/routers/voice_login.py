@@ -31,6 +31,7 @@ from api.routers.auth import new_session
 from api.routers.web import SECURITY_HEADERS, STATIC
 from api.schemas_accounts import LoginResponse
 from api.security import secret_key
+from api.spool import HomeSpooledRoute
 from asr.engine import DecodeOptions
 from core.audio import load_audio
 from core.audit import record
@@ -48,7 +49,7 @@ from diarization import verification
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
 
-router = APIRouter(prefix="/auth/voice", tags=["Đăng nhập bằng giọng nói (voice login)"])
+router = APIRouter(prefix="/auth/voice", tags=["Đăng nhập bằng giọng nói (voice login)"], route_class=HomeSpooledRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
 _MAX_UPLOAD = 8 << 20
