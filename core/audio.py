@@ -46,9 +46,11 @@ def _open(path: Path) -> av.container.InputContainer:
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
     except (av.error.InvalidDataError, av.error.EOFError) as exc:
-        raise NotAudioError(f"không phải tệp âm thanh/video đọc được (not a media file: {exc})", path=path) from exc
+        raise NotAudioError(
+            f"không phải tệp âm thanh/video đọc được (not a media file: {_reason(exc)})", path=path
+        ) from exc
     except av.error.FFmpegError as exc:
-        raise CorruptAudioError(f"không mở được tệp (cannot open: {exc})", path=path) from exc
+        raise CorruptAudioError(f"không mở được tệp (cannot open: {_reason(exc)})", path=path) from exc
     if not container.streams.audio:
         container.close()
         raise NotAudioError("tệp không có rãnh âm thanh (no audio track)", path=path)
@@ -56,6 +58,11 @@ def _open(path: Path) -> av.container.InputContainer:
         container.close()
         raise CorruptAudioError(f"tệp WAV bị cắt cụt, thiếu {missing} byte (truncated WAV file)", path=path)
     return container
+
+
+def _reason(exc: av.error.FFmpegError) -> str:
+    """FFmpeg's reason without the file name it quotes: messages reach clients, our paths must not."""
+    return str(exc.strerror or type(exc).__name__)
 
 
 def _riff_missing_bytes(path: Path) -> int:
@@ -160,7 +167,7 @@ def stream_audio(
                 total += samples.size
         except av.error.FFmpegError as exc:
             raise CorruptAudioError(
-                f"tệp hỏng tại {total / SAMPLE_RATE:.1f} s (corrupt stream: {exc})", path=path
+                f"tệp hỏng tại {total / SAMPLE_RATE:.1f} s (corrupt stream: {_reason(exc)})", path=path
             ) from exc
         if total == 0:
             raise EmptyAudioError("không giải mã được mẫu âm thanh nào (no audio samples)", path=path)

@@ -1,4 +1,4 @@
-"""Writing files so that a crash never leaves half of one: exports, batch records, minutes."""
+"""Writing files: atomically (a crash never leaves half of one), and privately where they hold users' data."""
 
 from __future__ import annotations
 
@@ -21,3 +21,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only gobang's user may enter (0700): audio, databases and uploads are confidential."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)  # made by an older version, or by mkdir's parents with the default mode
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` (and its folder) as a file only gobang's user may read (0600), or make an existing one so."""
+    private_dir(path.parent)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path

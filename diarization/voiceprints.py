@@ -21,6 +21,7 @@ import numpy as np
 
 from core.audio import SAMPLE_RATE, stream_audio
 from core.errors import BadAudioError, InvalidInputError, NotFoundError
+from core.files import private_file
 from core.settings import get_settings
 from core.text import nfc
 from diarization.embedders import Embedder, get_embedder, normalize
@@ -141,7 +142,7 @@ class VoiceprintStore:
         self.threshold = settings.diarization.voiceprint_threshold if threshold is None else threshold
         """Cosine score an enrolled person must reach to be named."""
         self._embedder = embedder
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # voices are personal data: 0600, in a 0700 folder
         with self._connect() as db:
             db.executescript(
                 """

@@ -39,6 +39,7 @@ from api.schemas import JobOptions, RecordingMeta, UploadCreate, UploadOut
 from core.audit import record
 from core.db import session_scope
 from core.errors import BadAudioError, ConflictError, FileTooLargeError, ForbiddenError, InvalidInputError
+from core.files import private_dir, private_file
 from core.hashing import file_sha256
 from core.settings import Settings
 from core.tables import Upload
@@ -130,8 +131,7 @@ def create_upload(
             raise
         return _repeat(existing, body, filename, response)
     record(db, principal.name, "upload.create", f"upload:{upload.id}", filename=filename, size=body.size)
-    settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    _part(settings, upload.id).touch()
+    private_file(_part(settings, upload.id))
     db.commit()
     state = _out(upload)
     response.headers.update(_headers(state) | {"Location": f"/uploads/{upload.id}"})
@@ -257,7 +257,7 @@ def _state(settings: Settings, principal: Principal, upload_id: str) -> UploadOu
 @contextmanager
 def _exclusive(settings: Settings, upload_id: str) -> Iterator[None]:
     """Hold the upload's lock file: one request (in any process) writes or completes an upload at a time."""
-    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.upload_dir)
     with (settings.upload_dir / f"{upload_id}.lock").open("a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -381,7 +381,6 @@ def _adopt(
 
 def _restart(db: Session, upload: Upload, part: Path) -> None:
     """Drop the received bytes (they are wrong) and commit that, so the client can send the file again."""
-    part.parent.mkdir(parents=True, exist_ok=True)
-    part.write_bytes(b"")
+    private_file(part).write_bytes(b"")
     upload.received = 0
     db.commit()
