@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import Principal
 from api.schemas import JobOptions, RecordingMeta
-from core.audio import probe
+from core.audio import count_duration, probe
 from core.audit import record
 from core.blobs import BlobStore
 from core.errors import AudioTooLongError, EmptyAudioError, UnsupportedMediaError
@@ -86,7 +86,7 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float | None]:
+def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float]:
     """(media type, duration) of a file we accept; raises a `BadAudioError` subclass (415, 413, 422) otherwise."""
     with path.open("rb") as f:
         head = f.read(SNIFF_BYTES)
@@ -101,11 +101,14 @@ def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float | None
     info = probe(path)
     if not set(info.container.split(",")) & _CONTAINERS:
         raise UnsupportedMediaError(f"định dạng {info.container} không được hỗ trợ (unsupported container)")
-    if info.duration is not None and info.duration > max_duration_s:
+    # Undeclared (FLAC or Ogg written by a stream, raw ADTS): counted, or 18 KB of FLAC holds 13 h of silence.
+    duration = info.duration if info.duration is not None else count_duration(path, stop_after_s=max_duration_s)
+    if duration > max_duration_s:
+        shown = f"{duration:.0f} s" if info.duration is not None else f"hơn {max_duration_s:.0f} s (more)"
         raise AudioTooLongError(
-            f"bản ghi dài {info.duration:.0f} s, vượt giới hạn {max_duration_s:.0f} s (recording longer than the limit)"
+            f"bản ghi dài {shown}, vượt giới hạn {max_duration_s:.0f} s (recording longer than the limit)"
         )
-    return media_type, info.duration
+    return media_type, duration
 
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|]")

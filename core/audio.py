@@ -115,6 +115,32 @@ def probe(path: str | Path) -> AudioInfo:
         container.close()
 
 
+def count_duration(path: str | Path, *, stop_after_s: float) -> float:
+    """Seconds of audio in a file whose container declares none, counted from its packets; the count stops just
+    past `stop_after_s`, so a tiny file claiming days of silence costs a bounded read, not a decode of days.
+
+    Packets carry their duration in every container we accept (FLAC, Ogg, MP3, ADTS, ...); one that carries
+    none is decoded to count its samples.
+    """
+    path = Path(path)
+    container = _open(path)
+    total = 0.0
+    try:
+        stream = container.streams.audio[0]
+        for packet in container.demux(stream):
+            if packet.duration and packet.time_base is not None:
+                total += float(packet.duration * packet.time_base)
+            elif packet.size:
+                total += sum(frame.samples / (frame.sample_rate or SAMPLE_RATE) for frame in packet.decode())
+            if total > stop_after_s:
+                break
+    except av.error.FFmpegError as exc:
+        raise CorruptAudioError(f"tệp hỏng tại {total:.1f} s (corrupt stream: {_reason(exc)})", path=path) from exc
+    finally:
+        container.close()
+    return total
+
+
 def stream_audio(
     path: str | Path,
     *,

@@ -53,12 +53,18 @@ def cached_engine(name: str | None, model: str | None) -> Engine:
 
 
 def run_pipeline(
-    path: str | Path, options: PipelineOptions, *, hook: Hook | None = None, engine: Engine | None = None
+    path: str | Path,
+    options: PipelineOptions,
+    *,
+    hook: Hook | None = None,
+    engine: Engine | None = None,
+    max_duration_s: float | None = None,
 ) -> Transcript:
     """Recording in, Transcript out, reporting progress through `hook`.
 
     `engine`: one the caller made for `options` (the archive batch sizes its threads per worker process);
-    None takes this process's cached one.
+    None takes this process's cached one. `max_duration_s`: the caller's limit, enforced while decoding
+    (None: the configured one).
     """
     share = _TRANSCRIBE_SHARE if options.diarize else 1.0
 
@@ -70,7 +76,7 @@ def run_pipeline(
         engine or cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords
     )
     decode = DecodeOptions(language=options.language, hotwords=options.hotwords)
-    transcript = transcriber.transcribe(path, decode, hook=transcribe_progress)
+    transcript = transcriber.transcribe(path, decode, hook=transcribe_progress, max_duration_s=max_duration_s)
     if not options.diarize:
         return transcript
 
