@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -39,6 +40,7 @@ from api.security import SessionTokens
 from core.blobs import BlobStore
 from core.db import migrate
 from core.files import private_dir
+from core.housekeeping import sweep
 from core.settings import Settings, get_settings
 from workers.queue import make_queue, requeue_unfinished
 from workers.webhooks import deliver_due
@@ -46,13 +48,21 @@ from workers.webhooks import deliver_due
 logger = logging.getLogger(__name__)
 
 
+SWEEP_EVERY_S = 600.0
+"""How often the ticker expires idle uploads and stale temporary files (`core.housekeeping`)."""
+
+
 def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
-    """Requeue jobs of dead workers and due retries; send due webhook deliveries."""
+    """Requeue jobs of dead workers and due retries; send due webhook deliveries; now and then sweep the disk."""
     settings: Settings = app.state.settings
+    swept_at = 0.0
     while not stop.wait(settings.jobs.recovery_interval_s):
         try:
             requeue_unfinished(app.state.queue, settings)
             deliver_due(settings)
+            if time.monotonic() - swept_at >= SWEEP_EVERY_S:
+                sweep(settings)
+                swept_at = time.monotonic()
         except Exception:  # the database or Redis may be briefly away; try again next tick
             logger.exception("recovery_failed")
 

@@ -9,7 +9,8 @@ JSON parsed in memory, before the 401. So, as pure ASGI middleware, before the a
   for recordings; a declared oversize is refused unread, a streamed one the moment it passes;
 - on routes that take large bodies the credentials are checked first (`api.deps.authenticate`),
   and the principal is left in the request's state, so the route's dependency does not look it up again;
-- at most `max_concurrent_uploads` recording uploads are received at once (503 + Retry-After after that).
+- at most `max_concurrent_uploads` recording uploads are received at once (503 + Retry-After after that);
+- an upload whose declared size would not leave `min_free_mb` free in `home` is refused (507), unread.
 
 Refusals are problem documents with `Connection: close`, since the body stays unread.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -31,6 +33,7 @@ from api.problems import error_response, problem
 from api.security import SessionTokens
 from core.db import session_scope
 from core.errors import GobangError
+from core.files import ensure_free_space
 from core.settings import Settings
 
 KiB, MiB = 1 << 10, 1 << 20
@@ -50,21 +53,23 @@ class BodyRule:
     """False only for the public routes (logins): there is nobody to check yet."""
     upload: bool = False
     """Counts toward `max_concurrent_uploads`."""
+    copies: int = 1
+    """Copies of the body on disk at once (a multipart file is spooled, then staged): checked against free space."""
 
 
 def body_rules(settings: Settings) -> list[BodyRule]:
     """The routes that may receive more than `settings.max_body_kb`; every other route gets that limit."""
 
-    def rule(methods: str, path: str, max_bytes: int, **flags: bool) -> BodyRule:
+    def rule(methods: str, path: str, max_bytes: int, **flags: Any) -> BodyRule:
         return BodyRule(frozenset(methods.split()), re.compile(f"^{path}$"), max_bytes, **flags)
 
     recording = settings.max_upload_mb * MiB
     document = settings.max_document_mb * MiB
     utterance = settings.max_utterance_mb * MiB
     return [
-        rule("POST", "/recordings", recording + FRAMING, upload=True),
+        rule("POST", "/recordings", recording + FRAMING, upload=True, copies=2),
         rule("PUT PATCH", "/uploads/[^/]+", recording, upload=True),
-        rule("POST", "/v1/audio/transcriptions", settings.openai.max_upload_mb * MiB + FRAMING, upload=True),
+        rule("POST", "/v1/audio/transcriptions", settings.openai.max_upload_mb * MiB + FRAMING, upload=True, copies=2),
         rule("PUT", "/recordings/[^/]+/(transcript|minutes)", document),
         rule("POST", "/auth/voice/login", utterance + FRAMING, authenticate=False),
         rule("POST", "/auth/voice/enrol", 5 * utterance + FRAMING),
@@ -111,6 +116,9 @@ class BodyLimit:
         if rule is not None and rule.authenticate and has_body:
             try:
                 principal = await run_in_threadpool(self._authenticate, scope["method"], headers)
+                if rule.upload and declared.isdigit():
+                    needed = int(declared) * rule.copies
+                    ensure_free_space(self.settings.home, needed, reserve=self.settings.min_free_mb * MiB)
             except GobangError as exc:
                 response = error_response(exc, path)
                 response.headers["Connection"] = "close"

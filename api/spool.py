@@ -57,8 +57,12 @@ class HomeSpooledRoute(APIRoute):
                 )
                 try:
                     request._form = await parser.parse()  # what `request.form()` answers from now on
-                except MultiPartException as exc:
-                    raise HTTPException(400, exc.message) from exc
+                except BaseException as exc:  # a full disk, a body past its limit: free the spool at once
+                    for spooled in parser._files_to_close_on_error:
+                        spooled.close()
+                    if isinstance(exc, MultiPartException):
+                        raise HTTPException(400, exc.message) from exc
+                    raise
             return await handler(request)
 
         return spooled

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+from core.errors import InsufficientStorageError
+
+MiB = 1 << 20
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+"""`OSError.errno` of a write refused for lack of space (a full disk, a user's quota)."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -38,3 +46,14 @@ def private_file(path: Path) -> Path:
     if path.stat().st_mode & 0o077:
         path.chmod(0o600)
     return path
+
+
+def ensure_free_space(folder: Path, needed: int, *, reserve: int) -> None:
+    """Refuse (507) to take `needed` bytes into `folder` unless `reserve` bytes stay free after them: checked
+    against the size a client announces, before a byte is written, rather than failing half-way."""
+    free = shutil.disk_usage(private_dir(folder)).free
+    if free - needed < reserve:
+        raise InsufficientStorageError(
+            f"không đủ chỗ trống trên đĩa: cần {needed / MiB:.0f} MiB, còn {max(free - reserve, 0) / MiB:.0f} MiB "
+            "(insufficient storage)"
+        )

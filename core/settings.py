@@ -211,6 +211,10 @@ class Settings(BaseSettings):
     """Largest voice-login utterance, in MiB (30 s of 16-bit WAV is under 1 MiB)."""
     max_concurrent_uploads: int = Field(default=8, ge=1)
     """Recording uploads received at once by one server process; more get 503 with Retry-After."""
+    min_free_mb: int = Field(default=256, ge=0)
+    """Disk space kept free in `home`: an upload that would leave less is refused (507) before it is received."""
+    upload_idle_hours: float = Field(default=24.0, gt=0)
+    """An unfinished resumable upload untouched this long is deleted with its data; so are temporary files."""
     session_hours: float = 12.0
     """Lifetime of a login session or voice-login token."""
     login_max_failures: int = 5

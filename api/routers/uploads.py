@@ -39,7 +39,7 @@ from api.schemas import JobOptions, RecordingMeta, UploadCreate, UploadOut
 from core.audit import record
 from core.db import session_scope
 from core.errors import BadAudioError, ConflictError, FileTooLargeError, ForbiddenError, InvalidInputError
-from core.files import private_dir, private_file
+from core.files import ensure_free_space, private_dir, private_file
 from core.hashing import file_sha256
 from core.settings import Settings
 from core.tables import Upload
@@ -108,6 +108,7 @@ def create_upload(
     filename = safe_filename(body.filename)
     if key is not None and (existing := db.scalar(select(Upload).where(Upload.idempotency_key == key))):
         return _repeat(existing, body, filename, response)
+    ensure_free_space(settings.upload_dir, body.size, reserve=settings.min_free_mb << 20)  # before a byte is sent
     upload = Upload(
         idempotency_key=key,
         org_unit_id=owning_unit(db, principal, body.org_unit_id),
