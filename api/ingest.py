@@ -18,6 +18,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from api.deps import Principal
+from api.limits import app_limiter
 from api.schemas import JobOptions, RecordingMeta
 from core.audio import count_duration, probe
 from core.audit import record
@@ -197,11 +198,8 @@ requests (status reads) that would otherwise queue behind 200 concurrent uploads
 
 
 async def run_ingest(request: Request, work: Callable[[], T]) -> T:
-    """Run `work` on a thread of the app's ingest pool (made on first use, on the running event loop)."""
-    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "ingest_limiter", None)
-    if limiter is None:
-        limiter = request.app.state.ingest_limiter = anyio.CapacityLimiter(INGEST_THREADS)
-    return await anyio.to_thread.run_sync(work, limiter=limiter)
+    """Run `work` on a thread of the app's ingest pool."""
+    return await anyio.to_thread.run_sync(work, limiter=app_limiter(request.app.state, "ingest", INGEST_THREADS))
 
 
 def release(db: Session) -> None:

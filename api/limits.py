@@ -22,8 +22,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, State
 from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -172,3 +173,13 @@ def _limited(receive: Receive, max_bytes: int) -> Callable[[], Awaitable[Message
         return message
 
     return limited
+
+
+def app_limiter(state: State, name: str, tokens: int) -> anyio.CapacityLimiter:
+    """The app's limiter called `name` (made on first use: it belongs to the running event loop): work given to
+    it runs on threads apart from the shared pool's 40 tokens, at most `tokens` at once."""
+    limiter: anyio.CapacityLimiter | None = getattr(state, f"{name}_limiter", None)
+    if limiter is None:
+        limiter = anyio.CapacityLimiter(max(tokens, 1))
+        setattr(state, f"{name}_limiter", limiter)
+    return limiter

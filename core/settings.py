@@ -160,6 +160,18 @@ class VoiceSettings(BaseModel):
     """Trailing silence (blank CTC frames after the last word) that ends an utterance and makes it final."""
     dictation_max_utterance_s: float = 20.0
     """An utterance is made final after this long even without a pause."""
+    dictation_idle_s: float = Field(default=30.0, gt=0)
+    """A dictation session that sends nothing for this long is closed."""
+    dictation_sessions_per_user: int = Field(default=2, ge=1)
+    """Dictation sessions one user or API key may hold open at once (per server process)."""
+    dictation_max_message_s: float = Field(default=2.0, gt=0)
+    """Most audio one message may carry (PCM16; WebM/Opus messages are capped at the same bytes)."""
+    dictation_burst_s: float = Field(default=5.0, ge=0)
+    """How far audio may run ahead of real time before the server waits: a client cannot make it recognise
+    faster than people speak (240 s in one burst cost 21.5 s of CPU)."""
+    dictation_threads: int = Field(default=2, ge=1)
+    """Threads recognising dictation at once, apart from the server's shared thread pool (which REST requests
+    need): many sessions wait for these rather than starving every other request."""
 
 
 class AdaptSettings(BaseModel):

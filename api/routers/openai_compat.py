@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from api.access import allow
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import check_audio, release
+from api.limits import app_limiter
 from api.schemas import Text
 from api.spool import HomeSpooledRoute
 from core.blobs import BlobStore
@@ -84,17 +85,9 @@ async def create_transcription(
     hotwords = tuple(t.strip()[:100] for t in _TERMS.split(prompt or "") if t.strip())[:200]
     options = PipelineOptions(engine=MODELS[model], language=language or settings.asr.language, hotwords=hotwords)
     await run_in_threadpool(release, db)  # no connection is held while waiting for, and during, recognition
-    transcript = await anyio.to_thread.run_sync(_transcribe, settings, file, options, limiter=_limiter(request))
+    limiter = app_limiter(request.app.state, "openai", settings.openai.concurrency)  # requests transcribed at once
+    transcript = await anyio.to_thread.run_sync(_transcribe, settings, file, options, limiter=limiter)
     return _answer(transcript, response_format, set(timestamp_granularities or ["segment"]))
-
-
-def _limiter(request: Request) -> anyio.CapacityLimiter:
-    """One limiter per app, made on first use (it belongs to the running event loop)."""
-    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "openai_limiter", None)
-    if limiter is None:
-        limiter = anyio.CapacityLimiter(max(request.app.state.settings.openai.concurrency, 1))
-        request.app.state.openai_limiter = limiter
-    return limiter
 
 
 def _transcribe(settings: Settings, file: UploadFile, options: PipelineOptions) -> Transcript:
