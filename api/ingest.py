@@ -105,9 +105,9 @@ def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float]:
     # Undeclared (FLAC or Ogg written by a stream, raw ADTS): counted, or 18 KB of FLAC holds 13 h of silence.
     duration = info.duration if info.duration is not None else count_duration(path, stop_after_s=max_duration_s)
     if duration > max_duration_s:
-        shown = f"{duration:.0f} s" if info.duration is not None else f"hơn {max_duration_s:.0f} s (more)"
+        length = f"dài {duration:.0f} s, " if info.duration is not None else ""  # a count stops at the limit
         raise AudioTooLongError(
-            f"bản ghi dài {shown}, vượt giới hạn {max_duration_s:.0f} s (recording longer than the limit)"
+            f"bản ghi {length}vượt giới hạn {max_duration_s:.0f} s (recording longer than the limit)"
         )
     return media_type, duration
 

@@ -31,7 +31,7 @@ from api.routers.auth import new_session
 from api.routers.web import SECURITY_HEADERS, STATIC
 from api.schemas_accounts import LoginResponse
 from api.security import secret_key
-from api.spool import HomeSpooledRoute
+from api.spool import HomeSpooledRoute, spool_dir
 from asr.engine import DecodeOptions
 from core.audio import load_audio
 from core.audit import record
@@ -89,7 +89,7 @@ def _audio(upload: UploadFile, settings: Settings) -> np.ndarray:
     data = upload.file.read(_MAX_UPLOAD + 1)
     if len(data) > _MAX_UPLOAD:
         raise FileTooLargeError(f"bản ghi giọng nói lớn hơn {_MAX_UPLOAD >> 20} MiB (utterance too large)")
-    with tempfile.NamedTemporaryFile(suffix=".audio") as f:
+    with tempfile.NamedTemporaryFile(suffix=".audio", dir=spool_dir(settings)) as f:
         f.write(data)
         f.flush()
         return load_audio(f.name, max_duration_s=settings.voice.max_utterance_s)

@@ -125,7 +125,7 @@ def test_audio_is_recognised_no_faster_than_it_is_spoken(dictation_service: Serv
         for i in range(0, len(pcm), STEP):
             ws.send(pcm[i : i + STEP])
         ws.send(json.dumps({"type": "end"}))
-        kinds = []
+        kinds: list[str] = []
         while not kinds or kinds[-1] not in ("end", "error"):
             kinds.append(json.loads(ws.recv(timeout=60))["type"])
         elapsed = time.monotonic() - began
