@@ -7,8 +7,9 @@ JSON parsed in memory, before the 401. So, as pure ASGI middleware, before the a
 - every route has a body limit (`BodyRules`): small JSON by default, documents (transcripts,
   minutes) larger, an utterance for voice login, OpenAI's limit for its endpoint, `max_upload_mb`
   for recordings; a declared oversize is refused unread, a streamed one the moment it passes;
-- on routes that take large bodies the credentials are checked first (`api.deps.authenticate`),
-  and the principal is left in the request's state, so the route's dependency does not look it up again;
+- on routes that take large bodies the credentials, role and scope are checked first (`api.deps.authenticate`,
+  the route's `api.access.Allow`), and the principal is left in the request's state, so the route's
+  dependency does not look it up again;
 - at most `max_concurrent_uploads` recording uploads are received at once (503 + Retry-After after that);
 - an upload whose declared size would not leave `min_free_mb` free in `home` is refused (507), unread.
 
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.access import MAY_EDIT_TRANSCRIPTS, MAY_TRANSCRIBE_NOW, MAY_UPLOAD, Allow
 from api.deps import CSRF_HEADER, EARLY_PRINCIPAL, SESSION_COOKIE, Principal, authenticate
 from api.problems import error_response, problem
 from api.security import SessionTokens
@@ -56,6 +58,8 @@ class BodyRule:
     """Counts toward `max_concurrent_uploads`."""
     copies: int = 1
     """Copies of the body on disk at once (a multipart file is spooled, then staged): checked against free space."""
+    may: Allow | None = None
+    """The route's role and scope check, also made before the body (a viewer's 4 GiB upload is refused unread)."""
 
 
 def body_rules(settings: Settings) -> list[BodyRule]:
@@ -67,11 +71,12 @@ def body_rules(settings: Settings) -> list[BodyRule]:
     recording = settings.max_upload_mb * MiB
     document = settings.max_document_mb * MiB
     utterance = settings.max_utterance_mb * MiB
+    openai = settings.openai.max_upload_mb * MiB
     return [
-        rule("POST", "/recordings", recording + FRAMING, upload=True, copies=2),
-        rule("PUT PATCH", "/uploads/[^/]+", recording, upload=True),
-        rule("POST", "/v1/audio/transcriptions", settings.openai.max_upload_mb * MiB + FRAMING, upload=True, copies=2),
-        rule("PUT", "/recordings/[^/]+/(transcript|minutes)", document),
+        rule("POST", "/recordings", recording + FRAMING, upload=True, copies=2, may=MAY_UPLOAD),
+        rule("PUT PATCH", "/uploads/[^/]+", recording, upload=True, may=MAY_UPLOAD),
+        rule("POST", "/v1/audio/transcriptions", openai + FRAMING, upload=True, copies=2, may=MAY_TRANSCRIBE_NOW),
+        rule("PUT", "/recordings/[^/]+/(transcript|minutes)", document, may=MAY_EDIT_TRANSCRIPTS),
         rule("POST", "/auth/voice/login", utterance + FRAMING, authenticate=False),
         rule("POST", "/auth/voice/enrol", 5 * utterance + FRAMING),
     ]
@@ -117,6 +122,8 @@ class BodyLimit:
         if rule is not None and rule.authenticate and has_body:
             try:
                 principal = await run_in_threadpool(self._authenticate, scope["method"], headers)
+                if rule.may is not None:
+                    await rule.may(principal)
                 if rule.upload and declared.isdigit():
                     needed = int(declared) * rule.copies
                     ensure_free_space(self.settings.home, needed, reserve=self.settings.min_free_mb * MiB)

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from api.access import allow
+from api.access import MAY_TRANSCRIBE_NOW
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import check_audio, release
 from api.limits import app_limiter
@@ -29,7 +29,6 @@ from core.blobs import BlobStore
 from core.errors import InvalidInputError
 from core.export import render
 from core.settings import Settings
-from core.tables import Role
 from core.transcript import Transcript
 from workers.pipeline import PipelineOptions, run_pipeline
 
@@ -37,7 +36,7 @@ router = APIRouter(prefix="/v1", tags=["openai"], route_class=HomeSpooledRoute)
 
 MiB = 1 << 20
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-Caller = Annotated[Principal, Depends(allow("jobs:write", Role.service))]
+Caller = Annotated[Principal, Depends(MAY_TRANSCRIBE_NOW)]
 ResponseFormat = Literal["json", "text", "srt", "vtt", "verbose_json"]
 Granularity = Literal["word", "segment"]
 

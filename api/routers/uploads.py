@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
-from api.access import READERS, UPLOADERS, allow, owning_unit, visible_upload
+from api.access import MAY_UPLOAD, READERS, allow, owning_unit, visible_upload
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import create_recording, release, run_ingest, safe_filename
 from api.schemas import JobOptions, RecordingMeta, UploadCreate, UploadOut
@@ -49,7 +49,7 @@ router = APIRouter(tags=["uploads"])
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 Reader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
-Uploader = Annotated[Principal, Depends(allow("recordings:write", *UPLOADERS))]
+Uploader = Annotated[Principal, Depends(MAY_UPLOAD)]
 
 OFFSET_HEADER = "Upload-Offset"
 LENGTH_HEADER = "Upload-Length"

@@ -54,13 +54,32 @@ def _db_url(server: Server) -> str:
     return f"sqlite:///{server.home / 'gobang.db'}"
 
 
+def _key(server: Server, role: Role) -> str:
+    unit = "Hội đồng nhân dân xã A"
+    with session_scope(_db_url(server)) as db:
+        if account_service.find_org_unit(db, unit) is None:
+            account_service.create_org_unit(db, unit, actor="test")
+        return account_service.create_api_key(db, f"f1 {role.value}", role, unit, created_by=None, actor="test").key
+
+
 @pytest.fixture(scope="module")
 def clerk_key(server: Server) -> str:
-    with session_scope(_db_url(server)) as db:
-        account_service.create_org_unit(db, "Hội đồng nhân dân xã A", actor="test")
-        return account_service.create_api_key(
-            db, "f1", Role.clerk, "Hội đồng nhân dân xã A", created_by=None, actor="test"
-        ).key
+    return _key(server, Role.clerk)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("POST", "/recordings"), ("PUT", "/uploads/abc"), ("PUT", "/recordings/abc/transcript")]
+)
+def test_a_caller_without_the_role_is_refused_before_the_body(server: Server, method: str, path: str) -> None:
+    """A viewer may read, not upload or edit: 403 before the 64 MiB are read."""
+    viewer = _auth(_key(server, Role.viewer))
+    attack = Attack(path, method, path, "application/octet-stream", chunked=True, headers=viewer)
+    with Sampler(server.process.pid, spool_folders(server)) as sampler:
+        outcome = send_hostile(server.port, attack, HOSTILE_MIB * MiB)
+    assert outcome.status == 403, outcome
+    _problem(outcome.body, 403)
+    assert outcome.sent_mib <= ANSWERED_WITHIN_MIB
+    assert sampler.spooled == 0
 
 
 def _problem(body: str, status: int) -> dict[str, object]:

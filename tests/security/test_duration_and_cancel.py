@@ -14,7 +14,7 @@ from core.errors import AudioTooLongError
 from core.settings import get_settings
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, make_settings, start_service
+from tests.api.fixtures_jobs import Databases, make_settings, start_service, wait_for_job
 from tests.audio_helpers import streamed_silent_flac
 from workers.pipeline import PipelineOptions, cached_engine, run_pipeline
 
@@ -81,3 +81,23 @@ def test_cancel_is_seen_within_one_block_of_silence(long_flac: Path) -> None:
     with pytest.raises(Cancelled):
         transcriber.transcribe(long_flac, hook=hook)
     assert len(calls) == 1
+
+
+def test_a_running_job_on_silence_is_cancelled(tmp_path: Path, gobang_home: Path, new_database: Databases) -> None:
+    """Through the real worker: the cancel is seen within a block, where the job used to decode 20 minutes of
+    silence to its end and fail with "no speech"."""
+    silence = tmp_path / "im-lang.flac"
+    silence.write_bytes(streamed_silent_flac(20 * 60))
+    with start_service(make_settings(gobang_home, new_database("sqlite"))) as service:
+        created = service.upload(silence, engine="vietasr")
+        assert created.status_code == 201, created.text
+        job_id, headers = created.json()["job"]["id"], service.auth("clerk")
+        deadline = time.monotonic() + 60
+        while service.client.get(f"/jobs/{job_id}", headers=headers).json()["status"] != "running":
+            assert time.monotonic() < deadline, "the job never started"
+            time.sleep(0.05)
+        asked = time.monotonic()
+        assert service.client.post(f"/jobs/{job_id}/cancel", headers=headers).status_code == 202
+        job = wait_for_job(service.client, job_id, headers, timeout_s=120)
+        assert job["status"] == "cancelled", job
+        assert time.monotonic() - asked < 15
