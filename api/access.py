@@ -42,6 +42,12 @@ def allow(scope: str, *roles: Role) -> Allow:
     return Allow(scope, roles)
 
 
+MAY_UPLOAD = allow("recordings:write", *UPLOADERS)
+MAY_EDIT_TRANSCRIPTS = allow("transcripts:write", *EDITORS)
+MAY_TRANSCRIBE_NOW = allow("jobs:write", Role.service)
+"""The OpenAI-compatible endpoint: API keys (and admins) only."""
+
+
 def visible_recording(db: Session, principal: Principal, recording_id: str) -> Recording:
     recording = db.get(Recording, recording_id) if len(recording_id) <= 32 else None
     if recording is None or not principal.may_see(recording.org_unit_id):

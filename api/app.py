@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +18,7 @@ from fastapi import FastAPI
 from api import problems
 from api.limits import BodyLimit
 from api.metrics import build_registry
-from api.middleware import HeaderLimits
+from api.middleware import HardeningHeaders, HeaderLimits
 from api.ratelimit import make_login_limiter
 from api.routers import (
     auth,
@@ -38,22 +39,31 @@ from api.routers import (
 from api.security import SessionTokens
 from core.blobs import BlobStore
 from core.db import migrate
+from core.files import private_dir
+from core.housekeeping import sweep
 from core.settings import Settings, get_settings
 from workers.queue import make_queue, requeue_unfinished
 from workers.webhooks import run_sender
 
 logger = logging.getLogger(__name__)
 
-_BODY_SLACK = 1 << 20
-"""Multipart framing and form fields around the largest recording accepted."""
+
+SWEEP_EVERY_S = 600.0
+"""How often the ticker expires idle uploads and stale temporary files (`core.housekeeping`)."""
 
 
 def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
-    """Requeue jobs of dead workers and due retries (webhooks have their own thread: `workers.webhooks.run_sender`)."""
+    """Requeue jobs of dead workers and due retries; now and then sweep the disk.
+
+    Webhooks have their own thread (`workers.webhooks.run_sender`)."""
     settings: Settings = app.state.settings
+    swept_at = 0.0
     while not stop.wait(settings.jobs.recovery_interval_s):
         try:
             requeue_unfinished(app.state.queue, settings)
+            if time.monotonic() - swept_at >= SWEEP_EVERY_S:
+                sweep(settings)
+                swept_at = time.monotonic()
         except Exception:  # the database or Redis may be briefly away; try again next tick
             logger.exception("recovery_failed")
 
@@ -80,6 +90,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    private_dir(settings.home)
     app = FastAPI(
         title="gobang",
         summary="Gỡ băng các cuộc họp: bản ghi âm → bản gỡ băng, người nói, biên bản",
@@ -93,7 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.blobs = BlobStore(settings.blob_dir)
     problems.install(app)
     app.add_middleware(HeaderLimits)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * (1 << 20) + _BODY_SLACK)
+    app.add_middleware(BodyLimit, settings=settings, tokens=app.state.tokens)
+    app.add_middleware(HardeningHeaders)  # outermost: refusals by the guards above carry the headers too
     for module in (
         ops,
         auth,

@@ -36,6 +36,7 @@ __all__ = [
     "DbSession",
     "Principal",
     "UnauthenticatedError",
+    "authenticate",
     "current_principal",
     "get_db",
     "principal_from_credentials",
@@ -162,6 +163,30 @@ def principal_from_credentials(
     return _from_token(db, tokens, cookie, "session") if cookie else None
 
 
+def authenticate(
+    db: Session, tokens: SessionTokens, *, method: str, bearer: str | None, cookie: str | None, csrf: str
+) -> Principal:
+    """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token (`csrf`:
+    the `X-CSRF-Token` header sent). Shared by the dependency below and `api.limits`, which checks upload
+    requests before their body is read."""
+    principal = principal_from_credentials(db, tokens, bearer=bearer, cookie=cookie)
+    if bearer:
+        if principal is None:
+            raise UnauthenticatedError("mã truy cập không hợp lệ hoặc đã hết hạn (invalid or expired token)")
+        return principal
+    if principal is None or cookie is None:
+        raise UnauthenticatedError("cần đăng nhập (authentication required)")
+    if method not in _SAFE_METHODS:
+        sent = csrf.encode("latin-1")  # Starlette decodes headers as latin-1
+        if not hmac.compare_digest(sent, tokens.csrf_token(cookie).encode()):
+            raise ForbiddenError("thiếu hoặc sai mã CSRF (missing or wrong CSRF token)")
+    return principal
+
+
+EARLY_PRINCIPAL = "gobang_principal"
+"""Key in the request scope's state under which `api.limits` leaves the caller it authenticated before the body."""
+
+
 def current_principal(
     request: Request,
     db: DbSession,
@@ -170,19 +195,18 @@ def current_principal(
     cookie: Annotated[str | None, Depends(_cookie_scheme)],
 ) -> Principal:
     """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token."""
-    tokens: SessionTokens = request.app.state.tokens
+    early: Principal | None = request.scope.get("state", {}).get(EARLY_PRINCIPAL)
+    if early is not None:
+        return early
     bearer = authorization.credentials.strip() if authorization is not None else api_key
-    principal = principal_from_credentials(db, tokens, bearer=bearer, cookie=cookie)
-    if bearer:
-        if principal is None:
-            raise UnauthenticatedError("mã truy cập không hợp lệ hoặc đã hết hạn (invalid or expired token)")
-        return _released(db, principal)
-    if principal is None or cookie is None:
-        raise UnauthenticatedError("cần đăng nhập (authentication required)")
-    if request.method not in _SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "").encode("latin-1")  # Starlette decodes headers as latin-1
-        if not hmac.compare_digest(sent, tokens.csrf_token(cookie).encode()):
-            raise ForbiddenError("thiếu hoặc sai mã CSRF (missing or wrong CSRF token)")
+    principal = authenticate(
+        db,
+        request.app.state.tokens,
+        method=request.method,
+        bearer=bearer,
+        cookie=cookie,
+        csrf=request.headers.get(CSRF_HEADER, ""),
+    )
     return _released(db, principal)
 
 

@@ -18,9 +18,10 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from api.deps import Principal
+from api.limits import app_limiter
 from api.schemas import JobOptions, RecordingMeta
 from asr.factory import check_engine_allowed
-from core.audio import probe
+from core.audio import count_duration, probe
 from core.audit import record
 from core.blobs import BlobStore
 from core.errors import AudioTooLongError, EmptyAudioError, UnsupportedMediaError
@@ -87,7 +88,7 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float | None]:
+def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float]:
     """(media type, duration) of a file we accept; raises a `BadAudioError` subclass (415, 413, 422) otherwise."""
     with path.open("rb") as f:
         head = f.read(SNIFF_BYTES)
@@ -102,11 +103,14 @@ def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float | None
     info = probe(path)
     if not set(info.container.split(",")) & _CONTAINERS:
         raise UnsupportedMediaError(f"định dạng {info.container} không được hỗ trợ (unsupported container)")
-    if info.duration is not None and info.duration > max_duration_s:
+    # Undeclared (FLAC or Ogg written by a stream, raw ADTS): counted, or 18 KB of FLAC holds 13 h of silence.
+    duration = info.duration if info.duration is not None else count_duration(path, stop_after_s=max_duration_s)
+    if duration > max_duration_s:
+        length = f"dài {duration:.0f} s, " if info.duration is not None else ""  # a count stops at the limit
         raise AudioTooLongError(
-            f"bản ghi dài {info.duration:.0f} s, vượt giới hạn {max_duration_s:.0f} s (recording longer than the limit)"
+            f"bản ghi {length}vượt giới hạn {max_duration_s:.0f} s (recording longer than the limit)"
         )
-    return media_type, info.duration
+    return media_type, duration
 
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|]")
@@ -198,11 +202,8 @@ requests (status reads) that would otherwise queue behind 200 concurrent uploads
 
 
 async def run_ingest(request: Request, work: Callable[[], T]) -> T:
-    """Run `work` on a thread of the app's ingest pool (made on first use, on the running event loop)."""
-    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "ingest_limiter", None)
-    if limiter is None:
-        limiter = request.app.state.ingest_limiter = anyio.CapacityLimiter(INGEST_THREADS)
-    return await anyio.to_thread.run_sync(work, limiter=limiter)
+    """Run `work` on a thread of the app's ingest pool."""
+    return await anyio.to_thread.run_sync(work, limiter=app_limiter(request.app.state, "ingest", INGEST_THREADS))
 
 
 def release(db: Session) -> None:

@@ -1,4 +1,5 @@
-"""Request guards: oversized headers get 431 (before routing), oversized small-JSON bodies 413 (per route).
+"""Request guards: oversized headers get 431 (before routing), oversized small-JSON bodies 413 (per route);
+and the hardening headers every response carries.
 
 `gobang serve` also bounds headers inside the HTTP parser (h11, see `cli.service`); these checks
 apply however the app is served, and answer with a problem document instead of a bare 400.
@@ -63,6 +64,38 @@ async def _headers_too_large(send: Send, count: int, size: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+HARDENING_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+)
+"""Sent on every response unless the route set its own: no MIME sniffing (a JSON answer quoting a client's text
+is never run as HTML), no framing, no URLs with ids leaking to other sites, no embedding by other origins."""
+
+
+class HardeningHeaders:
+    """Pure ASGI middleware adding `HARDENING_HEADERS` to every HTTP response, errors and refusals included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_hardened(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in HARDENING_HEADERS if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_hardened)
 
 
 class BodyTooLargeError(GobangError):

@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.errors import GobangError
+from core.errors import GobangError, InsufficientStorageError
+from core.files import DISK_FULL
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +51,17 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def error_response(exc: GobangError, path: str) -> JSONResponse:
+    """A domain error as its problem document (also answered by middleware, outside the exception handlers)."""
+    response = problem(exc.http_status, exc.title, exc.message, **{"instance": path, **exc.extra})
+    response.headers.update(exc.headers)
+    return response
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GobangError)
     async def domain_error(request: Request, exc: GobangError) -> JSONResponse:
-        extra = {"instance": str(request.url.path), **exc.extra}
-        response = problem(exc.http_status, exc.title, exc.message, **extra)
-        response.headers.update(exc.headers)
-        return response
+        return error_response(exc, str(request.url.path))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -75,3 +80,13 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled_error path=%s", request.url.path)
         return problem(500, "Lỗi hệ thống", "lỗi không mong đợi; đã ghi nhật ký (unexpected error, logged)")
+
+    @app.exception_handler(OSError)
+    async def os_error(request: Request, exc: OSError) -> JSONResponse:
+        """A full disk (or quota) wherever it struck (spooling, staging, appending a piece) is a 507: the request's
+        partial files are removed by their writers, and a resumable upload keeps its confirmed offset."""
+        if exc.errno not in DISK_FULL:
+            return await unexpected(request, exc)
+        logger.error("disk_full path=%s error=%s", request.url.path, exc.strerror)
+        full = InsufficientStorageError("đĩa lưu trữ của máy chủ đã đầy; dữ liệu đã lưu không bị mất (disk full)")
+        return error_response(full, str(request.url.path))

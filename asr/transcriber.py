@@ -11,10 +11,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from asr.engine import DecodeOptions, Engine
 from asr.hallucination import remove_hallucinations
 from asr.readable import restore
-from core.audio import probe, stream_audio
+from core.audio import SAMPLE_RATE, probe, stream_audio
 from core.errors import SilentAudioError
 from core.settings import get_settings
 from core.transcript import Segment, SourceRef, Transcript
@@ -41,21 +43,37 @@ class Transcriber:
         options: DecodeOptions | None = None,
         *,
         hook: ProgressHook | None = None,
+        max_duration_s: float | None = None,
     ) -> Transcript:
+        """`hook` is called for every decoded block (silence and undecodable stretches included) and every speech
+        chunk, so a job's cancel, checked in its hook, is seen within one block. `max_duration_s`: the caller's
+        limit (the OpenAI endpoint's hour), enforced while decoding; None is the configured `audio.max_duration_s`.
+        """
         options = options or DecodeOptions()
         settings = get_settings().audio
         info = probe(path)
         chunker = SpeechChunker(max_chunk_s=self.engine.max_chunk_s)
-        blocks = stream_audio(path, block_s=settings.block_s, max_duration_s=settings.max_duration_s)
+        limit = settings.max_duration_s if max_duration_s is None else max_duration_s
         began = time.perf_counter()
         spoken = 0
+        decoded_s = 0.0
+
+        def report(done_s: float) -> None:
+            if hook is not None:
+                hook("transcribe", min(done_s / info.duration, 1.0) if info.duration else 0.0)
+
+        def blocks() -> Iterator[np.ndarray]:
+            nonlocal decoded_s
+            for block in stream_audio(path, block_s=settings.block_s, max_duration_s=limit):
+                decoded_s += block.size / SAMPLE_RATE
+                report(decoded_s)
+                yield block
 
         def chunks() -> Iterator[SpeechChunk]:
             nonlocal spoken
-            for chunk in chunker.chunks(blocks):
+            for chunk in chunker.chunks(blocks()):
                 spoken += 1
-                if hook is not None and info.duration:
-                    hook("transcribe", min(chunker.processed_s / info.duration, 1.0))
+                report(chunker.processed_s)
                 yield chunk
 
         segments = list(self.engine.transcribe_chunks(chunks(), options))

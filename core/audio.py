@@ -46,9 +46,11 @@ def _open(path: Path) -> av.container.InputContainer:
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
     except (av.error.InvalidDataError, av.error.EOFError) as exc:
-        raise NotAudioError(f"không phải tệp âm thanh/video đọc được (not a media file: {exc})", path=path) from exc
+        raise NotAudioError(
+            f"không phải tệp âm thanh/video đọc được (not a media file: {_reason(exc)})", path=path
+        ) from exc
     except av.error.FFmpegError as exc:
-        raise CorruptAudioError(f"không mở được tệp (cannot open: {exc})", path=path) from exc
+        raise CorruptAudioError(f"không mở được tệp (cannot open: {_reason(exc)})", path=path) from exc
     if not container.streams.audio:
         container.close()
         raise NotAudioError("tệp không có rãnh âm thanh (no audio track)", path=path)
@@ -56,6 +58,11 @@ def _open(path: Path) -> av.container.InputContainer:
         container.close()
         raise CorruptAudioError(f"tệp WAV bị cắt cụt, thiếu {missing} byte (truncated WAV file)", path=path)
     return container
+
+
+def _reason(exc: av.error.FFmpegError) -> str:
+    """FFmpeg's reason without the file name it quotes: messages reach clients, our paths must not."""
+    return str(exc.strerror or type(exc).__name__)
 
 
 def _riff_missing_bytes(path: Path) -> int:
@@ -106,6 +113,32 @@ def probe(path: str | Path) -> AudioInfo:
         )
     finally:
         container.close()
+
+
+def count_duration(path: str | Path, *, stop_after_s: float) -> float:
+    """Seconds of audio in a file whose container declares none, counted from its packets; the count stops just
+    past `stop_after_s`, so a tiny file claiming days of silence costs a bounded read, not a decode of days.
+
+    Packets carry their duration in every container we accept (FLAC, Ogg, MP3, ADTS, ...); one that carries
+    none is decoded to count its samples.
+    """
+    path = Path(path)
+    container = _open(path)
+    total = 0.0
+    try:
+        stream = container.streams.audio[0]
+        for packet in container.demux(stream):
+            if packet.duration and packet.time_base is not None:
+                total += float(packet.duration * packet.time_base)
+            elif packet.size:
+                total += sum(frame.samples / (frame.sample_rate or SAMPLE_RATE) for frame in packet.decode())
+            if total > stop_after_s:
+                break
+    except av.error.FFmpegError as exc:
+        raise CorruptAudioError(f"tệp hỏng tại {total:.1f} s (corrupt stream: {_reason(exc)})", path=path) from exc
+    finally:
+        container.close()
+    return total
 
 
 def stream_audio(
@@ -160,7 +193,7 @@ def stream_audio(
                 total += samples.size
         except av.error.FFmpegError as exc:
             raise CorruptAudioError(
-                f"tệp hỏng tại {total / SAMPLE_RATE:.1f} s (corrupt stream: {exc})", path=path
+                f"tệp hỏng tại {total / SAMPLE_RATE:.1f} s (corrupt stream: {_reason(exc)})", path=path
             ) from exc
         if total == 0:
             raise EmptyAudioError("không giải mã được mẫu âm thanh nào (no audio samples)", path=path)

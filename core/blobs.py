@@ -9,12 +9,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.errors import FileTooLargeError, NotFoundError
+from core.files import private_dir
 
 
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
-        (root / "tmp").mkdir(parents=True, exist_ok=True)
+        private_dir(root / "tmp")
 
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
@@ -66,9 +67,10 @@ class BlobStore:
         `path` must be on the same filesystem as the store; an identical blob already there is kept.
         """
         target = self.path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         if target.is_file():
             path.unlink(missing_ok=True)
         else:
+            os.chmod(path, 0o600)  # a resumable upload's part file may have been made by an older version
             os.replace(path, target)
         return target

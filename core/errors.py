@@ -145,6 +145,14 @@ class AccountLockedError(TooManyAttemptsError):
     title = "Tài khoản tạm khóa"
 
 
+class InsufficientStorageError(GobangError):
+    """Not enough free disk space for what was sent or announced; nothing already stored is lost."""
+
+    exit_code = 11
+    http_status = 507
+    title = "Không đủ dung lượng lưu trữ"
+
+
 class ConfigError(GobangError):
     """The configuration does not allow what was asked (for example a worker without Redis)."""
 

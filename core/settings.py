@@ -181,6 +181,18 @@ class VoiceSettings(BaseModel):
     """Trailing silence (blank CTC frames after the last word) that ends an utterance and makes it final."""
     dictation_max_utterance_s: float = 20.0
     """An utterance is made final after this long even without a pause."""
+    dictation_idle_s: float = Field(default=30.0, gt=0)
+    """A dictation session that sends nothing for this long is closed."""
+    dictation_sessions_per_user: int = Field(default=2, ge=1)
+    """Dictation sessions one user or API key may hold open at once (per server process)."""
+    dictation_max_message_s: float = Field(default=2.0, gt=0)
+    """Most audio one message may carry (PCM16; WebM/Opus messages are capped at the same bytes)."""
+    dictation_burst_s: float = Field(default=5.0, ge=0)
+    """How far audio may run ahead of real time before the server waits: a client cannot make it recognise
+    faster than people speak (240 s in one burst cost 21.5 s of CPU)."""
+    dictation_threads: int = Field(default=2, ge=1)
+    """Threads recognising dictation at once, apart from the server's shared thread pool (which REST requests
+    need): many sessions wait for these rather than starving every other request."""
 
 
 class AdaptSettings(BaseModel):
@@ -224,6 +236,18 @@ class Settings(BaseSettings):
     """Send session cookies only over HTTPS (browsers treat http://localhost as secure)."""
     max_upload_mb: int = 4096
     """Largest recording accepted, in MiB."""
+    max_body_kb: int = Field(default=1024, ge=64)
+    """Largest request body of a route that takes no file or document (JSON forms, commands), in KiB."""
+    max_document_mb: int = Field(default=32, ge=1)
+    """Largest transcript or minutes save, in MiB (an 8-hour meeting's transcript with word times is ~15 MiB)."""
+    max_utterance_mb: int = Field(default=8, ge=1)
+    """Largest voice-login utterance, in MiB (30 s of 16-bit WAV is under 1 MiB)."""
+    max_concurrent_uploads: int = Field(default=8, ge=1)
+    """Recording uploads received at once by one server process; more get 503 with Retry-After."""
+    min_free_mb: int = Field(default=256, ge=0)
+    """Disk space kept free in `home`: an upload that would leave less is refused (507) before it is received."""
+    upload_idle_hours: float = Field(default=24.0, gt=0)
+    """An unfinished resumable upload untouched this long is deleted with its data; so are temporary files."""
     session_hours: float = 12.0
     """Lifetime of a login session or voice-login token."""
     login_max_failures: int = 5

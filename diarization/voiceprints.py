@@ -26,6 +26,7 @@ import numpy as np
 
 from core.audio import SAMPLE_RATE, stream_audio
 from core.errors import BadAudioError, ConflictError, InvalidInputError, NotFoundError
+from core.files import private_file
 from core.settings import get_settings
 from core.text import nfc
 from diarization.embedders import Embedder, get_embedder, normalize
@@ -195,7 +196,7 @@ class VoiceprintStore:
         self.org_unit_id = org_unit_id
         """The unit whose people this store lists, matches, enrols and deletes (None: the people of no unit)."""
         self._embedder = embedder
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # voices are personal data: 0600, in a 0700 folder
         with self._connect() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             columns = {row[1] for row in db.execute("PRAGMA table_info(people)")}

@@ -41,3 +41,33 @@ def stitch(
         parts += [clip, np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.float32)]
         position += clip.size / SAMPLE_RATE + gap_s
     return np.concatenate(parts), extents
+
+
+class _ForwardOnly:
+    """A write-only sink: a muxer that cannot seek back cannot write the total length into the header."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.data += bytes(data)
+        return len(data)
+
+
+def streamed_silent_flac(seconds: int, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """FLAC of `seconds` of silence whose header declares no duration, as a streaming encoder writes it
+    (a few KB per hour: the hostile file of issue 13 F2)."""
+    import av
+
+    sink = _ForwardOnly()
+    with av.open(sink, "w", format="flac") as out:
+        stream = out.add_stream("flac", rate=sample_rate, layout="mono")
+        second = np.zeros((1, sample_rate), dtype=np.int16)
+        for i in range(seconds):
+            frame = av.AudioFrame.from_ndarray(second, format="s16", layout="mono")
+            frame.sample_rate, frame.pts = sample_rate, i * sample_rate
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return bytes(sink.data)

@@ -254,8 +254,13 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
         return "lost"
     except Exception as exc:
         permanent = isinstance(exc, work.permanent) or attempts >= max_attempts  # retrying cannot help
-        message = exc.message if isinstance(exc, GobangError) else f"{type(exc).__name__}: {exc}"
-        logger.warning("job_error job=%s attempt=%d permanent=%s error=%s", job_id, attempts, permanent, message)
+        # Clients read `error`: an unexpected exception's text may name server paths, so only its type is shown.
+        message = (
+            exc.message if isinstance(exc, GobangError) else f"lỗi không mong đợi (unexpected {type(exc).__name__})"
+        )
+        logger.warning(
+            "job_error job=%s attempt=%d permanent=%s error=%s: %s", job_id, attempts, permanent, message, exc
+        )
         if permanent:
             _finish(settings, job_id, token, JobStatus.failed, error=message)
             return JobStatus.failed.value

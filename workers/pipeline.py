@@ -59,12 +59,14 @@ def run_pipeline(
     hook: Hook | None = None,
     engine: Engine | None = None,
     org_unit_id: int | None = None,
+    max_duration_s: float | None = None,
 ) -> Transcript:
     """Recording in, Transcript out, reporting progress through `hook`.
 
     `engine`: one the caller made for `options` (the archive batch sizes its threads per worker process);
     None takes this process's cached one. `org_unit_id`: the recording's unit; only people enrolled in it
-    may name its speakers (None: the people of no unit).
+    may name its speakers (None: the people of no unit). `max_duration_s`: the caller's limit, enforced
+    while decoding (None: the configured one).
     """
     share = _TRANSCRIBE_SHARE if options.diarize else 1.0
 
@@ -76,7 +78,7 @@ def run_pipeline(
         engine or cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords
     )
     decode = DecodeOptions(language=options.language, hotwords=options.hotwords)
-    transcript = transcriber.transcribe(path, decode, hook=transcribe_progress)
+    transcript = transcriber.transcribe(path, decode, hook=transcribe_progress, max_duration_s=max_duration_s)
     if not options.diarize:
         return transcript
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api import versioning
-from api.access import EDITORS, READERS, allow, visible_recording
+from api.access import MAY_EDIT_TRANSCRIPTS, READERS, allow, visible_recording
 from api.deps import DbSession, Principal
 from api.schemas import MAX_INT, JobOut, VersionSummary
 from api.schemas_minutes import (
@@ -46,7 +46,7 @@ from workers.minutes_job import MinutesJobOptions
 router = APIRouter(tags=["minutes"])
 
 Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
-Editor = Annotated[Principal, Depends(allow("transcripts:write", *EDITORS))]
+Editor = Annotated[Principal, Depends(MAY_EDIT_TRANSCRIPTS)]
 BASE = "/recordings/{recording_id}/minutes"
 QUEUED: tuple[GeneratorName, ...] = ("llm",)
 """Generators too slow for a request: they run as jobs on a worker."""

@@ -20,24 +20,25 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from api.access import allow
+from api.access import MAY_TRANSCRIBE_NOW
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import check_audio, release
+from api.limits import app_limiter
 from api.schemas import Text
+from api.spool import HomeSpooledRoute
 from asr.factory import check_engine_allowed
 from core.blobs import BlobStore
 from core.errors import InvalidInputError, ModelNotAllowedError, NotFoundError
 from core.export import render
 from core.settings import Settings
-from core.tables import Role
 from core.transcript import Transcript
 from workers.pipeline import PipelineOptions, run_pipeline
 
-router = APIRouter(prefix="/v1", tags=["openai"])
+router = APIRouter(prefix="/v1", tags=["openai"], route_class=HomeSpooledRoute)
 
 MiB = 1 << 20
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-Caller = Annotated[Principal, Depends(allow("jobs:write", Role.service))]
+Caller = Annotated[Principal, Depends(MAY_TRANSCRIBE_NOW)]
 ResponseFormat = Literal["json", "text", "srt", "vtt", "verbose_json"]
 Granularity = Literal["word", "segment"]
 
@@ -86,7 +87,8 @@ async def create_transcription(
     hotwords = tuple(t.strip()[:100] for t in _TERMS.split(prompt or "") if t.strip())[:200]
     options = PipelineOptions(engine=MODELS[model], language=language or settings.asr.language, hotwords=hotwords)
     await run_in_threadpool(release, db)  # no connection is held while waiting for, and during, recognition
-    transcript = await anyio.to_thread.run_sync(_transcribe, settings, file, options, limiter=_limiter(request))
+    limiter = app_limiter(request.app.state, "openai", settings.openai.concurrency)  # requests transcribed at once
+    transcript = await anyio.to_thread.run_sync(_transcribe, settings, file, options, limiter=limiter)
     return _answer(transcript, response_format, set(timestamp_granularities or ["segment"]))
 
 
@@ -124,15 +126,6 @@ def get_model(model_id: str, settings: SettingsDep, principal: Caller) -> dict[s
     return _model_object(model_id)
 
 
-def _limiter(request: Request) -> anyio.CapacityLimiter:
-    """One limiter per app, made on first use (it belongs to the running event loop)."""
-    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "openai_limiter", None)
-    if limiter is None:
-        limiter = anyio.CapacityLimiter(max(request.app.state.settings.openai.concurrency, 1))
-        request.app.state.openai_limiter = limiter
-    return limiter
-
-
 def _transcribe(settings: Settings, file: UploadFile, options: PipelineOptions) -> Transcript:
     limits = settings.openai
     staged, _sha, _size = BlobStore(settings.blob_dir).stage(
@@ -140,7 +133,7 @@ def _transcribe(settings: Settings, file: UploadFile, options: PipelineOptions) 
     )
     try:
         check_audio(staged, max_duration_s=limits.max_duration_s)
-        return run_pipeline(staged, options)
+        return run_pipeline(staged, options, max_duration_s=limits.max_duration_s)
     finally:
         staged.unlink(missing_ok=True)
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
-from api.access import EDITORS, READERS, UPLOADERS, allow, owning_unit, visible_recording
+from api.access import EDITORS, MAY_UPLOAD, READERS, allow, owning_unit, visible_recording
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import create_recording, fold, release, run_ingest, search_text, submit
 from api.problems import RangeNotSatisfiableError
@@ -33,6 +33,7 @@ from api.schemas import (
     RecordingUploadForm,
     Text,
 )
+from api.spool import HomeSpooledRoute
 from core.audit import record
 from core.blobs import BlobStore
 from core.errors import ForbiddenError
@@ -40,12 +41,12 @@ from core.settings import Settings
 from core.tables import Job, Recording, Role, TranscriptDoc
 from workers.jobs import queue_kind
 
-router = APIRouter(tags=["recordings"])
+router = APIRouter(tags=["recordings"], route_class=HomeSpooledRoute)
 
 MiB = 1 << 20
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 Reader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
-Uploader = Annotated[Principal, Depends(allow("recordings:write", *UPLOADERS))]
+Uploader = Annotated[Principal, Depends(MAY_UPLOAD)]
 Editor = Annotated[Principal, Depends(allow("recordings:write", *EDITORS))]
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from api import versioning
-from api.access import EDITORS, READERS, allow, visible_recording
+from api.access import MAY_EDIT_TRANSCRIPTS, READERS, allow, visible_recording
 from api.deps import DbSession, Principal
 from api.schemas import (
     MAX_INT,
@@ -35,7 +35,7 @@ from core.transcript_store import TRANSCRIPTS
 router = APIRouter(tags=["transcripts"])
 
 Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
-Editor = Annotated[Principal, Depends(allow("transcripts:write", *EDITORS))]
+Editor = Annotated[Principal, Depends(MAY_EDIT_TRANSCRIPTS)]
 
 MEDIA_TYPES: dict[str, str] = {
     "txt": "text/plain; charset=utf-8",

@@ -32,13 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
-from api.access import READERS, UPLOADERS, allow, owning_unit, visible_upload
+from api.access import MAY_UPLOAD, READERS, allow, owning_unit, visible_upload
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import create_recording, release, run_ingest, safe_filename
 from api.schemas import JobOptions, RecordingMeta, UploadCreate, UploadOut
 from core.audit import record
 from core.db import session_scope
 from core.errors import BadAudioError, ConflictError, FileTooLargeError, ForbiddenError, InvalidInputError
+from core.files import ensure_free_space, private_dir, private_file
 from core.hashing import file_sha256
 from core.settings import Settings
 from core.tables import Upload
@@ -48,7 +49,7 @@ router = APIRouter(tags=["uploads"])
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 Reader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
-Uploader = Annotated[Principal, Depends(allow("recordings:write", *UPLOADERS))]
+Uploader = Annotated[Principal, Depends(MAY_UPLOAD)]
 
 OFFSET_HEADER = "Upload-Offset"
 LENGTH_HEADER = "Upload-Length"
@@ -108,6 +109,7 @@ def create_upload(
     filename = safe_filename(body.filename)
     if key is not None and (existing := db.scalar(select(Upload).where(Upload.idempotency_key == key))):
         return _repeat(existing, body, filename, response)
+    ensure_free_space(settings.upload_dir, body.size, reserve=settings.min_free_mb << 20)  # before a byte is sent
     upload = Upload(
         idempotency_key=key,
         org_unit_id=owning_unit(db, principal, body.org_unit_id),
@@ -131,8 +133,7 @@ def create_upload(
             raise
         return _repeat(existing, body, filename, response)
     record(db, principal.name, "upload.create", f"upload:{upload.id}", filename=filename, size=body.size)
-    settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    _part(settings, upload.id).touch()
+    private_file(_part(settings, upload.id))
     db.commit()
     state = _out(upload)
     response.headers.update(_headers(state) | {"Location": f"/uploads/{upload.id}"})
@@ -258,7 +259,7 @@ def _state(settings: Settings, principal: Principal, upload_id: str) -> UploadOu
 @contextmanager
 def _exclusive(settings: Settings, upload_id: str) -> Iterator[None]:
     """Hold the upload's lock file: one request (in any process) writes or completes an upload at a time."""
-    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.upload_dir)
     with (settings.upload_dir / f"{upload_id}.lock").open("a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -382,7 +383,6 @@ def _adopt(
 
 def _restart(db: Session, upload: Upload, part: Path) -> None:
     """Drop the received bytes (they are wrong) and commit that, so the client can send the file again."""
-    part.parent.mkdir(parents=True, exist_ok=True)
-    part.write_bytes(b"")
+    private_file(part).write_bytes(b"")
     upload.received = 0
     db.commit()

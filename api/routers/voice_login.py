@@ -31,6 +31,7 @@ from api.routers.auth import new_session
 from api.routers.web import SECURITY_HEADERS, STATIC
 from api.schemas_accounts import LoginResponse
 from api.security import secret_key
+from api.spool import HomeSpooledRoute, spool_dir
 from asr.engine import DecodeOptions
 from core.audio import load_audio
 from core.audit import record
@@ -49,7 +50,7 @@ from diarization import verification
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
 
-router = APIRouter(prefix="/auth/voice", tags=["Đăng nhập bằng giọng nói (voice login)"])
+router = APIRouter(prefix="/auth/voice", tags=["Đăng nhập bằng giọng nói (voice login)"], route_class=HomeSpooledRoute)
 
 _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
 _MAX_UPLOAD = 8 << 20
@@ -89,7 +90,7 @@ def _audio(upload: UploadFile, settings: Settings) -> np.ndarray:
     data = upload.file.read(_MAX_UPLOAD + 1)
     if len(data) > _MAX_UPLOAD:
         raise FileTooLargeError(f"bản ghi giọng nói lớn hơn {_MAX_UPLOAD >> 20} MiB (utterance too large)")
-    with tempfile.NamedTemporaryFile(suffix=".audio") as f:
+    with tempfile.NamedTemporaryFile(suffix=".audio", dir=spool_dir(settings)) as f:
         f.write(data)
         f.flush()
         return load_audio(f.name, max_duration_s=settings.voice.max_utterance_s)

@@ -84,7 +84,7 @@ def test_webm_opus_stream(
     reference = next(r["reference_text"] for r in cv_rows if r["audio_path"].endswith(CLIP))
     data = _webm(speech)
     messages = _dictate(
-        client, accounts.headers("viewer"), "webm", [data[i : i + 2000] for i in range(0, len(data), 2000)]
+        client, accounts.headers("clerk"), "webm", [data[i : i + 2000] for i in range(0, len(data), 2000)]
     )
     _check(messages, reference)
 
