@@ -8,6 +8,7 @@ every byte (64 MiB here) before answering 401."""
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 import tempfile
 import time
@@ -59,7 +60,8 @@ def _key(server: Server, role: Role) -> str:
     with session_scope(_db_url(server)) as db:
         if account_service.find_org_unit(db, unit) is None:
             account_service.create_org_unit(db, unit, actor="test")
-        return account_service.create_api_key(db, f"f1 {role.value}", role, unit, created_by=None, actor="test").key
+        name = f"f1 {role.value} {secrets.token_hex(3)}"  # key names are unique per unit
+        return account_service.create_api_key(db, name, role, unit, created_by=None, actor="test").key
 
 
 @pytest.fixture(scope="module")
