@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+from core.errors import ConflictError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -21,3 +24,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refuse_overwrite(paths: Iterable[Path]) -> None:
+    """Raise `ConflictError` naming the files of `paths` that exist: a command overwrites only with `--force`."""
+    existing = [str(p) for p in paths if p.exists()]
+    if existing:
+        raise ConflictError(
+            f"tệp đã có, không ghi đè: {', '.join(existing)}; thêm --force để ghi đè (files exist, use --force)"
+        )
