@@ -13,6 +13,10 @@
      a gold conclusion found when some prediction overlaps it (a conclusion spoken over several
      sentences is one gold item but may be several predicted ones);
    - chair and attendees: `same_party` on names (the minutes' chair split on ";").
+   The meetings come in two parts (`benchmarks/meeting_set.py`, `MANIFEST.tsv`): development, on which
+   rules and models are tuned, and held-out, split by kind of meeting; both are reported, apart.
+   For tasks also: of the gold tasks found at their segments, the share with the assignee right and
+   with the deadline right.
    Support (faithfulness): a statement is supported when its cited segments contain what it
    states: a vote's counts (as digits or spoken), a task's assignee and deadline, and for
    summaries, conclusions, motions and titles at least `SUPPORT_OVERLAP` of their content words.
@@ -41,6 +45,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from benchmarks import meeting_set
 from core.text import nfc
 from core.transcript import Segment, Transcript
 from minutes.cues import find_task, find_vote, fold, is_conclusion, spoken_dates, spoken_numbers
@@ -54,7 +59,7 @@ G = TypeVar("G")
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "benchmarks" / "data" / "minutes_cues_vi.jsonl"
-DATASET = ROOT / "tests" / "data" / "minutes"
+DATASET = meeting_set.DATASET
 MEETING = DATASET / "council_meeting.json"
 META = DATASET / "council_meeting_meta.json"
 CLASSES = ("vote", "task", "conclusion")
@@ -269,6 +274,8 @@ class MeetingReport:
     fields: dict[str, Score] = field(default_factory=lambda: {f: Score() for f in FIELDS})
     per_meeting: dict[str, dict[str, Score]] = field(default_factory=dict)
     supported: dict[str, list[int]] = field(default_factory=dict)
+    task_slots: list[int] = field(default_factory=lambda: [0, 0, 0])
+    """Gold tasks found at their segments, with the assignee right, with the deadline right (`task_slots`)."""
     statements: int = 0
     cited: int = 0
     """Statements citing at least one existing segment."""
@@ -281,6 +288,14 @@ class MeetingReport:
         return total
 
     @property
+    def assignee_rate(self) -> float:
+        return self.task_slots[1] / self.task_slots[0] if self.task_slots[0] else 1.0
+
+    @property
+    def deadline_rate(self) -> float:
+        return self.task_slots[2] / self.task_slots[0] if self.task_slots[0] else 1.0
+
+    @property
     def support_rate(self) -> float:
         ok, of = (sum(v[i] for v in self.supported.values()) for i in (0, 1))
         return ok / of if of else 1.0
@@ -288,20 +303,44 @@ class MeetingReport:
 
 def load_meeting(name: str, dataset: Path = DATASET) -> tuple[Transcript, MinutesMeta, dict[str, Any]]:
     """Transcript, meta (chair and attendees emptied: they are measured) and gold of meeting `name`."""
-    transcript = Transcript.model_validate_json((dataset / f"{name}.json").read_text(encoding="utf-8"))
-    meta = MinutesMeta.model_validate_json((dataset / f"{name}_meta.json").read_text(encoding="utf-8"))
-    gold = json.loads((dataset / f"{name}_gold.json").read_text(encoding="utf-8"))
+    transcript, meta, gold = meeting_set.load(name, dataset)
     return transcript, meta.model_copy(update={"chair": "", "attendees": []}), gold
 
 
-def meeting_names(dataset: Path = DATASET) -> list[str]:
-    return sorted(p.name.removesuffix("_gold.json") for p in dataset.glob("*_gold.json"))
+def meeting_names(part: str | None = None, dataset: Path = DATASET) -> list[str]:
+    """The annotated meetings of `part` ("dev", "heldout"; None: all)."""
+    return meeting_set.names(part, dataset)
 
 
-def evaluate_meetings(dataset: Path = DATASET, golds: dict[str, dict[str, Any]] | None = None) -> MeetingReport:
-    """Extractive minutes of every annotated meeting scored against its gold (`golds` replaces some golds)."""
+def task_slots(minutes: Minutes, gold: dict[str, Any]) -> tuple[int, int, int]:
+    """(gold tasks found at their segments, of which the assignee is right, of which the deadline is right).
+
+    A gold task is found by the first unused predicted task citing one of its segments (one naming the same
+    assignee first), whatever its slots say: this measures the slots of the tasks found, apart from finding them.
+    """
+    predicted = [t for item in minutes.items for t in item.tasks]
+    used: set[int] = set()
+    found = assignee = deadline = 0
+    for g in gold["tasks"]:
+        near = [i for i, p in enumerate(predicted) if i not in used and _ids(p) & set(g["source_segments"])]
+        if not near:
+            continue
+        k = next((i for i in near if same_party(predicted[i].assignee, g["assignee"])), near[0])
+        used.add(k)
+        found += 1
+        assignee += same_party(predicted[k].assignee, g["assignee"])
+        gold_due = date.fromisoformat(g["due"]) if g.get("due") else None
+        deadline += same_deadline(predicted[k].deadline, predicted[k].due, g.get("deadline"), gold_due)
+    return found, assignee, deadline
+
+
+def evaluate_meetings(
+    part: str | None = None, dataset: Path = DATASET, golds: dict[str, dict[str, Any]] | None = None
+) -> MeetingReport:
+    """Extractive minutes of the annotated meetings of `part` (None: all) scored against their gold (`golds`
+    replaces some golds)."""
     report = MeetingReport()
-    for name in meeting_names(dataset):
+    for name in meeting_names(part, dataset):
         transcript, meta, gold = load_meeting(name, dataset)
         gold = (golds or {}).get(name, gold)
         minutes = generate(transcript, meta)
@@ -310,6 +349,7 @@ def evaluate_meetings(dataset: Path = DATASET, golds: dict[str, dict[str, Any]] 
         report.per_meeting[name] = scores
         for f, score in scores.items():
             report.fields[f].add(score)
+        report.task_slots = [a + b for a, b in zip(report.task_slots, task_slots(minutes, gold), strict=True)]
         for kind, (ok, of) in support(minutes, transcript).items():
             tally = report.supported.setdefault(kind, [0, 0])
             tally[0] += ok
@@ -326,6 +366,9 @@ def meeting_table(report: MeetingReport) -> str:
         lines.append(
             f"{name:<16}{score.precision:>7.3f}{score.recall:>7.3f}{score.f1:>7.3f}{score.tp:>5}{score.fp:>5}{score.fn:>5}"
         )
+    found, assignee, deadline = report.task_slots
+    lines.append(f"tasks found at their segments: {found}; assignee right {assignee} ({report.assignee_rate:.3f}),"
+                 f" deadline right {deadline} ({report.deadline_rate:.3f})")  # fmt: skip
     lines.append("")
     lines.append(f"{'meeting':<28}" + "".join(f"{f[:11]:>12}" for f in FIELDS) + "   (F1)")
     for name, scores in report.per_meeting.items():
@@ -349,6 +392,11 @@ def meeting_json(report: MeetingReport) -> dict[str, Any]:
         "overall": row(report.overall),
         "per_meeting": {m: {f: row(s) for f, s in scores.items()} for m, scores in report.per_meeting.items()},
         "support": {k: {"supported": v[0], "statements": v[1]} for k, v in report.supported.items()},
+        "task_slots": {
+            "found": report.task_slots[0],
+            "assignee_rate": report.assignee_rate,
+            "deadline_rate": report.deadline_rate,
+        },
         "support_rate": report.support_rate,
         "cited": report.cited,
         "statements": report.statements,
@@ -377,12 +425,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object instead")
     args = parser.parse_args()
 
-    report = evaluate_meetings()
+    parts = {part: evaluate_meetings(part) for part in meeting_set.PARTS}
     per_class, fields = cue_scores()
     if not args.json:
-        print(f"meetings: {len(report.meetings)} annotated ({', '.join(report.meetings)})")
-        print(meeting_table(report))
-        print()
+        for part, report in parts.items():
+            print(f"== {part}: {len(report.meetings)} annotated meetings")
+            print(meeting_table(report))
+            print()
     say = (lambda *_: None) if args.json else print
     say(f"{'cue':<12}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
     f1s = {}
@@ -412,7 +461,7 @@ def main() -> None:
 
     if args.json:
         figures = {
-            "meetings": meeting_json(report),
+            "meetings": {part: meeting_json(report) for part, report in parts.items()},
             "cues": {c: dict(zip(("tp", "fp", "fn"), v, strict=True)) | {"f1": f1s[c]} for c, v in per_class.items()},
             "cue_fields": {k: {"exact": ok, "of": of} for k, (ok, of) in fields.items()},
             "citations_valid": valid,
@@ -426,12 +475,14 @@ def main() -> None:
     print(f"{'extractive minutes':<34}{ours_s:>9.2f}{long.duration / ours_s:>13.0f}{ours_s / baseline_s:>13.2f}")
     print(f"transcript: {args.hours:g} h, {n_words} words, {len(long.segments)} segments, {len(minutes.items)} items")
     print(f"citations valid: fixture {valid_fixture[0]}/{valid_fixture[1]}, 3-hour {valid_long[0]}/{valid_long[1]}")
-    scores = report.fields
     print(
         "SUMMARY "
-        + " ".join(f"{f}_F1={scores[f].f1:.3f}" for f in FIELDS)
-        + f" overall_F1={report.overall.f1:.3f} support={report.support_rate:.3f}"
-        + f" cited={report.cited}/{report.statements}"
+        + " ".join(
+            " ".join(f"{part}_{f}_F1={r.fields[f].f1:.3f}" for f in FIELDS)
+            + f" {part}_assignee={r.assignee_rate:.3f} {part}_deadline={r.deadline_rate:.3f}"
+            + f" {part}_support={r.support_rate:.3f} {part}_cited={r.cited}/{r.statements}"
+            for part, r in parts.items()
+        )
         + " "
         + " ".join(f"cue_{c}_F1={f1s[c]:.3f}" for c in CLASSES)
         + f" citations_valid={valid:.3f}"
