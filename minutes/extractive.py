@@ -1,9 +1,11 @@
-"""The embedded generator: minutes from cue phrases and extractive summaries, no language model.
+"""The embedded generator: minutes from a sentence classifier, slot readers and extractive summaries, no
+language model.
 
 Nothing is written that was not said: summaries are the most central sentences of each
 intervention (TF-IDF over pyvi words, cosine to the intervention's centroid), in their order;
-conclusions, votes and tasks are the sentences the cue phrases of `minutes.cues` found. Every
-statement cites the segments of its sentences.
+conclusions, votes and tasks are the sentences `minutes.classifier` finds (trained on the development
+meetings), their counts, outcomes, assignees and deadlines read by `minutes.cues` and `minutes.slots`
+over text with numbers as digits. Every statement cites the segments of its sentences.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 
 import numpy as np
@@ -18,10 +21,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.transcript import Segment, Transcript
 from minutes import cues, sentences
+from minutes.classifier import default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing
+from minutes.participants import attendees, chairing
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
+from minutes.slots import read_tasks
 
 _VOTE_CALL_PREFIX = re.compile(
     r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
@@ -62,7 +67,7 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
-    def items(self, transcript: Transcript, *, chair: str | None, year: int | None) -> list[AgendaItem]:
+    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]:
         segments = [s for s in transcript.segments if s.text.strip()]
         sents = sentences.split(segments)
         sentences.tokenize(sents)
@@ -71,21 +76,23 @@ class ExtractiveGenerator:
         chairs = frozenset(p for p in presides.values() if p is not None) if chair is not None else None
         topics = segment_topics(segments, sents, chair=chairs, window=self.window, min_segments=self.min_segments)
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
+        people = attendees(segments)
         items = []
         for number, topic in enumerate(topics, 1):
             indices = [i for s in segments[topic.first : topic.last + 1] for i in by_segment.get(id(s), [])]
             rows = (weights[indices], vocabulary)
-            items.append(self._item([sents[i] for i in indices], rows, topic.title, number, presides, year))
+            items.append(self._item([sents[i] for i in indices], rows, topic.title, number, presides, held, people))
         return items
 
     def item(
-        self, segments: Sequence[Segment], *, title: str, number: int, chair: str | None, year: int | None
+        self, segments: Sequence[Segment], *, title: str, number: int, chair: str | None, held: date | None
     ) -> AgendaItem:
         """One agenda item made again from its segments (after the transcript was corrected)."""
         spoken = [s for s in segments if s.text.strip()]
         sents = sentences.split(spoken)
         sentences.tokenize(sents)
-        return self._item(sents, self._weights(sents), title, number, self._presiding(spoken, chair), year)
+        presides = self._presiding(spoken, chair)
+        return self._item(sents, self._weights(sents), title, number, presides, held, attendees(spoken))
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -112,19 +119,22 @@ class ExtractiveGenerator:
         title: str,
         number: int,
         presides: dict[int, str | None],
-        year: int | None,
+        held: date | None,
+        people: Sequence[str],
     ) -> AgendaItem:
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
         weights, vocabulary = weighted
         speaks = [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
+        before = [sentences.previous_said(sents, k) for k in range(len(sents))]
+        kinds = default_classifier().classify([s.text for s in sents], speaks, before)
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
-            for s, chairs in zip(sents, speaks, strict=True)
-            if cues.is_conclusion(s.text, chair=chairs)
+            for s, chairs, kind in zip(sents, speaks, kinds, strict=True)
+            if chairs and "conclusion" in kind and not sentences.is_lead_in(s.text)
         ]
-        votes = self._votes(sents, speaks)
-        tasks = self._tasks(sents, speaks, year)
+        votes = self._votes(sents, speaks, kinds)
+        tasks = self._tasks(sents, speaks, kinds, held, people)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
         recorded |= {s.text for s in sents if any(t.action in s.text for t in tasks)}
@@ -170,17 +180,20 @@ class ExtractiveGenerator:
         top = [vocabulary[i].replace("_", " ") for i in np.argsort(-totals)[:3] if totals[i] > 0]
         return f"Nội dung {number}" + (f": {', '.join(top)}" if top else "")
 
-    def _votes(self, sents: Sequence[Sentence], speaks: Sequence[bool]) -> list[Vote]:
-        """Calls to vote with the counts and results that follow them, each vote one record.
+    def _votes(self, sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]]) -> list[Vote]:
+        """The classifier's vote sentences with the counts and results read in them, each vote one record.
 
-        A cue joins the vote before it when it comes within `vote_window_s`, unless it starts another
-        (`_starts_another`): the chair restating the result ("với 17 trên 21 đại biểu tán thành, … đã thông
-        qua") is the same vote.
+        A sentence joins the vote before it when it comes within `vote_window_s`, unless it starts another
+        (`_starts_another`): a new call after counts or a result, or counts where the open vote has its own
+        ("Thứ nhất … 23 tán thành. Thứ hai … tán thành 21"). The chair restating the result is the same vote.
+        A sentence with counts is a vote even when the classifier missed it; one without, only the chair's.
         """
         votes: list[tuple[Vote, float]] = []
-        for s, chairs in zip(sents, speaks, strict=True):
+        for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
             cue = cues.find_vote(s.text, chair=chairs)
-            if cue is None:
+            if "vote" in kind and chairs:
+                cue = cue or cues.VoteCue(call=True)
+            elif cue is None or not cue.has_counts:
                 continue
             open_vote = votes[-1] if votes else None
             if (
@@ -212,29 +225,23 @@ class ExtractiveGenerator:
         return [v for v, _ in votes]
 
     @staticmethod
-    def _tasks(sents: Sequence[Sentence], speaks: Sequence[bool], year: int | None) -> list[Task]:
-        """Tasks of the chair's sentences. A clause after ";" in the same segment goes on with the order: it
-        may name another assignee ("…; Ban Kinh tế - Xã hội giám sát") or give the deadline ("…; kết quả báo
-        cáo Ủy ban trong quý IV")."""
-        tasks: list[Task] = []
-        for k, (s, chairs) in enumerate(zip(sents, speaks, strict=True)):
-            previous = sents[k - 1] if k else None
-            goes_on = previous is not None and previous.segment is s.segment and previous.text.endswith(";")
-            ordered = goes_on and bool(tasks) and tasks[-1].source_segments[0].id == s.segment.id
-            cue = cues.find_task(s.text, chair=chairs, year=year, ordered=ordered)
-            if cue is None:
-                if ordered and tasks[-1].deadline is None:
-                    deadline = cues.find_deadline(s.text, year=year)
-                    if deadline is not None:  # same segment: the task's citation already covers it
-                        tasks[-1] = tasks[-1].model_copy(update={"deadline": deadline.text, "due": deadline.due})
-                continue
-            tasks.append(
-                Task(
-                    assignee=cue.assignee,
-                    action=cue.action,
-                    deadline=cue.deadline.text if cue.deadline else None,
-                    due=cue.deadline.due if cue.deadline else None,
-                    source_segments=_refs([s]),
-                )
+    def _tasks(
+        sents: Sequence[Sentence],
+        speaks: Sequence[bool],
+        kinds: Sequence[frozenset[str]],
+        held: date | None,
+        people: Sequence[str],
+    ) -> list[Task]:
+        """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them."""
+        return [
+            Task(
+                assignee=slots.assignee,
+                action=slots.action,
+                deadline=slots.deadline.text if slots.deadline else None,
+                due=slots.deadline.due if slots.deadline else None,
+                source_segments=_refs([s]),
             )
-        return tasks
+            for s, chairs, kind in zip(sents, speaks, kinds, strict=True)
+            if chairs and "task" in kind
+            for slots in read_tasks(s.text, held=held, people=people)
+        ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from typing import Protocol
 
 from core.errors import InvalidInputError
@@ -26,10 +27,10 @@ log = logging.getLogger(__name__)
 class Generator(Protocol):
     name: str
 
-    def items(self, transcript: Transcript, *, chair: str | None, year: int | None) -> list[AgendaItem]: ...
+    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]: ...
 
     def item(
-        self, segments: list[Segment], *, title: str, number: int, chair: str | None, year: int | None
+        self, segments: list[Segment], *, title: str, number: int, chair: str | None, held: date | None
     ) -> AgendaItem: ...
 
 
@@ -80,9 +81,8 @@ def generate(
         raise InvalidInputError("bản gỡ băng không có nội dung để lập biên bản (the transcript is empty)")
     maker = make_generator(generator, settings, hook)
     started = time.perf_counter()
-    year = meta.meeting_date.year if meta.meeting_date else None
     chair = chair_label(transcript, meta)
-    items = maker.items(transcript, chair=chair, year=year)
+    items = maker.items(transcript, chair=chair, held=meta.meeting_date)
     meta = _with_people(transcript, meta, chair)
     dropped = getattr(maker, "dropped", 0)
     stats = Stats(
@@ -120,8 +120,8 @@ def regenerate(
         )
     meta = meta or MinutesMeta(chair=minutes.chair)
     maker = make_generator(generator, settings, hook)
-    year = meta.meeting_date.year if meta.meeting_date else (minutes.start.year if minutes.start else None)
-    item = maker.item(segments, title=old.title, number=index + 1, chair=chair_label(transcript, meta), year=year)
+    held = meta.meeting_date or (minutes.start.date() if minutes.start else None)
+    item = maker.item(segments, title=old.title, number=index + 1, chair=chair_label(transcript, meta), held=held)
     items = [*minutes.items]
     items[index] = item
     stats = minutes.stats.model_copy(

@@ -17,6 +17,10 @@ from pyvi import ViTokenizer
 from core.text import nfc
 from core.transcript import Segment
 
+_LEAD_IN = re.compile(
+    r"(?:[:：]|\b(?:như sau|dưới đây|sau đây"
+    r"|(?:mấy|một số|các|những|ba|hai) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+)?))\W*$"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
 _PUNCT = re.compile(r"^[\W_]+$")
 _STOPWORDS_TEXT = """
@@ -62,3 +66,14 @@ def tokenize(sentences: Sequence[Sentence]) -> None:
     for sentence in sentences:
         if not sentence.words:
             sentence.words = content_words(sentence.text)
+
+
+def previous_said(sentences: Sequence[Sentence], k: int) -> str:
+    """The sentence said before sentence `k` by the same speaker, else "" (the context of `k`)."""
+    return sentences[k - 1].text if k and sentences[k - 1].speaker == sentences[k].speaker else ""
+
+
+def is_lead_in(text: str) -> bool:
+    """Whether the sentence only announces what follows ("Tôi xin kết luận như sau.", "… mấy việc"): it says
+    nothing itself, so it is no conclusion; what follows it is."""
+    return _LEAD_IN.search(nfc(text).lower()) is not None

@@ -48,7 +48,7 @@ def test_task_assignee_action_and_deadline() -> None:
     task = find_task(
         "Giao Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư rà soát danh mục, báo cáo trước ngày 15/7/2025.",
         chair=True,
-        year=2025,
+        held=date(2025, 7, 1),
     )
     assert task is not None
     assert task.assignee == "Sở Tài chính"
@@ -56,12 +56,14 @@ def test_task_assignee_action_and_deadline() -> None:
     assert task.deadline is not None and task.deadline.text == "trước ngày 15/7/2025"
     assert task.deadline.due == date(2025, 7, 15)
     named = find_task(
-        "Yêu cầu Sở Xây dựng khẩn trương kiểm tra công trình, báo cáo trong tháng 8.", chair=True, year=2025
+        "Yêu cầu Sở Xây dựng khẩn trương kiểm tra công trình, báo cáo trong tháng 8.", chair=True, held=date(2025, 7, 1)
     )
     assert named is not None and named.assignee == "Sở Xây dựng"  # a capitalised name is not the verb "xây dựng"
     assert named.deadline is not None and named.deadline.due == date(2025, 8, 31)
     listed = find_task(
-        "Các sở, ngành liên quan khẩn trương rà soát thủ tục, hoàn thành trong quý IV.", chair=True, year=2025
+        "Các sở, ngành liên quan khẩn trương rà soát thủ tục, hoàn thành trong quý IV.",
+        chair=True,
+        held=date(2025, 7, 1),
     )
     assert listed is not None and listed.assignee == "Các sở, ngành liên quan"
     assert listed.deadline is not None and listed.deadline.due == date(2025, 12, 31)
@@ -111,10 +113,10 @@ def test_vote_calls_and_results_in_other_words() -> None:
 
 
 def test_spoken_dates_are_read_and_cut_with_their_words() -> None:
-    deadline = find_deadline("khởi công trước ngày mười lăm tháng chín", year=2025)
+    deadline = find_deadline("khởi công trước ngày mười lăm tháng chín", held=date(2025, 7, 1))
     assert deadline is not None and deadline.text == "trước ngày mười lăm tháng chín"
     assert deadline.due == date(2025, 9, 15)
-    month = find_deadline("trình trong tháng mười hai năm nay", year=2025)
+    month = find_deadline("trình trong tháng mười hai năm nay", held=date(2025, 7, 1))
     assert month is not None and month.text == "trong tháng mười hai" and month.due == date(2025, 12, 31)
 
 
