@@ -50,7 +50,7 @@ from benchmarks import meeting_set
 from core.text import nfc
 from core.transcript import Segment, Transcript
 from minutes.classifier import default_classifier
-from minutes.cues import find_vote, fold, spoken_dates, spoken_numbers
+from minutes.cues import find_vote, fold, folded_digits, spoken_dates, spoken_numbers
 from minutes.generate import generate
 from minutes.model import Cited, Minutes, MinutesMeta, Task, Vote
 from minutes.participants import is_name
@@ -243,12 +243,15 @@ def _overlap(statement: str, cited: str) -> float:
 
 
 def _count_said(n: int, folded: str) -> bool:
-    return re.search(rf"(?<![\d,.]){n}(?![\d%])", folded) is not None or (n == 0 and "khong co" in folded)
+    zero = re.search(r"khong co|khong ai|\b(?:y|thanh|tri|quyet|thuan|chong|trang) khong\b", folded)
+    return re.search(rf"(?<![\d,.]){n}(?![\d%])", folded) is not None or (n == 0 and zero is not None)
 
 
 def support(minutes: Minutes, transcript: Transcript) -> dict[str, tuple[int, int]]:
-    """Per kind of statement: (supported, statements). Supported: its cited segments say what it states."""
+    """Per kind of statement: (supported, statements). Supported: its cited segments say what it states (a
+    task's assignee may be the speaker label of a cited segment: a name the diarization gave)."""
     texts = {s.id: s.text for s in transcript.segments}
+    speakers = {s.id: s.speaker or "" for s in transcript.segments}
 
     def cited(c: Cited) -> str:
         return " ".join(texts.get(r.id, "") for r in c.source_segments)
@@ -261,12 +264,12 @@ def support(minutes: Minutes, transcript: Transcript) -> dict[str, tuple[int, in
         for c in item.conclusions:
             kinds["conclusions"].append(_overlap(c.text, cited(c)) >= SUPPORT_OVERLAP)
         for v in item.votes:
-            said = spoken_numbers(fold(cited(v)))
+            said = folded_digits(cited(v))
             counts = [getattr(v, k) for k in _COUNTS if getattr(v, k) is not None]
             ok = all(_count_said(n, said) for n in counts) and _overlap(v.motion, cited(v)) >= SUPPORT_OVERLAP
             kinds["votes"].append(ok)
         for t in item.tasks:
-            said = fold(cited(t))
+            said = fold(cited(t) + " " + " ".join(speakers.get(r.id, "") for r in t.source_segments))
             kinds["tasks"].append(fold(t.assignee) in said and (t.deadline is None or fold(t.deadline) in said))
     return {k: (sum(v), len(v)) for k, v in kinds.items()}
 

@@ -126,11 +126,16 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(out), where
 
 
+_DIGIT_AFTER = re.compile(r"\b(tan thanh|dong y|nhat tri|bieu quyet|la) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b")
+"""A lone digit word right after what it counts ("số phiếu không đồng ý một"): a count."""
+
+
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
     readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
     (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap."""
-    return spoken_numbers(spoken_dates(fold(text))[0])
+    folded = spoken_numbers(spoken_dates(fold(text))[0])
+    return _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -186,8 +191,6 @@ _AFTER = re.compile(r"^\s*(?::\s*)?(?:[^\W\d]+\s+){0,2}$")
 _TOTAL = re.compile(r"\btong so (\d+)|\bso phieu phat ra (?:la )?(\d+)|\btham gia bieu quyet (?:la )?(\d+)")
 _WHOLE_AFTER = re.compile(r"\s*tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi)(?: nao)?\b|\bkhong ai\b")
-_DIGIT_AFTER = re.compile(r"\b(tan thanh|dong y|nhat tri|bieu quyet|la) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b")
-"""A lone digit word right after what it counts ("số phiếu không đồng ý một"): a count."""
 
 
 def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
@@ -197,7 +200,6 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
     between) or else right after it (at most two words between), so three counts in one unpunctuated
     sentence each find their own; "không có đại biểu nào không tán thành" and "không đồng ý: không" are 0.
     """
-    folded = _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
     mentions = list(_POLARITY.finditer(folded))
     numbers = list(_COUNT.finditer(folded))
     counts: dict[str, int] = {}

@@ -23,7 +23,7 @@ from core.transcript import Segment, Transcript
 from minutes import cues, sentences
 from minutes.classifier import default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import attendees, chairing
+from minutes.participants import chairing, mentions
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
 from minutes.slots import read_tasks
@@ -76,7 +76,7 @@ class ExtractiveGenerator:
         chairs = frozenset(p for p in presides.values() if p is not None) if chair is not None else None
         topics = segment_topics(segments, sents, chair=chairs, window=self.window, min_segments=self.min_segments)
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
-        people = attendees(segments)
+        people = mentions(segments)
         items = []
         for number, topic in enumerate(topics, 1):
             indices = [i for s in segments[topic.first : topic.last + 1] for i in by_segment.get(id(s), [])]
@@ -92,7 +92,7 @@ class ExtractiveGenerator:
         sents = sentences.split(spoken)
         sentences.tokenize(sents)
         presides = self._presiding(spoken, chair)
-        return self._item(sents, self._weights(sents), title, number, presides, held, attendees(spoken))
+        return self._item(sents, self._weights(sents), title, number, presides, held, mentions(spoken))
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -120,7 +120,7 @@ class ExtractiveGenerator:
         number: int,
         presides: dict[int, str | None],
         held: date | None,
-        people: Sequence[str],
+        people: dict[str, Segment],
     ) -> AgendaItem:
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
@@ -230,18 +230,26 @@ class ExtractiveGenerator:
         speaks: Sequence[bool],
         kinds: Sequence[frozenset[str]],
         held: date | None,
-        people: Sequence[str],
+        people: dict[str, Segment],
     ) -> list[Task]:
-        """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them."""
-        return [
-            Task(
-                assignee=slots.assignee,
-                action=slots.action,
-                deadline=slots.deadline.text if slots.deadline else None,
-                due=slots.deadline.due if slots.deadline else None,
-                source_segments=_refs([s]),
-            )
-            for s, chairs, kind in zip(sents, speaks, kinds, strict=True)
-            if chairs and "task" in kind
-            for slots in read_tasks(s.text, held=held, people=people)
-        ]
+        """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
+        person called by given name is written with the full name, and the task cites where it was said too."""
+        tasks = []
+        for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
+            if not (chairs and "task" in kind):
+                continue
+            for slots in read_tasks(s.text, held=held, people=list(people)):
+                named = people.get(slots.assignee)
+                refs = _refs([s])
+                if named is not None and cues.fold(slots.assignee) not in cues.fold(s.text):
+                    refs.append(SegmentRef.of(named))
+                tasks.append(
+                    Task(
+                        assignee=slots.assignee,
+                        action=slots.action,
+                        deadline=slots.deadline.text if slots.deadline else None,
+                        due=slots.deadline.due if slots.deadline else None,
+                        source_segments=refs,
+                    )
+                )
+        return tasks
