@@ -175,7 +175,7 @@ _VOTE_FAILED = re.compile(
 _POLARITY = re.compile(
     r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b)"
     r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|khong (?:co )?y kien)"
-    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|\bthuan\b|\bphieu bau\b|\bgio tay\b)"
+    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b|\bgio tay\b)"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành")."""
 _COUNT = re.compile(
@@ -316,9 +316,11 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     text = nfc(text)
     written, where = spoken_dates(fold(text))
     written = _SPOKEN_QUARTER.sub(lambda m: "quy " + _QUARTER_WORDS[m.group(1)].ljust(len(m.group(1))), written)
-    match = _DEADLINE.search(written)
-    if match is None:
+    found = list(_DEADLINE.finditer(written))
+    if not found:
         return None
+    # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
+    match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
     start, end = where[match.start()][0], where[match.end() - 1][1]
     return Deadline(text[start:end].rstrip(), start, _due(match, held) if held is not None else None)
 

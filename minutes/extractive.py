@@ -186,15 +186,19 @@ class ExtractiveGenerator:
         A sentence joins the vote before it when it comes within `vote_window_s`, unless it starts another
         (`_starts_another`): a new call after counts or a result, or counts where the open vote has its own
         ("Thứ nhất … 23 tán thành. Thứ hai … tán thành 21"). The chair restating the result is the same vote.
-        A sentence with counts is a vote even when the classifier missed it; one without, only the chair's.
+        A sentence with counts is a vote even when the classifier missed it; one without, only the chair's. A
+        member's counts (the secretary reading them) join the vote the chair called, and so does what is said
+        right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua.").
         """
         votes: list[tuple[Vote, float]] = []
+        last: Sentence | None = None  # the last sentence of the open vote
         for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
-            cue = cues.find_vote(s.text, chair=chairs)
-            if "vote" in kind and chairs:
-                cue = cue or cues.VoteCue(call=True)
-            elif cue is None or not cue.has_counts:
-                continue
+            goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
+            cue = cues.find_vote(s.text, chair=chairs or goes_on)
+            if "vote" in kind and (chairs or goes_on):
+                cue = cue or cues.VoteCue(call=not goes_on)
+            elif cue is None or not (cue.has_counts and (chairs or votes)):
+                continue  # a member's count joins a vote the chair called; it starts none
             open_vote = votes[-1] if votes else None
             if (
                 open_vote is not None
@@ -209,6 +213,7 @@ class ExtractiveGenerator:
                 }
                 refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
                 votes[-1] = (vote.model_copy(update={**update, "source_segments": refs}), s.segment.end)
+                last = s
                 continue
             motion = _VOTE_CALL_PREFIX.sub("", s.text).rstrip(" .") or s.text
             motion = motion[:1].upper() + motion[1:]
@@ -222,6 +227,7 @@ class ExtractiveGenerator:
                 source_segments=_refs([s]),
             )
             votes.append((vote, s.segment.end))
+            last = s
         return [v for v, _ in votes]
 
     @staticmethod

@@ -34,13 +34,14 @@ _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER = re.compile(
     rf"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo)(?: cho)? (?=(?:{_HONORIFICS}|{_HEADS})\b)"
+    r"(?!ban (?:tháng|tuần|quý|định kỳ|hằng|sáng|chiều|đầu|cuối)\b)"  # "họp giao ban tháng 8" is a meeting
 )
 _INVITE = re.compile(r"^\s*(?:xin |trân trọng |kính )*mời\b")
 """Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
 _TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần))+$")
 _TOPIC_END = re.compile(r",\s+|\s+thì\s+|\s+để\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …")."""
-_CLAUSES = re.compile(rf";\s+|,?\s+(?:còn|đồng thời)\s+|,?\s+và\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
+_CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi them|bao cao (?:tom tat|ngan"
@@ -70,14 +71,15 @@ def _verb_start(text: str, start: int) -> int | None:
         found = text.find(syllables, position)
         if found < 0:
             continue  # pyvi may change spacing around punctuation: the word is skipped
-        spans.append((found, found + len(syllables), tag == "V"))
+        if any(c.isalpha() for c in syllables):  # pyvi tags dashes too ("Tài chính – Kế hoạch")
+            spans.append((found, found + len(syllables), tag == "V"))
         position = found + len(syllables)
     candidates = []
     for k, (begin, _, verb) in enumerate(spans):
         if k == 0:
             continue
         lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
-        after_head = text[spans[k - 1][0] : spans[k - 1][1]].lower() in _HEAD_WORDS
+        after_head = text[spans[k - 1][0] : spans[k - 1][1]].lower() in _NAME_STARTS
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(
@@ -88,9 +90,9 @@ def _verb_start(text: str, start: int) -> int | None:
     return min(candidates) if candidates else None
 
 
-_HEAD_WORDS = frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}
-"""Heads of bodies' names: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy"); a place
-("huyện", "xã") ends a name rather than starting one."""
+_NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|"))
+"""Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
+"đồng chí Tiến"), unless an order's verb; a place ("huyện", "xã") ends a name rather than starting one."""
 
 
 def _full_name(party: str, people: Sequence[str]) -> str:
@@ -109,6 +111,8 @@ def _clause_task(text: str, offset: int, held: date | None, people: Sequence[str
     if _INVITE.match(lower):
         return None
     order = _ORDER.search(lower)
+    if order is not None and _PARTY.search(lower, 0, order.start()):
+        order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None:
         start = order.end()
     else:
