@@ -258,7 +258,12 @@ def support(minutes: Minutes, transcript: Transcript) -> dict[str, tuple[int, in
 
     kinds: dict[str, list[bool]] = {k: [] for k in ("titles", "interventions", "conclusions", "votes", "tasks")}
     for item in minutes.items:
-        kinds["titles"].append(_overlap(re.sub(r"^Nội dung \d+:?", "", item.title), cited(item)) >= SUPPORT_OVERLAP)
+        keywords = re.match(r"^Nội dung \d+(?::(.*))?$", item.title)
+        if keywords is not None:  # key phrases: each said in the item
+            phrases = [p.strip() for p in (keywords.group(1) or "").split(",") if p.strip()]
+            kinds["titles"].append(all(fold(p) in fold(cited(item)) for p in phrases))
+        else:
+            kinds["titles"].append(_overlap(item.title, cited(item)) >= SUPPORT_OVERLAP)
         for x in item.interventions:
             kinds["interventions"].append(_overlap(x.summary, cited(x)) >= SUPPORT_OVERLAP)
         for c in item.conclusions:

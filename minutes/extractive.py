@@ -11,6 +11,7 @@ over text with numbers as digits. Every statement cites the segments of its sent
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.transcript import Segment, Transcript
-from minutes import cues, sentences
+from minutes import cues, segmentation, sentences
 from minutes.classifier import default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
 from minutes.participants import chairing, mentions
@@ -45,6 +46,23 @@ def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
         return True
     names = ("in_favour", "against", "abstain", "total")
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in names)
+
+
+def _agenda_titles(titles: list[str], spans: list[list[Sentence]], sents: Sequence[Sentence]) -> list[str]:
+    """Titles of the items, an untitled one taking the entry of the announced agenda (`segmentation.agenda`) whose
+    content words it says most often, each entry once; "" where it says none of them."""
+    entries = segmentation.agenda(sents)
+    words = [set(sentences.content_words(e)) for e in entries]
+    chosen = list(titles)
+    for k, (title, span) in enumerate(zip(titles, spans, strict=True)):
+        if title or not entries:
+            continue
+        said = Counter(w for s in span for w in s.words)
+        overlap = [sum(said[x] for x in w) if entries[j] not in chosen else 0 for j, w in enumerate(words)]
+        best = int(np.argmax(overlap))
+        if overlap[best] > 0:
+            chosen[k] = entries[best]
+    return chosen
 
 
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
@@ -76,12 +94,13 @@ class ExtractiveGenerator:
         chairs = frozenset(p for p in presides.values() if p is not None) if chair is not None else None
         topics = segment_topics(segments, sents, chair=chairs, window=self.window, min_segments=self.min_segments)
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
+        spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
+        titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
         people = mentions(segments)
         items = []
-        for number, topic in enumerate(topics, 1):
-            indices = [i for s in segments[topic.first : topic.last + 1] for i in by_segment.get(id(s), [])]
+        for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
-            items.append(self._item([sents[i] for i in indices], rows, topic.title, number, presides, held, people))
+            items.append(self._item([sents[i] for i in indices], rows, title, number, presides, held, people))
         return items
 
     def item(
@@ -153,7 +172,7 @@ class ExtractiveGenerator:
                     )
                 )
         return AgendaItem(
-            title=title or self._keywords_title(weights, vocabulary, number),
+            title=title or self._keywords_title(weights, vocabulary, number, list(people)),
             source_segments=_refs(sents),
             interventions=interventions,
             conclusions=conclusions,
@@ -174,11 +193,20 @@ class ExtractiveGenerator:
         return [indices[k] for k in sorted(best)]
 
     @staticmethod
-    def _keywords_title(weights: np.ndarray, vocabulary: list[str], number: int) -> str:
-        """An unannounced item is named by its number and its most salient words (highest total TF-IDF)."""
+    def _keywords_title(weights: np.ndarray, vocabulary: list[str], number: int, people: list[str]) -> str:
+        """An item neither announced nor on the agenda is named by its number and its key phrases: the
+        multi-syllable content words (pyvi compounds) of highest total TF-IDF, never a function word, a
+        formula of meetings ("đại biểu", "biểu quyết") or a person's name."""
         totals = weights.sum(axis=0)
-        top = [vocabulary[i].replace("_", " ") for i in np.argsort(-totals)[:3] if totals[i] > 0]
-        return f"Nội dung {number}" + (f": {', '.join(top)}" if top else "")
+        names = " | ".join(cues.fold(p) for p in people)
+        phrases = [
+            vocabulary[i].replace("_", " ")
+            for i in np.argsort(-totals, kind="stable")
+            if totals[i] > 0
+            and sentences.is_key_phrase(vocabulary[i])
+            and cues.fold(vocabulary[i].replace("_", " ")) not in names
+        ]
+        return f"Nội dung {number}" + (f": {', '.join(phrases[:3])}" if phrases else "")
 
     def _votes(self, sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]]) -> list[Vote]:
         """The classifier's vote sentences with the counts and results read in them, each vote one record.
