@@ -47,11 +47,13 @@ _STOP = re.compile(
 """Titles and verbs that end a name spoken in lower case ("… trần văn kiên phó chủ tịch"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
-    *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "nhận", "hứa", "cố", "gắng"),
-    *("đồng", "ý", "nhất", "trí", "thống", "chỉ", "vừa", "rồi"),
+    *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
-_VERB_PAIRS = re.compile(r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|trình bày)\b")
+_VERB_PAIRS = re.compile(
+    r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
+    r"|xin nhận|hứa sẽ)\b"
+)
 """Verbs of procedure that look like two given names ("mời các vị đại biểu thảo luận")."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(r"\btuyen bo khai mac\b")
