@@ -49,8 +49,9 @@ from typing import Any, TypeVar
 from benchmarks import meeting_set
 from core.text import nfc
 from core.transcript import Segment, Transcript
-from minutes.classifier import default_classifier
+from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
 from minutes.cues import find_vote, fold, folded_digits, spoken_dates, spoken_numbers
+from minutes.extractive import ExtractiveGenerator
 from minutes.generate import generate
 from minutes.model import Cited, Minutes, MinutesMeta, Task, Vote
 from minutes.participants import is_name
@@ -348,15 +349,20 @@ def task_slots(minutes: Minutes, gold: dict[str, Any]) -> tuple[int, int, int]:
 
 
 def evaluate_meetings(
-    part: str | None = None, dataset: Path = DATASET, golds: dict[str, dict[str, Any]] | None = None
+    part: str | None = None,
+    dataset: Path = DATASET,
+    golds: dict[str, dict[str, Any]] | None = None,
+    classifiers: dict[str, SentenceClassifier] | None = None,
 ) -> MeetingReport:
     """Extractive minutes of the annotated meetings of `part` (None: all) scored against their gold (`golds`
-    replaces some golds)."""
+    replaces some golds; `classifiers`: kind of meeting -> the sentence classifier its minutes use)."""
     report = MeetingReport()
+    kind_of = {e.name: e.kind for e in meeting_set.manifest(dataset)}
     for name in meeting_names(part, dataset):
         transcript, meta, gold = load_meeting(name, dataset)
         gold = (golds or {}).get(name, gold)
-        minutes = generate(transcript, meta)
+        classifier = (classifiers or {}).get(kind_of[name])
+        minutes = generate(transcript, meta, generator=ExtractiveGenerator(classifier=classifier))
         scores = field_scores(minutes, gold)
         report.meetings.append(name)
         report.per_meeting[name] = scores
@@ -416,6 +422,21 @@ def meeting_json(report: MeetingReport) -> dict[str, Any]:
     }
 
 
+def leave_one_kind_out() -> dict[str, SentenceClassifier]:
+    """Per kind of development meeting, the classifier trained on the sentences of the other kinds: the dev-cv
+    figures are those of meetings whose kind the classifier never saw, as the held-out ones."""
+    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    kind_of = {e.name: e.kind for e in meeting_set.manifest()}
+    classifiers = {}
+    for kind in {kind_of[r["meeting"]] for r in rows}:
+        train = [r for r in rows if kind_of[r["meeting"]] != kind]
+        classifiers[kind] = SentenceClassifier().fit(
+            [r["text"] for r in train], [r["chair"] for r in train], [r["labels"] for r in train],
+            [r["previous"] for r in train],
+        )  # fmt: skip
+    return classifiers
+
+
 def long_meeting(meeting: Transcript, hours: float, words: int) -> Transcript:
     """The meeting repeated until `words` words, times stretched to last `hours` hours."""
     per_copy = sum(len(s.text.split()) for s in meeting.segments)
@@ -439,6 +460,7 @@ def main() -> None:
     args = parser.parse_args()
 
     parts = {part: evaluate_meetings(part) for part in meeting_set.PARTS}
+    parts["dev-cv"] = evaluate_meetings("dev", classifiers=leave_one_kind_out())
     per_class, fields = cue_scores()
     if not args.json:
         for part, report in parts.items():

@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
-from minutes.classifier import default_classifier
+from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
 from minutes.participants import chairing, mentions
 from minutes.segmentation import segment_topics
@@ -82,6 +82,8 @@ class ExtractiveGenerator:
     """A count or result this soon after a call to vote belongs to that vote."""
     window: int = 20
     min_segments: int = 40
+    classifier: SentenceClassifier | None = None
+    """Which sentences are votes, tasks, conclusions; None: the one trained on the development meetings."""
 
     name = "extractive"
 
@@ -146,7 +148,7 @@ class ExtractiveGenerator:
         weights, vocabulary = weighted
         speaks = [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
         before = [sentences.previous_said(sents, k) for k in range(len(sents))]
-        kinds = default_classifier().classify([s.text for s in sents], speaks, before)
+        kinds = (self.classifier or default_classifier()).classify([s.text for s in sents], speaks, before)
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
             for s, chairs, kind in zip(sents, speaks, kinds, strict=True)

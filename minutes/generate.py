@@ -35,12 +35,15 @@ class Generator(Protocol):
 
 
 def make_generator(
-    name: GeneratorName | str, settings: MinutesSettings | None = None, hook: Progress | None = None
+    name: GeneratorName | str | Generator, settings: MinutesSettings | None = None, hook: Progress | None = None
 ) -> Generator:
-    """The generator called `name`; `llm` needs `settings.llm_url` and `settings.llm_model`.
+    """The generator called `name` (a generator itself is used as it is: an evaluation hands one in with its own
+    classifier); `llm` needs `settings.llm_url` and `settings.llm_model`.
 
     `hook` hears the progress of the slow one (`llm`, chunk by chunk); extractive takes seconds and reports nothing.
     """
+    if not isinstance(name, str):
+        return name
     settings = settings or MinutesSettings()
     if name == "extractive":
         return ExtractiveGenerator()
@@ -71,7 +74,7 @@ def generate(
     transcript: Transcript,
     meta: MinutesMeta | None = None,
     *,
-    generator: GeneratorName | str = "extractive",
+    generator: GeneratorName | str | Generator = "extractive",
     settings: MinutesSettings | None = None,
     hook: Progress | None = None,
 ) -> Minutes:
@@ -103,7 +106,7 @@ def regenerate(
     index: int,
     *,
     meta: MinutesMeta | None = None,
-    generator: GeneratorName | str = "extractive",
+    generator: GeneratorName | str | Generator = "extractive",
     settings: MinutesSettings | None = None,
     hook: Progress | None = None,
 ) -> Minutes:
