@@ -24,7 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from minutes.cues import find_task, find_vote, fold, folded_digits, is_conclusion
+from minutes.cues import find_vote, fold, folded_digits, is_conclusion
+from minutes.slots import read_tasks
 
 LABELS = ("vote", "task", "conclusion")
 """What a sentence may be; none of them: procedure (giving the floor, announcing an item) or debate."""
@@ -33,12 +34,13 @@ _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
 def features(text: str, *, chair: bool, previous: str = "") -> str:
-    """Folded text, numbers as "0", with tokens saying whether the chair speaks and which of the hand-written
-    cue phrases of `minutes.cues` fire (the classifier learns how far to trust each)."""
+    """Folded text, numbers as "0", with tokens saying whether the chair speaks and which hand-written readers
+    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks`): the classifier learns how far
+    to trust each."""
     cue_tokens = [
         "zchairz" if chair else "zmemberz",
         "zconcluecuez" if is_conclusion(text, chair=chair) else "",
-        "ztaskcuez" if find_task(text, chair=chair) is not None else "",
+        "ztaskcuez" if chair and read_tasks(text) else "",
         "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
         "zcountcuez" if vote is not None and vote.has_counts else "",
     ]
@@ -51,7 +53,7 @@ class SentenceClassifier:
     threshold: float = 0.4
     """Probability above which a sentence is of a class (chosen with `c` by leave-one-kind-out cross-validation
     on the development meetings: `benchmarks/minutes_sentences.py --cv`)."""
-    c: float = 4.0
+    c: float = 16.0
     """Inverse regularisation of each logistic regression."""
 
     def __post_init__(self) -> None:

@@ -327,20 +327,6 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
 
 # --- tasks ------------------------------------------------------------------------------------------------
 
-_BODIES = (
-    r"dong chi|ong|ba|so|ban|phong|van phong|uy ban|ubnd|cong an|thuong truc|cac|chi cuc|cuc|trung tam|thanh tra"
-    r"|to|hoi dong|bo chi huy|truong|chu tich|pho chu tich|giam doc|lanh dao|hoi|doan|chanh"
-)
-_GIVE = re.compile(
-    rf"(?:^|[\s,:;])(?:giao|phan cong)(?: cho)? (?={_BODIES}\b)"
-    r"(?!ban (?:thang|tuan|quy|dinh ky|hang|sang|chieu|dau|cuoi)\b)"  # "họp giao ban tháng 8" is a meeting
-)
-_PAST = re.compile(r"\b(?:da|duoc|tung|vua)(?: \w+){0,2}\s*$")
-"""Before "giao": a past order recalled ("Ủy ban đã thống nhất giao …"), not one given now."""
-_AUDIENCE = re.compile(r"^cac (?:vi(?: dai bieu)?|dong chi|dai bieu)\b")
-"""Everyone present ("Đề nghị các đồng chí nghiêm túc thực hiện"): an exhortation, no one is assigned."""
-_ASK = re.compile(rf"(?:^|[\s,:;])(?:de nghi|yeu cau|chi dao)(?: cho)? (?={_BODIES}\b)")
-_SUBJECT = re.compile(rf"^(?:{_BODIES})\b")
 _TASK_VERBS = (
     r"chu tri|phoi hop|thuc hien|ra soat|bao cao|hoan thanh|hoan thien|tham muu|xay dung|to chuc|trien khai"
     r"|kiem tra|theo doi|giam sat|chuan bi|tong hop|tiep thu|tiep tuc|khan truong|co trach nhiem|lap|trinh"
@@ -351,73 +337,6 @@ _TASK_VERBS = (
 )
 TASK_VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
 """Verbs of orders (folded): where the assignee named before them ends."""
-_PROCEDURAL = re.compile(r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len)\b")
-_SUBJECT_VERB = re.compile(r"^(?:co trach nhiem|khan truong|tiep tuc|se|chu tri|hoan thanh)\b")
-
-
-@dataclass(frozen=True)
-class TaskCue:
-    assignee: str
-    action: str
-    deadline: Deadline | None
-
-
-def _assignee_end(text: str, folded: str, start: int) -> int | None:
-    """Where the assignee named from `start` ends: at the first lower-case task verb, or at a comma before
-    an apposition ("đồng chí Trần Thị Mai, Phó Chánh Văn phòng, …").
-
-    Names of bodies are capitalised ("Sở Xây dựng"), verbs are not ("xây dựng phương án"); a comma before a
-    lower-case word continues a list ("Các sở, ngành liên quan").
-    """
-    verb = next((v.start() for v in TASK_VERB.finditer(folded, start + 1) if text[v.start()].islower()), None)
-    apposition = re.compile(r",\s*(?=[^\W\d_])").finditer(text, start)
-    comma = next((c.start() for c in apposition if text[c.end()].isupper()), None)
-    ends = [e for e in (verb, comma) if e is not None]
-    return min(ends) if ends else None
-
-
-def find_task(text: str, *, chair: bool, held: date | None = None, ordered: bool = False) -> TaskCue | None:
-    """A task assigned in `text`: "Giao Sở Tài chính chủ trì …, báo cáo trước ngày 15/7" (None if none).
-
-    `ordered`: the chair's order goes on from the clause before ("Giao …; Ban Kinh tế - Xã hội giám sát …"),
-    so a body named with a task verb is assigned even without a deadline.
-    """
-    text = nfc(text).strip()
-    folded = fold(text)
-    if _VOTE_CALL.search(folded):
-        return None  # "đề nghị các vị đại biểu biểu quyết …" asks for a vote
-    start: int | None = None
-    give = _GIVE.search(folded)
-    if give is not None and _PAST.search(folded[: give.start() + 1]):
-        give = None
-    if give is not None:
-        start = give.end()
-    elif chair and (ask := _ASK.search(folded)) is not None:
-        start = ask.end()
-    elif chair and _SUBJECT.match(folded):
-        start = 0
-    if start is None:
-        return None
-    end = _assignee_end(text, folded, start)
-    if end is None:
-        return None
-    rest = folded[end:].lstrip(" ,")
-    if _PROCEDURAL.match(rest):
-        return None
-    deadline = find_deadline(text, held=held)
-    if start == 0 and give is None and not (_SUBJECT_VERB.match(rest) or deadline is not None or ordered):
-        return None  # "Sở Y tế đã hoàn thành …" reports; a task needs an order or a deadline
-    if start == 0 and re.search(r"\b(?:da|dang|duoc)$", folded[:end].rstrip(" ,")):
-        return None  # "Ủy ban đã hoàn thành …": a report, whatever came before
-    action_end = deadline.start if deadline is not None and deadline.start > end else len(text)
-    assignee = text[start:end].strip(" ,")
-    action = text[end:action_end].strip(" ,.;")
-    if not assignee or not action:
-        return None
-    if (audience := _AUDIENCE.match(fold(assignee))) and not any(c.isupper() for c in assignee[audience.end() :]):
-        return None
-    return TaskCue(assignee, action, deadline)
-
 
 # --- conclusions ------------------------------------------------------------------------------------------
 
