@@ -157,6 +157,11 @@ class VoteCue:
     def has_counts(self) -> bool:
         return any(n is not None for n in (self.in_favour, self.against, self.abstain, self.total))
 
+    @property
+    def tally(self) -> bool:
+        """A full result (in favour and against or the whole), as the vote-counting board reads it."""
+        return self.in_favour is not None and (self.against is not None or self.total is not None)
+
 
 _VOTE_CALL = re.compile(
     r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(\w+ ){0,2}?"

@@ -65,6 +65,23 @@ def _agenda_titles(titles: list[str], spans: list[list[Sentence]], sents: Sequen
     return chosen
 
 
+def _after_lead_ins(
+    sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6
+) -> list[bool]:
+    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau."): what follows
+    is the conclusion even without a cue of its own, up to `most` sentences, until another speaker, a vote or
+    a task."""
+    after = [False] * len(sents)
+    for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
+        if not (chairs and "conclusion" in kind and sentences.is_lead_in(s.text)):
+            continue
+        for j in range(k + 1, min(k + 1 + most, len(sents))):
+            if sents[j].speaker != s.speaker or kinds[j] & {"vote", "task"}:
+                break
+            after[j] = True
+    return after
+
+
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
     return [SegmentRef.of(s) for s in {x.segment.id: x.segment for x in sents}.values()]
 
@@ -149,10 +166,11 @@ class ExtractiveGenerator:
         speaks = [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
         before = [sentences.previous_said(sents, k) for k in range(len(sents))]
         kinds = (self.classifier or default_classifier()).classify([s.text for s in sents], speaks, before)
+        concluded = _after_lead_ins(sents, speaks, kinds)
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
-            for s, chairs, kind in zip(sents, speaks, kinds, strict=True)
-            if chairs and "conclusion" in kind and not sentences.is_lead_in(s.text)
+            for s, chairs, kind, after in zip(sents, speaks, kinds, concluded, strict=True)
+            if chairs and ("conclusion" in kind or after) and not sentences.is_lead_in(s.text)
         ]
         votes = self._votes(sents, speaks, kinds)
         tasks = self._tasks(sents, speaks, kinds, held, people)
@@ -227,8 +245,10 @@ class ExtractiveGenerator:
             cue = cues.find_vote(s.text, chair=chairs or goes_on)
             if "vote" in kind and (chairs or goes_on):
                 cue = cue or cues.VoteCue(call=not goes_on)
-            elif cue is None or not (cue.has_counts and (chairs or votes)):
-                continue  # a member's count joins a vote the chair called; it starts none
+            elif cue is None or not (
+                (cue.has_counts and (chairs or votes or cue.tally)) or (goes_on and cue.passed is not None)
+            ):
+                continue  # a member's count joins a vote the chair called; only a full tally starts one
             open_vote = votes[-1] if votes else None
             if (
                 open_vote is not None
