@@ -13,6 +13,7 @@ from benchmarks.minutes_eval import (
     MeetingReport,
     evaluate_meetings,
     field_scores,
+    leave_one_kind_out,
     load_meeting,
     meeting_names,
     same_deadline,
@@ -50,6 +51,17 @@ def test_every_statement_cites_what_it_says_on_both_parts(reports: dict[str, Mee
     for report in reports.values():
         assert report.statements > 0 and report.cited == report.statements  # every statement cites a segment
         assert report.support_rate >= SUPPORT_FLOOR
+
+
+DEV_CV_FLOORS = {"votes": 0.8, "tasks": 0.85, "conclusions": 0.7, "chair": 0.95, "attendees": 0.95}
+"""Measured 0.851, 0.876, 0.760, 1.000, 0.987 (2026-12-05): a drop below these is a regression. The held-out
+part is measured by the benchmark only, never asserted on, so that nothing is tuned to pass it."""
+
+
+def test_dev_figures_hold_on_kinds_the_classifier_never_saw() -> None:
+    report = evaluate_meetings("dev", classifiers=leave_one_kind_out())
+    for name, floor in DEV_CV_FLOORS.items():
+        assert report.fields[name].f1 >= floor, (name, report.fields[name])
 
 
 def test_a_wrong_gold_is_a_mismatch() -> None:
