@@ -48,6 +48,11 @@ _PROCEDURAL = re.compile(
     r"|ket qua|tinh hinh|truoc))\b"
 )
 """Asked to speak or present now: procedure, not a task (unless a deadline says otherwise)."""
+_DECIDES = re.compile(
+    r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban)\b"
+)
+"""The meeting agreeing, voting or recalling ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …"): a
+conclusion or a report, not an order to a party."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,7 @@ def _clause_task(text: str, offset: int, held: date | None, people: Sequence[str
     action = text[verb_at:action_end].strip(" ,.;:")
     if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
-    if not assignee or not action:
+    if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
         return None
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
