@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from minutes.cues import find_vote, fold, folded_digits, is_conclusion
-from minutes.slots import read_tasks
+from minutes.slots import addresses_party
 
 LABELS = ("vote", "task", "conclusion")
 """What a sentence may be; none of them: procedure (giving the floor, announcing an item) or debate."""
@@ -35,12 +35,12 @@ _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 
 def features(text: str, *, chair: bool, previous: str = "") -> str:
     """Folded text, numbers as "0", with tokens saying whether the chair speaks and which hand-written readers
-    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks`): the classifier learns how far
+    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.addresses_party`): the classifier learns how far
     to trust each."""
     cue_tokens = [
         "zchairz" if chair else "zmemberz",
         "zconcluecuez" if is_conclusion(text, chair=chair) else "",
-        "ztaskcuez" if chair and read_tasks(text) else "",
+        "ztaskcuez" if chair and addresses_party(text) else "",
         "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
         "zcountcuez" if vote is not None and vote.has_counts else "",
     ]

@@ -12,6 +12,7 @@ Procedural speech (calls to vote, assignments, conclusions) comes from the chair
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from datetime import date
 from core.text import nfc, strip_diacritics
 
 
+@functools.lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower case without diacritics, of the same length as `nfc(text)` (so spans map back)."""
     text = nfc(text)
@@ -130,6 +132,7 @@ _DIGIT_AFTER = re.compile(r"\b(tan thanh|dong y|nhat tri|bieu quyet|la) (mot|hai
 """A lone digit word right after what it counts ("số phiếu không đồng ý một"): a count."""
 
 
+@functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
     readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands

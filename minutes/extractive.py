@@ -65,6 +65,11 @@ def _agenda_titles(titles: list[str], spans: list[list[Sentence]], sents: Sequen
     return chosen
 
 
+def _chair_speaks(sents: Sequence[Sentence], presides: dict[int, str | None]) -> list[bool]:
+    """Per sentence, whether whoever presides over it says it (True everywhere when the chair is unknown)."""
+    return [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
+
+
 def _after_lead_ins(
     sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6
 ) -> list[bool]:
@@ -116,10 +121,12 @@ class ExtractiveGenerator:
         spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
         people = mentions(segments)
+        kinds = self._kinds(sents, presides)  # the whole meeting at once: one pass of the classifier
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
-            items.append(self._item([sents[i] for i in indices], rows, title, number, presides, held, people))
+            found = [kinds[i] for i in indices]
+            items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, people))
         return items
 
     def item(
@@ -130,7 +137,8 @@ class ExtractiveGenerator:
         sents = sentences.split(spoken)
         sentences.tokenize(sents)
         presides = self._presiding(spoken, chair)
-        return self._item(sents, self._weights(sents), title, number, presides, held, mentions(spoken))
+        kinds = self._kinds(sents, presides)
+        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, mentions(spoken))
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -140,6 +148,12 @@ class ExtractiveGenerator:
         if chair is None:
             return {}
         return {id(s): p for s, p in zip(segments, chairing(segments, chair).presiding, strict=True)}
+
+    def _kinds(self, sents: Sequence[Sentence], presides: dict[int, str | None]) -> list[frozenset[str]]:
+        """What each sentence is to the classifier, with who speaks (the chair?) and what they said before."""
+        before = [sentences.previous_said(sents, k) for k in range(len(sents))]
+        model = self.classifier or default_classifier()
+        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before)
 
     @staticmethod
     def _weights(sents: Sequence[Sentence]) -> tuple[np.ndarray, list[str]]:
@@ -154,6 +168,7 @@ class ExtractiveGenerator:
         self,
         sents: Sequence[Sentence],
         weighted: tuple[np.ndarray, list[str]],
+        kinds: Sequence[frozenset[str]],
         title: str,
         number: int,
         presides: dict[int, str | None],
@@ -163,9 +178,7 @@ class ExtractiveGenerator:
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
         weights, vocabulary = weighted
-        speaks = [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
-        before = [sentences.previous_said(sents, k) for k in range(len(sents))]
-        kinds = (self.classifier or default_classifier()).classify([s.text for s in sents], speaks, before)
+        speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))

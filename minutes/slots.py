@@ -159,6 +159,14 @@ def _clause_task(text: str, offset: int, held: date | None, people: Sequence[str
     return TaskSlots(_full_name(assignee, people), action, deadline)
 
 
+def addresses_party(text: str) -> bool:
+    """Cheaply (no tagging): whether `text` names a party to act, an order's verb following, as a task does."""
+    lower = nfc(text).lower()
+    starts = [0, *(m.end() for m in _TOPIC_END.finditer(lower)), *(m.end() for m in _CLAUSES.finditer(lower))]
+    party = _ORDER.search(lower) is not None or any(_PARTY.match(lower, k) for k in starts)
+    return party and not _INVITE.match(lower) and TASK_VERB.search(fold(text)) is not None
+
+
 def read_tasks(text: str, *, held: date | None = None, people: Sequence[str] = ()) -> list[TaskSlots]:
     """The tasks given in `text`, one per clause that names a party and what it is to do."""
     text = nfc(text).strip()
