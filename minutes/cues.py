@@ -1,12 +1,14 @@
-"""Vietnamese cue phrases of the minutes: votes with their counts, tasks with assignee and deadline, conclusions.
+"""Vietnamese readers of the minutes' slots: numbers as digits, vote counts and results, deadlines; and the
+cue phrases of votes and conclusions, which the sentence classifier (`minutes.classifier`) takes as features.
 
 Matching is case- and diacritic-insensitive: sentences are folded with `core.text.strip_diacritics`
 (ASR output and typed text differ in accents and case), and the folded text keeps the length of
 the original, so a span found in it is cut from the original with its accents. Spoken numbers
-("bốn mươi lăm") are read as digits first, as recognisers write them out.
+("bốn mươi lăm", "năm hai nghìn không trăm hai mươi sáu") are read as digits first, as recognisers
+write them out (`folded_digits`).
 
-Procedural speech (calls to vote, assignments, conclusions) comes from the chair; a member's
-"đề nghị" is a request in the debate, not a task. `chair` tells the functions who is speaking.
+Procedural speech (calls to vote, conclusions) comes from the chair; `chair` tells the functions who
+is speaking.
 """
 
 from __future__ import annotations

@@ -65,6 +65,12 @@ def test_task_assignee_action_and_deadline() -> None:
     assert listed.deadline is not None and listed.deadline.due == date(2025, 12, 31)
 
 
+def _no_task(said: list[tuple[str, bool]]) -> None:
+    """None of the sentences (text, whether the chair says it) is a task to the classifier."""
+    kinds = default_classifier().classify([t for t, _ in said], [c for _, c in said])
+    assert all("task" not in kind for kind in kinds), kinds
+
+
 def test_requests_in_debate_and_reports_are_not_tasks() -> None:
     """Members' requests, reports of past work and invitations to answer: the classifier calls none a task."""
     said = [
@@ -73,8 +79,7 @@ def test_requests_in_debate_and_reports_are_not_tasks() -> None:
         ("Đề nghị đồng chí Giám đốc Sở Công Thương trả lời câu hỏi của đại biểu.", True),
         ("Sở Giáo dục đã giao chỉ tiêu tuyển sinh cho các trường.", False),
     ]
-    kinds = default_classifier().classify([t for t, _ in said], [c for _, c in said])
-    assert all("task" not in kind for kind in kinds), kinds
+    _no_task(said)
 
 
 def test_deadline_without_a_year_keeps_the_words() -> None:
@@ -128,8 +133,7 @@ def test_meetings_past_orders_exhortations_and_vote_calls_are_not_tasks() -> Non
         ("Đề nghị các đồng chí nghiêm túc thực hiện.", True),
         ("Đề nghị các vị đại biểu biểu quyết thông qua việc bổ sung chương trình.", True),
     ]
-    kinds = default_classifier().classify([t for t, _ in said], [c for _, c in said])
-    assert all("task" not in kind for kind in kinds), kinds
+    _no_task(said)
     assert read_tasks("Hôm nay Ủy ban nhân dân huyện họp giao ban tháng 8 để đánh giá tình hình.") == []
     (task,) = read_tasks("Đề nghị Thường trực Ủy ban chủ động phối hợp tổ chức hội thảo trong tháng 10.")
     assert task.assignee == "Thường trực Ủy ban"
