@@ -17,6 +17,8 @@
    rules and models are tuned, and held-out, split by kind of meeting; both are reported, apart.
    For tasks also: of the gold tasks found at their segments, the share with the assignee right and
    with the deadline right.
+   With `GOBANG_MINUTES__LLM_URL` and `__LLM_MODEL` set, the llm generator is scored on both parts too
+   (`llm-dev`, `llm-heldout`).
    Support (faithfulness): a statement is supported when its cited segments contain what it
    states: a vote's counts (as digits or spoken), a task's assignee and deadline, and for
    summaries, conclusions, motions and titles at least `SUPPORT_OVERLAP` of their content words.
@@ -47,12 +49,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from benchmarks import meeting_set
+from core.settings import MinutesSettings, get_settings
 from core.text import nfc
 from core.transcript import Segment, Transcript
 from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
 from minutes.cues import find_vote, fold, folded_digits, spoken_dates, spoken_numbers
 from minutes.extractive import ExtractiveGenerator
-from minutes.generate import generate
+from minutes.generate import generate, make_generator
 from minutes.model import Cited, Minutes, MinutesMeta, Task, Vote
 from minutes.participants import is_name
 from minutes.sentences import content_words, split
@@ -353,16 +356,19 @@ def evaluate_meetings(
     dataset: Path = DATASET,
     golds: dict[str, dict[str, Any]] | None = None,
     classifiers: dict[str, SentenceClassifier] | None = None,
+    llm: MinutesSettings | None = None,
 ) -> MeetingReport:
-    """Extractive minutes of the annotated meetings of `part` (None: all) scored against their gold (`golds`
-    replaces some golds; `classifiers`: kind of meeting -> the sentence classifier its minutes use)."""
+    """Minutes of the annotated meetings of `part` (None: all) scored against their gold (`golds` replaces some
+    golds; `classifiers`: kind of meeting -> the sentence classifier its extractive minutes use; `llm`: the
+    language model's settings, to score the llm generator instead)."""
     report = MeetingReport()
     kind_of = {e.name: e.kind for e in meeting_set.manifest(dataset)}
     for name in meeting_names(part, dataset):
         transcript, meta, gold = load_meeting(name, dataset)
         gold = (golds or {}).get(name, gold)
         classifier = (classifiers or {}).get(kind_of[name])
-        minutes = generate(transcript, meta, generator=ExtractiveGenerator(classifier=classifier))
+        maker = make_generator("llm", llm) if llm is not None else ExtractiveGenerator(classifier=classifier)
+        minutes = generate(transcript, meta, generator=maker)
         scores = field_scores(minutes, gold)
         report.meetings.append(name)
         report.per_meeting[name] = scores
@@ -461,6 +467,10 @@ def main() -> None:
 
     parts = {part: evaluate_meetings(part) for part in meeting_set.PARTS}
     parts["dev-cv"] = evaluate_meetings("dev", classifiers=leave_one_kind_out())
+    llm = get_settings().minutes
+    if llm.llm_url and llm.llm_model:  # the llm generator on the same set, whenever a server is configured
+        for part in meeting_set.PARTS:
+            parts[f"llm-{part}"] = evaluate_meetings(part, llm=llm)
     per_class, fields = cue_scores()
     if not args.json:
         for part, report in parts.items():
