@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from benchmarks.meeting_set import names
+from benchmarks.minutes_sentences import labelled
 from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
 from minutes.sentences import is_lead_in
 
@@ -18,6 +19,13 @@ def test_trained_on_the_development_part_only_and_deterministic() -> None:
     again = SentenceClassifier().fit([r["text"] for r in rows], [r["chair"] for r in rows], [r["labels"] for r in rows])
     first = SentenceClassifier().fit([r["text"] for r in rows], [r["chair"] for r in rows], [r["labels"] for r in rows])
     assert again.probabilities(texts, chairs) == first.probabilities(texts, chairs)
+
+
+def test_the_training_sentences_are_those_of_the_development_gold() -> None:
+    """The committed file is what `benchmarks/minutes_sentences.py` writes now (rerun it after changing the gold,
+    the sentence splitter or who is taken for the chair)."""
+    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    assert rows == [row for name in names("dev") for row in labelled(name)]
 
 
 def test_unseen_wordings() -> None:
