@@ -13,13 +13,20 @@
      a gold conclusion found when some prediction overlaps it (a conclusion spoken over several
      sentences is one gold item but may be several predicted ones);
    - chair and attendees: `same_party` on names (the minutes' chair split on ";").
+   The meetings come in two parts (`benchmarks/meeting_set.py`, `MANIFEST.tsv`): development, on which
+   rules and models are tuned, and held-out, split by kind of meeting; both are reported, apart.
+   For tasks also: of the gold tasks found at their segments, the share with the assignee right and
+   with the deadline right.
+   With `GOBANG_MINUTES__LLM_URL` and `__LLM_MODEL` set, the llm generator is scored on both parts too
+   (`llm-dev`, `llm-heldout`).
    Support (faithfulness): a statement is supported when its cited segments contain what it
    states: a vote's counts (as digits or spoken), a task's assignee and deadline, and for
    summaries, conclusions, motions and titles at least `SUPPORT_OVERLAP` of their content words.
-2. Cues. `benchmarks/data/minutes_cues_vi.jsonl` holds 61 hand-labelled sentences of Vietnamese
+2. Sentences. `benchmarks/data/minutes_cues_vi.jsonl` holds 61 hand-labelled sentences of Vietnamese
    council meetings (votes, tasks, conclusions, and hard negatives: members' requests, reports of
-   past work, "kết luận của Thanh tra"), each with who speaks (chair or member). Precision and
-   recall per class; for tasks also the assignee and deadline read exactly, for votes the counts.
+   past work, "kết luận của Thanh tra"), each with who speaks (chair or member), never trained on.
+   Precision and recall of the sentence classifier per class; for tasks also the assignee and
+   deadline read exactly, for votes the counts.
 3. Faithfulness of citations. The extractive minutes of the council meeting and of the 3-hour
    transcript: the share of statements whose cited segments all exist (must be 100%).
 4. Speed. A 3-hour transcript (~30 000 words) made of the council meeting repeated with shifted
@@ -41,46 +48,53 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from benchmarks import meeting_set
+from core.settings import MinutesSettings, get_settings
 from core.text import nfc
 from core.transcript import Segment, Transcript
-from minutes.cues import find_task, find_vote, fold, is_conclusion, spoken_dates, spoken_numbers
-from minutes.generate import generate
+from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
+from minutes.cues import find_vote, fold, folded_digits, spoken_dates, spoken_numbers
+from minutes.extractive import ExtractiveGenerator
+from minutes.generate import generate, make_generator
 from minutes.model import Cited, Minutes, MinutesMeta, Task, Vote
 from minutes.participants import is_name
 from minutes.sentences import content_words, split
+from minutes.slots import read_tasks
 
 T = TypeVar("T")
 G = TypeVar("G")
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "benchmarks" / "data" / "minutes_cues_vi.jsonl"
-DATASET = ROOT / "tests" / "data" / "minutes"
+DATASET = meeting_set.DATASET
 MEETING = DATASET / "council_meeting.json"
 META = DATASET / "council_meeting_meta.json"
 CLASSES = ("vote", "task", "conclusion")
 
 
 def cue_scores() -> tuple[dict[str, tuple[int, int, int]], dict[str, tuple[int, int]]]:
-    """Per class (tp, fp, fn); per field (exact, of) for task assignee/deadline and vote counts."""
+    """Per class (tp, fp, fn) of the sentence classifier; per field (exact, of) for task assignee/deadline (the
+    first task `read_tasks` reads) and vote counts (`find_vote`)."""
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    kinds = default_classifier().classify([r["text"] for r in rows], [r["chair"] for r in rows])  # lone sentences
     counts = {c: [0, 0, 0] for c in CLASSES}
     fields = {"task assignee": [0, 0], "task deadline": [0, 0], "vote counts": [0, 0]}
-    for line in LABELLED.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for row, kind in zip(rows, kinds, strict=True):
         chair, text, gold = row["chair"], row["text"], set(row["labels"])
-        vote = find_vote(text, chair=chair)
-        task = find_task(text, chair=chair, year=2025)
-        found = {"vote": vote is not None, "task": task is not None, "conclusion": is_conclusion(text, chair=chair)}
         for c in CLASSES:
-            if found[c] or c in gold:  # true positive, false positive or false negative
-                counts[c][0 if found[c] and c in gold else 1 if found[c] else 2] += 1
-        if task is not None and "task" in row:
-            fields["task assignee"][0] += task.assignee == row["task"]["assignee"]
-            fields["task deadline"][0] += (task.deadline.text if task.deadline else None) == row["task"]["deadline"]
+            found = c in kind and (chair or c == "vote")
+            if found or c in gold:  # true positive, false positive or false negative
+                counts[c][0 if found and c in gold else 1 if found else 2] += 1
         if "task" in row:
+            tasks = read_tasks(text, held=date(2025, 1, 1))
+            fields["task assignee"][0] += bool(tasks) and tasks[0].assignee == row["task"]["assignee"]
+            said = tasks[0].deadline.text if tasks and tasks[0].deadline else None
+            fields["task deadline"][0] += bool(tasks) and said == row["task"]["deadline"]
             fields["task assignee"][1] += 1
             fields["task deadline"][1] += 1
         if "vote" in row:
             fields["vote counts"][1] += 1
+            vote = find_vote(text, chair=chair)
             if vote is not None:
                 got = {
                     "in_favour": vote.in_favour,
@@ -233,30 +247,38 @@ def _overlap(statement: str, cited: str) -> float:
 
 
 def _count_said(n: int, folded: str) -> bool:
-    return re.search(rf"(?<![\d,.]){n}(?![\d%])", folded) is not None or (n == 0 and "khong co" in folded)
+    zero = re.search(r"khong co|khong ai|\b(?:y|thanh|tri|quyet|thuan|chong|trang) khong\b", folded)
+    return re.search(rf"(?<![\d,.]){n}(?![\d%])", folded) is not None or (n == 0 and zero is not None)
 
 
 def support(minutes: Minutes, transcript: Transcript) -> dict[str, tuple[int, int]]:
-    """Per kind of statement: (supported, statements). Supported: its cited segments say what it states."""
+    """Per kind of statement: (supported, statements). Supported: its cited segments say what it states (a
+    task's assignee may be the speaker label of a cited segment: a name the diarization gave)."""
     texts = {s.id: s.text for s in transcript.segments}
+    speakers = {s.id: s.speaker or "" for s in transcript.segments}
 
     def cited(c: Cited) -> str:
         return " ".join(texts.get(r.id, "") for r in c.source_segments)
 
     kinds: dict[str, list[bool]] = {k: [] for k in ("titles", "interventions", "conclusions", "votes", "tasks")}
     for item in minutes.items:
-        kinds["titles"].append(_overlap(re.sub(r"^Nội dung \d+:?", "", item.title), cited(item)) >= SUPPORT_OVERLAP)
+        keywords = re.match(r"^Nội dung \d+(?::(.*))?$", item.title)
+        if keywords is not None:  # key phrases: each said in the item
+            phrases = [p.strip() for p in (keywords.group(1) or "").split(",") if p.strip()]
+            kinds["titles"].append(all(fold(p) in fold(cited(item)) for p in phrases))
+        else:
+            kinds["titles"].append(_overlap(item.title, cited(item)) >= SUPPORT_OVERLAP)
         for x in item.interventions:
             kinds["interventions"].append(_overlap(x.summary, cited(x)) >= SUPPORT_OVERLAP)
         for c in item.conclusions:
             kinds["conclusions"].append(_overlap(c.text, cited(c)) >= SUPPORT_OVERLAP)
         for v in item.votes:
-            said = spoken_numbers(fold(cited(v)))
+            said = folded_digits(cited(v))
             counts = [getattr(v, k) for k in _COUNTS if getattr(v, k) is not None]
             ok = all(_count_said(n, said) for n in counts) and _overlap(v.motion, cited(v)) >= SUPPORT_OVERLAP
             kinds["votes"].append(ok)
         for t in item.tasks:
-            said = fold(cited(t))
+            said = fold(cited(t) + " " + " ".join(speakers.get(r.id, "") for r in t.source_segments))
             kinds["tasks"].append(fold(t.assignee) in said and (t.deadline is None or fold(t.deadline) in said))
     return {k: (sum(v), len(v)) for k, v in kinds.items()}
 
@@ -269,6 +291,8 @@ class MeetingReport:
     fields: dict[str, Score] = field(default_factory=lambda: {f: Score() for f in FIELDS})
     per_meeting: dict[str, dict[str, Score]] = field(default_factory=dict)
     supported: dict[str, list[int]] = field(default_factory=dict)
+    task_slots: list[int] = field(default_factory=lambda: [0, 0, 0])
+    """Gold tasks found at their segments, with the assignee right, with the deadline right (`task_slots`)."""
     statements: int = 0
     cited: int = 0
     """Statements citing at least one existing segment."""
@@ -281,6 +305,14 @@ class MeetingReport:
         return total
 
     @property
+    def assignee_rate(self) -> float:
+        return self.task_slots[1] / self.task_slots[0] if self.task_slots[0] else 1.0
+
+    @property
+    def deadline_rate(self) -> float:
+        return self.task_slots[2] / self.task_slots[0] if self.task_slots[0] else 1.0
+
+    @property
     def support_rate(self) -> float:
         ok, of = (sum(v[i] for v in self.supported.values()) for i in (0, 1))
         return ok / of if of else 1.0
@@ -288,28 +320,61 @@ class MeetingReport:
 
 def load_meeting(name: str, dataset: Path = DATASET) -> tuple[Transcript, MinutesMeta, dict[str, Any]]:
     """Transcript, meta (chair and attendees emptied: they are measured) and gold of meeting `name`."""
-    transcript = Transcript.model_validate_json((dataset / f"{name}.json").read_text(encoding="utf-8"))
-    meta = MinutesMeta.model_validate_json((dataset / f"{name}_meta.json").read_text(encoding="utf-8"))
-    gold = json.loads((dataset / f"{name}_gold.json").read_text(encoding="utf-8"))
+    transcript, meta, gold = meeting_set.load(name, dataset)
     return transcript, meta.model_copy(update={"chair": "", "attendees": []}), gold
 
 
-def meeting_names(dataset: Path = DATASET) -> list[str]:
-    return sorted(p.name.removesuffix("_gold.json") for p in dataset.glob("*_gold.json"))
+def meeting_names(part: str | None = None, dataset: Path = DATASET) -> list[str]:
+    """The annotated meetings of `part` ("dev", "heldout"; None: all)."""
+    return meeting_set.names(part, dataset)
 
 
-def evaluate_meetings(dataset: Path = DATASET, golds: dict[str, dict[str, Any]] | None = None) -> MeetingReport:
-    """Extractive minutes of every annotated meeting scored against its gold (`golds` replaces some golds)."""
+def task_slots(minutes: Minutes, gold: dict[str, Any]) -> tuple[int, int, int]:
+    """(gold tasks found at their segments, of which the assignee is right, of which the deadline is right).
+
+    A gold task is found by the first unused predicted task citing one of its segments (one naming the same
+    assignee first), whatever its slots say: this measures the slots of the tasks found, apart from finding them.
+    """
+    predicted = [t for item in minutes.items for t in item.tasks]
+    used: set[int] = set()
+    found = assignee = deadline = 0
+    for g in gold["tasks"]:
+        near = [i for i, p in enumerate(predicted) if i not in used and _ids(p) & set(g["source_segments"])]
+        if not near:
+            continue
+        k = next((i for i in near if same_party(predicted[i].assignee, g["assignee"])), near[0])
+        used.add(k)
+        found += 1
+        assignee += same_party(predicted[k].assignee, g["assignee"])
+        gold_due = date.fromisoformat(g["due"]) if g.get("due") else None
+        deadline += same_deadline(predicted[k].deadline, predicted[k].due, g.get("deadline"), gold_due)
+    return found, assignee, deadline
+
+
+def evaluate_meetings(
+    part: str | None = None,
+    dataset: Path = DATASET,
+    golds: dict[str, dict[str, Any]] | None = None,
+    classifiers: dict[str, SentenceClassifier] | None = None,
+    llm: MinutesSettings | None = None,
+) -> MeetingReport:
+    """Minutes of the annotated meetings of `part` (None: all) scored against their gold (`golds` replaces some
+    golds; `classifiers`: kind of meeting -> the sentence classifier its extractive minutes use; `llm`: the
+    language model's settings, to score the llm generator instead)."""
     report = MeetingReport()
-    for name in meeting_names(dataset):
+    kind_of = {e.name: e.kind for e in meeting_set.manifest(dataset)}
+    for name in meeting_names(part, dataset):
         transcript, meta, gold = load_meeting(name, dataset)
         gold = (golds or {}).get(name, gold)
-        minutes = generate(transcript, meta)
+        classifier = (classifiers or {}).get(kind_of[name])
+        maker = make_generator("llm", llm) if llm is not None else ExtractiveGenerator(classifier=classifier)
+        minutes = generate(transcript, meta, generator=maker)
         scores = field_scores(minutes, gold)
         report.meetings.append(name)
         report.per_meeting[name] = scores
         for f, score in scores.items():
             report.fields[f].add(score)
+        report.task_slots = [a + b for a, b in zip(report.task_slots, task_slots(minutes, gold), strict=True)]
         for kind, (ok, of) in support(minutes, transcript).items():
             tally = report.supported.setdefault(kind, [0, 0])
             tally[0] += ok
@@ -326,6 +391,9 @@ def meeting_table(report: MeetingReport) -> str:
         lines.append(
             f"{name:<16}{score.precision:>7.3f}{score.recall:>7.3f}{score.f1:>7.3f}{score.tp:>5}{score.fp:>5}{score.fn:>5}"
         )
+    found, assignee, deadline = report.task_slots
+    lines.append(f"tasks found at their segments: {found}; assignee right {assignee} ({report.assignee_rate:.3f}),"
+                 f" deadline right {deadline} ({report.deadline_rate:.3f})")  # fmt: skip
     lines.append("")
     lines.append(f"{'meeting':<28}" + "".join(f"{f[:11]:>12}" for f in FIELDS) + "   (F1)")
     for name, scores in report.per_meeting.items():
@@ -349,10 +417,30 @@ def meeting_json(report: MeetingReport) -> dict[str, Any]:
         "overall": row(report.overall),
         "per_meeting": {m: {f: row(s) for f, s in scores.items()} for m, scores in report.per_meeting.items()},
         "support": {k: {"supported": v[0], "statements": v[1]} for k, v in report.supported.items()},
+        "task_slots": {
+            "found": report.task_slots[0],
+            "assignee_rate": report.assignee_rate,
+            "deadline_rate": report.deadline_rate,
+        },
         "support_rate": report.support_rate,
         "cited": report.cited,
         "statements": report.statements,
     }
+
+
+def leave_one_kind_out() -> dict[str, SentenceClassifier]:
+    """Per kind of development meeting, the classifier trained on the sentences of the other kinds: the dev-cv
+    figures are those of meetings whose kind the classifier never saw, as the held-out ones."""
+    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    kind_of = {e.name: e.kind for e in meeting_set.manifest()}
+    classifiers = {}
+    for kind in {kind_of[r["meeting"]] for r in rows}:
+        train = [r for r in rows if kind_of[r["meeting"]] != kind]
+        classifiers[kind] = SentenceClassifier().fit(
+            [r["text"] for r in train], [r["chair"] for r in train], [r["labels"] for r in train],
+            [r["previous"] for r in train],
+        )  # fmt: skip
+    return classifiers
 
 
 def long_meeting(meeting: Transcript, hours: float, words: int) -> Transcript:
@@ -377,12 +465,18 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object instead")
     args = parser.parse_args()
 
-    report = evaluate_meetings()
+    parts = {part: evaluate_meetings(part) for part in meeting_set.PARTS}
+    parts["dev-cv"] = evaluate_meetings("dev", classifiers=leave_one_kind_out())
+    llm = get_settings().minutes
+    if llm.llm_url and llm.llm_model:  # the llm generator on the same set, whenever a server is configured
+        for part in meeting_set.PARTS:
+            parts[f"llm-{part}"] = evaluate_meetings(part, llm=llm)
     per_class, fields = cue_scores()
     if not args.json:
-        print(f"meetings: {len(report.meetings)} annotated ({', '.join(report.meetings)})")
-        print(meeting_table(report))
-        print()
+        for part, report in parts.items():
+            print(f"== {part}: {len(report.meetings)} annotated meetings")
+            print(meeting_table(report))
+            print()
     say = (lambda *_: None) if args.json else print
     say(f"{'cue':<12}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
     f1s = {}
@@ -412,7 +506,7 @@ def main() -> None:
 
     if args.json:
         figures = {
-            "meetings": meeting_json(report),
+            "meetings": {part: meeting_json(report) for part, report in parts.items()},
             "cues": {c: dict(zip(("tp", "fp", "fn"), v, strict=True)) | {"f1": f1s[c]} for c, v in per_class.items()},
             "cue_fields": {k: {"exact": ok, "of": of} for k, (ok, of) in fields.items()},
             "citations_valid": valid,
@@ -426,12 +520,14 @@ def main() -> None:
     print(f"{'extractive minutes':<34}{ours_s:>9.2f}{long.duration / ours_s:>13.0f}{ours_s / baseline_s:>13.2f}")
     print(f"transcript: {args.hours:g} h, {n_words} words, {len(long.segments)} segments, {len(minutes.items)} items")
     print(f"citations valid: fixture {valid_fixture[0]}/{valid_fixture[1]}, 3-hour {valid_long[0]}/{valid_long[1]}")
-    scores = report.fields
     print(
         "SUMMARY "
-        + " ".join(f"{f}_F1={scores[f].f1:.3f}" for f in FIELDS)
-        + f" overall_F1={report.overall.f1:.3f} support={report.support_rate:.3f}"
-        + f" cited={report.cited}/{report.statements}"
+        + " ".join(
+            " ".join(f"{part}_{f}_F1={r.fields[f].f1:.3f}" for f in FIELDS)
+            + f" {part}_assignee={r.assignee_rate:.3f} {part}_deadline={r.deadline_rate:.3f}"
+            + f" {part}_support={r.support_rate:.3f} {part}_cited={r.cited}/{r.statements}"
+            for part, r in parts.items()
+        )
         + " "
         + " ".join(f"cue_{c}_F1={f1s[c]:.3f}" for c in CLASSES)
         + f" citations_valid={valid:.3f}"

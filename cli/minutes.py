@@ -13,10 +13,13 @@ from rich.markup import escape
 from cli.errors import one_line_errors
 from cli.inputs import read_text
 from core.errors import InvalidInputError
-from core.files import write_atomic
+from core.files import refuse_overwrite, write_atomic
 from core.settings import get_settings
 
 console = Console()
+
+MINUTES_SUFFIX = ".bien-ban"
+"""Minutes files are `<stem>.bien-ban.<fmt>`: the transcript's own exports (`<stem>.docx`) stay untouched."""
 
 
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -56,11 +59,15 @@ def minutes_command(
         typer.Option(help="extractive (mặc định, không cần mô hình ngôn ngữ) hoặc llm (cần GOBANG_MINUTES__LLM_URL)."),
     ] = None,
     formats: Annotated[str, typer.Option("--format", "-f", help="docx, md, html; phân cách bằng dấu phẩy.")] = "docx",
+    force: Annotated[
+        bool, typer.Option("--force", help="Ghi đè tệp biên bản đã có trong OUT (overwrite existing files).")
+    ] = False,
 ) -> None:
     """Lập biên bản cuộc họp (Mẫu 1.9, Nghị định 30/2020/NĐ-CP) từ bản gỡ băng có người nói.
 
-    Mỗi ý trong biên bản dẫn về các đoạn của bản gỡ băng (source_segments); OUT/<tên>.minutes.json giữ biên bản
-    có cấu trúc để sửa tiếp.
+    Mỗi ý trong biên bản dẫn về các đoạn của bản gỡ băng (source_segments); tệp ghi ra là OUT/<tên>.bien-ban.docx
+    (.md, .html) và OUT/<tên>.bien-ban.json (biên bản có cấu trúc để sửa tiếp), không trùng tên với bản gỡ băng;
+    tệp đã có thì không ghi đè nếu không có --force.
     """
     # imported here, not at the top: they take seconds (scikit-learn) that every other command would wait for
     from core.transcript import Transcript
@@ -73,14 +80,14 @@ def minutes_command(
     source = _parse(Transcript, transcript, "bản gỡ băng")
     details = _parse(MinutesMeta, meta, "thông tin cuộc họp") if meta else None
     result = generate(source, details, generator=generator or settings.minutes.generator, settings=settings.minutes)
-    rendered = [(fmt, render(result, fmt)) for fmt in chosen]
-    out.mkdir(parents=True, exist_ok=True)
-    stem = transcript.name.removesuffix(".json")
-    written = [out / f"{stem}.minutes.json"]
-    write_atomic(written[0], result.model_dump_json(indent=2).encode("utf-8"))
-    for fmt, data in rendered:
-        written.append(out / f"{stem}.{fmt}")
-        write_atomic(written[-1], data)
+    stem = out / (transcript.name.removesuffix(".json") + MINUTES_SUFFIX)
+    files = [(stem.with_name(f"{stem.name}.{fmt}"), render(result, fmt)) for fmt in chosen]
+    files.append((stem.with_name(f"{stem.name}.json"), result.model_dump_json(indent=2).encode("utf-8")))
+    if not force:
+        refuse_overwrite([path for path, _ in files])
+    for path, data in files:
+        write_atomic(path, data)
+    written = [path for path, _ in files]
     stats = result.stats
     console.print(
         f"Biên bản: {len(result.items)} mục, {stats.generator}, {stats.seconds:.2f} s"

@@ -6,9 +6,10 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from core.errors import InsufficientStorageError
+from core.errors import ConflictError, InsufficientStorageError
 
 MiB = 1 << 20
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -56,4 +57,13 @@ def ensure_free_space(folder: Path, needed: int, *, reserve: int) -> None:
         raise InsufficientStorageError(
             f"không đủ chỗ trống trên đĩa: cần {needed / MiB:.0f} MiB, còn {max(free - reserve, 0) / MiB:.0f} MiB "
             "(insufficient storage)"
+        )
+
+
+def refuse_overwrite(paths: Iterable[Path]) -> None:
+    """Raise `ConflictError` naming the files of `paths` that exist: a command overwrites only with `--force`."""
+    existing = [str(p) for p in paths if p.exists()]
+    if existing:
+        raise ConflictError(
+            f"tệp đã có, không ghi đè: {', '.join(existing)}; thêm --force để ghi đè (files exist, use --force)"
         )

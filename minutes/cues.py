@@ -1,24 +1,29 @@
-"""Vietnamese cue phrases of the minutes: votes with their counts, tasks with assignee and deadline, conclusions.
+"""Vietnamese readers of the minutes' slots: numbers as digits, vote counts and results, deadlines; and the
+cue phrases of votes and conclusions, which the sentence classifier (`minutes.classifier`) takes as features.
 
 Matching is case- and diacritic-insensitive: sentences are folded with `core.text.strip_diacritics`
 (ASR output and typed text differ in accents and case), and the folded text keeps the length of
 the original, so a span found in it is cut from the original with its accents. Spoken numbers
-("bốn mươi lăm") are read as digits first, as recognisers write them out.
+("bốn mươi lăm", "năm hai nghìn không trăm hai mươi sáu") are read as digits first, as recognisers
+write them out (`folded_digits`).
 
-Procedural speech (calls to vote, assignments, conclusions) comes from the chair; a member's
-"đề nghị" is a request in the debate, not a task. `chair` tells the functions who is speaking.
+Procedural speech (calls to vote, conclusions) comes from the chair; `chair` tells the functions who
+is speaking.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from core.text import nfc, strip_diacritics
 
 
+@functools.lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower case without diacritics, of the same length as `nfc(text)` (so spans map back)."""
     text = nfc(text)
@@ -32,23 +37,44 @@ def fold(text: str) -> str:
 
 _DIGITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5}
 _DIGITS |= {"sau": 6, "bay": 7, "tam": 8, "chin": 9}
-_NUMBER_WORDS = {*_DIGITS, "muoi", "tram", "linh", "le"}
-_COUNTED = re.compile(r"(dai bieu|dong chi|thanh vien|phieu|nguoi|y kien)\b")
+_THOUSAND = ("nghin", "ngan")
+_NUMBER_WORDS = {*_DIGITS, "muoi", "tram", "linh", "le", *_THOUSAND}
+_COUNTED = re.compile(r"(dai bieu|dong chi|thanh vien|phieu|nguoi|y kien|ho)\b")
 _WORD = re.compile(r"\S+")
 
 
 def _value(words: list[str]) -> int:
-    value, last = 0, 0
+    """ "hai nghin khong tram hai muoi sau" -> 2026."""
+    thousands, value, last = 0, 0, None
     for word in words:
         if word in _DIGITS:
             last = _DIGITS[word]
-        elif word == "muoi":
-            value += (last or 1) * 10
+        elif word == "khong":
             last = 0
-        elif word == "tram":
-            value += (last or 1) * 100
-            last = 0
-    return value + last
+        elif word in ("muoi", "tram"):
+            value += (1 if last is None else last) * (10 if word == "muoi" else 100)
+            last = None
+        elif word in _THOUSAND:
+            thousands += (value + (last or 0)) or 1
+            value, last = 0, None
+    return thousands * 1000 + value + (last or 0)
+
+
+def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
+    """Whether token `j` goes on the number begun at `start`: "không" only as a zero ("không trăm", after
+    "nghìn"), "nghìn" only after a number word."""
+    word = tokens[j].group().strip(",.;:")
+    if word == "khong":
+        after = tokens[j + 1].group().strip(",.;:") if j + 1 < len(tokens) else ""
+        return j > start and (after == "tram" or tokens[j - 1].group().strip(",.;:") in _THOUSAND)
+    if word in _THOUSAND:
+        return j > start
+    if word == "nam":  # "tháng một năm hai nghìn …", "quý một năm 2026": "năm" (year) ends or starts nothing
+        before = tokens[j - 1].group().strip(",.;:") if j > start else ""
+        after = tokens[j + 1].group().strip(",.;:") if j + 1 < len(tokens) else ""
+        if (j > start and before not in ("muoi", "tram", "linh", "le")) or (j == start and after in _DIGITS):
+            return False
+    return word in _NUMBER_WORDS
 
 
 def spoken_numbers(folded: str) -> str:
@@ -63,7 +89,7 @@ def spoken_numbers(folded: str) -> str:
     i = 0
     while i < len(tokens):
         j = i
-        while j < len(tokens) and tokens[j].group().strip(",.;:") in _NUMBER_WORDS:
+        while j < len(tokens) and _number_word(tokens, j, i):
             j += 1
         words = [t.group().strip(",.;:") for t in tokens[i:j]]
         after = folded[tokens[j - 1].end() :].lstrip() if j > i else ""
@@ -86,11 +112,11 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     position, i = 0, 0
     while i < len(tokens):
         j = i
-        while j < len(tokens) and tokens[j].group() in _NUMBER_WORDS:
-            if j > i and tokens[j].group() == "nam" and tokens[j - 1].group() != "muoi":
-                break  # "thang tu nam 2025": the year follows the month
+        while j < len(tokens) and _number_word(tokens, j, i):
             j += 1
-        if j > i and i > 0 and tokens[i - 1].group() in ("ngay", "thang") and tokens[i].group() not in ("linh", "le"):
+        year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
+        after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang")
+        if j > i and (after_unit or year) and tokens[i].group() not in ("linh", "le"):
             out.extend(folded[position : tokens[i].start()])
             where.extend((k, k + 1) for k in range(position, tokens[i].start()))
             digits = str(_value([t.group() for t in tokens[i:j]]))
@@ -102,6 +128,19 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     out.extend(folded[position:])
     where.extend((k, k + 1) for k in range(position, len(folded)))
     return "".join(out), where
+
+
+_DIGIT_AFTER = re.compile(r"\b(tan thanh|dong y|nhat tri|bieu quyet|la) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b")
+"""A lone digit word right after what it counts ("số phiếu không đồng ý một"): a count."""
+
+
+@functools.lru_cache(maxsize=8192)
+def folded_digits(text: str) -> str:
+    """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
+    readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
+    (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap."""
+    folded = spoken_numbers(spoken_dates(fold(text))[0])
+    return _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -123,6 +162,11 @@ class VoteCue:
     def has_counts(self) -> bool:
         return any(n is not None for n in (self.in_favour, self.against, self.abstain, self.total))
 
+    @property
+    def tally(self) -> bool:
+        """A full result (in favour and against or the whole), as the vote-counting board reads it."""
+        return self.in_favour is not None and (self.against is not None or self.total is not None)
+
 
 _VOTE_CALL = re.compile(
     r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(\w+ ){0,2}?"
@@ -130,46 +174,81 @@ _VOTE_CALL = re.compile(
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
     r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)"
 )
-_VOTE_PASSED = re.compile(r"\b(da duoc|duoc|da) thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b")
-_VOTE_FAILED = re.compile(r"\b(khong|chua) (duoc|dat)( \w+){0,3}? thong qua\b|\bkhong thong qua\b")
-_COUNT = re.compile(r"(?<![\d,.])(\d+)(?:\s*(?:/|tren)\s*(\d+))?(?![\d%]|,\d)")
-_CLAUSE = re.compile(
-    r",\s|;|\.\s|:\s|\bva\b"
-    r"|(?<!tren)(?<!/)\s(?=\d+(?:\s*(?:/|tren)\s*\d+)?\s(?:dai bieu|dong chi|thanh vien|phieu)\b)"
+_VOTE_PASSED = re.compile(
+    r"\b(?:da|duoc)(?: \w+){0,3}? thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
+    r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b"
 )
-"""Clauses of a count: at punctuation, at "và", and before each count (ASR output has no commas)."""
-_TOTAL = re.compile(r"\btong so (\d+) (?:dai bieu|dong chi|thanh vien)")
-_NONE = re.compile(r"\bkhong co (dai bieu|dong chi|thanh vien|vi|ai)( nao)?\b")
+_VOTE_FAILED = re.compile(
+    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\bkhong thong qua\b"
+    r"|\bkhong dat (?:qua ban|ty le)\b|\bbi bac\b"
+)
+_POLARITY = re.compile(
+    r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b)"
+    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|khong (?:co )?y kien)"
+    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b|\bgio tay\b)"
+)
+"""How each count is said (the negatives first: "không tán thành" is not "tán thành")."""
+_COUNT = re.compile(
+    r"(?<![\d,./])(?<!dieu )(?<!khoan )(?<!muc )(?<!thu )(?<!nam )(?<!ngay )(?<!thang )(?<!lan )"
+    r"(\d+)(?:\s*(?:/|tren)\s*(\d+))?(?![\d%]|[,.]\d)"
+    r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
+)
+"""A count: no item number ("Điều 54", "nội dung 2"), percentage, sum of money, measure or date."""
+_BEFORE = re.compile(r"^\s*(?:(?:dai bieu|dong chi|thanh vien|phieu|nguoi|ho|vi|co mat|deu|tham du)\s*)*$")
+"""Between a count and what it counts, when the count comes first ("18/18 đồng chí có mặt tán thành")."""
+_AFTER = re.compile(r"^\s*(?::\s*)?(?:[^\W\d]+\s+){0,2}$")
+"""Between what is counted and its count, when the count comes after ("tán thành là 30", "đồng ý miễn nhiệm 20")."""
+_TOTAL = re.compile(r"\btong so (\d+)|\bso phieu phat ra (?:la )?(\d+)|\btham gia bieu quyet (?:la )?(\d+)")
+_WHOLE_AFTER = re.compile(r"\s*tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
+_NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi)(?: nao)?\b|\bkhong ai\b")
+
+
+def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
+    """The counts said in folded text with numbers as digits: {kind: n} and the total, if one is said.
+
+    Each mention of a kind ("tán thành", "phiếu chống") takes the count right before it (only what is counted
+    between) or else right after it (at most two words between), so three counts in one unpunctuated
+    sentence each find their own; "không có đại biểu nào không tán thành" and "không đồng ý: không" are 0.
+    """
+    mentions = list(_POLARITY.finditer(folded))
+    numbers = list(_COUNT.finditer(folded))
+    counts: dict[str, int] = {}
+    total: int | None = None
+    used: set[int] = set()
+    for k, mention in enumerate(mentions):
+        kind = mention.lastgroup
+        assert kind is not None
+        if kind in counts:
+            continue
+        previous_end = mentions[k - 1].end() if k else 0
+        next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
+        before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
+        before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
+        after = [i for i, n in enumerate(numbers) if mention.end() <= n.start() and n.end() <= next_start]
+        after = [i for i in after if _AFTER.match(folded[mention.end() : numbers[i].start()])]
+        chosen = next((i for i in [*before[-1:], *after[:1]] if i not in used), None)
+        if chosen is not None:
+            used.add(chosen)
+            counts[kind] = int(numbers[chosen].group(1))
+            if numbers[chosen].group(2) is not None:
+                total = int(numbers[chosen].group(2))
+            elif (whole := _WHOLE_AFTER.match(folded, mention.end())) is not None:  # "44 phiếu bầu trên 46"
+                total = int(whole.group(1))
+        elif _NONE.search(folded[max(previous_end - 40, 0) : mention.start()]) or folded.startswith(
+            " khong", mention.end()
+        ):
+            counts[kind] = 0
+    if total is None and (said := _TOTAL.search(folded)) is not None:
+        total = int(next(g for g in said.groups() if g))
+    return counts, total
 
 
 def find_vote(text: str, *, chair: bool) -> VoteCue | None:
     """The vote spoken in `text` (a call to vote, a count, a result), or None."""
-    folded = spoken_numbers(fold(text))
-    counts: dict[str, int] = {}
-    total: int | None = None
-    for clause in _CLAUSE.split(folded):
-        kind = (
-            "against"
-            if "khong tan thanh" in clause
-            else "abstain"
-            if "khong bieu quyet" in clause
-            else "in_favour"
-            if "tan thanh" in clause
-            else None
-        )
-        if kind is None or kind in counts:
-            continue
-        number = _COUNT.search(clause)
-        if number is not None:
-            counts[kind] = int(number.group(1))
-            if number.group(2) is not None:
-                total = int(number.group(2))
-        elif _NONE.search(clause):
-            counts[kind] = 0
-    if total is None and (spoken_total := _TOTAL.search(folded)) is not None:
-        total = int(spoken_total.group(1))
+    folded = folded_digits(text)
+    counts, total = read_counts(folded)
     passed = False if _VOTE_FAILED.search(folded) else True if _VOTE_PASSED.search(folded) else None
-    has_counts = "in_favour" in counts or total is not None
+    has_counts = bool(counts) or total is not None
     call = chair and _VOTE_CALL.search(folded) is not None
     if not (has_counts or passed is not None or call):
         return None
@@ -180,17 +259,26 @@ def find_vote(text: str, *, chair: bool) -> VoteCue | None:
 
 # --- deadlines --------------------------------------------------------------------------------------------
 
-_DATE = r"(\d{1,2})(?:/(\d{1,2})(?:/(\d{2,4}))?| thang (\d{1,2})(?: nam (\d{4}))?)"
+_DAY_MONTH = r"(?P<day>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>\d{2,4}))?| thang (?P<m2>\d{1,2})(?: nam (?P<y2>\d{4}))?)"
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_WEEKDAY = r"(?:(?:sang|chieu) )?(?:thu (?:hai|ba|tu|nam|sau|bay|\d)|chu nhat)(?: (?:tuan (?:nay|sau|toi)))?"
+_SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _DEADLINE = re.compile(
-    rf"(?:truoc|cham nhat(?: la)?|khong qua|han chot(?: la)?|den het) ngay {_DATE}(?: hang thang)?"
+    r"(?:ngay )?(?:"
+    rf"(?:truoc|cham nhat(?: la)?|khong qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION})"
+    rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
     r"|truoc ngay \d{1,2} hang thang"
-    r"|(?:truoc|cham nhat|den het) (\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?()()"
-    r"|trong (?:thang (\d{1,2})(?: nam (\d{4}))?|quy (iv|iii|ii|i|[1-4])\b(?: nam (\d{4}))?"
-    r"|(?:tuan|thang|nam) (?:nay|toi)|\d+ ngay(?: lam viec)?)"
-    r"|truoc (?:mua \w+|tet\b(?: \w+)?|ky hop \w+(?: \w+)?)"
-    r"|tai ky hop (?:cuoi nam|giua nam|thuong le|toi|sau)"
+    r"|(?:trong|den het|tu nay den het|tu) thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
+    r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?: nam (?P<y4>\d{4}))?"
+    r"|(?:trong|vao) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong (?:ngay )?hom nay|trong \d+ ngay(?: lam viec)?"
+    rf"|(?:trong|truoc|vao) {_WEEKDAY}"
+    r"|truoc (?:mua \w+|tet\b(?: nguyen dan)?|ram thang \w+|ky hop \w+(?: \w+)?)"
+    rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
+    rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
+    r")"
 )
+_SPOKEN_QUARTER = re.compile(r"\bquy (mot|hai|ba|bon|tu)\b")
+_QUARTER_WORDS = {"mot": "i", "hai": "ii", "ba": "iii", "bon": "iv", "tu": "iv"}
 
 
 @dataclass(frozen=True)
@@ -208,123 +296,57 @@ def _day(day: int, month: int, year: int) -> date | None:
         return None
 
 
-def find_deadline(text: str, *, year: int | None = None) -> Deadline | None:
-    """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is read where a date is named."""
+def _month_end(month: int, year: int) -> date | None:
+    return _day(calendar.monthrange(year, month)[1], month, year) if 1 <= month <= 12 else None
+
+
+def _due(match: re.Match[str], held: date) -> date | None:
+    """The date a deadline names, its year the meeting's (or the next, when the date would fall before the
+    meeting) unless it is said."""
+
+    def resolved(make: Callable[[int], date | None], spoken: str | None) -> date | None:
+        if spoken:
+            return make(int(spoken) + (2000 if int(spoken) < 100 else 0))
+        this_year = make(held.year)
+        return make(held.year + 1) if this_year is not None and this_year < held else this_year
+
+    g = match.groupdict()
+    if g["day"] and (month := g["m1"] or g["m2"]):
+        return resolved(lambda y: _day(int(g["day"]), int(month), y), g["y1"] or g["y2"])
+    if g["month"]:  # a month: its last day
+        return resolved(lambda y: _month_end(int(g["month"]), y), g["y3"])
+    if g["quarter"]:  # a quarter: its last day
+        return resolved(lambda y: _month_end(_QUARTERS[g["quarter"]] * 3, y), g["y4"])
+    return None
+
+
+def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
+    """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
+    `held`, the day of the meeting."""
     text = nfc(text)
     written, where = spoken_dates(fold(text))
-    match = _DEADLINE.search(written)
-    if match is None:
+    written = _SPOKEN_QUARTER.sub(lambda m: "quy " + _QUARTER_WORDS[m.group(1)].ljust(len(m.group(1))), written)
+    found = list(_DEADLINE.finditer(written))
+    if not found:
         return None
-    g = match.groups()
-    due: date | None = None
-
-    def year_of(spoken: str | None) -> int | None:
-        return (int(spoken) + (2000 if int(spoken) < 100 else 0)) if spoken else year
-
-    if year is not None:
-        for day, month_a, year_a, month_b, year_b in (g[0:5], g[5:10]):
-            if day and (month_a or month_b):
-                y = year_of(year_a or year_b)
-                due = _day(int(day), int(month_a or month_b), y) if y else None
-        if g[10] and (y := year_of(g[11])) and 1 <= (m := int(g[10])) <= 12:  # trong tháng M: its last day
-            due = _day(calendar.monthrange(y, m)[1], m, y)
-        if g[12] and (y := year_of(g[13])):  # trong quý Q: its last day
-            last_month = _QUARTERS[g[12]] * 3
-            due = _day(calendar.monthrange(y, last_month)[1], last_month, y)
+    # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
+    match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
     start, end = where[match.start()][0], where[match.end() - 1][1]
-    return Deadline(text[start:end], start, due)
+    return Deadline(text[start:end].rstrip(), start, _due(match, held) if held is not None else None)
 
 
 # --- tasks ------------------------------------------------------------------------------------------------
 
-_BODIES = (
-    r"dong chi|ong|ba|so|ban|phong|van phong|uy ban|ubnd|cong an|thuong truc|cac|chi cuc|cuc|trung tam|thanh tra"
-    r"|to|hoi dong|bo chi huy|truong|chu tich|pho chu tich|giam doc|lanh dao|hoi|doan|chanh"
-)
-_GIVE = re.compile(
-    rf"(?:^|[\s,:;])(?:giao|phan cong)(?: cho)? (?={_BODIES}\b)"
-    r"(?!ban (?:thang|tuan|quy|dinh ky|hang|sang|chieu|dau|cuoi)\b)"  # "họp giao ban tháng 8" is a meeting
-)
-_PAST = re.compile(r"\b(?:da|duoc|tung|vua)(?: \w+){0,2}\s*$")
-"""Before "giao": a past order recalled ("Ủy ban đã thống nhất giao …"), not one given now."""
-_AUDIENCE = re.compile(r"^cac (?:vi(?: dai bieu)?|dong chi|dai bieu)\b")
-"""Everyone present ("Đề nghị các đồng chí nghiêm túc thực hiện"): an exhortation, no one is assigned."""
-_ASK = re.compile(rf"(?:^|[\s,:;])(?:de nghi|yeu cau|chi dao)(?: cho)? (?={_BODIES}\b)")
-_SUBJECT = re.compile(rf"^(?:{_BODIES})\b")
 _TASK_VERBS = (
     r"chu tri|phoi hop|thuc hien|ra soat|bao cao|hoan thanh|hoan thien|tham muu|xay dung|to chuc|trien khai"
     r"|kiem tra|theo doi|giam sat|chuan bi|tong hop|tiep thu|tiep tuc|khan truong|co trach nhiem|lap|trinh"
     r"|bo sung|sua chua|xu ly|tang cuong|don doc|cap nhat|gui|nghien cuu|de xuat|tham dinh|tham tra|chi dao"
-    r"|day nhanh|tap trung|chu dong|duy tri|hoan chinh"
+    r"|day nhanh|tap trung|chu dong|duy tri|hoan chinh|nhac|lien he|gap|van dong|bam sat|tim kiem|bao dam|dam bao"
+    r"|chuyen|cong bo|nop|len lich|soan|khac phuc|ban giao|bo tri|thue|dang ky|giai quyet|ho tro|cung cap|lam viec"
+    r"|lay|mua|sua|nhan|dieu tra|huong dan|ban hanh|hoan tat|rut kinh nghiem"
 )
-_VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
-_PROCEDURAL = re.compile(r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len)\b")
-_SUBJECT_VERB = re.compile(r"^(?:co trach nhiem|khan truong|tiep tuc|se|chu tri|hoan thanh)\b")
-
-
-@dataclass(frozen=True)
-class TaskCue:
-    assignee: str
-    action: str
-    deadline: Deadline | None
-
-
-def _assignee_end(text: str, folded: str, start: int) -> int | None:
-    """Where the assignee named from `start` ends: at the first lower-case task verb, or at a comma before
-    an apposition ("đồng chí Trần Thị Mai, Phó Chánh Văn phòng, …").
-
-    Names of bodies are capitalised ("Sở Xây dựng"), verbs are not ("xây dựng phương án"); a comma before a
-    lower-case word continues a list ("Các sở, ngành liên quan").
-    """
-    verb = next((v.start() for v in _VERB.finditer(folded, start + 1) if text[v.start()].islower()), None)
-    apposition = re.compile(r",\s*(?=[^\W\d_])").finditer(text, start)
-    comma = next((c.start() for c in apposition if text[c.end()].isupper()), None)
-    ends = [e for e in (verb, comma) if e is not None]
-    return min(ends) if ends else None
-
-
-def find_task(text: str, *, chair: bool, year: int | None = None, ordered: bool = False) -> TaskCue | None:
-    """A task assigned in `text`: "Giao Sở Tài chính chủ trì …, báo cáo trước ngày 15/7" (None if none).
-
-    `ordered`: the chair's order goes on from the clause before ("Giao …; Ban Kinh tế - Xã hội giám sát …"),
-    so a body named with a task verb is assigned even without a deadline.
-    """
-    text = nfc(text).strip()
-    folded = fold(text)
-    if _VOTE_CALL.search(folded):
-        return None  # "đề nghị các vị đại biểu biểu quyết …" asks for a vote
-    start: int | None = None
-    give = _GIVE.search(folded)
-    if give is not None and _PAST.search(folded[: give.start() + 1]):
-        give = None
-    if give is not None:
-        start = give.end()
-    elif chair and (ask := _ASK.search(folded)) is not None:
-        start = ask.end()
-    elif chair and _SUBJECT.match(folded):
-        start = 0
-    if start is None:
-        return None
-    end = _assignee_end(text, folded, start)
-    if end is None:
-        return None
-    rest = folded[end:].lstrip(" ,")
-    if _PROCEDURAL.match(rest):
-        return None
-    deadline = find_deadline(text, year=year)
-    if start == 0 and give is None and not (_SUBJECT_VERB.match(rest) or deadline is not None or ordered):
-        return None  # "Sở Y tế đã hoàn thành …" reports; a task needs an order or a deadline
-    if start == 0 and re.search(r"\b(?:da|dang|duoc)$", folded[:end].rstrip(" ,")):
-        return None  # "Ủy ban đã hoàn thành …": a report, whatever came before
-    action_end = deadline.start if deadline is not None and deadline.start > end else len(text)
-    assignee = text[start:end].strip(" ,")
-    action = text[end:action_end].strip(" ,.;")
-    if not assignee or not action:
-        return None
-    if (audience := _AUDIENCE.match(fold(assignee))) and not any(c.isupper() for c in assignee[audience.end() :]):
-        return None
-    return TaskCue(assignee, action, deadline)
-
+TASK_VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
+"""Verbs of orders (folded): where the assignee named before them ends."""
 
 # --- conclusions ------------------------------------------------------------------------------------------
 

@@ -1,27 +1,33 @@
-"""The embedded generator: minutes from cue phrases and extractive summaries, no language model.
+"""The embedded generator: minutes from a sentence classifier, slot readers and extractive summaries, no
+language model.
 
 Nothing is written that was not said: summaries are the most central sentences of each
 intervention (TF-IDF over pyvi words, cosine to the intervention's centroid), in their order;
-conclusions, votes and tasks are the sentences the cue phrases of `minutes.cues` found. Every
-statement cites the segments of its sentences.
+conclusions, votes and tasks are the sentences `minutes.classifier` finds (trained on the development
+meetings), their counts, outcomes, assignees and deadlines read by `minutes.cues` and `minutes.slots`
+over text with numbers as digits. Every statement cites the segments of its sentences.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.transcript import Segment, Transcript
-from minutes import cues, sentences
+from minutes import cues, segmentation, sentences
+from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing
+from minutes.participants import chairing, mentions
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
+from minutes.slots import read_tasks
 
 _VOTE_CALL_PREFIX = re.compile(
     r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
@@ -42,6 +48,45 @@ def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in names)
 
 
+def _agenda_titles(titles: list[str], spans: list[list[Sentence]], sents: Sequence[Sentence]) -> list[str]:
+    """Titles of the items, an untitled one taking the entry of the announced agenda (`segmentation.agenda`) whose
+    content words it says most often, each entry once; "" where it says none of them."""
+    entries = segmentation.agenda(sents)
+    words = [set(sentences.content_words(e)) for e in entries]
+    chosen = list(titles)
+    for k, (title, span) in enumerate(zip(titles, spans, strict=True)):
+        if title or not entries:
+            continue
+        said = Counter(w for s in span for w in s.words)
+        overlap = [sum(said[x] for x in w) if entries[j] not in chosen else 0 for j, w in enumerate(words)]
+        best = int(np.argmax(overlap))
+        if overlap[best] > 0:
+            chosen[k] = entries[best]
+    return chosen
+
+
+def _chair_speaks(sents: Sequence[Sentence], presides: dict[int, str | None]) -> list[bool]:
+    """Per sentence, whether whoever presides over it says it (True everywhere when the chair is unknown)."""
+    return [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
+
+
+def _after_lead_ins(
+    sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6
+) -> list[bool]:
+    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau."): what follows
+    is the conclusion even without a cue of its own, up to `most` sentences, until another speaker, a vote or
+    a task."""
+    after = [False] * len(sents)
+    for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
+        if not (chairs and "conclusion" in kind and sentences.is_lead_in(s.text)):
+            continue
+        for j in range(k + 1, min(k + 1 + most, len(sents))):
+            if sents[j].speaker != s.speaker or kinds[j] & {"vote", "task"}:
+                break
+            after[j] = True
+    return after
+
+
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
     return [SegmentRef.of(s) for s in {x.segment.id: x.segment for x in sents}.values()]
 
@@ -59,10 +104,12 @@ class ExtractiveGenerator:
     """A count or result this soon after a call to vote belongs to that vote."""
     window: int = 20
     min_segments: int = 40
+    classifier: SentenceClassifier | None = None
+    """Which sentences are votes, tasks, conclusions; None: the one trained on the development meetings."""
 
     name = "extractive"
 
-    def items(self, transcript: Transcript, *, chair: str | None, year: int | None) -> list[AgendaItem]:
+    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]:
         segments = [s for s in transcript.segments if s.text.strip()]
         sents = sentences.split(segments)
         sentences.tokenize(sents)
@@ -71,21 +118,27 @@ class ExtractiveGenerator:
         chairs = frozenset(p for p in presides.values() if p is not None) if chair is not None else None
         topics = segment_topics(segments, sents, chair=chairs, window=self.window, min_segments=self.min_segments)
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
+        spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
+        titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
+        people = mentions(segments)
+        kinds = self._kinds(sents, presides)  # the whole meeting at once: one pass of the classifier
         items = []
-        for number, topic in enumerate(topics, 1):
-            indices = [i for s in segments[topic.first : topic.last + 1] for i in by_segment.get(id(s), [])]
+        for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
-            items.append(self._item([sents[i] for i in indices], rows, topic.title, number, presides, year))
+            found = [kinds[i] for i in indices]
+            items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, people))
         return items
 
     def item(
-        self, segments: Sequence[Segment], *, title: str, number: int, chair: str | None, year: int | None
+        self, segments: Sequence[Segment], *, title: str, number: int, chair: str | None, held: date | None
     ) -> AgendaItem:
         """One agenda item made again from its segments (after the transcript was corrected)."""
         spoken = [s for s in segments if s.text.strip()]
         sents = sentences.split(spoken)
         sentences.tokenize(sents)
-        return self._item(sents, self._weights(sents), title, number, self._presiding(spoken, chair), year)
+        presides = self._presiding(spoken, chair)
+        kinds = self._kinds(sents, presides)
+        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, mentions(spoken))
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -95,6 +148,12 @@ class ExtractiveGenerator:
         if chair is None:
             return {}
         return {id(s): p for s, p in zip(segments, chairing(segments, chair).presiding, strict=True)}
+
+    def _kinds(self, sents: Sequence[Sentence], presides: dict[int, str | None]) -> list[frozenset[str]]:
+        """What each sentence is to the classifier, with who speaks (the chair?) and what they said before."""
+        before = [sentences.previous_said(sents, k) for k in range(len(sents))]
+        model = self.classifier or default_classifier()
+        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before)
 
     @staticmethod
     def _weights(sents: Sequence[Sentence]) -> tuple[np.ndarray, list[str]]:
@@ -109,22 +168,25 @@ class ExtractiveGenerator:
         self,
         sents: Sequence[Sentence],
         weighted: tuple[np.ndarray, list[str]],
+        kinds: Sequence[frozenset[str]],
         title: str,
         number: int,
         presides: dict[int, str | None],
-        year: int | None,
+        held: date | None,
+        people: dict[str, Segment],
     ) -> AgendaItem:
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
         weights, vocabulary = weighted
-        speaks = [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
+        speaks = _chair_speaks(sents, presides)
+        concluded = _after_lead_ins(sents, speaks, kinds)
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
-            for s, chairs in zip(sents, speaks, strict=True)
-            if cues.is_conclusion(s.text, chair=chairs)
+            for s, chairs, kind, after in zip(sents, speaks, kinds, concluded, strict=True)
+            if chairs and ("conclusion" in kind or after) and not sentences.is_lead_in(s.text)
         ]
-        votes = self._votes(sents, speaks)
-        tasks = self._tasks(sents, speaks, year)
+        votes = self._votes(sents, speaks, kinds)
+        tasks = self._tasks(sents, speaks, kinds, held, people)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
         recorded |= {s.text for s in sents if any(t.action in s.text for t in tasks)}
@@ -143,7 +205,7 @@ class ExtractiveGenerator:
                     )
                 )
         return AgendaItem(
-            title=title or self._keywords_title(weights, vocabulary, number),
+            title=title or self._keywords_title(weights, vocabulary, number, list(people)),
             source_segments=_refs(sents),
             interventions=interventions,
             conclusions=conclusions,
@@ -164,24 +226,42 @@ class ExtractiveGenerator:
         return [indices[k] for k in sorted(best)]
 
     @staticmethod
-    def _keywords_title(weights: np.ndarray, vocabulary: list[str], number: int) -> str:
-        """An unannounced item is named by its number and its most salient words (highest total TF-IDF)."""
+    def _keywords_title(weights: np.ndarray, vocabulary: list[str], number: int, people: list[str]) -> str:
+        """An item neither announced nor on the agenda is named by its number and its key phrases: the
+        multi-syllable content words (pyvi compounds) of highest total TF-IDF, never a function word, a
+        formula of meetings ("đại biểu", "biểu quyết") or a person's name."""
         totals = weights.sum(axis=0)
-        top = [vocabulary[i].replace("_", " ") for i in np.argsort(-totals)[:3] if totals[i] > 0]
-        return f"Nội dung {number}" + (f": {', '.join(top)}" if top else "")
+        names = " | ".join(cues.fold(p) for p in people)
+        phrases = [
+            vocabulary[i].replace("_", " ")
+            for i in np.argsort(-totals, kind="stable")
+            if totals[i] > 0
+            and sentences.is_key_phrase(vocabulary[i])
+            and cues.fold(vocabulary[i].replace("_", " ")) not in names
+        ]
+        return f"Nội dung {number}" + (f": {', '.join(phrases[:3])}" if phrases else "")
 
-    def _votes(self, sents: Sequence[Sentence], speaks: Sequence[bool]) -> list[Vote]:
-        """Calls to vote with the counts and results that follow them, each vote one record.
+    def _votes(self, sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]]) -> list[Vote]:
+        """The classifier's vote sentences with the counts and results read in them, each vote one record.
 
-        A cue joins the vote before it when it comes within `vote_window_s`, unless it starts another
-        (`_starts_another`): the chair restating the result ("với 17 trên 21 đại biểu tán thành, … đã thông
-        qua") is the same vote.
+        A sentence joins the vote before it when it comes within `vote_window_s`, unless it starts another
+        (`_starts_another`): a new call after counts or a result, or counts where the open vote has its own
+        ("Thứ nhất … 23 tán thành. Thứ hai … tán thành 21"). The chair restating the result is the same vote.
+        A sentence with counts is a vote even when the classifier missed it; one without, only the chair's. A
+        member's counts (the secretary reading them) join the vote the chair called, and so does what is said
+        right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua.").
         """
         votes: list[tuple[Vote, float]] = []
-        for s, chairs in zip(sents, speaks, strict=True):
-            cue = cues.find_vote(s.text, chair=chairs)
-            if cue is None:
-                continue
+        last: Sentence | None = None  # the last sentence of the open vote
+        for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
+            goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
+            cue = cues.find_vote(s.text, chair=chairs or goes_on)
+            if "vote" in kind and (chairs or goes_on):
+                cue = cue or cues.VoteCue(call=not goes_on)
+            elif cue is None or not (
+                (cue.has_counts and (chairs or votes or cue.tally)) or (goes_on and cue.passed is not None)
+            ):
+                continue  # a member's count joins a vote the chair called; only a full tally starts one
             open_vote = votes[-1] if votes else None
             if (
                 open_vote is not None
@@ -196,6 +276,7 @@ class ExtractiveGenerator:
                 }
                 refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
                 votes[-1] = (vote.model_copy(update={**update, "source_segments": refs}), s.segment.end)
+                last = s
                 continue
             motion = _VOTE_CALL_PREFIX.sub("", s.text).rstrip(" .") or s.text
             motion = motion[:1].upper() + motion[1:]
@@ -209,32 +290,35 @@ class ExtractiveGenerator:
                 source_segments=_refs([s]),
             )
             votes.append((vote, s.segment.end))
+            last = s
         return [v for v, _ in votes]
 
     @staticmethod
-    def _tasks(sents: Sequence[Sentence], speaks: Sequence[bool], year: int | None) -> list[Task]:
-        """Tasks of the chair's sentences. A clause after ";" in the same segment goes on with the order: it
-        may name another assignee ("…; Ban Kinh tế - Xã hội giám sát") or give the deadline ("…; kết quả báo
-        cáo Ủy ban trong quý IV")."""
-        tasks: list[Task] = []
-        for k, (s, chairs) in enumerate(zip(sents, speaks, strict=True)):
-            previous = sents[k - 1] if k else None
-            goes_on = previous is not None and previous.segment is s.segment and previous.text.endswith(";")
-            ordered = goes_on and bool(tasks) and tasks[-1].source_segments[0].id == s.segment.id
-            cue = cues.find_task(s.text, chair=chairs, year=year, ordered=ordered)
-            if cue is None:
-                if ordered and tasks[-1].deadline is None:
-                    deadline = cues.find_deadline(s.text, year=year)
-                    if deadline is not None:  # same segment: the task's citation already covers it
-                        tasks[-1] = tasks[-1].model_copy(update={"deadline": deadline.text, "due": deadline.due})
+    def _tasks(
+        sents: Sequence[Sentence],
+        speaks: Sequence[bool],
+        kinds: Sequence[frozenset[str]],
+        held: date | None,
+        people: dict[str, Segment],
+    ) -> list[Task]:
+        """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
+        person called by given name is written with the full name, and the task cites where it was said too."""
+        tasks = []
+        for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
+            if not (chairs and "task" in kind):
                 continue
-            tasks.append(
-                Task(
-                    assignee=cue.assignee,
-                    action=cue.action,
-                    deadline=cue.deadline.text if cue.deadline else None,
-                    due=cue.deadline.due if cue.deadline else None,
-                    source_segments=_refs([s]),
+            for slots in read_tasks(s.text, held=held, people=list(people)):
+                named = people.get(slots.assignee)
+                refs = _refs([s])
+                if named is not None and cues.fold(slots.assignee) not in cues.fold(s.text):
+                    refs.append(SegmentRef.of(named))
+                tasks.append(
+                    Task(
+                        assignee=slots.assignee,
+                        action=slots.action,
+                        deadline=slots.deadline.text if slots.deadline else None,
+                        due=slots.deadline.due if slots.deadline else None,
+                        source_segments=refs,
+                    )
                 )
-            )
         return tasks

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from typing import Protocol
 
 from core.errors import InvalidInputError
@@ -26,20 +27,23 @@ log = logging.getLogger(__name__)
 class Generator(Protocol):
     name: str
 
-    def items(self, transcript: Transcript, *, chair: str | None, year: int | None) -> list[AgendaItem]: ...
+    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]: ...
 
     def item(
-        self, segments: list[Segment], *, title: str, number: int, chair: str | None, year: int | None
+        self, segments: list[Segment], *, title: str, number: int, chair: str | None, held: date | None
     ) -> AgendaItem: ...
 
 
 def make_generator(
-    name: GeneratorName | str, settings: MinutesSettings | None = None, hook: Progress | None = None
+    name: GeneratorName | str | Generator, settings: MinutesSettings | None = None, hook: Progress | None = None
 ) -> Generator:
-    """The generator called `name`; `llm` needs `settings.llm_url` and `settings.llm_model`.
+    """The generator called `name` (a generator itself is used as it is: an evaluation hands one in with its own
+    classifier); `llm` needs `settings.llm_url` and `settings.llm_model`.
 
     `hook` hears the progress of the slow one (`llm`, chunk by chunk); extractive takes seconds and reports nothing.
     """
+    if not isinstance(name, str):
+        return name
     settings = settings or MinutesSettings()
     if name == "extractive":
         return ExtractiveGenerator()
@@ -70,7 +74,7 @@ def generate(
     transcript: Transcript,
     meta: MinutesMeta | None = None,
     *,
-    generator: GeneratorName | str = "extractive",
+    generator: GeneratorName | str | Generator = "extractive",
     settings: MinutesSettings | None = None,
     hook: Progress | None = None,
 ) -> Minutes:
@@ -80,9 +84,8 @@ def generate(
         raise InvalidInputError("bản gỡ băng không có nội dung để lập biên bản (the transcript is empty)")
     maker = make_generator(generator, settings, hook)
     started = time.perf_counter()
-    year = meta.meeting_date.year if meta.meeting_date else None
     chair = chair_label(transcript, meta)
-    items = maker.items(transcript, chair=chair, year=year)
+    items = maker.items(transcript, chair=chair, held=meta.meeting_date)
     meta = _with_people(transcript, meta, chair)
     dropped = getattr(maker, "dropped", 0)
     stats = Stats(
@@ -103,7 +106,7 @@ def regenerate(
     index: int,
     *,
     meta: MinutesMeta | None = None,
-    generator: GeneratorName | str = "extractive",
+    generator: GeneratorName | str | Generator = "extractive",
     settings: MinutesSettings | None = None,
     hook: Progress | None = None,
 ) -> Minutes:
@@ -120,8 +123,8 @@ def regenerate(
         )
     meta = meta or MinutesMeta(chair=minutes.chair)
     maker = make_generator(generator, settings, hook)
-    year = meta.meeting_date.year if meta.meeting_date else (minutes.start.year if minutes.start else None)
-    item = maker.item(segments, title=old.title, number=index + 1, chair=chair_label(transcript, meta), year=year)
+    held = meta.meeting_date or (minutes.start.date() if minutes.start else None)
+    item = maker.item(segments, title=old.title, number=index + 1, chair=chair_label(transcript, meta), held=held)
     items = [*minutes.items]
     items[index] = item
     stats = minutes.stats.model_copy(

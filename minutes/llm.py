@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import openai
 import pydantic
@@ -148,11 +149,11 @@ class LlmGenerator:
 
     # --- the generator protocol -------------------------------------------------------------------
 
-    def items(self, transcript: Transcript, *, chair: str | None, year: int | None) -> list[AgendaItem]:
+    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]:
         return self._map_reduce([s for s in transcript.segments if s.text.strip()], chair)
 
     def item(
-        self, segments: list[Segment], *, title: str, number: int, chair: str | None, year: int | None
+        self, segments: list[Segment], *, title: str, number: int, chair: str | None, held: date | None
     ) -> AgendaItem:
         """The segments of one agenda item summarised again, as one item keeping `title`."""
         parts = self._map_reduce(segments, chair)

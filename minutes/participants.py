@@ -2,16 +2,20 @@
 
 The clerk's metadata always wins (`minutes.generate` asks this module only for empty fields). A
 recording often comes with no list of attendees, and diarization labels speakers "Người nói N"
-unless voiceprints know them, so the names come from two places: speaker labels that are names,
-and the names the chair or the secretary says when giving the floor ("Xin mời đồng chí Phạm
-Minh Tuấn, Phó Chủ tịch …"). A Vietnamese full name starts with a family name from a short,
-well-known list; that is what tells a name ("Lý Thị Mai") from a title ("Chánh Văn phòng"), in
-lower-case ASR output too.
+unless voiceprints know them, so the names come from speaker labels that are names, from
+self-introductions ("Tôi là Hứa Thị Lan", "tôi chu văn đạt trưởng khoa cơ khí") and from the names
+the chair or the secretary says when giving the floor ("Xin mời đồng chí Phạm Minh Tuấn, Phó Chủ
+tịch …"). No list of family names decides what a name is (many are rare: Lã, Ninh, Bế, Kha, Vi, Lò,
+Hứa): in cased text a name is a run of two to four capitalised words after an honorific or "tôi",
+not starting with a title ("đồng chí Chánh Văn phòng"); in lower-case ASR output it is two to four
+words after one, that end at a title, a verb of procedure or the end, and hold no function word
+("tôi phải đi họp huyện xin …" is no name).
 
 The chair is the speaker who declares the meeting open, else the one who runs the procedure
 (`frame.chair_label`). The chair may hand over ("xin mời đồng chí Lý Thị Mai … điều hành phần
 thảo luận"); from the next turn of another speaker the new chair presides, and their procedural
-speech (calls to vote, assignments, conclusions) counts as the chair's.
+speech (calls to vote, assignments, conclusions) counts as the chair's. An anonymous chair is named
+by whoever hands them the chair or by their own introduction.
 """
 
 from __future__ import annotations
@@ -23,35 +27,55 @@ from dataclasses import dataclass
 from core.text import nfc
 from core.transcript import Segment
 from minutes.cues import fold
+from minutes.sentences import STOPWORDS
 
-_SURNAMES_TEXT = """
-    nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh lâm mai trương hà
-    đoàn kiều khổng tạ lưu cao tô châu lương trịnh thái phùng quách mạc tăng vương la triệu đào đàm
-    từ hứa diệp thân chu lại lục nông tống kim khúc lò giang doãn âu thạch chế bạch mã tôn nghiêm
-"""
-SURNAMES = frozenset(_SURNAMES_TEXT.split())
-"""Common Vietnamese family names, lower case: the first word of a full name."""
-
-_HONORIFIC = re.compile(r"\b(?:dong chi|dai bieu|ong|ba)\s+")
-_STOP = re.compile(
-    r"(?:chu tich|chu nhiem|chu toa|pho|truong (?:ban|phong|cong an|doan|thon|ap|khoa)|chanh|giam doc|bi thu"
-    r"|thu truong|thu ky|tong|cuc truong|vu truong|uy vien|dai bieu|dai dien|can bo|trinh bay|phat bieu"
-    r"|giai trinh|tra loi|cho y kien|bao cao|doc|dieu hanh|thay mat|tham du|thong qua|len|ve|da|se|la|va"
-    r"|cung|xin|moi|de nghi|ke)\b"
+_TITLE_START = re.compile(
+    r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
+    r"|ông|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên|lãnh|bộ|khoa|đoàn"
+    r"|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ|hiệu|thủ)\b"
 )
-"""Titles and verbs that end a name spoken in lower case ("… trần văn kiên phó chủ tịch"); a given name
-that is also a word of a title ("Trường", "Thu") does not, alone."""
+"""Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one)."""
+_INTRODUCER = re.compile(
+    r"\b(?:đồng chí|đại biểu|đảng viên|ông|bà|anh|chị|thầy|cô|tôi là|tôi tên là|em là|tôi|em)\s+", re.IGNORECASE
+)
+_STOP = re.compile(
+    r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
+    r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
+    r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
+    r"|de nghi|toi|la|va|cung|da|se|ve|len|ke)\b"
+)
+"""Titles and verbs that end a name spoken in lower case ("… trần văn kiên phó chủ tịch"); a given name that
+is also a word of a title ("Trường", "Thu") does not, alone."""
+_FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
+    *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
+}
+"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
+_VERB_PAIRS = re.compile(
+    r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
+    r"|xin nhận|hứa sẽ)\b"
+)
+"""Verbs of procedure that look like two given names ("mời các vị đại biểu thảo luận")."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(r"\btuyen bo khai mac\b")
 """Who declares the meeting open chairs it (another may chair a part of it: `chairing`)."""
-_HANDOVER = re.compile(r"\bmoi (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)\b(?:dieu hanh|chu tri|chu toa)\b")
-"""The floor given to someone to chair the meeting or a part of it (from a chair or a master of ceremonies)."""
+_HANDOVER = re.compile(
+    r"\b(?:moi|cho) (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)\b(?:dieu hanh|chu tri|chu toa)\b"
+    r"|\bchuyen quyen dieu hanh cho (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)(?:[,.;]|$)"
+)
+"""The chair given to someone for the meeting or a part of it (from a chair or a master of ceremonies)."""
 
 
 def is_name(text: str) -> bool:
-    """Whether `text` reads as a person's full name: a family name and one to three more words, no digits."""
-    words = fold(text).split()
-    return 2 <= len(words) <= 4 and nfc(text).split()[0].lower() in SURNAMES and not _ANONYMOUS.search(fold(text))
+    """Whether `text` reads as a person's full name: two to four words, no digits, no title first; cased text
+    capitalises every word, lower-case text holds no function word."""
+    text = nfc(text).strip()
+    words = text.split()
+    if not 2 <= len(words) <= 4 or _ANONYMOUS.search(fold(text)) or _TITLE_START.match(text.lower()):
+        return False
+    cased = any(c.isupper() for c in text)
+    if _VERB_PAIRS.search(text.lower()):
+        return False
+    return all(w[:1].isupper() for w in words) if cased else not any(w in _FUNCTION_WORDS for w in words)
 
 
 def _title_case(words: Sequence[str]) -> str:
@@ -59,28 +83,33 @@ def _title_case(words: Sequence[str]) -> str:
 
 
 def spoken_names(text: str) -> list[str]:
-    """Full names said after "đồng chí", "đại biểu", "ông", "bà", in the order said, written with capitals.
+    """Full names said after an honorific ("đồng chí", "đại biểu", "ông", "bà", "anh", "chị", "thầy", "cô") or
+    "tôi (là)", in the order said, written with capitals.
 
-    In cased text a name is a run of capitalised words; in lower-case text (ASR) it runs until a title
-    or a verb. Either way it must start with a family name; "đồng chí Chánh Văn phòng" is no name.
+    In cased text a name is a run of capitalised words; in lower-case text (ASR) it runs until a title, a verb
+    of procedure or the end of the sentence, and must hold no function word.
     """
     text = nfc(text)
     folded = fold(text)
     cased = any(c.isupper() for c in text)
     names: list[str] = []
-    for match in _HONORIFIC.finditer(folded):
+    for match in _INTRODUCER.finditer(text):
         words: list[str] = []
         previous = match.end()
+        ended = True
         for word in re.finditer(r"[^\W\d_]+", text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
-            previous = match.end() + word.end()
-            if len(words) == 4 or (cased and not word.group()[0].isupper()):
+            if cased and not word.group()[0].isupper():
                 break
             if not cased and words and _STOP.match(folded, match.end() + word.start()):
                 break
+            if len(words) == 4:
+                ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
+                break
+            previous = match.end() + word.end()
             words.append(word.group())
-        if len(words) >= 2 and words[0].lower() in SURNAMES:
+        if ended and is_name(" ".join(words)):
             names.append(_title_case(words))
     return names
 
@@ -120,22 +149,38 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         presiding.append(current)
         match = _HANDOVER.search(fold(segment.text))
         if match is not None:
-            start, end = match.span(1)
+            start, end = match.span(1) if match.group(1) else match.span(2)
             said = spoken_names("đồng chí " + nfc(segment.text)[start:end])
             pending = (segment.speaker, said[0] if said else "")
-    names = [label if is_name(label) else learnt.get(label, "") for label in order]
+    introduced = introductions(segments)
+    names = [label if is_name(label) else learnt.get(label) or introduced.get(label, "") for label in order]
     return Chairing(presiding, [n for n in dict.fromkeys(names) if n])
 
 
-def attendees(segments: Sequence[Segment]) -> list[str]:
-    """Named speakers and the people named when given the floor, each once, a given name alone folded into the
-    full name it ends ("đồng chí Trường" is Mai Xuân Trường)."""
-    found: list[str] = []
+def introductions(segments: Sequence[Segment]) -> dict[str, str]:
+    """Speaker label -> the name an anonymous speaker gives themselves ("tôi hoàng văn pao chủ tịch …")."""
+    found: dict[str, str] = {}
     for segment in segments:
-        if segment.speaker and is_name(segment.speaker):
-            found.append(nfc(segment.speaker))
-        found.extend(spoken_names(segment.text))
-    unique: dict[str, str] = {}
-    for name in found:
-        unique.setdefault(fold(name), name)
-    return list(unique.values())
+        label = segment.speaker
+        if label and not is_name(label) and label not in found:
+            said = re.search(r"\btôi (?:là |tên là )?\w", nfc(segment.text), re.IGNORECASE)
+            names = spoken_names(nfc(segment.text)[said.start() :]) if said else []
+            if names:
+                found[label] = names[0]
+    return found
+
+
+def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
+    """Each person present -> the first segment that names them (as its speaker label or in its words), in
+    order: what a statement using their full name cites."""
+    unique: dict[str, tuple[str, Segment]] = {}
+    for segment in segments:
+        named = [nfc(segment.speaker)] if segment.speaker and is_name(segment.speaker) else []
+        for name in [*named, *spoken_names(segment.text)]:
+            unique.setdefault(fold(name), (name, segment))
+    return dict(unique.values())
+
+
+def attendees(segments: Sequence[Segment]) -> list[str]:
+    """Named speakers, people who introduce themselves and people named when given the floor, each once."""
+    return list(mentions(segments))

@@ -17,15 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
+from core.text import nfc
 from core.transcript import Segment
 from minutes.cues import fold
 from minutes.sentences import Sentence
 
-_ORDINAL = r"(?:thu )?(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi|\d+|tiep theo|cuoi cung|sau cung)"
+_ORDINAL = r"(?:thu )?(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi|\d+|tiep theo|cuoi cung|sau cung|dau tien)"
 _ITEM_CUE = re.compile(
     rf"\b(?:chuyen sang|sang|den|di vao|ve|tiep theo(?: la| voi)?|bay gio la|tiep den)"
-    rf" (?:noi dung|phan|muc|van de) {_ORDINAL}\b"
-    rf"|^(?:noi dung|phan|muc) {_ORDINAL}\b"
+    rf" (?:noi dung|phan|muc|van de|nhom van de) {_ORDINAL}\b"
+    rf"|^(?:noi dung|phan|muc|nhom van de) {_ORDINAL}\b"
     rf"|\bchuyen sang (?:noi dung|phan)(?! {_ORDINAL}\b)(?= (?!thao luan\b)\w)"  # unnumbered: "… phần chất vấn"
     r"|\b(?:sau day|tiep theo),? (?:chung ta|hoi nghi|ky hop|cuoc hop|hoi dong) (?:se |)"
     r"(?:xem xet|thao luan|nghe|cho y kien|chuyen sang)\b"
@@ -34,7 +35,10 @@ _OPENING = re.compile(r"\b(?:tuyen bo )?khai mac\b")
 _CLOSING = re.compile(r"\b(?:tuyen bo be mac|be mac ky hop|be mac hoi nghi|ket thuc cuoc hop)\b")
 OPENING_TITLE = "Khai mạc"
 CLOSING_TITLE = "Bế mạc"
-_TITLE_START = re.compile(r"^[\s,:;.\-–]+")
+_TITLE_START = re.compile(r"^(?:[\s,:;.\-–]+|(?:là|về|gồm|có)\s+)+", re.IGNORECASE)
+_AGENDA = re.compile(r"\b(?:co|gom) (?:\w+ )?(?:noi dung|viec|van de)(?: chinh)?(?: la|:)\s*")
+"""The chair announcing the agenda: "Phiên họp có ba nội dung: thứ nhất, …; thứ hai, …" """
+_AGENDA_ENTRY = re.compile(r";\s*|,?\s*\bthu (?:nhat|hai|ba|tu|nam|sau)\b,?\s*|,\s+(?:va\s+)?|\s+va\s+")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,29 @@ def announced(
         elif _CLOSING.search(folded) and at > 0:
             found[at] = CLOSING_TITLE
     return found
+
+
+def agenda(sentences: Sequence[Sentence]) -> list[str]:
+    """The items of the agenda as the chair announces it at the opening, in order ([] when none is announced).
+
+    Read over the whole segment: the entries of "có ba nội dung: thứ nhất, …; thứ hai, …" span sentences."""
+    opening = list({id(s.segment): s.segment for s in sentences[:12]}.values())
+    for segment in opening:
+        text = nfc(segment.text)
+        folded = fold(text)
+        match = _AGENDA.search(folded)
+        if match is None:
+            continue
+        entries, position = [], match.end()
+        for cut in [*_AGENDA_ENTRY.finditer(folded, match.end()), None]:
+            end = cut.start() if cut is not None else len(folded)
+            entry = re.split(r"[.!?]\s", text[position:end])[0].strip(" .;:,")
+            if len(entry.split()) >= 2:
+                entries.append(entry[:1].upper() + entry[1:])
+            position = cut.end() if cut is not None else end
+        if len(entries) >= 2:
+            return entries
+    return []
 
 
 def cohesion_gaps(words: Sequence[Sequence[str]], window: int) -> np.ndarray:
@@ -137,6 +164,8 @@ def segment_topics(
             if all(abs(at - b) >= min_segments for b in edges):
                 boundaries = sorted([*boundaries, at])
     edges = [*boundaries, len(segments)]
-    if 0 not in titles and any(_OPENING.search(fold(s.text)) for s in segments[: edges[1]]):
+    opens = any(_OPENING.search(fold(s.text)) for s in segments[: edges[1]])
+    if 0 not in titles and opens and titles.get(edges[1], CLOSING_TITLE) != CLOSING_TITLE:
+        # the opening before the first announced item (a meeting with no announced item has no opening item)
         titles[0] = OPENING_TITLE
     return [Topic(a, b - 1, titles.get(a, "")) for a, b in itertools.pairwise(edges) if b > a]

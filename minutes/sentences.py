@@ -17,6 +17,10 @@ from pyvi import ViTokenizer
 from core.text import nfc
 from core.transcript import Segment
 
+_LEAD_IN = re.compile(
+    r"(?:[:：]|\b(?:như sau|dưới đây|sau đây"
+    r"|(?:mấy|một số|các|những|ba|hai) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+)?))\W*$"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
 _PUNCT = re.compile(r"^[\W_]+$")
 _STOPWORDS_TEXT = """
@@ -27,6 +31,14 @@ _STOPWORDS_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 """Function words and meeting formulae that say nothing about the topic."""
+_FORMULAE_TEXT = """
+    đại_biểu thành_viên kính_thưa trân_trọng biểu_quyết thông_qua tán_thành đề_nghị thảo_luận phát_biểu trình_bày
+    báo_cáo kết_luận cuộc_họp kỳ_họp phiên_họp hôm_nay chủ_tọa chủ_tịch phó_chủ_tịch thống_nhất nhất_trí đồng_ý
+    tiếp_theo khai_mạc bế_mạc hội_nghị ý_kiến cảm_ơn xin_mời đồng_chí các_vị chúng_ta hiện_nay thời_gian
+    có_mặt tiến_hành kết_thúc như_vậy bây_giờ sau_đây nhân_dân hội_đồng ủy_ban phần_trăm
+"""
+_FORMULAE = frozenset(_FORMULAE_TEXT.split())
+"""The words of any meeting: no heading is made of them."""
 
 
 @dataclass
@@ -62,3 +74,19 @@ def tokenize(sentences: Sequence[Sentence]) -> None:
     for sentence in sentences:
         if not sentence.words:
             sentence.words = content_words(sentence.text)
+
+
+def previous_said(sentences: Sequence[Sentence], k: int) -> str:
+    """The sentence said before sentence `k` by the same speaker, else "" (the context of `k`)."""
+    return sentences[k - 1].text if k and sentences[k - 1].speaker == sentences[k].speaker else ""
+
+
+def is_lead_in(text: str) -> bool:
+    """Whether the sentence only announces what follows ("Tôi xin kết luận như sau.", "… mấy việc"): it says
+    nothing itself, so it is no conclusion; what follows it is."""
+    return _LEAD_IN.search(nfc(text).lower()) is not None
+
+
+def is_key_phrase(word: str) -> bool:
+    """Whether a pyvi word may name a topic: several syllables ("ngân_sách"), no function word or formula."""
+    return "_" in word and word not in STOPWORDS and word not in _FORMULAE and not any(c.isdigit() for c in word)

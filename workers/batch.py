@@ -13,6 +13,10 @@ power cut) leaves either a complete record or none, and the next run redoes only
   without recognising speech again (``skipped``, with a note saying where the content came from);
 - ``force``: everything is transcribed again.
 
+Nothing foreign is overwritten: an output path that exists but that no record of ``OUT`` lists
+(the clerk's edited DOCX, another tool's file) fails that file with a conflict before any speech
+is recognised, unless ``force``.
+
 Outputs mirror the input folders under ``OUT`` (relative to the common folder of the inputs);
 two inputs with the same stem in one folder (``a.wav``, ``a.mp3``) keep their extension in the
 output name (``a.wav.txt``, ``a.mp3.txt``). Every run writes ``OUT/report.json`` with the
@@ -52,7 +56,7 @@ from asr.factory import create_engine
 from core.audio import probe
 from core.errors import BadAudioError, GobangError, InvalidInputError, NotFoundError
 from core.export import DEFAULT_FORMATS, FORMATS, write_exports
-from core.files import write_atomic
+from core.files import refuse_overwrite, write_atomic
 from core.hashing import file_sha256
 from core.settings import AsrSettings, get_settings
 from core.text import nfc
@@ -331,6 +335,8 @@ class _Worker:
             emit(job, "hash", 0.0)
             outcome.sha256 = file_sha256(job.source)
             key = _key(outcome.sha256, self.identity)
+            if not self.options.force:
+                self._refuse_foreign(job)
             record = None if self.options.force else _read_record(self.out_dir, key)
             if record is not None:
                 self._reuse(job, record, outcome)
@@ -405,6 +411,21 @@ class _Worker:
             if duplicate_of
             else "xuất kết quả còn thiếu từ bản đã nhận dạng (missing outputs rendered from the stored transcript)"
         )
+
+    def _refuse_foreign(self, job: FileJob) -> None:
+        """`ConflictError` when an output of `job` exists that no record says this batch wrote."""
+        targets = [self.out_dir / job.out_subdir / f"{job.stem}.{fmt}" for fmt in self.options.formats]
+        present = [p for p in targets if p.exists()]
+        if not present:
+            return
+        ours = {
+            self.out_dir / f
+            for path in records_dir(self.out_dir).glob("*.json")
+            if (record := _read_record(self.out_dir, path.stem)) is not None
+            for rendered in record.sources.values()
+            for f in rendered.files
+        }
+        refuse_overwrite(p for p in present if p not in ours)
 
     def _render(self, job: FileJob, transcript: Transcript) -> _Rendered:
         paths = write_exports(transcript, self.out_dir / job.out_subdir, job.stem, self.options.formats)

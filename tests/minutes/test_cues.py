@@ -1,10 +1,13 @@
-"""Vietnamese cue phrases: votes with counts, tasks with assignee and deadline, conclusions."""
+"""Vietnamese cue phrases and slot readers: votes with counts, tasks with assignee and deadline, conclusions;
+task detection by the sentence classifier."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from minutes.cues import find_deadline, find_task, find_vote, fold, is_conclusion, spoken_numbers
+from minutes.classifier import default_classifier
+from minutes.cues import find_deadline, find_vote, fold, is_conclusion, spoken_numbers
+from minutes.slots import read_tasks
 
 
 def test_fold_keeps_length_so_spans_map_back() -> None:
@@ -45,33 +48,38 @@ def test_agreeing_in_debate_is_not_a_vote() -> None:
 
 
 def test_task_assignee_action_and_deadline() -> None:
-    task = find_task(
+    held = date(2025, 7, 1)
+    (task,) = read_tasks(
         "Giao Sở Tài chính chủ trì, phối hợp với Sở Kế hoạch và Đầu tư rà soát danh mục, báo cáo trước ngày 15/7/2025.",
-        chair=True,
-        year=2025,
+        held=held,
     )
-    assert task is not None
     assert task.assignee == "Sở Tài chính"
     assert task.action.startswith("chủ trì, phối hợp với Sở Kế hoạch và Đầu tư")
     assert task.deadline is not None and task.deadline.text == "trước ngày 15/7/2025"
     assert task.deadline.due == date(2025, 7, 15)
-    named = find_task(
-        "Yêu cầu Sở Xây dựng khẩn trương kiểm tra công trình, báo cáo trong tháng 8.", chair=True, year=2025
-    )
-    assert named is not None and named.assignee == "Sở Xây dựng"  # a capitalised name is not the verb "xây dựng"
+    (named,) = read_tasks("Yêu cầu Sở Xây dựng khẩn trương kiểm tra công trình, báo cáo trong tháng 8.", held=held)
+    assert named.assignee == "Sở Xây dựng"  # a capitalised name is not the verb "xây dựng"
     assert named.deadline is not None and named.deadline.due == date(2025, 8, 31)
-    listed = find_task(
-        "Các sở, ngành liên quan khẩn trương rà soát thủ tục, hoàn thành trong quý IV.", chair=True, year=2025
-    )
-    assert listed is not None and listed.assignee == "Các sở, ngành liên quan"
+    (listed,) = read_tasks("Các sở, ngành liên quan khẩn trương rà soát thủ tục, hoàn thành trong quý IV.", held=held)
+    assert listed.assignee == "Các sở, ngành liên quan"
     assert listed.deadline is not None and listed.deadline.due == date(2025, 12, 31)
 
 
+def _no_task(said: list[tuple[str, bool]]) -> None:
+    """None of the sentences (text, whether the chair says it) is a task to the classifier."""
+    kinds = default_classifier().classify([t for t, _ in said], [c for _, c in said])
+    assert all("task" not in kind for kind in kinds), kinds
+
+
 def test_requests_in_debate_and_reports_are_not_tasks() -> None:
-    assert find_task("Đề nghị Ủy ban nhân dân tỉnh làm rõ nguyên nhân chậm giải ngân.", chair=False) is None
-    assert find_task("Năm 2024 Sở Y tế đã hoàn thành việc tiêm chủng.", chair=True) is None
-    assert find_task("Đề nghị đồng chí Giám đốc Sở Công Thương trả lời câu hỏi của đại biểu.", chair=True) is None
-    assert find_task("Sở Giáo dục đã giao chỉ tiêu tuyển sinh cho các trường.", chair=False) is None
+    """Members' requests, reports of past work and invitations to answer: the classifier calls none a task."""
+    said = [
+        ("Đề nghị Ủy ban nhân dân tỉnh làm rõ nguyên nhân chậm giải ngân.", False),
+        ("Năm 2024 Sở Y tế đã hoàn thành việc tiêm chủng.", True),
+        ("Đề nghị đồng chí Giám đốc Sở Công Thương trả lời câu hỏi của đại biểu.", True),
+        ("Sở Giáo dục đã giao chỉ tiêu tuyển sinh cho các trường.", False),
+    ]
+    _no_task(said)
 
 
 def test_deadline_without_a_year_keeps_the_words() -> None:
@@ -111,24 +119,26 @@ def test_vote_calls_and_results_in_other_words() -> None:
 
 
 def test_spoken_dates_are_read_and_cut_with_their_words() -> None:
-    deadline = find_deadline("khởi công trước ngày mười lăm tháng chín", year=2025)
+    deadline = find_deadline("khởi công trước ngày mười lăm tháng chín", held=date(2025, 7, 1))
     assert deadline is not None and deadline.text == "trước ngày mười lăm tháng chín"
     assert deadline.due == date(2025, 9, 15)
-    month = find_deadline("trình trong tháng mười hai năm nay", year=2025)
+    month = find_deadline("trình trong tháng mười hai năm nay", held=date(2025, 7, 1))
     assert month is not None and month.text == "trong tháng mười hai" and month.due == date(2025, 12, 31)
 
 
 def test_meetings_past_orders_exhortations_and_vote_calls_are_not_tasks() -> None:
-    assert find_task("Hôm nay Ủy ban nhân dân huyện họp giao ban tháng 8 để đánh giá tình hình.", chair=True) is None
-    past = "Tháng trước Ủy ban đã thống nhất giao Phòng Quản lý đô thị rà soát công trình."
-    assert find_task(past, chair=False) is None
-    assert find_task("Đề nghị các đồng chí nghiêm túc thực hiện.", chair=True) is None
-    assert find_task("Đề nghị các vị đại biểu biểu quyết thông qua việc bổ sung chương trình.", chair=True) is None
-    task = find_task("Đề nghị Thường trực Ủy ban chủ động phối hợp tổ chức hội thảo trong tháng 10.", chair=True)
-    assert task is not None and task.assignee == "Thường trực Ủy ban"
-    assert find_task("Ban Kinh tế - Xã hội giám sát quá trình thực hiện.", chair=True) is None
-    goes_on = find_task("Ban Kinh tế - Xã hội giám sát quá trình thực hiện.", chair=True, ordered=True)
-    assert goes_on is not None and goes_on.assignee == "Ban Kinh tế - Xã hội"
+    said = [
+        ("Hôm nay Ủy ban nhân dân huyện họp giao ban tháng 8 để đánh giá tình hình.", True),
+        ("Tháng trước Ủy ban đã thống nhất giao Phòng Quản lý đô thị rà soát công trình.", False),
+        ("Đề nghị các đồng chí nghiêm túc thực hiện.", True),
+        ("Đề nghị các vị đại biểu biểu quyết thông qua việc bổ sung chương trình.", True),
+    ]
+    _no_task(said)
+    assert read_tasks("Hôm nay Ủy ban nhân dân huyện họp giao ban tháng 8 để đánh giá tình hình.") == []
+    (task,) = read_tasks("Đề nghị Thường trực Ủy ban chủ động phối hợp tổ chức hội thảo trong tháng 10.")
+    assert task.assignee == "Thường trực Ủy ban"
+    (goes_on,) = read_tasks("Ban Kinh tế - Xã hội giám sát quá trình thực hiện.")
+    assert goes_on.assignee == "Ban Kinh tế - Xã hội"
 
 
 def test_conclusions_said_as_agreements_not_as_document_names() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.minutes_eval import evaluate_meetings
 from core.errors import ConfigError, ModelError
 from core.settings import MinutesSettings
 from core.transcript import Transcript
@@ -82,3 +83,11 @@ def test_server_errors_and_missing_configuration_are_clear(standin: StandIn, mee
         generate(meeting, generator="llm", settings=_settings(standin))
     with pytest.raises(ConfigError, match="GOBANG_MINUTES__LLM_URL"):
         generate(meeting, generator="llm", settings=MinutesSettings())
+
+
+def test_the_benchmark_scores_the_llm_generator_on_the_annotated_set(standin: StandIn) -> None:
+    """The stand-in is no model, so its scores mean nothing; what is checked is that the benchmark runs the llm
+    generator over a part of the set and keeps only statements citing existing segments."""
+    report = evaluate_meetings("heldout", llm=_settings(standin))
+    assert report.meetings and len(standin.requests) >= len(report.meetings)
+    assert report.statements > 0 and report.cited == report.statements

@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from benchmarks.meeting_set import PARTS, manifest
 from benchmarks.minutes_eval import (
     MeetingReport,
     evaluate_meetings,
     field_scores,
+    leave_one_kind_out,
     load_meeting,
     meeting_names,
     same_deadline,
@@ -25,13 +27,19 @@ SUPPORT_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")
-def report() -> MeetingReport:
-    return evaluate_meetings()
+def reports() -> dict[str, MeetingReport]:
+    return {part: evaluate_meetings(part) for part in PARTS}
 
 
 def test_the_set_has_the_meetings_the_issue_asks_for() -> None:
     names = meeting_names()
-    assert len(names) >= 5
+    entries = manifest()
+    assert len(names) >= 30 and sorted(names) == sorted(e.name for e in entries)
+    assert len({e.kind for e in entries}) >= 8
+    assert 3 * sum(e.style == "asr" for e in entries) >= len(entries)  # a third ASR-like
+    parts = {e.kind: {x.part for x in entries if x.kind == e.kind} for e in entries}
+    assert all(len(p) == 1 for p in parts.values())  # split by kind: no kind in both parts
+    assert all(meeting_names(part) for part in PARTS)
     golds = [load_meeting(name)[2] for name in names]
     assert sum(len(g["votes"]) for g in golds) >= 5 and sum(len(g["tasks"]) for g in golds) >= 10
     assert any(v["passed"] is False for g in golds for v in g["votes"])  # a vote that fails
@@ -39,11 +47,21 @@ def test_the_set_has_the_meetings_the_issue_asks_for() -> None:
     assert any(len(g["chair"]) > 1 for g in golds)  # the chair hands over
 
 
-def test_issue_targets(report: MeetingReport) -> None:
-    assert report.fields["votes"].f1 >= 0.8
-    assert report.fields["tasks"].f1 >= 0.8
-    assert report.statements > 0 and report.cited == report.statements  # every statement cites a segment
-    assert report.support_rate >= SUPPORT_FLOOR
+def test_every_statement_cites_what_it_says_on_both_parts(reports: dict[str, MeetingReport]) -> None:
+    for report in reports.values():
+        assert report.statements > 0 and report.cited == report.statements  # every statement cites a segment
+        assert report.support_rate >= SUPPORT_FLOOR
+
+
+DEV_CV_FLOORS = {"votes": 0.8, "tasks": 0.85, "conclusions": 0.7, "chair": 0.95, "attendees": 0.95}
+"""Measured 0.851, 0.876, 0.760, 1.000, 0.987 (2026-12-05): a drop below these is a regression. The held-out
+part is measured by the benchmark only, never asserted on, so that nothing is tuned to pass it."""
+
+
+def test_dev_figures_hold_on_kinds_the_classifier_never_saw() -> None:
+    report = evaluate_meetings("dev", classifiers=leave_one_kind_out())
+    for name, floor in DEV_CV_FLOORS.items():
+        assert report.fields[name].f1 >= floor, (name, report.fields[name])
 
 
 def test_a_wrong_gold_is_a_mismatch() -> None:
@@ -93,3 +111,15 @@ def test_names_and_deadlines_compare_after_normalisation() -> None:
     assert same_deadline("trước ngày mười lăm tháng chín", None, "trước ngày 15 tháng 9", None)
     assert not same_deadline("trước ngày 15/9", None, "trong quý IV", None)
     assert not same_deadline(None, None, "trong tháng này", None)
+
+
+def test_asr_like_meetings_read_like_a_recogniser() -> None:
+    """Lower case, no punctuation, no digits, speakers anonymous: what the ASR-style third must look like."""
+    for entry in manifest():
+        if entry.style != "asr":
+            continue
+        transcript, _, _ = load_meeting(entry.name)
+        for segment in transcript.segments:
+            assert segment.text == segment.text.lower(), (entry.name, segment.id)
+            assert not any(c.isdigit() or c in ".,;:?!" for c in segment.text), (entry.name, segment.id)
+            assert segment.speaker is not None and segment.speaker.startswith("Người nói"), (entry.name, segment.id)

@@ -38,6 +38,7 @@ ASR = _transcript(
 
 def test_names_are_a_family_name_and_more_never_a_title() -> None:
     assert is_name("Lý Thị Mai") and is_name("Nguyễn Hữu Phước")
+    assert all(is_name(n) for n in ("Lã Văn Sơn", "Ninh Thị Hà", "Bế Quang Minh", "Kha Đức Toàn", "Phó Đức Nam"))
     assert not is_name("Người nói 1") and not is_name("Chánh Văn phòng") and not is_name("Mai")
     assert spoken_names("Mời đồng chí Lâm Văn Phúc, Trưởng phòng Tài chính – Kế hoạch.") == ["Lâm Văn Phúc"]
     assert spoken_names("Mời đồng chí Trưởng phòng Tài nguyên và Môi trường.") == []
@@ -67,3 +68,21 @@ def test_generate_fills_only_what_the_meta_leaves_empty() -> None:
     assert [(t.assignee, t.deadline) for t in tasks] == [("Ủy ban nhân dân xã", "trước ngày 30/9")]
     given = generate(HANDOVER, MinutesMeta(chair="Đặng Văn Thắng, Chủ tịch HĐND xã", attendees=["21/23 đại biểu"]))
     assert given.chair == "Đặng Văn Thắng, Chủ tịch HĐND xã" and given.attendees == ["21/23 đại biểu"]
+
+
+def test_rare_family_names_and_no_phrases_taken_for_names() -> None:
+    """No list of family names: rare ones are found, and ordinary lower-case phrases after "tôi" are not names."""
+    assert spoken_names("Tôi là Hứa Thị Lan, đại diện giảng viên.") == ["Hứa Thị Lan"]
+    assert spoken_names("tôi tòng thị ánh tôi thấy nhà bếp bán trú xuống cấp") == ["Tòng Thị Ánh"]
+    assert spoken_names("tôi giàng a tính chủ tịch huyện mường tè") == ["Giàng A Tính"]
+    assert spoken_names("tôi thấy nghề may tuyển thấp mấy năm liền") == []
+    assert spoken_names("tôi phải đi họp huyện xin mời đồng chí hứa văn chung điều hành") == ["Hứa Văn Chung"]
+    assert spoken_names("xin mời các vị đại biểu thảo luận") == []
+    assert spoken_names("Mời đồng chí Chủ tịch Ủy ban nhân dân xã trả lời.") == []
+    anonymous = _transcript(
+        [
+            ("Người nói 1", "tôi lò thị sen bí thư chi bộ xin khai mạc buổi sinh hoạt tôi tuyên bố khai mạc"),
+            ("Người nói 2", "tháng chín nhà trường khai giảng đúng kế hoạch"),
+        ]
+    )
+    assert chairing(anonymous.segments, "Người nói 1").names == ["Lò Thị Sen"]  # named by her own introduction

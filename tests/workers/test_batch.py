@@ -247,3 +247,26 @@ def test_a_file_that_crashes_its_worker_fails_alone_and_the_rest_go_on(tmp_path:
     culprit = report.files[1]
     assert culprit.error_type == "WorkerCrashed" and str(src / "1.wav") in (culprit.error or "")
     assert all((out / o).is_file() for f in report.files if f.status == "ok" for o in f.outputs)
+
+
+def test_a_file_the_batch_did_not_write_is_not_overwritten_without_force(
+    tmp_path: Path, clips: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    source = _copy(clips[0], tmp_path / "in" / "phien.wav")
+    foreign = out / "phien.docx"
+    foreign.parent.mkdir(parents=True)
+    foreign.write_bytes(b"edited by the clerk")
+    with monkeypatch.context() as patch:
+        patch.setattr(batch, "create_engine", _no_engine)  # refused before any speech is recognised
+        refused = run_batch(discover([source], out), out, BatchOptions(formats=("txt", "docx")))
+    assert refused.files[0].status == "failed" and refused.files[0].error_type == "ConflictError"
+    assert refused.files[0].exit_code == 6 and "--force" in (refused.files[0].error or "")
+    assert foreign.read_bytes() == b"edited by the clerk" and not (out / "phien.txt").exists()
+
+    forced = run_batch(discover([source], out), out, BatchOptions(formats=("txt", "docx"), force=True))
+    assert forced.files[0].status == "ok" and foreign.read_bytes().startswith(b"PK")
+    # what the batch wrote itself is its own: rendered again (a new format asked) without --force
+    (out / "phien.txt").unlink()
+    again = run_batch(discover([source], out), out, BatchOptions(formats=("txt", "docx")))
+    assert again.files[0].status == "skipped" and (out / "phien.txt").is_file()

@@ -1,0 +1,117 @@
+"""Which sentences of a meeting are votes, tasks or conclusions: a small learned classifier, not cue lists.
+
+Cue phrases written for a few meetings miss the wordings of others ("phiếu thuận", a task without
+"giao", a conclusion without "kết luận"). This classifier is trained on the labelled sentences of the
+development meetings (`minutes/data/labelled_sentences.json`, written by `benchmarks/minutes_sentences.py`
+from the gold of the development part only): TF-IDF over character n-grams of the folded text (so
+ASR-like lower-case text and written text look alike) with numbers as one token, and word bigrams, plus
+whether the chair speaks; one logistic regression per class, so a sentence may be a conclusion and a
+task at once. It is small (a few hundred sentences), deterministic (liblinear) and trained at first use,
+in well under a second.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from minutes.cues import find_vote, fold, folded_digits, is_conclusion
+from minutes.slots import addresses_party
+
+LABELS = ("vote", "task", "conclusion")
+"""What a sentence may be; none of them: procedure (giving the floor, announcing an item) or debate."""
+TRAINING = Path(__file__).parent / "data" / "labelled_sentences.json"
+_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+
+
+def features(text: str, *, chair: bool, previous: str = "") -> str:
+    """Folded text, numbers as "0", with tokens saying whether the chair speaks and which hand-written readers
+    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.addresses_party`): the classifier learns how far
+    to trust each."""
+    cue_tokens = [
+        "zchairz" if chair else "zmemberz",
+        "zconcluecuez" if is_conclusion(text, chair=chair) else "",
+        "ztaskcuez" if chair and addresses_party(text) else "",
+        "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
+        "zcountcuez" if vote is not None and vote.has_counts else "",
+    ]
+    context = " ".join(f"p{w}" for w in fold(previous).split()[-4:])  # after "tôi kết luận như sau" …
+    return f"{' '.join(t for t in cue_tokens if t)} {context} {_NUMBER.sub('0', folded_digits(text))}"
+
+
+@dataclass
+class SentenceClassifier:
+    threshold: float = 0.4
+    """Probability above which a sentence is of a class (chosen with `c` by leave-one-kind-out cross-validation
+    on the development meetings: `benchmarks/minutes_sentences.py --cv`)."""
+    c: float = 16.0
+    """Inverse regularisation of each logistic regression."""
+
+    def __post_init__(self) -> None:
+        self._vectorizer = FeatureUnion(
+            [
+                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
+                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")),
+            ]
+        )
+        self._models: dict[str, LogisticRegression] = {}
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        chairs: Sequence[bool],
+        labels: Sequence[Sequence[str]],
+        previous: Sequence[str] | None = None,
+    ) -> SentenceClassifier:
+        """`previous`: the sentence said before each (by the same speaker, else "")."""
+        matrix = self._vectorizer.fit_transform(_rows(texts, chairs, previous))
+        for label in LABELS:
+            target = np.array([label in ls for ls in labels])
+            model = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", max_iter=1000)
+            self._models[label] = model.fit(matrix, target)
+        return self
+
+    def probabilities(
+        self, texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None = None
+    ) -> list[dict[str, float]]:
+        """Per sentence, the probability of each class."""
+        if not texts:
+            return []
+        matrix = self._vectorizer.transform(_rows(texts, chairs, previous))
+        columns = {label: model.predict_proba(matrix)[:, 1] for label, model in self._models.items()}
+        return [{label: float(columns[label][i]) for label in LABELS} for i in range(len(texts))]
+
+    def classify(
+        self, texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None = None
+    ) -> list[frozenset[str]]:
+        """Per sentence, the classes it belongs to (empty: procedure or debate)."""
+        return [
+            frozenset(label for label, p in row.items() if p >= self.threshold)
+            for row in self.probabilities(texts, chairs, previous)
+        ]
+
+
+def _rows(texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None) -> list[str]:
+    before = previous if previous is not None else [""] * len(texts)
+    return [features(t, chair=c, previous=p) for t, c, p in zip(texts, chairs, before, strict=True)]
+
+
+@functools.cache
+def default_classifier() -> SentenceClassifier:
+    """The classifier trained on the development meetings' sentences (once per process)."""
+    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    return SentenceClassifier().fit(
+        [r["text"] for r in rows],
+        [r["chair"] for r in rows],
+        [r["labels"] for r in rows],
+        [r["previous"] for r in rows],
+    )

@@ -1,0 +1,182 @@
+"""The slots of a task sentence: who is assigned, what to do, by when; the sentence is known to give a task.
+
+Whether a sentence gives a task is the classifier's call (`minutes.classifier`); this module only reads it.
+A sentence may give several ("Phòng A công bố …, còn Phòng B phối hợp …"): it is cut into clauses at ";",
+"còn", "đồng thời", "và" before a new party. In each clause the assignee is the party the order is given
+to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo", else the clause's subject, which may follow its topic
+("Hồ sơ quá hạn thì anh Bằng …", "Còn việc bác sĩ, anh Hải …"). The subject ends at its first verb, as
+pyvi's part-of-speech tagger finds it (a word right after the head of a body's name is part of the name:
+"Ban quản lý dự án", "Bộ Chỉ huy Quân sự"), or at a comma before an apposition ("Anh Tịnh, Giám đốc Sở
+Tư pháp, …"). A person called by given name and title ("anh Chiến", "chị hương") is written with the
+full name of the attendee it ends, when exactly one does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pyvi import ViPosTagger, ViTokenizer
+
+from core.text import nfc
+from minutes.cues import TASK_VERB, Deadline, find_deadline, fold
+
+_HEADS = (
+    "sở|ban|phòng|văn phòng|ủy ban|ubnd|công an|thường trực|các|chi cục|cục|trung tâm|thanh tra|tổ|hội đồng"
+    "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
+    "|chánh|chi bộ|ngành"
+)
+"""Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
+_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|đại biểu"
+_PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
+_HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
+_ORDER = re.compile(
+    rf"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo)(?: cho)? (?=(?:{_HONORIFICS}|{_HEADS})\b)"
+    r"(?!ban (?:tháng|tuần|quý|định kỳ|hằng|sáng|chiều|đầu|cuối)\b)"  # "họp giao ban tháng 8" is a meeting
+)
+_INVITE = re.compile(r"^\s*(?:xin |trân trọng |kính )*mời\b")
+"""Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
+_TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần))+$")
+_TOPIC_END = re.compile(r",\s+|\s+thì\s+|\s+để\s+|:\s+")
+"""Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …")."""
+_CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
+_LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
+_PROCEDURAL = re.compile(
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi them|bao cao (?:tom tat|ngan"
+    r"|ket qua|tinh hinh|truoc))\b"
+)
+"""Asked to speak or present now: procedure, not a task (unless a deadline says otherwise)."""
+_DECIDES = re.compile(
+    r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban)\b"
+)
+"""The meeting agreeing, voting or recalling ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …"): a
+conclusion or a report, not an order to a party."""
+
+
+@dataclass(frozen=True)
+class TaskSlots:
+    assignee: str
+    action: str
+    deadline: Deadline | None
+
+
+def _verb_start(text: str, start: int) -> int | None:
+    """Where the first verb after the subject beginning at `start` begins: a verb to pyvi's tagger or an order's
+    verb (`cues.TASK_VERB`), lower case in cased text; not the first word, and right after a head only an order's
+    verb ("Văn phòng nhắc …", but "Ban quản lý …")."""
+    cased = any(c.isupper() for c in text)
+    folded = fold(text)
+    words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(text[start:]))
+    spans: list[tuple[int, int, bool]] = []  # (start, end, tagged a verb)
+    position = start
+    for word, tag in zip(words, tags, strict=True):
+        syllables = word.replace("_", " ")
+        found = text.find(syllables, position)
+        if found < 0:
+            continue  # pyvi may change spacing around punctuation: the word is skipped
+        if any(c.isalpha() for c in syllables):  # pyvi tags dashes too ("Tài chính – Kế hoạch")
+            spans.append((found, found + len(syllables), tag == "V"))
+        position = found + len(syllables)
+    candidates = []
+    for k, (begin, _, verb) in enumerate(spans):
+        if k == 0:
+            continue
+        lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
+        after_head = text[spans[k - 1][0] : spans[k - 1][1]].lower() in _NAME_STARTS
+        if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
+            candidates.append(begin)
+        elif lexical_inside := next(
+            (m.start() for m in TASK_VERB.finditer(folded, begin + 1, spans[k][1]) if text[m.start() - 1] == " "),
+            None,
+        ):
+            candidates.append(lexical_inside)  # pyvi joined a name to the verb ("Thủy_tổ chức")
+    return min(candidates) if candidates else None
+
+
+_NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|"))
+"""Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
+"đồng chí Tiến"), unless an order's verb; a place ("huyện", "xã") ends a name rather than starting one."""
+
+
+def _full_name(party: str, people: Sequence[str]) -> str:
+    """ "anh Chiến" -> "Ma Văn Chiến" when one attendee's name ends so; anything else as it is."""
+    bare = _HONORIFIC.sub("", party).strip()
+    if bare == party.strip() and not re.match(rf"^(?:{_HONORIFICS})\b", fold(party)):
+        return party
+    words = fold(bare).split()
+    matches = [p for p in people if words and fold(p).split()[-len(words) :] == words]
+    return matches[0] if len(matches) == 1 else party
+
+
+def _clause_task(text: str, offset: int, held: date | None, people: Sequence[str]) -> TaskSlots | None:
+    folded = fold(text)
+    lower = text.lower()
+    if _INVITE.match(lower):
+        return None
+    order = _ORDER.search(lower)
+    if order is not None and _PARTY.search(lower, 0, order.start()):
+        order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
+    if order is not None:
+        start = order.end()
+    else:
+        start = next(
+            (
+                m.end() if m else 0
+                for m in [None, *_TOPIC_END.finditer(lower)]
+                if _PARTY.match(lower, m.end() if m else 0)
+            ),
+            -1,
+        )
+        if start < 0:
+            return None
+    if (lead := _LEAD.match(lower, start)) is not None:
+        start = lead.end()
+    end = _verb_start(text, start)
+    apposition = re.compile(r",\s*(?=[^\W\d_])").search(text, start)
+    if apposition is not None and (end is None or apposition.start() < end) and text[apposition.end()].isupper():
+        end = apposition.start()
+        after = re.search(r",\s*", text[apposition.end() :])  # the apposition runs to the next comma
+        verb_at = apposition.end() + after.end() if after else None
+    else:
+        verb_at = end
+    if end is None or verb_at is None:
+        return None
+    rest = folded[verb_at:]
+    deadline = find_deadline(text, held=held)
+    if _PROCEDURAL.match(rest) and deadline is None:
+        return None
+    action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)
+    assignee = _TRAILING.sub("", text[start:end].strip(" ,:;"))
+    action = text[verb_at:action_end].strip(" ,.;:")
+    if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
+        action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
+    if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
+        return None
+    if deadline is not None:
+        deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
+    return TaskSlots(_full_name(assignee, people), action, deadline)
+
+
+def addresses_party(text: str) -> bool:
+    """Cheaply (no tagging): whether `text` names a party to act, an order's verb following, as a task does."""
+    lower = nfc(text).lower()
+    starts = [0, *(m.end() for m in _TOPIC_END.finditer(lower)), *(m.end() for m in _CLAUSES.finditer(lower))]
+    party = _ORDER.search(lower) is not None or any(_PARTY.match(lower, k) for k in starts)
+    return party and not _INVITE.match(lower) and TASK_VERB.search(fold(text)) is not None
+
+
+def read_tasks(text: str, *, held: date | None = None, people: Sequence[str] = ()) -> list[TaskSlots]:
+    """The tasks given in `text`, one per clause that names a party and what it is to do."""
+    text = nfc(text).strip()
+    tasks = []
+    position = 0
+    for cut in [*_CLAUSES.finditer(text.lower()), None]:
+        end = cut.start() if cut is not None else len(text)
+        clause = text[position:end]
+        task = _clause_task(clause, position, held, people) if clause.strip() else None
+        if task is not None:
+            tasks.append(task)
+        position = cut.end() if cut is not None else len(text)
+    return tasks

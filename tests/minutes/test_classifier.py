@@ -1,0 +1,57 @@
+"""The sentence classifier: trained on the development meetings only, deterministic, and right on sentences it
+never saw (wordings of other kinds of meeting)."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.meeting_set import names
+from benchmarks.minutes_sentences import labelled
+from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
+from minutes.sentences import is_lead_in
+
+
+def test_trained_on_the_development_part_only_and_deterministic() -> None:
+    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    assert {r["meeting"] for r in rows} <= set(names("dev"))
+    assert not {r["meeting"] for r in rows} & set(names("heldout"))
+    texts, chairs = [r["text"] for r in rows[:40]], [r["chair"] for r in rows[:40]]
+    again = SentenceClassifier().fit([r["text"] for r in rows], [r["chair"] for r in rows], [r["labels"] for r in rows])
+    first = SentenceClassifier().fit([r["text"] for r in rows], [r["chair"] for r in rows], [r["labels"] for r in rows])
+    assert again.probabilities(texts, chairs) == first.probabilities(texts, chairs)
+
+
+def test_the_training_sentences_are_those_of_the_development_gold() -> None:
+    """The committed file is what `benchmarks/minutes_sentences.py` writes now (rerun it after changing the gold,
+    the sentence splitter or who is taken for the chair)."""
+    rows = json.loads(TRAINING.read_text(encoding="utf-8"))
+    assert rows == [row for name in names("dev") for row in labelled(name)]
+
+
+def test_unseen_wordings() -> None:
+    """Sentences written for this test, in wordings of boards and committees (none is in the training data)."""
+    said = [
+        ("Ban kiểm phiếu báo cáo: 7 phiếu thuận, 2 phiếu chống, không có phiếu trắng.", True, "vote"),
+        ("Phòng Y tế rà soát danh sách hộ nghèo, báo cáo Ủy ban trước ngày 10 tháng 12.", True, "task"),
+        ("Hội đồng thống nhất lùi thời điểm khởi công sang quý II năm sau.", True, "conclusion"),
+    ]
+    not_said = [
+        ("Tôi đề nghị Ủy ban xem lại đơn giá bồi thường cho các hộ ven sông.", False, "task"),
+        ("Xin mời đồng chí Trưởng phòng Tài chính trình bày tờ trình.", True, "task"),
+    ]
+    rows = [*said, *not_said]
+    kinds = default_classifier().classify([t for t, _, _ in rows], [c for _, c, _ in rows])
+    for (text, _, label), kind in zip(said, kinds[: len(said)], strict=True):
+        assert label in kind, text
+    for (text, _, label), kind in zip(not_said, kinds[len(said) :], strict=True):
+        assert label not in kind, text
+    assert set(TRAINING.read_text(encoding="utf-8").split("\n")).isdisjoint({t for t, _, _ in rows})
+
+
+def test_a_conclusion_after_its_lead_in() -> None:
+    """The lead-in sounds like a conclusion to the classifier; `is_lead_in` tells it says nothing itself."""
+    lead = "Thay mặt chủ tọa, tôi xin kết luận mấy điểm sau."
+    content = "Hội đồng nhân dân xã cơ bản tán thành báo cáo, đề nghị Ủy ban khắc phục ngay tình trạng ngập úng."
+    kinds = default_classifier().classify([lead, content], [True, True], ["", lead])
+    assert "conclusion" in kinds[1]
+    assert is_lead_in(lead) and is_lead_in("tôi kết luận như sau") and not is_lead_in(content)

@@ -1,0 +1,65 @@
+"""Slots read from sentences with numbers as digits: vote counts in many wordings, tasks with their assignee and
+deadline, dates resolved against the meeting's day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from minutes.cues import find_deadline, folded_digits, read_counts
+from minutes.slots import read_tasks
+
+
+def counts(text: str) -> tuple[dict[str, int], int | None]:
+    return read_counts(folded_digits(text))
+
+
+def test_vote_counts_in_many_wordings() -> None:
+    assert counts("số phiếu phát ra 13, phiếu đồng ý 12, phiếu không đồng ý 1") == ({"in_favour": 12, "against": 1}, 13)
+    assert counts("Tán thành 45, không tán thành 2.") == ({"in_favour": 45, "against": 2}, None)  # count after
+    assert counts("4 phiếu thuận, 1 phiếu chống, 0 phiếu trắng") == ({"in_favour": 4, "against": 1, "abstain": 0}, None)
+    spoken = "có mười chín trên hai mươi đại biểu tán thành một đại biểu không tán thành"  # ASR: one sentence
+    assert counts(spoken) == ({"in_favour": 19, "against": 1}, 20)
+    asr = "số phiếu phát ra hai mươi mốt số phiếu đồng ý hai mươi số phiếu không đồng ý một"
+    assert counts(asr) == ({"in_favour": 20, "against": 1}, 21)
+    assert counts("Đồng ý 9, không đồng ý không.")[0] == {"in_favour": 9, "against": 0}
+    nobody = "18 trên 18 đồng chí có mặt tán thành, không có đồng chí nào không tán thành hay không biểu quyết"
+    assert counts(nobody) == ({"in_favour": 18, "against": 0, "abstain": 0}, 18)
+
+
+def test_numbers_that_are_not_counts() -> None:
+    assert counts("Đề nghị biểu quyết Điều 54, khoản 3 của dự thảo.") == ({}, None)  # item numbers
+    assert counts("với tỷ lệ tán thành trên 90 phần trăm, nghị quyết đã được thông qua") == ({}, None)
+    assert counts("Hôm nay có mặt 31 trên 33 đại biểu.") == ({}, None)  # attendance, no vote
+    assert counts("mỗi hộ đóng 600 nghìn, 39 hộ đồng ý")[0] == {"in_favour": 39}  # money is not a count
+
+
+def test_two_tasks_in_one_sentence_topic_first_and_people_by_given_name() -> None:
+    people = ["Ma Văn Chiến", "Thân Thị Thủy", "Khổng Văn Bằng"]
+    held = date(2025, 9, 8)
+    both = read_tasks(
+        "Tổ Toán xây dựng kế hoạch dạy hai buổi, xong trước ngày 15 tháng 9; cô Thủy tổ chức họp cha mẹ học sinh.",
+        held=held,
+        people=people,
+    )
+    assert [t.assignee for t in both] == ["Tổ Toán", "Thân Thị Thủy"]
+    assert both[0].deadline is not None and both[0].deadline.due == date(2025, 9, 15)
+    topic = read_tasks("Hồ sơ quá hạn thì anh Bằng phải xong trong thứ tư tuần này.", held=held, people=people)
+    assert [(t.assignee, t.deadline and t.deadline.text) for t in topic] == [
+        ("Khổng Văn Bằng", "trong thứ tư tuần này")
+    ]
+    body = read_tasks("ban quản lý dự án huyện phối hợp với xã làm xong mặt bằng trước ngày mười lăm tháng mười hai")
+    assert [t.assignee for t in body] == ["ban quản lý dự án huyện"]
+    assert read_tasks("Mời đồng chí Vi Văn Hải, Chủ tịch Ủy ban nhân dân xã, trình bày báo cáo.") == []
+
+
+def test_deadlines_resolved_against_the_meeting_day() -> None:
+    spoken_year = find_deadline(
+        "trình hội đồng tại phiên họp ngày mười tháng một năm hai nghìn không trăm hai mươi sáu",
+        held=date(2025, 11, 20),
+    )
+    assert spoken_year is not None and spoken_year.due == date(2026, 1, 10)
+    assert spoken_year.text == "tại phiên họp ngày mười tháng một năm hai nghìn không trăm hai mươi sáu"
+    next_year = find_deadline("làm việc với ngân hàng xong trước ngày 15 tháng 1", held=date(2025, 12, 18))
+    assert next_year is not None and next_year.due == date(2026, 1, 15)  # not a date before the meeting
+    session = find_deadline("báo cáo tại kỳ họp ngày 10 tháng 7 năm 2026", held=date(2025, 12, 12))
+    assert session is not None and session.due == date(2026, 7, 10)
