@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.audio import SAMPLE_RATE
-from core.errors import BadAudioError, NotFoundError
+from core.errors import BadAudioError, ModelError, NotFoundError
 from core.text import nfc, normalize_for_scoring
 from core.vad import SpeechChunker
 from diarization.embedders import Embedder, normalize
+from diarization.score_norm import Cohort
 from diarization.voiceprints import Voiceprint, VoiceprintStore
 
 DIGIT_WORDS: dict[str, str] = {
@@ -84,9 +85,11 @@ class Quality:
 @dataclass(frozen=True)
 class Verification:
     score: float
-    """Cosine score of the utterance against the person's voiceprint."""
+    """Score of the utterance against the person's voiceprint: the cosine, or its AS-norm with a cohort."""
     accepted: bool
     threshold: float
+    cosine: float
+    """The raw cosine score (equal to `score` without a cohort)."""
 
 
 def speech_only(audio: np.ndarray) -> np.ndarray:
@@ -169,18 +172,28 @@ def enrol(
     return store.enroll(name, utterances, account=True, replace=True)
 
 
-def verify(store: VoiceprintStore, name: str, audio: np.ndarray, *, threshold: float) -> Verification:
-    """Score `audio` against `name`'s voiceprint; NotFoundError when they have none.
+def verify(
+    store: VoiceprintStore, name: str, audio: np.ndarray, *, threshold: float, cohort: Cohort | None = None
+) -> Verification:
+    """Score `audio` against `name`'s voiceprint (AS-normalised against `cohort` if given); NotFoundError when
+    they have none.
 
     The whole utterance is embedded, as at enrolment: on cv9_vi_dev, CAM++ on VAD-trimmed speech gave a
     worse EER (4.3% against 2.6%; joined regions break its frame statistics at the seams).
     """
+    if cohort is not None and cohort.model_id != store.embedder.model_id:
+        raise ModelError(
+            f"tập giọng đối chứng của mô hình {cohort.model_id} không dùng được với {store.embedder.model_id} "
+            "(score cohort made by another speaker model)"
+        )
     name = nfc(name).strip()
     model = store.models(name=name).get(name)
     if model is None:
         raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
-    score = float(model @ normalize(store.embedder.embed(audio)))
-    return Verification(score=score, accepted=score >= threshold, threshold=threshold)
+    utterance = normalize(store.embedder.embed(audio))
+    cosine = float(model @ utterance)
+    score = cosine if cohort is None else cohort.normalise(cosine, model, utterance)
+    return Verification(score=score, accepted=score >= threshold, threshold=threshold, cosine=cosine)
 
 
 def new_phrase(digits: int = 6) -> str:
