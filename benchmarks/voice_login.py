@@ -39,7 +39,7 @@ from core.audio import load_audio  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from diarization.embedders import Embedder, get_embedder, normalize  # noqa: E402
 from diarization.score_norm import SHIPPED_COHORT, Cohort, as_norm, load_cohort  # noqa: E402
-from diarization.verification import speech_only  # noqa: E402
+from diarization.verification import leave_one_out_agreement, speech_only  # noqa: E402
 from diarization.voiceprints import calibrate  # noqa: E402
 
 OLD_THRESHOLD = 0.60
@@ -114,6 +114,8 @@ class Trials:
     """Speaker of each clip."""
     used: np.ndarray
     """(enrolments, clips): the clip is part of that enrolment (not a trial)."""
+    members: list[np.ndarray]
+    """Unit embeddings of each enrolment's utterances."""
 
     @property
     def same(self) -> np.ndarray:
@@ -148,7 +150,7 @@ def enrolment_trials(
     rng = random.Random(seed)
     paths = [p for ps in by_speaker.values() for p in ps]
     index = {p: i for i, p in enumerate(paths)}
-    voiceprints, enrolled, used = [], [], []
+    voiceprints, enrolled, used, members = [], [], [], []
     for speaker, clips in sorted(by_speaker.items()):
         for _ in range(min(per_speaker, len(clips) // (utterances + 1))):
             order = rng.sample(clips, len(clips))
@@ -158,7 +160,8 @@ def enrolment_trials(
             if take >= len(order):  # nothing left to test, or not enough speech in all their clips
                 break
             chosen = order[:take]
-            voiceprints.append(normalize(np.mean([bank.vectors[p] for p in chosen], axis=0)))
+            members.append(np.stack([bank.vectors[p] for p in chosen]))
+            voiceprints.append(normalize(members[-1].mean(axis=0)))
             enrolled.append(speaker)
             row = np.zeros(len(paths), bool)
             row[[index[p] for p in chosen]] = True
@@ -170,7 +173,28 @@ def enrolment_trials(
         clips=np.stack([bank.vectors[p] for p in paths]),
         speakers=[speaker_of[p] for p in paths],
         used=np.stack(used),
+        members=members,
     )
+
+
+def agreement(trials: Trials, min_agreement: float) -> dict[str, float]:
+    """How the enrolment agreement check (`leave_one_out_agreement`) treats genuine enrolments, and enrolments
+    whose first utterance is replaced by another speaker's (the first clip of the next enrolment of another
+    speaker): the 0.5th percentile of genuine utterances' agreement, genuine enrolments refused, foreign
+    utterances let through."""
+    genuine = [leave_one_out_agreement(m) for m in trials.members]
+    foreign = []
+    for i, m in enumerate(trials.members):
+        other = next(
+            j for j in (*range(i + 1, len(trials.members)), *range(i)) if trials.enrolled[j] != trials.enrolled[i]
+        )
+        foreign.append(leave_one_out_agreement(np.vstack([trials.members[other][:1], m[1:]]))[0])
+    return {
+        "p0.5 genuine": float(np.percentile(np.concatenate(genuine), 0.5)),
+        "genuine refused %": 100 * float(np.mean([g.min() < min_agreement for g in genuine])),
+        "foreign passed %": 100 * float(np.mean(np.asarray(foreign) >= min_agreement)),
+        "enrolments": len(genuine),
+    }
 
 
 def figures(scores: np.ndarray, same: np.ndarray, threshold: float) -> dict[str, float | int]:
@@ -222,6 +246,7 @@ def main() -> None:
     new = f"{voice.enrol_utterances} utt, {voice.enrol_speech_s:g} s"
     enrolments = {"3 utt": (3, 0.0), new: (voice.enrol_utterances, voice.enrol_speech_s)}
     rows: dict[tuple[str, str, str], dict[str, float | int]] = {}
+    agreements: dict[str, dict[str, float]] = {}
     for part, by_speaker in sets.items():
         for label, (utterances, speech_s) in enrolments.items():
             trials = enrolment_trials(by_speaker, bank, utterances=utterances, min_speech_s=speech_s, seed=args.seed)
@@ -233,6 +258,8 @@ def main() -> None:
                 row = figures(*trials.flat(scores), threshold)
                 row["speakers"] = len(set(trials.enrolled))
                 rows[(part, label, scoring)] = row
+            if label == new:
+                agreements[part] = agreement(trials, voice.min_agreement)
 
     print(
         f"\n## Voice login verification (one utterance per login; cohort {len(cohort.vectors)} utterances, "
@@ -245,6 +272,12 @@ def main() -> None:
     for (part, label, scoring), row in rows.items():
         cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()]
         print(f"| {part} | {label} | {scoring} | " + " | ".join(cells) + " |")
+
+    print(f"\n## Enrolment agreement check ({new}; min_agreement {voice.min_agreement})")
+    print("| part | " + " | ".join(next(iter(agreements.values()))) + " |")
+    print("|---|" + "---|" * len(next(iter(agreements.values()))))
+    for part, figs in agreements.items():
+        print(f"| {part} | " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in figs.values()) + " |")
 
     held = sets["cv9/held-out"]
     speaker = max(held, key=lambda s: len(held[s]))

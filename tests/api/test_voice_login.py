@@ -35,7 +35,7 @@ def _enrol(client: TestClient, accounts: Accounts, user: conftest.TestUser, spea
     files = [("files", _wav(a, tmp_path, f"enrol{i}")) for i, a in enumerate(speaker.enrolment())]
     response = client.post("/auth/voice/enrol", files=files, headers=csrf_headers(body))
     assert response.status_code == 201, response.text
-    assert response.json()["utterances"] == 3
+    assert response.json()["utterances"] == len(files) >= 5 and response.json()["seconds"] >= 20
     client.cookies.clear()
 
 
@@ -148,7 +148,7 @@ def test_refused_enrolment_names_the_utterance_and_the_reason(
     assert problem["reason"] == "too_quiet" and problem["utterance"] == 2
     assert "bản ghi số 2" in problem["detail"] and "quá nhỏ" in problem["detail"]
     too_few = client.post("/auth/voice/enrol", files=files[:2], headers=csrf_headers(body))
-    assert "ít nhất 3" in assert_problem(too_few, 422)["detail"]
+    assert "ít nhất 5" in assert_problem(too_few, 422)["detail"]
     assert client.get("/auth/voice/enrol").json()["enrolled"] is False
 
 
