@@ -22,7 +22,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from benchmarks.voice_login import ClipBank, parts  # noqa: E402
+from benchmarks.voice_login import EmbeddingBank, parts  # noqa: E402
 from diarization.embedders import get_embedder  # noqa: E402
 from diarization.score_norm import SHIPPED_COHORT, Cohort, save_cohort  # noqa: E402
 
@@ -33,7 +33,7 @@ TEST_VOICES = ("cv_b5a488f63805", "cv_e3e2b2e16592")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-speaker", type=int, default=20, help="clips per development speaker at most")
-    parser.add_argument("--top-k", type=int, default=100, help="cohort scores averaged per side (AS-norm)")
+    parser.add_argument("--top-k", type=int, default=25, help="cohort scores averaged per side (tuned on development)")
     parser.add_argument("--out", type=Path, default=SHIPPED_COHORT)
     parser.add_argument("--cache", type=Path, help="npz file of clip embeddings shared with benchmarks/voice_login.py")
     args = parser.parse_args()
@@ -44,7 +44,7 @@ def main() -> None:
         if speaker not in TEST_VOICES
         for path in clips[: args.per_speaker]
     ]
-    bank = ClipBank(embedder, args.cache)
+    bank = EmbeddingBank(embedder, args.cache)
     bank.load([p for _, p in chosen])
     cohort = Cohort(
         vectors=np.stack([bank.vectors[p] for _, p in chosen]).astype(np.float32),

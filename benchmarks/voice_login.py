@@ -35,7 +35,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from benchmarks.simulate_meetings import EVALDATA, cv_rows  # noqa: E402
-from core.audio import load_audio  # noqa: E402
+from core.audio import SAMPLE_RATE, load_audio  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from diarization.embedders import Embedder, get_embedder, normalize  # noqa: E402
 from diarization.score_norm import SHIPPED_COHORT, Cohort, as_norm, load_cohort  # noqa: E402
@@ -71,7 +71,7 @@ def parts() -> dict[str, dict[str, list[str]]]:
 
 
 @dataclass
-class ClipBank:
+class EmbeddingBank:
     """Unit CAM++ embedding and VAD speech seconds of every clip, computed once (optionally cached on disk)."""
 
     embedder: Embedder
@@ -91,7 +91,7 @@ class ClipBank:
             if path not in self.vectors:
                 audio = load_audio(path)
                 self.vectors[path] = normalize(self.embedder.embed(audio))
-                self.speech_s[path] = speech_only(audio).size / 16000
+                self.speech_s[path] = speech_only(audio).size / SAMPLE_RATE
         if self.cache is not None:
             keys = sorted(self.vectors)
             np.savez(
@@ -141,7 +141,7 @@ class Trials:
 
 def enrolment_trials(
     by_speaker: dict[str, list[str]],
-    bank: ClipBank,
+    bank: EmbeddingBank,
     *,
     utterances: int,
     min_speech_s: float = 0.0,
@@ -266,7 +266,7 @@ def main() -> None:
     if args.top_k:
         cohort = Cohort(cohort.vectors, cohort.speakers, cohort.model_id, top_k=args.top_k)
     sets = parts()
-    bank = ClipBank(embedder, args.cache)
+    bank = EmbeddingBank(embedder, args.cache)
     bank.load([p for by_speaker in sets.values() for ps in by_speaker.values() for p in ps])
 
     new = f"{voice.enrol_utterances} utt, {voice.enrol_speech_s:g} s"

@@ -34,7 +34,7 @@ class Cohort:
     """(n,) who said each utterance (evaluation-set ids), so an evaluation can leave a trial's speakers out."""
     model_id: str
     """The embedder that made `vectors` (`Embedder.model_id`)."""
-    top_k: int = 100
+    top_k: int = 25
     """Closest cohort voices whose scores give the mean and spread (tuned on development speakers)."""
 
     def stats(self, probes: np.ndarray, *, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
