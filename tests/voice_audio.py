@@ -46,8 +46,9 @@ class Speaker:
     intro_clip: str
     """A sentence of theirs used neither for enrolment nor for digits: what they say before the digits.
 
-    The one closest to their own enrolment: the genuine speaker of this pair scores 0.57 to 0.72 on single
-    sentences, round the 0.60 threshold (FRR for one utterance is measured in benchmarks/voice_login.py),
+    The one closest to their own enrolment: with 3-sentence enrolments the genuine speaker of this pair scored
+    0.57 to 0.72 on single sentences, round the threshold (FRR for one utterance is measured in
+    benchmarks/voice_login.py); with 7 sentences a login of intro and digits scores about 0.69 to 0.72,
     and a browser test must fail only when the capture path spoils the voice, not on a borderline sentence.
     """
 
