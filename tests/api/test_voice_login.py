@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -158,3 +159,22 @@ def test_challenge_names_the_user_as_the_login_normalises_it(client: TestClient)
     token = client.post("/auth/voice/challenge", json={"username": typed}).json()["challenge_id"]
     claims = voice_login._challenges(client.app.state.settings).loads(token)  # type: ignore[attr-defined]
     assert claims["u"] == accounts.normalize_username(typed) == "thư.ký"
+
+
+def test_score_norm_setting_decides_on_the_normalised_score(tmp_path: Path) -> None:
+    """`voice.score_norm` switches the login's voice decision to AS-norm against the shipped cohort and
+    `voice.norm_threshold`; off (the default), the raw cosine meets `voice.threshold`."""
+    from core.settings import Settings, VoiceSettings
+    from diarization.verification import enrol
+    from diarization.voiceprints import VoiceprintStore, account_voiceprint
+
+    plain = Settings(home=tmp_path)
+    normed = Settings(home=tmp_path, voice=VoiceSettings(score_norm=True))
+    genuine = speakers()["genuine"]
+    enrol(VoiceprintStore(plain.voiceprints_path), account_voiceprint("an"), genuine.enrolment())
+    login = genuine.say("0120")
+    cosine = voice_login._verify(plain, "an", login)
+    normalised = voice_login._verify(normed, "an", login)
+    assert cosine.threshold == plain.voice.threshold and cosine.score == cosine.cosine
+    assert normalised.threshold == normed.voice.norm_threshold and normalised.cosine == pytest.approx(cosine.cosine)
+    assert normalised.score > normalised.threshold > 1.0 > cosine.score
