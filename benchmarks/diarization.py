@@ -36,7 +36,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from benchmarks.simulate_meetings import EVALDATA, ClipBank, cv_rows, simulate, simulate_set  # noqa: E402
-from benchmarks.voice_login import enrolment_trials  # noqa: E402
+from benchmarks.voice_login import EmbeddingBank, enrolment_trials  # noqa: E402
 from core.audio import load_audio, stream_audio  # noqa: E402
 from core.errors import SilentAudioError  # noqa: E402
 from core.rttm import read_rttm  # noqa: E402
@@ -172,14 +172,17 @@ def verification(target_far: float, seed: int) -> dict[str, dict[str, float]]:
         by_speaker[row["speaker"]].append(row["audio_path"])
     paths = [p for ps in by_speaker.values() for p in ps]
     speaker_of = {p: s for s, ps in by_speaker.items() for p in ps}
+    bank = EmbeddingBank(embedder)
+    bank.load(paths)
     scores, same = [], []
     for a, b in itertools.combinations(paths, 2):
-        scores.append(float(emb(a) @ emb(b)))
+        scores.append(float(bank.vectors[a] @ bank.vectors[b]))
         same.append(speaker_of[a] == speaker_of[b])
     out["cv9_vi pairs"] = _eer_rows(scores, same, target_far)
 
-    scores, same = enrolment_trials(by_speaker, emb, seed=seed)
-    out["cv9_vi 3-clip enrolment"] = _eer_rows(scores, same, target_far)
+    trials = enrolment_trials(by_speaker, bank, utterances=3, seed=seed)
+    enrolled_scores, enrolled_same = trials.flat(trials.cosine())
+    out["cv9_vi 3-clip enrolment"] = _eer_rows(enrolled_scores.tolist(), enrolled_same.tolist(), target_far)
     return out
 
 

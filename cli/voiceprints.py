@@ -1,4 +1,5 @@
-"""`gobang voiceprints enroll|list|delete|assign`: the people whose voices diarization names.
+"""`gobang voiceprints enroll|list|delete|assign|calibrate`: the people whose voices diarization names, and the
+voice-login threshold measured on the people enrolled for login.
 
 An enrolment names a person and gives stretches of their speech: whole files or spans of a
 recording written ``FILE@START-END`` (seconds, ``mm:ss`` or ``hh:mm:ss``), so a clerk can enrol a
@@ -139,6 +140,43 @@ def list_voiceprints(
             voiceprint.created_at[:19].replace("T", " "),
         )
     console.print(table)
+
+
+@voiceprints_app.command("calibrate")
+@one_line_errors
+def calibrate_login(
+    far: Annotated[
+        float, typer.Option("--far", min=1e-6, max=0.5, help="Tỉ lệ chấp nhận nhầm mong muốn (target FAR).")
+    ] = 0.001,
+) -> None:
+    """Đo FAR/FRR của đăng nhập bằng giọng nói trên chính những người đã ghi danh, đề xuất ngưỡng cho FAR đã chọn
+    (calibrate the voice-login threshold on the enrolled population)."""
+    from core.settings import get_settings
+    from diarization import VoiceprintStore
+    from diarization.calibration import calibrate_population
+
+    configured = get_settings().voice.threshold
+    with err_console.status("Đang tính điểm các cặp giọng… (scoring trials)"):
+        result = calibrate_population(VoiceprintStore().embeddings(accounts=True), target_far=far, also=(configured,))
+    c = result.calibration
+    table = Table(title=f"FAR/FRR trên {result.people} người đã ghi danh ({result.genuine} + {result.impostor} cặp)")
+    for column in ("Ngưỡng (threshold)", "Chấp nhận nhầm (FAR %)", "Từ chối nhầm (FRR %)", ""):
+        table.add_column(column)
+    for threshold, far_at, frr_at in result.curve:
+        mark = "đề xuất" if threshold == round(c.threshold, 3) else "đang dùng" if threshold == configured else ""
+        table.add_row(f"{threshold:.3f}", f"{100 * far_at:.2f}", f"{100 * frr_at:.2f}", mark)
+    console.print(table)
+    console.print(f"EER {100 * c.eer:.2f}% (ngưỡng {c.eer_threshold:.3f})")
+    console.print(
+        f"Ngưỡng đề xuất cho FAR ≤ {100 * far:g}%: [bold]{c.threshold:.3f}[/] — FAR {100 * c.far:.2f}%, "
+        f"FRR {100 * c.frr:.2f}%; đặt GOBANG_VOICE__THRESHOLD={c.threshold:.3f} (proposed threshold)"
+    )
+    if far < result.smallest_far:
+        err_console.print(
+            f"[yellow]Chỉ có {result.impostor} cặp khác người: FAR nhỏ hơn {100 * result.smallest_far:.2f}% "
+            "không đo được, ngưỡng đề xuất chỉ là 'trên mọi cặp khác người'; hãy ghi danh thêm người "
+            "(too few impostor trials to measure this FAR)[/]"
+        )
 
 
 @voiceprints_app.command("delete")

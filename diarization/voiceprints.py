@@ -334,6 +334,20 @@ class VoiceprintStore:
             grouped.setdefault(person, []).append(np.frombuffer(blob, dtype=np.float32))
         return {person: normalize(normalize(np.stack(v)).mean(axis=0)) for person, v in grouped.items()}
 
+    def embeddings(self, model_id: str | None = None, *, accounts: bool = True) -> dict[str, np.ndarray]:
+        """Every stored embedding (one per enrolment utterance or piece), (n, dim) per person, of one encoder;
+        `accounts`: login voiceprints (for calibrating voice login), else meeting speakers."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT name, vector FROM embeddings WHERE model_id = ? ORDER BY id",
+                (model_id or self.embedder.model_id,),
+            ).fetchall()
+        grouped: dict[str, list[np.ndarray]] = {}
+        for person, blob in rows:
+            if person.startswith(ACCOUNT_MARK) == accounts:
+                grouped.setdefault(person, []).append(np.frombuffer(blob, dtype=np.float32))
+        return {person: np.stack(v) for person, v in grouped.items()}
+
     def scores(self, embedding: np.ndarray, *, model_id: str | None = None) -> dict[str, float]:
         """Cosine score of a voice against every enrolled person (login voiceprints are not people to name)."""
         probe = normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))

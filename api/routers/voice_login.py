@@ -1,4 +1,4 @@
-"""Voice login: enrol a voice from three utterances, then log in by reading a fresh random phrase.
+"""Voice login: enrol a voice from five utterances, then log in by reading a fresh random phrase.
 
 A login needs a challenge first (`POST /auth/voice/challenge`): six random digits, signed with the
 username and an expiry (`voice.challenge_ttl_s`), answered once. The answer must say those digits
@@ -12,9 +12,11 @@ login (cookies and a bearer token for other services), with `method="voice"` in 
 
 from __future__ import annotations
 
+import functools
 import secrets
 import tempfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
@@ -47,6 +49,7 @@ from core.tables import RevokedToken, Role, User
 from core.text import nfc
 from core.vad import SpeechChunk
 from diarization import verification
+from diarization.score_norm import SHIPPED_COHORT, Cohort, load_cohort
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
 
@@ -72,12 +75,31 @@ def _store(settings: Settings) -> VoiceprintStore:
     return VoiceprintStore(settings.voiceprints_path, threshold=settings.voice.threshold)
 
 
+@functools.cache
+def _cohort(path: Path, model_id: str) -> Cohort:
+    return load_cohort(path, model_id=model_id)
+
+
+def _verify(settings: Settings, username: str, samples: np.ndarray) -> verification.Verification:
+    """The login's voice decision: the cosine against `voice.threshold`, or with `voice.score_norm` its AS-norm
+    against the shipped cohort and `voice.norm_threshold`."""
+    store, voice = _store(settings), settings.voice
+    if not voice.score_norm:
+        return verification.verify(store, account_voiceprint(username), samples, threshold=voice.threshold)
+    cohort = _cohort(SHIPPED_COHORT, store.embedder.model_id)
+    return verification.verify(
+        store, account_voiceprint(username), samples, threshold=voice.norm_threshold, cohort=cohort
+    )
+
+
 def _limits(voice: VoiceSettings) -> verification.QualityLimits:
     return verification.QualityLimits(
         min_speech_s=voice.min_speech_s,
         min_level_dbfs=voice.min_level_dbfs,
         max_clipped=voice.max_clipped,
         min_self_similarity=voice.min_self_similarity,
+        min_total_speech_s=voice.enrol_speech_s,
+        min_agreement=voice.min_agreement,
     )
 
 
@@ -147,11 +169,14 @@ def enrol(
     principal: CurrentPrincipal,
     db: DbSession,
     settings: SettingsDep,
-    files: Annotated[list[UploadFile], File(description="Ít nhất 3 bản ghi, mỗi bản một câu")],
+    files: Annotated[
+        list[UploadFile], File(description="Ít nhất 5 bản ghi, mỗi bản một câu, tổng cộng 20 giây lời nói")
+    ],
     username: Annotated[str | None, Form()] = None,
 ) -> EnrolOut:
-    """Each utterance is checked (enough speech, loud enough, not clipped, one speaker); a refused one is a 422
-    naming it and the reason (`reason`: too_little_speech, too_quiet, clipping, several_speakers)."""
+    """Each utterance is checked (enough speech, loud enough, not clipped, one speaker), then all together (enough
+    speech in all, one voice in all); a refusal is a 422 naming the utterance where there is one and the reason
+    (`reason`: too_little_speech, too_quiet, clipping, several_speakers, too_little_speech_total, inconsistent)."""
     if principal.user_id is None:
         raise ForbiddenError("khóa API không ghi danh giọng nói được (API keys cannot enrol a voice)")
     me = accounts.get_user(db, principal.user_id)
@@ -271,9 +296,7 @@ def login(
     score: float | None = None
     accepted = False
     try:
-        result = verification.verify(
-            _store(settings), account_voiceprint(name or "?"), samples, threshold=settings.voice.threshold
-        )
+        result = _verify(settings, name or "?", samples)
         score, accepted = result.score, result.accepted
     except NotFoundError:
         pass

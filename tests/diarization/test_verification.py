@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.audio import SAMPLE_RATE
+from core.audio import SAMPLE_RATE, load_audio
 from core.errors import BadAudioError, NotFoundError
 from core.settings import get_settings
 from diarization.verification import (
@@ -14,6 +14,7 @@ from diarization.verification import (
     check,
     display_phrase,
     enrol,
+    leave_one_out_agreement,
     measure,
     new_phrase,
     phrase_heard,
@@ -21,6 +22,7 @@ from diarization.verification import (
     verify,
 )
 from diarization.voiceprints import VoiceprintStore
+from tests.conftest import manifest
 from tests.voice_audio import speakers
 
 
@@ -60,21 +62,47 @@ def test_enrol_then_verify_accepts_the_voice_and_rejects_another(
 ) -> None:
     store = VoiceprintStore(f"{tmp_path}/v.sqlite")
     threshold = get_settings().voice.threshold
-    with pytest.raises(BadAudioError, match="ít nhất 3"):
-        enrol(store, "@an", clips["genuine"][:2])
+    genuine = clips["genuine"]
+    assert len(genuine) >= 5
+    with pytest.raises(BadAudioError, match="ít nhất 5"):
+        enrol(store, "@an", genuine[:4])
     with pytest.raises(UtteranceRefusedError, match="bản ghi số 3"):
-        enrol(store, "@an", [*clips["genuine"][:2], clips["genuine"][2] * 0.003])
+        enrol(store, "@an", [*genuine[:2], genuine[2] * 0.003, *genuine[3:]])
     assert store.list() == []
-    printed = enrol(store, "@an", clips["genuine"])
-    assert printed.segments == 3
-    again = enrol(store, "@an", clips["genuine"])  # enrolling again replaces, not adds
-    assert again.segments == 3
+    printed = enrol(store, "@an", genuine)
+    assert printed.segments == len(genuine)
+    again = enrol(store, "@an", genuine)  # enrolling again replaces, not adds
+    assert again.segments == len(genuine)
     voice = speakers()["genuine"]
     own = verify(store, "@an", voice.say("01234"), threshold=threshold)
     other = verify(store, "@an", speakers()["impostor"].say("01259"), threshold=threshold)
     assert own.accepted and not other.accepted and own.score > other.score + 0.1
+    assert own.score == own.cosine  # no cohort: the raw cosine decides
     with pytest.raises(NotFoundError):
-        verify(store, "@nobody", clips["genuine"][0], threshold=threshold)
+        verify(store, "@nobody", genuine[0], threshold=threshold)
+
+
+def test_an_enrolment_too_short_in_all_or_in_two_voices_is_refused_with_guidance(
+    clips: dict[str, list[np.ndarray]], tmp_path: object
+) -> None:
+    store = VoiceprintStore(f"{tmp_path}/v.sqlite")
+    genuine = clips["genuine"]
+    woman = max((r for r in manifest("cv9_vi_dev") if r["gender"] == "female"), key=lambda r: r["duration_s"])
+    with pytest.raises(UtteranceRefusedError, match="ghi thêm câu") as short:
+        enrol(store, "@an", genuine, limits=QualityLimits(min_total_speech_s=60.0))
+    assert short.value.reason == "too_little_speech_total" and 20.0 <= short.value.measured < 60.0
+    mixed = [*genuine[:3], load_audio(woman["audio_path"]), *genuine[3:]]  # someone else read the fourth sentence
+    with pytest.raises(UtteranceRefusedError, match="bản ghi số 4") as spread:
+        enrol(store, "@an", mixed)
+    assert spread.value.reason == "inconsistent" and spread.value.extra["utterance"] == 4
+    assert spread.value.measured < QualityLimits().min_agreement
+    assert store.list(accounts=True) == []
+
+
+def test_agreement_is_each_utterance_against_the_others() -> None:
+    vectors = np.eye(3, dtype=np.float32)[[0, 0, 0, 1]]
+    agreement = leave_one_out_agreement(vectors)
+    assert np.allclose(agreement[:3], 2 / np.sqrt(5)) and agreement[3] == pytest.approx(0.0)
 
 
 def test_phrases() -> None:

@@ -56,8 +56,9 @@ $("done").addEventListener("click", async () => {
   }
 });
 
-// enrolment, for a signed-in user
+// enrolment, for a signed-in user: one take per sentence shown
 const takes = [];
+const needed = document.querySelectorAll("#sentences li").length;
 let take = null;
 
 $("take").addEventListener("click", async () => {
@@ -77,10 +78,10 @@ $("take").addEventListener("click", async () => {
 $("take-done").addEventListener("click", () => {
   takes.push(take.stop());
   $("take-done").disabled = true;
-  $("take").disabled = takes.length >= 3;
-  $("take").textContent = `Ghi câu ${Math.min(takes.length + 1, 3)}`;
-  $("enrol").disabled = takes.length < 3;
-  $("enrol-status").textContent = `Đã ghi ${takes.length}/3 câu.`;
+  $("take").disabled = takes.length >= needed;
+  $("take").textContent = `Ghi câu ${Math.min(takes.length + 1, needed)}`;
+  $("enrol").disabled = takes.length < needed;
+  $("enrol-status").textContent = `Đã ghi ${takes.length}/${needed} câu.`;
 });
 
 $("enrol").addEventListener("click", async () => {
