@@ -260,7 +260,7 @@ def _render_docx(transcript: Transcript) -> bytes:
 
 def _render_rttm(transcript: Transcript) -> bytes:
     """Speaker turns for diarization tools and scorers; a transcript nobody attributed has none to give."""
-    if not any(segment.speaker for segment in transcript.segments):
+    if not transcript.turns and not any(segment.speaker for segment in transcript.segments):
         raise InvalidInputError("bản gỡ băng chưa có người nói, không xuất được RTTM (no speakers: run diarization)")
     return _encode(transcript_to_rttm(transcript))
 

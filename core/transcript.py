@@ -56,6 +56,20 @@ class Segment(BaseModel):
         return self
 
 
+class Turn(BaseModel):
+    """A stretch of speech by one speaker as the diarization heard it, words or not (RTTM is written from these)."""
+
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    speaker: NfcStr
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Turn:
+        if self.end < self.start:
+            raise ValueError(f"turn of {self.speaker!r} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
 class ModelRef(BaseModel):
     """Which engine and model produced the transcript (provenance)."""
 
@@ -93,6 +107,12 @@ class Transcript(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     accents: dict[str, SpeakerAccent] = Field(default_factory=dict)
     """Accent region of each speaker label (filled by accent identification; empty when not run)."""
+    turns: list[Turn] = Field(default_factory=list)
+    """Who spoke when, from the diarization (overlapping turns allowed; empty when not diarized).
+
+    Kept apart from the segments because speech the recogniser drops (or a hallucination guard removes)
+    is still speech: the RTTM export and diarization scores must not lose it.
+    """
 
     @property
     def text(self) -> str:
