@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from asr.engine import DecodeOptions, Engine
 from asr.hallucination import remove_hallucinations
 from asr.readable import restore
+from asr.recover import cut_spans, recover, wordless_speech
 from core.audio import probe, stream_audio
 from core.errors import SilentAudioError
 from core.settings import get_settings
@@ -43,10 +46,9 @@ class Transcriber:
         hook: ProgressHook | None = None,
     ) -> Transcript:
         options = options or DecodeOptions()
-        settings = get_settings().audio
         info = probe(path)
         chunker = SpeechChunker(max_chunk_s=self.engine.max_chunk_s)
-        blocks = stream_audio(path, block_s=settings.block_s, max_duration_s=settings.max_duration_s)
+        blocks = _stream(path)
         began = time.perf_counter()
         spoken = 0
 
@@ -85,6 +87,40 @@ class Transcriber:
         if hook is not None:
             hook("transcribe", 1.0)
         return transcript
+
+    def fill_wordless(
+        self,
+        transcript: Transcript,
+        path: str | Path,
+        speech: Iterable[tuple[float, float]],
+        options: DecodeOptions | None = None,
+        *,
+        min_s: float = 1.0,
+    ) -> Transcript:
+        """Every stretch of `speech` (e.g. the diarization's turns) of at least `min_s` that has no words is
+        decoded again alone; what still gives none is marked untranscribed (asr.recover)."""
+        spans = wordless_speech(speech, transcript, min_s=min_s)
+        if not spans:
+            return transcript
+        recovered = recover(
+            transcript,
+            cut_spans(_stream(path), spans),
+            self.engine,
+            options or DecodeOptions(),
+            glossary=self.glossary if self.restore_text else None,
+        )
+        logger.info(
+            "wordless_speech path=%s stretches=%d untranscribed=%d",
+            Path(path).name,
+            len(spans),
+            recovered.untranscribed_count,
+        )
+        return recovered
+
+
+def _stream(path: str | Path) -> Iterator[np.ndarray]:
+    settings = get_settings().audio
+    return stream_audio(path, block_s=settings.block_s, max_duration_s=settings.max_duration_s)
 
 
 def _in_order(segments: list[Segment]) -> list[Segment]:

@@ -14,6 +14,9 @@ from core.text import nfc
 
 SCHEMA_VERSION: Literal[1] = 1
 
+UNTRANSCRIBED_MARK = "[tiếng nói chưa gỡ được]"
+"""What readers see where speech was heard but no words came out of it (untranscribed speech)."""
+
 NfcStr = Annotated[str, AfterValidator(nfc)]
 """A string stored in Unicode NFC whatever form it arrived in."""
 
@@ -48,6 +51,13 @@ class Segment(BaseModel):
     confidence: float = Field(default=1.0, ge=0, le=1)
     reviewed: bool = False
     """A clerk has listened to this segment and checked its text (the editor's review progress)."""
+    untranscribed: bool = False
+    """Speech was heard here but the recogniser gave no words, even decoding it alone: a clerk should listen."""
+
+    @property
+    def display_text(self) -> str:
+        """The text, or the untranscribed-speech mark where a clerk has not typed any yet."""
+        return self.text.strip() or (UNTRANSCRIBED_MARK if self.untranscribed else "")
 
     @model_validator(mode="after")
     def _ordered(self) -> Segment:
@@ -117,6 +127,11 @@ class Transcript(BaseModel):
     @property
     def text(self) -> str:
         return "\n".join(s.text for s in self.segments)
+
+    @property
+    def untranscribed_count(self) -> int:
+        """Stretches of speech still without text (the number a job reports)."""
+        return sum(s.untranscribed and not s.text.strip() for s in self.segments)
 
     @property
     def words(self) -> list[Word]:

@@ -89,4 +89,7 @@ def run_pipeline(
         voiceprints=VoiceprintStore(),
         pyannote_config=get_settings().diarization.pyannote_config,
     )
+    # speech the diarization heard (Silero and the segmentation model) but the first pass gave no words
+    speech = [(turn.start, turn.end) for turn in annotation.get_timeline().support()]
+    transcript = transcriber.fill_wordless(transcript, path, speech, decode)
     return assign_speakers(transcript, annotation)
