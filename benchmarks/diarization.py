@@ -35,7 +35,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from benchmarks.simulate_meetings import EVALDATA, ClipBank, cv_rows, simulate, simulate_set  # noqa: E402
+from benchmarks.simulate_meetings import EVALDATA, ClipBank, Part, cv_rows, simulate, simulate_set  # noqa: E402
 from benchmarks.voice_login import enrolment_trials  # noqa: E402
 from core.audio import load_audio, stream_audio  # noqa: E402
 from core.errors import SilentAudioError  # noqa: E402
@@ -43,6 +43,7 @@ from core.rttm import read_rttm  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.vad import SpeechChunker  # noqa: E402
 from diarization.embedders import get_embedder, normalize  # noqa: E402
+from diarization.local_speakers import SegmentationDiarization  # noqa: E402
 from diarization.pipeline import SpeakerDiarization  # noqa: E402
 from diarization.voiceprints import VoiceprintStore, calibrate  # noqa: E402
 
@@ -52,7 +53,10 @@ def _manifest(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def _run(pipeline: SpeakerDiarization, path: Path | str, uri: str, **counts: int | None) -> Annotation:
+Pipeline = SpeakerDiarization | SegmentationDiarization
+
+
+def _run(pipeline: Pipeline, path: Path | str, uri: str, **counts: int | None) -> Annotation:
     try:
         return pipeline.apply(
             path,
@@ -93,20 +97,26 @@ class Scores:
         }
 
 
-def english_sets(pipeline: SpeakerDiarization) -> dict[str, dict[str, float]]:
+def english_sets(pipeline: Pipeline) -> dict[str, dict[str, float]]:
+    """pyannote_sample, and pyannote_debug_ami whole and by its own parts (trn+dev: development, tst: held out)."""
     out = {}
     for name in ("pyannote_sample", "pyannote_debug_ami"):
-        scores = Scores()
+        scores, parts = Scores(), {"dev": Scores(), "heldout": Scores()}
         for row in _manifest(name):
             reference = next(iter(read_rttm(EVALDATA / name / row["rttm_path"]).values()))
             hypothesis = _run(pipeline, EVALDATA / name / row["audio_path"], reference.uri)
             scores.add(reference, hypothesis, float(row["duration_s"]))
+            parts["heldout" if reference.uri.startswith("tst") else "dev"].add(
+                reference, hypothesis, float(row["duration_s"])
+            )
         out[name] = scores.row()
+        if name == "pyannote_debug_ami":
+            out |= {f"{name} {part}": part_scores.row() for part, part_scores in parts.items()}
     return out
 
 
-def simulated(pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path) -> dict[str, float]:
-    meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir)
+def simulated(pipeline: Pipeline, count: int, seed: int, out_dir: Path, part: Part | None = None) -> dict[str, float]:
+    meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir, part=part)
     scores, exact, near = Scores(), 0, 0
     for meeting in meetings:
         hypothesis = _run(pipeline, meeting.wav, meeting.uri)
@@ -119,7 +129,25 @@ def simulated(pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path
     return row
 
 
-def constraints(pipeline: SpeakerDiarization, seed: int, out_dir: Path) -> dict[str, float]:
+def calibrate_threshold(count: int, seed: int, out_dir: Path, thresholds: list[float]) -> dict[str, dict[str, float]]:
+    """DER of the segmentation pipeline per clustering threshold, on development meetings only (stage 1 run once)."""
+    meetings, _ = simulate_set(count, seed=seed + 101, out_dir=out_dir, part="dev")
+    pipeline = SegmentationDiarization()
+    analysed = [(meeting, pipeline.analyse(meeting.wav)) for meeting in meetings]
+    rows = {}
+    for threshold in thresholds:
+        pipeline.clustering.threshold = threshold
+        scores, exact = Scores(), 0
+        for meeting, local in analysed:
+            assignment, _ = pipeline.cluster(local)
+            hypothesis = pipeline.turns(local, assignment, uri=meeting.uri)
+            scores.add(meeting.reference, hypothesis, meeting.duration)
+            exact += len(hypothesis.labels()) == len(meeting.reference.labels())
+        rows[f"{threshold:.2f}"] = scores.row() | {"count_exact": 100 * exact / count}
+    return rows
+
+
+def constraints(pipeline: Pipeline, seed: int, out_dir: Path) -> dict[str, float]:
     """num_speakers / min / max honoured on simulated meetings (share of runs that obey)."""
     meetings, _ = simulate_set(4, seed=seed + 7, out_dir=out_dir, min_speakers=4, max_speakers=5)
     ok = total = 0
@@ -183,9 +211,7 @@ def verification(target_far: float, seed: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def recognition(
-    pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path, threshold: float
-) -> dict[str, float]:
+def recognition(pipeline: Pipeline, count: int, seed: int, out_dir: Path, threshold: float) -> dict[str, float]:
     """Enrol half of the voices from clips never spoken in the meetings; score naming per reference turn."""
     bank = ClipBank(cv_rows(), min_clips=7)
     meetings, holdout = simulate_set(count, seed=seed + 11, out_dir=out_dir, holdout_per_speaker=3, bank=bank)
@@ -293,29 +319,46 @@ def main() -> None:
     parser.add_argument("--long-speakers", type=int, default=20, help="speakers in the long meeting")
     parser.add_argument("--target-far", type=float, default=0.001, help="false-accept rate the threshold must meet")
     parser.add_argument(
-        "--sections", default="der,counts,eer,names,speed", help="comma-separated subset of der,counts,eer,names,speed"
+        "--sections",
+        default="der,counts,eer,names,speed",
+        help="comma-separated subset of calibrate,der,counts,eer,names,speed",
+    )
+    parser.add_argument(
+        "--pipelines", default="segmentation,vad", help="pipelines to score (the first one for the other sections)"
     )
     parser.add_argument("--speed-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:
         speed_child(*args.speed_child)
         return
-    pipeline = SpeakerDiarization()
+    pipelines: dict[str, Pipeline] = {"segmentation": SegmentationDiarization(), "vad": SpeakerDiarization()}
+    chosen = args.pipelines.split(",")
+    pipeline = pipelines[chosen[0]]
     sections = set(args.sections.split(","))
     summary: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="gobang-diar-bench-") as tmp:
         tmp_dir = Path(tmp)
+        if "calibrate" in sections:
+            thresholds = [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8]
+            sweep = calibrate_threshold(args.sim, args.seed, tmp_dir / "calibrate", thresholds)
+            _table("Segmentation pipeline: clustering threshold on DEVELOPMENT meetings only", sweep)
+            best = min(sweep, key=lambda t: sweep[t]["der_c25"])
+            summary["calibrated_cluster_threshold"] = best
         if "der" in sections:
-            der = english_sets(pipeline)
-            der["simulated vi"] = simulated(pipeline, args.sim, args.seed, tmp_dir / "sim")
-            _table("Diarization error (%, pyannote.metrics; count_ok = exact or off by one)", der)
-            summary |= {
-                "der_ami_c25": f"{der['pyannote_debug_ami']['der_c25']:.1f}",
-                "der_sample_c25": f"{der['pyannote_sample']['der_c25']:.1f}",
-                "der_sim_vi": f"{der['simulated vi']['der_c0']:.1f}",
-                "der_sim_vi_c25": f"{der['simulated vi']['der_c25']:.1f}",
-                "count_ok": f"{der['simulated vi']['count_ok']:.0f}%",
-            }
+            for name in chosen:
+                der = english_sets(pipelines[name])
+                for part in ("dev", "heldout"):
+                    der[f"simulated vi {part}"] = simulated(
+                        pipelines[name], args.sim, args.seed, tmp_dir / f"sim-{part}", part=part
+                    )
+                _table(f"Diarization error, {name} pipeline (%, pyannote.metrics; count_ok = exact or off by one)", der)
+                summary |= {
+                    f"{name}_der_ami_c25": f"{der['pyannote_debug_ami']['der_c25']:.1f}",
+                    f"{name}_der_ami_c0": f"{der['pyannote_debug_ami']['der_c0']:.1f}",
+                    f"{name}_der_sim_dev_c25": f"{der['simulated vi dev']['der_c25']:.1f}",
+                    f"{name}_der_sim_heldout_c25": f"{der['simulated vi heldout']['der_c25']:.1f}",
+                    f"{name}_miss_sim_heldout": f"{der['simulated vi heldout']['miss_c25']:.1f}",
+                }
         if "counts" in sections:
             honoured = constraints(pipeline, args.seed, tmp_dir / "constraints")
             _table("num/min/max_speakers honoured (%)", {"simulated vi": honoured})
