@@ -129,6 +129,38 @@ def simulated(pipeline: Pipeline, count: int, seed: int, out_dir: Path, part: Pa
     return row
 
 
+def transcripts(count: int, seed: int, out_dir: Path) -> dict[str, dict[str, float]]:
+    """The whole pipeline as `gobang transcribe --diarize` runs it, on simulated meetings of each part.
+
+    Scores the RTTM export (the transcript's turns), and counts reference utterances (clips) that no word
+    overlaps ("wordless") and, of those, how many the transcript marks as untranscribed speech.
+    """
+    from core.rttm import transcript_to_annotation
+    from workers.pipeline import PipelineOptions, run_pipeline
+
+    rows = {}
+    for part in ("dev", "heldout"):
+        meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir / part, part=part)
+        scores, utterances, wordless, marked_wordless, marked = Scores(), 0, 0, 0, 0
+        for meeting in meetings:
+            transcript = run_pipeline(meeting.wav, PipelineOptions(diarize=True))
+            scores.add(meeting.reference, transcript_to_annotation(transcript, uri=meeting.uri), meeting.duration)
+            marks = [s for s in transcript.segments if s.untranscribed and not s.text.strip()]
+            marked += len(marks)
+            for clip in meeting.reference.itersegments():
+                utterances += 1
+                if not any(w.end > clip.start and w.start < clip.end for w in transcript.words):
+                    wordless += 1
+                    marked_wordless += any(m.end > clip.start and m.start < clip.end for m in marks)
+        rows[f"simulated vi {part}"] = scores.row() | {
+            "utterances": utterances,
+            "wordless": wordless,
+            "wordless_marked": marked_wordless,
+            "marks": marked,
+        }
+    return rows
+
+
 def calibrate_threshold(count: int, seed: int, out_dir: Path, thresholds: list[float]) -> dict[str, dict[str, float]]:
     """DER of the segmentation pipeline per clustering threshold, on development meetings only (stage 1 run once)."""
     meetings, _ = simulate_set(count, seed=seed + 101, out_dir=out_dir, part="dev")
@@ -321,7 +353,7 @@ def main() -> None:
     parser.add_argument(
         "--sections",
         default="der,counts,eer,names,speed",
-        help="comma-separated subset of calibrate,der,counts,eer,names,speed",
+        help="comma-separated subset of calibrate,der,transcript,counts,eer,names,speed",
     )
     parser.add_argument(
         "--pipelines", default="segmentation,vad", help="pipelines to score (the first one for the other sections)"
@@ -359,6 +391,16 @@ def main() -> None:
                     f"{name}_der_sim_heldout_c25": f"{der['simulated vi heldout']['der_c25']:.1f}",
                     f"{name}_miss_sim_heldout": f"{der['simulated vi heldout']['miss_c25']:.1f}",
                 }
+        if "transcript" in sections:
+            whole = transcripts(args.sim, args.seed, tmp_dir / "transcripts")
+            name = get_settings().diarization.pipeline
+            _table(f"gobang transcribe --diarize, RTTM export and untranscribed speech ({name} pipeline)", whole)
+            summary |= {
+                f"transcript_{name}_der_heldout_c25": f"{whole['simulated vi heldout']['der_c25']:.1f}",
+                f"transcript_{name}_miss_heldout": f"{whole['simulated vi heldout']['miss_c25']:.1f}",
+                "wordless_utterances": str(sum(int(r["wordless"]) for r in whole.values())),
+                "marked_untranscribed": str(sum(int(r["marks"]) for r in whole.values())),
+            }
         if "counts" in sections:
             honoured = constraints(pipeline, args.seed, tmp_dir / "constraints")
             _table("num/min/max_speakers honoured (%)", {"simulated vi": honoured})

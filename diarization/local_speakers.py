@@ -40,6 +40,7 @@ from diarization.pipeline import (
     anonymous_label,
     audio_blocks,
     first_appearance,
+    log_diarized,
     name_by_voiceprints,
     nearest_label,
 )
@@ -269,16 +270,7 @@ class SegmentationDiarization:
             )
         if hook is not None:
             hook("segmentation", 1.0)
-        elapsed = time.perf_counter() - began
-        logger.info(
-            "diarized uri=%s duration_s=%.1f windows=%d speakers=%d elapsed_s=%.1f rtf=%.4f",
-            name,
-            local.duration,
-            local.starts.size,
-            len(annotation.labels()),
-            elapsed,
-            elapsed / max(local.duration, 1e-6),
-        )
+        log_diarized(name, local.duration, local.starts.size, annotation, began)
         return annotation
 
 

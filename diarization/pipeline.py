@@ -297,16 +297,7 @@ class SpeakerDiarization:
             annotation = self.name_speakers(annotation, windows, labels, voiceprints)
         if hook is not None:
             hook("segmentation", 1.0)
-        elapsed = time.perf_counter() - began
-        logger.info(
-            "diarized uri=%s duration_s=%.1f windows=%d speakers=%d elapsed_s=%.1f rtf=%.4f",
-            name,
-            windows.duration,
-            len(labels),
-            len(annotation.labels()),
-            elapsed,
-            elapsed / max(windows.duration, 1e-6),
-        )
+        log_diarized(name, windows.duration, len(labels), annotation, began)
         return annotation
 
     def name_speakers(
@@ -323,6 +314,20 @@ class VoiceprintMatcher(Protocol):
     def identify(self, embedding: np.ndarray, *, model_id: str) -> tuple[str, float] | None:
         """(name, score) of the enrolled person this voice belongs to, or None for an unknown voice."""
         ...
+
+
+def log_diarized(uri: str, duration: float, windows: int, annotation: Annotation, began: float) -> None:
+    """One log line per diarized recording, with its real-time factor."""
+    elapsed = time.perf_counter() - began
+    logger.info(
+        "diarized uri=%s duration_s=%.1f windows=%d speakers=%d elapsed_s=%.1f rtf=%.4f",
+        uri,
+        duration,
+        windows,
+        len(annotation.labels()),
+        elapsed,
+        elapsed / max(duration, 1e-6),
+    )
 
 
 def name_by_voiceprints(
