@@ -37,7 +37,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from benchmarks.simulate_meetings import EVALDATA, ClipBank, Part, cv_rows, simulate, simulate_set  # noqa: E402
 from benchmarks.voice_login import enrolment_trials  # noqa: E402
-from core.audio import load_audio, stream_audio  # noqa: E402
+from core.audio import load_audio, probe, stream_audio  # noqa: E402
 from core.errors import SilentAudioError  # noqa: E402
 from core.rttm import read_rttm  # noqa: E402
 from core.settings import get_settings  # noqa: E402
@@ -291,41 +291,33 @@ def speed_child(path: str, mode: str) -> None:
         duration = chunker.processed_s
         out: dict[str, float] = {}
     else:
-        pipeline = SpeakerDiarization()
-        windows = pipeline.embed(path)
-        embedded = time.perf_counter() - began
-        labels = pipeline.cluster(windows)
-        annotation = pipeline.turns(windows, labels, uri="long")
-        duration = windows.duration
+        pipeline: Pipeline = SegmentationDiarization() if mode == "segmentation" else SpeakerDiarization()
+        annotation = pipeline.apply(path, uri="long")
+        duration = probe(path).duration or 0.0
         reference = next(iter(read_rttm(Path(path).with_suffix(".rttm")).values()))
         scores = Scores()
         scores.add(reference, annotation, duration)
-        out = {
-            "speakers": len(annotation.labels()),
-            "reference_speakers": len(reference.labels()),
-            "embed_s": embedded,
-            "windows": len(labels),
-        } | scores.row()
+        out = {"speakers": len(annotation.labels()), "reference_speakers": len(reference.labels())} | scores.row()
     elapsed = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"elapsed_s": elapsed, "duration_s": duration, "peak_mb": peak} | out))
 
 
-def speed(hours: float, speakers: int, seed: int, out_dir: Path) -> dict[str, float]:
+def speed(hours: float, speakers: int, seed: int, out_dir: Path, mode: str) -> dict[str, float]:
     bank = ClipBank(cv_rows())
     meeting = simulate(
         bank, out_dir, uri="long", num_speakers=min(speakers, len(bank.speakers)), seed=seed, duration_s=hours * 3600
     )
     results = {}
-    for mode in ("vad", "pipeline"):
+    for child in ("vad", mode):
         done = subprocess.run(
-            [sys.executable, __file__, "--speed-child", str(meeting.wav), mode],
+            [sys.executable, __file__, "--speed-child", str(meeting.wav), child],
             check=True,
             capture_output=True,
             text=True,
         )
-        results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
-    full, vad = results["pipeline"], results["vad"]
+        results[child] = json.loads(done.stdout.strip().splitlines()[-1])
+    full, vad = results[mode], results["vad"]
     return full | {
         "rtf": full["elapsed_s"] / full["duration_s"],
         "vad_s": vad["elapsed_s"],
@@ -420,7 +412,7 @@ def main() -> None:
             _table(f"Recognition of enrolled voices, simulated meetings (threshold {threshold})", {"sim": rec})
             summary |= {"named_ok": f"{rec['turns_named_ok']:.1f}%", "unknown_named": f"{rec['unknown_named']:.1f}%"}
         if "speed" in sections and args.hours:
-            sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long")
+            sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long", chosen[0])
             _table(f"Speed and memory, {args.hours:g} h meeting, {args.long_speakers} speakers", {"long": sp})
             summary |= {
                 "rtf": f"{sp['rtf']:.3f}",
