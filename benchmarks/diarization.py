@@ -284,7 +284,7 @@ def recognition(pipeline: Pipeline, count: int, seed: int, out_dir: Path, thresh
 def speed_child(path: str, mode: str) -> None:
     """Runs in a subprocess so that peak memory is this run's alone; prints one JSON line."""
     began = time.perf_counter()
-    if mode == "vad":  # the baseline: decoding and VAD alone, as every pipeline stage needs them
+    if mode == "baseline":  # decoding and VAD alone, as every pipeline stage needs them
         chunker = SpeechChunker()
         for _ in chunker.chunks(stream_audio(path)):
             pass
@@ -309,7 +309,7 @@ def speed(hours: float, speakers: int, seed: int, out_dir: Path, mode: str) -> d
         bank, out_dir, uri="long", num_speakers=min(speakers, len(bank.speakers)), seed=seed, duration_s=hours * 3600
     )
     results = {}
-    for child in ("vad", mode):
+    for child in ("baseline", mode):
         done = subprocess.run(
             [sys.executable, __file__, "--speed-child", str(meeting.wav), child],
             check=True,
@@ -317,7 +317,7 @@ def speed(hours: float, speakers: int, seed: int, out_dir: Path, mode: str) -> d
             text=True,
         )
         results[child] = json.loads(done.stdout.strip().splitlines()[-1])
-    full, vad = results[mode], results["vad"]
+    full, vad = results[mode], results["baseline"]
     return full | {
         "rtf": full["elapsed_s"] / full["duration_s"],
         "vad_s": vad["elapsed_s"],
