@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy as np
 from asr.engine import DecodeOptions, Engine
 from asr.hallucination import remove_hallucinations
 from asr.readable import restore
+from asr.recover import cut_spans, recover, wordless_speech
 from core.audio import SAMPLE_RATE, probe, stream_audio
 from core.errors import SilentAudioError
 from core.settings import get_settings
@@ -50,10 +51,9 @@ class Transcriber:
         limit (the OpenAI endpoint's hour), enforced while decoding; None is the configured `audio.max_duration_s`.
         """
         options = options or DecodeOptions()
-        settings = get_settings().audio
         info = probe(path)
         chunker = SpeechChunker(max_chunk_s=self.engine.max_chunk_s)
-        limit = settings.max_duration_s if max_duration_s is None else max_duration_s
+        decoded = _stream(path, max_duration_s)
         began = time.perf_counter()
         spoken = 0
         decoded_s = 0.0
@@ -64,7 +64,7 @@ class Transcriber:
 
         def blocks() -> Iterator[np.ndarray]:
             nonlocal decoded_s
-            for block in stream_audio(path, block_s=settings.block_s, max_duration_s=limit):
+            for block in decoded:
                 decoded_s += block.size / SAMPLE_RATE
                 report(decoded_s)
                 yield block
@@ -103,6 +103,42 @@ class Transcriber:
         if hook is not None:
             hook("transcribe", 1.0)
         return transcript
+
+    def fill_wordless(
+        self,
+        transcript: Transcript,
+        path: str | Path,
+        speech: Iterable[tuple[float, float]],
+        options: DecodeOptions | None = None,
+        *,
+        min_s: float = 1.0,
+    ) -> Transcript:
+        """Every stretch of `speech` (e.g. the diarization's turns) of at least `min_s` that has no words is
+        decoded again alone; what still gives none is marked untranscribed (asr.recover)."""
+        spans = wordless_speech(speech, transcript, min_s=min_s)
+        if not spans:
+            return transcript
+        recovered = recover(
+            transcript,
+            cut_spans(_stream(path), spans),
+            self.engine,
+            options or DecodeOptions(),
+            glossary=self.glossary if self.restore_text else None,
+        )
+        logger.info(
+            "wordless_speech path=%s stretches=%d untranscribed=%d",
+            Path(path).name,
+            len(spans),
+            recovered.untranscribed_count,
+        )
+        return recovered
+
+
+def _stream(path: str | Path, max_duration_s: float | None = None) -> Iterator[np.ndarray]:
+    """Decoded blocks of `path`, refused past `max_duration_s` (None: the configured `audio.max_duration_s`)."""
+    settings = get_settings().audio
+    limit = settings.max_duration_s if max_duration_s is None else max_duration_s
+    return stream_audio(path, block_s=settings.block_s, max_duration_s=limit)
 
 
 def _in_order(segments: list[Segment]) -> list[Segment]:

@@ -35,14 +35,15 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from benchmarks.simulate_meetings import EVALDATA, ClipBank, cv_rows, simulate, simulate_set  # noqa: E402
+from benchmarks.simulate_meetings import EVALDATA, ClipBank, Part, cv_rows, simulate, simulate_set  # noqa: E402
 from benchmarks.voice_login import EmbeddingBank, enrolment_trials  # noqa: E402
-from core.audio import load_audio, stream_audio  # noqa: E402
+from core.audio import load_audio, probe, stream_audio  # noqa: E402
 from core.errors import SilentAudioError  # noqa: E402
 from core.rttm import read_rttm  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.vad import SpeechChunker  # noqa: E402
 from diarization.embedders import get_embedder, normalize  # noqa: E402
+from diarization.local_speakers import SegmentationDiarization  # noqa: E402
 from diarization.pipeline import SpeakerDiarization  # noqa: E402
 from diarization.voiceprints import VoiceprintStore, calibrate  # noqa: E402
 
@@ -52,7 +53,10 @@ def _manifest(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def _run(pipeline: SpeakerDiarization, path: Path | str, uri: str, **counts: int | None) -> Annotation:
+Pipeline = SpeakerDiarization | SegmentationDiarization
+
+
+def _run(pipeline: Pipeline, path: Path | str, uri: str, **counts: int | None) -> Annotation:
     try:
         return pipeline.apply(
             path,
@@ -93,20 +97,26 @@ class Scores:
         }
 
 
-def english_sets(pipeline: SpeakerDiarization) -> dict[str, dict[str, float]]:
+def english_sets(pipeline: Pipeline) -> dict[str, dict[str, float]]:
+    """pyannote_sample, and pyannote_debug_ami whole and by its own parts (trn+dev: development, tst: held out)."""
     out = {}
     for name in ("pyannote_sample", "pyannote_debug_ami"):
-        scores = Scores()
+        scores, parts = Scores(), {"dev": Scores(), "heldout": Scores()}
         for row in _manifest(name):
             reference = next(iter(read_rttm(EVALDATA / name / row["rttm_path"]).values()))
             hypothesis = _run(pipeline, EVALDATA / name / row["audio_path"], reference.uri)
             scores.add(reference, hypothesis, float(row["duration_s"]))
+            parts["heldout" if reference.uri.startswith("tst") else "dev"].add(
+                reference, hypothesis, float(row["duration_s"])
+            )
         out[name] = scores.row()
+        if name == "pyannote_debug_ami":
+            out |= {f"{name} {part}": part_scores.row() for part, part_scores in parts.items()}
     return out
 
 
-def simulated(pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path) -> dict[str, float]:
-    meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir)
+def simulated(pipeline: Pipeline, count: int, seed: int, out_dir: Path, part: Part | None = None) -> dict[str, float]:
+    meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir, part=part)
     scores, exact, near = Scores(), 0, 0
     for meeting in meetings:
         hypothesis = _run(pipeline, meeting.wav, meeting.uri)
@@ -119,7 +129,57 @@ def simulated(pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path
     return row
 
 
-def constraints(pipeline: SpeakerDiarization, seed: int, out_dir: Path) -> dict[str, float]:
+def transcripts(count: int, seed: int, out_dir: Path) -> dict[str, dict[str, float]]:
+    """The whole pipeline as `gobang transcribe --diarize` runs it, on simulated meetings of each part.
+
+    Scores the RTTM export (the transcript's turns), and counts reference utterances (clips) that no word
+    overlaps ("wordless") and, of those, how many the transcript marks as untranscribed speech.
+    """
+    from core.rttm import transcript_to_annotation
+    from workers.pipeline import PipelineOptions, run_pipeline
+
+    rows = {}
+    for part in ("dev", "heldout"):
+        meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir / part, part=part)
+        scores, utterances, wordless, marked_wordless, marked = Scores(), 0, 0, 0, 0
+        for meeting in meetings:
+            transcript = run_pipeline(meeting.wav, PipelineOptions(diarize=True))
+            scores.add(meeting.reference, transcript_to_annotation(transcript, uri=meeting.uri), meeting.duration)
+            marks = [s for s in transcript.segments if s.untranscribed and not s.text.strip()]
+            marked += len(marks)
+            for clip in meeting.reference.itersegments():
+                utterances += 1
+                if not any(w.end > clip.start and w.start < clip.end for w in transcript.words):
+                    wordless += 1
+                    marked_wordless += any(m.end > clip.start and m.start < clip.end for m in marks)
+        rows[f"simulated vi {part}"] = scores.row() | {
+            "utterances": utterances,
+            "wordless": wordless,
+            "wordless_marked": marked_wordless,
+            "marks": marked,
+        }
+    return rows
+
+
+def calibrate_threshold(count: int, seed: int, out_dir: Path, thresholds: list[float]) -> dict[str, dict[str, float]]:
+    """DER of the segmentation pipeline per clustering threshold, on development meetings only (stage 1 run once)."""
+    meetings, _ = simulate_set(count, seed=seed + 101, out_dir=out_dir, part="dev")
+    pipeline = SegmentationDiarization()
+    analysed = [(meeting, pipeline.analyse(meeting.wav)) for meeting in meetings]
+    rows = {}
+    for threshold in thresholds:
+        pipeline.clustering.threshold = threshold
+        scores, exact = Scores(), 0
+        for meeting, local in analysed:
+            assignment, _ = pipeline.cluster(local)
+            hypothesis = pipeline.turns(local, assignment, uri=meeting.uri)
+            scores.add(meeting.reference, hypothesis, meeting.duration)
+            exact += len(hypothesis.labels()) == len(meeting.reference.labels())
+        rows[f"{threshold:.2f}"] = scores.row() | {"count_exact": 100 * exact / count}
+    return rows
+
+
+def constraints(pipeline: Pipeline, seed: int, out_dir: Path) -> dict[str, float]:
     """num_speakers / min / max honoured on simulated meetings (share of runs that obey)."""
     meetings, _ = simulate_set(4, seed=seed + 7, out_dir=out_dir, min_speakers=4, max_speakers=5)
     ok = total = 0
@@ -186,9 +246,7 @@ def verification(target_far: float, seed: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def recognition(
-    pipeline: SpeakerDiarization, count: int, seed: int, out_dir: Path, threshold: float
-) -> dict[str, float]:
+def recognition(pipeline: Pipeline, count: int, seed: int, out_dir: Path, threshold: float) -> dict[str, float]:
     """Enrol half of the voices from clips never spoken in the meetings; score naming per reference turn."""
     bank = ClipBank(cv_rows(), min_clips=7)
     meetings, holdout = simulate_set(count, seed=seed + 11, out_dir=out_dir, holdout_per_speaker=3, bank=bank)
@@ -229,48 +287,40 @@ def recognition(
 def speed_child(path: str, mode: str) -> None:
     """Runs in a subprocess so that peak memory is this run's alone; prints one JSON line."""
     began = time.perf_counter()
-    if mode == "vad":  # the baseline: decoding and VAD alone, as every pipeline stage needs them
+    if mode == "baseline":  # decoding and VAD alone, as every pipeline stage needs them
         chunker = SpeechChunker()
         for _ in chunker.chunks(stream_audio(path)):
             pass
         duration = chunker.processed_s
         out: dict[str, float] = {}
     else:
-        pipeline = SpeakerDiarization()
-        windows = pipeline.embed(path)
-        embedded = time.perf_counter() - began
-        labels = pipeline.cluster(windows)
-        annotation = pipeline.turns(windows, labels, uri="long")
-        duration = windows.duration
+        pipeline: Pipeline = SegmentationDiarization() if mode == "segmentation" else SpeakerDiarization()
+        annotation = pipeline.apply(path, uri="long")
+        duration = probe(path).duration or 0.0
         reference = next(iter(read_rttm(Path(path).with_suffix(".rttm")).values()))
         scores = Scores()
         scores.add(reference, annotation, duration)
-        out = {
-            "speakers": len(annotation.labels()),
-            "reference_speakers": len(reference.labels()),
-            "embed_s": embedded,
-            "windows": len(labels),
-        } | scores.row()
+        out = {"speakers": len(annotation.labels()), "reference_speakers": len(reference.labels())} | scores.row()
     elapsed = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"elapsed_s": elapsed, "duration_s": duration, "peak_mb": peak} | out))
 
 
-def speed(hours: float, speakers: int, seed: int, out_dir: Path) -> dict[str, float]:
+def speed(hours: float, speakers: int, seed: int, out_dir: Path, mode: str) -> dict[str, float]:
     bank = ClipBank(cv_rows())
     meeting = simulate(
         bank, out_dir, uri="long", num_speakers=min(speakers, len(bank.speakers)), seed=seed, duration_s=hours * 3600
     )
     results = {}
-    for mode in ("vad", "pipeline"):
+    for child in ("baseline", mode):
         done = subprocess.run(
-            [sys.executable, __file__, "--speed-child", str(meeting.wav), mode],
+            [sys.executable, __file__, "--speed-child", str(meeting.wav), child],
             check=True,
             capture_output=True,
             text=True,
         )
-        results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
-    full, vad = results["pipeline"], results["vad"]
+        results[child] = json.loads(done.stdout.strip().splitlines()[-1])
+    full, vad = results[mode], results["baseline"]
     return full | {
         "rtf": full["elapsed_s"] / full["duration_s"],
         "vad_s": vad["elapsed_s"],
@@ -296,28 +346,55 @@ def main() -> None:
     parser.add_argument("--long-speakers", type=int, default=20, help="speakers in the long meeting")
     parser.add_argument("--target-far", type=float, default=0.001, help="false-accept rate the threshold must meet")
     parser.add_argument(
-        "--sections", default="der,counts,eer,names,speed", help="comma-separated subset of der,counts,eer,names,speed"
+        "--sections",
+        default="der,counts,eer,names,speed",
+        help="comma-separated subset of calibrate,der,transcript,counts,eer,names,speed",
+    )
+    parser.add_argument(
+        "--pipelines", default="segmentation,vad", help="pipelines to score (the first one for the other sections)"
     )
     parser.add_argument("--speed-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:
         speed_child(*args.speed_child)
         return
-    pipeline = SpeakerDiarization()
+    pipelines: dict[str, Pipeline] = {"segmentation": SegmentationDiarization(), "vad": SpeakerDiarization()}
+    chosen = args.pipelines.split(",")
+    pipeline = pipelines[chosen[0]]
     sections = set(args.sections.split(","))
     summary: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="gobang-diar-bench-") as tmp:
         tmp_dir = Path(tmp)
+        if "calibrate" in sections:
+            thresholds = [0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8]
+            sweep = calibrate_threshold(args.sim, args.seed, tmp_dir / "calibrate", thresholds)
+            _table("Segmentation pipeline: clustering threshold on DEVELOPMENT meetings only", sweep)
+            best = min(sweep, key=lambda t: sweep[t]["der_c25"])
+            summary["calibrated_cluster_threshold"] = best
         if "der" in sections:
-            der = english_sets(pipeline)
-            der["simulated vi"] = simulated(pipeline, args.sim, args.seed, tmp_dir / "sim")
-            _table("Diarization error (%, pyannote.metrics; count_ok = exact or off by one)", der)
+            for name in chosen:
+                der = english_sets(pipelines[name])
+                for part in ("dev", "heldout"):
+                    der[f"simulated vi {part}"] = simulated(
+                        pipelines[name], args.sim, args.seed, tmp_dir / f"sim-{part}", part=part
+                    )
+                _table(f"Diarization error, {name} pipeline (%, pyannote.metrics; count_ok = exact or off by one)", der)
+                summary |= {
+                    f"{name}_der_ami_c25": f"{der['pyannote_debug_ami']['der_c25']:.1f}",
+                    f"{name}_der_ami_c0": f"{der['pyannote_debug_ami']['der_c0']:.1f}",
+                    f"{name}_der_sim_dev_c25": f"{der['simulated vi dev']['der_c25']:.1f}",
+                    f"{name}_der_sim_heldout_c25": f"{der['simulated vi heldout']['der_c25']:.1f}",
+                    f"{name}_miss_sim_heldout": f"{der['simulated vi heldout']['miss_c25']:.1f}",
+                }
+        if "transcript" in sections:
+            whole = transcripts(args.sim, args.seed, tmp_dir / "transcripts")
+            name = get_settings().diarization.pipeline
+            _table(f"gobang transcribe --diarize, RTTM export and untranscribed speech ({name} pipeline)", whole)
             summary |= {
-                "der_ami_c25": f"{der['pyannote_debug_ami']['der_c25']:.1f}",
-                "der_sample_c25": f"{der['pyannote_sample']['der_c25']:.1f}",
-                "der_sim_vi": f"{der['simulated vi']['der_c0']:.1f}",
-                "der_sim_vi_c25": f"{der['simulated vi']['der_c25']:.1f}",
-                "count_ok": f"{der['simulated vi']['count_ok']:.0f}%",
+                f"transcript_{name}_der_heldout_c25": f"{whole['simulated vi heldout']['der_c25']:.1f}",
+                f"transcript_{name}_miss_heldout": f"{whole['simulated vi heldout']['miss_c25']:.1f}",
+                "wordless_utterances": str(sum(int(r["wordless"]) for r in whole.values())),
+                "marked_untranscribed": str(sum(int(r["marks"]) for r in whole.values())),
             }
         if "counts" in sections:
             honoured = constraints(pipeline, args.seed, tmp_dir / "constraints")
@@ -338,7 +415,7 @@ def main() -> None:
             _table(f"Recognition of enrolled voices, simulated meetings (threshold {threshold})", {"sim": rec})
             summary |= {"named_ok": f"{rec['turns_named_ok']:.1f}%", "unknown_named": f"{rec['unknown_named']:.1f}%"}
         if "speed" in sections and args.hours:
-            sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long")
+            sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long", chosen[0])
             _table(f"Speed and memory, {args.hours:g} h meeting, {args.long_speakers} speakers", {"long": sp})
             summary |= {
                 "rtf": f"{sp['rtf']:.3f}",

@@ -88,7 +88,7 @@ def _render_txt(transcript: Transcript) -> bytes:
     for segment in transcript.segments:
         speaker = segment.speaker
         named = f" {speaker}:" if speaker and speaker != previous else ""
-        paragraphs.append(f"[{clock(segment.start)}]{named} {segment.text.strip()}")
+        paragraphs.append(f"[{clock(segment.start)}]{named} {segment.display_text}")
         previous = speaker
     return _encode("\n\n".join(paragraphs) + "\n" if paragraphs else "")
 
@@ -248,7 +248,7 @@ def _render_docx(transcript: Transcript) -> bytes:
         paragraph = document.add_paragraph()
         speaker = f" {nfc(segment.speaker)}:" if segment.speaker else ""
         paragraph.add_run(f"[{clock(segment.start)}]{speaker}").bold = True
-        paragraph.add_run(f" {segment.text.strip()}")
+        paragraph.add_run(f" {segment.display_text}")
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -260,7 +260,7 @@ def _render_docx(transcript: Transcript) -> bytes:
 
 def _render_rttm(transcript: Transcript) -> bytes:
     """Speaker turns for diarization tools and scorers; a transcript nobody attributed has none to give."""
-    if not any(segment.speaker for segment in transcript.segments):
+    if not transcript.turns and not any(segment.speaker for segment in transcript.segments):
         raise InvalidInputError("bản gỡ băng chưa có người nói, không xuất được RTTM (no speakers: run diarization)")
     return _encode(transcript_to_rttm(transcript))
 

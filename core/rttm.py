@@ -42,11 +42,16 @@ def annotation_to_rttm(annotation: Annotation, *, uri: str | None = None) -> str
 
 
 def transcript_to_annotation(transcript: Transcript, *, uri: str | None = None) -> Annotation:
-    """Speaker turns of a transcript: one per segment that has a speaker."""
+    """Speaker turns of a transcript: its diarization turns, or one per attributed segment for older documents."""
     from pyannote.core import Annotation, Segment
 
     name = uri or (transcript.source.name if transcript.source else "recording")
     annotation = Annotation(uri=_uri(name))
+    if transcript.turns:
+        for index, turn in enumerate(transcript.turns):
+            if turn.end > turn.start:
+                annotation[Segment(turn.start, turn.end), index] = turn.speaker
+        return annotation
     for segment in transcript.segments:
         if segment.speaker and segment.end > segment.start:
             annotation[Segment(segment.start, segment.end), segment.id] = segment.speaker

@@ -125,6 +125,9 @@ class DiarizationSettings(BaseModel):
     """
     pyannote_config: Path | None = None
     """A local pyannote.audio pipeline (config.yaml with checkpoints on disk) to use instead of the built-in one."""
+    pipeline: Literal["vad", "segmentation"] = "vad"
+    """Built-in pipeline: "vad" (Silero regions, CAM++ windows; best on simulated Vietnamese meetings) or
+    "segmentation" (pyannote 3.x algorithm on segmentation-3.0: overlapped speech, fewer misses on AMI)."""
 
 
 class MinutesSettings(BaseModel):

@@ -14,6 +14,9 @@ from core.text import nfc
 
 SCHEMA_VERSION: Literal[1] = 1
 
+UNTRANSCRIBED_MARK = "[tiếng nói chưa gỡ được]"
+"""What readers see where speech was heard but no words came out of it (untranscribed speech)."""
+
 NfcStr = Annotated[str, AfterValidator(nfc)]
 """A string stored in Unicode NFC whatever form it arrived in."""
 
@@ -48,11 +51,32 @@ class Segment(BaseModel):
     confidence: float = Field(default=1.0, ge=0, le=1)
     reviewed: bool = False
     """A clerk has listened to this segment and checked its text (the editor's review progress)."""
+    untranscribed: bool = False
+    """Speech was heard here but the recogniser gave no words, even decoding it alone: a clerk should listen."""
+
+    @property
+    def display_text(self) -> str:
+        """The text, or the untranscribed-speech mark where a clerk has not typed any yet."""
+        return self.text.strip() or (UNTRANSCRIBED_MARK if self.untranscribed else "")
 
     @model_validator(mode="after")
     def _ordered(self) -> Segment:
         if self.end < self.start:
             raise ValueError(f"segment {self.id} ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Turn(BaseModel):
+    """A stretch of speech by one speaker as the diarization heard it, words or not (RTTM is written from these)."""
+
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    speaker: NfcStr
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Turn:
+        if self.end < self.start:
+            raise ValueError(f"turn of {self.speaker!r} ends ({self.end}) before it starts ({self.start})")
         return self
 
 
@@ -93,10 +117,21 @@ class Transcript(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     accents: dict[str, SpeakerAccent] = Field(default_factory=dict)
     """Accent region of each speaker label (filled by accent identification; empty when not run)."""
+    turns: list[Turn] = Field(default_factory=list)
+    """Who spoke when, from the diarization (overlapping turns allowed; empty when not diarized).
+
+    Kept apart from the segments because speech the recogniser drops (or a hallucination guard removes)
+    is still speech: the RTTM export and diarization scores must not lose it.
+    """
 
     @property
     def text(self) -> str:
         return "\n".join(s.text for s in self.segments)
+
+    @property
+    def untranscribed_count(self) -> int:
+        """Stretches of speech still without text (the number a job reports)."""
+        return sum(s.untranscribed and not s.text.strip() for s in self.segments)
 
     @property
     def words(self) -> list[Word]:

@@ -12,6 +12,7 @@ The functions the CLI and the workers call:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pyannote.core import Annotation
 
@@ -19,6 +20,7 @@ from core.rttm import annotation_to_rttm, read_rttm, transcript_to_annotation, t
 from diarization.assign import assign_speakers
 from diarization.clustering import Clustering, SpeakerCountError
 from diarization.embedders import Embedder, get_embedder
+from diarization.local_speakers import SegmentationDiarization
 from diarization.pipeline import Hook, SpeakerDiarization
 from diarization.voiceprints import Voiceprint, VoiceprintStore, calibrate
 
@@ -26,6 +28,7 @@ __all__ = [
     "Clustering",
     "Embedder",
     "Hook",
+    "SegmentationDiarization",
     "SpeakerCountError",
     "SpeakerDiarization",
     "Voiceprint",
@@ -50,8 +53,11 @@ def diarize(
     *,
     voiceprints: VoiceprintStore | None = None,
     pyannote_config: str | Path | None = None,
+    pipeline: Literal["vad", "segmentation"] = "vad",
 ) -> Annotation:
-    """Who spoke when in a recording, with the default pipeline (or a local pyannote.audio one if configured).
+    """Who spoke when in a recording, with a built-in pipeline (or a local pyannote.audio one if configured).
+
+    `pipeline`: "vad" (diarization.pipeline) or "segmentation" (diarization.local_speakers, overlapped speech).
 
     Speakers are "SPEAKER_00", "SPEAKER_01"… by first appearance; with `voiceprints`, recognised
     people carry their names. Raises `BadAudioError` subclasses for unusable input (silence included)
@@ -68,7 +74,8 @@ def diarize(
             max_speakers=max_speakers,
             hook=hook,
         )
-    return SpeakerDiarization().apply(
+    built_in = SegmentationDiarization() if pipeline == "segmentation" else SpeakerDiarization()
+    return built_in.apply(
         path,
         num_speakers=num_speakers,
         min_speakers=min_speakers,

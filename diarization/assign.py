@@ -3,7 +3,9 @@
 Each word goes to the speaker whose turns cover most of it (the nearest turn when it falls in a gap,
 e.g. a word the VAD trimmed). A segment whose words change speaker is split there, and each part
 keeps its words with their timings. Anonymous speakers are named "Người nói 1", "Người nói 2"… in the
-order they first speak in the transcript; recognised people keep their names.
+order they first speak in the transcript (then voices with no words, by their first turn); recognised
+people keep their names. The diarization's turns themselves are kept in `Transcript.turns`, so speech
+the recogniser gave no words still counts in RTTM and scores.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 from pyannote.core import Annotation
 
-from core.transcript import Segment, Transcript, Word
+from core.transcript import Segment, Transcript, Turn, Word
 
 ANONYMOUS = re.compile(r"^SPEAKER_\d+$")
 """Labels a diarizer gives voices it does not know (ours and pyannote's)."""
@@ -85,7 +87,7 @@ def _split(segment: Segment, speakers: list[str | None]) -> list[Segment]:
 def assign_speakers(
     transcript: Transcript, annotation: Annotation, voiceprints: Mapping[str, str] | None = None
 ) -> Transcript:
-    """A new Transcript whose words and segments carry speakers.
+    """A new Transcript whose words and segments carry speakers, and whose `turns` are the diarization's.
 
     `voiceprints` maps diarization labels to people's names (e.g. from `VoiceprintStore.identify`
     on each speaker's embedding); other anonymous labels become "Người nói N" by first appearance.
@@ -117,4 +119,8 @@ def assign_speakers(
     for i, segment in enumerate(segments):
         words = [w.model_copy(update={"speaker": display(w.speaker)}) for w in segment.words]
         relabelled.append(segment.model_copy(update={"id": i, "speaker": display(segment.speaker), "words": words}))
-    return transcript.model_copy(update={"segments": relabelled})
+    kept = [
+        Turn(start=round(float(start), 3), end=round(float(end), 3), speaker=display(label) or label)
+        for start, end, label in zip(turns.starts, turns.ends, turns.labels, strict=True)
+    ]
+    return transcript.model_copy(update={"segments": relabelled, "turns": kept})

@@ -129,6 +129,17 @@ class CampPlusEmbedder:
         (frames,) = self._frames([fbank(audio)])
         return self._head(self._stats(frames)[None, :])[0]
 
+    def frame_features(self, audio: np.ndarray) -> np.ndarray:
+        """The network up to pooling, shape (channels, frames): one frame every 20 ms, the first at 0 s."""
+        (frames,) = self._frames([fbank(audio)])
+        return frames
+
+    def pool(self, selections: Sequence[np.ndarray]) -> np.ndarray:
+        """Embeddings of sets of `frame_features` columns (e.g. where one voice talks alone), one per set."""
+        if not selections:
+            return np.zeros((0, self.dim), np.float32)
+        return self._head(np.stack([self._stats(frames) for frames in selections]))
+
     def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
         if not windows:
             return np.zeros((0, self.dim), np.float32)

@@ -45,6 +45,17 @@ def anonymous_label(index: int) -> str:
     return f"SPEAKER_{index:02d}"
 
 
+def audio_blocks(audio: AudioInput) -> tuple[Iterable[np.ndarray], float | None]:
+    """The recording as a stream of blocks, and its declared duration in seconds."""
+    settings = get_settings().audio
+    if isinstance(audio, np.ndarray):
+        block = int(settings.block_s * SAMPLE_RATE)
+        samples = audio.astype(np.float32, copy=False).reshape(-1)
+        return (samples[i : i + block] for i in range(0, samples.size, block)), samples.size / SAMPLE_RATE
+    info = probe(audio)
+    return stream_audio(audio, block_s=settings.block_s, max_duration_s=settings.max_duration_s), info.duration
+
+
 @dataclass
 class SpeechWindows:
     """What the embedding stage keeps of a recording: speech regions and window embeddings (times in seconds)."""
@@ -107,15 +118,6 @@ class SpeakerDiarization:
 
     # ---- stage 1: speech regions and embeddings -------------------------------------------------------------
 
-    def _blocks(self, audio: AudioInput) -> tuple[Iterable[np.ndarray], float | None]:
-        if isinstance(audio, np.ndarray):
-            block = int(get_settings().audio.block_s * SAMPLE_RATE)
-            samples = audio.astype(np.float32, copy=False).reshape(-1)
-            return (samples[i : i + block] for i in range(0, samples.size, block)), samples.size / SAMPLE_RATE
-        settings = get_settings().audio
-        info = probe(audio)
-        return stream_audio(audio, block_s=settings.block_s, max_duration_s=settings.max_duration_s), info.duration
-
     def _window_bounds(self, n_samples: int) -> list[tuple[int, int]]:
         """Sliding windows over a region; the last one ends with the region, a short region is one window."""
         window, hop = int(self.window_s * SAMPLE_RATE), int(self.hop_s * SAMPLE_RATE)
@@ -128,7 +130,7 @@ class SpeakerDiarization:
 
     def embed(self, audio: AudioInput, *, hook: Hook | None = None) -> SpeechWindows:
         """Speech regions and window embeddings of a whole recording, streamed."""
-        blocks, declared = self._blocks(audio)
+        blocks, declared = audio_blocks(audio)
         chunker = SpeechChunker(
             max_chunk_s=self.max_region_s,
             max_gap_s=0.0,
@@ -218,7 +220,7 @@ class SpeakerDiarization:
             missed = Timeline([Segment(s, e) for s, e in windows.speech]).extrude(annotation.get_timeline().support())
             for region in missed:
                 if region.duration >= self.min_speech_ms / 1000:
-                    annotation[region, "recovered"] = _nearest_label(annotation, region)
+                    annotation[region, "recovered"] = nearest_label(annotation, region)
             annotation = annotation.support(collar=0.0)
         for start, end in windows.overlaps:
             region = Segment(start, end)
@@ -228,7 +230,7 @@ class SpeakerDiarization:
             # the voice that already holds the stretch stays; the other one is whoever speaks next to it
             # (a turn change inside the stretch names it, else the closest other turn in time)
             ranked = sorted(here.labels(), key=here.label_duration, reverse=True)
-            second = ranked[1] if len(ranked) > 1 else _nearest_label(annotation, region, exclude={ranked[0]})
+            second = ranked[1] if len(ranked) > 1 else nearest_label(annotation, region, exclude={ranked[0]})
             if second is not None:
                 annotation[region, "overlap"] = second
         return annotation.support(collar=0.0) if windows.overlaps else annotation
@@ -295,29 +297,15 @@ class SpeakerDiarization:
             annotation = self.name_speakers(annotation, windows, labels, voiceprints)
         if hook is not None:
             hook("segmentation", 1.0)
-        elapsed = time.perf_counter() - began
-        logger.info(
-            "diarized uri=%s duration_s=%.1f windows=%d speakers=%d elapsed_s=%.1f rtf=%.4f",
-            name,
-            windows.duration,
-            len(labels),
-            len(annotation.labels()),
-            elapsed,
-            elapsed / max(windows.duration, 1e-6),
-        )
+        log_diarized(name, windows.duration, len(labels), annotation, began)
         return annotation
 
     def name_speakers(
         self, annotation: Annotation, windows: SpeechWindows, labels: np.ndarray, voiceprints: VoiceprintMatcher
     ) -> Annotation:
         """Relabel clusters that match an enrolled voice (open set: the others stay anonymous)."""
-        names: dict[str, str] = {}
-        for index, centroid in self.centroids(windows, labels).items():
-            match = voiceprints.identify(centroid, model_id=self.encoder.model_id)
-            if match is not None:
-                names[anonymous_label(index)] = match[0]
-        renamed = annotation.rename_labels(mapping=names)
-        return _first_appearance(renamed.support(collar=0.0)) if names else renamed
+        centroids = {anonymous_label(i): c for i, c in self.centroids(windows, labels).items()}
+        return name_by_voiceprints(annotation, centroids, voiceprints, self.encoder.model_id)
 
 
 class VoiceprintMatcher(Protocol):
@@ -328,7 +316,34 @@ class VoiceprintMatcher(Protocol):
         ...
 
 
-def _nearest_label(annotation: Annotation, region: Segment, exclude: set[str] | None = None) -> str | None:
+def log_diarized(uri: str, duration: float, windows: int, annotation: Annotation, began: float) -> None:
+    """One log line per diarized recording, with its real-time factor."""
+    elapsed = time.perf_counter() - began
+    logger.info(
+        "diarized uri=%s duration_s=%.1f windows=%d speakers=%d elapsed_s=%.1f rtf=%.4f",
+        uri,
+        duration,
+        windows,
+        len(annotation.labels()),
+        elapsed,
+        elapsed / max(duration, 1e-6),
+    )
+
+
+def name_by_voiceprints(
+    annotation: Annotation, centroids: dict[str, np.ndarray], voiceprints: VoiceprintMatcher, model_id: str
+) -> Annotation:
+    """Speakers whose centroid matches an enrolled voice take that name (two matching one person merge)."""
+    names: dict[str, str] = {}
+    for label, centroid in centroids.items():
+        match = voiceprints.identify(centroid, model_id=model_id)
+        if match is not None:
+            names[label] = match[0]
+    renamed = annotation.rename_labels(mapping=names)
+    return first_appearance(renamed.support(collar=0.0)) if names else renamed
+
+
+def nearest_label(annotation: Annotation, region: Segment, exclude: set[str] | None = None) -> str | None:
     """Label of the turn closest in time to `region` (touching or overlapping counts as distance 0)."""
     best, distance = None, float("inf")
     for segment, _, label in annotation.itertracks(yield_label=True):
@@ -340,7 +355,7 @@ def _nearest_label(annotation: Annotation, region: Segment, exclude: set[str] | 
     return best
 
 
-def _first_appearance(annotation: Annotation) -> Annotation:
+def first_appearance(annotation: Annotation) -> Annotation:
     """Anonymous labels renumbered SPEAKER_00, SPEAKER_01… in order of first appearance; names kept."""
     mapping: dict[str, str] = {}
     for _, _, label in annotation.itertracks(yield_label=True):

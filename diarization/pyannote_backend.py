@@ -15,7 +15,7 @@ from pathlib import Path
 from pyannote.core import Annotation
 
 from core.errors import ModelError
-from diarization.pipeline import Hook, _first_appearance
+from diarization.pipeline import Hook, first_appearance
 
 logger = logging.getLogger(__name__)
 
@@ -63,4 +63,4 @@ def diarize_with_pyannote(
     if not isinstance(annotation, Annotation):
         raise ModelError(f"pipeline pyannote trả về {type(annotation).__name__}, không phải Annotation")
     mapping = {label: f"SPEAKER_{i:02d}" for i, label in enumerate(annotation.labels())}
-    return _first_appearance(annotation.rename_labels(mapping=mapping))
+    return first_appearance(annotation.rename_labels(mapping=mapping))

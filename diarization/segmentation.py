@@ -16,12 +16,29 @@ import onnxruntime as ort
 
 from core.audio import SAMPLE_RATE
 
-_CHUNK = 10 * SAMPLE_RATE
+CHUNK = 10 * SAMPLE_RATE
 """The model's receptive window: 10 s."""
-_FRAME_STEP = 0.016875
-_FRAME_DURATION = 0.0619375
-_POWERSET_COUNTS = np.array([0, 1, 1, 1, 2, 2, 2], dtype=np.uint8)
-"""Speakers talking in each powerset class: none, {1}, {2}, {3}, {1,2}, {1,3}, {2,3}."""
+FRAME_STEP = 0.016875
+"""Seconds between the model's output frames (589 per chunk)."""
+FRAME_DURATION = 0.0619375
+"""Seconds of audio each output frame sees; a frame stands for the time at its centre."""
+POWERSET = np.array(
+    [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]],
+    dtype=bool,
+)
+"""Which of the three local speakers talk in each powerset class: none, {1}, {2}, {3}, {1,2}, {1,3}, {2,3}."""
+_POWERSET_COUNTS = POWERSET.sum(axis=1).astype(np.uint8)
+
+
+def load_segmentation(model: str = "pyannote-segmentation-3.0", threads: int = 0) -> ort.InferenceSession:
+    """An onnxruntime session of the segmentation model from the registry: (batch, 1, 160000) -> (batch, 589, 7)."""
+    from models import resolve
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    path = resolve(model, engine="speaker-segmentation").path / "model.onnx"
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 @dataclass
@@ -51,13 +68,7 @@ class SpeakerCounts:
         if not self._pending:
             return
         if self._session is None:
-            from models import resolve
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            path = resolve(self.model, engine="speaker-segmentation").path / "model.onnx"
-            self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            self._session = load_segmentation(self.model, self.threads)
         batch = np.stack([chunk for _, chunk in self._pending])[:, None, :]
         (logits,) = self._session.run(None, {"waveform": batch})
         for (start, _), chunk_logits in zip(self._pending, logits, strict=True):
@@ -68,8 +79,8 @@ class SpeakerCounts:
         """Take the next block of the recording; full chunks are queued and run in batches."""
         step = int(self.step_s * SAMPLE_RATE)
         self._buffer = np.concatenate([self._buffer, block.astype(np.float32, copy=False)])
-        while self._buffer.size >= _CHUNK:
-            self._pending.append((self._offset, self._buffer[:_CHUNK].copy()))
+        while self._buffer.size >= CHUNK:
+            self._pending.append((self._offset, self._buffer[:CHUNK].copy()))
             self._buffer = self._buffer[step:]
             self._offset += step
             if len(self._pending) >= self.batch:
@@ -83,25 +94,25 @@ class SpeakerCounts:
 
     def timelines(self, duration: float) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
         """(speech, overlap) regions of the whole recording, after its last block."""
-        if self._buffer.size and (not self._counts or self._buffer.size > _CHUNK - int(self.step_s * SAMPLE_RATE)):
-            self._pending.append((self._offset, np.pad(self._buffer, (0, _CHUNK - self._buffer.size))))
+        if self._buffer.size and (not self._counts or self._buffer.size > CHUNK - int(self.step_s * SAMPLE_RATE)):
+            self._pending.append((self._offset, np.pad(self._buffer, (0, CHUNK - self._buffer.size))))
         self._run()
-        frames = int(duration / _FRAME_STEP) + 1
+        frames = int(duration / FRAME_STEP) + 1
         total = np.zeros(frames, np.float32)
         seen = np.zeros(frames, np.float32)
         for start, counts in self._counts:
-            first = round(start / SAMPLE_RATE / _FRAME_STEP)
+            first = round(start / SAMPLE_RATE / FRAME_STEP)
             n = max(0, min(counts.size, frames - first))
             total[first : first + n] += counts[:n]
             seen[first : first + n] += 1
         mean = total / np.maximum(seen, 1)
-        return _regions(mean >= 0.5, 0.0), _regions(mean >= 1.5, self.min_overlap_s)
+        return active_regions(mean >= 0.5, 0.0), active_regions(mean >= 1.5, self.min_overlap_s)
 
 
-def _regions(active: np.ndarray, min_s: float) -> list[tuple[float, float]]:
-    """Runs of active frames as (start, end) seconds, frame centres as in pyannote."""
+def active_regions(active: np.ndarray, min_s: float, *, offset_frames: int = 0) -> list[tuple[float, float]]:
+    """Runs of active frames as (start, end) seconds, frame centres as in pyannote (`offset_frames`: of frame 0)."""
     edges = np.diff(np.concatenate([[0], active.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    offset = _FRAME_DURATION / 2
-    out = [(s * _FRAME_STEP + offset, e * _FRAME_STEP + offset) for s, e in zip(starts, ends, strict=True)]
+    starts, ends = np.flatnonzero(edges == 1) + offset_frames, np.flatnonzero(edges == -1) + offset_frames
+    offset = FRAME_DURATION / 2
+    out = [(s * FRAME_STEP + offset, e * FRAME_STEP + offset) for s, e in zip(starts, ends, strict=True)]
     return [(s, e) for s, e in out if e - s >= min_s]

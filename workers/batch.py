@@ -151,6 +151,8 @@ class FileOutcome(BaseModel):
     """Recognition and export time over audio duration (engine loading excluded), for files transcribed now."""
     outputs: list[NfcStr] = Field(default_factory=list)
     """Output files, relative to the output directory."""
+    untranscribed: int | None = None
+    """Stretches of speech left without text (marked in the transcript for a clerk), for files transcribed now."""
     error: NfcStr | None = None
     error_type: str | None = None
     exit_code: int | None = None
@@ -385,6 +387,7 @@ class _Worker:
         )
         write_atomic(records_dir(self.out_dir) / f"{key}.json", record.model_dump_json().encode())
         outcome.status, outcome.duration, outcome.outputs = "ok", transcript.duration, rendered.files
+        outcome.untranscribed = transcript.untranscribed_count
         outcome.rtf = round(elapsed / transcript.duration, 4) if transcript.duration else None
 
     def _reuse(self, job: FileJob, record: _Record, outcome: FileOutcome) -> None:

@@ -206,7 +206,7 @@ class Transcription:
         version = save_version(
             session, self.recording_id, self.transcript, author="gobang", comment="bản nhận dạng tự động"
         )
-        return {"transcript_version": version}
+        return {"transcript_version": version, "untranscribed": self.transcript.untranscribed_count}
 
 
 def _work(session: Session, job: Job, settings: Settings) -> Work:

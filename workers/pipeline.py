@@ -88,6 +88,7 @@ def run_pipeline(
         if hook is not None:
             hook("diarize", share + fraction * (1.0 - share))
 
+    settings = get_settings().diarization
     annotation = diarize(
         path,
         num_speakers=options.num_speakers,
@@ -95,6 +96,10 @@ def run_pipeline(
         max_speakers=options.max_speakers,
         hook=diarize_progress,
         voiceprints=VoiceprintStore(org_unit_id=org_unit_id),
-        pyannote_config=get_settings().diarization.pyannote_config,
+        pyannote_config=settings.pyannote_config,
+        pipeline=settings.pipeline,
     )
+    # speech the diarization heard (Silero and the segmentation model) but the first pass gave no words
+    speech = [(turn.start, turn.end) for turn in annotation.get_timeline().support()]
+    transcript = transcriber.fill_wordless(transcript, path, speech, decode)
     return assign_speakers(transcript, annotation)

@@ -138,7 +138,7 @@ def test_webhooks_are_signed_and_retried(
         assert not webhooks.verify(hook["secret"], headers[webhooks.SIGNATURE_HEADER], body + b" ")
     payload = json.loads(received[1][1])
     assert payload["event"] == "job.succeeded" and payload["job"]["id"] == job["id"]
-    assert payload["transcript_version"] == 1
+    assert payload["transcript_version"] == 1 and payload["untranscribed"] == 0  # speech left without text
     url = f"/webhooks/{hook['id']}/deliveries"
     while not (deliveries := service.client.get(url, headers=service.auth("admin")).json())[0]["delivered_at"]:
         assert time.monotonic() < deadline, deliveries  # the sender records the answer just after the receiver got it

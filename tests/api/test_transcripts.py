@@ -238,6 +238,28 @@ def test_rttm_export_of_a_speaker_attributed_version(service: Service) -> None:
     assert annotation.labels() == ["Chủ_tọa_Trần_Văn_B"]
 
 
+def test_rttm_export_writes_the_diarization_turns_overlap_included(service: Service) -> None:
+    """A diarized version's turns, not its segments, are the RTTM: a voice with no words is still there."""
+    rid = _seed(service)
+    url, clerk = f"/recordings/{rid}/transcript", service.auth("clerk")
+    current = service.client.get(url, headers=clerk)
+    document = current.json()["transcript"]
+    document["turns"] = [
+        {"start": 0.2, "end": 1.6, "speaker": "Chủ tọa Trần Văn B"},
+        {"start": 1.2, "end": 2.0, "speaker": "Người nói 2"},
+    ]
+    saved = service.client.put(
+        url, json={"transcript": document}, headers={**clerk, "If-Match": current.headers["etag"]}
+    )
+    assert saved.status_code == 200, saved.text
+
+    rttm = service.client.get(f"{url}/export", params={"format": "rttm"}, headers=service.auth("viewer"))
+    assert rttm.status_code == 200, rttm.text
+    (annotation,) = read_rttm(rttm.text).values()
+    assert annotation.labels() == ["Chủ_tọa_Trần_Văn_B", "Người_nói_2"]
+    assert annotation.get_overlap().duration() == pytest.approx(0.4)
+
+
 @pytest.mark.parametrize("who", ["viewer_b", "clerk_b", "nobody"])
 def test_other_units_and_strangers_see_nothing(service: Service, who: str) -> None:
     rid = _seed(service)

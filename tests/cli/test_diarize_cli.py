@@ -90,6 +90,9 @@ def test_enroll_then_diarize_names_the_enrolled_voice_and_exports_rttm(
     document = json.loads((out / "phien-hop.json").read_text(encoding="utf-8"))
     speakers = [segment["speaker"] for segment in document["segments"]]
     assert set(speakers) == {NAME, "Người nói 1"} or set(speakers) == {NAME, "Người nói 2"}
+    turns_kept = document["turns"]  # the diarization's own turns, written as the RTTM
+    assert {t["speaker"] for t in turns_kept} == set(speakers)
+    assert len(turns_kept) == len(list(annotation.itertracks()))
     first_turn_end = extents[0][1]
     assert all(s["speaker"] == NAME for s in document["segments"] if s["end"] <= first_turn_end)
     assert NAME in (out / "phien-hop.srt").read_text(encoding="utf-8")

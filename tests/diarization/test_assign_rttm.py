@@ -93,12 +93,12 @@ def test_rttm_round_trip() -> None:
 def test_transcript_rttm_uses_speakers_and_safe_fields(tmp_path) -> None:
     transcript = assign_speakers(_transcript([_words(0.1, ["xin", "chào"])]), _diarization())
     text = transcript_to_rttm(transcript)
-    assert text.split() == [
+    assert text.splitlines()[0].split() == [
         "SPEAKER",
         "phiên_họp.wav",
         "1",
-        "0.100",
-        "0.700",
+        "0.000",
+        "2.000",
         "<NA>",
         "<NA>",
         "Người_nói_1",
@@ -107,9 +107,28 @@ def test_transcript_rttm_uses_speakers_and_safe_fields(tmp_path) -> None:
     ]
     path = tmp_path / "x.rttm"
     path.write_text(text, encoding="utf-8")
-    assert read_rttm(path)["phiên_họp.wav"].labels() == ["Người_nói_1"]
+    assert read_rttm(path)["phiên_họp.wav"].labels() == ["Người_nói_1", "Người_nói_2"]
 
 
 def test_malformed_rttm_is_a_clear_error() -> None:
     with pytest.raises(RttmFormatError, match="dòng RTTM 2"):
         read_rttm("SPEAKER a 1 0.0 1.0 <NA> <NA> X <NA> <NA>\nSPEAKER a 1 zero 1.0 <NA> <NA> X <NA> <NA>\n")
+
+
+def test_rttm_comes_from_the_diarization_turns_not_from_the_words() -> None:
+    """Speech the recogniser gave no words (2.1-4.0 here) and overlapped speech still reach the RTTM."""
+    diarization = _diarization()
+    diarization[Segment(1.5, 2.5), "overlap"] = "SPEAKER_02"  # a voice heard only under another one
+    transcript = assign_speakers(_transcript([_words(0.1, ["xin", "chào"]), _words(4.3, ["cảm", "ơn"])]), diarization)
+    assert [s.speaker for s in transcript.segments] == ["Người nói 1", "Người nói 1"]
+    assert [(t.start, t.end, t.speaker) for t in transcript.turns] == [
+        (0.0, 2.0, "Người nói 1"),
+        (1.5, 2.5, "Người nói 2"),
+        (2.1, 4.0, "Người nói 3"),
+        (4.2, 6.0, "Người nói 1"),
+    ]
+    (back,) = read_rttm(transcript_to_rttm(transcript)).values()
+    assert back.label_duration("Người_nói_3") == pytest.approx(1.9)
+    assert back.get_overlap().duration() == pytest.approx(0.9)  # 1.5-2.0 and 2.1-2.5
+    stored = Transcript.model_validate_json(transcript.model_dump_json())
+    assert stored.turns == transcript.turns and transcript_to_rttm(stored) == transcript_to_rttm(transcript)

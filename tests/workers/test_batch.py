@@ -124,6 +124,7 @@ def test_outputs_report_and_resume_by_content(
         assert outcome.sha256 == file_sha256(src / name)
         assert outcome.duration and 3 < outcome.duration < 6
         assert outcome.rtf and outcome.rtf > 0
+        assert outcome.untranscribed == 0  # counted for every file transcribed now
         assert outcome.outputs == [f"{Path(name).with_suffix('')}.{fmt}" for fmt in DEFAULT_FORMATS]
         assert all((out / o).stat().st_size > 0 for o in outcome.outputs)
         text = normalize_for_scoring((out / outcome.outputs[0]).read_text(encoding="utf-8"))

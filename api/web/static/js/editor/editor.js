@@ -60,26 +60,30 @@ function fillText(box, seg) {
 }
 
 function renderRow(seg, i) {
+  // speech heard but not recognised (asr.recover): marked until a clerk listens and types it
+  const untranscribed = Boolean(seg.untranscribed) && !seg.text.trim();
   const box = el("div", {
     class: "text",
     contenteditable: "true",
     spellcheck: "false",
     role: "textbox",
     "aria-multiline": "true",
-    "aria-label": `Nội dung đoạn ${i + 1}`,
+    "aria-label": untranscribed ? `Đoạn ${i + 1}: tiếng nói chưa gỡ được, hãy nghe và gõ lại` : `Nội dung đoạn ${i + 1}`,
   });
   fillText(box, seg);
   const reviewed = el("input", { type: "checkbox", class: "rev", checked: Boolean(seg.reviewed) });
   reviewed.addEventListener("change", () => setReviewed(seg.id, reviewed.checked));
+  const classes = ["seg", seg.reviewed && "reviewed", untranscribed && "untranscribed"].filter(Boolean).join(" ");
   return el(
     "article",
-    { class: seg.reviewed ? "seg reviewed" : "seg", role: "listitem", dataset: { id: seg.id } },
+    { class: classes, role: "listitem", dataset: { id: seg.id } },
     el(
       "header",
       {},
       speakerSelect(seg),
       el("button", { type: "button", class: "time", "aria-label": `Phát từ ${formatTime(seg.start)}`, dataset: { seek: seg.start } }, formatTime(seg.start, true)),
       el("label", { class: "inline" }, reviewed, "Đã duyệt"),
+      untranscribed && el("span", { class: "untranscribed-mark", title: "Có tiếng nói nhưng máy không nhận dạng được" }, "Chưa gỡ được"),
     ),
     box,
   );

@@ -156,6 +156,7 @@ export class TranscriptModel {
       }
       for (const w of s.words) if (w.speaker === from) w.speaker = to;
     }
+    for (const t of this.doc.turns || []) if (t.speaker === from) t.speaker = to; // the RTTM export follows
     this.extraSpeakers = this.extraSpeakers.map((x) => (x === from ? to : x));
     this.changed();
     return n;
