@@ -190,6 +190,8 @@ class Transcription:
     filename: str
     org_unit_id: int | None = None
     """The recording's unit: whose enrolled voices may name its speakers."""
+    settings: Settings | None = None
+    """The worker's settings (its voiceprint store); None reads this process's."""
     transcript: Transcript | None = None
     permanent: ClassVar[tuple[type[Exception], ...]] = (BadAudioError, ModelError)
 
@@ -198,7 +200,9 @@ class Transcription:
         return self.transcript.duration if self.transcript else None
 
     def run(self, hook: Hook) -> None:
-        transcript = run_pipeline(self.audio, self.options, hook=hook, org_unit_id=self.org_unit_id)
+        transcript = run_pipeline(
+            self.audio, self.options, hook=hook, org_unit_id=self.org_unit_id, settings=self.settings
+        )
         self.transcript = _named_source(transcript, self.filename)
 
     def save(self, session: Session) -> dict[str, object]:
@@ -220,6 +224,7 @@ def _work(session: Session, job: Job, settings: Settings) -> Work:
         recording_id=recording.id,
         filename=recording.filename,
         org_unit_id=recording.org_unit_id,
+        settings=settings,
     )
 
 

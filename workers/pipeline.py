@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from asr.engine import DecodeOptions, Engine
 from asr.factory import create_engine
 from asr.transcriber import Transcriber
-from core.settings import get_settings
+from core.settings import Settings, get_settings
 from core.transcript import Transcript
 
 Hook = Callable[[str, float], None]
@@ -60,13 +60,15 @@ def run_pipeline(
     engine: Engine | None = None,
     org_unit_id: int | None = None,
     max_duration_s: float | None = None,
+    settings: Settings | None = None,
 ) -> Transcript:
     """Recording in, Transcript out, reporting progress through `hook`.
 
     `engine`: one the caller made for `options` (the archive batch sizes its threads per worker process);
     None takes this process's cached one. `org_unit_id`: the recording's unit; only people enrolled in it
     may name its speakers (None: the people of no unit). `max_duration_s`: the caller's limit, enforced
-    while decoding (None: the configured one).
+    while decoding (None: the configured one). `settings`: the caller's (a job's, the app's), whose
+    voiceprint store names the speakers; None reads this process's.
     """
     share = _TRANSCRIBE_SHARE if options.diarize else 1.0
 
@@ -88,16 +90,18 @@ def run_pipeline(
         if hook is not None:
             hook("diarize", share + fraction * (1.0 - share))
 
-    settings = get_settings().diarization
+    settings = settings or get_settings()
     annotation = diarize(
         path,
         num_speakers=options.num_speakers,
         min_speakers=options.min_speakers,
         max_speakers=options.max_speakers,
         hook=diarize_progress,
-        voiceprints=VoiceprintStore(org_unit_id=org_unit_id),
-        pyannote_config=settings.pyannote_config,
-        pipeline=settings.pipeline,
+        voiceprints=VoiceprintStore(
+            settings.voiceprints_path, threshold=settings.diarization.voiceprint_threshold, org_unit_id=org_unit_id
+        ),
+        pyannote_config=settings.diarization.pyannote_config,
+        pipeline=settings.diarization.pipeline,
     )
     # speech the diarization heard (Silero and the segmentation model) but the first pass gave no words
     speech = [(turn.start, turn.end) for turn in annotation.get_timeline().support()]

