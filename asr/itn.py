@@ -104,7 +104,12 @@ _ORDINAL_WORDS = {2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy",
 """Ordinals under ten are written as words ("lần thứ hai", "Phần thứ ba"), except a session's ("kỳ họp thứ 8")."""
 _DECIMAL = re.compile(r"(?<![\d.,/:-])(\d+)\.(\d+)(?![\d.,/:-]|\.\d)")
 _LONG_NUMBER = re.compile(r"(?<![\d.,/:+-])([1-9]\d{4,})(?![\d/:-]|[.,]\d)")
-_THOUSAND_MONEY = re.compile(r"(?<![\d.,/:+-])([1-9]\d{3})(?= (?:đồng|USD|triệu|tỷ)\b)")
+_THOUSAND_BEFORE_UNIT = re.compile(
+    r"(?<![\d.,/:+-])([1-9]\d{3})(?= (?:đồng|USD|triệu|tỷ|người|kg|tấn|mm|cm|m|km|ha|m²|m³|lít)(?!\w))"
+)
+"""Four-digit amounts and measures are grouped too ("3.500 kg", "1.000 đồng"); years ("năm 2015") are not."""
+_CLASS = re.compile(r"\b(hạng|loại) (" + "|".join(_LETTERS) + r") (\d|" + "|".join(_DIGITS) + r")\b")
+"""Classes named by a letter and a digit: "hạng bê hai" -> "hạng B2" (driving licences, categories)."""
 _MONEY = re.compile(r"(?<![\d.,/])(\d+) (nghìn|triệu) đồng\b")
 _MULTIPLIER = {"nghìn": 1000, "triệu": 1_000_000}
 _DOC_START = re.compile(r"\b(\d+) (?:" + "|".join(_SLASH) + r") ")
@@ -140,7 +145,13 @@ def vietnamese_conventions(text: str) -> str:
     text = _DECIMAL.sub(r"\1,\2", text)
     text = _MONEY.sub(lambda m: f"{int(m.group(1)) * _MULTIPLIER[m.group(2)]} đồng", text)
     text = _LONG_NUMBER.sub(lambda m: _group_thousands(m.group(1)), text)
-    return _THOUSAND_MONEY.sub(lambda m: _group_thousands(m.group(1)), text)
+    text = _CLASS.sub(_class_match, text)
+    return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
+
+
+def _class_match(match: re.Match[str]) -> str:
+    word, letter, digit = match.groups()
+    return f"{word} {_LETTERS[letter]}{digit if digit.isdigit() else _DIGITS[digit]}"
 
 
 def _group_thousands(digits: str) -> str:

@@ -36,6 +36,7 @@ def itn(tmp_path_factory: pytest.TempPathFactory) -> InverseNormalizer:
         ("một triệu hai", "1,2 triệu"),
         ("mười bảy trên hai mươi mốt", "17/21"),
         ("ba mươi ki lô mét", "30 km"),
+        ("xe hạng bê hai chở dưới ba nghìn năm trăm ki lô gam", "xe hạng B2 chở dưới 3.500 kg"),
         ("bốn mươi chín ngày của con bé kia", "49 ngày của con bé kia"),
     ],
 )
