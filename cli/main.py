@@ -20,6 +20,7 @@ from cli.inputs import read_glossary
 from cli.logs import configure_logging
 from cli.minutes import minutes_command
 from cli.service import keys_app, serve_command, users_app, worker_command
+from cli.text import text_app
 from cli.voiceprints import voiceprints_app
 from core.errors import ModelError, NotFoundError
 from core.export import DEFAULT_FORMATS, FORMATS
@@ -49,6 +50,7 @@ app.command("minutes")(minutes_command)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(voiceprints_app, name="voiceprints")
+app.add_typer(text_app, name="text")
 
 
 @app.callback()
