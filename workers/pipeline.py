@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from asr.engine import DecodeOptions, Engine
 from asr.factory import create_engine
 from asr.transcriber import Transcriber
-from core.settings import get_settings
+from asr.written import TextFormatter
+from core.settings import TextSettings, get_settings
 from core.transcript import Transcript
 
 Hook = Callable[[str, float], None]
@@ -44,6 +45,23 @@ class PipelineOptions(BaseModel):
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
+    written_form: bool | None = None
+    """Segments in written form (numbers, punctuation, case) for Vietnamese; None is the configured default."""
+
+
+@cache
+def _cached_formatter(model_cache: Path, itn: bool, punctuation: bool) -> TextFormatter:
+    """The ITN grammar and the punctuation model load once per process."""
+    return TextFormatter.load(model_cache, itn=itn, punctuation=punctuation)
+
+
+def text_formatter(options: PipelineOptions, text: TextSettings, model_cache: Path) -> TextFormatter | None:
+    """The text stage a job asks for (its own switch, else the settings'), with the job's glossary."""
+    wanted = text.written_form if options.written_form is None else options.written_form
+    if not wanted or not (text.itn or text.punctuation):
+        return None
+    shared = _cached_formatter(model_cache, text.itn, text.punctuation)
+    return TextFormatter(shared.itn, shared.punctuator, glossary=options.glossary + options.hotwords)
 
 
 @cache
@@ -66,8 +84,11 @@ def run_pipeline(
         if hook is not None:
             hook(stage, fraction * share)
 
+    settings = get_settings()
     transcriber = Transcriber(
-        engine or cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords
+        engine or cached_engine(options.engine, options.model),
+        glossary=options.glossary + options.hotwords,
+        formatter=text_formatter(options, settings.text, settings.model_cache),
     )
     decode = DecodeOptions(language=options.language, hotwords=options.hotwords)
     transcript = transcriber.transcribe(path, decode, hook=transcribe_progress)
@@ -87,6 +108,6 @@ def run_pipeline(
         max_speakers=options.max_speakers,
         hook=diarize_progress,
         voiceprints=VoiceprintStore(),
-        pyannote_config=get_settings().diarization.pyannote_config,
+        pyannote_config=settings.diarization.pyannote_config,
     )
     return assign_speakers(transcript, annotation)
