@@ -112,7 +112,18 @@ _CLASS = re.compile(r"\b(hạng|loại) (" + "|".join(_LETTERS) + r") (\d|" + "|
 """Classes named by a letter and a digit: "hạng bê hai" -> "hạng B2" (driving licences, categories)."""
 _MONEY = re.compile(r"(?<![\d.,/])(\d+) (nghìn|triệu) đồng\b")
 _MULTIPLIER = {"nghìn": 1000, "triệu": 1_000_000}
+_RATE = re.compile(
+    r"\b(miligam|mg|gam|g|kg|tấn|lít|l|mililít|ml|mét|m|km|cm|mm|đồng|người) trên (\d+|giờ|phút|giây|ngày|tháng|năm)\b"
+)
+"""A rate or concentration: "50 miligam trên 100 mililít" -> "50 miligam/100 mililít", "30 km trên giờ"."""
 _DOC_START = re.compile(r"\b(\d+) (?:" + "|".join(_SLASH) + r") ")
+
+
+_AFTER_NAM = re.compile(
+    r"(?<=\bnăm) (?=(?:một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín) (?:mươi|trăm|nghìn|ngàn|triệu|tỷ)\b)"
+)
+"""Where "năm" (year, or five) is followed by a number of its own: NeMo reads "năm hai nghìn" as 52,000 and
+"năm bốn mươi" as "54 mươi" (colloquial "năm tư" = 54), so the two are normalised apart."""
 
 
 class _Grammar(Protocol):
@@ -132,8 +143,8 @@ class InverseNormalizer:
         text = " ".join(nfc(text).split())
         if not text:
             return text
-        written = self._grammar.inverse_normalize(text, verbose=False)
-        return vietnamese_conventions(nfc(written))
+        pieces = (self._grammar.inverse_normalize(piece, verbose=False) for piece in _AFTER_NAM.split(text))
+        return vietnamese_conventions(nfc(" ".join(pieces)))
 
 
 def vietnamese_conventions(text: str) -> str:
@@ -146,6 +157,7 @@ def vietnamese_conventions(text: str) -> str:
     text = _MONEY.sub(lambda m: f"{int(m.group(1)) * _MULTIPLIER[m.group(2)]} đồng", text)
     text = _LONG_NUMBER.sub(lambda m: _group_thousands(m.group(1)), text)
     text = _CLASS.sub(_class_match, text)
+    text = _RATE.sub(r"\1/\2", text)
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
 
 

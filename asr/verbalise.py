@@ -42,7 +42,22 @@ _LETTER_NAMES = {
     "Z": "dét",
 }
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
-_UNITS = {"%": "phần trăm", "km": "ki lô mét", "m2": "mét vuông", "m²": "mét vuông", "ha": "héc ta", "kg": "ki lô gam"}
+_UNITS = {
+    "%": "phần trăm",
+    "km": "ki lô mét",
+    "m2": "mét vuông",
+    "m²": "mét vuông",
+    "m3": "mét khối",
+    "m³": "mét khối",
+    "ha": "héc ta",
+    "kg": "ki lô gam",
+    "cm": "xăng ti mét",
+    "cm3": "xăng ti mét khối",
+    "mm": "mi li mét",
+    "ml": "mi li lít",
+}
+_NUMBER_UNIT = re.compile(r"([0-9][0-9.,]*)([^\W\d_]+[23²³]?)")
+"""A number glued to its unit, as legal texts sometimes write it ("30km", "50ml")."""
 
 _TOKEN = re.compile(r"\S+")
 _EDGE = re.compile(r"^([^\w%²]*)(.*?)([^\w%²]*)$")
@@ -98,8 +113,13 @@ def _read(core: str, previous: str) -> str:
         return _UNITS[lowered]
     if core.endswith("%"):
         return f"{_read(core[:-1], previous)} phần trăm"
-    if _CODE.fullmatch(core):
+    if (_CODE.fullmatch(core) and any(c.isupper() for c in core)) or re.fullmatch(r"[0-9]+(?:/[0-9]+)+", core):
         return " trên ".join(_code_part(part) for part in core.split("/"))
+    if "/" in core:  # a rate: "miligam/100", "km/giờ"
+        return " trên ".join(_read(part, previous) for part in core.split("/") if part)
+    glued = _NUMBER_UNIT.fullmatch(core)
+    if glued and glued.group(2).lower() in _UNITS:
+        return f"{_read(glued.group(1), previous)} {_UNITS[glued.group(2).lower()]}"
     if _GROUPED.fullmatch(core):
         return number_words(int(core.replace(".", "")))
     if _DECIMAL.fullmatch(core):

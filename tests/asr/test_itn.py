@@ -38,6 +38,9 @@ def itn(tmp_path_factory: pytest.TempPathFactory) -> InverseNormalizer:
         ("ba mươi ki lô mét", "30 km"),
         ("xe hạng bê hai chở dưới ba nghìn năm trăm ki lô gam", "xe hạng B2 chở dưới 3.500 kg"),
         ("bốn mươi chín ngày của con bé kia", "49 ngày của con bé kia"),
+        ("ngày ba mươi mốt tháng mười hai năm hai nghìn", "ngày 31 tháng 12 năm 2000"),
+        ("đóng dưới mười lăm năm bốn mươi ngày", "đóng dưới 15 năm 40 ngày"),
+        ("năm mươi miligam trên một trăm mililít", "50 miligam/100 mililít"),
     ],
 )
 def test_spoken_numbers_are_written_the_vietnamese_way(itn: InverseNormalizer, said: str, written: str) -> None:
