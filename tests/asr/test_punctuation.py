@@ -69,3 +69,11 @@ def test_the_shipped_model_punctuates_and_capitalises(punctuator: Punctuator) ->
 def test_questions_end_with_a_question_mark(punctuator: Punctuator) -> None:
     assert punctuator("đồng chí có ý kiến gì không").endswith("không?")
     assert punctuator("ai đồng ý với dự thảo nghị quyết này").endswith("này.")
+
+
+def test_uncertain_marks_and_capitals_are_left_out() -> None:
+    said = "căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau"
+    sure = Punctuator(shipped_punctuation_model(), min_mark=1.01, min_capital=1.01)(said)
+    assert sure == "Căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau:"
+    free = Punctuator(shipped_punctuation_model(), min_mark=0.0, min_capital=0.0)(said)
+    assert "," in free and "Ủy" in free
