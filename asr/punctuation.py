@@ -4,7 +4,7 @@ Each word gets one label: its case (`l` lower, `c` capitalised, `u` all capitals
 (none, comma, full stop, question mark, colon). Trained on the legal corpus's training documents: the
 input is the written line stripped of punctuation and case, with numbers either kept as digits (what ITN
 gives) or read out (for `--no-itn`), half the lines each; the target is the line as written. The model
-is small (about 2 MB) and shipped in `asr/data/`, built by `gobang text train-punctuation`.
+is small (under 3 MB) and shipped in `asr/data/`, built by `gobang text train-punctuation`.
 
 Words that hold digits keep their case. A question mark is rare in legal text (one line in 200,000), so
 the CRF never learns it: an utterance that ends with an interrogative particle gets one (`_QUESTION`).
@@ -106,6 +106,7 @@ def features(words: Sequence[str]) -> list[list[str]]:
         p = i + 2
         w = padded[p]
         row = [
+            "bias",
             f"w={w}",
             f"w-1={padded[p - 1]}",
             f"w+1={padded[p + 1]}",
@@ -114,6 +115,7 @@ def features(words: Sequence[str]) -> list[list[str]]:
             f"w-1w={padded[p - 1]}|{w}",
             f"ww+1={w}|{padded[p + 1]}",
             f"w+1w+2={padded[p + 1]}|{padded[p + 2]}",
+            f"w-1ww+1={padded[p - 1]}|{w}|{padded[p + 1]}",
         ]
         if any(c.isdigit() for c in w):
             row.append("digit")
