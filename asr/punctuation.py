@@ -148,9 +148,9 @@ class Punctuator:
         only when the CRF's marginal probability for it reaches this (0 keeps the best label sequence as is).
 
         Tuned on development data only (corpus development documents, cv9_vi_dev outside its held-out fold):
-        a capital below 0.7 is more often wrong than right (names F1 0.883 -> 0.890, case-sensitive WER
-        25.5 -> 25.3); any mark threshold costs more commas on the corpus than it saves on read speech
-        (0.7: comma F1 0.70 -> 0.56 for 25.5 -> 24.5)."""
+        a capital below 0.7 is more often wrong than right (names F1 0.884 -> 0.894, case-sensitive WER
+        25.4 -> 25.2); any mark threshold costs more commas on the corpus than it saves on read speech
+        (0.7: comma F1 0.71 -> 0.57 for 25.2 -> 24.3)."""
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self._labels = list(self._tagger.labels())
