@@ -82,7 +82,7 @@ def training_examples(corpus: Path, *, limit: int, every: int) -> list[Example]:
     """
     out: list[Example] = []
     for i, line in enumerate(lines(corpus, "train")):
-        if i % every or _mostly_capitals(line.text):
+        if i % every or mostly_capitals(line.text):
             continue
         example = examples_from_written(line.text, read_numbers=read_numbers_for(line.text))
         if example is not None:
@@ -92,7 +92,8 @@ def training_examples(corpus: Path, *, limit: int, every: int) -> list[Example]:
     return out
 
 
-def _mostly_capitals(text: str) -> bool:
+def mostly_capitals(text: str) -> bool:
+    """A heading set in capitals ("QUY ĐỊNH CHUNG"): its case says nothing about the words'."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) > len(letters) / 2
 

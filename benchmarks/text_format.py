@@ -36,7 +36,7 @@ from tabulate import tabulate
 
 from asr.factory import create_engine
 from asr.legal_corpus import Split, lines
-from asr.punctuation import MARKS, examples_from_written
+from asr.punctuation import MARKS, examples_from_written, mostly_capitals
 from asr.readable import restore
 from asr.transcriber import Transcriber
 from asr.verbalise import spoken
@@ -68,8 +68,7 @@ def house_style(expression: str) -> bool:
 def corpus_lines(corpus: Path, split: Split, limit: int, every: int) -> list[str]:
     out = []
     for i, line in enumerate(lines(corpus, split)):
-        letters = [c for c in line.text if c.isalpha()]
-        if i % every or sum(c.isupper() for c in letters) > len(letters) / 2:
+        if i % every or mostly_capitals(line.text):
             continue
         out.append(line.text)
         if len(out) >= limit:
