@@ -264,12 +264,16 @@ def _written(grammar: _Grammar, text: str) -> str:
 
 def _build(cache_dir: Path) -> _Grammar:
     cache_dir.mkdir(parents=True, exist_ok=True)
-    # NeMo prints its progress to stdout and logs each build at INFO; neither belongs in our output.
-    with contextlib.redirect_stdout(io.StringIO()):
-        from nemo_text_processing.inverse_text_normalization.inverse_normalize import (
-            InverseNormalizer as NemoInverseNormalizer,
-        )
+    # NeMo prints its progress to stdout and logs each build step at INFO (on the root logger too);
+    # none of it belongs in our output.
+    logging.disable(logging.INFO)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            from nemo_text_processing.inverse_text_normalization.inverse_normalize import (
+                InverseNormalizer as NemoInverseNormalizer,
+            )
 
-        logging.getLogger("NeMo-text-processing").setLevel(logging.WARNING)
-        grammar: _Grammar = NemoInverseNormalizer(lang="vi", cache_dir=str(cache_dir))
+            grammar: _Grammar = NemoInverseNormalizer(lang="vi", cache_dir=str(cache_dir))
+    finally:
+        logging.disable(logging.NOTSET)
     return grammar
