@@ -126,6 +126,13 @@ def transcribe(
     ] = None,
     min_speakers: Annotated[int | None, typer.Option(min=1, help="Số người nói ít nhất (at least).")] = None,
     max_speakers: Annotated[int | None, typer.Option(min=1, help="Số người nói nhiều nhất (at most).")] = None,
+    written_form: Annotated[
+        bool | None,
+        typer.Option(
+            "--written-form/--no-written-form",
+            help="Dạng viết: số, dấu câu, chữ hoa (written form); mặc định: GOBANG_TEXT__WRITTEN_FORM.",
+        ),
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", "-j", min=1, help="Số tiến trình chạy song song (parallel workers).")
     ] = 1,
@@ -150,6 +157,7 @@ def transcribe(
         num_speakers=num_speakers,
         min_speakers=min_speakers,
         max_speakers=max_speakers,
+        written_form=written_form,
         workers=workers,
         force=force,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -9,6 +11,8 @@ from typer.testing import CliRunner
 from asr.written import TextFormatter
 from cli.main import app
 from core.settings import get_settings
+from core.transcript import Transcript
+from workers.batch import REPORT_NAME
 
 runner = CliRunner()
 
@@ -46,3 +50,25 @@ def test_parts_switch_off(tmp_path: Path) -> None:
 def test_help_is_vietnamese_first() -> None:
     result = runner.invoke(app, ["text", "format", "--help"])
     assert result.exit_code == 0 and "Đọc dạng nói từ stdin" in result.stdout
+
+
+def test_transcribe_switches_the_written_form_per_run(tmp_path: Path, vivos_rows: list[dict[str, str]]) -> None:
+    """Written form by default (words stay spoken); `--no-written-form` gives today's readable text, and the
+    switch is part of what makes a file "already done"."""
+    clip = tmp_path / "in" / "phien-hop.wav"
+    clip.parent.mkdir()
+    shutil.copyfile(vivos_rows[0]["audio_path"], clip)
+    runs = {}
+    for flag in ("--written-form", "--no-written-form"):
+        out = tmp_path / flag.strip("-")
+        result = runner.invoke(app, ["transcribe", str(clip.parent), "--out", str(out), "-f", "json", flag])
+        assert result.exit_code == 0, result.output
+        runs[flag] = Transcript.model_validate_json((out / "phien-hop.json").read_text(encoding="utf-8"))
+    written, readable = runs["--written-form"], runs["--no-written-form"]
+    assert all(w.text == w.text.lower() for w in written.words)  # the engine's spoken words, untouched
+    assert readable.words[0].text[0].isupper()  # the readable stage capitalises the words themselves
+    assert written.segments[0].text[0].isupper() and written.segments[-1].text[-1] in ".?:"
+    out = tmp_path / "no-written-form"
+    again = runner.invoke(app, ["transcribe", str(clip.parent), "--out", str(out), "-f", "json"])  # now written
+    report = json.loads((out / REPORT_NAME).read_text(encoding="utf-8"))
+    assert again.exit_code == 0 and [f["status"] for f in report["files"]] == ["ok"]
