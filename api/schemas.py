@@ -150,6 +150,9 @@ class JobOptions(BaseModel):
     max_speakers: Annotated[int, Field(ge=1, le=100)] | None = None
     hotwords: list[Term] = Field(default_factory=list, max_length=500)
     """Names and terms to favour in recognition."""
+    written_form: bool | None = None
+    """Segments in written form ("12,5%", punctuation, case; words keep the spoken form); None: the server's
+    setting (`GOBANG_TEXT__WRITTEN_FORM`, on by default for Vietnamese)."""
 
     @model_validator(mode="after")
     def _speaker_bounds(self) -> JobOptions:

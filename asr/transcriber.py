@@ -1,6 +1,6 @@
 """The speech core as one call: recording in, Transcript out.
 
-Decode (streamed) -> VAD chunks -> engine -> hallucination guard -> readable text. Memory
+Decode (streamed) -> VAD chunks -> engine -> hallucination guard -> written text (or readable text). Memory
 stays bounded by one audio block plus one chunk, whatever the recording's length.
 """
 
@@ -17,6 +17,7 @@ from asr.engine import DecodeOptions, Engine
 from asr.hallucination import remove_hallucinations
 from asr.readable import restore
 from asr.recover import cut_spans, recover, wordless_speech
+from asr.written import TextFormatter
 from core.audio import SAMPLE_RATE, probe, stream_audio
 from core.errors import SilentAudioError
 from core.settings import get_settings
@@ -32,11 +33,23 @@ ProgressHook = Callable[[str, float], None]
 class Transcriber:
     """Runs one engine over whole recordings of any length."""
 
-    def __init__(self, engine: Engine, *, restore_text: bool = True, glossary: Sequence[str] = ()) -> None:
-        """`restore_text`: add sentence case, punctuation and capitalised names where the engine gives none."""
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        restore_text: bool = True,
+        glossary: Sequence[str] = (),
+        formatter: TextFormatter | None = None,
+    ) -> None:
+        """`restore_text`: add sentence case, punctuation and capitalised names where the engine gives none.
+
+        `formatter`: the text stage for Vietnamese (numbers, punctuation, case); segments get the written form
+        while their words keep the spoken form. Without it, or for other languages, `restore_text` applies.
+        """
         self.engine = engine
         self.restore_text = restore_text
         self.glossary = tuple(glossary)
+        self.formatter = formatter
 
     def transcribe(
         self,
@@ -80,8 +93,12 @@ class Transcriber:
         if spoken == 0:
             raise SilentAudioError("không phát hiện tiếng nói trong bản ghi (no speech detected)", path=path)
         segments = remove_hallucinations(segments)
-        if self.restore_text:
+        text_began = time.perf_counter()
+        if self.formatter is not None and options.language == "vi":
+            segments = self.formatter.format_segments(segments)
+        elif self.restore_text:
             segments = restore(segments, glossary=self.glossary)
+        text_s = time.perf_counter() - text_began
         duration = chunker.processed_s
         transcript = Transcript(
             language=options.language,
@@ -92,12 +109,13 @@ class Transcriber:
         )
         elapsed = time.perf_counter() - began
         logger.info(
-            "transcribed path=%s engine=%s audio_s=%.1f wall_s=%.1f rtf=%.3f segments=%d",
+            "transcribed path=%s engine=%s audio_s=%.1f wall_s=%.1f rtf=%.3f text_s=%.3f segments=%d",
             Path(path).name,
             self.engine.name,
             duration,
             elapsed,
             elapsed / duration if duration else 0.0,
+            text_s,
             len(transcript.segments),
         )
         if hook is not None:

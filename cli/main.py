@@ -21,6 +21,7 @@ from cli.inputs import read_glossary
 from cli.logs import configure_logging
 from cli.minutes import minutes_command
 from cli.service import keys_app, serve_command, users_app, worker_command
+from cli.text import text_app
 from cli.voiceprints import voiceprints_app
 from core.errors import ConfigError, ModelError, NotFoundError
 from core.export import DEFAULT_FORMATS, FORMATS
@@ -50,6 +51,7 @@ app.command("minutes")(minutes_command)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(voiceprints_app, name="voiceprints")
+app.add_typer(text_app, name="text")
 
 
 @app.callback()
@@ -133,6 +135,13 @@ def transcribe(
     ] = None,
     min_speakers: Annotated[int | None, typer.Option(min=1, help="Số người nói ít nhất (at least).")] = None,
     max_speakers: Annotated[int | None, typer.Option(min=1, help="Số người nói nhiều nhất (at most).")] = None,
+    written_form: Annotated[
+        bool | None,
+        typer.Option(
+            "--written-form/--no-written-form",
+            help="Dạng viết: số, dấu câu, chữ hoa (written form); mặc định: GOBANG_TEXT__WRITTEN_FORM.",
+        ),
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", "-j", min=1, help="Số tiến trình chạy song song (parallel workers).")
     ] = 1,
@@ -159,6 +168,7 @@ def transcribe(
         num_speakers=num_speakers,
         min_speakers=min_speakers,
         max_speakers=max_speakers,
+        written_form=written_form,
         workers=workers,
         force=force,
     )

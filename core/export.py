@@ -13,6 +13,7 @@ import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import docx
@@ -96,6 +97,9 @@ def _render_txt(transcript: Transcript) -> bytes:
 # --- subtitles --------------------------------------------------------------------------------------
 
 
+_EDGE_PUNCTUATION = ".,;:!?…\"'“”‘’()[]«»-–"
+
+
 @dataclass(frozen=True)
 class _Token:
     text: str
@@ -113,21 +117,46 @@ class _Cue:
 def _tokens(segment: Segment) -> list[_Token]:
     """The segment's text as timed tokens.
 
-    The text is the authority (it may be restored or edited); it takes the word timings when it
-    still has one token per word, otherwise times are spread over the segment by character.
+    The text is the authority (it may be the written form, restored or edited). A token that is one of the
+    words (up to case and punctuation) takes that word's timing; the others ("49" for "bốn mươi chín")
+    share the time between their timed neighbours by length, or the whole segment's when none is timed.
     """
     pieces = segment.text.split()
     if segment.words and len(segment.words) == len(pieces):
         return [_Token(p, w.start, w.end) for p, w in zip(pieces, segment.words, strict=True)]
-    total = max(len(" ".join(pieces)), 1)
-    duration = segment.end - segment.start
-    tokens, offset = [], 0
-    for piece in pieces:
-        start = segment.start + duration * offset / total
-        offset += len(piece)
-        tokens.append(_Token(piece, start, segment.start + duration * offset / total))
-        offset += 1
+    times: list[tuple[float, float] | None] = [None] * len(pieces)
+    matcher = SequenceMatcher(None, [_key(w.text) for w in segment.words], [_key(p) for p in pieces], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            word = segment.words[block.a + k]
+            times[block.b + k] = (word.start, word.end)
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(pieces):
+        timed = times[i]
+        if timed is not None:
+            tokens.append(_Token(pieces[i], *timed))
+            i += 1
+            continue
+        j = i
+        while j < len(pieces) and times[j] is None:
+            j += 1
+        start = tokens[-1].end if tokens else segment.start
+        following = times[j] if j < len(pieces) else None
+        end = max(start, following[0] if following is not None else segment.end)
+        total = max(sum(len(p) + 1 for p in pieces[i:j]), 1)
+        offset = 0
+        for piece in pieces[i:j]:
+            begin = start + (end - start) * offset / total
+            offset += len(piece) + 1
+            tokens.append(_Token(piece, begin, start + (end - start) * offset / total))
+        i = j
     return tokens
+
+
+def _key(token: str) -> str:
+    """A token as it compares with a word: NFC, lower case, without the punctuation at its edges."""
+    return nfc(token).lower().strip(_EDGE_PUNCTUATION)
 
 
 def _cues(segment: Segment) -> list[_Cue]:

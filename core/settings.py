@@ -229,6 +229,18 @@ class AdaptSettings(BaseModel):
     """Accent classifier from `gobang adapt accent-train`; None is `home/adapt/accent.npz`."""
 
 
+class TextSettings(BaseModel):
+    """The text stage for Vietnamese: `GOBANG_TEXT__WRITTEN_FORM=false` keeps the engine's spoken form."""
+
+    written_form: bool = True
+    """Give segments the written form (numbers, punctuation, case); words keep the spoken form and timings.
+    A recording's job can override it (`written_form` in its options)."""
+    itn: bool = True
+    """Write numbers, dates, money, document numbers as digits and symbols ("12,5%", "số 1343/NQ-UBTVQH15")."""
+    punctuation: bool = True
+    """Restore punctuation and case with the shipped CRF (then the glossary's and gazetteer's names)."""
+
+
 class Settings(BaseSettings):
     """gobang's settings, from ``GOBANG_*`` environment variables."""
 
@@ -278,6 +290,7 @@ class Settings(BaseSettings):
     diarization: DiarizationSettings = DiarizationSettings()
     voice: VoiceSettings = VoiceSettings()
     adapt: AdaptSettings = AdaptSettings()
+    text: TextSettings = TextSettings()
 
     @property
     def model_cache(self) -> Path:

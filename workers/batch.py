@@ -115,6 +115,8 @@ class BatchOptions:
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
+    written_form: bool | None = None
+    """Segments in written form ("12,5%", punctuation, case); None is the configured default."""
     workers: int = 1
     force: bool = False
     """Transcribe again even what is already done."""
@@ -132,6 +134,7 @@ class BatchOptions:
             num_speakers=self.num_speakers,
             min_speakers=self.min_speakers,
             max_speakers=self.max_speakers,
+            written_form=self.written_form,
         )
 
 
@@ -291,6 +294,7 @@ def _identity(options: BatchOptions) -> dict[str, Any]:
         "glossary": list(options.glossary),
         "diarize": options.diarize,
         "speakers": [options.num_speakers, options.min_speakers, options.max_speakers],
+        "written_form": get_settings().text.written_form if options.written_form is None else options.written_form,
     }
 
 

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from asr.engine import DecodeOptions, Engine
 from asr.factory import create_engine
 from asr.transcriber import Transcriber
-from core.settings import Settings, get_settings
+from asr.written import TextFormatter
+from core.settings import Settings, TextSettings, get_settings
 from core.transcript import Transcript
 
 Hook = Callable[[str, float], None]
@@ -44,6 +45,23 @@ class PipelineOptions(BaseModel):
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
+    written_form: bool | None = None
+    """Segments in written form (numbers, punctuation, case) for Vietnamese; None is the configured default."""
+
+
+@cache
+def _cached_formatter(model_cache: Path, itn: bool, punctuation: bool) -> TextFormatter:
+    """The ITN grammar and the punctuation model load once per process."""
+    return TextFormatter.load(model_cache, itn=itn, punctuation=punctuation)
+
+
+def text_formatter(options: PipelineOptions, text: TextSettings, model_cache: Path) -> TextFormatter | None:
+    """The text stage a job asks for (its own switch, else the settings'), with the job's glossary."""
+    wanted = text.written_form if options.written_form is None else options.written_form
+    if not wanted or not (text.itn or text.punctuation):
+        return None
+    shared = _cached_formatter(model_cache, text.itn, text.punctuation)
+    return TextFormatter(shared.itn, shared.punctuator, glossary=options.glossary + options.hotwords)
 
 
 @cache
@@ -67,8 +85,8 @@ def run_pipeline(
     `engine`: one the caller made for `options` (the archive batch sizes its threads per worker process);
     None takes this process's cached one. `org_unit_id`: the recording's unit; only people enrolled in it
     may name its speakers (None: the people of no unit). `max_duration_s`: the caller's limit, enforced
-    while decoding (None: the configured one). `settings`: the caller's (a job's, the app's), whose
-    voiceprint store names the speakers; None reads this process's.
+    while decoding (None: the configured one). `settings`: the caller's (a job's, the app's): its text
+    stage and voiceprint store; None reads this process's.
     """
     share = _TRANSCRIBE_SHARE if options.diarize else 1.0
 
@@ -76,8 +94,11 @@ def run_pipeline(
         if hook is not None:
             hook(stage, fraction * share)
 
+    settings = settings or get_settings()
     transcriber = Transcriber(
-        engine or cached_engine(options.engine, options.model), glossary=options.glossary + options.hotwords
+        engine or cached_engine(options.engine, options.model),
+        glossary=options.glossary + options.hotwords,
+        formatter=text_formatter(options, settings.text, settings.model_cache),
     )
     decode = DecodeOptions(language=options.language, hotwords=options.hotwords)
     transcript = transcriber.transcribe(path, decode, hook=transcribe_progress, max_duration_s=max_duration_s)
@@ -90,7 +111,6 @@ def run_pipeline(
         if hook is not None:
             hook("diarize", share + fraction * (1.0 - share))
 
-    settings = settings or get_settings()
     annotation = diarize(
         path,
         num_speakers=options.num_speakers,

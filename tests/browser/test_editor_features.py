@@ -254,6 +254,37 @@ def test_retime_edited_words_within_segment(page: Any) -> None:
     assert got["nfd"][3]["text"] == "đại"
 
 
+WRITTEN_FORM_CASES = """
+async () => {
+  const { shownWords } = await import('/ui/static/js/editor/retime.js');
+  const { TranscriptModel } = await import('/ui/static/js/editor/model.js');
+  const said = ['nghỉ', 'bốn', 'mươi', 'chín', 'ngày', 'rồi'];
+  const seg = {
+    id: 0, start: 0.0, end: 2.4, speaker: null, text: 'Nghỉ 49 ngày, rồi.',
+    words: said.map((text, i) => ({ text, start: i * 0.4, end: i * 0.4 + 0.3, confidence: 0.9, speaker: null })),
+  };
+  const shown = shownWords(seg);
+  const model = new TranscriptModel({ segments: [structuredClone(seg)], duration: 2.4 }, 1);
+  const playing = model.at(0.9);
+  model.split(0, 2);
+  return { shown, playing, texts: model.segments.map((s) => s.text), spoken: seg.words.map((w) => w.text) };
+}
+"""
+
+
+def test_written_form_is_shown_with_the_spoken_words_timings(page: Any) -> None:
+    """Segments carry the written form and spoken words: the editor shows and splits the written form."""
+    page.goto("/ui/login")
+    got = page.evaluate(WRITTEN_FORM_CASES)
+    assert [w["text"] for w in got["shown"]] == ["Nghỉ", "49", "ngày,", "rồi."]
+    nghi, number, ngay, _ = got["shown"]
+    assert (nghi["start"], nghi["end"]) == pytest.approx((0.0, 0.3))
+    assert (ngay["start"], ngay["end"]) == pytest.approx((1.6, 1.9))
+    assert 0.3 <= number["start"] < number["end"] <= 1.6  # "49" takes the time of "bốn mươi chín"
+    assert got["playing"] == [0, 1]  # at 0.9 s "chín" is said: the written "49" is the current word
+    assert got["texts"] == ["Nghỉ 49", "ngày, rồi."]
+
+
 def test_three_hour_transcript_renders_only_what_is_on_screen(page: Any, live_server: LiveServer) -> None:
     from benchmarks.editor_perf import synthetic_transcript
 

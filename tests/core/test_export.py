@@ -279,3 +279,18 @@ def test_failed_write_keeps_the_previous_file(
 
     assert previous.read_text(encoding="utf-8") == "bản cũ"
     assert os.listdir(tmp_path) == ["ky-hop-8.txt"]
+
+
+def test_written_form_cues_take_the_spoken_words_times() -> None:
+    """The text is the written form ("49") while words keep the spoken form ("bốn mươi chín"): subtitle cues
+    still start and end on the words' times, not at a share of the segment by characters."""
+    said = ("hôm nay chúng ta nghỉ bốn mươi chín ngày " * 3 + "để chuẩn bị cho kỳ họp tới của hội đồng").split()
+    words = [Word(text=w, start=1.0 + 0.5 * i, end=1.3 + 0.5 * i) for i, w in enumerate(said)]
+    text = ("Hôm nay chúng ta nghỉ 49 ngày, " * 3 + "để chuẩn bị cho kỳ họp tới của Hội đồng.").strip()
+    segment = Segment(id=0, start=0.5, end=words[-1].end + 0.4, text=text, words=words)
+    doc = Transcript(model=ModelRef(engine="vietasr", name="test"), duration=20.0, segments=[segment])
+    subs = pysubs2.SSAFile.from_string(render(doc, "srt").decode(), format_="srt")
+    assert len(subs) > 1 and " ".join(e.plaintext.replace("\n", " ") for e in subs) == text
+    starts = {round(w.start * 1000) for w in words}
+    ends = {round(w.end * 1000) for w in words}
+    assert all(e.start in starts for e in subs[1:]) and all(e.end in ends for e in subs[:-1])

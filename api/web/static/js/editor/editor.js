@@ -5,6 +5,7 @@ import { el, formatTime, openDialog } from "../dom.js";
 import { initPage } from "../layout.js";
 import { Autosaver, etag, exportSaved, historyRows, resolveConflict, watchForNewer } from "../versioned.js";
 import { TranscriptModel } from "./model.js";
+import { shownWords } from "./retime.js";
 import { ACTIONS, byCombo, comboOf, label, loadShortcuts, saveShortcuts, STORAGE_KEY } from "./shortcuts.js";
 import { SegmentList } from "./view.js";
 
@@ -51,7 +52,7 @@ function fillText(box, seg) {
     box.textContent = seg.text;
     return;
   }
-  seg.words.forEach((w, j) => {
+  shownWords(seg).forEach((w, j) => {
     if (j) box.append(" ");
     const span = el("span", { class: w.confidence < LOW_CONFIDENCE ? "w low" : "w", dataset: { i: j, start: w.start, end: w.end } }, w.text);
     if (w.confidence < LOW_CONFIDENCE) span.title = `Độ tin cậy ${Math.round(w.confidence * 100)}%`;

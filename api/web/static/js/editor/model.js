@@ -2,7 +2,7 @@
 // operations (text, split, merge, speakers, review) and the re-application of one's own edits on
 // top of someone else's newer version after a conflict. No DOM here.
 import { findAll, replaceAll } from "./find.js";
-import { retimeWords, tokens } from "./retime.js";
+import { retimeWords, shownWords, tokens } from "./retime.js";
 
 const clone = (x) => structuredClone(x);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -28,19 +28,20 @@ export class TranscriptModel {
 
   /** Flat word index for time lookups; rebuilt after changes that move words (cheap: 30 000 words ≈ 1 ms). */
   reindex() {
+    const shown = this.segments.map((s) => (s.words.length ? shownWords(s) : []));
     let count = 0;
-    for (const s of this.segments) count += s.words.length || 1;
+    for (const words of shown) count += words.length || 1;
     this.starts = new Float64Array(count);
     this.wordSeg = new Int32Array(count);
     this.wordIdx = new Int32Array(count);
     let k = 0;
     this.segments.forEach((s, i) => {
-      if (!s.words.length) {
+      if (!shown[i].length) {
         this.starts[k] = s.start;
         this.wordSeg[k] = i;
         this.wordIdx[k++] = -1;
       }
-      s.words.forEach((w, j) => {
+      shown[i].forEach((w, j) => {
         this.starts[k] = w.start;
         this.wordSeg[k] = i;
         this.wordIdx[k++] = j;
@@ -107,7 +108,8 @@ export class TranscriptModel {
   /** Split segment i before word `at` (1 ≤ at < words); the second half is a new segment. */
   split(i, at) {
     const seg = this.segments[i];
-    if (at <= 0 || at >= seg.words.length) return false;
+    if (at <= 0 || at >= tokens(seg.text).length) return false;
+    seg.words = shownWords(seg); // a split is an edit: both halves keep the written form they show
     const second = seg.words.slice(at);
     const first = seg.words.slice(0, at);
     const tail = {

@@ -89,3 +89,14 @@ export function retimeWords(oldWords, newText, segStart, segEnd, speaker = null)
   }
   return out;
 }
+
+/**
+ * Words as the segment's text shows them. The text is the written form ("Nghỉ 49 ngày.") and the words may
+ * keep the spoken form ("nghỉ bốn mươi chín ngày") with their timings: each written token takes the timing
+ * of the spoken word it matches, or a share of the time of those it replaces.
+ */
+export function shownWords(seg) {
+  const texts = tokens(seg.text);
+  if (texts.length === seg.words.length) return seg.words.map((w, j) => ({ ...w, text: texts[j] }));
+  return retimeWords(seg.words, seg.text, seg.start, seg.end, seg.speaker);
+}

@@ -1,0 +1,257 @@
+"""The text stage (ITN, punctuation, case) measured on the legal corpus and on real speech.
+
+Corpus part, on the development and HELD-OUT documents of `shared/corpora/vi_legal/laws.txt.gz`
+(`asr.legal_corpus`: whole documents, split by a hash of the document number; the CRF is trained on the
+training documents only). The spoken input is made from the written line by `asr.verbalise` (lower case,
+no punctuation, numbers read out); the gold is the line as written.
+- ITN exact match: each written number expression (a token with a digit, edge punctuation removed) counts
+  when ITN of the spoken line gives it back verbatim. Also reported without the expressions whose written
+  form is a house style rather than what was said: zero-padded ("03 năm") and one-digit numbers ("5 ngày",
+  which newspapers and NeMo write "năm ngày").
+- Punctuation F1 per mark, and capitalisation F1 on proper names (words capitalised by the gold that do not
+  start a sentence), with the CRF given the gold's words without punctuation and case (perfect ITN).
+
+Speech part, on `cv9_vi_dev` (held-out = fold 0 of `dialect_adapt.folds`' five speaker-disjoint folds,
+development = the rest): vietasr transcribes each clip once; "before" is today's readable text
+(`asr.readable.restore`), "after" the text stage. Normalised WER (`core.text.normalize_for_scoring`) and
+case-and-punctuation-sensitive WER (NFC, case kept, each mark , . ? : ; ! its own token) per region; the
+text stage's time as a % of transcription time (model loading excluded).
+
+    nice .venv/bin/python benchmarks/text_format.py --lines 1500 --every 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import jiwer
+from tabulate import tabulate
+
+from asr.factory import create_engine
+from asr.legal_corpus import Split, lines
+from asr.punctuation import MARKS, examples_from_written, mostly_capitals
+from asr.readable import restore
+from asr.transcriber import Transcriber
+from asr.verbalise import spoken
+from asr.written import TextFormatter
+from core.manifest import ManifestRow, read_manifest
+from core.settings import get_settings
+from core.text import nfc, normalize_for_scoring
+from core.transcript import Segment
+from dialect_adapt.folds import assign_folds, region_of
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DEFAULT_CORPUS = SHARED / "corpora" / "vi_legal" / "laws.txt.gz"
+DEFAULT_MANIFEST = SHARED / "evaldata" / "cv9_vi_dev" / "MANIFEST.tsv"
+_EDGE_PUNCT = re.compile(r"^[^\w%²]+|[^\w%²]+$")
+_MARK_TOKEN = re.compile(r"([,.?:;!])")
+
+
+def number_expressions(text: str) -> list[str]:
+    tokens = (_EDGE_PUNCT.sub("", t) for t in text.split())
+    return [t for t in tokens if any(c.isdigit() for c in t)]
+
+
+def house_style(expression: str) -> bool:
+    """Zero-padded or one-digit numbers: how they are written is a style choice, not what was said."""
+    return bool(re.fullmatch(r"0\d+|\d", expression))
+
+
+def corpus_lines(corpus: Path, split: Split, limit: int, every: int) -> list[str]:
+    out = []
+    for i, line in enumerate(lines(corpus, split)):
+        if i % every or mostly_capitals(line.text):
+            continue
+        out.append(line.text)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def itn_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:
+    assert formatter.itn is not None
+    hits = total = hits_said = total_said = 0
+    began = time.perf_counter()
+    for text in texts:
+        wanted = number_expressions(text)
+        if not wanted:
+            continue
+        got = Counter(e.lower() for e in number_expressions(formatter.itn(spoken(text))))
+        for expression in wanted:
+            ok = got[expression.lower()] > 0
+            if ok:
+                got[expression.lower()] -= 1
+            hits += ok
+            total += 1
+            if not house_style(expression):
+                hits_said += ok
+                total_said += 1
+    return {
+        "itn_all": hits / max(total, 1),
+        "itn_said": hits_said / max(total_said, 1),
+        "expressions": total,
+        "itn_ms_per_line": 1000 * (time.perf_counter() - began) / max(len(texts), 1),
+    }
+
+
+def punctuation_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:
+    assert formatter.punctuator is not None
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        example = examples_from_written(text, read_numbers=False)
+        if example is None:
+            continue
+        predicted = formatter.punctuator.labels(example.words)
+        sentence_start = True
+        for gold, guess in zip(example.labels, predicted, strict=True):
+            for mark in MARKS:
+                g, p = gold.endswith(mark), guess.endswith(mark)
+                counts[mark]["tp"] += g and p
+                counts[mark]["fp"] += p and not g
+                counts[mark]["fn"] += g and not p
+            if not sentence_start:
+                g, p = gold[0] in "cu", guess[0] in "cu"
+                counts["names"]["tp"] += g and p
+                counts["names"]["fp"] += p and not g
+                counts["names"]["fn"] += g and not p
+            sentence_start = gold[1:] in (".", "?", ":")
+    return {f"f1 {name}": _f1(c) for name, c in counts.items()} | {
+        f"n {name}": c["tp"] + c["fn"] for name, c in counts.items()
+    }
+
+
+def _f1(c: Counter[str]) -> float:
+    return 2 * c["tp"] / max(2 * c["tp"] + c["fp"] + c["fn"], 1)
+
+
+def sensitive_tokens(text: str) -> str:
+    """Case kept, each punctuation mark its own token: "Hà Nội." -> "Hà Nội ."."""
+    return " ".join(_MARK_TOKEN.sub(r" \1 ", nfc(text)).split())
+
+
+def speech_part(formatter: TextFormatter, manifest: Path, every: int, cache: Path | None) -> list[list[object]]:
+    rows = read_manifest(manifest)
+    folds = assign_folds(rows)
+    rows = rows[::every]
+    recognised = _recognise(rows, cache)
+    refs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    hyps: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    asr_s = sum(wall for _, wall in recognised.values())
+    text_s = 0.0
+    for row in rows:
+        segments, _ = recognised[row.audio_path.name]
+        before = " ".join(s.text for s in restore(segments))
+        began = time.perf_counter()
+        after = " ".join(s.text for s in formatter.format_segments(segments))
+        text_s += time.perf_counter() - began
+        part = "heldout" if folds[row.speaker] == 0 else "dev"
+        for key in ((part, region_of(row)), (part, "all")):
+            refs[key].append(row.reference_text)
+            hyps[(*key, "before")].append(before)
+            hyps[(*key, "after")].append(after)
+    table: list[list[object]] = []
+    for key in sorted(refs):
+        row_out: list[object] = [*key, len(refs[key])]
+        for stage in ("before", "after"):
+            hyp = hyps[(*key, stage)]
+            row_out.append(
+                100 * _wer([normalize_for_scoring(t) for t in refs[key]], [normalize_for_scoring(t) for t in hyp])
+            )
+            row_out.append(100 * _wer([sensitive_tokens(t) for t in refs[key]], [sensitive_tokens(t) for t in hyp]))
+        table.append(row_out)
+    table.append(["cost", f"text {text_s:.2f} s", f"asr {asr_s:.1f} s", f"{100 * text_s / asr_s:.2f}%"])
+    return table
+
+
+def _recognise(rows: Sequence[ManifestRow], cache: Path | None) -> dict[str, tuple[list[Segment], float]]:
+    """Each clip's spoken-form segments and recognition time; read from `cache` when it holds them."""
+    if cache is not None and cache.exists():
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if all(row.audio_path.name in stored for row in rows):
+            return {k: ([Segment.model_validate(s) for s in v["segments"]], v["wall_s"]) for k, v in stored.items()}
+    transcriber = Transcriber(create_engine("vietasr"), restore_text=False)
+    transcriber.transcribe(rows[0].audio_path)  # load and warm the model before timing
+    out: dict[str, tuple[list[Segment], float]] = {}
+    for n, row in enumerate(rows, 1):
+        began = time.perf_counter()
+        segments = transcriber.transcribe(row.audio_path).segments
+        out[row.audio_path.name] = (segments, time.perf_counter() - began)
+        print(f"\r{n}/{len(rows)} clips", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    if cache is not None:
+        dump = {k: {"segments": [s.model_dump(mode="json") for s in v[0]], "wall_s": v[1]} for k, v in out.items()}
+        cache.write_text(json.dumps(dump, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def _wer(refs: list[str], hyps: list[str]) -> float:
+    return float(jiwer.wer(refs, hyps))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
+    parser.add_argument("--lines", type=int, default=1500, help="corpus lines per split")
+    parser.add_argument("--line-every", type=int, default=10, help="take every N-th line of a split")
+    parser.add_argument("--every", type=int, default=2, help="take every N-th clip of the manifest (0: no speech)")
+    parser.add_argument("--cache", type=Path, help="JSON file keeping the recognised segments between runs")
+    args = parser.parse_args()
+
+    formatter = TextFormatter.load(get_settings().model_cache)
+    corpus_table = []
+    summary = []
+    for split in ("dev", "heldout"):
+        texts = corpus_lines(args.corpus, split, args.lines, args.line_every)
+        scores = itn_scores(formatter, texts) | punctuation_scores(formatter, texts)
+        corpus_table.append([split, len(texts), *(scores.get(k, 0.0) for k in _CORPUS_COLUMNS)])
+        summary.append(
+            f"{split}: ITN {100 * scores['itn_all']:.1f}% ({100 * scores['itn_said']:.1f}% said), "
+            f"F1 , {scores['f1 ,']:.2f} . {scores['f1 .']:.2f} ? {scores.get('f1 ?', 0.0):.2f} "
+            f"names {scores['f1 names']:.2f}"
+        )
+    print(tabulate(corpus_table, headers=["split", "lines", *_CORPUS_COLUMNS], floatfmt=".3f"))
+    if args.every:
+        table = speech_part(formatter, args.manifest, args.every, args.cache)
+        print()
+        print(
+            tabulate(
+                table,
+                headers=["part", "region", "clips", "WER before", "cpWER before", "WER after", "cpWER after"],
+                floatfmt=".1f",
+            )
+        )
+        cost = table[-1][-1]
+        held = next(r for r in table if r[0] == "heldout" and r[1] == "all")
+        dev = next(r for r in table if r[0] == "dev" and r[1] == "all")
+        summary.append(
+            f"cv9 dev WER {dev[3]:.1f}->{dev[5]:.1f} cpWER {dev[4]:.1f}->{dev[6]:.1f}; "
+            f"held-out WER {held[3]:.1f}->{held[5]:.1f} cpWER {held[4]:.1f}->{held[6]:.1f}; text cost {cost}"
+        )
+    print("SUMMARY " + " | ".join(summary))
+
+
+_CORPUS_COLUMNS = (
+    "itn_all",
+    "itn_said",
+    "expressions",
+    "itn_ms_per_line",
+    "f1 ,",
+    "f1 .",
+    "f1 ?",
+    "f1 :",
+    "f1 names",
+    "n ?",
+    "n names",
+)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Punctuation and case: the corpus split, the labels read off written text, and the shipped CRF's behaviour."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+
+import pytest
+
+from asr.legal_corpus import lines, split_of
+from asr.punctuation import Punctuator, apply, examples_from_written, train, training_examples
+from asr.written import shipped_punctuation_model
+from tests.conftest import EVALDATA
+
+CORPUS = EVALDATA.parent / "corpora" / "vi_legal" / "laws.txt.gz"
+
+
+@pytest.fixture(scope="module")
+def punctuator() -> Punctuator:
+    return Punctuator(shipped_punctuation_model())
+
+
+def test_documents_are_split_by_a_fixed_rule() -> None:
+    splits = Counter(split_of(d) for d in range(5000))
+    assert 0.08 < splits["heldout"] / 5000 < 0.12 and 0.08 < splits["dev"] / 5000 < 0.12
+    assert [split_of(d) for d in range(50)] == [split_of(d) for d in range(50)]
+
+
+def test_held_out_documents_are_whole_and_apart_from_training() -> None:
+    held = list(islice(lines(CORPUS, "heldout"), 2000))
+    train_lines = list(islice(lines(CORPUS, "train"), 20000))
+    assert {line.split for line in held} == {"heldout"} and {line.split for line in train_lines} == {"train"}
+    assert not {line.document for line in held} & {line.document for line in train_lines}
+    assert not {line.text for line in held if len(line.text.split()) > 12} & {line.text for line in train_lines}
+
+
+def test_labels_are_read_off_written_text() -> None:
+    example = examples_from_written("Căn cứ Luật số 91/2015/QH13, Quốc hội ban hành:", read_numbers=False)
+    assert example is not None
+    assert example.words == ["căn", "cứ", "luật", "số", "91/2015/qh13", "quốc", "hội", "ban", "hành"]
+    assert example.labels == ["c", "l", "c", "l", "l,", "c", "l", "l", "l:"]
+    spoken = examples_from_written("Tăng 12,5% năm nay.", read_numbers=True)
+    assert spoken is not None
+    assert spoken.words == ["tăng", "mười", "hai", "phẩy", "năm", "phần", "trăm", "năm", "nay"]
+    assert spoken.labels[0] == "c" and spoken.labels[-1] == "l." and spoken.labels[1:7] == ["l"] * 6
+
+
+def test_apply_never_lowers_case_nor_touches_digits() -> None:
+    assert apply(["hđnd", "iPhone", "12,5%", "hà"], ["u", "l,", "c", "c."]) == ["HĐND", "iPhone,", "12,5%", "Hà."]
+
+
+def test_a_model_trained_on_a_slice_learns_the_full_stop(tmp_path: Path) -> None:
+    model = tmp_path / "punct.crfsuite"
+    train(training_examples(CORPUS, limit=400, every=50), model, max_iterations=20)
+    words = ["các", "tổ", "chức", "cá", "nhân", "có", "trách", "nhiệm", "thi", "hành", "quyết", "định", "này"]
+    assert Punctuator(model).labels(words)[-1].endswith(".")
+
+
+def test_the_shipped_model_punctuates_and_capitalises(punctuator: Punctuator) -> None:
+    said = "căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau"
+    written = punctuator(said)
+    assert written.startswith("Căn cứ Luật") and "," in written and written.endswith(":")
+    assert "Ủy ban nhân dân" in written
+    meeting = punctuator("hôm nay quốc hội họp tại hà nội")
+    assert meeting.startswith("Hôm nay") and "Quốc hội họp tại Hà Nội." in meeting
+
+
+def test_questions_end_with_a_question_mark(punctuator: Punctuator) -> None:
+    assert punctuator("đồng chí có ý kiến gì không").endswith("không?")
+    assert punctuator("ai đồng ý với dự thảo nghị quyết này").endswith("này.")
+
+
+def test_uncertain_marks_and_capitals_are_left_out() -> None:
+    said = "căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau"
+    sure = Punctuator(shipped_punctuation_model(), min_mark=1.01, min_capital=1.01)(said)
+    assert sure == "Căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau:"
+    free = Punctuator(shipped_punctuation_model(), min_mark=0.0, min_capital=0.0)(said)
+    assert "," in free and "Ủy" in free

@@ -1,0 +1,31 @@
+"""Which text stage a job gets: its own `written_form` switch wins over the settings, and parts can be off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.schemas import JobOptions
+from core.settings import TextSettings
+from workers.pipeline import PipelineOptions, text_formatter
+
+
+def test_the_job_switch_wins_over_the_setting(tmp_path: Path) -> None:
+    on, off = TextSettings(), TextSettings(written_form=False)
+    assert text_formatter(PipelineOptions(), on, tmp_path) is not None
+    assert text_formatter(PipelineOptions(written_form=False), on, tmp_path) is None
+    assert text_formatter(PipelineOptions(), off, tmp_path) is None
+    chosen = text_formatter(PipelineOptions(written_form=True, glossary=("Phường 5",)), off, tmp_path)
+    assert chosen is not None and chosen.glossary == ("Phường 5",)
+    assert chosen.format("họp tại phường năm") == "Họp tại Phường 5."
+
+
+def test_parts_follow_the_settings(tmp_path: Path) -> None:
+    no_itn = text_formatter(PipelineOptions(), TextSettings(itn=False), tmp_path)
+    assert no_itn is not None and no_itn.itn is None and no_itn.punctuator is not None
+    assert text_formatter(PipelineOptions(), TextSettings(itn=False, punctuation=False), tmp_path) is None
+
+
+def test_a_job_request_carries_the_switch_to_the_pipeline() -> None:
+    stored = JobOptions(written_form=False).model_dump(exclude_none=True, mode="json")
+    assert PipelineOptions.model_validate(stored).written_form is False
+    assert PipelineOptions.model_validate(JobOptions().model_dump(exclude_none=True, mode="json")).written_form is None
