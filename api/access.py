@@ -9,8 +9,9 @@ of other units leak nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.deps import CurrentPrincipal, Principal, require, require_scope
@@ -47,6 +48,29 @@ def visible_recording(db: Session, principal: Principal, recording_id: str) -> R
     if recording is None or not principal.may_see(recording.org_unit_id):
         raise NotFoundError(f"không có bản ghi {recording_id[:40]!r} (no such recording)")
     return recording
+
+
+def visible_recordings(
+    principal: Principal,
+    *,
+    org_unit_id: int | None = None,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Select[Recording]:
+    """The recordings `principal` may see, narrowed by the list's filters (shared by the list and the search)."""
+    query = select(Recording)
+    if principal.role != Role.admin and principal.org_unit_id is not None:
+        query = query.where(Recording.org_unit_id == principal.org_unit_id)
+    if org_unit_id is not None:
+        query = query.where(Recording.org_unit_id == org_unit_id)
+    if body:
+        query = query.where(Recording.body == body.strip())
+    if date_from is not None:
+        query = query.where(Recording.meeting_date >= date_from)
+    if date_to is not None:
+        query = query.where(Recording.meeting_date <= date_to)
+    return query
 
 
 def visible_job(db: Session, principal: Principal, job_id: str) -> Job:

@@ -1,0 +1,61 @@
+"""Search the archive by what was said: `GET /search?q=…` over transcripts and minutes.
+
+Whom a hit may come from is decided exactly as for the recordings list (`api.access.visible_recordings`):
+a unit sees its own. Each hit links to the editor at the matched word, audio positioned there.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.access import READERS, allow, visible_recordings
+from api.deps import DbSession, Principal
+from api.schemas import MAX_INT, Text
+from api.schemas_search import SearchHit, SearchPage, SearchSource
+from core.search.query import Filters, search
+from core.search.text import Query as SearchQuery
+from core.tables import Recording
+
+router = APIRouter(tags=["search"])
+
+Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
+
+
+@router.get("/search", response_model=SearchPage)
+def search_archive(
+    db: DbSession,
+    principal: Reader,
+    q: Annotated[
+        Text,
+        Query(
+            min_length=1,
+            max_length=200,
+            description='Từ cần tìm; cụm trong ngoặc kép là cụm từ liền nhau, ví dụ "bồi thường" đất',
+        ),
+    ],
+    exact: Annotated[bool, Query(description="Phân biệt dấu (mặc định: không phân biệt dấu)")] = False,
+    speaker: Annotated[Text | None, Query(max_length=200, description="Người nói: tên hoặc nhãn, một phần")] = None,
+    source: Annotated[SearchSource | None, Query(description="Chỉ bản gỡ băng hoặc chỉ biên bản")] = None,
+    body: Annotated[Text | None, Query(max_length=300, description="Đúng cơ quan họp")] = None,
+    date_from: Annotated[date | None, Query(description="Họp từ ngày")] = None,
+    date_to: Annotated[date | None, Query(description="Họp đến ngày")] = None,
+    org_unit_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> SearchPage:
+    """Passages of current transcripts and minutes that contain every word of `q`, best first.
+
+    Accents are ignored unless `exact` (`dat dai` finds `đất đai`); each hit has its snippet with the
+    matches marked (`highlights`), the speaker, the time of the first matched word and the editor's link.
+    """
+    visible = visible_recordings(principal, org_unit_id=org_unit_id, body=body, date_from=date_from, date_to=date_to)
+    filters = Filters(recordings=visible.with_only_columns(Recording.id), speaker=speaker, source=source)
+    results = search(db, SearchQuery.parse(q, accents=exact), filters, limit=limit, offset=offset)
+    items = [
+        SearchHit.model_validate({**vars(hit), "url": f"/ui/editor/{hit.recording_id}#t={hit.time:.1f}"})
+        for hit in results.hits
+    ]
+    return SearchPage(items=items, total=results.total, limit=limit, offset=offset)

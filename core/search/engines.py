@@ -1,0 +1,96 @@
+"""The two search engines behind one interface: SQLite FTS5 (embedded default) and PostgreSQL full text.
+
+Both index the same syllables (`core.search.text`) twice: as written (exact mode) and folded
+(accent-insensitive mode). SQLite keeps them in the FTS5 table `search_fts`, written here next
+to each passage row; PostgreSQL computes them in generated `tsvector` columns of
+`search_passages` (folded with `unaccent`), so writing the row is all it needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, Select, bindparam, column, delete, func, insert, literal_column, select, table
+from sqlalchemy.orm import Session
+
+from core.search.text import Query, exact, folded_text, tokens
+from core.tables import SearchPassage
+
+FTS = table("search_fts", column("rowid"), column("text"), column("folded"))
+"""SQLite's FTS5 table (made by the migration): `rowid` is the passage id."""
+
+
+class SearchEngine(Protocol):
+    def add(self, session: Session, passages: list[tuple[int, str]]) -> None:
+        """Index new passages, given as (id, text)."""
+
+    def remove(self, session: Session, ids: list[int]) -> None:
+        """Forget passages about to be deleted."""
+
+    def clear(self, session: Session) -> None:
+        """Forget every passage."""
+
+    def matches(self, query: Query) -> Select[Any]:
+        """(passage id, score) of the passages that match, lower scores first."""
+
+
+class SqliteFts5:
+    def add(self, session: Session, passages: list[tuple[int, str]]) -> None:
+        rows = [
+            {"rowid": i, "text": " ".join(exact(t.group()) for t in tokens(text)), "folded": folded_text(text)}
+            for i, text in passages
+        ]
+        session.execute(insert(FTS), rows)
+
+    def remove(self, session: Session, ids: list[int]) -> None:
+        session.execute(delete(FTS).where(FTS.c.rowid.in_(ids)))
+
+    def clear(self, session: Session) -> None:
+        session.execute(delete(FTS))
+
+    def matches(self, query: Query) -> Select[Any]:
+        """bm25 on the column the mode compares: phrases quoted, all required."""
+        target, weights = ("text", (1.0, 0.0)) if query.accents else ("folded", (0.0, 1.0))
+        expression = f"{target} : ({' AND '.join(_quoted(p) for p in query.phrases)})"
+        score = func.bm25(literal_column("search_fts"), *weights)
+        return (
+            select(SearchPassage.id, score.label("score"))
+            .select_from(FTS)
+            .join(SearchPassage, SearchPassage.id == FTS.c.rowid)
+            .where(literal_column("search_fts").op("MATCH")(bindparam("fts_query", expression)))
+        )
+
+
+class PostgresFullText:
+    """`tsv_exact` and `tsv_folded` are generated columns (GIN-indexed) of `search_passages`."""
+
+    def add(self, session: Session, passages: list[tuple[int, str]]) -> None:
+        return None  # the database computes the tsvectors as the rows are written
+
+    def remove(self, session: Session, ids: list[int]) -> None:
+        return None
+
+    def clear(self, session: Session) -> None:
+        return None
+
+    def matches(self, query: Query) -> Select[Any]:
+        """ts_rank_cd (cover density: adjacent syllables rank higher) on the mode's tsvector."""
+        vector: ColumnElement[Any] = literal_column(
+            "search_passages.tsv_exact" if query.accents else "search_passages.tsv_folded"
+        )
+        expression = " & ".join(f"({' <-> '.join(p)})" for p in query.phrases)
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("ts_query", expression))
+        return select(SearchPassage.id, (-func.ts_rank_cd(vector, tsquery)).label("score")).where(
+            vector.op("@@")(tsquery)
+        )
+
+
+def _quoted(phrase: tuple[str, ...]) -> str:
+    """A phrase as an FTS5 string: syllables are letters and digits only, so nothing needs escaping."""
+    return '"' + " ".join(phrase) + '"'
+
+
+def engine_for(session: Session) -> SearchEngine:
+    """The engine of the session's database."""
+    dialect = session.get_bind().dialect.name
+    return PostgresFullText() if dialect == "postgresql" else SqliteFts5()

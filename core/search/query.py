@@ -1,0 +1,95 @@
+"""Run a search: match on the database's engine, filter, rank, page, and cut highlighted snippets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from core.search.engines import engine_for
+from core.search.text import Query, fold, snippet
+from core.tables import Recording, SearchPassage
+
+
+@dataclass(frozen=True)
+class Filters:
+    """`recordings`: a select of the recording ids to search in (who may see what, unit, body, dates: the
+    caller's, as for its list of recordings); `speaker`: part of the speaker's name or label, any accents."""
+
+    recordings: Select[Any] | None = None
+    speaker: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    recording_id: str
+    title: str
+    meeting_date: date | None
+    source: str
+    version: int
+    segment_id: int
+    speaker: str
+    start: float
+    end: float
+    time: float
+    """Where the first matched word starts: the editor opens there."""
+    snippet: str
+    highlights: list[tuple[int, int]]
+    score: float
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    total: int
+
+
+def search(session: Session, query: Query, filters: Filters, *, limit: int, offset: int) -> Results:
+    """One page of hits, best first (ties: newest meeting first, then time in the meeting)."""
+    matched = engine_for(session).matches(query)
+    if filters.recordings is not None:
+        matched = matched.where(SearchPassage.recording_id.in_(filters.recordings))
+    if filters.speaker and (key := fold(filters.speaker.strip())):
+        matched = matched.where(SearchPassage.speaker_key.contains(key, autoescape=True))
+    if filters.source:
+        matched = matched.where(SearchPassage.source == filters.source)
+    total = session.scalar(select(func.count()).select_from(matched.subquery())) or 0
+    page = session.execute(
+        matched.order_by(matched.selected_columns.score, SearchPassage.id).limit(limit).offset(offset)
+    ).all()
+    scores = {passage_id: score for passage_id, score in page}
+    rows = session.execute(
+        select(SearchPassage, Recording.title, Recording.filename, Recording.meeting_date)
+        .join(Recording, Recording.id == SearchPassage.recording_id)
+        .where(SearchPassage.id.in_(scores))
+    ).all()
+    by_id = {row[0].id: row for row in rows}
+    hits = [_hit(*by_id[passage_id], query=query, score=score) for passage_id, score in scores.items()]
+    return Results(hits, total)
+
+
+def _hit(
+    passage: SearchPassage, title: str, filename: str, meeting_date: date | None, *, query: Query, score: float
+) -> Hit:
+    cut = snippet(passage.text, query)
+    times = passage.word_times.split()
+    offset = int(times[cut.first_token]) / 10 if cut.first_token is not None and cut.first_token < len(times) else 0
+    return Hit(
+        recording_id=passage.recording_id,
+        title=title or filename,
+        meeting_date=meeting_date,
+        source=passage.source,
+        version=passage.version,
+        segment_id=passage.segment_id,
+        speaker=passage.speaker,
+        start=passage.start,
+        end=passage.end,
+        time=round(passage.start + offset, 1),
+        snippet=cut.text,
+        highlights=cut.highlights,
+        score=-float(score),
+    )
