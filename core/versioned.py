@@ -106,6 +106,24 @@ class VersionedDocuments(Generic[M]):
                 raise
             return theirs
 
+    def reindex(self, session: Session) -> int:
+        """Index the current version of every document again (after `core.search.index.clear`); returns the
+        number of passages."""
+        if self.passages is None:
+            return 0
+        current = session.execute(
+            select(self.head.recording_id, self.versions.version, self.versions.document).join(
+                self.head,
+                (self.head.id == getattr(self.versions, self.parent)) & (self.head.version == self.versions.version),
+            )
+        )
+        count = 0
+        for recording_id, version, document in current:
+            passages = self.passages(self.schema.model_validate_json(document))
+            replace(session, recording_id, self.english, version, passages)
+            count += len(passages)
+        return count
+
     def row(self, session: Session, recording_id: str, version: int | None = None) -> Any:
         """A stored version row (the current one when `version` is None); `NotFoundError` if there is none."""
         head = self.head_of(session, recording_id)

@@ -1,12 +1,13 @@
 """The passage index: one row per segment of a recording's current transcript (and per minutes item).
 
 `replace` runs inside the session that saves a version (`core.versioned`), so a saved document and
-its passages commit or roll back together: no stale hits, no lost ones. `reindex` rebuilds it all.
+its passages commit or roll back together: no stale hits, no lost ones. `clear` and
+`VersionedDocuments.reindex` rebuild it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,17 +81,7 @@ def replace(session: Session, recording_id: str, source: str, version: int, pass
     engine.add(session, [(i, r["text"]) for i, r in zip(ids, rows, strict=True)])
 
 
-Documents = Iterable[tuple[str, str, int, Callable[[], list[Passage]]]]
-"""(recording id, source, version, the passages) of each current document."""
-
-
-def reindex(session: Session, documents: Documents) -> int:
-    """Empty the index and fill it again from `documents`; returns the number of passages."""
+def clear(session: Session) -> None:
+    """Empty the index, before every document is indexed again (`VersionedDocuments.reindex`)."""
     engine_for(session).clear(session)
     session.execute(delete(SearchPassage))
-    count = 0
-    for recording_id, source, version, passages in documents:
-        found = passages()
-        replace(session, recording_id, source, version, found)
-        count += len(found)
-    return count

@@ -59,18 +59,11 @@ def upgrade() -> None:
 
 
 def _index_transcripts(bind: sa.Connection) -> None:
-    """Every recording's current transcript, as `gobang search reindex` would."""
-    from core.search.index import replace, transcript_passages
-    from core.transcript import Transcript
+    """Every recording's current transcript, as `gobang search reindex` does."""
+    from core.transcript_store import TRANSCRIPTS
 
-    current = sa.text(
-        "SELECT t.recording_id, v.version, v.document FROM transcripts t "
-        "JOIN transcript_versions v ON v.transcript_id = t.id AND v.version = t.version"
-    )
     with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
-        for recording_id, version, document in bind.execute(current).all():
-            passages = transcript_passages(Transcript.model_validate_json(document))
-            replace(session, recording_id, "transcript", version, passages)
+        TRANSCRIPTS.reindex(session)
         session.commit()
 
 
