@@ -7,17 +7,22 @@ its passages commit or roll back together: no stale hits, no lost ones. `clear` 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from itertools import accumulate
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from core.search.engines import engine_for
 from core.search.text import fold, tokens
 from core.tables import SearchPassage
 from core.transcript import Segment, Transcript
+
+PASSAGES = cast(Table, SearchPassage.__table__)
+"""The table itself: Core executemany, without the ORM's bookkeeping per row."""
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,12 @@ class Passage:
 def word_times(segment: Segment) -> str:
     """Each syllable's start: the words' own times when the text's syllables are the words' syllables,
     else spread evenly over the segment (a clerk's edit that changed the words but not their timing)."""
-    syllables = [fold(t.group()) for t in tokens(segment.text)]
-    timed = [(fold(t.group()), w.start) for w in segment.words for t in tokens(w.text)]
-    if [s for s, _ in timed] == syllables:
-        starts = [start for _, start in timed]
+    syllables = [t.group().casefold() for t in tokens(segment.text)]
+    joined = " ".join(w.text for w in segment.words)
+    word_starts = list(accumulate((len(w.text) + 1 for w in segment.words), initial=0))
+    found = tokens(joined)
+    if [t.group().casefold() for t in found] == syllables:
+        starts = [segment.words[bisect_right(word_starts, t.start()) - 1].start for t in found]
     else:
         step = (segment.end - segment.start) / max(1, len(syllables))
         starts = [segment.start + i * step for i in range(len(syllables))]
@@ -75,10 +82,9 @@ def replace(session: Session, recording_id: str, source: str, version: int, pass
         }
         for p in passages
     ]
-    if not rows:
-        return
-    ids = session.scalars(insert(SearchPassage).returning(SearchPassage.id, sort_by_parameter_order=True), rows).all()
-    engine.add(session, [(i, r["text"]) for i, r in zip(ids, rows, strict=True)])
+    if rows:
+        session.execute(insert(PASSAGES), rows)
+        engine.add(session, recording_id, source)
 
 
 def clear(session: Session) -> None:

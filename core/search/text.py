@@ -37,11 +37,6 @@ def tokens(text: str) -> list[re.Match[str]]:
     return list(_TOKEN.finditer(nfc(text)))
 
 
-def folded_text(text: str) -> str:
-    """`text` as the accent-insensitive index sees it: folded syllables separated by spaces."""
-    return " ".join(fold(m.group()) for m in tokens(text))
-
-
 @dataclass(frozen=True)
 class Query:
     """A parsed query: phrases of syllables that must all occur; `accents`: compare diacritics too."""
