@@ -270,5 +270,5 @@ class SearchPassage(Base):
     """The speaker folded (lower case, no diacritics), for the speaker filter."""
     text: Mapped[str] = mapped_column(Text)
     word_times: Mapped[str] = mapped_column(Text, default="")
-    """Start of each syllable of `text`, in tenths of a second from `start`, space-separated: a hit opens the
-    editor at the matched word."""
+    """Start of each syllable of `text`, in tenths of a second from `start` rounded up (so inside the word),
+    space-separated: a hit opens the editor at the matched word."""

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
+from math import ceil
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select
@@ -49,7 +50,7 @@ def word_times(segment: Segment) -> str:
     else:
         step = (segment.end - segment.start) / max(1, len(syllables))
         starts = [segment.start + i * step for i in range(len(syllables))]
-    return " ".join(str(max(0, round((s - segment.start) * 10))) for s in starts)
+    return " ".join(str(max(0, ceil((s - segment.start) * 10 - 1e-6))) for s in starts)
 
 
 def transcript_passages(transcript: Transcript) -> list[Passage]:
