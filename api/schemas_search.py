@@ -35,5 +35,7 @@ class SearchHit(BaseModel):
 class SearchPage(BaseModel):
     items: list[SearchHit]
     total: int
+    total_exact: bool
+    """False when more passages match than are ranked (5 000, the newest): `total` then means "at least"."""
     limit: int
     offset: int

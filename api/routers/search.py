@@ -50,6 +50,7 @@ def search_archive(
 
     Accents are ignored unless `exact` (`dat dai` finds `đất đai`); each hit has its snippet with the
     matches marked (`highlights`), the speaker, the time of the first matched word and the editor's link.
+    A word said in more than 5 000 passages is ranked among its newest 5 000 (`total_exact` false).
     """
     visible = visible_recordings(principal, org_unit_id=org_unit_id, body=body, date_from=date_from, date_to=date_to)
     filters = Filters(recordings=visible.with_only_columns(Recording.id), speaker=speaker, source=source)
@@ -58,4 +59,4 @@ def search_archive(
         SearchHit.model_validate({**vars(hit), "url": f"/ui/editor/{hit.recording_id}#t={hit.time:.1f}"})
         for hit in results.hits
     ]
-    return SearchPage(items=items, total=results.total, limit=limit, offset=offset)
+    return SearchPage(items=items, total=results.total, total_exact=results.total_exact, limit=limit, offset=offset)

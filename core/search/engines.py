@@ -31,7 +31,7 @@ class SearchEngine(Protocol):
         """Forget every passage."""
 
     def matches(self, query: Query) -> Select[Any]:
-        """(passage id, score) of the passages that match, lower scores first."""
+        """`id` (the passage) and `score` (lower first) of the passages that match; filters go on `SearchPassage`."""
 
 
 class SqliteFts5:
@@ -60,7 +60,7 @@ class SqliteFts5:
         expression = f"{target} : ({' AND '.join(_quoted(p) for p in query.phrases)})"
         score = func.bm25(literal_column("search_fts"), *weights)
         return (
-            select(SearchPassage.id, score.label("score"))
+            select(FTS.c.rowid.label("id"), score.label("score"))  # FTS5 walks its own rowids in either order
             .select_from(FTS)
             .join(SearchPassage, SearchPassage.id == FTS.c.rowid)
             .where(literal_column("search_fts").op("MATCH")(bindparam("fts_query", expression)))
@@ -88,7 +88,7 @@ class PostgresFullText:
         )
         expression = " & ".join(f"({' <-> '.join(p)})" for p in query.phrases)
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("ts_query", expression))
-        return select(SearchPassage.id, (-func.ts_rank_cd(vector, tsquery, 2)).label("score")).where(
+        return select(SearchPassage.id.label("id"), (-func.ts_rank_cd(vector, tsquery, 2)).label("score")).where(
             vector.op("@@")(tsquery)
         )
 

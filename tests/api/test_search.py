@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from core.db import session_scope
+from core.search import query
 from core.transcript import ModelRef, Segment, Transcript, Word
 from minutes.model import AgendaItem, Conclusion, Minutes, SegmentRef, Stats
 from minutes.store import MINUTES
@@ -177,6 +180,22 @@ def test_pages_are_ranked_and_complete(service_any_db: Service) -> None:
     assert sorted(ids) == list(range(7))
     scores = [h["score"] for page in (first, second, third) for h in page["items"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_word_said_everywhere_is_ranked_among_its_newest_passages(
+    service_any_db: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = service_any_db
+    monkeypatch.setattr(query, "CANDIDATES", 3)
+    older, newer = recording(service), recording(service)
+    save(service, older, transcript([("Thư ký", "Ngân sách, ngân sách, ngân sách.")]), 0)
+    save(service, newer, transcript([("Thư ký", f"Ngân sách lần {i}.") for i in range(3)]), 0)
+    page = find(service, q="ngân sách")
+    assert (page["total"], page["total_exact"]) == (3, False)
+    assert {h["recording_id"] for h in page["items"]} == {newer}  # the older, denser passage is beyond the 3
+    assert find(service, q="ngân sách", speaker="thư ký", limit=1)["total_exact"] is False
+    monkeypatch.setattr(query, "CANDIDATES", 5000)
+    assert find(service, q="ngân sách")["items"][0]["recording_id"] == older
 
 
 def test_a_query_without_words_is_a_clear_problem(service_any_db: Service) -> None:

@@ -49,9 +49,8 @@ async function load() {
   const query = params();
   history.replaceState(null, "", `?${query}`);
   const page = await api(`/search?${query}`);
-  summary.textContent = page.total
-    ? `${page.total} đoạn khớp; đang xem ${offset + 1}–${offset + page.items.length}.`
-    : "Không tìm thấy đoạn nào.";
+  const count = page.total_exact ? `${page.total} đoạn khớp` : `Hơn ${page.total} đoạn khớp (xếp hạng trong ${page.total} đoạn mới nhất)`;
+  summary.textContent = page.total ? `${count}; đang xem ${offset + 1}–${offset + page.items.length}.` : "Không tìm thấy đoạn nào.";
   hits.replaceChildren(...page.items.map(hitItem));
   document.getElementById("prev").disabled = offset === 0;
   document.getElementById("next").disabled = offset + page.items.length >= page.total;
