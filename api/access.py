@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import CurrentPrincipal, Principal, require, require_scope
 from core.errors import ForbiddenError, NotFoundError
+from core.search.query import meetings
 from core.tables import Job, OrgUnit, Recording, Role, Upload
 
 READERS = (Role.clerk, Role.viewer, Role.service)
@@ -59,17 +60,9 @@ def visible_recordings(
     date_to: date | None = None,
 ) -> Select[Recording]:
     """The recordings `principal` may see, narrowed by the list's filters (shared by the list and the search)."""
-    query = select(Recording)
+    query = meetings(org_unit_id=org_unit_id, body=body, date_from=date_from, date_to=date_to)
     if principal.role != Role.admin and principal.org_unit_id is not None:
         query = query.where(Recording.org_unit_id == principal.org_unit_id)
-    if org_unit_id is not None:
-        query = query.where(Recording.org_unit_id == org_unit_id)
-    if body:
-        query = query.where(Recording.body == body.strip())
-    if date_from is not None:
-        query = query.where(Recording.meeting_date >= date_from)
-    if date_to is not None:
-        query = query.where(Recording.meeting_date <= date_to)
     return query
 
 

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+
+from core.search.query import Hit
 
 SearchSource = Literal["transcript", "minutes"]
 
 
-class SearchHit(BaseModel):
-    recording_id: str
-    title: str
-    """The recording's title (its file name when untitled)."""
-    meeting_date: date | None
-    source: SearchSource
-    version: int
-    """The version of the transcript (or minutes) the passage is from: always the current one."""
-    segment_id: int
-    speaker: str
-    start: float
-    end: float
-    time: float
-    """Seconds from the start of the recording to the first matched word."""
-    snippet: str
-    highlights: list[tuple[int, int]] = Field(description="Các đoạn khớp trong snippet: [đầu, cuối) theo ký tự")
-    score: float
-    """Relevance, higher is better; comparable only within one result list."""
+class SearchHit(Hit):
     url: str
     """The editor at the matched word, with the audio positioned there."""
 

@@ -68,21 +68,13 @@ def find_command(
     offset: Annotated[int, typer.Option(min=0, help="Bỏ qua bấy nhiêu kết quả đầu (trang sau).")] = 0,
 ) -> None:
     """Tìm các đoạn nói chứa mọi từ cần tìm, xếp theo mức liên quan; mỗi kết quả có thời điểm để nghe lại."""
-    from sqlalchemy import select
-
-    from core.search.query import Filters, search
+    from core.search.query import Filters, meetings, search
     from core.search.text import Query
     from core.tables import Recording
 
     if source not in (None, "transcript", "minutes"):
         raise typer.BadParameter(f"nguồn {source!r} không có; chọn transcript hoặc minutes", param_hint="--source")
-    recordings: Any = select(Recording.id)
-    if body:
-        recordings = recordings.where(Recording.body == body.strip())
-    if date_from is not None:
-        recordings = recordings.where(Recording.meeting_date >= date_from)
-    if date_to is not None:
-        recordings = recordings.where(Recording.meeting_date <= date_to)
+    recordings = meetings(body=body, date_from=date_from, date_to=date_to).with_only_columns(Recording.id)  # type: ignore[arg-type]
     query = Query.parse(" ".join(words), accents=exact)
     with _database() as db:
         results = search(db, query, Filters(recordings, speaker, source), limit=limit, offset=offset)

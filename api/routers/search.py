@@ -56,7 +56,6 @@ def search_archive(
     filters = Filters(recordings=visible.with_only_columns(Recording.id), speaker=speaker, source=source)
     results = search(db, SearchQuery.parse(q, accents=exact), filters, limit=limit, offset=offset)
     items = [
-        SearchHit.model_validate({**vars(hit), "url": f"/ui/editor/{hit.recording_id}#t={hit.time:.1f}"})
-        for hit in results.hits
+        SearchHit(**hit.model_dump(), url=f"/ui/editor/{hit.recording_id}#t={hit.time:.1f}") for hit in results.hits
     ]
     return SearchPage(items=items, total=results.total, total_exact=results.total_exact, limit=limit, offset=offset)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -13,11 +14,31 @@ from core.search.engines import engine_for
 from core.search.text import Query, fold, snippet
 from core.tables import Recording, SearchPassage
 
-
 CANDIDATES = 5000
 """Passages ranked at most per query, the most recently indexed first. A syllable said in tens of thousands of
 passages ("luật") is ranked among its newest 5 000: a query stays fast on an archive of any size, and `total`
 then means "at least"."""
+
+
+def meetings(
+    *,
+    org_unit_id: int | None = None,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Select[Recording]:
+    """Recordings of a unit, a body (the meeting's kind) and a range of meeting dates: the filters the recordings
+    list and the search share (callers add who may see what)."""
+    query = select(Recording)
+    if org_unit_id is not None:
+        query = query.where(Recording.org_unit_id == org_unit_id)
+    if body:
+        query = query.where(Recording.body == body.strip())
+    if date_from is not None:
+        query = query.where(Recording.meeting_date >= date_from)
+    if date_to is not None:
+        query = query.where(Recording.meeting_date <= date_to)
+    return query
 
 
 @dataclass(frozen=True)
@@ -30,22 +51,26 @@ class Filters:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(BaseModel):
     recording_id: str
     title: str
+    """The recording's title (its file name when untitled)."""
     meeting_date: date | None
     source: str
+    """`transcript` or `minutes`."""
     version: int
+    """The version of the transcript (or minutes) the passage is from: always the current one."""
     segment_id: int
     speaker: str
     start: float
     end: float
     time: float
-    """Where the first matched word starts: the editor opens there."""
+    """Seconds from the start of the recording to the first matched word: the editor opens there."""
     snippet: str
     highlights: list[tuple[int, int]]
+    """Character spans [start, end) of the matches in `snippet`."""
     score: float
+    """Relevance, higher is better; comparable only within one result list."""
 
 
 @dataclass(frozen=True)

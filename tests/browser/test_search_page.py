@@ -65,3 +65,14 @@ def test_exact_mode_and_no_hits_are_said_plainly(page: Any, recording: str) -> N
     page.get_by_label("Từ cần tìm").fill('"mưa đóng băng"')
     page.get_by_role("button", name="Tìm", exact=True).click()
     expect(page.locator(".hit mark")).to_have_text(["mưa", "đóng", "băng"])
+
+
+def test_the_search_is_one_click_from_the_recordings_list(page: Any, recording: str) -> None:
+    page.goto("/ui/")
+    page.get_by_label("Tìm", exact=True).fill("thoi tiet")  # the list's own filter, on titles (same pager)
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("#rows tr")).to_have_count(1)
+    expect(page.locator("#summary")).to_have_text("1 bản ghi; đang xem 1–1.")
+    page.get_by_role("link", name="Tìm lời nói").click()
+    page.wait_for_url(re.compile(r"/ui/search$"))
+    expect(page.get_by_label("Từ cần tìm")).to_be_visible()

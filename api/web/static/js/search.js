@@ -3,12 +3,13 @@
 import { api, showError } from "./api.js";
 import { el, formatTime } from "./dom.js";
 import { initPage } from "./layout.js";
+import { pager } from "./paging.js";
 
 const PAGE = 20;
 const form = document.getElementById("filters");
 const hits = document.getElementById("hits");
 const summary = document.getElementById("summary");
-let offset = 0;
+const paging = pager(form, PAGE, load);
 
 /** The snippet as text nodes and <mark>s: the server gives character spans, never HTML. */
 function marked(snippet, spans) {
@@ -40,12 +41,13 @@ function hitItem(hit) {
 }
 
 function params() {
-  const query = new URLSearchParams({ limit: PAGE, offset });
+  const query = new URLSearchParams({ limit: PAGE, offset: paging.offset });
   for (const [key, value] of new FormData(form)) if (value) query.set(key, value);
   return query;
 }
 
 async function load() {
+  const { offset } = paging;
   const query = params();
   history.replaceState(null, "", `?${query}`);
   const page = await api(`/search?${query}`);
@@ -64,22 +66,8 @@ function fromUrl() {
     if (field?.type === "checkbox") field.checked = value === "true";
     else if (field) field.value = value;
   }
-  offset = Number(query.get("offset")) || 0;
+  paging.offset = Number(query.get("offset")) || 0;
   return query.get("q") ? load() : null;
 }
-
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  offset = 0;
-  load().catch(showError);
-});
-document.getElementById("prev").addEventListener("click", () => {
-  offset = Math.max(0, offset - PAGE);
-  load().catch(showError);
-});
-document.getElementById("next").addEventListener("click", () => {
-  offset += PAGE;
-  load().catch(showError);
-});
 
 initPage().then(fromUrl).catch(showError);
