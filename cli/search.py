@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
@@ -31,7 +32,8 @@ class _SearchFirst(TyperGroup):
 
 search_app = typer.Typer(
     cls=_SearchFirst,
-    help='Tìm trong lời nói của các cuộc họp: gobang search "bồi thường đất"; gobang search reindex (search).',
+    help='Tìm trong lời nói của các cuộc họp: gobang search "bồi thường đất"; gobang search speaker "Tên"; '
+    "gobang search reindex (search).",
     no_args_is_help=True,
 )
 console = Console()
@@ -92,6 +94,36 @@ def find_command(
         where = clock(hit.time) + (" biên bản" if hit.source == "minutes" else "")
         table.add_row(f"{hit.title}{when}\n{hit.recording_id}", where, hit.speaker, snippet)
     console.print(table)
+
+
+@search_app.command("speaker")
+@one_line_errors
+def speaker_command(
+    name: Annotated[str, typer.Argument(help="Tên đã ghi danh hoặc nhãn người nói, đủ cả tên (không phân biệt dấu).")],
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="Số lượt nói tối đa được liệt kê.")] = 50,
+) -> None:
+    """Các lượt nói của một người trong mọi bản ghi (thời điểm, độ dài, lời đầu) và tổng thời gian nói mỗi phiên."""
+    from core.search.speakers import speaker_view
+
+    with _database() as db:
+        view = speaker_view(db, name, None, limit=limit, offset=0)
+    if not view.sessions:
+        console.print(f"Không thấy lượt nói nào của {escape(view.speaker)} (no turns).")
+        return
+    sessions = Table(title=f"{view.speaker}: {view.total_turns} lượt nói trong {len(view.sessions)} phiên")
+    for column in ("Phiên họp", "Ngày", "Số lượt", "Tổng thời gian nói"):
+        sessions.add_column(column, overflow="fold")
+    titles = {}
+    for s in view.sessions:
+        titles[s.recording_id] = s.title
+        day = f"{s.meeting_date:%d/%m/%Y}" if s.meeting_date else ""
+        sessions.add_row(f"{s.title}\n{s.recording_id}", day, str(s.turns), clock(s.seconds))
+    turns = Table(title=f"Các lượt nói (tối đa {limit})")
+    for column in ("Phiên họp", "Thời điểm", "Độ dài", "Lời đầu"):
+        turns.add_column(column, overflow="fold")
+    for t in view.turns:
+        turns.add_row(titles[t.recording_id], clock(t.start), f"{t.duration:.0f} s", t.first_words)
+    console.print(sessions, turns)
 
 
 @search_app.command("reindex")

@@ -204,3 +204,29 @@ def test_a_query_without_words_is_a_clear_problem(service_any_db: Service) -> No
     assert "không có từ nào" in body["detail"]
     assert_problem(service.client.get("/search", headers=service.auth("clerk")), 422)
     assert_problem(service.client.get("/search", params={"q": "x" * 201}, headers=service.auth("clerk")), 422)
+
+
+def test_speaker_view_lists_a_persons_turns_and_time_per_session(service_any_db: Service) -> None:
+    service = service_any_db
+    july = recording(service, title="Kỳ họp tháng 7", meeting_date="2026-07-10")
+    august = recording(service, title="Kỳ họp tháng 8", meeting_date="2026-08-20")
+    theirs = recording(service, who="clerk_b", meeting_date="2026-09-01")
+    save(service, july, transcript(), 0)
+    save(service, august, transcript([*SPOKEN, ("Đại biểu Nguyễn Văn An", "Tôi xin bổ sung một ý.")]), 0)
+    save(service, theirs, transcript(), 0, who="clerk_b")
+    response = service.client.get("/search/speakers/dai bieu nguyen van an", headers=service.auth("clerk"))
+    assert response.status_code == 200, response.text
+    view = response.json()
+    lines = transcript([*SPOKEN, ("Đại biểu Nguyễn Văn An", "Tôi xin bổ sung một ý.")]).segments
+    an = [s for s in lines if s.speaker == "Đại biểu Nguyễn Văn An"]
+    assert [(s["recording_id"], s["turns"]) for s in view["sessions"]] == [(august, 2), (july, 1)]  # not unit B's
+    assert view["sessions"][0]["seconds"] == round(sum(s.end - s.start for s in an), 1)
+    assert view["total_turns"] == 3
+    first = view["turns"][0]
+    assert (first["recording_id"], first["segment_id"], first["start"]) == (august, 1, an[0].start)
+    assert first["first_words"] == "Tôi đề nghị tăng mức bồi thường đất nông nghiệp cho các"  # 12 words
+    assert first["duration"] == round(an[0].end - an[0].start, 2)
+    # a name said by nobody (a substring is not the person): nothing, not an error
+    assert view["speaker"] == "Đại biểu Nguyễn Văn An"  # as the transcripts write it
+    nobody = service.client.get("/search/speakers/Nguyễn", headers=service.auth("clerk")).json()
+    assert (nobody["sessions"], nobody["turns"], nobody["total_turns"]) == ([], [], 0)

@@ -68,3 +68,16 @@ def test_reindex_rebuilds_a_lost_index(archive: str) -> None:
     assert "6 đoạn bản gỡ băng, 0 mục biên bản" in rebuilt.output
     found = runner.invoke(app, ["search", "vành đai"])
     assert found.exit_code == 0 and "2 đoạn khớp" in found.output
+
+
+def test_speaker_lists_turns_and_speaking_time_per_session(archive: str) -> None:
+    result = runner.invoke(app, ["search", "speaker", "đại biểu trần minh"])
+    assert result.exit_code == 0, result.output
+    assert "Đại biểu Trần Minh: 2 lượt nói trong 2 phiên" in result.output.replace(
+        "đại biểu trần minh", "Đại biểu Trần Minh"
+    )
+    assert "Kỳ họp 20/08" in result.output and "Kỳ họp 10/07" in result.output
+    assert result.output.index("Kỳ họp 20/08") < result.output.index("Kỳ họp 10/07")  # newest meeting first
+    assert "Đất đai là vấn đề lớn" in result.output
+    nobody = runner.invoke(app, ["search", "speaker", "Trần"])
+    assert nobody.exit_code == 0 and "Không thấy lượt nói nào" in nobody.output
