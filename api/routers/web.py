@@ -21,6 +21,7 @@ PAGES = {
     "upload": "upload.html",
     "voiceprints": "voiceprints.html",
     "search": "search.html",
+    "speaker": "speaker.html",
 }
 """`/ui/<name>` -> page file; the editor is `/ui/editor/<recording id>`, the minutes `/ui/minutes/<recording id>`."""
 SECURITY_HEADERS = {

@@ -47,7 +47,7 @@ def test_a_hit_opens_the_editor_at_the_matched_word(page: Any, recording: str) -
     shot(page, "search-hit")
 
     mua = 0.3 + 0.35 * 5  # the sixth word, where the editor must open
-    hit.get_by_role("link").click()
+    hit.get_by_role("link", name="Phiên họp về thời tiết — 00:02").click()
     page.wait_for_url(re.compile(rf"/ui/editor/{recording}#t=2\.1$"))
     expect(page.locator("body[data-ready=true]")).to_be_attached()
     position = wait_until(page, "document.body.dataset.seeked && document.getElementById('audio').currentTime")
@@ -76,3 +76,17 @@ def test_the_search_is_one_click_from_the_recordings_list(page: Any, recording: 
     page.get_by_role("link", name="Tìm lời nói").click()
     page.wait_for_url(re.compile(r"/ui/search$"))
     expect(page.get_by_label("Từ cần tìm")).to_be_visible()
+
+
+def test_a_hits_speaker_opens_their_turns_and_speaking_time(page: Any, recording: str) -> None:
+    page.goto("/ui/search?q=gio+manh")
+    page.locator(".hit .speaker").get_by_role("link", name=SPEAKER).click()
+    page.wait_for_url(re.compile(r"/ui/speaker\?name="))
+    expect(page.locator("h1")).to_have_text(SPEAKER)
+    expect(page.locator("#summary")).to_have_text("1 lượt nói trong 1 phiên họp.")
+    spoken = int(0.35 * len(SPOKEN.split()))  # 11 words of 0.35 s, shown in whole seconds (3.85 -> 00:03)
+    expect(page.locator("#sessions tr")).to_have_text([re.compile(rf"Phiên họp về thời tiết.*1.*00:0{spoken}")])
+    turn = page.locator("#turns tr")
+    expect(turn).to_contain_text(SPOKEN.capitalize() + ".")  # the first words: all 11 here
+    expect(turn.get_by_role("link")).to_have_attribute("href", f"/ui/editor/{recording}#t=0.3")
+    shot(page, "speaker-view")

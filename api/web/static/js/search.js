@@ -35,7 +35,9 @@ function hitItem(hit) {
       el("a", { class: "open", href: hit.url }, el("strong", {}, hit.title), ` — ${formatTime(hit.time)}`),
       el("span", { class: "muted" }, where),
     ),
-    hit.speaker ? el("div", { class: "speaker" }, hit.speaker) : "",
+    hit.speaker
+      ? el("div", { class: "speaker" }, el("a", { href: `/ui/speaker?name=${encodeURIComponent(hit.speaker)}`, title: "Các lượt nói của người này" }, hit.speaker))
+      : "",
     el("p", { class: "snippet" }, marked(hit.snippet, hit.highlights)),
   );
 }
