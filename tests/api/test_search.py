@@ -204,6 +204,8 @@ def test_a_query_without_words_is_a_clear_problem(service_any_db: Service) -> No
     assert "không có từ nào" in body["detail"]
     assert_problem(service.client.get("/search", headers=service.auth("clerk")), 422)
     assert_problem(service.client.get("/search", params={"q": "x" * 201}, headers=service.auth("clerk")), 422)
+    for odd in ("½ ǆ ⅷ ٣ 漢字", 'AND OR NOT NEAR "*" ^col : x', "a' OR 1=1 --", "(đất) <-> & | !"):
+        assert find(service, q=odd)["total"] == 0, odd  # no query syntax of either engine leaks through
 
 
 def test_speaker_view_lists_a_persons_turns_and_time_per_session(service_any_db: Service) -> None:
