@@ -9,12 +9,13 @@ import pytest
 
 from core.db import session_scope
 from core.search import query
+from core.text import strip_diacritics
 from core.transcript import ModelRef, Segment, Transcript, Word
 from minutes.model import AgendaItem, Conclusion, Minutes, SegmentRef, Stats
 from minutes.store import MINUTES
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip
+from tests.api.fixtures_jobs import Service, clip, wait_for_job
 
 SPOKEN = [
     ("Chủ tọa Lê Thị Hoa", "Mời đại biểu phát biểu về dự án đường vành đai."),
@@ -232,3 +233,18 @@ def test_speaker_view_lists_a_persons_turns_and_time_per_session(service_any_db:
     assert view["speaker"] == "Đại biểu Nguyễn Văn An"  # as the transcripts write it
     nobody = service.client.get("/search/speakers/Nguyễn", headers=service.auth("clerk")).json()
     assert (nobody["sessions"], nobody["turns"], nobody["total_turns"]) == ([], [], 0)
+
+
+def test_a_finished_transcription_is_searchable_at_its_words_times(service: Service) -> None:
+    """The real path: a real clip, the default engine, the job's own save; then a word it heard, typed bare."""
+    created = service.upload(clip("VIVOSDEV01_R012.wav"), meeting_date="2026-07-10")
+    assert created.status_code == 201, created.text
+    rid = created.json()["recording"]["id"]
+    job = wait_for_job(service.client, created.json()["job"]["id"], service.auth("clerk"), timeout_s=300)
+    assert job["status"] == "succeeded", job
+    heard = service.client.get(f"/recordings/{rid}/transcript", headers=service.auth("clerk")).json()["transcript"]
+    word = max((w for s in heard["segments"] for w in s["words"]), key=lambda w: len(w["text"]))
+    bare = strip_diacritics(word["text"]).lower().strip(".,")
+    hits = [h for h in find(service, q=bare)["items"] if h["recording_id"] == rid]
+    assert hits, (bare, heard["segments"])
+    assert any(abs(h["time"] - word["start"]) <= 0.1 for h in hits), (word, hits)
