@@ -9,12 +9,14 @@ of other units leak nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.deps import CurrentPrincipal, Principal, require, require_scope
 from core.errors import ForbiddenError, NotFoundError
+from core.search.query import meetings
 from core.tables import Job, OrgUnit, Recording, Role, Upload
 
 READERS = (Role.clerk, Role.viewer, Role.service)
@@ -53,6 +55,21 @@ def visible_recording(db: Session, principal: Principal, recording_id: str) -> R
     if recording is None or not principal.may_see(recording.org_unit_id):
         raise NotFoundError(f"không có bản ghi {recording_id[:40]!r} (no such recording)")
     return recording
+
+
+def visible_recordings(
+    principal: Principal,
+    *,
+    org_unit_id: int | None = None,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Select[Recording]:
+    """The recordings `principal` may see, narrowed by the list's filters (shared by the list and the search)."""
+    query = meetings(org_unit_id=org_unit_id, body=body, date_from=date_from, date_to=date_to)
+    if principal.role != Role.admin and principal.org_unit_id is not None:
+        query = query.where(Recording.org_unit_id == principal.org_unit_id)
+    return query
 
 
 def visible_job(db: Session, principal: Principal, job_id: str) -> Job:

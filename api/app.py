@@ -28,6 +28,7 @@ from api.routers import (
     openai_compat,
     ops,
     recordings,
+    search,
     transcripts,
     uploads,
     users,
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openai_compat,
         webhooks,
         voiceprints,
+        search,
         web,
     ):
         app.include_router(module.router)

@@ -20,6 +20,7 @@ from cli.errors import INTERRUPTED_EXIT, err_console, one_line_errors
 from cli.inputs import read_glossary
 from cli.logs import configure_logging
 from cli.minutes import minutes_command
+from cli.search import search_app
 from cli.service import keys_app, serve_command, users_app, worker_command
 from cli.text import text_app
 from cli.voiceprints import voiceprints_app
@@ -52,6 +53,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 app.add_typer(voiceprints_app, name="voiceprints")
 app.add_typer(text_app, name="text")
+app.add_typer(search_app, name="search")
 
 
 @app.callback()

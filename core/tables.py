@@ -285,3 +285,28 @@ class MinutesVersion(Base):
     author: Mapped[str] = mapped_column(String(120), default="")
     comment: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SearchPassage(Base):
+    """One searchable passage: a segment of a recording's current transcript, or an item of its minutes.
+
+    Rewritten with every saved version, in the same transaction (`core.search.index`). The engines'
+    own indexes (SQLite FTS5 table, PostgreSQL tsvector columns) are made by the migration."""
+
+    __tablename__ = "search_passages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[str] = mapped_column(ForeignKey("recordings.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    """`transcript` or `minutes`."""
+    version: Mapped[int] = mapped_column(Integer)
+    segment_id: Mapped[int] = mapped_column(Integer)
+    """The transcript segment, or the first segment a minutes item cites."""
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+    speaker_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    """The speaker folded (lower case, no diacritics), for the speaker filter."""
+    text: Mapped[str] = mapped_column(Text)
+    word_times: Mapped[str] = mapped_column(Text, default="")
+    """Start of each syllable of `text`, in tenths of a second from `start` rounded up (so inside the word),
+    space-separated: a hit opens the editor at the matched word."""

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from core.search.index import transcript_passages
 from core.tables import TranscriptDoc, TranscriptVersion
 from core.transcript import Transcript
 from core.versioned import VersionedDocuments
 
 TRANSCRIPTS = VersionedDocuments(
-    TranscriptDoc, TranscriptVersion, "transcript_id", Transcript, noun="bản gỡ băng", english="transcript"
+    TranscriptDoc,
+    TranscriptVersion,
+    "transcript_id",
+    Transcript,
+    noun="bản gỡ băng",
+    english="transcript",
+    passages=transcript_passages,
 )
 
 

@@ -3,11 +3,13 @@
 Every save is a new immutable version. A writer names the version it edited (the API's
 `If-Match`); the document's counter moves with a conditional update, so of two clerks saving on
 the same version exactly one wins and the other is told, and nothing is overwritten silently.
-One `VersionedDocuments` per kind of document binds its two tables and its pydantic schema.
+One `VersionedDocuments` per kind of document binds its two tables and its pydantic schema, and
+how its text is searched: the search index is rewritten in the transaction that saves a version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -18,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError
+from core.search.index import Passage, replace
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,6 +38,9 @@ class VersionedDocuments(Generic[M]):
     noun: str
     """Vietnamese name of the document in messages ("bản gỡ băng")."""
     english: str
+    """English name, also the `source` of its passages in the search index."""
+    passages: Callable[[M], list[Passage]] | None = None
+    """The searchable passages of a document; None: not searched."""
 
     def head_of(self, session: Session, recording_id: str) -> Any | None:
         return session.scalar(select(self.head).where(self.head.recording_id == recording_id))
@@ -82,6 +88,8 @@ class VersionedDocuments(Generic[M]):
             )
         )
         session.flush()
+        if self.passages is not None:
+            replace(session, recording_id, self.english, current + 1, self.passages(document))
         return current + 1
 
     def _create_head(self, session: Session, recording_id: str) -> Any:
@@ -97,6 +105,24 @@ class VersionedDocuments(Generic[M]):
             if theirs is None:
                 raise
             return theirs
+
+    def reindex(self, session: Session) -> int:
+        """Index the current version of every document again (after `core.search.index.clear`); returns the
+        number of passages."""
+        if self.passages is None:
+            return 0
+        current = session.execute(
+            select(self.head.recording_id, self.versions.version, self.versions.document).join(
+                self.head,
+                (self.head.id == getattr(self.versions, self.parent)) & (self.head.version == self.versions.version),
+            )
+        )
+        count = 0
+        for recording_id, version, document in current:
+            passages = self.passages(self.schema.model_validate_json(document))
+            replace(session, recording_id, self.english, version, passages)
+            count += len(passages)
+        return count
 
     def row(self, session: Session, recording_id: str, version: int | None = None) -> Any:
         """A stored version row (the current one when `version` is None); `NotFoundError` if there is none."""

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
-from api.access import EDITORS, MAY_UPLOAD, READERS, allow, owning_unit, visible_recording
+from api.access import EDITORS, MAY_UPLOAD, READERS, allow, owning_unit, visible_recording, visible_recordings
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import create_recording, fold, release, run_ingest, search_text, submit
 from api.problems import RangeNotSatisfiableError
@@ -38,7 +38,7 @@ from core.audit import record
 from core.blobs import BlobStore
 from core.errors import ForbiddenError
 from core.settings import Settings
-from core.tables import Job, Recording, Role, TranscriptDoc
+from core.tables import Job, Recording, TranscriptDoc
 from workers.jobs import queue_kind
 
 router = APIRouter(tags=["recordings"], route_class=HomeSpooledRoute)
@@ -124,19 +124,9 @@ def list_recordings(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> RecordingPage:
     """Recordings the caller may see, newest first; `q` ignores case and diacritics (`ha noi` finds `Hà Nội`)."""
-    query = select(Recording)
-    if principal.role != Role.admin and principal.org_unit_id is not None:
-        query = query.where(Recording.org_unit_id == principal.org_unit_id)
-    if org_unit_id is not None:
-        query = query.where(Recording.org_unit_id == org_unit_id)
+    query = visible_recordings(principal, org_unit_id=org_unit_id, body=body, date_from=date_from, date_to=date_to)
     for term in fold(q or "").split():
         query = query.where(Recording.search_text.contains(term, autoescape=True))
-    if body:
-        query = query.where(Recording.body == body.strip())
-    if date_from is not None:
-        query = query.where(Recording.meeting_date >= date_from)
-    if date_to is not None:
-        query = query.where(Recording.meeting_date <= date_to)
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.scalars(query.order_by(Recording.created_at.desc(), Recording.id).limit(limit).offset(offset)).all()
     return RecordingPage(items=_details(db, rows), total=total, limit=limit, offset=offset)

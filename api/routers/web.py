@@ -15,7 +15,14 @@ from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 """HTML pages and their assets (`css/`, `js/`, `img/`)."""
-PAGES = {"": "recordings.html", "login": "login.html", "upload": "upload.html", "voiceprints": "voiceprints.html"}
+PAGES = {
+    "": "recordings.html",
+    "login": "login.html",
+    "upload": "upload.html",
+    "voiceprints": "voiceprints.html",
+    "search": "search.html",
+    "speaker": "speaker.html",
+}
 """`/ui/<name>` -> page file; the editor is `/ui/editor/<recording id>`, the minutes `/ui/minutes/<recording id>`."""
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

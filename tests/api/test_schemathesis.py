@@ -1,6 +1,6 @@
 """A bounded schemathesis run against the OpenAPI schema of a real server: whatever it sends, no 5xx.
 
-Covers the recordings, uploads, jobs, transcripts, webhooks and OpenAI-compatible operations
+Covers the recordings, uploads, jobs, transcripts, search, webhooks and OpenAI-compatible operations
 (the account endpoints are fuzzed by their own suite). Path ids are pointed at a real recording
 with a transcript, so bodies and queries reach the code behind the 404s. No worker runs, so the
 fuzzer's jobs stay queued and the event stream (which waits for the end of a job) is left out.
@@ -25,7 +25,7 @@ from core.transcript_store import save_version
 from tests.api.fixtures_jobs import *  # noqa: F403
 from tests.api.fixtures_jobs import Databases, LiveService, clip, make_settings, start_live
 
-TAGS = "^(recordings|uploads|jobs|transcripts|openai|webhooks)$"
+TAGS = "^(recordings|uploads|jobs|transcripts|openai|webhooks|search)$"
 
 
 def _openapi() -> dict[str, object]:

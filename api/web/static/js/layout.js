@@ -3,6 +3,7 @@ import { logout, requireLogin, showError } from "./api.js";
 
 const LINKS = [
   ["/ui/", "Bản ghi âm"],
+  ["/ui/search", "Tìm lời nói"],
   ["/ui/upload", "Tải lên"],
   ["/ui/voiceprints", "Giọng nói"],
   ["/ui/dictation", "Đọc chính tả"],

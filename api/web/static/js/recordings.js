@@ -2,13 +2,14 @@
 import { api, showError } from "./api.js";
 import { el, formatDate, formatTime, JOB_STATUS } from "./dom.js";
 import { initPage } from "./layout.js";
+import { pager } from "./paging.js";
 import { followJob } from "./versioned.js";
 
 const PAGE = 25;
 const rows = document.getElementById("rows");
 const summary = document.getElementById("summary");
 const form = document.getElementById("filters");
-let offset = 0;
+const paging = pager(form, PAGE, load);
 let following = new AbortController();
 
 function statusCell(job, hasTranscript) {
@@ -52,6 +53,7 @@ function minutesLink(id) {
 async function load() {
   following.abort(); // the rows of the page before stop following their jobs
   following = new AbortController();
+  const { offset } = paging;
   const params = new URLSearchParams({ limit: PAGE, offset });
   for (const [key, value] of new FormData(form)) if (value) params.set(key, value);
   const page = await api(`/recordings?${params}`);
@@ -81,19 +83,5 @@ async function load() {
     }),
   );
 }
-
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  offset = 0;
-  load().catch(showError);
-});
-document.getElementById("prev").addEventListener("click", () => {
-  offset = Math.max(0, offset - PAGE);
-  load().catch(showError);
-});
-document.getElementById("next").addEventListener("click", () => {
-  offset += PAGE;
-  load().catch(showError);
-});
 
 initPage().then(load).catch(showError);

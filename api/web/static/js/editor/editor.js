@@ -538,7 +538,8 @@ function highlight() {
   $("clock").textContent = `${formatTime(t, true)} / ${formatTime(audio.duration || model.doc.duration)}`;
   const [i, j] = model.at(t);
   const key = `${i}:${j}`;
-  if (key === lastWord) return;
+  // a redrawn row loses its marks: the same word is marked again
+  if (key === lastWord && (i < 0 || list.node(i)?.classList.contains("playing"))) return;
   document.querySelectorAll(".w.current, .seg.playing").forEach((n) => n.classList.remove("current", "playing"));
   lastWord = key;
   if (i < 0) return;
@@ -678,7 +679,8 @@ function openShortcuts() {
 
 // --- links into the transcript: /ui/editor/<id>#t=SECONDS (a citation of the minutes) -----------------
 
-/** Seek to the time in the URL's `#t=` and bring its segment into view, ready to be corrected. */
+/** Seek to the time in the URL's `#t=` (a citation of the minutes, a search hit's word) and bring its segment
+ * into view, ready to be corrected; the word spoken then is marked. */
 function seekToHash() {
   const match = /^#t=(\d+(?:\.\d+)?)$/.exec(location.hash);
   if (!match) return;
