@@ -121,10 +121,9 @@ class DictationSession:
         glossary: Sequence[str] = (),
         endpoint_s: float = 0.6,
         max_utterance_s: float = 20.0,
-        spoken_commands: bool = True,
     ) -> None:
         self.model, self.tokens = model, tokens
-        self.spoken_commands = spoken_commands
+        self.spoken_commands = True
         """Spoken punctuation commands are obeyed (dictation), or kept as words (a meeting's captions)."""
         self.glossary = list(glossary)
         """Names and terms to spell as written; may be replaced between utterances."""

@@ -178,6 +178,21 @@ class VoiceSettings(BaseModel):
     """An utterance is made final after this long even without a pause."""
 
 
+class LiveSettings(BaseModel):
+    """Live session captions (`WS /live/{id}/audio`, issue 21): `GOBANG_LIVE__CLUSTER_THRESHOLD=0.45`."""
+
+    endpoint_s: float = 0.6
+    """Trailing silence (blank CTC frames after the last word) that makes an utterance's caption final."""
+    max_utterance_s: float = 20.0
+    """A caption is made final after this long even without a pause."""
+    cluster_threshold: float = 0.40
+    """Cosine to an anonymous speaker's centroid that joins them; below it a new "Người nói N" is opened."""
+    max_message_bytes: int = Field(default=1 << 20, gt=0)
+    """Largest binary audio message (about 33 s of PCM); larger ones are refused."""
+    diarize_offline: bool = True
+    """The offline job queued when a session ends runs diarization (better speakers than the live ones)."""
+
+
 class AdaptSettings(BaseModel):
     """Dialect adaptation (`GOBANG_ADAPT__BEAM=true`); off by default, its measured gains are small."""
 
@@ -233,6 +248,7 @@ class Settings(BaseSettings):
     minutes: MinutesSettings = MinutesSettings()
     diarization: DiarizationSettings = DiarizationSettings()
     voice: VoiceSettings = VoiceSettings()
+    live: LiveSettings = LiveSettings()
     adapt: AdaptSettings = AdaptSettings()
 
     @property

@@ -39,7 +39,9 @@ class OnlineSpeakers:
     _previous: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.voiceprints = {name: normalize(np.asarray(v, np.float32).reshape(1, -1))[0] for name, v in self.voiceprints.items()}
+        self.voiceprints = {
+            name: normalize(np.asarray(v, np.float32).reshape(1, -1))[0] for name, v in self.voiceprints.items()
+        }
 
     def label(self, audio: np.ndarray) -> str:
         """The speaker of one finished utterance (16 kHz mono float32)."""

@@ -11,17 +11,19 @@ the live transcript (`transcript()`), stored as the recording's first version wh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from asr.dictation import DictationEvent, new_session
+from asr.engine import Engine
 from asr.readable import restore
 from core.audio import SAMPLE_RATE
-from asr.engine import Engine
 from core.transcript import Segment, SourceRef, Transcript
 from diarization.online import OnlineSpeakers
+from diarization.voiceprints import ACCOUNT_MARK, VoiceprintStore
+from workers.pipeline import cached_engine
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,18 @@ class LiveCaptioner:
         glossary: Sequence[str] = (),
         endpoint_s: float = 0.6,
         max_utterance_s: float = 20.0,
+        start_sample: int = 0,
     ) -> None:
+        """`start_sample`: where in the session this captioner begins (one started after a server restart
+        captions the audio that comes next, with session times)."""
         self.model_ref = engine.model_ref
         self.session = new_session(engine, glossary=glossary, endpoint_s=endpoint_s, max_utterance_s=max_utterance_s)
         self.session.spoken_commands = False
         self.speakers = speakers
         self.glossary = list(glossary)
         self.segments: list[Segment] = []
-        self.samples_fed = 0
+        self.samples_fed = start_sample
+        self._shift = start_sample / SAMPLE_RATE
         self._keep = int((max_utterance_s + 10.0) * SAMPLE_RATE)
         self._recent = np.zeros(0, np.float32)
         """The last `_keep` samples of the session; `_recent[0]` is sample `samples_fed - len(_recent)`."""
@@ -83,6 +89,12 @@ class LiveCaptioner:
     def _captions(self, events: list[DictationEvent]) -> list[Caption]:
         captions = []
         for event in events:
+            if self._shift:
+                words = tuple(
+                    w.model_copy(update={"start": w.start + self._shift, "end": w.end + self._shift})
+                    for w in event.words
+                )
+                event = replace(event, start=event.start + self._shift, end=event.end + self._shift, words=words)
             if event.type == "partial":
                 captions.append(Caption("partial", event.text, event.start, event.end, index=len(self.segments)))
             elif event.words:
@@ -108,3 +120,28 @@ class LiveCaptioner:
             segments=list(self.segments),
             source=SourceRef(name=source_name, duration=duration),
         )
+
+
+def start_captioner(
+    store: VoiceprintStore,
+    *,
+    glossary: Sequence[str] = (),
+    cluster_threshold: float = 0.40,
+    endpoint_s: float = 0.6,
+    max_utterance_s: float = 20.0,
+    start_sample: int = 0,
+) -> LiveCaptioner:
+    """A captioner on the shared default engine that names the people enrolled in `store` (its threshold);
+    login voiceprints ("@user") are not people to name in a meeting, as in `VoiceprintStore.scores`."""
+    people = {name: model for name, model in store.models().items() if not name.startswith(ACCOUNT_MARK)}
+    speakers = OnlineSpeakers(
+        store.embedder, voiceprints=people, voiceprint_threshold=store.threshold, cluster_threshold=cluster_threshold
+    )
+    return LiveCaptioner(
+        cached_engine(None, None),
+        speakers,
+        glossary=glossary,
+        endpoint_s=endpoint_s,
+        max_utterance_s=max_utterance_s,
+        start_sample=start_sample,
+    )
