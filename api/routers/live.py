@@ -200,12 +200,13 @@ async def captions(
     recorded = live_sessions.recorded_captions(db, session) if session.ended else []
     ended = {"type": "end", "recording_id": session.recording_id, "job_id": session.job_id} if session.ended else None
     db.commit()
-    feed = None if ended else await _feed(request.app, settings, session)
 
     def event(message: dict[str, Any]) -> ServerSentEvent:
         return ServerSentEvent(data=json.dumps(message, ensure_ascii=False), event=str(message["type"]))
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
+        # The captioner starts in the stream, so the viewer is connected while the models load.
+        feed = None if ended else await _feed(request.app, settings, session)
         if feed is None:
             for message in recorded:
                 yield event(message)

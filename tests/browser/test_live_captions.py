@@ -41,7 +41,7 @@ def test_two_viewers_follow_captions_until_the_end(
     viewers = [new_page(), new_page()]
     for viewer in viewers:
         viewer.goto(live["page_url"])
-        expect(viewer.locator("#state")).to_have_text("Đang phát trực tiếp")
+        expect(viewer.locator("#state")).to_have_text("Đang phát trực tiếp", timeout=60_000)
     viewers[1].get_by_label("Chữ lớn").check()
 
     ws_url = live_server.url.replace("http", "ws", 1) + live["audio_url"]
