@@ -6,6 +6,7 @@
                                     {"type": "ack", "offset"} once each message is stored; a client that
                                     reconnects sends again from the last acknowledged offset.
                                     Text {"type": "end"} ends the session: {"type": "end", "recording_id", "job_id"}
+    POST /live/{id}/audio           the same audio as a (chunked) HTTP body, with `Upload-Offset: <acknowledged>`
     POST /live/{id}/end             ends it over HTTP (a client whose connection is gone)
     GET  /live/{id}                 the session: acknowledged offset, ended, recording and job
     GET  /live/{id}/captions        SSE: `final` events so far, then `partial`/`final` as they come, then `end`
@@ -25,7 +26,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import numpy as np
-from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, FastAPI, Header, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -37,8 +38,9 @@ from api.deps import SESSION_COOKIE, DbSession, Principal, get_settings_dep, pri
 from api.live_feed import CaptionFeed
 from api.routers.web import SECURITY_HEADERS, STATIC
 from api.schemas import MAX_INT, RecordingMeta
+from core.audio import SAMPLE_RATE
 from core.db import session_scope
-from core.errors import ForbiddenError, GobangError, InvalidInputError, NotFoundError
+from core.errors import ConflictError, ForbiddenError, GobangError, InvalidInputError, NotFoundError
 from core.settings import Settings
 from core.tables import LiveSession, Role
 from diarization.voiceprints import VoiceprintStore
@@ -52,6 +54,14 @@ Uploader = Annotated[Principal, Depends(allow("recordings:write", *UPLOADERS))]
 
 _POLICY_VIOLATION = 1008
 _KEEPALIVE_S = 15.0
+_HTTP_PIECE = SAMPLE_RATE // 4 * live_sessions.BYTES_PER_SAMPLE
+"""A POSTed body is stored and captioned a quarter of a second at a time."""
+_PCM_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 class LiveCreate(RecordingMeta):
@@ -286,7 +296,8 @@ async def audio(ws: WebSocket, session_id: str) -> None:
             if message["type"] == "websocket.disconnect":
                 return
             if message.get("bytes") is not None:
-                await _receive_audio(ws, settings, feed, session_id, message["bytes"])
+                offset = await _store_and_caption(settings, feed, session_id, message["bytes"])
+                await ws.send_json({"type": "ack", "offset": offset})
             elif message.get("text") is not None and json.loads(message["text"]).get("type") == "end":
                 out = await end(ws.app, settings, principal, session_id)
                 await ws.send_json({"type": "end", "recording_id": out.recording_id, "job_id": out.job_id})
@@ -300,8 +311,8 @@ async def audio(ws: WebSocket, session_id: str) -> None:
         await ws.close(code=_POLICY_VIOLATION)
 
 
-async def _receive_audio(ws: WebSocket, settings: Settings, feed: CaptionFeed, session_id: str, data: bytes) -> None:
-    """Store, acknowledge, caption: in that order, so an acknowledged byte is never lost."""
+async def _store_and_caption(settings: Settings, feed: CaptionFeed, session_id: str, data: bytes) -> int:
+    """Store (then the offset counts as acknowledged), caption, publish; returns the new offset."""
     limit = settings.live.max_message_bytes
     if len(data) > limit or len(data) % live_sessions.BYTES_PER_SAMPLE:
         raise InvalidInputError(
@@ -310,8 +321,43 @@ async def _receive_audio(ws: WebSocket, settings: Settings, feed: CaptionFeed, s
         )
     async with feed.lock:
         offset = await run_in_threadpool(_append, settings, session_id, data)
-        await ws.send_json({"type": "ack", "offset": offset})
         samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
         captions = await run_in_threadpool(feed.captioner.feed, samples)
     for caption in captions:
         feed.publish(caption.wire())
+    return offset
+
+
+@router.post("/live/{session_id}/audio", response_model=LiveOut, openapi_extra=_PCM_BODY)
+async def post_audio(
+    session_id: str,
+    request: Request,
+    settings: SettingsDep,
+    db: DbSession,
+    principal: Uploader,
+    upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0)],
+) -> LiveOut:
+    """For systems that can only POST: a (chunked) body of PCM s16le appended at `Upload-Offset`, which must be
+    the acknowledged offset (409 with the right one otherwise). Bytes are stored and captioned every quarter
+    second as they arrive, so a broken request keeps what it delivered: `GET /live/{id}` tells where to resume."""
+    session = visible_session(db, principal, session_id)
+    if session.ended:
+        raise ConflictError("phiên trực tiếp đã kết thúc (live session has ended)")
+    if upload_offset != session.received:
+        raise ConflictError(
+            f"phải gửi tiếp từ byte {session.received} (resume from the acknowledged offset)",
+            extra={"offset": session.received},
+        )
+    db.commit()
+    feed = await _feed(request.app, settings, session)
+    pending = b""
+    async for chunk in request.stream():
+        pending += chunk
+        whole = len(pending) // _HTTP_PIECE * _HTTP_PIECE
+        if whole:
+            await _store_and_caption(settings, feed, session_id, pending[:whole])
+            pending = pending[whole:]
+    if pending:
+        await _store_and_caption(settings, feed, session_id, pending)
+    db.refresh(session)
+    return _out(session)

@@ -120,3 +120,33 @@ def test_refusals(client: TestClient, accounts: Accounts) -> None:
     ended = client.post(f"/live/{live['id']}/end", headers=clerk)
     assert ended.status_code == 422 and ended.headers["content-type"].startswith("application/problem+json")
     assert client.get(f"/live/{'x' * 40}", headers=clerk).status_code == 404
+
+
+def test_http_post_appends_at_the_acknowledged_offset(
+    client: TestClient, accounts: Accounts, meeting: tuple[bytes, list[str]]
+) -> None:
+    pcm = meeting[0][: 4 * SAMPLE_RATE * 2]
+    service = {"Authorization": f"Bearer {accounts.api_key()}"}
+    live = client.post("/live", json={"title": "Phiên gửi bằng POST"}, headers=service).json()
+    pcm_headers = {**service, "Content-Type": "application/octet-stream"}
+    half = len(pcm) // 2
+
+    def chunked(data: bytes) -> Any:
+        yield from (data[i : i + 3001] for i in range(0, len(data), 3001))  # odd pieces: samples split across
+
+    first = client.post(live["audio_url"], content=chunked(pcm[:half]), headers={**pcm_headers, "Upload-Offset": "0"})
+    assert first.status_code == 200, first.text
+    assert first.json()["received"] == half
+    stale = client.post(live["audio_url"], content=pcm[half:], headers={**pcm_headers, "Upload-Offset": "0"})
+    assert stale.status_code == 409 and stale.json()["offset"] == half
+    rest = client.post(
+        live["audio_url"], content=chunked(pcm[half:]), headers={**pcm_headers, "Upload-Offset": str(half)}
+    )
+    assert rest.json()["received"] == len(pcm)
+
+    ended = client.post(f"/live/{live['id']}/end", headers=service).json()
+    assert ended["ended"] and ended["recording_id"]
+    recording = client.get(f"/recordings/{ended['recording_id']}", headers=service).json()
+    assert recording["sha256"] == hashlib.sha256(wav_header(len(pcm)) + pcm).hexdigest()
+    assert client.post(f"/live/{live['id']}/end", headers=service).status_code == 409
+    assert wait_for_job(client, ended["job_id"], service, timeout_s=300)["status"] == "succeeded"
