@@ -41,6 +41,7 @@ sys.path.insert(0, str(_HERE.parent))
 from asr.engine import DecodeOptions  # noqa: E402
 from benchmarks.simulate_meetings import cv_rows  # noqa: E402
 from core.audio import SAMPLE_RATE, load_audio  # noqa: E402
+from core.settings import LiveSettings  # noqa: E402
 from core.text import normalize_for_scoring  # noqa: E402
 from core.vad import SpeechChunker  # noqa: E402
 from diarization.embedders import get_embedder  # noqa: E402
@@ -87,7 +88,8 @@ def meeting(speakers: list[str], turns: int) -> tuple[np.ndarray, list[tuple[flo
 def _captioner(enrol: dict[str, np.ndarray]) -> LiveCaptioner:
     embedder = get_embedder()
     voiceprints = {f"Đại biểu {s[-4:]}": embedder.embed(audio) for s, audio in enrol.items()}
-    return LiveCaptioner(cached_engine("vietasr", None), OnlineSpeakers(embedder, voiceprints=voiceprints))
+    speakers = OnlineSpeakers(embedder, voiceprints=voiceprints, voiceprint_threshold=LiveSettings().name_threshold)
+    return LiveCaptioner(cached_engine("vietasr", None), speakers)
 
 
 def _words(text: str) -> str:
@@ -143,9 +145,9 @@ def run_part(speakers: list[str], turns: int) -> dict[str, float]:
     }
 
 
-def concurrent(sessions: int, seconds: float, speakers: list[str]) -> dict[str, float]:
+def concurrent(sessions: int, seconds: float, speakers: list[str], turns: int) -> dict[str, float]:
     """`sessions` paced streams at once; the worst lag of any session and the processing time per audio second."""
-    audio, _, enrol = meeting(speakers, 4)
+    audio, _, enrol = meeting(speakers, turns)
     audio = audio[: int(seconds * SAMPLE_RATE)]
     captioners = [_captioner(enrol) for _ in range(sessions)]
     lags = [0.0] * sessions
@@ -196,7 +198,7 @@ def main() -> None:
     parts = {name: speakers[: args.speakers] for name, speakers in split(args.turns).items()}
     results = [run_part(speakers, args.turns) for speakers in parts.values()]
     _table("Live captions (simulated real time, 200 ms pieces)", results, list(parts))
-    load = [concurrent(n, args.concurrent_s, parts["dev"]) for n in (1, args.sessions)]
+    load = [concurrent(n, args.concurrent_s, parts["dev"], args.turns) for n in (1, args.sessions)]
     _table("Concurrent sessions (wall-clock paced; 1 session is the baseline)", load, ["1", str(args.sessions)])
     dev, held = results
     print(

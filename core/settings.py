@@ -185,6 +185,14 @@ class LiveSettings(BaseModel):
     """Trailing silence (blank CTC frames after the last word) that makes an utterance's caption final."""
     max_utterance_s: float = 20.0
     """A caption is made final after this long even without a pause."""
+    name_threshold: float = 0.50
+    """Cosine an utterance must reach against an enrolled voiceprint to be captioned with that name.
+
+    Lower than `diarization.voiceprint_threshold` (0.60, set for 0.1% false accepts on whole recordings'
+    speakers): one utterance of a few seconds scores lower than a speaker's whole speech. Chosen on the
+    development part of `benchmarks/live_captions.py` (correct speakers' utterances scored 0.54-0.89, other
+    enrolled speakers at most 0.44); about 2.5% false accepts per enrolled person on cv9_vi_dev
+    (`benchmarks/voice_login.py`: EER 2.55% at 0.483). The offline job names speakers at 0.60 afterwards."""
     cluster_threshold: float = 0.40
     """Cosine to an anonymous speaker's centroid that joins them; below it a new "Người nói N" is opened."""
     max_message_bytes: int = Field(default=1 << 20, gt=0)

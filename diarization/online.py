@@ -28,8 +28,8 @@ class OnlineSpeakers:
     embedder: Embedder
     voiceprints: Mapping[str, np.ndarray] = field(default_factory=dict)
     """Enrolled people's unit voice models, of this embedder's model (`VoiceprintStore.models`)."""
-    voiceprint_threshold: float = 0.60
-    """Cosine an utterance must reach against a voiceprint to be named (the store's calibrated threshold)."""
+    voiceprint_threshold: float = 0.50
+    """Cosine one utterance must reach against a voiceprint to be named (`LiveSettings.name_threshold`)."""
     cluster_threshold: float = 0.40
     """Cosine to an anonymous speaker's centroid that joins them; below it, a new speaker."""
     min_embed_s: float = 1.0

@@ -25,6 +25,10 @@ from diarization.online import OnlineSpeakers
 from diarization.voiceprints import ACCOUNT_MARK, VoiceprintStore
 from workers.pipeline import cached_engine
 
+_EMBED_PAD_S = 0.3
+"""Audio kept on each side of an utterance's words for its speaker embedding: CTC word times are tight
+(spike-based), and CAM++ is surer on a little more speech."""
+
 
 @dataclass(frozen=True)
 class Caption:
@@ -103,7 +107,8 @@ class LiveCaptioner:
 
     def _final(self, event: DictationEvent) -> Caption:
         first = self.samples_fed - self._recent.size
-        audio = self._recent[max(0, int(event.start * SAMPLE_RATE) - first) : int(event.end * SAMPLE_RATE) - first]
+        begin = int((event.start - _EMBED_PAD_S) * SAMPLE_RATE) - first
+        audio = self._recent[max(0, begin) : int((event.end + _EMBED_PAD_S) * SAMPLE_RATE) - first]
         speaker = self.speakers.label(audio)
         words = [w.model_copy(update={"speaker": speaker}) for w in event.words]
         raw = Segment(id=len(self.segments), start=event.start, end=event.end, text=" ".join(w.text for w in words))
@@ -126,16 +131,17 @@ def start_captioner(
     store: VoiceprintStore,
     *,
     glossary: Sequence[str] = (),
+    name_threshold: float = 0.50,
     cluster_threshold: float = 0.40,
     endpoint_s: float = 0.6,
     max_utterance_s: float = 20.0,
     start_sample: int = 0,
 ) -> LiveCaptioner:
-    """A captioner on the shared default engine that names the people enrolled in `store` (its threshold);
+    """A captioner on the shared default engine that names the people enrolled in `store` at `name_threshold`;
     login voiceprints ("@user") are not people to name in a meeting, as in `VoiceprintStore.scores`."""
     people = {name: model for name, model in store.models().items() if not name.startswith(ACCOUNT_MARK)}
     speakers = OnlineSpeakers(
-        store.embedder, voiceprints=people, voiceprint_threshold=store.threshold, cluster_threshold=cluster_threshold
+        store.embedder, voiceprints=people, voiceprint_threshold=name_threshold, cluster_threshold=cluster_threshold
     )
     return LiveCaptioner(
         cached_engine(None, None),

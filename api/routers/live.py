@@ -140,6 +140,7 @@ async def _feed(app: FastAPI, settings: Settings, session: LiveSession) -> Capti
                 store,
                 glossary=list(session.meta.get("glossary", [])),
                 start_sample=session.received // live_sessions.BYTES_PER_SAMPLE,
+                name_threshold=settings.live.name_threshold,
                 cluster_threshold=settings.live.cluster_threshold,
                 endpoint_s=settings.live.endpoint_s,
                 max_utterance_s=settings.live.max_utterance_s,
