@@ -44,7 +44,7 @@ from core.errors import ConflictError, ForbiddenError, GobangError, InvalidInput
 from core.settings import Settings
 from core.tables import LiveSession, Role
 from diarization.voiceprints import VoiceprintStore
-from workers.live import start_captioner
+from workers.live import LiveCaptioner, start_captioner
 
 router = APIRouter(tags=["Phụ đề trực tiếp (live captions)"])
 
@@ -134,19 +134,21 @@ async def _feed(app: FastAPI, settings: Settings, session: LiveSession) -> Capti
     starting: asyncio.Lock = app.state.__dict__.setdefault("live_feeds_lock", asyncio.Lock())
     async with starting:
         if session_id not in feeds:
-            store = VoiceprintStore(settings.voiceprints_path, threshold=settings.diarization.voiceprint_threshold)
-            captioner = await run_in_threadpool(
-                start_captioner,
-                store,
-                glossary=list(session.meta.get("glossary", [])),
-                start_sample=session.received // live_sessions.BYTES_PER_SAMPLE,
-                name_threshold=settings.live.name_threshold,
-                cluster_threshold=settings.live.cluster_threshold,
-                endpoint_s=settings.live.endpoint_s,
-                max_utterance_s=settings.live.max_utterance_s,
-            )
+            captioner = await run_in_threadpool(_start_captioner, settings, session)
             feeds[session_id] = CaptionFeed(captioner)
         return feeds[session_id]
+
+
+def _start_captioner(settings: Settings, session: LiveSession) -> LiveCaptioner:
+    return start_captioner(
+        VoiceprintStore(settings.voiceprints_path, threshold=settings.diarization.voiceprint_threshold),
+        glossary=list(session.meta.get("glossary", [])),
+        start_sample=session.received // live_sessions.BYTES_PER_SAMPLE,
+        name_threshold=settings.live.name_threshold,
+        cluster_threshold=settings.live.cluster_threshold,
+        endpoint_s=settings.live.endpoint_s,
+        max_utterance_s=settings.live.max_utterance_s,
+    )
 
 
 def _append(settings: Settings, session_id: str, data: bytes) -> int:
