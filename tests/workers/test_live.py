@@ -60,3 +60,19 @@ def test_turns_named_or_clustered_and_text_streamed(clips: dict[str, list[dict[s
     assert [s.speaker for s in transcript.segments] == [c.speaker for c in finals]
     assert all(w.speaker == s.speaker for s in transcript.segments for w in s.words)
     assert transcript.duration == pytest.approx(audio.size / SAMPLE_RATE)
+
+
+def test_a_captioner_started_mid_session_keeps_session_times(clips: dict[str, list[dict[str, str]]]) -> None:
+    """After a server restart the captioner starts at the acknowledged offset: captions carry session times."""
+    embedder = get_embedder()
+    row = clips[OTHER][2]
+    audio = np.concatenate([load_audio(row["audio_path"]), np.zeros(SAMPLE_RATE, np.float32)])
+    offset = 90 * SAMPLE_RATE
+    captioner = LiveCaptioner(cached_engine("vietasr", None), OnlineSpeakers(embedder), start_sample=offset)
+
+    finals = [c for c in _stream(captioner, audio) if c.type == "final"]
+
+    assert finals and all(90.0 <= c.start < c.end <= 90.0 + audio.size / SAMPLE_RATE for c in finals)
+    words = captioner.transcript(source_name="phiên họp").words
+    assert words and all(90.0 <= w.start <= w.end <= finals[-1].end for w in words)
+    assert finals[0].speaker == ANONYMOUS.format(1)
