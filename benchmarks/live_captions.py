@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/live_captions.py                     # 4 speakers x 4 turns per part
     .venv/bin/python benchmarks/live_captions.py --turns 2 --concurrent-s 30
+    .venv/bin/python benchmarks/live_captions.py --dev-only --sessions 0 --endpoint-s 0.5   # tuning, dev part only
 
 Meetings are stitched from cv9_vi_dev clips (0.8 s between turns, speakers taking turns in a fixed
 rotation). Speakers with at least 3 enrolment clips + `--turns` meeting clips of >= 3.5 s are split
@@ -85,20 +86,20 @@ def meeting(speakers: list[str], turns: int) -> tuple[np.ndarray, list[tuple[flo
     return np.concatenate(parts), spans, enrol
 
 
-def _captioner(enrol: dict[str, np.ndarray]) -> LiveCaptioner:
+def _captioner(enrol: dict[str, np.ndarray], endpoint_s: float = LiveSettings().endpoint_s) -> LiveCaptioner:
     embedder = get_embedder()
     voiceprints = {f"Đại biểu {s[-4:]}": embedder.embed(audio) for s, audio in enrol.items()}
     speakers = OnlineSpeakers(embedder, voiceprints=voiceprints, voiceprint_threshold=LiveSettings().name_threshold)
-    return LiveCaptioner(cached_engine("vietasr", None), speakers)
+    return LiveCaptioner(cached_engine("vietasr", None), speakers, endpoint_s=endpoint_s)
 
 
 def _words(text: str) -> str:
     return " ".join(normalize_for_scoring(text).split())
 
 
-def run_part(speakers: list[str], turns: int) -> dict[str, float]:
+def run_part(speakers: list[str], turns: int, endpoint_s: float) -> dict[str, float]:
     audio, spans, enrol = meeting(speakers, turns)
-    captioner = _captioner(enrol)
+    captioner = _captioner(enrol, endpoint_s)
     step = int(PIECE_S * SAMPLE_RATE)
     ready, cpu = 0.0, 0.0
     finals: list[tuple[Caption, float]] = []
@@ -191,13 +192,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--speakers", type=int, default=4, help="speakers per meeting")
     parser.add_argument("--turns", type=int, default=4, help="turns per speaker")
+    parser.add_argument("--endpoint-s", type=float, default=LiveSettings().endpoint_s, help="silence that ends")
+    parser.add_argument("--dev-only", action="store_true", help="tuning: the development part alone")
     parser.add_argument("--sessions", type=int, default=4, help="concurrent sessions (0: skip that part)")
     parser.add_argument("--concurrent-s", type=float, default=60.0, help="audio per concurrent session")
     args = parser.parse_args()
     parts = {name: speakers[: args.speakers] for name, speakers in split(args.turns).items()}
-    results = [run_part(speakers, args.turns) for speakers in parts.values()]
+    if args.dev_only:
+        parts = {"dev": parts["dev"]}
+    results = [run_part(speakers, args.turns, args.endpoint_s) for speakers in parts.values()]
     _table("Live captions (simulated real time, 200 ms pieces)", results, list(parts))
-    dev, held = results
+    dev, held = results[0], (results[1] if len(results) > 1 else None)
     if args.sessions < 1:
         print(f"\nsummary: {_summary(dev, held)}")
         return
@@ -210,15 +215,15 @@ def main() -> None:
     )
 
 
-def _summary(dev: dict[str, float], held: dict[str, float]) -> str:
+def _summary(dev: dict[str, float], held: dict[str, float] | None) -> str:
+    parts = {"dev": dev, "held-out": held} if held is not None else {"dev": dev}
+
+    def each(key: str, form: str) -> str:
+        return " ".join(f"{name}={format(row[key], form)}" for name, row in parts.items())
+
+    wer = " ".join(f"{name}={row['wer_live']:.1f}/{row['wer_offline']:.1f}" for name, row in parts.items())
     return (
-        f"final_latency_median dev={dev['final_latency_median_s']:.2f}s held-out="
-        f"{held['final_latency_median_s']:.2f}s; partial_latency_median dev={dev['partial_latency_median_s']:.2f}s "
-        f"held-out={held['partial_latency_median_s']:.2f}s; wer live/offline dev={dev['wer_live']:.1f}/"
-        f"{dev['wer_offline']:.1f} held-out={held['wer_live']:.1f}/{held['wer_offline']:.1f}; speaker_accuracy "
-        f"dev={dev['speaker_accuracy']:.0f}% held-out={held['speaker_accuracy']:.0f}%"
+        f"final_latency_median {each('final_latency_median_s', '.2f')}s; "
+        f"partial_latency_median {each('partial_latency_median_s', '.2f')}s; wer live/offline {wer}; "
+        f"speaker_accuracy {each('speaker_accuracy', '.0f')}%"
     )
-
-
-if __name__ == "__main__":
-    main()
