@@ -227,3 +227,7 @@ def _summary(dev: dict[str, float], held: dict[str, float] | None) -> str:
         f"partial_latency_median {each('partial_latency_median_s', '.2f')}s; wer live/offline {wer}; "
         f"speaker_accuracy {each('speaker_accuracy', '.0f')}%"
     )
+
+
+if __name__ == "__main__":
+    main()
