@@ -24,6 +24,7 @@ from api.routers import (
     auth,
     dictation,
     jobs,
+    live,
     minutes,
     openai_compat,
     ops,
@@ -125,5 +126,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     for extra in (voice_login.router, voice_login.pages, dictation.router):  # voice login and dictation (#7)
         app.include_router(extra)
+    app.include_router(live.router)  # live session captions (#21)
     web.mount_static(app)
     return app

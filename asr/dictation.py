@@ -25,7 +25,7 @@ from asr.ctc import StreamingCtcModel, TokenHit, greedy_decode, hits_to_words
 from asr.readable import restore
 from core.audio import SAMPLE_RATE
 from core.errors import ModelError
-from core.transcript import Segment
+from core.transcript import Segment, Word
 
 COMMANDS: dict[tuple[str, ...], str] = {
     ("chấm", "hỏi"): "?",
@@ -54,11 +54,16 @@ class DictationEvent:
     start: float
     """Seconds since the session's first sample."""
     end: float
+    words: tuple[Word, ...] = ()
+    """A final's recognised words with their times (before commands and spelling), for transcripts."""
 
 
-def format_words(words: Sequence[str], *, sentence_start: bool, glossary: Sequence[str] = ()) -> str:
-    """Recognised words -> dictated text: names spelled from the glossary, commands turned into punctuation,
-    the first letter of each sentence upper case (and of the text when `sentence_start`)."""
+def format_words(
+    words: Sequence[str], *, sentence_start: bool, glossary: Sequence[str] = (), commands: bool = True
+) -> str:
+    """Recognised words -> dictated text: names spelled from the glossary, commands turned into punctuation
+    (unless not `commands`: a meeting's "chấm" is a word), the first letter of each sentence upper case (and
+    of the text when `sentence_start`)."""
     words = _spell_names(words, glossary)
     pieces: list[str] = []
     capital = sentence_start
@@ -66,7 +71,7 @@ def format_words(words: Sequence[str], *, sentence_start: bool, glossary: Sequen
     while i < len(words):
         pair, single = tuple(w.lower() for w in words[i : i + 2]), (words[i].lower(),)
         key = pair if len(pair) == 2 and pair in COMMANDS else single if single in COMMANDS else None
-        if key is not None:
+        if key is not None and commands:
             pieces.append(COMMANDS[key])
             capital = capital or COMMANDS[key] in _ENDS_SENTENCE
             i += len(key)
@@ -118,6 +123,8 @@ class DictationSession:
         max_utterance_s: float = 20.0,
     ) -> None:
         self.model, self.tokens = model, tokens
+        self.spoken_commands = True
+        """Spoken punctuation commands are obeyed (dictation), or kept as words (a meeting's captions)."""
         self.glossary = list(glossary)
         """Names and terms to spell as written; may be replaced between utterances."""
         self.endpoint_frames = max(1, round(endpoint_s / model.frame_s))
@@ -207,7 +214,15 @@ class DictationSession:
 
     def _text(self, hits: list[TokenHit], log_probs: np.ndarray) -> str:
         words = hits_to_words(hits, self.tokens, frame_s=self.model.frame_s, start=0.0, end=len(log_probs))
-        return format_words([w.text for w in words], sentence_start=self._sentence_start, glossary=self.glossary)
+        return self._format(words)
+
+    def _format(self, words: list[Word]) -> str:
+        return format_words(
+            [w.text for w in words],
+            sentence_start=self._sentence_start,
+            glossary=self.glossary,
+            commands=self.spoken_commands,
+        )
 
     def _final(self, frames: int, hits: list[TokenHit] | None = None) -> list[DictationEvent]:
         log_probs = self._frames()[:frames]
@@ -218,8 +233,8 @@ class DictationSession:
             words = hits_to_words(
                 hits, self.tokens, frame_s=self.model.frame_s, start=start, end=start + frames * self.model.frame_s
             )
-            text = format_words([w.text for w in words], sentence_start=self._sentence_start, glossary=self.glossary)
-            events.append(DictationEvent("final", text, words[0].start, words[-1].end))
+            text = self._format(words)
+            events.append(DictationEvent("final", text, words[0].start, words[-1].end, tuple(words)))
             self._sentence_start = text.rstrip(" ")[-1:] in _ENDS_SENTENCE
         self._restart_at(frames)
         return events

@@ -210,6 +210,34 @@ class VoiceSettings(BaseModel):
     need): many sessions wait for these rather than starving every other request."""
 
 
+class LiveSettings(BaseModel):
+    """Live session captions (`WS /live/{id}/audio`, issue 21): `GOBANG_LIVE__CLUSTER_THRESHOLD=0.45`."""
+
+    endpoint_s: float = 0.5
+    """Trailing silence (blank CTC frames after the last word) that makes an utterance's caption final.
+
+    Chosen on the development part of `benchmarks/live_captions.py` (4 speakers x 3 turns): 0.6 s (dictation's)
+    gave a median final latency of 1.69 s and 3.1% WER, 0.5 s 1.36 s and 5.2%, 0.4 s 1.00 s and 5.2% (runs under
+    different machine load; offline 8.2%). 0.5 rather than 0.4 leaves room for the pauses of spontaneous speech,
+    which read sentences lack."""
+    max_utterance_s: float = 20.0
+    """A caption is made final after this long even without a pause."""
+    name_threshold: float = 0.50
+    """Cosine an utterance must reach against an enrolled voiceprint to be captioned with that name.
+
+    Lower than `diarization.voiceprint_threshold` (0.60, set for 0.1% false accepts on whole recordings'
+    speakers): one utterance of a few seconds scores lower than a speaker's whole speech. Chosen on the
+    development part of `benchmarks/live_captions.py` (correct speakers' utterances scored 0.54-0.89, other
+    enrolled speakers at most 0.44); about 2.5% false accepts per enrolled person on cv9_vi_dev
+    (`benchmarks/voice_login.py`: EER 2.55% at 0.483). The offline job names speakers at 0.60 afterwards."""
+    cluster_threshold: float = 0.40
+    """Cosine to an anonymous speaker's centroid that joins them; below it a new "Người nói N" is opened."""
+    max_message_bytes: int = Field(default=1 << 20, gt=0)
+    """Largest binary audio message (about 33 s of PCM); larger ones are refused."""
+    diarize_offline: bool = True
+    """The offline job queued when a session ends runs diarization (better speakers than the live ones)."""
+
+
 class AdaptSettings(BaseModel):
     """Dialect adaptation (`GOBANG_ADAPT__BEAM=true`); off by default, its measured gains are small."""
 
@@ -289,6 +317,7 @@ class Settings(BaseSettings):
     minutes: MinutesSettings = MinutesSettings()
     diarization: DiarizationSettings = DiarizationSettings()
     voice: VoiceSettings = VoiceSettings()
+    live: LiveSettings = LiveSettings()
     adapt: AdaptSettings = AdaptSettings()
     text: TextSettings = TextSettings()
 

@@ -180,6 +180,23 @@ class Upload(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class LiveSession(Base):
+    """A meeting streamed while it happens: audio appended as it arrives, a Recording once it ends."""
+
+    __tablename__ = "live_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_uuid)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The RecordingMeta the recording will get (title, body, glossary...)."""
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Bytes of PCM stored and acknowledged: a reconnecting client resumes from here."""
+    ended: Mapped[bool] = mapped_column(default=False)
+    recording_id: Mapped[str | None] = mapped_column(ForeignKey("recordings.id"))
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class Job(Base):
     """One pipeline run over a recording. Workers claim, heartbeat and finish it here."""
 
