@@ -1,7 +1,7 @@
 """live_sessions: meetings streamed while they happen (issue 21)
 
-Revision ID: 0007
-Revises: 0004
+Revision ID: 0007_live
+Revises: 0006_search
 Create Date: 2026-12-05 14:10:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0004"
+revision = "0007_live"
+down_revision = "0006_search"
 branch_labels = None
 depends_on = None
 
