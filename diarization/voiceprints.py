@@ -335,18 +335,24 @@ class VoiceprintStore:
         return {person: normalize(normalize(np.stack(v)).mean(axis=0)) for person, v in grouped.items()}
 
     def embeddings(self, model_id: str | None = None, *, accounts: bool = True) -> dict[str, np.ndarray]:
-        """Every stored embedding (one per enrolment utterance or piece), (n, dim) per person, of one encoder;
-        `accounts`: login voiceprints (for calibrating voice login), else meeting speakers."""
+        """Every stored embedding (one per enrolment utterance or piece), (n, dim) per person of every unit, of one
+        encoder; `accounts`: login voiceprints (for calibrating voice login), else meeting speakers."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT name, vector FROM embeddings WHERE model_id = ? ORDER BY id",
+                "SELECT p.id, p.name, e.vector FROM embeddings e JOIN people p ON p.id = e.person"
+                " WHERE e.model_id = ? ORDER BY e.id",
                 (model_id or self.embedder.model_id,),
             ).fetchall()
-        grouped: dict[str, list[np.ndarray]] = {}
-        for person, blob in rows:
-            if person.startswith(ACCOUNT_MARK) == accounts:
-                grouped.setdefault(person, []).append(np.frombuffer(blob, dtype=np.float32))
-        return {person: np.stack(v) for person, v in grouped.items()}
+        grouped: dict[int, tuple[str, list[np.ndarray]]] = {}
+        for person, name, blob in rows:
+            if name.startswith(ACCOUNT_MARK) == accounts:
+                grouped.setdefault(person, (name, []))[1].append(np.frombuffer(blob, dtype=np.float32))
+        names = [name for name, _ in grouped.values()]
+        # people of every unit: one name in two units is two people, told apart by their id
+        return {
+            (name if names.count(name) == 1 else f"{name} #{person}"): np.stack(vectors)
+            for person, (name, vectors) in grouped.items()
+        }
 
     def scores(self, embedding: np.ndarray, *, model_id: str | None = None) -> dict[str, float]:
         """Cosine score of a voice against every enrolled person (login voiceprints are not people to name)."""
