@@ -1,8 +1,9 @@
 """A meeting captioned while it happens: streaming text (vietasr) plus a speaker for each final utterance.
 
 The streaming CTC session is the dictation one (`asr.dictation.DictationSession`), with spoken
-punctuation commands off (in a meeting "chấm" is a word); each final utterance gets sentence case,
-a full stop and the glossary's spelling of names (`asr.readable.restore`) and a speaker from
+punctuation commands off (in a meeting "chấm" is a word); each final utterance gets the written form
+the offline pipeline gives (`asr.written.TextFormatter`: numbers, punctuation, case, the glossary's
+names; without it sentence case, a full stop and the glossary, `asr.readable.restore`) and a speaker from
 `diarization.online.OnlineSpeakers`. Only the last `keep_s` seconds of audio are held for the
 speaker embedding, so memory does not grow with the length of the session. The finals so far are
 the live transcript (`transcript()`), stored as the recording's first version when the session ends.
@@ -19,6 +20,7 @@ import numpy as np
 from asr.dictation import DictationEvent, new_session
 from asr.engine import Engine
 from asr.readable import restore
+from asr.written import TextFormatter
 from core.audio import SAMPLE_RATE
 from core.transcript import Segment, SourceRef, Transcript
 from diarization.online import OnlineSpeakers
@@ -66,14 +68,17 @@ class LiveCaptioner:
         endpoint_s: float = 0.6,
         max_utterance_s: float = 20.0,
         start_sample: int = 0,
+        formatter: TextFormatter | None = None,
     ) -> None:
         """`start_sample`: where in the session this captioner begins (one started after a server restart
-        captions the audio that comes next, with session times)."""
+        captions the audio that comes next, with session times). `formatter`: the written-form text stage
+        applied to each final (None: sentence case and the glossary only)."""
         self.model_ref = engine.model_ref
         self.session = new_session(engine, glossary=glossary, endpoint_s=endpoint_s, max_utterance_s=max_utterance_s)
         self.session.spoken_commands = False
         self.speakers = speakers
         self.glossary = list(glossary)
+        self.formatter = formatter
         self.segments: list[Segment] = []
         self.samples_fed = start_sample
         self._shift = start_sample / SAMPLE_RATE
@@ -111,8 +116,16 @@ class LiveCaptioner:
         audio = self._recent[max(0, begin) : int((event.end + _EMBED_PAD_S) * SAMPLE_RATE) - first]
         speaker = self.speakers.label(audio)
         words = [w.model_copy(update={"speaker": speaker}) for w in event.words]
-        raw = Segment(id=len(self.segments), start=event.start, end=event.end, text=" ".join(w.text for w in words))
-        segment = restore([raw], self.glossary)[0].model_copy(update={"words": words, "speaker": speaker})
+        raw = Segment(
+            id=len(self.segments),
+            start=event.start,
+            end=event.end,
+            text=" ".join(w.text for w in words),
+            words=words,
+            speaker=speaker,
+        )
+        written = self.formatter.format_segments([raw]) if self.formatter is not None else restore([raw], self.glossary)
+        segment = written[0].model_copy(update={"words": words, "speaker": speaker})
         self.segments.append(segment)
         return Caption("final", segment.text, segment.start, segment.end, speaker, segment.id)
 
@@ -136,6 +149,7 @@ def start_captioner(
     endpoint_s: float = 0.6,
     max_utterance_s: float = 20.0,
     start_sample: int = 0,
+    formatter: TextFormatter | None = None,
 ) -> LiveCaptioner:
     """A captioner on the shared default engine that names the people enrolled in `store` at `name_threshold`;
     login voiceprints ("@user") are not people to name in a meeting, as in `VoiceprintStore.scores`."""
@@ -150,4 +164,5 @@ def start_captioner(
         endpoint_s=endpoint_s,
         max_utterance_s=max_utterance_s,
         start_sample=start_sample,
+        formatter=formatter,
     )

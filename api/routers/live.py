@@ -45,6 +45,7 @@ from core.settings import Settings
 from core.tables import LiveSession, Role
 from diarization.voiceprints import VoiceprintStore
 from workers.live import LiveCaptioner, start_captioner
+from workers.pipeline import PipelineOptions, text_formatter
 
 router = APIRouter(tags=["Phụ đề trực tiếp (live captions)"])
 
@@ -140,9 +141,16 @@ async def _feed(app: FastAPI, settings: Settings, session: LiveSession) -> Capti
 
 
 def _start_captioner(settings: Settings, session: LiveSession) -> LiveCaptioner:
+    """Speakers named from the people of the session's unit; finals in the written form of offline jobs."""
+    glossary = tuple(session.meta.get("glossary", []))
     return start_captioner(
-        VoiceprintStore(settings.voiceprints_path, threshold=settings.diarization.voiceprint_threshold),
-        glossary=list(session.meta.get("glossary", [])),
+        VoiceprintStore(
+            settings.voiceprints_path,
+            threshold=settings.diarization.voiceprint_threshold,
+            org_unit_id=session.org_unit_id,
+        ),
+        glossary=glossary,
+        formatter=text_formatter(PipelineOptions(glossary=glossary), settings.text, settings.model_cache),
         start_sample=session.received // live_sessions.BYTES_PER_SAMPLE,
         name_threshold=settings.live.name_threshold,
         cluster_threshold=settings.live.cluster_threshold,

@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from core.audio import SAMPLE_RATE, load_audio
+from core.settings import TextSettings
 from core.text import normalize_for_scoring
 from diarization.embedders import get_embedder
 from diarization.online import ANONYMOUS, OnlineSpeakers
 from tests.audio_helpers import stitch
 from workers.live import Caption, LiveCaptioner
-from workers.pipeline import cached_engine
+from workers.pipeline import PipelineOptions, cached_engine, text_formatter
 
 ENROLLED, OTHER = "cv_e3e2b2e16592", "cv_b5b9218efb4e"
 
@@ -76,3 +77,23 @@ def test_a_captioner_started_mid_session_keeps_session_times(clips: dict[str, li
     words = captioner.transcript(source_name="phiên họp").words
     assert words and all(90.0 <= w.start <= w.end <= finals[-1].end for w in words)
     assert finals[0].speaker == ANONYMOUS.format(1)
+
+
+def test_finals_get_the_written_form_of_offline_transcripts(
+    clips: dict[str, list[dict[str, str]]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Live finals go through the text stage offline jobs use; their words keep the spoken form and times."""
+    formatter = text_formatter(PipelineOptions(), TextSettings(), tmp_path_factory.mktemp("models"))
+    assert formatter is not None
+    audio, _ = stitch([clips[OTHER][2]["audio_path"], clips[ENROLLED][5]["audio_path"]], lead_s=0.5, gap_s=1.2)
+    speakers = OnlineSpeakers(get_embedder(), voiceprints={})
+    captioner = LiveCaptioner(cached_engine("vietasr", None), speakers, formatter=formatter)
+
+    finals = [c for c in _stream(captioner, audio) if c.type == "final"]
+
+    segments = captioner.transcript(source_name="phiên họp").segments
+    assert finals and [c.text for c in finals] == [s.text for s in segments]
+    for segment in segments:
+        spoken = " ".join(w.text for w in segment.words)
+        assert spoken == spoken.lower() and segment.text == formatter.format(spoken)
+        assert segment.text[0].isupper() and segment.text[-1] in ".?!"
