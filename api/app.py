@@ -45,7 +45,7 @@ from core.files import private_dir
 from core.housekeeping import sweep
 from core.settings import Settings, get_settings
 from workers.queue import make_queue, requeue_unfinished
-from workers.webhooks import run_sender
+from workers.webhooks import run_sender, seal_stored_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,7 @@ def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     migrate(settings.resolved_database_url)
+    seal_stored_secrets(settings)
     app.state.queue = make_queue(settings)
     requeue_unfinished(app.state.queue, settings)
     stop = threading.Event()

@@ -7,12 +7,12 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from core.sealed import app_secret
 from core.settings import Settings
 
 _hasher = PasswordHasher()
@@ -80,18 +80,6 @@ def keys_match(key: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_key(key), stored_hash)
 
 
-def secret_key(settings: Settings) -> str:
-    """The configured secret, or one generated once and kept (0600) under `home`."""
-    if settings.secret_key:
-        return settings.secret_key
-    path: Path = settings.home / "secret.key"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
-    return path.read_text().strip()
-
-
 @dataclass(frozen=True)
 class TokenClaims:
     """What a valid session token says: whose it is, how they logged in, when, and its own id (for logout)."""
@@ -112,7 +100,7 @@ class SessionTokens:
     """
 
     def __init__(self, settings: Settings) -> None:
-        secret = secret_key(settings)
+        secret = app_secret(settings)
         self._serializer = URLSafeTimedSerializer(secret, salt="gobang-session")
         self._csrf_key = hashlib.sha256(f"gobang-csrf:{secret}".encode()).digest()
         self.max_age_s = int(settings.session_hours * 3600)

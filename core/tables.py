@@ -261,7 +261,8 @@ class Webhook(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     url: Mapped[str] = mapped_column(String(1000))
-    secret: Mapped[str] = mapped_column(String(200))
+    secret: Mapped[str] = mapped_column(String(600))
+    """The signing secret, sealed (`core.sealed`): a database dump does not give it away."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 

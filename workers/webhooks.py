@@ -28,6 +28,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import session_scope
+from core.sealed import app_secret, is_sealed, seal, unseal
 from core.settings import Settings, WebhookSettings
 from core.tables import Job, Recording, Webhook, WebhookDelivery
 from workers.webhook_targets import WebhookTargetError, check_target
@@ -130,15 +131,28 @@ def deliver_due(settings: Settings, *, ids: Sequence[int] | None = None, limit: 
         due = session.execute(query).all()
     if not due:
         return 0
-    return asyncio.run(_send_all(url, settings.webhooks, [(d, a) for d, a in due]))
+    return asyncio.run(_send_all(url, settings.webhooks, app_secret(settings), [(d, a) for d, a in due]))
 
 
-async def _send_all(url: str, config: WebhookSettings, due: Sequence[tuple[int, int]]) -> int:
+def seal_stored_secrets(settings: Settings) -> int:
+    """Seal the signing secrets stored in clear before sealing existed; returns how many."""
+    key = app_secret(settings)
+    with session_scope(settings.resolved_database_url) as session:
+        hooks = [h for h in session.scalars(select(Webhook)).all() if not is_sealed(h.secret)]
+        for hook in hooks:
+            hook.secret = seal(hook.secret, key)
+    if hooks:
+        logger.info("webhook_secrets_sealed count=%d", len(hooks))
+    return len(hooks)
+
+
+async def _send_all(url: str, config: WebhookSettings, key: str, due: Sequence[tuple[int, int]]) -> int:
+    """`key`: the application secret the signing secrets are sealed under."""
     # trust_env off: a proxy from the environment would connect on our behalf, past the address check.
     async with httpx.AsyncClient(timeout=config.timeout_s, follow_redirects=False, trust_env=False) as client:
         delivered = 0
         for delivery_id, attempts in due:
-            delivered += await _attempt(url, config, client, delivery_id, attempts)
+            delivered += await _attempt(url, config, key, client, delivery_id, attempts)
         return delivered
 
 
@@ -184,12 +198,13 @@ async def _post(
 
 
 async def _attempt(
-    url: str, config: WebhookSettings, client: httpx.AsyncClient, delivery_id: int, seen_attempts: int
+    url: str, config: WebhookSettings, key: str, client: httpx.AsyncClient, delivery_id: int, seen_attempts: int
 ) -> int:
     claimed = _claim(url, config, delivery_id, seen_attempts)
     if claimed is None:
         return 0  # someone else is sending this attempt
-    target_url, secret, event, payload = claimed
+    target_url, sealed, event, payload = claimed
+    secret = unseal(sealed, key)
     attempt = seen_attempts + 1
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {

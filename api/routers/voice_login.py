@@ -32,7 +32,6 @@ from api.problems import PROBLEM_JSON
 from api.routers.auth import new_session
 from api.routers.web import SECURITY_HEADERS, STATIC
 from api.schemas_accounts import LoginResponse
-from api.security import secret_key
 from api.spool import HomeSpooledRoute, spool_dir
 from asr.engine import DecodeOptions
 from core.audio import load_audio
@@ -44,6 +43,7 @@ from core.errors import (
     NotFoundError,
     UnauthenticatedError,
 )
+from core.sealed import app_secret
 from core.settings import Settings, VoiceSettings
 from core.tables import RevokedToken, Role, User
 from core.text import nfc
@@ -104,7 +104,7 @@ def _limits(voice: VoiceSettings) -> verification.QualityLimits:
 
 
 def _challenges(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key(settings), salt="gobang-voice-challenge")
+    return URLSafeTimedSerializer(app_secret(settings), salt="gobang-voice-challenge")
 
 
 def _audio(upload: UploadFile, settings: Settings) -> np.ndarray:

@@ -17,6 +17,7 @@ from api.deps import DbSession, Principal, get_settings_dep, require
 from api.schemas import MAX_INT, DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 from core.audit import record
 from core.errors import NotFoundError
+from core.sealed import app_secret, seal
 from core.settings import Settings
 from core.tables import OrgUnit, Webhook, WebhookDelivery
 from workers.webhook_targets import check_target
@@ -42,13 +43,14 @@ def create_webhook(body: WebhookCreate, db: DbSession, principal: Admin, setting
     if body.org_unit_id is not None and db.get(OrgUnit, body.org_unit_id) is None:
         raise NotFoundError(f"không có đơn vị {body.org_unit_id} (no such unit)")
     check_target(body.url, settings.webhooks.allow_hosts)
-    hook = Webhook(url=body.url, org_unit_id=body.org_unit_id, secret=body.secret or secrets.token_urlsafe(32))
+    secret = body.secret or secrets.token_urlsafe(32)
+    hook = Webhook(url=body.url, org_unit_id=body.org_unit_id, secret=seal(secret, app_secret(settings)))
     db.add(hook)
     db.flush()
     record(db, principal.name, "webhook.create", f"webhook:{hook.id}", url=hook.url)
     db.commit()
     return WebhookCreated(
-        id=hook.id, url=hook.url, org_unit_id=hook.org_unit_id, created_at=hook.created_at, secret=hook.secret
+        id=hook.id, url=hook.url, org_unit_id=hook.org_unit_id, created_at=hook.created_at, secret=secret
     )
 
 

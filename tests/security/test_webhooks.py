@@ -3,6 +3,7 @@ only to public addresses (or those the operator allows), without following redir
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -18,6 +19,8 @@ from sqlalchemy import update
 
 import api.app
 from core.db import session_scope
+from core.errors import ConfigError
+from core.sealed import app_secret, is_sealed, unseal
 from core.settings import Settings
 from core.tables import Webhook, WebhookDelivery
 from tests.api.conftest import assert_problem
@@ -231,3 +234,28 @@ def test_f5_sending_does_not_delay_job_recovery(
         time.sleep(2.0)
         during = [t for t in ticks if t > held_from]
         assert len(during) >= 3, f"recovery ticked {len(during)} times while a webhook was being sent"
+
+
+def test_f11_signing_secrets_are_sealed_in_the_database(gobang_home: Path, new_database: Databases) -> None:
+    """A database dump gives no signing secret away: registered secrets are stored sealed, secrets stored in clear
+    by an older version are sealed at the server's start, and deliveries are still signed with the real secret."""
+    url = new_database("sqlite")
+    settings = make_settings(gobang_home, url, webhooks={"allow_hosts": ["127.0.0.1"]})
+    with receiving(Receiver()) as target:
+        with start_service(settings):  # migrates the database
+            pass
+        legacy = _due_delivery(settings, target.url)  # stored in clear, as before sealing
+        with start_service(settings) as service:
+            created = service.client.post("/webhooks", json={"url": target.url}, headers=service.auth("admin")).json()
+        with session_scope(url) as db:
+            stored = {h.id: h.secret for h in db.query(Webhook).all()}
+        assert all(is_sealed(s) for s in stored.values())
+        assert created["secret"] not in stored[created["id"]] and "s" * 32 not in "".join(stored.values())
+        assert unseal(stored[created["id"]], app_secret(settings)) == created["secret"]
+
+        assert webhooks.deliver_due(settings, ids=[legacy]) == 1
+        body = json.dumps({"event": "job.succeeded"}, ensure_ascii=False, separators=(",", ":")).encode()
+        signature = target.requests[0][webhooks.SIGNATURE_HEADER.lower()]
+        assert webhooks.verify("s" * 32, signature, body)
+    with pytest.raises(ConfigError, match="GOBANG_SECRET_KEY"):
+        unseal(stored[created["id"]], "another application secret")
