@@ -16,12 +16,7 @@ def create_engine(name: str | None = None, *, model: str | None = None, settings
     if name == "vietasr":
         from asr.vietasr_engine import VietAsrEngine
 
-        engine = VietAsrEngine(model, settings=settings)
-        if get_settings().adapt.beam:  # dialect adaptation: beam search with the syllable LM and hotwords
-            from dialect_adapt.engine_decoder import build_decoder
-
-            engine.decoder = build_decoder(engine.tokens)
-        return engine
+        return VietAsrEngine(model, settings=settings)
     if name == "whisper":
         from asr.whisper_engine import WhisperEngine
 

@@ -52,17 +52,16 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from asr.engine import Engine
-from asr.factory import create_engine
 from core.audio import probe
 from core.errors import BadAudioError, GobangError, InvalidInputError, NotFoundError
 from core.export import DEFAULT_FORMATS, FORMATS, write_exports
 from core.files import refuse_overwrite, write_atomic
 from core.hashing import file_sha256
-from core.settings import AsrSettings, get_settings
+from core.settings import Settings, get_settings
 from core.text import nfc
 from core.transcript import NfcStr, Transcript
 from models import resolve
-from workers.pipeline import PipelineOptions, run_pipeline
+from workers.pipeline import PipelineOptions, adapted_engine, run_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -330,7 +329,8 @@ class _Worker:
     options: BatchOptions
     out_dir: Path
     identity: dict[str, Any]
-    asr: AsrSettings
+    settings: Settings
+    """This run's settings, the engine's CPU threads sized per worker process."""
     engine: Engine | None = field(default=None, repr=False)
 
     def handle(self, job: FileJob, emit: Emit) -> FileOutcome:
@@ -368,13 +368,14 @@ class _Worker:
         assert outcome.sha256 is not None
         if self.engine is None:
             emit(job, "load", 0.0)
-            self.engine = create_engine(self.options.engine, model=self.options.model, settings=self.asr)
+            self.engine = adapted_engine(self.options.engine, self.options.model, self.settings)
         began = time.perf_counter()
         transcript = run_pipeline(
             job.source,
             self.options.pipeline(),
             hook=lambda stage, fraction: emit(job, stage, fraction),
             engine=self.engine,
+            settings=self.settings,
         )
         assert transcript.source is not None
         transcript.source.sha256 = outcome.sha256
@@ -504,7 +505,8 @@ def run_batch(
         raise GobangError(f"không tạo được thư mục kết quả (cannot create output folder: {exc})", path=out) from exc
     identity = _identity(options)  # resolves the model once here: fails fast, and workers never race to build it
     threads = max(1, (settings.cpu_threads or os.cpu_count() or 1) // options.workers)
-    worker = _Worker(options, out, identity, settings.model_copy(update={"cpu_threads": threads}))
+    sized = get_settings().model_copy(update={"asr": settings.model_copy(update={"cpu_threads": threads})})
+    worker = _Worker(options, out, identity, sized)
     started_at = datetime.now(UTC)
     outcomes: dict[int, FileOutcome] = {}
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from asr.engine import DecodeOptions, Engine
 from asr.factory import create_engine
 from asr.transcriber import Transcriber
+from asr.vietasr_engine import VietAsrEngine
 from asr.written import TextFormatter
 from core.settings import Settings, TextSettings, get_settings
 from core.transcript import Transcript
@@ -64,10 +65,21 @@ def text_formatter(options: PipelineOptions, text: TextSettings, model_cache: Pa
     return TextFormatter(shared.itn, shared.punctuator, glossary=options.glossary + options.hotwords)
 
 
+def adapted_engine(name: str | None, model: str | None, settings: Settings) -> Engine:
+    """An engine for `settings`; with `adapt.beam` the vietasr engine decodes by beam search with the syllable
+    LM and hotwords (dialect adaptation), the decoder built here and handed to the engine."""
+    engine = create_engine(name, model=model, settings=settings.asr)
+    if settings.adapt.beam and isinstance(engine, VietAsrEngine):
+        from dialect_adapt.engine_decoder import build_decoder  # the LM loads only when beam search is on
+
+        engine.decoder = build_decoder(engine.tokens, settings.adapt)
+    return engine
+
+
 @cache
 def cached_engine(name: str | None, model: str | None) -> Engine:
     """One engine per process and configuration: models load once, then serve every job."""
-    return create_engine(name, model=model)
+    return adapted_engine(name, model, get_settings())
 
 
 def run_pipeline(

@@ -7,7 +7,6 @@ import pytest
 
 from asr.ctc import WORD_MARK, greedy_decode
 from asr.engine import DecodeOptions
-from asr.factory import create_engine
 from asr.transcriber import Transcriber
 from asr.vietasr_engine import VietAsrEngine
 from core.manifest import ManifestRow
@@ -17,6 +16,7 @@ from dialect_adapt.beam import BeamSettings, CtcBeamDecoder
 from dialect_adapt.cached_decode import transcribe_cached
 from dialect_adapt.corpus import train_lm
 from dialect_adapt.features import ClipFeatures
+from workers.pipeline import adapted_engine
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_engine_uses_the_beam_decoder_and_request_hotwords_when_configured(
 ) -> None:
     monkeypatch.setenv("GOBANG_ADAPT__BEAM", "true")
     get_settings.cache_clear()
-    engine = create_engine("vietasr")
+    engine = adapted_engine("vietasr", None, get_settings())
     assert isinstance(engine.decoder, CtcBeamDecoder)  # type: ignore[attr-defined]
     assert (get_settings().home / "adapt" / "lm.json.gz").exists()  # trained once, kept for the next run
     row = cv_slice[0]

@@ -139,7 +139,7 @@ def test_outputs_report_and_resume_by_content(
     assert len(list(records_dir(out).iterdir())) == 2
 
     # Second run: done files are recognised by content and settings; the engine is not even loaded.
-    monkeypatch.setattr(batch, "create_engine", _no_engine)
+    monkeypatch.setattr(batch, "adapted_engine", _no_engine)
     again = run_batch(discover([src], out), out)
     assert [f.status for f in again.files] == ["skipped", "failed", "skipped", "failed"]
     assert again.files[0].outputs == report.files[0].outputs
@@ -158,7 +158,7 @@ def test_moved_and_duplicated_files_reuse_the_transcript(
     (tmp_path / "in" / "b").mkdir()
     (tmp_path / "a" / "x.wav").rename(tmp_path / "in" / "b" / "y.wav")
     with monkeypatch.context() as patch:
-        patch.setattr(batch, "create_engine", _no_engine)
+        patch.setattr(batch, "adapted_engine", _no_engine)
         moved = run_batch(discover([tmp_path / "in"], out), out, BatchOptions(formats=("txt", "srt")))
 
     assert [f.status for f in moved.files] == ["skipped", "skipped"]
@@ -259,7 +259,7 @@ def test_a_file_the_batch_did_not_write_is_not_overwritten_without_force(
     foreign.parent.mkdir(parents=True)
     foreign.write_bytes(b"edited by the clerk")
     with monkeypatch.context() as patch:
-        patch.setattr(batch, "create_engine", _no_engine)  # refused before any speech is recognised
+        patch.setattr(batch, "adapted_engine", _no_engine)  # refused before any speech is recognised
         refused = run_batch(discover([source], out), out, BatchOptions(formats=("txt", "docx")))
     assert refused.files[0].status == "failed" and refused.files[0].error_type == "ConflictError"
     assert refused.files[0].exit_code == 6 and "--force" in (refused.files[0].error or "")
