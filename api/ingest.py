@@ -188,7 +188,6 @@ def create_recording(
 def new_recording_job(
     db: Session, settings: Settings, principal: Principal, recording: Recording, options: JobOptions
 ) -> Job:
-    check_engine_allowed(options.engine, settings.asr)
     stored = options.model_dump(exclude_none=True, mode="json")
     job = new_job(db, recording.id, stored, settings=settings)
     record(db, principal.name, "job.create", f"job:{job.id}", recording=recording.id, options=stored)

@@ -19,6 +19,7 @@ from api.access import READERS, UPLOADERS, allow, visible_job, visible_recording
 from api.deps import DbSession, Principal, get_settings_dep
 from api.ingest import new_recording_job, submit
 from api.schemas import JobOptions, JobOut
+from asr.factory import check_engine_allowed
 from core.db import session_scope
 from core.errors import ConflictError
 from core.settings import Settings
@@ -49,6 +50,7 @@ def create_job(
     """Queue the pipeline (transcribe, then diarize and align if asked) over a recording; a new transcript
     version is written when it succeeds."""
     recording = visible_recording(db, principal, recording_id)
+    check_engine_allowed(options.engine, settings.asr)
     job = new_recording_job(db, settings, principal, recording, options)
     submit(request, db, job)
     response.headers["Location"] = f"/jobs/{job.id}"

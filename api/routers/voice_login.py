@@ -84,12 +84,9 @@ def _verify(settings: Settings, username: str, samples: np.ndarray) -> verificat
     """The login's voice decision: the cosine against `voice.threshold`, or with `voice.score_norm` its AS-norm
     against the shipped cohort and `voice.norm_threshold`."""
     store, voice = _store(settings), settings.voice
-    if not voice.score_norm:
-        return verification.verify(store, account_voiceprint(username), samples, threshold=voice.threshold)
-    cohort = _cohort(SHIPPED_COHORT, store.embedder.model_id)
-    return verification.verify(
-        store, account_voiceprint(username), samples, threshold=voice.norm_threshold, cohort=cohort
-    )
+    cohort = _cohort(SHIPPED_COHORT, store.embedder.model_id) if voice.score_norm else None
+    threshold = voice.norm_threshold if voice.score_norm else voice.threshold
+    return verification.verify(store, account_voiceprint(username), samples, threshold=threshold, cohort=cohort)
 
 
 def _limits(voice: VoiceSettings) -> verification.QualityLimits:

@@ -123,3 +123,10 @@ def test_only_models_of_verified_provenance_when_the_operator_says_so(tmp_path: 
             )
         assert upload.status_code == 403 and "chưa kiểm chứng" in upload.json()["detail"]
         assert http.get("/recordings", headers=headers).json()["items"] == []  # nothing stored for a refused job
+        with clip(CLIP).open("rb") as f:
+            stored = http.post(
+                "/recordings", files={"file": (CLIP, f, "audio/wav")}, data={"start_job": "false"}, headers=headers
+            )
+        assert stored.status_code == 201, stored.text
+        job = http.post(f"/recordings/{stored.json()['recording']['id']}/jobs", json={"engine": "vietasr"}, headers=headers)
+        assert job.status_code == 403 and "chưa kiểm chứng" in job.json()["detail"]
