@@ -128,5 +128,7 @@ def test_only_models_of_verified_provenance_when_the_operator_says_so(tmp_path: 
                 "/recordings", files={"file": (CLIP, f, "audio/wav")}, data={"start_job": "false"}, headers=headers
             )
         assert stored.status_code == 201, stored.text
-        job = http.post(f"/recordings/{stored.json()['recording']['id']}/jobs", json={"engine": "vietasr"}, headers=headers)
+        job = http.post(
+            f"/recordings/{stored.json()['recording']['id']}/jobs", json={"engine": "vietasr"}, headers=headers
+        )
         assert job.status_code == 403 and "chưa kiểm chứng" in job.json()["detail"]
