@@ -108,6 +108,41 @@ def lm_train(
     console.print(f"Đã lưu mô hình ngôn ngữ ({len(lm.vocabulary)} âm tiết, bậc {order}): {path}")
 
 
+@adapt_app.command("lm-build")
+@one_line_errors
+def lm_build(
+    corpus: Annotated[
+        Path,
+        typer.Option(
+            "--corpus",
+            "-c",
+            exists=True,
+            dir_okay=False,
+            help="Kho văn bản pháp luật laws.txt.gz (chỉ dùng các văn bản huấn luyện).",
+        ),
+    ],
+    glossary: Annotated[
+        Path | None, typer.Option(help="Bảng thuật ngữ: mỗi dòng một tên/thuật ngữ (# là chú thích).")
+    ] = None,
+    min_count: Annotated[
+        tuple[int, int],
+        typer.Option(help="Số lần gặp tối thiểu để giữ một bigram và một trigram (cắt tỉa, pruning)."),
+    ] = (5, 10),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Tệp ARPA .arpa.gz (mặc định theo cấu hình).")] = None,
+) -> None:
+    """Xây mô hình ngôn ngữ trigram âm tiết từ kho văn bản pháp luật (bản đi kèm gobang được làm bằng lệnh này)."""
+    from dialect_adapt.corpus import base_texts
+    from dialect_adapt.engine_decoder import built_lm_path
+    from dialect_adapt.lm_build import build_backoff_lm, corpus_sentences
+
+    lm = build_backoff_lm(
+        corpus_sentences(corpus, base_texts(read_glossary(glossary))), order=3, min_counts=(1, *min_count)
+    )
+    path = out or built_lm_path()
+    lm.save(path)
+    console.print(f"Đã lưu mô hình ngôn ngữ ({len(lm.vocabulary)} âm tiết, {len(lm.ngrams)} n-gram): {path}")
+
+
 @adapt_app.command("eval")
 @one_line_errors
 def eval_command(manifest: Manifest = DEFAULT_MANIFEST, folds: Folds = 5) -> None:

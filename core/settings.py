@@ -244,10 +244,11 @@ class AdaptSettings(BaseModel):
     beam: bool = False
     """Decode vietasr with CTC beam search, the syllable LM and hotwords instead of greedy decoding."""
     lm_path: Path | None = None
-    """Syllable n-gram from `gobang adapt lm-train`; None is `home/adapt/lm.json.gz` (trained on first use)."""
-    alpha: float = 0.1
-    """Weight of the LM in beam search."""
-    beta: float = 0.5
+    """Syllable n-gram (`gobang adapt lm-build` ARPA or `lm-train`); None: what those wrote into the home, else
+    the shipped legal-corpus trigram."""
+    alpha: float = 0.3
+    """Weight of the LM in beam search (chosen for the shipped LM on cv9_vi_dev's development folds)."""
+    beta: float = 2.0
     """Bonus per word in beam search."""
     beam_width: int = 12
     """Prefixes kept per frame."""

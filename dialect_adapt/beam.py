@@ -17,7 +17,7 @@ import numpy as np
 
 from asr.ctc import WORD_MARK, TokenHit
 from core.text import normalize_for_scoring
-from dialect_adapt.lm import BOS, EOS, NgramLM
+from dialect_adapt.lm import BOS, EOS, LanguageModel
 
 _NEG = -math.inf
 
@@ -41,6 +41,10 @@ class BeamSettings:
     """Bonus per word (balances the LM's preference for short outputs)."""
     hotword_bonus: float = 3.0
     """Bonus per glossary syllable matched in order."""
+    unknown_penalty: float = -10.0
+    """Added (not weighted by alpha) once a word can no longer be one of the LM's or the glossary's syllables.
+    Kneser-Ney gives an unseen word about 1/corpus size, more than a real syllable seen once, so without it
+    the search glues stray pieces onto words ("hơi sững" -> "hơiững"); as pyctcdecode's `unk_score_offset`."""
     token_min_logp: float = -8.0
     """Tokens less probable than this in a frame are not tried."""
     max_tokens_per_frame: int = 12
@@ -76,6 +80,7 @@ class Hotwords:
     def __init__(self, phrases: Sequence[str]) -> None:
         self.phrases = [p for p in (tuple(normalize_for_scoring(x).split()) for x in phrases) if p]
         self.longest = max((len(p) for p in self.phrases), default=0)
+        self.syllables = frozenset(w for p in self.phrases for w in p)
 
     def matched(self, words: tuple[str, ...]) -> int:
         """Length of the longest phrase prefix that ends the word sequence (0 if none)."""
@@ -95,7 +100,7 @@ class CtcBeamDecoder:
         self,
         tokens: Sequence[str],
         *,
-        lm: NgramLM | None = None,
+        lm: LanguageModel | None = None,
         hotwords: Sequence[str] = (),
         settings: BeamSettings = BeamSettings(),
         blank: int = 0,
@@ -107,6 +112,9 @@ class CtcBeamDecoder:
         self.blank = blank
         self.starts_word = [t.startswith(WORD_MARK) for t in self.tokens]
         self.pieces = [t.replace(WORD_MARK, "") for t in self.tokens]
+        known = (lm.vocabulary | self.hotwords.syllables) if lm is not None else frozenset()
+        self.prefixes = frozenset(word[:n] for word in known for n in range(1, len(word) + 1))
+        """Every start of a syllable the LM or the glossary knows (empty without an LM: nothing is unknown)."""
 
     def with_hotwords(self, hotwords: Sequence[str]) -> CtcBeamDecoder:
         """The same decoder biased towards a recording's glossary."""
@@ -123,12 +131,20 @@ class CtcBeamDecoder:
             score += s.hotword_bonus * self.hotwords.matched(words)
         return score
 
+    def _unknown_cost(self, before: str, after: str) -> float:
+        """The unknown-word penalty, charged once: when the word being spelled stops being the start of any
+        known syllable (so a beam spelling one is not ranked above the others until it ends)."""
+        if not self.prefixes or after in self.prefixes or (before and before not in self.prefixes):
+            return 0.0
+        return self.settings.unknown_penalty
+
     def _extend(self, beam: _Beam, token: int) -> _Beam:
         piece = self.pieces[token]
         if self.starts_word[token] and beam.partial:
             words = (*beam.words, beam.partial)
-            return _Beam(beam.hits, words, piece, beam.lm + self._word_score(words))
-        return _Beam(beam.hits, beam.words, beam.partial + piece, beam.lm)
+            return _Beam(beam.hits, words, piece, beam.lm + self._word_score(words) + self._unknown_cost("", piece))
+        partial = beam.partial + piece
+        return _Beam(beam.hits, beam.words, partial, beam.lm + self._unknown_cost(beam.partial, partial))
 
     def _final(self, beam: _Beam) -> float:
         score = beam.acoustic + beam.lm

@@ -47,5 +47,10 @@ def train_lm(
     text_weight: int = 1,
 ) -> NgramLM:
     """An n-gram over the dictionary, the gazetteer, the glossary and `texts` (repeated `text_weight` times)."""
-    corpus = [*(dictionary_words() if dictionary else []), *gazetteer_entries(), *glossary]
+    corpus = base_texts(glossary, dictionary=dictionary)
     return NgramLM.train(sentences(corpus) + sentences(texts) * max(1, text_weight), order=order)
+
+
+def base_texts(glossary: Sequence[str] = (), *, dictionary: bool = True) -> list[str]:
+    """What every LM learns besides its corpus: the dictionary's words, the gazetteer and the glossary."""
+    return [*(dictionary_words() if dictionary else []), *gazetteer_entries(), *glossary]

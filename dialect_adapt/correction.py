@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.text import nfc
-from dialect_adapt.lm import BOS, EOS, NgramLM
+from dialect_adapt.lm import BOS, EOS, LanguageModel
 
 _HOI, _NGA = "\u0309", "\u0303"
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -118,7 +118,7 @@ class Correction:
 
 
 class DialectCorrector:
-    def __init__(self, lm: NgramLM, *, sets: ConfusionSets = ConfusionSets(), margin: float = 4.0) -> None:
+    def __init__(self, lm: LanguageModel, *, sets: ConfusionSets = ConfusionSets(), margin: float = 4.0) -> None:
         self.lm = lm
         self.sets = sets
         self.margin = margin

@@ -22,12 +22,14 @@ from dialect_adapt.beam import BeamSettings, CtcBeamDecoder
 from dialect_adapt.cached_decode import transcribe_cached
 from dialect_adapt.corpus import train_lm
 from dialect_adapt.correction import ConfusionSets, DialectCorrector
+from dialect_adapt.engine_decoder import shipped_lm
 from dialect_adapt.features import ClipFeatures
 from dialect_adapt.folds import region_of, split
-from dialect_adapt.lm import NgramLM
+from dialect_adapt.lm import LanguageModel
 
 LmSource = str
-"""`dict`: dictionary + gazetteer only; `folds`: plus the other folds' references."""
+"""`dict`: dictionary + gazetteer only; `folds`: plus the other folds' references; `legal`: the shipped
+legal-corpus trigram (`dialect_adapt.engine_decoder.shipped_lm`)."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,14 @@ DICT_BEAM = BeamSettings(alpha=0.1, beta=0.5)
 """Best of a sweep on cv9_vi_dev (alpha 0.1-1.0, beta 0-2): a dictionary LM only helps when weighted lightly."""
 FOLDS_BEAM = BeamSettings(alpha=0.3, beta=1.5)
 """Best of the same sweep with the other folds' sentences in the LM."""
+LEGAL_BEAM = BeamSettings(alpha=0.3, beta=2.0)
+"""Best on the development folds for the shipped legal-corpus LM (`benchmarks/lm_decoding.py`)."""
 
 CONFIGS: tuple[AdaptConfig, ...] = (
     AdaptConfig("default"),
     AdaptConfig("beam+lm(dict)", beam=DICT_BEAM),
     AdaptConfig("beam+lm(folds)", beam=FOLDS_BEAM, lm="folds"),
+    AdaptConfig("beam+lm(legal)", beam=LEGAL_BEAM, lm="legal"),
     AdaptConfig("correct(dict)", correction="all", margin=3.0),
     AdaptConfig("correct-routed(folds)", correction="routed", lm="folds", margin=3.0),
     AdaptConfig("beam(folds)+correct-routed", beam=FOLDS_BEAM, lm="folds", correction="routed", margin=3.0),
@@ -69,9 +74,11 @@ class FoldRun:
 ProgressHook = Callable[[str, int, int], None]
 
 
-def _lm_for(source: LmSource, rows: Sequence[ManifestRow], train: list[int], test: list[int]) -> NgramLM:
+def _lm_for(source: LmSource, rows: Sequence[ManifestRow], train: list[int], test: list[int]) -> LanguageModel:
     if source == "dict":
         return train_lm()
+    if source == "legal":
+        return shipped_lm()
     held_out = {normalize_for_scoring(rows[i].reference_text) for i in test}
     texts = [rows[i].reference_text for i in train if normalize_for_scoring(rows[i].reference_text) not in held_out]
     return train_lm(texts)
@@ -103,7 +110,7 @@ def run_folds(
             np.stack([features[i].embedding for i in test]), [rows[i].speaker for i in test]
         )
         run.regions.update(guesses)
-        lms: dict[str, NgramLM] = {}
+        lms: dict[str, LanguageModel] = {}
         for config in configs:
             if config.beam is not None or config.correction:
                 lms.setdefault(config.lm, _lm_for(config.lm, rows, train, test))
@@ -117,7 +124,7 @@ def run_folds(
 
 
 def _hypothesis(
-    config: AdaptConfig, clip: ClipFeatures, engine: VietAsrEngine, lms: dict[str, NgramLM], guess: RegionGuess
+    config: AdaptConfig, clip: ClipFeatures, engine: VietAsrEngine, lms: dict[str, LanguageModel], guess: RegionGuess
 ) -> str:
     if config.beam is None:
         text = normalize_for_scoring(clip.baseline_text)

@@ -14,7 +14,7 @@ from dialect_adapt.lm import NgramLM
 def test_help_is_vietnamese_and_lists_every_step() -> None:
     result = CliRunner().invoke(app, ["adapt", "--help"])
     assert result.exit_code == 0
-    for command in ("folds", "accent-train", "lm-train", "eval", "export-corrections"):
+    for command in ("folds", "accent-train", "lm-train", "lm-build", "eval", "export-corrections"):
         assert command in result.output
     assert "giọng vùng miền" in result.output
 
