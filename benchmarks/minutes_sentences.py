@@ -1,7 +1,7 @@
 """Write the training sentences of the minutes classifier from the gold of the DEVELOPMENT meetings only.
 
 Each sentence of a development meeting (as `minutes.sentences.split` cuts it) is labelled with the gold items
-whose segments hold it: "vote", "task", "conclusion" (none: procedure or debate), with whether the chair
+whose segments hold it: "vote", "task", "conclusion", "procedural" (none: debate), with whether the chair
 speaks (as the generator decides it, from the transcript alone). The held-out meetings are never read.
 
     .venv/bin/python benchmarks/minutes_sentences.py        # writes minutes/data/labelled_sentences.json
@@ -33,6 +33,7 @@ def labelled(name: str) -> list[dict[str, Any]]:
     chair = chair_label(transcript, meta)
     presiding = dict(zip((s.id for s in segments), chairing(segments, chair).presiding, strict=True))
     kinds = {"vote": gold["votes"], "task": gold["tasks"], "conclusion": gold["conclusions"]}
+    kinds["procedural"] = [{"source_segments": gold.get("procedural", [])}]
     rows = []
     sents = split(segments)
     for k, sentence in enumerate(sents):

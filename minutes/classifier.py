@@ -1,4 +1,4 @@
-"""Which sentences of a meeting are votes, tasks or conclusions: a small learned classifier, not cue lists.
+"""Which sentences of a meeting are votes, tasks, conclusions or procedure: a small learned classifier, not cue lists.
 
 Cue phrases written for a few meetings miss the wordings of others ("phiếu thuận", a task without
 "giao", a conclusion without "kết luận"). This classifier is trained on the labelled sentences of the
@@ -27,8 +27,9 @@ from sklearn.pipeline import FeatureUnion
 from minutes.cues import find_vote, fold, folded_digits, is_conclusion
 from minutes.slots import addresses_party
 
-LABELS = ("vote", "task", "conclusion")
-"""What a sentence may be; none of them: procedure (giving the floor, announcing an item) or debate."""
+LABELS = ("vote", "task", "conclusion", "procedural")
+"""What a sentence may be; "procedural": running the meeting (giving the floor, asking for a report or a vote now,
+a break, opening and closing), which is never a task; none of them: debate."""
 TRAINING = Path(__file__).parent / "data" / "labelled_sentences.json"
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 
@@ -93,11 +94,15 @@ class SentenceClassifier:
     def classify(
         self, texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None = None
     ) -> list[frozenset[str]]:
-        """Per sentence, the classes it belongs to (empty: procedure or debate)."""
-        return [
-            frozenset(label for label, p in row.items() if p >= self.threshold)
-            for row in self.probabilities(texts, chairs, previous)
-        ]
+        """Per sentence, the classes it belongs to (empty: debate). Running the meeting and giving a task exclude
+        each other ("Mời anh Sơn nói thêm về đề án" is no task): of the two, the likelier stays."""
+        found = []
+        for row in self.probabilities(texts, chairs, previous):
+            labels = {label for label, p in row.items() if p >= self.threshold}
+            if {"task", "procedural"} <= labels:
+                labels.discard("task" if row["procedural"] >= row["task"] else "procedural")
+            found.append(frozenset(labels))
+        return found
 
 
 def _rows(texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None) -> list[str]:
