@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from core.text import nfc, strip_diacritics
 
@@ -40,7 +40,7 @@ _DIGITS |= {"sau": 6, "bay": 7, "tam": 8, "chin": 9}
 _THOUSAND = ("nghin", "ngan")
 _NUMBER_WORDS = {*_DIGITS, "muoi", "tram", "linh", "le", *_THOUSAND}
 _COUNTED = re.compile(
-    r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|co dong|phieu|nguoi|y kien|ho"
+    r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|co dong|phieu|nguoi|y kien|ho|dong y|tan thanh"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
 _WORD = re.compile(r"\S+")
@@ -195,7 +195,7 @@ _VOTE_CALL = re.compile(
 )
 _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,3}? thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
-    r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b"
+    r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b|\d (?:dong y|tan thanh|nhat tri) thong qua\b"
 )
 _VOTE_FAILED = re.compile(
     r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\bkhong thong qua\b"
@@ -291,7 +291,7 @@ _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
 _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
-    rf"(?:truoc|cham nhat(?: la)?|khong qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
+    rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
     rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
     r"|truoc ngay \d{1,2} hang thang"
     rf"|(?:trong|den het|tu nay den het|tu|tai {_SESSION}{_NAMED}) thang (?P<month>\d{{1,2}})(?: nam (?P<y3>\d{{4}}))?"
@@ -300,6 +300,9 @@ _DEADLINE = re.compile(
     rf"|(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) {_WEEKDAY}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
+    r"|(?:trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
+    r"|(?:trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?P<days>(?:(?:sang|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     r")"
 )
@@ -343,6 +346,10 @@ def _due(match: re.Match[str], held: date) -> date | None:
         return resolved(lambda y: _day(int(g["day"]), int(month), y), g["y1"] or g["y2"])
     if g["month"]:  # a month: its last day
         return resolved(lambda y: _month_end(int(g["month"]), y), g["y3"])
+    if g["m4"]:  # "cuối tháng 12": its last day; "đầu tháng 1": a period
+        return resolved(lambda y: _month_end(int(g["m4"]), y), g["y5"]) if g["part"] == "cuoi" else None
+    if g["days"]:  # "ngày mai", "chiều mai", "ngày kia"
+        return held + timedelta(days=2 if g["days"].endswith("kia") else 1)
     if g["quarter"]:  # a quarter: its last day
         return resolved(lambda y: _month_end(_QUARTERS[g["quarter"]] * 3, y), g["y4"])
     return None
@@ -382,15 +389,19 @@ _CONCLUDE_ANYONE = re.compile(r"\b(chu toa|chu tri|toi xin|xin) ket luan\b")
 _CONCLUDE = re.compile(
     r"(?<!du thao )(?<!theo )(?<!tong hop )(?<!thong bao )(?<!ban hanh )(?<!thuc hien )\bket luan\b(?! cua thanh tra)"
     r"|\b(tom lai|chot lai)\b|^(thong nhat|nhat tri|dong y)\b"
-    r"|\b(hoi dong|hoi nghi|cuoc hop|ky hop|thuong truc|uy ban|chung ta|cac dai bieu|cac y kien|cac thanh vien|tap the)"
-    r"\b[\w ]{0,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b"
+    r"|(?:^|, )(?!toi\b)[\w ]{2,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b(?! voi (?:y kien|de nghi))"
 )
-_NOT_CONCLUSION = re.compile(r"\b(can|chua|khong|mong muon|de nghi)( \w+){0,2} (thong nhat|nhat tri|dong y)\b")
+_NOT_CONCLUSION = re.compile(
+    r"\b(can|chua|khong|mong muon|de nghi|neu|co|ai|nao)( \w+){0,2} (thong nhat|nhat tri|dong y)\b"
+)
+"""Agreement asked for, missing, or counted ("đại biểu nào đồng ý", "có 9 đồng chí đồng ý"): no conclusion."""
 
 
 def is_conclusion(text: str, *, chair: bool) -> bool:
-    """A conclusion of the chair or an agreement of the meeting ("Hội đồng thống nhất …", "Tôi xin kết luận …")."""
+    """A conclusion of the chair or an agreement of the meeting ("Hội đồng thống nhất …", "Tôi xin kết luận …"): any
+    subject agreeing but the speaker ("tôi thống nhất với …" is an opinion), no count ("ba trên ba đồng ý": a vote)."""
     folded = fold(text)
     if _CONCLUDE_ANYONE.search(folded):
         return True
-    return chair and _CONCLUDE.search(folded) is not None and _NOT_CONCLUSION.search(folded) is None
+    agreed = chair and _CONCLUDE.search(folded) is not None and _NOT_CONCLUSION.search(folded) is None
+    return agreed and not read_counts(folded_digits(text))[0]

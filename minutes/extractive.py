@@ -73,15 +73,16 @@ def _chair_speaks(sents: Sequence[Sentence], presides: dict[int, str | None]) ->
 def _after_lead_ins(
     sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6
 ) -> list[bool]:
-    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau."): what follows
-    is the conclusion even without a cue of its own, up to `most` sentences, until another speaker, a vote or
-    a task."""
+    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau.", to the classifier
+    or by its words): what follows is the conclusion even without a cue of its own, up to `most` sentences, until
+    another speaker, a vote or a task (the item's end ends them too: `sents` are one item's)."""
     after = [False] * len(sents)
     for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
-        if not (chairs and "conclusion" in kind and sentences.is_lead_in(s.text)):
+        announced = "conclusion" in kind or cues.is_conclusion(s.text, chair=True)
+        if not (chairs and announced and sentences.is_lead_in(s.text)):
             continue
         for j in range(k + 1, min(k + 1 + most, len(sents))):
-            if sents[j].speaker != s.speaker or kinds[j] & {"vote", "task"}:
+            if sents[j].speaker != s.speaker or (kinds[j] & {"vote", "task"} and "conclusion" not in kinds[j]):
                 break
             after[j] = True
     return after

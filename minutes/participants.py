@@ -48,6 +48,7 @@ _STOP = re.compile(
 is also a word of a title ("Trường", "Thu") does not, alone."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
+    *("ngày", "tuần", "tháng", "kết", "luận", "mấy"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
 _VERB_PAIRS = re.compile(

@@ -33,7 +33,7 @@ _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu
 _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER = re.compile(
-    rf"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo)(?: cho| thế này| như sau| cụ thể)?[:,]? "
+    rf"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
     rf"(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     r"(?!ban (?:tháng|tuần|quý|định kỳ|hằng|sáng|chiều|đầu|cuối)\b)"  # "họp giao ban tháng 8" is a meeting
 )
@@ -42,13 +42,15 @@ _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 _TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần|cũng|hãy|nên|vẫn|đều))+$")
 _OWN = re.compile(r"^(?:tôi|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
+_EVERYONE = re.compile(r"(?:cac|toan the|tat ca)(?: cac)? (?:dong chi|vi|dai bieu|anh chi|thanh vien|ban)\b")
+"""Everyone addressed ("các đồng chí nghiêm túc thực hiện"): an exhortation, no task."""
 _TOPIC_END = re.compile(r",\s+|\s+thì\s+|\s+để\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …")."""
 _CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
-    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi them|bao cao (?:tom tat|ngan"
-    r"|ket qua|tinh hinh|truoc))\b"
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi (?:them|qua|so qua)"
+    r"|bao cao (?:tom tat|ngan|ket qua|tinh hinh|truoc))\b"
 )
 """Asked to speak or present now: procedure, not a task (unless a deadline says otherwise)."""
 _DECIDES = re.compile(
@@ -120,6 +122,15 @@ def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str
     return matches[0] if len(matches) == 1 else party
 
 
+def _deadline(text: str, verb_at: int, held: date | None) -> Deadline | None:
+    """The deadline of the order: said in what is to be done, else before it ("Trước ngày 15, anh Hải …"); a date
+    in the topic ("Để kịp chia lãi trước Tết, ban kiểm soát … xong trước ngày 15/1") yields to the action's."""
+    after = find_deadline(text[verb_at:], held=held)
+    if after is not None:
+        return Deadline(after.text, after.start + verb_at, after.due)
+    return find_deadline(text, held=held)
+
+
 def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -> int:
     """Where a body's name beginning at `start` ends: at its first verb, unless the meeting says the longer name
     elsewhere too ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced: "tổng hợp" is
@@ -146,11 +157,12 @@ def _clause_task(
     if order is not None:
         start = order.end()
     else:
+        lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
         start = next(
             (
-                m.end() if m else 0
-                for m in [None, *_TOPIC_END.finditer(lower)]
-                if _PARTY.match(lower, m.end() if m else 0)
+                k
+                for k in [lead.end() if lead else 0, *(m.end() for m in _TOPIC_END.finditer(lower))]
+                if _PARTY.match(lower, k)
             ),
             -1,
         )
@@ -172,27 +184,30 @@ def _clause_task(
     if end is None or verb_at is None:
         return None
     rest = folded[verb_at:]
-    deadline = find_deadline(text, held=held)
+    deadline = _deadline(text, verb_at, held)
     if _PROCEDURAL.match(rest) and deadline is None:
         return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)
+    if deadline is not None and start < deadline.start < end:  # "anh Pọm ngày mai đưa tôi đi …"
+        end = deadline.start
     assignee = _TRAILING.sub("", text[start:end].strip(" ,:;"))
     action = text[verb_at:action_end].strip(" ,.;:")
     if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
         return None
+    if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
+        return None
+    if re.search(r"\btôi\b", assignee.lower()):  # "các đồng chí ổn định tôi | hà văn tuấn … chủ trì"
+        return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
     return TaskSlots(_full_name(assignee, people, titles), action, deadline)
 
 
-def addresses_party(text: str) -> bool:
-    """Cheaply (no tagging): whether `text` names a party to act, an order's verb following, as a task does."""
-    lower = nfc(text).lower()
-    starts = [0, *(m.end() for m in _TOPIC_END.finditer(lower)), *(m.end() for m in _CLAUSES.finditer(lower))]
-    party = _ORDER.search(lower) is not None or any(_PARTY.match(lower, k) for k in starts)
-    return party and not _INVITE.search(lower) and TASK_VERB.search(fold(text)) is not None
+def gives_floor(text: str) -> bool:
+    """Whether `text` gives someone the floor ("mời …"): procedure, whatever follows."""
+    return _INVITE.search(nfc(text).lower()) is not None
 
 
 def read_tasks(
