@@ -9,6 +9,7 @@ after the segment from its text:
     > vote+                                                             (this segment belongs to the last vote)
     > task: ASSIGNEE | ACTION | DEADLINE | DUE                          (DEADLINE as spoken, DUE an ISO date)
     > conclusion                                                        (a conclusion; "conclusion+" goes on)
+    > procedural                                                        (running the meeting: floor, vote call, break)
 
 The six older meetings are the JSON triple `NAME.json`, `NAME_meta.json`, `NAME_gold.json`. Segment
 times are made up from the words (0.4 s a word), as speech of that length would take.
@@ -74,7 +75,7 @@ def parse(text: str, stem: str) -> tuple[Transcript, MinutesMeta, dict[str, Any]
     """Transcript, meta and gold of one meeting written in the annotated text format."""
     header: dict[str, str] = {}
     segments: list[Segment] = []
-    gold: dict[str, Any] = {"conclusions": [], "votes": [], "tasks": []}
+    gold: dict[str, Any] = {"conclusions": [], "votes": [], "tasks": [], "procedural": []}
     clock = 2.0
     for number, raw in enumerate(nfc(text).splitlines(), 1):
         line = raw.strip()
@@ -140,6 +141,8 @@ def _annotate(gold: dict[str, Any], annotation: str, segment: int, where: str) -
         )
     elif kind == "conclusion":
         gold["conclusions"].append({"source_segments": [segment]})
+    elif kind == "procedural":
+        gold["procedural"].append(segment)
     elif kind in ("vote+", "conclusion+"):
         target = gold["votes" if kind == "vote+" else "conclusions"]
         if not target:

@@ -1,7 +1,7 @@
 """Write the training sentences of the minutes classifier from the gold of the DEVELOPMENT meetings only.
 
 Each sentence of a development meeting (as `minutes.sentences.split` cuts it) is labelled with the gold items
-whose segments hold it: "vote", "task", "conclusion" (none: procedure or debate), with whether the chair
+whose segments hold it: "vote", "task", "conclusion", "procedural" (none: debate), with whether the chair
 speaks (as the generator decides it, from the transcript alone). The held-out meetings are never read.
 
     .venv/bin/python benchmarks/minutes_sentences.py        # writes minutes/data/labelled_sentences.json
@@ -33,6 +33,7 @@ def labelled(name: str) -> list[dict[str, Any]]:
     chair = chair_label(transcript, meta)
     presiding = dict(zip((s.id for s in segments), chairing(segments, chair).presiding, strict=True))
     kinds = {"vote": gold["votes"], "task": gold["tasks"], "conclusion": gold["conclusions"]}
+    kinds["procedural"] = [{"source_segments": gold.get("procedural", [])}]
     rows = []
     sents = split(segments)
     for k, sentence in enumerate(sents):
@@ -50,14 +51,16 @@ def labelled(name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def cross_validate(rows: list[dict[str, Any]], threshold: float, c: float) -> dict[str, tuple[float, float, float]]:
+def cross_validate(
+    rows: list[dict[str, Any]], threshold: float, c: float, cue_weight: float
+) -> dict[str, tuple[float, float, float]]:
     """Leave-one-kind-out precision, recall and F1 per class over the development sentences."""
     kind_of = {e.name: e.kind for e in manifest()}
     tally = {label: [0, 0, 0] for label in LABELS}
     for kind in sorted({kind_of[r["meeting"]] for r in rows}):
         train = [r for r in rows if kind_of[r["meeting"]] != kind]
         test = [r for r in rows if kind_of[r["meeting"]] == kind]
-        model = SentenceClassifier(threshold=threshold, c=c)
+        model = SentenceClassifier(threshold=threshold, c=c, cue_weight=cue_weight)
         model.fit([r["text"] for r in train], [r["chair"] for r in train], [r["labels"] for r in train],
                   [r["previous"] for r in train])  # fmt: skip
         found = model.classify([r["text"] for r in test], [r["chair"] for r in test], [r["previous"] for r in test])
@@ -81,16 +84,20 @@ def main() -> None:
     args = parser.parse_args()
     rows = [row for name in names("dev") for row in labelled(name)]
     if args.cv:
-        print(f"{'threshold':>9}{'C':>6}" + "".join(f"{label + ' P/R/F1':>24}" for label in LABELS))
-        best = (0.0, 0.0, 0.0)
-        for threshold in (0.3, 0.4, 0.5):
-            for c in (1.0, 4.0, 16.0):
-                scores = cross_validate(rows, threshold, c)
-                cells = "".join(f"{'/'.join(f'{x:.2f}' for x in scores[label]):>24}" for label in LABELS)
-                print(f"{threshold:>9}{c:>6}{cells}")
-                mean = sum(scores[label][2] for label in LABELS) / len(LABELS)
-                best = max(best, (mean, threshold, c))
-        print(f"SUMMARY best mean F1={best[0]:.3f} at threshold={best[1]} C={best[2]} (leave-one-kind-out, dev only)")
+        print(f"{'threshold':>9}{'C':>6}{'cues':>6}" + "".join(f"{label + ' P/R/F1':>24}" for label in LABELS))
+        best = (0.0, 0.0, 0.0, 0.0)
+        for threshold in (0.3, 0.4):
+            for c in (4.0, 16.0):
+                for cue_weight in (1.0, 2.0):
+                    scores = cross_validate(rows, threshold, c, cue_weight)
+                    cells = "".join(f"{'/'.join(f'{x:.2f}' for x in scores[label]):>24}" for label in LABELS)
+                    print(f"{threshold:>9}{c:>6}{cue_weight:>6}{cells}")
+                    mean = sum(scores[label][2] for label in LABELS) / len(LABELS)
+                    best = max(best, (mean, threshold, c, cue_weight))
+        print(
+            f"SUMMARY best mean F1={best[0]:.3f} at threshold={best[1]} C={best[2]} cue weight={best[3]}"
+            " (leave-one-kind-out, dev only)"
+        )
         return
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")

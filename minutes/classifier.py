@@ -1,4 +1,4 @@
-"""Which sentences of a meeting are votes, tasks or conclusions: a small learned classifier, not cue lists.
+"""Which sentences of a meeting are votes, tasks, conclusions or procedure: a small learned classifier, not cue lists.
 
 Cue phrases written for a few meetings miss the wordings of others ("phiếu thuận", a task without
 "giao", a conclusion without "kết luận"). This classifier is trained on the labelled sentences of the
@@ -20,48 +20,58 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from minutes.cues import find_vote, fold, folded_digits, is_conclusion
-from minutes.slots import addresses_party
+from minutes.sentences import is_lead_in
+from minutes.slots import gives_floor, read_tasks
 
-LABELS = ("vote", "task", "conclusion")
-"""What a sentence may be; none of them: procedure (giving the floor, announcing an item) or debate."""
+LABELS = ("vote", "task", "conclusion", "procedural")
+"""What a sentence may be; "procedural": running the meeting (giving the floor, asking for a report or a vote now,
+a break, opening and closing), which is never a task; none of them: debate."""
 TRAINING = Path(__file__).parent / "data" / "labelled_sentences.json"
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
+@functools.lru_cache(maxsize=16384)
 def features(text: str, *, chair: bool, previous: str = "") -> str:
     """Folded text, numbers as "0", with tokens saying whether the chair speaks and which hand-written readers
-    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.addresses_party`): the classifier learns how far
-    to trust each."""
+    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks`, `slots.gives_floor`): the classifier
+    learns how far to trust each. Cached: cross-validation reads each sentence many times."""
     cue_tokens = [
         "zchairz" if chair else "zmemberz",
         "zconcluecuez" if is_conclusion(text, chair=chair) else "",
-        "ztaskcuez" if chair and addresses_party(text) else "",
+        "ztaskcuez" if chair and read_tasks(text) else "",
+        "zfloorcuez" if gives_floor(text) else "",
         "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
         "zcountcuez" if vote is not None and vote.has_counts else "",
     ]
+    cue_tokens += ["zleadinz" if is_lead_in(text) else "", "zafterleadinz" if previous and is_lead_in(previous) else ""]
     context = " ".join(f"p{w}" for w in fold(previous).split()[-4:])  # after "tôi kết luận như sau" …
     return f"{' '.join(t for t in cue_tokens if t)} {context} {_NUMBER.sub('0', folded_digits(text))}"
 
 
 @dataclass
 class SentenceClassifier:
-    threshold: float = 0.4
+    threshold: float = 0.3
     """Probability above which a sentence is of a class (chosen with `c` by leave-one-kind-out cross-validation
     on the development meetings: `benchmarks/minutes_sentences.py --cv`)."""
     c: float = 16.0
     """Inverse regularisation of each logistic regression."""
+    cue_weight: float = 2.0
+    """Weight of the structural tokens (who speaks, what the readers find, lead-ins) against the words: the higher,
+    the less a class hangs on the wordings of the meetings it was trained on."""
 
     def __post_init__(self) -> None:
         self._vectorizer = FeatureUnion(
             [
                 ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
                 ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")),
-            ]
+                ("cues", CountVectorizer(token_pattern=r"\bz[a-z]+z\b", binary=True)),
+            ],
+            transformer_weights={"chars": 1.0, "words": 1.0, "cues": self.cue_weight},
         )
         self._models: dict[str, LogisticRegression] = {}
 
@@ -93,11 +103,16 @@ class SentenceClassifier:
     def classify(
         self, texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None = None
     ) -> list[frozenset[str]]:
-        """Per sentence, the classes it belongs to (empty: procedure or debate)."""
-        return [
-            frozenset(label for label, p in row.items() if p >= self.threshold)
-            for row in self.probabilities(texts, chairs, previous)
-        ]
+        """Per sentence, the classes it belongs to (empty: debate). Running the meeting excludes giving a task or
+        concluding ("Mời anh Sơn nói thêm về đề án" is neither): of the two, the likelier stays."""
+        found = []
+        for row in self.probabilities(texts, chairs, previous):
+            labels = {label for label, p in row.items() if p >= self.threshold}
+            for content in ("task", "conclusion"):
+                if {content, "procedural"} <= labels:
+                    labels.discard(content if row["procedural"] >= row[content] else "procedural")
+            found.append(frozenset(labels))
+        return found
 
 
 def _rows(texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None) -> list[str]:

@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from core.text import nfc, strip_diacritics
 
@@ -39,7 +39,10 @@ _DIGITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "
 _DIGITS |= {"sau": 6, "bay": 7, "tam": 8, "chin": 9}
 _THOUSAND = ("nghin", "ngan")
 _NUMBER_WORDS = {*_DIGITS, "muoi", "tram", "linh", "le", *_THOUSAND}
-_COUNTED = re.compile(r"(dai bieu|dong chi|thanh vien|phieu|nguoi|y kien|ho)\b")
+_COUNTED = re.compile(
+    r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|co dong|phieu|nguoi|y kien|ho|dong y|tan thanh"
+    r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
+)
 _WORD = re.compile(r"\S+")
 
 
@@ -116,7 +119,14 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
             j += 1
         year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
         after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang")
-        if j > i and (after_unit or year) and tokens[i].group() not in ("linh", "le"):
+        by_digit = _year_by_digits(tokens, i) if i > 0 and tokens[i - 1].group() == "nam" else None
+        if by_digit is not None:  # "năm hai không hai sáu": a year said digit by digit
+            out.extend(folded[position : tokens[i].start()])
+            where.extend((k, k + 1) for k in range(position, tokens[i].start()))
+            out.extend(by_digit)
+            where.extend([(tokens[i].start(), tokens[i + 3].end())] * 4)
+            position, i = tokens[i + 3].end(), i + 4
+        elif j > i and (after_unit or year) and tokens[i].group() not in ("linh", "le"):
             out.extend(folded[position : tokens[i].start()])
             where.extend((k, k + 1) for k in range(position, tokens[i].start()))
             digits = str(_value([t.group() for t in tokens[i:j]]))
@@ -128,6 +138,15 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     out.extend(folded[position:])
     where.extend((k, k + 1) for k in range(position, len(folded)))
     return "".join(out), where
+
+
+def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
+    """ "hai không hai sáu" at token `i` -> "2026": four digit words, the first "hai" (a year of this century)."""
+    words = [t.group().strip(",.;:") for t in tokens[i : i + 4]]
+    digits = {**_DIGITS, "khong": 0}
+    if len(words) < 4 or words[0] != "hai" or not all(w in digits for w in words):
+        return None
+    return "".join(str(digits[w]) for w in words)
 
 
 _DIGIT_AFTER = re.compile(r"\b(tan thanh|dong y|nhat tri|bieu quyet|la) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b")
@@ -176,7 +195,7 @@ _VOTE_CALL = re.compile(
 )
 _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,3}? thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
-    r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b"
+    r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b|\d (?:dong y|tan thanh|nhat tri) thong qua\b"
 )
 _VOTE_FAILED = re.compile(
     r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\bkhong thong qua\b"
@@ -194,7 +213,10 @@ _COUNT = re.compile(
     r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
 )
 """A count: no item number ("Điều 54", "nội dung 2"), percentage, sum of money, measure or date."""
-_BEFORE = re.compile(r"^\s*(?:(?:dai bieu|dong chi|thanh vien|phieu|nguoi|ho|vi|co mat|deu|tham du)\s*)*$")
+_BEFORE = re.compile(
+    r"^\s*(?:(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|co dong|phieu|nguoi|ho|vi|co mat|deu|tham du)"
+    r"\s*)*$"
+)
 """Between a count and what it counts, when the count comes first ("18/18 đồng chí có mặt tán thành")."""
 _AFTER = re.compile(r"^\s*(?::\s*)?(?:[^\W\d]+\s+){0,2}$")
 """Between what is counted and its count, when the count comes after ("tán thành là 30", "đồng ý miễn nhiệm 20")."""
@@ -259,21 +281,28 @@ def find_vote(text: str, *, chair: bool) -> VoteCue | None:
 
 # --- deadlines --------------------------------------------------------------------------------------------
 
-_DAY_MONTH = r"(?P<day>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>\d{2,4}))?| thang (?P<m2>\d{1,2})(?: nam (?P<y2>\d{4}))?)"
+_DAY_MONTH = (
+    r"(?P<day>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>\d{2,4}))?| thang (?P<m2>\d{1,2})(?: nam (?P<y2>\d{4}|sau|toi))?)"
+)
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _WEEKDAY = r"(?:(?:sang|chieu) )?(?:thu (?:hai|ba|tu|nam|sau|bay|\d)|chu nhat)(?: (?:tuan (?:nay|sau|toi)))?"
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
+_NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
+"""Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
 _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
-    rf"(?:truoc|cham nhat(?: la)?|khong qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION})"
+    rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
     rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
     r"|truoc ngay \d{1,2} hang thang"
-    r"|(?:trong|den het|tu nay den het|tu) thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
+    rf"|(?:trong|den het|tu nay den het|tu|tai {_SESSION}{_NAMED}) thang (?P<month>\d{{1,2}})(?: nam (?P<y3>\d{{4}}))?"
     r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?: nam (?P<y4>\d{4}))?"
     r"|(?:trong|vao) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong (?:ngay )?hom nay|trong \d+ ngay(?: lam viec)?"
-    rf"|(?:trong|truoc|vao) {_WEEKDAY}"
+    rf"|(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) {_WEEKDAY}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
+    r"|(?:trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
+    r"|(?:trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?P<days>(?:(?:sang|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     r")"
 )
@@ -305,6 +334,8 @@ def _due(match: re.Match[str], held: date) -> date | None:
     meeting) unless it is said."""
 
     def resolved(make: Callable[[int], date | None], spoken: str | None) -> date | None:
+        if spoken in ("sau", "toi"):  # "tháng 1 năm sau"
+            return make(held.year + 1)
         if spoken:
             return make(int(spoken) + (2000 if int(spoken) < 100 else 0))
         this_year = make(held.year)
@@ -315,6 +346,10 @@ def _due(match: re.Match[str], held: date) -> date | None:
         return resolved(lambda y: _day(int(g["day"]), int(month), y), g["y1"] or g["y2"])
     if g["month"]:  # a month: its last day
         return resolved(lambda y: _month_end(int(g["month"]), y), g["y3"])
+    if g["m4"]:  # "cuối tháng 12": its last day; "đầu tháng 1": a period
+        return resolved(lambda y: _month_end(int(g["m4"]), y), g["y5"]) if g["part"] == "cuoi" else None
+    if g["days"]:  # "ngày mai", "chiều mai", "ngày kia"
+        return held + timedelta(days=2 if g["days"].endswith("kia") else 1)
     if g["quarter"]:  # a quarter: its last day
         return resolved(lambda y: _month_end(_QUARTERS[g["quarter"]] * 3, y), g["y4"])
     return None
@@ -354,15 +389,19 @@ _CONCLUDE_ANYONE = re.compile(r"\b(chu toa|chu tri|toi xin|xin) ket luan\b")
 _CONCLUDE = re.compile(
     r"(?<!du thao )(?<!theo )(?<!tong hop )(?<!thong bao )(?<!ban hanh )(?<!thuc hien )\bket luan\b(?! cua thanh tra)"
     r"|\b(tom lai|chot lai)\b|^(thong nhat|nhat tri|dong y)\b"
-    r"|\b(hoi dong|hoi nghi|cuoc hop|ky hop|thuong truc|uy ban|chung ta|cac dai bieu|cac y kien|cac thanh vien|tap the)"
-    r"\b[\w ]{0,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b"
+    r"|(?:^|, )(?!toi\b)[\w ]{2,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b(?! voi (?:y kien|de nghi))"
 )
-_NOT_CONCLUSION = re.compile(r"\b(can|chua|khong|mong muon|de nghi)( \w+){0,2} (thong nhat|nhat tri|dong y)\b")
+_NOT_CONCLUSION = re.compile(
+    r"\b(can|chua|khong|mong muon|de nghi|neu|co|ai|nao)( \w+){0,2} (thong nhat|nhat tri|dong y)\b"
+)
+"""Agreement asked for, missing, or counted ("đại biểu nào đồng ý", "có 9 đồng chí đồng ý"): no conclusion."""
 
 
 def is_conclusion(text: str, *, chair: bool) -> bool:
-    """A conclusion of the chair or an agreement of the meeting ("Hội đồng thống nhất …", "Tôi xin kết luận …")."""
+    """A conclusion of the chair or an agreement of the meeting ("Hội đồng thống nhất …", "Tôi xin kết luận …"): any
+    subject agreeing but the speaker ("tôi thống nhất với …" is an opinion), no count ("ba trên ba đồng ý": a vote)."""
     folded = fold(text)
     if _CONCLUDE_ANYONE.search(folded):
         return True
-    return chair and _CONCLUDE.search(folded) is not None and _NOT_CONCLUSION.search(folded) is None
+    agreed = chair and _CONCLUDE.search(folded) is not None and _NOT_CONCLUSION.search(folded) is None
+    return agreed and not read_counts(folded_digits(text))[0]

@@ -24,7 +24,7 @@ from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing, mentions
+from minutes.participants import chairing, mentions, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
 from minutes.slots import read_tasks
@@ -73,18 +73,33 @@ def _chair_speaks(sents: Sequence[Sentence], presides: dict[int, str | None]) ->
 def _after_lead_ins(
     sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6
 ) -> list[bool]:
-    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau."): what follows
-    is the conclusion even without a cue of its own, up to `most` sentences, until another speaker, a vote or
-    a task."""
+    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau.", to the classifier
+    or by its words): what follows is the conclusion even without a cue of its own, up to `most` sentences, until
+    another speaker, a vote or a task (the item's end ends them too: `sents` are one item's)."""
     after = [False] * len(sents)
     for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
-        if not (chairs and "conclusion" in kind and sentences.is_lead_in(s.text)):
+        announced = "conclusion" in kind or cues.is_conclusion(s.text, chair=True)
+        if not (chairs and announced and sentences.is_lead_in(s.text)):
             continue
         for j in range(k + 1, min(k + 1 + most, len(sents))):
-            if sents[j].speaker != s.speaker or kinds[j] & {"vote", "task"}:
+            if sents[j].speaker != s.speaker or (kinds[j] & {"vote", "task"} and "conclusion" not in kinds[j]):
                 break
             after[j] = True
     return after
+
+
+@dataclass(frozen=True)
+class _Cast:
+    """Who is in the meeting, as its tasks name them: full names (-> the segment first naming each), titles ->
+    the person introduced with it, and the whole text folded (where bodies' full names are said)."""
+
+    people: dict[str, Segment]
+    titles: dict[str, str]
+    text: str
+
+    @classmethod
+    def of(cls, segments: Sequence[Segment]) -> _Cast:
+        return cls(mentions(segments), titles(segments), " ".join(cues.fold(s.text) for s in segments))
 
 
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
@@ -120,13 +135,13 @@ class ExtractiveGenerator:
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
         spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
-        people = mentions(segments)
+        cast = _Cast.of(segments)
         kinds = self._kinds(sents, presides)  # the whole meeting at once: one pass of the classifier
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
             found = [kinds[i] for i in indices]
-            items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, people))
+            items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, cast))
         return items
 
     def item(
@@ -138,7 +153,7 @@ class ExtractiveGenerator:
         sentences.tokenize(sents)
         presides = self._presiding(spoken, chair)
         kinds = self._kinds(sents, presides)
-        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, mentions(spoken))
+        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, _Cast.of(spoken))
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -173,7 +188,7 @@ class ExtractiveGenerator:
         number: int,
         presides: dict[int, str | None],
         held: date | None,
-        people: dict[str, Segment],
+        cast: _Cast,
     ) -> AgendaItem:
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
@@ -186,7 +201,7 @@ class ExtractiveGenerator:
             if chairs and ("conclusion" in kind or after) and not sentences.is_lead_in(s.text)
         ]
         votes = self._votes(sents, speaks, kinds)
-        tasks = self._tasks(sents, speaks, kinds, held, people)
+        tasks = self._tasks(sents, speaks, kinds, held, cast)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
         recorded |= {s.text for s in sents if any(t.action in s.text for t in tasks)}
@@ -205,7 +220,7 @@ class ExtractiveGenerator:
                     )
                 )
         return AgendaItem(
-            title=title or self._keywords_title(weights, vocabulary, number, list(people)),
+            title=title or self._keywords_title(weights, vocabulary, number, list(cast.people)),
             source_segments=_refs(sents),
             interventions=interventions,
             conclusions=conclusions,
@@ -299,7 +314,7 @@ class ExtractiveGenerator:
         speaks: Sequence[bool],
         kinds: Sequence[frozenset[str]],
         held: date | None,
-        people: dict[str, Segment],
+        cast: _Cast,
     ) -> list[Task]:
         """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
         person called by given name is written with the full name, and the task cites where it was said too."""
@@ -307,8 +322,9 @@ class ExtractiveGenerator:
         for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
             if not (chairs and "task" in kind):
                 continue
-            for slots in read_tasks(s.text, held=held, people=list(people)):
-                named = people.get(slots.assignee)
+            found = read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
+            for slots in found:
+                named = cast.people.get(slots.assignee)
                 refs = _refs([s])
                 if named is not None and cues.fold(slots.assignee) not in cues.fold(s.text):
                     refs.append(SegmentRef.of(named))

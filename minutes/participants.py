@@ -42,12 +42,13 @@ _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
-    r"|de nghi|toi|la|va|cung|da|se|ve|len|ke)\b"
+    r"|de nghi|toi|la|va|cung|da|se|ve|len|ke|to (?:truong|pho))\b"
 )
 """Titles and verbs that end a name spoken in lower case ("… trần văn kiên phó chủ tịch"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
+    *("ngày", "tuần", "tháng", "kết", "luận", "mấy"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
 _VERB_PAIRS = re.compile(
@@ -179,6 +180,36 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
         for name in [*named, *spoken_names(segment.text)]:
             unique.setdefault(fold(name), (name, segment))
     return dict(unique.values())
+
+
+_TITLE_WORD = re.compile(
+    r"(?:chu tich|chu nhiem|pho|truong|chanh|giam doc|ke toan|thu quy|bi thu|thu ky|hieu truong|to truong|uy vien"
+    r"|can bo|dieu duong truong)\b"
+)
+_TITLE_END = re.compile(
+    r"[,.;:!?]|\b(?:trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|(?<!giam )doc|xin|chu tri|chu toa"
+    r"|thay mat|tham du|duoc|da|se|dang|toi|ghi|thay|ve|dieu hanh|phu trach)\b"
+)
+
+
+def titles(segments: Sequence[Segment]) -> dict[str, str]:
+    """The title said right after a person's name (folded, "kế toán trưởng", "trưởng khoa nhi") -> that name, for
+    the titles only one person holds: a task given to "đồng chí kế toán trưởng" names the person."""
+    held: dict[str, set[str]] = {}
+    for segment in segments:
+        text = nfc(segment.text)
+        folded = fold(text)
+        named = [nfc(segment.speaker)] if segment.speaker and is_name(segment.speaker) else []
+        for name in dict.fromkeys([*named, *spoken_names(text)]):
+            for found in re.finditer(rf"\b{re.escape(fold(name))}\b", folded):
+                after = folded[found.end() :].lstrip(" ,")
+                if not _TITLE_WORD.match(after):
+                    continue
+                end = _TITLE_END.search(after, 1)
+                words = after[: end.start() if end else len(after)].split()[:8]
+                if words:
+                    held.setdefault(" ".join(words), set()).add(name)
+    return {title: next(iter(names)) for title, names in held.items() if len(names) == 1}
 
 
 def attendees(segments: Sequence[Segment]) -> list[str]:

@@ -26,26 +26,31 @@ from minutes.cues import TASK_VERB, Deadline, find_deadline, fold
 _HEADS = (
     "sở|ban|phòng|văn phòng|ủy ban|ubnd|công an|thường trực|các|chi cục|cục|trung tâm|thanh tra|tổ|hội đồng"
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
-    "|chánh|chi bộ|ngành"
+    "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
-_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|đại biểu"
+_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER = re.compile(
-    rf"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo)(?: cho)? (?=(?:{_HONORIFICS}|{_HEADS})\b)"
+    rf"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
+    rf"(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     r"(?!ban (?:tháng|tuần|quý|định kỳ|hằng|sáng|chiều|đầu|cuối)\b)"  # "họp giao ban tháng 8" is a meeting
 )
-_INVITE = re.compile(r"^\s*(?:xin |trân trọng |kính )*mời\b")
+_INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 """Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
-_TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần))+$")
+_TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần|cũng|hãy|nên|vẫn|đều))+$")
+_OWN = re.compile(r"^(?:tôi|chúng tôi|em|chúng em)\b")
+"""The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
+_EVERYONE = re.compile(r"(?:cac|toan the|tat ca)(?: cac)? (?:dong chi|vi|dai bieu|anh chi|thanh vien|ban)\b")
+"""Everyone addressed ("các đồng chí nghiêm túc thực hiện"): an exhortation, no task."""
 _TOPIC_END = re.compile(r",\s+|\s+thì\s+|\s+để\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …")."""
 _CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
-    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi them|bao cao (?:tom tat|ngan"
-    r"|ket qua|tinh hinh|truoc))\b"
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi (?:them|qua|so qua)"
+    r"|bao cao (?:tom tat|ngan|ket qua|tinh hinh|truoc))\b"
 )
 """Asked to speak or present now: procedure, not a task (unless a deadline says otherwise)."""
 _DECIDES = re.compile(
@@ -62,8 +67,8 @@ class TaskSlots:
     deadline: Deadline | None
 
 
-def _verb_start(text: str, start: int) -> int | None:
-    """Where the first verb after the subject beginning at `start` begins: a verb to pyvi's tagger or an order's
+def _verb_starts(text: str, start: int) -> list[int]:
+    """Where the verbs after the subject beginning at `start` begin, in order: a verb to pyvi's tagger or an order's
     verb (`cues.TASK_VERB`), lower case in cased text; not the first word, and right after a head only an order's
     verb ("Văn phòng nhắc …", but "Ban quản lý …")."""
     cased = any(c.isupper() for c in text)
@@ -92,17 +97,24 @@ def _verb_start(text: str, start: int) -> int | None:
             None,
         ):
             candidates.append(lexical_inside)  # pyvi joined a name to the verb ("Thủy_tổ chức")
-    return min(candidates) if candidates else None
+    return sorted(set(candidates))
 
 
+_TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
+"""How a person's title begins: a party so called is the person introduced with it."""
 _NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|"))
 """Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
 "đồng chí Tiến"), unless an order's verb; a place ("huyện", "xã") ends a name rather than starting one."""
 
 
-def _full_name(party: str, people: Sequence[str]) -> str:
-    """ "anh Chiến" -> "Ma Văn Chiến" when one attendee's name ends so; anything else as it is."""
+def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
+    """ "anh Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the one person
+    introduced with that title (`participants.titles`, folded title -> name); anything else as it is."""
     bare = _HONORIFIC.sub("", party).strip()
+    title = fold(bare)
+    if re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()):
+        holders = {name for said, name in titles.items() if said == title or said.startswith(title + " ")}
+        return holders.pop() if len(holders) == 1 else party
     if bare == party.strip() and not re.match(rf"^(?:{_HONORIFICS})\b", fold(party)):
         return party
     words = fold(bare).split()
@@ -110,30 +122,58 @@ def _full_name(party: str, people: Sequence[str]) -> str:
     return matches[0] if len(matches) == 1 else party
 
 
-def _clause_task(text: str, offset: int, held: date | None, people: Sequence[str]) -> TaskSlots | None:
+def _deadline(text: str, verb_at: int, held: date | None) -> Deadline | None:
+    """The deadline of the order: said in what is to be done, else before it ("Trước ngày 15, anh Hải …"); a date
+    in the topic ("Để kịp chia lãi trước Tết, ban kiểm soát … xong trước ngày 15/1") yields to the action's."""
+    after = find_deadline(text[verb_at:], held=held)
+    if after is not None:
+        return Deadline(after.text, after.start + verb_at, after.due)
+    return find_deadline(text, held=held)
+
+
+def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -> int:
+    """Where a body's name beginning at `start` ends: at its first verb, unless the meeting says the longer name
+    elsewhere too ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced: "tổng hợp" is
+    then part of the name, not the order's verb)."""
+    end = verbs[0]
+    if _HONORIFIC.match(text[start:]):
+        return end
+    for later in verbs[1:]:
+        longer = fold(text[start:later]).strip(" ,")
+        if len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
+            break
+        end = later
+    return end
+
+
+def _clause_task(
+    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str
+) -> TaskSlots | None:
     folded = fold(text)
     lower = text.lower()
-    if _INVITE.match(lower):
-        return None
     order = _ORDER.search(lower)
     if order is not None and _PARTY.search(lower, 0, order.start()):
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None:
         start = order.end()
     else:
+        lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
         start = next(
             (
-                m.end() if m else 0
-                for m in [None, *_TOPIC_END.finditer(lower)]
-                if _PARTY.match(lower, m.end() if m else 0)
+                k
+                for k in [lead.end() if lead else 0, *(m.end() for m in _TOPIC_END.finditer(lower))]
+                if _PARTY.match(lower, k)
             ),
             -1,
         )
-        if start < 0:
+        if start < 0 or _OWN.match(lower):
             return None
+    if _INVITE.search(lower, 0, start + 1):  # "Mời đồng chí Hải, Chủ tịch …, trình bày": the floor, now
+        return None
     if (lead := _LEAD.match(lower, start)) is not None:
         start = lead.end()
-    end = _verb_start(text, start)
+    verbs = _verb_starts(text, start)
+    end = _named_body_end(text, start, verbs, meeting) if verbs else None
     apposition = re.compile(r",\s*(?=[^\W\d_])").search(text, start)
     if apposition is not None and (end is None or apposition.start() < end) and text[apposition.end()].isupper():
         end = apposition.start()
@@ -144,39 +184,85 @@ def _clause_task(text: str, offset: int, held: date | None, people: Sequence[str
     if end is None or verb_at is None:
         return None
     rest = folded[verb_at:]
-    deadline = find_deadline(text, held=held)
+    deadline = _deadline(text, verb_at, held)
     if _PROCEDURAL.match(rest) and deadline is None:
         return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)
+    if deadline is not None and start < deadline.start < end:  # "anh Pọm ngày mai đưa tôi đi …"
+        end = deadline.start
     assignee = _TRAILING.sub("", text[start:end].strip(" ,:;"))
     action = text[verb_at:action_end].strip(" ,.;:")
     if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
         return None
+    if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
+        return None
+    if re.search(r"\btôi\b", assignee.lower()):  # "các đồng chí ổn định tôi | hà văn tuấn … chủ trì"
+        return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
-    return TaskSlots(_full_name(assignee, people), action, deadline)
+    return TaskSlots(_full_name(assignee, people, titles), action, deadline)
 
 
-def addresses_party(text: str) -> bool:
-    """Cheaply (no tagging): whether `text` names a party to act, an order's verb following, as a task does."""
-    lower = nfc(text).lower()
-    starts = [0, *(m.end() for m in _TOPIC_END.finditer(lower)), *(m.end() for m in _CLAUSES.finditer(lower))]
-    party = _ORDER.search(lower) is not None or any(_PARTY.match(lower, k) for k in starts)
-    return party and not _INVITE.match(lower) and TASK_VERB.search(fold(text)) is not None
+def gives_floor(text: str) -> bool:
+    """Whether `text` gives someone the floor ("mời …"): procedure, whatever follows."""
+    return _INVITE.search(nfc(text).lower()) is not None
 
 
-def read_tasks(text: str, *, held: date | None = None, people: Sequence[str] = ()) -> list[TaskSlots]:
-    """The tasks given in `text`, one per clause that names a party and what it is to do."""
+def read_tasks(
+    text: str,
+    *,
+    held: date | None = None,
+    people: Sequence[str] = (),
+    titles: dict[str, str] | None = None,
+    meeting: str = "",
+) -> list[TaskSlots]:
+    """The tasks given in `text`, one per clause that names a party and what it is to do. `people`: the full names
+    of those present; `titles`: title -> the person introduced with it (`participants.titles`); `meeting`: the
+    meeting's text, folded, where a body's full name may be said."""
     text = nfc(text).strip()
-    tasks = []
+    tasks: list[TaskSlots] = []
     position = 0
     for cut in [*_CLAUSES.finditer(text.lower()), None]:
         end = cut.start() if cut is not None else len(text)
         clause = text[position:end]
-        task = _clause_task(clause, position, held, people) if clause.strip() else None
-        if task is not None:
-            tasks.append(task)
+        if clause.strip():
+            tasks.extend(_clause_tasks(clause, position, held, people, titles or {}, meeting))
         position = cut.end() if cut is not None else len(text)
     return tasks
+
+
+_NOT_BEFORE_PARTY = frozenset({"V", "E", "C", "Cc", "P"})
+"""pyvi tags of a word a second party cannot follow if it starts a clause of its own: a verb or preposition takes it
+as its object ("gửi Văn phòng", "với chị Hoa", "phối hợp Sở B"), a conjunction or pronoun joins it."""
+
+
+def _tag_of_last_word(text: str) -> str:
+    """pyvi's part-of-speech tag of the last word of `text`."""
+    _, tags = ViPosTagger.postagging(ViTokenizer.tokenize(text))
+    return str(tags[-1]) if len(tags) else ""
+
+
+def _clause_tasks(
+    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str
+) -> list[TaskSlots]:
+    """The task of a clause, or two when a second party starts a task of its own without punctuation or with a
+    comma ("anh Cường làm thủ tục chi, anh Bình liên hệ nhà xe"; ASR: "anh tài lo sân bãi chị mơ thì lập …")."""
+    first = _clause_task(text, offset, held, people, titles, meeting)
+    if first is None:
+        return []
+    lower = text.lower()
+    for party in _PARTY.finditer(lower):
+        k = party.start()
+        person = _HONORIFIC.match(lower[k:]) is not None
+        if k == 0 or not ((person and lower[k - 1] == " ") or lower[k - 2 : k] == ", "):
+            continue  # a person anywhere, a body only after a comma ("quỹ công đoàn" is no party)
+        before = text[:k].rstrip(" ,")
+        if not before or _tag_of_last_word(before) in _NOT_BEFORE_PARTY:
+            continue
+        left = _clause_task(before, offset, held, people, titles, meeting)
+        right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting)
+        if left is not None and right:
+            return [left, *right]
+    return [first]

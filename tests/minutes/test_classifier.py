@@ -55,3 +55,16 @@ def test_a_conclusion_after_its_lead_in() -> None:
     kinds = default_classifier().classify([lead, content], [True, True], ["", lead])
     assert "conclusion" in kinds[1]
     assert is_lead_in(lead) and is_lead_in("tôi kết luận như sau") and not is_lead_in(content)
+
+
+def test_running_the_meeting_is_procedure_never_a_task() -> None:
+    """Written for this test: giving the floor now, a break, a call to vote; and two orders in other words."""
+    procedure = [
+        "Xin mời chị Hạnh, kế toán trưởng, trình bày luôn phần dự toán.",
+        "Bây giờ chúng ta nghỉ giải lao mười lăm phút.",
+        "Đề nghị các thành viên biểu quyết phương án hai.",
+    ]
+    orders = ["Anh Quang lập danh sách hộ chưa nộp, gửi tổ trưởng trước thứ bảy.", "Tổ bảo vệ tuần tra ban đêm."]
+    kinds = default_classifier().classify([*procedure, *orders], [True] * 5)
+    assert all("procedural" in k and "task" not in k for k in kinds[:3]), kinds[:3]
+    assert all("task" in k and "procedural" not in k for k in kinds[3:]), kinds[3:]

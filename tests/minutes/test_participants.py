@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.transcript import ModelRef, Segment, Transcript
 from minutes.generate import generate
 from minutes.model import MinutesMeta
-from minutes.participants import attendees, chairing, is_name, spoken_names
+from minutes.participants import attendees, chairing, is_name, spoken_names, titles
 
 
 def _transcript(turns: list[tuple[str, str]]) -> Transcript:
@@ -86,3 +86,20 @@ def test_rare_family_names_and_no_phrases_taken_for_names() -> None:
         ]
     )
     assert chairing(anonymous.segments, "Người nói 1").names == ["Lò Thị Sen"]  # named by her own introduction
+
+
+def test_titles_said_after_a_name_name_that_person() -> None:
+    said = _transcript(
+        [
+            ("Bế Thị Quyên", "Tôi, Bế Thị Quyên, Giám đốc bệnh viện, chủ trì giao ban."),
+            ("Đinh Công Tráng", "Tôi Đinh Công Tráng, kế toán trưởng. Nguồn thu quý III đạt 26 tỷ."),
+            ("Người nói 3", "tôi khổng minh đức trưởng khoa nhi xin giải trình hai ca nhầm thuốc"),
+            ("Người nói 4", "tôi hà thị mơ tổ trưởng tổ văn thấy nên thêm môn cờ vua"),
+        ]
+    ).segments
+    assert titles(said) == {
+        "giam doc benh vien": "Bế Thị Quyên",
+        "ke toan truong": "Đinh Công Tráng",
+        "truong khoa nhi": "Khổng Minh Đức",
+        "to truong to van": "Hà Thị Mơ",
+    }

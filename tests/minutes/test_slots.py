@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from minutes.cues import find_deadline, folded_digits, read_counts
+from minutes.cues import find_deadline, fold, folded_digits, read_counts
 from minutes.slots import read_tasks
 
 
@@ -63,3 +63,66 @@ def test_deadlines_resolved_against_the_meeting_day() -> None:
     assert next_year is not None and next_year.due == date(2026, 1, 15)  # not a date before the meeting
     session = find_deadline("báo cáo tại kỳ họp ngày 10 tháng 7 năm 2026", held=date(2025, 12, 12))
     assert session is not None and session.due == date(2026, 7, 10)
+
+
+def test_tasks_stated_in_other_wordings() -> None:
+    """No "giao"/"đề nghị": an order after its topic, two parties in one sentence (a comma, or none in ASR output),
+    an assignee called by title or nickname, and the span stopping where the order's verb or its deadline starts."""
+    held = date(2025, 12, 9)
+    people = ["Hầu Văn Cường", "Tạ Văn Bình", "Nông Văn Tài", "Hà Thị Mơ", "Cà Văn Pọm", "Quàng Thị Ẻn"]
+    comma = read_tasks("Anh Cường làm thủ tục chi từ quỹ công đoàn, anh Bình liên hệ nhà xe.", people=people)
+    assert [t.assignee for t in comma] == ["Hầu Văn Cường", "Tạ Văn Bình"]
+    asr = read_tasks(
+        "phân công thế này anh tài lo sân bãi và trọng tài chị mơ thì lập danh sách gửi lại trước ngày mười tháng một",
+        held=held,
+        people=people,
+    )
+    assert [(t.assignee, t.deadline and t.deadline.due) for t in asr] == [
+        ("Nông Văn Tài", None),
+        ("Hà Thị Mơ", date(2026, 1, 10)),
+    ]
+    joint = read_tasks("Phòng Tổ chức điều động 2 điều dưỡng từ khoa Ngoại sang khoa Nội.")
+    assert [t.assignee for t in joint] == ["Phòng Tổ chức"]  # bodies after a preposition are no second party
+    said_later = read_tasks("còn chị ẻn thì làm hồ sơ vay vốn quỹ hỗ trợ", people=people)
+    assert [t.assignee for t in said_later] == ["Quàng Thị Ẻn"]
+    tomorrow = read_tasks("anh pọm ngày mai đưa tôi đi xem tuyến ống luôn nhé", held=held, people=people)
+    assert [(t.assignee, t.deadline and t.deadline.due) for t in tomorrow] == [("Cà Văn Pọm", date(2025, 12, 10))]
+    by_title = read_tasks(
+        "Khoản bảo hiểm từ chối thanh toán thì đồng chí kế toán trưởng chủ trì đối chiếu với từng khoa, báo cáo tại"
+        " cuộc họp giao ban ngày 3 tháng 12.",
+        held=date(2025, 10, 30),
+        titles={"ke toan truong": "Đinh Công Tráng", "truong khoa noi": "Lò Văn Sơn"},
+    )
+    assert [(t.assignee, t.deadline and t.deadline.due) for t in by_title] == [("Đinh Công Tráng", date(2025, 12, 3))]
+
+
+def test_a_body_is_named_as_the_meeting_names_it() -> None:
+    """ "tổng hợp" is an order's verb, but also the end of the name the meeting gave the body."""
+    sentence = "Phòng Kế hoạch tổng hợp xây dựng phương án kê thêm 20 giường."
+    meeting = fold(f"Mời chị Hoa, Trưởng phòng Kế hoạch tổng hợp, báo cáo. {sentence}")
+    assert [t.assignee for t in read_tasks(sentence, meeting=meeting)] == ["Phòng Kế hoạch tổng hợp"]
+    assert [t.assignee for t in read_tasks(sentence)] == ["Phòng Kế hoạch"]  # nothing else said: the first verb
+
+
+def test_no_task_from_the_floor_the_speaker_or_everyone() -> None:
+    assert read_tasks("Trước hết, mời chị Ninh Thị Hoa, Trưởng phòng Kế hoạch tổng hợp, báo cáo nhanh tình hình.") == []
+    assert read_tasks("Tôi, Bế Thị Quyên, Giám đốc bệnh viện, chủ trì giao ban tháng 10.") == []
+    assert read_tasks("Đề nghị các đồng chí nghiêm túc thực hiện.") == []
+    assert read_tasks("Đầu tiên, nhờ chị Huế, Giám đốc hợp tác xã, nói qua tình hình tiêu thụ chè.") == []
+
+
+def test_deadlines_in_more_wordings() -> None:
+    held = date(2025, 11, 10)
+    cases = {
+        "viết báo cáo sự cố gửi sở y tế chậm nhất thứ sáu tuần này": ("chậm nhất thứ sáu tuần này", None),
+        "hoàn thiện hồ sơ trước ngày mười lăm tháng một năm hai không hai sáu": (
+            "trước ngày mười lăm tháng một năm hai không hai sáu",
+            date(2026, 1, 15),
+        ),
+        "quyết toán sổ sách xong trước ngày 15 tháng 1 năm sau": ("trước ngày 15 tháng 1 năm sau", date(2026, 1, 15)),
+        "báo cáo tại phiên họp thường kỳ ngày 3/12": ("tại phiên họp thường kỳ ngày 3/12", date(2025, 12, 3)),
+        "nộp dự toán cuối tháng 12": ("cuối tháng 12", date(2025, 12, 31)),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
