@@ -142,6 +142,8 @@ _SLASH_DATE = re.compile(
 ("ngày 01 tháng 02 năm 2026", "05/01/2026"); other months do not ("ngày 15 tháng 9")."""
 _RANGE = re.compile(rf"(?<![\w/-])(\d+|{_ONE_TO_NINE}) gạch (\d+|{_ONE_TO_NINE})(?![\w/-])")
 """A range read with its dash ("sáu mươi gạch bảy mươi" -> "60-70"); document symbols are read before."""
+_FRACTION = re.compile(rf"(?<![\w/,.])(\d+|{_ONE_TO_NINE}) trên (\d+|{_ONE_TO_NINE})(?![\w/])")
+_SAID_DECIMAL = re.compile(rf"(?<![\w/,.])(\d+|không|{_ONE_TO_NINE}) phẩy (\d+)(?![\w/,.])")
 _DAY_MONTH = re.compile(r"\b(ngày|mồng|mùng) (\d{1,2})/(\d{1,2})(?![/\d])")
 _SUPERSCRIPT = re.compile(r"(?<=m)[²³](?!\w)")
 """NeMo writes "m²", "cm³"; documents write "m2", "cm3" (in the training documents, 162 to 1)."""
@@ -179,10 +181,6 @@ _SPOKEN_NUMBER = frozenset({*_SINGLE_DIGITS, "mốt", "tư", "lăm", "mười", 
 _NUMBER_WORDS = "(?:" + "|".join(sorted(_SPOKEN_NUMBER)) + ")"
 _NEMO_READS = _SPOKEN_NUMBER | {"mốt", "rưỡi", "còng"}
 """Words without which NeMo leaves a piece as it is (no number, no e-mail address): other pieces skip it."""
-_SLASH_DATE_SAID = re.compile(
-    rf"\b{_NUMBER_WORDS}(?: {_NUMBER_WORDS})* trên {_NUMBER_WORDS}(?: {_NUMBER_WORDS})* trên "
-)
-"""A date said with slashes ("một trên một trên hai nghìn"): NeMo would read its parts as fractions."""
 
 
 def _pieces(text: str) -> list[str]:
@@ -194,15 +192,16 @@ def _pieces(text: str) -> list[str]:
       follow a word that introduces one ("số", "gọi", "phẩy");
     - a count of months and the number after it ("ba tháng một lần", "sáu tháng mười hai tháng"): NeMo
       reads a date ("3 tháng 1");
-    - the parts of a date said with slashes ("một trên một trên hai nghìn ...").
+    - numbers either side of "trên" (slash) and "chia" (divided by): NeMo reads "hai mươi bốn trên hai mươi
+      bốn" as "24/20 4", a date "một trên một trên hai nghìn" as fractions, and "năm chia mười hai" as 5/12;
+      the slash is written back by `_SLASH_DATE` and `_FRACTION`;
+    - a decimal whose fraction is said as a number ("không phẩy chín mươi lăm"), which NeMo cannot read.
     """
     words = text.split(" ")
     cuts = {i for i in range(1, len(words)) if _starts_a_number(words, i)}
-    for match in _SLASH_DATE_SAID.finditer(text):
-        start = text.count(" ", 0, match.start())
-        for offset, word in enumerate(match.group().split(" ")):
-            if word == "trên":
-                cuts.update((start + offset, start + offset + 1))
+    for i in range(1, len(words) - 1):
+        if words[i] in ("trên", "chia") and words[i - 1] in _SPOKEN_NUMBER and words[i + 1] in _SPOKEN_NUMBER:
+            cuts.update((i, i + 1))
     bounds = [0, *sorted(cuts), len(words)]
     return [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds) if a < b]
 
@@ -212,6 +211,11 @@ def _starts_a_number(words: list[str], i: int) -> bool:
     before, word = words[i - 1], words[i]
     if before == "tháng" and word in _SPOKEN_NUMBER:
         return _counts_months(words, i - 1)
+    if before == "phẩy" and word in _SPOKEN_NUMBER:
+        end = i
+        while end < len(words) and words[end] in _SPOKEN_NUMBER:
+            end += 1
+        return any(w in _SCALE or w == "mười" for w in words[i:end])
     if before == "thứ" and word in _SPOKEN_NUMBER:
         # "thứ hai mươi": NeMo reads "thứ 2" and leaves "mươi"; ordinals from ten on are written in digits
         return word == "mười" or (words[i + 1] if i + 1 < len(words) else "") in _SCALE
@@ -284,6 +288,8 @@ def vietnamese_conventions(text: str) -> str:
     text = _HORSEPOWER.sub("mã lực", text)
     text = _HOURS.sub(lambda m: f"{_two_digits(m.group(1))} giờ", text)
     text = _SLASH_DATE.sub(_slash_date_match, text)
+    text = _FRACTION.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}/{_DIGITS.get(m.group(2), m.group(2))}", text)
+    text = _SAID_DECIMAL.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))},{m.group(2)}", text)
     text = _DAY_MONTH.sub(lambda m: f"{m.group(1)} {_two_digits(m.group(2))}/{_month(m.group(3))}", text)
     text = _RANGE.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}-{_DIGITS.get(m.group(2), m.group(2))}", text)
     text = _DATE.sub(lambda m: f"{m.group(1)} {_two_digits(m.group(2))} tháng {_month(m.group(3))}", text)
@@ -406,10 +412,12 @@ def _read_symbol(text: str, start: int) -> tuple[str, int]:
             piece, taken = _LETTERS[word], 1  # never right after digits: "25/10/2010 quy định" is a date
         elif re.fullmatch(r"\d+", word):
             piece, taken = word, 1
-        elif word in _DIGITS and pieces and pieces[-1][-1:].isalpha():
-            piece, taken = str(_DIGITS[word]), 1
+        elif word in _DIGITS and word != "không" and pieces and pieces[-1][-1:].isalpha():
+            piece, taken = str(_DIGITS[word]), 1  # "quy hát mười ba" -> "QH13"; "không" after is "not"
         else:
             break
+        if piece[0].isdigit() and pieces and pieces[-1][-1:].isalpha() and _slash_follows(words, i + taken):
+            break  # "3/TS 4/TS": the number starts the next document number
         pieces.append(piece)
         consumed += sum(len(w) + 1 for w in words[i : i + taken])
         i += taken
@@ -419,6 +427,10 @@ def _read_symbol(text: str, start: int) -> tuple[str, int]:
         pieces.pop()
     symbol = "".join(pieces)
     return symbol, start + max(consumed - 1, 0)
+
+
+def _slash_follows(words: list[str], i: int) -> bool:
+    return i < len(words) and (words[i] in _SLASH or " ".join(words[i : i + 2]) in _SLASH)
 
 
 def _load_verified(cache_dir: Path) -> _Grammar:

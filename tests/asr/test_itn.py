@@ -101,7 +101,25 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
         ("giấy phép hạng bê một bê hai", "giấy phép hạng B1 B2"),
         ("xe chở người trên ba mươi chỗ", "xe chở người trên 30 chỗ"),
         ("trước năm một nghìn chín trăm tám mươi người dân", "trước năm 1980 người dân"),
-        # document numbers under ten get their leading zero
+        # numbers either side of a slash, decimals whose fraction is said as a number, ranges
+        ("thường trực hai mươi bốn trên hai mươi bốn giờ", "thường trực 24/24 giờ"),
+        ("chia đều năm chia mười hai tháng", "chia đều năm chia 12 tháng"),
+        ("hệ số không phẩy chín mươi lăm", "hệ số 0,95"),
+        ("tăng mười hai phẩy bảy mươi lăm phần trăm", "tăng 12,75%"),
+        ("dài sáu mươi gạch bảy mươi mi li mét trong ba gạch năm năm", "dài 60-70 mm trong 3-5 năm"),
+        ("từ ngày một trên bảy đến ngày ba mươi mốt trên mười hai", "từ ngày 01/7 đến ngày 31/12"),
+        ("từ năm thứ mười một đến năm thứ hai mươi", "từ năm thứ 11 đến năm thứ 20"),
+        ("theo mẫu số ba và biểu hai", "theo mẫu số 03 và biểu 02"),
+        # document numbers under ten get their leading zero; a date after one is not part of its symbol
+        (
+            "ban hành ngày hai mươi trên mười trên hai nghìn không trăm hai mươi sáu quy định",
+            "ban hành ngày 20/10/2026 quy định",
+        ),
+        ("theo mẫu số một trên tê ét hai trên tê ét", "theo mẫu số 01/TS 02/TS"),
+        (
+            "nghị định số tám trên hai nghìn không trăm hai mươi sáu trên en đê gạch xê pê không áp dụng",
+            "nghị định số 08/2026/NĐ-CP không áp dụng",
+        ),
         (
             "thông tư số ba trên hai nghìn không trăm hai mươi sáu trên tê tê gạch bê tê xê",
             "thông tư số 03/2026/TT-BTC",
