@@ -8,13 +8,17 @@ cardinals, decimals, percentages, money, dates, times, ordinals, phone numbers a
 English conventions in places and know nothing of document numbers or Roman numerals, so a layer of
 Vietnamese conventions runs on their output: decimal comma, thousands dots, sums of money in digits
 ("10.000.000 đồng", as legal texts write them), Roman numerals after "khóa" and "chương", digits after
-"điều"/"khoản"/"mục", ordinals under ten in words, and document numbers spelled letter by letter.
+labels and in lists of them ("khoản 1 2 và 3", "mẫu số 2"), counts under ten in two digits ("03 tháng",
+"01 bản"), dates as Nghị định 30/2020/NĐ-CP writes them ("ngày 05 tháng 02 năm 2026", "09/01/2026"),
+ordinals under ten in words, and document numbers spelled letter by letter. The spoken text is first cut
+where NeMo would join two numbers into one ("khoản một hai" is not 12, "ba tháng một lần" not a date).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import logging
 import re
 import shutil
@@ -50,6 +54,7 @@ _DIGITS = {
     "mười": 10,
 }
 """Numbers NeMo leaves as words (it writes only 10 and above as digits, except in dates)."""
+_SINGLE_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 
 _LETTERS = {
     "a": "A",
@@ -92,38 +97,163 @@ _LETTERS = {
     "vờ": "V",
     "ích": "X",
     "dét": "Z",
+    "y": "Y",
 }
 """Vietnamese names of the Latin letters, as document symbols are read out ("en quy" -> "NQ")."""
 
 _SLASH = ("trên", "xẹt", "sẹc", "gạch chéo")
 _DASH = ("gạch ngang", "gạch")
 _ROMAN_AFTER = re.compile(r"\b(khóa|khoá|chương) (\d+|" + "|".join(_DIGITS) + r")\b", re.IGNORECASE)
-_DIGIT_AFTER = re.compile(r"\b(điều|khoản|mục) (" + "|".join(_DIGITS) + r")\b")
-_SMALL_ORDINAL = re.compile(r"(?<!kỳ họp )\bthứ ([2-9])\b")
-_ORDINAL_WORDS = {2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín"}
-"""Ordinals under ten are written as words ("lần thứ hai", "Phần thứ ba"), except a session's ("kỳ họp thứ 8")."""
+_ONE_TO_NINE = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)"
+_LABELLED = re.compile(
+    r"\b(điều|khoản|mục|phụ lục|nhóm|bậc|mẫu số|biểu số|biểu|mẫu|hình|giai đoạn|mức độ|cấp độ|thứ tự|số(?! năm\b))"
+    rf"((?: (?:(?:và|hoặc|đến|tới) )?(?:\d+|(?!năm \d{{4}}){_ONE_TO_NINE}))+)(?!\w)"
+)
+"""Labels numbered in digits, lists too ("khoản 1, 2 và 3", "phụ lục 2", "giai đoạn 4", "mẫu số 3"), as
+legal drafting writes them (98% of one-digit labels in the training documents); "năm" before a year is the
+year's word, not a list item, and "số năm" is a number of years. Forms are numbered with two digits
+("Mẫu số 03", "Biểu 02": 1793 to 271 in the training documents)."""
+_PADDED_LABELS = frozenset({"mẫu số", "biểu số", "biểu"})
+_COUNTED = re.compile(
+    rf"(?<![\w.,/-])(\d|{_ONE_TO_NINE})"
+    r" (ngày|tháng|năm(?! \d{4})|giờ|phút|bản|bộ|lần|người|thành viên|tuổi|chỗ|tấn)(?!\w)"
+)
+_UNPADDED = frozenset({"tuổi", "chỗ", "tấn"})
+_PADDED_ONE = frozenset({"ngày", "tháng", "năm", "giờ", "phút", "bản", "bộ"})
+"""Counts under ten are written in digits, as administrative documents write them; those of days, months,
+years, hours, copies, sets, times, people and members with two digits ("03 tháng", "01 bản"); ages,
+seats and tonnes without ("5 tuổi"). Each choice is the majority in the training documents of the legal
+corpus (e.g. 1948 "0N ngày" against 110 "N ngày" and 46 in words). "một lần", "một người" stay words (the
+majority there), as does a count after "ngày", "tháng", "thứ" or another digit ("thứ hai ngày", "hai ba
+người")."""
+_NOT_BEFORE_COUNT = frozenset(
+    {"ngày", "tháng", "quý", "thứ", "mồng", "mùng", "số", "điều", "khoản", "lúc", *_SINGLE_DIGITS}
+)
+_DATE = re.compile(r"\b(ngày|mồng|mùng) (\d{1,2}) tháng (\d{1,2})\b")
+_MONTH_OF_YEAR = re.compile(r"\btháng ([12]) năm (?=\d{4}\b)")
+_SLASH_DATE = re.compile(
+    r"(?<![\d/])(\d{1,2}|"
+    + "|".join(_DIGITS)
+    + r")(?:/| trên )(\d{1,2}|"
+    + "|".join(_DIGITS)
+    + r")(?:/| trên )(\d{4})\b"
+)
+"""Dates follow Nghị định 30/2020/NĐ-CP: days under ten and months 1 and 2 get a leading zero
+("ngày 01 tháng 02 năm 2026", "05/01/2026"); other months do not ("ngày 15 tháng 9")."""
+_RANGE = re.compile(rf"(?<![\w/-])(\d+|{_ONE_TO_NINE}) gạch (\d+|{_ONE_TO_NINE})(?![\w/-])")
+"""A range read with its dash ("sáu mươi gạch bảy mươi" -> "60-70"); document symbols are read before."""
+_FRACTION = re.compile(rf"(?<![\w/,.])(\d+|{_ONE_TO_NINE}) trên (\d+|{_ONE_TO_NINE})(?![\w/])")
+_SAID_DECIMAL = re.compile(rf"(?<![\w/,.])(\d+|không|{_ONE_TO_NINE}) phẩy (\d+)(?![\w/,.])")
+_DAY_MONTH = re.compile(r"\b(ngày|mồng|mùng) (\d{1,2})/(\d{1,2})(?![/\d])")
+_SUPERSCRIPT = re.compile(r"(?<=m)[²³](?!\w)")
+"""NeMo writes "m²", "cm³"; documents write "m2", "cm3" (in the training documents, 162 to 1)."""
+_HORSEPOWER = re.compile(r"(?<=\d )hp\b")
+_HOURS = re.compile(r"(?<![\w.,:])(\d{1,2})h(?!\w)")
+"""NeMo writes "8h"; documents write "08 giờ"."""
+_SMALL_ORDINAL = re.compile(r"\bthứ ([1-9])\b")
+_ORDINAL_WORDS = {1: "nhất", 2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín"}
+"""Ordinals under ten are written as words ("lần thứ hai", "Phần thứ ba", "kỳ họp thứ nhất"), except a
+session's from the second on ("kỳ họp thứ 8")."""
 _DECIMAL = re.compile(r"(?<![\d.,/:-])(\d+)\.(\d+)(?![\d.,/:-]|\.\d)")
 _LONG_NUMBER = re.compile(r"(?<![\d.,/:+-])([1-9]\d{4,})(?![\d/:-]|[.,]\d)")
 _THOUSAND_BEFORE_UNIT = re.compile(
-    r"(?<![\d.,/:+-])([1-9]\d{3})(?= (?:đồng|USD|triệu|tỷ|người|kg|tấn|mm|cm|m|km|ha|m²|m³|lít)(?!\w))"
+    r"(?<!năm )(?<![\d.,/:+-])([1-9]\d{3})(?= (?:đồng|USD|triệu|tỷ|người|kg|tấn|mm|cm|m|km|ha|m2|m3|lít)(?!\w))"
 )
 """Four-digit amounts and measures are grouped too ("3.500 kg", "1.000 đồng"); years ("năm 2015") are not."""
-_CLASS = re.compile(r"\b(hạng|loại) (" + "|".join(_LETTERS) + r") (\d|" + "|".join(_DIGITS) + r")\b")
-"""Classes named by a letter and a digit: "hạng bê hai" -> "hạng B2" (driving licences, categories)."""
+_CLASS_SAID = "(?:" + "|".join(_LETTERS) + r") (?:\d|" + "|".join(_DIGITS) + ")"
+_CLASS = re.compile(rf"\b(hạng|loại) ({_CLASS_SAID}(?: {_CLASS_SAID})*)(?!\w)")
+"""Classes named by a letter and a digit: "hạng bê hai" -> "hạng B2", "hạng a một a hai" -> "hạng A1 A2"
+(driving licences, categories)."""
 _MONEY = re.compile(r"(?<![\d.,/])(\d+) (nghìn|triệu) đồng\b")
 _MULTIPLIER = {"nghìn": 1000, "triệu": 1_000_000}
 _RATE = re.compile(
-    r"\b(miligam|mg|gam|g|kg|tấn|lít|l|mililít|ml|mét|m|km|cm|mm|đồng|người) trên (\d+|giờ|phút|giây|ngày|tháng|năm)\b"
+    r"(?<=\d )(miligam|mg|gam|g|kg|tấn|lít|l|mililít|ml|mét|m|km|cm|mm|đồng|người)"
+    r" trên (\d+|giờ|phút|giây|ngày|tháng|năm)\b"
 )
 """A rate or concentration: "50 miligam trên 100 mililít" -> "50 miligam/100 mililít", "30 km trên giờ"."""
-_DOC_START = re.compile(r"\b(\d+) (?:" + "|".join(_SLASH) + r") ")
+_DOC_START = re.compile(rf"\b(\d+|{_ONE_TO_NINE}) (?:" + "|".join(_SLASH) + r") ")
 
 
-_AFTER_NAM = re.compile(
-    r"(?<=\bnăm) (?=(?:một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín) (?:mươi|trăm|nghìn|ngàn|triệu|tỷ)\b)"
-)
-"""Where "năm" (year, or five) is followed by a number of its own: NeMo reads "năm hai nghìn" as 52,000 and
-"năm bốn mươi" as "54 mươi" (colloquial "năm tư" = 54), so the two are normalised apart."""
+_SCALE = frozenset({"mươi", "trăm", "nghìn", "ngàn", "triệu", "tỷ"})
+_DIGIT_STRING_AFTER = frozenset({"số", "gọi", "phẩy", "chấm", "cộng", "thoại", "máy", "mã", "nóng", "hotline"})
+"""Words after which single digits in a row are one digit string (phone numbers, codes, decimals)."""
+_SPOKEN_NUMBER = frozenset({*_SINGLE_DIGITS, "mốt", "tư", "lăm", "mười", "linh", "lẻ", *_SCALE} - {"triệu", "tỷ"})
+_NUMBER_WORDS = "(?:" + "|".join(sorted(_SPOKEN_NUMBER)) + ")"
+_NEMO_READS = _SPOKEN_NUMBER | {"mốt", "rưỡi", "còng"}
+"""Words without which NeMo leaves a piece as it is (no number, no e-mail address): other pieces skip it."""
+
+
+def _pieces(text: str) -> list[str]:
+    """Cut the spoken text where NeMo would wrongly join two numbers into one, so each is read alone.
+
+    - "năm" before a number ("năm hai nghìn"): NeMo reads 52,000, or "năm bốn mươi" as "54 mươi";
+    - single digits in a row ("khoản một hai ba", "năm năm một lần"): NeMo reads them as one digit string
+      (123, 551), which they are only when they hold a zero ("không chín không ...", "hai không hai lăm") or
+      follow a word that introduces one ("số", "gọi", "phẩy");
+    - a count of months and the number after it ("ba tháng một lần", "sáu tháng mười hai tháng"): NeMo
+      reads a date ("3 tháng 1");
+    - numbers either side of "trên" (slash) and "chia" (divided by): NeMo reads "hai mươi bốn trên hai mươi
+      bốn" as "24/20 4", a date "một trên một trên hai nghìn" as fractions, and "năm chia mười hai" as 5/12;
+      the slash is written back by `_SLASH_DATE` and `_FRACTION`;
+    - a decimal whose fraction is said as a number ("không phẩy chín mươi lăm"), which NeMo cannot read.
+    """
+    words = text.split(" ")
+    cuts = {i for i in range(1, len(words)) if _starts_a_number(words, i)}
+    for i in range(1, len(words) - 1):
+        if words[i] in ("trên", "chia") and words[i - 1] in _SPOKEN_NUMBER and words[i + 1] in _SPOKEN_NUMBER:
+            cuts.update((i, i + 1))
+    bounds = [0, *sorted(cuts), len(words)]
+    return [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds) if a < b]
+
+
+def _starts_a_number(words: list[str], i: int) -> bool:
+    """Whether `words[i]` starts a number of its own, apart from what comes before it."""
+    before, word = words[i - 1], words[i]
+    if before == "tháng" and word in _SPOKEN_NUMBER:
+        return _counts_months(words, i - 1)
+    if before == "phẩy" and word in _SPOKEN_NUMBER:
+        end = i
+        while end < len(words) and words[end] in _SPOKEN_NUMBER:
+            end += 1
+        return any(w in _SCALE or w == "mười" for w in words[i:end])
+    if before == "thứ" and word in _SPOKEN_NUMBER:
+        # "thứ hai mươi": NeMo reads "thứ 2" and leaves "mươi"; ordinals from ten on are written in digits
+        return word == "mười" or (words[i + 1] if i + 1 < len(words) else "") in _SCALE
+    if word not in _SINGLE_DIGITS:
+        return False
+    if before == "năm" and (words[i + 1] if i + 1 < len(words) else "") in _SCALE:
+        return True
+    return before in _SINGLE_DIGITS and _separate_digits(words, i)
+
+
+def _counts_months(words: list[str], month: int) -> bool:
+    """Whether "tháng" at `month` follows a count ("ba tháng một lần"), not a day ("ngày ba tháng một",
+    "ba mươi tháng sáu năm ...")."""
+    start = month
+    while start > 0 and words[start - 1] in _SPOKEN_NUMBER:
+        start -= 1
+    end = month + 1
+    while end < len(words) and words[end] in _SPOKEN_NUMBER and (end == month + 1 or words[end] != "năm"):
+        end += 1
+    after = words[end] if end < len(words) else ""
+    return start < month and after != "năm" and (start == 0 or words[start - 1] not in ("ngày", "mồng", "mùng"))
+
+
+def _separate_digits(words: list[str], i: int) -> bool:
+    """Whether the single digits `words[i - 1]` and `words[i]` are two numbers, not one digit string."""
+    start = i - 1
+    while start > 0 and words[start - 1] in _SINGLE_DIGITS:
+        start -= 1
+    end = i
+    while end + 1 < len(words) and words[end + 1] in _SINGLE_DIGITS:
+        end += 1
+    if "không" in words[start : end + 1] or (start > 0 and words[start - 1] in _DIGIT_STRING_AFTER):
+        return False  # a digit string: "không chín không ...", a year read digit by digit "hai không hai lăm"
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if after in _SCALE and words[i] != "không":
+        return True  # "... một | hai mươi": the second digit starts a number of its own
+    # "tháng một năm ...": a date, which NeMo reads whole
+    return not (words[i] == "năm" and start > 0 and words[start - 1] == "tháng")
 
 
 class _Grammar(Protocol):
@@ -143,16 +273,30 @@ class InverseNormalizer:
         text = " ".join(nfc(text).split())
         if not text:
             return text
-        pieces = (self._grammar.inverse_normalize(piece, verbose=False) for piece in _AFTER_NAM.split(text))
+        pieces = (
+            self._grammar.inverse_normalize(piece, verbose=False) if _NEMO_READS & set(piece.split()) else piece
+            for piece in _pieces(text)
+        )
         return vietnamese_conventions(nfc(" ".join(pieces)))
 
 
 def vietnamese_conventions(text: str) -> str:
     """Rewrite NeMo's output the way Vietnamese documents write numbers (the layer NeMo lacks)."""
     text = _document_numbers(text)
-    text = _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", text)
+    text = _LABELLED.sub(_labelled_match, text)
+    text = _SUPERSCRIPT.sub(lambda m: "2" if m.group() == "²" else "3", text)
+    text = _HORSEPOWER.sub("mã lực", text)
+    text = _HOURS.sub(lambda m: f"{_two_digits(m.group(1))} giờ", text)
+    text = _SLASH_DATE.sub(_slash_date_match, text)
+    text = _FRACTION.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}/{_DIGITS.get(m.group(2), m.group(2))}", text)
+    text = _SAID_DECIMAL.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))},{m.group(2)}", text)
+    text = _DAY_MONTH.sub(lambda m: f"{m.group(1)} {_two_digits(m.group(2))}/{_month(m.group(3))}", text)
+    text = _RANGE.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}-{_DIGITS.get(m.group(2), m.group(2))}", text)
+    text = _DATE.sub(lambda m: f"{m.group(1)} {_two_digits(m.group(2))} tháng {_month(m.group(3))}", text)
+    text = _MONTH_OF_YEAR.sub(lambda m: f"tháng {_month(m.group(1))} năm ", text)
+    text = _COUNTED.sub(_counted_match, text)
     text = _ROMAN_AFTER.sub(_roman_match, text)
-    text = _SMALL_ORDINAL.sub(lambda m: f"thứ {_ORDINAL_WORDS[int(m.group(1))]}", text)
+    text = _SMALL_ORDINAL.sub(_ordinal_match, text)
     text = _DECIMAL.sub(r"\1,\2", text)
     text = _MONEY.sub(lambda m: f"{int(m.group(1)) * _MULTIPLIER[m.group(2)]} đồng", text)
     text = _LONG_NUMBER.sub(lambda m: _group_thousands(m.group(1)), text)
@@ -161,9 +305,50 @@ def vietnamese_conventions(text: str) -> str:
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
 
 
+def _ordinal_match(match: re.Match[str]) -> str:
+    value = int(match.group(1))
+    session = match.string[: match.start()].endswith("kỳ họp ")
+    return match.group(0) if session and value > 1 else f"thứ {_ORDINAL_WORDS[value]}"
+
+
+def _labelled_match(match: re.Match[str]) -> str:
+    label, items = match.groups()
+    write = _two_digits if label in _PADDED_LABELS else lambda n: str(_DIGITS.get(n, n))
+    return label + " ".join(write(w) if w.isdigit() or w in _DIGITS else w for w in items.split(" "))
+
+
+def _counted_match(match: re.Match[str]) -> str:
+    number, unit = match.groups()
+    previous = match.string[: match.start()].split()[-1:] or [""]
+    if previous[0] in _NOT_BEFORE_COUNT or previous[0].isdigit() or (number == "một" and unit not in _PADDED_ONE):
+        return match.group(0)
+    written = str(_DIGITS.get(number, number)) if unit in _UNPADDED else _two_digits(number)
+    return f"{written} {unit}"
+
+
+def _slash_date_match(match: re.Match[str]) -> str:
+    day, month, year = match.groups()
+    return f"{_two_digits(day)}/{_month(month)}/{year}"
+
+
+def _two_digits(number: str) -> str:
+    """A number under ten with its leading zero ("3" or "ba" -> "03")."""
+    value = int(number) if number.isdigit() else _DIGITS[number]
+    return f"{value:02d}"
+
+
+def _month(number: str) -> str:
+    value = int(number) if number.isdigit() else _DIGITS[number]
+    return f"{value:02d}" if value in (1, 2) else str(value)
+
+
 def _class_match(match: re.Match[str]) -> str:
-    word, letter, digit = match.groups()
-    return f"{word} {_LETTERS[letter]}{digit if digit.isdigit() else _DIGITS[digit]}"
+    word, said = match.groups()
+    parts = said.split(" ")
+    classes = (
+        f"{_LETTERS[letter]}{_DIGITS.get(digit, digit)}" for letter, digit in zip(parts[::2], parts[1::2], strict=True)
+    )
+    return f"{word} {' '.join(classes)}"
 
 
 def _group_thousands(digits: str) -> str:
@@ -191,7 +376,8 @@ def to_roman(value: int) -> str:
 def _document_numbers(text: str) -> str:
     """`1343 trên en quy gạch u bê tê vê quy hát 15` -> `1343/NQ-UBTVQH15`: a number, a slash, then a symbol.
 
-    Only taken as a document number when the symbol holds a spelled letter; "17/21" stays a fraction.
+    Only taken as a document number when the symbol holds a spelled letter; "17/21" stays a fraction. A
+    number under ten gets a leading zero ("05/2003/QH11"), as Nghị định 30/2020/NĐ-CP sets.
     """
     out: list[str] = []
     position = 0
@@ -202,7 +388,8 @@ def _document_numbers(text: str) -> str:
         if not any(c.isalpha() for c in symbol):
             continue
         out.append(text[position : match.start()])
-        out.append(f"{match.group(1)}/{symbol}")
+        number = match.group(1)
+        out.append(f"{_two_digits(number) if len(number) == 1 or number in _DIGITS else number}/{symbol}")
         position = end
     out.append(text[position:])
     return "".join(out)
@@ -221,14 +408,16 @@ def _read_symbol(text: str, start: int) -> tuple[str, int]:
             piece, taken = ("/" if pair in _SLASH else "-"), 2
         elif word in _SLASH or word in _DASH:
             piece, taken = ("/" if word in _SLASH else "-"), 1
-        elif word in _LETTERS:
-            piece, taken = _LETTERS[word], 1
+        elif word in _LETTERS and not (pieces and pieces[-1][-1:].isdigit()):
+            piece, taken = _LETTERS[word], 1  # never right after digits: "25/10/2010 quy định" is a date
         elif re.fullmatch(r"\d+", word):
             piece, taken = word, 1
-        elif word in _DIGITS and pieces and pieces[-1][-1:].isalpha():
-            piece, taken = str(_DIGITS[word]), 1
+        elif word in _DIGITS and word != "không" and pieces and pieces[-1][-1:].isalpha():
+            piece, taken = str(_DIGITS[word]), 1  # "quy hát mười ba" -> "QH13"; "không" after is "not"
         else:
             break
+        if piece[0].isdigit() and pieces and pieces[-1][-1:].isalpha() and _slash_follows(words, i + taken):
+            break  # "3/TS 4/TS": the number starts the next document number
         pieces.append(piece)
         consumed += sum(len(w) + 1 for w in words[i : i + taken])
         i += taken
@@ -238,6 +427,10 @@ def _read_symbol(text: str, start: int) -> tuple[str, int]:
         pieces.pop()
     symbol = "".join(pieces)
     return symbol, start + max(consumed - 1, 0)
+
+
+def _slash_follows(words: list[str], i: int) -> bool:
+    return i < len(words) and (words[i] in _SLASH or " ".join(words[i : i + 2]) in _SLASH)
 
 
 def _load_verified(cache_dir: Path) -> _Grammar:

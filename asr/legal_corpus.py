@@ -22,8 +22,9 @@ from core.text import nfc
 Split = Literal["train", "dev", "heldout"]
 
 _DOCUMENT_START = re.compile(r"^Điều 1\.")
-_ENUMERATOR = re.compile(r"^(?:\(?\d+[.)]|\(?[a-zđ]\)|[-–+•])\s+")
-"""A list marker at the start of a line ("1.", "a)", "(2)", "-"): layout, not speech."""
+_ENUMERATOR = re.compile(r"^[“\"]?(?:(?:\(?\d+[.)-]|\(?[a-zđ]\d*\)|[-–+•])\s+|\d+\.(?=[^\W\d_]))")
+"""A list marker at the start of a line ("1.", "2-", "a)", "b4)", "(2)", "-", "4.Ký", after an opening quote
+when an amendment quotes a clause): layout, not speech."""
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ Corpus part, on the development and HELD-OUT documents of `shared/corpora/vi_leg
 training documents only). The spoken input is made from the written line by `asr.verbalise` (lower case,
 no punctuation, numbers read out); the gold is the line as written.
 - ITN exact match: each written number expression (a token with a digit, edge punctuation removed) counts
-  when ITN of the spoken line gives it back verbatim. Also reported without the expressions whose written
-  form is a house style rather than what was said: zero-padded ("03 năm") and one-digit numbers ("5 ngày",
-  which newspapers and NeMo write "năm ngày").
+  when ITN of the spoken line gives it back verbatim; reported per category (dates, document numbers, counts,
+  ...), and also ("said") without the numbers restated in brackets ("ba (03) năm"), which speech says once.
+  Precision: the share of numbers ITN writes that the gold line has (numbers the gold writes in words and ITN
+  in digits count against it).
 - Punctuation F1 per mark, and capitalisation F1 on proper names (words capitalised by the gold that do not
   start a sentence), with the CRF given the gold's words without punctuation and case (perfect ITN).
 
@@ -28,7 +29,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import jiwer
@@ -60,9 +61,46 @@ def number_expressions(text: str) -> list[str]:
     return [t for t in tokens if any(c.isdigit() for c in t)]
 
 
-def house_style(expression: str) -> bool:
-    """Zero-padded or one-digit numbers: how they are written is a style choice, not what was said."""
-    return bool(re.fullmatch(r"0\d+|\d", expression))
+_UNIT = re.compile(r"\d[\d.,]*(?:km|m|cm|mm|kg|g|ha|l|ml)[23²³]?(?:/\w+)?|(?:km|m|cm|mm)[23²³]", re.IGNORECASE)
+_LABELS = frozenset({"điều", "khoản", "mục", "chương", "phần", "lục", "nhóm", "bậc", "loại", "hạng", "đoạn", "độ"})
+_CATEGORY_TESTS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
+    ("date d/m/yyyy", lambda e, _: bool(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", e))),
+    ("unit", lambda e, _: bool(_UNIT.fullmatch(e))),
+    ("document number/code", lambda e, _: "/" in e or bool(re.search(r"[^\W\d_]", e))),
+    ("percent", lambda e, _: e.endswith("%")),
+    ("decimal", lambda e, _: bool(re.fullmatch(r"\d+,\d+", e))),
+    ("thousands grouped", lambda e, _: bool(re.fullmatch(r"\d{1,3}(?:\.\d{3})+", e))),
+    ("range", lambda e, _: bool(re.fullmatch(r"\d+[-–]\d+", e))),
+    ("date day/month", lambda e, p: p in ("ngày", "tháng", "mồng", "mùng") and e.isdigit()),
+    ("year", lambda e, p: bool(re.fullmatch(r"(?:19|20)\d\d", e))),
+    ("article/clause/label", lambda e, p: p in _LABELS),
+    ("zero-padded count", lambda e, _: bool(re.fullmatch(r"0\d+", e))),
+    ("one digit", lambda e, _: bool(re.fullmatch(r"\d", e))),
+    ("cardinal", lambda e, _: e.isdigit()),
+)
+UNRECOVERABLE = "restated in brackets"
+"""A number written twice, in words and again in brackets ("ba (03) năm", "03 (ba) ngày", "kilômét vuông
+(km2)"): the verbaliser reads both ("ba ba năm"), which no speaker says, so neither copy can come back as
+written; scored, and reported apart."""
+_BRACKETED = re.compile(r"\(\S+\)[.,;:]*")
+
+
+def expression_categories(text: str) -> list[tuple[str, str]]:
+    """Each written number expression with its category (by its form and the word before it)."""
+    out = []
+    tokens = text.split()
+    previous = ""
+    for i, token in enumerate(tokens):
+        expression = _EDGE_PUNCT.sub("", token)
+        if any(c.isdigit() for c in expression):
+            following = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if _BRACKETED.fullmatch(token) or _BRACKETED.fullmatch(following):
+                kind = UNRECOVERABLE
+            else:
+                kind = next((name for name, test in _CATEGORY_TESTS if test(expression, previous)), "other")
+            out.append((expression, kind))
+        previous = expression.lower()
+    return out
 
 
 def corpus_lines(corpus: Path, split: Split, limit: int, every: int) -> list[str]:
@@ -76,30 +114,53 @@ def corpus_lines(corpus: Path, split: Split, limit: int, every: int) -> list[str
     return out
 
 
-def itn_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:
+def itn_scores(formatter: TextFormatter, texts: Sequence[str]) -> tuple[dict[str, float], dict[str, Counter[str]]]:
+    """Exact match of the written number expressions (recall), how many numbers ITN wrote that the gold does
+    not have (precision), and both per category."""
     assert formatter.itn is not None
-    hits = total = hits_said = total_said = 0
+    per_category: dict[str, Counter[str]] = defaultdict(Counter)
+    spurious = 0
     began = time.perf_counter()
     for text in texts:
-        wanted = number_expressions(text)
+        wanted = expression_categories(text)
         if not wanted:
             continue
         got = Counter(e.lower() for e in number_expressions(formatter.itn(spoken(text))))
-        for expression in wanted:
+        for expression, kind in wanted:
             ok = got[expression.lower()] > 0
             if ok:
                 got[expression.lower()] -= 1
-            hits += ok
-            total += 1
-            if not house_style(expression):
-                hits_said += ok
-                total_said += 1
+            per_category[kind]["hit"] += ok
+            per_category[kind]["total"] += 1
+        spurious += sum(got.values())
+    hits = sum(c["hit"] for c in per_category.values())
+    total = sum(c["total"] for c in per_category.values())
+    said = {k: c for k, c in per_category.items() if k != UNRECOVERABLE}
     return {
         "itn_all": hits / max(total, 1),
-        "itn_said": hits_said / max(total_said, 1),
+        "itn_said": sum(c["hit"] for c in said.values()) / max(sum(c["total"] for c in said.values()), 1),
+        "itn_precision": hits / max(hits + spurious, 1),
         "expressions": total,
         "itn_ms_per_line": 1000 * (time.perf_counter() - began) / max(len(texts), 1),
-    }
+    }, per_category
+
+
+def category_table(per_split: dict[str, dict[str, Counter[str]]]) -> str:
+    """ITN exact match per category, one column per split."""
+    names = sorted(
+        {k for c in per_split.values() for k in c}, key=lambda k: -sum(c[k]["total"] for c in per_split.values())
+    )
+    rows = [
+        [
+            name,
+            *(
+                f"{c[name]['hit']}/{c[name]['total']} ({100 * c[name]['hit'] / max(c[name]['total'], 1):.0f}%)"
+                for c in per_split.values()
+            ),
+        ]
+        for name in names
+    ]
+    return tabulate(rows, headers=["ITN category", *per_split])
 
 
 def punctuation_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:
@@ -209,16 +270,21 @@ def main() -> None:
     formatter = TextFormatter.load(get_settings().model_cache)
     corpus_table = []
     summary = []
+    categories = {}
     for split in ("dev", "heldout"):
         texts = corpus_lines(args.corpus, split, args.lines, args.line_every)
-        scores = itn_scores(formatter, texts) | punctuation_scores(formatter, texts)
+        itn, categories[split] = itn_scores(formatter, texts)
+        scores = itn | punctuation_scores(formatter, texts)
         corpus_table.append([split, len(texts), *(scores.get(k, 0.0) for k in _CORPUS_COLUMNS)])
         summary.append(
-            f"{split}: ITN {100 * scores['itn_all']:.1f}% ({100 * scores['itn_said']:.1f}% said), "
+            f"{split}: ITN {100 * scores['itn_all']:.1f}% ({100 * scores['itn_said']:.1f}% said, "
+            f"precision {100 * scores['itn_precision']:.1f}%), "
             f"F1 , {scores['f1 ,']:.2f} . {scores['f1 .']:.2f} ? {scores.get('f1 ?', 0.0):.2f} "
             f"names {scores['f1 names']:.2f}"
         )
     print(tabulate(corpus_table, headers=["split", "lines", *_CORPUS_COLUMNS], floatfmt=".3f"))
+    print()
+    print(category_table(categories))
     if args.every:
         table = speech_part(formatter, args.manifest, args.every, args.cache)
         print()
@@ -242,6 +308,7 @@ def main() -> None:
 _CORPUS_COLUMNS = (
     "itn_all",
     "itn_said",
+    "itn_precision",
     "expressions",
     "itn_ms_per_line",
     "f1 ,",

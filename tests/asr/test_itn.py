@@ -48,8 +48,113 @@ def test_spoken_numbers_are_written_the_vietnamese_way(itn: InverseNormalizer, s
 
 
 def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
-    for text in ("tôi có một ý kiến", "có năm người đến", "phần thứ hai", ""):
+    for text in (
+        "tôi có một ý kiến",
+        "phần thứ hai",
+        "hai bên thống nhất",
+        "máy bay không người lái",
+        "vốn đầu tư bản địa",
+        "họp một lần",
+        "một người dân hỏi",
+        "hai ba người",
+        "thứ hai ngày mai",
+        "tính theo số năm đã đóng",
+        "",
+    ):
         assert itn(text) == text
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # labels and lists of them: NeMo would read "một hai ba" as 123
+        ("theo các khoản một hai và bốn điều sáu", "theo các khoản 1 2 và 4 điều 6"),
+        ("khoản ba bảy mười hoặc mười hai điều chín", "khoản 3 7 10 hoặc 12 điều 9"),
+        ("theo mẫu số hai phụ lục ba", "theo mẫu số 02 phụ lục 3"),
+        ("giai đoạn một và nhóm hai", "giai đoạn 1 và nhóm 2"),
+        ("khoản hai năm hai nghìn không trăm hai mươi sáu", "khoản 2 năm 2026"),
+        ("mức độ không đáng kể", "mức độ không đáng kể"),
+        # single digits in a row are separate numbers, unless they are a digit string
+        ("cứ năm năm một lần", "cứ 05 năm một lần"),
+        ("gọi không chín một hai ba bốn năm sáu bảy tám", "gọi 091-234-5678"),
+        ("tăng hai phẩy năm năm phần trăm", "tăng 2,55%"),
+        ("năm hai không hai sáu", "năm 2026"),
+        # dates as Nghị định 30/2020/NĐ-CP writes them
+        ("ngày năm tháng hai năm hai nghìn không trăm hai mươi sáu", "ngày 05 tháng 02 năm 2026"),
+        ("ngày mười tháng tám năm hai nghìn không trăm hai mươi sáu", "ngày 10 tháng 8 năm 2026"),
+        ("từ tháng một năm hai nghìn không trăm hai mươi bảy", "từ tháng 01 năm 2027"),
+        ("từ ngày chín trên một trên hai nghìn không trăm hai mươi sáu", "từ ngày 09/01/2026"),
+        ("đến ngày hai mươi trên mười một trên hai nghìn không trăm hai mươi sáu", "đến ngày 20/11/2026"),
+        # counts under ten before what they count
+        ("trong thời hạn bảy ngày làm việc", "trong thời hạn 07 ngày làm việc"),
+        ("nộp một bản sao và hai bộ hồ sơ", "nộp 01 bản sao và 02 bộ hồ sơ"),
+        ("định kỳ sáu tháng một lần", "định kỳ 06 tháng một lần"),
+        ("tổ gồm ba người", "tổ gồm 03 người"),
+        ("trẻ em dưới sáu tuổi", "trẻ em dưới 6 tuổi"),
+        ("trong ba năm hai nghìn không trăm hai mươi lăm", "trong ba năm 2025"),
+        # times, ordinals, units, classes
+        ("họp lúc chín giờ sáng", "họp lúc 09 giờ sáng"),
+        ("kỳ họp thứ nhất và lần thứ tư", "kỳ họp thứ nhất và lần thứ tư"),
+        ("hàng thứ nhất gồm hai mươi người", "hàng thứ nhất gồm 20 người"),
+        ("diện tích hai mươi mét vuông dung tích năm mươi xăng ti mét khối", "diện tích 20 m2 dung tích 50 cm3"),
+        ("máy năm mã lực", "máy 5 mã lực"),
+        ("giấy phép hạng bê một bê hai", "giấy phép hạng B1 B2"),
+        ("xe chở người trên ba mươi chỗ", "xe chở người trên 30 chỗ"),
+        ("trước năm một nghìn chín trăm tám mươi người dân", "trước năm 1980 người dân"),
+        # numbers either side of a slash, decimals whose fraction is said as a number, ranges
+        ("thường trực hai mươi bốn trên hai mươi bốn giờ", "thường trực 24/24 giờ"),
+        ("chia đều năm chia mười hai tháng", "chia đều năm chia 12 tháng"),
+        ("hệ số không phẩy chín mươi lăm", "hệ số 0,95"),
+        ("tăng mười hai phẩy bảy mươi lăm phần trăm", "tăng 12,75%"),
+        ("dài sáu mươi gạch bảy mươi mi li mét trong ba gạch năm năm", "dài 60-70 mm trong 3-5 năm"),
+        ("từ ngày một trên bảy đến ngày ba mươi mốt trên mười hai", "từ ngày 01/7 đến ngày 31/12"),
+        ("từ năm thứ mười một đến năm thứ hai mươi", "từ năm thứ 11 đến năm thứ 20"),
+        ("theo mẫu số ba và biểu hai", "theo mẫu số 03 và biểu 02"),
+        # document numbers under ten get their leading zero; a date after one is not part of its symbol
+        (
+            "ban hành ngày hai mươi trên mười trên hai nghìn không trăm hai mươi sáu quy định",
+            "ban hành ngày 20/10/2026 quy định",
+        ),
+        ("theo mẫu số một trên tê ét hai trên tê ét", "theo mẫu số 01/TS 02/TS"),
+        (
+            "nghị định số tám trên hai nghìn không trăm hai mươi sáu trên en đê gạch xê pê không áp dụng",
+            "nghị định số 08/2026/NĐ-CP không áp dụng",
+        ),
+        (
+            "thông tư số ba trên hai nghìn không trăm hai mươi sáu trên tê tê gạch bê tê xê",
+            "thông tư số 03/2026/TT-BTC",
+        ),
+    ],
+)
+def test_numbers_are_written_as_vietnamese_documents_write_them(
+    itn: InverseNormalizer, said: str, written: str
+) -> None:
+    assert itn(said) == written
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("hoàn thành trước năm hai nghìn không trăm hai mươi bảy", "hoàn thành trước năm 2027"),
+        (
+            "trong năm hai nghìn không trăm hai mươi sáu và năm hai nghìn không trăm ba mươi",
+            "trong năm 2026 và năm 2030",
+        ),
+        ("năm hai nghìn không trăm linh năm", "năm 2005"),
+        ("từ năm một nghìn chín trăm tám mươi sáu", "từ năm 1986"),
+        ("trước ngày ba mươi tháng sáu năm hai nghìn không trăm hai mươi bảy", "trước ngày 30 tháng 6 năm 2027"),
+        ("quý ba năm hai nghìn không trăm hai mươi bảy", "quý ba năm 2027"),
+        ("có bốn mươi lăm đại biểu tán thành", "có 45 đại biểu tán thành"),
+        ("bốn mươi tư trên bốn mươi sáu đại biểu tán thành", "44/46 đại biểu tán thành"),
+        ("một trăm linh năm phiếu", "105 phiếu"),
+        ("hai nghìn năm trăm người", "2.500 người"),
+    ],
+)
+def test_spoken_years_and_counts_come_out_as_the_minutes_read_them(
+    itn: InverseNormalizer, said: str, written: str
+) -> None:
+    """The minutes extractor reads years, deadlines and vote counts from the written form."""
+    assert itn(said) == written
 
 
 def test_a_grammar_that_computes_wrong_is_rebuilt(tmp_path: Path) -> None:
