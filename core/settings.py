@@ -113,7 +113,8 @@ class DiarizationSettings(BaseModel):
     """Who spoke when, and the store of enrolled voices."""
 
     voiceprints_path: Path | None = None
-    """SQLite file of enrolled voiceprints; None is `home/voiceprints.sqlite` (diarization and voice login share it)."""
+    """The SQLite file older versions kept enrolled voiceprints in (None: `home/voiceprints.sqlite`). Voiceprints now
+    live in the service database; a file found here at migration is moved in and renamed `*.migrated`."""
     voiceprint_threshold: float = 0.60
     """Cosine score an enrolled person must reach to be named.
 
