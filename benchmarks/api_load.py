@@ -185,6 +185,8 @@ def _clean_redis(redis_url: str, prefix: str) -> None:
         Queue(f"{prefix}-{kind}", connection=redis).delete(delete_jobs=True)
         for key in redis.scan_iter(f"rq:*:{prefix}-{kind}*"):
             redis.delete(key)
+    for key in redis.scan_iter(f"{prefix}:job*"):  # the job status cache (workers.job_status)
+        redis.delete(key)
     redis.close()
 
 

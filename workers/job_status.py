@@ -179,7 +179,12 @@ def status_cache(settings: Settings) -> JobStatusCache | None:
 
 
 def publish(settings: Settings, *job_ids: str) -> None:
-    """After a commit that changed these jobs: cache their new state and tell their event streams."""
+    """After a commit that changed these jobs: cache their new state and tell their event streams. Never raises:
+    the cache only answers faster, the committed row is the truth."""
     status = status_cache(settings)
-    if status is not None and job_ids:
+    if status is None or not job_ids:
+        return
+    try:
         status.refresh(settings.resolved_database_url, *job_ids)
+    except Exception:  # the change is committed; a status not cached now is read from the database (or next write)
+        logger.exception("job_status_publish_failed jobs=%s", ",".join(job_ids))

@@ -162,9 +162,10 @@ def _progress_writer(
                 session.execute(
                     update(Job).where(*_owned(job_id, token)).values(stage=stage, progress=round(min(fraction, 1.0), 4))
                 )
-            publish(settings, job_id)
         except Exception:  # progress is a courtesy: losing one update must not fail an hour of work
             logger.exception("progress_write_failed job=%s", job_id)
+            return
+        publish(settings, job_id)
 
     return write
 
