@@ -83,8 +83,13 @@ def visible_job(db: Session, principal: Principal, job_id: str) -> Job:
     )
     job, org_unit_id = found if found is not None else (None, None)
     if job is None or not principal.may_see(org_unit_id):
-        raise NotFoundError(f"không có công việc {job_id[:40]!r} (no such job)")
+        raise job_not_found(job_id)
     return job
+
+
+def job_not_found(job_id: str) -> NotFoundError:
+    """The one answer for a job that does not exist and for another unit's: ids of other units leak nothing."""
+    return NotFoundError(f"không có công việc {job_id[:40]!r} (no such job)")
 
 
 def visible_upload(db: Session, principal: Principal, upload_id: str) -> Upload:

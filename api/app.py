@@ -73,7 +73,7 @@ def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    migrate(settings.resolved_database_url)
+    migrate(settings.resolved_database_url, voiceprints_file=settings.voiceprints_path)
     seal_stored_secrets(settings)
     app.state.queue = make_queue(settings)
     requeue_unfinished(app.state.queue, settings)

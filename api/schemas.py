@@ -14,9 +14,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from core.db import as_utc
-from core.tables import JobStatus
 from core.text import nfc
 from core.transcript import Transcript
+from workers.job_status import JobState
 
 MAX_INT = 2**31 - 1
 """Largest id or count accepted anywhere: fits every integer column of both databases."""
@@ -161,24 +161,8 @@ class JobOptions(BaseModel):
         return self
 
 
-class JobOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    recording_id: str
-    status: JobStatus
-    stage: str
-    progress: float
-    """Overall fraction done, 0 to 1."""
-    options: dict[str, Any]
-    attempts: int
-    max_attempts: int
-    error: str | None
-    cancel_requested: bool
-    audio_seconds: float | None
-    created_at: Instant
-    started_at: Instant | None
-    finished_at: Instant | None
+class JobOut(JobState):
+    """A job's status and progress (the document the workers cache in Redis at every step)."""
 
 
 # --- resumable uploads -----------------------------------------------------------------------------

@@ -35,7 +35,8 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-CLIPS = REPO.parent / "shared" / "evaldata" / "vi_vivos_dev01_8utt" / "audio"
+EVALDATA = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata"))
+CLIPS = EVALDATA / "vi_vivos_dev01_8utt" / "audio"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TERMINAL = ("succeeded", "failed", "cancelled")
 
@@ -185,6 +186,8 @@ def _clean_redis(redis_url: str, prefix: str) -> None:
         Queue(f"{prefix}-{kind}", connection=redis).delete(delete_jobs=True)
         for key in redis.scan_iter(f"rq:*:{prefix}-{kind}*"):
             redis.delete(key)
+    for key in redis.scan_iter(f"{prefix}:job*"):  # the job status cache (workers.job_status)
+        redis.delete(key)
     redis.close()
 
 

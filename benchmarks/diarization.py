@@ -38,6 +38,7 @@ sys.path.insert(0, str(_HERE.parent))
 from benchmarks.simulate_meetings import EVALDATA, ClipBank, Part, cv_rows, simulate, simulate_set  # noqa: E402
 from benchmarks.voice_login import EmbeddingBank, enrolment_trials  # noqa: E402
 from core.audio import load_audio, probe, stream_audio  # noqa: E402
+from core.db import migrate  # noqa: E402
 from core.errors import SilentAudioError  # noqa: E402
 from core.rttm import read_rttm  # noqa: E402
 from core.settings import get_settings  # noqa: E402
@@ -253,7 +254,9 @@ def recognition(pipeline: Pipeline, count: int, seed: int, out_dir: Path, thresh
     rng = random.Random(seed)
     speakers = sorted(bank.paths)
     enrolled = set(rng.sample(speakers, len(speakers) // 2))
-    store = VoiceprintStore(out_dir / "voiceprints.sqlite", threshold=threshold)
+    database_url = f"sqlite:///{out_dir / 'voiceprints.db'}"
+    migrate(database_url)
+    store = VoiceprintStore(database_url, threshold=threshold)
     for speaker in sorted(enrolled):
         store.enroll(speaker, [load_audio(p) for p in holdout[speaker]])
     named_ok = named_total = 0

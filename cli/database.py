@@ -21,12 +21,19 @@ def cli_actor() -> str:
         return "cli"
 
 
+def migrated_url() -> str:
+    """The configured database's URL, migrated first (the voiceprints of an older file moved in)."""
+    from core.db import migrate
+
+    settings = get_settings()
+    migrate(settings.resolved_database_url, voiceprints_file=settings.voiceprints_path)
+    return settings.resolved_database_url
+
+
 @contextmanager
 def database() -> Iterator[Session]:
     """A session on the configured database (migrated first); committed when the block ends without error."""
-    from core.db import migrate, session_scope
+    from core.db import session_scope
 
-    url = get_settings().resolved_database_url
-    migrate(url)
-    with session_scope(url) as session:
+    with session_scope(migrated_url()) as session:
         yield session

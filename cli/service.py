@@ -152,7 +152,7 @@ def worker_command(
     from workers.queue import make_queue, requeue_unfinished, run_worker
 
     kinds: list[QueueKind] = _queue_kinds(queues, settings) if queues else ["asr", "cpu"]
-    migrate(settings.resolved_database_url)
+    migrate(settings.resolved_database_url, voiceprints_file=settings.voiceprints_path)
     recovery = make_queue(settings)
     try:
         requeued = requeue_unfinished(recovery, settings)

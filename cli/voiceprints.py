@@ -4,7 +4,7 @@ voice-login threshold measured on the people enrolled for login.
 An enrolment names a person and gives stretches of their speech: whole files or spans of a
 recording written ``FILE@START-END`` (seconds, ``mm:ss`` or ``hh:mm:ss``), so a clerk can enrol a
 delegate from the session where they spoke. The store is the one diarization and voice login
-read (`GOBANG_DIARIZATION__VOICEPRINTS_PATH`). A person belongs to an organisation unit (`--org`) and is
+read: the service database (`GOBANG_DATABASE_URL`). A person belongs to an organisation unit (`--org`) and is
 recognised only in that unit's recordings; every change is written to the service's audit log.
 """
 
@@ -23,7 +23,7 @@ from core.errors import InvalidInputError
 from core.text import nfc
 
 if TYPE_CHECKING:
-    from diarization.voiceprints import AudioSegment
+    from diarization.voiceprints import AudioSegment, VoiceprintStore
 
 console = Console()
 
@@ -81,6 +81,16 @@ def _unit_id(org: str | None) -> int | None:
         return get_org_unit(db, org).id
 
 
+def _store(org_unit_id: int | None = None) -> VoiceprintStore:
+    """The service's voiceprints (in its database, migrated first), confined to one unit."""
+    from cli.database import cli_actor, migrated_url
+    from core.settings import get_settings
+    from diarization import VoiceprintStore
+
+    threshold = get_settings().diarization.voiceprint_threshold
+    return VoiceprintStore(migrated_url(), threshold=threshold, org_unit_id=org_unit_id, actor=cli_actor())
+
+
 def _audit(action: str, name: str, **detail: object) -> None:
     """Voiceprints are biometric data: changes made here are in the service's audit log, as the API's are."""
     from cli.database import cli_actor, database
@@ -104,12 +114,10 @@ def enroll(
 ) -> None:
     """Ghi danh giọng nói của một người; ghi danh lại cùng tên thì bổ sung thêm mẫu giọng (enrol a voice).
     Người đó chỉ được nhận ra trong bản ghi của đơn vị mình (only in their unit's recordings)."""
-    from diarization import VoiceprintStore
-
     segments = [parse_source(source) for source in sources]
     unit = _unit_id(org)
     with err_console.status("Đang tính đặc trưng giọng nói… (embedding)"):
-        voiceprint = VoiceprintStore(org_unit_id=unit).enroll(nfc(name), segments)
+        voiceprint = _store(unit).enroll(nfc(name), segments)
     _audit("voiceprint.enrol", voiceprint.name, org_unit_id=unit, sources=len(segments))
     console.print(
         f"Đã ghi danh [bold]{escape(voiceprint.name)}[/]: {voiceprint.segments} mẫu, {voiceprint.seconds:.1f} s "
@@ -123,10 +131,8 @@ def list_voiceprints(
     org: Annotated[str | None, typer.Option("--org", help="Chỉ người của đơn vị này (only this unit).")] = None,
 ) -> None:
     """Liệt kê những người đã ghi danh giọng nói, mọi đơn vị (list enrolled people of every unit)."""
-    from diarization import VoiceprintStore
-
-    store = VoiceprintStore(org_unit_id=_unit_id(org))
-    table = Table(title=f"Giọng nói đã ghi danh ({escape(str(store.path))})")
+    store = _store(_unit_id(org))
+    table = Table(title="Giọng nói đã ghi danh (enrolled voices)")
     table.add_column("Tên (name)", no_wrap=True)  # names are typed back in `delete`: keep them whole
     for column in ("Đơn vị (unit id)", "Số mẫu", "Thời lượng (s)", "Mô hình (model)", "Ngày ghi danh"):
         table.add_column(column, overflow="fold")
@@ -152,12 +158,11 @@ def calibrate_login(
     """Đo FAR/FRR của đăng nhập bằng giọng nói trên chính những người đã ghi danh, đề xuất ngưỡng cho FAR đã chọn
     (calibrate the voice-login threshold on the enrolled population)."""
     from core.settings import get_settings
-    from diarization import VoiceprintStore
     from diarization.calibration import calibrate_population
 
     configured = get_settings().voice.threshold
     with err_console.status("Đang tính điểm các cặp giọng… (scoring trials)"):
-        result = calibrate_population(VoiceprintStore().embeddings(accounts=True), target_far=far, also=(configured,))
+        result = calibrate_population(_store().embeddings(accounts=True), target_far=far, also=(configured,))
     c = result.calibration
     table = Table(title=f"FAR/FRR trên {result.people} người đã ghi danh ({result.genuine} + {result.impostor} cặp)")
     for column in ("Ngưỡng (threshold)", "Chấp nhận nhầm (FAR %)", "Từ chối nhầm (FRR %)", ""):
@@ -187,12 +192,10 @@ def delete(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Không hỏi lại (do not ask).")] = False,
 ) -> None:
     """Xóa giọng nói đã ghi danh của một người, cùng mọi mẫu giọng (forget a person's voice)."""
-    from diarization import VoiceprintStore
-
     if not yes:
         typer.confirm(f"Xóa giọng nói của '{nfc(name)}'?", abort=True)
     unit = _unit_id(org)
-    VoiceprintStore(org_unit_id=unit).delete(name)
+    _store(unit).delete(name)
     _audit("voiceprint.delete", nfc(name).strip(), org_unit_id=unit)
     console.print(f"Đã xóa giọng nói của [bold]{escape(nfc(name))}[/].")
 
@@ -207,9 +210,7 @@ def assign(
     ] = None,
 ) -> None:
     """Chuyển một người đã ghi danh sang đơn vị khác, ví dụ người ghi danh trước khi có đơn vị (move to a unit)."""
-    from diarization import VoiceprintStore
-
     source, target = _unit_id(org), _unit_id(to)
-    moved = VoiceprintStore(org_unit_id=source).assign(name, target)
+    moved = _store(source).assign(name, target)
     _audit("voiceprint.assign", moved.name, org_unit_id=[source, target])
     console.print(f"Đã chuyển [bold]{escape(moved.name)}[/] sang đơn vị {target}.")

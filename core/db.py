@@ -81,8 +81,12 @@ def session_scope(url: str) -> Iterator[Session]:
         session.close()
 
 
-def migrate(url: str) -> None:
-    """Bring the schema to the latest Alembic revision (idempotent; safe at every start-up)."""
+def migrate(url: str, *, voiceprints_file: Path | None = None) -> None:
+    """Bring the schema to the latest Alembic revision (idempotent; safe at every start-up).
+
+    `voiceprints_file`: where older versions kept enrolled voices (SQLite); the migration that moved them into
+    the database copies it if it exists, then renames it `*.migrated`.
+    """
     from alembic import command
     from alembic.config import Config
 
@@ -94,5 +98,6 @@ def migrate(url: str) -> None:
             # Servers and workers starting together must not migrate at once; the lock ends with the transaction.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
+        config.attributes["voiceprints_file"] = voiceprints_file
         command.upgrade(config, "heads")  # parallel branches (one per feature) need no merge revision
     logger.info("database_migrated url=%s", get_engine(url).url.render_as_string(hide_password=True))

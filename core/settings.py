@@ -77,6 +77,10 @@ class JobSettings(BaseModel):
     """How often the service requeues jobs with stale heartbeats and retries that are due."""
     queue_prefix: str = "gobang"
     """RQ queue names are `<prefix>-asr` (GPU-bound) and `<prefix>-cpu`; one prefix per deployment."""
+    status_ttl_s: float = Field(default=30.0, gt=0)
+    """With Redis, how long a queued or running job's cached status lives without a write (finished jobs: a day).
+    Workers write it at every progress step; should a write be lost (Redis briefly away), the status is read
+    from the database again after at most this long."""
     inprocess_workers: int = 1
     """Worker threads of the embedded in-process queue (no Redis); 0 runs no jobs in the server."""
     worker_nice: int = Field(default=10, ge=0, le=19)
@@ -113,7 +117,8 @@ class DiarizationSettings(BaseModel):
     """Who spoke when, and the store of enrolled voices."""
 
     voiceprints_path: Path | None = None
-    """SQLite file of enrolled voiceprints; None is `home/voiceprints.sqlite` (diarization and voice login share it)."""
+    """The SQLite file older versions kept enrolled voiceprints in (None: `home/voiceprints.sqlite`). Voiceprints now
+    live in the service database; a file found here at migration is moved in and renamed `*.migrated`."""
     voiceprint_threshold: float = 0.60
     """Cosine score an enrolled person must reach to be named.
 

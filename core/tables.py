@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -328,3 +329,37 @@ class SearchPassage(Base):
     word_times: Mapped[str] = mapped_column(Text, default="")
     """Start of each syllable of `text`, in tenths of a second from `start` rounded up (so inside the word),
     space-separated: a hit opens the editor at the matched word."""
+
+
+class VoicePerson(Base):
+    """A person whose voice is enrolled, in one organisation unit (None: no unit, and the login voiceprints).
+
+    Kept in the service database, not a file beside one server, so every worker names the same people."""
+
+    __tablename__ = "voice_people"
+    __table_args__ = (Index("uq_voice_people_unit_name", func.coalesce(text("org_unit_id"), 0), "name", unique=True),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    """NFC, stripped; login voiceprints are "@username" (`diarization.voiceprints.ACCOUNT_MARK`)."""
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    """Last enrolment, replacement or move to another unit."""
+
+
+class VoiceEmbedding(Base):
+    """One speaker embedding of an enrolled person (one per enrolment stretch or piece), with the model that made
+    it: embeddings are only ever compared with embeddings of the same model."""
+
+    __tablename__ = "voice_embeddings"
+    __table_args__ = (Index("ix_voice_embeddings_model_person", "model_id", "person_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("voice_people.id", ondelete="CASCADE"))
+    model_id: Mapped[str] = mapped_column(String(200))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    """float32, little-endian, `dim` values."""
+    seconds: Mapped[float] = mapped_column(Float)
+    """Speech this embedding was made from."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)

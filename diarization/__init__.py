@@ -5,7 +5,7 @@ The functions the CLI and the workers call:
     annotation = diarize("phien_hop.mp3", min_speakers=2, max_speakers=40, hook=progress)
     transcript = assign_speakers(transcript, annotation)           # words -> "Người nói 1", …
     rttm = annotation_to_rttm(annotation)                          # or transcript_to_rttm(transcript)
-    store = VoiceprintStore(); store.enroll("Đại biểu Nguyễn Văn A", [("phien_1.mp3", 120.0, 185.5)])
+    store = VoiceprintStore(database_url); store.enroll("Đại biểu Nguyễn Văn A", [("phien_1.mp3", 120.0, 185.5)])
     diarize("phien_2.mp3", voiceprints=store)                      # enrolled voices come back by name
 """
 

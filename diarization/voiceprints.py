@@ -3,31 +3,34 @@
 Open set: a voice is named only when it is closer (cosine) to an enrolled person than a threshold
 calibrated on data (`calibrate`, benchmarks/diarization.py), so unknown delegates stay "Người nói N".
 Embeddings are stored with the id of the model that made them and are only ever compared with
-embeddings of the same model. The store is one SQLite file under ``settings.home``; it sits behind
-this small class so the service can move it into its main database later.
+embeddings of the same model. The store is the service database (tables `voice_people` and
+`voice_embeddings`, SQLite or PostgreSQL), so every worker names the same people without a shared file;
+migration 0010 moved the people of the SQLite file earlier versions kept.
 
 Each person belongs to an organisation unit (a committee, a council): a store opened for a unit lists,
 matches and changes only that unit's people, so one unit's clerks neither see another's enrolled voices nor
 have their speakers named after them. Unit None holds people of no unit: those enrolled before units
-existed (schema version 1; an admin assigns them with `assign`), and login voiceprints.
+existed (an admin assigns them with `assign`), and login voiceprints.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from core.audio import SAMPLE_RATE, stream_audio
+from core.db import as_utc, session_scope
 from core.errors import BadAudioError, ConflictError, InvalidInputError, NotFoundError
-from core.files import private_file
-from core.settings import get_settings
+from core.settings import DiarizationSettings
+from core.tables import VoiceEmbedding, VoicePerson
 from core.text import nfc
 from diarization.embedders import Embedder, get_embedder, normalize
 
@@ -134,95 +137,53 @@ def _check_kind(name: str, *, account: bool) -> None:
         )
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS people (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    unit INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    UNIQUE (unit, name)
-);
-CREATE TABLE IF NOT EXISTS embeddings (
-    id INTEGER PRIMARY KEY,
-    person INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-    model_id TEXT NOT NULL,
-    dim INTEGER NOT NULL,
-    vector BLOB NOT NULL,
-    seconds REAL NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS embeddings_model ON embeddings(model_id, person);
-"""
-"""Version 2: people keyed by (unit, name); unit 0 stands for "no unit" (SQLite's UNIQUE lets NULLs repeat)."""
-_SCHEMA_VERSION = 2
-_FROM_VERSION_1 = (
-    """
-ALTER TABLE people RENAME TO people_v1;
-ALTER TABLE embeddings RENAME TO embeddings_v1;
-DROP INDEX IF EXISTS embeddings_model;
-"""
-    + _SCHEMA
-    + """
-INSERT INTO people (name, unit, created_at) SELECT name, 0, created_at FROM people_v1;
-INSERT INTO embeddings (id, person, model_id, dim, vector, seconds, created_at)
-    SELECT e.id, p.id, e.model_id, e.dim, e.vector, e.seconds, e.created_at
-    FROM embeddings_v1 e JOIN people p ON p.name = e.name AND p.unit = 0;
-DROP TABLE embeddings_v1;
-DROP TABLE people_v1;
-"""
-)
-"""Version 1 knew no units: its people are kept, in no unit (only admins see them until they are assigned)."""
+def _in_unit(org_unit_id: int | None) -> ColumnElement[bool]:
+    column = VoicePerson.org_unit_id
+    return column.is_(None) if org_unit_id is None else column == org_unit_id
 
 
-def _unit_key(org_unit_id: int | None) -> int:
-    return org_unit_id or 0
+DEFAULT_THRESHOLD = DiarizationSettings.model_fields["voiceprint_threshold"].default
+"""The shipped naming threshold, for stores that only enrol and list (the services pass their configured one)."""
 
 
 class VoiceprintStore:
-    """Named voiceprints in SQLite, confined to one organisation unit; `identify` answers who a voice is, or None."""
+    """Named voiceprints in the service database, confined to one organisation unit; `identify` answers who a
+    voice is, or None.
+
+    Every worker and server process on the same database sees the same people. The unit's voice models are
+    read once per store (a job builds one) and matched as one matrix product, however many people are enrolled.
+    """
 
     def __init__(
         self,
-        path: str | Path | None = None,
+        database_url: str,
         *,
         embedder: Embedder | None = None,
-        threshold: float | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
         org_unit_id: int | None = None,
+        actor: str = "",
     ) -> None:
-        settings = get_settings()
-        self.path = Path(path) if path is not None else settings.voiceprints_path
-        self.threshold = settings.diarization.voiceprint_threshold if threshold is None else threshold
+        self.url = database_url
+        self.threshold = threshold
         """Cosine score an enrolled person must reach to be named."""
         self.org_unit_id = org_unit_id
         """The unit whose people this store lists, matches, enrols and deletes (None: the people of no unit)."""
+        self.actor = actor
+        """Who enrols through this store (kept with the people they enrol)."""
         self._embedder = embedder
-        private_file(self.path)  # voices are personal data: 0600, in a 0700 folder
-        with self._connect() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            columns = {row[1] for row in db.execute("PRAGMA table_info(people)")}
-            if version < _SCHEMA_VERSION:
-                script = _FROM_VERSION_1 if columns and "unit" not in columns else _SCHEMA
-                db.executescript(f"BEGIN; {script} PRAGMA user_version = {_SCHEMA_VERSION}; COMMIT;")
+        self._matrices: dict[str, tuple[Sequence[str], np.ndarray]] = {}
 
     def for_unit(self, org_unit_id: int | None) -> VoiceprintStore:
-        """The same file, confined to another unit."""
-        return VoiceprintStore(self.path, embedder=self._embedder, threshold=self.threshold, org_unit_id=org_unit_id)
+        """The same database, confined to another unit."""
+        return VoiceprintStore(
+            self.url, embedder=self._embedder, threshold=self.threshold, org_unit_id=org_unit_id, actor=self.actor
+        )
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = get_embedder()
         return self._embedder
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path)
-        try:
-            db.execute("PRAGMA foreign_keys = ON")
-            with db:
-                yield db
-        finally:
-            db.close()
 
     @staticmethod
     def _samples(segment: AudioSegment) -> tuple[np.ndarray, str | None]:
@@ -262,91 +223,143 @@ class VoiceprintStore:
                     vectors.append((self.embedder.embed(part), part.size / SAMPLE_RATE))
         if not vectors:
             raise BadAudioError("không có đoạn âm thanh nào để ghi danh (no enrolment audio)")
-        now = datetime.now(UTC).isoformat()
+        now = datetime.now(UTC)
         model_id = self.embedder.model_id
-        unit = _unit_key(self.org_unit_id)
-        with self._connect() as db:
+        with session_scope(self.url) as db:
             if replace:  # its embeddings go with it (cascade)
-                db.execute("DELETE FROM people WHERE unit = ? AND name = ?", (unit, name))
-            db.execute("INSERT OR IGNORE INTO people (name, unit, created_at) VALUES (?, ?, ?)", (name, unit, now))
-            person = db.execute("SELECT id FROM people WHERE unit = ? AND name = ?", (unit, name)).fetchone()[0]
-            db.executemany(
-                "INSERT INTO embeddings (person, model_id, dim, vector, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(person, model_id, v.size, v.astype(np.float32).tobytes(), s, now) for v, s in vectors],
+                db.execute(delete(VoicePerson).where(_in_unit(self.org_unit_id), VoicePerson.name == name))
+            person = self._person_id(db, name, now)
+            db.execute(
+                insert(VoiceEmbedding),
+                [
+                    {
+                        "person_id": person,
+                        "model_id": model_id,
+                        "dim": v.size,
+                        "vector": v.astype("<f4").tobytes(),
+                        "seconds": seconds,
+                        "created_at": now,
+                    }
+                    for v, seconds in vectors
+                ],
             )
-        logger.info("voiceprint_enrolled name=%s unit=%s pieces=%d model=%s", name, unit, len(vectors), model_id)
+        self._matrices.clear()
+        logger.info(
+            "voiceprint_enrolled name=%s unit=%s pieces=%d model=%s", name, self.org_unit_id, len(vectors), model_id
+        )
         return next(v for v in self.list(accounts=account) if v.name == name)
+
+    def _person_id(self, db: Session, name: str, now: datetime) -> int:
+        """The id of this unit's person `name`, added if new (two enrolments of a new name at once make one)."""
+        where = (_in_unit(self.org_unit_id), VoicePerson.name == name)
+        person = db.scalar(select(VoicePerson.id).where(*where))
+        if person is None:
+            try:
+                with db.begin_nested():
+                    db.add(
+                        VoicePerson(
+                            name=name,
+                            org_unit_id=self.org_unit_id,
+                            created_by=self.actor,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+            except IntegrityError:  # enrolled by someone else meanwhile
+                pass
+            person = db.scalar(select(VoicePerson.id).where(*where))
+        else:
+            db.execute(update(VoicePerson).where(VoicePerson.id == person).values(updated_at=now))
+        assert person is not None
+        return person
 
     def list(self, *, accounts: bool = False, every_unit: bool = False) -> list[Voiceprint]:
         """This unit's enrolled people, by name (`accounts`: the login voiceprints instead; `every_unit`: the
         people of all units, for administrators)."""
-        where, params = ("", ()) if every_unit else ("WHERE p.unit = ?", (_unit_key(self.org_unit_id),))
-        with self._connect() as db:
-            rows = db.execute(
-                f"""SELECT p.name, COALESCE(MAX(e.model_id), ''), NULLIF(p.unit, 0), COUNT(e.id),
-                          COALESCE(SUM(e.seconds), 0), p.created_at
-                   FROM people p LEFT JOIN embeddings e ON e.person = p.id {where}
-                   GROUP BY p.id ORDER BY p.name, p.unit""",
-                params,
-            ).fetchall()
-        return [Voiceprint(*row) for row in rows if row[0].startswith(ACCOUNT_MARK) == accounts]
+        e = VoiceEmbedding
+        query = (
+            select(
+                VoicePerson.name,
+                func.max(e.model_id),
+                VoicePerson.org_unit_id,
+                func.count(e.id),
+                func.coalesce(func.sum(e.seconds), 0.0),
+                VoicePerson.created_at,
+            )
+            .outerjoin(e, e.person_id == VoicePerson.id)
+            .group_by(VoicePerson.id)
+            .order_by(VoicePerson.name, VoicePerson.org_unit_id)
+        )
+        if not every_unit:
+            query = query.where(_in_unit(self.org_unit_id))
+        with session_scope(self.url) as db:
+            rows = db.execute(query).all()
+        return [
+            Voiceprint(name, model_id or "", unit, int(count), float(seconds), as_utc(created_at).isoformat())
+            for name, model_id, unit, count, seconds, created_at in rows
+            if name.startswith(ACCOUNT_MARK) == accounts
+        ]
 
     def delete(self, name: str, *, account: bool = False) -> None:
         """Forget a person of this unit and every embedding of their voice (`account`: a login voiceprint)."""
-        _check_kind(nfc(name).strip(), account=account)
-        with self._connect() as db:
-            gone = db.execute(
-                "DELETE FROM people WHERE unit = ? AND name = ?", (_unit_key(self.org_unit_id), nfc(name).strip())
-            )
-            if gone.rowcount == 0:
+        clean = nfc(name).strip()
+        _check_kind(clean, account=account)
+        with session_scope(self.url) as db:
+            gone = db.execute(delete(VoicePerson).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
+            if getattr(gone, "rowcount", 0) == 0:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
+        self._matrices.clear()
 
     def assign(self, name: str, org_unit_id: int | None) -> Voiceprint:
         """Move a person of this unit to another (how an admin gives the people of no unit to their unit)."""
         clean = nfc(name).strip()
         _check_kind(clean, account=False)
         try:
-            with self._connect() as db:
+            with session_scope(self.url) as db:
                 moved = db.execute(
-                    "UPDATE people SET unit = ? WHERE unit = ? AND name = ?",
-                    (_unit_key(org_unit_id), _unit_key(self.org_unit_id), clean),
+                    update(VoicePerson)
+                    .where(_in_unit(self.org_unit_id), VoicePerson.name == clean)
+                    .values(org_unit_id=org_unit_id, updated_at=datetime.now(UTC))
                 )
-        except sqlite3.IntegrityError:
+                if getattr(moved, "rowcount", 0) == 0:
+                    raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
+        except IntegrityError:
             raise ConflictError(f"đơn vị đích đã có người tên '{clean}' (name taken in that unit)") from None
-        if moved.rowcount == 0:
-            raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
+        self._matrices.clear()
         return next(v for v in self.for_unit(org_unit_id).list() if v.name == clean)
+
+    def _vectors(self, model_id: str, *where: ColumnElement[bool]) -> Sequence[tuple[int, str, np.ndarray]]:
+        """(person id, name, embedding) of one encoder's embeddings, in enrolment order."""
+        query = (
+            select(VoicePerson.id, VoicePerson.name, VoiceEmbedding.vector)
+            .join(VoicePerson, VoicePerson.id == VoiceEmbedding.person_id)
+            .where(VoiceEmbedding.model_id == model_id, *where)
+            .order_by(VoiceEmbedding.id)
+        )
+        with session_scope(self.url) as db:
+            rows = db.execute(query).all()
+        return [(person, name, np.frombuffer(blob, dtype="<f4")) for person, name, blob in rows]
 
     def models(self, model_id: str | None = None, *, name: str | None = None) -> dict[str, np.ndarray]:
         """Each person's voice model (this unit's): the mean of their unit embeddings (of one encoder), unit length.
 
         `name`: only that person's (keyed by the name as stored: NFC, stripped).
         """
-        query = "SELECT p.name, e.vector FROM embeddings e JOIN people p ON p.id = e.person WHERE e.model_id = ?"
-        query += " AND p.unit = ?"
-        params: list[object] = [model_id or self.embedder.model_id, _unit_key(self.org_unit_id)]
+        where = [_in_unit(self.org_unit_id)]
         if name is not None:
-            query, params = query + " AND p.name = ?", [*params, nfc(name).strip()]
-        with self._connect() as db:
-            rows = db.execute(query, params).fetchall()
+            where.append(VoicePerson.name == nfc(name).strip())
         grouped: dict[str, list[np.ndarray]] = {}
-        for person, blob in rows:
-            grouped.setdefault(person, []).append(np.frombuffer(blob, dtype=np.float32))
+        for _person, person_name, vector in self._vectors(model_id or self.embedder.model_id, *where):
+            grouped.setdefault(person_name, []).append(vector)
         return {person: normalize(normalize(np.stack(v)).mean(axis=0)) for person, v in grouped.items()}
 
     def embeddings(self, model_id: str | None = None, *, accounts: bool = True) -> dict[str, np.ndarray]:
         """Every stored embedding (one per enrolment utterance or piece), (n, dim) per person of every unit, of one
         encoder; `accounts`: login voiceprints (for calibrating voice login), else meeting speakers."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT p.id, p.name, e.vector FROM embeddings e JOIN people p ON p.id = e.person"
-                " WHERE e.model_id = ? ORDER BY e.id",
-                (model_id or self.embedder.model_id,),
-            ).fetchall()
         grouped: dict[int, tuple[str, list[np.ndarray]]] = {}
-        for person, name, blob in rows:
+        for person, name, vector in self._vectors(model_id or self.embedder.model_id):
             if name.startswith(ACCOUNT_MARK) == accounts:
-                grouped.setdefault(person, (name, []))[1].append(np.frombuffer(blob, dtype=np.float32))
+                grouped.setdefault(person, (name, []))[1].append(vector)
         names = [name for name, _ in grouped.values()]
         # people of every unit: one name in two units is two people, told apart by their id
         return {
@@ -354,16 +367,27 @@ class VoiceprintStore:
             for person, (name, vectors) in grouped.items()
         }
 
+    def _matrix(self, model_id: str) -> tuple[Sequence[str], np.ndarray]:
+        """This unit's people to name (no login voiceprints) and their models as rows, read once per store."""
+        if model_id not in self._matrices:
+            models = {n: m for n, m in self.models(model_id).items() if not n.startswith(ACCOUNT_MARK)}
+            matrix = np.stack(list(models.values())) if models else np.zeros((0, 0), np.float32)
+            self._matrices[model_id] = (list(models), matrix)
+        return self._matrices[model_id]
+
     def scores(self, embedding: np.ndarray, *, model_id: str | None = None) -> dict[str, float]:
         """Cosine score of a voice against every enrolled person (login voiceprints are not people to name)."""
+        names, matrix = self._matrix(model_id or self.embedder.model_id)
+        if not names:
+            return {}
         probe = normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
-        models = self.models(model_id).items()
-        return {name: float(model @ probe) for name, model in models if not name.startswith(ACCOUNT_MARK)}
+        return dict(zip(names, (matrix @ probe).tolist(), strict=True))
 
     def identify(self, embedding: np.ndarray, *, model_id: str | None = None) -> tuple[str, float] | None:
         """(name, score) of the closest enrolled person if their score reaches the threshold, else None."""
-        scores = self.scores(embedding, model_id=model_id)
-        if not scores:
+        names, matrix = self._matrix(model_id or self.embedder.model_id)
+        if not names:
             return None
-        name = max(scores, key=lambda k: scores[k])
-        return (name, scores[name]) if scores[name] >= self.threshold else None
+        scores = matrix @ normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
+        best = int(np.argmax(scores))
+        return (names[best], float(scores[best])) if scores[best] >= self.threshold else None

@@ -97,7 +97,7 @@ class Speaker:
         from diarization.voiceprints import VoiceprintStore, account_voiceprint
 
         threshold = settings.voice.threshold
-        store = VoiceprintStore(settings.voiceprints_path)
+        store = VoiceprintStore(settings.resolved_database_url)
         score = verify(store, account_voiceprint(username), audio, threshold=threshold).score
         return (score - threshold if accept else threshold - score) >= MARGIN
 
@@ -141,11 +141,12 @@ def _closest_sentence(sid: str, enrol: list[str], taken: set[str]) -> str:
     from diarization.verification import enrol as enrol_voice
     from diarization.verification import verify
     from diarization.voiceprints import VoiceprintStore, account_voiceprint
+    from tests.databases import migrated_sqlite
 
     rows = sorted((r for r in manifest("cv9_vi_dev") if r["speaker"] == sid), key=lambda r: -float(r["duration_s"]))
     clips = [c for r in rows if (c := str(Path(r["audio_path"]).relative_to(EVALDATA / "cv9_vi_dev"))) not in taken]
     with tempfile.TemporaryDirectory() as tmp:
-        store = VoiceprintStore(Path(tmp) / "voiceprints.sqlite")
+        store = VoiceprintStore(migrated_sqlite(Path(tmp)))
         name = account_voiceprint(sid)
         enrol_voice(store, name, [_clip(c) for c in enrol])
         return max(clips[:10], key=lambda c: verify(store, name, _clip(c), threshold=1.0).score)

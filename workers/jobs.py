@@ -37,6 +37,7 @@ from core.tables import Job, JobStatus, Recording
 from core.transcript import Transcript
 from core.transcript_store import save_version
 from workers import webhooks
+from workers.job_status import publish
 from workers.minutes_job import MinutesWork, is_minutes_job
 from workers.pipeline import Hook, PipelineOptions, run_pipeline
 
@@ -140,7 +141,10 @@ class _Heartbeat(threading.Thread):
                 logger.exception("heartbeat_failed job=%s", self.job_id)
 
 
-def _progress_writer(job_id: str, token: str, url: str, heartbeat: _Heartbeat) -> Callable[[str, float], None]:
+def _progress_writer(
+    job_id: str, token: str, settings: Settings, heartbeat: _Heartbeat
+) -> Callable[[str, float], None]:
+    url = settings.resolved_database_url
     last = 0.0
 
     def write(stage: str, fraction: float) -> None:
@@ -160,6 +164,8 @@ def _progress_writer(job_id: str, token: str, url: str, heartbeat: _Heartbeat) -
                 )
         except Exception:  # progress is a courtesy: losing one update must not fail an hour of work
             logger.exception("progress_write_failed job=%s", job_id)
+            return
+        publish(settings, job_id)
 
     return write
 
@@ -236,6 +242,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
     if token is None:
         logger.info("job_skipped job=%s reason=not_due_or_taken", job_id)
         return "skipped"
+    publish(settings, job_id)
     try:
         with session_scope(url) as session:
             job = session.get_one(Job, job_id)
@@ -250,7 +257,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
     heartbeat = _Heartbeat(job_id, token, url, settings.jobs.heartbeat_s)
     heartbeat.start()
     try:
-        work.run(_progress_writer(job_id, token, url, heartbeat))
+        work.run(_progress_writer(job_id, token, settings, heartbeat))
     except JobCancelled:
         _finish(settings, job_id, token, JobStatus.cancelled, error="đã hủy theo yêu cầu (cancelled)")
         return JobStatus.cancelled.value
@@ -270,6 +277,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
             _finish(settings, job_id, token, JobStatus.failed, error=message)
             return JobStatus.failed.value
         _retry_later(url, job_id, token, backoff(attempts, settings.jobs.retry_base_s), message)
+        publish(settings, job_id)
         return JobStatus.queued.value
     finally:
         heartbeat.stopped.set()
@@ -324,6 +332,7 @@ def _succeed(settings: Settings, job_id: str, token: str, work: Work) -> bool:
             return False
         extra = work.save(session)
         deliveries = _terminal(session, job_id, JobStatus.succeeded, result=extra)
+    publish(settings, job_id)
     webhooks.deliver_soon(settings, deliveries)
     return True
 
@@ -346,6 +355,8 @@ def _finish(settings: Settings, job_id: str, token: str, status: JobStatus, *, e
         )
         owned = getattr(ended, "rowcount", 0) == 1
         deliveries = _terminal(session, job_id, status) if owned else []
+    if owned:
+        publish(settings, job_id)
     webhooks.deliver_soon(settings, deliveries)
     return owned
 
@@ -372,6 +383,7 @@ def recover_jobs(
     now = _now()
     stale = now - timedelta(seconds=stale_after_s)
     deliveries: list[int] = []
+    changed: list[str] = []
     with session_scope(url) as session:
         dead = session.execute(
             select(Job.id, Job.attempts, Job.max_attempts, Job.cancel_requested).where(
@@ -401,6 +413,7 @@ def recover_jobs(
             )
             if getattr(moved, "rowcount", 0) != 1:
                 continue
+            changed.append(job_id)
             logger.warning("job_recovered job=%s status=%s attempts=%d", job_id, values.get("status"), attempts)
             if values["status"] != JobStatus.queued:
                 deliveries += _terminal(session, job_id, JobStatus(str(values["status"])))
@@ -412,12 +425,14 @@ def recover_jobs(
                 .where(Job.id == job_id, Job.status == JobStatus.queued)
                 .values(status=JobStatus.cancelled, finished_at=now, error="đã hủy (cancelled)")
             )
+            changed.append(job_id)
             deliveries += _terminal(session, job_id, JobStatus.cancelled)
         due = session.execute(
             select(Job.id, Job.options)
             .where(Job.status == JobStatus.queued, or_(Job.not_before.is_(None), Job.not_before <= now))
             .order_by(Job.created_at)
         ).all()
+    publish(settings, *changed)
     webhooks.deliver_soon(settings, deliveries)
     return [(job_id, queue_kind(options)) for job_id, options in due]
 
@@ -441,7 +456,8 @@ def new_job(session: Session, recording_id: str, options: dict[str, Any], *, set
 def cancel(session: Session, job_id: str, *, actor: str) -> list[int]:
     """Cancel a job: a queued one at once, a running one at its worker's next progress report.
 
-    Returns the webhook deliveries to send once the caller has committed; a finished job is left as it is.
+    Returns the webhook deliveries to send once the caller has committed (and then `publish`es the job's new
+    state); a finished job is left as it is.
     """
     record(session, actor, "job.cancel", f"job:{job_id}")
     stopped = session.execute(

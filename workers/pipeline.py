@@ -130,7 +130,9 @@ def run_pipeline(
         max_speakers=options.max_speakers,
         hook=diarize_progress,
         voiceprints=VoiceprintStore(
-            settings.voiceprints_path, threshold=settings.diarization.voiceprint_threshold, org_unit_id=org_unit_id
+            settings.resolved_database_url,
+            threshold=settings.diarization.voiceprint_threshold,
+            org_unit_id=org_unit_id,
         ),
         pyannote_config=settings.diarization.pyannote_config,
         pipeline=settings.diarization.pipeline,

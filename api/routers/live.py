@@ -145,7 +145,7 @@ def _start_captioner(settings: Settings, session: LiveSession) -> LiveCaptioner:
     glossary = tuple(session.meta.get("glossary", []))
     return start_captioner(
         VoiceprintStore(
-            settings.voiceprints_path,
+            settings.resolved_database_url,
             threshold=settings.diarization.voiceprint_threshold,
             org_unit_id=session.org_unit_id,
         ),

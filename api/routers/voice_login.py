@@ -72,7 +72,7 @@ def page() -> FileResponse:
 
 
 def _store(settings: Settings) -> VoiceprintStore:
-    return VoiceprintStore(settings.voiceprints_path, threshold=settings.voice.threshold)
+    return VoiceprintStore(settings.resolved_database_url, threshold=settings.voice.threshold)
 
 
 @functools.cache

@@ -63,9 +63,12 @@ class AssignRequest(BaseModel):
     """The unit to move the person to (None: no unit)."""
 
 
-def _store(settings: Settings, org_unit_id: int | None) -> VoiceprintStore:
+def _store(settings: Settings, org_unit_id: int | None, principal: Principal) -> VoiceprintStore:
     return VoiceprintStore(
-        settings.voiceprints_path, threshold=settings.diarization.voiceprint_threshold, org_unit_id=org_unit_id
+        settings.resolved_database_url,
+        threshold=settings.diarization.voiceprint_threshold,
+        org_unit_id=org_unit_id,
+        actor=principal.name,
     )
 
 
@@ -85,7 +88,7 @@ def _out(v: Voiceprint) -> VoiceprintOut:
 @router.get("", response_model=list[VoiceprintOut], summary="Người đã ghi danh giọng nói")
 def list_voiceprints(principal: Clerk, db: DbSession, settings: SettingsDep) -> list[VoiceprintOut]:
     """The caller's unit's people; admins see every unit's, and the people of no unit."""
-    store = _store(settings, principal.org_unit_id)
+    store = _store(settings, principal.org_unit_id, principal)
     people = store.list(every_unit=principal.may_see(None))
     record(db, principal.name, "voiceprint.list", "voiceprints", count=len(people))  # biometric data: reads audited
     return [_out(v) for v in people]
@@ -100,7 +103,7 @@ def enrol(body: EnrolRequest, db: DbSession, principal: Enroller, settings: Sett
     _version, transcript = current_version(db, recording.id)
     audio = BlobStore(settings.blob_dir).existing(recording.sha256)
     name = body.name or body.speaker
-    store = _store(settings, recording.org_unit_id)
+    store = _store(settings, recording.org_unit_id, principal)
     voiceprint = enrol_speaker(store, audio, transcript, body.speaker, name)
     record(
         db,
@@ -124,7 +127,7 @@ def delete_voiceprint(
 ) -> Response:
     """Forget a person of the caller's unit (404 for another unit's: ids of other units leak nothing)."""
     unit = _unit(principal, org_unit_id)
-    _store(settings, unit).delete(name)
+    _store(settings, unit, principal).delete(name)
     record(db, principal.name, "voiceprint.delete", f"voiceprint:{name}", org_unit_id=unit)
     return Response(status_code=204)
 
@@ -141,6 +144,6 @@ def assign_voiceprint(
     """Admins only: move a person (e.g. one enrolled before units existed, in no unit) to a unit."""
     if body.org_unit_id is not None and db.get(OrgUnit, body.org_unit_id) is None:
         raise NotFoundError(f"không có đơn vị {body.org_unit_id} (no such unit)")
-    moved = _store(settings, org_unit_id).assign(name, body.org_unit_id)
+    moved = _store(settings, org_unit_id, principal).assign(name, body.org_unit_id)
     record(db, principal.name, "voiceprint.assign", f"voiceprint:{name}", org_unit_id=[org_unit_id, body.org_unit_id])
     return _out(moved)

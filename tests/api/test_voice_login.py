@@ -167,11 +167,12 @@ def test_score_norm_setting_decides_on_the_normalised_score(tmp_path: Path) -> N
     from core.settings import Settings, VoiceSettings
     from diarization.verification import enrol
     from diarization.voiceprints import VoiceprintStore, account_voiceprint
+    from tests.databases import migrated_sqlite
 
-    plain = Settings(home=tmp_path)
-    normed = Settings(home=tmp_path, voice=VoiceSettings(score_norm=True))
+    plain = Settings(home=tmp_path, database_url=migrated_sqlite(tmp_path))
+    normed = plain.model_copy(update={"voice": VoiceSettings(score_norm=True)})
     genuine = speakers()["genuine"]
-    enrol(VoiceprintStore(plain.voiceprints_path), account_voiceprint("an"), genuine.enrolment())
+    enrol(VoiceprintStore(plain.resolved_database_url), account_voiceprint("an"), genuine.enrolment())
     login = genuine.say("0120")
     cosine = voice_login._verify(plain, "an", login)
     normalised = voice_login._verify(normed, "an", login)

@@ -43,6 +43,8 @@ def rq_settings(gobang_home: Path, new_database: Databases) -> Iterator[Settings
         Queue(name, connection=redis).delete(delete_jobs=True)
         for key in redis.scan_iter(f"rq:*:{name}*"):
             redis.delete(key)
+    for key in redis.scan_iter(f"{settings.jobs.queue_prefix}:job*"):  # the job status cache
+        redis.delete(key)
     for job_id in job_ids:
         redis.delete(f"rq:job:gobang-{job_id}", f"rq:results:gobang-{job_id}", f"rq:executions:gobang-{job_id}")
         for key in redis.scan_iter(f"rq:execution:gobang-{job_id}:*"):

@@ -16,6 +16,7 @@ from core.errors import InvalidInputError
 from core.settings import get_settings
 from diarization.calibration import calibrate_population, population_trials
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
+from tests.databases import migrated_sqlite
 
 runner = CliRunner()
 PEOPLE, UTTERANCES = 6, 5
@@ -31,14 +32,15 @@ def fresh_settings() -> Iterator[None]:
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cv_rows: list[dict[str, str]]) -> VoiceprintStore:
-    """Six speakers enrolled for login with five sentences each, and one meeting speaker (not a login)."""
-    path = tmp_path / "giong-noi.sqlite"
-    monkeypatch.setenv("GOBANG_DIARIZATION__VOICEPRINTS_PATH", str(path))
+    """Six speakers enrolled for login with five sentences each, and one meeting speaker (not a login), in the
+    database the CLI is configured with."""
+    url = migrated_sqlite(tmp_path)
+    monkeypatch.setenv("GOBANG_DATABASE_URL", url)
     by_speaker: dict[str, list[str]] = defaultdict(list)
     for row in cv_rows:
         by_speaker[row["speaker"]].append(row["audio_path"])
     speakers = sorted(s for s, clips in by_speaker.items() if len(clips) >= UTTERANCES)[: PEOPLE + 1]
-    store = VoiceprintStore(path)
+    store = VoiceprintStore(url)
     for i, speaker in enumerate(speakers[:PEOPLE]):
         store.enroll(account_voiceprint(f"user{i}"), by_speaker[speaker][:UTTERANCES], account=True)
     store.enroll("Đại biểu A", by_speaker[speakers[PEOPLE]][:2])
@@ -74,6 +76,6 @@ def test_calibrate_proposes_a_threshold_for_the_chosen_far(store: VoiceprintStor
 
 
 def test_calibrate_without_a_population_says_what_it_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GOBANG_DIARIZATION__VOICEPRINTS_PATH", str(tmp_path / "empty.sqlite"))
+    monkeypatch.setenv("GOBANG_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     result = runner.invoke(app, ["voiceprints", "calibrate"])
     assert result.exit_code == InvalidInputError.exit_code and "cần ít nhất 2 người" in result.output

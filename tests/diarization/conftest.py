@@ -10,6 +10,7 @@ import pytest
 from pyannote.core import Annotation, Segment
 
 from diarization.pipeline import SpeakerDiarization, SpeechWindows
+from tests.api.conftest import _postgres_database, _sqlite_template, database_url  # noqa: F401  (both databases)
 from tests.audio_helpers import stitch
 
 SPEAKERS = ("cv_e3e2b2e16592", "cv_b5a488f63805", "cv_b5b9218efb4e")

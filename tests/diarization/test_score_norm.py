@@ -13,12 +13,13 @@ from core.settings import VoiceSettings
 from diarization.score_norm import SHIPPED_COHORT, Cohort, load_cohort, save_cohort
 from diarization.verification import enrol, verify
 from diarization.voiceprints import VoiceprintStore
+from tests.databases import migrated_sqlite
 from tests.voice_audio import SPEAKERS, speakers
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> VoiceprintStore:
-    return VoiceprintStore(tmp_path_factory.mktemp("v") / "v.sqlite")
+    return VoiceprintStore(migrated_sqlite(tmp_path_factory.mktemp("v")))
 
 
 def test_the_shipped_cohort_holds_only_development_speakers_of_the_running_model(store: VoiceprintStore) -> None:

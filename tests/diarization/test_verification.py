@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from core.audio import SAMPLE_RATE, load_audio
 from core.errors import BadAudioError, NotFoundError
 from core.settings import get_settings
+from diarization.embedders import get_embedder
 from diarization.verification import (
     QualityLimits,
     UtteranceRefusedError,
@@ -23,6 +26,7 @@ from diarization.verification import (
 )
 from diarization.voiceprints import VoiceprintStore
 from tests.conftest import manifest
+from tests.databases import migrated_sqlite
 from tests.voice_audio import speakers
 
 
@@ -33,7 +37,7 @@ def clips() -> dict[str, list[np.ndarray]]:
 
 
 def _refusal(audio: np.ndarray) -> str:
-    quality, _ = measure(audio, VoiceprintStore(":memory:").embedder)
+    quality, _ = measure(audio, get_embedder())
     with pytest.raises(UtteranceRefusedError) as refused:
         check(quality, QualityLimits())
     assert refused.value.http_status == 422 and refused.value.extra["reason"] == refused.value.reason
@@ -41,7 +45,7 @@ def _refusal(audio: np.ndarray) -> str:
 
 
 def test_a_clean_sentence_passes(clips: dict[str, list[np.ndarray]]) -> None:
-    quality, speech = measure(clips["genuine"][0], VoiceprintStore(":memory:").embedder)
+    quality, speech = measure(clips["genuine"][0], get_embedder())
     check(quality, QualityLimits())
     assert quality.speech_s >= 2.0 and quality.clipped == 0.0
     assert quality.self_similarity is not None and quality.self_similarity > 0.5
@@ -58,9 +62,9 @@ def test_bad_utterances_are_refused_with_their_reason(clips: dict[str, list[np.n
 
 
 def test_enrol_then_verify_accepts_the_voice_and_rejects_another(
-    clips: dict[str, list[np.ndarray]], tmp_path: object
+    clips: dict[str, list[np.ndarray]], tmp_path: Path
 ) -> None:
-    store = VoiceprintStore(f"{tmp_path}/v.sqlite")
+    store = VoiceprintStore(migrated_sqlite(tmp_path))
     threshold = get_settings().voice.threshold
     genuine = clips["genuine"]
     assert len(genuine) >= 5
@@ -83,9 +87,9 @@ def test_enrol_then_verify_accepts_the_voice_and_rejects_another(
 
 
 def test_an_enrolment_too_short_in_all_or_in_two_voices_is_refused_with_guidance(
-    clips: dict[str, list[np.ndarray]], tmp_path: object
+    clips: dict[str, list[np.ndarray]], tmp_path: Path
 ) -> None:
-    store = VoiceprintStore(f"{tmp_path}/v.sqlite")
+    store = VoiceprintStore(migrated_sqlite(tmp_path))
     genuine = clips["genuine"]
     woman = max((r for r in manifest("cv9_vi_dev") if r["gender"] == "female"), key=lambda r: r["duration_s"])
     with pytest.raises(UtteranceRefusedError, match="ghi thêm câu") as short:

@@ -1,25 +1,35 @@
 from __future__ import annotations
 
+import secrets
+import sqlite3
 import unicodedata
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import event, select, text
 
 from core.audio import load_audio
+from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.errors import BadAudioError, InvalidInputError, NotFoundError
+from core.settings import Settings
+from core.tables import VoiceEmbedding, VoicePerson
 from diarization import VoiceprintStore, calibrate
-from diarization.embedders import CampPlusEmbedder, fbank, get_embedder
+from diarization.embedders import CampPlusEmbedder, fbank, get_embedder, normalize
 from diarization.voiceprints import account_voiceprint
 from models import resolve, verify
+from tests.api.conftest import PG_SERVER
 from tests.audio_helpers import write_wav
 from tests.diarization.conftest import OUTSIDER, SPEAKERS, Meeting
+from workers.pipeline import PipelineOptions, run_pipeline
 
 NAME = "Đại biểu Nguyễn Văn A"
 
 
-def test_an_enrolled_voice_is_named_in_a_new_recording(meeting: Meeting, pipeline, windows, tmp_path: Path) -> None:
-    store = VoiceprintStore(tmp_path / "vp.sqlite")
+def test_an_enrolled_voice_is_named_in_a_new_recording(meeting: Meeting, pipeline, windows, database_url: str) -> None:
+    store = VoiceprintStore(database_url)
     store.enroll(NAME, [load_audio(p) for p in meeting.spare[SPEAKERS[1]]])
     labels = pipeline.cluster(windows)
     annotation = pipeline.name_speakers(pipeline.turns(windows, labels), windows, labels, store)
@@ -31,8 +41,8 @@ def test_an_enrolled_voice_is_named_in_a_new_recording(meeting: Meeting, pipelin
     assert first == "SPEAKER_00"  # anonymous voices are still numbered by first appearance
 
 
-def test_an_unknown_voice_stays_unnamed(meeting: Meeting, pipeline, windows, tmp_path: Path) -> None:
-    store = VoiceprintStore(tmp_path / "vp.sqlite")
+def test_an_unknown_voice_stays_unnamed(meeting: Meeting, pipeline, windows, database_url: str) -> None:
+    store = VoiceprintStore(database_url)
     store.enroll("Đại biểu vắng mặt", [load_audio(p) for p in meeting.spare[OUTSIDER]])
     labels = pipeline.cluster(windows)
     annotation = pipeline.name_speakers(pipeline.turns(windows, labels), windows, labels, store)
@@ -42,15 +52,16 @@ def test_an_unknown_voice_stays_unnamed(meeting: Meeting, pipeline, windows, tmp
         assert scores["Đại biểu vắng mặt"] < store.threshold
 
 
-def test_store_lists_persists_deletes_and_refuses_bad_enrolments(meeting: Meeting, tmp_path: Path) -> None:
-    path = tmp_path / "vp.sqlite"
+def test_store_lists_persists_deletes_and_refuses_bad_enrolments(
+    meeting: Meeting, tmp_path: Path, database_url: str
+) -> None:
     clip = meeting.spare[SPEAKERS[0]][0]
     wav = write_wav(tmp_path / "a.wav", load_audio(clip))
-    store = VoiceprintStore(path)
+    store = VoiceprintStore(database_url, actor="thư ký")
     voiceprint = store.enroll(NAME, [wav, (wav, 0.5, 3.0)])
     assert voiceprint.name == NAME and voiceprint.segments == 2 and voiceprint.model_id.startswith("campplus:")
     assert 5.0 < voiceprint.seconds < 12.0
-    again = VoiceprintStore(path)  # a new process sees the same people
+    again = VoiceprintStore(database_url)  # another process on the same database sees the same people
     assert [v.name for v in again.list()] == [NAME]
     match = again.identify(get_embedder().embed(load_audio(clip)))
     assert match is not None and match[0] == NAME and match[1] > 0.9
@@ -65,8 +76,8 @@ def test_store_lists_persists_deletes_and_refuses_bad_enrolments(meeting: Meetin
         store.delete(NAME)
 
 
-def test_replacing_a_voiceprint_is_all_or_nothing(meeting: Meeting, tmp_path: Path) -> None:
-    store = VoiceprintStore(tmp_path / "vp.sqlite")
+def test_replacing_a_voiceprint_is_all_or_nothing(meeting: Meeting, database_url: str) -> None:
+    store = VoiceprintStore(database_url)
     voice = [load_audio(p) for p in meeting.spare[SPEAKERS[0]][:2]]
     store.enroll(NAME, voice)
     with pytest.raises(BadAudioError, match="quá ngắn"):  # fails after the first stretch was embedded
@@ -79,9 +90,9 @@ def test_replacing_a_voiceprint_is_all_or_nothing(meeting: Meeting, tmp_path: Pa
 
 
 def test_login_voiceprints_are_kept_apart_from_meeting_speakers(
-    meeting: Meeting, pipeline, windows, tmp_path: Path
+    meeting: Meeting, pipeline, windows, database_url: str
 ) -> None:
-    store = VoiceprintStore(tmp_path / "vp.sqlite")
+    store = VoiceprintStore(database_url)
     voice = [load_audio(p) for p in meeting.spare[SPEAKERS[1]]]
     login = account_voiceprint("thuky")
     with pytest.raises(InvalidInputError, match="@"):
@@ -128,17 +139,129 @@ def test_the_campplus_registry_entry_verifies_and_matches_the_original_network(c
     assert np.abs(np.maximum(ours, 0) - original).max() < 1e-4
 
 
-def test_a_pipeline_names_speakers_from_the_store_its_settings_name(meeting: Meeting, tmp_path: Path) -> None:
-    """The API enrols into its app's store; a job given that app's settings must look there, not in the store of
-    this process's environment (which here is another, empty home)."""
+def test_a_pipeline_names_speakers_from_the_store_its_settings_name(
+    meeting: Meeting, tmp_path: Path, database_url: str
+) -> None:
+    """The API enrols into its app's database; a job given that app's settings must look there, not in the
+    database of this process's environment (which here is another, empty home)."""
     from core.settings import Settings, get_settings
     from workers.pipeline import PipelineOptions, run_pipeline
 
-    app = Settings(home=tmp_path / "app-home")
-    assert app.voiceprints_path != get_settings().voiceprints_path
-    VoiceprintStore(app.voiceprints_path).enroll(NAME, [load_audio(p) for p in meeting.spare[SPEAKERS[1]]])
+    app = Settings(home=tmp_path / "app-home", database_url=database_url)
+    assert app.resolved_database_url != get_settings().resolved_database_url
+    VoiceprintStore(app.resolved_database_url).enroll(NAME, [load_audio(p) for p in meeting.spare[SPEAKERS[1]]])
     recording = write_wav(tmp_path / "meeting.wav", meeting.audio)
     transcript = run_pipeline(recording, PipelineOptions(diarize=True, num_speakers=3), settings=app)
     named = [s for s in transcript.segments if s.speaker == NAME]
     spoken = meeting.reference.label_timeline(SPEAKERS[1])
     assert named and all(spoken.overlapping((s.start + s.end) / 2) for s in named)
+
+
+OLD_FILE_SCHEMA = """
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, unit INTEGER NOT NULL DEFAULT 0,
+                     created_at TEXT NOT NULL, UNIQUE (unit, name));
+CREATE TABLE embeddings (id INTEGER PRIMARY KEY, person INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+                         model_id TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL, seconds REAL NOT NULL,
+                         created_at TEXT NOT NULL);
+PRAGMA user_version = 2;
+"""
+"""The SQLite file voiceprints were kept in before they moved into the service database (schema version 2)."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_before_voiceprints(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new database at the revision before voiceprints moved in, with one organisation unit (id 1)."""
+    from alembic import command
+    from alembic.config import Config
+
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{tmp_path / 'old.db'}", None
+    else:
+        import psycopg
+
+        name = f"gobang_vp_{secrets.token_hex(6)}"
+        server = psycopg.connect(PG_SERVER, autocommit=True)
+        server.execute(f'CREATE DATABASE "{name}"')
+        url, drop = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "0008_sealed_secrets")
+    with get_engine(url).begin() as connection:
+        connection.execute(text("INSERT INTO org_units (id, name) VALUES (1, 'Ủy ban Pháp luật')"))
+    yield url
+    get_engine(url).dispose()
+    if drop is not None:
+        server.execute(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
+        server.close()
+
+
+def test_the_migration_moves_an_old_voiceprint_file_into_the_database(
+    meeting: Meeting, tmp_path: Path, database_before_voiceprints: str
+) -> None:
+    """Every person and embedding of the old file lands in the database, byte for byte; the file is kept, renamed;
+    a person of a unit the database lacks waits in no unit; a job on the database names the moved voice."""
+    url = database_before_voiceprints
+    embedder = get_embedder()
+    chair = [embedder.embed(load_audio(p)) for p in meeting.spare[SPEAKERS[1]]]
+    other = embedder.embed(load_audio(meeting.spare[SPEAKERS[0]][0]))
+    old = tmp_path / "voiceprints.sqlite"
+    with sqlite3.connect(old) as db:
+        db.executescript(OLD_FILE_SCHEMA)
+        people = [(1, NAME, 1), (2, "Thư ký", 0), (3, "Người của đơn vị đã xóa", 42), (4, "@thuky", 0)]
+        db.executemany("INSERT INTO people VALUES (?, ?, ?, '2026-03-01T08:00:00+00:00')", people)
+        rows = [(1, v) for v in chair] + [(2, other), (3, other), (4, other)]
+        db.executemany(
+            "INSERT INTO embeddings (person, model_id, dim, vector, seconds, created_at)"
+            " VALUES (?, ?, ?, ?, 4.0, '2026-03-01T08:00:00+00:00')",
+            [(p, embedder.model_id, v.size, v.astype(np.float32).tobytes()) for p, v in rows],
+        )
+    db.close()
+    migrate(url, voiceprints_file=old)
+
+    assert not old.exists() and old.with_name("voiceprints.sqlite.migrated").is_file()
+    store = VoiceprintStore(url)
+    assert [(v.name, v.org_unit_id, v.segments) for v in store.list(every_unit=True)] == [
+        ("Người của đơn vị đã xóa (đơn vị 42)", None, 1),
+        ("Thư ký", None, 1),
+        (NAME, 1, len(chair)),
+    ]
+    assert [v.name for v in store.list(accounts=True)] == ["@thuky"]
+    moved = store.for_unit(1).embeddings(accounts=False)[NAME]
+    assert np.array_equal(moved, np.stack(chair))  # byte for byte
+    app = Settings(home=tmp_path / "worker-home", database_url=url)
+    recording = write_wav(tmp_path / "meeting.wav", meeting.audio)
+    transcript = run_pipeline(recording, PipelineOptions(diarize=True, num_speakers=3), settings=app, org_unit_id=1)
+    assert NAME in {s.speaker for s in transcript.segments}
+    migrate(url, voiceprints_file=old)  # a later start moves nothing again
+    assert len(store.list(every_unit=True)) == 3
+
+
+def test_hundreds_of_people_are_read_once_per_store_and_matched_as_a_matrix(database_url: str) -> None:
+    """A job's store reads its unit's voice models in one query, then scores every centroid against all of
+    them at once; the closest person is named only above the threshold."""
+    rng = np.random.default_rng(7)
+    voices = normalize(rng.normal(size=(400, 192)).astype(np.float32))
+    now = datetime.now(UTC)
+    with session_scope(database_url) as db:
+        db.add_all(VoicePerson(name=f"Đại biểu {i:03d}", created_at=now, updated_at=now) for i in range(400))
+        db.flush()
+        ids = db.scalars(select(VoicePerson.id).order_by(VoicePerson.name)).all()
+        db.add_all(
+            VoiceEmbedding(person_id=person, model_id="m", dim=192, vector=v.tobytes(), seconds=5.0)
+            for person, v in zip(ids, voices, strict=True)
+        )
+    store = VoiceprintStore(database_url, threshold=0.6)
+    statements: list[str] = []
+    engine = get_engine(database_url)
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        probes = voices[::40] + 0.3 * normalize(rng.normal(size=(10, 192)).astype(np.float32))
+        named = [store.identify(p, model_id="m") for p in probes]
+        stranger = store.identify(rng.normal(size=192).astype(np.float32), model_id="m")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert [n[0] if n else None for n in named] == [f"Đại biểu {i:03d}" for i in range(0, 400, 40)]
+    assert stranger is None
+    assert sum("voice_embeddings" in s for s in statements) == 1

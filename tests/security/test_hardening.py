@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from api.middleware import HARDENING_HEADERS
-from diarization.voiceprints import VoiceprintStore
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
 from tests.api.fixtures_jobs import Service, clip
@@ -104,8 +103,3 @@ def test_a_new_sqlite_database_is_private(tmp_path: Path) -> None:
     get_engine(url).dispose()
     assert _mode(tmp_path / "data" / "gobang.db") == 0o600
     assert _mode(tmp_path / "data") == 0o700
-
-
-def test_voiceprints_file_is_private(tmp_path: Path) -> None:
-    store = VoiceprintStore(tmp_path / "voices" / "voiceprints.sqlite")
-    assert _mode(store.path) == 0o600 and _mode(store.path.parent) == 0o700

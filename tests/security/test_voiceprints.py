@@ -76,7 +76,7 @@ def test_f3_units_see_match_and_change_only_their_own_people(service: Service) -
     assert [v["name"] for v in service.client.get("/voiceprints", headers=service.auth("clerk")).json()] == [CHAIR]
 
     # Matching: unit A's person names a voice in unit A's recordings only.
-    store = VoiceprintStore(service.settings.voiceprints_path)
+    store = VoiceprintStore(service.settings.resolved_database_url)
     voice = get_embedder().embed(load_audio(clip(VOICE_A)))
     assert store.for_unit(service.units["a"]).identify(voice) is not None
     assert store.for_unit(service.units["b"]).identify(voice) is None
@@ -102,7 +102,8 @@ def test_f3_a_job_names_speakers_only_after_people_of_its_recordings_unit(servic
 
 
 def test_f3_a_store_from_before_units_keeps_its_people_for_admins(tmp_path: Path) -> None:
-    """Schema version 1 (people keyed by name alone): migrated in place, its people in no unit until assigned."""
+    """Schema version 1 (people keyed by name alone): moved into the database, its people in no unit until
+    assigned."""
     path = tmp_path / "voiceprints.sqlite"
     vector = (np.ones(192) / np.sqrt(192)).astype(np.float32)
     with sqlite3.connect(path) as db:
@@ -117,14 +118,20 @@ def test_f3_a_store_from_before_units_keeps_its_people_for_admins(tmp_path: Path
             "INSERT INTO embeddings (name, model_id, dim, vector, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             ("Đại biểu A", "m1", 192, vector.tobytes(), 12.5, "2026-01-01T00:00:00"),
         )
-    store = VoiceprintStore(path)
+    url = f"sqlite:///{tmp_path / 'gobang.db'}"
+    migrate(url, voiceprints_file=path)
+    assert not path.exists() and path.with_name("voiceprints.sqlite.migrated").is_file()  # kept, renamed
+    with session_scope(url) as db:
+        unit = accounts.create_org_unit(db, "Ủy ban Pháp luật", actor="test").id
+    store = VoiceprintStore(url)
     kept = store.list(every_unit=True)
     assert [(v.name, v.org_unit_id, v.segments, v.seconds) for v in kept] == [("Đại biểu A", None, 1, 12.5)]
-    assert store.for_unit(7).list() == [] and store.for_unit(7).identify(vector, model_id="m1") is None
-    moved = store.assign("Đại biểu A", 7)
-    assert moved.org_unit_id == 7
-    assert store.for_unit(7).identify(vector, model_id="m1") == ("Đại biểu A", pytest.approx(1.0, abs=1e-5))
-    assert VoiceprintStore(path).for_unit(7).list()[0].segments == 1  # opened again: no second migration
+    assert store.for_unit(unit).list() == [] and store.for_unit(unit).identify(vector, model_id="m1") is None
+    moved = store.assign("Đại biểu A", unit)
+    assert moved.org_unit_id == unit
+    assert store.for_unit(unit).identify(vector, model_id="m1") == ("Đại biểu A", pytest.approx(1.0, abs=1e-5))
+    migrate(url, voiceprints_file=path)  # started again: nothing moved twice
+    assert VoiceprintStore(url).for_unit(unit).list()[0].segments == 1
 
 
 def test_f12_cli_voiceprint_changes_and_downloads_are_audited_and_counted(
