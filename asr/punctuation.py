@@ -224,13 +224,16 @@ class Punctuator:
         min_mark: float = 0.6,
         min_capital: float = 0.7,
     ) -> None:
-        """`min_mark`, `min_capital`: a mark inside the utterance, or a capital after its first word, is kept
-        only when the CRF's marginal probability for it reaches this (0 keeps the best label sequence as is).
+        """A comma (`min_comma`, or `min_comma_short` in an utterance of at most `SHORT_UTTERANCE` words), another
+        mark inside the utterance (`min_mark`), or a capital after a sentence's first word (`min_capital`) is
+        kept only when the CRF's marginal probability for it reaches this (0 keeps the best label sequence).
 
-        Tuned on development data only (corpus development documents, cv9_vi_dev outside its held-out fold):
-        a capital below 0.7 is more often wrong than right (names F1 0.884 -> 0.894, case-sensitive WER
-        25.4 -> 25.2); any mark threshold costs more commas on the corpus than it saves on read speech
-        (0.7: comma F1 0.71 -> 0.57 for 25.2 -> 24.3)."""
+        Chosen on development data only (the corpus's development documents and cv9_vi_dev outside its
+        held-out fold 0), with `benchmarks/text_format.py`'s scores: in short read sentences the legal-text
+        commas are mostly wrong (0.95: cv9 case-and-punctuation WER down, corpus comma F1 unchanged); any
+        comma threshold on longer utterances costs corpus commas (0.5: F1 0.704 -> 0.689) for nothing on
+        speech; a colon or full stop inside an utterance below 0.6 is more often wrong ("Ví dụ như: là…");
+        a capital below 0.7 is more often wrong than right."""
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self._labels = list(self._tagger.labels())
