@@ -78,7 +78,7 @@ def test_pcm16_partials_then_finals(
     messages = _dictate(client, accounts.headers("clerk"), "pcm16", chunks)
     _check(messages, reference)
     finals = [m["text"] for m in messages if m["type"] == "final"]
-    assert all(f[-1] in ".?" for f in finals)  # the written form: the punctuation model ends each final
+    assert all(f[-1] in ".?:" for f in finals)  # the written form: the punctuation model ends each final
     spoken = _dictate(client, accounts.headers("clerk"), "pcm16", chunks, "&written_form=false")
     _check(spoken, reference)
     assert not any(m["text"][-1] in ".?" for m in spoken if m["type"] == "final")

@@ -100,7 +100,7 @@ def test_finals_get_the_written_form_and_keep_their_words(
     assert [e.words for e in written] == [e.words for e in plain] and written
     for event in written:
         assert event.text == formatter.format(" ".join(w.text for w in event.words))
-        assert event.text[0].isupper() and event.text[-1] in ".?"
+        assert event.text[0].isupper() and event.text[-1] in ".?:"
     assert not any(e.text[-1] in ".?" for e in plain)  # no commands dictated: plain dictation adds no marks
 
 
