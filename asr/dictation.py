@@ -9,7 +9,9 @@ own frames are the voice-activity detector, with no second model on the CPU. Aft
 state restarts, as offline transcription restarts it for each VAD chunk.
 
 Final text gets the spoken commands for punctuation and layout ("chấm", "phẩy", "xuống dòng"...),
-sentence case, and the glossary's spelling of names (`asr.readable`).
+sentence case, and the glossary's spelling of names (`asr.readable`). With the text stage switched on
+(`formatter`, as the offline pipeline and live captions have it) a final also gets the written form: numbers
+as digits, and, when the speaker dictated no punctuation, the punctuation model's marks and case.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 
 from asr.ctc import StreamingCtcModel, TokenHit, greedy_decode, hits_to_words
 from asr.readable import restore
+from asr.written import TextFormatter
 from core.audio import SAMPLE_RATE
 from core.errors import ModelError
 from core.transcript import Segment, Word
@@ -59,11 +62,25 @@ class DictationEvent:
 
 
 def format_words(
-    words: Sequence[str], *, sentence_start: bool, glossary: Sequence[str] = (), commands: bool = True
+    words: Sequence[str],
+    *,
+    sentence_start: bool,
+    glossary: Sequence[str] = (),
+    commands: bool = True,
+    formatter: TextFormatter | None = None,
 ) -> str:
     """Recognised words -> dictated text: names spelled from the glossary, commands turned into punctuation
     (unless not `commands`: a meeting's "chấm" is a word), the first letter of each sentence upper case (and
-    of the text when `sentence_start`)."""
+    of the text when `sentence_start`).
+
+    With `formatter` (a final, the text stage on): ITN first, so the "phẩy" of "mười hai phẩy năm" is a
+    decimal comma and not a command; then the speaker's own commands if they dictated any, else the whole
+    written form (punctuation model, case, names)."""
+    if formatter is not None:
+        if not (commands and has_command(words)):
+            return formatter.format(" ".join(words))
+        if formatter.itn is not None:
+            words = formatter.itn(" ".join(words)).split()
     words = _spell_names(words, glossary)
     pieces: list[str] = []
     capital = sentence_start
@@ -81,6 +98,12 @@ def format_words(
         capital = False
         i += 1
     return _join(pieces)
+
+
+def has_command(words: Sequence[str]) -> bool:
+    """Whether the words hold a spoken punctuation or layout command."""
+    lowered = [w.lower() for w in words]
+    return any((w,) in COMMANDS or tuple(lowered[i : i + 2]) in COMMANDS for i, w in enumerate(lowered))
 
 
 def _join(pieces: list[str]) -> str:
@@ -121,8 +144,12 @@ class DictationSession:
         glossary: Sequence[str] = (),
         endpoint_s: float = 0.6,
         max_utterance_s: float = 20.0,
+        formatter: TextFormatter | None = None,
     ) -> None:
         self.model, self.tokens = model, tokens
+        self.formatter = formatter
+        """The written-form text stage for finals (None: commands, sentence case and names only); may be
+        replaced between utterances (a new glossary)."""
         self.spoken_commands = True
         """Spoken punctuation commands are obeyed (dictation), or kept as words (a meeting's captions)."""
         self.glossary = list(glossary)
@@ -216,12 +243,13 @@ class DictationSession:
         words = hits_to_words(hits, self.tokens, frame_s=self.model.frame_s, start=0.0, end=len(log_probs))
         return self._format(words)
 
-    def _format(self, words: list[Word]) -> str:
+    def _format(self, words: list[Word], formatter: TextFormatter | None = None) -> str:
         return format_words(
             [w.text for w in words],
             sentence_start=self._sentence_start,
             glossary=self.glossary,
             commands=self.spoken_commands,
+            formatter=formatter,
         )
 
     def _final(self, frames: int, hits: list[TokenHit] | None = None) -> list[DictationEvent]:
@@ -233,7 +261,7 @@ class DictationSession:
             words = hits_to_words(
                 hits, self.tokens, frame_s=self.model.frame_s, start=start, end=start + frames * self.model.frame_s
             )
-            text = self._format(words)
+            text = self._format(words, formatter=self.formatter)
             events.append(DictationEvent("final", text, words[0].start, words[-1].end, tuple(words)))
             self._sentence_start = text.rstrip(" ")[-1:] in _ENDS_SENTENCE
         self._restart_at(frames)
@@ -246,10 +274,12 @@ class DictationSession:
         self._reset(self._audio[cut:])
 
 
-def new_session(engine: object, *, glossary: Sequence[str] = (), **options: float) -> DictationSession:
+def new_session(
+    engine: object, *, glossary: Sequence[str] = (), formatter: TextFormatter | None = None, **options: float
+) -> DictationSession:
     """A dictation session on a loaded engine; only the streaming CTC engine (vietasr) can dictate."""
     from asr.vietasr_engine import VietAsrEngine
 
     if not isinstance(engine, VietAsrEngine):
         raise ModelError("đọc chính tả cần engine vietasr (dictation needs the streaming vietasr engine)")
-    return DictationSession(engine.model, engine.tokens, glossary=glossary, **options)
+    return DictationSession(engine.model, engine.tokens, glossary=glossary, formatter=formatter, **options)

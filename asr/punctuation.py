@@ -3,12 +3,15 @@
 Each word gets one label: its case (`l` lower, `c` capitalised, `u` all capitals) and the mark after it
 (none, comma, full stop, question mark, colon). Trained on the legal corpus's training documents: the
 input is the written line stripped of punctuation and case, with numbers either kept as digits (what ITN
-gives) or read out (for `--no-itn`), half the lines each; the target is the line as written. The model
-is small (under 3 MB) and shipped in `asr/data/`, built by `gobang text train-punctuation`.
+gives) or read out (for `--no-itn`), half the lines each; the target is the line as written. Half the lines
+are cut into their sentences first, and the features know the utterance's length and each word's place in
+it, so the model learns that a read sentence of eight words holds far fewer commas than a legal clause of
+forty; a gazetteer feature marks known names. The model is small and shipped in `asr/data/`, built by
+`gobang text train-punctuation`.
 
 Words that hold digits keep their case. A question mark is rare in legal text (one line in 200,000), so
-the CRF never learns it: an utterance that ends with an interrogative particle gets one (`_QUESTION`).
-"""
+the CRF never learns it: an utterance that ends with an interrogative particle gets one (`_QUESTION`),
+unless the particle belongs to a denial or an "any" (`_NOT_A_QUESTION`)."""
 
 from __future__ import annotations
 
@@ -16,11 +19,13 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pycrfsuite
 
 from asr.legal_corpus import lines
+from asr.readable import gazetteer_entries
 from asr.verbalise import tokens as spoken_tokens
 from core.text import nfc
 
@@ -30,8 +35,13 @@ _EDGE = re.compile(r"^([^\w%²]*)(.*?)([^\w%²]*)$")
 _QUESTION = re.compile(r"\b(?:không|chưa|chăng|nhỉ|hả|sao|gì|đâu|bao nhiêu|mấy|à|(?:thế|khi|lúc|cái|người|nơi) nào)$")
 """Utterance-final particles and question words that make a question ("có đúng không", "ở đâu"); a bare "nào"
 ends negations too ("chẳng xấu mặt nào"), so only "khi nào", "thế nào"… count."""
+_NOT_A_QUESTION = re.compile(r"\b(?:(?:không|chẳng|chả|chưa)\b.*\bđâu|bất (?:cứ|kỳ|kì)\b.*\b(?:gì|đâu|nào))$")
+"""A final "đâu" after a negation denies ("sẽ không gặp lại nhau được đâu"), and "bất cứ … gì" means "any":
+statements, not questions."""
 
 Labels = list[str]
+SHORT_UTTERANCE = 12
+"""Words in an utterance as short as a read sentence, whose commas get their own threshold."""
 
 
 @dataclass(frozen=True)
@@ -84,12 +94,33 @@ def training_examples(corpus: Path, *, limit: int, every: int) -> list[Example]:
     for i, line in enumerate(lines(corpus, "train")):
         if i % every or mostly_capitals(line.text):
             continue
-        example = examples_from_written(line.text, read_numbers=read_numbers_for(line.text))
-        if example is not None:
-            out.append(example)
+        for text in pieces_for_training(line.text):
+            example = examples_from_written(text, read_numbers=read_numbers_for(text))
+            if example is not None:
+                out.append(example)
         if len(out) >= limit:
             break
     return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def pieces_for_training(text: str) -> list[str]:
+    """A line as one example, or (for half the lines, fixed by a hash) its sentences one example each.
+
+    Speech comes as utterances of one sentence or less; legal lines often hold several. Training on both
+    lets the length features learn how marks thin out in short utterances.
+    """
+    if hashlib.sha256(text.encode()).digest()[1] % 2:
+        return [text]
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if sentences and not piece[:1].isupper():
+            sentences[-1] += " " + piece  # "10 ha." then "đất": not a sentence start
+        elif piece:
+            sentences.append(piece)
+    return sentences
 
 
 def mostly_capitals(text: str) -> bool:
@@ -99,9 +130,13 @@ def mostly_capitals(text: str) -> bool:
 
 
 def features(words: Sequence[str]) -> list[list[str]]:
-    """Context features of every word (its neighbours up to two away, bigrams, digits, utterance edges)."""
+    """Context features of every word: its neighbours up to two away and their bigrams, digits, where it
+    stands in the utterance and how long the utterance is (a read sentence of eight words rarely holds the
+    commas a legal clause of forty does), and whether a gazetteer name covers it."""
     lowered = [w.lower() for w in words]
     padded = ["<s>", "<s>", *lowered, "</s>", "</s>"]
+    length = _length_bucket(len(lowered))
+    names = _gazetteer_tags(lowered)
     out = []
     for i in range(len(lowered)):
         p = i + 2
@@ -117,13 +152,49 @@ def features(words: Sequence[str]) -> list[list[str]]:
             f"ww+1={w}|{padded[p + 1]}",
             f"w+1w+2={padded[p + 1]}|{padded[p + 2]}",
             f"w-1ww+1={padded[p - 1]}|{w}|{padded[p + 1]}",
+            f"len={length}",
+            f"w+1|len={padded[p + 1]}|{length}",
+            f"from={min(i, 3)}",
+            f"to={min(len(lowered) - 1 - i, 3)}",
+            f"at={4 * i // len(lowered)}|{length}",
         ]
+        if names[i]:
+            row.append(f"gaz={names[i]}")
         if any(c.isdigit() for c in w):
             row.append("digit")
         if i == len(lowered) - 1:
             row.append("last")
         out.append(row)
     return out
+
+
+def _length_bucket(n: int) -> str:
+    """Utterance length in words, coarsely: read sentences, spoken clauses, long legal sentences."""
+    return (
+        next(label for limit, label in ((6, "xs"), (12, "s"), (20, "m"), (40, "l")) if n <= limit) if n <= 40 else "xl"
+    )
+
+
+def _gazetteer_tags(lowered: Sequence[str]) -> list[str]:
+    """`B`/`I` where a gazetteer name (longest match, left to right) starts or continues, else ``."""
+    index = _gazetteer_keys()
+    longest = max(map(len, index), default=0)
+    tags = [""] * len(lowered)
+    i = 0
+    while i < len(lowered):
+        n = next((n for n in range(min(longest, len(lowered) - i), 0, -1) if tuple(lowered[i : i + n]) in index), 0)
+        if not n:
+            i += 1
+            continue
+        tags[i : i + n] = ["B"] + ["I"] * (n - 1)
+        i += n
+    return tags
+
+
+@cache
+def _gazetteer_keys() -> frozenset[tuple[str, ...]]:
+    """The gazetteer's names as lower-case syllables, for the `gaz` feature."""
+    return frozenset(tuple(nfc(entry).lower().split()) for entry in gazetteer_entries() if entry.strip())
 
 
 def train(examples: Iterable[Example], model_path: Path, *, max_iterations: int = 60, c1: float = 3.0) -> None:
@@ -144,17 +215,30 @@ def read_numbers_for(text: str) -> bool:
 class Punctuator:
     """Adds punctuation and case to the words of one utterance; the CRF loads once per process."""
 
-    def __init__(self, model_path: Path, *, min_mark: float = 0.0, min_capital: float = 0.7) -> None:
-        """`min_mark`, `min_capital`: a mark inside the utterance, or a capital after its first word, is kept
-        only when the CRF's marginal probability for it reaches this (0 keeps the best label sequence as is).
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        min_comma: float = 0.0,
+        min_comma_short: float = 0.95,
+        min_mark: float = 0.6,
+        min_capital: float = 0.7,
+    ) -> None:
+        """A comma (`min_comma`, or `min_comma_short` in an utterance of at most `SHORT_UTTERANCE` words), another
+        mark inside the utterance (`min_mark`), or a capital after a sentence's first word (`min_capital`) is
+        kept only when the CRF's marginal probability for it reaches this (0 keeps the best label sequence).
 
-        Tuned on development data only (corpus development documents, cv9_vi_dev outside its held-out fold):
-        a capital below 0.7 is more often wrong than right (names F1 0.884 -> 0.894, case-sensitive WER
-        25.4 -> 25.2); any mark threshold costs more commas on the corpus than it saves on read speech
-        (0.7: comma F1 0.71 -> 0.57 for 25.2 -> 24.3)."""
+        Chosen on development data only (the corpus's development documents and cv9_vi_dev outside its
+        held-out fold 0), with `benchmarks/text_format.py`'s scores: in short read sentences the legal-text
+        commas are mostly wrong (0.95: cv9 case-and-punctuation WER down, corpus comma F1 unchanged); any
+        comma threshold on longer utterances costs corpus commas (0.5: F1 0.704 -> 0.689) for nothing on
+        speech; a colon or full stop inside an utterance below 0.6 is more often wrong ("Ví dụ như: là…");
+        a capital below 0.7 is more often wrong than right."""
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self._labels = list(self._tagger.labels())
+        self.min_comma = min_comma
+        self.min_comma_short = min_comma_short
         self.min_mark = min_mark
         self.min_capital = min_capital
 
@@ -163,14 +247,25 @@ class Punctuator:
         if not words:
             return []
         labels = list(self._tagger.tag(features(words)))
-        for i, label in enumerate(labels[:-1]):
+        min_comma = self.min_comma_short if len(words) <= SHORT_UTTERANCE else self.min_comma
+        starts_sentence = True
+        for i, label in enumerate(labels):
             case, mark = label[0], label[1:]
-            if mark and self._probability(i, _with_mark(mark)) < self.min_mark:
+            inside = i < len(labels) - 1
+            if (
+                inside
+                and mark
+                and self._probability(i, _with_mark(mark)) < (min_comma if mark == "," else self.min_mark)
+            ):
                 mark = ""
-            if i and case != "l" and self._probability(i, _capitalised) < self.min_capital:
+            if starts_sentence:
+                case = "c" if case == "l" else case  # sentence case, whatever the model thought
+            elif case != "l" and self._probability(i, _capitalised) < self.min_capital:
                 case = "l"
             labels[i] = case + mark
-        if _QUESTION.search(" ".join(words).lower()):
+            starts_sentence = mark in (".", "?")
+        said = " ".join(words).lower()
+        if _QUESTION.search(said) and not _NOT_A_QUESTION.search(said):
             labels[-1] = labels[-1].rstrip("".join(MARKS)) + "?"
         return labels
 

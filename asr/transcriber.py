@@ -20,6 +20,7 @@ from asr.recover import cut_spans, recover, wordless_speech
 from asr.written import TextFormatter
 from core.audio import SAMPLE_RATE, probe, stream_audio
 from core.errors import SilentAudioError
+from core.paragraphs import split_sentences
 from core.settings import get_settings
 from core.transcript import Segment, SourceRef, Transcript
 from core.vad import SpeechChunk, SpeechChunker
@@ -95,7 +96,7 @@ class Transcriber:
         segments = remove_hallucinations(segments)
         text_began = time.perf_counter()
         if self.formatter is not None and options.language == "vi":
-            segments = self.formatter.format_segments(segments)
+            segments = [sentence for s in self.formatter.format_segments(segments) for sentence in split_sentences(s)]
         elif self.restore_text:
             segments = restore(segments, glossary=self.glossary)
         text_s = time.perf_counter() - text_began

@@ -16,7 +16,8 @@ Speech part, on `cv9_vi_dev` (held-out = fold 0 of `dialect_adapt.folds`' five s
 development = the rest): vietasr transcribes each clip once; "before" is today's readable text
 (`asr.readable.restore`), "after" the text stage. Normalised WER (`core.text.normalize_for_scoring`) and
 case-and-punctuation-sensitive WER (NFC, case kept, each mark , . ? : ; ! its own token) per region; the
-text stage's time as a % of transcription time (model loading excluded).
+text stage's time as a % of transcription time (model loading excluded). "punct only" is the text stage
+without ITN: the punctuation model's own share, since the references write numbers in words.
 
     nice .venv/bin/python benchmarks/text_format.py --lines 1500 --every 2
 """
@@ -202,6 +203,8 @@ def speech_part(formatter: TextFormatter, manifest: Path, every: int, cache: Pat
     rows = read_manifest(manifest)
     folds = assign_folds(rows)
     rows = rows[::every]
+    punctuation_only = TextFormatter(None, formatter.punctuator, formatter.glossary)
+    """The punctuation model's own share of the change: the references write numbers in words."""
     recognised = _recognise(rows, cache)
     refs: dict[tuple[str, str], list[str]] = defaultdict(list)
     hyps: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -213,11 +216,13 @@ def speech_part(formatter: TextFormatter, manifest: Path, every: int, cache: Pat
         began = time.perf_counter()
         after = " ".join(s.text for s in formatter.format_segments(segments))
         text_s += time.perf_counter() - began
+        punctuated = " ".join(s.text for s in punctuation_only.format_segments(segments))
         part = "heldout" if folds[row.speaker] == 0 else "dev"
         for key in ((part, region_of(row)), (part, "all")):
             refs[key].append(row.reference_text)
             hyps[(*key, "before")].append(before)
             hyps[(*key, "after")].append(after)
+            hyps[(*key, "punctuation only")].append(punctuated)
     table: list[list[object]] = []
     for key in sorted(refs):
         row_out: list[object] = [*key, len(refs[key])]
@@ -227,6 +232,8 @@ def speech_part(formatter: TextFormatter, manifest: Path, every: int, cache: Pat
                 100 * _wer([normalize_for_scoring(t) for t in refs[key]], [normalize_for_scoring(t) for t in hyp])
             )
             row_out.append(100 * _wer([sensitive_tokens(t) for t in refs[key]], [sensitive_tokens(t) for t in hyp]))
+        only = hyps[(*key, "punctuation only")]
+        row_out.append(100 * _wer([sensitive_tokens(t) for t in refs[key]], [sensitive_tokens(t) for t in only]))
         table.append(row_out)
     table.append(["cost", f"text {text_s:.2f} s", f"asr {asr_s:.1f} s", f"{100 * text_s / asr_s:.2f}%"])
     return table
@@ -291,16 +298,26 @@ def main() -> None:
         print(
             tabulate(
                 table,
-                headers=["part", "region", "clips", "WER before", "cpWER before", "WER after", "cpWER after"],
+                headers=[
+                    "part",
+                    "region",
+                    "clips",
+                    "WER before",
+                    "cpWER before",
+                    "WER after",
+                    "cpWER after",
+                    "cpWER punct only",
+                ],
                 floatfmt=".1f",
             )
         )
-        cost = table[-1][-1]
+        cost = table[-1][3]
         held = next(r for r in table if r[0] == "heldout" and r[1] == "all")
         dev = next(r for r in table if r[0] == "dev" and r[1] == "all")
         summary.append(
-            f"cv9 dev WER {dev[3]:.1f}->{dev[5]:.1f} cpWER {dev[4]:.1f}->{dev[6]:.1f}; "
-            f"held-out WER {held[3]:.1f}->{held[5]:.1f} cpWER {held[4]:.1f}->{held[6]:.1f}; text cost {cost}"
+            f"cv9 dev WER {dev[3]:.1f}->{dev[5]:.1f} cpWER {dev[4]:.1f}->{dev[6]:.1f} (punct only {dev[7]:.1f}); "
+            f"held-out WER {held[3]:.1f}->{held[5]:.1f} cpWER {held[4]:.1f}->{held[6]:.1f} (punct only {held[7]:.1f}); "
+            f"text cost {cost}"
         )
     print("SUMMARY " + " | ".join(summary))
 

@@ -53,7 +53,7 @@ def train_punctuation_command(
     ],
     lines: Annotated[int, typer.Option(min=1, help="Số dòng huấn luyện (training lines).")] = 60000,
     every: Annotated[int, typer.Option(min=1, help="Lấy một dòng trong mỗi N dòng (every N-th line).")] = 8,
-    iterations: Annotated[int, typer.Option(min=1, help="Số vòng L-BFGS (iterations).")] = 60,
+    iterations: Annotated[int, typer.Option(min=1, help="Số vòng L-BFGS (iterations).")] = 50,
 ) -> None:
     """Huấn luyện mô hình dấu câu và chữ hoa trên các văn bản huấn luyện của kho (never the held-out ones)."""
     from asr.punctuation import train, training_examples

@@ -13,7 +13,6 @@ import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from pathlib import Path
 
 import docx
@@ -27,8 +26,10 @@ from pysubs2.time import make_time
 
 from core.errors import InvalidInputError
 from core.files import write_atomic
+from core.paragraphs import paragraphs
 from core.rttm import transcript_to_rttm
 from core.text import clock, nfc
+from core.token_times import TimedToken, timed_tokens
 from core.transcript import Segment, Transcript
 
 log = logging.getLogger(__name__)
@@ -83,28 +84,23 @@ def write_exports(
 
 
 def _render_txt(transcript: Transcript) -> bytes:
-    """One paragraph per segment; the speaker is named only when it changes."""
-    paragraphs = []
+    """One paragraph per speaker turn or after a long pause (`core.paragraphs`); the speaker is named only
+    when it changes."""
+    out = []
     previous: str | None = None
-    for segment in transcript.segments:
-        speaker = segment.speaker
+    for paragraph in paragraphs(transcript.segments):
+        speaker = paragraph[0].speaker
         named = f" {speaker}:" if speaker and speaker != previous else ""
-        paragraphs.append(f"[{clock(segment.start)}]{named} {segment.display_text}")
+        out.append(f"[{clock(paragraph[0].start)}]{named} {_paragraph_text(paragraph)}")
         previous = speaker
-    return _encode("\n\n".join(paragraphs) + "\n" if paragraphs else "")
+    return _encode("\n\n".join(out) + "\n" if out else "")
+
+
+def _paragraph_text(paragraph: list[Segment]) -> str:
+    return " ".join(text for segment in paragraph if (text := segment.display_text))
 
 
 # --- subtitles --------------------------------------------------------------------------------------
-
-
-_EDGE_PUNCTUATION = ".,;:!?…\"'“”‘’()[]«»-–"
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    start: float
-    end: float
 
 
 @dataclass(frozen=True)
@@ -114,54 +110,9 @@ class _Cue:
     text: str
 
 
-def _tokens(segment: Segment) -> list[_Token]:
-    """The segment's text as timed tokens.
-
-    The text is the authority (it may be the written form, restored or edited). A token that is one of the
-    words (up to case and punctuation) takes that word's timing; the others ("49" for "bốn mươi chín")
-    share the time between their timed neighbours by length, or the whole segment's when none is timed.
-    """
-    pieces = segment.text.split()
-    if segment.words and len(segment.words) == len(pieces):
-        return [_Token(p, w.start, w.end) for p, w in zip(pieces, segment.words, strict=True)]
-    times: list[tuple[float, float] | None] = [None] * len(pieces)
-    matcher = SequenceMatcher(None, [_key(w.text) for w in segment.words], [_key(p) for p in pieces], autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            word = segment.words[block.a + k]
-            times[block.b + k] = (word.start, word.end)
-    tokens: list[_Token] = []
-    i = 0
-    while i < len(pieces):
-        timed = times[i]
-        if timed is not None:
-            tokens.append(_Token(pieces[i], *timed))
-            i += 1
-            continue
-        j = i
-        while j < len(pieces) and times[j] is None:
-            j += 1
-        start = tokens[-1].end if tokens else segment.start
-        following = times[j] if j < len(pieces) else None
-        end = max(start, following[0] if following is not None else segment.end)
-        total = max(sum(len(p) + 1 for p in pieces[i:j]), 1)
-        offset = 0
-        for piece in pieces[i:j]:
-            begin = start + (end - start) * offset / total
-            offset += len(piece) + 1
-            tokens.append(_Token(piece, begin, start + (end - start) * offset / total))
-        i = j
-    return tokens
-
-
-def _key(token: str) -> str:
-    """A token as it compares with a word: NFC, lower case, without the punctuation at its edges."""
-    return nfc(token).lower().strip(_EDGE_PUNCTUATION)
-
-
 def _cues(segment: Segment) -> list[_Cue]:
     """Cut a segment into cues of at most `MAX_CUE_SECONDS` and `MAX_CUE_CHARS` on word boundaries."""
-    tokens = _tokens(segment)
+    tokens = timed_tokens(segment)
     if not tokens:
         return []
     start = min(segment.start, tokens[0].start)
@@ -170,7 +121,7 @@ def _cues(segment: Segment) -> list[_Cue]:
     if end - start <= MAX_CUE_SECONDS and len(text) <= MAX_CUE_CHARS:
         return [_Cue(start, end, text)]
 
-    groups: list[list[_Token]] = []
+    groups: list[list[TimedToken]] = []
     for token in tokens:
         group = groups[-1] if groups else []
         if group:
@@ -273,11 +224,11 @@ def _render_docx(transcript: Transcript) -> bytes:
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(nfc(value))
 
-    for segment in transcript.segments:
+    for segments in paragraphs(transcript.segments):
         paragraph = document.add_paragraph()
-        speaker = f" {nfc(segment.speaker)}:" if segment.speaker else ""
-        paragraph.add_run(f"[{clock(segment.start)}]{speaker}").bold = True
-        paragraph.add_run(f" {segment.display_text}")
+        speaker = f" {nfc(segments[0].speaker)}:" if segments[0].speaker else ""
+        paragraph.add_run(f"[{clock(segments[0].start)}]{speaker}").bold = True
+        paragraph.add_run(f" {_paragraph_text(segments)}")
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -273,6 +273,8 @@ class TextSettings(BaseModel):
     """Write numbers, dates, money, document numbers as digits and symbols ("12,5%", "số 1343/NQ-UBTVQH15")."""
     punctuation: bool = True
     """Restore punctuation and case with the shipped CRF (then the glossary's and gazetteer's names)."""
+    paragraph_pause_s: float = Field(default=3.0, gt=0)
+    """A silence at least this long starts a new paragraph (a change of speaker always does)."""
 
 
 class Settings(BaseSettings):

@@ -53,6 +53,9 @@ class Segment(BaseModel):
     """A clerk has listened to this segment and checked its text (the editor's review progress)."""
     untranscribed: bool = False
     """Speech was heard here but the recogniser gave no words, even decoding it alone: a clerk should listen."""
+    starts_paragraph: bool = True
+    """A reader sees a new paragraph here (speaker turn, long pause); the pipeline clears it where a
+    segment continues its paragraph, so older transcripts keep one paragraph per segment."""
 
     @property
     def display_text(self) -> str:

@@ -17,6 +17,7 @@ from asr.factory import create_engine
 from asr.transcriber import Transcriber
 from asr.vietasr_engine import VietAsrEngine
 from asr.written import TextFormatter
+from core.paragraphs import mark_paragraphs
 from core.settings import Settings, TextSettings, get_settings
 from core.transcript import Transcript
 
@@ -115,7 +116,7 @@ def run_pipeline(
     decode = DecodeOptions(language=options.language, hotwords=options.hotwords)
     transcript = transcriber.transcribe(path, decode, hook=transcribe_progress, max_duration_s=max_duration_s)
     if not options.diarize:
-        return transcript
+        return mark_paragraphs(transcript, settings.text.paragraph_pause_s)
 
     from diarization import VoiceprintStore, assign_speakers, diarize
 
@@ -140,4 +141,4 @@ def run_pipeline(
     # speech the diarization heard (Silero and the segmentation model) but the first pass gave no words
     speech = [(turn.start, turn.end) for turn in annotation.get_timeline().support()]
     transcript = transcriber.fill_wordless(transcript, path, speech, decode)
-    return assign_speakers(transcript, annotation)
+    return mark_paragraphs(assign_speakers(transcript, annotation), settings.text.paragraph_pause_s)

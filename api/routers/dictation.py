@@ -2,6 +2,8 @@
 
     WS /dictation?format=pcm16   binary messages of 16 kHz mono little-endian 16-bit PCM
     WS /dictation?format=webm    binary messages of one MediaRecorder WebM/Opus (or Ogg/Opus) stream
+    WS /dictation?written_form=false   finals keep the spoken form of numbers and get no automatic
+                                 punctuation (default: the `text.written_form` setting)
     text messages from the client: {"type": "glossary", "terms": [...]}, {"type": "end"}
     messages to the client: {"type": "partial"|"final", "text", "start", "end"}, then {"type": "end"}
 
@@ -39,12 +41,13 @@ from api.limits import app_limiter
 from api.routers.web import SECURITY_HEADERS, STATIC
 from asr.dictation import DictationEvent, DictationSession, new_session
 from asr.dictation_audio import CompressedStream
+from asr.written import TextFormatter
 from core.audio import SAMPLE_RATE
 from core.db import session_scope
 from core.errors import ForbiddenError, GobangError
-from core.settings import Settings, VoiceSettings
+from core.settings import Settings
 from core.tables import Role
-from workers.pipeline import cached_engine
+from workers.pipeline import PipelineOptions, cached_engine, text_formatter
 
 router = APIRouter(tags=["Đọc chính tả (dictation)"])
 
@@ -93,7 +96,9 @@ def _wire(event: DictationEvent) -> dict[str, Any]:
 
 
 @router.websocket("/dictation")
-async def dictation(ws: WebSocket, format: Literal["pcm16", "webm"] = "pcm16") -> None:
+async def dictation(
+    ws: WebSocket, format: Literal["pcm16", "webm"] = "pcm16", written_form: bool | None = None
+) -> None:
     settings: Settings = ws.app.state.settings
     if not _same_origin(ws):
         await ws.close(code=_POLICY_VIOLATION, reason="origin not allowed")
@@ -113,7 +118,11 @@ async def dictation(ws: WebSocket, format: Literal["pcm16", "webm"] = "pcm16") -
             return
         await ws.accept()
         await _converse(
-            ws, settings.voice, format, app_limiter(ws.app.state, "dictation", settings.voice.dictation_threads)
+            ws,
+            settings,
+            format,
+            app_limiter(ws.app.state, "dictation", settings.voice.dictation_threads),
+            written_form=written_form,
         )
 
 
@@ -133,9 +142,21 @@ def _session_slot(ws: WebSocket, principal: Principal, limit: int) -> Iterator[b
 
 
 async def _converse(
-    ws: WebSocket, voice: VoiceSettings, format: Literal["pcm16", "webm"], limiter: anyio.CapacityLimiter
+    ws: WebSocket,
+    settings: Settings,
+    format: Literal["pcm16", "webm"],
+    limiter: anyio.CapacityLimiter,
+    *,
+    written_form: bool | None,
 ) -> None:
-    """Audio in, text out, until the client ends, goes away, breaks a rule or falls silent for too long."""
+    """Audio in, text out, until the client ends, goes away, breaks a rule or falls silent for too long.
+
+    `written_form`: finals through the text stage (None: the `text.written_form` setting), as live captions."""
+    voice = settings.voice
+
+    def formatter(glossary: list[str]) -> TextFormatter | None:
+        options = PipelineOptions(glossary=tuple(glossary), written_form=written_form)
+        return text_formatter(options, settings.text, settings.model_cache)
 
     async def recognise(work: Callable[[], T]) -> T:
         return await anyio.to_thread.run_sync(work, limiter=limiter)
@@ -146,6 +167,7 @@ async def _converse(
                 cached_engine(None, None),
                 endpoint_s=voice.dictation_endpoint_s,
                 max_utterance_s=voice.dictation_max_utterance_s,
+                formatter=formatter([]),
             )
         )
     except GobangError as exc:
@@ -188,6 +210,8 @@ async def _converse(
                 command = _command(message["text"])
                 if command.get("type") == "glossary":
                     session.glossary = [str(t) for t in command.get("terms", [])][:_MAX_TERMS]
+                    if session.formatter is not None:
+                        session.formatter = formatter(session.glossary)
                 elif command.get("type") == "end":
                     if stream is not None:
                         rest = await recognise(stream.close)

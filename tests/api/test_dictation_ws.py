@@ -42,8 +42,10 @@ def _webm(audio: np.ndarray) -> bytes:
     return out.getvalue()
 
 
-def _dictate(client: TestClient, headers: dict[str, str], fmt: str, chunks: list[bytes]) -> list[dict[str, Any]]:
-    with client.websocket_connect(f"/dictation?format={fmt}", headers=headers) as ws:
+def _dictate(
+    client: TestClient, headers: dict[str, str], fmt: str, chunks: list[bytes], query: str = ""
+) -> list[dict[str, Any]]:
+    with client.websocket_connect(f"/dictation?format={fmt}{query}", headers=headers) as ws:
         ws.send_text(json.dumps({"type": "glossary", "terms": ["Hội đồng Nhân dân"]}))
         for chunk in chunks:
             ws.send_bytes(chunk)
@@ -72,10 +74,14 @@ def test_pcm16_partials_then_finals(
     reference = next(r["reference_text"] for r in cv_rows if r["audio_path"].endswith(CLIP))
     pcm = (speech * 32767).astype("<i2").tobytes()
     step = int(0.2 * SAMPLE_RATE) * 2
-    messages = _dictate(
-        client, accounts.headers("clerk"), "pcm16", [pcm[i : i + step] for i in range(0, len(pcm), step)]
-    )
+    chunks = [pcm[i : i + step] for i in range(0, len(pcm), step)]
+    messages = _dictate(client, accounts.headers("clerk"), "pcm16", chunks)
     _check(messages, reference)
+    finals = [m["text"] for m in messages if m["type"] == "final"]
+    assert all(f[-1] in ".?:" for f in finals)  # the written form: the punctuation model ends each final
+    spoken = _dictate(client, accounts.headers("clerk"), "pcm16", chunks, "&written_form=false")
+    _check(spoken, reference)
+    assert not any(m["text"][-1] in ".?" for m in spoken if m["type"] == "final")
 
 
 def test_webm_opus_stream(

@@ -10,6 +10,7 @@ import pytest
 from asr.dictation import DictationEvent, DictationSession, format_words, new_session
 from asr.engine import DecodeOptions
 from asr.vietasr_engine import VietAsrEngine
+from asr.written import TextFormatter
 from core.audio import SAMPLE_RATE, load_audio
 from core.errors import ModelError
 from core.text import normalize_for_scoring
@@ -25,6 +26,11 @@ def engine() -> VietAsrEngine:
     engine = cached_engine("vietasr", None)
     assert isinstance(engine, VietAsrEngine)
     return engine
+
+
+@pytest.fixture(scope="module")
+def formatter(tmp_path_factory: pytest.TempPathFactory) -> TextFormatter:
+    return TextFormatter.load(tmp_path_factory.mktemp("models"))
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +88,24 @@ def test_glossary_spells_names() -> None:
 def test_only_the_streaming_engine_dictates() -> None:
     with pytest.raises(ModelError, match="vietasr"):
         new_session(object())
+
+
+def test_finals_get_the_written_form_and_keep_their_words(
+    engine: VietAsrEngine, speech: np.ndarray, formatter: TextFormatter
+) -> None:
+    """With the text stage on, a final is what the offline pipeline writes for its words (punctuation model,
+    case, numbers); the words and their times are those of plain dictation."""
+    written = [e for e in _stream(new_session(engine, formatter=formatter), speech) if e.type == "final"]
+    plain = [e for e in _stream(new_session(engine), speech) if e.type == "final"]
+    assert [e.words for e in written] == [e.words for e in plain] and written
+    for event in written:
+        assert event.text == formatter.format(" ".join(w.text for w in event.words))
+        assert event.text[0].isupper() and event.text[-1] in ".?:"
+    assert not any(e.text[-1] in ".?" for e in plain)  # no commands dictated: plain dictation adds no marks
+
+
+def test_dictated_commands_win_over_the_punctuation_model(formatter: TextFormatter) -> None:
+    said = ["giá", "tăng", "mười", "hai", "phẩy", "năm", "phần", "trăm", "phẩy", "đồng", "ý", "chấm"]
+    assert format_words(said, sentence_start=True, formatter=formatter) == "Giá tăng 12,5%, đồng ý."
+    uncommanded = ["hôm", "nay", "quốc", "hội", "họp", "tại", "hà", "nội"]
+    assert format_words(uncommanded, sentence_start=True, formatter=formatter) == "Hôm nay Quốc hội họp tại Hà Nội."

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from asr.legal_corpus import lines, split_of
-from asr.punctuation import Punctuator, apply, examples_from_written, train, training_examples
+from asr.punctuation import (
+    Punctuator,
+    apply,
+    examples_from_written,
+    features,
+    pieces_for_training,
+    train,
+    training_examples,
+)
 from asr.written import shipped_punctuation_model
 from tests.conftest import EVALDATA
 
@@ -46,6 +54,23 @@ def test_labels_are_read_off_written_text() -> None:
     assert spoken.labels[0] == "c" and spoken.labels[-1] == "l." and spoken.labels[1:7] == ["l"] * 6
 
 
+def test_training_lines_are_cut_into_sentences_for_half_of_them() -> None:
+    lines_ = [f"Điều {n} quy định việc này. Tổ chức {n} thực hiện, theo dõi. Ngày 1. tháng" for n in range(40)]
+    cut = [pieces_for_training(line) for line in lines_]
+    assert all(p == [line] for p, line in zip(cut, lines_, strict=True) if len(p) == 1)
+    split = [p for p in cut if len(p) > 1]
+    assert 10 < len(split) < 30  # about half, fixed by a hash of the line
+    assert all(p[0].endswith("này.") and p[1].startswith("Tổ chức") and len(p) == 3 for p in split)
+
+
+def test_features_see_length_position_and_gazetteer_names() -> None:
+    rows = features(["hôm", "nay", "quốc", "hội", "họp", "tại", "hà", "nội"])
+    assert "len=s" in rows[0] and "from=0" in rows[0] and "to=0" in rows[-1]
+    assert "gaz=B" in rows[2] and "gaz=I" in rows[3] and "gaz=B" in rows[6] and "gaz=I" in rows[7]
+    assert not any(f.startswith("gaz") for f in rows[4])
+    assert "len=xl" in features(["một"] * 50)[0]
+
+
 def test_apply_never_lowers_case_nor_touches_digits() -> None:
     assert apply(["hđnd", "iPhone", "12,5%", "hà"], ["u", "l,", "c", "c."]) == ["HĐND", "iPhone,", "12,5%", "Hà."]
 
@@ -66,14 +91,24 @@ def test_the_shipped_model_punctuates_and_capitalises(punctuator: Punctuator) ->
     assert meeting.startswith("Hôm nay") and "Quốc hội họp tại Hà Nội." in meeting
 
 
+def test_a_short_read_sentence_gets_no_stray_comma(punctuator: Punctuator) -> None:
+    """The legal-text model used to cut read speech with commas ("Cô ngượng, ngùng nhìn phong."): short
+    utterances now keep a comma only when the model is nearly sure of it."""
+    assert punctuator("anh vừa mới ký xong một bản hợp đồng") == "Anh vừa mới ký xong một bản hợp đồng."
+    assert punctuator("đôi chân của cô trùng xuống và khép lại") == "Đôi chân của cô trùng xuống và khép lại."
+
+
 def test_questions_end_with_a_question_mark(punctuator: Punctuator) -> None:
     assert punctuator("đồng chí có ý kiến gì không").endswith("không?")
     assert punctuator("ai đồng ý với dự thảo nghị quyết này").endswith("này.")
+    assert punctuator("anh đang ở đâu").endswith("đâu?")
+    assert punctuator("anh sẽ không gặp lại em được đâu").endswith("đâu.")  # a denial
+    assert punctuator("cánh cửa không thể xảy ra bất cứ điều gì").endswith("gì.")  # "any"
 
 
 def test_uncertain_marks_and_capitals_are_left_out() -> None:
     said = "căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau"
-    sure = Punctuator(shipped_punctuation_model(), min_mark=1.01, min_capital=1.01)(said)
+    sure = Punctuator(shipped_punctuation_model(), min_comma=1.01, min_mark=1.01, min_capital=1.01)(said)
     assert sure == "Căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau:"
-    free = Punctuator(shipped_punctuation_model(), min_mark=0.0, min_capital=0.0)(said)
+    free = Punctuator(shipped_punctuation_model(), min_comma=0.0, min_mark=0.0, min_capital=0.0)(said)
     assert "," in free and "Ủy" in free

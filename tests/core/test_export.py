@@ -294,3 +294,23 @@ def test_written_form_cues_take_the_spoken_words_times() -> None:
     starts = {round(w.start * 1000) for w in words}
     ends = {round(w.end * 1000) for w in words}
     assert all(e.start in starts for e in subs[1:]) and all(e.end in ends for e in subs[:-1])
+
+
+def test_txt_and_docx_join_the_segments_of_a_paragraph() -> None:
+    """Segments that continue a paragraph (`starts_paragraph` false: same speaker, short pause) are one
+    paragraph in TXT and DOCX; a new speaker starts one even where the flag says otherwise (an edit)."""
+    first = make_segment(0, "Hôm nay chúng ta họp.", 0.0, "Chủ tọa")
+    second = make_segment(1, "Xin mời các đại biểu.", 3.0, "Chủ tọa").model_copy(update={"starts_paragraph": False})
+    other = make_segment(2, "Tôi xin phát biểu.", 6.0, "Đại biểu").model_copy(update={"starts_paragraph": False})
+    doc = Transcript(model=ModelRef(engine="vietasr", name="test"), duration=9.0, segments=[first, second, other])
+    assert render(doc, "txt").decode("utf-8").rstrip("\n").split("\n\n") == [
+        "[00:00:00] Chủ tọa: Hôm nay chúng ta họp. Xin mời các đại biểu.",
+        "[00:00:06] Đại biểu: Tôi xin phát biểu.",
+    ]
+    document = docx.Document(io.BytesIO(render(doc, "docx")))
+    assert [p.text for p in document.paragraphs][4:] == [
+        "[00:00:00] Chủ tọa: Hôm nay chúng ta họp. Xin mời các đại biểu.",
+        "[00:00:06] Đại biểu: Tôi xin phát biểu.",
+    ]
+    cues = pysubs2.SSAFile.from_string(render(doc, "srt").decode(), format_="srt")
+    assert [round(e.start / 1000, 2) for e in cues] == [0.0, 3.0, 6.0]  # subtitles keep each segment's times

@@ -118,6 +118,7 @@ export class TranscriptModel {
       start: second[0].start,
       words: second,
       text: second.map((w) => w.text).join(" "),
+      starts_paragraph: false, // the second half continues the first's paragraph in the exports
     };
     seg.words = first;
     seg.text = first.map((w) => w.text).join(" ");
