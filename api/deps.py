@@ -22,7 +22,9 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.security import SessionTokens, TokenClaims, key_prefix, keys_match
+from accounts.credentials import key_prefix, keys_match
+from accounts.scopes import SCOPES
+from api.security import SessionTokens, TokenClaims
 from core.db import as_utc, session_scope
 from core.errors import ForbiddenError, UnauthenticatedError
 from core.settings import Settings
@@ -31,7 +33,6 @@ from core.tables import ApiKey, RevokedToken, Role, User
 __all__ = [
     "CSRF_COOKIE",
     "CSRF_HEADER",
-    "SCOPES",
     "SESSION_COOKIE",
     "DbSession",
     "Principal",
@@ -50,16 +51,6 @@ CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _KEY_TOUCH_EVERY = timedelta(minutes=1)
 """`api_keys.last_used_at` is written at most this often per key, not on every request."""
-
-SCOPES: dict[str, str] = {
-    "recordings:read": "xem bản ghi âm (read recordings)",
-    "recordings:write": "tải lên và sửa bản ghi âm (upload and edit recordings)",
-    "jobs:read": "xem công việc nhận dạng (read jobs)",
-    "jobs:write": "tạo và hủy công việc nhận dạng (create and cancel jobs)",
-    "transcripts:read": "xem và xuất bản gỡ băng (read and export transcripts)",
-    "transcripts:write": "sửa bản gỡ băng (edit transcripts)",
-}
-"""What an API key may be limited to. A key with no scopes may do everything its role allows."""
 
 
 @dataclass(frozen=True)
@@ -235,7 +226,7 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 def require_scope(scope: str) -> Callable[[Principal], Principal]:
     """Dependency refusing API keys that were not given `scope` (sessions and unscoped keys pass)."""
     if scope not in SCOPES:
-        raise ValueError(f"unknown scope {scope!r}; add it to api.deps.SCOPES")
+        raise ValueError(f"unknown scope {scope!r}; add it to accounts.scopes.SCOPES")
 
     def check(principal: CurrentPrincipal) -> Principal:
         if not principal.allows(scope):

@@ -32,7 +32,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from api import accounts  # noqa: E402
+import accounts  # noqa: E402
 from api.app import create_app  # noqa: E402
 from core.db import session_scope  # noqa: E402
 from core.settings import Settings  # noqa: E402

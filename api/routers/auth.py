@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api import accounts
+import accounts
 from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal, DbSession
 from api.middleware import SmallBodyRoute
 from api.problems import PROBLEM_JSON

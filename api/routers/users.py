@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api import accounts
+import accounts
 from api.deps import DbSession, Principal, require
 from api.middleware import SmallBodyRoute
 from api.problems import PROBLEM_JSON

@@ -26,7 +26,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api import accounts
+import accounts
 from api.deps import CurrentPrincipal, DbSession, get_settings_dep
 from api.problems import PROBLEM_JSON
 from api.routers.auth import new_session

@@ -29,10 +29,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api import accounts as account_service
-from api import security
+import accounts as account_service
+from accounts import credentials
 from api.app import create_app
 from api.deps import CSRF_HEADER
+from api.security import SessionTokens
 from cli.service import uvicorn_config
 from core.db import get_engine, migrate, session_scope
 from core.settings import Settings
@@ -46,7 +47,7 @@ PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_time
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        mp.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         yield
 
 
@@ -147,7 +148,7 @@ class Accounts:
             return TestUser(id=user.id, username=user.username, role=user.role)
 
     def token(self, user: TestUser) -> str:
-        tokens: security.SessionTokens = self.app.state.tokens
+        tokens: SessionTokens = self.app.state.tokens
         return tokens.issue(user.id)
 
     def api_key(self, role: Role | str = Role.service, *, org: str | None = None, scopes: tuple[str, ...] = ()) -> str:

@@ -29,8 +29,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
+from accounts.credentials import new_api_key
 from api.app import create_app
-from api.security import new_api_key
 from core.db import Base, get_engine, migrate, session_scope
 from core.settings import JobSettings, Settings, WebhookSettings
 from core.tables import ApiKey, OrgUnit, Role, User

@@ -27,8 +27,8 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from api import accounts as account_service
-from api import security
+import accounts as account_service
+from accounts import credentials
 from api.app import create_app
 from core.db import session_scope
 from core.settings import Settings
@@ -87,7 +87,7 @@ def make_user(settings: Settings, role: Role, username: str) -> User:
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        mp.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         yield
 
 

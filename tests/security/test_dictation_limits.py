@@ -22,7 +22,7 @@ from starlette.websockets import WebSocketDisconnect
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from api import accounts as account_service
+import accounts as account_service
 from core.audio import SAMPLE_RATE, load_audio
 from core.db import session_scope
 from core.tables import Role

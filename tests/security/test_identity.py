@@ -10,7 +10,7 @@ from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select, text
 
-from api import accounts as account_service
+import accounts as account_service
 from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.tables import AuditEvent, Recording, Role, Upload
 from tests.api.conftest import *  # noqa: F403  (the API fixtures: client, accounts, app, settings, database_url)

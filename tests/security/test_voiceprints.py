@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from api import accounts
+import accounts
 from cli.main import app as cli_app
 from core.audio import load_audio
 from core.db import migrate, session_scope
