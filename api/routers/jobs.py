@@ -10,28 +10,24 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from api.access import READERS, UPLOADERS, allow, visible_job, visible_recording
-from api.deps import DbSession, Principal, get_settings_dep
+from api.access import visible_job, visible_recording
+from api.deps import DbSession, JobsReader, JobsRunner, Principal, SettingsDep
 from api.ingest import new_recording_job, submit
 from api.schemas import JobOptions, JobOut
 from asr.factory import check_engine_allowed
 from core.db import session_scope
 from core.errors import ConflictError
-from core.settings import Settings
 from core.tables import Job
 from workers.jobs import TERMINAL, cancel
 from workers.webhooks import deliver_soon
 
 router = APIRouter(tags=["jobs"])
 
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-Reader = Annotated[Principal, Depends(allow("jobs:read", *READERS))]
-Runner = Annotated[Principal, Depends(allow("jobs:write", *UPLOADERS))]
 
 EVENT_POLL_S = 0.5
 """How often the event stream looks at the job row."""
@@ -45,7 +41,7 @@ def create_job(
     response: Response,
     db: DbSession,
     settings: SettingsDep,
-    principal: Runner,
+    principal: JobsRunner,
 ) -> JobOut:
     """Queue the pipeline (transcribe, then diarize and align if asked) over a recording; a new transcript
     version is written when it succeeds."""
@@ -61,7 +57,7 @@ def create_job(
 def list_jobs(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: JobsReader,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[JobOut]:
     """A recording's jobs, newest first."""
@@ -73,14 +69,14 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def get_job(job_id: str, db: DbSession, principal: Reader) -> Response:
+def get_job(job_id: str, db: DbSession, principal: JobsReader) -> Response:
     """The job's status and progress: what clients poll, so it is serialised once, straight to JSON."""
     job = JobOut.model_validate(visible_job(db, principal, job_id))
     return Response(job.model_dump_json(), media_type="application/json")
 
 
 @router.post("/jobs/{job_id}/cancel", status_code=202, response_model=JobOut)
-def cancel_job(job_id: str, db: DbSession, settings: SettingsDep, principal: Runner) -> JobOut:
+def cancel_job(job_id: str, db: DbSession, settings: SettingsDep, principal: JobsRunner) -> JobOut:
     """A queued job is cancelled at once; a running one stops at its next progress report (`cancel_requested`)."""
     job = visible_job(db, principal, job_id)
     if job.status in TERMINAL:
@@ -100,7 +96,9 @@ def cancel_job(job_id: str, db: DbSession, settings: SettingsDep, principal: Run
     response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Sự kiện `job` mỗi khi trạng thái đổi"}},
 )
-async def job_events(job_id: str, request: Request, settings: SettingsDep, principal: Reader) -> EventSourceResponse:
+async def job_events(
+    job_id: str, request: Request, settings: SettingsDep, principal: JobsReader
+) -> EventSourceResponse:
     """Server-sent events: a `job` event (the JobOut) whenever status, stage or progress changes, then `end`
     once the job is finished; the stream then closes."""
     url = settings.resolved_database_url

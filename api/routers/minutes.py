@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api import versioning
-from api.access import MAY_EDIT_TRANSCRIPTS, READERS, allow, visible_recording
-from api.deps import DbSession, Principal
+from api.access import visible_recording
+from api.deps import DbSession, Principal, QueueDep, SettingsDep, TranscriptsEditor, TranscriptsReader
 from api.schemas import MAX_INT, JobOut, VersionSummary
 from api.schemas_minutes import (
     MinutesConfig,
@@ -42,22 +42,16 @@ from minutes.render import MEDIA_TYPES, render
 from minutes.store import MINUTES
 from workers.jobs import new_job, queue_kind
 from workers.minutes_job import MinutesJobOptions
+from workers.queue import JobQueue
 
 router = APIRouter(tags=["minutes"])
 
-Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
-Editor = Annotated[Principal, Depends(MAY_EDIT_TRANSCRIPTS)]
 BASE = "/recordings/{recording_id}/minutes"
 QUEUED: tuple[GeneratorName, ...] = ("llm",)
 """Generators too slow for a request: they run as jobs on a worker."""
 _QUEUED_RESPONSE: dict[int | str, dict[str, Any]] = {
     202: {"model": JobOut, "description": "Đã xếp hàng (bộ tạo chạy lâu): theo dõi công việc ở /jobs/{id}"}
 }
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _out(recording_id: str, row: MinutesVersion) -> MinutesOut:
@@ -118,23 +112,27 @@ def _save(
 
 
 def _queue(
-    request: Request, db: Session, principal: Principal, recording: Recording, options: MinutesJobOptions
+    settings: Settings,
+    job_queue: JobQueue,
+    db: Session,
+    principal: Principal,
+    recording: Recording,
+    options: MinutesJobOptions,
 ) -> JSONResponse:
     """A minutes job on the `cpu` queue, answered 202 with the job (committed before it is queued)."""
-    settings = _settings(request)
     make_generator(options.generator, settings.minutes)  # a missing configuration fails now, not in the worker
     job = new_job(db, recording.id, options.model_dump(mode="json"), settings=settings)
     record(db, principal.name, "job.create", f"job:{job.id}", recording=recording.id, kind="minutes")
     db.commit()
-    request.app.state.queue.enqueue(job.id, kind=queue_kind(job.options))
+    job_queue.enqueue(job.id, kind=queue_kind(job.options))
     body = JobOut.model_validate(job).model_dump(mode="json")
     return JSONResponse(body, status_code=202, headers={"Location": f"/jobs/{job.id}"})
 
 
 @router.get("/minutes/config", response_model=MinutesConfig)
-def minutes_config(request: Request, principal: Reader) -> MinutesConfig:
+def minutes_config(app_settings: SettingsDep, principal: TranscriptsReader) -> MinutesConfig:
     """The generators this deployment offers: `llm` only when its endpoint and model are set."""
-    settings = _settings(request).minutes
+    settings = app_settings.minutes
     generators: list[GeneratorName] = ["extractive"]
     if settings.llm_url and settings.llm_model:
         generators.append("llm")
@@ -146,10 +144,11 @@ def minutes_config(request: Request, principal: Reader) -> MinutesConfig:
 def generate_minutes(
     recording_id: str,
     body: MinutesGenerate,
-    request: Request,
+    settings: SettingsDep,
+    job_queue: QueueDep,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> MinutesOut | JSONResponse:
     """Generate the minutes from the transcript as a new version (201); with `llm`, a job (202) that saves it.
@@ -158,7 +157,6 @@ def generate_minutes(
     412 when stale), so a clerk's edits saved meanwhile are never replaced.
     """
     recording = visible_recording(db, principal, recording_id)
-    settings = _settings(request)
     base = versioning.check_new(MINUTES, db, recording.id, if_match)
     row = TRANSCRIPTS.row(db, recording.id, body.transcript_version)
     generator = body.generator or settings.minutes.generator
@@ -172,7 +170,7 @@ def generate_minutes(
             author=principal.name,
             comment=comment,
         )
-        return _queue(request, db, principal, recording, options)
+        return _queue(settings, job_queue, db, principal, recording, options)
     transcript = TRANSCRIPTS.schema.model_validate_json(row.document)
     db.commit()  # release the connection while the generator works
     minutes = generate(transcript, _meta(recording, body), generator=generator, settings=settings.minutes)
@@ -195,7 +193,7 @@ def get_minutes(
     recording_id: str,
     response: Response,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     if_none_match: versioning.IfNoneMatch = None,
 ) -> MinutesOut | Response:
     """The current version; its `ETag` goes back in `If-Match` when saving."""
@@ -214,7 +212,7 @@ def put_minutes(
     edit: MinutesEdit,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> MinutesOut:
     """Save the clerk's edited minutes (fields and items) as a new version; requires `If-Match`."""
@@ -239,10 +237,11 @@ def regenerate_item(
     recording_id: str,
     index: Annotated[int, Path(ge=0, le=10_000, description="Số thứ tự của mục, từ 0")],
     body: MinutesRegenerate,
-    request: Request,
+    settings: SettingsDep,
+    job_queue: QueueDep,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> MinutesOut | JSONResponse:
     """Make agenda item `index` (0-based) again from the current transcript; other items keep the clerk's edits.
@@ -250,7 +249,6 @@ def regenerate_item(
     With `llm` the item is made by a job (202); its result is saved only if the minutes are still this version.
     """
     recording = visible_recording(db, principal, recording_id)
-    settings = _settings(request)
     current = MINUTES.row(db, recording.id, versioning.check_current(MINUTES, db, recording.id, if_match))
     edited = Minutes.model_validate_json(current.document)
     transcript_row = TRANSCRIPTS.row(db, recording.id)
@@ -268,7 +266,7 @@ def regenerate_item(
             author=principal.name,
             comment=comment,
         )
-        return _queue(request, db, principal, recording, options)
+        return _queue(settings, job_queue, db, principal, recording, options)
     transcript = TRANSCRIPTS.schema.model_validate_json(transcript_row.document)
     db.commit()
     minutes = regenerate(
@@ -297,7 +295,7 @@ def regenerate_item(
 def list_minutes_versions(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[VersionSummary]:
@@ -308,7 +306,7 @@ def list_minutes_versions(
 
 @router.get(BASE + "/versions/{version}", response_model=MinutesOut)
 def get_minutes_version(
-    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: Reader
+    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: TranscriptsReader
 ) -> MinutesOut:
     visible_recording(db, principal, recording_id)
     out = _out(recording_id, MINUTES.row(db, recording_id, version))
@@ -322,7 +320,7 @@ def restore_minutes_version(
     version: VersionNumber,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> MinutesOut:
     """Make an old version current again, as a new version; `If-Match` optional (412 when sent and stale)."""
@@ -350,7 +348,7 @@ def restore_minutes_version(
 def export_minutes(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     format: Annotated[MinutesFormat, Query(description="docx, md hoặc html")] = "docx",
     version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Mặc định: hiện tại")] = None,
 ) -> Response:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from api import versioning
-from api.access import MAY_EDIT_TRANSCRIPTS, READERS, allow, visible_recording
-from api.deps import DbSession, Principal
+from api.access import visible_recording
+from api.deps import DbSession, TranscriptsEditor, TranscriptsReader
 from api.schemas import (
     MAX_INT,
     ExportFormat,
@@ -34,8 +34,6 @@ from core.transcript_store import TRANSCRIPTS
 
 router = APIRouter(tags=["transcripts"])
 
-Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
-Editor = Annotated[Principal, Depends(MAY_EDIT_TRANSCRIPTS)]
 
 MEDIA_TYPES: dict[str, str] = {
     "txt": "text/plain; charset=utf-8",
@@ -64,7 +62,7 @@ def get_transcript(
     recording_id: str,
     response: Response,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     if_none_match: versioning.IfNoneMatch = None,
 ) -> TranscriptOut | Response:
     """The current version; its `ETag` (`"v<N>"`) goes back in `If-Match` when saving."""
@@ -83,7 +81,7 @@ def put_transcript(
     edit: TranscriptEdit,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> TranscriptOut:
     """Save the edited document as a new version. Requires `If-Match` with the version it was made from."""
@@ -106,7 +104,7 @@ def put_transcript(
 def list_versions(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[VersionSummary]:
@@ -117,7 +115,7 @@ def list_versions(
 
 @router.get(f"{BASE}/versions/{{version}}", response_model=TranscriptOut)
 def get_version(
-    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: Reader
+    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: TranscriptsReader
 ) -> TranscriptOut:
     visible_recording(db, principal, recording_id)
     out = _out(recording_id, TRANSCRIPTS.row(db, recording_id, version))
@@ -129,7 +127,7 @@ def get_version(
 def diff_versions(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_INT)],
     to_version: Annotated[int | None, Query(alias="to", ge=1, le=MAX_INT, description="Mặc định: hiện tại")] = None,
 ) -> TranscriptDiff:
@@ -156,7 +154,7 @@ def restore_version(
     version: VersionNumber,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> TranscriptOut:
     """Make version `version` current again, as a new version (history is never rewritten).
@@ -188,7 +186,7 @@ def restore_version(
 def export_transcript(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     format: Annotated[
         ExportFormat, Query(description="txt, srt, vtt, json, docx hoặc rttm (khi đã phân biệt người nói)")
     ] = "txt",
