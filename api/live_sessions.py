@@ -124,7 +124,7 @@ def finish(
         filename=f"{meta.title or 'phien-truc-tiep'}.wav",
         meta=meta,
         org_unit_id=session.org_unit_id,
-        job_options=JobOptions(diarize=settings.live.diarize_offline, hotwords=meta.glossary[:500]),
+        job_options=JobOptions(diarize=settings.live.diarize_offline, hotwords=tuple(meta.glossary[:500])),
     )
     if live_transcript is not None and live_transcript.segments:
         save_version(

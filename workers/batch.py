@@ -61,7 +61,8 @@ from core.settings import Settings, get_settings
 from core.text import nfc
 from core.transcript import NfcStr, Transcript
 from models import resolve
-from workers.pipeline import PipelineOptions, adapted_engine, run_pipeline
+from workers.options import PipelineOptions
+from workers.pipeline import adapted_engine, run_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -99,42 +100,14 @@ class FileJob:
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """What to produce; None means the configured default (`core.settings`)."""
+    """What to produce: the run every file goes through (engine None: the configured one), and the batch's own
+    choices."""
 
-    engine: str | None = None
-    model: str | None = None
-    """Registry name or model directory; None is the engine's configured model."""
-    language: str | None = None
+    run: PipelineOptions = field(default_factory=PipelineOptions)
     formats: tuple[str, ...] = DEFAULT_FORMATS
-    hotwords: tuple[str, ...] = ()
-    glossary: tuple[str, ...] = ()
-    """Names and terms the readable-text stage writes the way they are spelled here."""
-    diarize: bool = False
-    """Find who spoke when; enrolled voiceprints name their people."""
-    num_speakers: int | None = None
-    min_speakers: int | None = None
-    max_speakers: int | None = None
-    written_form: bool | None = None
-    """Segments in written form ("12,5%", punctuation, case); None is the configured default."""
     workers: int = 1
     force: bool = False
     """Transcribe again even what is already done."""
-
-    def pipeline(self) -> PipelineOptions:
-        """What each file goes through (engine and language already resolved by `run_batch`)."""
-        assert self.language is not None
-        return PipelineOptions(
-            engine=self.engine,
-            model=self.model,
-            language=self.language,
-            hotwords=self.hotwords,
-            glossary=self.glossary,
-            diarize=self.diarize,
-            num_speakers=self.num_speakers,
-            min_speakers=self.min_speakers,
-            max_speakers=self.max_speakers,
-            written_form=self.written_form,
-        )
 
 
 class FileOutcome(BaseModel):
@@ -278,9 +251,9 @@ def _declared_duration(path: Path) -> float | None:
 # --- identity and state ---------------------------------------------------------------------------------
 
 
-def _identity(options: BatchOptions) -> dict[str, Any]:
+def _identity(options: PipelineOptions) -> dict[str, Any]:
     """The settings that change the transcript (not the formats: those are rendered from it)."""
-    assert options.engine is not None and options.language is not None
+    assert options.engine is not None
     settings = get_settings().asr
     default = settings.vietasr_model if options.engine == "vietasr" else settings.whisper_model
     model = resolve(options.model or default, engine=options.engine)
@@ -368,11 +341,11 @@ class _Worker:
         assert outcome.sha256 is not None
         if self.engine is None:
             emit(job, "load", 0.0)
-            self.engine = adapted_engine(self.options.engine, self.options.model, self.settings)
+            self.engine = adapted_engine(self.options.run.engine, self.options.run.model, self.settings)
         began = time.perf_counter()
         transcript = run_pipeline(
             job.source,
-            self.options.pipeline(),
+            self.options.run,
             hook=lambda stage, fraction: emit(job, stage, fraction),
             engine=self.engine,
             settings=self.settings,
@@ -481,18 +454,17 @@ def run_batch(
     given = options or BatchOptions()
     options = replace(
         given,
-        engine=given.engine or settings.engine,
-        language=given.language or settings.language,
+        run=given.run.model_copy(update={"engine": given.run.engine or settings.engine}),
         formats=tuple(dict.fromkeys(f.lower().lstrip(".") for f in given.formats)),
         workers=max(1, min(given.workers, len(jobs))),
     )
     unknown = sorted(set(options.formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"định dạng không hỗ trợ: {', '.join(unknown)} (supported: {', '.join(FORMATS)})")
-    if "rttm" in options.formats and not options.diarize:
+    if "rttm" in options.formats and not options.run.diarize:
         raise InvalidInputError("định dạng rttm cần phân biệt người nói (rttm needs --diarize)")
-    counts = (options.num_speakers, options.min_speakers, options.max_speakers)
-    if options.diarize:
+    counts = (options.run.num_speakers, options.run.min_speakers, options.run.max_speakers)
+    if options.run.diarize:
         from diarization.clustering import check_bounds
 
         check_bounds(*counts)  # contradictory counts would fail every file: fail once, now
@@ -503,7 +475,7 @@ def run_batch(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GobangError(f"không tạo được thư mục kết quả (cannot create output folder: {exc})", path=out) from exc
-    identity = _identity(options)  # resolves the model once here: fails fast, and workers never race to build it
+    identity = _identity(options.run)  # resolves the model once here: fails fast, and workers never race to build it
     threads = max(1, (settings.cpu_threads or os.cpu_count() or 1) // options.workers)
     sized = get_settings().model_copy(update={"asr": settings.model_copy(update={"cpu_threads": threads})})
     worker = _Worker(options, out, identity, sized)

@@ -33,12 +33,13 @@ from core.blobs import BlobStore
 from core.db import session_scope
 from core.errors import BadAudioError, GobangError, ModelError
 from core.settings import Settings, get_settings
-from core.tables import Job, JobStatus, Recording
+from core.tables import Job, JobKind, JobStatus, Recording
 from core.transcript import Transcript
 from core.transcript_store import save_version
 from workers import webhooks
-from workers.minutes_job import MinutesWork, is_minutes_job
-from workers.pipeline import Hook, PipelineOptions, run_pipeline
+from workers.minutes_job import MinutesWork
+from workers.options import PipelineOptions
+from workers.pipeline import Hook, run_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +50,9 @@ QueueKind = Literal["asr", "cpu"]
 """`asr`: GPU-bound work (recognition, diarization), run its workers on GPU machines; `cpu`: light work."""
 
 
-def queue_kind(options: dict[str, Any]) -> QueueKind:
+def queue_kind(kind: JobKind) -> QueueKind:
     """The queue a job belongs on: minutes need no GPU, a transcription does."""
-    return "cpu" if is_minutes_job(options) else "asr"
+    return "cpu" if kind == JobKind.minutes else "asr"
 
 
 ACTOR = "gobang-worker"
@@ -214,8 +215,8 @@ class Transcription:
 
 
 def _work(session: Session, job: Job, settings: Settings) -> Work:
-    """The job's work, by the kind its options name (a transcription when they name none)."""
-    if is_minutes_job(job.options):
+    """The job's work, by its kind."""
+    if job.kind == JobKind.minutes:
         return MinutesWork.load(session, job.recording_id, job.options, settings.minutes)
     recording = session.get_one(Recording, job.recording_id)
     return Transcription(
@@ -414,18 +415,26 @@ def recover_jobs(
             )
             deliveries += _terminal(session, job_id, JobStatus.cancelled)
         due = session.execute(
-            select(Job.id, Job.options)
+            select(Job.id, Job.kind)
             .where(Job.status == JobStatus.queued, or_(Job.not_before.is_(None), Job.not_before <= now))
             .order_by(Job.created_at)
         ).all()
     webhooks.deliver_soon(settings, deliveries)
-    return [(job_id, queue_kind(options)) for job_id, options in due]
+    return [(job_id, queue_kind(kind)) for job_id, kind in due]
 
 
-def new_job(session: Session, recording_id: str, options: dict[str, Any], *, settings: Settings) -> Job:
+def new_job(
+    session: Session,
+    recording_id: str,
+    options: dict[str, Any],
+    *,
+    settings: Settings,
+    kind: JobKind = JobKind.transcription,
+) -> Job:
     """A queued job row; the caller commits, then hands the id to the queue (never the other way round)."""
     job = Job(
         recording_id=recording_id,
+        kind=kind,
         status=JobStatus.queued,
         stage="queued",
         progress=0.0,

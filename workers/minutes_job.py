@@ -11,7 +11,7 @@ from; a clerk's edits made meanwhile are never replaced behind their back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -26,16 +26,12 @@ from minutes.llm import Progress
 from minutes.model import GeneratorName, Minutes, MinutesMeta
 from minutes.store import MINUTES
 
-KIND = "minutes"
-"""`Job.options["kind"]` of a minutes job (a transcription job's options have no kind)."""
-
 
 class MinutesJobOptions(BaseModel):
     """What the API asked for, stored as the job's options and read back by the worker."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["minutes"] = "minutes"
     generator: GeneratorName
     transcript_version: int = Field(ge=1)
     meta: MinutesMeta
@@ -45,10 +41,6 @@ class MinutesJobOptions(BaseModel):
     """The minutes version current when the job was asked for (0: none); the result is saved only on top of it."""
     author: str
     comment: str = ""
-
-
-def is_minutes_job(options: dict[str, Any]) -> bool:
-    return options.get("kind") == KIND
 
 
 @dataclass

@@ -54,7 +54,8 @@ from core.settings import Settings
 from core.tables import LiveSession, Role
 from diarization.voiceprints import VoiceprintStore
 from workers.live import LiveCaptioner, start_captioner
-from workers.pipeline import PipelineOptions, text_formatter
+from workers.options import PipelineOptions
+from workers.pipeline import text_formatter
 
 router = APIRouter(tags=["Phụ đề trực tiếp (live captions)"])
 

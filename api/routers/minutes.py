@@ -33,7 +33,7 @@ from api.versioning import IfMatch, VersionNumber, etag
 from core.audit import record
 from core.errors import InvalidInputError
 from core.settings import Settings
-from core.tables import MinutesVersion, Recording
+from core.tables import JobKind, MinutesVersion, Recording
 from core.transcript_store import TRANSCRIPTS
 from minutes.generate import generate, make_generator, regenerate
 from minutes.model import GeneratorName, Minutes, MinutesMeta
@@ -121,10 +121,10 @@ def _queue(
 ) -> JSONResponse:
     """A minutes job on the `cpu` queue, answered 202 with the job (committed before it is queued)."""
     make_generator(options.generator, settings.minutes)  # a missing configuration fails now, not in the worker
-    job = new_job(db, recording.id, options.model_dump(mode="json"), settings=settings)
+    job = new_job(db, recording.id, options.model_dump(mode="json"), settings=settings, kind=JobKind.minutes)
     record(db, principal.name, "job.create", f"job:{job.id}", recording=recording.id, kind="minutes")
     db.commit()
-    job_queue.enqueue(job.id, kind=queue_kind(job.options))
+    job_queue.enqueue(job.id, kind=queue_kind(job.kind))
     body = JobOut.model_validate(job).model_dump(mode="json")
     return JSONResponse(body, status_code=202, headers={"Location": f"/jobs/{job.id}"})
 

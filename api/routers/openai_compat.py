@@ -29,9 +29,10 @@ from asr.factory import check_engine_allowed
 from core.blobs import BlobStore
 from core.errors import InvalidInputError, ModelNotAllowedError, NotFoundError
 from core.export import render
-from core.settings import Settings
+from core.settings import EngineName, Settings
 from core.transcript import Transcript
-from workers.pipeline import PipelineOptions, run_pipeline
+from workers.options import PipelineOptions
+from workers.pipeline import run_pipeline
 
 router = APIRouter(prefix="/v1", tags=["openai"], route_class=HomeSpooledRoute)
 
@@ -39,7 +40,7 @@ MiB = 1 << 20
 ResponseFormat = Literal["json", "text", "srt", "vtt", "verbose_json"]
 Granularity = Literal["word", "segment"]
 
-MODELS: dict[str, str | None] = {
+MODELS: dict[str, EngineName | None] = {
     "whisper-1": None,
     "gpt-4o-transcribe": None,
     "gpt-4o-mini-transcribe": None,

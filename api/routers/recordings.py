@@ -45,8 +45,7 @@ from core.audit import record
 from core.blobs import BlobStore
 from core.errors import ForbiddenError
 from core.settings import Settings
-from core.tables import Job, Recording, TranscriptDoc
-from workers.jobs import queue_kind
+from core.tables import Job, JobKind, Recording, TranscriptDoc
 
 router = APIRouter(tags=["recordings"], route_class=HomeSpooledRoute)
 
@@ -152,7 +151,7 @@ def _details(db: Session, recordings: Sequence[Recording]) -> list[RecordingDeta
     }
     latest: dict[str, Job] = {}
     for job in db.scalars(select(Job).where(Job.recording_id.in_(ids)).order_by(Job.created_at.desc())):
-        if job.recording_id not in latest and queue_kind(job.options) == "asr":
+        if job.recording_id not in latest and job.kind == JobKind.transcription:
             latest[job.recording_id] = job
     return [
         RecordingDetail.model_validate(

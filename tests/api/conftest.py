@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -35,7 +38,7 @@ from api.app import create_app
 from api.deps import CSRF_HEADER
 from api.security import SessionTokens
 from cli.service import uvicorn_config
-from core.db import get_engine, migrate, session_scope
+from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.settings import Settings
 from core.tables import Base, Role
 
@@ -214,3 +217,29 @@ def served(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@contextmanager
+def database_at_revision(kind: str, revision: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh `sqlite` or `postgresql` database migrated up to `revision` only: an installation of an older
+    version, for testing what a later migration does to its rows."""
+    server = None
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        server = psycopg.connect(PG_SERVER, autocommit=True)
+        name = f"gobang_test_{secrets.token_hex(6)}"
+        server.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with get_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        if server is not None:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server.close()

@@ -159,7 +159,7 @@ def test_llm_minutes_run_as_a_retried_job_and_never_overwrite_an_edit(
         assert queued.status_code == 202, queued.text
         job = queued.json()
         assert queued.headers["location"] == f"/jobs/{job['id']}"
-        assert job["options"]["kind"] == "minutes" and job["options"]["base_version"] == 0
+        assert job["kind"] == "minutes" and job["options"]["base_version"] == 0
         done = wait_for_job(service.client, job["id"], clerk)
         assert done["status"] == "succeeded" and done["attempts"] == 2, done
         assert done["progress"] == 1.0

@@ -11,6 +11,7 @@ import jiwer
 import pytest
 
 from core.db import session_scope
+from core.tables import JobKind
 from core.text import normalize_for_scoring
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
@@ -56,7 +57,7 @@ def test_multipart_upload_is_transcribed_into_vietnamese(service: Service) -> No
 
     # A later minutes job is not the recording's transcription status, in the detail or in the list.
     with session_scope(service.settings.resolved_database_url) as db:
-        new_job(db, recording["id"], {"kind": "minutes"}, settings=service.settings)
+        new_job(db, recording["id"], {}, settings=service.settings, kind=JobKind.minutes)
     listed = service.client.get("/recordings", headers=service.auth("clerk")).json()["items"]
     again = service.client.get(f"/recordings/{recording['id']}", headers=service.auth("clerk")).json()
     assert [r for r in listed if r["id"] == recording["id"]] == [again] and again == detail

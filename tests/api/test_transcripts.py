@@ -22,7 +22,8 @@ from core.transcript_store import current_version, save_version
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
 from tests.api.fixtures_jobs import Service, clip
-from workers.pipeline import PipelineOptions, run_pipeline
+from workers.options import PipelineOptions
+from workers.pipeline import run_pipeline
 
 
 @cache

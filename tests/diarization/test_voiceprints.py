@@ -132,7 +132,8 @@ def test_a_pipeline_names_speakers_from_the_store_its_settings_name(meeting: Mee
     """The API enrols into its app's store; a job given that app's settings must look there, not in the store of
     this process's environment (which here is another, empty home)."""
     from core.settings import Settings, get_settings
-    from workers.pipeline import PipelineOptions, run_pipeline
+    from workers.options import PipelineOptions
+    from workers.pipeline import run_pipeline
 
     app = Settings(home=tmp_path / "app-home")
     assert app.voiceprints_path != get_settings().voiceprints_path
