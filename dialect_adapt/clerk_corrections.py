@@ -23,7 +23,7 @@ from core.manifest import ManifestRow, write_manifest
 from core.settings import get_settings
 from core.tables import Recording
 from core.transcript import Transcript
-from core.transcript_store import current_version
+from core.transcript_store import TRANSCRIPTS
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def stored_recordings(recording_ids: Iterable[str] = ()) -> Iterable[tuple[str, 
             raise NotFoundError(f"không tìm thấy bản ghi (recordings not found): {', '.join(sorted(missing))}")
         for recording_id, sha256 in found:
             try:
-                _, transcript = current_version(session, recording_id)
+                _, transcript = TRANSCRIPTS.current(session, recording_id)
             except NotFoundError:
                 continue
             yield recording_id, blobs.existing(sha256), transcript

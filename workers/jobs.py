@@ -35,7 +35,7 @@ from core.errors import BadAudioError, GobangError, ModelError
 from core.settings import Settings, get_settings
 from core.tables import Job, JobKind, JobStatus, Recording
 from core.transcript import Transcript
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 from workers import webhooks
 from workers.minutes_job import MinutesWork
 from workers.options import PipelineOptions
@@ -208,7 +208,7 @@ class Transcription:
 
     def save(self, session: Session) -> dict[str, object]:
         assert self.transcript is not None, "run() first"
-        version = save_version(
+        version = TRANSCRIPTS.save(
             session, self.recording_id, self.transcript, author="gobang", comment="bản nhận dạng tự động"
         )
         return {"transcript_version": version, "untranscribed": self.transcript.untranscribed_count}

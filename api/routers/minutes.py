@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api import versioning
 from api.access import visible_recording
 from api.deps import DbSession, Principal, QueueDep, SettingsDep, TranscriptsEditor, TranscriptsReader
-from api.schemas import MAX_INT, JobOut, VersionSummary
+from api.schemas import JobOut
 from api.schemas_minutes import (
     MinutesConfig,
     MinutesEdit,
@@ -29,11 +29,12 @@ from api.schemas_minutes import (
     MinutesOut,
     MinutesRegenerate,
 )
-from api.versioning import IfMatch, VersionNumber, etag
+from api.versioned_routes import VersionedRoutes
+from api.versioning import IfMatch
 from core.audit import record
 from core.errors import InvalidInputError
 from core.settings import Settings
-from core.tables import JobKind, MinutesVersion, Recording
+from core.tables import JobKind, Recording
 from core.transcript_store import TRANSCRIPTS
 from minutes.generate import generate, make_generator, regenerate
 from minutes.model import GeneratorName, Minutes, MinutesMeta
@@ -54,16 +55,19 @@ _QUEUED_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _out(recording_id: str, row: MinutesVersion) -> MinutesOut:
-    return MinutesOut(
-        recording_id=recording_id,
-        version=row.version,
-        transcript_version=row.transcript_version,
-        author=row.author,
-        comment=row.comment,
-        created_at=row.created_at,
-        minutes=Minutes.model_validate_json(row.document),
-    )
+ROUTES = VersionedRoutes(MINUTES, "minutes", MinutesOut, carried=("transcript_version",))
+ROUTES.mount(router, BASE, edit_model=MinutesEdit)
+ROUTES.mount_export(
+    router,
+    BASE,
+    formats=MinutesFormat,
+    default="docx",
+    formats_help="docx, md hoặc html",
+    media_types=MEDIA_TYPES,
+    render=render,
+    stem=lambda recording: f"bien-ban {recording.title or recording.filename.rsplit('.', 1)[0]}".strip(),
+    description="The minutes as a file: DOCX after Mẫu 1.9 of Nghị định 30/2020/NĐ-CP, Markdown or HTML.",
+)
 
 
 def _meta(recording: Recording, request: MinutesGenerate | None = None) -> MinutesMeta:
@@ -80,35 +84,6 @@ def _meta(recording: Recording, request: MinutesGenerate | None = None) -> Minut
         recipients=request.recipients if request else [],
         copies=request.copies if request else 2,
     )
-
-
-def _save(
-    db: Session,
-    principal: Principal,
-    recording_id: str,
-    minutes: Minutes,
-    response: Response,
-    *,
-    base: int | None,
-    comment: str,
-    action: str,
-    transcript_version: int | None,
-    **detail: object,
-) -> MinutesOut:
-    row = versioning.save(
-        MINUTES,
-        db,
-        principal,
-        recording_id,
-        minutes,
-        base=base,
-        comment=comment,
-        action=action,
-        columns={"transcript_version": transcript_version},
-        **detail,
-    )
-    response.headers["ETag"] = etag(row.version)
-    return _out(recording_id, row)
 
 
 def _queue(
@@ -174,7 +149,7 @@ def generate_minutes(
     transcript = TRANSCRIPTS.schema.model_validate_json(row.document)
     db.commit()  # release the connection while the generator works
     minutes = generate(transcript, _meta(recording, body), generator=generator, settings=settings.minutes)
-    return _save(
+    return ROUTES.save(
         db,
         principal,
         recording.id,
@@ -182,53 +157,9 @@ def generate_minutes(
         response,
         base=base,
         comment=comment,
-        action="minutes.generate",
-        transcript_version=row.version,
+        action="generate",
+        columns={"transcript_version": row.version},
         generator=generator,
-    )
-
-
-@router.get(BASE, response_model=MinutesOut, responses={304: {"description": "Không đổi (If-None-Match)"}})
-def get_minutes(
-    recording_id: str,
-    response: Response,
-    db: DbSession,
-    principal: TranscriptsReader,
-    if_none_match: versioning.IfNoneMatch = None,
-) -> MinutesOut | Response:
-    """The current version; its `ETag` goes back in `If-Match` when saving."""
-    visible_recording(db, principal, recording_id)
-    row = MINUTES.row(db, recording_id)
-    return versioning.not_modified(row.version, if_none_match, response) or _out(recording_id, row)
-
-
-@router.put(
-    BASE,
-    response_model=MinutesOut,
-    responses={412: {"description": "Phiên bản đã thay đổi"}, 428: {"description": "Thiếu If-Match"}},
-)
-def put_minutes(
-    recording_id: str,
-    edit: MinutesEdit,
-    response: Response,
-    db: DbSession,
-    principal: TranscriptsEditor,
-    if_match: IfMatch = None,
-) -> MinutesOut:
-    """Save the clerk's edited minutes (fields and items) as a new version; requires `If-Match`."""
-    recording = visible_recording(db, principal, recording_id)
-    base = versioning.check_current(MINUTES, db, recording.id, if_match)
-    previous = MINUTES.row(db, recording.id, base)
-    return _save(
-        db,
-        principal,
-        recording.id,
-        edit.minutes,
-        response,
-        base=base,
-        comment=edit.comment,
-        action="minutes.save",
-        transcript_version=previous.transcript_version,
     )
 
 
@@ -277,7 +208,7 @@ def regenerate_item(
         generator=generator,
         settings=settings.minutes,
     )
-    return _save(
+    return ROUTES.save(
         db,
         principal,
         recording.id,
@@ -285,81 +216,7 @@ def regenerate_item(
         response,
         base=current.version,
         comment=comment,
-        action="minutes.regenerate",
-        transcript_version=transcript_row.version,
+        action="regenerate",
+        columns={"transcript_version": transcript_row.version},
         item=index,
-    )
-
-
-@router.get(BASE + "/versions", response_model=list[VersionSummary])
-def list_minutes_versions(
-    recording_id: str,
-    db: DbSession,
-    principal: TranscriptsReader,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[VersionSummary]:
-    """The history, newest first."""
-    visible_recording(db, principal, recording_id)
-    return versioning.history(MINUTES, db, recording_id, limit=limit, offset=offset)
-
-
-@router.get(BASE + "/versions/{version}", response_model=MinutesOut)
-def get_minutes_version(
-    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: TranscriptsReader
-) -> MinutesOut:
-    visible_recording(db, principal, recording_id)
-    out = _out(recording_id, MINUTES.row(db, recording_id, version))
-    response.headers["ETag"] = etag(out.version)
-    return out
-
-
-@router.post(BASE + "/versions/{version}/restore", response_model=MinutesOut)
-def restore_minutes_version(
-    recording_id: str,
-    version: VersionNumber,
-    response: Response,
-    db: DbSession,
-    principal: TranscriptsEditor,
-    if_match: IfMatch = None,
-) -> MinutesOut:
-    """Make an old version current again, as a new version; `If-Match` optional (412 when sent and stale)."""
-    recording = visible_recording(db, principal, recording_id)
-    old = MINUTES.row(db, recording.id, version)
-    return _save(
-        db,
-        principal,
-        recording.id,
-        Minutes.model_validate_json(old.document),
-        response,
-        base=versioning.check_sent(MINUTES, db, recording.id, if_match),
-        comment=f"khôi phục phiên bản {version}",
-        action="minutes.restore",
-        transcript_version=old.transcript_version,
-        restored=version,
-    )
-
-
-@router.get(
-    BASE + "/export",
-    response_class=Response,
-    responses={200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}, "description": "Tệp xuất"}},
-)
-def export_minutes(
-    recording_id: str,
-    db: DbSession,
-    principal: TranscriptsReader,
-    format: Annotated[MinutesFormat, Query(description="docx, md hoặc html")] = "docx",
-    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Mặc định: hiện tại")] = None,
-) -> Response:
-    """The minutes as a file: DOCX after Mẫu 1.9 of Nghị định 30/2020/NĐ-CP, Markdown or HTML."""
-    recording = visible_recording(db, principal, recording_id)
-    row = MINUTES.row(db, recording_id, version)
-    data = render(Minutes.model_validate_json(row.document), format)
-    record(db, principal.name, "minutes.export", f"recording:{recording.id}", format=format, version=row.version)
-    stem = f"bien-ban {recording.title or recording.filename.rsplit('.', 1)[0]}".strip()[:120]
-    return Response(
-        content=data,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": versioning.attachment(stem, format), "ETag": etag(row.version)},
     )

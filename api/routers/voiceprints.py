@@ -29,7 +29,7 @@ from core.errors import NotFoundError
 from core.settings import Settings
 from core.tables import OrgUnit
 from core.transcript import NfcStr
-from core.transcript_store import current_version
+from core.transcript_store import TRANSCRIPTS
 from diarization.voiceprints import Voiceprint, VoiceprintStore
 from workers.enrol import enrol_speaker
 
@@ -100,7 +100,7 @@ def enrol(body: EnrolRequest, db: DbSession, principal: TranscriptsEditor, setti
     and adds them to the voiceprint of `name` in the recording's unit; enrolling again from another recording
     of that unit strengthens it."""
     recording = visible_recording(db, principal, body.recording_id)
-    _version, transcript = current_version(db, recording.id)
+    _version, transcript = TRANSCRIPTS.current(db, recording.id)
     audio = BlobStore(settings.blob_dir).existing(recording.sha256)
     name = body.name or body.speaker
     store = _store(settings, recording.org_unit_id)

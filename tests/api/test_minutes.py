@@ -14,7 +14,7 @@ import docx
 from core.db import session_scope
 from core.settings import MinutesSettings
 from core.transcript import Transcript
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 from tests.api.conftest import assert_problem
 from tests.api.fixtures_jobs import *  # noqa: F403
 from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service, wait_for_job
@@ -41,7 +41,7 @@ def _seed(service: Service) -> str:
     rid: str = response.json()["recording"]["id"]
     transcript = Transcript.model_validate_json(MEETING.read_text(encoding="utf-8"))
     with session_scope(service.settings.resolved_database_url) as db:
-        save_version(db, rid, transcript, author="gobang")
+        TRANSCRIPTS.save(db, rid, transcript, author="gobang")
     return rid
 
 

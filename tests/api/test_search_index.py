@@ -14,7 +14,7 @@ from core.errors import ConflictError
 from core.search.query import Filters, Results, search
 from core.search.text import Query
 from core.tables import Recording
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 from tests.api.conftest import database_at_revision
 from tests.api.test_search import SPOKEN, transcript
 
@@ -34,16 +34,16 @@ def add_recording(db: Session) -> None:
 def test_a_rolled_back_or_refused_save_leaves_the_index_as_it_was(database_url: str) -> None:
     with pytest.raises(RuntimeError), session_scope(database_url) as db:
         add_recording(db)
-        save_version(db, RID, transcript(), author="thu.ky")
+        TRANSCRIPTS.save(db, RID, transcript(), author="thu.ky")
         assert found_in(db, "vanh dai") == 1  # visible inside the transaction
         raise RuntimeError("the request failed after saving")
     assert found(database_url, "vanh dai").total == 0
     with session_scope(database_url) as db:
         add_recording(db)
-        save_version(db, RID, transcript(), author="thu.ky")
+        TRANSCRIPTS.save(db, RID, transcript(), author="thu.ky")
     edited = transcript([("Chủ tọa", "Chuyển sang nội dung quy hoạch sân bay."), *SPOKEN[1:]])
     with pytest.raises(ConflictError), session_scope(database_url) as db:
-        save_version(db, RID, edited, author="thu.ky", expected_version=0)  # stale: version 1 is current
+        TRANSCRIPTS.save(db, RID, edited, author="thu.ky", expected_version=0)  # stale: version 1 is current
     assert found(database_url, "vanh dai").total == 1
     assert found(database_url, "san bay").total == 0
 

@@ -14,7 +14,7 @@ from core.manifest import ManifestRow, read_manifest
 from core.settings import get_settings
 from core.tables import Recording
 from core.transcript import ModelRef, Segment, SpeakerAccent, Transcript
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 
 
 def _store(row: ManifestRow) -> str:
@@ -34,7 +34,7 @@ def _store(row: ManifestRow) -> str:
         recording = Recording(filename=row.audio_path.name, sha256=sha256, size=size)
         session.add(recording)
         session.flush()
-        save_version(session, recording.id, transcript, author="thư ký")
+        TRANSCRIPTS.save(session, recording.id, transcript, author="thư ký")
         return recording.id
 
 
