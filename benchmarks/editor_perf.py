@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import statistics
 import sys
@@ -39,7 +40,7 @@ from core.settings import Settings  # noqa: E402
 from core.tables import Role  # noqa: E402
 from core.transcript import ModelRef, Segment, Transcript, Word  # noqa: E402
 
-EVALDATA = REPO.parent / "shared" / "evaldata" / "vi_vivos_dev01_8utt"
+EVALDATA = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata")) / "vi_vivos_dev01_8utt"
 FIRST_RENDER_TARGET_MS = 1500.0
 TYPING_TARGET_MS = 50.0
 PASSWORD = "mật-khẩu-đo-tốc-độ-2024"
