@@ -160,7 +160,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.api.fixtures_jobs import running_server
+    from tests.api.services import running_server
 
     with tempfile.TemporaryDirectory(prefix="gobang-editor-perf-") as home:
         settings = Settings(home=Path(home), redis_url=None, cookie_secure=False, secret_key="bench")

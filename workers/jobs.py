@@ -19,7 +19,6 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +31,7 @@ from core.audit import record
 from core.blobs import BlobStore
 from core.db import session_scope
 from core.errors import BadAudioError, GobangError, ModelError
+from core.progress import ProgressHook
 from core.settings import Settings, get_settings
 from core.tables import Job, JobKind, JobStatus, Recording
 from core.transcript import Transcript
@@ -39,7 +39,7 @@ from core.transcript_store import TRANSCRIPTS
 from workers import webhooks
 from workers.minutes_job import MinutesWork
 from workers.options import PipelineOptions
-from workers.pipeline import Hook, run_pipeline
+from workers.pipeline import run_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class _Heartbeat(threading.Thread):
                 logger.exception("heartbeat_failed job=%s", self.job_id)
 
 
-def _progress_writer(job_id: str, token: str, url: str, heartbeat: _Heartbeat) -> Callable[[str, float], None]:
+def _progress_writer(job_id: str, token: str, url: str, heartbeat: _Heartbeat) -> ProgressHook:
     last = 0.0
 
     def write(stage: str, fraction: float) -> None:
@@ -174,7 +174,7 @@ class Work(Protocol):
     @property
     def audio_seconds(self) -> float | None: ...
 
-    def run(self, hook: Hook) -> None:
+    def run(self, hook: ProgressHook) -> None:
         """The slow part, outside any transaction; `hook` reports progress and raises on cancel or loss."""
 
     def save(self, session: Session) -> dict[str, object]:
@@ -200,7 +200,7 @@ class Transcription:
     def audio_seconds(self) -> float | None:
         return self.transcript.duration if self.transcript else None
 
-    def run(self, hook: Hook) -> None:
+    def run(self, hook: ProgressHook) -> None:
         transcript = run_pipeline(
             self.audio, self.options, hook=hook, org_unit_id=self.org_unit_id, settings=self.settings
         )

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from core.audit import record
 from core.errors import ConfigError, ConflictError, InvalidInputError
+from core.progress import ProgressHook
 from core.settings import MinutesSettings
 from core.transcript import Transcript
 from core.transcript_store import TRANSCRIPTS
 from minutes.generate import generate, regenerate
-from minutes.llm import Progress
 from minutes.model import GeneratorName, Minutes, MinutesMeta
 from minutes.store import MINUTES
 
@@ -72,7 +72,7 @@ class MinutesWork:
     def audio_seconds(self) -> float | None:
         return None
 
-    def run(self, hook: Progress) -> None:
+    def run(self, hook: ProgressHook) -> None:
         o = self.options
         if o.item is None or self.base is None:
             self.result = generate(self.transcript, o.meta, generator=o.generator, settings=self.settings, hook=hook)

@@ -6,7 +6,6 @@ entry point produces the same Transcript for the same recording and options.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -15,12 +14,10 @@ from asr.factory import create_engine
 from asr.transcriber import Transcriber
 from asr.vietasr_engine import VietAsrEngine
 from asr.written import TextFormatter
+from core.progress import ProgressHook
 from core.settings import Settings, TextSettings, get_settings
 from core.transcript import Transcript
 from workers.options import PipelineOptions
-
-Hook = Callable[[str, float], None]
-"""(stage, overall fraction in [0, 1])."""
 
 _TRANSCRIBE_SHARE = 0.75
 """Share of the progress bar given to recognition when diarization follows (it takes about a quarter of the time)."""
@@ -62,7 +59,7 @@ def run_pipeline(
     path: str | Path,
     options: PipelineOptions,
     *,
-    hook: Hook | None = None,
+    hook: ProgressHook | None = None,
     engine: Engine | None = None,
     org_unit_id: int | None = None,
     max_duration_s: float | None = None,

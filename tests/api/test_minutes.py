@@ -16,8 +16,7 @@ from core.settings import MinutesSettings
 from core.transcript import Transcript
 from core.transcript_store import TRANSCRIPTS
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service, wait_for_job
+from tests.api.services import Databases, Service, clip, make_settings, start_service, wait_for_job
 from tests.minutes.llm_standin import *  # noqa: F403
 from tests.minutes.llm_standin import StandIn
 from workers.jobs import claim, recover_jobs, run_job

@@ -17,8 +17,7 @@ import pytest
 from core.db import session_scope
 from core.transcript import ModelRef, Segment, Transcript
 from core.transcript_store import TRANSCRIPTS
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service
+from tests.api.services import Databases, Service, clip, make_settings, start_service
 
 ALL = {"admin", "clerk", "viewer", "service", "clerk_b", "viewer_b", "service_b", "clerk_user"}
 READ = ALL

@@ -22,8 +22,7 @@ from core.db import session_scope
 from core.settings import Settings
 from core.transcript import ModelRef, Segment, Transcript, Word
 from core.transcript_store import TRANSCRIPTS
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, LiveService, clip, make_settings, start_live
+from tests.api.services import Databases, LiveService, clip, make_settings, start_live
 
 TAGS = "^(recordings|uploads|jobs|transcripts|openai|webhooks|search)$"
 

@@ -20,8 +20,7 @@ from core.rttm import read_rttm
 from core.transcript import Transcript
 from core.transcript_store import TRANSCRIPTS
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip
+from tests.api.services import Service, clip
 from workers.options import PipelineOptions
 from workers.pipeline import run_pipeline
 

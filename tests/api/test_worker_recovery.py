@@ -13,8 +13,7 @@ from rq import Queue
 from core.db import session_scope
 from core.settings import Settings
 from core.tables import Job, JobKind, TranscriptVersion
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import (
+from tests.api.services import (
     CLIPS,
     REDIS_URL,
     Databases,

@@ -33,7 +33,7 @@ from api.app import create_app
 from core.db import session_scope
 from core.settings import Settings
 from core.tables import Role
-from tests.api.fixtures_jobs import make_settings, running_server, wait_for_job
+from tests.api.services import make_settings, running_server, wait_for_job
 from tests.conftest import REPO
 
 CHROMIUM = Path(os.environ.get("GOBANG_CHROMIUM", "/usr/bin/chromium"))

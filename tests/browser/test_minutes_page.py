@@ -18,7 +18,7 @@ from core.db import session_scope
 from core.settings import MinutesSettings
 from core.transcript import Transcript
 from core.transcript_store import TRANSCRIPTS
-from tests.api.fixtures_jobs import clip
+from tests.api.services import clip
 from tests.browser.conftest import LiveServer, shot, wait_until
 from tests.minutes.llm_standin import *  # noqa: F403
 from tests.minutes.llm_standin import StandIn

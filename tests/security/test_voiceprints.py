@@ -22,8 +22,7 @@ from core.transcript_store import TRANSCRIPTS
 from diarization.embedders import get_embedder
 from diarization.voiceprints import VoiceprintStore
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip, wait_for_job
+from tests.api.services import Service, clip, wait_for_job
 
 CHAIR = "Chủ tọa"
 VOICE_A, VOICE_B = "VIVOSDEV01_R012.wav", "VIVOSDEV01_R027.wav"
