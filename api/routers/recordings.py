@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
 from api.access import owning_unit, visible_recording, visible_recordings
@@ -141,7 +141,8 @@ def get_recording(recording_id: str, db: DbSession, principal: RecordingsReader)
 
 
 def _details(db: Session, recordings: Sequence[Recording]) -> list[RecordingDetail]:
-    """Recordings with their transcript version and newest transcription job, in two queries for any number."""
+    """Recordings with their transcript version and newest transcription job, in two queries for any number
+    (the newest job of each by a window function, not every job of every recording)."""
     ids = [r.id for r in recordings]
     versions = {
         recording_id: version
@@ -149,10 +150,14 @@ def _details(db: Session, recordings: Sequence[Recording]) -> list[RecordingDeta
             select(TranscriptDoc.recording_id, TranscriptDoc.version).where(TranscriptDoc.recording_id.in_(ids))
         )
     }
-    latest: dict[str, Job] = {}
-    for job in db.scalars(select(Job).where(Job.recording_id.in_(ids)).order_by(Job.created_at.desc())):
-        if job.recording_id not in latest and job.kind == JobKind.transcription:
-            latest[job.recording_id] = job
+    newest_first = (Job.created_at.desc(), Job.id.desc())
+    ranked = (
+        select(Job, func.row_number().over(partition_by=Job.recording_id, order_by=newest_first).label("rank"))
+        .where(Job.recording_id.in_(ids), Job.kind == JobKind.transcription)
+        .subquery()
+    )
+    newest = aliased(Job, ranked)
+    latest = {job.recording_id: job for job in db.scalars(select(newest).where(ranked.c.rank == 1))}
     return [
         RecordingDetail.model_validate(
             {
