@@ -288,7 +288,7 @@ def _read_record(out_dir: Path, key: str) -> _Record | None:
 
 
 @dataclass
-class _Worker:
+class _FileHandler:
     """Everything one process needs to handle files; the engine is created once, on first use."""
 
     options: BatchOptions
@@ -447,7 +447,7 @@ def run_batch(
     identity = _identity(options.run)  # resolves the model once here: fails fast, and workers never race to build it
     threads = max(1, (settings.cpu_threads or os.cpu_count() or 1) // options.workers)
     sized = get_settings().model_copy(update={"asr": settings.model_copy(update={"cpu_threads": threads})})
-    worker = _Worker(options, out, identity, sized)
+    handler = _FileHandler(options, out, identity, sized)
     started_at = datetime.now(UTC)
     outcomes: dict[int, FileOutcome] = {}
 
@@ -465,9 +465,9 @@ def run_batch(
     try:
         if options.workers == 1:
             for job in jobs:
-                finish(job, worker.handle(job, emit))
+                finish(job, handler.handle(job, emit))
         else:
-            run_pool(jobs, worker, options.workers, finish, emit, _crashed)
+            run_pool(jobs, handler, options.workers, finish, emit, _crashed)
     except KeyboardInterrupt:
         interrupted = True
         logger.warning("batch_interrupted done=%d of=%d", len(outcomes), len(jobs))

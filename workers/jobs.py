@@ -165,7 +165,7 @@ def _progress_writer(job_id: str, token: str, url: str, heartbeat: _Heartbeat) -
     return write
 
 
-class Work(Protocol):
+class JobWork(Protocol):
     """What one kind of job does between claim and finish; `run_job` gives every kind the same semantics."""
 
     permanent: ClassVar[tuple[type[Exception], ...]]
@@ -214,7 +214,7 @@ class Transcription:
         return {"transcript_version": version, "untranscribed": self.transcript.untranscribed_count}
 
 
-def _work(session: Session, job: Job, settings: Settings) -> Work:
+def _work_of(session: Session, job: Job, settings: Settings) -> JobWork:
     """The job's work, by its kind."""
     if job.kind == JobKind.minutes:
         return MinutesWork.load(session, job.recording_id, job.options, settings.minutes)
@@ -240,7 +240,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
     try:
         with session_scope(url) as session:
             job = session.get_one(Job, job_id)
-            work = _work(session, job, settings)
+            work = _work_of(session, job, settings)
             attempts, max_attempts, recording_id = job.attempts, job.max_attempts, job.recording_id
     except (GobangError, TypeError, ValueError) as exc:  # missing blob or transcript, options no work accepts
         message = exc.message if isinstance(exc, GobangError) else f"tùy chọn không hợp lệ (bad options: {exc})"
@@ -303,7 +303,7 @@ def _named_source(transcript: Transcript, filename: str) -> Transcript:
     return transcript.model_copy(update={"source": transcript.source.model_copy(update={"name": Path(filename).name})})
 
 
-def _succeed(settings: Settings, job_id: str, token: str, work: Work) -> bool:
+def _succeed(settings: Settings, job_id: str, token: str, work: JobWork) -> bool:
     """Result and status in one transaction, only while the claim is ours and no cancel is pending.
 
     A job's result is written once; False means it was not written (cancelled, or the claim is void).
