@@ -1,53 +1,23 @@
-"""Who may do what to which rows.
+"""Which rows a caller may touch: those of their organisation unit (admins and callers of no unit: all).
 
-Roles: admin everything; clerk uploads, runs jobs and edits transcripts of their unit; viewer
-reads their unit; service (API keys) uploads, runs jobs, reads and uses the OpenAI endpoint.
-API keys may further be limited by scopes. A row outside the caller's unit answers 404, so ids
-of other units leak nothing.
+A row outside the caller's unit answers 404, so ids of other units leak nothing. What each role and
+scope may do is checked before, by the permission dependencies of `api.deps`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from api.deps import CurrentPrincipal, Principal, require, require_scope
+from api.deps import MAY_UPLOAD as MAY_UPLOAD  # api/routers/uploads.py still imports these three from here
+from api.deps import READERS as READERS
+from api.deps import Principal
+from api.deps import allow as allow
 from core.errors import ForbiddenError, NotFoundError
 from core.search.query import meetings
 from core.tables import Job, OrgUnit, Recording, Role, Upload
-
-READERS = (Role.clerk, Role.viewer, Role.service)
-UPLOADERS = (Role.clerk, Role.service)
-EDITORS = (Role.clerk,)
-
-
-@dataclass(frozen=True)
-class Allow:
-    """Dependency: the role check of `require` (admin always passes) and the scope check of `require_scope`."""
-
-    scope: str
-    roles: tuple[Role, ...]
-
-    def __post_init__(self) -> None:
-        require_scope(self.scope)  # an unknown scope fails at import, not at the first request
-
-    async def __call__(self, principal: CurrentPrincipal) -> Principal:
-        """Async although it only computes: FastAPI then runs it on the event loop, not on a worker thread."""
-        require(*self.roles)(principal)
-        return require_scope(self.scope)(principal)
-
-
-def allow(scope: str, *roles: Role) -> Allow:
-    return Allow(scope, roles)
-
-
-MAY_UPLOAD = allow("recordings:write", *UPLOADERS)
-MAY_EDIT_TRANSCRIPTS = allow("transcripts:write", *EDITORS)
-MAY_TRANSCRIBE_NOW = allow("jobs:write", Role.service)
-"""The OpenAI-compatible endpoint: API keys (and admins) only."""
 
 
 def visible_recording(db: Session, principal: Principal, recording_id: str) -> Recording:

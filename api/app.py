@@ -15,11 +15,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from accounts.ratelimit import make_login_limiter
 from api import problems
 from api.limits import BodyLimit
 from api.metrics import build_registry
 from api.middleware import HardeningHeaders, HeaderLimits
-from api.ratelimit import make_login_limiter
 from api.routers import (
     auth,
     dictation,

@@ -1,4 +1,5 @@
-"""Request dependencies: the database session, the caller (principal) and role and scope checks.
+"""Request dependencies, defined once: the settings, the job queue, the database session, the caller (principal)
+and the permissions, each named by what it lets the caller do (`TranscriptsReader`, `JobsRunner`, …).
 
 A caller is identified by an API key (`Authorization: Bearer gb_…` or `X-API-Key`), a bearer
 session token (login and voice login hand these to other services), or the web session cookie;
@@ -22,16 +23,18 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.security import SessionTokens, TokenClaims, key_prefix, keys_match
+from accounts.credentials import key_prefix, keys_match
+from accounts.scopes import SCOPES
+from api.security import SessionTokens, TokenClaims
 from core.db import as_utc, session_scope
 from core.errors import ForbiddenError, UnauthenticatedError
 from core.settings import Settings
 from core.tables import ApiKey, RevokedToken, Role, User
+from workers.queue import JobQueue
 
 __all__ = [
     "CSRF_COOKIE",
     "CSRF_HEADER",
-    "SCOPES",
     "SESSION_COOKIE",
     "DbSession",
     "Principal",
@@ -50,16 +53,6 @@ CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _KEY_TOUCH_EVERY = timedelta(minutes=1)
 """`api_keys.last_used_at` is written at most this often per key, not on every request."""
-
-SCOPES: dict[str, str] = {
-    "recordings:read": "xem bản ghi âm (read recordings)",
-    "recordings:write": "tải lên và sửa bản ghi âm (upload and edit recordings)",
-    "jobs:read": "xem công việc nhận dạng (read jobs)",
-    "jobs:write": "tạo và hủy công việc nhận dạng (create and cancel jobs)",
-    "transcripts:read": "xem và xuất bản gỡ băng (read and export transcripts)",
-    "transcripts:write": "sửa bản gỡ băng (edit transcripts)",
-}
-"""What an API key may be limited to. A key with no scopes may do everything its role allows."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +90,20 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-def get_db(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Iterator[Session]:
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+"""The settings the app factory was given (never the environment's: tests and embedders pass their own)."""
+
+
+def get_queue(request: Request) -> JobQueue:
+    job_queue: JobQueue = request.app.state.queue
+    return job_queue
+
+
+QueueDep = Annotated[JobQueue, Depends(get_queue)]
+"""Where new job ids go; commit the job's row before queueing it (a worker must find it)."""
+
+
+def get_db(settings: SettingsDep) -> Iterator[Session]:
     with session_scope(settings.resolved_database_url) as session:
         yield session
 
@@ -235,7 +241,7 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 def require_scope(scope: str) -> Callable[[Principal], Principal]:
     """Dependency refusing API keys that were not given `scope` (sessions and unscoped keys pass)."""
     if scope not in SCOPES:
-        raise ValueError(f"unknown scope {scope!r}; add it to api.deps.SCOPES")
+        raise ValueError(f"unknown scope {scope!r}; add it to accounts.scopes.SCOPES")
 
     def check(principal: CurrentPrincipal) -> Principal:
         if not principal.allows(scope):
@@ -243,3 +249,49 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+READERS = (Role.clerk, Role.viewer, Role.service)
+UPLOADERS = (Role.clerk, Role.service)
+EDITORS = (Role.clerk,)
+
+
+@dataclass(frozen=True)
+class Allow:
+    """Dependency: the role check of `require` (admin always passes) and the scope check of `require_scope`."""
+
+    scope: str
+    roles: tuple[Role, ...]
+
+    def __post_init__(self) -> None:
+        require_scope(self.scope)  # an unknown scope fails at import, not at the first request
+
+    async def __call__(self, principal: CurrentPrincipal) -> Principal:
+        """Async although it only computes: FastAPI then runs it on the event loop, not on a worker thread."""
+        require(*self.roles)(principal)
+        return require_scope(self.scope)(principal)
+
+
+def allow(scope: str, *roles: Role) -> Allow:
+    return Allow(scope, roles)
+
+
+MAY_UPLOAD = allow("recordings:write", *UPLOADERS)
+MAY_EDIT_TRANSCRIPTS = allow("transcripts:write", *EDITORS)
+MAY_TRANSCRIBE_NOW = allow("jobs:write", Role.service)
+"""The OpenAI-compatible endpoint: API keys (and admins) only."""
+
+RecordingsReader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
+RecordingsUploader = Annotated[Principal, Depends(MAY_UPLOAD)]
+RecordingsEditor = Annotated[Principal, Depends(allow("recordings:write", *EDITORS))]
+"""Renaming, deleting and re-dating recordings: clerks of the unit, not services."""
+JobsReader = Annotated[Principal, Depends(allow("jobs:read", *READERS))]
+JobsRunner = Annotated[Principal, Depends(allow("jobs:write", *UPLOADERS))]
+TranscriptsReader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
+"""Transcripts, minutes and search over them."""
+TranscriptsEditor = Annotated[Principal, Depends(MAY_EDIT_TRANSCRIPTS)]
+"""Editing transcripts and minutes, enrolling voiceprints from them: clerks."""
+VoiceprintsReader = Annotated[Principal, Depends(allow("transcripts:read", *EDITORS))]
+"""Listing the people the system can name: clerks (viewers and services see names only in transcripts)."""
+ImmediateTranscriber = Annotated[Principal, Depends(MAY_TRANSCRIBE_NOW)]
+Admin = Annotated[Principal, Depends(require())]

@@ -17,7 +17,7 @@ import anyio
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from api.deps import Principal
+from api.deps import Principal, get_queue
 from api.limits import app_limiter
 from api.schemas import JobOptions, RecordingMeta
 from asr.factory import check_engine_allowed
@@ -219,4 +219,4 @@ def submit(request: Request, db: Session, *jobs: Job | None) -> None:
     db.commit()
     for job in jobs:
         if job is not None:
-            request.app.state.queue.enqueue(job.id)
+            get_queue(request).enqueue(job.id)

@@ -30,8 +30,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.access import MAY_EDIT_TRANSCRIPTS, MAY_TRANSCRIBE_NOW, MAY_UPLOAD, Allow
-from api.deps import CSRF_HEADER, EARLY_PRINCIPAL, SESSION_COOKIE, Principal, authenticate
+from api.deps import (
+    CSRF_HEADER,
+    EARLY_PRINCIPAL,
+    MAY_EDIT_TRANSCRIPTS,
+    MAY_TRANSCRIBE_NOW,
+    MAY_UPLOAD,
+    SESSION_COOKIE,
+    Allow,
+    Principal,
+    authenticate,
+)
 from api.problems import error_response, problem
 from api.security import SessionTokens
 from core.db import session_scope

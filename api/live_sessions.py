@@ -32,7 +32,7 @@ from core.errors import ConflictError, EmptyAudioError
 from core.settings import Settings
 from core.tables import Job, LiveSession, Recording
 from core.transcript import Transcript
-from core.transcript_store import TRANSCRIPTS, save_version
+from core.transcript_store import TRANSCRIPTS
 from workers.live import Caption
 
 BYTES_PER_SAMPLE = 2
@@ -124,10 +124,10 @@ def finish(
         filename=f"{meta.title or 'phien-truc-tiep'}.wav",
         meta=meta,
         org_unit_id=session.org_unit_id,
-        job_options=JobOptions(diarize=settings.live.diarize_offline, hotwords=meta.glossary[:500]),
+        job_options=JobOptions(diarize=settings.live.diarize_offline, hotwords=tuple(meta.glossary[:500])),
     )
     if live_transcript is not None and live_transcript.segments:
-        save_version(
+        TRANSCRIPTS.save(
             db, recording.id, live_transcript, author=principal.name, comment="phụ đề trực tiếp (live captions)"
         )
     session.ended, session.recording_id, session.job_id = True, recording.id, job.id if job else None

@@ -7,16 +7,17 @@ meeting title needs a bell); numbers are bounded so no input can overflow a data
 from __future__ import annotations
 
 import math
-import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from core.db import as_utc
-from core.text import nfc
+from core.settings import EngineName
+from core.text import Term, clean_text
 from core.transcript import Transcript
 from workers.job_status import JobState
+from workers.options import JobOptions
 
 MAX_INT = 2**31 - 1
 """Largest id or count accepted anywhere: fits every integer column of both databases."""
@@ -24,26 +25,13 @@ MAX_SECONDS = 7 * 24 * 3600.0
 """No timing in a transcript may lie beyond a week."""
 
 
-def clean_text(value: str) -> str:
-    """NFC, with control characters refused (newline and tab are text)."""
-    value = nfc(value)
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
-        raise ValueError("chứa ký tự điều khiển (control characters are not allowed)")
-    return value
-
-
 Text = Annotated[str, AfterValidator(clean_text)]
 """Any inbound string."""
 Line = Annotated[str, StringConstraints(max_length=500, strip_whitespace=True), AfterValidator(clean_text)]
 """A one-line field: a title, a place, a name."""
-Term = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), AfterValidator(clean_text)
-]
-"""A name or term of a glossary or list of attendees."""
 Instant = Annotated[datetime, AfterValidator(as_utc)]
 """A stored instant, always with its UTC offset (SQLite hands them back naive)."""
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True)]
-EngineChoice = Literal["vietasr", "whisper"]
 ExportFormat = Literal["txt", "srt", "vtt", "json", "docx", "rttm"]
 
 
@@ -72,7 +60,7 @@ class RecordingUploadForm(RecordingMeta):
     """Owning unit; only an admin (or a caller of no unit) may choose one, others upload into their own."""
     start_job: bool = True
     """Queue transcription straight away with default options."""
-    engine: EngineChoice | None = None
+    engine: EngineName | None = None
     diarize: bool = False
 
 
@@ -133,32 +121,6 @@ class RecordingCreated(BaseModel):
 
 
 # --- jobs ----------------------------------------------------------------------------------------
-
-
-class JobOptions(BaseModel):
-    """How to run the pipeline over a recording."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    engine: EngineChoice | None = None
-    """ASR engine; None is the configured default."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = "vi"
-    diarize: bool = False
-    """Find who spoke when."""
-    num_speakers: Annotated[int, Field(ge=1, le=100)] | None = None
-    min_speakers: Annotated[int, Field(ge=1, le=100)] | None = None
-    max_speakers: Annotated[int, Field(ge=1, le=100)] | None = None
-    hotwords: list[Term] = Field(default_factory=list, max_length=500)
-    """Names and terms to favour in recognition."""
-    written_form: bool | None = None
-    """Segments in written form ("12,5%", punctuation, case; words keep the spoken form); None: the server's
-    setting (`GOBANG_TEXT__WRITTEN_FORM`, on by default for Vietnamese)."""
-
-    @model_validator(mode="after")
-    def _speaker_bounds(self) -> JobOptions:
-        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
-            raise ValueError("min_speakers lớn hơn max_speakers (min_speakers > max_speakers)")
-        return self
 
 
 class JobOut(JobState):

@@ -116,7 +116,7 @@ class ApiKeyCreate(BaseModel):
     role: Literal[Role.service, Role.clerk, Role.viewer] = Role.service
     org_unit: OrgUnitName | None = None
     scopes: list[Annotated[SafeStr, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
-    """Empty: everything the role allows. Known scopes: see `api.deps.SCOPES`."""
+    """Empty: everything the role allows. Known scopes: see `accounts.scopes.SCOPES`."""
 
 
 class ApiKeyOut(_Out):

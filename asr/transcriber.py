@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +21,12 @@ from asr.written import TextFormatter
 from core.audio import SAMPLE_RATE, probe, stream_audio
 from core.errors import SilentAudioError
 from core.paragraphs import split_sentences
+from core.progress import ProgressHook
 from core.settings import get_settings
 from core.transcript import Segment, SourceRef, Transcript
 from core.vad import SpeechChunk, SpeechChunker
 
 logger = logging.getLogger(__name__)
-
-ProgressHook = Callable[[str, float], None]
-"""Called with (stage, fraction done in [0, 1]); the CLI draws bars, workers write to the store."""
 
 
 class Transcriber:

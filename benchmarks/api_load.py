@@ -93,7 +93,7 @@ def start_deployment(args: argparse.Namespace) -> Iterator[Deployment]:
     """A fresh home, database and queue prefix; the server and workers as subprocesses; all removed at the end."""
     from sqlalchemy import text
 
-    from api.security import new_api_key
+    from accounts.credentials import new_api_key
     from core.db import get_engine, migrate, session_scope
     from core.tables import ApiKey, Role
 

@@ -37,7 +37,7 @@ NO_REGION = "(none)"
 
 logger = logging.getLogger(__name__)
 
-ProgressHook = Callable[[int, int], None]
+CountProgress = Callable[[int, int], None]
 """Called with (clips done, clips in all) after each clip."""
 Recogniser = Callable[[Path], str]
 
@@ -161,7 +161,7 @@ def evaluate(
     engine: str,
     config: str,
     *,
-    progress: ProgressHook | None = None,
+    progress: CountProgress | None = None,
     recognise: Recogniser | None = None,
 ) -> Results:
     """Transcribe each clip in turn and score it; a clip the engine rejects counts as all deletions.
@@ -251,7 +251,7 @@ def render_table(results: Sequence[Results]) -> str:
     return "\n".join(text)
 
 
-def _stderr_progress(label: str) -> ProgressHook:
+def _stderr_progress(label: str) -> CountProgress:
     began = time.perf_counter()
 
     def hook(done: int, total: int) -> None:

@@ -137,7 +137,8 @@ def transcripts(count: int, seed: int, out_dir: Path) -> dict[str, dict[str, flo
     overlaps ("wordless") and, of those, how many the transcript marks as untranscribed speech.
     """
     from core.rttm import transcript_to_annotation
-    from workers.pipeline import PipelineOptions, run_pipeline
+    from workers.options import PipelineOptions
+    from workers.pipeline import run_pipeline
 
     rows = {}
     for part in ("dev", "heldout"):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import statistics
 import sys
@@ -32,14 +33,14 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from api import accounts  # noqa: E402
+import accounts  # noqa: E402
 from api.app import create_app  # noqa: E402
 from core.db import session_scope  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.tables import Role  # noqa: E402
 from core.transcript import ModelRef, Segment, Transcript, Word  # noqa: E402
 
-EVALDATA = REPO.parent / "shared" / "evaldata" / "vi_vivos_dev01_8utt"
+EVALDATA = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata")) / "vi_vivos_dev01_8utt"
 FIRST_RENDER_TARGET_MS = 1500.0
 TYPING_TARGET_MS = 50.0
 PASSWORD = "mật-khẩu-đo-tốc-độ-2024"
@@ -159,7 +160,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.api.fixtures_jobs import running_server
+    from tests.api.services import running_server
 
     with tempfile.TemporaryDirectory(prefix="gobang-editor-perf-") as home:
         settings = Settings(home=Path(home), redis_url=None, cookie_secure=False, secret_key="bench")

@@ -7,7 +7,7 @@ taken from the evaluation transcripts (cv9_vi_dev, vi_vivos_dev01_8utt) every fe
 Sessions are spread over three units, three bodies and the years 2019-2026. Every corpus line lands in one
 session only, so an article heading is a known passage.
 
-- indexing: every transcript saved as a clerk's save is (`save_version`, one transaction each: the version
+- indexing: every transcript saved as a clerk's save is (`TRANSCRIPTS.save`, one transaction each: the version
   row and its passages); the baseline is the same save without the search index, on the first
   `--baseline` transcripts, in the same run: the ratio is what indexing costs.
 - latency: `core.search.query.search` (match, filters, count, page of 20, snippets) for the 30 relevance

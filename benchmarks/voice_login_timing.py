@@ -25,7 +25,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from api import accounts  # noqa: E402
+import accounts  # noqa: E402
 from api.app import create_app  # noqa: E402
 from core.db import session_scope  # noqa: E402
 from core.settings import Settings  # noqa: E402

@@ -7,7 +7,7 @@ domain errors are shown as one line and end the command with their exit code.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, get_args
+from typing import TYPE_CHECKING, Annotated, cast, get_args
 
 import typer
 from rich.console import Console
@@ -24,13 +24,15 @@ from cli.search import search_app
 from cli.service import keys_app, serve_command, users_app, worker_command
 from cli.text import text_app
 from cli.voiceprints import voiceprints_app
-from core.errors import ConfigError, ModelError, NotFoundError
+from core.errors import ConfigError, InvalidInputError, ModelError, NotFoundError
 from core.export import DEFAULT_FORMATS, FORMATS
 from core.settings import EngineName, get_settings
 from core.text import nfc
 from models import is_cached, list_models, verify
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from workers.batch import BatchReport
 
 ENGINES: tuple[str, ...] = get_args(EngineName)
@@ -68,9 +70,13 @@ def main() -> None:
     try:
         settings = get_settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"cấu hình GOBANG_* không hợp lệ (invalid settings): {problems}") from None
+        raise ConfigError(f"cấu hình GOBANG_* không hợp lệ (invalid settings): {_problems(exc)}") from None
     configure_logging(settings.log_level, err_console)
+
+
+def _problems(exc: ValidationError) -> str:
+    """Each failed field and why, on one line."""
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -154,26 +160,30 @@ def transcribe(
     Tệp đã xong (cùng nội dung SHA-256 và cùng cấu hình) được bỏ qua; kết quả từng tệp ghi trong OUT/report.json.
     """
     # The speech stack is heavy: imported only when transcribing, so --help and `models` answer at once.
+    from pydantic import ValidationError
+
     from asr.factory import check_engine_allowed
     from cli.progress import BatchProgress, summary_table
     from workers.batch import REPORT_NAME, BatchOptions, discover, run_batch
+    from workers.options import PipelineOptions
 
     check_engine_allowed(engine, get_settings().asr)
-    options = BatchOptions(
-        engine=engine,
-        model=model,
-        language=language,
-        formats=_split(formats.lower()),
-        hotwords=_split(hotwords),
-        glossary=read_glossary(glossary),
-        diarize=diarize,
-        num_speakers=num_speakers,
-        min_speakers=min_speakers,
-        max_speakers=max_speakers,
-        written_form=written_form,
-        workers=workers,
-        force=force,
-    )
+    try:
+        run = PipelineOptions(
+            engine=cast("EngineName | None", engine),  # checked by `_engine`
+            model=model,
+            language=language or get_settings().asr.language,
+            hotwords=_split(hotwords),
+            glossary=read_glossary(glossary),
+            diarize=diarize,
+            num_speakers=num_speakers,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            written_form=written_form,
+        )
+    except ValidationError as exc:
+        raise InvalidInputError(_problems(exc)) from None
+    options = BatchOptions(run=run, formats=_split(formats.lower()), workers=workers, force=force)
     with err_console.status("Đang tìm các tệp ghi âm… (scanning)"):
         jobs = discover(paths, out)
     err_console.print(f"Tìm thấy {len(jobs)} tệp; kết quả vào {escape(str(out))}")

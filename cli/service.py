@@ -179,7 +179,7 @@ def users_create(
     ] = False,
 ) -> None:
     """Tạo người dùng đăng nhập bằng mật khẩu (create a user). Mật khẩu ít nhất 10 ký tự."""
-    from api.accounts import create_user
+    from accounts import create_user
 
     password = _read_password(password_stdin)
     with database() as db:
@@ -192,7 +192,7 @@ def users_create(
 @one_line_errors
 def users_list() -> None:
     """Liệt kê người dùng (list users)."""
-    from api.accounts import list_users
+    from accounts import list_users
 
     table = Table(title="Người dùng (users)")
     for column in ("Tên đăng nhập", "Vai trò", "Đơn vị", "Hoạt động", "Khóa đến"):
@@ -216,7 +216,7 @@ def users_set_password(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Đọc mật khẩu từ stdin.")] = False,
 ) -> None:
     """Đặt mật khẩu mới, mở khóa và kết thúc mọi phiên đăng nhập của người dùng (reset a password)."""
-    from api.accounts import find_user, update_user
+    from accounts import find_user, update_user
 
     password = _read_password(password_stdin)
     with database() as db:
@@ -228,7 +228,7 @@ def users_set_password(
 @one_line_errors
 def users_unlock(username: Annotated[str, typer.Argument(help="Tên đăng nhập (username).")]) -> None:
     """Mở khóa đăng nhập của người dùng từ mọi địa chỉ, xóa đếm sai mật khẩu (lift login locks)."""
-    from api.accounts import find_user, update_user
+    from accounts import find_user, update_user
 
     with database() as db:
         user = update_user(db, find_user(db, username), actor=cli_actor(), unlock=True)
@@ -249,7 +249,7 @@ def keys_create(
     ] = None,
 ) -> None:
     """Tạo khóa API. Khóa in ra stdout MỘT LẦN; chỉ bản băm được lưu (the key is printed once)."""
-    from api.accounts import create_api_key
+    from accounts import create_api_key
 
     with database() as db:
         issued = create_api_key(
@@ -268,7 +268,7 @@ def keys_create(
 @one_line_errors
 def keys_list() -> None:
     """Liệt kê khóa API (không bao giờ hiện khóa) (list API keys)."""
-    from api.accounts import list_api_keys
+    from accounts import list_api_keys
 
     table = Table(title="Khóa API (API keys)")
     for column in ("Tiền tố", "Tên", "Vai trò", "Phạm vi", "Dùng lần cuối", "Thu hồi"):
@@ -290,7 +290,7 @@ def keys_list() -> None:
 @one_line_errors
 def keys_revoke(prefix: Annotated[str, typer.Argument(help="Tiền tố của khóa (key prefix) hoặc cả khóa.")]) -> None:
     """Thu hồi khóa API; có hiệu lực ngay (revoke an API key)."""
-    from api.accounts import revoke_api_key
+    from accounts import revoke_api_key
 
     with database() as db:
         row = revoke_api_key(db, prefix, actor=cli_actor())

@@ -74,7 +74,7 @@ Org = Annotated[
 def _unit_id(org: str | None) -> int | None:
     if org is None:
         return None
-    from api.accounts import get_org_unit
+    from accounts import get_org_unit
     from cli.database import database
 
     with database() as db:

@@ -52,6 +52,13 @@ class JobStatus(enum.StrEnum):
     cancelled = "cancelled"
 
 
+class JobKind(enum.StrEnum):
+    """What a job does; a transcription needs the speech models (the `asr` queue), minutes only a CPU."""
+
+    transcription = "transcription"
+    minutes = "minutes"
+
+
 class OrgUnit(Base):
     """An organisation unit (a committee, a council): it sees its own recordings."""
 
@@ -204,6 +211,9 @@ class Job(Base):
     __tablename__ = "jobs"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_uuid)
     recording_id: Mapped[str] = mapped_column(ForeignKey("recordings.id"), index=True)
+    kind: Mapped[JobKind] = mapped_column(
+        Enum(JobKind, native_enum=False, length=20), default=JobKind.transcription, server_default="transcription"
+    )
     status: Mapped[JobStatus] = mapped_column(Enum(JobStatus, native_enum=False, length=20), index=True)
     stage: Mapped[str] = mapped_column(String(40), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)

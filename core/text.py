@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Annotated
 
 from num2words import num2words
+from pydantic import AfterValidator, StringConstraints
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _NUMBER = re.compile(r"\d+")
@@ -14,6 +16,20 @@ _NUMBER = re.compile(r"\d+")
 def nfc(text: str) -> str:
     """Compose Vietnamese diacritics the one canonical way (NFC)."""
     return unicodedata.normalize("NFC", text)
+
+
+def clean_text(value: str) -> str:
+    """NFC, with control characters refused (newline and tab are text): for every inbound string."""
+    value = nfc(value)
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
+        raise ValueError("chứa ký tự điều khiển (control characters are not allowed)")
+    return value
+
+
+Term = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), AfterValidator(clean_text)
+]
+"""A name or term of a glossary, a list of hotwords or of attendees."""
 
 
 def strip_diacritics(text: str) -> str:

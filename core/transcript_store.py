@@ -5,8 +5,6 @@ The versioning itself is `core.versioned.VersionedDocuments`, shared with the mi
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from core.search.index import transcript_passages
 from core.tables import TranscriptDoc, TranscriptVersion
 from core.transcript import Transcript
@@ -21,22 +19,3 @@ TRANSCRIPTS = VersionedDocuments(
     english="transcript",
     passages=transcript_passages,
 )
-
-
-def save_version(
-    session: Session,
-    recording_id: str,
-    transcript: Transcript,
-    *,
-    author: str,
-    comment: str = "",
-    expected_version: int | None = None,
-) -> int:
-    """Store `transcript` as the next version and return its number (see `VersionedDocuments.save`)."""
-    return TRANSCRIPTS.save(
-        session, recording_id, transcript, author=author, comment=comment, expected_version=expected_version
-    )
-
-
-def current_version(session: Session, recording_id: str) -> tuple[int, Transcript]:
-    return TRANSCRIPTS.current(session, recording_id)

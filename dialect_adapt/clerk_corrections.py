@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import logging
 import wave
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
 
-from core.audio import SAMPLE_RATE, load_audio
+from core.audio import SAMPLE_RATE, stream_audio
 from core.blobs import BlobStore
 from core.db import session_scope
 from core.errors import NotFoundError
 from core.manifest import ManifestRow, write_manifest
 from core.settings import get_settings
 from core.tables import Recording
-from core.transcript import Transcript
-from core.transcript_store import current_version
+from core.transcript import Segment, Transcript
+from core.transcript_store import TRANSCRIPTS
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,30 @@ def _write_wav(path: Path, audio: np.ndarray) -> None:
         f.writeframes((np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes())
 
 
+def segment_clips(
+    audio_path: Path, segments: Sequence[Segment], *, block_s: float = 60.0
+) -> Iterator[tuple[Segment, np.ndarray]]:
+    """Each segment's audio, in order of start, cut while the recording streams past once: memory holds a block
+    and the segment being cut, never the whole recording (an 8-hour one is 1.8 GB as float32)."""
+    ordered = sorted(segments, key=lambda s: s.start)
+    blocks = stream_audio(audio_path, block_s=block_s)
+    buffer = np.zeros(0, dtype=np.float32)
+    offset = 0
+    """The sample number of `buffer[0]` in the recording."""
+    more = True
+    for n, segment in enumerate(ordered):
+        start, end = int(segment.start * SAMPLE_RATE), int(segment.end * SAMPLE_RATE)
+        while more and offset + len(buffer) < end:
+            block = next(blocks, None)
+            more = block is not None
+            if block is not None:
+                buffer = np.concatenate([buffer, block])
+        yield segment, buffer[max(start - offset, 0) : max(end - offset, 0)]
+        if n + 1 < len(ordered):  # what lies before the next segment's start is needed no more
+            drop = min(max(int(ordered[n + 1].start * SAMPLE_RATE) - offset, 0), len(buffer))
+            buffer, offset = buffer[drop:], offset + drop
+
+
 def export_segments(
     recordings: Iterable[tuple[str, Path, Transcript]], out_dir: Path, *, reviewed_only: bool = True
 ) -> list[ManifestRow]:
@@ -54,10 +78,9 @@ def export_segments(
         ]
         if not chosen:
             continue
-        audio = load_audio(audio_path)
-        for segment in chosen:
+        for segment, audio in segment_clips(audio_path, chosen):
             clip = out_dir / "audio" / f"{recording_id}-{segment.id:05d}.wav"
-            _write_wav(clip, audio[int(segment.start * SAMPLE_RATE) : int(segment.end * SAMPLE_RATE)])
+            _write_wav(clip, audio)
             accent = transcript.accents.get(segment.speaker or "")
             rows.append(
                 ManifestRow(
@@ -88,7 +111,7 @@ def stored_recordings(recording_ids: Iterable[str] = ()) -> Iterable[tuple[str, 
             raise NotFoundError(f"không tìm thấy bản ghi (recordings not found): {', '.join(sorted(missing))}")
         for recording_id, sha256 in found:
             try:
-                _, transcript = current_version(session, recording_id)
+                _, transcript = TRANSCRIPTS.current(session, recording_id)
             except NotFoundError:
                 continue
             yield recording_id, blobs.existing(sha256), transcript

@@ -71,7 +71,8 @@ class FoldRun:
     regions: dict[str, RegionGuess] = field(default_factory=dict)
 
 
-ProgressHook = Callable[[str, int, int], None]
+StepProgress = Callable[[str, int, int], None]
+"""Called with (step name, done, of) as each evaluation step advances."""
 
 
 def _lm_for(source: LmSource, rows: Sequence[ManifestRow], train: list[int], test: list[int]) -> LanguageModel:
@@ -91,7 +92,7 @@ def run_folds(
     configs: Sequence[AdaptConfig] = CONFIGS,
     *,
     engine: VietAsrEngine | None = None,
-    progress: ProgressHook | None = None,
+    progress: StepProgress | None = None,
 ) -> FoldRun:
     """Every configuration on every fold; hypotheses are in the order of `rows`."""
     engine = engine or VietAsrEngine()

@@ -31,7 +31,8 @@ FLOOR_LOGP = -30.0
 """Log posterior given to the pruned tokens."""
 _VERSION = "f1"
 
-ProgressHook = Callable[[int, int], None]
+CountProgress = Callable[[int, int], None]
+"""Called with (clips done, clips in all)."""
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class FeatureStore:
         )
         partial.replace(path)
 
-    def get_all(self, rows: Sequence[ManifestRow], progress: ProgressHook | None = None) -> list[ClipFeatures]:
+    def get_all(self, rows: Sequence[ManifestRow], progress: CountProgress | None = None) -> list[ClipFeatures]:
         """Features of every row, in order (computed where missing)."""
         features = []
         for done, row in enumerate(rows, start=1):

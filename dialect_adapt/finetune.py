@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 PROMPT = ("<|startoftranscript|>", "<|vi|>", "<|transcribe|>", "<|notimestamps|>")
 MAX_AUDIO_S = 30.0
 
-ProgressHook = Callable[[int, int, float], None]
+TrainingProgress = Callable[[int, int, float], None]
 """Called with (step, steps, loss) after each optimisation step."""
 
 
@@ -59,7 +59,7 @@ def finetune(
     settings: FineTuneSettings = FineTuneSettings(),
     *,
     device: str = "cpu",
-    progress: ProgressHook | None = None,
+    progress: TrainingProgress | None = None,
 ) -> Path:
     """Trains on `rows` and writes a merged transformers checkpoint to `out_dir`."""
     import torch
@@ -119,7 +119,7 @@ def finetune_ct2(
     settings: FineTuneSettings = FineTuneSettings(),
     *,
     device: str = "cpu",
-    progress: ProgressHook | None = None,
+    progress: TrainingProgress | None = None,
 ) -> Path:
     """The whole path for a CTranslate2 model: convert, fine-tune, convert back, register as `name`."""
     from dialect_adapt.whisper_convert import ct2_to_transformers, transformers_to_ct2

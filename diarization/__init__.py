@@ -16,18 +16,18 @@ from typing import Literal
 
 from pyannote.core import Annotation
 
+from core.progress import ProgressHook
 from core.rttm import annotation_to_rttm, read_rttm, transcript_to_annotation, transcript_to_rttm
 from diarization.assign import assign_speakers
 from diarization.clustering import Clustering, SpeakerCountError
 from diarization.embedders import Embedder, get_embedder
 from diarization.local_speakers import SegmentationDiarization
-from diarization.pipeline import Hook, SpeakerDiarization
+from diarization.pipeline import SpeakerDiarization
 from diarization.voiceprints import Voiceprint, VoiceprintStore, calibrate
 
 __all__ = [
     "Clustering",
     "Embedder",
-    "Hook",
     "SegmentationDiarization",
     "SpeakerCountError",
     "SpeakerDiarization",
@@ -49,7 +49,7 @@ def diarize(
     num_speakers: int | None = None,
     min_speakers: int | None = None,
     max_speakers: int | None = None,
-    hook: Hook | None = None,
+    hook: ProgressHook | None = None,
     *,
     voiceprints: VoiceprintStore | None = None,
     pyannote_config: str | Path | None = None,

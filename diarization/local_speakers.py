@@ -30,12 +30,12 @@ from scipy.spatial.distance import pdist
 
 from core.audio import SAMPLE_RATE
 from core.errors import SilentAudioError
+from core.progress import ProgressHook
 from core.vad import SpeechChunker
 from diarization.clustering import Clustering, check_bounds
 from diarization.embedders import CampPlusEmbedder, normalize
 from diarization.pipeline import (
     AudioInput,
-    Hook,
     VoiceprintMatcher,
     anonymous_label,
     audio_blocks,
@@ -125,7 +125,7 @@ class SegmentationDiarization:
 
     # ---- stage 1: local speakers and their embeddings --------------------------------------------------------
 
-    def analyse(self, audio: AudioInput, *, hook: Hook | None = None) -> LocalSpeakers:
+    def analyse(self, audio: AudioInput, *, hook: ProgressHook | None = None) -> LocalSpeakers:
         """Windows, local speaker activity, embeddings and Silero speech of a whole recording, streamed."""
         blocks, declared = audio_blocks(audio)
         chunker = SpeechChunker(
@@ -242,7 +242,7 @@ class SegmentationDiarization:
         num_speakers: int | None = None,
         min_speakers: int | None = None,
         max_speakers: int | None = None,
-        hook: Hook | None = None,
+        hook: ProgressHook | None = None,
         voiceprints: VoiceprintMatcher | None = None,
         uri: str | None = None,
     ) -> Annotation:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +25,7 @@ from pyannote.core import Annotation, Segment, Timeline
 
 from core.audio import SAMPLE_RATE, probe, stream_audio
 from core.errors import SilentAudioError
+from core.progress import ProgressHook
 from core.settings import get_settings
 from core.vad import SpeechChunker
 from diarization.clustering import Clustering, check_bounds
@@ -33,8 +34,6 @@ from diarization.segmentation import SpeakerCounts
 
 logger = logging.getLogger(__name__)
 
-Hook = Callable[[str, float], None]
-"""Progress callback: (stage, fraction done in [0, 1]); stages are "embeddings", "clustering", "segmentation"."""
 
 AudioInput = str | Path | np.ndarray
 """A recording's path, or 16 kHz mono float32 samples."""
@@ -128,7 +127,7 @@ class SpeakerDiarization:
             starts.append(n_samples - window)
         return [(s, s + window) for s in starts]
 
-    def embed(self, audio: AudioInput, *, hook: Hook | None = None) -> SpeechWindows:
+    def embed(self, audio: AudioInput, *, hook: ProgressHook | None = None) -> SpeechWindows:
         """Speech regions and window embeddings of a whole recording, streamed."""
         blocks, declared = audio_blocks(audio)
         chunker = SpeechChunker(
@@ -276,7 +275,7 @@ class SpeakerDiarization:
         num_speakers: int | None = None,
         min_speakers: int | None = None,
         max_speakers: int | None = None,
-        hook: Hook | None = None,
+        hook: ProgressHook | None = None,
         voiceprints: VoiceprintMatcher | None = None,
         uri: str | None = None,
     ) -> Annotation:

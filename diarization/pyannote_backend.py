@@ -15,7 +15,8 @@ from pathlib import Path
 from pyannote.core import Annotation
 
 from core.errors import ModelError
-from diarization.pipeline import Hook, first_appearance
+from core.progress import ProgressHook
+from diarization.pipeline import first_appearance
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def diarize_with_pyannote(
     num_speakers: int | None = None,
     min_speakers: int | None = None,
     max_speakers: int | None = None,
-    hook: Hook | None = None,
+    hook: ProgressHook | None = None,
 ) -> Annotation:
     """Run the pyannote.audio pipeline described by a local `config.yaml`; labels become SPEAKER_00… by first turn."""
     config = Path(config).expanduser()

@@ -13,12 +13,13 @@ from datetime import date
 from typing import Protocol
 
 from core.errors import InvalidInputError
+from core.progress import ProgressHook
 from core.settings import MinutesSettings
 from core.transcript import Segment, Transcript
 from minutes import participants
 from minutes.extractive import ExtractiveGenerator
 from minutes.frame import chair_label, frame
-from minutes.llm import LlmGenerator, Progress
+from minutes.llm import LlmGenerator
 from minutes.model import AgendaItem, GeneratorName, Minutes, MinutesMeta, Stats
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ class Generator(Protocol):
 
 
 def make_generator(
-    name: GeneratorName | str | Generator, settings: MinutesSettings | None = None, hook: Progress | None = None
+    name: GeneratorName | str | Generator, settings: MinutesSettings | None = None, hook: ProgressHook | None = None
 ) -> Generator:
     """The generator called `name` (a generator itself is used as it is: an evaluation hands one in with its own
     classifier); `llm` needs `settings.llm_url` and `settings.llm_model`.
@@ -76,7 +77,7 @@ def generate(
     *,
     generator: GeneratorName | str | Generator = "extractive",
     settings: MinutesSettings | None = None,
-    hook: Progress | None = None,
+    hook: ProgressHook | None = None,
 ) -> Minutes:
     """Minutes of the meeting in `transcript`, every statement citing its segments."""
     meta = meta or MinutesMeta()
@@ -108,7 +109,7 @@ def regenerate(
     meta: MinutesMeta | None = None,
     generator: GeneratorName | str | Generator = "extractive",
     settings: MinutesSettings | None = None,
-    hook: Progress | None = None,
+    hook: ProgressHook | None = None,
 ) -> Minutes:
     """`minutes` with agenda item `index` (0-based) made again from the transcript segments it spans."""
     if not 0 <= index < len(minutes.items):

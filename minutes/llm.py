@@ -12,7 +12,7 @@ and counted (`dropped`), so nothing reaches the minutes that cannot be traced to
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +21,7 @@ import pydantic
 from pydantic import BaseModel
 
 from core.errors import ConfigError, ModelError
+from core.progress import ProgressHook
 from core.settings import MinutesSettings
 from core.text import clock
 from core.transcript import Segment, Transcript
@@ -28,8 +29,6 @@ from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, float], None]
-"""(stage, fraction done): called after each chunk, so a worker can report progress and notice a cancel."""
 
 # --- what the model must answer (strict JSON schema) -------------------------------------------------
 
@@ -125,7 +124,7 @@ class LlmGenerator:
     model: str
     chunk_chars: int = 12000
     temperature: float = 0.0
-    hook: Progress | None = None
+    hook: ProgressHook | None = None
     """Told after each chunk (one chat completion) how far the generation is."""
     dropped: int = field(default=0, init=False)
     """Statements dropped so far for citing nothing or a segment that does not exist."""
@@ -133,7 +132,7 @@ class LlmGenerator:
     name = "llm"
 
     @classmethod
-    def from_settings(cls, settings: MinutesSettings, hook: Progress | None = None) -> LlmGenerator:
+    def from_settings(cls, settings: MinutesSettings, hook: ProgressHook | None = None) -> LlmGenerator:
         if not settings.llm_url or not settings.llm_model:
             raise ConfigError(
                 "chưa cấu hình mô hình ngôn ngữ: đặt GOBANG_MINUTES__LLM_URL và GOBANG_MINUTES__LLM_MODEL "

@@ -22,12 +22,10 @@ two inputs with the same stem in one folder (``a.wav``, ``a.mp3``) keep their ex
 output name (``a.wav.txt``, ``a.mp3.txt``). Every run writes ``OUT/report.json`` with the
 outcome of each file (ok, skipped, failed, interrupted).
 
-Workers. ``workers=1`` runs in this process. More run in a spawned process pool: each worker
-creates its engine once, on its first file, with ``cores // workers`` CPU threads; progress
-events and log records come back through one queue. Workers ignore SIGINT: on Ctrl-C the parent
-cancels what has not started, terminates the workers and writes the report. A worker that dies
-(a native crash on a damaged file) fails only that file; the pool is restarted for the rest, so
-one bad file never stops the batch.
+Workers. ``workers=1`` runs in this process. More run in `workers.pool` (spawned processes that
+survive a worker's crash): each worker creates its engine once, on its first file, with
+``cores // workers`` CPU threads. On Ctrl-C the pool stops and the report is written; a worker
+that dies (a native crash on a damaged file) fails only that file.
 """
 
 from __future__ import annotations
@@ -36,14 +34,9 @@ import hashlib
 import json
 import logging
 import logging.handlers
-import multiprocessing
 import os
-import queue
-import signal
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +54,9 @@ from core.settings import Settings, get_settings
 from core.text import nfc
 from core.transcript import NfcStr, Transcript
 from models import resolve
-from workers.pipeline import PipelineOptions, adapted_engine, run_pipeline
+from workers.options import PipelineOptions
+from workers.pipeline import adapted_engine, run_pipeline
+from workers.pool import Emit, run_pool
 
 logger = logging.getLogger(__name__)
 
@@ -99,42 +94,14 @@ class FileJob:
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """What to produce; None means the configured default (`core.settings`)."""
+    """What to produce: the run every file goes through (engine None: the configured one), and the batch's own
+    choices."""
 
-    engine: str | None = None
-    model: str | None = None
-    """Registry name or model directory; None is the engine's configured model."""
-    language: str | None = None
+    run: PipelineOptions = field(default_factory=PipelineOptions)
     formats: tuple[str, ...] = DEFAULT_FORMATS
-    hotwords: tuple[str, ...] = ()
-    glossary: tuple[str, ...] = ()
-    """Names and terms the readable-text stage writes the way they are spelled here."""
-    diarize: bool = False
-    """Find who spoke when; enrolled voiceprints name their people."""
-    num_speakers: int | None = None
-    min_speakers: int | None = None
-    max_speakers: int | None = None
-    written_form: bool | None = None
-    """Segments in written form ("12,5%", punctuation, case); None is the configured default."""
     workers: int = 1
     force: bool = False
     """Transcribe again even what is already done."""
-
-    def pipeline(self) -> PipelineOptions:
-        """What each file goes through (engine and language already resolved by `run_batch`)."""
-        assert self.language is not None
-        return PipelineOptions(
-            engine=self.engine,
-            model=self.model,
-            language=self.language,
-            hotwords=self.hotwords,
-            glossary=self.glossary,
-            diarize=self.diarize,
-            num_speakers=self.num_speakers,
-            min_speakers=self.min_speakers,
-            max_speakers=self.max_speakers,
-            written_form=self.written_form,
-        )
 
 
 class FileOutcome(BaseModel):
@@ -278,9 +245,9 @@ def _declared_duration(path: Path) -> float | None:
 # --- identity and state ---------------------------------------------------------------------------------
 
 
-def _identity(options: BatchOptions) -> dict[str, Any]:
+def _identity(options: PipelineOptions) -> dict[str, Any]:
     """The settings that change the transcript (not the formats: those are rendered from it)."""
-    assert options.engine is not None and options.language is not None
+    assert options.engine is not None
     settings = get_settings().asr
     default = settings.vietasr_model if options.engine == "vietasr" else settings.whisper_model
     model = resolve(options.model or default, engine=options.engine)
@@ -319,11 +286,9 @@ def _read_record(out_dir: Path, key: str) -> _Record | None:
 
 # --- one file ------------------------------------------------------------------------------------------
 
-Emit = Callable[[FileJob, str, float], None]
-
 
 @dataclass
-class _Worker:
+class _FileHandler:
     """Everything one process needs to handle files; the engine is created once, on first use."""
 
     options: BatchOptions
@@ -333,7 +298,7 @@ class _Worker:
     """This run's settings, the engine's CPU threads sized per worker process."""
     engine: Engine | None = field(default=None, repr=False)
 
-    def handle(self, job: FileJob, emit: Emit) -> FileOutcome:
+    def handle(self, job: FileJob, emit: Emit[FileJob]) -> FileOutcome:
         """Transcribe (or skip, or re-render) one file; domain and unexpected errors become a failed outcome."""
         began = time.perf_counter()
         outcome = FileOutcome(input=str(job.source), relative=job.relative, status="failed", duration=job.duration)
@@ -364,15 +329,15 @@ class _Worker:
         )
         return outcome
 
-    def _transcribe(self, job: FileJob, key: str, outcome: FileOutcome, emit: Emit) -> None:
+    def _transcribe(self, job: FileJob, key: str, outcome: FileOutcome, emit: Emit[FileJob]) -> None:
         assert outcome.sha256 is not None
         if self.engine is None:
             emit(job, "load", 0.0)
-            self.engine = adapted_engine(self.options.engine, self.options.model, self.settings)
+            self.engine = adapted_engine(self.options.run.engine, self.options.run.model, self.settings)
         began = time.perf_counter()
         transcript = run_pipeline(
             job.source,
-            self.options.pipeline(),
+            self.options.run,
             hook=lambda stage, fraction: emit(job, stage, fraction),
             engine=self.engine,
             settings=self.settings,
@@ -443,29 +408,6 @@ class _Worker:
         )
 
 
-# --- worker processes ----------------------------------------------------------------------------------
-
-_worker: _Worker | None = None
-_events: Any = None
-_begun: Any = None
-
-
-def _init_process(worker: _Worker, events: Any, begun: Any, log_level: int) -> None:
-    """Pool initializer: leave Ctrl-C to the parent, send logs and progress back through `events`."""
-    global _worker, _events, _begun
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    root = logging.getLogger()
-    root.handlers = [logging.handlers.QueueHandler(events)]
-    root.setLevel(log_level)
-    _worker, _events, _begun = worker, events, begun
-
-
-def _handle_in_worker(job: FileJob) -> FileOutcome:
-    assert _worker is not None
-    _begun[job.index] = 1  # shared memory, written at once: survives a crash that loses queued events
-    return _worker.handle(job, lambda j, stage, fraction: _events.put((j.index, stage, fraction)))
-
-
 # --- the batch -----------------------------------------------------------------------------------------
 
 
@@ -481,18 +423,17 @@ def run_batch(
     given = options or BatchOptions()
     options = replace(
         given,
-        engine=given.engine or settings.engine,
-        language=given.language or settings.language,
+        run=given.run.model_copy(update={"engine": given.run.engine or settings.engine}),
         formats=tuple(dict.fromkeys(f.lower().lstrip(".") for f in given.formats)),
         workers=max(1, min(given.workers, len(jobs))),
     )
     unknown = sorted(set(options.formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"định dạng không hỗ trợ: {', '.join(unknown)} (supported: {', '.join(FORMATS)})")
-    if "rttm" in options.formats and not options.diarize:
+    if "rttm" in options.formats and not options.run.diarize:
         raise InvalidInputError("định dạng rttm cần phân biệt người nói (rttm needs --diarize)")
-    counts = (options.num_speakers, options.min_speakers, options.max_speakers)
-    if options.diarize:
+    counts = (options.run.num_speakers, options.run.min_speakers, options.run.max_speakers)
+    if options.run.diarize:
         from diarization.clustering import check_bounds
 
         check_bounds(*counts)  # contradictory counts would fail every file: fail once, now
@@ -503,10 +444,10 @@ def run_batch(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GobangError(f"không tạo được thư mục kết quả (cannot create output folder: {exc})", path=out) from exc
-    identity = _identity(options)  # resolves the model once here: fails fast, and workers never race to build it
+    identity = _identity(options.run)  # resolves the model once here: fails fast, and workers never race to build it
     threads = max(1, (settings.cpu_threads or os.cpu_count() or 1) // options.workers)
     sized = get_settings().model_copy(update={"asr": settings.model_copy(update={"cpu_threads": threads})})
-    worker = _Worker(options, out, identity, sized)
+    handler = _FileHandler(options, out, identity, sized)
     started_at = datetime.now(UTC)
     outcomes: dict[int, FileOutcome] = {}
 
@@ -524,9 +465,9 @@ def run_batch(
     try:
         if options.workers == 1:
             for job in jobs:
-                finish(job, worker.handle(job, emit))
+                finish(job, handler.handle(job, emit))
         else:
-            _run_pool(jobs, worker, finish, emit)
+            run_pool(jobs, handler, options.workers, finish, emit, _crashed)
     except KeyboardInterrupt:
         interrupted = True
         logger.warning("batch_interrupted done=%d of=%d", len(outcomes), len(jobs))
@@ -548,102 +489,9 @@ def run_batch(
     return report
 
 
-def _run_pool(
-    jobs: Sequence[FileJob],
-    worker: _Worker,
-    finish: Callable[[FileJob, FileOutcome], None],
-    emit: Emit,
-) -> None:
-    """Run `jobs` on spawned worker processes, surviving workers that die.
-
-    A worker that dies (a native crash on a damaged file) breaks the whole pool, so every file then
-    running is suspect: a lone suspect is the culprit and fails; several are run again one at a time,
-    so only the culprit fails and the others are done. The rest of the batch goes on in a new pool.
-    """
-    context = multiprocessing.get_context("spawn")
-    remaining = list(jobs)
-    solo: set[int] = set()
-    while remaining:
-        todo = [j for j in remaining if j.index in solo] or remaining
-        finished, suspects = _pool_round(context, todo, 1 if solo else worker.options.workers, worker, finish, emit)
-        remaining = [j for j in remaining if j.index not in finished]
-        solo -= finished
-        if suspects is None:
-            continue
-        if not suspects:  # no file was begun: the workers cannot start at all
-            for job in remaining:
-                finish(job, _crashed(job, started=False))
-            return
-        if len(suspects) > 1:
-            solo |= {j.index for j in suspects}
-            continue
-        logger.error("worker_crashed path=%s", suspects[0].source)
-        finish(suspects[0], _crashed(suspects[0], started=True))
-        remaining.remove(suspects[0])
-        solo.discard(suspects[0].index)
-
-
-def _pool_round(
-    context: Any,
-    jobs: list[FileJob],
-    workers: int,
-    worker: _Worker,
-    finish: Callable[[FileJob, FileOutcome], None],
-    emit: Emit,
-) -> tuple[set[int], list[FileJob] | None]:
-    """One pool over `jobs`: the indices finished, and None, or if a worker died, the unfinished files begun."""
-    by_index = {j.index: j for j in jobs}
-    events = context.Queue()  # a fresh one per pool: a killed worker may have died holding the old one's lock
-    begun = context.Array("b", max(by_index) + 1, lock=False)
-    finished: set[int] = set()
-    broken = False
-    executor = ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
-        mp_context=context,
-        initializer=_init_process,
-        initargs=(worker, events, begun, logging.getLogger().getEffectiveLevel()),
-    )
-    try:
-        futures = {executor.submit(_handle_in_worker, job): job for job in jobs}
-        pending: set[Future[FileOutcome]] = set(futures)
-        while pending and not broken:
-            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            _drain(events, by_index, emit, finished)
-            for future in done:
-                if isinstance(future.exception(), BrokenProcessPool):
-                    broken = True
-                else:
-                    finish(futures[future], future.result())
-                    finished.add(futures[future].index)
-        executor.shutdown(wait=not broken, cancel_futures=broken)
-    except BaseException:
-        _terminate(executor)
-        raise
-    if not broken:
-        _drain(events, by_index, emit, finished)
-        return finished, None
-    return finished, [j for j in jobs if begun[j.index] and j.index not in finished]
-
-
-def _drain(events: Any, by_index: dict[int, FileJob], emit: Emit, finished: set[int]) -> None:
-    """Forward what workers sent: progress to the listener, log records to this process's handlers.
-
-    Progress travels apart from results, so it can arrive after its file finished; that is dropped.
-    """
-    while True:
-        try:
-            item = events.get_nowait()
-        except queue.Empty:
-            return
-        if isinstance(item, logging.LogRecord):
-            logging.getLogger(item.name).handle(item)
-        else:
-            index, stage, fraction = item
-            if index not in finished:
-                emit(by_index[index], stage, fraction)
-
-
-def _crashed(job: FileJob, *, started: bool) -> FileOutcome:
+def _crashed(job: FileJob, started: bool) -> FileOutcome:
+    if started:
+        logger.error("worker_crashed path=%s", job.source)
     reason = (
         "tiến trình xử lý bị dừng đột ngột khi đang xử lý tệp này (worker process crashed)"
         if started
@@ -657,13 +505,3 @@ def _crashed(job: FileJob, *, started: bool) -> FileOutcome:
         error_type="WorkerCrashed",
         exit_code=1,
     )
-
-
-def _terminate(executor: ProcessPoolExecutor) -> None:
-    """Stop running tasks now: cancel what has not started and terminate the worker processes."""
-    processes = list(executor._processes.values())  # no public API stops running tasks (Python 3.11)
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=10)

@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from core.db import as_utc, session_scope
 from core.settings import Settings
-from core.tables import Job, JobStatus, Recording
+from core.tables import Job, JobKind, JobStatus, Recording
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class JobState(BaseModel):
 
     id: str
     recording_id: str
+    kind: JobKind
     status: JobStatus
     stage: str
     progress: float

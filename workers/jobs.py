@@ -19,7 +19,6 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,14 +31,16 @@ from core.audit import record
 from core.blobs import BlobStore
 from core.db import session_scope
 from core.errors import BadAudioError, GobangError, ModelError
+from core.progress import ProgressHook
 from core.settings import Settings, get_settings
-from core.tables import Job, JobStatus, Recording
+from core.tables import Job, JobKind, JobStatus, Recording
 from core.transcript import Transcript
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 from workers import webhooks
 from workers.job_status import publish
-from workers.minutes_job import MinutesWork, is_minutes_job
-from workers.pipeline import Hook, PipelineOptions, run_pipeline
+from workers.minutes_job import MinutesWork
+from workers.options import PipelineOptions
+from workers.pipeline import run_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,9 @@ QueueKind = Literal["asr", "cpu"]
 """`asr`: GPU-bound work (recognition, diarization), run its workers on GPU machines; `cpu`: light work."""
 
 
-def queue_kind(options: dict[str, Any]) -> QueueKind:
+def queue_kind(kind: JobKind) -> QueueKind:
     """The queue a job belongs on: minutes need no GPU, a transcription does."""
-    return "cpu" if is_minutes_job(options) else "asr"
+    return "cpu" if kind == JobKind.minutes else "asr"
 
 
 ACTOR = "gobang-worker"
@@ -141,9 +142,7 @@ class _Heartbeat(threading.Thread):
                 logger.exception("heartbeat_failed job=%s", self.job_id)
 
 
-def _progress_writer(
-    job_id: str, token: str, settings: Settings, heartbeat: _Heartbeat
-) -> Callable[[str, float], None]:
+def _progress_writer(job_id: str, token: str, settings: Settings, heartbeat: _Heartbeat) -> ProgressHook:
     url = settings.resolved_database_url
     last = 0.0
 
@@ -170,7 +169,7 @@ def _progress_writer(
     return write
 
 
-class Work(Protocol):
+class JobWork(Protocol):
     """What one kind of job does between claim and finish; `run_job` gives every kind the same semantics."""
 
     permanent: ClassVar[tuple[type[Exception], ...]]
@@ -179,7 +178,7 @@ class Work(Protocol):
     @property
     def audio_seconds(self) -> float | None: ...
 
-    def run(self, hook: Hook) -> None:
+    def run(self, hook: ProgressHook) -> None:
         """The slow part, outside any transaction; `hook` reports progress and raises on cancel or loss."""
 
     def save(self, session: Session) -> dict[str, object]:
@@ -205,7 +204,7 @@ class Transcription:
     def audio_seconds(self) -> float | None:
         return self.transcript.duration if self.transcript else None
 
-    def run(self, hook: Hook) -> None:
+    def run(self, hook: ProgressHook) -> None:
         transcript = run_pipeline(
             self.audio, self.options, hook=hook, org_unit_id=self.org_unit_id, settings=self.settings
         )
@@ -213,15 +212,15 @@ class Transcription:
 
     def save(self, session: Session) -> dict[str, object]:
         assert self.transcript is not None, "run() first"
-        version = save_version(
+        version = TRANSCRIPTS.save(
             session, self.recording_id, self.transcript, author="gobang", comment="bản nhận dạng tự động"
         )
         return {"transcript_version": version, "untranscribed": self.transcript.untranscribed_count}
 
 
-def _work(session: Session, job: Job, settings: Settings) -> Work:
-    """The job's work, by the kind its options name (a transcription when they name none)."""
-    if is_minutes_job(job.options):
+def _work_of(session: Session, job: Job, settings: Settings) -> JobWork:
+    """The job's work, by its kind."""
+    if job.kind == JobKind.minutes:
         return MinutesWork.load(session, job.recording_id, job.options, settings.minutes)
     recording = session.get_one(Recording, job.recording_id)
     return Transcription(
@@ -246,7 +245,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
     try:
         with session_scope(url) as session:
             job = session.get_one(Job, job_id)
-            work = _work(session, job, settings)
+            work = _work_of(session, job, settings)
             attempts, max_attempts, recording_id = job.attempts, job.max_attempts, job.recording_id
     except (GobangError, TypeError, ValueError) as exc:  # missing blob or transcript, options no work accepts
         message = exc.message if isinstance(exc, GobangError) else f"tùy chọn không hợp lệ (bad options: {exc})"
@@ -310,7 +309,7 @@ def _named_source(transcript: Transcript, filename: str) -> Transcript:
     return transcript.model_copy(update={"source": transcript.source.model_copy(update={"name": Path(filename).name})})
 
 
-def _succeed(settings: Settings, job_id: str, token: str, work: Work) -> bool:
+def _succeed(settings: Settings, job_id: str, token: str, work: JobWork) -> bool:
     """Result and status in one transaction, only while the claim is ours and no cancel is pending.
 
     A job's result is written once; False means it was not written (cancelled, or the claim is void).
@@ -428,19 +427,27 @@ def recover_jobs(
             changed.append(job_id)
             deliveries += _terminal(session, job_id, JobStatus.cancelled)
         due = session.execute(
-            select(Job.id, Job.options)
+            select(Job.id, Job.kind)
             .where(Job.status == JobStatus.queued, or_(Job.not_before.is_(None), Job.not_before <= now))
             .order_by(Job.created_at)
         ).all()
     publish(settings, *changed)
     webhooks.deliver_soon(settings, deliveries)
-    return [(job_id, queue_kind(options)) for job_id, options in due]
+    return [(job_id, queue_kind(kind)) for job_id, kind in due]
 
 
-def new_job(session: Session, recording_id: str, options: dict[str, Any], *, settings: Settings) -> Job:
+def new_job(
+    session: Session,
+    recording_id: str,
+    options: dict[str, Any],
+    *,
+    settings: Settings,
+    kind: JobKind = JobKind.transcription,
+) -> Job:
     """A queued job row; the caller commits, then hands the id to the queue (never the other way round)."""
     job = Job(
         recording_id=recording_id,
+        kind=kind,
         status=JobStatus.queued,
         stage="queued",
         progress=0.0,

@@ -11,23 +11,20 @@ from; a clerk's edits made meanwhile are never replaced behind their back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from core.audit import record
 from core.errors import ConfigError, ConflictError, InvalidInputError
+from core.progress import ProgressHook
 from core.settings import MinutesSettings
 from core.transcript import Transcript
 from core.transcript_store import TRANSCRIPTS
 from minutes.generate import generate, regenerate
-from minutes.llm import Progress
 from minutes.model import GeneratorName, Minutes, MinutesMeta
 from minutes.store import MINUTES
-
-KIND = "minutes"
-"""`Job.options["kind"]` of a minutes job (a transcription job's options have no kind)."""
 
 
 class MinutesJobOptions(BaseModel):
@@ -35,7 +32,6 @@ class MinutesJobOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["minutes"] = "minutes"
     generator: GeneratorName
     transcript_version: int = Field(ge=1)
     meta: MinutesMeta
@@ -45,10 +41,6 @@ class MinutesJobOptions(BaseModel):
     """The minutes version current when the job was asked for (0: none); the result is saved only on top of it."""
     author: str
     comment: str = ""
-
-
-def is_minutes_job(options: dict[str, Any]) -> bool:
-    return options.get("kind") == KIND
 
 
 @dataclass
@@ -80,7 +72,7 @@ class MinutesWork:
     def audio_seconds(self) -> float | None:
         return None
 
-    def run(self, hook: Progress) -> None:
+    def run(self, hook: ProgressHook) -> None:
         o = self.options
         if o.item is None or self.base is None:
             self.result = generate(self.transcript, o.meta, generator=o.generator, settings=self.settings, hook=hook)

@@ -6,11 +6,8 @@ entry point produces the same Transcript for the same recording and options.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict
 
 from asr.engine import DecodeOptions, Engine
 from asr.factory import create_engine
@@ -18,37 +15,13 @@ from asr.transcriber import Transcriber
 from asr.vietasr_engine import VietAsrEngine
 from asr.written import TextFormatter
 from core.paragraphs import mark_paragraphs
+from core.progress import ProgressHook
 from core.settings import Settings, TextSettings, get_settings
 from core.transcript import Transcript
-
-Hook = Callable[[str, float], None]
-"""(stage, overall fraction in [0, 1])."""
+from workers.options import PipelineOptions
 
 _TRANSCRIBE_SHARE = 0.75
 """Share of the progress bar given to recognition when diarization follows (it takes about a quarter of the time)."""
-
-
-class PipelineOptions(BaseModel):
-    """What a pipeline run is asked to do; stored with each job (JSON) and validated when read back."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    engine: str | None = None
-    """ASR engine; None is the configured default."""
-    model: str | None = None
-    """Model name or directory; None is the engine's configured model."""
-    language: str = "vi"
-    hotwords: tuple[str, ...] = ()
-    """Names and terms to favour in recognition."""
-    glossary: tuple[str, ...] = ()
-    """Correct spellings of names and terms, used to restore capitalisation."""
-    diarize: bool = False
-    """Find who spoke when and label segments "Người nói N" (or enrolled names)."""
-    num_speakers: int | None = None
-    min_speakers: int | None = None
-    max_speakers: int | None = None
-    written_form: bool | None = None
-    """Segments in written form (numbers, punctuation, case) for Vietnamese; None is the configured default."""
 
 
 @cache
@@ -87,7 +60,7 @@ def run_pipeline(
     path: str | Path,
     options: PipelineOptions,
     *,
-    hook: Hook | None = None,
+    hook: ProgressHook | None = None,
     engine: Engine | None = None,
     org_unit_id: int | None = None,
     max_duration_s: float | None = None,

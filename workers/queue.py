@@ -18,10 +18,6 @@ from workers.jobs import QueueKind, recover_jobs, run_job
 
 logger = logging.getLogger(__name__)
 
-ASR_QUEUE = "gobang-asr"
-"""Name of the `asr` queue under the default prefix."""
-CPU_QUEUE = "gobang-cpu"
-"""Name of the `cpu` queue under the default prefix (exports, minutes, webhooks)."""
 JOB_TIMEOUT_S = 12 * 3600
 """An 8-hour recording on a slow CPU must not be cut off by RQ."""
 _WAITING = frozenset({"queued", "scheduled", "deferred"})
@@ -29,6 +25,7 @@ _WAITING = frozenset({"queued", "scheduled", "deferred"})
 
 
 def queue_names(settings: Settings) -> dict[QueueKind, str]:
+    """The Redis queue of each kind: `<prefix>-asr` (transcriptions) and `<prefix>-cpu` (minutes)."""
     prefix = settings.jobs.queue_prefix
     return {"asr": f"{prefix}-asr", "cpu": f"{prefix}-cpu"}
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api import accounts
-from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal, DbSession
+import accounts
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal, DbSession, SettingsDep, get_settings_dep
 from api.middleware import SmallBodyRoute
 from api.problems import PROBLEM_JSON
 from api.schemas_accounts import LoginRequest, LoginResponse, LogoutRequest, Me, PasswordChange, UserOut
@@ -41,12 +41,13 @@ def _clear_cookies(response: Response, settings: Settings) -> None:
     summary="Đăng nhập bằng mật khẩu (password login)",
     responses={401: _PROBLEM, 423: _PROBLEM, 429: _PROBLEM},
 )
-def login(body: LoginRequest, request: Request, response: Response, db: DbSession) -> LoginResponse:
+def login(
+    body: LoginRequest, request: Request, response: Response, db: DbSession, settings: SettingsDep
+) -> LoginResponse:
     """Sets the session and CSRF cookies; also returns the session as a bearer `token` for other services.
 
     A wrong password and an unknown user get the same 401. Repeated failures lock the account (423)
     or slow the client address down (429); both carry `Retry-After`."""
-    settings: Settings = request.app.state.settings
     user = accounts.authenticate(
         db,
         body.username,
@@ -61,7 +62,7 @@ def login(body: LoginRequest, request: Request, response: Response, db: DbSessio
 def new_session(request: Request, response: Response, user: User, *, method: str = "password") -> LoginResponse:
     """A fresh session for `user` (after a password or a voice login): cookies for the browser, and the same
     session as a bearer token for other services. `method` is recorded in the token."""
-    settings: Settings = request.app.state.settings
+    settings = get_settings_dep(request)
     tokens: SessionTokens = request.app.state.tokens
     token = tokens.issue(user.id, method=method)
     csrf = tokens.csrf_token(token)
@@ -101,10 +102,15 @@ def change_password(
     summary="Đăng xuất (logout)",
     responses={401: _PROBLEM, 403: _PROBLEM},
 )
-def logout(request: Request, principal: CurrentPrincipal, db: DbSession, body: LogoutRequest | None = None) -> Response:
+def logout(
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+    settings: SettingsDep,
+    body: LogoutRequest | None = None,
+) -> Response:
     """Ends this session (cookie or bearer token) at once, or every session of the user with
     `{"everywhere": true}`, and clears the cookies. API keys are revoked by an admin, not logged out."""
-    settings: Settings = request.app.state.settings
     tokens: SessionTokens = request.app.state.tokens
     if principal.user_id is not None and principal.token is not None:
         expires_at = datetime.fromtimestamp(principal.token.issued_at + tokens.max_age_s, UTC)

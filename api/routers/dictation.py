@@ -35,8 +35,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.access import allow
-from api.deps import SESSION_COOKIE, Principal, principal_from_credentials
+from api.deps import SESSION_COOKIE, Principal, allow, principal_from_credentials
 from api.limits import app_limiter
 from api.routers.web import SECURITY_HEADERS, STATIC
 from asr.dictation import DictationEvent, DictationSession, new_session

@@ -12,14 +12,14 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from redis.asyncio import Redis as AsyncRedis
 from sqlalchemy import select
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from api.access import READERS, UPLOADERS, allow, job_not_found, visible_job, visible_recording
-from api.deps import DbSession, Principal, get_settings_dep
+from api.access import job_not_found, visible_job, visible_recording
+from api.deps import DbSession, JobsReader, JobsRunner, Principal, SettingsDep
 from api.ingest import new_recording_job, submit
 from api.schemas import JobOptions, JobOut
 from asr.factory import check_engine_allowed
@@ -32,9 +32,6 @@ from workers.webhooks import deliver_soon
 
 router = APIRouter(tags=["jobs"])
 
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-Reader = Annotated[Principal, Depends(allow("jobs:read", *READERS))]
-Runner = Annotated[Principal, Depends(allow("jobs:write", *UPLOADERS))]
 
 EVENT_POLL_S = 0.5
 """Without Redis: how often the event stream looks at the job row."""
@@ -51,7 +48,7 @@ def create_job(
     response: Response,
     db: DbSession,
     settings: SettingsDep,
-    principal: Runner,
+    principal: JobsRunner,
 ) -> JobOut:
     """Queue the pipeline (transcribe, then diarize and align if asked) over a recording; a new transcript
     version is written when it succeeds."""
@@ -67,7 +64,7 @@ def create_job(
 def list_jobs(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: JobsReader,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[JobOut]:
     """A recording's jobs, newest first."""
@@ -83,7 +80,7 @@ def list_jobs(
     response_model=JobOut,
     responses={304: {"description": "Trạng thái chưa đổi so với `If-None-Match` (not modified)"}},
 )
-def get_job(job_id: str, request: Request, settings: SettingsDep, principal: Reader) -> Response:
+def get_job(job_id: str, request: Request, settings: SettingsDep, principal: JobsReader) -> Response:
     """The job's status and progress: what clients poll, served as stored (Redis when configured, else the
     database). Its `ETag` answers a poll sending it back in `If-None-Match` with 304 while nothing changed."""
     snapshot = job_snapshot(settings, principal, job_id)
@@ -111,7 +108,7 @@ def job_snapshot(settings: Settings, principal: Principal, job_id: str) -> Snaps
 
 
 @router.post("/jobs/{job_id}/cancel", status_code=202, response_model=JobOut)
-def cancel_job(job_id: str, db: DbSession, settings: SettingsDep, principal: Runner) -> JobOut:
+def cancel_job(job_id: str, db: DbSession, settings: SettingsDep, principal: JobsRunner) -> JobOut:
     """A queued job is cancelled at once; a running one stops at its next progress report (`cancel_requested`)."""
     job = visible_job(db, principal, job_id)
     if job.status in TERMINAL:
@@ -132,7 +129,9 @@ def cancel_job(job_id: str, db: DbSession, settings: SettingsDep, principal: Run
     response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Sự kiện `job` mỗi khi trạng thái đổi"}},
 )
-async def job_events(job_id: str, request: Request, settings: SettingsDep, principal: Reader) -> EventSourceResponse:
+async def job_events(
+    job_id: str, request: Request, settings: SettingsDep, principal: JobsReader
+) -> EventSourceResponse:
     """Server-sent events: a `job` event (the JobOut) whenever status, stage or progress changes, then `end`
     once the job is finished; the stream then closes."""
     first = await run_in_threadpool(job_snapshot, settings, principal, job_id)  # 404 before the stream starts

@@ -26,15 +26,24 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import numpy as np
-from fastapi import APIRouter, Depends, FastAPI, Header, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, FastAPI, Header, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from api import live_sessions
-from api.access import READERS, UPLOADERS, allow, owning_unit
-from api.deps import SESSION_COOKIE, DbSession, Principal, get_settings_dep, principal_from_credentials
+from api.access import owning_unit
+from api.deps import (
+    SESSION_COOKIE,
+    UPLOADERS,
+    DbSession,
+    Principal,
+    RecordingsReader,
+    RecordingsUploader,
+    SettingsDep,
+    principal_from_credentials,
+)
 from api.live_feed import CaptionFeed
 from api.routers.web import SECURITY_HEADERS, STATIC
 from api.schemas import MAX_INT, RecordingMeta
@@ -45,13 +54,11 @@ from core.settings import Settings
 from core.tables import LiveSession, Role
 from diarization.voiceprints import VoiceprintStore
 from workers.live import LiveCaptioner, start_captioner
-from workers.pipeline import PipelineOptions, text_formatter
+from workers.options import PipelineOptions
+from workers.pipeline import text_formatter
 
 router = APIRouter(tags=["Phụ đề trực tiếp (live captions)"])
 
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-Reader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
-Uploader = Annotated[Principal, Depends(allow("recordings:write", *UPLOADERS))]
 
 _POLICY_VIOLATION = 1008
 _KEEPALIVE_S = 15.0
@@ -106,7 +113,7 @@ def visible_session(db: DbSession, principal: Principal, session_id: str) -> Liv
 
 
 @router.post("/live", status_code=201, response_model=LiveOut)
-def create_session(body: LiveCreate, db: DbSession, principal: Uploader) -> LiveOut:
+def create_session(body: LiveCreate, db: DbSession, principal: RecordingsUploader) -> LiveOut:
     """Open a live session; stream its audio to `audio_url`, show `page_url` on the screens."""
     if not principal.allows("jobs:write"):
         raise ForbiddenError("khóa API không có quyền jobs:write (API key lacks scope jobs:write)")
@@ -123,7 +130,7 @@ def create_session(body: LiveCreate, db: DbSession, principal: Uploader) -> Live
 
 
 @router.get("/live/{session_id}", response_model=LiveOut)
-def get_session(session_id: str, db: DbSession, principal: Reader) -> LiveOut:
+def get_session(session_id: str, db: DbSession, principal: RecordingsReader) -> LiveOut:
     return _out(visible_session(db, principal, session_id))
 
 
@@ -200,7 +207,7 @@ async def end(app: FastAPI, settings: Settings, principal: Principal, session_id
 
 @router.post("/live/{session_id}/end", response_model=LiveOut)
 async def end_session(
-    session_id: str, request: Request, settings: SettingsDep, db: DbSession, principal: Uploader
+    session_id: str, request: Request, settings: SettingsDep, db: DbSession, principal: RecordingsUploader
 ) -> LiveOut:
     """End a session whose audio connection is gone: its stored audio becomes a recording."""
     visible_session(db, principal, session_id)
@@ -214,7 +221,7 @@ async def end_session(
     responses={200: {"content": {"text/event-stream": {}}, "description": "Sự kiện `partial`, `final`, `end`"}},
 )
 async def captions(
-    session_id: str, request: Request, settings: SettingsDep, db: DbSession, principal: Reader
+    session_id: str, request: Request, settings: SettingsDep, db: DbSession, principal: RecordingsReader
 ) -> EventSourceResponse:
     """Server-sent captions: every `final` so far, then `partial` and `final` as they come, `end` at the end."""
     session = visible_session(db, principal, session_id)
@@ -345,7 +352,7 @@ async def post_audio(
     request: Request,
     settings: SettingsDep,
     db: DbSession,
-    principal: Uploader,
+    principal: RecordingsUploader,
     upload_offset: Annotated[int, Header(alias="Upload-Offset", ge=0)],
 ) -> LiveOut:
     """For systems that can only POST: a (chunked) body of PCM s16le appended at `Upload-Offset`, which must be

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api import versioning
-from api.access import MAY_EDIT_TRANSCRIPTS, READERS, allow, visible_recording
-from api.deps import DbSession, Principal
-from api.schemas import MAX_INT, JobOut, VersionSummary
+from api.access import visible_recording
+from api.deps import DbSession, Principal, QueueDep, SettingsDep, TranscriptsEditor, TranscriptsReader
+from api.schemas import JobOut
 from api.schemas_minutes import (
     MinutesConfig,
     MinutesEdit,
@@ -29,11 +29,12 @@ from api.schemas_minutes import (
     MinutesOut,
     MinutesRegenerate,
 )
-from api.versioning import IfMatch, VersionNumber, etag
+from api.versioned_routes import VersionedRoutes
+from api.versioning import IfMatch
 from core.audit import record
 from core.errors import InvalidInputError
 from core.settings import Settings
-from core.tables import MinutesVersion, Recording
+from core.tables import JobKind, Recording
 from core.transcript_store import TRANSCRIPTS
 from minutes.generate import generate, make_generator, regenerate
 from minutes.model import GeneratorName, Minutes, MinutesMeta
@@ -42,11 +43,10 @@ from minutes.render import MEDIA_TYPES, render
 from minutes.store import MINUTES
 from workers.jobs import new_job, queue_kind
 from workers.minutes_job import MinutesJobOptions
+from workers.queue import JobQueue
 
 router = APIRouter(tags=["minutes"])
 
-Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
-Editor = Annotated[Principal, Depends(MAY_EDIT_TRANSCRIPTS)]
 BASE = "/recordings/{recording_id}/minutes"
 QUEUED: tuple[GeneratorName, ...] = ("llm",)
 """Generators too slow for a request: they run as jobs on a worker."""
@@ -55,21 +55,19 @@ _QUEUED_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _out(recording_id: str, row: MinutesVersion) -> MinutesOut:
-    return MinutesOut(
-        recording_id=recording_id,
-        version=row.version,
-        transcript_version=row.transcript_version,
-        author=row.author,
-        comment=row.comment,
-        created_at=row.created_at,
-        minutes=Minutes.model_validate_json(row.document),
-    )
+ROUTES = VersionedRoutes(MINUTES, "minutes", MinutesOut, carried=("transcript_version",))
+ROUTES.mount(router, BASE, edit_model=MinutesEdit)
+ROUTES.mount_export(
+    router,
+    BASE,
+    formats=MinutesFormat,
+    default="docx",
+    formats_help="docx, md hoặc html",
+    media_types=MEDIA_TYPES,
+    render=render,
+    stem=lambda recording: f"bien-ban {recording.title or recording.filename.rsplit('.', 1)[0]}".strip(),
+    description="The minutes as a file: DOCX after Mẫu 1.9 of Nghị định 30/2020/NĐ-CP, Markdown or HTML.",
+)
 
 
 def _meta(recording: Recording, request: MinutesGenerate | None = None) -> MinutesMeta:
@@ -88,53 +86,28 @@ def _meta(recording: Recording, request: MinutesGenerate | None = None) -> Minut
     )
 
 
-def _save(
+def _queue(
+    settings: Settings,
+    job_queue: JobQueue,
     db: Session,
     principal: Principal,
-    recording_id: str,
-    minutes: Minutes,
-    response: Response,
-    *,
-    base: int | None,
-    comment: str,
-    action: str,
-    transcript_version: int | None,
-    **detail: object,
-) -> MinutesOut:
-    row = versioning.save(
-        MINUTES,
-        db,
-        principal,
-        recording_id,
-        minutes,
-        base=base,
-        comment=comment,
-        action=action,
-        columns={"transcript_version": transcript_version},
-        **detail,
-    )
-    response.headers["ETag"] = etag(row.version)
-    return _out(recording_id, row)
-
-
-def _queue(
-    request: Request, db: Session, principal: Principal, recording: Recording, options: MinutesJobOptions
+    recording: Recording,
+    options: MinutesJobOptions,
 ) -> JSONResponse:
     """A minutes job on the `cpu` queue, answered 202 with the job (committed before it is queued)."""
-    settings = _settings(request)
     make_generator(options.generator, settings.minutes)  # a missing configuration fails now, not in the worker
-    job = new_job(db, recording.id, options.model_dump(mode="json"), settings=settings)
+    job = new_job(db, recording.id, options.model_dump(mode="json"), settings=settings, kind=JobKind.minutes)
     record(db, principal.name, "job.create", f"job:{job.id}", recording=recording.id, kind="minutes")
     db.commit()
-    request.app.state.queue.enqueue(job.id, kind=queue_kind(job.options))
+    job_queue.enqueue(job.id, kind=queue_kind(job.kind))
     body = JobOut.model_validate(job).model_dump(mode="json")
     return JSONResponse(body, status_code=202, headers={"Location": f"/jobs/{job.id}"})
 
 
 @router.get("/minutes/config", response_model=MinutesConfig)
-def minutes_config(request: Request, principal: Reader) -> MinutesConfig:
+def minutes_config(app_settings: SettingsDep, principal: TranscriptsReader) -> MinutesConfig:
     """The generators this deployment offers: `llm` only when its endpoint and model are set."""
-    settings = _settings(request).minutes
+    settings = app_settings.minutes
     generators: list[GeneratorName] = ["extractive"]
     if settings.llm_url and settings.llm_model:
         generators.append("llm")
@@ -146,10 +119,11 @@ def minutes_config(request: Request, principal: Reader) -> MinutesConfig:
 def generate_minutes(
     recording_id: str,
     body: MinutesGenerate,
-    request: Request,
+    settings: SettingsDep,
+    job_queue: QueueDep,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> MinutesOut | JSONResponse:
     """Generate the minutes from the transcript as a new version (201); with `llm`, a job (202) that saves it.
@@ -158,7 +132,6 @@ def generate_minutes(
     412 when stale), so a clerk's edits saved meanwhile are never replaced.
     """
     recording = visible_recording(db, principal, recording_id)
-    settings = _settings(request)
     base = versioning.check_new(MINUTES, db, recording.id, if_match)
     row = TRANSCRIPTS.row(db, recording.id, body.transcript_version)
     generator = body.generator or settings.minutes.generator
@@ -172,11 +145,11 @@ def generate_minutes(
             author=principal.name,
             comment=comment,
         )
-        return _queue(request, db, principal, recording, options)
+        return _queue(settings, job_queue, db, principal, recording, options)
     transcript = TRANSCRIPTS.schema.model_validate_json(row.document)
     db.commit()  # release the connection while the generator works
     minutes = generate(transcript, _meta(recording, body), generator=generator, settings=settings.minutes)
-    return _save(
+    return ROUTES.save(
         db,
         principal,
         recording.id,
@@ -184,53 +157,9 @@ def generate_minutes(
         response,
         base=base,
         comment=comment,
-        action="minutes.generate",
-        transcript_version=row.version,
+        action="generate",
+        columns={"transcript_version": row.version},
         generator=generator,
-    )
-
-
-@router.get(BASE, response_model=MinutesOut, responses={304: {"description": "Không đổi (If-None-Match)"}})
-def get_minutes(
-    recording_id: str,
-    response: Response,
-    db: DbSession,
-    principal: Reader,
-    if_none_match: versioning.IfNoneMatch = None,
-) -> MinutesOut | Response:
-    """The current version; its `ETag` goes back in `If-Match` when saving."""
-    visible_recording(db, principal, recording_id)
-    row = MINUTES.row(db, recording_id)
-    return versioning.not_modified(row.version, if_none_match, response) or _out(recording_id, row)
-
-
-@router.put(
-    BASE,
-    response_model=MinutesOut,
-    responses={412: {"description": "Phiên bản đã thay đổi"}, 428: {"description": "Thiếu If-Match"}},
-)
-def put_minutes(
-    recording_id: str,
-    edit: MinutesEdit,
-    response: Response,
-    db: DbSession,
-    principal: Editor,
-    if_match: IfMatch = None,
-) -> MinutesOut:
-    """Save the clerk's edited minutes (fields and items) as a new version; requires `If-Match`."""
-    recording = visible_recording(db, principal, recording_id)
-    base = versioning.check_current(MINUTES, db, recording.id, if_match)
-    previous = MINUTES.row(db, recording.id, base)
-    return _save(
-        db,
-        principal,
-        recording.id,
-        edit.minutes,
-        response,
-        base=base,
-        comment=edit.comment,
-        action="minutes.save",
-        transcript_version=previous.transcript_version,
     )
 
 
@@ -239,10 +168,11 @@ def regenerate_item(
     recording_id: str,
     index: Annotated[int, Path(ge=0, le=10_000, description="Số thứ tự của mục, từ 0")],
     body: MinutesRegenerate,
-    request: Request,
+    settings: SettingsDep,
+    job_queue: QueueDep,
     response: Response,
     db: DbSession,
-    principal: Editor,
+    principal: TranscriptsEditor,
     if_match: IfMatch = None,
 ) -> MinutesOut | JSONResponse:
     """Make agenda item `index` (0-based) again from the current transcript; other items keep the clerk's edits.
@@ -250,7 +180,6 @@ def regenerate_item(
     With `llm` the item is made by a job (202); its result is saved only if the minutes are still this version.
     """
     recording = visible_recording(db, principal, recording_id)
-    settings = _settings(request)
     current = MINUTES.row(db, recording.id, versioning.check_current(MINUTES, db, recording.id, if_match))
     edited = Minutes.model_validate_json(current.document)
     transcript_row = TRANSCRIPTS.row(db, recording.id)
@@ -268,7 +197,7 @@ def regenerate_item(
             author=principal.name,
             comment=comment,
         )
-        return _queue(request, db, principal, recording, options)
+        return _queue(settings, job_queue, db, principal, recording, options)
     transcript = TRANSCRIPTS.schema.model_validate_json(transcript_row.document)
     db.commit()
     minutes = regenerate(
@@ -279,7 +208,7 @@ def regenerate_item(
         generator=generator,
         settings=settings.minutes,
     )
-    return _save(
+    return ROUTES.save(
         db,
         principal,
         recording.id,
@@ -287,81 +216,7 @@ def regenerate_item(
         response,
         base=current.version,
         comment=comment,
-        action="minutes.regenerate",
-        transcript_version=transcript_row.version,
+        action="regenerate",
+        columns={"transcript_version": transcript_row.version},
         item=index,
-    )
-
-
-@router.get(BASE + "/versions", response_model=list[VersionSummary])
-def list_minutes_versions(
-    recording_id: str,
-    db: DbSession,
-    principal: Reader,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[VersionSummary]:
-    """The history, newest first."""
-    visible_recording(db, principal, recording_id)
-    return versioning.history(MINUTES, db, recording_id, limit=limit, offset=offset)
-
-
-@router.get(BASE + "/versions/{version}", response_model=MinutesOut)
-def get_minutes_version(
-    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: Reader
-) -> MinutesOut:
-    visible_recording(db, principal, recording_id)
-    out = _out(recording_id, MINUTES.row(db, recording_id, version))
-    response.headers["ETag"] = etag(out.version)
-    return out
-
-
-@router.post(BASE + "/versions/{version}/restore", response_model=MinutesOut)
-def restore_minutes_version(
-    recording_id: str,
-    version: VersionNumber,
-    response: Response,
-    db: DbSession,
-    principal: Editor,
-    if_match: IfMatch = None,
-) -> MinutesOut:
-    """Make an old version current again, as a new version; `If-Match` optional (412 when sent and stale)."""
-    recording = visible_recording(db, principal, recording_id)
-    old = MINUTES.row(db, recording.id, version)
-    return _save(
-        db,
-        principal,
-        recording.id,
-        Minutes.model_validate_json(old.document),
-        response,
-        base=versioning.check_sent(MINUTES, db, recording.id, if_match),
-        comment=f"khôi phục phiên bản {version}",
-        action="minutes.restore",
-        transcript_version=old.transcript_version,
-        restored=version,
-    )
-
-
-@router.get(
-    BASE + "/export",
-    response_class=Response,
-    responses={200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}, "description": "Tệp xuất"}},
-)
-def export_minutes(
-    recording_id: str,
-    db: DbSession,
-    principal: Reader,
-    format: Annotated[MinutesFormat, Query(description="docx, md hoặc html")] = "docx",
-    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Mặc định: hiện tại")] = None,
-) -> Response:
-    """The minutes as a file: DOCX after Mẫu 1.9 of Nghị định 30/2020/NĐ-CP, Markdown or HTML."""
-    recording = visible_recording(db, principal, recording_id)
-    row = MINUTES.row(db, recording_id, version)
-    data = render(Minutes.model_validate_json(row.document), format)
-    record(db, principal.name, "minutes.export", f"recording:{recording.id}", format=format, version=row.version)
-    stem = f"bien-ban {recording.title or recording.filename.rsplit('.', 1)[0]}".strip()[:120]
-    return Response(
-        content=data,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": versioning.attachment(stem, format), "ETag": etag(row.version)},
     )

@@ -16,12 +16,11 @@ import zlib
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from api.access import MAY_TRANSCRIBE_NOW
-from api.deps import DbSession, Principal, get_settings_dep
+from api.deps import DbSession, ImmediateTranscriber, SettingsDep
 from api.ingest import check_audio, release
 from api.limits import app_limiter
 from api.schemas import Text
@@ -30,19 +29,18 @@ from asr.factory import check_engine_allowed
 from core.blobs import BlobStore
 from core.errors import InvalidInputError, ModelNotAllowedError, NotFoundError
 from core.export import render
-from core.settings import Settings
+from core.settings import EngineName, Settings
 from core.transcript import Transcript
-from workers.pipeline import PipelineOptions, run_pipeline
+from workers.options import PipelineOptions
+from workers.pipeline import run_pipeline
 
 router = APIRouter(prefix="/v1", tags=["openai"], route_class=HomeSpooledRoute)
 
 MiB = 1 << 20
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-Caller = Annotated[Principal, Depends(MAY_TRANSCRIBE_NOW)]
 ResponseFormat = Literal["json", "text", "srt", "vtt", "verbose_json"]
 Granularity = Literal["word", "segment"]
 
-MODELS: dict[str, str | None] = {
+MODELS: dict[str, EngineName | None] = {
     "whisper-1": None,
     "gpt-4o-transcribe": None,
     "gpt-4o-mini-transcribe": None,
@@ -70,7 +68,7 @@ async def create_transcription(
     model: Annotated[str, Form(max_length=100, description="whisper-1 (mặc định), vietasr hoặc whisper")],
     db: DbSession,
     settings: SettingsDep,
-    principal: Caller,
+    principal: ImmediateTranscriber,
     language: Annotated[str | None, Form(pattern=r"^[a-z]{2,3}$")] = None,
     prompt: Annotated[Text | None, Form(max_length=4000)] = None,
     response_format: Annotated[ResponseFormat, Form()] = "json",
@@ -113,13 +111,13 @@ def _model_object(name: str) -> dict[str, Any]:
 
 
 @router.get("/models")
-def list_models(settings: SettingsDep, principal: Caller) -> dict[str, Any]:
+def list_models(settings: SettingsDep, principal: ImmediateTranscriber) -> dict[str, Any]:
     """The model names `/v1/audio/transcriptions` accepts, as OpenAI's `GET /v1/models` lists them."""
     return {"object": "list", "data": [_model_object(name) for name in _allowed_models(settings)]}
 
 
 @router.get("/models/{model_id}")
-def get_model(model_id: str, settings: SettingsDep, principal: Caller) -> dict[str, Any]:
+def get_model(model_id: str, settings: SettingsDep, principal: ImmediateTranscriber) -> dict[str, Any]:
     """One accepted model name, as OpenAI's `GET /v1/models/{model}`."""
     if model_id not in _allowed_models(settings):
         raise NotFoundError(f"không có mô hình {model_id[:100]!r} (model not found)")

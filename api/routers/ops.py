@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from api.deps import SettingsDep
 from api.problems import PROBLEM_JSON, problem
 from api.schemas_accounts import Health, Readiness
 from core.db import get_engine
@@ -62,11 +63,11 @@ def healthz() -> Health:
     summary="Sẵn sàng phục vụ: cơ sở dữ liệu và hàng đợi trả lời (readiness)",
     responses={503: {"description": "Chưa sẵn sàng", "content": {PROBLEM_JSON: {}}}},
 )
-async def readyz(request: Request) -> Readiness | JSONResponse:
-    settings = request.app.state.settings
+async def readyz(request: Request, settings: SettingsDep) -> Readiness | JSONResponse:
     checks = {"database": await _check("database", lambda: _ping_database(settings.resolved_database_url))}
-    if settings.redis_url:
-        checks["queue"] = await _check("queue", lambda: _ping_redis(settings.redis_url))
+    redis_url = settings.redis_url
+    if redis_url:
+        checks["queue"] = await _check("queue", lambda: _ping_redis(redis_url))
     else:
         started = getattr(request.app.state, "queue", None) is not None
         checks["queue"] = "ok" if started else "chưa khởi động (not started)"

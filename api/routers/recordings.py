@@ -10,15 +10,22 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
-from api.access import EDITORS, MAY_UPLOAD, READERS, allow, owning_unit, visible_recording, visible_recordings
-from api.deps import DbSession, Principal, get_settings_dep
+from api.access import owning_unit, visible_recording, visible_recordings
+from api.deps import (
+    DbSession,
+    Principal,
+    RecordingsEditor,
+    RecordingsReader,
+    RecordingsUploader,
+    SettingsDep,
+)
 from api.ingest import create_recording, fold, release, run_ingest, search_text, submit
 from api.problems import RangeNotSatisfiableError
 from api.schemas import (
@@ -38,16 +45,11 @@ from core.audit import record
 from core.blobs import BlobStore
 from core.errors import ForbiddenError
 from core.settings import Settings
-from core.tables import Job, Recording, TranscriptDoc
-from workers.jobs import queue_kind
+from core.tables import Job, JobKind, Recording, TranscriptDoc
 
 router = APIRouter(tags=["recordings"], route_class=HomeSpooledRoute)
 
 MiB = 1 << 20
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-Reader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
-Uploader = Annotated[Principal, Depends(MAY_UPLOAD)]
-Editor = Annotated[Principal, Depends(allow("recordings:write", *EDITORS))]
 
 
 @router.post("/recordings", status_code=201, response_model=RecordingCreated)
@@ -58,7 +60,7 @@ async def upload_recording(
     response: Response,
     db: DbSession,
     settings: SettingsDep,
-    principal: Uploader,
+    principal: RecordingsUploader,
 ) -> RecordingCreated:
     """Upload a whole recording in one request with its metadata; transcription is queued unless `start_job=false`.
 
@@ -114,7 +116,7 @@ def _ingest(
 @router.get("/recordings", response_model=RecordingPage)
 def list_recordings(
     db: DbSession,
-    principal: Reader,
+    principal: RecordingsReader,
     q: Annotated[Text | None, Query(max_length=200, description="Tìm theo tiêu đề, tên tệp, người dự")] = None,
     body: Annotated[Text | None, Query(max_length=300, description="Đúng cơ quan họp")] = None,
     date_from: Annotated[date | None, Query(description="Họp từ ngày")] = None,
@@ -133,13 +135,14 @@ def list_recordings(
 
 
 @router.get("/recordings/{recording_id}", response_model=RecordingDetail)
-def get_recording(recording_id: str, db: DbSession, principal: Reader) -> RecordingDetail:
+def get_recording(recording_id: str, db: DbSession, principal: RecordingsReader) -> RecordingDetail:
     (detail,) = _details(db, [visible_recording(db, principal, recording_id)])
     return detail
 
 
 def _details(db: Session, recordings: Sequence[Recording]) -> list[RecordingDetail]:
-    """Recordings with their transcript version and newest transcription job, in two queries for any number."""
+    """Recordings with their transcript version and newest transcription job, in two queries for any number
+    (the newest job of each by a window function, not every job of every recording)."""
     ids = [r.id for r in recordings]
     versions = {
         recording_id: version
@@ -147,10 +150,14 @@ def _details(db: Session, recordings: Sequence[Recording]) -> list[RecordingDeta
             select(TranscriptDoc.recording_id, TranscriptDoc.version).where(TranscriptDoc.recording_id.in_(ids))
         )
     }
-    latest: dict[str, Job] = {}
-    for job in db.scalars(select(Job).where(Job.recording_id.in_(ids)).order_by(Job.created_at.desc())):
-        if job.recording_id not in latest and queue_kind(job.options) == "asr":
-            latest[job.recording_id] = job
+    newest_first = (Job.created_at.desc(), Job.id.desc())
+    ranked = (
+        select(Job, func.row_number().over(partition_by=Job.recording_id, order_by=newest_first).label("rank"))
+        .where(Job.recording_id.in_(ids), Job.kind == JobKind.transcription)
+        .subquery()
+    )
+    newest = aliased(Job, ranked)
+    latest = {job.recording_id: job for job in db.scalars(select(newest).where(ranked.c.rank == 1))}
     return [
         RecordingDetail.model_validate(
             {
@@ -164,7 +171,9 @@ def _details(db: Session, recordings: Sequence[Recording]) -> list[RecordingDeta
 
 
 @router.patch("/recordings/{recording_id}", response_model=RecordingOut)
-def update_recording(recording_id: str, patch: RecordingPatch, db: DbSession, principal: Editor) -> RecordingOut:
+def update_recording(
+    recording_id: str, patch: RecordingPatch, db: DbSession, principal: RecordingsEditor
+) -> RecordingOut:
     """Change the meeting's metadata; fields left out (or null, except `meeting_date`) keep their value."""
     recording = visible_recording(db, principal, recording_id)
     changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items() if v is not None or k == "meeting_date"}
@@ -185,7 +194,7 @@ _AUDIO = {
 @router.get("/recordings/{recording_id}/audio", operation_id="get_recording_audio", **_AUDIO)  # type: ignore[arg-type]
 @router.head("/recordings/{recording_id}/audio", operation_id="head_recording_audio", **_AUDIO)  # type: ignore[arg-type]
 def recording_audio(
-    recording_id: str, request: Request, db: DbSession, settings: SettingsDep, principal: Reader
+    recording_id: str, request: Request, db: DbSession, settings: SettingsDep, principal: RecordingsReader
 ) -> FileResponse:
     """The original file, as uploaded; honours `Range` (206) and `If-Range` so the editor's player can seek."""
     recording = visible_recording(db, principal, recording_id)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from api.access import READERS, allow, visible_recordings
-from api.deps import DbSession, Principal
+from api.access import visible_recordings
+from api.deps import DbSession, TranscriptsReader
 from api.schemas import MAX_INT, Text
 from api.schemas_search import SearchHit, SearchPage, SearchSource
 from core.search.query import Filters, search
@@ -23,13 +23,11 @@ from core.tables import Recording
 
 router = APIRouter(tags=["search"])
 
-Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
-
 
 @router.get("/search", response_model=SearchPage)
 def search_archive(
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     q: Annotated[
         Text,
         Query(
@@ -67,7 +65,7 @@ def search_archive(
 def speaker_turns(
     name: Annotated[Text, Path(min_length=1, max_length=200, description="Tên đã ghi danh hoặc nhãn người nói")],
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     date_from: Annotated[date | None, Query(description="Họp từ ngày")] = None,
     date_to: Annotated[date | None, Query(description="Họp đến ngày")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

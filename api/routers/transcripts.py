@@ -1,4 +1,5 @@
-"""Transcripts as versioned documents: read with an ETag, save with If-Match, history, diff, restore, export.
+"""Transcripts as versioned documents: read with an ETag, save with If-Match, history, diff, restore, export
+(the routes shared with the minutes are `api.versioned_routes`).
 
 Every save is a new immutable version. A save names the version it was made from
 (`If-Match: "v<N>"`); if another clerk saved in between it is refused with 412 and nothing
@@ -10,11 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query
 
-from api import versioning
-from api.access import MAY_EDIT_TRANSCRIPTS, READERS, allow, visible_recording
-from api.deps import DbSession, Principal
+from api.access import visible_recording
+from api.deps import DbSession, TranscriptsReader
 from api.schemas import (
     MAX_INT,
     ExportFormat,
@@ -22,20 +22,15 @@ from api.schemas import (
     TranscriptDiff,
     TranscriptEdit,
     TranscriptOut,
-    VersionSummary,
 )
-from api.versioning import IfMatch, VersionNumber, etag
-from core.audit import record
+from api.versioned_routes import VersionedRoutes
 from core.export import render
-from core.tables import TranscriptVersion
 from core.transcript import Transcript
 from core.transcript_diff import diff_transcripts
 from core.transcript_store import TRANSCRIPTS
 
 router = APIRouter(tags=["transcripts"])
 
-Reader = Annotated[Principal, Depends(allow("transcripts:read", *READERS))]
-Editor = Annotated[Principal, Depends(MAY_EDIT_TRANSCRIPTS)]
 
 MEDIA_TYPES: dict[str, str] = {
     "txt": "text/plain; charset=utf-8",
@@ -48,88 +43,26 @@ MEDIA_TYPES: dict[str, str] = {
 BASE = "/recordings/{recording_id}/transcript"
 
 
-def _out(recording_id: str, row: TranscriptVersion) -> TranscriptOut:
-    return TranscriptOut(
-        recording_id=recording_id,
-        version=row.version,
-        author=row.author,
-        comment=row.comment,
-        created_at=row.created_at,
-        transcript=Transcript.model_validate_json(row.document),
-    )
-
-
-@router.get(BASE, response_model=TranscriptOut, responses={304: {"description": "Không đổi (If-None-Match)"}})
-def get_transcript(
-    recording_id: str,
-    response: Response,
-    db: DbSession,
-    principal: Reader,
-    if_none_match: versioning.IfNoneMatch = None,
-) -> TranscriptOut | Response:
-    """The current version; its `ETag` (`"v<N>"`) goes back in `If-Match` when saving."""
-    visible_recording(db, principal, recording_id)
-    row = TRANSCRIPTS.row(db, recording_id)
-    return versioning.not_modified(row.version, if_none_match, response) or _out(recording_id, row)
-
-
-@router.put(
+ROUTES = VersionedRoutes(TRANSCRIPTS, "transcript", TranscriptOut)
+ROUTES.mount(router, BASE, edit_model=TranscriptEdit)
+ROUTES.mount_export(
+    router,
     BASE,
-    response_model=TranscriptOut,
-    responses={412: {"description": "Phiên bản đã thay đổi"}, 428: {"description": "Thiếu If-Match"}},
+    formats=ExportFormat,
+    default="txt",
+    formats_help="txt, srt, vtt, json, docx hoặc rttm (khi đã phân biệt người nói)",
+    media_types=MEDIA_TYPES,
+    render=render,
+    stem=lambda recording: recording.title or recording.filename.rsplit(".", 1)[0] or "ban-go-bang",
+    description="The transcript as a file in any format of the speech core.",
 )
-def put_transcript(
-    recording_id: str,
-    edit: TranscriptEdit,
-    response: Response,
-    db: DbSession,
-    principal: Editor,
-    if_match: IfMatch = None,
-) -> TranscriptOut:
-    """Save the edited document as a new version. Requires `If-Match` with the version it was made from."""
-    recording = visible_recording(db, principal, recording_id)
-    row = versioning.save(
-        TRANSCRIPTS,
-        db,
-        principal,
-        recording.id,
-        edit.transcript,
-        base=versioning.check_current(TRANSCRIPTS, db, recording.id, if_match),
-        comment=edit.comment,
-        action="transcript.save",
-    )
-    response.headers["ETag"] = etag(row.version)
-    return _out(recording.id, row)
-
-
-@router.get(f"{BASE}/versions", response_model=list[VersionSummary])
-def list_versions(
-    recording_id: str,
-    db: DbSession,
-    principal: Reader,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[VersionSummary]:
-    """The history, newest first."""
-    visible_recording(db, principal, recording_id)
-    return versioning.history(TRANSCRIPTS, db, recording_id, limit=limit, offset=offset)
-
-
-@router.get(f"{BASE}/versions/{{version}}", response_model=TranscriptOut)
-def get_version(
-    recording_id: str, version: VersionNumber, response: Response, db: DbSession, principal: Reader
-) -> TranscriptOut:
-    visible_recording(db, principal, recording_id)
-    out = _out(recording_id, TRANSCRIPTS.row(db, recording_id, version))
-    response.headers["ETag"] = etag(out.version)
-    return out
 
 
 @router.get(f"{BASE}/diff", response_model=TranscriptDiff)
 def diff_versions(
     recording_id: str,
     db: DbSession,
-    principal: Reader,
+    principal: TranscriptsReader,
     from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_INT)],
     to_version: Annotated[int | None, Query(alias="to", ge=1, le=MAX_INT, description="Mặc định: hiện tại")] = None,
 ) -> TranscriptDiff:
@@ -147,61 +80,4 @@ def diff_versions(
         to_version=new.version,
         changes=[SegmentDiff.model_validate(c, from_attributes=True) for c in changes],
         summary=summary,
-    )
-
-
-@router.post(f"{BASE}/versions/{{version}}/restore", response_model=TranscriptOut)
-def restore_version(
-    recording_id: str,
-    version: VersionNumber,
-    response: Response,
-    db: DbSession,
-    principal: Editor,
-    if_match: IfMatch = None,
-) -> TranscriptOut:
-    """Make version `version` current again, as a new version (history is never rewritten).
-
-    `If-Match` is optional here; when sent, a restore over a newer save is refused with 412.
-    """
-    recording = visible_recording(db, principal, recording_id)
-    old = TRANSCRIPTS.row(db, recording_id, version)
-    row = versioning.save(
-        TRANSCRIPTS,
-        db,
-        principal,
-        recording.id,
-        Transcript.model_validate_json(old.document),
-        base=versioning.check_sent(TRANSCRIPTS, db, recording.id, if_match),
-        comment=f"khôi phục phiên bản {version}",
-        action="transcript.restore",
-        restored=version,
-    )
-    response.headers["ETag"] = etag(row.version)
-    return _out(recording.id, row)
-
-
-@router.get(
-    f"{BASE}/export",
-    response_class=Response,
-    responses={200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}, "description": "Tệp xuất"}},
-)
-def export_transcript(
-    recording_id: str,
-    db: DbSession,
-    principal: Reader,
-    format: Annotated[
-        ExportFormat, Query(description="txt, srt, vtt, json, docx hoặc rttm (khi đã phân biệt người nói)")
-    ] = "txt",
-    version: Annotated[int | None, Query(ge=1, le=MAX_INT, description="Mặc định: hiện tại")] = None,
-) -> Response:
-    """The transcript as a file in any format of the speech core."""
-    recording = visible_recording(db, principal, recording_id)
-    row = TRANSCRIPTS.row(db, recording_id, version)
-    data = render(Transcript.model_validate_json(row.document), format)
-    record(db, principal.name, "transcript.export", f"recording:{recording.id}", format=format, version=row.version)
-    stem = (recording.title or recording.filename.rsplit(".", 1)[0] or "ban-go-bang")[:120]
-    return Response(
-        content=data,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": versioning.attachment(stem, format), "ETag": etag(row.version)},
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
-from api import accounts
-from api.deps import DbSession, Principal, require
+import accounts
+from api.deps import Admin, DbSession
 from api.middleware import SmallBodyRoute
 from api.problems import PROBLEM_JSON
 from api.schemas_accounts import (
@@ -22,7 +22,6 @@ from api.schemas_accounts import (
     UserOut,
     UserUpdate,
 )
-from core.tables import Role
 
 _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
 router = APIRouter(
@@ -31,7 +30,6 @@ router = APIRouter(
     route_class=SmallBodyRoute,
 )
 
-Admin = Annotated[Principal, Depends(require(Role.admin))]
 MAX_ID = 2**31 - 1
 """Ids are 32-bit integers in PostgreSQL: a larger one in a URL is a 422, not an overflow (500) in the database."""
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api import accounts
-from api.deps import CurrentPrincipal, DbSession, get_settings_dep
+import accounts
+from api.deps import CurrentPrincipal, DbSession, SettingsDep
 from api.problems import PROBLEM_JSON
 from api.routers.auth import new_session
 from api.routers.web import SECURITY_HEADERS, STATIC
@@ -59,7 +59,6 @@ _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
 _MAX_UPLOAD = 8 << 20
 """Per utterance: 30 s of 16-bit WAV is under 1 MiB; anything far larger is not one utterance."""
 BAD_VOICE_LOGIN = "không xác thực được bằng giọng nói; hãy thử lại với cụm số mới (voice login failed)"
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 pages = APIRouter(include_in_schema=False)

@@ -10,11 +10,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.access import EDITORS, allow, visible_recording
-from api.deps import DbSession, Principal, get_settings_dep, require
+from api.access import visible_recording
+from api.deps import (
+    Admin,
+    DbSession,
+    Principal,
+    SettingsDep,
+    TranscriptsEditor,
+    VoiceprintsReader,
+)
 from api.schemas import MAX_INT
 from core.audit import record
 from core.blobs import BlobStore
@@ -22,16 +29,12 @@ from core.errors import NotFoundError
 from core.settings import Settings
 from core.tables import OrgUnit
 from core.transcript import NfcStr
-from core.transcript_store import current_version
+from core.transcript_store import TRANSCRIPTS
 from diarization.voiceprints import Voiceprint, VoiceprintStore
 from workers.enrol import enrol_speaker
 
 router = APIRouter(prefix="/voiceprints", tags=["voiceprints"])
 
-Clerk = Annotated[Principal, Depends(allow("transcripts:read", *EDITORS))]
-Enroller = Annotated[Principal, Depends(allow("transcripts:write", *EDITORS))]
-Admin = Annotated[Principal, Depends(require())]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 Name = Annotated[NfcStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 UnitQuery = Annotated[
     int | None, Query(ge=1, le=MAX_INT, description="Đơn vị của người đó (quản trị viên); mặc định: không đơn vị")
@@ -86,7 +89,7 @@ def _out(v: Voiceprint) -> VoiceprintOut:
 
 
 @router.get("", response_model=list[VoiceprintOut], summary="Người đã ghi danh giọng nói")
-def list_voiceprints(principal: Clerk, db: DbSession, settings: SettingsDep) -> list[VoiceprintOut]:
+def list_voiceprints(principal: VoiceprintsReader, db: DbSession, settings: SettingsDep) -> list[VoiceprintOut]:
     """The caller's unit's people; admins see every unit's, and the people of no unit."""
     store = _store(settings, principal.org_unit_id, principal)
     people = store.list(every_unit=principal.may_see(None))
@@ -95,12 +98,12 @@ def list_voiceprints(principal: Clerk, db: DbSession, settings: SettingsDep) -> 
 
 
 @router.post("", status_code=201, response_model=VoiceprintOut, summary="Ghi danh giọng một người nói")
-def enrol(body: EnrolRequest, db: DbSession, principal: Enroller, settings: SettingsDep) -> VoiceprintOut:
+def enrol(body: EnrolRequest, db: DbSession, principal: TranscriptsEditor, settings: SettingsDep) -> VoiceprintOut:
     """Embeds up to 90 s of the speaker's longest segments (about a second of CPU, on a worker thread)
     and adds them to the voiceprint of `name` in the recording's unit; enrolling again from another recording
     of that unit strengthens it."""
     recording = visible_recording(db, principal, body.recording_id)
-    _version, transcript = current_version(db, recording.id)
+    _version, transcript = TRANSCRIPTS.current(db, recording.id)
     audio = BlobStore(settings.blob_dir).existing(recording.sha256)
     name = body.name or body.speaker
     store = _store(settings, recording.org_unit_id, principal)
@@ -121,7 +124,7 @@ def enrol(body: EnrolRequest, db: DbSession, principal: Enroller, settings: Sett
 def delete_voiceprint(
     name: Annotated[str, Path(min_length=1, max_length=200)],
     db: DbSession,
-    principal: Enroller,
+    principal: TranscriptsEditor,
     settings: SettingsDep,
     org_unit_id: UnitQuery = None,
 ) -> Response:

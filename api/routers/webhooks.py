@@ -9,23 +9,20 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from api.deps import DbSession, Principal, get_settings_dep, require
+from api.deps import Admin, DbSession, SettingsDep
 from api.schemas import MAX_INT, DeliveryOut, WebhookCreate, WebhookCreated, WebhookOut
 from core.audit import record
 from core.errors import NotFoundError
 from core.sealed import app_secret, seal
-from core.settings import Settings
 from core.tables import OrgUnit, Webhook, WebhookDelivery
 from workers.webhook_targets import check_target
 
 router = APIRouter(tags=["webhooks"])
 
-Admin = Annotated[Principal, Depends(require())]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 WebhookId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 

@@ -2,10 +2,12 @@
 
 - `database_url`: a migrated, empty database. SQLite: a copy of a template migrated once per
   session. PostgreSQL: one fresh database `gobang_test_<random>` on 127.0.0.1 per session (dropped
-  at the end), its tables truncated before each test. Without a reachable server those tests skip.
+  at the end), its tables truncated before each test. Without a reachable server they fail (CI starts one).
 - `settings`, `app`, `client`: `create_app(Settings(home=tmp_path, …, redis_url=None,
   cookie_secure=False))` and a `TestClient` used as a context manager, so the lifespan runs.
 - `accounts`: makes users of any role (and their bearer headers), API keys, and logs a client in.
+- `service`, `service_any_db`, `live`, `new_database`: the whole service with real workers, over a fresh
+  database each (`tests.api.services`).
 
 Password hashing uses cheap argon2 parameters here: the parameters are not what is tested, and
 the default ones cost ~50 ms of CPU per login.
@@ -23,20 +25,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api import accounts as account_service
-from api import security
+import accounts as account_service
+from accounts import credentials
 from api.app import create_app
 from api.deps import CSRF_HEADER
+from api.security import SessionTokens
 from cli.service import uvicorn_config
-from core.db import get_engine, migrate, session_scope
+from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.settings import Settings
 from core.tables import Base, Role
+from tests.api.services import Databases, LiveService, Service, make_settings, start_live, start_service
 
 PASSWORD = "mật-khẩu-đủ-dài-2024"
 """Every test user's password (Vietnamese letters on purpose: NFC text must round-trip)."""
@@ -46,7 +53,7 @@ PG_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_time
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        mp.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         yield
 
 
@@ -147,7 +154,7 @@ class Accounts:
             return TestUser(id=user.id, username=user.username, role=user.role)
 
     def token(self, user: TestUser) -> str:
-        tokens: security.SessionTokens = self.app.state.tokens
+        tokens: SessionTokens = self.app.state.tokens
         return tokens.issue(user.id)
 
     def api_key(self, role: Role | str = Role.service, *, org: str | None = None, scopes: tuple[str, ...] = ()) -> str:
@@ -213,3 +220,68 @@ def served(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@contextmanager
+def database_at_revision(kind: str, revision: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh `sqlite` or `postgresql` database migrated up to `revision` only: an installation of an older
+    version, for testing what a later migration does to its rows."""
+    server = None
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        server = psycopg.connect(PG_SERVER, autocommit=True)
+        name = f"gobang_test_{secrets.token_hex(6)}"
+        server.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with get_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        if server is not None:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server.close()
+
+
+# --- real services (tests.api.services) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def gobang_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same home as the root conftest's, so the model cache is built once per session."""
+    return tmp_path_factory.getbasetemp() / "gobang-home"
+
+
+@pytest.fixture(scope="session")
+def new_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    databases = Databases(tmp_path_factory.mktemp("databases"))
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
+def live(gobang_home: Path, new_database: Databases) -> Iterator[LiveService]:
+    """A real server on SQLite with the in-process worker."""
+    with start_live(make_settings(gobang_home, new_database("sqlite"))) as running:
+        yield running
+
+
+@pytest.fixture
+def service(gobang_home: Path, new_database: Databases) -> Iterator[Service]:
+    """The embedded configuration: SQLite and the in-process worker."""
+    with start_service(make_settings(gobang_home, new_database("sqlite"))) as running:
+        yield running
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def service_any_db(request: pytest.FixtureRequest, gobang_home: Path, new_database: Databases) -> Iterator[Service]:
+    """The same service over SQLite and over PostgreSQL, for what depends on the database's concurrency."""
+    url = new_database(request.param)
+    with start_service(make_settings(gobang_home, url)) as running:
+        yield running
+    new_database.release(url)

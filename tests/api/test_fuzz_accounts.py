@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from sqlalchemy import text
 
-from api import accounts
+import accounts
 from api.app import create_app
 from core.db import get_engine, session_scope
 from core.settings import Settings

@@ -19,8 +19,7 @@ from core.db import session_scope
 from core.settings import Settings
 from core.tables import Job, JobStatus
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import (
+from tests.api.services import (
     REDIS_URL,
     Databases,
     Service,

@@ -17,8 +17,7 @@ from sqlalchemy import update
 from core.db import session_scope
 from core.tables import Job, JobStatus, WebhookDelivery
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import CLIPS, Databases, Service, clip, make_settings, start_service, wait_for_job
+from tests.api.services import CLIPS, Databases, Service, clip, make_settings, start_service, wait_for_job
 from tests.audio_helpers import stitch, write_wav
 from workers import webhooks
 from workers.jobs import claim, recover_jobs

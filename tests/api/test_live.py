@@ -14,7 +14,7 @@ from api.live_sessions import wav_header
 from core.audio import SAMPLE_RATE
 from core.text import normalize_for_scoring
 from tests.api.conftest import Accounts
-from tests.api.fixtures_jobs import wait_for_job
+from tests.api.services import wait_for_job
 from tests.audio_helpers import stitch
 
 CLIPS = ("common_voice_vi_25226541.flac", "common_voice_vi_25225879.flac")

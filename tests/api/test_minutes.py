@@ -14,10 +14,9 @@ import docx
 from core.db import session_scope
 from core.settings import MinutesSettings
 from core.transcript import Transcript
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service, wait_for_job
+from tests.api.services import Databases, Service, clip, make_settings, start_service, wait_for_job
 from tests.minutes.llm_standin import *  # noqa: F403
 from tests.minutes.llm_standin import StandIn
 from workers.jobs import claim, recover_jobs, run_job
@@ -41,7 +40,7 @@ def _seed(service: Service) -> str:
     rid: str = response.json()["recording"]["id"]
     transcript = Transcript.model_validate_json(MEETING.read_text(encoding="utf-8"))
     with session_scope(service.settings.resolved_database_url) as db:
-        save_version(db, rid, transcript, author="gobang")
+        TRANSCRIPTS.save(db, rid, transcript, author="gobang")
     return rid
 
 
@@ -159,7 +158,7 @@ def test_llm_minutes_run_as_a_retried_job_and_never_overwrite_an_edit(
         assert queued.status_code == 202, queued.text
         job = queued.json()
         assert queued.headers["location"] == f"/jobs/{job['id']}"
-        assert job["options"]["kind"] == "minutes" and job["options"]["base_version"] == 0
+        assert job["kind"] == "minutes" and job["options"]["base_version"] == 0
         done = wait_for_job(service.client, job["id"], clerk)
         assert done["status"] == "succeeded" and done["attempts"] == 2, done
         assert done["progress"] == 1.0

@@ -15,8 +15,7 @@ from api.routers.openai_compat import MODELS
 from core.settings import AsrSettings, Settings
 from core.text import normalize_for_scoring
 from tests.api.conftest import Accounts
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import LiveService, clip
+from tests.api.services import LiveService, clip
 from tests.conftest import manifest
 
 CLIP = "VIVOSDEV01_R043.wav"

@@ -16,9 +16,8 @@ import pytest
 
 from core.db import session_scope
 from core.transcript import ModelRef, Segment, Transcript
-from core.transcript_store import save_version
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service
+from core.transcript_store import TRANSCRIPTS
+from tests.api.services import Databases, Service, clip, make_settings, start_service
 
 ALL = {"admin", "clerk", "viewer", "service", "clerk_b", "viewer_b", "service_b", "clerk_user"}
 READ = ALL
@@ -87,7 +86,7 @@ def unit_a(gobang_home: Path, new_database: Databases) -> Iterator[tuple[Service
     with start_service(settings) as service:
         rid = service.upload(clip(), start_job="false").json()["recording"]["id"]
         with session_scope(settings.resolved_database_url) as db:
-            save_version(db, rid, _TRANSCRIPT, author="gobang")
+            TRANSCRIPTS.save(db, rid, _TRANSCRIPT, author="gobang")
         jid = service.client.post(f"/recordings/{rid}/jobs", json={}, headers=service.auth()).json()["id"]
         uid = service.client.post("/uploads", json={"filename": "b.wav", "size": 9}, headers=service.auth()).json()[
             "id"

@@ -6,7 +6,7 @@ import secrets
 
 import pytest
 
-from api.ratelimit import MemoryLimiter, RedisLimiter
+from accounts.ratelimit import MemoryLimiter, RedisLimiter
 
 
 class Clock:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jiwer
 import pytest
+from sqlalchemy import event
 
-from core.db import session_scope
+from core.db import get_engine, session_scope
+from core.tables import JobKind, JobStatus
 from core.text import normalize_for_scoring
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service, wait_for_job
+from tests.api.services import Databases, Service, clip, make_settings, start_service, wait_for_job
 from tests.conftest import manifest
 from workers.jobs import new_job
 
@@ -56,10 +59,45 @@ def test_multipart_upload_is_transcribed_into_vietnamese(service: Service) -> No
 
     # A later minutes job is not the recording's transcription status, in the detail or in the list.
     with session_scope(service.settings.resolved_database_url) as db:
-        new_job(db, recording["id"], {"kind": "minutes"}, settings=service.settings)
+        new_job(db, recording["id"], {}, settings=service.settings, kind=JobKind.minutes)
     listed = service.client.get("/recordings", headers=service.auth("clerk")).json()["items"]
     again = service.client.get(f"/recordings/{recording['id']}", headers=service.auth("clerk")).json()
     assert [r for r in listed if r["id"] == recording["id"]] == [again] and again == detail
+
+
+def test_the_list_shows_each_recordings_newest_transcription_job_in_one_query(service_any_db: Service) -> None:
+    service = service_any_db
+    ids = []
+    for n in range(3):
+        response = service.upload(clip(), who="clerk", title=f"Phiên {n}", start_job="false")
+        ids.append(str(response.json()["recording"]["id"]))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    newest: dict[str, str] = {}
+    with session_scope(service.settings.resolved_database_url) as db:
+        for n, recording_id in enumerate(ids[:2]):  # the third has no job at all
+            for k in range(12):
+                job = new_job(db, recording_id, {"diarize": bool(k % 2)}, settings=service.settings)
+                job.status = JobStatus.failed  # finished: no worker takes it
+                job.created_at = start + timedelta(minutes=(k * 7 + n * 5) % 12)
+                newest[recording_id] = job.id if (k * 7 + n * 5) % 12 == 11 else newest.get(recording_id, "")
+            later = new_job(db, recording_id, {}, settings=service.settings, kind=JobKind.minutes)
+            later.status = JobStatus.succeeded
+            later.created_at = start + timedelta(hours=1)  # newer, but not a transcription
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    engine = get_engine(service.settings.resolved_database_url)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        listed = service.client.get("/recordings", headers=service.auth("clerk")).json()["items"]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    latest = {r["id"]: (r["latest_job"] or {}).get("id") for r in listed}
+    assert latest == {ids[0]: newest[ids[0]], ids[1]: newest[ids[1]], ids[2]: None}
+    # the request's job queries (the server's recovery ticker, on another thread, reads jobs too)
+    assert sum("FROM jobs" in s and "recording_id IN" in s for s in statements) == 1, statements
 
 
 def test_metadata_search_filters_and_edits(service: Service) -> None:

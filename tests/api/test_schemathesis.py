@@ -21,9 +21,8 @@ from api.app import create_app
 from core.db import session_scope
 from core.settings import Settings
 from core.transcript import ModelRef, Segment, Transcript, Word
-from core.transcript_store import save_version
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, LiveService, clip, make_settings, start_live
+from core.transcript_store import TRANSCRIPTS
+from tests.api.services import Databases, LiveService, clip, make_settings, start_live
 
 TAGS = "^(recordings|uploads|jobs|transcripts|openai|webhooks|search)$"
 
@@ -55,7 +54,7 @@ def fuzz_target(gobang_home: Path, new_database: Databases) -> Iterator[tuple[Li
             segments=[Segment(id=0, start=0.5, end=1.2, text="Xin chào.", words=words)],
         )
         with session_scope(settings_.resolved_database_url) as db:
-            save_version(db, recording_id, transcript, author="gobang")
+            TRANSCRIPTS.save(db, recording_id, transcript, author="gobang")
         yield live, recording_id
 
 

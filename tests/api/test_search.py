@@ -14,8 +14,7 @@ from core.transcript import ModelRef, Segment, Transcript, Word
 from minutes.model import AgendaItem, Conclusion, Minutes, SegmentRef, Stats
 from minutes.store import MINUTES
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip, wait_for_job
+from tests.api.services import Service, clip, wait_for_job
 
 SPOKEN = [
     ("Chủ tọa Lê Thị Hoa", "Mời đại biểu phát biểu về dự án đường vành đai."),

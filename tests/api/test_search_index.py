@@ -3,23 +3,19 @@ refused save leaves no trace), and filled by the migration from the transcripts 
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.orm import Session
 
-from core.db import MIGRATIONS, get_engine, migrate, session_scope
+from core.db import migrate, session_scope
 from core.errors import ConflictError
 from core.search.query import Filters, Results, search
 from core.search.text import Query
 from core.tables import Recording
-from core.transcript_store import save_version
-from tests.api.conftest import PG_SERVER
+from core.transcript_store import TRANSCRIPTS
+from tests.api.conftest import database_at_revision
 from tests.api.test_search import SPOKEN, transcript
 
 RID = "f" * 32
@@ -38,16 +34,16 @@ def add_recording(db: Session) -> None:
 def test_a_rolled_back_or_refused_save_leaves_the_index_as_it_was(database_url: str) -> None:
     with pytest.raises(RuntimeError), session_scope(database_url) as db:
         add_recording(db)
-        save_version(db, RID, transcript(), author="thu.ky")
+        TRANSCRIPTS.save(db, RID, transcript(), author="thu.ky")
         assert found_in(db, "vanh dai") == 1  # visible inside the transaction
         raise RuntimeError("the request failed after saving")
     assert found(database_url, "vanh dai").total == 0
     with session_scope(database_url) as db:
         add_recording(db)
-        save_version(db, RID, transcript(), author="thu.ky")
+        TRANSCRIPTS.save(db, RID, transcript(), author="thu.ky")
     edited = transcript([("Chủ tọa", "Chuyển sang nội dung quy hoạch sân bay."), *SPOKEN[1:]])
     with pytest.raises(ConflictError), session_scope(database_url) as db:
-        save_version(db, RID, edited, author="thu.ky", expected_version=0)  # stale: version 1 is current
+        TRANSCRIPTS.save(db, RID, edited, author="thu.ky", expected_version=0)  # stale: version 1 is current
     assert found(database_url, "vanh dai").total == 1
     assert found(database_url, "san bay").total == 0
 
@@ -59,26 +55,8 @@ def found_in(db: Session, words: str) -> int:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_search(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database migrated up to the revision before the search index, as an existing installation."""
-    server = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server = psycopg.connect(PG_SERVER, autocommit=True)
-        name = f"gobang_test_{secrets.token_hex(6)}"
-        server.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with get_engine(url).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0005_login_failures")
-    try:
+    with database_at_revision(request.param, "0005_login_failures", tmp_path) as url:
         yield url
-    finally:
-        get_engine(url).dispose()
-        if server is not None:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            server.close()
 
 
 def test_the_migration_indexes_the_transcripts_saved_before_it(database_before_search: str) -> None:

@@ -18,11 +18,11 @@ from core.db import session_scope
 from core.errors import ConflictError
 from core.rttm import read_rttm
 from core.transcript import Transcript
-from core.transcript_store import current_version, save_version
+from core.transcript_store import TRANSCRIPTS
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip
-from workers.pipeline import PipelineOptions, run_pipeline
+from tests.api.services import Service, clip
+from workers.options import PipelineOptions
+from workers.pipeline import run_pipeline
 
 
 @cache
@@ -37,7 +37,7 @@ def _seed(service: Service, title: str = "Kỳ họp thứ 7") -> str:
     assert response.status_code == 201, response.text
     rid: str = response.json()["recording"]["id"]
     with session_scope(service.settings.resolved_database_url) as db:
-        save_version(db, rid, _machine_transcript(), author="gobang", comment="bản nhận dạng tự động")
+        TRANSCRIPTS.save(db, rid, _machine_transcript(), author="gobang", comment="bản nhận dạng tự động")
     return rid
 
 
@@ -106,14 +106,14 @@ def _interleaved_saves(url: str, rid: str, base: int) -> list[BaseException | in
         first_written.wait()
         try:
             with session_scope(url) as db:
-                outcome.append(save_version(db, rid, _machine_transcript(), author="b", expected_version=base))
+                outcome.append(TRANSCRIPTS.save(db, rid, _machine_transcript(), author="b", expected_version=base))
         except ConflictError as exc:
             outcome.append(exc)
 
     thread = threading.Thread(target=second_writer)
     thread.start()
     with session_scope(url) as db:
-        assert save_version(db, rid, _machine_transcript(), author="a", expected_version=base) == base + 1
+        assert TRANSCRIPTS.save(db, rid, _machine_transcript(), author="a", expected_version=base) == base + 1
         first_written.set()
         time.sleep(0.3)  # the second writer now waits on our uncommitted rows
     thread.join(timeout=40)
@@ -126,7 +126,7 @@ def test_a_stale_writer_loses_inside_the_store_while_another_commits(service_any
     outcome = _interleaved_saves(url, rid, base=1)
     assert len(outcome) == 1 and isinstance(outcome[0], ConflictError)
     with session_scope(url) as db:
-        assert current_version(db, rid)[0] == 2
+        assert TRANSCRIPTS.current(db, rid)[0] == 2
 
 
 def test_two_first_saves_at_once_one_wins_the_other_is_told(service_any_db: Service) -> None:
@@ -136,7 +136,7 @@ def test_two_first_saves_at_once_one_wins_the_other_is_told(service_any_db: Serv
     outcome = _interleaved_saves(url, rid, base=0)
     assert len(outcome) == 1 and isinstance(outcome[0], ConflictError), outcome
     with session_scope(url) as db:
-        assert current_version(db, rid)[0] == 1
+        assert TRANSCRIPTS.current(db, rid)[0] == 1
 
 
 def test_if_match_rules(service: Service) -> None:

@@ -12,8 +12,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import LiveService, Service, clip, wait_for_job
+from tests.api.services import LiveService, Service, clip, wait_for_job
 
 
 def _announce(client: TestClient | httpx.Client, headers: dict[str, str], data: bytes, **extra: Any) -> Any:

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api import accounts
+import accounts
 from api.routers import voice_login
 from core.db import session_scope
 from core.tables import AuditEvent

@@ -12,9 +12,8 @@ from rq import Queue
 
 from core.db import session_scope
 from core.settings import Settings
-from core.tables import Job, TranscriptVersion
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import (
+from core.tables import Job, JobKind, TranscriptVersion
+from tests.api.services import (
     CLIPS,
     REDIS_URL,
     Databases,
@@ -26,7 +25,8 @@ from tests.api.fixtures_jobs import (
 )
 from tests.audio_helpers import stitch, write_wav
 from workers.jobs import new_job
-from workers.pipeline import PipelineOptions, run_pipeline
+from workers.options import PipelineOptions
+from workers.pipeline import run_pipeline
 from workers.queue import make_queue, queue_names, requeue_unfinished
 
 
@@ -104,7 +104,7 @@ def test_recovered_jobs_go_back_to_the_queue_of_their_kind(rq_settings: Settings
     with start_service(rq_settings) as api:
         transcription = api.upload(clip("VIVOSDEV01_R034.wav")).json()["job"]
         with session_scope(rq_settings.resolved_database_url) as db:
-            minutes = new_job(db, transcription["recording_id"], {"kind": "minutes"}, settings=rq_settings).id
+            minutes = new_job(db, transcription["recording_id"], {}, settings=rq_settings, kind=JobKind.minutes).id
     redis = Redis.from_url(REDIS_URL)
     names = queue_names(rq_settings)
     for name in names.values():

@@ -27,13 +27,13 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from api import accounts as account_service
-from api import security
+import accounts as account_service
+from accounts import credentials
 from api.app import create_app
 from core.db import session_scope
 from core.settings import Settings
 from core.tables import Role
-from tests.api.fixtures_jobs import make_settings, running_server, wait_for_job
+from tests.api.services import make_settings, running_server, wait_for_job
 from tests.conftest import REPO
 
 CHROMIUM = Path(os.environ.get("GOBANG_CHROMIUM", "/usr/bin/chromium"))
@@ -87,7 +87,7 @@ def make_user(settings: Settings, role: Role, username: str) -> User:
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        mp.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         yield
 
 

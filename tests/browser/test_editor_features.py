@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.api.fixtures_jobs import clip
+from tests.api.services import clip
 from tests.browser.conftest import LiveServer, shot
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import docx
 from playwright.sync_api import expect
 
-from tests.api.fixtures_jobs import clip
+from tests.api.services import clip
 from tests.browser.conftest import LiveServer, shot, wait_until
 
 CLIP = "VIVOSDEV01_R012.wav"

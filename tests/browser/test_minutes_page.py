@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from core.db import session_scope
 from core.settings import MinutesSettings
 from core.transcript import Transcript
-from core.transcript_store import save_version
-from tests.api.fixtures_jobs import clip
+from core.transcript_store import TRANSCRIPTS
+from tests.api.services import clip
 from tests.browser.conftest import LiveServer, shot, wait_until
 from tests.minutes.llm_standin import *  # noqa: F403
 from tests.minutes.llm_standin import StandIn
@@ -47,7 +47,7 @@ def _seed(live_server: LiveServer) -> str:
     rid: str = created["recording"]["id"]
     transcript = Transcript.model_validate_json(MEETING.read_text(encoding="utf-8"))
     with session_scope(live_server.settings.resolved_database_url) as db:
-        save_version(db, rid, transcript, author="gobang")
+        TRANSCRIPTS.save(db, rid, transcript, author="gobang")
     return rid
 
 

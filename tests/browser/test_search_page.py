@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.transcript import ModelRef, Segment, Transcript, Word
-from tests.api.fixtures_jobs import clip
+from tests.api.services import clip
 from tests.browser.conftest import LiveServer, shot, wait_until
 
 SPOKEN = "những cơn gió mạnh và mưa đóng băng gây trơn trợt"

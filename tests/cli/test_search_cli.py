@@ -16,7 +16,7 @@ from cli.main import app
 from core.db import migrate, session_scope
 from core.settings import get_settings
 from core.tables import Recording
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 from tests.api.test_search import transcript
 
 runner = CliRunner()
@@ -37,7 +37,7 @@ def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
             db.add(Recording(id=rid, filename=f"{day}.wav", sha256="0" * 64, size=1, title=f"Kỳ họp {day:%d/%m}"))
             db.get(Recording, rid).meeting_date = day  # type: ignore[union-attr]
             db.flush()
-            save_version(db, rid, transcript(), author="gobang")
+            TRANSCRIPTS.save(db, rid, transcript(), author="gobang")
     yield url
     get_settings.cache_clear()
 

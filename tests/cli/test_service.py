@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +14,7 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from api.security import keys_match
+from accounts.credentials import keys_match
 from cli.service import keys_app, serve_command, users_app, uvicorn_config, worker_command
 from core.db import session_scope
 from core.settings import get_settings
@@ -58,6 +60,33 @@ def test_users_create_with_org_unit_and_password_on_stdin(_home: str) -> None:
     assert short.exit_code == 2 and "10 ký tự" in short.output
     wrong_role = runner.invoke(app, ["users", "create", "may", "--role", "service", "--password-stdin"], input=PASSWORD)
     assert wrong_role.exit_code == 2
+
+
+_CREATE_THEN_LIST_MODULES = """
+import sys
+from cli.main import app
+try:
+    app(["users", "create", "thu.ky", "--org", "Ủy ban Pháp luật", "--password-stdin"])
+except SystemExit as end:
+    assert end.code in (0, None), end.code
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("fastapi", "starlette", "api")))
+"""
+
+
+def test_creating_a_user_from_the_cli_loads_no_web_framework(_home: str) -> None:
+    """Accounts live below the API: the CLI makes users without importing FastAPI or the `api` package."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CREATE_THEN_LIST_MODULES],
+        input=PASSWORD,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    with session_scope(_home) as db:
+        assert db.scalar(select(User.username)) == "thu.ky"
 
 
 def test_users_list_and_set_password_unlocks(_home: str) -> None:

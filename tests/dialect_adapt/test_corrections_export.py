@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -14,7 +15,8 @@ from core.manifest import ManifestRow, read_manifest
 from core.settings import get_settings
 from core.tables import Recording
 from core.transcript import ModelRef, Segment, SpeakerAccent, Transcript
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
+from dialect_adapt.clerk_corrections import segment_clips
 
 
 def _store(row: ManifestRow) -> str:
@@ -34,7 +36,7 @@ def _store(row: ManifestRow) -> str:
         recording = Recording(filename=row.audio_path.name, sha256=sha256, size=size)
         session.add(recording)
         session.flush()
-        save_version(session, recording.id, transcript, author="thư ký")
+        TRANSCRIPTS.save(session, recording.id, transcript, author="thư ký")
         return recording.id
 
 
@@ -55,6 +57,20 @@ def test_export_corrections_cuts_reviewed_segments_into_a_manifest(cv_slice: lis
     assert everything.exit_code == 0 and len(read_manifest(tmp_path / "all" / "MANIFEST.tsv")) == 2
     missing = CliRunner().invoke(app, ["adapt", "export-corrections", "--out", str(tmp_path / "x"), "-r", "nope"])
     assert missing.exit_code != 0 and "nope" in missing.output
+
+
+def test_segments_are_cut_in_one_pass_exactly_as_from_the_whole_recording(cv_slice: list[ManifestRow]) -> None:
+    """Blocks of 0.5 s put segment edges inside blocks and across them; overlapping and out-of-order segments
+    and one running past the end are cut as slices of the whole recording would be."""
+    row = next(r for r in cv_slice if r.duration_s > 3)
+    whole = load_audio(row.audio_path)
+    spans = [(1.0, 2.05), (0.0, 0.7), (0.3, 1.4), (2.0, 2.0 + 0.49), (2.9, row.duration_s + 5.0)]
+    segments = [Segment(id=i, start=a, end=b, text="x") for i, (a, b) in enumerate(spans)]
+    cut = list(segment_clips(row.audio_path, segments, block_s=0.5))
+    assert [s.id for s, _ in cut] == [1, 2, 0, 3, 4]  # in order of start
+    for segment, audio in cut:
+        expected = whole[int(segment.start * 16000) : int(segment.end * 16000)]
+        assert audio.shape == expected.shape and np.array_equal(audio, expected), segment.id
 
 
 def test_old_transcripts_without_accents_stay_valid() -> None:

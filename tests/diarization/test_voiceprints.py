@@ -145,7 +145,8 @@ def test_a_pipeline_names_speakers_from_the_store_its_settings_name(
     """The API enrols into its app's database; a job given that app's settings must look there, not in the
     database of this process's environment (which here is another, empty home)."""
     from core.settings import Settings, get_settings
-    from workers.pipeline import PipelineOptions, run_pipeline
+    from workers.options import PipelineOptions
+    from workers.pipeline import run_pipeline
 
     app = Settings(home=tmp_path / "app-home", database_url=database_url)
     assert app.resolved_database_url != get_settings().resolved_database_url

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from api import accounts as account_service
+import accounts as account_service
 from benchmarks.hostile_upload import (
     ATTACKS,
     BOUNDARY,

@@ -22,13 +22,12 @@ from starlette.websockets import WebSocketDisconnect
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from api import accounts as account_service
+import accounts as account_service
 from core.audio import SAMPLE_RATE, load_audio
 from core.db import session_scope
 from core.tables import Role
 from tests.api.conftest import served
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, Service, make_settings, start_service
+from tests.api.services import Databases, Service, make_settings, start_service
 from tests.conftest import EVALDATA
 
 VOICE = {"dictation_idle_s": 1.0, "dictation_burst_s": 1.0, "dictation_max_message_s": 2.0}

@@ -21,8 +21,7 @@ from core.db import session_scope
 from core.housekeeping import sweep
 from core.tables import AuditEvent
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, Service, clip, make_settings, start_service
+from tests.api.services import Databases, Service, clip, make_settings, start_service
 
 MiB = 1 << 20
 

@@ -13,10 +13,10 @@ from core.audio import probe
 from core.errors import AudioTooLongError
 from core.settings import get_settings
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, make_settings, start_service, wait_for_job
+from tests.api.services import Databases, make_settings, start_service, wait_for_job
 from tests.audio_helpers import streamed_silent_flac
-from workers.pipeline import PipelineOptions, cached_engine, run_pipeline
+from workers.options import PipelineOptions
+from workers.pipeline import cached_engine, run_pipeline
 
 LIMIT_S = 60
 

@@ -10,8 +10,7 @@ import pytest
 
 from api.middleware import HARDENING_HEADERS
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip
+from tests.api.services import Service, clip
 
 
 def _mode(path: Path) -> int:

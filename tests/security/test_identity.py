@@ -10,12 +10,11 @@ from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select, text
 
-from api import accounts as account_service
+import accounts as account_service
 from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.tables import AuditEvent, Recording, Role, Upload
-from tests.api.conftest import *  # noqa: F403  (the API fixtures: client, accounts, app, settings, database_url)
-from tests.api.conftest import Accounts, _cheap_password_hashing, _postgres_database, _sqlite_template, assert_problem  # noqa: F401
-from tests.api.fixtures_jobs import clip
+from tests.api.conftest import Accounts, assert_problem
+from tests.api.services import clip
 
 
 def _key(accounts: Accounts, name: str, unit: str) -> tuple[str, str]:

@@ -15,9 +15,8 @@ from api.routers import voice_login
 from core.db import session_scope
 from core.tables import AuditEvent, LoginFailure, Role
 from diarization.embedders import get_embedder
-from tests.api.conftest import *  # noqa: F403  (the API fixtures: client, accounts, app, settings, database_url)
-from tests.api.conftest import Accounts, _cheap_password_hashing, _postgres_database, _sqlite_template, assert_problem  # noqa: F401
-from tests.api.fixtures_jobs import clip
+from tests.api.conftest import Accounts, assert_problem
+from tests.api.services import clip
 
 
 def _voice_login(client: TestClient, username: str, audio: bytes) -> Any:

@@ -11,19 +11,18 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from api import accounts
+import accounts
 from cli.main import app as cli_app
 from core.audio import load_audio
 from core.db import migrate, session_scope
 from core.settings import Settings, get_settings
 from core.tables import AuditEvent
 from core.transcript import ModelRef, Segment, Transcript
-from core.transcript_store import save_version
+from core.transcript_store import TRANSCRIPTS
 from diarization.embedders import get_embedder
 from diarization.voiceprints import VoiceprintStore
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Service, clip, wait_for_job
+from tests.api.services import Service, clip, wait_for_job
 
 CHAIR = "Chủ tọa"
 VOICE_A, VOICE_B = "VIVOSDEV01_R012.wav", "VIVOSDEV01_R027.wav"
@@ -40,7 +39,7 @@ def _recording_with_speaker(service: Service, who: str, clip_name: str) -> str:
         segments=[Segment(id=0, start=0.0, end=duration, text="xin chào", speaker="Người nói 1")],
     )
     with session_scope(service.settings.resolved_database_url) as db:
-        save_version(db, recording["id"], transcript, author="test")
+        TRANSCRIPTS.save(db, recording["id"], transcript, author="test")
     return str(recording["id"])
 
 

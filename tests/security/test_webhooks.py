@@ -24,8 +24,7 @@ from core.sealed import app_secret, is_sealed, unseal
 from core.settings import Settings
 from core.tables import Webhook, WebhookDelivery
 from tests.api.conftest import assert_problem
-from tests.api.fixtures_jobs import *  # noqa: F403
-from tests.api.fixtures_jobs import Databases, make_settings, start_service
+from tests.api.services import Databases, make_settings, start_service
 from workers import webhooks
 
 TRICKLE = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"

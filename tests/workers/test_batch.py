@@ -19,6 +19,7 @@ from core.text import normalize_for_scoring
 from core.transcript import Transcript
 from workers import batch
 from workers.batch import REPORT_NAME, BatchOptions, BatchReport, FileJob, FileOutcome, discover, records_dir, run_batch
+from workers.options import PipelineOptions
 
 
 @pytest.fixture
@@ -168,7 +169,9 @@ def test_moved_and_duplicated_files_reuse_the_transcript(
     assert (out / "c" / "z.srt").stat().st_size > 0
 
     # Settings that change the transcript make it new work, done once for both copies.
-    hot = run_batch(discover([tmp_path / "in"], out), out, BatchOptions(formats=("txt",), hotwords=("kiến nghị",)))
+    hot = run_batch(
+        discover([tmp_path / "in"], out), out, BatchOptions(PipelineOptions(hotwords=("kiến nghị",)), formats=("txt",))
+    )
     assert [f.status for f in hot.files] == ["ok", "skipped"]
 
 

@@ -14,7 +14,8 @@ from diarization.embedders import get_embedder
 from diarization.online import ANONYMOUS, OnlineSpeakers
 from tests.audio_helpers import stitch
 from workers.live import Caption, LiveCaptioner
-from workers.pipeline import PipelineOptions, cached_engine, text_formatter
+from workers.options import PipelineOptions
+from workers.pipeline import cached_engine, text_formatter
 
 ENROLLED, OTHER = "cv_e3e2b2e16592", "cv_b5b9218efb4e"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from api.schemas import JobOptions
 from core.settings import TextSettings
-from workers.pipeline import PipelineOptions, text_formatter
+from workers.options import PipelineOptions
+from workers.pipeline import text_formatter
 
 
 def test_the_job_switch_wins_over_the_setting(tmp_path: Path) -> None:

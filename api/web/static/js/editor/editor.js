@@ -1,12 +1,15 @@
-// The transcript editor: wires the model, the virtualised list, the audio player, shortcuts,
-// autosave with If-Match (and the conflict dialog), history, speakers, find/replace and exports.
-import { api, ApiError, showError, showInfo } from "../api.js";
+// The transcript editor: wires the model, the virtualised list, editing, shortcuts, autosave with If-Match
+// (and the conflict dialog), find/replace and exports to the player, speakers and history of their own modules.
+import { api, showError, showInfo } from "../api.js";
 import { el, formatTime, openDialog } from "../dom.js";
 import { initPage } from "../layout.js";
-import { Autosaver, etag, exportSaved, historyRows, resolveConflict, watchForNewer } from "../versioned.js";
+import { Autosaver, exportSaved, resolveConflict, watchForNewer } from "../versioned.js";
 import { TranscriptModel } from "./model.js";
 import { shownWords } from "./retime.js";
 import { ACTIONS, byCombo, comboOf, label, loadShortcuts, saveShortcuts, STORAGE_KEY } from "./shortcuts.js";
+import { History, renderDiff } from "./history.js";
+import { Player } from "./player.js";
+import { Speakers } from "./speakers.js";
 import { SegmentList } from "./view.js";
 
 performance.mark("editor-start");
@@ -42,7 +45,7 @@ function speakerSelect(seg) {
   select.append(el("option", { value: "" }, "— chưa rõ —"));
   for (const name of model.speakers) select.append(el("option", { value: name, selected: name === seg.speaker }, name));
   select.append(el("option", { value: "__new__" }, "+ Người nói mới…"));
-  select.addEventListener("change", () => onSpeakerChosen(seg.id, select));
+  select.addEventListener("change", () => speakers.chosen(seg.id, select));
   return select;
 }
 
@@ -110,9 +113,8 @@ function commitPending() {
 function redrawAll() {
   list.refresh(true);
   updateReview();
-  renderSpeakers();
-  lastWord = null;
-  highlight();
+  speakers.render();
+  player.redrawn();
 }
 
 // --- editing --------------------------------------------------------------------------------------
@@ -238,7 +240,7 @@ function wireCanvas(canvas) {
     const at = word ? Number(word.dataset.start) : time ? Number(time.dataset.seek) : null;
     if (at === null) return;
     audio.currentTime = at;
-    highlight();
+    player.highlight();
   });
   canvas.addEventListener("keydown", (event) => {
     if (!event.target.classList?.contains("text")) return;
@@ -256,90 +258,6 @@ function wireCanvas(canvas) {
     event.preventDefault();
     document.execCommand("insertText", false, event.clipboardData.getData("text/plain").replace(/\s+/g, " "));
   });
-}
-
-// --- speakers -------------------------------------------------------------------------------------
-
-async function askText(title, labelText, value = "", options = []) {
-  $("prompt-title").textContent = title;
-  $("prompt-label").textContent = labelText;
-  const input = $("prompt-input");
-  input.value = value;
-  $("prompt-options").replaceChildren(...options.map((o) => el("option", { value: o })));
-  setTimeout(() => input.select(), 0);
-  const answer = await openDialog($("prompt-dialog"));
-  const text = input.value.normalize("NFC").trim();
-  return answer === "ok" && text ? text : null;
-}
-
-async function onSpeakerChosen(id, select) {
-  const i = indexOf(id);
-  let name = select.value;
-  if (name === "__new__") {
-    name = await askText("Người nói mới", "Họ tên người nói");
-    if (!name) {
-      select.value = model.segments[i].speaker || "";
-      return;
-    }
-    model.addSpeaker(name);
-  }
-  model.setSpeaker(i, name);
-  redrawAll();
-  scheduleSave();
-}
-
-async function rename(name) {
-  const to = await askText(`Đổi tên “${name}”`, "Tên mới (trùng tên một người nói khác thì hai người được gộp)", name, model.speakers);
-  if (!to || to === name) return;
-  commitPending();
-  const n = model.renameSpeaker(name, to);
-  redrawAll();
-  scheduleSave();
-  showInfo(`Đã đổi “${name}” thành “${to}” ở ${n} đoạn.`);
-}
-
-async function mergeInto(name) {
-  const others = model.speakers.filter((s) => s !== name);
-  const to = await askText(`Gộp “${name}” vào…`, "Người nói nhận các đoạn", others[0] || "", others);
-  if (!to || to === name) return;
-  if (!others.includes(to)) return showInfo("Hãy chọn một người nói có sẵn; để đặt tên mới, dùng “Đổi tên”.");
-  commitPending();
-  model.renameSpeaker(name, to);
-  redrawAll();
-  scheduleSave();
-}
-
-async function enrol(name) {
-  if (/^Người nói \d+$/u.test(name) && !confirm(`“${name}” chưa có tên thật. Vẫn ghi danh giọng dưới tên này?`)) return;
-  try {
-    await flush();
-    status.textContent = `Đang ghi danh giọng của ${name}…`;
-    const person = await api("/voiceprints", { method: "POST", json: { recording_id: recordingId, speaker: name } });
-    showInfo(`Đã ghi danh giọng của ${person.name} (${Math.round(person.seconds)} giây).`);
-  } catch (err) {
-    showError(err);
-  } finally {
-    showSaved();
-  }
-}
-
-function renderSpeakers() {
-  const counts = model.speakerCounts();
-  $("speaker-list").replaceChildren(
-    ...[...counts].map(([name, n]) =>
-      el(
-        "li",
-        {},
-        el("span", { class: "name" }, name),
-        el("span", { class: "muted" }, `${n} đoạn`),
-        el("div", {},
-          el("button", { type: "button", "aria-label": `Đổi tên ${name}`, onclick: () => rename(name) }, "Đổi tên"),
-          el("button", { type: "button", "aria-label": `Gộp ${name} vào người khác`, onclick: () => mergeInto(name) }, "Gộp vào…"),
-          el("button", { type: "button", "aria-label": `Ghi danh giọng của ${name}`, onclick: () => enrol(name) }, "Ghi danh giọng"),
-        ),
-      ),
-    ),
-  );
 }
 
 // --- saving -----------------------------------------------------------------------------------------
@@ -388,67 +306,6 @@ function onConflict() {
       if (choice === "diff") renderDiff($("conflict-diff"), await api(`${BASE}/diff?from=${model.version}&to=${theirs.version}`));
     },
   });
-}
-
-// --- history and diff -------------------------------------------------------------------------------
-
-const OPS = { added: "Thêm", removed: "Xóa", changed: "Sửa" };
-
-function renderDiff(container, diff) {
-  const items = diff.changes.map((c) => {
-    const head = el("div", { class: "muted" }, `${OPS[c.op]} đoạn ${(c.after ?? c.before) + 1}`, c.fields?.length ? ` (${c.fields.join(", ")})` : "");
-    const body = el("div", {});
-    if (c.words) for (const [op, text] of c.words) body.append(op === "equal" ? text : el(op === "insert" ? "ins" : "del", {}, text), " ");
-    else body.append((c.new || c.old)?.text || "");
-    if (c.fields?.includes("speaker")) body.append(el("div", { class: "muted" }, `Người nói: ${c.old?.speaker ?? "—"} → ${c.new?.speaker ?? "—"}`));
-    return el("div", { class: "change" }, head, body);
-  });
-  container.replaceChildren(
-    el("p", {}, `Từ phiên bản ${diff.from_version} đến ${diff.to_version}: ${diff.changes.length} đoạn khác nhau.`),
-    ...items,
-  );
-}
-
-async function openHistory() {
-  try {
-    await save().catch(() => {});
-    const versions = await api(`${BASE}/versions`);
-    $("history-diff").replaceChildren();
-    $("history-rows").replaceChildren(
-      ...historyRows(versions, (version) => [
-        el("button", { type: "button", onclick: () => showDiff(version) }, "Xem khác biệt"),
-        el("button", { type: "button", onclick: () => restore(version) }, "Khôi phục"),
-      ]),
-    );
-    openDialog($("history-dialog"));
-  } catch (err) {
-    showError(err);
-  }
-}
-
-async function showDiff(version) {
-  try {
-    renderDiff($("history-diff"), await api(`${BASE}/diff?from=${version}&to=${model.version}`));
-  } catch (err) {
-    showError(err);
-  }
-}
-
-async function restore(version) {
-  if (!confirm(`Khôi phục phiên bản ${version}? Bản hiện tại vẫn còn trong lịch sử.`)) return;
-  try {
-    await flush();
-    const out = await api(`${BASE}/versions/${version}/restore`, { method: "POST", ifMatch: etag(model.version) });
-    model.load(out.transcript, out.version);
-    saver.reset(out.version);
-    $("history-dialog").close();
-    redrawAll();
-    showSaved();
-    showInfo(`Đã khôi phục phiên bản ${version} thành phiên bản ${out.version}.`);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 412) return onConflict();
-    showError(err);
-  }
 }
 
 // --- find and replace -------------------------------------------------------------------------------
@@ -528,82 +385,25 @@ function openFind() {
   $("find-q").select();
 }
 
-// --- player -----------------------------------------------------------------------------------------
+// --- the player, the speakers, the history -------------------------------------------------------------
 
-let lastWord = null;
-let raf = 0;
-
-function highlight() {
-  const t = audio.currentTime;
-  $("clock").textContent = `${formatTime(t, true)} / ${formatTime(audio.duration || model.doc.duration)}`;
-  const [i, j] = model.at(t);
-  const key = `${i}:${j}`;
-  // a redrawn row loses its marks: the same word is marked again
-  if (key === lastWord && (i < 0 || list.node(i)?.classList.contains("playing"))) return;
-  document.querySelectorAll(".w.current, .seg.playing").forEach((n) => n.classList.remove("current", "playing"));
-  lastWord = key;
-  if (i < 0) return;
-  const editingElsewhere = rowOf(document.activeElement) && indexOf(rowOf(document.activeElement).dataset.id) !== i;
-  if (prefs.follow && !audio.paused && !editingElsewhere && !list.isVisible(i)) list.reveal(i, true);
-  const row = list.node(i);
-  row?.classList.add("playing");
-  row?.querySelector(`.w[data-i="${j}"]`)?.classList.add("current");
-}
-
-function loop() {
-  highlight();
-  raf = audio.paused ? 0 : requestAnimationFrame(loop);
-}
-
-function togglePlay() {
-  if (audio.paused) audio.play().catch(showError);
-  else audio.pause();
-}
-
-function skip(seconds) {
-  audio.currentTime = Math.max(0, Math.min((audio.duration || Infinity) - 0.05, audio.currentTime + seconds));
-  highlight();
-}
-
-function setRate(rate) {
-  audio.playbackRate = Math.min(3, Math.max(0.25, Math.round(rate * 100) / 100));
-  const select = $("rate");
-  if (![...select.options].some((o) => Number(o.value) === audio.playbackRate)) select.append(el("option", {}, String(audio.playbackRate)));
-  select.value = String(audio.playbackRate);
-  status.title = `Tốc độ ${audio.playbackRate}×`;
-}
-
-function wirePlayer() {
-  audio.src = `/recordings/${encodeURIComponent(recordingId)}/audio`;
-  audio.addEventListener("play", () => {
-    $("play").textContent = "Tạm dừng";
-    if (!raf) raf = requestAnimationFrame(loop);
-  });
-  audio.addEventListener("pause", () => ($("play").textContent = "Phát"));
-  audio.addEventListener("timeupdate", highlight);
-  audio.addEventListener("seeked", highlight);
-  $("play").addEventListener("click", togglePlay);
-  $("back").addEventListener("click", () => skip(-prefs.skip));
-  $("forward").addEventListener("click", () => skip(prefs.skip));
-  $("rate").addEventListener("change", (e) => setRate(Number(e.target.value)));
-  $("autopause").checked = prefs.autopause;
-  $("follow").checked = prefs.follow;
-  for (const key of ["autopause", "follow"]) {
-    $(key).addEventListener("change", (e) => {
-      prefs[key] = e.target.checked;
-      localStorage.setItem(SETTINGS_KEY, JSON.stringify(prefs));
-    });
-  }
-}
+const savePrefs = () => localStorage.setItem(SETTINGS_KEY, JSON.stringify(prefs));
+const editingIndex = () => {
+  const row = rowOf(document.activeElement);
+  return row ? indexOf(row.dataset.id) : -1;
+};
+const player = new Player(audio, status, { model: () => model, list: () => list, editingIndex }, prefs, savePrefs);
+const speakers = new Speakers({ model: () => model, indexOf, redrawAll, commitPending, scheduleSave, flush, showSaved, status, recordingId });
+const historyPanel = new History({ base: BASE, model: () => model, saver: () => saver, redrawAll, onConflict });
 
 // --- shortcuts --------------------------------------------------------------------------------------
 
 const RUN = {
-  playPause: togglePlay,
-  back: () => skip(-prefs.skip),
-  forward: () => skip(prefs.skip),
-  slower: () => setRate(audio.playbackRate - 0.1),
-  faster: () => setRate(audio.playbackRate + 0.1),
+  playPause: () => player.togglePlay(),
+  back: () => player.skip(-prefs.skip),
+  forward: () => player.skip(prefs.skip),
+  slower: () => player.setRate(audio.playbackRate - 0.1),
+  faster: () => player.setRate(audio.playbackRate + 0.1),
   split: splitAtCaret,
   merge: () => mergeWithPrevious(focusedSegment()),
   reviewed: () => {
@@ -619,7 +419,7 @@ const RUN = {
   },
   find: openFind,
   save: () => save().catch(showError),
-  history: openHistory,
+  history: () => historyPanel.open(),
   help: openShortcuts,
 };
 
@@ -690,7 +490,7 @@ function seekToHash() {
   const index = i >= 0 ? i : model.segments.findIndex((s) => s.end >= t);
   if (index >= 0) focusText(index);
   document.body.dataset.seeked = String(t);
-  highlight();
+  player.highlight();
 }
 
 // --- start ------------------------------------------------------------------------------------------
@@ -713,10 +513,10 @@ async function start() {
   watchForNewer(saver, { url: BASE, useTheirs: loadTheirs });
   list = new SegmentList($("scroller"), $("canvas"), model, renderRow);
   wireCanvas($("canvas"));
-  wirePlayer();
+  player.wire(recordingId);
   list.refresh(true);
   updateReview();
-  renderSpeakers();
+  speakers.render();
   showSaved();
   $("open-minutes").href = `/ui/minutes/${encodeURIComponent(recordingId)}`;
   // after the list's first resize redraw (next frame), which rebuilds every row and would drop the focus
@@ -727,15 +527,9 @@ async function start() {
 
   document.addEventListener("keydown", onKeydown, true);
   $("open-find").addEventListener("click", openFind);
-  $("open-history").addEventListener("click", openHistory);
+  $("open-history").addEventListener("click", () => historyPanel.open());
   $("open-shortcuts").addEventListener("click", openShortcuts);
-  $("add-speaker").addEventListener("click", async () => {
-    const name = await askText("Thêm người nói", "Họ tên người nói");
-    if (name) {
-      model.addSpeaker(name);
-      redrawAll();
-    }
-  });
+  $("add-speaker").addEventListener("click", () => speakers.add());
   $("find-next").addEventListener("click", () => gotoHit(1));
   $("find-prev").addEventListener("click", () => gotoHit(-1));
   $("replace-one").addEventListener("click", replaceOne);
@@ -749,7 +543,7 @@ async function start() {
   });
   $("skip-seconds").addEventListener("change", (e) => {
     prefs.skip = Math.max(1, Math.min(30, Number(e.target.value) || 3));
-    localStorage.setItem(SETTINGS_KEY, JSON.stringify(prefs));
+    savePrefs();
   });
   $("shortcuts-dialog").addEventListener("close", () => (capturing = null)); // a key pressed later is text, not a shortcut
   $("shortcuts-reset").addEventListener("click", () => {

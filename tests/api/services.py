@@ -1,9 +1,9 @@
-"""Fixtures for the recordings, uploads, jobs and transcripts tests: real SQLite, PostgreSQL and Redis.
+"""Real services for the recordings, uploads, jobs and transcripts tests: SQLite, PostgreSQL, Redis, a server.
 
 Each test gets its own database (a file, or a fresh PostgreSQL database) and its own RQ queue
 names, so tests never see each other's jobs, and other people's Redis keys are never touched.
 Principals are API keys of every role in two units, plus a clerk who signs in with a session token.
-Modules use them with `from tests.api.fixtures_jobs import *`.
+The fixtures built on these (`service`, `service_any_db`, `live`, `new_database`) are in `conftest.py`.
 """
 
 from __future__ import annotations
@@ -29,31 +29,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
+from accounts.credentials import new_api_key
 from api.app import create_app
-from api.security import new_api_key
 from core.db import Base, get_engine, migrate, session_scope
 from core.settings import JobSettings, Settings, WebhookSettings
 from core.tables import ApiKey, OrgUnit, Role, User
 from tests.conftest import EVALDATA, REPO
-
-__all__ = [
-    "CLIPS",
-    "Databases",
-    "LiveService",
-    "Service",
-    "clip",
-    "gobang_home",
-    "live",
-    "make_settings",
-    "new_database",
-    "running_server",
-    "service",
-    "service_any_db",
-    "start_live",
-    "start_service",
-    "wait_for_job",
-    "worker_process",
-]
 
 CLIPS = EVALDATA / "vi_vivos_dev01_8utt" / "audio"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -67,12 +48,6 @@ def clip(name: str = "VIVOSDEV01_R012.wav") -> Path:
     if not path.is_file():
         pytest.fail(f"evaluation clip not found: {path} (set GOBANG_EVALDATA)")
     return path
-
-
-@pytest.fixture(scope="session")
-def gobang_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same home as the root conftest's, so the model cache is built once per session."""
-    return tmp_path_factory.getbasetemp() / "gobang-home"
 
 
 class Databases:
@@ -130,13 +105,6 @@ class Databases:
             get_engine(_url("postgresql", self.root, name)).dispose()
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="session")
-def new_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
-    databases = Databases(tmp_path_factory.mktemp("databases"))
-    yield databases
-    databases.drop_all()
 
 
 def _url(backend: str, root: Path, name: str) -> str:
@@ -240,29 +208,6 @@ def start_live(settings: Settings) -> Iterator[LiveService]:
     keys, _units = _seed(app, settings)  # the template database is migrated already
     with running_server(app) as base_url:
         yield LiveService(base_url=base_url, settings=settings, keys=keys)
-
-
-@pytest.fixture
-def live(gobang_home: Path, new_database: Databases) -> Iterator[LiveService]:
-    """A real server on SQLite with the in-process worker."""
-    with start_live(make_settings(gobang_home, new_database("sqlite"))) as running:
-        yield running
-
-
-@pytest.fixture
-def service(gobang_home: Path, new_database: Databases) -> Iterator[Service]:
-    """The embedded configuration: SQLite and the in-process worker."""
-    with start_service(make_settings(gobang_home, new_database("sqlite"))) as running:
-        yield running
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def service_any_db(request: pytest.FixtureRequest, gobang_home: Path, new_database: Databases) -> Iterator[Service]:
-    """The same service over SQLite and over PostgreSQL, for what depends on the database's concurrency."""
-    url = new_database(request.param)
-    with start_service(make_settings(gobang_home, url)) as running:
-        yield running
-    new_database.release(url)
 
 
 def wait_for_job(
