@@ -15,6 +15,7 @@ What the test cannot prove is how a person reading naturally, with coarticulatio
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,6 +136,15 @@ def speakers() -> dict[str, Speaker]:
         digits = {d: (c, s, e) for d, (c, s, e) in data[sid]["digits"].items()}
         out[role] = Speaker(name=sid, enrol_clips=data[sid]["enrol"], digits=digits, intro_clip=data[sid]["intro"])
     return out
+
+
+def sayable_phrase(digits: int = 6) -> str:
+    """A random phrase (the system's CSPRNG) of the digits both test speakers have words for. Tests put it in place
+    of `verification.new_phrase` where the server's second challenge, drawn once per grey-zone try, must be one
+    they can say; the first phrase they can ask again for, until one fits."""
+    voices = speakers()
+    sayable = sorted(set(voices["genuine"].digits) & set(voices["impostor"].digits))
+    return "".join(secrets.choice(sayable) for _ in range(digits))
 
 
 def _enrolment(clips: list[str]) -> list[str]:

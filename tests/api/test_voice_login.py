@@ -8,7 +8,6 @@ may, until one it has words for comes up.
 from __future__ import annotations
 
 import io
-import secrets
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from diarization import verification
 from tests.api import conftest
 from tests.api.conftest import Accounts, assert_problem, csrf_headers
 from tests.audio_helpers import write_wav
-from tests.voice_audio import Speaker, speakers
+from tests.voice_audio import Speaker, sayable_phrase, speakers
 
 
 def _wav(audio: np.ndarray, tmp_path: Path, name: str) -> tuple[str, bytes, str]:
@@ -182,15 +181,6 @@ def test_score_norm_setting_decides_on_the_normalised_score(tmp_path: Path) -> N
     assert normalised.score > normalised.threshold > 1.0 > cosine.score
 
 
-@pytest.fixture
-def sayable_phrases(monkeypatch: pytest.MonkeyPatch) -> str:
-    """Challenge phrases drawn (still at random) from the digits both test speakers have words for: a second
-    challenge is issued once per grey-zone try, so the test cannot ask again for one it can say."""
-    digits = "".join(sorted(set(speakers()["genuine"].digits) & set(speakers()["impostor"].digits)))
-    monkeypatch.setattr(verification, "new_phrase", lambda n=6: "".join(secrets.choice(digits) for _ in range(n)))
-    return digits
-
-
 def _grey_challenge(client: TestClient, accounts: Accounts, username: str, speaker: Speaker) -> dict[str, Any]:
     """A fresh challenge that `speaker`, saying it briefly, says intelligibly with a voice score in the grey zone."""
     settings = accounts.app.state.settings
@@ -222,11 +212,12 @@ def _failures(accounts: Accounts, user: conftest.TestUser) -> int:
 
 
 def test_a_grey_zone_voice_gets_a_second_phrase_and_is_decided_on_both(
-    client: TestClient, accounts: Accounts, tmp_path: Path, sayable_phrases: str
+    client: TestClient, accounts: Accounts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Half a sentence and the digits score just under the threshold: the answer is a second challenge, not a
     refusal, and the owner reading it gets in on the mean of both scores. The second challenge is single-use,
     for this user only, needs its own phrase and the owner's voice; grey-zone tries count toward the lockout."""
+    monkeypatch.setattr(verification, "new_phrase", sayable_phrase)
     voices = speakers()
     genuine, impostor = voices["genuine"], voices["impostor"]
     user, other = accounts.user("clerk"), accounts.user("viewer")

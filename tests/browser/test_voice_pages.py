@@ -24,7 +24,7 @@ from core.text import normalize_for_scoring
 from tests.audio_helpers import write_wav
 from tests.browser.conftest import CHROMIUM, LiveServer, log_in, make_user, shot, wait_until
 from tests.conftest import EVALDATA
-from tests.voice_audio import Speaker, speakers
+from tests.voice_audio import Speaker, sayable_phrase, speakers
 
 CLIPS = ("common_voice_vi_25226541.flac", "common_voice_vi_25225931.flac")
 
@@ -194,3 +194,92 @@ def test_voice_login_end_to_end_replay_and_impostor(chromium: Any, live_server: 
     refused = _last_attempt(live_server)  # the voice is refused, whether or not every digit came through
     assert refused["reason"] in ("voice", "phrase") and refused["score"] < threshold, refused
     shot(intruder, "voice-login-impostor")
+
+
+def _ask_grey(page: Any, live_server: LiveServer, username: str, speaker: Speaker) -> str:
+    """Ask for phrases until one that `speaker`, saying it briefly, says intelligibly with an offline voice score
+    inside the grey zone."""
+    page.get_by_label("Tên đăng nhập").fill(username)
+    for _ in range(200):
+        page.get_by_role("button", name="Nhận cụm số").click()
+        phrase: str = wait_until(page, "document.body.dataset.phrase")
+        audio = _spoken(speaker.say(phrase, briefly=True))
+        if speaker.intelligible(phrase, audio) and speaker.in_grey_zone(audio, live_server.settings, username):
+            return phrase
+        page.evaluate("delete document.body.dataset.phrase")
+    raise AssertionError("no grey-zone phrase")
+
+
+def _asked_again(page: Any, first: str) -> str | None:
+    """The second phrase the page shows after a grey-zone try, or None when the try ended another way."""
+    state = wait_until(
+        page,
+        "document.body.dataset.second ? 'again' : document.getElementById('login-error')?.textContent"
+        " || (location.pathname === '/ui/' ? 'signed in' : '')",
+        timeout_s=90,
+    )
+    if state != "again":
+        return None
+    phrase: str = page.evaluate("document.body.dataset.phrase")
+    assert phrase != first or len(set(first)) == 1
+    return phrase
+
+
+def test_voice_login_grey_zone_asks_for_a_second_phrase(
+    chromium: Any, live_server: LiveServer, mic_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half a sentence before the digits scores just under the threshold: the page shows a second phrase, and the
+    owner reading it gets in; that recording played again is refused, and so is an impostor (after a second phrase
+    too, should their voice reach the grey zone)."""
+    from diarization import verification
+    from diarization.voiceprints import VoiceprintStore, account_voiceprint
+
+    monkeypatch.setattr(verification, "new_phrase", sayable_phrase)
+    voices = speakers()
+    genuine, impostor = voices["genuine"], voices["impostor"]
+    user = make_user(live_server.settings, live_server.clerk.role, f"xam_{int(time.time())}")
+    store = VoiceprintStore(live_server.settings.voiceprints_path)
+    verification.enrol(store, account_voiceprint(user.username), genuine.enrolment())  # the page test is the login
+
+    for _ in range(2):  # Chromium's fake microphone may spoil a take on a loaded machine, as a person's might
+        page = _page(chromium, live_server)
+        page.goto("/ui/voice-login")
+        expect(page.locator("body[data-ready=true]")).to_be_attached()
+        first = _ask_grey(page, live_server, user.username, genuine)
+        _speak(page, mic_file, genuine.say(first, briefly=True))
+        second = _asked_again(page, first)
+        if second is not None and genuine.intelligible(second):
+            break
+    else:
+        raise AssertionError(json.dumps(_last_attempt(live_server), ensure_ascii=False))
+    expect(page.locator("#login-status")).to_contain_text("đọc thêm cụm số mới")
+    expect(page.locator("#phrase")).to_contain_text(" ".join(second))
+    shot(page, "voice-login-second-phrase")
+    _speak(page, mic_file, genuine.say(second))
+    assert _outcome(page) == "signed in", json.dumps(_last_attempt(live_server), ensure_ascii=False)
+    expect(page.locator("header.topbar")).to_contain_text(user.username)
+    succeeded = _last_attempt(live_server)
+    assert succeeded["action"] == "login.succeeded" and succeeded["first_score"] < live_server.settings.voice.threshold
+
+    replay = _page(chromium, live_server)
+    replay.goto("/ui/voice-login")
+    expect(replay.locator("body[data-ready=true]")).to_be_attached()
+    _ask_sayable(replay, live_server, user.username, genuine)
+    _speak(replay, mic_file, None)  # the accepted second utterance, played again
+    assert "Không xác thực được" in _outcome(replay)
+    assert _last_attempt(live_server)["reason"] == "phrase"
+
+    intruder = _page(chromium, live_server)
+    intruder.goto("/ui/voice-login")
+    expect(intruder.locator("body[data-ready=true]")).to_be_attached()
+    said = _ask_sayable(intruder, live_server, user.username, impostor)
+    _speak(intruder, mic_file, impostor.say(said))
+    second = _asked_again(intruder, said)
+    if second is not None:  # an impostor's voice in the grey zone: they read the second phrase too
+        _speak(intruder, mic_file, impostor.say(second))
+    assert "Không xác thực được" in _outcome(intruder)
+    refused = _last_attempt(live_server)
+    assert refused["action"] == "login.failed" and refused["reason"] in ("voice", "phrase"), refused
+    if second is not None:
+        assert (refused["first_score"] + refused["score"]) / 2 < live_server.settings.voice.threshold
+    shot(intruder, "voice-login-second-impostor")

@@ -58,7 +58,7 @@ $("done").addEventListener("click", async () => {
       // the voice was close to the threshold: one more phrase decides, with the first utterance's score
       show(err.problem.challenge);
       document.body.dataset.second = "true";
-      $("login-status").textContent = "Giọng nói gần khớp nhưng chưa đủ chắc chắn: hãy đọc thêm cụm số mới dưới đây.";
+      $("login-status").textContent = "Giọng nói gần khớp nhưng chưa đủ chắc chắn: hãy bấm “Bắt đầu đọc” rồi đọc thêm cụm số mới ở trên.";
       return;
     }
     $("login-status").textContent = "";
