@@ -287,8 +287,9 @@ def login(
 ) -> LoginResponse:
     """401 for a wrong voice, a wrong or stale phrase, an unknown user or one without a voiceprint (one
     message for all; `reason` is "phrase" only when the voice matched, so it tells someone without the
-    account's voice nothing about the account); 423 once the account is locked, 429 when this address failed
-    too often."""
+    account's voice nothing about the account). A right phrase in a voice just under the threshold gets a 401
+    with `reason` "second_utterance" and `challenge` (a new phrase to read, sent back here the same way); the
+    answer to that one is final. 423 once the account is locked, 429 when this address failed too often."""
     limiter = request.app.state.login_limiter
     client_ip = request.client.host if request.client else None
     ip, name, user = accounts.admit(db, username, client_ip, limiter=limiter, method="voice")
@@ -325,10 +326,9 @@ def login(
     if user.active and phrase_ok and decision == verification.ACCEPT:
         accounts.login_succeeded(db, user, ip, method="voice", **scores)
         return new_session(request, response, user, method="voice")
-    if user.active and phrase_ok and decision == verification.AGAIN:
-        assert score is not None  # a grey-zone decision has a score
+    if user.active and phrase_ok and decision == verification.AGAIN and result is not None:
         failed("second_utterance", heard=heard, phrase=phrase, **scores)
-        again = _new_challenge(settings, user.username, first_score=score)
+        again = _new_challenge(settings, user.username, first_score=result.score)
         raise UnauthenticatedError(
             SECOND_UTTERANCE, extra={"reason": "second_utterance", "challenge": again.model_dump()}
         )
