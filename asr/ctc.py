@@ -14,6 +14,7 @@ import numpy as np
 import onnxruntime as ort
 
 from core.audio import SAMPLE_RATE
+from core.device import onnx_cpu_options
 from core.transcript import Word
 
 WORD_MARK = "\u2581"  # SentencePiece's "▁" starts a new word
@@ -48,9 +49,7 @@ class StreamingCtcModel:
     """Feeds features chunk by chunk with the model's attention and convolution caches."""
 
     def __init__(self, model_path: Path, *, device: str = "cpu", threads: int = 0) -> None:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
+        options = onnx_cpu_options(threads)
         providers = ["CPUExecutionProvider"]
         if device == "cuda":
             providers.insert(0, "CUDAExecutionProvider")

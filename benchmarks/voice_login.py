@@ -25,6 +25,7 @@ import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,14 +38,12 @@ sys.path.insert(0, str(_HERE.parent))
 from benchmarks.simulate_meetings import EVALDATA, cv_rows  # noqa: E402
 from core.audio import SAMPLE_RATE, load_audio  # noqa: E402
 from core.settings import get_settings  # noqa: E402
+from diarization import verification  # noqa: E402
 from diarization.embedders import Embedder, get_embedder, normalize  # noqa: E402
 from diarization.score_norm import SHIPPED_COHORT, Cohort, as_norm, load_cohort  # noqa: E402
 from diarization.verification import leave_one_out_agreement, speech_only  # noqa: E402
 from diarization.voiceprints import calibrate  # noqa: E402
 
-GREY = 0.10
-"""Width of the score band below the threshold that asks for a second utterance (the narrowest of 0.05, 0.10,
-0.15 with the lowest FRR on development speakers)."""
 OLD_THRESHOLD = 0.60
 """The cosine threshold voice login used with 3-utterance enrolments (the "before" figures)."""
 TARGET_FAR = 0.001
@@ -215,26 +214,144 @@ def figures(scores: np.ndarray, same: np.ndarray, threshold: float) -> dict[str,
     }
 
 
-def second_utterance(trials: Trials, threshold: float, grey: float) -> dict[str, float]:
-    """A login whose score falls in [threshold - grey, threshold) asks for one more utterance (the speaker's
-    next clip in the part, cyclic) and decides on the mean of both scores against the same threshold; the two
-    utterances count as one login. Not in the service yet: this measures whether it would pay."""
+FUSIONS = ("mean score", "mean embedding", "second alone")
+"""How a second utterance is combined with the first; the service uses "mean score" (`verification.decide`)."""
+
+
+FOLDS = 5
+BANDS = (0.05, 0.10, 0.15)
+"""Grey-zone widths tried for the second utterance."""
+
+
+def fold_of(speaker: str) -> int:
+    """A cv9_vi_dev speaker's cross-validation fold: bytes 1-4 of SHA-256 of their id, modulo `FOLDS`."""
+    return int.from_bytes(hashlib.sha256(speaker.encode()).digest()[1:5], "big") % FOLDS
+
+
+def wilson(errors: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson interval of a rate, in % (trials of one speaker are not independent: read it as a floor)."""
+    if trials == 0:
+        return float("nan"), float("nan")
+    p = errors / trials
+    centre, half = p + z * z / (2 * trials), z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
+    return 100 * (centre - half) / (1 + z * z / trials), 100 * (centre + half) / (1 + z * z / trials)
+
+
+@dataclass
+class Pooled:
+    """Test-fold trials of every fold: score, same speaker, enrolled speaker, decision at the fold's threshold."""
+
+    scores: list[np.ndarray]
+    same: list[np.ndarray]
+    who: list[np.ndarray]
+    accepted: list[np.ndarray]
+
+    def add(self, trials: Trials, scores: np.ndarray, accepted: np.ndarray) -> None:
+        keep = ~trials.used
+        self.scores.append(scores[keep])
+        self.same.append(trials.same[keep])
+        self.who.append(np.broadcast_to(np.asarray(trials.enrolled)[:, None], scores.shape)[keep])
+        self.accepted.append(accepted[keep])
+
+    def figures(self, resamples: int = 1000, seed: int = 0) -> dict[str, object]:
+        """EER and FRR@FAR 0.1% (threshold-free, pooled), FAR/FRR at the folds' own thresholds with counts, and
+        95% intervals: Wilson for the rates, a bootstrap over enrolled speakers for EER and FRR."""
+        scores, same, who, accepted = (np.concatenate(x) for x in (self.scores, self.same, self.who, self.accepted))
+        c = calibrate(scores.tolist(), same.tolist(), target_far=TARGET_FAR)
+        fa, fr = int((accepted & ~same).sum()), int((~accepted & same).sum())
+        people = np.unique(who)
+        rows = {p: np.flatnonzero(who == p) for p in people}
+        rng = np.random.default_rng(seed)
+        eers, frrs = [], []
+        for _ in range(resamples):
+            pick = np.concatenate([rows[p] for p in rng.choice(people, people.size)])
+            if same[pick].all() or not same[pick].any():
+                continue
+            eers.append(100 * calibrate(scores[pick].tolist(), same[pick].tolist(), target_far=TARGET_FAR).eer)
+            frrs.append(100 * float(np.mean(~accepted[pick][same[pick]])))
+        return {
+            "speakers": int(people.size),
+            "genuine": int(same.sum()),
+            "impostor": int((~same).sum()),
+            "eer %": f"{100 * c.eer:.2f} [{np.percentile(eers, 2.5):.2f}, {np.percentile(eers, 97.5):.2f}]",
+            "frr@far0.1% %": f"{100 * c.frr:.1f}",
+            "far@fold thr %": f"{100 * fa / max(1, (~same).sum()):.2f} ({fa}) [%.2f, %.2f]" % wilson(fa, (~same).sum()),
+            "frr@fold thr %": f"{100 * fr / max(1, same.sum()):.1f} ({fr}) [{np.percentile(frrs, 2.5):.1f}, "
+            f"{np.percentile(frrs, 97.5):.1f}]",
+        }
+
+
+def cross_validation(
+    by_speaker: dict[str, list[str]], bank: EmbeddingBank, cohort: Cohort, *, utterances: int, speech_s: float
+) -> dict[str, Pooled]:
+    """Every cv9_vi_dev speaker held out once: for each fold, the threshold (FAR <= 0.1%) and the grey-zone width
+    are chosen on the other folds' trials and applied to the fold's own (enrolments and impostors of the fold)."""
+    pooled = {name: Pooled([], [], [], []) for name in ("cosine", "as-norm", "cosine + second utterance")}
+    for fold in range(FOLDS):
+        train = {s: c for s, c in by_speaker.items() if fold_of(s) != fold}
+        test = {s: c for s, c in by_speaker.items() if fold_of(s) == fold}
+        fit = enrolment_trials(train, bank, utterances=utterances, min_speech_s=speech_s)
+        trials = enrolment_trials(test, bank, utterances=utterances, min_speech_s=speech_s)
+        for name, score in (("cosine", Trials.cosine), ("as-norm", lambda t: t.as_norm(cohort))):
+            threshold = calibrate(*(x.tolist() for x in fit.flat(score(fit))), target_far=TARGET_FAR).threshold
+            scores = score(trials)
+            pooled[name].add(trials, scores, scores >= threshold)
+            if name == "cosine":
+                band = choose_band(fit, threshold)
+                pooled["cosine + second utterance"].add(trials, scores, second_accepts(trials, threshold, band)[0])
+    return pooled
+
+
+def choose_band(trials: Trials, threshold: float) -> float:
+    """The grey-zone width of `BANDS` with the fewest false rejects while false accepts stay within the target."""
+    figs = {band: second_utterance(trials, threshold, band) for band in BANDS}
+    fine = [band for band in BANDS if figs[band]["far %"] <= 100 * TARGET_FAR] or [0.0]
+    return min(fine, key=lambda band: (figs[band]["frr %"], band) if band else (100.0, 0.0))
+
+
+def second_accepts(
+    trials: Trials, threshold: float, band: float, fusion: str = "mean score"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per trial: the login accepted with a second utterance asked in the grey zone [threshold - band, threshold)
+    (the next clip of the trial's speaker in the part, cyclic), whether it was asked, and whether that second
+    clip could be used (not part of the enrolment; a grey-zone trial without one is refused). `fusion` "mean
+    score" decides as the service does (`verification.decide`); the others are for comparison."""
     speakers = np.asarray(trials.speakers)
     following = np.arange(len(speakers))
     for speaker in set(trials.speakers):
         own = np.flatnonzero(speakers == speaker)
         following[own] = np.roll(own, -1)
+    usable = ~trials.used[:, following] & (following != np.arange(len(following)))[None, :]
     first = trials.cosine()
-    second = first[:, following]
-    usable = ~trials.used & ~trials.used[:, following] & (following != np.arange(len(following)))[None, :]
-    asked = (first < threshold) & (first >= threshold - grey)
-    accepted = (first >= threshold) | (asked & ((first + second) / 2 >= threshold))
-    same = trials.same
+    decide = np.vectorize(lambda s, f: verification.decide(s, threshold=threshold, band=band, first_score=f))
+    outcome = decide(first, None)
+    asked = outcome == verification.AGAIN
+    if fusion == "mean score":
+        fused = decide(first[:, following], first) == verification.ACCEPT
+    elif fusion == "mean embedding":
+        fused = trials.voiceprints @ normalize(trials.clips + trials.clips[following]).T >= threshold
+    else:
+        fused = first[:, following] >= threshold
+    return (outcome == verification.ACCEPT) | (asked & usable & fused), asked, usable
+
+
+def second_utterance(
+    trials: Trials, threshold: float, grey: float, fusion: str = "mean score"
+) -> dict[str, float | int]:
+    """Error rates with a second utterance in the grey zone (`second_accepts`), the two counted as one login,
+    over the trials whose second clip is usable."""
+    accepted, asked, usable = second_accepts(trials, threshold, grey, fusion)
+    usable &= ~trials.used
+    genuine, impostor = usable & trials.same, usable & ~trials.same
     return {
-        "far %": 100 * float(accepted[usable & ~same].mean()),
-        "frr %": 100 * float(1 - accepted[usable & same].mean()),
-        "frr one utterance %": 100 * float((first < threshold)[usable & same].mean()),
+        "far %": 100 * float(accepted[impostor].mean()),
+        "frr %": 100 * float(1 - accepted[genuine].mean()),
+        "frr one utterance %": 100 * float((trials.cosine() < threshold)[genuine].mean()),
         "asked again %": 100 * float(asked[usable].mean()),
+        "false accepts": int(accepted[impostor].sum()),
+        "false rejects": int((~accepted[genuine]).sum()),
+        "genuine": int(genuine.sum()),
+        "impostor": int(impostor.sum()),
     }
 
 
@@ -253,6 +370,16 @@ def login_cpu(embedder: Embedder, cohort: Cohort, paths: list[str], voiceprint: 
     return times[0], times[1]
 
 
+def _table(keys: list[str], rows: Mapping[tuple[str, ...], Mapping[str, object]]) -> None:
+    """Print `rows` as a Markdown table, `keys` naming the parts of each row's key."""
+    columns = list(next(iter(rows.values())))
+    print("| " + " | ".join([*keys, *columns]) + " |")
+    print("|" + "---|" * (len(keys) + len(columns)))
+    for key, row in rows.items():
+        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()]
+        print("| " + " | ".join([*key, *cells]) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, help="npz file keeping clip embeddings between runs")
@@ -261,6 +388,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     voice = get_settings().voice
+    band = voice.second_utterance_band
     embedder = get_embedder()
     cohort = load_cohort(args.cohort, model_id=embedder.model_id)
     if args.top_k:
@@ -273,7 +401,8 @@ def main() -> None:
     enrolments = {"3 utt": (3, 0.0), new: (voice.enrol_utterances, voice.enrol_speech_s)}
     rows: dict[tuple[str, str, str], dict[str, float | int]] = {}
     agreements: dict[str, dict[str, float]] = {}
-    seconds: dict[str, dict[str, float]] = {}
+    seconds: dict[tuple[str, ...], dict[str, float | int]] = {}
+    bands: dict[float, dict[str, float | int]] = {}
     for part, by_speaker in sets.items():
         for label, (utterances, speech_s) in enrolments.items():
             trials = enrolment_trials(by_speaker, bank, utterances=utterances, min_speech_s=speech_s, seed=args.seed)
@@ -287,7 +416,10 @@ def main() -> None:
                 rows[(part, label, scoring)] = row
             if label == new:
                 agreements[part] = agreement(trials, voice.min_agreement)
-                seconds[part] = second_utterance(trials, voice.threshold, GREY)
+                for fusion in FUSIONS:
+                    seconds[(part, fusion)] = second_utterance(trials, voice.threshold, band, fusion)
+                if part == "cv9/dev":
+                    bands = {b: second_utterance(trials, voice.threshold, b) for b in BANDS}
 
     print(
         f"\n## Voice login verification (one utterance per login; cohort {len(cohort.vectors)} utterances, "
@@ -307,11 +439,24 @@ def main() -> None:
     for part, figs in agreements.items():
         print(f"| {part} | " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in figs.values()) + " |")
 
-    print(f"\n## Second utterance in the grey zone [{voice.threshold - GREY:.2f}, {voice.threshold}) ({new}, cosine)")
-    print("| part | " + " | ".join(next(iter(seconds.values()))) + " |")
-    print("|---|" + "---|" * len(next(iter(seconds.values()))))
-    for part, figs in seconds.items():
-        print(f"| {part} | " + " | ".join(f"{v:.3f}" for v in figs.values()) + " |")
+    print(f"\n## Second utterance in the grey zone [{voice.threshold - band:.2f}, {voice.threshold}) ({new}, cosine)")
+    _table(["part", "fusion"], seconds)
+    print(f"\n## Grey-zone width on development speakers ({new}, cosine {voice.threshold}, mean score)")
+    _table(["width"], {(f"{b:.2f}",): v for b, v in bands.items()})
+
+    pooled = cross_validation(
+        {**sets["cv9/dev"], **sets["cv9/held-out"]},
+        bank,
+        cohort,
+        utterances=voice.enrol_utterances,
+        speech_s=voice.enrol_speech_s,
+    )
+    cv = {name: p.figures() for name, p in pooled.items()}
+    print(
+        f"\n## cv9_vi_dev, {FOLDS}-fold speaker cross-validation ({new}): each fold held out once, its threshold "
+        "(FAR <= 0.1%) and grey-zone width chosen on the other folds; [95% intervals]"
+    )
+    _table(["scoring"], {(name,): figs for name, figs in cv.items()})
 
     held = sets["cv9/held-out"]
     speaker = max(held, key=lambda s: len(held[s]))
@@ -332,8 +477,11 @@ def main() -> None:
         f"held-out eer={held_row['eer %']:.2f}% frr@far0.1%={held_row['frr@far0.1% %']:.1f}% "
         f"far@thr={held_row['far@thr %']:.2f}% frr@thr={held_row['frr@thr %']:.1f}% "
         f"librispeech eer={en['eer %']:.2f}% far@thr={en['far@thr %']:.2f}%; "
-        f"second utterance held-out far={seconds['cv9/held-out']['far %']:.2f}% "
-        f"frr={seconds['cv9/held-out']['frr %']:.1f}%; login_cpu={1000 * cosine_s:.0f}ms "
+        f"second utterance held-out far={seconds[('cv9/held-out', 'mean score')]['far %']:.2f}% "
+        f"frr={seconds[('cv9/held-out', 'mean score')]['frr %']:.1f}%; "
+        f"{FOLDS}-fold cv eer={cv['cosine']['eer %']}% frr@fold thr={cv['cosine']['frr@fold thr %']}% "
+        f"far@fold thr={cv['cosine']['far@fold thr %']}% with second utterance "
+        f"frr={cv['cosine + second utterance']['frr@fold thr %']}%; login_cpu={1000 * cosine_s:.0f}ms "
         f"(as-norm {1000 * norm_s:.0f}ms)"
     )
 

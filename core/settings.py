@@ -166,6 +166,11 @@ class VoiceSettings(BaseModel):
     20 s enrolments against single utterances): 0.58 is the lowest threshold with FAR <= 0.1% there. A login is
     a security decision, so false accepts are kept rare; a rejected person simply reads a new phrase.
     """
+    second_utterance_band: float = Field(default=0.10, ge=0.0, lt=1.0)
+    """A login whose cosine score falls this far below `threshold` (the grey zone) is asked for a second
+    utterance of a fresh phrase instead of being refused; the decision is then on the mean of both scores
+    against `threshold`. 0.10 is the narrowest of 0.05, 0.10 and 0.15 with the lowest FRR on development
+    speakers (benchmarks/voice_login.py). Not used with `score_norm` (its scores are on another scale)."""
     score_norm: bool = False
     """Decide on the AS-norm of the score against the shipped impostor cohort (`diarization.score_norm`) and
     `norm_threshold`. Off: the cohort (Common Voice speakers) does not match other channels; on sv_librispeech

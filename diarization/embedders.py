@@ -18,6 +18,7 @@ import numpy as np
 import onnxruntime as ort
 
 from core.audio import SAMPLE_RATE
+from core.device import onnx_cpu_options
 from core.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -67,10 +68,7 @@ def fbank(audio: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
 
 
 def _session(path: Path, threads: int) -> ort.InferenceSession:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), onnx_cpu_options(threads), providers=["CPUExecutionProvider"])
 
 
 def normalize(embeddings: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 import onnxruntime as ort
 
 from core.audio import SAMPLE_RATE
+from core.device import onnx_cpu_options
 
 CHUNK = 10 * SAMPLE_RATE
 """The model's receptive window: 10 s."""
@@ -34,11 +35,8 @@ def load_segmentation(model: str = "pyannote-segmentation-3.0", threads: int = 0
     """An onnxruntime session of the segmentation model from the registry: (batch, 1, 160000) -> (batch, 589, 7)."""
     from models import resolve
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
     path = resolve(model, engine="speaker-segmentation").path / "model.onnx"
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), onnx_cpu_options(threads), providers=["CPUExecutionProvider"])
 
 
 @dataclass

@@ -15,6 +15,7 @@ What the test cannot prove is how a person reading naturally, with coarticulatio
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +35,12 @@ ENROL_SPEECH_S = 22.0
 """Speech a test enrolment holds: the 20 s enrolment needs, with room for VAD differences between machines."""
 MARGIN = 0.04
 """How far from the threshold the offline score of a test utterance must be (`Speaker.clearly_decided`)."""
+GREY_MARGIN = 0.02
+"""How far inside the grey zone (`voice.second_utterance_band`) the score of a grey-zone utterance must be."""
+BRIEF_INTRO = {"cv_b5a488f63805": "audio/common_voice_vi_25226656.flac"}
+"""A sentence whose first half, said before the digits, gives the speaker a login score in the grey zone: the
+genuine speaker saying a few words only scores 0.51 to 0.54 against the 0.58 threshold (the whole sentence
+and digits score about 0.61, digits alone about 0.48), a real voice and real words, just less of them."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,12 @@ class Speaker:
     def can_say(self, phrase: str) -> bool:
         return all(d in self.digits for d in phrase)
 
-    def say(self, phrase: str) -> np.ndarray:
-        """A sentence, then the phrase read digit by digit with short pauses, as the login page asks."""
+    def say(self, phrase: str, *, briefly: bool = False) -> np.ndarray:
+        """A sentence, then the phrase read digit by digit with short pauses, as the login page asks; `briefly`:
+        only half a sentence first (`BRIEF_INTRO`), which puts the voice score in the grey zone."""
         pause = np.zeros(int(_GAP_S * SAMPLE_RATE), np.float32)
-        parts = [_clip(self.intro_clip), pause]
+        intro = _clip(BRIEF_INTRO[self.name]) if briefly else _clip(self.intro_clip)
+        parts = [intro[: intro.size // 2] if briefly else intro, pause]
         for digit in phrase:
             clip, start, end = self.digits[digit]
             parts += [_clip(clip)[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], pause]
@@ -93,16 +102,25 @@ class Speaker:
         are measured in benchmarks/voice_login.py); a login test is about the path from the audio to the
         decision, so it speaks only utterances whose decision is not borderline.
         """
+        threshold, score = settings.voice.threshold, self.score(audio, settings, username)
+        return (score - threshold if accept else threshold - score) >= MARGIN
+
+    def score(self, audio: np.ndarray, settings: Settings, username: str) -> float:
+        """The offline voice score of `audio` against `username`'s voiceprint, as the login computes it."""
         from diarization.verification import verify
         from diarization.voiceprints import VoiceprintStore, account_voiceprint
 
-        threshold = settings.voice.threshold
         store = VoiceprintStore(settings.resolved_database_url)
-        score = verify(store, account_voiceprint(username), audio, threshold=threshold).score
-        return (score - threshold if accept else threshold - score) >= MARGIN
+        return verify(store, account_voiceprint(username), audio, threshold=settings.voice.threshold).score
 
-    def say_wav(self, phrase: str, path: Path) -> Path:
-        return write_wav(path, self.say(phrase))
+    def in_grey_zone(self, audio: np.ndarray, settings: Settings, username: str) -> bool:
+        """Whether the offline voice score of `audio` lies at least `GREY_MARGIN` inside the grey zone, where the
+        login asks for a second utterance."""
+        voice, score = settings.voice, self.score(audio, settings, username)
+        return voice.threshold - voice.second_utterance_band + GREY_MARGIN <= score <= voice.threshold - GREY_MARGIN
+
+    def say_wav(self, phrase: str, path: Path, *, briefly: bool = False) -> Path:
+        return write_wav(path, self.say(phrase, briefly=briefly))
 
 
 @cache
@@ -118,6 +136,15 @@ def speakers() -> dict[str, Speaker]:
         digits = {d: (c, s, e) for d, (c, s, e) in data[sid]["digits"].items()}
         out[role] = Speaker(name=sid, enrol_clips=data[sid]["enrol"], digits=digits, intro_clip=data[sid]["intro"])
     return out
+
+
+def sayable_phrase(digits: int = 6) -> str:
+    """A random phrase (the system's CSPRNG) of the digits both test speakers have words for. Tests put it in place
+    of `verification.new_phrase` where the server's second challenge, drawn once per grey-zone try, must be one
+    they can say; the first phrase they can ask again for, until one fits."""
+    voices = speakers()
+    sayable = sorted(set(voices["genuine"].digits) & set(voices["impostor"].digits))
+    return "".join(secrets.choice(sayable) for _ in range(digits))
 
 
 def _enrolment(clips: list[str]) -> list[str]:

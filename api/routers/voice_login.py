@@ -8,13 +8,22 @@ kept in `revoked_tokens` (prefix `vc:`) until it would have expired, so it is si
 server process without a table of its own. Failures count toward the same account lockout as wrong
 passwords; every attempt is audited with its score. Success gives the same session as a password
 login (cookies and a bearer token for other services), with `method="voice"` in its claims.
+
+A right phrase in a voice scoring just under the threshold (`voice.second_utterance_band`) is not refused
+flatly: the 401 carries a second challenge (`reason` "second_utterance"), single-use and short-lived like
+the first, bound to this user and to the first attempt's score (sealed inside it, so the client neither
+reads nor changes it). The second utterance decides on the mean of both scores; it is not asked again.
+The grey-zone attempt counts toward the lockout like any try that did not log in, so it gives an impostor
+no free tries.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,7 +52,7 @@ from core.errors import (
     NotFoundError,
     UnauthenticatedError,
 )
-from core.sealed import app_secret
+from core.sealed import app_secret, seal, unseal
 from core.settings import Settings, VoiceSettings
 from core.tables import RevokedToken, Role, User
 from core.text import nfc
@@ -59,6 +68,7 @@ _PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
 _MAX_UPLOAD = 8 << 20
 """Per utterance: 30 s of 16-bit WAV is under 1 MiB; anything far larger is not one utterance."""
 BAD_VOICE_LOGIN = "không xác thực được bằng giọng nói; hãy thử lại với cụm số mới (voice login failed)"
+SECOND_UTTERANCE = "giọng nói gần khớp nhưng chưa đủ chắc chắn; hãy đọc thêm cụm số mới (a second utterance is needed)"
 
 
 pages = APIRouter(include_in_schema=False)
@@ -140,18 +150,24 @@ class VoiceStatus(BaseModel):
     seconds: float
 
 
-@router.post("/challenge", response_model=Challenge, summary="Xin cụm số để đọc khi đăng nhập bằng giọng nói")
-def challenge(body: ChallengeRequest, settings: SettingsDep) -> Challenge:
-    """Answered the same way for every username (known, unknown, not enrolled): it reveals nothing."""
+def _new_challenge(settings: Settings, name: str, *, first_score: float | None = None) -> Challenge:
+    """A fresh phrase for `name`; with `first_score`, the second utterance of a grey-zone login (score sealed)."""
     phrase = verification.new_phrase(settings.voice.challenge_digits)
-    name = nfc(body.username).strip().lower()  # as `accounts.normalize_username` makes the login's name
-    token = _challenges(settings).dumps({"u": name, "p": phrase, "n": secrets.token_hex(16)})
+    claims: dict[str, str] = {"u": name, "p": phrase, "n": secrets.token_hex(16)}
+    if first_score is not None:
+        claims["f"] = seal(json.dumps({"score": first_score}), app_secret(settings))
     return Challenge(
-        challenge_id=token,
+        challenge_id=_challenges(settings).dumps(claims),
         phrase=phrase,
         display=verification.display_phrase(phrase),
         expires_in=settings.voice.challenge_ttl_s,
     )
+
+
+@router.post("/challenge", response_model=Challenge, summary="Xin cụm số để đọc khi đăng nhập bằng giọng nói")
+def challenge(body: ChallengeRequest, settings: SettingsDep) -> Challenge:
+    """Answered the same way for every username (known, unknown, not enrolled): it reveals nothing."""
+    return _new_challenge(settings, nfc(body.username).strip().lower())  # as `accounts.normalize_username` does
 
 
 @router.post(
@@ -213,8 +229,15 @@ def forget(principal: CurrentPrincipal, db: DbSession, settings: SettingsDep) ->
     return Response(status_code=204)
 
 
-def _use_challenge(db: Session, settings: Settings, token: str, username: str, user: User | None) -> str | None:
-    """The challenge's phrase if it is genuine, unexpired, for this user and not used before; it is used now."""
+class _Spent(BaseModel):
+    """A challenge just used: its phrase, and for a second utterance the first utterance's score."""
+
+    phrase: str
+    first_score: float | None = None
+
+
+def _use_challenge(db: Session, settings: Settings, token: str, username: str, user: User | None) -> _Spent | None:
+    """The challenge if it is genuine, unexpired, for this user and not used before; it is used now."""
     try:
         data = _challenges(settings).loads(token, max_age=int(settings.voice.challenge_ttl_s))
     except BadSignature:
@@ -227,8 +250,11 @@ def _use_challenge(db: Session, settings: Settings, token: str, username: str, u
     expires = datetime.now(UTC) + timedelta(seconds=settings.voice.challenge_ttl_s)
     db.add(RevokedToken(token_id=key, user_id=user.id, expires_at=expires))
     db.flush()
-    phrase = data.get("p")
-    return phrase if isinstance(phrase, str) else None
+    phrase, first = data.get("p"), data.get("f")
+    if not isinstance(phrase, str):
+        return None
+    first_score = json.loads(unseal(first, app_secret(settings)))["score"] if isinstance(first, str) else None
+    return _Spent(phrase=phrase, first_score=first_score)
 
 
 def transcribe(audio: np.ndarray) -> str:
@@ -260,12 +286,13 @@ def login(
 ) -> LoginResponse:
     """401 for a wrong voice, a wrong or stale phrase, an unknown user or one without a voiceprint (one
     message for all; `reason` is "phrase" only when the voice matched, so it tells someone without the
-    account's voice nothing about the account); 423 once the account is locked, 429 when this address failed
-    too often."""
+    account's voice nothing about the account). A right phrase in a voice just under the threshold gets a 401
+    with `reason` "second_utterance" and `challenge` (a new phrase to read, sent back here the same way); the
+    answer to that one is final. 423 once the account is locked, 429 when this address failed too often."""
     limiter = request.app.state.login_limiter
     client_ip = request.client.host if request.client else None
     ip, name, user = accounts.admit(db, username, client_ip, limiter=limiter, method="voice")
-    phrase = _use_challenge(db, settings, challenge_id, name or "", user)
+    spent = _use_challenge(db, settings, challenge_id, name or "", user)
 
     def failed(reason: str, **detail: object) -> None:
         accounts.login_failed(
@@ -285,25 +312,52 @@ def login(
 
     # The same work whoever asks (recognition and a voice embedding), so the answer's timing does not tell
     # unknown usernames, stale challenges or accounts without a voiceprint from enrolled ones.
-    heard = transcribe(samples)
+    heard, result = _hear_and_score(settings, name or "?", samples)
+    phrase = spent.phrase if spent else None
     phrase_ok = phrase is not None and verification.phrase_heard(
         phrase, heard, max_errors=settings.voice.phrase_max_errors
     )
-    score: float | None = None
-    accepted = False
-    try:
-        result = _verify(settings, name or "?", samples)
-        score, accepted = result.score, result.accepted
-    except NotFoundError:
-        pass
-    if user is None or phrase is None:
+    if user is None or spent is None:
         raise fail("unknown" if user is None else "challenge")
-    if user.active and phrase_ok and accepted:
-        accounts.login_succeeded(db, user, ip, method="voice", score=score)
+    decision = _decide(settings.voice, result, spent.first_score)
+    score = None if result is None else result.score
+    scores = {"score": score} if spent.first_score is None else {"score": score, "first_score": spent.first_score}
+    if user.active and phrase_ok and decision == verification.ACCEPT:
+        accounts.login_succeeded(db, user, ip, method="voice", **scores)
         return new_session(request, response, user, method="voice")
+    if user.active and phrase_ok and decision == verification.AGAIN and result is not None:
+        failed("second_utterance", heard=heard, phrase=phrase, **scores)
+        again = _new_challenge(settings, user.username, first_score=result.score)
+        raise UnauthenticatedError(
+            SECOND_UTTERANCE, extra={"reason": "second_utterance", "challenge": again.model_dump()}
+        )
     reason = (
         "inactive" if not user.active else "phrase" if not phrase_ok else "not_enrolled" if score is None else "voice"
     )
-    raise fail(
-        reason, hint="phrase" if accepted and user.active else "rejected", score=score, heard=heard, phrase=phrase
-    )
+    voice_ok = decision == verification.ACCEPT
+    raise fail(reason, hint="phrase" if voice_ok and user.active else "rejected", heard=heard, phrase=phrase, **scores)
+
+
+def _hear_and_score(
+    settings: Settings, username: str, samples: np.ndarray
+) -> tuple[str, verification.Verification | None]:
+    """What the utterance says, and its score against `username`'s voiceprint (None without one).
+
+    Recognition and the embedding run at once on two threads (both release the GIL in their native code), so
+    the answer comes after the slower of them rather than after both.
+    """
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="voice-login") as pool:
+        heard = pool.submit(transcribe, samples)
+        try:
+            result: verification.Verification | None = _verify(settings, username, samples)
+        except NotFoundError:
+            result = None
+        return heard.result(), result
+
+
+def _decide(voice: VoiceSettings, result: verification.Verification | None, first_score: float | None) -> str:
+    """Accept, ask again (grey zone of a first utterance, cosine scoring only) or refuse."""
+    if result is None:
+        return verification.REFUSE
+    band = 0.0 if voice.score_norm else voice.second_utterance_band
+    return verification.decide(result.score, threshold=result.threshold, band=band, first_score=first_score)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from benchmarks.voice_login import Trials, part_of, parts, second_utterance
+from benchmarks.voice_login import FOLDS, Trials, fold_of, part_of, parts, second_utterance, wilson
 from diarization.embedders import normalize
 
 
@@ -36,3 +37,18 @@ def test_a_grey_zone_score_is_decided_with_the_next_utterance() -> None:
     figures = second_utterance(trials, threshold=0.6, grey=0.1)
     assert figures["frr one utterance %"] == 50.0 and figures["frr %"] == 0.0
     assert figures["far %"] == 0.0 and figures["asked again %"] == 50.0
+
+
+def test_cross_validation_folds_hold_out_every_speaker_once_by_a_fixed_rule(evaldata: object) -> None:
+    speakers = [*parts()["cv9/dev"], *parts()["cv9/held-out"]]
+    folds = {s: fold_of(s) for s in speakers}
+    assert set(folds.values()) == set(range(FOLDS)) and folds == {s: fold_of(s) for s in speakers}
+    assert max(list(folds.values()).count(f) for f in range(FOLDS)) < len(speakers) / 2  # no fold dominates
+
+
+def test_wilson_interval_of_no_errors_is_not_zero() -> None:
+    """0 false accepts in 3 000 trials does not show a FAR of 0: the upper bound is about 0.13%."""
+    low, high = wilson(0, 3000)
+    assert low == pytest.approx(0.0, abs=1e-9) and 0.1 < high < 0.15
+    low, high = wilson(50, 1000)
+    assert low < 5.0 < high

@@ -6,17 +6,23 @@ const $ = (id) => document.getElementById(id);
 let challenge = null;
 let recording = null;
 
+function show(next) {
+  challenge = next;
+  $("phrase").textContent = next.display;
+  $("phrase-box").hidden = false;
+  $("speak").disabled = false;
+  document.body.dataset.phrase = next.phrase;
+}
+
 $("ask").addEventListener("click", async () => {
   $("login-error").textContent = "";
+  $("login-status").textContent = "";
   recording?.stop(); // a new phrase: what was read for the old one is dropped, and the microphone goes off
   recording = null;
   $("done").disabled = true;
+  delete document.body.dataset.second;
   try {
-    challenge = await api("/auth/voice/challenge", { method: "POST", json: { username: $("username").value } });
-    $("phrase").textContent = challenge.display;
-    $("phrase-box").hidden = false;
-    $("speak").disabled = false;
-    document.body.dataset.phrase = challenge.phrase;
+    show(await api("/auth/voice/challenge", { method: "POST", json: { username: $("username").value } }));
   } catch (err) {
     $("login-error").textContent = err.message;
   }
@@ -48,6 +54,13 @@ $("done").addEventListener("click", async () => {
     await upload("/auth/voice/login", form);
     location.assign(nextPage());
   } catch (err) {
+    if (err.status === 401 && err.problem.reason === "second_utterance") {
+      // the voice was close to the threshold: one more phrase decides, with the first utterance's score
+      show(err.problem.challenge);
+      document.body.dataset.second = "true";
+      $("login-status").textContent = "Giọng nói gần khớp nhưng chưa đủ chắc chắn: hãy bấm “Bắt đầu đọc” rồi đọc thêm cụm số mới ở trên.";
+      return;
+    }
     $("login-status").textContent = "";
     $("login-error").textContent =
       err.status === 401 ? "Không xác thực được giọng nói hoặc cụm số. Hãy nhận cụm số mới và thử lại." : err.message;
