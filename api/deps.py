@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.security import SessionTokens, TokenClaims, key_prefix, keys_match
+from core.blobs import BlobStore
 from core.db import as_utc, session_scope
 from core.errors import ForbiddenError, UnauthenticatedError
 from core.settings import Settings
@@ -95,6 +96,15 @@ class Principal:
 def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def get_blobs(request: Request) -> BlobStore:
+    """The app's blob store (built once by `create_app`)."""
+    blobs: BlobStore = request.app.state.blobs
+    return blobs
+
+
+BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
 
 
 def get_db(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Iterator[Session]:

@@ -148,18 +148,20 @@ def worker_command(
             "worker cần Redis: đặt GOBANG_REDIS_URL (ví dụ redis://localhost:6379/0); "
             "không có Redis thì `gobang serve` tự chạy việc trong tiến trình (worker needs GOBANG_REDIS_URL)"
         )
+    from core.blobs import open_blob_store
     from core.db import migrate
     from workers.queue import make_queue, requeue_unfinished, run_worker
 
     kinds: list[QueueKind] = _queue_kinds(queues, settings) if queues else ["asr", "cpu"]
     migrate(settings.resolved_database_url)
-    recovery = make_queue(settings)
+    blobs = open_blob_store(settings)
+    recovery = make_queue(settings, blobs)
     try:
         requeued = requeue_unfinished(recovery, settings)
     finally:
         recovery.close()
     err_console.print(f"worker: hàng đợi {', '.join(kinds)}; đưa lại {requeued} việc dở dang (requeued)")
-    run_worker(settings, kinds, burst=burst)
+    run_worker(settings, blobs, kinds, burst=burst)
 
 
 # --- users --------------------------------------------------------------------------------------

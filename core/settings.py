@@ -269,6 +269,23 @@ class TextSettings(BaseModel):
     """Restore punctuation and case with the shipped CRF (then the glossary's and gazetteer's names)."""
 
 
+class StorageSettings(BaseModel):
+    """Where audio blobs and unfinished uploads live: `local` (under `home`, the embedded default) or any
+    S3-compatible service (`s3`: MinIO, Ceph, AWS), which every API and worker machine reaches without a shared disk."""
+
+    backend: Literal["local", "s3"] = "local"
+    endpoint_url: str | None = None
+    """S3 endpoint (`http://minio:9000`); None is AWS's own for `region`."""
+    bucket: str = "gobang"
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    region: str = "us-east-1"
+    prefix: str = ""
+    """Key prefix inside the bucket, so several deployments may share one (`prod/`)."""
+    part_mb: int = Field(default=8, ge=5, le=512)
+    """Size of multipart-upload parts and of ranged reads, in MiB (S3 refuses parts under 5 MiB but the last)."""
+
+
 class Settings(BaseSettings):
     """gobang's settings, from ``GOBANG_*`` environment variables."""
 
@@ -320,6 +337,7 @@ class Settings(BaseSettings):
     live: LiveSettings = LiveSettings()
     adapt: AdaptSettings = AdaptSettings()
     text: TextSettings = TextSettings()
+    storage: StorageSettings = StorageSettings()
 
     @property
     def model_cache(self) -> Path:

@@ -17,6 +17,7 @@ from asr.factory import create_engine
 from asr.transcriber import Transcriber
 from asr.vietasr_engine import VietAsrEngine
 from asr.written import TextFormatter
+from core.audio import AudioSource
 from core.settings import Settings, TextSettings, get_settings
 from core.transcript import Transcript
 
@@ -83,7 +84,7 @@ def cached_engine(name: str | None, model: str | None) -> Engine:
 
 
 def run_pipeline(
-    path: str | Path,
+    path: AudioSource,
     options: PipelineOptions,
     *,
     hook: Hook | None = None,

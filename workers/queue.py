@@ -13,8 +13,9 @@ import threading
 from collections.abc import Sequence
 from typing import Protocol
 
+from core.blobs import BlobStore
 from core.settings import Settings
-from workers.jobs import QueueKind, recover_jobs, run_job
+from workers.jobs import QueueKind, bind_worker, recover_jobs, run_job
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +68,9 @@ def lower_priority(nice: int) -> None:
 class InProcessQueue:
     """Background threads running jobs in order: the embedded default, no Redis needed."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, blobs: BlobStore) -> None:
         self.settings = settings
+        self.blobs = blobs
         self._ids: queue.Queue[str | None] = queue.Queue()
         self._pending: set[str] = set()
         self._lock = threading.Lock()
@@ -107,7 +109,7 @@ class InProcessQueue:
             with self._lock:
                 self._pending.discard(job_id)
             try:
-                run_job(job_id, self.settings)
+                run_job(job_id, self.settings, self.blobs)
             except Exception:  # the job records its own failure; the worker must live on
                 logger.exception("job_crashed job=%s", job_id)
 
@@ -161,8 +163,9 @@ def _rq_id(job_id: str) -> str:
     return f"gobang-{job_id}"
 
 
-def make_queue(settings: Settings) -> JobQueue:
-    return RqQueue(settings) if settings.redis_url else InProcessQueue(settings)
+def make_queue(settings: Settings, blobs: BlobStore) -> JobQueue:
+    """RQ when Redis is configured; otherwise in-process workers, which read audio from `blobs`."""
+    return RqQueue(settings) if settings.redis_url else InProcessQueue(settings, blobs)
 
 
 def requeue_unfinished(job_queue: JobQueue, settings: Settings) -> int:
@@ -175,7 +178,9 @@ def requeue_unfinished(job_queue: JobQueue, settings: Settings) -> int:
     return requeued
 
 
-def run_worker(settings: Settings, kinds: Sequence[QueueKind] = ("asr", "cpu"), *, burst: bool = False) -> bool:
+def run_worker(
+    settings: Settings, blobs: BlobStore, kinds: Sequence[QueueKind] = ("asr", "cpu"), *, burst: bool = False
+) -> bool:
     """An RQ worker over this deployment's queues (what `gobang worker` runs); returns whether it ran jobs.
 
     A `SimpleWorker` runs jobs in its own process, so models load once and serve every job; a
@@ -187,6 +192,7 @@ def run_worker(settings: Settings, kinds: Sequence[QueueKind] = ("asr", "cpu"), 
     if not settings.redis_url:
         raise ValueError("cần GOBANG_REDIS_URL để chạy worker RQ (set GOBANG_REDIS_URL)")
     names = queue_names(settings)
+    bind_worker(settings, blobs)
     lower_priority(settings.jobs.worker_nice)
     worker = SimpleWorker([names[k] for k in kinds], connection=Redis.from_url(settings.redis_url))
     return bool(worker.work(burst=burst, logging_level=settings.log_level))

@@ -14,10 +14,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.access import EDITORS, allow, visible_recording
-from api.deps import DbSession, Principal, get_settings_dep, require
+from api.deps import BlobsDep, DbSession, Principal, get_settings_dep, require
 from api.schemas import MAX_INT
 from core.audit import record
-from core.blobs import BlobStore
 from core.errors import NotFoundError
 from core.settings import Settings
 from core.tables import OrgUnit
@@ -92,13 +91,15 @@ def list_voiceprints(principal: Clerk, db: DbSession, settings: SettingsDep) -> 
 
 
 @router.post("", status_code=201, response_model=VoiceprintOut, summary="Ghi danh giọng một người nói")
-def enrol(body: EnrolRequest, db: DbSession, principal: Enroller, settings: SettingsDep) -> VoiceprintOut:
+def enrol(
+    body: EnrolRequest, db: DbSession, principal: Enroller, settings: SettingsDep, blobs: BlobsDep
+) -> VoiceprintOut:
     """Embeds up to 90 s of the speaker's longest segments (about a second of CPU, on a worker thread)
     and adds them to the voiceprint of `name` in the recording's unit; enrolling again from another recording
     of that unit strengthens it."""
     recording = visible_recording(db, principal, body.recording_id)
     _version, transcript = current_version(db, recording.id)
-    audio = BlobStore(settings.blob_dir).existing(recording.sha256)
+    audio = blobs.audio(recording.sha256)
     name = body.name or body.speaker
     store = _store(settings, recording.org_unit_id)
     voiceprint = enrol_speaker(store, audio, transcript, body.speaker, name)

@@ -10,6 +10,7 @@ import pytest
 from redis import Redis
 from rq import Queue
 
+from core.blobs import open_blob_store
 from core.db import session_scope
 from core.settings import Settings
 from core.tables import Job, TranscriptVersion
@@ -108,7 +109,7 @@ def test_recovered_jobs_go_back_to_the_queue_of_their_kind(rq_settings: Settings
     for name in names.values():
         Queue(name, connection=redis).delete(delete_jobs=True)
 
-    job_queue = make_queue(rq_settings)
+    job_queue = make_queue(rq_settings, open_blob_store(rq_settings))
     try:
         assert requeue_unfinished(job_queue, rq_settings) == 2
     finally:
