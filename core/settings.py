@@ -76,7 +76,10 @@ class JobSettings(BaseModel):
     recovery_interval_s: float = 10.0
     """How often the service requeues jobs with stale heartbeats and retries that are due."""
     queue_prefix: str = "gobang"
-    """RQ queue names are `<prefix>-asr` (GPU-bound) and `<prefix>-cpu`; one prefix per deployment."""
+    """RQ queue names are `<prefix>-asr-gpu`, `<prefix>-asr-cpu` and `<prefix>-cpu`; one prefix per deployment."""
+    gpu_from_s: float | None = Field(default=None, ge=0)
+    """Recordings at least this long (seconds) are transcribed from the `asr-gpu` queue, which GPU workers serve;
+    shorter ones from `asr-cpu`. None (no GPU worker): every transcription goes to `asr-cpu`."""
     inprocess_workers: int = 1
     """Worker threads of the embedded in-process queue (no Redis); 0 runs no jobs in the server."""
     worker_nice: int = Field(default=10, ge=0, le=19)
