@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fcntl
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import anyio
@@ -85,7 +85,7 @@ def _exclusive(settings: Settings, upload_id: str) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _guard(settings: Settings, blobs: BlobStore, upload_id: str) -> Any:
+def _guard(settings: Settings, blobs: BlobStore, upload_id: str) -> AbstractContextManager[None]:
     """The local store's lock; S3 needs none (see the module's docstring)."""
     return nullcontext() if isinstance(blobs, S3BlobStore) else _exclusive(settings, upload_id)
 
