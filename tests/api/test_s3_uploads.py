@@ -28,8 +28,12 @@ MiB = 1 << 20
 
 
 @pytest.fixture
-def s3_service(gobang_home: Path, new_database: Databases, s3_server: S3Server) -> Iterator[Service]:
-    settings = make_settings(gobang_home, new_database("sqlite"), storage=s3_server.storage())
+def s3_service(tmp_path: Path, gobang_home: Path, new_database: Databases, s3_server: S3Server) -> Iterator[Service]:
+    """A home of its own (its models linked from the session's cache), so its disk shows what S3 took off it."""
+    (gobang_home / "models").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "models").symlink_to(gobang_home / "models", target_is_directory=True)
+    settings = make_settings(tmp_path / "home", new_database("sqlite"), storage=s3_server.storage())
     with start_service(settings) as running:
         yield running
 
@@ -77,7 +81,7 @@ def test_resumable_upload_goes_through_s3_multipart_and_resumes(s3_service: Serv
     recording_id = last.json()["recording_id"]
     assert _keys(store) == [f"blobs/{sha256[:2]}/{sha256}"]  # parts and tails are gone, the blob is there
     assert not store.client.list_multipart_uploads(Bucket=store.bucket).get("Uploads")
-    assert not any(p.is_file() for p in s3_service.settings.upload_dir.rglob("*"))  # nothing on the API's disk
+    assert not [p for p in s3_service.settings.home.rglob("*") if p.is_file()]  # nothing on the API's disk
 
     audio = client.get(f"/recordings/{recording_id}/audio", headers=headers)
     assert audio.status_code == 200 and audio.content == data
@@ -119,4 +123,6 @@ def test_a_multipart_post_is_stored_once_in_s3_and_transcribed_from_it(s3_servic
     assert first.status_code == second.status_code == 201, first.text
     assert len(_keys(store, "blobs/")) == 1
     assert wait_for_job(client, first.json()["job"]["id"], headers)["status"] == "succeeded"
-    assert not list((s3_service.settings.blob_dir).rglob("*.wav"))
+    sha256 = first.json()["recording"]["sha256"]
+    assert not (s3_service.settings.blob_dir / sha256[:2] / sha256).exists()  # in the bucket, not on local disk
+    assert not list(store.staging.iterdir())  # the staged bodies went up and were deleted
