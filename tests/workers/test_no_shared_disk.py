@@ -44,6 +44,7 @@ from tests.conftest import manifest
 from tests.s3_server import S3Server, s3_server
 
 __all__ = ["s3_server"]
+pytestmark = pytest.mark.slow
 
 RECORDINGS = 20
 PIECES = 3
