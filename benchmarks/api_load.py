@@ -39,7 +39,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-CLIPS = REPO.parent / "shared" / "evaldata" / "vi_vivos_dev01_8utt" / "audio"
+CLIPS = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata")) / "vi_vivos_dev01_8utt" / "audio"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TERMINAL = ("succeeded", "failed", "cancelled")
 
@@ -153,7 +153,7 @@ def start_deployment(args: argparse.Namespace) -> Iterator[Deployment]:
 def _s3_server(env: dict[str, str]) -> Iterator[dict[str, str]]:
     """moto's S3 server on a free port; yields the GOBANG_STORAGE__* settings that point at it."""
     port = _free_port()
-    with _process([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env):
+    with _process([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env, quiet=True):
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -173,8 +173,18 @@ def _s3_server(env: dict[str, str]) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def _process(command: Sequence[str], env: dict[str, str], nice: int = 0) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, env=env, cwd=REPO, preexec_fn=(lambda: os.nice(nice)) if nice else None)
+def _process(
+    command: Sequence[str], env: dict[str, str], nice: int = 0, *, quiet: bool = False
+) -> Iterator[subprocess.Popen[bytes]]:
+    output = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=REPO,
+        preexec_fn=(lambda: os.nice(nice)) if nice else None,
+        stdout=output,
+        stderr=output,
+    )
     try:
         yield process
     finally:
