@@ -39,7 +39,7 @@ from api.routers import (
     webhooks,
 )
 from api.security import SessionTokens
-from core.blobs import BlobStore
+from core.blobs import open_blob_store
 from core.db import migrate
 from core.files import private_dir
 from core.housekeeping import sweep
@@ -64,7 +64,7 @@ def _recovery_ticker(app: FastAPI, stop: threading.Event) -> None:
         try:
             requeue_unfinished(app.state.queue, settings)
             if time.monotonic() - swept_at >= SWEEP_EVERY_S:
-                sweep(settings)
+                sweep(settings, app.state.blobs)
                 swept_at = time.monotonic()
         except Exception:  # the database or Redis may be briefly away; try again next tick
             logger.exception("recovery_failed")
@@ -75,7 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     migrate(settings.resolved_database_url, voiceprints_file=settings.voiceprints_path)
     seal_stored_secrets(settings)
-    app.state.queue = make_queue(settings)
+    app.state.queue = make_queue(settings, app.state.blobs)
     requeue_unfinished(app.state.queue, settings)
     stop = threading.Event()
     ticker = threading.Thread(target=_recovery_ticker, args=(app, stop), name="gobang-recovery", daemon=True)
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tokens = SessionTokens(settings)
     app.state.login_limiter = make_login_limiter(settings.redis_url, settings.login_ip_failures_per_minute)
     app.state.metrics = build_registry(app.state)
-    app.state.blobs = BlobStore(settings.blob_dir)
+    app.state.blobs = open_blob_store(settings)
     problems.install(app)
     app.add_middleware(HeaderLimits)
     app.add_middleware(BodyLimit, settings=settings, tokens=app.state.tokens)

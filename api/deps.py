@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from accounts.credentials import key_prefix, keys_match
 from accounts.scopes import SCOPES
 from api.security import SessionTokens, TokenClaims
+from core.blobs import BlobStore
 from core.db import as_utc, session_scope
 from core.errors import ForbiddenError, UnauthenticatedError
 from core.settings import Settings
@@ -101,6 +102,15 @@ def get_queue(request: Request) -> JobQueue:
 
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 """Where new job ids go; commit the job's row before queueing it (a worker must find it)."""
+
+
+def get_blobs(request: Request) -> BlobStore:
+    """The app's blob store (built once by `create_app`)."""
+    blobs: BlobStore = request.app.state.blobs
+    return blobs
+
+
+BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
 
 
 def get_db(settings: SettingsDep) -> Iterator[Session]:

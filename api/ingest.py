@@ -21,9 +21,9 @@ from api.deps import Principal, get_queue
 from api.limits import app_limiter
 from api.schemas import JobOptions, RecordingMeta
 from asr.factory import check_engine_allowed
-from core.audio import count_duration, probe
+from core.audio import AudioSource, count_duration, probe
 from core.audit import record
-from core.blobs import BlobStore
+from core.blobs import Staged
 from core.errors import AudioTooLongError, EmptyAudioError, UnsupportedMediaError
 from core.settings import Settings
 from core.tables import Job, Recording
@@ -88,9 +88,9 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_audio(path: Path, *, max_duration_s: float) -> tuple[str, float]:
+def check_audio(path: AudioSource, *, max_duration_s: float) -> tuple[str, float]:
     """(media type, duration) of a file we accept; raises a `BadAudioError` subclass (415, 413, 422) otherwise."""
-    with path.open("rb") as f:
+    with Path(path).open("rb") if isinstance(path, str | Path) else path.open() as f:
         head = f.read(SNIFF_BYTES)
     if not head:
         raise EmptyAudioError("tệp rỗng, 0 byte (empty file)")
@@ -147,7 +147,7 @@ def create_recording(
     settings: Settings,
     principal: Principal,
     *,
-    staged: Path,
+    staged: Staged,
     sha256: str,
     size: int,
     filename: str,
@@ -155,18 +155,18 @@ def create_recording(
     org_unit_id: int | None,
     job_options: JobOptions | None,
 ) -> tuple[Recording, Job | None]:
-    """Check the staged file, move it into the blob store and add its Recording (and job); the caller commits.
+    """Check the staged bytes, keep them in the blob store and add its Recording (and job); the caller commits.
 
-    The staged file is consumed either way: stored, or deleted when it is refused.
+    The staged bytes are consumed either way: stored, or deleted when they are refused.
     """
     try:
         if job_options is not None:
             check_engine_allowed(job_options.engine, settings.asr)
-        media_type, duration = check_audio(staged, max_duration_s=settings.audio.max_duration_s)
+        media_type, duration = check_audio(staged.source, max_duration_s=settings.audio.max_duration_s)
     except BaseException:
-        staged.unlink(missing_ok=True)
+        staged.discard()
         raise
-    BlobStore(settings.blob_dir).adopt(staged, sha256)
+    staged.keep(sha256)
     recording = Recording(
         org_unit_id=org_unit_id,
         created_by=principal.name,

@@ -100,6 +100,7 @@ def _wav_pieces(path: Path, size: int) -> Iterator[bytes]:
 
 def finish(
     settings: Settings,
+    blobs: BlobStore,
     db: Session,
     principal: Principal,
     session: LiveSession,
@@ -112,7 +113,7 @@ def finish(
     path = audio_path(settings, session.id)
     if session.received == 0 or not path.is_file():
         raise EmptyAudioError("phiên trực tiếp chưa nhận được âm thanh nào (live session has no audio)")
-    staged, sha256, size = BlobStore(settings.blob_dir).stage(_wav_pieces(path, session.received))
+    staged, sha256, size = blobs.stage(_wav_pieces(path, session.received))
     meta = RecordingMeta.model_validate(session.meta)
     recording, job = create_recording(
         db,

@@ -18,7 +18,7 @@ from asr.hallucination import remove_hallucinations
 from asr.readable import restore
 from asr.recover import cut_spans, recover, wordless_speech
 from asr.written import TextFormatter
-from core.audio import SAMPLE_RATE, probe, stream_audio
+from core.audio import SAMPLE_RATE, AudioSource, probe, source_name, stream_audio
 from core.errors import SilentAudioError
 from core.paragraphs import split_sentences
 from core.progress import ProgressHook
@@ -52,7 +52,7 @@ class Transcriber:
 
     def transcribe(
         self,
-        path: str | Path,
+        path: AudioSource,
         options: DecodeOptions | None = None,
         *,
         hook: ProgressHook | None = None,
@@ -90,7 +90,9 @@ class Transcriber:
 
         segments = list(self.engine.transcribe_chunks(chunks(), options))
         if spoken == 0:
-            raise SilentAudioError("không phát hiện tiếng nói trong bản ghi (no speech detected)", path=path)
+            raise SilentAudioError(
+                "không phát hiện tiếng nói trong bản ghi (no speech detected)", path=source_name(path)
+            )
         segments = remove_hallucinations(segments)
         text_began = time.perf_counter()
         if self.formatter is not None and options.language == "vi":
@@ -103,13 +105,13 @@ class Transcriber:
             language=options.language,
             duration=round(duration, 3),
             model=self.engine.model_ref,
-            source=SourceRef(name=Path(path).name, duration=round(duration, 3)),
+            source=SourceRef(name=Path(source_name(path)).name, duration=round(duration, 3)),
             segments=[s.model_copy(update={"id": i}) for i, s in enumerate(_in_order(segments))],
         )
         elapsed = time.perf_counter() - began
         logger.info(
             "transcribed path=%s engine=%s audio_s=%.1f wall_s=%.1f rtf=%.3f text_s=%.3f segments=%d",
-            Path(path).name,
+            Path(source_name(path)).name,
             self.engine.name,
             duration,
             elapsed,
@@ -124,7 +126,7 @@ class Transcriber:
     def fill_wordless(
         self,
         transcript: Transcript,
-        path: str | Path,
+        path: AudioSource,
         speech: Iterable[tuple[float, float]],
         options: DecodeOptions | None = None,
         *,
@@ -144,14 +146,14 @@ class Transcriber:
         )
         logger.info(
             "wordless_speech path=%s stretches=%d untranscribed=%d",
-            Path(path).name,
+            Path(source_name(path)).name,
             len(spans),
             recovered.untranscribed_count,
         )
         return recovered
 
 
-def _stream(path: str | Path, max_duration_s: float | None = None) -> Iterator[np.ndarray]:
+def _stream(path: AudioSource, max_duration_s: float | None = None) -> Iterator[np.ndarray]:
     """Decoded blocks of `path`, refused past `max_duration_s` (None: the configured `audio.max_duration_s`)."""
     settings = get_settings().audio
     limit = settings.max_duration_s if max_duration_s is None else max_duration_s

@@ -10,6 +10,10 @@ recording has exactly one transcript version (a job's result written once).
     .venv/bin/python benchmarks/api_load.py -n 50
     .venv/bin/python benchmarks/api_load.py -n 200 --workers 2
     .venv/bin/python benchmarks/api_load.py -n 20 --embedded
+    .venv/bin/python benchmarks/api_load.py -n 200 --workers 2 --storage s3
+
+With `--storage s3` the audio goes to an S3 server started here (moto, over HTTP) and every process has its
+own home: the server and the workers share no disk, as on separate machines.
 """
 
 from __future__ import annotations
@@ -129,20 +133,59 @@ def start_deployment(args: argparse.Namespace) -> Iterator[Deployment]:
         if not args.embedded:
             env["GOBANG_REDIS_URL"] = args.redis
             stack.callback(_clean_redis, args.redis, prefix)
+        if args.storage == "s3":
+            env |= stack.enter_context(_s3_server(env))
         port = _free_port()
         gobang = str(Path(sys.executable).with_name("gobang"))  # the real commands, as deployed
         stack.enter_context(_process([gobang, "serve", "--port", str(port)], env))
         worker_env = {**env, "GOBANG_ASR__CPU_THREADS": str(args.worker_threads)}
-        for _ in range(0 if args.embedded else args.workers):
-            stack.enter_context(_process([gobang, "worker"], worker_env, nice=args.worker_nice))
+        for i in range(0 if args.embedded else args.workers):
+            if args.storage == "s3":  # a home of its own: nothing on disk is shared with the server
+                worker_env["GOBANG_HOME"] = str(home / f"worker-{i}")
+                (home / f"worker-{i}").mkdir()
+                (home / f"worker-{i}" / "models").symlink_to(_model_cache())
+            stack.enter_context(_process([gobang, "worker"], dict(worker_env), nice=args.worker_nice))
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url)
         yield Deployment(url=url, api_key=key.key, database_url=database_url)
 
 
 @contextmanager
-def _process(command: Sequence[str], env: dict[str, str], nice: int = 0) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, env=env, cwd=REPO, preexec_fn=(lambda: os.nice(nice)) if nice else None)
+def _s3_server(env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """moto's S3 server on a free port; yields the GOBANG_STORAGE__* settings that point at it."""
+    port = _free_port()
+    with _process([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env, quiet=True):
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("moto S3 server did not start (pip install 'moto[server]')") from None
+                time.sleep(0.1)
+        yield {
+            "GOBANG_STORAGE__BACKEND": "s3",
+            "GOBANG_STORAGE__ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "GOBANG_STORAGE__BUCKET": "gobang-load",
+            "GOBANG_STORAGE__ACCESS_KEY_ID": "load",
+            "GOBANG_STORAGE__SECRET_ACCESS_KEY": "load",
+        }
+
+
+@contextmanager
+def _process(
+    command: Sequence[str], env: dict[str, str], nice: int = 0, *, quiet: bool = False
+) -> Iterator[subprocess.Popen[bytes]]:
+    output = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=REPO,
+        preexec_fn=(lambda: os.nice(nice)) if nice else None,
+        stdout=output,
+        stderr=output,
+    )
     try:
         yield process
     finally:
@@ -390,6 +433,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="niceness of the workers (default 10): on one machine the API must not queue behind recognition",
     )
     parser.add_argument("--embedded", action="store_true", help="SQLite and the in-process worker, no Redis")
+    parser.add_argument(
+        "--storage",
+        choices=("local", "s3"),
+        default="local",
+        help="blob store: the server's disk, or an S3 server (moto) started here, each worker with its own home",
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis for the RQ workers")
     parser.add_argument("--url", help="measure a running server instead (with --api-key of a service key)")
     parser.add_argument("--api-key", help="API key for --url")
@@ -405,6 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             deployment = stack.enter_context(start_deployment(args))
             mode = "sqlite+in-process" if args.embedded else f"postgresql+redis, {args.workers} rq workers"
+            mode += f", {args.storage} storage"
         run = asyncio.run(load(deployment, args))
         ok = report(args, run, audit(deployment.database_url, run), mode)
     return 0 if ok else 1

@@ -171,9 +171,12 @@ def export_corrections(
     all_segments: Annotated[bool, typer.Option("--all-segments", help="Xuất cả đoạn chưa được thư ký duyệt.")] = False,
 ) -> None:
     """Xuất các đoạn thư ký đã duyệt thành dữ liệu huấn luyện (manifest âm thanh + văn bản + vùng)."""
+    from core.blobs import open_blob_store
     from dialect_adapt.clerk_corrections import export_segments, stored_recordings
 
-    rows = export_segments(stored_recordings(recording or []), out, reviewed_only=not all_segments)
+    settings = get_settings()
+    recordings = stored_recordings(settings, open_blob_store(settings), recording or [])
+    rows = export_segments(recordings, out, reviewed_only=not all_segments)
     console.print(f"Đã xuất {len(rows)} đoạn vào {out / 'MANIFEST.tsv'}")
 
 

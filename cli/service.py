@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import uvicorn
     from fastapi import FastAPI
 
-    from workers.queue import QueueKind
+    from workers.queue import QueueName
 
 console = Console()
 
@@ -109,31 +109,34 @@ def serve_command(
     ).run()
 
 
-def _queue_kinds(value: str, settings: Settings) -> list[QueueKind]:
-    """`asr,cpu` or the queue names (`gobang-asr,gobang-cpu` under the default prefix)."""
+def _queues(value: str, settings: Settings) -> list[QueueName]:
+    """`asr-gpu,asr-cpu,cpu` (`asr`: both asr queues) or the full names (`gobang-asr-cpu`...), in priority order."""
     from workers.queue import queue_names
 
-    by_name = {name: kind for kind, name in queue_names(settings).items()}
-    kinds: list[QueueKind] = []
+    full = {name: queue for queue, name in queue_names(settings).items()}
+    aliases: dict[str, list[QueueName]] = {q: [q] for q in full.values()} | {"asr": ["asr-gpu", "asr-cpu"]}
+    queues: list[QueueName] = []
     for part in (p.strip() for p in value.split(",")):
         if not part:
             continue
-        kind = next((k for k in by_name.values() if k == part), None) or by_name.get(part)
-        if kind is None:
-            known = ", ".join([*by_name, *by_name.values()])
+        chosen = aliases.get(part) or ([full[part]] if part in full else None)
+        if chosen is None:
+            known = ", ".join([*aliases, *full])
             raise InvalidInputError(f"không có hàng đợi “{part}”; chọn trong {known} (unknown queue)")
-        if kind not in kinds:
-            kinds.append(kind)
-    if not kinds:
+        queues += [q for q in chosen if q not in queues]
+    if not queues:
         raise InvalidInputError("cần ít nhất một hàng đợi (no queue given)")
-    return kinds
+    return queues
 
 
 @one_line_errors
 def worker_command(
     queues: Annotated[
         str | None,
-        typer.Option(help="Hàng đợi, phân cách bằng dấu phẩy: asr,cpu hoặc tên đầy đủ (default: all)."),
+        typer.Option(
+            help="Hàng đợi theo thứ tự ưu tiên, phân cách bằng dấu phẩy: asr-gpu, asr-cpu, cpu (asr = cả hai hàng "
+            "asr) hoặc tên đầy đủ; máy GPU: asr-gpu,asr-cpu,cpu; máy CPU: asr-cpu,cpu (default: all)."
+        ),
     ] = None,
     burst: Annotated[bool, typer.Option("--burst", help="Làm hết việc đang chờ rồi thoát (drain and exit).")] = False,
 ) -> None:
@@ -148,18 +151,20 @@ def worker_command(
             "worker cần Redis: đặt GOBANG_REDIS_URL (ví dụ redis://localhost:6379/0); "
             "không có Redis thì `gobang serve` tự chạy việc trong tiến trình (worker needs GOBANG_REDIS_URL)"
         )
+    from core.blobs import open_blob_store
     from core.db import migrate
-    from workers.queue import make_queue, requeue_unfinished, run_worker
+    from workers.queue import QUEUES, make_queue, requeue_unfinished, run_worker
 
-    kinds: list[QueueKind] = _queue_kinds(queues, settings) if queues else ["asr", "cpu"]
+    chosen: list[QueueName] = _queues(queues, settings) if queues else list(QUEUES)
     migrate(settings.resolved_database_url, voiceprints_file=settings.voiceprints_path)
-    recovery = make_queue(settings)
+    blobs = open_blob_store(settings)
+    recovery = make_queue(settings, blobs)
     try:
         requeued = requeue_unfinished(recovery, settings)
     finally:
         recovery.close()
-    err_console.print(f"worker: hàng đợi {', '.join(kinds)}; đưa lại {requeued} việc dở dang (requeued)")
-    run_worker(settings, kinds, burst=burst)
+    err_console.print(f"worker: hàng đợi {', '.join(chosen)}; đưa lại {requeued} việc dở dang (requeued)")
+    run_worker(settings, blobs, chosen, burst=burst)
 
 
 # --- users --------------------------------------------------------------------------------------

@@ -76,7 +76,10 @@ class JobSettings(BaseModel):
     recovery_interval_s: float = 10.0
     """How often the service requeues jobs with stale heartbeats and retries that are due."""
     queue_prefix: str = "gobang"
-    """RQ queue names are `<prefix>-asr` (GPU-bound) and `<prefix>-cpu`; one prefix per deployment."""
+    """RQ queue names are `<prefix>-asr-gpu`, `<prefix>-asr-cpu` and `<prefix>-cpu`; one prefix per deployment."""
+    gpu_from_s: float | None = Field(default=None, ge=0)
+    """Recordings at least this long (seconds) are transcribed from the `asr-gpu` queue, which GPU workers serve;
+    shorter ones from `asr-cpu`. None (no GPU worker): every transcription goes to `asr-cpu`."""
     status_ttl_s: float = Field(default=30.0, gt=0)
     """With Redis, how long a queued or running job's cached status lives without a write (finished jobs: a day).
     Workers write it at every progress step; should a write be lost (Redis briefly away), the status is read
@@ -282,6 +285,23 @@ class TextSettings(BaseModel):
     """A silence at least this long starts a new paragraph (a change of speaker always does)."""
 
 
+class StorageSettings(BaseModel):
+    """Where audio blobs and unfinished uploads live: `local` (under `home`, the embedded default) or any
+    S3-compatible service (`s3`: MinIO, Ceph, AWS), which every API and worker machine reaches without a shared disk."""
+
+    backend: Literal["local", "s3"] = "local"
+    endpoint_url: str | None = None
+    """S3 endpoint (`http://minio:9000`); None is AWS's own for `region`."""
+    bucket: str = "gobang"
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    region: str = "us-east-1"
+    prefix: str = ""
+    """Key prefix inside the bucket, so several deployments may share one (`prod/`)."""
+    part_mb: int = Field(default=8, ge=5, le=512)
+    """Size of multipart-upload parts and of ranged reads, in MiB (S3 refuses parts under 5 MiB but the last)."""
+
+
 class Settings(BaseSettings):
     """gobang's settings, from ``GOBANG_*`` environment variables."""
 
@@ -333,6 +353,7 @@ class Settings(BaseSettings):
     live: LiveSettings = LiveSettings()
     adapt: AdaptSettings = AdaptSettings()
     text: TextSettings = TextSettings()
+    storage: StorageSettings = StorageSettings()
 
     @property
     def model_cache(self) -> Path:

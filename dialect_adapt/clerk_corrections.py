@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import select
 
-from core.audio import SAMPLE_RATE, stream_audio
+from core.audio import SAMPLE_RATE, AudioSource, stream_audio
 from core.blobs import BlobStore
 from core.db import session_scope
 from core.errors import NotFoundError
 from core.manifest import ManifestRow, write_manifest
-from core.settings import get_settings
+from core.settings import Settings
 from core.tables import Recording
 from core.transcript import Segment, Transcript
 from core.transcript_store import TRANSCRIPTS
@@ -42,7 +42,7 @@ def _write_wav(path: Path, audio: np.ndarray) -> None:
 
 
 def segment_clips(
-    audio_path: Path, segments: Sequence[Segment], *, block_s: float = 60.0
+    audio_path: AudioSource, segments: Sequence[Segment], *, block_s: float = 60.0
 ) -> Iterator[tuple[Segment, np.ndarray]]:
     """Each segment's audio, in order of start, cut while the recording streams past once: memory holds a block
     and the segment being cut, never the whole recording (an 8-hour one is 1.8 GB as float32)."""
@@ -66,7 +66,7 @@ def segment_clips(
 
 
 def export_segments(
-    recordings: Iterable[tuple[str, Path, Transcript]], out_dir: Path, *, reviewed_only: bool = True
+    recordings: Iterable[tuple[str, AudioSource, Transcript]], out_dir: Path, *, reviewed_only: bool = True
 ) -> list[ManifestRow]:
     """Cut the (reviewed) segments of each (recording id, audio path, transcript) into `out_dir`."""
     rows: list[ManifestRow] = []
@@ -96,10 +96,10 @@ def export_segments(
     return rows
 
 
-def stored_recordings(recording_ids: Iterable[str] = ()) -> Iterable[tuple[str, Path, Transcript]]:
-    """(id, audio path, current transcript) of the given recordings, or of every transcribed one."""
-    settings = get_settings()
-    blobs = BlobStore(settings.blob_dir)
+def stored_recordings(
+    settings: Settings, blobs: BlobStore, recording_ids: Iterable[str] = ()
+) -> Iterable[tuple[str, AudioSource, Transcript]]:
+    """(id, audio, current transcript) of the given recordings, or of every transcribed one."""
     wanted = list(recording_ids)
     with session_scope(settings.resolved_database_url) as session:
         query = select(Recording.id, Recording.sha256)
@@ -114,4 +114,4 @@ def stored_recordings(recording_ids: Iterable[str] = ()) -> Iterable[tuple[str, 
                 _, transcript = TRANSCRIPTS.current(session, recording_id)
             except NotFoundError:
                 continue
-            yield recording_id, blobs.existing(sha256), transcript
+            yield recording_id, blobs.audio(sha256), transcript

@@ -16,6 +16,8 @@ from typing import Literal
 
 from pyannote.core import Annotation
 
+from core.audio import AudioSource
+from core.errors import ModelError
 from core.progress import ProgressHook
 from core.rttm import annotation_to_rttm, read_rttm, transcript_to_annotation, transcript_to_rttm
 from diarization.assign import assign_speakers
@@ -45,7 +47,7 @@ __all__ = [
 
 
 def diarize(
-    path: str | Path,
+    path: AudioSource,
     num_speakers: int | None = None,
     min_speakers: int | None = None,
     max_speakers: int | None = None,
@@ -65,6 +67,12 @@ def diarize(
     """
     if pyannote_config is not None:
         from diarization.pyannote_backend import diarize_with_pyannote
+
+        if not isinstance(path, str | Path):
+            raise ModelError(
+                "pyannote chỉ đọc tệp trên đĩa, không đọc được từ kho S3 "
+                "(pyannote needs a local file; unset GOBANG_DIARIZATION__PYANNOTE_CONFIG with S3 storage)"
+            )
 
         return diarize_with_pyannote(
             path,

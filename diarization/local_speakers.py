@@ -28,7 +28,7 @@ from scipy.ndimage import binary_erosion
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import pdist
 
-from core.audio import SAMPLE_RATE
+from core.audio import SAMPLE_RATE, source_name
 from core.errors import SilentAudioError
 from core.progress import ProgressHook
 from core.vad import SpeechChunker
@@ -149,7 +149,7 @@ class SegmentationDiarization:
         if not vad and not local.activity.any():
             raise SilentAudioError(
                 "không phát hiện tiếng nói trong bản ghi (no speech detected)",
-                path=None if isinstance(audio, np.ndarray) else audio,
+                path=None if isinstance(audio, np.ndarray) else source_name(audio),
             )
         return local
 
@@ -257,7 +257,7 @@ class SegmentationDiarization:
         )
         if hook is not None:
             hook("clustering", 1.0)
-        name = uri or (Path(audio).stem if not isinstance(audio, np.ndarray) else "recording")
+        name = uri or (Path(source_name(audio)).stem if not isinstance(audio, np.ndarray) else "recording")
         raw = self.turns(local, assignment, uri=name)
         annotation = first_appearance(raw)
         if voiceprints is not None and len(centroids):

@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
 
-from core.audio import SAMPLE_RATE, probe, stream_audio
+from core.audio import SAMPLE_RATE, AudioSource, probe, source_name, stream_audio
 from core.errors import SilentAudioError
 from core.progress import ProgressHook
 from core.settings import get_settings
@@ -35,7 +35,7 @@ from diarization.segmentation import SpeakerCounts
 logger = logging.getLogger(__name__)
 
 
-AudioInput = str | Path | np.ndarray
+AudioInput = AudioSource | np.ndarray
 """A recording's path, or 16 kHz mono float32 samples."""
 
 
@@ -164,7 +164,7 @@ class SpeakerDiarization:
         if not regions:
             raise SilentAudioError(
                 "không phát hiện tiếng nói trong bản ghi (no speech detected)",
-                path=None if isinstance(audio, np.ndarray) else audio,
+                path=None if isinstance(audio, np.ndarray) else source_name(audio),
             )
         speech, overlaps = counter.timelines(duration) if counter is not None else ([], [])
         if not vectors:  # only snippets too short to tell voices apart: one speaker
@@ -290,7 +290,7 @@ class SpeakerDiarization:
         labels = self.cluster(windows, num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers)
         if hook is not None:
             hook("clustering", 1.0)
-        name = uri or (Path(audio).stem if not isinstance(audio, np.ndarray) else "recording")
+        name = uri or (Path(source_name(audio)).stem if not isinstance(audio, np.ndarray) else "recording")
         annotation = self.turns(windows, labels, uri=name)
         if voiceprints is not None:
             annotation = self.name_speakers(annotation, windows, labels, voiceprints)

@@ -9,11 +9,10 @@ So it needs no queue; the caller runs it on a worker thread, off the event loop.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import numpy as np
 
-from core.audio import SAMPLE_RATE, stream_audio
+from core.audio import SAMPLE_RATE, AudioSource, stream_audio
 from core.errors import InvalidInputError
 from core.transcript import Transcript
 from diarization.voiceprints import MIN_ENROL_S, Voiceprint, VoiceprintStore
@@ -44,7 +43,7 @@ def speaker_spans(
     return sorted(chosen)
 
 
-def read_spans(path: str | Path, spans: list[tuple[float, float]]) -> list[np.ndarray]:
+def read_spans(path: AudioSource, spans: list[tuple[float, float]]) -> list[np.ndarray]:
     """Samples of each (start, end) span, in time order, decoded in one pass that stops after the last."""
     bounds = [(int(s * SAMPLE_RATE), int(e * SAMPLE_RATE)) for s, e in spans]
     parts: list[list[np.ndarray]] = [[] for _ in bounds]
@@ -61,7 +60,7 @@ def read_spans(path: str | Path, spans: list[tuple[float, float]]) -> list[np.nd
 
 
 def enrol_speaker(
-    store: VoiceprintStore, audio: str | Path, transcript: Transcript, speaker: str, name: str
+    store: VoiceprintStore, audio: AudioSource, transcript: Transcript, speaker: str, name: str
 ) -> Voiceprint:
     """Add `speaker`'s voice in this recording to the voiceprint of `name`."""
     spans = speaker_spans(transcript, speaker)

@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from core.audio import AudioSource
 from core.audit import record
 from core.blobs import BlobStore
 from core.db import session_scope
@@ -189,7 +190,7 @@ class JobWork(Protocol):
 class Transcription:
     """The pipeline over a recording; the result is the next transcript version."""
 
-    audio: Path
+    audio: AudioSource
     options: PipelineOptions
     recording_id: str
     filename: str
@@ -218,13 +219,32 @@ class Transcription:
         return {"transcript_version": version, "untranscribed": self.transcript.untranscribed_count}
 
 
-def _work_of(session: Session, job: Job, settings: Settings) -> JobWork:
+@dataclass(frozen=True)
+class WorkerContext:
+    """What a worker process was started with: RQ calls `run_job` with a job id alone."""
+
+    settings: Settings
+    blobs: BlobStore
+
+
+_worker: WorkerContext | None = None
+
+
+def bind_worker(settings: Settings, blobs: BlobStore) -> None:
+    """Set this process's settings and blob store for `run_job` (once, by the worker's start)."""
+    global _worker
+    _worker = WorkerContext(settings, blobs)
+
+
+def _work_of(session: Session, job: Job, settings: Settings, blobs: BlobStore | None) -> JobWork:
     """The job's work, by its kind."""
     if job.kind == JobKind.minutes:
         return MinutesWork.load(session, job.recording_id, job.options, settings.minutes)
+    if blobs is None:
+        raise ValueError("worker started without a blob store (bind_worker)")
     recording = session.get_one(Recording, job.recording_id)
     return Transcription(
-        audio=BlobStore(settings.blob_dir).existing(recording.sha256),
+        audio=blobs.audio(recording.sha256),
         options=_pipeline_options(job.options, recording),
         recording_id=recording.id,
         filename=recording.filename,
@@ -233,8 +253,13 @@ def _work_of(session: Session, job: Job, settings: Settings) -> JobWork:
     )
 
 
-def run_job(job_id: str, settings: Settings | None = None) -> str:
-    """Entry point for RQ and for the in-process worker. Returns the job's final status (or skipped/lost)."""
+def run_job(job_id: str, settings: Settings | None = None, blobs: BlobStore | None = None) -> str:
+    """Entry point for RQ and for the in-process worker. Returns the job's final status (or skipped/lost).
+
+    RQ passes the id alone: the worker process's own settings and blob store (`bind_worker`) serve.
+    """
+    if settings is None and _worker is not None:
+        settings, blobs = _worker.settings, blobs or _worker.blobs
     settings = settings or get_settings()
     url = settings.resolved_database_url
     token = claim(job_id, url)
@@ -245,7 +270,7 @@ def run_job(job_id: str, settings: Settings | None = None) -> str:
     try:
         with session_scope(url) as session:
             job = session.get_one(Job, job_id)
-            work = _work_of(session, job, settings)
+            work = _work_of(session, job, settings, blobs)
             attempts, max_attempts, recording_id = job.attempts, job.max_attempts, job.recording_id
     except (GobangError, TypeError, ValueError) as exc:  # missing blob or transcript, options no work accepts
         message = exc.message if isinstance(exc, GobangError) else f"tùy chọn không hợp lệ (bad options: {exc})"

@@ -14,6 +14,7 @@ from asr.factory import create_engine
 from asr.transcriber import Transcriber
 from asr.vietasr_engine import VietAsrEngine
 from asr.written import TextFormatter
+from core.audio import AudioSource
 from core.paragraphs import mark_paragraphs
 from core.progress import ProgressHook
 from core.settings import Settings, TextSettings, get_settings
@@ -57,7 +58,7 @@ def cached_engine(name: str | None, model: str | None) -> Engine:
 
 
 def run_pipeline(
-    path: str | Path,
+    path: AudioSource,
     options: PipelineOptions,
     *,
     hook: ProgressHook | None = None,

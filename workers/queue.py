@@ -11,23 +11,51 @@ import os
 import queue
 import threading
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
+from sqlalchemy import select
+
+from core.blobs import BlobStore
+from core.db import session_scope
 from core.settings import Settings
-from workers.jobs import QueueKind, recover_jobs, run_job
+from core.tables import Job, Recording
+from workers.jobs import QueueKind, bind_worker, recover_jobs, run_job
 
 logger = logging.getLogger(__name__)
 
+QueueName = Literal["asr-gpu", "asr-cpu", "cpu"]
+"""Queues by the machine they need: transcriptions worth a GPU, transcriptions a CPU does, light work (minutes)."""
+QUEUES: tuple[QueueName, ...] = ("asr-gpu", "asr-cpu", "cpu")
 JOB_TIMEOUT_S = 12 * 3600
 """An 8-hour recording on a slow CPU must not be cut off by RQ."""
 _WAITING = frozenset({"queued", "scheduled", "deferred"})
 """RQ states in which a job id will still be picked up; any other state may be a dead worker's leftover."""
 
 
-def queue_names(settings: Settings) -> dict[QueueKind, str]:
-    """The Redis queue of each kind: `<prefix>-asr` (transcriptions) and `<prefix>-cpu` (minutes)."""
-    prefix = settings.jobs.queue_prefix
-    return {"asr": f"{prefix}-asr", "cpu": f"{prefix}-cpu"}
+def queue_names(settings: Settings) -> dict[QueueName, str]:
+    return {name: f"{settings.jobs.queue_prefix}-{name}" for name in QUEUES}
+
+
+def route(settings: Settings, kind: QueueKind, job_ids: Sequence[str]) -> dict[QueueName, list[str]]:
+    """The queue of each job: minutes to `cpu`; a transcription to `asr-gpu` when its recording is at least
+    `jobs.gpu_from_s` long, else to `asr-cpu` (one database read, only when GPU routing is on)."""
+    if kind == "cpu":
+        return {"cpu": list(job_ids)}
+    threshold = settings.jobs.gpu_from_s
+    if threshold is None or not job_ids:
+        return {"asr-cpu": list(job_ids)}
+    with session_scope(settings.resolved_database_url) as db:
+        durations = dict(
+            db.execute(
+                select(Job.id, Recording.duration)
+                .join(Recording, Recording.id == Job.recording_id)
+                .where(Job.id.in_(job_ids))
+            ).all()
+        )
+    routed: dict[QueueName, list[str]] = {"asr-gpu": [], "asr-cpu": []}
+    for job_id in job_ids:
+        routed["asr-gpu" if (durations.get(job_id) or 0.0) >= threshold else "asr-cpu"].append(job_id)
+    return routed
 
 
 class JobQueue(Protocol):
@@ -64,8 +92,9 @@ def lower_priority(nice: int) -> None:
 class InProcessQueue:
     """Background threads running jobs in order: the embedded default, no Redis needed."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, blobs: BlobStore) -> None:
         self.settings = settings
+        self.blobs = blobs
         self._ids: queue.Queue[str | None] = queue.Queue()
         self._pending: set[str] = set()
         self._lock = threading.Lock()
@@ -104,7 +133,7 @@ class InProcessQueue:
             with self._lock:
                 self._pending.discard(job_id)
             try:
-                run_job(job_id, self.settings)
+                run_job(job_id, self.settings, self.blobs)
             except Exception:  # the job records its own failure; the worker must live on
                 logger.exception("job_crashed job=%s", job_id)
 
@@ -118,7 +147,8 @@ class RqQueue:
 
         assert settings.redis_url, "RqQueue needs GOBANG_REDIS_URL"
         self.redis = Redis.from_url(settings.redis_url)
-        self.queues = {kind: Queue(name, connection=self.redis) for kind, name in queue_names(settings).items()}
+        self.settings = settings
+        self.queues = {q: Queue(name, connection=self.redis) for q, name in queue_names(settings).items()}
 
     def enqueue(self, job_id: str, *, kind: QueueKind = "asr") -> None:
         self.enqueue_many([job_id], kind=kind)
@@ -135,15 +165,16 @@ class RqQueue:
                 pipe.hget(RqJob.key_for(_rq_id(job_id)), "status")
             statuses = pipe.execute()
         missing = [j for j, status in zip(job_ids, statuses, strict=True) if (status or b"").decode() not in _WAITING]
-        for job_id in missing:
-            self.queues[kind].enqueue(
-                "workers.jobs.run_job",
-                job_id,
-                job_id=_rq_id(job_id),
-                job_timeout=JOB_TIMEOUT_S,
-                result_ttl=3600,
-                failure_ttl=86400,
-            )
+        for name, ids in route(self.settings, kind, missing).items():
+            for job_id in ids:
+                self.queues[name].enqueue(
+                    "workers.jobs.run_job",
+                    job_id,
+                    job_id=_rq_id(job_id),
+                    job_timeout=JOB_TIMEOUT_S,
+                    result_ttl=3600,
+                    failure_ttl=86400,
+                )
         return len(missing)
 
     def depth(self) -> int:
@@ -158,8 +189,9 @@ def _rq_id(job_id: str) -> str:
     return f"gobang-{job_id}"
 
 
-def make_queue(settings: Settings) -> JobQueue:
-    return RqQueue(settings) if settings.redis_url else InProcessQueue(settings)
+def make_queue(settings: Settings, blobs: BlobStore) -> JobQueue:
+    """RQ when Redis is configured; otherwise in-process workers, which read audio from `blobs`."""
+    return RqQueue(settings) if settings.redis_url else InProcessQueue(settings, blobs)
 
 
 def requeue_unfinished(job_queue: JobQueue, settings: Settings) -> int:
@@ -172,7 +204,9 @@ def requeue_unfinished(job_queue: JobQueue, settings: Settings) -> int:
     return requeued
 
 
-def run_worker(settings: Settings, kinds: Sequence[QueueKind] = ("asr", "cpu"), *, burst: bool = False) -> bool:
+def run_worker(
+    settings: Settings, blobs: BlobStore, queues: Sequence[QueueName] = QUEUES, *, burst: bool = False
+) -> bool:
     """An RQ worker over this deployment's queues (what `gobang worker` runs); returns whether it ran jobs.
 
     A `SimpleWorker` runs jobs in its own process, so models load once and serve every job; a
@@ -184,6 +218,7 @@ def run_worker(settings: Settings, kinds: Sequence[QueueKind] = ("asr", "cpu"), 
     if not settings.redis_url:
         raise ValueError("cần GOBANG_REDIS_URL để chạy worker RQ (set GOBANG_REDIS_URL)")
     names = queue_names(settings)
+    bind_worker(settings, blobs)
     lower_priority(settings.jobs.worker_nice)
-    worker = SimpleWorker([names[k] for k in kinds], connection=Redis.from_url(settings.redis_url))
+    worker = SimpleWorker([names[q] for q in queues], connection=Redis.from_url(settings.redis_url))
     return bool(worker.work(burst=burst, logging_level=settings.log_level))

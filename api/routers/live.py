@@ -182,7 +182,7 @@ def _end_session(
         assert session is not None
         name = str(session.meta.get("title") or "phiên trực tiếp")
         transcript = feed.captioner.transcript(source_name=name) if feed is not None else None
-        _, job = live_sessions.finish(settings, db, principal, session, transcript)
+        _, job = live_sessions.finish(settings, app.state.blobs, db, principal, session, transcript)
         db.commit()
         out = _out(session)
     if job is not None:

@@ -20,7 +20,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from api.deps import DbSession, ImmediateTranscriber, SettingsDep
+from api.deps import BlobsDep, DbSession, ImmediateTranscriber, SettingsDep
 from api.ingest import check_audio, release
 from api.limits import app_limiter
 from api.schemas import Text
@@ -68,6 +68,7 @@ async def create_transcription(
     model: Annotated[str, Form(max_length=100, description="whisper-1 (mặc định), vietasr hoặc whisper")],
     db: DbSession,
     settings: SettingsDep,
+    blobs: BlobsDep,
     principal: ImmediateTranscriber,
     language: Annotated[str | None, Form(pattern=r"^[a-z]{2,3}$")] = None,
     prompt: Annotated[Text | None, Form(max_length=4000)] = None,
@@ -86,7 +87,7 @@ async def create_transcription(
     options = PipelineOptions(engine=MODELS[model], language=language or settings.asr.language, hotwords=hotwords)
     await run_in_threadpool(release, db)  # no connection is held while waiting for, and during, recognition
     limiter = app_limiter(request.app.state, "openai", settings.openai.concurrency)  # requests transcribed at once
-    transcript = await anyio.to_thread.run_sync(_transcribe, settings, file, options, limiter=limiter)
+    transcript = await anyio.to_thread.run_sync(_transcribe, settings, blobs, file, options, limiter=limiter)
     return _answer(transcript, response_format, set(timestamp_granularities or ["segment"]))
 
 
@@ -124,16 +125,15 @@ def get_model(model_id: str, settings: SettingsDep, principal: ImmediateTranscri
     return _model_object(model_id)
 
 
-def _transcribe(settings: Settings, file: UploadFile, options: PipelineOptions) -> Transcript:
+def _transcribe(settings: Settings, blobs: BlobStore, file: UploadFile, options: PipelineOptions) -> Transcript:
+    """Staged in the store's private temporary folder for this request only: nothing is kept."""
     limits = settings.openai
-    staged, _sha, _size = BlobStore(settings.blob_dir).stage(
-        iter(lambda: file.file.read(MiB), b""), max_bytes=limits.max_upload_mb * MiB
-    )
+    staged, _sha, _size = blobs.stage(iter(lambda: file.file.read(MiB), b""), max_bytes=limits.max_upload_mb * MiB)
     try:
-        check_audio(staged, max_duration_s=limits.max_duration_s)
-        return run_pipeline(staged, options, max_duration_s=limits.max_duration_s, settings=settings)
+        check_audio(staged.path, max_duration_s=limits.max_duration_s)
+        return run_pipeline(staged.path, options, max_duration_s=limits.max_duration_s, settings=settings)
     finally:
-        staged.unlink(missing_ok=True)
+        staged.discard()
 
 
 def _answer(transcript: Transcript, response_format: ResponseFormat, granularities: set[str]) -> Response:

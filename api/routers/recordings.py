@@ -6,19 +6,22 @@ plays without downloading what comes before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
 from api.access import owning_unit, visible_recording, visible_recordings
 from api.deps import (
+    BlobsDep,
     DbSession,
     Principal,
     RecordingsEditor,
@@ -42,7 +45,7 @@ from api.schemas import (
 )
 from api.spool import HomeSpooledRoute
 from core.audit import record
-from core.blobs import BlobStore
+from core.blobs import BlobStore, S3Object
 from core.errors import ForbiddenError
 from core.settings import Settings
 from core.tables import Job, JobKind, Recording, TranscriptDoc
@@ -60,6 +63,7 @@ async def upload_recording(
     response: Response,
     db: DbSession,
     settings: SettingsDep,
+    blobs: BlobsDep,
     principal: RecordingsUploader,
 ) -> RecordingCreated:
     """Upload a whole recording in one request with its metadata; transcription is queued unless `start_job=false`.
@@ -76,7 +80,7 @@ async def upload_recording(
 
     org_unit_id = await run_in_threadpool(unit)
     return await run_ingest(
-        request, lambda: _ingest(form, file, request, response, db, settings, principal, org_unit_id)
+        request, lambda: _ingest(form, file, request, response, db, settings, blobs, principal, org_unit_id)
     )
 
 
@@ -87,12 +91,11 @@ def _ingest(
     response: Response,
     db: Session,
     settings: Settings,
+    blobs: BlobStore,
     principal: Principal,
     org_unit_id: int | None,
 ) -> RecordingCreated:
-    staged, sha256, size = BlobStore(settings.blob_dir).stage(
-        iter(lambda: file.file.read(MiB), b""), max_bytes=settings.max_upload_mb * MiB
-    )
+    staged, sha256, size = blobs.stage(iter(lambda: file.file.read(MiB), b""), max_bytes=settings.max_upload_mb * MiB)
     options = JobOptions(engine=form.engine, diarize=form.diarize) if form.start_job else None
     recording, job = create_recording(
         db,
@@ -194,32 +197,68 @@ _AUDIO = {
 @router.get("/recordings/{recording_id}/audio", operation_id="get_recording_audio", **_AUDIO)  # type: ignore[arg-type]
 @router.head("/recordings/{recording_id}/audio", operation_id="head_recording_audio", **_AUDIO)  # type: ignore[arg-type]
 def recording_audio(
-    recording_id: str, request: Request, db: DbSession, settings: SettingsDep, principal: RecordingsReader
-) -> FileResponse:
+    recording_id: str, request: Request, db: DbSession, blobs: BlobsDep, principal: RecordingsReader
+) -> Response:
     """The original file, as uploaded; honours `Range` (206) and `If-Range` so the editor's player can seek."""
     recording = visible_recording(db, principal, recording_id)
-    path = BlobStore(settings.blob_dir).existing(recording.sha256)
+    audio = blobs.audio(recording.sha256)
+    size = audio.stat().st_size if isinstance(audio, Path) else audio.size
     etag = f'"{recording.sha256}"'
     requested = request.headers.get("range")
     if_range = request.headers.get("if-range")
-    if requested is not None and if_range in (None, etag):
-        _check_range(requested, path.stat().st_size)
+    ranges = _check_range(requested, size) if requested is not None and if_range in (None, etag) else None
     if request.method == "GET" and (requested is None or requested.replace(" ", "").startswith("bytes=0-")):
         # A download, or a player starting: audited once, not on every seek.
         record(db, principal.name, "recording.audio", f"recording:{recording.id}", range=requested)
-    return FileResponse(
-        path,
-        media_type=recording.media_type,
-        filename=recording.filename,
-        content_disposition_type="inline",
-        headers={"ETag": etag, "Cache-Control": "private, max-age=86400"},
-    )
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=86400"}
+    if isinstance(audio, Path):
+        return FileResponse(
+            audio,
+            media_type=recording.media_type,
+            filename=recording.filename,
+            content_disposition_type="inline",
+            headers=headers,
+        )
+    return _object_response(audio, request, recording, ranges, headers)
 
 
-def _check_range(requested: str, size: int) -> None:
-    """Refuse a range the file cannot serve as a problem document (Starlette would answer in plain text)."""
+def _object_response(
+    audio: S3Object,
+    request: Request,
+    recording: Recording,
+    ranges: list[tuple[int, int]] | None,
+    headers: dict[str, str],
+) -> Response:
+    """An object in S3, streamed through (one range, or the whole file when several are asked for)."""
+    start, end = ranges[0] if ranges and len(ranges) == 1 else (0, audio.size)
+    headers |= {
+        "Accept-Ranges": "bytes",
+        "Content-Length": str(end - start),
+        "Content-Disposition": f"inline; filename*=utf-8''{quote(recording.filename)}",
+    }
+    status = 200
+    if ranges and len(ranges) == 1:
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{audio.size}"
+        status = 206
+    if request.method == "HEAD":
+        return Response(status_code=status, headers=headers, media_type=recording.media_type)
+
+    def body() -> Iterator[bytes]:
+        with audio.open() as f:
+            f.seek(start)
+            left = end - start
+            while left > 0 and (piece := f.read(min(left, 1 << 20))):
+                left -= len(piece)
+                yield piece
+
+    return StreamingResponse(body(), status_code=status, headers=headers, media_type=recording.media_type)
+
+
+def _check_range(requested: str, size: int) -> list[tuple[int, int]]:
+    """The (start, end-exclusive) ranges asked for; one the file cannot serve is refused as a problem document
+    (Starlette would answer in plain text)."""
     try:
-        FileResponse._parse_range_header(requested, size)
+        return FileResponse._parse_range_header(requested, size)
     except (MalformedRangeHeader, RangeNotSatisfiable) as exc:
         raise RangeNotSatisfiableError(
             f"khoảng byte {requested[:100]!r} không hợp lệ với tệp {size} byte (range not satisfiable)",

@@ -10,37 +10,31 @@
 4. With the last byte the SHA-256 is checked (a mismatch starts the upload over), the content
    is checked as audio, and the Recording and its job are created.
 
-Partial data lives in `settings.upload_dir/<id>.part`, named by our id, never by the client's.
+Where the partial data lives (a part file named by our id, never by the client's, or an S3 multipart
+upload) is `api.resumable`'s concern; this module speaks HTTP.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Annotated
+from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from starlette.requests import ClientDisconnect
 
 from api.access import MAY_UPLOAD, READERS, allow, owning_unit, visible_upload
-from api.deps import DbSession, Principal, get_settings_dep
-from api.ingest import create_recording, release, run_ingest, safe_filename
-from api.schemas import JobOptions, RecordingMeta, UploadCreate, UploadOut
+from api.deps import BlobsDep, DbSession, Principal, get_settings_dep
+from api.ingest import release, run_ingest, safe_filename
+from api.resumable import OFFSET_HEADER, complete, out_of_order, read_state, receive, upload_state
+from api.schemas import RecordingMeta, UploadCreate, UploadOut
+from core import upload_parts
 from core.audit import record
-from core.db import session_scope
-from core.errors import BadAudioError, ConflictError, FileTooLargeError, ForbiddenError, InvalidInputError
-from core.files import ensure_free_space, private_dir, private_file
-from core.hashing import file_sha256
+from core.blobs import S3BlobStore
+from core.errors import ConflictError, FileTooLargeError, ForbiddenError, InvalidInputError
+from core.files import ensure_free_space
 from core.settings import Settings
 from core.tables import Upload
 from workers.queue import JobQueue
@@ -51,9 +45,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 Reader = Annotated[Principal, Depends(allow("recordings:read", *READERS))]
 Uploader = Annotated[Principal, Depends(MAY_UPLOAD)]
 
-OFFSET_HEADER = "Upload-Offset"
 LENGTH_HEADER = "Upload-Length"
-_WRITE_BUFFER = 1 << 20
 _CONTENT_RANGE = re.compile(r"^bytes (\d{1,16})-(\d{1,16})/(\d{1,16}|\*)$")
 _CHUNK_BODY = {
     "requestBody": {
@@ -61,24 +53,6 @@ _CHUNK_BODY = {
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-
-
-def _part(settings: Settings, upload_id: str) -> Path:
-    return settings.upload_dir / f"{upload_id}.part"
-
-
-def _out(upload: Upload) -> UploadOut:
-    return UploadOut(
-        id=upload.id,
-        filename=upload.filename,
-        size=upload.size,
-        received=upload.received,
-        sha256=upload.sha256,
-        complete=upload.recording_id is not None,
-        recording_id=upload.recording_id,
-        job_id=(upload.meta or {}).get("job_id"),
-        created_at=upload.created_at,
-    )
 
 
 def _headers(state: UploadOut) -> dict[str, str]:
@@ -97,6 +71,7 @@ def create_upload(
     response: Response,
     db: DbSession,
     settings: SettingsDep,
+    blobs: BlobsDep,
     principal: Uploader,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> UploadOut:
@@ -109,7 +84,8 @@ def create_upload(
     filename = safe_filename(body.filename)
     if key is not None and (existing := db.scalar(select(Upload).where(Upload.idempotency_key == key))):
         return _repeat(existing, body, filename, response)
-    ensure_free_space(settings.upload_dir, body.size, reserve=settings.min_free_mb << 20)  # before a byte is sent
+    if not isinstance(blobs, S3BlobStore):  # before a byte is sent
+        ensure_free_space(settings.upload_dir, body.size, reserve=settings.min_free_mb << 20)
     upload = Upload(
         idempotency_key=key,
         org_unit_id=owning_unit(db, principal, body.org_unit_id),
@@ -133,9 +109,9 @@ def create_upload(
             raise
         return _repeat(existing, body, filename, response)
     record(db, principal.name, "upload.create", f"upload:{upload.id}", filename=filename, size=body.size)
-    private_file(_part(settings, upload.id))
+    upload.meta = {**upload.meta, **upload_parts.begin(settings, blobs, upload.id)}
     db.commit()
-    state = _out(upload)
+    state = upload_state(upload)
     response.headers.update(_headers(state) | {"Location": f"/uploads/{upload.id}"})
     return state
 
@@ -147,7 +123,7 @@ def _repeat(existing: Upload, body: UploadCreate, filename: str, response: Respo
             extra={"upload_id": existing.id},
         )
     response.status_code = 200
-    state = _out(existing)
+    state = upload_state(existing)
     response.headers.update(_headers(state) | {"Location": f"/uploads/{existing.id}"})
     return state
 
@@ -155,7 +131,7 @@ def _repeat(existing: Upload, body: UploadCreate, filename: str, response: Respo
 @router.get("/uploads/{upload_id}", response_model=UploadOut)
 def get_upload(upload_id: str, response: Response, db: DbSession, principal: Reader) -> UploadOut:
     """Where an upload stands: resume from `received` (also in the `Upload-Offset` header)."""
-    state = _out(visible_upload(db, principal, upload_id))
+    state = upload_state(visible_upload(db, principal, upload_id))
     response.headers.update(_headers(state))
     return state
 
@@ -163,22 +139,24 @@ def get_upload(upload_id: str, response: Response, db: DbSession, principal: Rea
 @router.head("/uploads/{upload_id}", response_class=Response)
 def head_upload(upload_id: str, db: DbSession, principal: Reader) -> Response:
     """The received offset in `Upload-Offset`, without a body."""
-    return Response(status_code=200, headers=_headers(_out(visible_upload(db, principal, upload_id))))
+    return Response(status_code=200, headers=_headers(upload_state(visible_upload(db, principal, upload_id))))
 
 
 @router.delete("/uploads/{upload_id}", status_code=204, response_class=Response)
-def abort_upload(upload_id: str, db: DbSession, settings: SettingsDep, principal: Uploader) -> Response:
+def abort_upload(
+    upload_id: str, db: DbSession, settings: SettingsDep, blobs: BlobsDep, principal: Uploader
+) -> Response:
     """Give up an unfinished upload and free its space; a finished one is kept (it is a recording now)."""
     upload = visible_upload(db, principal, upload_id)
     if upload.recording_id is not None:
         raise ConflictError(
             "phiên tải lên đã hoàn tất (the upload is complete)", extra={"recording_id": upload.recording_id}
         )
+    meta = dict(upload.meta or {})
     db.delete(upload)
     record(db, principal.name, "upload.abort", f"upload:{upload_id}")
     db.commit()
-    _part(settings, upload_id).unlink(missing_ok=True)
-    (settings.upload_dir / f"{upload_id}.lock").unlink(missing_ok=True)
+    upload_parts.discard(settings, blobs, upload_id, meta)
     return Response(status_code=204)
 
 
@@ -199,13 +177,14 @@ async def put_piece(
     request: Request,
     db: DbSession,
     settings: SettingsDep,
+    blobs: BlobsDep,
     principal: Uploader,
     content_range: Annotated[str, Header(max_length=100, description="bytes <đầu>-<cuối>/<kích thước>")],
 ) -> Response:
     """Store one piece. 200 with the new offset; 201 when it was the last one (the upload is then a recording)."""
     await run_in_threadpool(release, db)  # a piece may take minutes to arrive
     start, end, total = _parse_range(content_range)
-    state = await run_in_threadpool(_state, settings, principal, upload_id)
+    state = await run_in_threadpool(read_state, settings, principal, upload_id)
     if state.complete:
         return _reply(state, 200)  # the last piece sent again after a lost answer
     if (total is not None and total != state.size) or end >= state.size:
@@ -213,10 +192,10 @@ async def put_piece(
             f"Content-Range {content_range!r} không khớp kích thước {state.size} đã khai báo (range outside the file)"
         )
     if start > state.received:
-        raise _out_of_order(state.received)
+        raise out_of_order(state.received)
     if end >= state.received:  # otherwise every byte of it is stored already: a retry, acknowledged again
-        overflow = await _receive(request, settings, upload_id, start, end)
-        state = await run_in_threadpool(_state, settings, principal, upload_id)
+        overflow = await receive(request, settings, blobs, upload_id, start, end)
+        state = await run_in_threadpool(read_state, settings, principal, upload_id)
         if overflow:
             raise InvalidInputError(
                 f"phần gửi dài hơn Content-Range; đã giữ {state.received} byte (body longer than its range)",
@@ -226,7 +205,7 @@ async def put_piece(
     if state.received < state.size:
         return _reply(state, 200)
     queue: JobQueue = request.app.state.queue
-    state = await run_ingest(request, lambda: _complete(settings, principal, upload_id, queue))
+    state = await run_ingest(request, lambda: complete(settings, blobs, principal, upload_id, queue))
     return _reply(state, 201)
 
 
@@ -241,148 +220,3 @@ def _parse_range(header: str) -> tuple[int, int, int | None]:
             f"Content-Range {header[:100]!r} không hợp lệ; cần dạng bytes <đầu>-<cuối>/<kích thước> (bad Content-Range)"
         )
     return int(match[1]), int(match[2]), None if match[3] == "*" else int(match[3])
-
-
-def _out_of_order(received: int) -> ConflictError:
-    return ConflictError(
-        f"phần này bắt đầu sau byte {received} đã nhận; hãy gửi tiếp từ byte {received} (piece out of order)",
-        extra={"expected_offset": received},
-        headers={OFFSET_HEADER: str(received)},
-    )
-
-
-def _state(settings: Settings, principal: Principal, upload_id: str) -> UploadOut:
-    with session_scope(settings.resolved_database_url) as db:
-        return _out(visible_upload(db, principal, upload_id))
-
-
-@contextmanager
-def _exclusive(settings: Settings, upload_id: str) -> Iterator[None]:
-    """Hold the upload's lock file: one request (in any process) writes or completes an upload at a time."""
-    private_dir(settings.upload_dir)
-    with (settings.upload_dir / f"{upload_id}.lock").open("a+b") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise ConflictError(
-                "tệp này đang được ghi hoặc hoàn tất bởi một yêu cầu khác; hãy đợi rồi hỏi lại vị trí "
-                "(another request is writing this upload)"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-async def _receive(request: Request, settings: Settings, upload_id: str, start: int, end: int) -> bool:
-    """Append the body's bytes beyond the stored offset; keeps what arrived even if the client goes away.
-
-    Returns whether the body ran past `end` (the bytes within the range are kept).
-    """
-    url = settings.resolved_database_url
-    with _exclusive(settings, upload_id), _part(settings, upload_id).open("ab") as f:
-        received = await run_in_threadpool(_received, url, upload_id)
-        if start > received:
-            raise _out_of_order(received)
-        await anyio.to_thread.run_sync(f.truncate, received)  # bytes past the recorded offset are unconfirmed
-        skip, room = received - start, end + 1 - received
-        buffer, written, overflow = bytearray(), 0, False
-        try:
-            async for piece in request.stream():
-                if skip:
-                    dropped = min(skip, len(piece))
-                    piece, skip = piece[dropped:], skip - dropped
-                take = piece[: room - written - len(buffer)]
-                buffer += take
-                if len(take) < len(piece):
-                    overflow = True
-                    break
-                if len(buffer) >= _WRITE_BUFFER:
-                    written += await anyio.to_thread.run_sync(f.write, bytes(buffer))
-                    buffer.clear()
-        except ClientDisconnect:
-            pass  # keep what came: the client resumes from the new offset
-        finally:
-            with anyio.CancelScope(shield=True):
-                if buffer:
-                    written += await anyio.to_thread.run_sync(f.write, bytes(buffer))
-                await anyio.to_thread.run_sync(_sync, f)
-                await run_in_threadpool(_advance, url, upload_id, received, received + written)
-    return overflow
-
-
-def _sync(f: IO[bytes]) -> None:
-    f.flush()
-    os.fsync(f.fileno())
-
-
-def _received(url: str, upload_id: str) -> int:
-    with session_scope(url) as db:
-        return db.scalar(select(Upload.received).where(Upload.id == upload_id)) or 0
-
-
-def _advance(url: str, upload_id: str, old: int, new: int) -> None:
-    if new == old:
-        return
-    with session_scope(url) as db:
-        db.execute(update(Upload).where(Upload.id == upload_id, Upload.received == old).values(received=new))
-
-
-def _complete(settings: Settings, principal: Principal, upload_id: str, queue: JobQueue) -> UploadOut:
-    """All bytes are here: verify, then turn the upload into a Recording (and queue its job)."""
-    part = _part(settings, upload_id)
-    url = settings.resolved_database_url
-    with _exclusive(settings, upload_id):
-        with session_scope(url) as db:
-            state = _out(db.get_one(Upload, upload_id))
-        if state.complete or state.received < state.size:
-            return state  # completed by a request that held the lock before us
-        sha256 = file_sha256(part)  # minutes for many GB: no transaction stays open meanwhile
-        with session_scope(url) as db:
-            return _adopt(db, settings, principal, db.get_one(Upload, upload_id), part, sha256, queue)
-
-
-def _adopt(
-    db: Session, settings: Settings, principal: Principal, upload: Upload, part: Path, sha256: str, queue: JobQueue
-) -> UploadOut:
-    """Check the received file and turn it into a Recording and its job; the caller holds the upload's lock."""
-    if upload.sha256 is not None and sha256 != upload.sha256:
-        _restart(db, upload, part)
-        raise InvalidInputError(
-            "mã SHA-256 của dữ liệu nhận được không khớp mã đã khai báo; tải lên lại từ đầu "
-            "(checksum mismatch: the upload starts over)",
-            extra={"expected_sha256": upload.sha256, "received_sha256": sha256},
-        )
-    meta = upload.meta or {}
-    options = JobOptions.model_validate(meta["job"]) if meta.get("job") is not None else None
-    try:
-        recording, job = create_recording(
-            db,
-            settings,
-            principal,
-            staged=part,
-            sha256=sha256,
-            size=upload.size,
-            filename=upload.filename,
-            meta=RecordingMeta.model_validate(meta.get("recording") or {}),
-            org_unit_id=upload.org_unit_id,
-            job_options=options,
-        )
-    except BadAudioError:
-        _restart(db, upload, part)
-        raise
-    upload.recording_id, upload.sha256 = recording.id, sha256
-    upload.meta = {**meta, "job_id": job.id if job else None}
-    record(db, principal.name, "upload.complete", f"upload:{upload.id}", recording=recording.id)
-    db.commit()
-    if job is not None:
-        queue.enqueue(job.id)
-    (settings.upload_dir / f"{upload.id}.lock").unlink(missing_ok=True)
-    return _out(upload)
-
-
-def _restart(db: Session, upload: Upload, part: Path) -> None:
-    """Drop the received bytes (they are wrong) and commit that, so the client can send the file again."""
-    private_file(part).write_bytes(b"")
-    upload.received = 0
-    db.commit()

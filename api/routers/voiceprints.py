@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from api.access import visible_recording
 from api.deps import (
     Admin,
+    BlobsDep,
     DbSession,
     Principal,
     SettingsDep,
@@ -24,7 +25,6 @@ from api.deps import (
 )
 from api.schemas import MAX_INT
 from core.audit import record
-from core.blobs import BlobStore
 from core.errors import NotFoundError
 from core.settings import Settings
 from core.tables import OrgUnit
@@ -98,13 +98,15 @@ def list_voiceprints(principal: VoiceprintsReader, db: DbSession, settings: Sett
 
 
 @router.post("", status_code=201, response_model=VoiceprintOut, summary="Ghi danh giọng một người nói")
-def enrol(body: EnrolRequest, db: DbSession, principal: TranscriptsEditor, settings: SettingsDep) -> VoiceprintOut:
+def enrol(
+    body: EnrolRequest, db: DbSession, principal: TranscriptsEditor, settings: SettingsDep, blobs: BlobsDep
+) -> VoiceprintOut:
     """Embeds up to 90 s of the speaker's longest segments (about a second of CPU, on a worker thread)
     and adds them to the voiceprint of `name` in the recording's unit; enrolling again from another recording
     of that unit strengthens it."""
     recording = visible_recording(db, principal, body.recording_id)
     _version, transcript = TRANSCRIPTS.current(db, recording.id)
-    audio = BlobStore(settings.blob_dir).existing(recording.sha256)
+    audio = blobs.audio(recording.sha256)
     name = body.name or body.speaker
     store = _store(settings, recording.org_unit_id, principal)
     voiceprint = enrol_speaker(store, audio, transcript, body.speaker, name)

@@ -261,7 +261,10 @@ def worker_env(settings: Settings) -> dict[str, str]:
 @contextmanager
 def worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     """An RQ worker (what `gobang worker` runs) in its own process; killed at the end if still alive."""
-    code = "from core.settings import get_settings; from workers.queue import run_worker; run_worker(get_settings())"
+    code = (
+        "from core.blobs import open_blob_store; from core.settings import get_settings; "
+        "from workers.queue import run_worker; s = get_settings(); run_worker(s, open_blob_store(s))"
+    )
     process = subprocess.Popen([sys.executable, "-c", code], env=worker_env(settings), cwd=REPO)
     try:
         yield process

@@ -10,9 +10,10 @@ import pytest
 from redis import Redis
 from rq import Queue
 
+from core.blobs import open_blob_store
 from core.db import session_scope
 from core.settings import Settings
-from core.tables import Job, JobKind, TranscriptVersion
+from core.tables import Job, JobKind, Recording, TranscriptVersion
 from tests.api.services import (
     CLIPS,
     REDIS_URL,
@@ -110,11 +111,37 @@ def test_recovered_jobs_go_back_to_the_queue_of_their_kind(rq_settings: Settings
     for name in names.values():
         Queue(name, connection=redis).delete(delete_jobs=True)
 
-    job_queue = make_queue(rq_settings)
+    job_queue = make_queue(rq_settings, open_blob_store(rq_settings))
     try:
         assert requeue_unfinished(job_queue, rq_settings) == 2
     finally:
         job_queue.close()
-    assert Queue(names["asr"], connection=redis).job_ids == [f"gobang-{transcription['id']}"]
+    assert Queue(names["asr-cpu"], connection=redis).job_ids == [f"gobang-{transcription['id']}"]
     assert Queue(names["cpu"], connection=redis).job_ids == [f"gobang-{minutes}"]
     redis.close()
+
+
+def test_jobs_are_routed_to_queues_by_the_machine_they_need(rq_settings: Settings) -> None:
+    """With `gpu_from_s`, long recordings wait in asr-gpu (GPU workers), short ones in asr-cpu, minutes in cpu."""
+    settings = rq_settings.model_copy(update={"jobs": rq_settings.jobs.model_copy(update={"gpu_from_s": 600.0})})
+    with session_scope(settings.resolved_database_url) as db:
+        ids = {}
+        for name, duration in (("short", 30.0), ("long", 3600.0)):
+            recording = Recording(filename=f"{name}.wav", sha256=name[0] * 64, size=1, duration=duration)
+            db.add(recording)
+            db.flush()
+            ids[name] = new_job(db, recording.id, {}, settings=settings).id
+        ids["minutes"] = new_job(db, recording.id, {"kind": "minutes"}, settings=settings).id
+    job_queue = make_queue(settings, open_blob_store(settings))
+    try:
+        assert requeue_unfinished(job_queue, settings) == 3
+    finally:
+        job_queue.close()
+    redis = Redis.from_url(REDIS_URL)
+    waiting = {q: Queue(name, connection=redis).job_ids for q, name in queue_names(settings).items()}
+    redis.close()
+    assert waiting == {
+        "asr-gpu": [f"gobang-{ids['long']}"],
+        "asr-cpu": [f"gobang-{ids['short']}"],
+        "cpu": [f"gobang-{ids['minutes']}"],
+    }

@@ -159,7 +159,8 @@ def test_worker_burst_drains_and_exits(monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
     bad = runner.invoke(app, ["worker", "--queues", "gpu", "--burst"])
     assert bad.exit_code == 2 and "gpu" in bad.output
-    result = runner.invoke(app, ["worker", "--queues", "asr", "--burst"])
+    result = runner.invoke(app, ["worker", "--queues", "asr,cpu", "--burst"])
+    assert "asr-gpu, asr-cpu, cpu" in result.output
     assert result.exit_code == 0, result.output
 
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from core.audio import load_audio
-from core.blobs import BlobStore
+from core.blobs import LocalBlobStore
 from core.db import migrate, session_scope
 from core.manifest import ManifestRow, read_manifest
 from core.settings import get_settings
@@ -22,7 +22,7 @@ from dialect_adapt.clerk_corrections import segment_clips
 def _store(row: ManifestRow) -> str:
     settings = get_settings()
     migrate(settings.resolved_database_url)
-    sha256, size = BlobStore(settings.blob_dir).put_file(row.audio_path)
+    sha256, size = LocalBlobStore(settings.blob_dir).put_file(row.audio_path)
     segments = [
         Segment(id=0, start=0.0, end=1.2, text="Đoạn đầu đã duyệt.", speaker="Người nói 1", reviewed=True),
         Segment(id=1, start=1.2, end=row.duration_s, text="Đoạn sau chưa duyệt.", speaker="Người nói 1"),

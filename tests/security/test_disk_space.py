@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.blobs import open_blob_store
 from core.db import session_scope
 from core.housekeeping import sweep
 from core.tables import AuditEvent
@@ -124,7 +125,7 @@ def test_idle_uploads_and_stale_temporary_files_are_swept(service: Service) -> N
     fresh_tmp.write_bytes(b"x")
     os.utime(stale_tmp, (two_days_ago, two_days_ago))
 
-    swept = sweep(settings)
+    swept = sweep(settings, open_blob_store(settings))
 
     assert (swept.uploads, swept.files) == (1, 1)
     assert_problem(service.client.get(f"/uploads/{idle}", headers=headers), 404)
@@ -139,5 +140,7 @@ def test_idle_uploads_and_stale_temporary_files_are_swept(service: Service) -> N
             )
             == "upload.expire"
         )
-    later = sweep(settings, now=datetime.now(UTC) + timedelta(hours=settings.upload_idle_hours + 1))
+    later = sweep(
+        settings, open_blob_store(settings), now=datetime.now(UTC) + timedelta(hours=settings.upload_idle_hours + 1)
+    )
     assert later.uploads == 1  # the active one too, once it has been idle as long
