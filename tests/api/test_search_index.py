@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import MIGRATIONS, get_engine, migrate, session_scope
@@ -59,8 +60,17 @@ def found_in(db: Session, words: str) -> int:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_search(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database migrated up to the revision before the search index, as an existing installation."""
+    yield from database_at(request.param, "0005_login_failures", tmp_path)
+
+
+@pytest.fixture
+def postgres_at_0008() -> Iterator[str]:
+    yield from database_at("postgresql", "0008_sealed_secrets", Path())
+
+
+def database_at(kind: str, revision: str, tmp_path: Path) -> Iterator[str]:
     server = None
-    if request.param == "sqlite":
+    if kind == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.db'}"
     else:
         server = psycopg.connect(PG_SERVER, autocommit=True)
@@ -71,7 +81,7 @@ def database_before_search(request: pytest.FixtureRequest, tmp_path: Path) -> It
     config.set_main_option("script_location", str(MIGRATIONS))
     with get_engine(url).begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0005_login_failures")
+        command.upgrade(config, revision)
     try:
         yield url
     finally:
@@ -97,3 +107,35 @@ def test_the_migration_indexes_the_transcripts_saved_before_it(database_before_s
     hits = found(database_before_search, "boi thuong").hits
     assert {(h.recording_id, h.version, h.segment_id) for h in hits} == {(RID, 2, 1), (RID, 2, 2)}
     assert found(database_before_search, "san bay").total == 0  # only the current version is searched
+
+
+def test_0011_keeps_the_passages_indexed_by_the_generated_columns_of_before(postgres_at_0008: str) -> None:
+    """Before 0011, PostgreSQL computed the tsvectors in generated columns (regexp_replace, unaccent); 0011 makes
+    them plain columns written by the code, keeping what was indexed, and new saves are indexed the same way."""
+    syllables = r"regexp_replace(text, '[^[:alnum:]]+', ' ', 'g')"
+    with get_engine(postgres_at_0008).begin() as connection:  # the columns as the old 0006 made them
+        for name, form in (("exact", syllables), ("folded", f"gobang_fold({syllables})")):
+            connection.exec_driver_sql(f"ALTER TABLE search_passages DROP COLUMN tsv_{name}")
+            connection.exec_driver_sql(
+                f"ALTER TABLE search_passages ADD COLUMN tsv_{name} tsvector "
+                f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {form})) STORED"
+            )
+    with session_scope(postgres_at_0008) as db:
+        add_recording(db)
+        db.execute(
+            text(
+                'INSERT INTO search_passages (recording_id, source, version, segment_id, start, "end", speaker, '
+                "speaker_key, text, word_times) VALUES (:r, 'minutes', 1, 0, 0, 2, '', '', :t, '0 3')"
+            ),
+            {"r": RID, "t": "Đền bù, giải phóng mặt bằng."},
+        )
+    migrate(postgres_at_0008)
+    assert found(postgres_at_0008, "den bu").total == 1
+    with session_scope(postgres_at_0008) as db:
+        assert search(db, Query.parse("đền bù", accents=True), Filters(), limit=1, offset=0).total == 1
+        assert search(db, Query.parse("đến bù", accents=True), Filters(), limit=1, offset=0).total == 0
+        save_version(db, RID, transcript(), author="thu.ky")
+    assert found(postgres_at_0008, "vanh dai").total == 1
+    assert (
+        found(postgres_at_0008, "den bu").total == 1
+    )  # the minutes' passage stays: a transcript save replaces only its own
