@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.errors import ConflictError
+from core.search import query
 from core.search.query import Filters, Results, search
 from core.search.text import Query
 from core.tables import Recording
@@ -139,3 +140,21 @@ def test_0011_keeps_the_passages_indexed_by_the_generated_columns_of_before(post
     assert (
         found(postgres_at_0008, "den bu").total == 1
     )  # the minutes' passage stays: a transcript save replaces only its own
+
+
+def test_the_newest_window_gives_the_newest_candidates_of_a_full_search(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word common in the newest passages is ranked among them alone; a rarer one falls back to every
+    passage: either way the candidates are the newest `CANDIDATES` matches, as an unwindowed search finds."""
+    lines = [("Thư ký", f"Phiên {i}: bồi thường." if i % 4 == 0 else f"Phiên {i}: đất đai.") for i in range(40)]
+    with session_scope(database_url) as db:
+        add_recording(db)
+        save_version(db, RID, transcript(lines), author="thu.ky")
+    monkeypatch.setattr(query, "CANDIDATES", 5)
+    monkeypatch.setattr(query, "WINDOW", 12)  # 9 "đất đai" among the 12 newest: enough; 3 "bồi thường": not
+    for words, newest in (("dat dai", [39, 38, 37, 35, 34]), ("boi thuong", [36, 32, 28, 24, 20])):
+        with session_scope(database_url) as db:
+            results = search(db, Query.parse(words), Filters(), limit=10, offset=0)
+        assert results.total == 5
+        assert sorted((h.segment_id for h in results.hits), reverse=True) == newest
