@@ -1,28 +1,34 @@
 """The two search engines behind one interface: SQLite FTS5 (embedded default) and PostgreSQL full text.
 
-Both index the same syllables (`core.search.text`) twice: as written (exact mode) and folded
-(accent-insensitive mode). SQLite keeps them in the FTS5 table `search_fts`, written here next
-to each passage row; PostgreSQL computes them in generated `tsvector` columns of
-`search_passages` (folded with `unaccent`), so writing the row is all it needs.
+Both index the same syllables (`core.search.text.indexed_forms`) twice: as written (exact mode) and folded
+(accent-insensitive mode). The forms are made in Python with whole-string operations that run in C, so the
+two engines agree with each other and with the query parser. SQLite keeps them in the FTS5 table
+`search_fts`, a row per passage; PostgreSQL in the `tsv_exact` and `tsv_folded` columns of
+`search_passages`, written with the row.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Select, bindparam, column, delete, func, insert, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, Table, bindparam, column, delete, func, insert, literal_column, select
+from sqlalchemy import table as table_clause
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from core.search.text import Query, exact, fold, tokens
+from core.search.text import Query, indexed_forms
 from core.tables import SearchPassage
 
-FTS = table("search_fts", column("rowid"), column("text"), column("folded"))
+PASSAGES = cast(Table, SearchPassage.__table__)
+"""The table itself: Core executemany, without the ORM's bookkeeping per row."""
+FTS = table_clause("search_fts", column("rowid"), column("text"), column("folded"))
 """SQLite's FTS5 table (made by the migration): `rowid` is the passage id."""
 
 
 class SearchEngine(Protocol):
-    def add(self, session: Session, recording_id: str, source: str) -> None:
-        """Index the passages just written of the recording's `source`."""
+    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Write and index passage rows (the columns of `search_passages` but `id`): the whole, new content
+        of one recording's source, whose old passages `remove` and a delete have just taken away."""
 
     def remove(self, session: Session, ids: list[int]) -> None:
         """Forget passages about to be deleted."""
@@ -35,18 +41,19 @@ class SearchEngine(Protocol):
 
 
 class SqliteFts5:
-    def add(self, session: Session, recording_id: str, source: str) -> None:
+    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        session.execute(insert(PASSAGES), rows)
+        recording_id, source = rows[0]["recording_id"], rows[0]["source"]
         written = session.execute(
-            select(SearchPassage.id, SearchPassage.text).where(
-                SearchPassage.recording_id == recording_id, SearchPassage.source == source
+            select(PASSAGES.c.id, PASSAGES.c.text).where(
+                PASSAGES.c.recording_id == recording_id, PASSAGES.c.source == source
             )
         )
-        rows = []
+        fts_rows = []
         for passage_id, text in written:
-            syllables = [t.group() for t in tokens(text)]
-            exact_text = " ".join(exact(s) for s in syllables)
-            rows.append({"rowid": passage_id, "text": exact_text, "folded": " ".join(fold(s) for s in syllables)})
-        session.execute(insert(FTS), rows)
+            exact, folded = indexed_forms(text)
+            fts_rows.append({"rowid": passage_id, "text": exact, "folded": folded})
+        session.execute(insert(FTS), fts_rows)
 
     def remove(self, session: Session, ids: list[int]) -> None:
         session.execute(delete(FTS).where(FTS.c.rowid.in_(ids)))
@@ -67,14 +74,26 @@ class SqliteFts5:
         )
 
 
-class PostgresFullText:
-    """`tsv_exact` and `tsv_folded` are generated columns (GIN-indexed) of `search_passages`."""
+_PG_INSERT = sql_text(
+    'INSERT INTO search_passages (recording_id, source, version, segment_id, start, "end", speaker, speaker_key, '
+    "text, word_times, tsv_exact, tsv_folded) VALUES (:recording_id, :source, :version, :segment_id, :start, :end, "
+    ":speaker, :speaker_key, :text, :word_times, to_tsvector('simple'::regconfig, :exact), "
+    "to_tsvector('simple'::regconfig, :folded))"
+)
 
-    def add(self, session: Session, recording_id: str, source: str) -> None:
-        return None  # the database computes the tsvectors as the rows are written
+
+class PostgresFullText:
+    """`tsv_exact` and `tsv_folded` are GIN-indexed tsvector columns of `search_passages` (migration 0011)."""
+
+    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        params = []
+        for row in rows:
+            exact, folded = indexed_forms(row["text"])
+            params.append({**row, "exact": exact, "folded": folded})
+        session.execute(_PG_INSERT, params)
 
     def remove(self, session: Session, ids: list[int]) -> None:
-        return None
+        return None  # the tsvectors go with their rows
 
     def clear(self, session: Session) -> None:
         return None

@@ -12,18 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from math import ceil
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.search.engines import engine_for
-from core.search.text import fold, tokens
+from core.search.text import fold, syllable_count, tokens
 from core.tables import SearchPassage
 from core.transcript import Segment, Transcript
-
-PASSAGES = cast(Table, SearchPassage.__table__)
-"""The table itself: Core executemany, without the ORM's bookkeeping per row."""
 
 
 @dataclass(frozen=True)
@@ -41,15 +38,18 @@ class Passage:
 def word_times(segment: Segment) -> str:
     """Each syllable's start: the words' own times when the text's syllables are the words' syllables,
     else spread evenly over the segment (a clerk's edit that changed the words but not their timing)."""
-    syllables = [t.group().casefold() for t in tokens(segment.text)]
     joined = " ".join(w.text for w in segment.words)
-    word_starts = list(accumulate((len(w.text) + 1 for w in segment.words), initial=0))
-    found = tokens(joined)
-    if [t.group().casefold() for t in found] == syllables:
-        starts = [segment.words[bisect_right(word_starts, t.start()) - 1].start for t in found]
+    if joined == segment.text:  # as transcribed: each word gives its start to its syllables
+        starts = [w.start for w in segment.words for _ in range(syllable_count(w.text))]
     else:
-        step = (segment.end - segment.start) / max(1, len(syllables))
-        starts = [segment.start + i * step for i in range(len(syllables))]
+        syllables = [t.group().casefold() for t in tokens(segment.text)]
+        word_starts = list(accumulate((len(w.text) + 1 for w in segment.words), initial=0))
+        found = tokens(joined)
+        if [t.group().casefold() for t in found] == syllables:
+            starts = [segment.words[bisect_right(word_starts, t.start()) - 1].start for t in found]
+        else:
+            step = (segment.end - segment.start) / max(1, len(syllables))
+            starts = [segment.start + i * step for i in range(len(syllables))]
     return " ".join(str(max(0, ceil((s - segment.start) * 10 - 1e-6))) for s in starts)
 
 
@@ -84,8 +84,7 @@ def replace(session: Session, recording_id: str, source: str, version: int, pass
         for p in passages
     ]
     if rows:
-        session.execute(insert(PASSAGES), rows)
-        engine.add(session, recording_id, source)
+        engine.insert(session, rows)
 
 
 def clear(session: Session) -> None:

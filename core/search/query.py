@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import Label, Select, func, select
 from sqlalchemy.orm import Session
 
 from core.search.engines import engine_for
@@ -18,6 +18,8 @@ CANDIDATES = 5000
 """Passages ranked at most per query, the most recently indexed first. A syllable said in tens of thousands of
 passages ("luật") is ranked among its newest 5 000: a query stays fast on an archive of any size, and `total`
 then means "at least"."""
+WINDOW = 20 * CANDIDATES
+"""How many of the newest passages are searched first, before all of them (`_newest_candidates`)."""
 
 
 def meetings(
@@ -93,17 +95,9 @@ def search(session: Session, query: Query, filters: Filters, *, limit: int, offs
         matched = matched.where(SearchPassage.speaker_key.contains(key, autoescape=True))
     if filters.source:
         matched = matched.where(SearchPassage.source == filters.source)
-    passage = matched.selected_columns.id
-    newest = matched.order_by(passage.desc()).limit(CANDIDATES)
-    total = session.scalar(select(func.count()).select_from(newest.with_only_columns(passage).subquery())) or 0
-    candidates = newest.subquery()
-    page = session.execute(
-        select(candidates.c.id, candidates.c.score)
-        .order_by(candidates.c.score, candidates.c.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    scores = {passage_id: score for passage_id, score in page}
+    candidates = _newest_candidates(session, matched)
+    ranked = sorted(candidates, key=lambda c: (c[1], c[0]))[offset : offset + limit]
+    scores = dict(ranked)
     rows = session.execute(
         select(SearchPassage, Recording.title, Recording.filename, Recording.meeting_date)
         .join(Recording, Recording.id == SearchPassage.recording_id)
@@ -111,7 +105,22 @@ def search(session: Session, query: Query, filters: Filters, *, limit: int, offs
     ).all()
     by_id = {row[0].id: row for row in rows}
     hits = [_hit(*by_id[passage_id], query=query, score=score) for passage_id, score in scores.items()]
-    return Results(hits, total)
+    return Results(hits, len(candidates))
+
+
+def _newest_candidates(session: Session, matched: Select[Any]) -> list[tuple[int, float]]:
+    """(id, score) of the newest `CANDIDATES` matching passages. Looked for among the `WINDOW` newest passages
+    first: a common word fills them, and the database reads only those recent pages instead of every page
+    that holds the word before sorting them by age; otherwise among all passages."""
+    column = matched.selected_columns.id
+    passage = column.element if isinstance(column, Label) else column
+    newest = matched.order_by(passage.desc()).limit(CANDIDATES)
+    newest_id = session.scalar(select(func.max(SearchPassage.id))) or 0
+    if newest_id > WINDOW:
+        found = session.execute(newest.where(passage > newest_id - WINDOW)).all()
+        if len(found) == CANDIDATES:
+            return [(passage_id, score) for passage_id, score in found]
+    return [(passage_id, score) for passage_id, score in session.execute(newest).all()]
 
 
 def _hit(

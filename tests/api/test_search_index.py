@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core.db import migrate, session_scope
+from core.db import get_engine, migrate, session_scope
 from core.errors import ConflictError
+from core.search import query
 from core.search.query import Filters, Results, search
 from core.search.text import Query
 from core.tables import Recording
@@ -59,6 +61,13 @@ def database_before_search(request: pytest.FixtureRequest, tmp_path: Path) -> It
         yield url
 
 
+@pytest.fixture
+def postgres_at_0008(tmp_path: Path) -> Iterator[str]:
+    """A PostgreSQL installation of the version before the plain tsvector columns (migration 0011)."""
+    with database_at_revision("postgresql", "0008_sealed_secrets", tmp_path) as url:
+        yield url
+
+
 def test_the_migration_indexes_the_transcripts_saved_before_it(database_before_search: str) -> None:
     from sqlalchemy import insert
 
@@ -75,3 +84,53 @@ def test_the_migration_indexes_the_transcripts_saved_before_it(database_before_s
     hits = found(database_before_search, "boi thuong").hits
     assert {(h.recording_id, h.version, h.segment_id) for h in hits} == {(RID, 2, 1), (RID, 2, 2)}
     assert found(database_before_search, "san bay").total == 0  # only the current version is searched
+
+
+def test_0011_keeps_the_passages_indexed_by_the_generated_columns_of_before(postgres_at_0008: str) -> None:
+    """Before 0011, PostgreSQL computed the tsvectors in generated columns (regexp_replace, unaccent); 0011 makes
+    them plain columns written by the code, keeping what was indexed, and new saves are indexed the same way."""
+    syllables = r"regexp_replace(text, '[^[:alnum:]]+', ' ', 'g')"
+    with get_engine(postgres_at_0008).begin() as connection:  # the columns as the old 0006 made them
+        for name, form in (("exact", syllables), ("folded", f"gobang_fold({syllables})")):
+            connection.exec_driver_sql(f"ALTER TABLE search_passages DROP COLUMN tsv_{name}")
+            connection.exec_driver_sql(
+                f"ALTER TABLE search_passages ADD COLUMN tsv_{name} tsvector "
+                f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {form})) STORED"
+            )
+    with session_scope(postgres_at_0008) as db:
+        add_recording(db)
+        db.execute(
+            text(
+                'INSERT INTO search_passages (recording_id, source, version, segment_id, start, "end", speaker, '
+                "speaker_key, text, word_times) VALUES (:r, 'minutes', 1, 0, 0, 2, '', '', :t, '0 3')"
+            ),
+            {"r": RID, "t": "Đền bù, giải phóng mặt bằng."},
+        )
+    migrate(postgres_at_0008)
+    assert found(postgres_at_0008, "den bu").total == 1
+    with session_scope(postgres_at_0008) as db:
+        assert search(db, Query.parse("đền bù", accents=True), Filters(), limit=1, offset=0).total == 1
+        assert search(db, Query.parse("đến bù", accents=True), Filters(), limit=1, offset=0).total == 0
+        TRANSCRIPTS.save(db, RID, transcript(), author="thu.ky")
+    assert found(postgres_at_0008, "vanh dai").total == 1
+    assert (
+        found(postgres_at_0008, "den bu").total == 1
+    )  # the minutes' passage stays: a transcript save replaces only its own
+
+
+def test_the_newest_window_gives_the_newest_candidates_of_a_full_search(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word common in the newest passages is ranked among them alone; a rarer one falls back to every
+    passage: either way the candidates are the newest `CANDIDATES` matches, as an unwindowed search finds."""
+    lines = [("Thư ký", f"Phiên {i}: bồi thường." if i % 4 == 0 else f"Phiên {i}: đất đai.") for i in range(40)]
+    with session_scope(database_url) as db:
+        add_recording(db)
+        TRANSCRIPTS.save(db, RID, transcript(lines), author="thu.ky")
+    monkeypatch.setattr(query, "CANDIDATES", 5)
+    monkeypatch.setattr(query, "WINDOW", 12)  # 9 "đất đai" among the 12 newest: enough; 3 "bồi thường": not
+    for words, newest in (("dat dai", [39, 38, 37, 35, 34]), ("boi thuong", [36, 32, 28, 24, 20])):
+        with session_scope(database_url) as db:
+            results = search(db, Query.parse(words), Filters(), limit=10, offset=0)
+        assert results.total == 5
+        assert sorted((h.segment_id for h in results.hits), reverse=True) == newest

@@ -18,18 +18,17 @@ down_revision = "0005_login_failures"
 branch_labels = None
 depends_on = None
 
-SYLLABLES = r"regexp_replace(text, '[^[:alnum:]]+', ' ', 'g')"
-"""The text split into syllables the way `core.search.text.tokens` splits it."""
 POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     # unaccent() is only STABLE (its dictionary could change); generated columns need an IMMUTABLE function
     "CREATE OR REPLACE FUNCTION gobang_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
     "AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$",
-    f"ALTER TABLE search_passages ADD COLUMN tsv_exact tsvector "
-    f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {SYLLABLES})) STORED",
-    f"ALTER TABLE search_passages ADD COLUMN tsv_folded tsvector "
-    f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, gobang_fold({SYLLABLES}))) STORED",
+    # Plain columns, written with each row by `core.search.engines`: the code below indexes the existing
+    # transcripts with today's code. Databases that ran this revision before 0011 had generated columns;
+    # 0011 makes them plain.
+    "ALTER TABLE search_passages ADD COLUMN tsv_exact tsvector",
+    "ALTER TABLE search_passages ADD COLUMN tsv_folded tsvector",
     "CREATE INDEX ix_search_passages_tsv_exact ON search_passages USING gin (tsv_exact)",
     "CREATE INDEX ix_search_passages_tsv_folded ON search_passages USING gin (tsv_folded)",
     "CREATE INDEX ix_search_passages_speaker_trgm ON search_passages USING gin (speaker_key gin_trgm_ops)",

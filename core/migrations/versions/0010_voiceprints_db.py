@@ -6,7 +6,7 @@ Every worker now sees the same enrolled people without a shared file. The file (
 has go to no unit, where administrators see and assign them.
 
 Revision ID: 0010_voiceprints_db
-Revises: 0008_sealed_secrets
+Revises: 0009_job_kind
 Create Date: 2026-12-05 16:30:00
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_voiceprints_db"
-down_revision = "0008_sealed_secrets"
+down_revision = "0009_job_kind"
 branch_labels = None
 depends_on = None
 
