@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,10 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.moto_s3 import free_port, moto_s3_server  # noqa: E402
+
 EVALDATA = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata"))
 CLIPS = EVALDATA / "vi_vivos_dev01_8utt" / "audio"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -78,12 +81,6 @@ class Deployment:
     api_key: str
     database_url: str | None
     """Known when this script started the deployment: the lost/duplicated check reads it directly."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _model_cache() -> Path:
@@ -134,8 +131,8 @@ def start_deployment(args: argparse.Namespace) -> Iterator[Deployment]:
             env["GOBANG_REDIS_URL"] = args.redis
             stack.callback(_clean_redis, args.redis, prefix)
         if args.storage == "s3":
-            env |= stack.enter_context(_s3_server(env))
-        port = _free_port()
+            env |= stack.enter_context(_s3_server())
+        port = free_port()
         gobang = str(Path(sys.executable).with_name("gobang"))  # the real commands, as deployed
         stack.enter_context(_process([gobang, "serve", "--port", str(port)], env))
         worker_env = {**env, "GOBANG_ASR__CPU_THREADS": str(args.worker_threads)}
@@ -151,22 +148,12 @@ def start_deployment(args: argparse.Namespace) -> Iterator[Deployment]:
 
 
 @contextmanager
-def _s3_server(env: dict[str, str]) -> Iterator[dict[str, str]]:
+def _s3_server() -> Iterator[dict[str, str]]:
     """moto's S3 server on a free port; yields the GOBANG_STORAGE__* settings that point at it."""
-    port = _free_port()
-    with _process([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env, quiet=True):
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("moto S3 server did not start (pip install 'moto[server]')") from None
-                time.sleep(0.1)
+    with moto_s3_server() as endpoint_url:
         yield {
             "GOBANG_STORAGE__BACKEND": "s3",
-            "GOBANG_STORAGE__ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "GOBANG_STORAGE__ENDPOINT_URL": endpoint_url,
             "GOBANG_STORAGE__BUCKET": "gobang-load",
             "GOBANG_STORAGE__ACCESS_KEY_ID": "load",
             "GOBANG_STORAGE__SECRET_ACCESS_KEY": "load",

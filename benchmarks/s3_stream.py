@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,10 @@ import av
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.moto_s3 import moto_s3_server  # noqa: E402
+
 EVALDATA = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata"))
 CLIPS = EVALDATA / "vi_vivos_dev01_8utt" / "audio"
 RATE = 16_000
@@ -92,36 +94,6 @@ def stitched_flac(path: Path, hours: float) -> float:
     return written / RATE
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def moto_server() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("moto S3 server did not start (pip install 'moto[server]')") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def decode(source: str, env: dict[str, str]) -> dict[str, Any]:
     answer = subprocess.run(
         [sys.executable, "-c", DECODE, source], env=env, cwd=REPO, capture_output=True, text=True, check=False
@@ -140,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from core.blobs import open_blob_store
     from core.settings import Settings, StorageSettings
 
-    with tempfile.TemporaryDirectory(prefix="gobang-s3-stream-") as tmp, moto_server() as endpoint:
+    with tempfile.TemporaryDirectory(prefix="gobang-s3-stream-") as tmp, moto_s3_server() as endpoint:
         work = Path(tmp)
         flac = work / "phien-hop.flac"
         began = time.perf_counter()

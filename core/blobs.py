@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from core.audio import AudioSource
 from core.errors import FileTooLargeError, NotFoundError
@@ -97,7 +97,21 @@ def _chunks(path: Path) -> Iterator[bytes]:
         yield from iter(lambda: f.read(MiB), b"")
 
 
-class LocalBlobStore:
+class _Staging:
+    """What both stores do alike: bytes are staged in a private local folder, hashed, then kept or discarded."""
+
+    staging: Path
+
+    def stage(self, pieces: Iterable[bytes], *, max_bytes: int | None = None) -> tuple[StagedFile, str, int]:
+        return _stage(self.staging, cast("BlobStore", self), pieces, max_bytes)
+
+    def put_file(self, path: Path) -> tuple[str, int]:
+        staged, sha256, size = self.stage(_chunks(path))
+        staged.keep(sha256)
+        return sha256, size
+
+
+class LocalBlobStore(_Staging):
     """Blobs under `root/<2 hex>/<sha256>`; staged files in `root/tmp`, so keeping one is a rename."""
 
     def __init__(self, root: Path) -> None:
@@ -107,14 +121,6 @@ class LocalBlobStore:
     def path(self, sha256: str) -> Path:
         sha256 = checked_sha256(sha256)
         return self.root / sha256[:2] / sha256
-
-    def stage(self, pieces: Iterable[bytes], *, max_bytes: int | None = None) -> tuple[StagedFile, str, int]:
-        return _stage(self.staging, self, pieces, max_bytes)
-
-    def put_file(self, path: Path) -> tuple[str, int]:
-        staged, sha256, size = self.stage(_chunks(path))
-        staged.keep(sha256)
-        return sha256, size
 
     def adopt(self, path: Path, sha256: str) -> None:
         """Move a file whose SHA-256 the caller has verified into the store (a rename: no second copy of GBs).
@@ -226,7 +232,7 @@ class StagedObject:
         self.store.client.delete_object(Bucket=self.store.bucket, Key=self.key)
 
 
-class S3BlobStore:
+class S3BlobStore(_Staging):
     """Blobs at `<prefix>blobs/<2 hex>/<sha256>` in an S3 bucket; a HEAD before each put keeps one copy of each."""
 
     def __init__(self, client: S3Client, bucket: str, *, prefix: str, staging: Path, part_bytes: int) -> None:
@@ -248,14 +254,6 @@ class S3BlobStore:
             self.client.head_bucket(Bucket=self.bucket)
         except ClientError:
             self.client.create_bucket(Bucket=self.bucket)
-
-    def stage(self, pieces: Iterable[bytes], *, max_bytes: int | None = None) -> tuple[StagedFile, str, int]:
-        return _stage(self.staging, self, pieces, max_bytes)
-
-    def put_file(self, path: Path) -> tuple[str, int]:
-        staged, sha256, size = self.stage(_chunks(path))
-        staged.keep(sha256)
-        return sha256, size
 
     def adopt(self, path: Path, sha256: str) -> None:
         """Upload a verified local file (managed multipart for large ones, streamed from disk) and delete it."""
