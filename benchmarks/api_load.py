@@ -234,6 +234,8 @@ class Run:
     """Job id -> recording id, for every upload answered 201."""
     final: dict[str, dict[str, object]] = field(default_factory=dict)
     upload_wall_s: float = 0.0
+    upload_retries: int = 0
+    """Uploads sent again after a 503 (the server's limit on concurrent uploads), as a client does."""
     total_wall_s: float = 0.0
     audio_s: float = 0.0
 
@@ -280,14 +282,19 @@ async def _one(
 ) -> None:
     await start.wait()
     data = clip.read_bytes()
-    response = await _timed(
-        client,
-        run.uploads,
-        "POST",
-        "/recordings",
-        files={"file": (clip.name, data, "audio/wav")},
-        data={"title": clip.stem},
-    )
+    while True:  # a 503 (too many uploads at once) is answered before the body is read: sending again is safe
+        response = await _timed(
+            client,
+            run.uploads,
+            "POST",
+            "/recordings",
+            files={"file": (clip.name, data, "audio/wav")},
+            data={"title": clip.stem},
+        )
+        if response is None or response.status_code != 503 or time.monotonic() > deadline:
+            break
+        run.upload_retries += 1
+        await asyncio.sleep(min(float(response.headers.get("retry-after", 1)), 5.0) * random.uniform(0.5, 1.0))
     if response is None or response.status_code != 201:
         return
     job_id, recording_id = response.json()["job"]["id"], response.json()["recording"]["id"]
@@ -399,7 +406,8 @@ def report(args: argparse.Namespace, run: Run, checked: Audit, mode: str) -> boo
     ok = lost == 0 and duplicated == 0
     busy_p99 = 1000 * run.busy.pct(99)
     print(
-        f"\napi_load n={args.n} mode={mode} uploads_ok={len(run.jobs)} jobs_succeeded={succeeded} lost={lost} "
+        f"\napi_load n={args.n} mode={mode} uploads_ok={len(run.jobs)} upload_retries={run.upload_retries} "
+        f"jobs_succeeded={succeeded} lost={lost} "
         f"duplicated={duplicated} status_p50_ms={1000 * run.busy.pct(50):.1f} status_p99_ms={busy_p99:.1f} "
         f"({run.busy.pct(99) / run.idle.pct(99):.1f}x idle {1000 * run.idle.pct(99):.1f}) "
         f"upload_p99_ms={1000 * run.uploads.pct(99):.0f} jobs_per_s={job_rate:.2f} "
