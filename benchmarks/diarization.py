@@ -478,6 +478,12 @@ def main() -> None:
                 "swept on development meetings only)",
                 counted,
             )
+            shipped = f"@{SpeakerDiarization().clustering.same_speaker_similarity:.2f}"
+            summary |= {
+                name.split(" (")[0].replace(" ", "_") + "_speakers": f"{row['speakers']}/{row['reference_speakers']}"
+                for name, row in counted.items()
+                if name.endswith(shipped)
+            }
         if "counts" in sections:
             honoured = constraints(pipeline, args.seed, tmp_dir / "constraints")
             _table("num/min/max_speakers honoured (%)", {"simulated vi": honoured})
