@@ -4,7 +4,10 @@ Memory stays bounded for hours of speech: above `max_direct` windows, time-order
 clustered tightly into "micro-clusters" (short stretches of one voice), and only their centroids are
 clustered globally; every window is then given the nearest speaker centroid. Agglomerative clustering
 (average linkage, cosine) is the default; spectral clustering with an eigengap count is the
-alternative (see benchmarks/diarization.py for the comparison on our data).
+alternative (see benchmarks/diarization.py for the comparison on our data). With the count free, the cut
+is checked by voice, one cosine threshold for "same speaker" throughout: a cluster whose halves differ is split,
+a small cluster that matches no kept speaker stays a speaker, and speakers that match are merged (crowded and
+long meetings: benchmarks/diarization.py --sections crowd).
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ class Clustering:
     """Cosine similarity of two cluster centroids above which they are one voice: a small cluster that close to
     a kept speaker is absorbed, and speakers that close are merged (one voice split over hours of speech).
     Set on development meetings only (benchmarks/diarization.py --sections crowd)."""
+    min_split_weight: float = 10.0
+    """Speech (seconds) each half of a cluster needs before the halves' voices are compared (`_split_mixed`): the
+    centroid of a few seconds is too noisy to tell (on development meetings, split halves of one voice with
+    less fell below 0.6, those with more stayed above 0.63)."""
     max_direct: int = 6000
     """Above this many windows (~1.5 h of speech), cluster in two stages: memory stays at one block's pairwise
     distances (direct clustering beat two stages on a 1 h meeting: DER 11.6% vs 13.0%, so use it while it fits)."""
@@ -146,7 +153,9 @@ class Clustering:
             return np.zeros(1, dtype=int)
         tree = linkage(pdist(x, metric="cosine").clip(min=0), method="average")
         if exact is None:
-            labels = fcluster(tree, t=self.threshold, criterion="distance") - 1
+            labels = self._split_mixed(
+                x, weights, fcluster(tree, t=self.threshold, criterion="distance") - 1, min_weight
+            )
             speakers = self._speakers(x, weights, labels, min_weight)
             if low <= len(speakers) <= high:
                 return self._absorb_small(x, weights, labels, speakers)
@@ -172,6 +181,25 @@ class Clustering:
                 kept.append(c)
                 centroids.append(centroid)
         return kept
+
+    def _split_mixed(self, x: np.ndarray, weights: np.ndarray, labels: np.ndarray, min_weight: float) -> np.ndarray:
+        """Split a cluster in its two halves (the top of its own dendrogram) when both carry enough speech
+        (`min_split_weight`) and their centroids do not match: two voices that average linkage joined (in crowded
+        meetings); a voice's own top split is almost always a stray second or two, left alone."""
+        labels = labels.copy()
+        for cluster in range(int(labels.max()) + 1):
+            members = np.flatnonzero(labels == cluster)
+            floor = max(min_weight, self.min_split_weight)
+            if members.size < 4 or weights[members].sum() < 2 * floor:
+                continue
+            tree = linkage(pdist(x[members], metric="cosine").clip(min=0), method="average")
+            halves = fcluster(tree, t=2, criterion="maxclust") - 1
+            if min(weights[members[halves == h]].sum() for h in (0, 1)) < floor:
+                continue
+            first, second = (_centroid(x[members], weights[members], halves, h) for h in (0, 1))
+            if float(first @ second) < self.same_speaker_similarity:
+                labels[members[halves == 1]] = labels.max() + 1
+        return labels
 
     @staticmethod
     def _large_count(labels: np.ndarray, weights: np.ndarray, min_weight: float) -> int:
