@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/diarization.py                     # everything, 1-hour speed run
     .venv/bin/python benchmarks/diarization.py --hours 3           # the long-recording check
     .venv/bin/python benchmarks/diarization.py --hours 0 --sim 4   # quick
+    .venv/bin/python benchmarks/diarization.py --sections crowd --crowd-minutes 20   # speaker counts, crowded/long
+    .venv/bin/python benchmarks/diarization.py --sections speed --crowded   # 1 h with all 51 cv9_vi_dev voices
 
 Sets: pyannote_sample and pyannote_debug_ami (English, reference RTTM, overlapping speech);
 simulated Vietnamese meetings stitched from cv9_vi_dev clips (benchmarks/simulate_meetings.py);
@@ -24,18 +26,32 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
-from pyannote.metrics.diarization import DiarizationErrorRate, JaccardErrorRate
+from pyannote.metrics.diarization import (
+    DiarizationCoverage,
+    DiarizationErrorRate,
+    DiarizationPurity,
+    JaccardErrorRate,
+)
 
 # This script is named like the package it measures: its own folder must not shadow `diarization`.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from benchmarks.simulate_meetings import EVALDATA, ClipBank, Part, cv_rows, simulate, simulate_set  # noqa: E402
+from benchmarks.simulate_meetings import (  # noqa: E402
+    EVALDATA,
+    ClipBank,
+    Meeting,
+    Part,
+    cv_rows,
+    simulate,
+    simulate_set,
+)
 from benchmarks.voice_login import EmbeddingBank, enrolment_trials  # noqa: E402
 from core.audio import load_audio, probe, stream_audio  # noqa: E402
 from core.db import migrate  # noqa: E402
@@ -71,12 +87,17 @@ def _run(pipeline: Pipeline, path: Path | str, uri: str, **counts: int | None) -
 
 
 class Scores:
-    """DER at collar 0 and 0.25 s and JER, accumulated over files (pyannote.metrics)."""
+    """DER at collar 0 and 0.25 s, JER, cluster purity and coverage, accumulated over files (pyannote.metrics).
+
+    Purity falls when voices are merged into one label, coverage when one voice is split over several.
+    """
 
     def __init__(self) -> None:
         self.der0 = DiarizationErrorRate(collar=0.0)
         self.der25 = DiarizationErrorRate(collar=0.25)
         self.jer = JaccardErrorRate(collar=0.0)
+        self.purity = DiarizationPurity(collar=0.25)
+        self.coverage = DiarizationCoverage(collar=0.25)
 
     def add(self, reference: Annotation, hypothesis: Annotation, duration: float) -> None:
         """Score the whole recording, [0, duration] (the evaluated region, as the sets' UEM files say)."""
@@ -84,6 +105,8 @@ class Scores:
         self.der0(reference, hypothesis, uem=uem)
         self.der25(reference, hypothesis, uem=uem)
         self.jer(reference, hypothesis, uem=uem)
+        self.purity(reference, hypothesis, uem=uem)
+        self.coverage(reference, hypothesis, uem=uem)
 
     def row(self) -> dict[str, float]:
         acc = self.der25.accumulated_
@@ -95,6 +118,8 @@ class Scores:
             "fa_c25": 100 * acc["false alarm"] / total,
             "conf_c25": 100 * acc["confusion"] / total,
             "jer": 100 * abs(self.jer),
+            "purity": 100 * abs(self.purity),
+            "coverage": 100 * abs(self.coverage),
         }
 
 
@@ -178,6 +203,51 @@ def calibrate_threshold(count: int, seed: int, out_dir: Path, thresholds: list[f
             scores.add(meeting.reference, hypothesis, meeting.duration)
             exact += len(hypothesis.labels()) == len(meeting.reference.labels())
         rows[f"{threshold:.2f}"] = scores.row() | {"count_exact": 100 * exact / count}
+    return rows
+
+
+def crowd_meetings(minutes: float, seed: int, out_dir: Path) -> dict[str, tuple[Part, Meeting]]:
+    """Crowded meetings (every cv9_vi_dev voice of one fold, even those with one clip: a few short turns each) and
+    long ones (20 voices of both folds, one voice split over time is the risk); each with its part."""
+    meetings: dict[str, tuple[Part, Meeting]] = {}
+    folds: tuple[tuple[Part, int], ...] = (("dev", 0), ("heldout", 1))
+    for part, offset in folds:
+        bank = ClipBank(cv_rows(), min_clips=1, part=part)
+        uri = f"crowded-{part}"
+        meeting = simulate(
+            bank, out_dir, uri=uri, num_speakers=len(bank.speakers), seed=seed + offset, duration_s=60 * minutes
+        )
+        meetings[f"crowded {part} ({len(bank.speakers)} voices of the {part} fold)"] = (part, meeting)
+    bank = ClipBank(cv_rows())
+    seeds: tuple[tuple[Part, int], ...] = (("dev", 0), ("heldout", 2))
+    for part, offset in seeds:
+        uri = f"long-{part}"
+        meeting = simulate(bank, out_dir, uri=uri, num_speakers=20, seed=seed + offset, duration_s=60 * minutes)
+        meetings[f"long {part} (20 voices, seed {seed + offset})"] = (part, meeting)
+    return meetings
+
+
+def crowd(
+    pipeline: SpeakerDiarization, minutes: float, seed: int, out_dir: Path, similarities: list[float]
+) -> dict[str, dict[str, float]]:
+    """Speaker count, purity, coverage and DER of crowded and long meetings, each embedded once.
+
+    `same_speaker_similarity` is swept on the development meetings only; held-out meetings are scored at the
+    pipeline's own value alone.
+    """
+    rows = {}
+    shipped = pipeline.clustering.same_speaker_similarity
+    for name, (part, meeting) in crowd_meetings(minutes, seed, out_dir).items():
+        windows = pipeline.embed(meeting.wav)
+        for similarity in similarities if part == "dev" else [shipped]:
+            variant = replace(pipeline, clustering=replace(pipeline.clustering, same_speaker_similarity=similarity))
+            hypothesis = variant.turns(windows, variant.cluster(windows), uri=meeting.uri)
+            scores = Scores()
+            scores.add(meeting.reference, hypothesis, meeting.duration)
+            rows[f"{name} @{similarity:.2f}"] = {
+                "speakers": len(hypothesis.labels()),
+                "reference_speakers": len(meeting.reference.labels()),
+            } | scores.row()
     return rows
 
 
@@ -310,8 +380,10 @@ def speed_child(path: str, mode: str) -> None:
     print(json.dumps({"elapsed_s": elapsed, "duration_s": duration, "peak_mb": peak} | out))
 
 
-def speed(hours: float, speakers: int, seed: int, out_dir: Path, mode: str) -> dict[str, float]:
-    bank = ClipBank(cv_rows())
+def speed(hours: float, speakers: int, seed: int, out_dir: Path, mode: str, crowded: bool) -> dict[str, float]:
+    """`crowded`: every cv9_vi_dev voice (51), even those with a single clip, instead of `speakers` voices."""
+    bank = ClipBank(cv_rows(), min_clips=1) if crowded else ClipBank(cv_rows())
+    speakers = len(bank.speakers) if crowded else speakers
     meeting = simulate(
         bank, out_dir, uri="long", num_speakers=min(speakers, len(bank.speakers)), seed=seed, duration_s=hours * 3600
     )
@@ -348,11 +420,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hours", type=float, default=1.0, help="length of the speed/memory run (0: skip)")
     parser.add_argument("--long-speakers", type=int, default=20, help="speakers in the long meeting")
+    parser.add_argument("--crowded", action="store_true", help="the long meeting has every cv9_vi_dev voice")
+    parser.add_argument("--crowd-minutes", type=float, default=20.0, help="length of each crowd-section meeting")
     parser.add_argument("--target-far", type=float, default=0.001, help="false-accept rate the threshold must meet")
     parser.add_argument(
         "--sections",
         default="der,counts,eer,names,speed",
-        help="comma-separated subset of calibrate,der,transcript,counts,eer,names,speed",
+        help="comma-separated subset of calibrate,der,transcript,crowd,counts,eer,names,speed",
     )
     parser.add_argument(
         "--pipelines", default="segmentation,vad", help="pipelines to score (the first one for the other sections)"
@@ -400,6 +474,20 @@ def main() -> None:
                 "wordless_utterances": str(sum(int(r["wordless"]) for r in whole.values())),
                 "marked_untranscribed": str(sum(int(r["marks"]) for r in whole.values())),
             }
+        if "crowd" in sections:
+            similarities = [0.5, 0.55, 0.6, 0.65, 0.7]
+            counted = crowd(SpeakerDiarization(), args.crowd_minutes, args.seed, tmp_dir / "crowd", similarities)
+            _table(
+                f"Crowded and long meetings, vad pipeline ({args.crowd_minutes:g} min each; same-speaker similarity "
+                "swept on development meetings only)",
+                counted,
+            )
+            shipped = f"@{SpeakerDiarization().clustering.same_speaker_similarity:.2f}"
+            summary |= {
+                name.split(" (")[0].replace(" ", "_") + "_speakers": f"{row['speakers']}/{row['reference_speakers']}"
+                for name, row in counted.items()
+                if name.endswith(shipped)
+            }
         if "counts" in sections:
             honoured = constraints(pipeline, args.seed, tmp_dir / "constraints")
             _table("num/min/max_speakers honoured (%)", {"simulated vi": honoured})
@@ -419,13 +507,15 @@ def main() -> None:
             _table(f"Recognition of enrolled voices, simulated meetings (threshold {threshold})", {"sim": rec})
             summary |= {"named_ok": f"{rec['turns_named_ok']:.1f}%", "unknown_named": f"{rec['unknown_named']:.1f}%"}
         if "speed" in sections and args.hours:
-            sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long", chosen[0])
-            _table(f"Speed and memory, {args.hours:g} h meeting, {args.long_speakers} speakers", {"long": sp})
+            sp = speed(args.hours, args.long_speakers, args.seed, tmp_dir / "long", chosen[0], args.crowded)
+            voices = "every cv9_vi_dev voice" if args.crowded else f"{args.long_speakers} speakers"
+            _table(f"Speed and memory, {args.hours:g} h meeting, {voices}", {"long": sp})
             summary |= {
                 "rtf": f"{sp['rtf']:.3f}",
                 "x_vad": f"{sp['ratio_to_vad']:.1f}",
                 "peak_mb": f"{sp['peak_mb']:.0f}",
                 "der_long": f"{sp['der_c0']:.1f}",
+                "speakers_long": f"{sp['speakers']}/{sp['reference_speakers']}",
             }
     print("\nsummary: " + " ".join(f"{k}={v}" for k, v in summary.items()))
 
