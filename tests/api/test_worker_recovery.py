@@ -131,7 +131,7 @@ def test_jobs_are_routed_to_queues_by_the_machine_they_need(rq_settings: Setting
             db.add(recording)
             db.flush()
             ids[name] = new_job(db, recording.id, {}, settings=settings).id
-        ids["minutes"] = new_job(db, recording.id, {"kind": "minutes"}, settings=settings).id
+        ids["minutes"] = new_job(db, recording.id, {}, settings=settings, kind=JobKind.minutes).id
     job_queue = make_queue(settings, open_blob_store(settings))
     try:
         assert requeue_unfinished(job_queue, settings) == 3
