@@ -201,6 +201,20 @@ class VoiceSettings(BaseModel):
     """A challenge phrase must be answered within this many seconds, once."""
     challenge_digits: int = 6
     """Digits in a challenge phrase."""
+    second_challenge_digits: int = Field(default=8, ge=1, le=12)
+    """Digits in the phrase of a grey-zone login's second utterance: the last chance gets more speech to decide on
+    (benchmarks/voice_login.py)."""
+    adapt: bool = False
+    """Add the embedding of a login accepted with a wide margin (`adapt_margin`) to the user's voiceprint.
+
+    Off by default: an accepted login then becomes stored biometric data, which a deployment should only keep
+    with its users' consent and an admin's decision; and the gain measured is small (benchmarks/voice_login.py).
+    Only single-utterance logins qualify; each addition is audited (`voice.adapted`), admins see and drop them."""
+    adapt_margin: float = Field(default=0.10, ge=0.0, lt=1.0)
+    """Cosine margin above `threshold` a login must reach, against the voiceprint and against the enrolment
+    alone, to be added (benchmarks/voice_login.py, development speakers)."""
+    adapt_max_embeddings: int = Field(default=5, ge=0)
+    """Login embeddings kept per voiceprint, the oldest replaced first; never more than the enrolment's own."""
     phrase_max_errors: int = 1
     """Recognition errors (digit edits) tolerated in the spoken phrase."""
     max_utterance_s: float = Field(default=30.0, gt=0.0, le=30.0)

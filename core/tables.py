@@ -358,9 +358,16 @@ class VoicePerson(Base):
     """Last enrolment, replacement or move to another unit."""
 
 
+class EmbeddingSource(enum.StrEnum):
+    """Where a voice embedding came from: an enrolment, or a voice login accepted with a wide margin."""
+
+    enrolment = "enrolment"
+    login = "login"
+
+
 class VoiceEmbedding(Base):
-    """One speaker embedding of an enrolled person (one per enrolment stretch or piece), with the model that made
-    it: embeddings are only ever compared with embeddings of the same model."""
+    """One speaker embedding of an enrolled person (one per enrolment stretch or piece, or one accepted login), with
+    the model that made it: embeddings are only ever compared with embeddings of the same model."""
 
     __tablename__ = "voice_embeddings"
     __table_args__ = (Index("ix_voice_embeddings_model_person", "model_id", "person_id"),)
@@ -373,3 +380,8 @@ class VoiceEmbedding(Base):
     seconds: Mapped[float] = mapped_column(Float)
     """Speech this embedding was made from."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    source: Mapped[EmbeddingSource] = mapped_column(
+        Enum(EmbeddingSource, native_enum=False, length=20),
+        default=EmbeddingSource.enrolment,
+        server_default="enrolment",
+    )

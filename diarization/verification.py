@@ -94,6 +94,8 @@ class Verification:
     threshold: float
     cosine: float
     """The raw cosine score (equal to `score` without a cohort)."""
+    embedding: np.ndarray
+    """The utterance's unit embedding (what `adapt` may add to the voiceprint)."""
 
 
 def speech_only(audio: np.ndarray) -> np.ndarray:
@@ -225,7 +227,35 @@ def verify(
         raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
     cosine = float(model @ probe)
     score = cosine if cohort is None else cohort.normalise(cosine, model, probe)
-    return Verification(score=score, accepted=score >= threshold, threshold=threshold, cosine=cosine)
+    return Verification(score=score, accepted=score >= threshold, threshold=threshold, cosine=cosine, embedding=probe)
+
+
+def adapt(
+    store: VoiceprintStore,
+    name: str,
+    login: Verification,
+    seconds: float,
+    *,
+    threshold: float,
+    margin: float,
+    keep: int,
+) -> int | None:
+    """Add an accepted login's embedding to `name`'s voiceprint when its cosine reached `threshold + margin` both
+    against the voiceprint that accepted it and against the enrolment alone; the number of login embeddings the
+    voiceprint holds afterwards, or None when the login did not qualify (see `VoiceprintStore.add_login_embedding`
+    for `keep`).
+
+    The bar is anchored on the enrolment: which utterances can ever be added does not depend on those added
+    before, so repeated attempts in another voice cannot walk the voiceprint toward it step by step. The caller
+    passes only single-utterance logins (a grey-zone login decided on two utterances is never added).
+    """
+    bar = threshold + margin
+    if not login.accepted or login.cosine < bar:
+        return None
+    enrolled = store.models(name=name, enrolled_only=True).get(nfc(name).strip())
+    if enrolled is None or float(enrolled @ login.embedding) < bar:
+        return None
+    return store.add_login_embedding(name, login.embedding, seconds, keep=keep)
 
 
 ACCEPT, AGAIN, REFUSE = "accept", "again", "refuse"

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from core.audio import SAMPLE_RATE, stream_audio
 from core.db import as_utc, session_scope
 from core.errors import BadAudioError, ConflictError, InvalidInputError, NotFoundError
 from core.settings import DiarizationSettings
-from core.tables import VoiceEmbedding, VoicePerson
+from core.tables import EmbeddingSource, VoiceEmbedding, VoicePerson
 from core.text import nfc
 from diarization.embedders import Embedder, get_embedder, normalize
 
@@ -59,10 +59,12 @@ class Voiceprint:
     org_unit_id: int | None
     """The organisation unit the person belongs to (None: no unit)."""
     segments: int
-    """Embeddings stored (one per stretch or piece of audio)."""
+    """Embeddings stored (one per stretch or piece of audio, or accepted login)."""
     seconds: float
     """Speech enrolled, in seconds."""
     created_at: str
+    login_segments: int = 0
+    """Of `segments`, those added from accepted voice logins (`add_login_embedding`); the rest are enrolment's."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,7 @@ class VoiceprintStore:
                         "vector": v.astype("<f4").tobytes(),
                         "seconds": seconds,
                         "created_at": now,
+                        "source": EmbeddingSource.enrolment,
                     }
                     for v, seconds in vectors
                 ],
@@ -285,6 +288,7 @@ class VoiceprintStore:
                 func.count(e.id),
                 func.coalesce(func.sum(e.seconds), 0.0),
                 VoicePerson.created_at,
+                func.count(case((e.source == EmbeddingSource.login, e.id))),
             )
             .outerjoin(e, e.person_id == VoicePerson.id)
             .group_by(VoicePerson.id)
@@ -295,8 +299,8 @@ class VoiceprintStore:
         with session_scope(self.url) as db:
             rows = db.execute(query).all()
         return [
-            Voiceprint(name, model_id or "", unit, int(count), float(seconds), as_utc(created_at).isoformat())
-            for name, model_id, unit, count, seconds, created_at in rows
+            Voiceprint(name, model_id or "", unit, int(count), float(seconds), as_utc(created_at).isoformat(), logins)
+            for name, model_id, unit, count, seconds, created_at, logins in rows
             if name.startswith(ACCOUNT_MARK) == accounts
         ]
 
@@ -309,6 +313,59 @@ class VoiceprintStore:
             if getattr(gone, "rowcount", 0) == 0:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
         self._matrices.clear()
+
+    def add_login_embedding(self, name: str, vector: np.ndarray, seconds: float, *, keep: int) -> int:
+        """Add the embedding of an accepted voice login to login voiceprint `name`, keeping its `keep` newest login
+        embeddings and never more than it has enrolment ones (a voiceprint stays mostly what was enrolled);
+        returns how many login embeddings it holds now. The caller decides whether the login deserved it
+        (`diarization.verification.adapt`)."""
+        clean = nfc(name).strip()
+        _check_kind(clean, account=True)
+        e = VoiceEmbedding
+        with session_scope(self.url) as db:
+            person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
+            if person is None:
+                raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
+            mine = (e.person_id == person, e.model_id == self.embedder.model_id)
+            enrolled = db.scalar(select(func.count(e.id)).where(*mine, e.source == EmbeddingSource.enrolment)) or 0
+            limit = min(keep, enrolled)
+            if limit > 0:
+                unit = normalize(np.asarray(vector, dtype=np.float32).reshape(-1))
+                db.add(
+                    VoiceEmbedding(
+                        person_id=person,
+                        model_id=self.embedder.model_id,
+                        dim=unit.size,
+                        vector=unit.astype("<f4").tobytes(),
+                        seconds=seconds,
+                        created_at=datetime.now(UTC),
+                        source=EmbeddingSource.login,
+                    )
+                )
+                db.flush()
+            logins = db.scalars(select(e.id).where(*mine, e.source == EmbeddingSource.login).order_by(e.id.desc()))
+            ids = list(logins)
+            if len(ids) > limit:  # the oldest go first
+                db.execute(delete(VoiceEmbedding).where(VoiceEmbedding.id.in_(ids[limit:])))
+        self._matrices.clear()
+        return min(len(ids), limit)
+
+    def drop_login_embeddings(self, name: str) -> int:
+        """Remove every embedding login voiceprint `name` gained from accepted logins (what was enrolled stays);
+        returns how many went."""
+        clean = nfc(name).strip()
+        _check_kind(clean, account=True)
+        with session_scope(self.url) as db:
+            person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
+            if person is None:
+                raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
+            gone = db.execute(
+                delete(VoiceEmbedding).where(
+                    VoiceEmbedding.person_id == person, VoiceEmbedding.source == EmbeddingSource.login
+                )
+            )
+        self._matrices.clear()
+        return int(getattr(gone, "rowcount", 0))
 
     def assign(self, name: str, org_unit_id: int | None) -> Voiceprint:
         """Move a person of this unit to another (how an admin gives the people of no unit to their unit)."""
@@ -340,24 +397,31 @@ class VoiceprintStore:
             rows = db.execute(query).all()
         return [(person, name, np.frombuffer(blob, dtype="<f4")) for person, name, blob in rows]
 
-    def models(self, model_id: str | None = None, *, name: str | None = None) -> dict[str, np.ndarray]:
+    def models(
+        self, model_id: str | None = None, *, name: str | None = None, enrolled_only: bool = False
+    ) -> dict[str, np.ndarray]:
         """Each person's voice model (this unit's): the mean of their unit embeddings (of one encoder), unit length.
 
-        `name`: only that person's (keyed by the name as stored: NFC, stripped).
+        `name`: only that person's (keyed by the name as stored: NFC, stripped); `enrolled_only`: from their
+        enrolment's embeddings alone, leaving out those added from accepted logins.
         """
         where = [_in_unit(self.org_unit_id)]
         if name is not None:
             where.append(VoicePerson.name == nfc(name).strip())
+        if enrolled_only:
+            where.append(VoiceEmbedding.source == EmbeddingSource.enrolment)
         grouped: dict[str, list[np.ndarray]] = {}
         for _person, person_name, vector in self._vectors(model_id or self.embedder.model_id, *where):
             grouped.setdefault(person_name, []).append(vector)
         return {person: normalize(normalize(np.stack(v)).mean(axis=0)) for person, v in grouped.items()}
 
     def embeddings(self, model_id: str | None = None, *, accounts: bool = True) -> dict[str, np.ndarray]:
-        """Every stored embedding (one per enrolment utterance or piece), (n, dim) per person of every unit, of one
-        encoder; `accounts`: login voiceprints (for calibrating voice login), else meeting speakers."""
+        """Every enrolment embedding (one per enrolment utterance or piece), (n, dim) per person of every unit, of
+        one encoder; `accounts`: login voiceprints (for calibrating voice login), else meeting speakers. Embeddings
+        added from accepted logins are left out: the threshold chose them, so they would flatter the calibration."""
         grouped: dict[int, tuple[str, list[np.ndarray]]] = {}
-        for person, name, vector in self._vectors(model_id or self.embedder.model_id):
+        enrolled = VoiceEmbedding.source == EmbeddingSource.enrolment
+        for person, name, vector in self._vectors(model_id or self.embedder.model_id, enrolled):
             if name.startswith(ACCOUNT_MARK) == accounts:
                 grouped.setdefault(person, (name, []))[1].append(vector)
         names = [name for name, _ in grouped.values()]

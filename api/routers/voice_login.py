@@ -12,9 +12,14 @@ login (cookies and a bearer token for other services), with `method="voice"` in 
 A right phrase in a voice scoring just under the threshold (`voice.second_utterance_band`) is not refused
 flatly: the 401 carries a second challenge (`reason` "second_utterance"), single-use and short-lived like
 the first, bound to this user and to the first attempt's score (sealed inside it, so the client neither
-reads nor changes it). The second utterance decides on the mean of both scores; it is not asked again.
+reads nor changes it). Its phrase is longer (`voice.second_challenge_digits`), so the last chance has more
+speech to decide on. The second utterance decides on the mean of both scores; it is not asked again.
 The grey-zone attempt counts toward the lockout like any try that did not log in, so it gives an impostor
 no free tries.
+
+With `voice.adapt` on, a single-utterance login accepted with a wide margin adds its embedding to the user's
+voiceprint (`verification.adapt`: capped, anchored on the enrolment, audited as `voice.adapted`). Admins list
+the login voiceprints with their embeddings by source and drop the login-derived ones (`/auth/voice/voiceprints`).
 """
 
 from __future__ import annotations
@@ -36,14 +41,14 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 import accounts
-from api.deps import CurrentPrincipal, DbSession, SettingsDep
+from api.deps import Admin, CurrentPrincipal, DbSession, SettingsDep
 from api.problems import PROBLEM_JSON
 from api.routers.auth import new_session
 from api.routers.web import SECURITY_HEADERS, STATIC
 from api.schemas_accounts import LoginResponse
 from api.spool import HomeSpooledRoute, spool_dir
 from asr.engine import DecodeOptions
-from core.audio import load_audio
+from core.audio import SAMPLE_RATE, load_audio
 from core.audit import record
 from core.errors import (
     BadAudioError,
@@ -59,7 +64,7 @@ from core.text import nfc
 from core.vad import SpeechChunk
 from diarization import verification
 from diarization.score_norm import SHIPPED_COHORT, Cohort, load_cohort
-from diarization.voiceprints import VoiceprintStore, account_voiceprint
+from diarization.voiceprints import ACCOUNT_MARK, VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
 
 router = APIRouter(prefix="/auth/voice", tags=["Đăng nhập bằng giọng nói (voice login)"], route_class=HomeSpooledRoute)
@@ -150,9 +155,30 @@ class VoiceStatus(BaseModel):
     seconds: float
 
 
+class LoginVoiceprintOut(BaseModel):
+    """A user's login voiceprint as admins see it: how much of it was enrolled, how much added from logins."""
+
+    username: str
+    enrolment_embeddings: int
+    login_embeddings: int
+    """Added from logins accepted with a wide margin (`voice.adapt`)."""
+    seconds: float
+    """Speech in all its embeddings."""
+    model_id: str
+    created_at: str
+
+
+class DroppedOut(BaseModel):
+    username: str
+    dropped: int
+    """Login-derived embeddings removed."""
+
+
 def _new_challenge(settings: Settings, name: str, *, first_score: float | None = None) -> Challenge:
-    """A fresh phrase for `name`; with `first_score`, the second utterance of a grey-zone login (score sealed)."""
-    phrase = verification.new_phrase(settings.voice.challenge_digits)
+    """A fresh phrase for `name`; with `first_score`, the longer one of a grey-zone login's second utterance (the
+    first score sealed in it)."""
+    voice = settings.voice
+    phrase = verification.new_phrase(voice.challenge_digits if first_score is None else voice.second_challenge_digits)
     claims: dict[str, str] = {"u": name, "p": phrase, "n": secrets.token_hex(16)}
     if first_score is not None:
         claims["f"] = seal(json.dumps({"score": first_score}), app_secret(settings))
@@ -323,7 +349,11 @@ def login(
     score = None if result is None else result.score
     scores = {"score": score} if spent.first_score is None else {"score": score, "first_score": spent.first_score}
     if user.active and phrase_ok and decision == verification.ACCEPT:
+        assert result is not None  # accepted
+        adapted = _adapt(settings, user.username, result, samples) if spent.first_score is None else None
         accounts.login_succeeded(db, user, ip, method="voice", **scores)
+        if adapted is not None:
+            record(db, user.username, "voice.adapted", f"user:{user.username}", score=result.cosine, **adapted)
         return new_session(request, response, user, method="voice")
     if user.active and phrase_ok and decision == verification.AGAIN and result is not None:
         failed("second_utterance", heard=heard, phrase=phrase, **scores)
@@ -353,6 +383,65 @@ def _hear_and_score(
         except NotFoundError:
             result = None
         return heard.result(), result
+
+
+def _adapt(
+    settings: Settings, username: str, result: verification.Verification, samples: np.ndarray
+) -> dict[str, int] | None:
+    """With `voice.adapt`, add an accepted single-utterance login to the voiceprint if it scored wide of the
+    threshold (`verification.adapt`); the audit detail of the addition, or None when nothing was added. Called
+    before the login's own writes: the store writes on its own connection."""
+    voice = settings.voice
+    if not voice.adapt:
+        return None
+    held = verification.adapt(
+        _store(settings),
+        account_voiceprint(username),
+        result,
+        samples.size / SAMPLE_RATE,
+        threshold=voice.threshold,
+        margin=voice.adapt_margin,
+        keep=voice.adapt_max_embeddings,
+    )
+    return None if held is None else {"login_embeddings": held}
+
+
+@router.get(
+    "/voiceprints",
+    response_model=list[LoginVoiceprintOut],
+    summary="Giọng đăng nhập của mọi người dùng, theo nguồn mẫu (quản trị viên)",
+    responses={403: _PROBLEM},
+)
+def list_login_voiceprints(principal: Admin, db: DbSession, settings: SettingsDep) -> list[LoginVoiceprintOut]:
+    """Admins only: every login voiceprint with its embeddings by source (enrolment, accepted logins); audited,
+    as voiceprints are biometric data."""
+    people = _store(settings).list(accounts=True)
+    record(db, principal.name, "voice.list", "voiceprints:login", count=len(people))
+    return [
+        LoginVoiceprintOut(
+            username=v.name.removeprefix(ACCOUNT_MARK),
+            enrolment_embeddings=v.segments - v.login_segments,
+            login_embeddings=v.login_segments,
+            seconds=round(v.seconds, 2),
+            model_id=v.model_id,
+            created_at=v.created_at,
+        )
+        for v in people
+    ]
+
+
+@router.delete(
+    "/voiceprints/{username}/logins",
+    response_model=DroppedOut,
+    summary="Bỏ các mẫu giọng lấy từ lần đăng nhập của một người dùng (quản trị viên)",
+    responses={403: _PROBLEM, 404: _PROBLEM},
+)
+def drop_login_embeddings(username: str, principal: Admin, db: DbSession, settings: SettingsDep) -> DroppedOut:
+    """Admins only: the voiceprint goes back to what was enrolled (e.g. after a doubtful login); audited."""
+    user = accounts.find_user(db, username)
+    dropped = _store(settings).drop_login_embeddings(account_voiceprint(user.username))
+    record(db, principal.name, "voice.login_embeddings_dropped", f"user:{user.username}", count=dropped)
+    return DroppedOut(username=user.username, dropped=dropped)
 
 
 def _decide(voice: VoiceSettings, result: verification.Verification | None, first_score: float | None) -> str:
