@@ -20,7 +20,8 @@ from sqlalchemy import select
 import accounts
 from api.routers import voice_login
 from core.db import session_scope
-from core.tables import AuditEvent, LoginFailure
+from core.settings import Settings
+from core.tables import AuditEvent, LoginFailure, Role
 from diarization import verification
 from tests.api import conftest
 from tests.api.conftest import Accounts, assert_problem, csrf_headers
@@ -214,7 +215,10 @@ def _grey_try(
     problem = assert_problem(_login(client, username, first["challenge_id"], brief), 401)
     assert problem["reason"] == "second_utterance" and "đọc thêm" in problem["detail"], problem
     second: dict[str, Any] = problem["challenge"]
-    assert len(second["phrase"]) == 6 and second["expires_in"] == 60 and second["challenge_id"] != first["challenge_id"]
+    assert (
+        len(first["phrase"]) == 6 and len(second["phrase"]) == accounts.app.state.settings.voice.second_challenge_digits
+    )
+    assert second["expires_in"] == 60 and second["challenge_id"] != first["challenge_id"]
     return brief, second
 
 
@@ -229,8 +233,10 @@ def test_a_grey_zone_voice_gets_a_second_phrase_and_is_decided_on_both(
 ) -> None:
     """Half a sentence and the digits score just under the threshold: the answer is a second challenge, not a
     refusal, and the owner reading it gets in on the mean of both scores. The second challenge is single-use,
-    for this user only, needs its own phrase and the owner's voice; grey-zone tries count toward the lockout."""
+    for this user only, needs its own phrase and the owner's voice; grey-zone tries count toward the lockout. With
+    voiceprints fed by logins, a login decided on two utterances feeds nothing."""
     monkeypatch.setattr(verification, "new_phrase", sayable_phrase)
+    _adapting(accounts, monkeypatch)
     voices = speakers()
     genuine, impostor = voices["genuine"], voices["impostor"]
     user, other = accounts.user("clerk"), accounts.user("viewer")
@@ -270,7 +276,66 @@ def test_a_grey_zone_voice_gets_a_second_phrase_and_is_decided_on_both(
     assert reasons[5] in ("phrase", "voice") and reasons[6:] == ["challenge"], reasons
     succeeded = events[tries]
     assert succeeded["first_score"] < settings.voice.threshold <= (succeeded["first_score"] + succeeded["score"]) / 2
+    assert not [e for e in _audit(accounts, user.username) if e.action == "voice.adapted"]
     intruded = events[-2]
     assert (
         intruded["score"] < settings.voice.threshold <= intruded["first_score"] + settings.voice.second_utterance_band
     )
+
+
+def _adapting(accounts: Accounts, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The app's settings with `voice.adapt` on (logins accepted wide of the threshold feed the voiceprint), at a
+    margin of 0.08: the test's stitched logins of the owner score about 0.69 to 0.72 (threshold 0.58)."""
+    settings: Settings = accounts.app.state.settings
+    voice = settings.voice.model_copy(update={"adapt": True, "adapt_margin": 0.08})
+    adapting = settings.model_copy(update={"voice": voice})
+    monkeypatch.setattr(accounts.app.state, "settings", adapting)
+    return adapting
+
+
+def test_a_login_accepted_wide_of_the_threshold_feeds_the_voiceprint_and_admins_see_and_drop_it(
+    client: TestClient, accounts: Accounts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An impostor's try adds nothing; the owner's login scoring at least threshold + margin adds its embedding
+    (audited); admins list login voiceprints with embeddings by source and drop the login-derived ones."""
+    settings = _adapting(accounts, monkeypatch)
+    monkeypatch.setattr(verification, "new_phrase", sayable_phrase)
+    voices = speakers()
+    genuine, impostor = voices["genuine"], voices["impostor"]
+    user, admin = accounts.user("clerk"), accounts.user(Role.admin)
+    _enrol(client, accounts, user, genuine, tmp_path)
+
+    wrong = _challenge(client, user.username, impostor, accounts=accounts, accept=False)
+    said = impostor.say_wav(wrong["phrase"], tmp_path / "i.wav").read_bytes()
+    attempt = assert_problem(_login(client, user.username, wrong["challenge_id"], said), 401)
+    if attempt["reason"] == "second_utterance":
+        said = impostor.say_wav(attempt["challenge"]["phrase"], tmp_path / "i2.wav").read_bytes()
+        assert_problem(_login(client, user.username, attempt["challenge"]["challenge_id"], said), 401)
+
+    wide = settings.voice.threshold + settings.voice.adapt_margin + 0.01
+    for _ in range(200):
+        challenge = _challenge(client, user.username, genuine, accounts=accounts)
+        if genuine.score(genuine.say(challenge["phrase"]), settings, user.username) >= wide:
+            break
+    else:
+        raise AssertionError("no login of the owner wide of the threshold in 200 tries")
+    recording = genuine.say_wav(challenge["phrase"], tmp_path / "g.wav").read_bytes()
+    assert _login(client, user.username, challenge["challenge_id"], recording).status_code == 200
+    client.cookies.clear()
+    [adapted] = [e.detail for e in _audit(accounts, user.username) if e.action == "voice.adapted"]
+    assert adapted["login_embeddings"] == 1 and adapted["score"] >= wide - 0.01
+
+    accounts.login(client, user)
+    assert_problem(client.get("/auth/voice/voiceprints"), 403)  # a clerk does not see others' voices
+    client.cookies.clear()
+    body = accounts.login(client, admin)
+    [listed] = client.get("/auth/voice/voiceprints").json()
+    assert listed["username"] == user.username and listed["login_embeddings"] == 1
+    assert listed["enrolment_embeddings"] >= 5
+    dropped = client.delete(f"/auth/voice/voiceprints/{user.username}/logins", headers=csrf_headers(body))
+    assert dropped.status_code == 200 and dropped.json() == {"username": user.username, "dropped": 1}
+    assert client.get("/auth/voice/voiceprints").json()[0]["login_embeddings"] == 0
+    missing = client.delete("/auth/voice/voiceprints/khong.co/logins", headers=csrf_headers(body))
+    assert_problem(missing, 404)
+    actions = [e.action for e in _audit(accounts, admin.username)]
+    assert actions.count("voice.list") == 2 and "voice.login_embeddings_dropped" in actions
