@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.voice_login import FOLDS, Trials, fold_of, part_of, parts, second_utterance, wilson
+from benchmarks.voice_login import (
+    FOLDS,
+    Trials,
+    adapted_voiceprint,
+    clopper_pearson,
+    fold_of,
+    part_of,
+    parts,
+    second_utterance,
+    wilson,
+)
 from diarization.embedders import normalize
 
 
@@ -52,3 +62,25 @@ def test_wilson_interval_of_no_errors_is_not_zero() -> None:
     assert low == pytest.approx(0.0, abs=1e-9) and 0.1 < high < 0.15
     low, high = wilson(50, 1000)
     assert low < 5.0 < high
+
+
+def test_clopper_pearson_bound_of_no_errors_is_about_3_7_over_n() -> None:
+    """0 in n: the exact two-sided 95% upper bound is 1 - 0.025^(1/n), about 3.69/n (Wilson's: 3.84/n)."""
+    assert clopper_pearson(0, 30000) == pytest.approx(100 * (1 - 0.025 ** (1 / 30000)), rel=1e-6)
+    assert 100 * 3.6 / 30000 < clopper_pearson(0, 30000) < wilson(0, 30000)[1] < 100 * 3.9 / 30000
+    assert clopper_pearson(5, 1000) > 0.5 and clopper_pearson(10, 10) == 100.0
+
+
+def test_an_adapted_voiceprint_takes_only_logins_the_enrolment_accepts_with_the_margin() -> None:
+    """Enrolment along x; logins at cosines 0.95, 0.75 and 0.62 to it (threshold 0.6, margin 0.1): the first two
+    are added, the third is not, even once the voiceprint has moved toward it; the cap keeps the newest and never
+    more logins than enrolment utterances."""
+    members = np.stack([_unit(0.05), _unit(-0.05)])
+    stream = np.stack([_unit(np.arccos(c)) for c in (0.95, 0.75, 0.62, 0.62)])
+    model, added = adapted_voiceprint(members, stream, threshold=0.6, margin=0.1, cap=5)
+    assert added == [0, 1] and model @ stream[2] > 0.7  # the moved voiceprint alone would have taken it
+    _, capped = adapted_voiceprint(members, np.stack([stream[0]] * 4), threshold=0.6, margin=0.1, cap=5)
+    assert capped == [0, 1, 2, 3]  # all added, the oldest replaced: never more than 2 kept (checked below)
+    few, _ = adapted_voiceprint(members, np.stack([stream[1]] * 4), threshold=0.6, margin=0.1, cap=5)
+    two = normalize(np.vstack([members, stream[1], stream[1]]).mean(axis=0))
+    assert few == pytest.approx(two, abs=1e-6)
