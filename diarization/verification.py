@@ -246,8 +246,10 @@ def adapt(
     for `keep`).
 
     The bar is anchored on the enrolment: which utterances can ever be added does not depend on those added
-    before, so repeated attempts in another voice cannot walk the voiceprint toward it step by step. The caller
-    passes only single-utterance logins (a grey-zone login decided on two utterances is never added).
+    before, so repeated attempts in another voice cannot walk the voiceprint toward it step by step; and what is
+    added agrees with the enrolment more than the enrolment check asks of its own utterances (`min_agreement`,
+    well under the threshold). The caller passes only single-utterance logins (a grey-zone login decided on two
+    utterances is never added).
     """
     bar = threshold + margin
     if not login.accepted or login.cosine < bar:
