@@ -136,7 +136,7 @@ class ExtractiveGenerator:
         spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
         cast = _Cast.of(segments)
-        kinds = self._kinds(sents, presides)  # the whole meeting at once: one pass of the classifier
+        kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
@@ -152,8 +152,9 @@ class ExtractiveGenerator:
         sents = sentences.split(spoken)
         sentences.tokenize(sents)
         presides = self._presiding(spoken, chair)
-        kinds = self._kinds(sents, presides)
-        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, _Cast.of(spoken))
+        cast = _Cast.of(spoken)
+        kinds = self._kinds(sents, presides, cast)
+        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, cast)
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -164,11 +165,15 @@ class ExtractiveGenerator:
             return {}
         return {id(s): p for s, p in zip(segments, chairing(segments, chair).presiding, strict=True)}
 
-    def _kinds(self, sents: Sequence[Sentence], presides: dict[int, str | None]) -> list[frozenset[str]]:
-        """What each sentence is to the classifier, with who speaks (the chair?) and what they said before."""
+    def _kinds(
+        self, sents: Sequence[Sentence], presides: dict[int, str | None], cast: _Cast
+    ) -> list[frozenset[str]]:
+        """What each sentence is to the classifier, with who speaks (the chair?), what they said before and who is
+        present (an order may name them: "lâm liên hệ lại bệnh viện")."""
         before = [sentences.previous_said(sents, k) for k in range(len(sents))]
         model = self.classifier or default_classifier()
-        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before)
+        people = [list(cast.people)] * len(sents)
+        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before, people)
 
     @staticmethod
     def _weights(sents: Sequence[Sentence]) -> tuple[np.ndarray, list[str]]:
@@ -317,12 +322,21 @@ class ExtractiveGenerator:
         cast: _Cast,
     ) -> list[Task]:
         """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
-        person called by given name is written with the full name, and the task cites where it was said too."""
-        tasks = []
+        person called by given name is written with the full name, and the task cites where it was said too. A
+        sentence of the same segment right after a task without a deadline, giving none itself, may say its
+        deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV.")."""
+        tasks: list[Task] = []
+        previous: Sentence | None = None  # the sentence that gave the last task
         for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
-            if not (chairs and "task" in kind):
-                continue
-            found = read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
+            found = (
+                read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
+                if chairs and "task" in kind
+                else []
+            )
+            if not found and previous is not None and previous.segment is s.segment and tasks[-1].deadline is None:
+                if (said := cues.find_deadline(s.text, held=held)) is not None:
+                    tasks[-1] = tasks[-1].model_copy(update={"deadline": said.text, "due": said.due})
+            previous = s if found else None
             for slots in found:
                 named = cast.people.get(slots.assignee)
                 refs = _refs([s])
