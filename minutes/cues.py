@@ -413,7 +413,7 @@ TASK_VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
 _CONCLUDE_ANYONE = re.compile(r"\b(chu toa|chu tri|toi xin|xin) ket luan\b")
 _CONCLUDE = re.compile(
     r"(?<!du thao )(?<!theo )(?<!tong hop )(?<!thong bao )(?<!ban hanh )(?<!thuc hien )\bket luan\b(?! cua thanh tra)"
-    r"|\b(tom lai|chot lai)\b|^(thong nhat|nhat tri|dong y)\b"
+    r"|\b(tom lai|tom tat lai|chot lai)\b|^(thong nhat|nhat tri|dong y)\b"
     r"|(?:^|, )(?!toi\b)[\w ]{2,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b(?! voi (?:y kien|de nghi))"
 )
 _NOT_CONCLUSION = re.compile(

@@ -200,12 +200,16 @@ class ExtractiveGenerator:
         weights, vocabulary = weighted
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
+        votes = self._votes(sents, speaks, kinds)
+        voted = {r.id for v in votes for r in v.source_segments}  # a vote's call, counts and result are the vote's
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
             for s, chairs, kind, after in zip(sents, speaks, kinds, concluded, strict=True)
-            if chairs and ("conclusion" in kind or after) and not sentences.is_lead_in(s.text)
+            if chairs
+            and ("conclusion" in kind or after)
+            and not sentences.is_lead_in(s.text)
+            and s.segment.id not in voted
         ]
-        votes = self._votes(sents, speaks, kinds)
         tasks = self._tasks(sents, speaks, kinds, held, cast)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
