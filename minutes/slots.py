@@ -31,6 +31,7 @@ _HEADS = (
     "|hợp tác xã|nhà thầu|đơn vị"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
+_HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
@@ -69,9 +70,9 @@ _NOT_A_PARTY_AFTER = frozenset("cua voi cung gap toi minh la em kien".split())
 """Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "tôi với anh
 tài đi", "tôi là bế văn khải"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
-    "ngay thang thu nam mung muoi mot hai ba bon tu lam sau bay tam chin tram nghin linh le va cho moi".split()
+    "ngay sang chieu thang thu nam mung muoi mot hai ba bon tu lam sau bay tam chin tram nghin linh le va cho moi".split()
 )
-"""Words after which a given name alone is also a number or a date ("ngày mười sáu", "thứ năm")."""
+"""Words after which a given name alone is also a number or a date ("ngày mười sáu", "thứ năm", "chiều mai")."""
 _COLLECTIVE = re.compile(r"(?:anh|chị) (?:em|chị)\b|bà con\b|cô (?:chú|bác)\b|ông bà\b")
 """Everyone of a kind ("gọi điện cho từng chị em"): no person."""
 _OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|có trách nhiệm)\b")
@@ -229,7 +230,10 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         starts = [k for k in [next(obliged, None)] if k is not None]
     for k, later in zip(starts, [*starts[1:], None][: len(starts)], strict=True):
         topic = lower[k:later] if later is not None else ""
-        if not (topic.endswith(", ") and len(topic.split()) <= 4 and not re.match(rf"(?:{_TITLE_HEADS})\b", lower[later:])):
+        listed = all(w in _HEAD_WORDS for w in topic.strip(" ,").split())  # "Các sở, ngành liên quan": one party
+        if listed or not (
+            topic.endswith(", ") and len(topic.split()) <= 4 and not re.match(rf"(?:{_TITLE_HEADS})\b", lower[later:])
+        ):
             return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
     return next(iter(present.starts(text)), None) if present is not None else None
 
