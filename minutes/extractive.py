@@ -165,9 +165,7 @@ class ExtractiveGenerator:
             return {}
         return {id(s): p for s, p in zip(segments, chairing(segments, chair).presiding, strict=True)}
 
-    def _kinds(
-        self, sents: Sequence[Sentence], presides: dict[int, str | None], cast: _Cast
-    ) -> list[frozenset[str]]:
+    def _kinds(self, sents: Sequence[Sentence], presides: dict[int, str | None], cast: _Cast) -> list[frozenset[str]]:
         """What each sentence is to the classifier, with who speaks (the chair?), what they said before and who is
         present (an order may name them: "lâm liên hệ lại bệnh viện")."""
         before = [sentences.previous_said(sents, k) for k in range(len(sents))]
@@ -337,9 +335,9 @@ class ExtractiveGenerator:
                 if chairs and "task" in kind
                 else []
             )
-            if not found and previous is not None and previous.segment is s.segment and tasks[-1].deadline is None:
-                if (said := cues.find_deadline(s.text, held=held)) is not None:
-                    tasks[-1] = tasks[-1].model_copy(update={"deadline": said.text, "due": said.due})
+            said = cues.find_deadline(s.text, held=held) if not found and previous is not None else None
+            if said is not None and previous is not None and previous.segment is s.segment and not tasks[-1].deadline:
+                tasks[-1] = tasks[-1].model_copy(update={"deadline": said.text, "due": said.due})
             previous = s if found else None
             for slots in found:
                 named = cast.people.get(slots.assignee)

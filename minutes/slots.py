@@ -35,7 +35,9 @@ _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
-_ORDER_WORDS = r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
+_ORDER_WORDS = (
+    r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
+)
 _ORDER_ANY = re.compile(_ORDER_WORDS)
 _ORDER = re.compile(
     rf"{_ORDER_WORDS}(?=(?:{_HONORIFICS}|{_HEADS})\b)"
@@ -65,12 +67,38 @@ _DECIDES = re.compile(
 present ("vắng đồng chí Chảo có lý do"): a conclusion, a report or the roll, not an order to a party."""
 _PARTICLES = re.compile(r"^(?:(?:thì|sẽ|phải|cần|hãy|nên|cứ|cũng)\s+)+", re.IGNORECASE)
 """Between a person named and what they are to do ("còn hậu thì làm danh sách …")."""
-_NUMBER_NAMES = frozenset("một hai ba bốn tư năm sáu bảy tám chín mười".split())
-_NOT_A_PARTY_AFTER = frozenset("cua voi cung gap toi minh la em kien".split())
+_NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
+_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien"])
 """Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "tôi với anh
 tài đi", "tôi là bế văn khải"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
-    "ngay sang chieu thang thu nam mung muoi mot hai ba bon tu lam sau bay tam chin tram nghin linh le va cho moi".split()
+    [
+        "ngay",
+        "sang",
+        "chieu",
+        "thang",
+        "thu",
+        "nam",
+        "mung",
+        "muoi",
+        "mot",
+        "hai",
+        "ba",
+        "bon",
+        "tu",
+        "lam",
+        "sau",
+        "bay",
+        "tam",
+        "chin",
+        "tram",
+        "nghin",
+        "linh",
+        "le",
+        "va",
+        "cho",
+        "moi",
+    ]
 )
 """Words after which a given name alone is also a number or a date ("ngày mười sáu", "thứ năm", "chiều mai")."""
 _COLLECTIVE = re.compile(r"(?:anh|chị) (?:em|chị)\b|bà con\b|cô (?:chú|bác)\b|ông bà\b")
@@ -164,8 +192,8 @@ _NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bả
 
 
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
-    """ "anh Chiến" or "Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the one person
-    introduced with that title (`participants.titles`, folded title -> name); anything else as it is."""
+    """ "anh Chiến" or "Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the
+    one person introduced with that title (`participants.titles`, folded title -> name); anything else as it is."""
     bare = _HONORIFIC.sub("", party).strip()
     title = fold(bare)
     if re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()):
@@ -226,7 +254,9 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if people:
         return people[0]
     if not starts:  # no subject where a clause begins: a party under obligation anywhere, else a person present
-        obliged = (m.start() for m in _PARTY.finditer(lower) if _OBLIGED.match(lower, m.end()) and _free(lower, m.start()))
+        obliged = (
+            m.start() for m in _PARTY.finditer(lower) if _OBLIGED.match(lower, m.end()) and _free(lower, m.start())
+        )
         starts = [k for k in [next(obliged, None)] if k is not None]
     for k, later in zip(starts, [*starts[1:], None][: len(starts)], strict=True):
         topic = lower[k:later] if later is not None else ""
@@ -261,20 +291,20 @@ def _clause_task(
     if (lead := _LEAD.match(lower, start)) is not None:
         start = lead.end()
     person = present.at(text, start) if present is not None else None
+    end: int | None
+    title_end: int | None
     if person is not None:  # a person present: the name ends the party, whatever pyvi tags next
-        end: int | None = person.end()
+        end = title_end = person.end()
         if re.match(rf"[\s,]+(?:{_TITLE_HEADS}|ủy viên)\b", lower[end:]):  # "cô Thủy, thư ký, ghi biên bản"
             verbs = [v for v in _verb_starts(text, end) if not re.match(_TITLE_HEADS, lower[v:])]
             if not verbs:
                 return None
             title_end = verbs[0]
-        else:
-            title_end = end
     else:
         verbs = _verb_starts(text, start)
         end = title_end = _named_body_end(text, start, verbs, meeting) if verbs else None
     apposition = re.compile(r",\s*(?=[^\W\d_])").search(text, start)
-    before_verb = end is None or apposition is not None and apposition.start() <= end
+    before_verb = end is None or (apposition is not None and apposition.start() <= end)
     if apposition is not None and before_verb and text[apposition.end()].isupper():
         end = apposition.start()
         after = re.search(r",\s*", text[apposition.end() :])  # the apposition runs to the next comma
@@ -333,7 +363,9 @@ def read_tasks(
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting) if clause.strip() else []
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None
         if said is not None:  # "giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV": the same order
-            tasks[-1] = TaskSlots(tasks[-1].assignee, tasks[-1].action, Deadline(said.text, said.start + position, said.due))
+            tasks[-1] = TaskSlots(
+                tasks[-1].assignee, tasks[-1].action, Deadline(said.text, said.start + position, said.due)
+            )
         tasks.extend(found)
         position = cut.end() if cut is not None else len(text)
     return tasks

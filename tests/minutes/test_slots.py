@@ -153,7 +153,9 @@ def test_people_present_called_by_given_name_alone() -> None:
     but a given name that is a number, part of a word or the object of another verb is no party."""
     held = date(2025, 11, 12)
     people = ["Phàn Thị Mai", "Kha Văn Lâm", "Giàng Văn Lử", "Đinh Văn Sáu", "Triệu Văn Sinh"]
-    cased = read_tasks("Xi măng thì Mai lên gặp Hội Cựu chiến binh, thứ sáu tuần này có câu trả lời.", held=held, people=people)
+    cased = read_tasks(
+        "Xi măng thì Mai lên gặp Hội Cựu chiến binh, thứ sáu tuần này có câu trả lời.", held=held, people=people
+    )
     assert [(t.assignee, t.deadline and t.deadline.due) for t in cased] == [("Phàn Thị Mai", date(2025, 11, 14))]
     asr = read_tasks("lâm liên hệ lại bệnh viện tỉnh chốt lịch ngay trong chiều nay", held=held, people=people)
     assert [t.assignee for t in asr] == ["Kha Văn Lâm"]
@@ -173,7 +175,9 @@ def test_orders_without_a_subject_where_a_clause_begins() -> None:
     assert [t.assignee for t in apposition] == ["Lê Văn Tịnh"]
     obliged = read_tasks("vẫn giữ mốc đó nhà thầu phải tăng ca thêm một mũi thi công")
     assert [t.assignee for t in obliged] == ["nhà thầu"]
-    women = read_tasks("Chị Xuân gọi điện cho từng chị em, hạn cuối là ngày 15/10.", held=held, people=["Triệu Thị Xuân"])
+    women = read_tasks(
+        "Chị Xuân gọi điện cho từng chị em, hạn cuối là ngày 15/10.", held=held, people=["Triệu Thị Xuân"]
+    )
     assert [(t.assignee, t.deadline and t.deadline.due) for t in women] == [("Triệu Thị Xuân", date(2025, 10, 15))]
     listed = read_tasks("Các sở, ngành liên quan khẩn trương rà soát thủ tục.")
     assert [t.assignee for t in listed] == ["Các sở, ngành liên quan"]  # a list of bodies is no topic
