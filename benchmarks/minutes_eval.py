@@ -438,7 +438,7 @@ def leave_one_kind_out() -> dict[str, SentenceClassifier]:
         train = [r for r in rows if kind_of[r["meeting"]] != kind]
         classifiers[kind] = SentenceClassifier().fit(
             [r["text"] for r in train], [r["chair"] for r in train], [r["labels"] for r in train],
-            [r["previous"] for r in train],
+            [r["previous"] for r in train], [r["people"] for r in train],
         )  # fmt: skip
     return classifiers
 

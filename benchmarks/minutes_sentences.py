@@ -22,7 +22,7 @@ from typing import Any
 from benchmarks.meeting_set import load, manifest, names
 from minutes.classifier import LABELS, TRAINING, SentenceClassifier
 from minutes.frame import chair_label
-from minutes.participants import chairing
+from minutes.participants import chairing, mentions
 from minutes.sentences import previous_said, split
 
 
@@ -35,6 +35,7 @@ def labelled(name: str) -> list[dict[str, Any]]:
     kinds = {"vote": gold["votes"], "task": gold["tasks"], "conclusion": gold["conclusions"]}
     kinds["procedural"] = [{"source_segments": gold.get("procedural", [])}]
     rows = []
+    people = list(mentions(segments))
     sents = split(segments)
     for k, sentence in enumerate(sents):
         labels = [c for c in LABELS if any(sentence.segment.id in item["source_segments"] for item in kinds[c])]
@@ -46,6 +47,7 @@ def labelled(name: str) -> list[dict[str, Any]]:
                 "chair": who is None or sentence.speaker == who,
                 "previous": previous_said(sents, k),
                 "labels": labels,
+                "people": people,
             }
         )
     return rows
@@ -62,8 +64,9 @@ def cross_validate(
         test = [r for r in rows if kind_of[r["meeting"]] == kind]
         model = SentenceClassifier(threshold=threshold, c=c, cue_weight=cue_weight)
         model.fit([r["text"] for r in train], [r["chair"] for r in train], [r["labels"] for r in train],
-                  [r["previous"] for r in train])  # fmt: skip
-        found = model.classify([r["text"] for r in test], [r["chair"] for r in test], [r["previous"] for r in test])
+                  [r["previous"] for r in train], [r["people"] for r in train])  # fmt: skip
+        found = model.classify([r["text"] for r in test], [r["chair"] for r in test], [r["previous"] for r in test],
+                               [r["people"] for r in test])  # fmt: skip
         for row, labels in zip(test, found, strict=True):
             for label in LABELS:
                 said, got = label in row["labels"], label in labels

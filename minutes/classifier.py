@@ -36,14 +36,15 @@ _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
 @functools.lru_cache(maxsize=16384)
-def features(text: str, *, chair: bool, previous: str = "") -> str:
+def features(text: str, *, chair: bool, previous: str = "", people: tuple[str, ...] = ()) -> str:
     """Folded text, numbers as "0", with tokens saying whether the chair speaks and which hand-written readers
-    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks`, `slots.gives_floor`): the classifier
-    learns how far to trust each. Cached: cross-validation reads each sentence many times."""
+    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks` knowing who is present,
+    `slots.gives_floor`): the classifier learns how far to trust each. Cached: cross-validation reads each sentence
+    many times."""
     cue_tokens = [
         "zchairz" if chair else "zmemberz",
         "zconcluecuez" if is_conclusion(text, chair=chair) else "",
-        "ztaskcuez" if chair and read_tasks(text) else "",
+        "ztaskcuez" if chair and read_tasks(text, people=people) else "",
         "zfloorcuez" if gives_floor(text) else "",
         "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
         "zcountcuez" if vote is not None and vote.has_counts else "",
@@ -81,9 +82,11 @@ class SentenceClassifier:
         chairs: Sequence[bool],
         labels: Sequence[Sequence[str]],
         previous: Sequence[str] | None = None,
+        people: Sequence[Sequence[str]] | None = None,
     ) -> SentenceClassifier:
-        """`previous`: the sentence said before each (by the same speaker, else "")."""
-        matrix = self._vectorizer.fit_transform(_rows(texts, chairs, previous))
+        """`previous`: the sentence said before each (by the same speaker, else ""); `people`: the full names of those
+        present at each one's meeting (`participants.mentions`)."""
+        matrix = self._vectorizer.fit_transform(_rows(texts, chairs, previous, people))
         for label in LABELS:
             target = np.array([label in ls for ls in labels])
             model = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", max_iter=1000)
@@ -91,22 +94,30 @@ class SentenceClassifier:
         return self
 
     def probabilities(
-        self, texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        chairs: Sequence[bool],
+        previous: Sequence[str] | None = None,
+        people: Sequence[Sequence[str]] | None = None,
     ) -> list[dict[str, float]]:
         """Per sentence, the probability of each class."""
         if not texts:
             return []
-        matrix = self._vectorizer.transform(_rows(texts, chairs, previous))
+        matrix = self._vectorizer.transform(_rows(texts, chairs, previous, people))
         columns = {label: model.predict_proba(matrix)[:, 1] for label, model in self._models.items()}
         return [{label: float(columns[label][i]) for label in LABELS} for i in range(len(texts))]
 
     def classify(
-        self, texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        chairs: Sequence[bool],
+        previous: Sequence[str] | None = None,
+        people: Sequence[Sequence[str]] | None = None,
     ) -> list[frozenset[str]]:
         """Per sentence, the classes it belongs to (empty: debate). Running the meeting excludes giving a task or
         concluding ("Mời anh Sơn nói thêm về đề án" is neither): of the two, the likelier stays."""
         found = []
-        for row in self.probabilities(texts, chairs, previous):
+        for row in self.probabilities(texts, chairs, previous, people):
             labels = {label for label, p in row.items() if p >= self.threshold}
             for content in ("task", "conclusion"):
                 if {content, "procedural"} <= labels:
@@ -115,9 +126,18 @@ class SentenceClassifier:
         return found
 
 
-def _rows(texts: Sequence[str], chairs: Sequence[bool], previous: Sequence[str] | None) -> list[str]:
+def _rows(
+    texts: Sequence[str],
+    chairs: Sequence[bool],
+    previous: Sequence[str] | None,
+    people: Sequence[Sequence[str]] | None,
+) -> list[str]:
     before = previous if previous is not None else [""] * len(texts)
-    return [features(t, chair=c, previous=p) for t, c, p in zip(texts, chairs, before, strict=True)]
+    present = people if people is not None else [()] * len(texts)
+    return [
+        features(t, chair=c, previous=p, people=tuple(n))
+        for t, c, p, n in zip(texts, chairs, before, present, strict=True)
+    ]
 
 
 @functools.cache
@@ -129,4 +149,5 @@ def default_classifier() -> SentenceClassifier:
         [r["chair"] for r in rows],
         [r["labels"] for r in rows],
         [r["previous"] for r in rows],
+        [r["people"] for r in rows],
     )

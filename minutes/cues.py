@@ -40,7 +40,8 @@ _DIGITS |= {"sau": 6, "bay": 7, "tam": 8, "chin": 9}
 _THOUSAND = ("nghin", "ngan")
 _NUMBER_WORDS = {*_DIGITS, "muoi", "tram", "linh", "le", *_THOUSAND}
 _COUNTED = re.compile(
-    r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|co dong|phieu|nguoi|y kien|ho|dong y|tan thanh"
+    r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|y kien|ho|chi"
+    r"|anh|ban|dong y|tan thanh"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
 _WORD = re.compile(r"\S+")
@@ -214,7 +215,8 @@ _COUNT = re.compile(
 )
 """A count: no item number ("Điều 54", "nội dung 2"), percentage, sum of money, measure or date."""
 _BEFORE = re.compile(
-    r"^\s*(?:(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|co dong|phieu|nguoi|ho|vi|co mat|deu|tham du)"
+    r"^\s*(?:(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|ho|vi"
+    r"|chi|anh|ban|co mat|deu|tham du)"
     r"\s*)*$"
 )
 """Between a count and what it counts, when the count comes first ("18/18 đồng chí có mặt tán thành")."""
@@ -285,7 +287,13 @@ _DAY_MONTH = (
     r"(?P<day>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>\d{2,4}))?| thang (?P<m2>\d{1,2})(?: nam (?P<y2>\d{4}|sau|toi))?)"
 )
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_WEEKDAY = r"(?:(?:sang|chieu) )?(?:thu (?:hai|ba|tu|nam|sau|bay|\d)|chu nhat)(?: (?:tuan (?:nay|sau|toi)))?"
+_WEEKDAY = (
+    r"(?:(?:sang|chieu|toi) )?(?P<weekday>thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)(?: tuan (?P<week>nay|sau|toi))?"
+)
+_WEEKDAYS = {"thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5, "chu nhat": 6}
+_WEEKDAYS |= {f"thu {n}": n - 2 for n in range(2, 8)}
+_WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) tuan (?:nay|sau|toi)"
+"""A weekday said with its week ("thứ sáu tuần này"): a deadline even without "trước"."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
@@ -293,11 +301,15 @@ _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
     rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
     rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
+    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_only>\d{1,2})"
+    r"(?!\d|/| thang| hang thang)"
     r"|truoc ngay \d{1,2} hang thang"
-    rf"|(?:trong|den het|tu nay den het|tu|tai {_SESSION}{_NAMED}) thang (?P<month>\d{{1,2}})(?: nam (?P<y3>\d{{4}}))?"
+    rf"|(?:trong|den het|het|tu nay den het|tu|tai {_SESSION}{_NAMED})"
+    r" thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
     r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?: nam (?P<y4>\d{4}))?"
-    r"|(?:trong|vao) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong (?:ngay )?hom nay|trong \d+ ngay(?: lam viec)?"
-    rf"|(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) {_WEEKDAY}"
+    r"|(?:trong|vao) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong \d+ ngay(?: lam viec)?"
+    r"|(?P<today>trong (?:ngay )?hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
+    rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) |(?={_WEEKDAY_WEEK})){_WEEKDAY}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
     r"|(?:trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
@@ -348,6 +360,20 @@ def _due(match: re.Match[str], held: date) -> date | None:
         return resolved(lambda y: _month_end(int(g["month"]), y), g["y3"])
     if g["m4"]:  # "cuối tháng 12": its last day; "đầu tháng 1": a period
         return resolved(lambda y: _month_end(int(g["m4"]), y), g["y5"]) if g["part"] == "cuoi" else None
+    if g["day_only"]:  # "trước ngày 30": the first such day after the meeting
+        day = int(g["day_only"])
+        month = date(held.year + (held.month == 12), held.month % 12 + 1, 1)
+        return _day(day, held.month, held.year) if day > held.day else _day(day, month.month, month.year)
+    if g["weekday"]:  # "trước thứ tư": the first after the meeting; "thứ sáu tuần sau": that of the week said
+        monday = held - timedelta(days=held.weekday())
+        wanted = _WEEKDAYS[g["weekday"]]
+        if g["week"] == "nay":
+            return monday + timedelta(days=wanted)
+        if g["week"] in ("sau", "toi"):
+            return monday + timedelta(days=7 + wanted)
+        return held + timedelta(days=(wanted - held.weekday() - 1) % 7 + 1)
+    if g["today"]:  # "trong hôm nay", "chiều nay"
+        return held
     if g["days"]:  # "ngày mai", "chiều mai", "ngày kia"
         return held + timedelta(days=2 if g["days"].endswith("kia") else 1)
     if g["quarter"]:  # a quarter: its last day
@@ -388,7 +414,7 @@ TASK_VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
 _CONCLUDE_ANYONE = re.compile(r"\b(chu toa|chu tri|toi xin|xin) ket luan\b")
 _CONCLUDE = re.compile(
     r"(?<!du thao )(?<!theo )(?<!tong hop )(?<!thong bao )(?<!ban hanh )(?<!thuc hien )\bket luan\b(?! cua thanh tra)"
-    r"|\b(tom lai|chot lai)\b|^(thong nhat|nhat tri|dong y)\b"
+    r"|\b(tom lai|tom tat lai|chot lai)\b|^(thong nhat|nhat tri|dong y)\b"
     r"|(?:^|, )(?!toi\b)[\w ]{2,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b(?! voi (?:y kien|de nghi))"
 )
 _NOT_CONCLUSION = re.compile(

@@ -136,7 +136,7 @@ class ExtractiveGenerator:
         spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
         cast = _Cast.of(segments)
-        kinds = self._kinds(sents, presides)  # the whole meeting at once: one pass of the classifier
+        kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
@@ -152,8 +152,9 @@ class ExtractiveGenerator:
         sents = sentences.split(spoken)
         sentences.tokenize(sents)
         presides = self._presiding(spoken, chair)
-        kinds = self._kinds(sents, presides)
-        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, _Cast.of(spoken))
+        cast = _Cast.of(spoken)
+        kinds = self._kinds(sents, presides, cast)
+        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, cast)
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -164,11 +165,13 @@ class ExtractiveGenerator:
             return {}
         return {id(s): p for s, p in zip(segments, chairing(segments, chair).presiding, strict=True)}
 
-    def _kinds(self, sents: Sequence[Sentence], presides: dict[int, str | None]) -> list[frozenset[str]]:
-        """What each sentence is to the classifier, with who speaks (the chair?) and what they said before."""
+    def _kinds(self, sents: Sequence[Sentence], presides: dict[int, str | None], cast: _Cast) -> list[frozenset[str]]:
+        """What each sentence is to the classifier, with who speaks (the chair?), what they said before and who is
+        present (an order may name them: "lâm liên hệ lại bệnh viện")."""
         before = [sentences.previous_said(sents, k) for k in range(len(sents))]
         model = self.classifier or default_classifier()
-        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before)
+        people = [list(cast.people)] * len(sents)
+        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before, people)
 
     @staticmethod
     def _weights(sents: Sequence[Sentence]) -> tuple[np.ndarray, list[str]]:
@@ -195,12 +198,16 @@ class ExtractiveGenerator:
         weights, vocabulary = weighted
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
+        votes = self._votes(sents, speaks, kinds)
+        voted = {r.id for v in votes for r in v.source_segments}  # a vote's call, counts and result are the vote's
         conclusions = [
             Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
             for s, chairs, kind, after in zip(sents, speaks, kinds, concluded, strict=True)
-            if chairs and ("conclusion" in kind or after) and not sentences.is_lead_in(s.text)
+            if chairs
+            and ("conclusion" in kind or after)
+            and not sentences.is_lead_in(s.text)
+            and s.segment.id not in voted
         ]
-        votes = self._votes(sents, speaks, kinds)
         tasks = self._tasks(sents, speaks, kinds, held, cast)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
@@ -317,12 +324,21 @@ class ExtractiveGenerator:
         cast: _Cast,
     ) -> list[Task]:
         """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
-        person called by given name is written with the full name, and the task cites where it was said too."""
-        tasks = []
+        person called by given name is written with the full name, and the task cites where it was said too. A
+        sentence of the same segment right after a task without a deadline, giving none itself, may say its
+        deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV.")."""
+        tasks: list[Task] = []
+        previous: Sentence | None = None  # the sentence that gave the last task
         for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
-            if not (chairs and "task" in kind):
-                continue
-            found = read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
+            found = (
+                read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
+                if chairs and "task" in kind
+                else []
+            )
+            said = cues.find_deadline(s.text, held=held) if not found and previous is not None else None
+            if said is not None and previous is not None and previous.segment is s.segment and not tasks[-1].deadline:
+                tasks[-1] = tasks[-1].model_copy(update={"deadline": said.text, "due": said.due})
+            previous = s if found else None
             for slots in found:
                 named = cast.people.get(slots.assignee)
                 refs = _refs([s])

@@ -36,7 +36,7 @@ _TITLE_START = re.compile(
 )
 """Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one)."""
 _INTRODUCER = re.compile(
-    r"\b(?:đồng chí|đại biểu|đảng viên|ông|bà|anh|chị|thầy|cô|tôi là|tôi tên là|em là|tôi|em)\s+", re.IGNORECASE
+    r"\b(?:đồng chí|đại biểu|đảng viên|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là|tôi|em)\s+", re.IGNORECASE
 )
 _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
@@ -51,6 +51,9 @@ _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
+_GENDERED_MIDDLE = frozenset({"văn", "thị"})
+"""The middle names that mark most Vietnamese full names of three words: in lower case, a run too long to be a
+name whose second word is one of them is the name's three words and what follows ("hứa thị yến bên khoa dược")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -107,6 +110,8 @@ def spoken_names(text: str) -> list[str]:
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
+                if not cased and words[1] in _GENDERED_MIDDLE:  # "em hứa thị yến bên khoa dược …": the usual three
+                    words, ended = words[:3], True
                 break
             previous = match.end() + word.end()
             words.append(word.group())

@@ -13,6 +13,7 @@ full name of the attendee it ends, when exactly one does.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,20 +22,25 @@ from datetime import date
 from pyvi import ViPosTagger, ViTokenizer
 
 from core.text import nfc
-from minutes.cues import TASK_VERB, Deadline, find_deadline, fold
+from minutes.cues import TASK_VERB, Deadline, find_deadline, find_vote, fold
 
 _HEADS = (
     "sở|ban|phòng|văn phòng|ủy ban|ubnd|công an|thường trực|các|chi cục|cục|trung tâm|thanh tra|tổ|hội đồng"
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
-    "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
+    "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
+    "|hợp tác xã|nhà thầu|đơn vị"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
+_HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
+_ORDER_WORDS = (
+    r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
+)
+_ORDER_ANY = re.compile(_ORDER_WORDS)
 _ORDER = re.compile(
-    rf"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
-    rf"(?=(?:{_HONORIFICS}|{_HEADS})\b)"
+    rf"{_ORDER_WORDS}(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     r"(?!ban (?:tháng|tuần|quý|định kỳ|hằng|sáng|chiều|đầu|cuối)\b)"  # "họp giao ban tháng 8" is a meeting
 )
 _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
@@ -49,15 +55,93 @@ _TOPIC_END = re.compile(r",\s+|\s+thì\s+|\s+để\s+|:\s+")
 _CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
-    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi (?:them|qua|so qua)"
-    r"|bao cao (?:tom tat|ngan|ket qua|tinh hinh|truoc))\b"
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi"
+    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc))\b"
 )
 """Asked to speak or present now: procedure, not a task (unless a deadline says otherwise)."""
 _DECIDES = re.compile(
-    r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban)\b"
+    r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban"
+    r"|gio tay|vang|co (?:ly do|mat))\b"
 )
-"""The meeting agreeing, voting or recalling ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …"): a
-conclusion or a report, not an order to a party."""
+"""The meeting agreeing, voting or recalling ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …"), or who is
+present ("vắng đồng chí Chảo có lý do"): a conclusion, a report or the roll, not an order to a party."""
+_PARTICLES = re.compile(r"^(?:(?:thì|sẽ|phải|cần|hãy|nên|cứ|cũng)\s+)+", re.IGNORECASE)
+"""Between a person named and what they are to do ("còn hậu thì làm danh sách …")."""
+_NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
+_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien"])
+"""Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "tôi với anh
+tài đi", "tôi là bế văn khải"), not the party given an order."""
+_NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
+    [
+        "ngay",
+        "sang",
+        "chieu",
+        "thang",
+        "thu",
+        "nam",
+        "mung",
+        "muoi",
+        "mot",
+        "hai",
+        "ba",
+        "bon",
+        "tu",
+        "lam",
+        "sau",
+        "bay",
+        "tam",
+        "chin",
+        "tram",
+        "nghin",
+        "linh",
+        "le",
+        "va",
+        "cho",
+        "moi",
+    ]
+)
+"""Words after which a given name alone is also a number or a date ("ngày mười sáu", "thứ năm", "chiều mai")."""
+_COLLECTIVE = re.compile(r"(?:anh|chị) (?:em|chị)\b|bà con\b|cô (?:chú|bác)\b|ông bà\b")
+"""Everyone of a kind ("gọi điện cho từng chị em"): no person."""
+_OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|có trách nhiệm)\b")
+"""What a party said anywhere in unpunctuated speech is obliged to do ("vẫn giữ mốc đó nhà thầu phải tăng ca …")."""
+
+
+@dataclass(frozen=True)
+class _Present:
+    """Those present as an order may call them: by full name or by given name, after an honorific or alone ("Mai
+    lên gặp Hội Cựu chiến binh", "lâm liên hệ lại bệnh viện"). A given name alone counts only where it is a word of
+    its own to pyvi ("đồng chí", "nghị quyết", "sinh hoạt" hold no name), capitalised in cased text, not a number,
+    and only for names of three words (a longer or shorter run read as a name may be none: "tài lo sân bãi")."""
+
+    pattern: re.Pattern[str]
+    given: frozenset[str]
+
+    @classmethod
+    @functools.lru_cache(maxsize=64)
+    def of(cls, people: tuple[str, ...]) -> _Present | None:
+        full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) == 3}
+        given = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES
+        if not full:
+            return None
+        alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
+        return cls(re.compile(rf"(?<!\w)(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})(?!\w)"), given)
+
+    def at(self, text: str, k: int) -> re.Match[str] | None:
+        """The person named at `k` of `text` (cased as said), if one is."""
+        found = self.pattern.match(text.lower(), k)
+        before = fold(text[:k]).split()[-1:]
+        if found is None or (before and before[0] in _NOT_A_PARTY_AFTER):
+            return None
+        if found.group() not in self.given:
+            return found  # a full name, or a name after an honorific
+        if (before and before[0] in _NOT_A_NAME_AFTER) or (any(c.isupper() for c in text) and text[k].islower()):
+            return None
+        window = ViTokenizer.tokenize(text[max(0, k - 20) : found.end() + 20].lower()).split()
+        return found if found.group() in window else None
+
+    def starts(self, text: str) -> list[int]:
+        return [m.start() for m in self.pattern.finditer(text.lower()) if self.at(text, m.start())]
 
 
 @dataclass(frozen=True)
@@ -108,16 +192,14 @@ _NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bả
 
 
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
-    """ "anh Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the one person
-    introduced with that title (`participants.titles`, folded title -> name); anything else as it is."""
+    """ "anh Chiến" or "Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the
+    one person introduced with that title (`participants.titles`, folded title -> name); anything else as it is."""
     bare = _HONORIFIC.sub("", party).strip()
     title = fold(bare)
     if re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()):
         holders = {name for said, name in titles.items() if said == title or said.startswith(title + " ")}
         return holders.pop() if len(holders) == 1 else party
-    if bare == party.strip() and not re.match(rf"^(?:{_HONORIFICS})\b", fold(party)):
-        return party
-    words = fold(bare).split()
+    words = fold(bare).split()  # with or without an honorific: "Mai lên gặp …" is Phàn Thị Mai
     matches = [p for p in people if words and fold(p).split()[-len(words) :] == words]
     return matches[0] if len(matches) == 1 else party
 
@@ -146,43 +228,94 @@ def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -
     return end
 
 
+def _party_start(text: str, present: _Present | None) -> int | None:
+    """Where the party given the order begins in a clause, or None: after "giao", "đề nghị" …; else the clause's
+    subject, after a lead ("còn") or a topic ("Vụ trộm bò, Đội …"; a person present rather than a place: "Còn bản
+    Pá Thượng, Dợ vận động …"); else a party under obligation ("… nhà thầu phải tăng ca …") or a person present
+    named anywhere ("bảy hồ sơ đó nga làm …")."""
+    lower = text.lower()
+
+    def person(k: int) -> bool:
+        return present is not None and present.at(text, k) is not None
+
+    order = _ORDER.search(lower)
+    if order is None:
+        order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
+    if order is not None and _PARTY.search(lower, 0, order.start()):
+        order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
+    if order is not None:
+        return order.end()
+    if _OWN.match(lower):
+        return None
+    lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
+    candidates = [lead.end() if lead else 0, *(m.end() for m in _TOPIC_END.finditer(lower))]
+    starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
+    people = [k for k in starts if person(k)]
+    if people:
+        return people[0]
+    if not starts:  # no subject where a clause begins: a party under obligation anywhere, else a person present
+        obliged = (
+            m.start() for m in _PARTY.finditer(lower) if _OBLIGED.match(lower, m.end()) and _free(lower, m.start())
+        )
+        starts = [k for k in [next(obliged, None)] if k is not None]
+    for k, later in zip(starts, [*starts[1:], None][: len(starts)], strict=True):
+        topic = lower[k:later] if later is not None else ""
+        listed = all(w in _HEAD_WORDS for w in topic.strip(" ,").split())  # "Các sở, ngành liên quan": one party
+        if listed or not (
+            topic.endswith(", ") and len(topic.split()) <= 4 and not re.match(rf"(?:{_TITLE_HEADS})\b", lower[later:])
+        ):
+            return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
+    return next(iter(present.starts(text)), None) if present is not None else None
+
+
+def _free(lower: str, k: int) -> bool:
+    """Whether a party at `k` may be given an order: not everyone of a kind ("chị em"), not the object of a word
+    before it ("với anh chính")."""
+    before = fold(lower[:k]).split()[-1:]
+    return not _COLLECTIVE.match(lower, k) and not (before and before[0] in _NOT_A_PARTY_AFTER)
+
+
 def _clause_task(
     text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str
 ) -> TaskSlots | None:
     folded = fold(text)
     lower = text.lower()
-    order = _ORDER.search(lower)
-    if order is not None and _PARTY.search(lower, 0, order.start()):
-        order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
-    if order is not None:
-        start = order.end()
-    else:
-        lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
-        start = next(
-            (
-                k
-                for k in [lead.end() if lead else 0, *(m.end() for m in _TOPIC_END.finditer(lower))]
-                if _PARTY.match(lower, k)
-            ),
-            -1,
-        )
-        if start < 0 or _OWN.match(lower):
-            return None
+    if (vote := find_vote(text, chair=True)) is not None and (vote.call or vote.has_counts):
+        return None  # "…, xin các đồng chí biểu quyết bằng giơ tay", "12 tán thành, 20 không tán thành"
+    present = _Present.of(tuple(people))
+    start = _party_start(text, present)
+    if start is None:
+        return None
     if _INVITE.search(lower, 0, start + 1):  # "Mời đồng chí Hải, Chủ tịch …, trình bày": the floor, now
         return None
     if (lead := _LEAD.match(lower, start)) is not None:
         start = lead.end()
-    verbs = _verb_starts(text, start)
-    end = _named_body_end(text, start, verbs, meeting) if verbs else None
+    person = present.at(text, start) if present is not None else None
+    end: int | None
+    title_end: int | None
+    if person is not None:  # a person present: the name ends the party, whatever pyvi tags next
+        end = title_end = person.end()
+        if re.match(rf"[\s,]+(?:{_TITLE_HEADS}|ủy viên)\b", lower[end:]):  # "cô Thủy, thư ký, ghi biên bản"
+            verbs = [v for v in _verb_starts(text, end) if not re.match(_TITLE_HEADS, lower[v:])]
+            if not verbs:
+                return None
+            title_end = verbs[0]
+    else:
+        verbs = _verb_starts(text, start)
+        end = title_end = _named_body_end(text, start, verbs, meeting) if verbs else None
     apposition = re.compile(r",\s*(?=[^\W\d_])").search(text, start)
-    if apposition is not None and (end is None or apposition.start() < end) and text[apposition.end()].isupper():
+    before_verb = end is None or (apposition is not None and apposition.start() <= end)
+    if apposition is not None and before_verb and text[apposition.end()].isupper():
         end = apposition.start()
         after = re.search(r",\s*", text[apposition.end() :])  # the apposition runs to the next comma
         verb_at = apposition.end() + after.end() if after else None
     else:
-        verb_at = end
+        verb_at = title_end
     if end is None or verb_at is None:
         return None
+    verb_at = len(text) - len(text[verb_at:].lstrip())
+    if (particles := _PARTICLES.match(text[verb_at:])) is not None:
+        verb_at += particles.end()
     rest = folded[verb_at:]
     deadline = _deadline(text, verb_at, held)
     if _PROCEDURAL.match(rest) and deadline is None:
@@ -227,8 +360,13 @@ def read_tasks(
     for cut in [*_CLAUSES.finditer(text.lower()), None]:
         end = cut.start() if cut is not None else len(text)
         clause = text[position:end]
-        if clause.strip():
-            tasks.extend(_clause_tasks(clause, position, held, people, titles or {}, meeting))
+        found = _clause_tasks(clause, position, held, people, titles or {}, meeting) if clause.strip() else []
+        said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None
+        if said is not None:  # "giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV": the same order
+            tasks[-1] = TaskSlots(
+                tasks[-1].assignee, tasks[-1].action, Deadline(said.text, said.start + position, said.due)
+            )
+        tasks.extend(found)
         position = cut.end() if cut is not None else len(text)
     return tasks
 
@@ -253,10 +391,11 @@ def _clause_tasks(
     if first is None:
         return []
     lower = text.lower()
-    for party in _PARTY.finditer(lower):
-        k = party.start()
-        person = _HONORIFIC.match(lower[k:]) is not None
-        if k == 0 or not ((person and lower[k - 1] == " ") or lower[k - 2 : k] == ", "):
+    present = _Present.of(tuple(people))
+    named = set(present.starts(text)) if present is not None else set()
+    for k in sorted({m.start() for m in _PARTY.finditer(lower)} | named):
+        person = _HONORIFIC.match(lower[k:]) is not None or k in named
+        if k == 0 or not ((person and lower[k - 1] == " ") or lower[k - 2 : k] == ", ") or not _free(lower, k):
             continue  # a person anywhere, a body only after a comma ("quỹ công đoàn" is no party)
         before = text[:k].rstrip(" ,")
         if not before or _tag_of_last_word(before) in _NOT_BEFORE_PARTY:

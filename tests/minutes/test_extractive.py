@@ -122,3 +122,18 @@ def test_a_restated_result_is_the_same_vote_and_a_new_call_another() -> None:
     votes = [v for item in generate(transcript, MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
     assert [(v.in_favour, v.against, v.total, v.passed) for v in votes] == [(17, 2, 21, True), (None, None, None, True)]
     assert [[r.id for r in v.source_segments] for v in votes] == [[0, 1, 2], [3, 4]]
+
+
+def test_a_vote_result_is_no_conclusion() -> None:
+    """The chair announcing the result is the vote's (it cites it); what the chair decides after it is a conclusion."""
+    turns = [
+        ("Chủ tọa", "Đề nghị các đồng chí biểu quyết kết nạp ba thanh niên. Ai đồng ý xin giơ tay."),
+        ("Thư ký", "Có mặt 7, tán thành 7."),
+        ("Chủ tọa", "Như vậy việc kết nạp đã được thông qua."),
+        ("Chủ tọa", "Hội đồng thống nhất tổ chức lễ kết nạp tại buổi ra quân công trình."),
+    ]
+    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(turns)]
+    transcript = Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=40.0)
+    items = generate(transcript, MinutesMeta(chair="Chủ tọa")).items
+    assert [[r.id for r in v.source_segments] for item in items for v in item.votes] == [[0, 1, 2]]
+    assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[3]]

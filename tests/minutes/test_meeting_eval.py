@@ -54,8 +54,9 @@ def test_every_statement_cites_what_it_says_on_both_parts(reports: dict[str, Mee
 
 
 DEV_CV_FLOORS = {"votes": 0.8, "tasks": 0.85, "conclusions": 0.7, "chair": 0.95, "attendees": 0.95}
-"""Measured 0.851, 0.876, 0.760, 1.000, 0.987 (2026-12-05): a drop below these is a regression. The held-out
-part is measured by the benchmark only, never asserted on, so that nothing is tuned to pass it."""
+"""Measured 0.812, 0.955, 0.832, 1.000, 0.973 on 28 development meetings (2026-12-05, third round): a drop below
+these is a regression. The held-out part is measured by the benchmark only, never asserted on, so that nothing is
+tuned to pass it."""
 
 
 def test_dev_figures_hold_on_kinds_the_classifier_never_saw() -> None:

@@ -79,6 +79,10 @@ def test_rare_family_names_and_no_phrases_taken_for_names() -> None:
     assert spoken_names("tôi phải đi họp huyện xin mời đồng chí hứa văn chung điều hành") == ["Hứa Văn Chung"]
     assert spoken_names("xin mời các vị đại biểu thảo luận") == []
     assert spoken_names("Mời đồng chí Chủ tịch Ủy ban nhân dân xã trả lời.") == []
+    # lower case, no title or verb to end the name: a run whose second word is "văn" or "thị" is three words long
+    assert spoken_names("em hứa thị yến bên khoa dược em xin nhận thêm việc") == ["Hứa Thị Yến"]
+    assert spoken_names("tôi mã văn hùng cảnh sát khu vực khu hai") == ["Mã Văn Hùng"]
+    assert spoken_names("trước hết bạn ninh thị hậu phó bí thư báo cáo nhanh") == ["Ninh Thị Hậu"]  # "bạn" introduces
     anonymous = _transcript(
         [
             ("Người nói 1", "tôi lò thị sen bí thư chi bộ xin khai mạc buổi sinh hoạt tôi tuyên bố khai mạc"),

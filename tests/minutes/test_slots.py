@@ -114,7 +114,7 @@ def test_no_task_from_the_floor_the_speaker_or_everyone() -> None:
 def test_deadlines_in_more_wordings() -> None:
     held = date(2025, 11, 10)
     cases = {
-        "viết báo cáo sự cố gửi sở y tế chậm nhất thứ sáu tuần này": ("chậm nhất thứ sáu tuần này", None),
+        "viết báo cáo sự cố gửi sở y tế chậm nhất thứ sáu tuần này": ("chậm nhất thứ sáu tuần này", date(2025, 11, 14)),
         "hoàn thiện hồ sơ trước ngày mười lăm tháng một năm hai không hai sáu": (
             "trước ngày mười lăm tháng một năm hai không hai sáu",
             date(2026, 1, 15),
@@ -126,3 +126,66 @@ def test_deadlines_in_more_wordings() -> None:
     for text, (said, due) in cases.items():
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+
+
+def test_weekdays_days_and_today_resolved_against_the_meeting_day() -> None:
+    held = date(2025, 11, 12)  # a Wednesday
+    cases = {
+        "thứ sáu tuần này có câu trả lời": ("thứ sáu tuần này", date(2025, 11, 14)),  # no "trước": the week says it
+        "báo lại tôi trước thứ tư": ("trước thứ tư", date(2025, 11, 19)),  # the first after the meeting, not today
+        "gửi lên nhóm trước tối thứ ba": ("trước tối thứ ba", date(2025, 11, 18)),
+        "nộp kế hoạch trước thứ 5 tuần sau": ("trước thứ 5 tuần sau", date(2025, 11, 20)),
+        "vận động thanh niên về làm vào chủ nhật": ("vào chủ nhật", date(2025, 11, 16)),
+        "lập danh sách trước ngày 30.": ("trước ngày 30", date(2025, 11, 30)),
+        "lập danh sách trước ngày 5": ("trước ngày 5", date(2025, 12, 5)),  # past this month: the next
+        "liên hệ lại bệnh viện trong chiều nay": ("trong chiều nay", held),
+        "hết tháng 9 phải giải quyết xong": ("hết tháng 9", date(2026, 9, 30)),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    monthly = find_deadline("gửi trước ngày 15 hằng tháng", held=held)  # every month: no one day
+    assert monthly is not None and (monthly.text, monthly.due) == ("trước ngày 15 hằng tháng", None)
+
+
+def test_people_present_called_by_given_name_alone() -> None:
+    """An order may name a person present without an honorific; the name ends the assignee whatever pyvi tags next,
+    but a given name that is a number, part of a word or the object of another verb is no party."""
+    held = date(2025, 11, 12)
+    people = ["Phàn Thị Mai", "Kha Văn Lâm", "Giàng Văn Lử", "Đinh Văn Sáu", "Triệu Văn Sinh"]
+    cased = read_tasks(
+        "Xi măng thì Mai lên gặp Hội Cựu chiến binh, thứ sáu tuần này có câu trả lời.", held=held, people=people
+    )
+    assert [(t.assignee, t.deadline and t.deadline.due) for t in cased] == [("Phàn Thị Mai", date(2025, 11, 14))]
+    asr = read_tasks("lâm liên hệ lại bệnh viện tỉnh chốt lịch ngay trong chiều nay", held=held, people=people)
+    assert [t.assignee for t in asr] == ["Kha Văn Lâm"]
+    swallowed = read_tasks("Lễ kết nạp tổ chức tại buổi ra quân, anh Lử lo phần nghi thức.", people=people)
+    assert [(t.assignee, t.action) for t in swallowed] == [("Giàng Văn Lử", "lo phần nghi thức")]
+    assert read_tasks("lễ ra quân vào ngày mười sáu tháng mười một", people=people) == []  # "sáu" is a number
+    assert read_tasks("buổi sinh hoạt kết thúc lúc 21 giờ", people=people) == []  # "sinh hoạt" is one word
+    assert read_tasks("việc thăm cô liên thì chiều mai tôi với anh lâm đi", held=held, people=people) == []
+
+
+def test_orders_without_a_subject_where_a_clause_begins() -> None:
+    held = date(2025, 9, 22)
+    order = "Vụ trộm bò, Đội Cảnh sát hình sự khẩn trương bắt giữ hai đối tượng."
+    topic = read_tasks(order, held=held, meeting=fold(f"Tôi Ninh Văn Hòa, Đội trưởng Đội Cảnh sát hình sự. {order}"))
+    assert [t.assignee for t in topic] == ["Đội Cảnh sát hình sự"]  # a short topic before the body
+    apposition = read_tasks("Anh Tịnh, Giám đốc Sở Tư pháp, rà soát lại hồ sơ.", people=["Lê Văn Tịnh"])
+    assert [t.assignee for t in apposition] == ["Lê Văn Tịnh"]
+    obliged = read_tasks("vẫn giữ mốc đó nhà thầu phải tăng ca thêm một mũi thi công")
+    assert [t.assignee for t in obliged] == ["nhà thầu"]
+    women = read_tasks(
+        "Chị Xuân gọi điện cho từng chị em, hạn cuối là ngày 15/10.", held=held, people=["Triệu Thị Xuân"]
+    )
+    assert [(t.assignee, t.deadline and t.deadline.due) for t in women] == [("Triệu Thị Xuân", date(2025, 10, 15))]
+    listed = read_tasks("Các sở, ngành liên quan khẩn trương rà soát thủ tục.")
+    assert [t.assignee for t in listed] == ["Các sở, ngành liên quan"]  # a list of bodies is no topic
+    later = read_tasks("giao Công an huyện chủ trì tuần tra; kết quả báo cáo Ủy ban trong quý IV", held=held)
+    assert [(t.assignee, t.deadline and t.deadline.text) for t in later] == [("Công an huyện", "trong quý IV")]
+
+
+def test_a_call_to_vote_or_a_count_is_no_task() -> None:
+    assert read_tasks("Ban Chấp hành cho ý kiến bằng giơ tay việc kết nạp ba thanh niên này.") == []
+    assert read_tasks("Đồng chí Lò Thị Luyến báo: 12 tán thành, 20 không tán thành.", people=["Lò Thị Luyến"]) == []
+    assert read_tasks("vắng đồng chí Tẩn và đồng chí Chảo có lý do") == []
