@@ -1,8 +1,8 @@
 """The two search engines behind one interface: SQLite FTS5 (embedded default) and PostgreSQL full text.
 
 Both index the same syllables (`core.search.text.indexed_forms`) twice: as written (exact mode) and folded
-(accent-insensitive mode). The forms are made in Python with whole-string operations that run in C, so the
-two engines agree with each other and with the query parser. SQLite keeps them in the FTS5 table
+(accent-insensitive mode). The forms are made once in Python (`core.search.index.replace`), so the two
+engines agree with each other and with the query parser. SQLite keeps them in the FTS5 table
 `search_fts`, a row per passage; PostgreSQL in the `tsv_exact` and `tsv_folded` columns of
 `search_passages`, written with the row.
 """
