@@ -1,34 +1,53 @@
 """The two search engines behind one interface: SQLite FTS5 (embedded default) and PostgreSQL full text.
 
 Both index the same syllables (`core.search.text.indexed_forms`) twice: as written (exact mode) and folded
-(accent-insensitive mode). The forms are made in Python with whole-string operations that run in C, so the
-two engines agree with each other and with the query parser. SQLite keeps them in the FTS5 table
+(accent-insensitive mode). The forms are made once in Python (`core.search.index.replace`), so the two
+engines agree with each other and with the query parser. SQLite keeps them in the FTS5 table
 `search_fts`, a row per passage; PostgreSQL in the `tsv_exact` and `tsv_folded` columns of
 `search_passages`, written with the row.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, column, delete, func, insert, literal_column, select
+from sqlalchemy import ColumnElement, Select, bindparam, column, delete, func, literal_column, select
 from sqlalchemy import table as table_clause
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from core.search.text import Query, indexed_forms
+from core.search.text import Query
 from core.tables import SearchPassage
 
-PASSAGES = cast(Table, SearchPassage.__table__)
-"""The table itself: Core executemany, without the ORM's bookkeeping per row."""
 FTS = table_clause("search_fts", column("rowid"), column("text"), column("folded"))
 """SQLite's FTS5 table (made by the migration): `rowid` is the passage id."""
 
 
+class PassageRow(NamedTuple):
+    """A row of `search_passages` but its `id`, in the table's column order, then the passage's syllables as the
+    engines index them (`core.search.text.indexed_forms`): a tuple, so that it goes to the driver's executemany
+    as it is, with no statement compiled or parameter processed per row."""
+
+    recording_id: str
+    source: str
+    version: int
+    segment_id: int
+    start: float
+    end: float
+    speaker: str
+    speaker_key: str
+    text: str
+    word_times: str
+    exact: str
+    folded: str
+
+
+_COLUMNS = 'recording_id, source, version, segment_id, start, "end", speaker, speaker_key, text, word_times'
+
+
 class SearchEngine(Protocol):
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        """Write and index passage rows (the columns of `search_passages` but `id`): the whole, new content
-        of one recording's source, whose old passages `remove` and a delete have just taken away."""
+    def insert(self, session: Session, rows: list[PassageRow]) -> None:
+        """Write and index the passages: the whole, new content of one recording's source, whose old passages
+        `remove` and a delete have just taken away."""
 
     def remove(self, session: Session, ids: list[int]) -> None:
         """Forget passages about to be deleted."""
@@ -41,19 +60,21 @@ class SearchEngine(Protocol):
 
 
 class SqliteFts5:
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        session.execute(insert(PASSAGES), rows)
-        recording_id, source = rows[0]["recording_id"], rows[0]["source"]
-        written = session.execute(
-            select(PASSAGES.c.id, PASSAGES.c.text).where(
-                PASSAGES.c.recording_id == recording_id, PASSAGES.c.source == source
-            )
+    def insert(self, session: Session, rows: list[PassageRow]) -> None:
+        """The passages take the ids after the highest: the rowids SQLite would give them, known before the insert,
+        so the FTS rows are written from the same tuples, without reading the passages back. No other writer can
+        take them: this transaction has written (the saved version) and SQLite lets one writer at a time; one
+        that had committed after this transaction's read would make its first write fail, never share an id."""
+        first = (session.scalar(select(func.max(SearchPassage.id))) or 0) + 1
+        connection = session.connection()
+        connection.exec_driver_sql(
+            f"INSERT INTO search_passages (id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, *row[:-2]) for i, row in enumerate(rows)],
         )
-        fts_rows = []
-        for passage_id, text in written:
-            exact, folded = indexed_forms(text)
-            fts_rows.append({"rowid": passage_id, "text": exact, "folded": folded})
-        session.execute(insert(FTS), fts_rows)
+        connection.exec_driver_sql(
+            "INSERT INTO search_fts (rowid, text, folded) VALUES (?, ?, ?)",
+            [(first + i, row.exact, row.folded) for i, row in enumerate(rows)],
+        )
 
     def remove(self, session: Session, ids: list[int]) -> None:
         session.execute(delete(FTS).where(FTS.c.rowid.in_(ids)))
@@ -74,23 +95,18 @@ class SqliteFts5:
         )
 
 
-_PG_INSERT = sql_text(
-    'INSERT INTO search_passages (recording_id, source, version, segment_id, start, "end", speaker, speaker_key, '
-    "text, word_times, tsv_exact, tsv_folded) VALUES (:recording_id, :source, :version, :segment_id, :start, :end, "
-    ":speaker, :speaker_key, :text, :word_times, to_tsvector('simple'::regconfig, :exact), "
-    "to_tsvector('simple'::regconfig, :folded))"
+_PG_INSERT = (
+    f"INSERT INTO search_passages ({_COLUMNS}, tsv_exact, tsv_folded) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "%s, to_tsvector('simple'::regconfig, %s), to_tsvector('simple'::regconfig, %s))"
 )
 
 
 class PostgresFullText:
     """`tsv_exact` and `tsv_folded` are GIN-indexed tsvector columns of `search_passages` (migration 0011)."""
 
-    def insert(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        params = []
-        for row in rows:
-            exact, folded = indexed_forms(row["text"])
-            params.append({**row, "exact": exact, "folded": folded})
-        session.execute(_PG_INSERT, params)
+    def insert(self, session: Session, rows: list[PassageRow]) -> None:
+        """psycopg's executemany: one pipeline of the prepared statement, no round trip per row."""
+        session.connection().exec_driver_sql(_PG_INSERT, rows)
 
     def remove(self, session: Session, ids: list[int]) -> None:
         return None  # the tsvectors go with their rows

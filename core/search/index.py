@@ -10,17 +10,20 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
-from math import ceil
-from typing import Any
+from itertools import accumulate, chain, compress
+from operator import attrgetter
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.search.engines import engine_for
-from core.search.text import fold, syllable_count, tokens
+from core.search.engines import PassageRow, engine_for
+from core.search.text import fold, indexed_forms, syllable_count, tokens
 from core.tables import SearchPassage
 from core.transcript import Segment, Transcript
+
+_TEXT, _START = attrgetter("text"), attrgetter("start")
 
 
 @dataclass(frozen=True)
@@ -35,28 +38,55 @@ class Passage:
     word_times: str = ""
 
 
-def word_times(segment: Segment) -> str:
-    """Each syllable's start: the words' own times when the text's syllables are the words' syllables,
-    else spread evenly over the segment (a clerk's edit that changed the words but not their timing)."""
-    joined = " ".join(w.text for w in segment.words)
-    if joined == segment.text:  # as transcribed: each word gives its start to its syllables
-        starts = [w.start for w in segment.words for _ in range(syllable_count(w.text))]
-    else:
-        syllables = [t.group().casefold() for t in tokens(segment.text)]
-        word_starts = list(accumulate((len(w.text) + 1 for w in segment.words), initial=0))
-        found = tokens(joined)
-        if [t.group().casefold() for t in found] == syllables:
-            starts = [segment.words[bisect_right(word_starts, t.start()) - 1].start for t in found]
-        else:
-            step = (segment.end - segment.start) / max(1, len(syllables))
-            starts = [segment.start + i * step for i in range(len(syllables))]
-    return " ".join(str(max(0, ceil((s - segment.start) * 10 - 1e-6))) for s in starts)
-
-
 def transcript_passages(transcript: Transcript) -> list[Passage]:
+    spoken = [s for s in transcript.segments if s.text]
     return [
-        Passage(s.id, s.start, s.end, s.speaker or "", s.text, word_times(s)) for s in transcript.segments if s.text
+        Passage(s.id, s.start, s.end, s.speaker or "", s.text, times)
+        for s, times in zip(spoken, word_times(spoken), strict=True)
     ]
+
+
+def word_times(segments: list[Segment]) -> list[str]:
+    """Each segment's syllable starts. A segment whose text is its words joined (as transcribed) takes each
+    word's start for the word's syllables; those, most of a transcript, are done together in numpy, with a
+    Python step per word only where a word is not one syllable. Other segments: `edited_word_times`."""
+    texts = [list(map(_TEXT, s.words)) for s in segments]
+    as_spoken = [" ".join(words) == s.text for s, words in zip(segments, texts, strict=True)]
+    timed = list(compress(segments, as_spoken))
+    words = list(chain.from_iterable(s.words for s in timed))
+    texts_timed = list(chain.from_iterable(compress(texts, as_spoken)))
+    lengths = [len(s.words) for s in timed]
+    starts = np.fromiter(map(_START, words), float, len(words))
+    origins = np.repeat(np.fromiter(map(_START, timed), float, len(timed)), lengths)
+    tenths = _tenths(starts - origins)
+    per_word = np.fromiter(map(str.isalnum, texts_timed), np.int64, len(texts_timed))  # letters only: one syllable
+    for i in np.flatnonzero(per_word == 0).tolist():
+        per_word[i] = syllable_count(texts_timed[i])
+    each = list(map(str, np.repeat(tenths, per_word).tolist()))
+    ends = np.cumsum(per_word)[np.cumsum(lengths, dtype=np.int64) - 1].tolist() if timed else []
+    joined = iter([" ".join(each[a:b]) for a, b in zip([0, *ends], ends, strict=False)])
+    return [next(joined) if spoken else edited_word_times(s) for s, spoken in zip(segments, as_spoken, strict=True)]
+
+
+def edited_word_times(segment: Segment) -> str:
+    """The syllable starts of a segment whose text is not its words joined (a clerk's edit): the words' own times
+    when the text's syllables are still the words' syllables (punctuation, case, spacing changed), else spread
+    evenly over the segment (the words changed, not their timing)."""
+    joined = " ".join(w.text for w in segment.words)
+    syllables = [t.group().casefold() for t in tokens(segment.text)]
+    word_starts = list(accumulate((len(w.text) + 1 for w in segment.words), initial=0))
+    found = tokens(joined)
+    if [t.group().casefold() for t in found] == syllables:
+        starts = [segment.words[bisect_right(word_starts, t.start()) - 1].start for t in found]
+    else:
+        step = (segment.end - segment.start) / max(1, len(syllables))
+        starts = [segment.start + i * step for i in range(len(syllables))]
+    return " ".join(map(str, _tenths(np.array(starts, dtype=float) - segment.start).tolist()))
+
+
+def _tenths(offsets: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Seconds from a segment's start as whole tenths, rounded up (so inside the word), never negative."""
+    return np.maximum(np.ceil(offsets * 10 - 1e-6), 0).astype(np.int64)
 
 
 def replace(session: Session, recording_id: str, source: str, version: int, passages: Iterable[Passage]) -> None:
@@ -68,19 +98,22 @@ def replace(session: Session, recording_id: str, source: str, version: int, pass
     if old:
         engine.remove(session, list(old))
         session.execute(delete(SearchPassage).where(SearchPassage.id.in_(old)))
-    rows: list[dict[str, Any]] = [
-        {
-            "recording_id": recording_id,
-            "source": source,
-            "version": version,
-            "segment_id": p.segment_id,
-            "start": p.start,
-            "end": p.end,
-            "speaker": p.speaker[:200],
-            "speaker_key": fold(p.speaker)[:200],
-            "text": p.text,
-            "word_times": p.word_times,
-        }
+    passages = list(passages)
+    speaker_keys = {speaker: fold(speaker)[:200] for speaker in {p.speaker for p in passages}}
+    rows = [
+        PassageRow(
+            recording_id,
+            source,
+            version,
+            p.segment_id,
+            p.start,
+            p.end,
+            p.speaker[:200],
+            speaker_keys[p.speaker],
+            p.text,
+            p.word_times,
+            *indexed_forms(p.text),
+        )
         for p in passages
     ]
     if rows:

@@ -134,3 +134,40 @@ def test_the_newest_window_gives_the_newest_candidates_of_a_full_search(
             results = search(db, Query.parse(words), Filters(), limit=10, offset=0)
         assert results.total == 5
         assert sorted((h.segment_id for h in results.hits), reverse=True) == newest
+
+
+def test_every_hit_points_at_its_own_passage_after_saves_and_re_saves(database_url: str) -> None:
+    """The FTS rows are written under the ids the passages take (SQLite) and the tsvectors with their rows
+    (PostgreSQL): after recordings are saved, re-saved (the newest passages deleted, their ids free again) and
+    saved again, each word is found in its own recording and segment, and a replaced word nowhere."""
+    other = "e" * 32
+    lines = {
+        RID: [("Thư ký", "Khai mạc kỳ họp."), ("Đại biểu", "Bàn về đường vành đai."), ("Chủ tọa", "Biểu quyết.")],
+        other: [("Thư ký", "Điểm danh."), ("Đại biểu", "Quy hoạch sân bay."), ("Chủ tọa", "Bế mạc phiên họp.")],
+    }
+    with session_scope(database_url) as db:
+        add_recording(db)
+        db.add(Recording(id=other, filename="phien-2.wav", sha256="1" * 64, size=1))
+        TRANSCRIPTS.save(db, RID, transcript(lines[RID]), author="thu.ky")
+        TRANSCRIPTS.save(db, other, transcript(lines[other]), author="thu.ky")
+    lines[other][1] = ("Đại biểu", "Quy hoạch bến cảng.")
+    lines[RID][0] = ("Thư ký", "Khai mạc phiên chất vấn.")
+    for rid, version in ((other, 1), (RID, 1), (other, 2)):  # the newest passages replaced, then older ones
+        with session_scope(database_url) as db:
+            TRANSCRIPTS.save(db, rid, transcript(lines[rid]), author="thu.ky", expected_version=version)
+    expected = {
+        "khai mac": {(RID, 0)},
+        "chat van": {(RID, 0)},
+        "vanh dai": {(RID, 1)},
+        "bieu quyet": {(RID, 2)},
+        "diem danh": {(other, 0)},
+        "ben cang": {(other, 1)},
+        "be mac": {(other, 2)},
+        "quy hoach": {(other, 1)},
+        "san bay": set(),
+        "phien hop": {(other, 2)},
+    }
+    for words, where in expected.items():
+        hits = found(database_url, words).hits
+        assert {(h.recording_id, h.segment_id) for h in hits} == where, words
+        assert all(h.version == (3 if h.recording_id == other else 2) for h in hits)
