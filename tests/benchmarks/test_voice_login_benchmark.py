@@ -11,6 +11,7 @@ from benchmarks.voice_login import (
     Trials,
     adapted_voiceprint,
     clopper_pearson,
+    colleague_bars,
     cv_part,
     fold_of,
     part_of,
@@ -116,3 +117,14 @@ def test_spread_is_how_close_an_enrolments_utterances_are_to_its_voiceprint() ->
     voiceprints = normalize(np.stack([tight.mean(axis=0), loose.mean(axis=0)]))
     trials = Trials(voiceprints, ["a", "b"], tight, ["a", "a"], np.ones((2, 2), bool), [tight, loose])
     assert spread(trials) == pytest.approx([np.cos(0.05), np.cos(0.6)], abs=1e-6)
+
+
+def test_a_user_with_a_similar_enrolled_colleague_needs_a_higher_score() -> None:
+    """a's voiceprint along x; b's stored utterances reach 0.8 against it, c's at most 0: a's bar rises to
+    0.8 + margin, b's (whose nearest colleague is a) too, c's stays at the global threshold; no margin, no rise."""
+    a, b, c = _unit(0.0), _unit(np.arccos(0.8)), _unit(-np.pi / 2)
+    trials = Trials(np.stack([a, b, c]), ["a", "b", "c"], np.stack([a]), ["a"], np.zeros((3, 1), bool), [])
+    members = {"a": np.stack([a]), "b": np.stack([b]), "c": np.stack([c])}
+    bars = colleague_bars(trials, members, threshold=0.6, margin=0.02)
+    assert bars == pytest.approx([0.82, 0.82, 0.6], abs=1e-6)
+    assert colleague_bars(trials, members, threshold=0.6, margin=None).tolist() == [0.6, 0.6, 0.6]
