@@ -168,6 +168,10 @@ class VoiceSettings(BaseModel):
     Calibrated with `benchmarks/voice_login.py` on the development speakers of cv9_vi_dev only (5-utterance,
     20 s enrolments against single utterances): 0.58 is the lowest threshold with FAR <= 0.1% there. A login is
     a security decision, so false accepts are kept rare; a rejected person simply reads a new phrase.
+    It holds FAR 0.09% against held-out impostors, but not against every other speaker: held-out enrolments tried
+    against development speakers' clips too let 0.90% in (Wilson upper 1.1%), nearly all one pair of similar male
+    voices; thresholds chosen the same way in cross-validation (0.59-0.64) let 0.36% in. A deployment should run
+    `gobang voiceprints calibrate` on its own enrolled users.
     """
     second_utterance_band: float = Field(default=0.10, ge=0.0, lt=1.0)
     """A login whose cosine score falls this far below `threshold` (the grey zone) is asked for a second

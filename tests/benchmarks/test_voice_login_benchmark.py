@@ -7,13 +7,17 @@ import pytest
 
 from benchmarks.voice_login import (
     FOLDS,
+    Pooled,
     Trials,
     adapted_voiceprint,
     clopper_pearson,
+    colleague_bars,
+    cv_part,
     fold_of,
     part_of,
     parts,
     second_utterance,
+    spread,
     wilson,
 )
 from diarization.embedders import normalize
@@ -84,3 +88,43 @@ def test_an_adapted_voiceprint_takes_only_logins_the_enrolment_accepts_with_the_
     few, _ = adapted_voiceprint(members, np.stack([stream[1]] * 4), threshold=0.6, margin=0.1, cap=5)
     two = normalize(np.vstack([members, stream[1], stream[1]]).mean(axis=0))
     assert few == pytest.approx(two, abs=1e-6)
+
+
+def test_held_out_false_accepts_are_told_apart_by_the_impostors_part() -> None:
+    """A held-out enrolment let in by a development speaker counts under "other folds" (impostors the threshold's
+    trials had seen), not under "same fold" (held-out, never seen) nor sv_librispeech; the pair is named."""
+    held, held2, dev = "cv_000000000000", "cv_000000000002", "cv_000000000001"
+    assert (cv_part(held), cv_part(held2), cv_part(dev), cv_part("lib_19")) == (1, 1, 0, -1)
+    trials = Trials(
+        voiceprints=normalize(np.array([[1.0, 0.0, 0.0]], np.float32)),
+        enrolled=[held],
+        clips=np.stack([_unit(0.1), _unit(1.2), _unit(0.2), _unit(1.5)]),
+        speakers=[held, held2, dev, "lib_19"],
+        used=np.zeros((1, 4), bool),
+        members=[np.array([[1.0, 0.0, 0.0]], np.float32)],
+    )
+    pooled = Pooled([], [], [], [], [], group=cv_part)
+    scores = trials.cosine()
+    pooled.add(trials, scores, scores >= 0.6)
+    assert pooled.far_bound("other folds")["false accepts"] == 1
+    assert pooled.far_bound("same fold")["false accepts"] == 0 == pooled.far_bound("librispeech")["false accepts"]
+    assert pooled.far_bound("all")["impostor trials"] == 3
+    assert pooled.false_accepts_by_pair() == [(held, dev, 1, 1)]
+
+
+def test_spread_is_how_close_an_enrolments_utterances_are_to_its_voiceprint() -> None:
+    tight, loose = np.stack([_unit(0.05), _unit(-0.05)]), np.stack([_unit(0.6), _unit(-0.6)])
+    voiceprints = normalize(np.stack([tight.mean(axis=0), loose.mean(axis=0)]))
+    trials = Trials(voiceprints, ["a", "b"], tight, ["a", "a"], np.ones((2, 2), bool), [tight, loose])
+    assert spread(trials) == pytest.approx([np.cos(0.05), np.cos(0.6)], abs=1e-6)
+
+
+def test_a_user_with_a_similar_enrolled_colleague_needs_a_higher_score() -> None:
+    """a's voiceprint along x; b's stored utterances reach 0.8 against it, c's at most 0: a's bar rises to
+    0.8 + margin, b's (whose nearest colleague is a) too, c's stays at the global threshold; no margin, no rise."""
+    a, b, c = _unit(0.0), _unit(np.arccos(0.8)), _unit(-np.pi / 2)
+    trials = Trials(np.stack([a, b, c]), ["a", "b", "c"], np.stack([a]), ["a"], np.zeros((3, 1), bool), [])
+    members = {"a": np.stack([a]), "b": np.stack([b]), "c": np.stack([c])}
+    bars = colleague_bars(trials, members, threshold=0.6, margin=0.02)
+    assert bars == pytest.approx([0.82, 0.82, 0.6], abs=1e-6)
+    assert colleague_bars(trials, members, threshold=0.6, margin=None).tolist() == [0.6, 0.6, 0.6]
