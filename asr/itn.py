@@ -25,6 +25,7 @@ import shutil
 from pathlib import Path
 from typing import Protocol
 
+from asr.number_forms import SmallNumberForms
 from core.errors import ModelError
 from core.text import nfc
 
@@ -171,7 +172,28 @@ _RATE = re.compile(
     r" trên (\d+|giờ|phút|giây|ngày|tháng|năm)\b"
 )
 """A rate or concentration: "50 miligam trên 100 mililít" -> "50 miligam/100 mililít", "30 km trên giờ"."""
-_DOC_START = re.compile(rf"\b(\d+|{_ONE_TO_NINE}) (?:" + "|".join(_SLASH) + r") ")
+_DOC_START = re.compile(rf"\b(\d+|{_ONE_TO_NINE}) ((?:" + "|".join((*_SLASH, *_DASH)) + r")) ")
+"""A document number's start: a number, then a slash ("91/2015/QH13") or a dash ("27-NQ/TW", "05-HG")."""
+_LETTER_SUFFIX = re.compile(
+    r"\b(điều|khoản|mục|phụ lục|mẫu số|mẫu|biểu số|biểu) (\d+) (a|bê|xê|dê|đê|e)(?!\w| (?:"
+    + "|".join(_LETTERS)
+    + r")\b)"
+)
+"""A label's number with a letter ("Điều 19a", "khoản 5a", "Mẫu số 06b": 1769 to 3 written apart in the
+training documents); a letter followed by more letters is a symbol ("Mẫu số 05.CN"), not a suffix."""
+_SECTION_LABELS = ("điểm", "mục", "khoản", "phần", "điều", "tiết")
+_SECTION_PART = rf"(?:\d+|không|{_ONE_TO_NINE})"
+_SECTION = re.compile(
+    rf"(^|\b(?:{'|'.join(_SECTION_LABELS)}) |(?<![\w.,/])(?=\S+(?: chấm \S+){{2}}))"
+    rf"({_SECTION_PART}(?: chấm {_SECTION_PART})+)(?![\w.,/])"
+)
+"""Sections numbered with dots ("điểm 1.4", "mục 2.5.1"; 333 after a label in the training documents) and
+codes with several dots ("01.03.05"), said with "chấm"; elsewhere "chấm" between two numbers stays NeMo's
+decimal point."""
+_SCALED_THOUSANDS = re.compile(r"(?<![\d.,/])([1-9]\d{0,2})000 ([1-9]\d{0,2}) (?=(?:tỷ|triệu)\b)")
+"""NeMo reads "hai nghìn ba trăm tỷ" as "2000 300 tỷ"; it is 2.300 tỷ."""
+_PERCENT_RATE = re.compile(r"(?<=\d%) trên (năm|tháng|ngày|giờ)\b")
+"""An interest or penalty rate: "0,03%/ngày", "20%/năm" (126 to 0 in the training documents)."""
 
 
 _SCALE = frozenset({"mươi", "trăm", "nghìn", "ngàn", "triệu", "tỷ"})
@@ -195,15 +217,31 @@ def _pieces(text: str) -> list[str]:
     - numbers either side of "trên" (slash) and "chia" (divided by): NeMo reads "hai mươi bốn trên hai mươi
       bốn" as "24/20 4", a date "một trên một trên hai nghìn" as fractions, and "năm chia mười hai" as 5/12;
       the slash is written back by `_SLASH_DATE` and `_FRACTION`;
-    - a decimal whose fraction is said as a number ("không phẩy chín mươi lăm"), which NeMo cannot read.
+    - a decimal whose fraction is said as a number ("không phẩy chín mươi lăm"), which NeMo cannot read;
+    - "chấm" in a section's number ("điểm một chấm bốn", "mục hai chấm năm chấm một"), which NeMo reads as a
+      decimal point; `_SECTION` writes it back as "1.4".
     """
     words = text.split(" ")
     cuts = {i for i in range(1, len(words)) if _starts_a_number(words, i)}
     for i in range(1, len(words) - 1):
-        if words[i] in ("trên", "chia") and words[i - 1] in _SPOKEN_NUMBER and words[i + 1] in _SPOKEN_NUMBER:
+        if words[i - 1] not in _SPOKEN_NUMBER or words[i + 1] not in _SPOKEN_NUMBER:
+            continue
+        if words[i] in ("trên", "chia") or (words[i] == "chấm" and _numbers_a_section(words, i)):
             cuts.update((i, i + 1))
     bounds = [0, *sorted(cuts), len(words)]
     return [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds) if a < b]
+
+
+def _numbers_a_section(words: list[str], dot: int) -> bool:
+    """Whether "chấm" at `dot` is inside a section's number: the numbers and dots before it follow a
+    section label ("điểm", "mục", ...) or open the utterance (a heading "1.2. ...")."""
+    start, end = dot, dot
+    while start > 0 and (words[start - 1] in _SPOKEN_NUMBER or words[start - 1] == "chấm"):
+        start -= 1
+    while end + 1 < len(words) and (words[end + 1] in _SPOKEN_NUMBER or words[end + 1] == "chấm"):
+        end += 1
+    several = words[start : end + 1].count("chấm") > 1  # "01.03.05": a decimal has one point
+    return several or start == 0 or words[start - 1] in _SECTION_LABELS
 
 
 def _starts_a_number(words: list[str], i: int) -> bool:
@@ -263,10 +301,12 @@ class _Grammar(Protocol):
 class InverseNormalizer:
     """Spoken-form text in, written form out; one instance per process (building the grammar takes a second)."""
 
-    def __init__(self, cache_dir: Path) -> None:
-        """`cache_dir`: where the compiled grammar (`vi_itn_lower_cased.far`) is kept, under the model cache."""
+    def __init__(self, cache_dir: Path, small_numbers: SmallNumberForms | None = None) -> None:
+        """`cache_dir`: where the compiled grammar (`vi_itn_lower_cased.far`) is kept, under the model cache;
+        `small_numbers`: how numbers from one to nine are written in context (None: the shipped counts)."""
         self.cache_dir = cache_dir
         self._grammar = _load_verified(cache_dir)
+        self._small_numbers = small_numbers or SmallNumberForms.load()
 
     def __call__(self, text: str) -> str:
         """The written form of one utterance; text without spoken numbers comes back unchanged."""
@@ -277,13 +317,15 @@ class InverseNormalizer:
             self._grammar.inverse_normalize(piece, verbose=False) if _NEMO_READS & set(piece.split()) else piece
             for piece in _pieces(text)
         )
-        return vietnamese_conventions(nfc(" ".join(pieces)))
+        return self._small_numbers(vietnamese_conventions(nfc(" ".join(pieces))))
 
 
 def vietnamese_conventions(text: str) -> str:
     """Rewrite NeMo's output the way Vietnamese documents write numbers (the layer NeMo lacks)."""
+    text = _SCALED_THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000 + int(m.group(2))) + " ", text)
     text = _document_numbers(text)
     text = _LABELLED.sub(_labelled_match, text)
+    text = _LETTER_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2)}{_LETTERS[m.group(3)].lower()}", text)
     text = _SUPERSCRIPT.sub(lambda m: "2" if m.group() == "²" else "3", text)
     text = _HORSEPOWER.sub("mã lực", text)
     text = _HOURS.sub(lambda m: f"{_two_digits(m.group(1))} giờ", text)
@@ -298,11 +340,18 @@ def vietnamese_conventions(text: str) -> str:
     text = _ROMAN_AFTER.sub(_roman_match, text)
     text = _SMALL_ORDINAL.sub(_ordinal_match, text)
     text = _DECIMAL.sub(r"\1,\2", text)
+    text = _SECTION.sub(_section_match, text)
     text = _MONEY.sub(lambda m: f"{int(m.group(1)) * _MULTIPLIER[m.group(2)]} đồng", text)
     text = _LONG_NUMBER.sub(lambda m: _group_thousands(m.group(1)), text)
     text = _CLASS.sub(_class_match, text)
     text = _RATE.sub(r"\1/\2", text)
+    text = _PERCENT_RATE.sub(r"/\1", text)
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
+
+
+def _section_match(match: re.Match[str]) -> str:
+    label, number = match.groups()
+    return label + ".".join(str(_DIGITS.get(part, part)) for part in number.split(" chấm "))
 
 
 def _ordinal_match(match: re.Match[str]) -> str:
@@ -374,7 +423,8 @@ def to_roman(value: int) -> str:
 
 
 def _document_numbers(text: str) -> str:
-    """`1343 trên en quy gạch u bê tê vê quy hát 15` -> `1343/NQ-UBTVQH15`: a number, a slash, then a symbol.
+    """`1343 trên en quy gạch u bê tê vê quy hát 15` -> `1343/NQ-UBTVQH15`: a number, a slash, then a symbol;
+    `27 gạch en quy trên tê vê` -> `27-NQ/TV`: a number, a dash, then a symbol that starts with a letter.
 
     Only taken as a document number when the symbol holds a spelled letter; "17/21" stays a fraction. A
     number under ten gets a leading zero ("05/2003/QH11"), as Nghị định 30/2020/NĐ-CP sets.
@@ -385,11 +435,13 @@ def _document_numbers(text: str) -> str:
         if match.start() < position:
             continue
         symbol, end = _read_symbol(text, match.end())
-        if not any(c.isalpha() for c in symbol):
-            continue
+        dash = match.group(2) in _DASH
+        if not any(c.isalpha() for c in symbol) or (dash and not symbol[:1].isalpha()):
+            continue  # "17/21" is a fraction, "3-5" a range
         out.append(text[position : match.start()])
         number = match.group(1)
-        out.append(f"{_two_digits(number) if len(number) == 1 or number in _DIGITS else number}/{symbol}")
+        written = _two_digits(number) if len(number) == 1 or number in _DIGITS else number
+        out.append(f"{written}{'-' if dash else '/'}{symbol}")
         position = end
     out.append(text[position:])
     return "".join(out)
@@ -412,8 +464,9 @@ def _read_symbol(text: str, start: int) -> tuple[str, int]:
             piece, taken = _LETTERS[word], 1  # never right after digits: "25/10/2010 quy định" is a date
         elif re.fullmatch(r"\d+", word):
             piece, taken = word, 1
-        elif word in _DIGITS and word != "không" and pieces and pieces[-1][-1:].isalpha():
-            piece, taken = str(_DIGITS[word]), 1  # "quy hát mười ba" -> "QH13"; "không" after is "not"
+        elif word in _DIGITS and word not in ("không", "một") and pieces and pieces[-1][-1:].isalpha():
+            # "quy hát mười ba" -> "QH13"; "không" after a symbol is "not", "một" the article ("một số")
+            piece, taken = str(_DIGITS[word]), 1
         else:
             break
         if piece[0].isdigit() and pieces and pieces[-1][-1:].isalpha() and _slash_follows(words, i + taken):

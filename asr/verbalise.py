@@ -142,11 +142,14 @@ def _fraction(digits: str) -> str:
 
 
 def _code_part(part: str) -> str:
-    """`NQ-UBTVQH15` -> "en quy gạch u bê tê vê quy hát mười lăm"; digits are read as one number."""
+    """`NQ-UBTVQH15` -> "en quy gạch u bê tê vê quy hát mười lăm"; digits are read as one number, a dot as
+    "chấm" ("1.4" -> "một chấm bốn", as a section's number is said)."""
     words: list[str] = []
-    for piece in re.findall(r"[0-9]+|-|[^\W\d_]", part):
+    for piece in re.findall(r"[0-9]+|-|\.|[^\W\d_]", part):
         if piece == "-":
             words.append("gạch")
+        elif piece == ".":
+            words.append("chấm")
         elif piece.isascii() and piece.isdigit():
             words.append(number_words(int(piece)))
         else:

@@ -63,3 +63,20 @@ def train_punctuation_command(
     with err_console.status(f"Đang huấn luyện trên {len(examples)} dòng… (training)"):
         train(examples, out, max_iterations=iterations)
     err_console.print(f"Đã ghi mô hình (model written): {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
+@text_app.command("train-itn")
+@one_line_errors
+def train_itn_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp bảng đếm (counts file, .json.gz).", dir_okay=False)],
+    corpus: Annotated[
+        Path,
+        typer.Option(help="Kho văn bản pháp luật (shared/corpora/vi_legal/laws.txt.gz).", exists=True, dir_okay=False),
+    ],
+) -> None:
+    """Đếm cách văn bản huấn luyện viết số từ một đến chín theo ngữ cảnh (never the held-out documents)."""
+    from asr.number_forms import learn
+
+    with err_console.status("Đang đếm… (counting the training documents)"):
+        contexts = learn(corpus, out)
+    err_console.print(f"Đã ghi bảng (counts written): {out} ({contexts} ngữ cảnh, {out.stat().st_size / 1e3:.0f} kB)")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from asr.itn import PROBES, InverseNormalizer, to_roman, vietnamese_conventions
+from asr.number_forms import SmallNumberForms, count
 from asr.verbalise import number_words, spoken, tokens
 
 
@@ -97,7 +98,7 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
         ("kỳ họp thứ nhất và lần thứ tư", "kỳ họp thứ nhất và lần thứ tư"),
         ("hàng thứ nhất gồm hai mươi người", "hàng thứ nhất gồm 20 người"),
         ("diện tích hai mươi mét vuông dung tích năm mươi xăng ti mét khối", "diện tích 20 m2 dung tích 50 cm3"),
-        ("máy năm mã lực", "máy 5 mã lực"),
+        ("công suất máy chính dưới năm mã lực", "công suất máy chính dưới 5 mã lực"),
         ("giấy phép hạng bê một bê hai", "giấy phép hạng B1 B2"),
         ("xe chở người trên ba mươi chỗ", "xe chở người trên 30 chỗ"),
         ("trước năm một nghìn chín trăm tám mươi người dân", "trước năm 1980 người dân"),
@@ -124,6 +125,25 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
             "thông tư số ba trên hai nghìn không trăm hai mươi sáu trên tê tê gạch bê tê xê",
             "thông tư số 03/2026/TT-BTC",
         ),
+        # "một" after a symbol is the article, not a digit of it
+        (
+            "quyết định số ba trên hai nghìn không trăm mười một trên quy đê gạch tê tê giê một số nội dung",
+            "quyết định số 03/2011/QĐ-TTG một số nội dung",
+        ),
+        # a number, a dash, then a symbol; a dash between numbers stays a range
+        ("theo nghị quyết số hai mươi bảy gạch en quy trên tê vê ngày", "theo nghị quyết số 27-NQ/TV ngày"),
+        ("theo mẫu số năm gạch hát giê", "theo mẫu số 05-HG"),
+        # a label's number with a letter; a letter followed by more letters is a symbol
+        ("bổ sung điều mười chín a và khoản năm a", "bổ sung điều 19a và khoản 5a"),
+        ("theo mẫu số sáu bê tại phụ lục ba bê", "theo mẫu số 06b tại phụ lục 3b"),
+        ("theo mẫu số năm xê en", "theo mẫu số 05 xê en"),
+        # sections numbered with dots, said with "chấm"; elsewhere "chấm" is NeMo's decimal point
+        ("sửa đổi điểm một chấm bốn và mục hai chấm năm chấm một", "sửa đổi điểm 1.4 và mục 2.5.1"),
+        ("một chấm hai những mặt còn tồn tại", "1.2 những mặt còn tồn tại"),
+        ("tăng ba chấm năm lần", "tăng 3,5 lần"),
+        # rates in percent, thousands of billions
+        ("lãi suất ba phẩy chín phần trăm trên năm", "lãi suất 3,9%/năm"),
+        ("vốn từ hai nghìn ba trăm tỷ đồng trở lên", "vốn từ 2.300 tỷ đồng trở lên"),
     ],
 )
 def test_numbers_are_written_as_vietnamese_documents_write_them(
@@ -157,6 +177,40 @@ def test_spoken_years_and_counts_come_out_as_the_minutes_read_them(
     assert itn(said) == written
 
 
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # numbers from one to nine as the training documents write them where they stand
+        ("cho đối tượng hai thuộc cơ quan", "cho đối tượng 2 thuộc cơ quan"),
+        ("xếp loại ba", "xếp loại 3"),
+        ("bài một phong cách", "bài 1 phong cách"),
+        ("vi phạm ở mức một bao gồm", "vi phạm ở mức 1 bao gồm"),
+        ("hai bên thống nhất", "hai bên thống nhất"),
+        ("một trong các trường hợp sau", "một trong các trường hợp sau"),
+        ("khổ giấy a bốn", "khổ giấy a bốn"),
+    ],
+)
+def test_small_numbers_follow_the_training_documents(itn: InverseNormalizer, said: str, written: str) -> None:
+    assert itn(said) == written
+
+
+def test_small_number_forms_choose_the_clear_majority_of_the_most_specific_context() -> None:
+    counts = count(["có 02 túi", "có 02 túi", "có 02 túi", "có 2 hồ sơ", "có hai bên", "hai bên"])
+    forms = SmallNumberForms(counts, min_count=2, min_share=0.9)
+    assert forms("có hai túi") == "có 02 túi"  # "có _ túi": 3 padded
+    assert forms("nhận hai bên") == "nhận hai bên"  # "_ bên": 2 in words
+    assert forms("có ba hồ sơ") == "có ba hồ sơ"  # "có _ hồ sơ" seen once; "có _": 3 padded of 5 is not clear
+    assert forms("ngày hai túi") == "ngày hai túi"  # after "ngày" the date rules decide
+    assert forms("hai ba túi") == "hai ba túi"  # two numbers side by side
+    assert forms("năm 2026") == "năm 2026"  # the word for year
+
+
+def test_the_shipped_small_number_table_loads() -> None:
+    forms = SmallNumberForms.load()
+    assert len(forms.counts) > 10_000
+    assert all(len(c) == 3 and sum(c) >= 2 for c in list(forms.counts.values())[:1000])
+
+
 def test_a_grammar_that_computes_wrong_is_rebuilt(tmp_path: Path) -> None:
     """A compiled grammar is checked by what it computes: a corrupt cached file is replaced, not trusted."""
     cache = tmp_path / "itn-vi"
@@ -181,6 +235,7 @@ def test_verbaliser_reads_written_text_as_it_is_said() -> None:
         "tăng mười hai phẩy năm phần trăm"
     )
     assert spoken("Chương IV phạt 10.000.000 đồng") == "chương bốn phạt mười triệu đồng"
+    assert spoken("điểm 1.4, mục 2.5.1") == "điểm một chấm bốn mục hai chấm năm chấm một"
     assert [t.source for t in tokens("Điều 12 nay")] == [0, 1, 1, 2]
 
 

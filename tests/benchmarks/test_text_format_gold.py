@@ -1,0 +1,26 @@
+"""The text benchmark's gold procedure: only spacing that speech cannot carry is made one way."""
+
+from __future__ import annotations
+
+from benchmarks.text_format import expression_categories, gold_text
+
+
+def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
+    assert gold_text("suy giảm từ 61 % trở lên") == "suy giảm từ 61% trở lên"
+    assert gold_text("bơm 50ml nước, rộng 13mm, đường kính 10,5-13mm") == (
+        "bơm 50 ml nước, rộng 13 mm, đường kính 10,5-13 mm"
+    )
+    assert gold_text("diện tích 20m2") == "diện tích 20 m2"
+
+
+def test_everything_else_stays_as_written() -> None:
+    for line in (
+        "Nghị quyết số 1343/NQ-UBTVQH15, tăng 12,5%.",
+        "khổ A4, mạng 4G, ảnh 2x3cm, hạng B2, Điều 19a, QCVN 01-100:2012",
+        "lãi suất 3,9%/năm, phạt 10.000.000 đồng",
+    ):
+        assert gold_text(line) == line
+
+
+def test_a_spaced_percent_is_scored_as_one_expression() -> None:
+    assert expression_categories(gold_text("từ 61 % trở lên")) == [("61%", "percent")]
