@@ -80,11 +80,11 @@ class WordStatistics:
         return out
 
     def save(self, path: Path) -> None:
-        """One key a line, tab-separated counts, gzipped (deterministic: sorted keys, no timestamp)."""
+        """One key a line, tab-separated counts, gzipped (deterministic: sorted keys, no timestamp nor file name)."""
         rows = [f"{k}\t{n}\t{u}\t{c}\n" for k, (n, u, c) in sorted(self.singles.items())]
         rows += [f"{k}\t{n}\t{u1}\t{u2}\t{c}\n" for k, (n, u1, u2, c) in sorted(self.pairs.items())]
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+        with path.open("wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
             f.write("".join(rows).encode("utf-8"))
 
     @classmethod
