@@ -6,8 +6,10 @@ input is the written line stripped of punctuation and case, with numbers either 
 gives) or read out (for `--no-itn`), half the lines each; the target is the line as written. Half the lines
 are cut into their sentences first, and the features know the utterance's length and each word's place in
 it, so the model learns that a read sentence of eight words holds far fewer commas than a legal clause of
-forty; a gazetteer feature marks known names. The model is small and shipped in `asr/data/`, built by
-`gobang text train-punctuation`.
+forty; a gazetteer feature marks known names, and counts over all the training documents
+(`asr.word_statistics`: how often a syllable, or a pair, is capitalised mid-sentence or parted by a comma) carry
+what the whole corpus knows into a model trained on a slice of it. The model and its counts are small and
+shipped in `asr/data/`, built by `gobang text train-punctuation`.
 
 Words that hold digits keep their case. A question mark is rare in legal text (one line in 200,000), so
 the CRF never learns it: an utterance that ends with an interrogative particle gets one (`_QUESTION`),
@@ -27,6 +29,7 @@ import pycrfsuite
 from asr.legal_corpus import lines
 from asr.readable import gazetteer_entries
 from asr.verbalise import tokens as spoken_tokens
+from asr.word_statistics import Tally, WordStatistics, half_of
 from core.text import nfc
 
 MARKS = (",", ".", "?", ":")
@@ -50,6 +53,8 @@ class Example:
 
     words: list[str]
     labels: Labels
+    half: int = 0
+    """The half of the training documents the line comes from (`asr.word_statistics.half_of`)."""
 
 
 def examples_from_written(text: str, *, read_numbers: bool) -> Example | None:
@@ -97,10 +102,27 @@ def training_examples(corpus: Path, *, limit: int, every: int) -> list[Example]:
         for text in pieces_for_training(line.text):
             example = examples_from_written(text, read_numbers=read_numbers_for(text))
             if example is not None:
-                out.append(example)
+                out.append(Example(example.words, example.labels, half_of(line.document)))
         if len(out) >= limit:
             break
     return out
+
+
+def corpus_statistics(corpus: Path, *, every: int = 1) -> tuple[WordStatistics, WordStatistics]:
+    """The mid-sentence counts of every `every`-th line of the training documents, one set per half of them."""
+    halves = (Tally(), Tally())
+    for i, line in enumerate(lines(corpus, "train")):
+        if i % every or mostly_capitals(line.text):
+            continue
+        example = examples_from_written(line.text, read_numbers=False)
+        if example is not None:
+            halves[half_of(line.document)].add(example.words, example.labels)
+    return halves[0].statistics(), halves[1].statistics()
+
+
+def statistics_path(model_path: Path) -> Path:
+    """The corpus counts a model was trained with, kept beside it (`punct_vi.crfsuite` -> `punct_vi.stats.tsv.gz`)."""
+    return model_path.with_suffix(".stats.tsv.gz")
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -129,17 +151,19 @@ def mostly_capitals(text: str) -> bool:
     return sum(c.isupper() for c in letters) > len(letters) / 2
 
 
-def features(words: Sequence[str]) -> list[list[str]]:
-    """Context features of every word: its neighbours up to two away and their bigrams, digits, where it
-    stands in the utterance and how long the utterance is (a read sentence of eight words rarely holds the
-    commas a legal clause of forty does), and whether a gazetteer name covers it."""
+def features(words: Sequence[str], statistics: WordStatistics) -> list[list[str]]:
+    """Context features of every word: its neighbours up to three away, the pairs and triples around it,
+    digits, where it stands in the utterance and how long the utterance is (a read sentence of eight words
+    rarely holds the commas a legal clause of forty does), whether a gazetteer name covers it, and what the
+    whole corpus says of its case and the comma after it (`statistics`)."""
     lowered = [w.lower() for w in words]
-    padded = ["<s>", "<s>", *lowered, "</s>", "</s>"]
+    padded = ["<s>", "<s>", "<s>", *lowered, "</s>", "</s>", "</s>"]
     length = _length_bucket(len(lowered))
     names = _gazetteer_tags(lowered)
+    counted = statistics.features(lowered)
     out = []
     for i in range(len(lowered)):
-        p = i + 2
+        p = i + 3
         w = padded[p]
         row = [
             "bias",
@@ -148,15 +172,21 @@ def features(words: Sequence[str]) -> list[list[str]]:
             f"w+1={padded[p + 1]}",
             f"w-2={padded[p - 2]}",
             f"w+2={padded[p + 2]}",
+            f"w-3={padded[p - 3]}",
+            f"w+3={padded[p + 3]}",
             f"w-1w={padded[p - 1]}|{w}",
             f"ww+1={w}|{padded[p + 1]}",
             f"w+1w+2={padded[p + 1]}|{padded[p + 2]}",
+            f"w-2w-1={padded[p - 2]}|{padded[p - 1]}",
             f"w-1ww+1={padded[p - 1]}|{w}|{padded[p + 1]}",
+            f"ww+1w+2={w}|{padded[p + 1]}|{padded[p + 2]}",
+            f"w-2w-1w={padded[p - 2]}|{padded[p - 1]}|{w}",
             f"len={length}",
             f"w+1|len={padded[p + 1]}|{length}",
             f"from={min(i, 3)}",
             f"to={min(len(lowered) - 1 - i, 3)}",
             f"at={4 * i // len(lowered)}|{length}",
+            *counted[i],
         ]
         if names[i]:
             row.append(f"gaz={names[i]}")
@@ -197,14 +227,24 @@ def _gazetteer_keys() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(nfc(entry).lower().split()) for entry in gazetteer_entries() if entry.strip())
 
 
-def train(examples: Iterable[Example], model_path: Path, *, max_iterations: int = 60, c1: float = 3.0) -> None:
-    """Fit the CRF (L-BFGS with an L1 penalty that prunes rare features, keeping the file small)."""
+def train(
+    examples: Iterable[Example],
+    model_path: Path,
+    halves: tuple[WordStatistics, WordStatistics],
+    *,
+    max_iterations: int = 60,
+    c1: float = 3.0,
+) -> None:
+    """Fit the CRF (L-BFGS with an L1 penalty that prunes rare features, keeping the file small) and write
+    both halves' counts beside it (`statistics_path`). A line from one half of the training documents sees
+    the other half's counts, as unseen text will."""
     trainer = pycrfsuite.Trainer(verbose=False)
     for example in examples:
-        trainer.append(features(example.words), example.labels)
+        trainer.append(features(example.words, halves[1 - example.half]), example.labels)
     trainer.set_params({"c1": c1, "c2": 0.01, "max_iterations": max_iterations, "feature.possible_transitions": True})
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
+    halves[0].merged(halves[1]).save(statistics_path(model_path))
 
 
 def read_numbers_for(text: str) -> bool:
@@ -236,6 +276,7 @@ class Punctuator:
         a capital below 0.7 is more often wrong than right."""
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._statistics = WordStatistics.load(statistics_path(model_path))
         self._labels = list(self._tagger.labels())
         self.min_comma = min_comma
         self.min_comma_short = min_comma_short
@@ -246,7 +287,7 @@ class Punctuator:
         """The model's label for each word."""
         if not words:
             return []
-        labels = list(self._tagger.tag(features(words)))
+        labels = list(self._tagger.tag(features(words, self._statistics)))
         min_comma = self.min_comma_short if len(words) <= SHORT_UTTERANCE else self.min_comma
         starts_sentence = True
         for i, label in enumerate(labels):

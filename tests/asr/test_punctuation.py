@@ -12,12 +12,15 @@ from asr.legal_corpus import lines, split_of
 from asr.punctuation import (
     Punctuator,
     apply,
+    corpus_statistics,
     examples_from_written,
     features,
     pieces_for_training,
+    statistics_path,
     train,
     training_examples,
 )
+from asr.word_statistics import WordStatistics
 from asr.written import shipped_punctuation_model
 from tests.conftest import EVALDATA
 
@@ -63,12 +66,16 @@ def test_training_lines_are_cut_into_sentences_for_half_of_them() -> None:
     assert all(p[0].endswith("này.") and p[1].startswith("Tổ chức") and len(p) == 3 for p in split)
 
 
-def test_features_see_length_position_and_gazetteer_names() -> None:
-    rows = features(["hôm", "nay", "quốc", "hội", "họp", "tại", "hà", "nội"])
+def test_features_see_length_position_gazetteer_names_and_corpus_counts() -> None:
+    statistics = WordStatistics({"nội": (40, 40, 0)}, {"hà nội": (30, 30, 30, 0)})
+    rows = features(["hôm", "nay", "quốc", "hội", "họp", "tại", "hà", "nội"], statistics)
     assert "len=s" in rows[0] and "from=0" in rows[0] and "to=0" in rows[-1]
     assert "gaz=B" in rows[2] and "gaz=I" in rows[3] and "gaz=B" in rows[6] and "gaz=I" in rows[7]
     assert not any(f.startswith("gaz") for f in rows[4])
-    assert "len=xl" in features(["một"] * 50)[0]
+    assert "w-3=hội" in rows[6] and "w+3=</s>" in rows[6] and "w-2w-1w=họp|tại|hà" in rows[6]
+    assert {"su=6", "sf=1", "pu2=6"} <= set(rows[7]) and {"pu1=6", "pc=0"} <= set(rows[6])
+    assert "sf=0" in rows[0] and not any(f.startswith("su=") for f in rows[0])
+    assert "len=xl" in features(["một"] * 50, statistics)[0]
 
 
 def test_apply_never_lowers_case_nor_touches_digits() -> None:
@@ -77,7 +84,11 @@ def test_apply_never_lowers_case_nor_touches_digits() -> None:
 
 def test_a_model_trained_on_a_slice_learns_the_full_stop(tmp_path: Path) -> None:
     model = tmp_path / "punct.crfsuite"
-    train(training_examples(CORPUS, limit=400, every=50), model, max_iterations=20)
+    halves = corpus_statistics(CORPUS, every=100)
+    examples = training_examples(CORPUS, limit=400, every=50)
+    assert {e.half for e in examples} == {0, 1}
+    train(examples, model, halves, max_iterations=20)
+    assert WordStatistics.load(statistics_path(model)) == halves[0].merged(halves[1])
     words = ["các", "tổ", "chức", "cá", "nhân", "có", "trách", "nhiệm", "thi", "hành", "quyết", "định", "này"]
     assert Punctuator(model).labels(words)[-1].endswith(".")
 
