@@ -38,6 +38,7 @@ from api.deps import (
     MAY_UPLOAD,
     SESSION_COOKIE,
     Allow,
+    KeyCache,
     Principal,
     authenticate,
 )
@@ -106,8 +107,8 @@ def _too_large(max_bytes: int) -> str:
 class BodyLimit:
     """Pure ASGI middleware: per-route body limits, authentication before large bodies, a cap on uploads."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings, tokens: SessionTokens) -> None:
-        self.app, self.settings, self.tokens = app, settings, tokens
+    def __init__(self, app: ASGIApp, *, settings: Settings, tokens: SessionTokens, keys: KeyCache | None) -> None:
+        self.app, self.settings, self.tokens, self.keys = app, settings, tokens, keys
         self.rules = body_rules(settings)
         self.default_max = settings.max_body_kb * KiB
         self.uploads_in_flight = 0
@@ -171,7 +172,13 @@ class BodyLimit:
         cookie = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
         with session_scope(self.settings.resolved_database_url) as db:
             return authenticate(
-                db, self.tokens, method=method, bearer=bearer, cookie=cookie, csrf=headers.get(CSRF_HEADER, "")
+                db,
+                self.tokens,
+                self.keys,
+                method=method,
+                bearer=bearer,
+                cookie=cookie,
+                csrf=headers.get(CSRF_HEADER, ""),
             )
 
 
