@@ -12,6 +12,7 @@ hiding a failed commit from the client and racing its next request).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,6 +82,11 @@ class Principal:
         """What tells this caller apart from every other (idempotency keys are scoped by it): a key's prefix or a
         user's id, never a name."""
         return f"key:{self.key_prefix}" if self.key_prefix is not None else f"user:{self.user_id}"
+
+    def scoped(self, idempotency_key: str) -> str:
+        """An `Idempotency-Key` as stored: hashed with this caller's identity, so two callers choosing the same key
+        never see each other's upload."""
+        return hashlib.sha256(f"{self.identity}\n{idempotency_key}".encode()).hexdigest()
 
     def may_see(self, org_unit_id: int | None) -> bool:
         return self.role == Role.admin or self.org_unit_id is None or self.org_unit_id == org_unit_id
