@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +45,7 @@ __all__ = [
     "Principal",
     "UnauthenticatedError",
     "authenticate",
+    "authenticate_alone",
     "current_principal",
     "get_db",
     "principal_from_credentials",
@@ -232,36 +234,49 @@ EARLY_PRINCIPAL = "gobang_principal"
 """Key in the request scope's state under which `api.limits` leaves the caller it authenticated before the body."""
 
 
-def current_principal(
+async def current_principal(
     request: Request,
-    db: DbSession,
     authorization: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
     api_key: Annotated[str | None, Depends(_key_scheme)],
     cookie: Annotated[str | None, Depends(_cookie_scheme)],
 ) -> Principal:
-    """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token."""
+    """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token.
+
+    Async, with the checking on one thread of the pool: a status poll makes two hops (this, then the route),
+    not five (the request's database session opened and closed, this, the route, the settings)."""
     early: Principal | None = request.scope.get("state", {}).get(EARLY_PRINCIPAL)
     if early is not None:
         return early
     bearer = authorization.credentials.strip() if authorization is not None else api_key
-    principal = authenticate(
-        db,
-        request.app.state.tokens,
-        request.app.state.api_keys,
+    state = request.app.state
+    return await run_in_threadpool(
+        authenticate_alone,
+        state.settings,
+        state.tokens,
+        state.api_keys,
         method=request.method,
         bearer=bearer,
         cookie=cookie,
         csrf=request.headers.get(CSRF_HEADER, ""),
     )
-    return _released(db, principal)
 
 
-def _released(db: Session, principal: Principal) -> Principal:
-    """End the authentication's transaction, so its pooled connection is not held while the request waits for
-    its next threadpool hop: with more requests in flight than connections, threads blocked on the pool held
-    the threads that the connections' holders needed, and the server stalled for the pool timeout (30 s)."""
-    db.commit()
-    return principal
+def authenticate_alone(
+    settings: Settings,
+    tokens: SessionTokens,
+    keys: KeyCache | None,
+    *,
+    method: str,
+    bearer: str | None,
+    cookie: str | None,
+    csrf: str,
+) -> Principal:
+    """`authenticate` in a database session of its own, ended before the request goes on: no pooled connection is
+    held while the request waits for its next threadpool hop (with more requests in flight than connections,
+    threads blocked on the pool held the threads that the connections' holders needed, and the server stalled
+    for the pool timeout, 30 s). A key found in `keys` takes no connection at all."""
+    with session_scope(settings.resolved_database_url) as db:
+        return authenticate(db, tokens, keys, method=method, bearer=bearer, cookie=cookie, csrf=csrf)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -40,11 +40,10 @@ from api.deps import (
     Allow,
     KeyCache,
     Principal,
-    authenticate,
+    authenticate_alone,
 )
 from api.problems import error_response, problem
 from api.security import SessionTokens
-from core.db import session_scope
 from core.errors import GobangError
 from core.files import ensure_free_space
 from core.settings import Settings
@@ -170,16 +169,15 @@ class BodyLimit:
         bearer = credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
         bearer = bearer or headers.get("x-api-key") or None
         cookie = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
-        with session_scope(self.settings.resolved_database_url) as db:
-            return authenticate(
-                db,
-                self.tokens,
-                self.keys,
-                method=method,
-                bearer=bearer,
-                cookie=cookie,
-                csrf=headers.get(CSRF_HEADER, ""),
-            )
+        return authenticate_alone(
+            self.settings,
+            self.tokens,
+            self.keys,
+            method=method,
+            bearer=bearer,
+            cookie=cookie,
+            csrf=headers.get(CSRF_HEADER, ""),
+        )
 
 
 def _limited(receive: Receive, max_bytes: int) -> Callable[[], Awaitable[Message]]:
