@@ -78,11 +78,21 @@ class Samples:
 
 
 @dataclass
+class Process:
+    """A process this script started, and the home it was given (its only disk)."""
+
+    pid: int
+    home: Path
+
+
+@dataclass
 class Deployment:
     url: str
     api_key: str
     database_url: str | None
     """Known when this script started the deployment: the lost/duplicated check reads it directly."""
+    server: Process | None = None
+    workers: list[Process] = field(default_factory=list)
 
 
 def _model_cache() -> Path:
@@ -136,17 +146,19 @@ def start_deployment(args: argparse.Namespace) -> Iterator[Deployment]:
             env |= stack.enter_context(_s3_server())
         port = free_port()
         gobang = str(Path(sys.executable).with_name("gobang"))  # the real commands, as deployed
-        stack.enter_context(_process([gobang, "serve", "--port", str(port)], env))
+        server = stack.enter_context(_process([gobang, "serve", "--port", str(port)], env))
         worker_env = {**env, "GOBANG_ASR__CPU_THREADS": str(args.worker_threads)}
+        workers: list[Process] = []
         for i in range(0 if args.embedded else args.workers):
-            if args.storage == "s3":  # a home of its own: nothing on disk is shared with the server
-                worker_env["GOBANG_HOME"] = str(home / f"worker-{i}")
+            if args.storage == "s3":  # a home of its own, temporary files included: no disk shared with the server
+                worker_env["GOBANG_HOME"] = worker_env["TMPDIR"] = str(home / f"worker-{i}")
                 (home / f"worker-{i}").mkdir()
                 (home / f"worker-{i}" / "models").symlink_to(_model_cache())
-            stack.enter_context(_process([gobang, "worker"], dict(worker_env), nice=args.worker_nice))
+            worker = stack.enter_context(_process([gobang, "worker"], dict(worker_env), nice=args.worker_nice))
+            workers.append(Process(worker.pid, Path(worker_env["GOBANG_HOME"])))
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url)
-        yield Deployment(url=url, api_key=key.key, database_url=database_url)
+        yield Deployment(url, key.key, database_url, Process(server.pid, home), workers)
 
 
 @contextmanager
