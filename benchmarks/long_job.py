@@ -180,10 +180,21 @@ def run(deployment: Deployment, flac: Path, seconds: float, size: int, args: arg
         print(f"upload: {size / MiB:.0f} MiB in {upload_s:.1f} s through /uploads ({PIECE // MiB} MiB pieces)")
         deadline = time.monotonic() + args.timeout
         job: dict[str, object] = {}
+        reported = time.monotonic()
         while time.monotonic() < deadline:
             job = client.get(f"/jobs/{job_id}").json()
             if job["status"] in ("succeeded", "failed", "cancelled"):
                 break
+            if time.monotonic() - reported >= 60:  # a run cut short still tells how far it got, and at what cost
+                reported = time.monotonic()
+                print(
+                    f"  {time.perf_counter() - began - upload_s:6.0f} s: {job['stage']} "
+                    f"{float(str(job['progress'])):.0%}, "
+                    f"worker RSS peak {_status_kb(worker.pid, 'VmHWM') / 1024:.0f} MiB, largest files (MiB) "
+                    f"worker {watch.largest.get('worker', (0, ''))[0] / MiB:.1f} "
+                    f"server {watch.largest.get('server', (0, ''))[0] / MiB:.1f}",
+                    flush=True,
+                )
             time.sleep(2)
         job_s = time.perf_counter() - began - upload_s
         peak_kb = max(watch.rss_peak_kb, _status_kb(worker.pid, "VmHWM"))
