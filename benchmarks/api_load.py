@@ -235,6 +235,12 @@ def _clean_redis(redis_url: str, prefix: str) -> None:
     redis.close()
 
 
+def exit_on_sigterm() -> None:
+    """`timeout` and service managers send SIGTERM: leave through the context managers, so the servers, the
+    database and the Redis keys this script made are removed (Python's default would just die)."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+
 # --- the load --------------------------------------------------------------------------------------
 
 
@@ -475,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline-reads", type=int, default=200, help="status reads on the idle server")
     parser.add_argument("--timeout", type=float, default=1800, help="give up on unfinished jobs after this long")
     args = parser.parse_args(argv)
+    exit_on_sigterm()
     with ExitStack() as stack:
         if args.url:
             if not args.api_key:

@@ -34,7 +34,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.api_load import Deployment, Process, start_deployment  # noqa: E402
+from benchmarks.api_load import Deployment, Process, exit_on_sigterm, start_deployment  # noqa: E402
 from benchmarks.s3_stream import CLIPS, RATE, stitched_flac  # noqa: E402
 
 PIECE = 8 << 20
@@ -141,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--every", type=float, default=0.5, help="seconds between samples (default 0.5)")
     parser.add_argument("--timeout", type=float, default=6 * 3600, help="give up after this long")
     args = parser.parse_args(argv)
+    exit_on_sigterm()
     deployment_options = argparse.Namespace(  # what `api_load.start_deployment` reads
         embedded=False,
         storage="s3",
