@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from accounts.ratelimit import make_login_limiter
+from accounts.verified_keys import verified_keys
 from api import problems
 from api.limits import BodyLimit
 from api.metrics import build_registry
@@ -102,12 +103,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.tokens = SessionTokens(settings)
+    app.state.api_keys = verified_keys(settings)
     app.state.login_limiter = make_login_limiter(settings.redis_url, settings.login_ip_failures_per_minute)
     app.state.metrics = build_registry(app.state)
     app.state.blobs = open_blob_store(settings)
     problems.install(app)
     app.add_middleware(HeaderLimits)
-    app.add_middleware(BodyLimit, settings=settings, tokens=app.state.tokens)
+    app.add_middleware(BodyLimit, settings=settings, tokens=app.state.tokens, keys=app.state.api_keys)
     app.add_middleware(HardeningHeaders)  # outermost: refusals by the guards above carry the headers too
     for module in (
         ops,

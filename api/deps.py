@@ -12,6 +12,7 @@ hiding a failed commit from the client and racing its next request).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,12 +20,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from accounts.credentials import key_prefix, keys_match
+from accounts.credentials import hash_key, key_prefix, keys_match
 from accounts.scopes import SCOPES
+from accounts.verified_keys import VerifiedKeys
 from api.security import SessionTokens, TokenClaims
 from core.blobs import BlobStore
 from core.db import as_utc, session_scope
@@ -38,9 +41,11 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "DbSession",
+    "KeyCache",
     "Principal",
     "UnauthenticatedError",
     "authenticate",
+    "authenticate_alone",
     "current_principal",
     "get_db",
     "principal_from_credentials",
@@ -53,7 +58,8 @@ CSRF_COOKIE = "gobang_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _KEY_TOUCH_EVERY = timedelta(minutes=1)
-"""`api_keys.last_used_at` is written at most this often per key, not on every request."""
+"""`api_keys.last_used_at` is written at most this often per key, not on every request (and only when the key is
+read from the database: with the key cache, it is accurate to this plus `Settings.api_key_cache_s`)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,11 @@ class Principal:
         user's id, never a name."""
         return f"key:{self.key_prefix}" if self.key_prefix is not None else f"user:{self.user_id}"
 
+    def scoped(self, idempotency_key: str) -> str:
+        """An `Idempotency-Key` as stored: hashed with this caller's identity, so two callers choosing the same key
+        never see each other's upload."""
+        return hashlib.sha256(f"{self.identity}\n{idempotency_key}".encode()).hexdigest()
+
     def may_see(self, org_unit_id: int | None) -> bool:
         return self.role == Role.admin or self.org_unit_id is None or self.org_unit_id == org_unit_id
 
@@ -86,7 +97,9 @@ class Principal:
         return self.scopes is None or scope in self.scopes
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
+    """Async: it only reads the app's state, so it runs on the event loop, not on a thread of the shared pool (a
+    hop on every request, status polls included)."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -133,17 +146,25 @@ def key_actor(name: str, prefix: str) -> str:
     return f"key:{name[:80]}#{prefix}" if name else f"key:{prefix}"
 
 
-def _from_api_key(db: Session, key: str) -> Principal | None:
+KeyCache = VerifiedKeys[Principal]
+"""The callers that API keys verified recently named (`accounts.verified_keys`); one per app."""
+
+
+def _from_api_key(db: Session, key: str, cache: KeyCache | None) -> Principal | None:
     prefix = key_prefix(key)
     if prefix is None:
         return None
+    key_hash = hash_key(key)
+    generation = cache.generation() if cache is not None else None  # read before the database: see the module
+    if cache is not None and generation is not None and (known := cache.get(key_hash, generation)) is not None:
+        return known
     row = db.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if row is None or row.revoked_at is not None or not keys_match(key, row.key_hash):
         raise UnauthenticatedError("khóa API không hợp lệ hoặc đã bị thu hồi (invalid or revoked API key)")
     now = datetime.now(UTC)
     if row.last_used_at is None or now - as_utc(row.last_used_at) > _KEY_TOUCH_EVERY:
         row.last_used_at = now
-    return Principal(
+    principal = Principal(
         name=key_actor(row.name, row.prefix),
         role=row.role,
         org_unit_id=row.org_unit_id,
@@ -151,6 +172,9 @@ def _from_api_key(db: Session, key: str) -> Principal | None:
         key_prefix=row.prefix,
         scopes=frozenset(row.scopes) if row.scopes else None,
     )
+    if cache is not None and generation is not None:
+        cache.put(key_hash, principal, generation)
+    return principal
 
 
 def _from_token(db: Session, tokens: SessionTokens, token: str, via: str) -> Principal | None:
@@ -170,22 +194,29 @@ def _from_token(db: Session, tokens: SessionTokens, token: str, via: str) -> Pri
 
 
 def principal_from_credentials(
-    db: Session, tokens: SessionTokens, *, bearer: str | None, cookie: str | None
+    db: Session, tokens: SessionTokens, keys: KeyCache | None, *, bearer: str | None, cookie: str | None
 ) -> Principal | None:
     """Who a bearer credential (API key or session token) names, else the session cookie; None when neither is
     valid. Shared by HTTP requests and WebSockets (which check the Origin instead of a CSRF token)."""
     if bearer:
-        return _from_api_key(db, bearer) or _from_token(db, tokens, bearer, "token")
+        return _from_api_key(db, bearer, keys) or _from_token(db, tokens, bearer, "token")
     return _from_token(db, tokens, cookie, "session") if cookie else None
 
 
 def authenticate(
-    db: Session, tokens: SessionTokens, *, method: str, bearer: str | None, cookie: str | None, csrf: str
+    db: Session,
+    tokens: SessionTokens,
+    keys: KeyCache | None,
+    *,
+    method: str,
+    bearer: str | None,
+    cookie: str | None,
+    csrf: str,
 ) -> Principal:
     """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token (`csrf`:
     the `X-CSRF-Token` header sent). Shared by the dependency below and `api.limits`, which checks upload
     requests before their body is read."""
-    principal = principal_from_credentials(db, tokens, bearer=bearer, cookie=cookie)
+    principal = principal_from_credentials(db, tokens, keys, bearer=bearer, cookie=cookie)
     if bearer:
         if principal is None:
             raise UnauthenticatedError("mã truy cập không hợp lệ hoặc đã hết hạn (invalid or expired token)")
@@ -203,35 +234,49 @@ EARLY_PRINCIPAL = "gobang_principal"
 """Key in the request scope's state under which `api.limits` leaves the caller it authenticated before the body."""
 
 
-def current_principal(
+async def current_principal(
     request: Request,
-    db: DbSession,
     authorization: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
     api_key: Annotated[str | None, Depends(_key_scheme)],
     cookie: Annotated[str | None, Depends(_cookie_scheme)],
 ) -> Principal:
-    """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token."""
+    """The authenticated caller; 401 otherwise, 403 on a cookie request without the session's CSRF token.
+
+    Async, with the checking on one thread of the pool: a status poll makes two hops (this, then the route),
+    not five (the request's database session opened and closed, this, the route, the settings)."""
     early: Principal | None = request.scope.get("state", {}).get(EARLY_PRINCIPAL)
     if early is not None:
         return early
     bearer = authorization.credentials.strip() if authorization is not None else api_key
-    principal = authenticate(
-        db,
-        request.app.state.tokens,
+    state = request.app.state
+    return await run_in_threadpool(
+        authenticate_alone,
+        state.settings,
+        state.tokens,
+        state.api_keys,
         method=request.method,
         bearer=bearer,
         cookie=cookie,
         csrf=request.headers.get(CSRF_HEADER, ""),
     )
-    return _released(db, principal)
 
 
-def _released(db: Session, principal: Principal) -> Principal:
-    """End the authentication's transaction, so its pooled connection is not held while the request waits for
-    its next threadpool hop: with more requests in flight than connections, threads blocked on the pool held
-    the threads that the connections' holders needed, and the server stalled for the pool timeout (30 s)."""
-    db.commit()
-    return principal
+def authenticate_alone(
+    settings: Settings,
+    tokens: SessionTokens,
+    keys: KeyCache | None,
+    *,
+    method: str,
+    bearer: str | None,
+    cookie: str | None,
+    csrf: str,
+) -> Principal:
+    """`authenticate` in a database session of its own, ended before the request goes on: no pooled connection is
+    held while the request waits for its next threadpool hop (with more requests in flight than connections,
+    threads blocked on the pool held the threads that the connections' holders needed, and the server stalled
+    for the pool timeout, 30 s). A key found in `keys` takes no connection at all."""
+    with session_scope(settings.resolved_database_url) as db:
+        return authenticate(db, tokens, keys, method=method, bearer=bearer, cookie=cookie, csrf=csrf)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

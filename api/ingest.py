@@ -154,10 +154,12 @@ def create_recording(
     meta: RecordingMeta,
     org_unit_id: int | None,
     job_options: JobOptions | None,
+    idempotency_key: str | None = None,
 ) -> tuple[Recording, Job | None]:
     """Check the staged bytes, keep them in the blob store and add its Recording (and job); the caller commits.
 
-    The staged bytes are consumed either way: stored, or deleted when they are refused.
+    The staged bytes are consumed either way: stored, or deleted when they are refused. `idempotency_key` (scoped,
+    `Principal.scoped`) is unique: a second recording with it raises `IntegrityError` at the flush.
     """
     try:
         if job_options is not None:
@@ -173,6 +175,7 @@ def create_recording(
         filename=safe_filename(filename),
         sha256=sha256,
         size=size,
+        idempotency_key=idempotency_key,
         duration=duration,
         media_type=media_type,
         **meta.model_dump(include=set(RecordingMeta.model_fields)),

@@ -38,12 +38,12 @@ from api.deps import (
     MAY_UPLOAD,
     SESSION_COOKIE,
     Allow,
+    KeyCache,
     Principal,
-    authenticate,
+    authenticate_alone,
 )
 from api.problems import error_response, problem
 from api.security import SessionTokens
-from core.db import session_scope
 from core.errors import GobangError
 from core.files import ensure_free_space
 from core.settings import Settings
@@ -106,8 +106,8 @@ def _too_large(max_bytes: int) -> str:
 class BodyLimit:
     """Pure ASGI middleware: per-route body limits, authentication before large bodies, a cap on uploads."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings, tokens: SessionTokens) -> None:
-        self.app, self.settings, self.tokens = app, settings, tokens
+    def __init__(self, app: ASGIApp, *, settings: Settings, tokens: SessionTokens, keys: KeyCache | None) -> None:
+        self.app, self.settings, self.tokens, self.keys = app, settings, tokens, keys
         self.rules = body_rules(settings)
         self.default_max = settings.max_body_kb * KiB
         self.uploads_in_flight = 0
@@ -169,10 +169,15 @@ class BodyLimit:
         bearer = credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
         bearer = bearer or headers.get("x-api-key") or None
         cookie = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
-        with session_scope(self.settings.resolved_database_url) as db:
-            return authenticate(
-                db, self.tokens, method=method, bearer=bearer, cookie=cookie, csrf=headers.get(CSRF_HEADER, "")
-            )
+        return authenticate_alone(
+            self.settings,
+            self.tokens,
+            self.keys,
+            method=method,
+            bearer=bearer,
+            cookie=cookie,
+            csrf=headers.get(CSRF_HEADER, ""),
+        )
 
 
 def _limited(receive: Receive, max_bytes: int) -> Callable[[], Awaitable[Message]]:

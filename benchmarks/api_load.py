@@ -4,8 +4,10 @@ Starts a real deployment (`gobang serve`, `gobang worker`s on Redis, PostgreSQL;
 SQLite + in-process worker with `--embedded`), or targets a running one (`--url`, `--api-key`).
 Measures the API's latency for status reads on an idle server first (the baseline), then while
 N uploads arrive and while the workers are busy; throughput of uploads and jobs; and checks that
-no job was lost or duplicated: every upload has exactly one job, every job succeeded, and every
-recording has exactly one transcript version (a job's result written once).
+no job was lost or duplicated: every upload has exactly one job, every job succeeded, every
+recording has exactly one transcript version (a job's result written once), and the database holds no
+recording the client was not told of. Uploads behave as a real client's: each carries an `Idempotency-Key`
+and is sent again with it after a 503 (Retry-After) or a dropped connection, so a retry cannot store twice.
 
     .venv/bin/python benchmarks/api_load.py -n 50
     .venv/bin/python benchmarks/api_load.py -n 200 --workers 2
@@ -76,11 +78,21 @@ class Samples:
 
 
 @dataclass
+class Process:
+    """A process this script started, and the home it was given (its only disk)."""
+
+    pid: int
+    home: Path
+
+
+@dataclass
 class Deployment:
     url: str
     api_key: str
     database_url: str | None
     """Known when this script started the deployment: the lost/duplicated check reads it directly."""
+    server: Process | None = None
+    workers: list[Process] = field(default_factory=list)
 
 
 def _model_cache() -> Path:
@@ -134,17 +146,19 @@ def start_deployment(args: argparse.Namespace) -> Iterator[Deployment]:
             env |= stack.enter_context(_s3_server())
         port = free_port()
         gobang = str(Path(sys.executable).with_name("gobang"))  # the real commands, as deployed
-        stack.enter_context(_process([gobang, "serve", "--port", str(port)], env))
+        server = stack.enter_context(_process([gobang, "serve", "--port", str(port)], env))
         worker_env = {**env, "GOBANG_ASR__CPU_THREADS": str(args.worker_threads)}
+        workers: list[Process] = []
         for i in range(0 if args.embedded else args.workers):
-            if args.storage == "s3":  # a home of its own: nothing on disk is shared with the server
-                worker_env["GOBANG_HOME"] = str(home / f"worker-{i}")
+            if args.storage == "s3":  # a home of its own, temporary files included: no disk shared with the server
+                worker_env["GOBANG_HOME"] = worker_env["TMPDIR"] = str(home / f"worker-{i}")
                 (home / f"worker-{i}").mkdir()
                 (home / f"worker-{i}" / "models").symlink_to(_model_cache())
-            stack.enter_context(_process([gobang, "worker"], dict(worker_env), nice=args.worker_nice))
+            worker = stack.enter_context(_process([gobang, "worker"], dict(worker_env), nice=args.worker_nice))
+            workers.append(Process(worker.pid, Path(worker_env["GOBANG_HOME"])))
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url)
-        yield Deployment(url=url, api_key=key.key, database_url=database_url)
+        yield Deployment(url, key.key, database_url, Process(server.pid, home), workers)
 
 
 @contextmanager
@@ -216,9 +230,15 @@ def _clean_redis(redis_url: str, prefix: str) -> None:
         Queue(f"{prefix}-{kind}", connection=redis).delete(delete_jobs=True)
         for key in redis.scan_iter(f"rq:*:{prefix}-{kind}*"):
             redis.delete(key)
-    for key in redis.scan_iter(f"{prefix}:job*"):  # the job status cache (workers.job_status)
+    for key in redis.scan_iter(f"{prefix}:*"):  # the job status cache, the API keys' generation
         redis.delete(key)
     redis.close()
+
+
+def exit_on_sigterm() -> None:
+    """`timeout` and service managers send SIGTERM: leave through the context managers, so the servers, the
+    database and the Redis keys this script made are removed (Python's default would just die)."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 # --- the load --------------------------------------------------------------------------------------
@@ -236,6 +256,10 @@ class Run:
     upload_wall_s: float = 0.0
     upload_retries: int = 0
     """Uploads sent again after a 503 (the server's limit on concurrent uploads), as a client does."""
+    uploads_finished: int = 0
+    """Uploads answered for good (stored or refused), retries done: the burst is over when all are."""
+    transport_retries: int = 0
+    """Uploads sent again, with the same Idempotency-Key, after the connection failed before an answer."""
     total_wall_s: float = 0.0
     audio_s: float = 0.0
 
@@ -282,7 +306,8 @@ async def _one(
 ) -> None:
     await start.wait()
     data = clip.read_bytes()
-    while True:  # a 503 (too many uploads at once) is answered before the body is read: sending again is safe
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    while True:  # the same key on every try: the server stores the upload once, however many copies arrive
         response = await _timed(
             client,
             run.uploads,
@@ -290,12 +315,20 @@ async def _one(
             "/recordings",
             files={"file": (clip.name, data, "audio/wav")},
             data={"title": clip.stem},
+            headers=key,
         )
-        if response is None or response.status_code != 503 or time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             break
-        run.upload_retries += 1
-        await asyncio.sleep(min(float(response.headers.get("retry-after", 1)), 5.0) * random.uniform(0.5, 1.0))
-    if response is None or response.status_code != 201:
+        if response is None:  # no answer: stored or not, the client cannot tell; the key makes asking again safe
+            run.transport_retries += 1
+            await asyncio.sleep(random.uniform(0.5, 1.0))
+        elif response.status_code == 503:  # too many uploads at once, refused before the body was read
+            run.upload_retries += 1
+            await asyncio.sleep(min(float(response.headers.get("retry-after", 1)), 5.0) * random.uniform(0.5, 1.0))
+        else:
+            break
+    run.uploads_finished += 1
+    if response is None or response.status_code not in (200, 201):  # 200: a retry answered with the first copy
         return
     job_id, recording_id = response.json()["job"]["id"], response.json()["recording"]["id"]
     run.jobs[job_id] = recording_id
@@ -328,7 +361,7 @@ async def load(deployment: Deployment, args: argparse.Namespace) -> Run:
         ]
         began = time.perf_counter()
         start.set()
-        while len(run.uploads.values) + run.uploads.errors < args.n:
+        while run.uploads_finished < args.n:
             await asyncio.sleep(0.01)
         run.upload_wall_s = time.perf_counter() - began
         uploads_done.set()
@@ -344,21 +377,24 @@ async def load(deployment: Deployment, args: argparse.Namespace) -> Run:
 @dataclass
 class Audit:
     jobs_in_db: int | None = None
+    unanswered_recordings: int | None = None
+    """Recordings stored that no client was told of (an upload stored twice, or stored after its client gave up)."""
     recordings_without_one_job: int | None = None
     results_not_written_once: int | None = None
 
 
 def audit(database_url: str | None, run: Run) -> Audit:
-    """Read the database: one job per recording, one transcript version per recording."""
+    """Read the database: one job per recording, one transcript version per recording, no recording unanswered."""
     if database_url is None:
         return Audit()
     from sqlalchemy import func, select
 
     from core.db import session_scope
-    from core.tables import Job, TranscriptDoc, TranscriptVersion
+    from core.tables import Job, Recording, TranscriptDoc, TranscriptVersion
 
     recordings = set(run.jobs.values())
     with session_scope(database_url) as db:
+        stored = db.scalar(select(func.count(Recording.id))) or 0
         jobs = dict(
             db.execute(
                 select(Job.recording_id, func.count())
@@ -376,6 +412,7 @@ def audit(database_url: str | None, run: Run) -> Audit:
         )
     return Audit(
         jobs_in_db=sum(jobs.values()),
+        unanswered_recordings=stored - len(recordings) - 1,  # the warm-up's recording was answered
         recordings_without_one_job=sum(jobs.get(r, 0) != 1 for r in recordings),
         results_not_written_once=sum(versions.get(r, 0) != 1 for r in recordings),
     )
@@ -394,19 +431,22 @@ def report(args: argparse.Namespace, run: Run, checked: Audit, mode: str) -> boo
     print()
     upload_rate = len(run.jobs) / max(run.upload_wall_s, 1e-9)
     job_rate = succeeded / max(run.total_wall_s, 1e-9)
-    print(f"uploads answered 201       {len(run.jobs)}/{args.n} in {run.upload_wall_s:.1f} s ({upload_rate:.1f}/s)")
+    print(f"uploads stored (201/200)   {len(run.jobs)}/{args.n} in {run.upload_wall_s:.1f} s ({upload_rate:.1f}/s)")
     print(f"jobs succeeded             {succeeded}/{len(run.jobs)} (unfinished at timeout: {unfinished})")
     print(f"throughput                 {job_rate:.2f} jobs/s, {run.audio_s:.0f} s of audio in {run.total_wall_s:.1f} s")
     if checked.jobs_in_db is not None:
         print(f"jobs in the database       {checked.jobs_in_db} for {len(run.jobs)} recordings")
         print(f"recordings without exactly one job          {checked.recordings_without_one_job}")
+        print(f"recordings stored but never answered        {checked.unanswered_recordings}")
         print(f"recordings without exactly one transcript   {checked.results_not_written_once}")
     lost = args.n - succeeded
     duplicated = (checked.recordings_without_one_job or 0) + (checked.results_not_written_once or 0)
+    duplicated += checked.unanswered_recordings or 0
     ok = lost == 0 and duplicated == 0
     busy_p99 = 1000 * run.busy.pct(99)
     print(
         f"\napi_load n={args.n} mode={mode} uploads_ok={len(run.jobs)} upload_retries={run.upload_retries} "
+        f"transport_retries={run.transport_retries} "
         f"jobs_succeeded={succeeded} lost={lost} "
         f"duplicated={duplicated} status_p50_ms={1000 * run.busy.pct(50):.1f} status_p99_ms={busy_p99:.1f} "
         f"({run.busy.pct(99) / run.idle.pct(99):.1f}x idle {1000 * run.idle.pct(99):.1f}) "
@@ -441,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline-reads", type=int, default=200, help="status reads on the idle server")
     parser.add_argument("--timeout", type=float, default=1800, help="give up on unfinished jobs after this long")
     args = parser.parse_args(argv)
+    exit_on_sigterm()
     with ExitStack() as stack:
         if args.url:
             if not args.api_key:

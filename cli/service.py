@@ -296,7 +296,15 @@ def keys_list() -> None:
 def keys_revoke(prefix: Annotated[str, typer.Argument(help="Tiền tố của khóa (key prefix) hoặc cả khóa.")]) -> None:
     """Thu hồi khóa API; có hiệu lực ngay (revoke an API key)."""
     from accounts import revoke_api_key
+    from accounts.verified_keys import verified_keys
 
     with database() as db:
         row = revoke_api_key(db, prefix, actor=cli_actor())
-        console.print(f"Đã thu hồi khóa {escape(row.name)} ({row.prefix}).")
+        name, key_id = row.name, row.prefix
+    keys = verified_keys(get_settings())  # after the commit: API processes that remember the key forget it
+    if keys is not None and not keys.keys_changed():
+        err_console.print(
+            f"[yellow]Không báo được qua Redis: máy chủ API có thể còn nhận khóa này tối đa "
+            f"{keys.ttl_s:.0f} giây (Redis unreachable: servers may accept the key until their cache expires).[/]"
+        )
+    console.print(f"Đã thu hồi khóa {escape(name)} ({key_id}).")

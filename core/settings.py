@@ -363,6 +363,9 @@ class Settings(BaseSettings):
     """An unfinished resumable upload untouched this long is deleted with its data; so are temporary files."""
     session_hours: float = 12.0
     """Lifetime of a login session or voice-login token."""
+    api_key_cache_s: float = Field(default=30.0, gt=0, le=300)
+    """How long an API process may trust a key it verified without asking the database again (with Redis only:
+    a revocation reaches every process at once through Redis; without Redis the database decides every request)."""
     login_max_failures: int = 5
     """Consecutive wrong passwords after which an account is locked."""
     login_lockout_minutes: float = 15.0

@@ -169,6 +169,8 @@ class Recording(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     """Title, file name and people folded (lower case, no diacritics): `ha noi` finds `Hà Nội` on any database."""
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    """The caller-scoped hash of the `Idempotency-Key` its one-request upload was sent with (`Principal.scoped`)."""
 
 
 class Upload(Base):

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 import accounts
-from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal, DbSession, SettingsDep, get_settings_dep
+from api.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentPrincipal, DbSession, SettingsDep
 from api.middleware import SmallBodyRoute
 from api.problems import PROBLEM_JSON
 from api.schemas_accounts import LoginRequest, LoginResponse, LogoutRequest, Me, PasswordChange, UserOut
@@ -62,7 +62,7 @@ def login(
 def new_session(request: Request, response: Response, user: User, *, method: str = "password") -> LoginResponse:
     """A fresh session for `user` (after a password or a voice login): cookies for the browser, and the same
     session as a bearer token for other services. `method` is recorded in the token."""
-    settings = get_settings_dep(request)
+    settings: Settings = request.app.state.settings
     tokens: SessionTokens = request.app.state.tokens
     token = tokens.issue(user.id, method=method)
     csrf = tokens.csrf_token(token)

@@ -72,7 +72,9 @@ def _principal(ws: WebSocket, settings: Settings) -> Principal | None:
     with session_scope(settings.resolved_database_url) as db:
         try:
             cookie = ws.cookies.get(SESSION_COOKIE)
-            return principal_from_credentials(db, ws.app.state.tokens, bearer=bearer, cookie=cookie)
+            return principal_from_credentials(
+                db, ws.app.state.tokens, ws.app.state.api_keys, bearer=bearer, cookie=cookie
+            )
         except GobangError:
             return None
 

@@ -276,7 +276,7 @@ def _streamer(ws: WebSocket, settings: Settings, session_id: str) -> tuple[Princ
     with session_scope(settings.resolved_database_url) as db:
         try:
             principal = principal_from_credentials(
-                db, ws.app.state.tokens, bearer=bearer, cookie=ws.cookies.get(SESSION_COOKIE)
+                db, ws.app.state.tokens, ws.app.state.api_keys, bearer=bearer, cookie=ws.cookies.get(SESSION_COOKIE)
             )
             if principal is None or (principal.role != Role.admin and principal.role not in UPLOADERS):
                 return None

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
 
@@ -46,7 +47,7 @@ from api.schemas import (
 from api.spool import HomeSpooledRoute
 from core.audit import record
 from core.blobs import BlobStore, S3Object
-from core.errors import ForbiddenError
+from core.errors import ConflictError, ForbiddenError
 from core.settings import Settings
 from core.tables import Job, JobKind, Recording, TranscriptDoc
 
@@ -65,10 +66,13 @@ async def upload_recording(
     settings: SettingsDep,
     blobs: BlobsDep,
     principal: RecordingsUploader,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> RecordingCreated:
     """Upload a whole recording in one request with its metadata; transcription is queued unless `start_job=false`.
 
-    For files of several GB use the resumable `/uploads`, which survives a broken connection.
+    Sent again with the same `Idempotency-Key` (per caller), it answers 200 with the recording and job the first
+    request made, so a client that lost the answer (a dropped connection) may retry without storing it twice;
+    the same key with another file is refused (409). For files of several GB use the resumable `/uploads`.
     """
     if form.start_job and not principal.allows("jobs:write"):
         raise ForbiddenError("khóa API không có quyền jobs:write (API key lacks scope jobs:write)")
@@ -79,8 +83,9 @@ async def upload_recording(
         return org_unit_id
 
     org_unit_id = await run_in_threadpool(unit)
+    key = principal.scoped(idempotency_key) if idempotency_key else None
     return await run_ingest(
-        request, lambda: _ingest(form, file, request, response, db, settings, blobs, principal, org_unit_id)
+        request, lambda: _ingest(form, file, request, response, db, settings, blobs, principal, org_unit_id, key)
     )
 
 
@@ -94,25 +99,52 @@ def _ingest(
     blobs: BlobStore,
     principal: Principal,
     org_unit_id: int | None,
+    key: str | None,
 ) -> RecordingCreated:
     staged, sha256, size = blobs.stage(iter(lambda: file.file.read(MiB), b""), max_bytes=settings.max_upload_mb * MiB)
+    if key is not None and (earlier := db.scalar(select(Recording).where(Recording.idempotency_key == key))):
+        staged.discard()
+        return _sent_before(db, earlier, sha256, response)
     options = JobOptions(engine=form.engine, diarize=form.diarize) if form.start_job else None
-    recording, job = create_recording(
-        db,
-        settings,
-        principal,
-        staged=staged,
-        sha256=sha256,
-        size=size,
-        filename=file.filename or "",
-        meta=form,
-        org_unit_id=org_unit_id,
-        job_options=options,
-    )
+    try:
+        recording, job = create_recording(
+            db,
+            settings,
+            principal,
+            staged=staged,
+            sha256=sha256,
+            size=size,
+            filename=file.filename or "",
+            meta=form,
+            org_unit_id=org_unit_id,
+            job_options=options,
+            idempotency_key=key,
+        )
+    except IntegrityError:  # the same key raced us, and its request committed first: that recording is the one
+        db.rollback()
+        earlier = db.scalar(select(Recording).where(Recording.idempotency_key == key)) if key else None
+        if earlier is None:
+            raise
+        return _sent_before(db, earlier, sha256, response)
     submit(request, db, job)
     response.headers["Location"] = f"/recordings/{recording.id}"
     return RecordingCreated(
         recording=RecordingOut.model_validate(recording), job=JobOut.model_validate(job) if job else None
+    )
+
+
+def _sent_before(db: Session, earlier: Recording, sha256: str, response: Response) -> RecordingCreated:
+    """The answer to a repeated `Idempotency-Key`: the recording (and first job) it made, if it was this file."""
+    if earlier.sha256 != sha256:
+        raise ConflictError(
+            "Idempotency-Key này đã dùng cho một tệp khác (the Idempotency-Key was used for a different file)",
+            extra={"recording_id": earlier.id},
+        )
+    job = db.scalar(select(Job).where(Job.recording_id == earlier.id).order_by(Job.created_at, Job.id).limit(1))
+    response.status_code = 200
+    response.headers["Location"] = f"/recordings/{earlier.id}"
+    return RecordingCreated(
+        recording=RecordingOut.model_validate(earlier), job=JobOut.model_validate(job) if job else None
     )
 
 

@@ -16,7 +16,6 @@ upload) is `api.resumable`'s concern; this module speaks HTTP.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Annotated
 
@@ -59,12 +58,6 @@ def _headers(state: UploadOut) -> dict[str, str]:
     return {OFFSET_HEADER: str(state.received), LENGTH_HEADER: str(state.size), "Cache-Control": "no-store"}
 
 
-def _scoped_key(principal: Principal, key: str) -> str:
-    """Idempotency keys are per caller (its key id or user id, never a name that may repeat): two callers choosing
-    the same key never see each other's upload."""
-    return hashlib.sha256(f"{principal.identity}\n{key}".encode()).hexdigest()
-
-
 @router.post("/uploads", status_code=201, response_model=UploadOut)
 def create_upload(
     body: UploadCreate,
@@ -80,7 +73,7 @@ def create_upload(
         raise FileTooLargeError(f"tệp vượt giới hạn {settings.max_upload_mb} MiB (file too large)")
     if body.start_job and not principal.allows("jobs:write"):
         raise ForbiddenError("khóa API không có quyền jobs:write (API key lacks scope jobs:write)")
-    key = _scoped_key(principal, idempotency_key) if idempotency_key else None
+    key = principal.scoped(idempotency_key) if idempotency_key else None
     filename = safe_filename(body.filename)
     if key is not None and (existing := db.scalar(select(Upload).where(Upload.idempotency_key == key))):
         return _repeat(existing, body, filename, response)

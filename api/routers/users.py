@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 import accounts
-from api.deps import Admin, DbSession
+from api.deps import Admin, DbSession, KeyCache
 from api.middleware import SmallBodyRoute
 from api.problems import PROBLEM_JSON
 from api.schemas_accounts import (
@@ -133,8 +133,16 @@ def create_api_key(body: ApiKeyCreate, admin: Admin, db: DbSession) -> ApiKeyCre
     summary="Thu hồi khóa API (revoke an API key)",
     responses={404: _PROBLEM},
 )
-def revoke_api_key(prefix: Annotated[str, Path(max_length=100)], admin: Admin, db: DbSession) -> ApiKeyOut:
-    return ApiKeyOut.model_validate(accounts.revoke_api_key(db, prefix, actor=admin.name))
+def revoke_api_key(
+    prefix: Annotated[str, Path(max_length=100)], request: Request, admin: Admin, db: DbSession
+) -> ApiKeyOut:
+    """The key is refused from the next request on, by every API process (they hear of it through Redis)."""
+    revoked = ApiKeyOut.model_validate(accounts.revoke_api_key(db, prefix, actor=admin.name))
+    db.commit()  # before the processes forget the key: one re-reading it now must see it revoked
+    keys: KeyCache | None = request.app.state.api_keys
+    if keys is not None:
+        keys.keys_changed()
+    return revoked
 
 
 # --- audit log ----------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ from alembic.config import Config
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from redis import Redis
+from sqlalchemy import select, text
 
 import accounts as account_service
 from accounts import credentials
@@ -42,8 +43,16 @@ from api.security import SessionTokens
 from cli.service import uvicorn_config
 from core.db import MIGRATIONS, get_engine, migrate, session_scope
 from core.settings import Settings
-from core.tables import Base, Role
-from tests.api.services import Databases, LiveService, Service, make_settings, start_live, start_service
+from core.tables import Base, Job, Role
+from tests.api.services import (
+    REDIS_URL,
+    Databases,
+    LiveService,
+    Service,
+    make_settings,
+    start_live,
+    start_service,
+)
 
 PASSWORD = "mật-khẩu-đủ-dài-2024"
 """Every test user's password (Vietnamese letters on purpose: NFC text must round-trip)."""
@@ -284,4 +293,21 @@ def service_any_db(request: pytest.FixtureRequest, gobang_home: Path, new_databa
     url = new_database(request.param)
     with start_service(make_settings(gobang_home, url)) as running:
         yield running
+    new_database.release(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def redis_settings(request: pytest.FixtureRequest, gobang_home: Path, new_database: Databases) -> Iterator[Settings]:
+    """A deployment with Redis (queue and status keys of this test alone, removed afterwards)."""
+    url = new_database(request.param)
+    settings = make_settings(gobang_home, url, redis_url=REDIS_URL)
+    yield settings
+    with session_scope(url) as db:
+        job_ids = db.scalars(select(Job.id)).all()
+    redis = Redis.from_url(REDIS_URL)
+    patterns = [f"{settings.jobs.queue_prefix}*", f"rq:*{settings.jobs.queue_prefix}*"]
+    for pattern in patterns + [f"rq:*gobang-{job_id}*" for job_id in job_ids]:
+        for key in redis.scan_iter(pattern):
+            redis.delete(key)
+    redis.close()
     new_database.release(url)

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from redis import Redis
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from api.routers import jobs as jobs_router
 from core.db import session_scope
@@ -21,33 +19,14 @@ from core.tables import Job, JobStatus
 from tests.api.conftest import assert_problem
 from tests.api.services import (
     REDIS_URL,
-    Databases,
     Service,
     clip,
-    make_settings,
     start_service,
     wait_for_job,
     worker_process,
 )
 from workers.job_status import publish, read_snapshot, status_cache
 from workers.jobs import claim
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def redis_settings(request: pytest.FixtureRequest, gobang_home: Path, new_database: Databases) -> Iterator[Settings]:
-    """A deployment with Redis (queue and status keys of this test alone, removed afterwards)."""
-    url = new_database(request.param)
-    settings = make_settings(gobang_home, url, redis_url=REDIS_URL)
-    yield settings
-    with session_scope(url) as db:
-        job_ids = db.scalars(select(Job.id)).all()
-    redis = Redis.from_url(REDIS_URL)
-    patterns = [f"{settings.jobs.queue_prefix}*", f"rq:*{settings.jobs.queue_prefix}*"]
-    for pattern in patterns + [f"rq:*gobang-{job_id}*" for job_id in job_ids]:
-        for key in redis.scan_iter(pattern):
-            redis.delete(key)
-    redis.close()
-    new_database.release(url)
 
 
 def _queued_job(api: Service) -> str:
