@@ -3,8 +3,8 @@
 The caller-scoped hash of the key (as `uploads.idempotency_key`), unique: a client that lost the answer to
 `POST /recordings` (a dropped connection) sends it again and gets the recording the first request made.
 
-Revision ID: 0012_recording_idempotency_key
-Revises: 0011_search_tsvector_columns
+Revision ID: 0013_recording_idempotency_key
+Revises: 0012_voice_embedding_source
 Create Date: 2026-12-05 18:40:00
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_recording_idempotency_key"
-down_revision = "0011_search_tsvector_columns"
+revision = "0013_recording_idempotency_key"
+down_revision = "0012_voice_embedding_source"
 branch_labels = None
 depends_on = None
 
