@@ -3,7 +3,6 @@ attempts in another voice cannot walk a voiceprint toward it. Real CAM++ embeddi
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy import select, text
 
-from core.db import MIGRATIONS, get_engine, migrate, session_scope
+from core.db import get_engine, migrate, session_scope
 from core.errors import InvalidInputError, NotFoundError
 from core.settings import VoiceSettings
 from core.tables import EmbeddingSource, VoiceEmbedding
@@ -20,7 +19,7 @@ from diarization.embedders import normalize
 from diarization.verification import Verification, adapt, enrol, verify
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
 from tests.api.conftest import PG_SERVER
-from tests.databases import migrated_sqlite
+from tests.databases import database_at_revision, migrated_sqlite
 from tests.voice_audio import speakers
 
 NAME = account_voiceprint("thu.ky")
@@ -31,27 +30,8 @@ PHRASES = ("0120", "1234", "4301", "3210", "2041")
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_sources(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A new database at the revision before embeddings had a source."""
-    from alembic import command
-    from alembic.config import Config
-
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path / 'old.db'}", None
-    else:
-        import psycopg
-
-        name = f"gobang_src_{secrets.token_hex(6)}"
-        server = psycopg.connect(PG_SERVER, autocommit=True)
-        server.execute(f'CREATE DATABASE "{name}"')
-        url, drop = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "0011_search_tsvector_columns")
-    yield url
-    get_engine(url).dispose()
-    if drop is not None:
-        server.execute(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
-        server.close()
+    with database_at_revision(request.param, tmp_path, "0011_search_tsvector_columns", PG_SERVER) as url:
+        yield url
 
 
 def test_the_migration_marks_every_existing_embedding_as_enrolled(database_before_sources: str) -> None:

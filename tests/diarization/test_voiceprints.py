@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import event, select, text
 
 from core.audio import load_audio
-from core.db import MIGRATIONS, get_engine, migrate, session_scope
+from core.db import get_engine, migrate, session_scope
 from core.errors import BadAudioError, InvalidInputError, NotFoundError
 from core.settings import Settings
 from core.tables import VoiceEmbedding, VoicePerson
@@ -22,6 +21,7 @@ from diarization.voiceprints import account_voiceprint
 from models import resolve, verify
 from tests.api.conftest import PG_SERVER
 from tests.audio_helpers import write_wav
+from tests.databases import database_at_revision
 from tests.diarization.conftest import OUTSIDER, SPEAKERS, Meeting
 from workers.pipeline import PipelineOptions, run_pipeline
 
@@ -172,29 +172,10 @@ PRAGMA user_version = 2;
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_voiceprints(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A new database at the revision before voiceprints moved in, with one organisation unit (id 1)."""
-    from alembic import command
-    from alembic.config import Config
-
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path / 'old.db'}", None
-    else:
-        import psycopg
-
-        name = f"gobang_vp_{secrets.token_hex(6)}"
-        server = psycopg.connect(PG_SERVER, autocommit=True)
-        server.execute(f'CREATE DATABASE "{name}"')
-        url, drop = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", name
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "0008_sealed_secrets")
-    with get_engine(url).begin() as connection:
-        connection.execute(text("INSERT INTO org_units (id, name) VALUES (1, 'Ủy ban Pháp luật')"))
-    yield url
-    get_engine(url).dispose()
-    if drop is not None:
-        server.execute(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
-        server.close()
+    with database_at_revision(request.param, tmp_path, "0008_sealed_secrets", PG_SERVER) as url:
+        with get_engine(url).begin() as connection:
+            connection.execute(text("INSERT INTO org_units (id, name) VALUES (1, 'Ủy ban Pháp luật')"))
+        yield url
 
 
 def test_the_migration_moves_an_old_voiceprint_file_into_the_database(
