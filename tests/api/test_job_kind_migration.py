@@ -38,8 +38,7 @@ def test_existing_jobs_get_their_kind_from_their_options(database_before_kind: s
         "d" * 32: {"hotwords": ['"kind"']},  # the word, as a hotword: still a transcription
     }
     with session_scope(database_before_kind) as db:  # rows as the code before the column wrote them
-        db.add(Recording(id=RID, filename="ky-hop.wav", sha256="0" * 64, size=1))
-        db.flush()
+        db.execute(sa.insert(Recording).values(id=RID, filename="ky-hop.wav", sha256="0" * 64, size=1))
         for job_id, options in stored.items():
             db.execute(
                 _OLD_JOBS.insert().values(
