@@ -18,8 +18,8 @@ from core.tables import EmbeddingSource, VoiceEmbedding
 from diarization.embedders import normalize
 from diarization.verification import Verification, adapt, enrol, verify
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
-from tests.api.conftest import PG_SERVER
-from tests.databases import database_at_revision, migrated_sqlite
+from tests.api.conftest import database_at_revision
+from tests.databases import migrated_sqlite
 from tests.voice_audio import speakers
 
 NAME = account_voiceprint("thu.ky")
@@ -30,7 +30,7 @@ PHRASES = ("0120", "1234", "4301", "3210", "2041")
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_sources(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A new database at the revision before embeddings had a source."""
-    with database_at_revision(request.param, tmp_path, "0011_search_tsvector_columns", PG_SERVER) as url:
+    with database_at_revision(request.param, "0011_search_tsvector_columns", tmp_path) as url:
         yield url
 
 

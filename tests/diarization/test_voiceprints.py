@@ -19,9 +19,8 @@ from diarization import VoiceprintStore, calibrate
 from diarization.embedders import CampPlusEmbedder, fbank, get_embedder, normalize
 from diarization.voiceprints import account_voiceprint
 from models import resolve, verify
-from tests.api.conftest import PG_SERVER
+from tests.api.conftest import database_at_revision
 from tests.audio_helpers import write_wav
-from tests.databases import database_at_revision
 from tests.diarization.conftest import OUTSIDER, SPEAKERS, Meeting
 from workers.pipeline import PipelineOptions, run_pipeline
 
@@ -172,7 +171,7 @@ PRAGMA user_version = 2;
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before_voiceprints(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A new database at the revision before voiceprints moved in, with one organisation unit (id 1)."""
-    with database_at_revision(request.param, tmp_path, "0008_sealed_secrets", PG_SERVER) as url:
+    with database_at_revision(request.param, "0008_sealed_secrets", tmp_path) as url:
         with get_engine(url).begin() as connection:
             connection.execute(text("INSERT INTO org_units (id, name) VALUES (1, 'Ủy ban Pháp luật')"))
         yield url
