@@ -15,15 +15,47 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from benchmarks.meeting_set import load, manifest, names
+from minutes.assignees import tokens
 from minutes.classifier import LABELS, TRAINING, SentenceClassifier
+from minutes.cues import fold
 from minutes.frame import chair_label
-from minutes.participants import chairing, mentions
+from minutes.participants import chairing, is_name, mentions
 from minutes.sentences import previous_said, split
+
+_HONORIFIC = re.compile(r"^(?:dong chi|dai bieu|ong|ba|anh|chi)\s+")
+_ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
+_QUALIFIERS = frozenset({"huyen", "xa", "tinh", "phuong", "quan", "thi tran", "thanh pho"})
+
+
+def align(text: str, assignee: str) -> tuple[int, int] | None:
+    """Where in `text` the gold `assignee` is said, by a fixed procedure on folded words (abbreviations spelled
+    out, no honorific): the whole name; else without a trailing place qualifier ("Phòng Tài chính – Kế hoạch
+    huyện" said "phòng tài chính kế hoạch"); else, for a body, its first two words or more; else, for a person,
+    the given name alone. None when not said (a person called by title: "đồng chí kế toán trưởng")."""
+    words = [t for t in tokens(text) if t.text[0].isalnum()]
+    said: list[tuple[str, int]] = []  # (folded word, index of the token it comes from)
+    for i, t in enumerate(words):
+        said += [(w, i) for w in _ABBREVIATIONS.get(fold(t.text), fold(t.text)).split()]
+    target = _HONORIFIC.sub("", " ".join(re.findall(r"\w+", fold(assignee)))).split()
+    person = is_name(assignee)
+    qualified = len(target) > 2 and target[-1] in _QUALIFIERS
+    candidates = [target, target[:-1]] if qualified else [target]
+    if not person:
+        candidates += [target[:n] for n in range(len(target) - 1, 1, -1)]
+    else:
+        candidates.append(target[-1:])
+    plain = [w for w, _ in said]
+    for wanted in candidates:
+        for k in range(len(plain) - len(wanted) + 1):
+            if wanted and plain[k : k + len(wanted)] == wanted:
+                return words[said[k][1]].start, words[said[k + len(wanted) - 1][1]].end
+    return None
 
 
 def labelled(name: str) -> list[dict[str, Any]]:
@@ -37,6 +69,21 @@ def labelled(name: str) -> list[dict[str, Any]]:
     rows = []
     people = list(mentions(segments))
     sents = split(segments)
+    spans: list[list[list[int]]] = [[] for _ in sents]
+    unsaid: set[int] = set()  # sentences of a task whose assignee is not said in words: no tagger row
+    for task in gold["tasks"]:  # each gold assignee in the sentence of its segments that says most of its action
+        action = set(fold(task["action"]).split())
+        ours = [k for k, s in enumerate(sents) if s.segment.id in task["source_segments"]]
+        said = [
+            (-len(action & set(fold(sents[k].text).split())), k, found)
+            for k in ours
+            if (found := align(sents[k].text, task["assignee"]))
+        ]
+        if said:
+            _, k, found = min(said)
+            spans[k].append(list(found))
+        else:
+            unsaid.update(ours)
     for k, sentence in enumerate(sents):
         labels = [c for c in LABELS if any(sentence.segment.id in item["source_segments"] for item in kinds[c])]
         who = presiding.get(sentence.segment.id)
@@ -48,6 +95,7 @@ def labelled(name: str) -> list[dict[str, Any]]:
                 "previous": previous_said(sents, k),
                 "labels": labels,
                 "people": people,
+                "assignees": None if k in unsaid else sorted(spans[k]),
             }
         )
     return rows
