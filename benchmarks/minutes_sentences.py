@@ -6,14 +6,20 @@ speaks (as the generator decides it, from the transcript alone). The held-out me
 
     .venv/bin/python benchmarks/minutes_sentences.py        # writes minutes/data/labelled_sentences.json
     .venv/bin/python benchmarks/minutes_sentences.py --cv   # leave-one-kind-out P/R/F1 over a small grid
+    .venv/bin/python benchmarks/minutes_sentences.py --cv-tagger   # the assignee tagger's, tasks F1 of the minutes
 
 `--cv` is how the classifier's threshold and regularisation were chosen: each kind of development meeting is
 held out in turn, the classifier trained on the others, and the sentences of the held-out kind scored.
+Each row also carries the character spans of the gold assignees said in it (`align`), or None where a gold task
+of its segment names its assignee in no words of them (a person called by title): the assignee tagger's training
+rows (`minutes.assignees`). `--cv-tagger` chose the tagger's regularisation and floor the same way, by the tasks F1
+of the development minutes made with a classifier and a tagger that never saw the meeting's kind.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 from collections import Counter
@@ -21,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.meeting_set import load, manifest, names
-from minutes.assignees import tokens
+from benchmarks.minutes_eval import evaluate_meetings, leave_one_kind_out
+from minutes.assignees import AssigneeTagger, tokens
 from minutes.classifier import LABELS, TRAINING, SentenceClassifier
 from minutes.cues import fold
 from minutes.frame import chair_label
@@ -132,7 +139,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=TRAINING)
     parser.add_argument("--cv", action="store_true", help="cross-validate over a grid instead of writing")
+    parser.add_argument("--cv-tagger", action="store_true", help="the same for the assignee tagger")
     args = parser.parse_args()
+    if args.cv_tagger:  # the shipped labelled sentences, as `minutes_eval.leave_one_kind_out` reads them
+        for c2 in (0.03, 0.1, 0.3):
+            for floor in (0.25, 0.4, 0.55, 1.0):
+                tagger = functools.partial(AssigneeTagger, c2=c2, floor=floor)
+                tasks = evaluate_meetings("dev", generators=leave_one_kind_out(tagger)).fields["tasks"]
+                print(f"c2={c2} floor={floor} tasks P {tasks.precision:.3f} R {tasks.recall:.3f} F1 {tasks.f1:.3f}")
+        return
     rows = [row for name in names("dev") for row in labelled(name)]
     if args.cv:
         print(f"{'threshold':>9}{'C':>6}{'cues':>6}" + "".join(f"{label + ' P/R/F1':>24}" for label in LABELS))

@@ -32,6 +32,7 @@ from minutes.cues import Deadline, find_deadline, fold
 from minutes.slots import TaskSlots, full_name
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_CALLED = re.compile(r"(?:[\s,]+(?:đồng chí|anh|chị|ông|bà|cô|thầy|em|bác|chú|bạn|đại biểu))+$", re.IGNORECASE)
 _ORDER = frozenset({"giao", "de nghi", "yeu cau", "chi dao", "nho", "cu", "phan cong", "de", "cho"})
 """Words (folded) an order's party follows; their distance is a feature, the tagger learns how much it says."""
 _HONORIFICS = frozenset({"anh", "chi", "ong", "ba", "thay", "co", "em", "bac", "chu", "dong chi", "ban", "dai bieu"})
@@ -255,10 +256,11 @@ class AssigneeTagger:
                 begin = spans[k - 1][1] if k else 0
                 before = find_deadline(text[begin:start], held=held)
                 deadline = Deadline(before.text, before.start + begin, before.due) if before is not None else None
-            action = text[end:stop]
-            if deadline is not None and end <= deadline.start < stop:
-                action = action.replace(deadline.text, " ")
-            action = " ".join(action.split()).strip(" ,.;:")
+            said = [(end, stop)]
+            if deadline is not None and end <= deadline.start < stop:  # the action without its deadline
+                said = [(end, deadline.start), (deadline.start + len(deadline.text), stop)]
+            action = " ".join(" ".join(text[a:b].split()).strip(" ,.;:") for a, b in said).strip()
+            action = _CALLED.sub("", action).strip(" ,.;:")  # "…, chị | Dung …": how the next one is called
             assignee = text[start:end].strip(" ,.;:")
             if assignee and action:
                 tasks.append(TaskSlots(full_name(assignee, people, titles or {}), action, deadline))
