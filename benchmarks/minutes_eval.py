@@ -52,7 +52,6 @@ from benchmarks import meeting_set
 from core.settings import MinutesSettings, get_settings
 from core.text import nfc
 from core.transcript import Segment, Transcript
-from minutes.assignees import AssigneeTagger, default_tagger, training_rows
 from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
 from minutes.cues import find_vote, fold, folded_digits, spoken_dates, spoken_numbers
 from minutes.extractive import ExtractiveGenerator
@@ -60,6 +59,7 @@ from minutes.generate import generate, make_generator
 from minutes.model import Cited, Minutes, MinutesMeta, Task, Vote
 from minutes.participants import is_name
 from minutes.sentences import content_words, split
+from minutes.slots import read_tasks
 
 T = TypeVar("T")
 G = TypeVar("G")
@@ -74,7 +74,7 @@ CLASSES = ("vote", "task", "conclusion")
 
 def cue_scores() -> tuple[dict[str, tuple[int, int, int]], dict[str, tuple[int, int]]]:
     """Per class (tp, fp, fn) of the sentence classifier; per field (exact, of) for task assignee/deadline (the
-    first task the assignee tagger reads) and vote counts (`find_vote`)."""
+    first task `read_tasks` reads) and vote counts (`find_vote`)."""
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
     kinds = default_classifier().classify([r["text"] for r in rows], [r["chair"] for r in rows])  # lone sentences
     counts = {c: [0, 0, 0] for c in CLASSES}
@@ -86,7 +86,7 @@ def cue_scores() -> tuple[dict[str, tuple[int, int, int]], dict[str, tuple[int, 
             if found or c in gold:  # true positive, false positive or false negative
                 counts[c][0 if found and c in gold else 1 if found else 2] += 1
         if "task" in row:
-            tasks = default_tagger().read(text, held=date(2025, 1, 1))
+            tasks = read_tasks(text, held=date(2025, 1, 1))
             fields["task assignee"][0] += bool(tasks) and tasks[0].assignee == row["task"]["assignee"]
             said = tasks[0].deadline.text if tasks and tasks[0].deadline else None
             fields["task deadline"][0] += bool(tasks) and said == row["task"]["deadline"]
@@ -355,19 +355,19 @@ def evaluate_meetings(
     part: str | None = None,
     dataset: Path = DATASET,
     golds: dict[str, dict[str, Any]] | None = None,
-    generators: dict[str, ExtractiveGenerator] | None = None,
+    classifiers: dict[str, SentenceClassifier] | None = None,
     llm: MinutesSettings | None = None,
 ) -> MeetingReport:
     """Minutes of the annotated meetings of `part` (None: all) scored against their gold (`golds` replaces some
-    golds; `generators`: kind of meeting -> the extractive generator its minutes are made with; `llm`: the
+    golds; `classifiers`: kind of meeting -> the sentence classifier its extractive minutes use; `llm`: the
     language model's settings, to score the llm generator instead)."""
     report = MeetingReport()
     kind_of = {e.name: e.kind for e in meeting_set.manifest(dataset)}
     for name in meeting_names(part, dataset):
         transcript, meta, gold = load_meeting(name, dataset)
         gold = (golds or {}).get(name, gold)
-        extractive = (generators or {}).get(kind_of[name]) or ExtractiveGenerator()
-        maker = make_generator("llm", llm) if llm is not None else extractive
+        classifier = (classifiers or {}).get(kind_of[name])
+        maker = make_generator("llm", llm) if llm is not None else ExtractiveGenerator(classifier=classifier)
         minutes = generate(transcript, meta, generator=maker)
         scores = field_scores(minutes, gold)
         report.meetings.append(name)
@@ -428,21 +428,19 @@ def meeting_json(report: MeetingReport) -> dict[str, Any]:
     }
 
 
-def leave_one_kind_out(tagger: Callable[[], AssigneeTagger] = AssigneeTagger) -> dict[str, ExtractiveGenerator]:
-    """Per kind of development meeting, the generator whose sentence classifier and assignee tagger were trained on
-    the sentences of the other kinds: the dev-cv figures are those of meetings whose kind neither saw, as the
-    held-out ones (`tagger` makes each untrained tagger: its hyper-parameters)."""
+def leave_one_kind_out() -> dict[str, SentenceClassifier]:
+    """Per kind of development meeting, the classifier trained on the sentences of the other kinds: the dev-cv
+    figures are those of meetings whose kind the classifier never saw, as the held-out ones."""
     rows = json.loads(TRAINING.read_text(encoding="utf-8"))
     kind_of = {e.name: e.kind for e in meeting_set.manifest()}
-    generators = {}
+    classifiers = {}
     for kind in {kind_of[r["meeting"]] for r in rows}:
         train = [r for r in rows if kind_of[r["meeting"]] != kind]
-        classifier = SentenceClassifier().fit(
+        classifiers[kind] = SentenceClassifier().fit(
             [r["text"] for r in train], [r["chair"] for r in train], [r["labels"] for r in train],
             [r["previous"] for r in train], [r["people"] for r in train],
         )  # fmt: skip
-        generators[kind] = ExtractiveGenerator(classifier=classifier, tagger=tagger().fit(training_rows(train)))
-    return generators
+    return classifiers
 
 
 def long_meeting(meeting: Transcript, hours: float, words: int) -> Transcript:
@@ -468,7 +466,7 @@ def main() -> None:
     args = parser.parse_args()
 
     parts = {part: evaluate_meetings(part) for part in meeting_set.PARTS}
-    parts["dev-cv"] = evaluate_meetings("dev", generators=leave_one_kind_out())
+    parts["dev-cv"] = evaluate_meetings("dev", classifiers=leave_one_kind_out())
     llm = get_settings().minutes
     if llm.llm_url and llm.llm_model:  # the llm generator on the same set, whenever a server is configured
         for part in meeting_set.PARTS:

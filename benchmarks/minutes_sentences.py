@@ -6,63 +6,24 @@ speaks (as the generator decides it, from the transcript alone). The held-out me
 
     .venv/bin/python benchmarks/minutes_sentences.py        # writes minutes/data/labelled_sentences.json
     .venv/bin/python benchmarks/minutes_sentences.py --cv   # leave-one-kind-out P/R/F1 over a small grid
-    .venv/bin/python benchmarks/minutes_sentences.py --cv-tagger   # the assignee tagger's, tasks F1 of the minutes
 
 `--cv` is how the classifier's threshold and regularisation were chosen: each kind of development meeting is
 held out in turn, the classifier trained on the others, and the sentences of the held-out kind scored.
-Each row also carries the character spans of the gold assignees said in it (`align`), or None where a gold task
-of its segment names its assignee in no words of them (a person called by title): the assignee tagger's training
-rows (`minutes.assignees`). `--cv-tagger` chose the tagger's regularisation and floor the same way, by the tasks F1
-of the development minutes made with a classifier and a tagger that never saw the meeting's kind.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from benchmarks.meeting_set import load, manifest, names
-from benchmarks.minutes_eval import evaluate_meetings, leave_one_kind_out
-from minutes.assignees import AssigneeTagger, tokens
 from minutes.classifier import LABELS, TRAINING, SentenceClassifier
-from minutes.cues import fold
 from minutes.frame import chair_label
-from minutes.participants import chairing, is_name, mentions
+from minutes.participants import chairing, mentions
 from minutes.sentences import previous_said, split
-
-_HONORIFIC = re.compile(r"^(?:dong chi|dai bieu|ong|ba|anh|chi)\s+")
-_ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
-_QUALIFIERS = frozenset({"huyen", "xa", "tinh", "phuong", "quan", "thi tran", "thanh pho"})
-
-
-def align(text: str, assignee: str) -> tuple[int, int] | None:
-    """Where in `text` the gold `assignee` is said, by a fixed procedure on folded words (abbreviations spelled
-    out, no honorific): the whole name; else without a trailing place qualifier ("Phòng Tài chính – Kế hoạch
-    huyện" said "phòng tài chính kế hoạch"); else, for a body, its first two words or more; else, for a person,
-    the given name alone. None when not said (a person called by title: "đồng chí kế toán trưởng")."""
-    words = [t for t in tokens(text) if t.text[0].isalnum()]
-    said: list[tuple[str, int]] = []  # (folded word, index of the token it comes from)
-    for i, t in enumerate(words):
-        said += [(w, i) for w in _ABBREVIATIONS.get(fold(t.text), fold(t.text)).split()]
-    target = _HONORIFIC.sub("", " ".join(re.findall(r"\w+", fold(assignee)))).split()
-    person = is_name(assignee)
-    qualified = len(target) > 2 and target[-1] in _QUALIFIERS
-    candidates = [target, target[:-1]] if qualified else [target]
-    if not person:
-        candidates += [target[:n] for n in range(len(target) - 1, 1, -1)]
-    else:
-        candidates.append(target[-1:])
-    plain = [w for w, _ in said]
-    for wanted in candidates:
-        for k in range(len(plain) - len(wanted) + 1):
-            if wanted and plain[k : k + len(wanted)] == wanted:
-                return words[said[k][1]].start, words[said[k + len(wanted) - 1][1]].end
-    return None
 
 
 def labelled(name: str) -> list[dict[str, Any]]:
@@ -76,21 +37,6 @@ def labelled(name: str) -> list[dict[str, Any]]:
     rows = []
     people = list(mentions(segments))
     sents = split(segments)
-    spans: list[list[list[int]]] = [[] for _ in sents]
-    unsaid: set[int] = set()  # sentences of a task whose assignee is not said in words: no tagger row
-    for task in gold["tasks"]:  # each gold assignee in the sentence of its segments that says most of its action
-        action = set(fold(task["action"]).split())
-        ours = [k for k, s in enumerate(sents) if s.segment.id in task["source_segments"]]
-        said = [
-            (-len(action & set(fold(sents[k].text).split())), k, found)
-            for k in ours
-            if (found := align(sents[k].text, task["assignee"]))
-        ]
-        if said:
-            _, k, found = min(said)
-            spans[k].append(list(found))
-        else:
-            unsaid.update(ours)
     for k, sentence in enumerate(sents):
         labels = [c for c in LABELS if any(sentence.segment.id in item["source_segments"] for item in kinds[c])]
         who = presiding.get(sentence.segment.id)
@@ -102,7 +48,6 @@ def labelled(name: str) -> list[dict[str, Any]]:
                 "previous": previous_said(sents, k),
                 "labels": labels,
                 "people": people,
-                "assignees": None if k in unsaid else sorted(spans[k]),
             }
         )
     return rows
@@ -139,15 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=TRAINING)
     parser.add_argument("--cv", action="store_true", help="cross-validate over a grid instead of writing")
-    parser.add_argument("--cv-tagger", action="store_true", help="the same for the assignee tagger")
     args = parser.parse_args()
-    if args.cv_tagger:  # the shipped labelled sentences, as `minutes_eval.leave_one_kind_out` reads them
-        for c2 in (0.03, 0.1, 0.3):
-            for floor in (0.25, 0.4, 0.55, 1.0):
-                tagger = functools.partial(AssigneeTagger, c2=c2, floor=floor)
-                tasks = evaluate_meetings("dev", generators=leave_one_kind_out(tagger)).fields["tasks"]
-                print(f"c2={c2} floor={floor} tasks P {tasks.precision:.3f} R {tasks.recall:.3f} F1 {tasks.f1:.3f}")
-        return
     rows = [row for name in names("dev") for row in labelled(name)]
     if args.cv:
         print(f"{'threshold':>9}{'C':>6}{'cues':>6}" + "".join(f"{label + ' P/R/F1':>24}" for label in LABELS))

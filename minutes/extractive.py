@@ -22,12 +22,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
-from minutes.assignees import AssigneeTagger, default_tagger
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
 from minutes.participants import chairing, mentions, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
+from minutes.slots import read_tasks
 
 _VOTE_CALL_PREFIX = re.compile(
     r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
@@ -121,8 +121,6 @@ class ExtractiveGenerator:
     min_segments: int = 40
     classifier: SentenceClassifier | None = None
     """Which sentences are votes, tasks, conclusions; None: the one trained on the development meetings."""
-    tagger: AssigneeTagger | None = None
-    """Who a task sentence gives the task to; None: the one trained on the development meetings."""
 
     name = "extractive"
 
@@ -317,24 +315,23 @@ class ExtractiveGenerator:
             last = s
         return [v for v, _ in votes]
 
+    @staticmethod
     def _tasks(
-        self,
         sents: Sequence[Sentence],
         speaks: Sequence[bool],
         kinds: Sequence[frozenset[str]],
         held: date | None,
         cast: _Cast,
     ) -> list[Task]:
-        """The tasks of the chair's sentences the classifier calls tasks, as the assignee tagger reads them. A
+        """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
         person called by given name is written with the full name, and the task cites where it was said too. A
         sentence of the same segment right after a task without a deadline, giving none itself, may say its
         deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV.")."""
         tasks: list[Task] = []
         previous: Sentence | None = None  # the sentence that gave the last task
-        tagger = self.tagger or default_tagger()
         for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
             found = (
-                tagger.read(s.text, held=held, people=list(cast.people), titles=cast.titles)
+                read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
                 if chairs and "task" in kind
                 else []
             )

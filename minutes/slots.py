@@ -191,7 +191,7 @@ _NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bả
 "đồng chí Tiến"), unless an order's verb; a place ("huyện", "xã") ends a name rather than starting one."""
 
 
-def full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
+def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
     """ "anh Chiến" or "Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the
     one person introduced with that title (`participants.titles`, folded title -> name); anything else as it is."""
     bare = _HONORIFIC.sub("", party).strip()
@@ -335,7 +335,7 @@ def _clause_task(
         return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
-    return TaskSlots(full_name(assignee, people, titles), action, deadline)
+    return TaskSlots(_full_name(assignee, people, titles), action, deadline)
 
 
 def gives_floor(text: str) -> bool:

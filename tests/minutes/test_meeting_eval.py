@@ -60,7 +60,7 @@ tuned to pass it."""
 
 
 def test_dev_figures_hold_on_kinds_the_classifier_never_saw() -> None:
-    report = evaluate_meetings("dev", generators=leave_one_kind_out())
+    report = evaluate_meetings("dev", classifiers=leave_one_kind_out())
     for name, floor in DEV_CV_FLOORS.items():
         assert report.fields[name].f1 >= floor, (name, report.fields[name])
 
