@@ -81,7 +81,9 @@ class Clustering:
     """Cosine similarity to a kept speaker of `small_cluster_weight` or more above which a small cluster is that
     speaker's: one voice's odd turn, not a new voice; below it a small cluster stays a speaker of its own, however
     little it says (a rare voice in a crowded meeting). Set on development meetings only (benchmarks/diarization.py
-    --sections crowd: 0.44-0.48 gave the same development figures, 0.5 and above kept the odd turns apart)."""
+    --sections crowd: 0.44-0.48 gave the same crowded and simulated development figures, 0.44-0.45 one speaker fewer
+    on the long one, 0.5 and above kept the odd turns apart; 0.47 keeps apart two different men that score 0.466
+    in tests/diarization's meeting)."""
     min_split_weight: float = 10.0
     """Speech (seconds) each half of a cluster needs before the halves' voices are compared (`_split_mixed`): the
     centroid of a few seconds is too noisy to tell (on development meetings, split halves of one voice with
