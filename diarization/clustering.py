@@ -5,9 +5,9 @@ clustered tightly into "micro-clusters" (short stretches of one voice), and only
 clustered globally; every window is then given the nearest speaker centroid. Agglomerative clustering
 (average linkage, cosine) is the default; spectral clustering with an eigengap count is the
 alternative (see benchmarks/diarization.py for the comparison on our data). With the count free, the cut
-is checked by voice, one cosine threshold for "same speaker" throughout: a cluster whose halves differ is split,
-a small cluster that matches no kept speaker stays a speaker, and speakers that match are merged (crowded and
-long meetings: benchmarks/diarization.py --sections crowd).
+is checked by voice: a cluster whose halves differ is split, a small cluster that matches no kept speaker stays a
+speaker (a cluster of a few turns at a lower similarity than a larger one: its centroid is noisier), and speakers
+that match are merged (crowded and long meetings: benchmarks/diarization.py --sections crowd).
 """
 
 from __future__ import annotations
@@ -73,6 +73,17 @@ class Clustering:
     """Cosine similarity of two cluster centroids above which they are one voice: a small cluster that close to
     a kept speaker is absorbed, and speakers that close are merged (one voice split over hours of speech).
     Set on development meetings only (benchmarks/diarization.py --sections crowd)."""
+    small_cluster_weight: float = 8.0
+    """Speech (seconds) under which a cluster is a few turns at most: its centroid is too noisy for
+    `same_speaker_similarity` (on development meetings, clips under 1.5 s scored below 0.6 against the rest of
+    their own voice 13% of the time, while the closest other voice stayed under 0.47 nine times in ten)."""
+    small_cluster_similarity: float = 0.47
+    """Cosine similarity to a kept speaker of `small_cluster_weight` or more above which a small cluster is that
+    speaker's: one voice's odd turn, not a new voice; below it a small cluster stays a speaker of its own, however
+    little it says (a rare voice in a crowded meeting). Set on development meetings only (benchmarks/diarization.py
+    --sections crowd: 0.44-0.48 gave the same crowded and simulated development figures, 0.44-0.45 one speaker fewer
+    on the long one, 0.5 and above kept the odd turns apart; 0.47 keeps apart two different men that score 0.466
+    in tests/diarization's meeting)."""
     min_split_weight: float = 10.0
     """Speech (seconds) each half of a cluster needs before the halves' voices are compared (`_split_mixed`): the
     centroid of a few seconds is too noisy to tell (on development meetings, split halves of one voice with
@@ -167,17 +178,28 @@ class Clustering:
         return self._absorb_small(x, weights, labels, [int(c) for c in heaviest])
 
     def _speakers(self, x: np.ndarray, weights: np.ndarray, labels: np.ndarray, min_weight: float) -> list[int]:
-        """Clusters that are speakers, heaviest first: those with `min_weight` of speech, then each smaller one
-        (of at least `min_cluster_weight`) whose centroid matches no speaker already kept."""
+        """Clusters that are speakers, heaviest first: those with `min_weight` and `small_cluster_weight` of speech,
+        then each lighter one (of at least `min_cluster_weight`) whose centroid matches no speaker already kept: at
+        `same_speaker_similarity`, or at `small_cluster_similarity` when it holds less than `small_cluster_weight`
+        and the kept speaker more (a few turns against a voice whose centroid is sure)."""
         mass = np.bincount(labels, weights=weights)
         order = [int(c) for c in np.argsort(-mass, kind="stable")]
-        kept = [c for c in order if mass[c] >= min_weight] or order[:1]
+        kept = [c for c in order if mass[c] >= max(min_weight, self.small_cluster_weight)] or order[:1]
         centroids = [_centroid(x, weights, labels, c) for c in kept]
         for c in order:
             if c in kept or mass[c] < self.min_cluster_weight:
                 continue
             centroid = _centroid(x, weights, labels, c)
-            if max(float(centroid @ other) for other in centroids) < self.same_speaker_similarity:
+            small = mass[c] < self.small_cluster_weight
+            if not any(
+                float(centroid @ other)
+                >= (
+                    self.small_cluster_similarity
+                    if small and mass[k] >= self.small_cluster_weight
+                    else self.same_speaker_similarity
+                )
+                for k, other in zip(kept, centroids, strict=True)
+            ):
                 kept.append(c)
                 centroids.append(centroid)
         return kept

@@ -75,3 +75,26 @@ def test_two_voices_joined_by_a_loose_cut_are_split(windows: SpeechWindows, voic
     split = Clustering(threshold=0.8, min_split_weight=3.0)(windows.embeddings, weights)
     assert split.max() + 1 == 3
     assert all(len(set(split[voice == v])) == 1 for v in range(3))
+
+
+def test_a_few_turns_of_a_known_voice_join_it_a_new_voice_does_not(
+    meeting: Meeting, windows: SpeechWindows, voice
+) -> None:
+    """A tight cut leaves the woman's voice in two clusters; the one under `small_cluster_weight` matches the
+    other at `small_cluster_similarity` and joins it, even with speaker merging off. Her single turn, when she
+    says nothing else, matches neither man and stays a voice of its own under the same rule.
+
+    The meeting is short: the weight under which a cluster is "a few turns" is lowered in proportion."""
+    weights = _weights(windows)
+    rule_off = Clustering(threshold=0.45, same_speaker_similarity=1.0, small_cluster_weight=0.0)
+    assert len(set(rule_off(windows.embeddings, weights)[voice == 2])) == 2
+    rule_on = Clustering(threshold=0.45, same_speaker_similarity=1.0, small_cluster_weight=3.0)
+    joined = rule_on(windows.embeddings, weights)
+    assert len(set(joined[voice == 2])) == 1 and not set(joined[voice == 2]) & set(joined[voice != 2])
+
+    rare = _first_turn(meeting, windows, SPEAKERS[2])
+    keep = (voice != 2) | rare
+    assert weights[rare].sum() < 3.0
+    alone = Clustering(small_cluster_weight=3.0)(windows.embeddings[keep], weights[keep])
+    assert alone.max() + 1 == 3
+    assert len(set(alone[rare[keep]])) == 1 and not set(alone[rare[keep]]) & set(alone[~rare[keep]])
