@@ -13,6 +13,13 @@ carry made one way (`gold_text`: "61 %" -> "61%", "50ml" -> "50 ml"; `--gold-as-
 - Punctuation F1 per mark, and capitalisation F1 on proper names (words capitalised by the gold that do not
   start a sentence), with the CRF given the gold's words without punctuation and case (perfect ITN).
 
+Question part: the legal corpus has almost no questions, so the question mark is scored on written
+Vietnamese that has them, each unit as written: the segments of the written (cased, punctuated) meetings of
+`tests/data/minutes` (their MANIFEST's dev/held-out split) and the cv9_vi_dev reference sentences that end
+with a mark (the others are not punctuated at all; held-out = fold 0, as below). The punctuation model
+gets each unit's words without punctuation and case, and a "?" counts where the gold has one after the
+same word; statements count the "?" put after them.
+
 Speech part, on `cv9_vi_dev` (held-out = fold 0 of `dialect_adapt.folds`' five speaker-disjoint folds,
 development = the rest): vietasr transcribes each clip once; "before" is today's readable text
 (`asr.readable.restore`), "after" the text stage. Normalised WER (`core.text.normalize_for_scoring`) and
@@ -44,6 +51,7 @@ from asr.readable import restore
 from asr.transcriber import Transcriber
 from asr.verbalise import spoken
 from asr.written import TextFormatter
+from benchmarks import meeting_set
 from core.manifest import ManifestRow, read_manifest
 from core.settings import get_settings
 from core.text import nfc, normalize_for_scoring
@@ -205,6 +213,42 @@ def punctuation_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[s
     }
 
 
+def question_units(manifest: Path) -> dict[str, list[str]]:
+    """Written units that hold questions, per split: written meetings' segments and cv9 reference sentences."""
+    units: dict[str, list[str]] = {"dev": [], "heldout": []}
+    for entry in meeting_set.manifest():
+        if entry.style == "written":
+            transcript, _, _ = meeting_set.load(entry.name)
+            units[entry.part].extend(s.text for s in transcript.segments)
+    rows = read_manifest(manifest)
+    folds = assign_folds(rows)
+    for row in rows:
+        if row.reference_text.rstrip().endswith(_SENTENCE_END):
+            units["heldout" if folds[row.speaker] == 0 else "dev"].append(row.reference_text)
+    return units
+
+
+_SENTENCE_END = (".", "?", "!", "…")
+"""cv9 references that end without a mark are not punctuated at all ("Chị ơi Chị bị cảm à", "Anh cảm thấy
+thế nào"): no gold for a question mark, left out."""
+
+
+def question_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:
+    """Question-mark F1 with its counts (gold questions, "?" put, right)."""
+    assert formatter.punctuator is not None
+    c: Counter[str] = Counter()
+    for text in texts:
+        example = examples_from_written(text, read_numbers=False)
+        if example is None:
+            continue
+        for gold, guess in zip(example.labels, formatter.punctuator.labels(example.words), strict=True):
+            g, p = gold.endswith("?"), guess.endswith("?")
+            c["tp"] += g and p
+            c["fp"] += p and not g
+            c["fn"] += g and not p
+    return {"f1 ?": _f1(c), "gold ?": c["tp"] + c["fn"], "put ?": c["tp"] + c["fp"], "right ?": c["tp"]}
+
+
 def _f1(c: Counter[str]) -> float:
     return 2 * c["tp"] / max(2 * c["tp"] + c["fp"] + c["fn"], 1)
 
@@ -310,6 +354,13 @@ def main() -> None:
     print(tabulate(corpus_table, headers=["split", "lines", *_CORPUS_COLUMNS], floatfmt=".3f"))
     print()
     print(category_table(categories))
+    questions = question_units(args.manifest)
+    for split in ("dev", "heldout"):
+        q = question_scores(formatter, questions[split])
+        summary.append(
+            f"{split} questions: F1 ? {q['f1 ?']:.2f} ({q['right ?']} right of {q['gold ?']} gold, "
+            f"{q['put ?']} put, {len(questions[split])} units)"
+        )
     if args.every:
         table = speech_part(formatter, args.manifest, args.every, args.cache)
         print()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from benchmarks.text_format import expression_categories, gold_text
+from pathlib import Path
+
+from benchmarks.text_format import expression_categories, gold_text, question_units
 
 
 def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
@@ -24,3 +26,21 @@ def test_everything_else_stays_as_written() -> None:
 
 def test_a_spaced_percent_is_scored_as_one_expression() -> None:
     assert expression_categories(gold_text("từ 61 % trở lên")) == [("61%", "percent")]
+
+
+def test_questions_are_scored_on_punctuated_written_text_only(tmp_path: Path) -> None:
+    manifest = tmp_path / "MANIFEST.tsv"
+    manifest.write_text(
+        "audio_path\treference_text\tspeaker\tgender\tregion\tduration_s\n"
+        "audio/a.flac\tSao anh không đứng lại?\tcv_a\tmale\tSouth\t3.5\n"
+        "audio/b.flac\tAnh cảm thấy thế nào\tcv_b\tfemale\tNorth\t2.0\n"
+        + "".join(f"audio/{n}.flac\tTrời mưa.\tcv_{n}\tmale\tNorth\t2.0\n" for n in range(5)),
+        encoding="utf-8",
+    )
+    units = question_units(manifest)
+    everything = units["dev"] + units["heldout"]
+    assert "Sao anh không đứng lại?" in everything
+    assert "Anh cảm thấy thế nào" not in everything  # not punctuated at all: no gold for "?"
+    # the written meetings keep their split: a question of a held-out meeting is held-out only
+    held_out_question = next(u for u in units["heldout"] if "Còn ai ý kiến gì không?" in u)
+    assert held_out_question not in units["dev"]
