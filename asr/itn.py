@@ -148,6 +148,10 @@ _SAID_DECIMAL = re.compile(rf"(?<![\w/,.])(\d+|không|{_ONE_TO_NINE}) phẩy (\d
 _DAY_MONTH = re.compile(r"\b(ngày|mồng|mùng) (\d{1,2})/(\d{1,2})(?![/\d])")
 _SUPERSCRIPT = re.compile(r"(?<=m)[²³](?!\w)")
 """NeMo writes "m²", "cm³"; documents write "m2", "cm3" (in the training documents, 162 to 1)."""
+_POWER_UNITS = {"kv": "kV", "ca vê": "kV", "kw": "kW", "kwh": "kWh", "mw": "MW"}
+_POWER = re.compile(r"(?<=\d )(kwh|kw|kv|mw|ca vê)(?!\w)")
+"""NeMo writes "110 kv", "30 mw"; documents write "110 kV" (494 to 29 in other cases in the training
+documents), "30 MW", "50 kW", "10 kWh", and a kilovolt is often said by its letters, "một trăm mười ca vê"."""
 _HORSEPOWER = re.compile(r"(?<=\d )hp\b")
 _HOURS = re.compile(r"(?<![\w.,:])(\d{1,2})h(?!\w)")
 """NeMo writes "8h"; documents write "08 giờ"."""
@@ -350,6 +354,7 @@ def vietnamese_conventions(text: str) -> str:
     text = _LETTER_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2)}{_LETTERS[m.group(3)].lower()}", text)
     text = _SUPERSCRIPT.sub(lambda m: "2" if m.group() == "²" else "3", text)
     text = _HORSEPOWER.sub("mã lực", text)
+    text = _POWER.sub(lambda m: _POWER_UNITS[m.group(1)], text)
     text = _HOURS.sub(lambda m: f"{_two_digits(m.group(1))} giờ", text)
     text = _SLASH_DATE.sub(_slash_date_match, text)
     text = _FRACTION.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}/{_DIGITS.get(m.group(2), m.group(2))}", text)

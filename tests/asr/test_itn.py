@@ -163,6 +163,12 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
             "bản đồ tỷ lệ một trên năm nghìn hoặc một trên hai mươi lăm nghìn",
             "bản đồ tỷ lệ 1/5000 hoặc 1/25.000",
         ),
+        # power units in the documents' case; a kilovolt said by its letters
+        (
+            "quy hoạch hệ thống điện một trăm mười ca vê và nhà máy ba mươi mê ga oát",
+            "quy hoạch hệ thống điện 110 kV và nhà máy 30 MW",
+        ),
+        ("trạm biến áp hai trăm hai mươi ki lô vôn", "trạm biến áp 220 kV"),
         # sections numbered by a letter and dots: lower case opening a line or after "điểm", capital after "số"
         ("bê chấm hai đối với cá nhân cư trú", "b.2 đối với cá nhân cư trú"),
         ("theo điểm đê chấm hai chấm một khoản ba", "theo điểm đ.2.1 khoản 3"),

@@ -13,6 +13,7 @@ def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
         "bơm 50 ml nước, rộng 13 mm, đường kính 10,5-13 mm"
     )
     assert gold_text("diện tích 20m2") == "diện tích 20 m2"
+    assert gold_text("lưới điện 110kV, nhà máy 30MW") == "lưới điện 110 kV, nhà máy 30 MW"
 
 
 def test_everything_else_stays_as_written() -> None:
