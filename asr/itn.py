@@ -207,6 +207,14 @@ _LETTER_SECTION = re.compile(
 )
 """A section numbered by a letter and dots, said "bê chấm hai": written "b.2" opening an utterance or after
 "điểm", "tiết" (1,415 to 0 in lower case in the training documents), "A.1" after "số" (754 to 2)."""
+_SAID_LETTER = "(?:" + "|".join(sorted(_LETTERS, key=len, reverse=True)) + ")"
+_FORM_CODE = re.compile(
+    rf"\b(mẫu số|mẫu|biểu mẫu|biểu số|biểu) ((?:{_SAID_LETTER} ){{2,}}(?:gạch (?:{_SAID_LETTER} )+)*)"
+    rf"gạch (\d+|{_ONE_TO_NINE})(?!\w| gạch\b| {_SAID_LETTER}\b)"
+)
+"""A form's code spelled out: "mẫu hát ca gạch một" -> "mẫu HK-1", "mẫu tê pê gạch quy tê vê gạch một" ->
+"mẫu TP-QTV-01". In the training documents a code of two letter groups pads its number (171 to 0), one of
+a single group does not agree (91 padded, 80 not), so its number is written as said."""
 _SCALED_THOUSANDS = re.compile(r"(?<![\d.,/])([1-9]\d{0,2})000 ([1-9]\d{0,2}) (?=(?:tỷ|triệu)\b)")
 """NeMo reads "hai nghìn ba trăm tỷ" as "2000 300 tỷ"; it is 2.300 tỷ."""
 _PERCENT_RATE = re.compile(r"(?<=\d%) trên (năm|tháng|ngày|giờ)\b")
@@ -350,6 +358,7 @@ def vietnamese_conventions(text: str) -> str:
     text = _SCALED_THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000 + int(m.group(2))) + " ", text)
     text = _document_numbers(text)
     text = _LETTER_SECTION.sub(_letter_section_match, text)
+    text = _FORM_CODE.sub(_form_code_match, text)
     text = _LABELLED.sub(_labelled_match, text)
     text = _LETTER_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2)}{_LETTERS[m.group(3)].lower()}", text)
     text = _SUPERSCRIPT.sub(lambda m: "2" if m.group() == "²" else "3", text)
@@ -375,6 +384,13 @@ def vietnamese_conventions(text: str) -> str:
     text = _PERCENT_RATE.sub(r"/\1", text)
     text = _SCALE_RATIO.sub(lambda m: f"1/{_group_thousands(m.group(1))}", text)
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
+
+
+def _form_code_match(match: re.Match[str]) -> str:
+    label, letters, number = match.groups()
+    groups = ["".join(_LETTERS[w] for w in group.split()) for group in letters.split(" gạch ")]
+    written = _two_digits(number) if len(groups) > 1 and (number in _DIGITS or len(number) == 1) else number
+    return f"{label} {'-'.join(groups)}-{_DIGITS.get(written, written)}"
 
 
 def _letter_section_match(match: re.Match[str]) -> str:

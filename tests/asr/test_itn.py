@@ -163,6 +163,13 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
             "bản đồ tỷ lệ một trên năm nghìn hoặc một trên hai mươi lăm nghìn",
             "bản đồ tỷ lệ 1/5000 hoặc 1/25.000",
         ),
+        # a form's code spelled out: two letter groups pad the number, one keeps it as said
+        ("báo cáo theo mẫu hát ca gạch một của phụ lục", "báo cáo theo mẫu HK-1 của phụ lục"),
+        (
+            "đơn đề nghị theo mẫu tê pê gạch quy tê vê gạch một ban hành kèm theo",
+            "đơn đề nghị theo mẫu TP-QTV-01 ban hành kèm theo",
+        ),
+        ("theo mẫu quy định tại phụ lục", "theo mẫu quy định tại phụ lục"),
         # power units in the documents' case; a kilovolt said by its letters
         (
             "quy hoạch hệ thống điện một trăm mười ca vê và nhà máy ba mươi mê ga oát",
