@@ -28,6 +28,8 @@ text stage's time as a % of transcription time (model loading excluded). "punct 
 without ITN: the punctuation model's own share, since the references write numbers in words.
 
     nice .venv/bin/python benchmarks/text_format.py --lines 1500 --every 2
+    nice .venv/bin/python benchmarks/text_format.py --splits dev --line-every 1 --lines 100000 --every 0 \
+        --holding "thousands grouped,document number/code"     # every development line with a rare kind
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import jiwer
 from tabulate import tabulate
@@ -130,12 +133,25 @@ def gold_text(line: str) -> str:
     return _GLUED_UNIT.sub(r"\1 \2\3", _SPACED_PERCENT.sub("%", line))
 
 
-def corpus_lines(corpus: Path, split: Split, limit: int, every: int, *, as_written: bool = False) -> list[str]:
+def corpus_lines(
+    corpus: Path,
+    split: Split,
+    limit: int,
+    every: int,
+    *,
+    as_written: bool = False,
+    holding: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Every `every`-th line of `split`, up to `limit`; with `holding`, only lines that hold a number
+    expression of one of those categories (rare ones: more evidence from the same documents)."""
     out = []
     for i, line in enumerate(lines(corpus, split)):
         if i % every or mostly_capitals(line.text):
             continue
-        out.append(line.text if as_written else gold_text(line.text))
+        text = line.text if as_written else gold_text(line.text)
+        if holding and not holding & {kind for _, kind in expression_categories(text)}:
+            continue
+        out.append(text)
         if len(out) >= limit:
             break
     return out
@@ -337,14 +353,24 @@ def main() -> None:
     parser.add_argument(
         "--gold-as-written", action="store_true", help="score against the lines' own spacing (see `gold_text`)"
     )
+    parser.add_argument(
+        "--splits", default="dev,heldout", help="corpus splits to score (dev alone while choosing conventions)"
+    )
+    parser.add_argument(
+        "--holding", default="", help="only lines holding these ITN categories, comma-separated (e.g. 'range')"
+    )
     args = parser.parse_args()
+    splits = [cast(Split, s) for s in args.splits.split(",")]
+    holding = frozenset(filter(None, args.holding.split(",")))
 
     formatter = TextFormatter.load(get_settings().model_cache)
     corpus_table = []
     summary = []
-    categories = {}
-    for split in ("dev", "heldout"):
-        texts = corpus_lines(args.corpus, split, args.lines, args.line_every, as_written=args.gold_as_written)
+    categories: dict[str, dict[str, Counter[str]]] = {}
+    for split in splits:
+        texts = corpus_lines(
+            args.corpus, split, args.lines, args.line_every, as_written=args.gold_as_written, holding=holding
+        )
         itn, categories[split] = itn_scores(formatter, texts)
         scores = itn | punctuation_scores(formatter, texts)
         corpus_table.append([split, len(texts), *(scores.get(k, 0.0) for k in _CORPUS_COLUMNS)])
@@ -358,7 +384,7 @@ def main() -> None:
     print()
     print(category_table(categories))
     questions = question_units(args.manifest)
-    for split in ("dev", "heldout"):
+    for split in splits:
         q = question_scores(formatter, questions[split])
         summary.append(
             f"{split} questions: F1 ? {q['f1 ?']:.2f} ({q['right ?']} right of {q['gold ?']} gold, "

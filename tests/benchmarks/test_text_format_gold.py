@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
-from benchmarks.text_format import expression_categories, gold_text, question_units
+from benchmarks.text_format import corpus_lines, expression_categories, gold_text, question_units
 
 
 def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
@@ -45,3 +46,12 @@ def test_questions_are_scored_on_punctuated_written_text_only(tmp_path: Path) ->
     # the written meetings keep their split: a question of a held-out meeting is held-out only
     held_out_question = next(u for u in units["heldout"] if "Còn ai ý kiến gì không?" in u)
     assert held_out_question not in units["dev"]
+
+
+def test_lines_can_be_drawn_for_a_rare_kind_of_number(tmp_path: Path) -> None:
+    corpus = tmp_path / "laws.txt.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write("Phạt tiền từ 1.500.000 đồng đến 2.000.000 đồng.\nTheo quy định tại khoản 2 Điều 5.\n")
+    every = corpus_lines(corpus, "train", 10, 1)
+    assert len(every) == 2
+    assert corpus_lines(corpus, "train", 10, 1, holding=frozenset({"thousands grouped"})) == [every[0]]
