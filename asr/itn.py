@@ -10,7 +10,8 @@ Vietnamese conventions runs on their output: decimal comma, thousands dots, sums
 ("10.000.000 đồng", as legal texts write them), Roman numerals after "khóa" and "chương", digits after
 labels and in lists of them ("khoản 1 2 và 3", "mẫu số 2"), counts under ten in two digits ("03 tháng",
 "01 bản"), dates as Nghị định 30/2020/NĐ-CP writes them ("ngày 05 tháng 02 năm 2026", "09/01/2026"),
-ordinals under ten in words, and document numbers spelled letter by letter. The spoken text is first cut
+ordinals under ten in words, document numbers and form codes spelled letter by letter ("mẫu HK-1"),
+sections numbered by a letter ("b.2"), power units in the documents' case ("110 kV"). The spoken text is first cut
 where NeMo would join two numbers into one ("khoản một hai" is not 12, "ba tháng một lần" not a date).
 """
 
@@ -193,6 +194,11 @@ _LETTER_SUFFIX = re.compile(
 )
 """A label's number with a letter ("Điều 19a", "khoản 5a", "Mẫu số 06b": 1769 to 3 written apart in the
 training documents); a letter followed by more letters is a symbol ("Mẫu số 05.CN"), not a suffix."""
+_OPENING_LETTER_SUFFIX = re.compile(
+    rf"^(\d+|{_ONE_TO_NINE}) (a|bê|xê|dê)(?!\w| tông\b| (?:" + "|".join(_LETTERS) + r")\b)"
+)
+"""An utterance opening with a clause's number and its letter, "một a …" -> "1a …", as lines of the training
+documents open (164 glued to 9 apart)."""
 _SECTION_LABELS = ("điểm", "mục", "khoản", "phần", "điều", "tiết")
 _SECTION_PART = rf"(?:\d+|không|{_ONE_TO_NINE})"
 _SECTION = re.compile(
@@ -360,6 +366,9 @@ def vietnamese_conventions(text: str) -> str:
     text = _LETTER_SECTION.sub(_letter_section_match, text)
     text = _FORM_CODE.sub(_form_code_match, text)
     text = _LABELLED.sub(_labelled_match, text)
+    text = _OPENING_LETTER_SUFFIX.sub(
+        lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}{_LETTERS[m.group(2)].lower()}", text
+    )
     text = _LETTER_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2)}{_LETTERS[m.group(3)].lower()}", text)
     text = _SUPERSCRIPT.sub(lambda m: "2" if m.group() == "²" else "3", text)
     text = _HORSEPOWER.sub("mã lực", text)

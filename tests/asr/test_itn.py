@@ -163,6 +163,9 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
             "bản đồ tỷ lệ một trên năm nghìn hoặc một trên hai mươi lăm nghìn",
             "bản đồ tỷ lệ 1/5000 hoặc 1/25.000",
         ),
+        # an utterance opening with a clause's number and letter, as document lines open
+        ("một a thông tư này hướng dẫn thực hiện", "1a thông tư này hướng dẫn thực hiện"),
+        ("hai bê tông cốt thép", "hai bê tông cốt thép"),
         # a form's code spelled out: two letter groups pad the number, one keeps it as said
         ("báo cáo theo mẫu hát ca gạch một của phụ lục", "báo cáo theo mẫu HK-1 của phụ lục"),
         (
