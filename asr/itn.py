@@ -10,7 +10,8 @@ Vietnamese conventions runs on their output: decimal comma, thousands dots, sums
 ("10.000.000 đồng", as legal texts write them), Roman numerals after "khóa" and "chương", digits after
 labels and in lists of them ("khoản 1 2 và 3", "mẫu số 2"), counts under ten in two digits ("03 tháng",
 "01 bản"), dates as Nghị định 30/2020/NĐ-CP writes them ("ngày 05 tháng 02 năm 2026", "09/01/2026"),
-ordinals under ten in words, and document numbers spelled letter by letter. The spoken text is first cut
+ordinals under ten in words, document numbers and form codes spelled letter by letter ("mẫu HK-1"),
+sections numbered by a letter ("b.2"), power units in the documents' case ("110 kV"). The spoken text is first cut
 where NeMo would join two numbers into one ("khoản một hai" is not 12, "ba tháng một lần" not a date).
 """
 
@@ -148,6 +149,10 @@ _SAID_DECIMAL = re.compile(rf"(?<![\w/,.])(\d+|không|{_ONE_TO_NINE}) phẩy (\d
 _DAY_MONTH = re.compile(r"\b(ngày|mồng|mùng) (\d{1,2})/(\d{1,2})(?![/\d])")
 _SUPERSCRIPT = re.compile(r"(?<=m)[²³](?!\w)")
 """NeMo writes "m²", "cm³"; documents write "m2", "cm3" (in the training documents, 162 to 1)."""
+_POWER_UNITS = {"kv": "kV", "ca vê": "kV", "kw": "kW", "kwh": "kWh", "mw": "MW"}
+_POWER = re.compile(r"(?<=\d )(kwh|kw|kv|mw|ca vê)(?!\w)")
+"""NeMo writes "110 kv", "30 mw"; documents write "110 kV" (494 to 29 in other cases in the training
+documents), "30 MW", "50 kW", "10 kWh", and a kilovolt is often said by its letters, "một trăm mười ca vê"."""
 _HORSEPOWER = re.compile(r"(?<=\d )hp\b")
 _HOURS = re.compile(r"(?<![\w.,:])(\d{1,2})h(?!\w)")
 """NeMo writes "8h"; documents write "08 giờ"."""
@@ -158,9 +163,17 @@ session's from the second on ("kỳ họp thứ 8")."""
 _DECIMAL = re.compile(r"(?<![\d.,/:-])(\d+)\.(\d+)(?![\d.,/:-]|\.\d)")
 _LONG_NUMBER = re.compile(r"(?<![\d.,/:+-])([1-9]\d{4,})(?![\d/:-]|[.,]\d)")
 _THOUSAND_BEFORE_UNIT = re.compile(
-    r"(?<!năm )(?<![\d.,/:+-])([1-9]\d{3})(?= (?:đồng|USD|triệu|tỷ|người|kg|tấn|mm|cm|m|km|ha|m2|m3|lít)(?!\w))"
+    r"(?<!năm )(?<![\d.,/:+-])([1-9]\d{3})(?= (?:đồng|USD|triệu|tỷ|người|kg|tấn|mm|cm|m|km|ha|m2|m3|lít"
+    r"|kilôgam|km2|cm3|kpa|kwh|gam|con|bản|chai|tờ|miếng|dân|cổ phần|học sinh|héc ta)(?!\w))"
 )
-"""Four-digit amounts and measures are grouped too ("3.500 kg", "1.000 đồng"); years ("năm 2015") are not."""
+"""Four-digit amounts and measures are grouped too ("3.500 kg", "1.000 đồng", "3.000 cổ phần"); years
+("năm 2015") and codes ("TCVN 5945", "ISO 9001") are not. Four-digit numbers in the training documents are
+grouped or not by what follows (329 to 327 overall): the words listed are those after which they are
+grouped at least 90% of the time, seen grouped at least three times (e.g. "kilôgam" 18 to 0, "km2" 13 to 0,
+"con" 8 to 0, "cổ phần" 3 to 0); the first ones were set before the count ("tấn" 26 to 14)."""
+_SCALE_RATIO = re.compile(r"(?<![\d.,/])1/([1-9]\d{4,})(?![\d.,/])")
+"""A map's scale, "tỷ lệ 1/10.000": in the training documents 1/N is always grouped from five digits on
+(56 to 0), but four-digit ones only 31 to 18, so "1/5000" stays as NeMo writes it."""
 _CLASS_SAID = "(?:" + "|".join(_LETTERS) + r") (?:\d|" + "|".join(_DIGITS) + ")"
 _CLASS = re.compile(rf"\b(hạng|loại) ({_CLASS_SAID}(?: {_CLASS_SAID})*)(?!\w)")
 """Classes named by a letter and a digit: "hạng bê hai" -> "hạng B2", "hạng a một a hai" -> "hạng A1 A2"
@@ -181,6 +194,11 @@ _LETTER_SUFFIX = re.compile(
 )
 """A label's number with a letter ("Điều 19a", "khoản 5a", "Mẫu số 06b": 1769 to 3 written apart in the
 training documents); a letter followed by more letters is a symbol ("Mẫu số 05.CN"), not a suffix."""
+_OPENING_LETTER_SUFFIX = re.compile(
+    rf"^(\d+|{_ONE_TO_NINE}) (a|bê|xê|dê)(?!\w| tông\b| (?:" + "|".join(_LETTERS) + r")\b)"
+)
+"""An utterance opening with a clause's number and its letter, "một a …" -> "1a …", as lines of the training
+documents open (164 glued to 9 apart)."""
 _SECTION_LABELS = ("điểm", "mục", "khoản", "phần", "điều", "tiết")
 _SECTION_PART = rf"(?:\d+|không|{_ONE_TO_NINE})"
 _SECTION = re.compile(
@@ -190,6 +208,19 @@ _SECTION = re.compile(
 """Sections numbered with dots ("điểm 1.4", "mục 2.5.1"; 333 after a label in the training documents) and
 codes with several dots ("01.03.05"), said with "chấm"; elsewhere "chấm" between two numbers stays NeMo's
 decimal point."""
+_LETTER_SECTION = re.compile(
+    rf"(^|\b(?:điểm|tiết|số) )({'|'.join(_LETTERS)}) chấm ({_SECTION_PART}(?: chấm {_SECTION_PART})*)(?![\w.,/])"
+)
+"""A section numbered by a letter and dots, said "bê chấm hai": written "b.2" opening an utterance or after
+"điểm", "tiết" (1,415 to 0 in lower case in the training documents), "A.1" after "số" (754 to 2)."""
+_SAID_LETTER = "(?:" + "|".join(sorted(_LETTERS, key=len, reverse=True)) + ")"
+_FORM_CODE = re.compile(
+    rf"\b(mẫu số|mẫu|biểu mẫu|biểu số|biểu) ((?:{_SAID_LETTER} ){{2,}}(?:gạch (?:{_SAID_LETTER} )+)*)"
+    rf"gạch (\d+|{_ONE_TO_NINE})(?!\w| gạch\b| {_SAID_LETTER}\b)"
+)
+"""A form's code spelled out: "mẫu hát ca gạch một" -> "mẫu HK-1", "mẫu tê pê gạch quy tê vê gạch một" ->
+"mẫu TP-QTV-01". In the training documents a code of two letter groups pads its number (171 to 0), one of
+a single group does not agree (91 padded, 80 not), so its number is written as said."""
 _SCALED_THOUSANDS = re.compile(r"(?<![\d.,/])([1-9]\d{0,2})000 ([1-9]\d{0,2}) (?=(?:tỷ|triệu)\b)")
 """NeMo reads "hai nghìn ba trăm tỷ" as "2000 300 tỷ"; it is 2.300 tỷ."""
 _PERCENT_RATE = re.compile(r"(?<=\d%) trên (năm|tháng|ngày|giờ)\b")
@@ -219,17 +250,25 @@ def _pieces(text: str) -> list[str]:
       the slash is written back by `_SLASH_DATE` and `_FRACTION`;
     - a decimal whose fraction is said as a number ("không phẩy chín mươi lăm"), which NeMo cannot read;
     - "chấm" in a section's number ("điểm một chấm bốn", "mục hai chấm năm chấm một"), which NeMo reads as a
-      decimal point; `_SECTION` writes it back as "1.4".
+      decimal point; `_SECTION` writes it back as "1.4", and after a section's letter ("bê chấm hai").
     """
     words = text.split(" ")
     cuts = {i for i in range(1, len(words)) if _starts_a_number(words, i)}
     for i in range(1, len(words) - 1):
+        if _numbers_a_letter_section(words, i):
+            cuts.update((i, i + 1))  # "bê chấm hai": NeMo would read ".2"
         if words[i - 1] not in _SPOKEN_NUMBER or words[i + 1] not in _SPOKEN_NUMBER:
             continue
         if words[i] in ("trên", "chia") or (words[i] == "chấm" and _numbers_a_section(words, i)):
             cuts.update((i, i + 1))
     bounds = [0, *sorted(cuts), len(words)]
     return [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds) if a < b]
+
+
+def _numbers_a_letter_section(words: list[str], dot: int) -> bool:
+    """Whether "chấm" at `dot` follows the letter of a section ("bê chấm hai" -> "b.2"; see `_LETTER_SECTION`)."""
+    opens = dot == 1 or words[dot - 2] in ("điểm", "tiết", "số")
+    return opens and words[dot] == "chấm" and words[dot - 1] in _LETTERS and words[dot + 1] in _SPOKEN_NUMBER
 
 
 def _numbers_a_section(words: list[str], dot: int) -> bool:
@@ -324,10 +363,16 @@ def vietnamese_conventions(text: str) -> str:
     """Rewrite NeMo's output the way Vietnamese documents write numbers (the layer NeMo lacks)."""
     text = _SCALED_THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000 + int(m.group(2))) + " ", text)
     text = _document_numbers(text)
+    text = _LETTER_SECTION.sub(_letter_section_match, text)
+    text = _FORM_CODE.sub(_form_code_match, text)
     text = _LABELLED.sub(_labelled_match, text)
+    text = _OPENING_LETTER_SUFFIX.sub(
+        lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}{_LETTERS[m.group(2)].lower()}", text
+    )
     text = _LETTER_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2)}{_LETTERS[m.group(3)].lower()}", text)
     text = _SUPERSCRIPT.sub(lambda m: "2" if m.group() == "²" else "3", text)
     text = _HORSEPOWER.sub("mã lực", text)
+    text = _POWER.sub(lambda m: _POWER_UNITS[m.group(1)], text)
     text = _HOURS.sub(lambda m: f"{_two_digits(m.group(1))} giờ", text)
     text = _SLASH_DATE.sub(_slash_date_match, text)
     text = _FRACTION.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}/{_DIGITS.get(m.group(2), m.group(2))}", text)
@@ -346,7 +391,21 @@ def vietnamese_conventions(text: str) -> str:
     text = _CLASS.sub(_class_match, text)
     text = _RATE.sub(r"\1/\2", text)
     text = _PERCENT_RATE.sub(r"/\1", text)
+    text = _SCALE_RATIO.sub(lambda m: f"1/{_group_thousands(m.group(1))}", text)
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
+
+
+def _form_code_match(match: re.Match[str]) -> str:
+    label, letters, number = match.groups()
+    groups = ["".join(_LETTERS[w] for w in group.split()) for group in letters.split(" gạch ")]
+    written = _two_digits(number) if len(groups) > 1 and (number in _DIGITS or len(number) == 1) else number
+    return f"{label} {'-'.join(groups)}-{_DIGITS.get(written, written)}"
+
+
+def _letter_section_match(match: re.Match[str]) -> str:
+    before, letter, number = match.groups()
+    written = _LETTERS[letter] if before.strip() == "số" else _LETTERS[letter].lower()
+    return before + written + "." + ".".join(str(_DIGITS.get(part, part)) for part in number.split(" chấm "))
 
 
 def _section_match(match: re.Match[str]) -> str:

@@ -13,6 +13,13 @@ carry made one way (`gold_text`: "61 %" -> "61%", "50ml" -> "50 ml"; `--gold-as-
 - Punctuation F1 per mark, and capitalisation F1 on proper names (words capitalised by the gold that do not
   start a sentence), with the CRF given the gold's words without punctuation and case (perfect ITN).
 
+Question part: the legal corpus has almost no questions, so the question mark is scored on written
+Vietnamese that has them, each unit as written: the segments of the written (cased, punctuated) meetings of
+`tests/data/minutes` (their MANIFEST's dev/held-out split) and the cv9_vi_dev reference sentences that end
+with a mark (the others are not punctuated at all; held-out = fold 0, as below). The punctuation model
+gets each unit's words without punctuation and case, and a "?" counts where the gold has one after the
+same word; statements count the "?" put after them.
+
 Speech part, on `cv9_vi_dev` (held-out = fold 0 of `dialect_adapt.folds`' five speaker-disjoint folds,
 development = the rest): vietasr transcribes each clip once; "before" is today's readable text
 (`asr.readable.restore`), "after" the text stage. Normalised WER (`core.text.normalize_for_scoring`) and
@@ -21,6 +28,8 @@ text stage's time as a % of transcription time (model loading excluded). "punct 
 without ITN: the punctuation model's own share, since the references write numbers in words.
 
     nice .venv/bin/python benchmarks/text_format.py --lines 1500 --every 2
+    nice .venv/bin/python benchmarks/text_format.py --splits dev --line-every 1 --lines 100000 --every 0 \
+        --holding "thousands grouped,document number/code"     # every development line with a rare kind
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import jiwer
 from tabulate import tabulate
@@ -44,6 +54,7 @@ from asr.readable import restore
 from asr.transcriber import Transcriber
 from asr.verbalise import spoken
 from asr.written import TextFormatter
+from benchmarks import meeting_set
 from core.manifest import ManifestRow, read_manifest
 from core.settings import get_settings
 from core.text import nfc, normalize_for_scoring
@@ -106,12 +117,15 @@ def expression_categories(text: str) -> list[tuple[str, str]]:
 
 
 _SPACED_PERCENT = re.compile(r"(?<=\d) %")
-_GLUED_UNIT = re.compile(r"(?<![\w.,])(\d+(?:,\d+)?)(km|cm|mm|mg|kg|ha|ml|m|g|l)([23²³]?)(?![\w/])")
+_GLUED_UNIT = re.compile(
+    r"(?<![\w.,])(\d+(?:,\d+)?)(km|cm|mm|mg|kg|ha|ml|m|g|l|kVA|kV|kWh|kW|MW|Mbps)([23²³]?)(?![\w/])"
+)
 
 
 def gold_text(line: str) -> str:
     """The corpus line with the spacing speech cannot carry made one way: "61 %" as "61%", a unit glued to
-    its number ("50ml", "13mm") apart from it ("50 ml"), as the training documents mostly write both.
+    its number ("50ml", "13mm", "110kV") apart from it ("50 ml", "110 kV"), as the training documents mostly
+    write both (kV 360 to 134, MW 66 to 18, Mbps 33 to 13).
 
     A fixed rewrite of the gold before it is read out and scored, never looking at ITN's output; without it
     (`--gold-as-written`) "61 %" and "50ml" can never be matched, whatever ITN writes.
@@ -119,12 +133,25 @@ def gold_text(line: str) -> str:
     return _GLUED_UNIT.sub(r"\1 \2\3", _SPACED_PERCENT.sub("%", line))
 
 
-def corpus_lines(corpus: Path, split: Split, limit: int, every: int, *, as_written: bool = False) -> list[str]:
+def corpus_lines(
+    corpus: Path,
+    split: Split,
+    limit: int,
+    every: int,
+    *,
+    as_written: bool = False,
+    holding: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Every `every`-th line of `split`, up to `limit`; with `holding`, only lines that hold a number
+    expression of one of those categories (rare ones: more evidence from the same documents)."""
     out = []
     for i, line in enumerate(lines(corpus, split)):
         if i % every or mostly_capitals(line.text):
             continue
-        out.append(line.text if as_written else gold_text(line.text))
+        text = line.text if as_written else gold_text(line.text)
+        if holding and not holding & {kind for _, kind in expression_categories(text)}:
+            continue
+        out.append(text)
         if len(out) >= limit:
             break
     return out
@@ -203,6 +230,42 @@ def punctuation_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[s
     return {f"f1 {name}": _f1(c) for name, c in counts.items()} | {
         f"n {name}": c["tp"] + c["fn"] for name, c in counts.items()
     }
+
+
+def question_units(manifest: Path) -> dict[str, list[str]]:
+    """Written units that hold questions, per split: written meetings' segments and cv9 reference sentences."""
+    units: dict[str, list[str]] = {"dev": [], "heldout": []}
+    for entry in meeting_set.manifest():
+        if entry.style == "written":
+            transcript, _, _ = meeting_set.load(entry.name)
+            units[entry.part].extend(s.text for s in transcript.segments)
+    rows = read_manifest(manifest)
+    folds = assign_folds(rows)
+    for row in rows:
+        if row.reference_text.rstrip().endswith(_SENTENCE_END):
+            units["heldout" if folds[row.speaker] == 0 else "dev"].append(row.reference_text)
+    return units
+
+
+_SENTENCE_END = (".", "?", "!", "…")
+"""cv9 references that end without a mark are not punctuated at all ("Chị ơi Chị bị cảm à", "Anh cảm thấy
+thế nào"): no gold for a question mark, left out."""
+
+
+def question_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:
+    """Question-mark F1 with its counts (gold questions, "?" put, right)."""
+    assert formatter.punctuator is not None
+    c: Counter[str] = Counter()
+    for text in texts:
+        example = examples_from_written(text, read_numbers=False)
+        if example is None:
+            continue
+        for gold, guess in zip(example.labels, formatter.punctuator.labels(example.words), strict=True):
+            g, p = gold.endswith("?"), guess.endswith("?")
+            c["tp"] += g and p
+            c["fp"] += p and not g
+            c["fn"] += g and not p
+    return {"f1 ?": _f1(c), "gold ?": c["tp"] + c["fn"], "put ?": c["tp"] + c["fp"], "right ?": c["tp"]}
 
 
 def _f1(c: Counter[str]) -> float:
@@ -290,14 +353,24 @@ def main() -> None:
     parser.add_argument(
         "--gold-as-written", action="store_true", help="score against the lines' own spacing (see `gold_text`)"
     )
+    parser.add_argument(
+        "--splits", default="dev,heldout", help="corpus splits to score (dev alone while choosing conventions)"
+    )
+    parser.add_argument(
+        "--holding", default="", help="only lines holding these ITN categories, comma-separated (e.g. 'range')"
+    )
     args = parser.parse_args()
+    splits = [cast(Split, s) for s in args.splits.split(",")]
+    holding = frozenset(filter(None, args.holding.split(",")))
 
     formatter = TextFormatter.load(get_settings().model_cache)
     corpus_table = []
     summary = []
-    categories = {}
-    for split in ("dev", "heldout"):
-        texts = corpus_lines(args.corpus, split, args.lines, args.line_every, as_written=args.gold_as_written)
+    categories: dict[str, dict[str, Counter[str]]] = {}
+    for split in splits:
+        texts = corpus_lines(
+            args.corpus, split, args.lines, args.line_every, as_written=args.gold_as_written, holding=holding
+        )
         itn, categories[split] = itn_scores(formatter, texts)
         scores = itn | punctuation_scores(formatter, texts)
         corpus_table.append([split, len(texts), *(scores.get(k, 0.0) for k in _CORPUS_COLUMNS)])
@@ -310,6 +383,13 @@ def main() -> None:
     print(tabulate(corpus_table, headers=["split", "lines", *_CORPUS_COLUMNS], floatfmt=".3f"))
     print()
     print(category_table(categories))
+    questions = question_units(args.manifest)
+    for split in splits:
+        q = question_scores(formatter, questions[split])
+        summary.append(
+            f"{split} questions: F1 ? {q['f1 ?']:.2f} ({q['right ?']} right of {q['gold ?']} gold, "
+            f"{q['put ?']} put, {len(questions[split])} units)"
+        )
     if args.every:
         table = speech_part(formatter, args.manifest, args.every, args.cache)
         print()

@@ -144,6 +144,45 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
         # rates in percent, thousands of billions
         ("lãi suất ba phẩy chín phần trăm trên năm", "lãi suất 3,9%/năm"),
         ("vốn từ hai nghìn ba trăm tỷ đồng trở lên", "vốn từ 2.300 tỷ đồng trở lên"),
+        # four-digit counts grouped before the words the documents group them before; codes and years not
+        (
+            "không vượt quá ba nghìn cổ phần trên người nhận khoán",
+            "không vượt quá 3.000 cổ phần trên người nhận khoán",
+        ),
+        (
+            "tàu bay có trọng lượng tối đa trên hai nghìn hai trăm năm mươi kilôgam",
+            "tàu bay có trọng lượng tối đa trên 2.250 kilôgam",
+        ),
+        (
+            "đạt tiêu chuẩn i ét o chín nghìn không trăm linh một hoặc tương đương",
+            "đạt tiêu chuẩn i ét o 9001 hoặc tương đương",
+        ),
+        ("giai đoạn hai nghìn không trăm mười một hai nghìn không trăm mười lăm bố trí", "giai đoạn 2011 2015 bố trí"),
+        # a map's scale: grouped from five digits on
+        (
+            "bản đồ tỷ lệ một trên năm nghìn hoặc một trên hai mươi lăm nghìn",
+            "bản đồ tỷ lệ 1/5000 hoặc 1/25.000",
+        ),
+        # an utterance opening with a clause's number and letter, as document lines open
+        ("một a thông tư này hướng dẫn thực hiện", "1a thông tư này hướng dẫn thực hiện"),
+        ("hai bê tông cốt thép", "hai bê tông cốt thép"),
+        # a form's code spelled out: two letter groups pad the number, one keeps it as said
+        ("báo cáo theo mẫu hát ca gạch một của phụ lục", "báo cáo theo mẫu HK-1 của phụ lục"),
+        (
+            "đơn đề nghị theo mẫu tê pê gạch quy tê vê gạch một ban hành kèm theo",
+            "đơn đề nghị theo mẫu TP-QTV-01 ban hành kèm theo",
+        ),
+        ("theo mẫu quy định tại phụ lục", "theo mẫu quy định tại phụ lục"),
+        # power units in the documents' case; a kilovolt said by its letters
+        (
+            "quy hoạch hệ thống điện một trăm mười ca vê và nhà máy ba mươi mê ga oát",
+            "quy hoạch hệ thống điện 110 kV và nhà máy 30 MW",
+        ),
+        ("trạm biến áp hai trăm hai mươi ki lô vôn", "trạm biến áp 220 kV"),
+        # sections numbered by a letter and dots: lower case opening a line or after "điểm", capital after "số"
+        ("bê chấm hai đối với cá nhân cư trú", "b.2 đối với cá nhân cư trú"),
+        ("theo điểm đê chấm hai chấm một khoản ba", "theo điểm đ.2.1 khoản 3"),
+        ("lập theo mẫu số a chấm một ban hành kèm theo", "lập theo mẫu số A.1 ban hành kèm theo"),
     ],
 )
 def test_numbers_are_written_as_vietnamese_documents_write_them(

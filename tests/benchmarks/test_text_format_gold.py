@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from benchmarks.text_format import expression_categories, gold_text
+import gzip
+from pathlib import Path
+
+from benchmarks.text_format import corpus_lines, expression_categories, gold_text, question_units
 
 
 def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
@@ -11,6 +14,7 @@ def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
         "bơm 50 ml nước, rộng 13 mm, đường kính 10,5-13 mm"
     )
     assert gold_text("diện tích 20m2") == "diện tích 20 m2"
+    assert gold_text("lưới điện 110kV, nhà máy 30MW") == "lưới điện 110 kV, nhà máy 30 MW"
 
 
 def test_everything_else_stays_as_written() -> None:
@@ -24,3 +28,30 @@ def test_everything_else_stays_as_written() -> None:
 
 def test_a_spaced_percent_is_scored_as_one_expression() -> None:
     assert expression_categories(gold_text("từ 61 % trở lên")) == [("61%", "percent")]
+
+
+def test_questions_are_scored_on_punctuated_written_text_only(tmp_path: Path) -> None:
+    manifest = tmp_path / "MANIFEST.tsv"
+    manifest.write_text(
+        "audio_path\treference_text\tspeaker\tgender\tregion\tduration_s\n"
+        "audio/a.flac\tSao anh không đứng lại?\tcv_a\tmale\tSouth\t3.5\n"
+        "audio/b.flac\tAnh cảm thấy thế nào\tcv_b\tfemale\tNorth\t2.0\n"
+        + "".join(f"audio/{n}.flac\tTrời mưa.\tcv_{n}\tmale\tNorth\t2.0\n" for n in range(5)),
+        encoding="utf-8",
+    )
+    units = question_units(manifest)
+    everything = units["dev"] + units["heldout"]
+    assert "Sao anh không đứng lại?" in everything
+    assert "Anh cảm thấy thế nào" not in everything  # not punctuated at all: no gold for "?"
+    # the written meetings keep their split: a question of a held-out meeting is held-out only
+    held_out_question = next(u for u in units["heldout"] if "Còn ai ý kiến gì không?" in u)
+    assert held_out_question not in units["dev"]
+
+
+def test_lines_can_be_drawn_for_a_rare_kind_of_number(tmp_path: Path) -> None:
+    corpus = tmp_path / "laws.txt.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write("Phạt tiền từ 1.500.000 đồng đến 2.000.000 đồng.\nTheo quy định tại khoản 2 Điều 5.\n")
+    every = corpus_lines(corpus, "train", 10, 1)
+    assert len(every) == 2
+    assert corpus_lines(corpus, "train", 10, 1, holding=frozenset({"thousands grouped"})) == [every[0]]
