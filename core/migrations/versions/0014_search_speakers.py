@@ -4,6 +4,10 @@ The `pg_trgm` index on `search_passages.speaker_key` was updated for every passa
 database's work of indexing a transcript); the names are a few hundred. The filter now finds the names that
 contain the asked words in `search_speakers`, then their passages by the b-tree on `speaker_key`.
 
+Every current transcript is indexed here again, as `gobang search reindex` does (0006 indexed the transcripts
+stored before it with the code of its day; today's code writes `search_speakers` too): about a minute for
+2 000 transcripts.
+
 Revision ID: 0014_search_speakers
 Revises: 0013_recording_idempotency_key
 Create Date: 2026-12-05 21:45:00
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.orm import Session
 
 revision = "0014_search_speakers"
 down_revision = "0013_recording_idempotency_key"
@@ -27,6 +32,11 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_search_passages_speaker_trgm")
+    from core.transcript_store import TRANSCRIPTS
+
+    with Session(bind=op.get_bind(), join_transaction_mode="create_savepoint") as session:
+        TRANSCRIPTS.reindex(session)
+        session.commit()
 
 
 def downgrade() -> None:
