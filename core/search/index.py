@@ -118,7 +118,8 @@ def replace(session: Session, recording_id: str, source: str, version: int, pass
     ]
     if rows:
         engine.insert(session, rows)
-    if named := [{"key": key} for key in set(speaker_keys.values()) if key]:
+    # in one order: two saves adding the same new names must not wait on each other's first one
+    if named := [{"key": key} for key in sorted(set(speaker_keys.values())) if key]:
         session.execute(text("INSERT INTO search_speakers (key) VALUES (:key) ON CONFLICT DO NOTHING"), named)
 
 
