@@ -1,8 +1,9 @@
 """search_speakers: the speaker filter looks names up in a table of its own, not a trigram index on every passage
 
 The `pg_trgm` index on `search_passages.speaker_key` was updated for every passage saved (3.5 ms of the
-server's ~26 ms of CPU to index a transcript of 10 000 words); the names are a few hundred. The filter now finds the names that
-contain the asked words in `search_speakers`, then their passages by the b-tree on `speaker_key`.
+server's ~26 ms of CPU to index a transcript of 10 000 words); the names are a few hundred. The filter now
+finds the names that contain the asked words in `search_speakers`, then their passages by the b-tree on
+`speaker_key`.
 
 Every current transcript is indexed here again, as `gobang search reindex` does (0006 indexed the transcripts
 stored before it with the code of its day; today's code writes `search_speakers` too): a minute or two
