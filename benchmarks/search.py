@@ -10,7 +10,10 @@ session only, so an article heading is a known passage.
 - indexing: every transcript saved as a clerk's save is (`TRANSCRIPTS.save`, one transaction each: the version
   row and its passages); the baseline is the same save without the search index, on the first
   `--baseline` transcripts, in the same run. "index tr/s" is the whole save with its index; "indexing alone"
-  is what the index adds, as a rate: 1 / (seconds per indexed save - seconds per unindexed save).
+  is what the index adds, as a rate: 1 / (seconds per indexed save - seconds per unindexed save); "tr/CPU-s"
+  the whole saves per CPU-second of this process; "index srv ms" (PostgreSQL) the server backends' CPU per save
+  that the index adds (per indexed save - per unindexed save), read from /proc: the figures a shared machine
+  does not blur.
 - latency: `core.search.query.search` (match, filters, count, page of 20, snippets) for the 30 relevance
   queries, common words and filtered queries, each run `--repeat` times; p50 and p95.
 - relevance: benchmarks/data/search_queries.tsv, written from the corpus before any search ran; a query
@@ -23,6 +26,7 @@ session only, so an article heading is a known passage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import gzip
 import os
@@ -166,11 +170,13 @@ def recordings(url: str, count: int) -> list[str]:
 
 def save_all(
     url: str, ids: list[str], documents: Iterable[Transcript], store: VersionedDocuments[Transcript]
-) -> tuple[float, float]:
-    """Wall and CPU seconds (this process: all of SQLite's work, the Python side of PostgreSQL's) to save each
-    document as its own transaction, as a clerk's save or a finished job does. The documents are made on the
-    fly, outside the timed part: 20 million words do not fit in memory at once."""
+) -> tuple[float, float, float]:
+    """Wall and CPU seconds (this process: all of SQLite's work, the Python side of PostgreSQL's; and the
+    PostgreSQL server's backends, `server_cpu`) to save each document as its own transaction, as a clerk's save
+    or a finished job does. The documents are made on the fly, outside the timed part: 20 million words do not
+    fit in memory at once."""
     wall = cpu = 0.0
+    server_before = server_cpu(url)
     for n, (rid, document) in enumerate(zip(ids, documents, strict=True), 1):
         started, started_cpu = time.perf_counter(), time.process_time()
         with session_scope(url) as db:
@@ -179,7 +185,26 @@ def save_all(
         cpu += time.process_time() - started_cpu
         if n % 100 == 0:
             print(f"  {n} saved, {n / wall:.1f}/s", flush=True)
-    return wall, cpu
+    server_after = server_cpu(url)
+    return wall, cpu, sum(t - server_before.get(pid, 0.0) for pid, t in server_after.items())
+
+
+def server_cpu(url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to `url`'s database (the server runs on this
+    machine; the pool keeps the connections): the database's side of a save, which a shared machine's wall
+    time hides. Empty for SQLite, whose work is this process's."""
+    if not url.startswith("postgresql"):
+        return {}
+    with get_engine(url).connect() as connection:
+        pids = connection.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        ).scalars()
+        found = {}
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
 
 
 def new_database(engine: str, folder: Path) -> str:
@@ -255,10 +280,12 @@ def main() -> None:
                 for u in (url, base_url):
                     migrate(u)
                 k = min(args.baseline, args.transcripts)
-                base_s, _ = save_all(base_url, recordings(base_url, k), sessions(k, args.words), unindexed)
+                base_s, _, base_server = save_all(base_url, recordings(base_url, k), sessions(k, args.words), unindexed)
                 print(f"[{engine}] indexing {args.transcripts} transcripts of ~{args.words} words…", flush=True)
                 ids = recordings(url, args.transcripts)
-                index_s, index_cpu = save_all(url, ids, sessions(args.transcripts, args.words), TRANSCRIPTS)
+                index_s, index_cpu, index_server = save_all(
+                    url, ids, sessions(args.transcripts, args.words), TRANSCRIPTS
+                )
                 with session_scope(url) as db:
                     passages = db.scalar(select(func.count()).select_from(SearchPassage)) or 0
                     total_words = sum(len(t.split()) for t in db.scalars(select(SearchPassage.text)))
@@ -266,6 +293,8 @@ def main() -> None:
                         db.execute(text("ANALYZE"))  # what autovacuum does after a bulk load
                 per_s, per_cpu_s = args.transcripts / index_s, args.transcripts / index_cpu
                 base_per_s = k / base_s
+                server = f"{1000 * (index_server / args.transcripts - base_server / k):.1f}"  # what the index adds
+                server = server if engine == "postgresql" else "-"  # SQLite's work is this process's
                 alone_per_s = 1 / max(1e-9, 1 / per_s - 1 / base_per_s)
                 latencies: list[float] = []
                 top5: dict[str, list[bool]] = {"dev": [], "heldout": []}
@@ -287,12 +316,25 @@ def main() -> None:
                 p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
                 dev, held = (sum(top5[p]) / max(1, len(top5[p])) for p in ("dev", "heldout"))
                 rows.append(
-                    (engine, passages, per_s, alone_per_s, per_cpu_s, base_per_s, p50, p95, max(latencies), dev, held)
+                    (
+                        engine,
+                        passages,
+                        per_s,
+                        alone_per_s,
+                        per_cpu_s,
+                        server,
+                        base_per_s,
+                        p50,
+                        p95,
+                        max(latencies),
+                        dev,
+                        held,
+                    )
                 )
                 summary.append(
                     f"{engine}: {per_s:.1f} transcripts/s saved with their index, indexing alone {alone_per_s:.1f}/s "
                     f"({per_s / base_per_s:.2f}x unindexed; "
-                    f"{per_cpu_s:.1f} per CPU-second of this process), "
+                    f"{per_cpu_s:.1f} per CPU-second of this process, index {server} ms of server CPU each), "
                     f"p95 {p95:.0f} ms (target {TARGET_P95_MS[engine]:.0f}), "
                     f"top-{TOP} dev {dev:.0%} of {len(top5['dev'])}, held-out {held:.0%} of {len(top5['heldout'])}"
                 )
@@ -309,6 +351,7 @@ def main() -> None:
         "index tr/s",
         "indexing alone",
         "tr/CPU-s",
+        "index srv ms",
         "unindexed tr/s",
         "p50 ms",
         "p95 ms",
@@ -317,8 +360,9 @@ def main() -> None:
         "top5 held",
     )
     print(" | ".join(f"{h:>14}" for h in header))
-    for engine, passages, per_s, alone_per_s, per_cpu_s, base_per_s, p50, p95, worst, dev, held in rows:
-        cells = [engine, f"{passages:,}", f"{per_s:.1f}", f"{alone_per_s:.1f}", f"{per_cpu_s:.1f}", f"{base_per_s:.1f}"]
+    for engine, passages, per_s, alone_per_s, per_cpu_s, server, base_per_s, p50, p95, worst, dev, held in rows:
+        cells = [engine, f"{passages:,}", f"{per_s:.1f}", f"{alone_per_s:.1f}", f"{per_cpu_s:.1f}", server]
+        cells += [f"{base_per_s:.1f}"]
         cells += [f"{p50:.1f}"]
         cells += [f"{p95:.1f}", f"{worst:.1f}", f"{dev:.0%}", f"{held:.0%}"]
         print(" | ".join(f"{c:>14}" for c in cells))

@@ -343,6 +343,16 @@ class SearchPassage(Base):
     space-separated: a hit opens the editor at the matched word."""
 
 
+class SearchSpeaker(Base):
+    """Every speaker the passages name, folded (`SearchPassage.speaker_key`): the speaker filter finds the names
+    that contain the asked words here, a few hundred rows, then their passages by the b-tree on `speaker_key`;
+    no index on the name's substrings over every passage to update with each save. Never pruned: a name no
+    passage has any more only adds a value that matches nothing."""
+
+    __tablename__ = "search_speakers"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
 class VoicePerson(Base):
     """A person whose voice is enrolled, in one organisation unit (None: no unit, and the login voiceprints).
 

@@ -15,12 +15,12 @@ from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from core.search.engines import PassageRow, engine_for
 from core.search.text import fold, indexed_forms, syllable_count, tokens
-from core.tables import SearchPassage
+from core.tables import SearchPassage, SearchSpeaker
 from core.transcript import Segment, Transcript
 
 _TEXT, _START = attrgetter("text"), attrgetter("start")
@@ -118,9 +118,13 @@ def replace(session: Session, recording_id: str, source: str, version: int, pass
     ]
     if rows:
         engine.insert(session, rows)
+    # in one order: two saves adding the same new names must not wait on each other's first one
+    if named := [{"key": key} for key in sorted(set(speaker_keys.values())) if key]:
+        session.execute(text("INSERT INTO search_speakers (key) VALUES (:key) ON CONFLICT DO NOTHING"), named)
 
 
 def clear(session: Session) -> None:
     """Empty the index, before every document is indexed again (`VersionedDocuments.reindex`)."""
     engine_for(session).clear(session)
     session.execute(delete(SearchPassage))
+    session.execute(delete(SearchSpeaker))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.search.engines import engine_for
 from core.search.text import Query, fold, snippet
-from core.tables import Recording, SearchPassage
+from core.tables import Recording, SearchPassage, SearchSpeaker
 
 CANDIDATES = 5000
 """Passages ranked at most per query, the most recently indexed first. A syllable said in tens of thousands of
@@ -92,7 +92,8 @@ def search(session: Session, query: Query, filters: Filters, *, limit: int, offs
     if filters.recordings is not None:
         matched = matched.where(SearchPassage.recording_id.in_(filters.recordings))
     if filters.speaker and (key := fold(filters.speaker.strip())):
-        matched = matched.where(SearchPassage.speaker_key.contains(key, autoescape=True))
+        named = select(SearchSpeaker.key).where(SearchSpeaker.key.contains(key, autoescape=True))
+        matched = matched.where(SearchPassage.speaker_key.in_(named))
     if filters.source:
         matched = matched.where(SearchPassage.source == filters.source)
     candidates = _newest_candidates(session, matched)

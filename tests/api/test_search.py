@@ -165,6 +165,24 @@ def test_filters_speaker_dates_body_and_minutes(service_any_db: Service) -> None
     assert find(service, q="don gia", source="transcript")["total"] == 0
 
 
+def test_the_speaker_filter_finds_a_part_of_the_name_and_follows_a_rename(service_any_db: Service) -> None:
+    """The filter looks the names up in their own table (`search_speakers`), which keeps a name after its last
+    passage is gone: that name must then find nothing, and the new one its passages."""
+    service = service_any_db
+    rid = recording(service)
+    save(service, rid, transcript(), 0)
+    assert [h["segment_id"] for h in find(service, q="dat", speaker="Minh")["items"]] == [2]
+    assert [h["segment_id"] for h in find(service, q="dat", speaker="van an")["items"]] == [1]
+    assert find(service, q="dat", speaker="100%_")["total"] == 0  # LIKE's wildcards are plain characters
+    renamed = [SPOKEN[0], SPOKEN[1], ("Đại biểu Trần Minh Tuấn", SPOKEN[2][1])]
+    save(service, rid, transcript(renamed), 1)
+    assert [h["segment_id"] for h in find(service, q="dat", speaker="minh tuan")["items"]] == [2]
+    assert find(service, q="dat", speaker="bieu tran minh")["total"] == 1  # a part of the new name
+    save(service, rid, transcript([SPOKEN[0], SPOKEN[1], ("Đại biểu Lò Văn Sáng", SPOKEN[2][1])]), 2)
+    assert find(service, q="dat", speaker="tran minh")["total"] == 0  # nobody of that name speaks any more
+    assert find(service, q="dat", speaker="lo van")["total"] == 1
+
+
 def test_pages_are_ranked_and_complete(service_any_db: Service) -> None:
     service = service_any_db
     rid = recording(service)

@@ -85,6 +85,46 @@ def test_the_migration_indexes_the_transcripts_saved_before_it(database_before_s
     assert found(database_before_search, "san bay").total == 0  # only the current version is searched
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_at_0013(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An installation from before `search_speakers` (migration 0014)."""
+    with database_at_revision(request.param, "0013_recording_idempotency_key", tmp_path) as url:
+        yield url
+
+
+def test_0014_fills_the_speakers_from_the_passages_of_before_and_drops_the_trigram_index(database_at_0013: str) -> None:
+    """The speakers of the passages already indexed (a minutes item's here) are kept, the transcripts are indexed
+    with theirs and found by the speaker filter, and PostgreSQL no longer keeps a trigram index on every
+    passage."""
+    from core.tables import TranscriptDoc, TranscriptVersion
+
+    with session_scope(database_at_0013) as db:  # a transcript and a minutes' passage, as stored before 0014
+        add_recording(db)
+        db.execute(insert(TranscriptDoc).values(id=1, recording_id=RID, version=1))
+        db.execute(
+            insert(TranscriptVersion).values(transcript_id=1, version=1, document=transcript().model_dump_json())
+        )
+        db.execute(
+            text(
+                'INSERT INTO search_passages (recording_id, source, version, segment_id, start, "end", speaker, '
+                "speaker_key, text, word_times) VALUES (:r, 'minutes', 1, 0, 0, 2, 'Thư ký Hà', 'thu ky ha', :t, '')"
+            ),
+            {"r": RID, "t": "Đền bù, giải phóng mặt bằng."},
+        )
+    migrate(database_at_0013)
+    with session_scope(database_at_0013) as db:
+        named = {key for (key,) in db.execute(text("SELECT key FROM search_speakers"))}
+        indexes = (
+            {row[0] for row in db.execute(text("SELECT indexname FROM pg_indexes"))}
+            if "postgresql" in database_at_0013
+            else set()
+        )
+        transcribed = search(db, Query.parse("dat"), Filters(speaker="tran minh"), limit=5, offset=0).hits
+    assert named == {"thu ky ha", "chu toa le thi hoa", "dai bieu nguyen van an", "dai bieu tran minh"}
+    assert "ix_search_passages_speaker_trgm" not in indexes
+    assert [h.segment_id for h in transcribed] == [2]  # the transcript indexed by 0014
+
+
 def test_0011_keeps_the_passages_indexed_by_the_generated_columns_of_before(postgres_at_0008: str) -> None:
     """Before 0011, PostgreSQL computed the tsvectors in generated columns (regexp_replace, unaccent); 0011 makes
     them plain columns written by the code, keeping what was indexed, and new saves are indexed the same way."""

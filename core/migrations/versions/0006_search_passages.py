@@ -1,6 +1,7 @@
 """search_passages: full-text search over transcripts and minutes (SQLite FTS5, PostgreSQL tsvector)
 
-Existing transcripts are indexed here; existing minutes by `gobang search reindex`.
+Existing transcripts are indexed by 0014 (with the code of today, which writes tables this revision does not
+have yet); existing minutes by `gobang search reindex`.
 
 Revision ID: 0006_search
 Revises: 0005_login_failures
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision = "0006_search"
 down_revision = "0005_login_failures"
@@ -24,9 +24,8 @@ POSTGRES = [
     # unaccent() is only STABLE (its dictionary could change); generated columns need an IMMUTABLE function
     "CREATE OR REPLACE FUNCTION gobang_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
     "AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$",
-    # Plain columns, written with each row by `core.search.engines`: the code below indexes the existing
-    # transcripts with today's code. Databases that ran this revision before 0011 had generated columns;
-    # 0011 makes them plain.
+    # Plain columns, written with each row by `core.search.engines`. Databases that ran this revision before
+    # 0011 had generated columns; 0011 makes them plain.
     "ALTER TABLE search_passages ADD COLUMN tsv_exact tsvector",
     "ALTER TABLE search_passages ADD COLUMN tsv_folded tsvector",
     "CREATE INDEX ix_search_passages_tsv_exact ON search_passages USING gin (tsv_exact)",
@@ -54,16 +53,6 @@ def upgrade() -> None:
     bind = op.get_bind()
     for statement in POSTGRES if bind.dialect.name == "postgresql" else [SQLITE]:
         op.execute(statement)
-    _index_transcripts(bind)
-
-
-def _index_transcripts(bind: sa.Connection) -> None:
-    """Every recording's current transcript, as `gobang search reindex` does."""
-    from core.transcript_store import TRANSCRIPTS
-
-    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
-        TRANSCRIPTS.reindex(session)
-        session.commit()
 
 
 def downgrade() -> None:
