@@ -167,6 +167,7 @@ def transcripts(count: int, seed: int, out_dir: Path) -> dict[str, dict[str, flo
     from workers.options import PipelineOptions
     from workers.pipeline import run_pipeline
 
+    migrate(get_settings().resolved_database_url)  # as `gobang transcribe --diarize` does: voiceprints name speakers
     rows = {}
     for part in ("dev", "heldout"):
         meetings, _ = simulate_set(count, seed=seed, out_dir=out_dir / part, part=part)

@@ -184,6 +184,11 @@ def transcribe(
     except ValidationError as exc:
         raise InvalidInputError(_problems(exc)) from None
     options = BatchOptions(run=run, formats=_split(formats.lower()), workers=workers, force=force)
+    if diarize:
+        # enrolled voices name the speakers: a fresh machine's database has no tables until it is migrated
+        from cli.database import migrated_url
+
+        migrated_url()
     with err_console.status("Đang tìm các tệp ghi âm… (scanning)"):
         jobs = discover(paths, out)
     err_console.print(f"Tìm thấy {len(jobs)} tệp; kết quả vào {escape(str(out))}")

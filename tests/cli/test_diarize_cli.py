@@ -106,6 +106,24 @@ def test_enroll_then_diarize_names_the_enrolled_voice_and_exports_rttm(
     assert {s["speaker"] for s in renamed["segments"]} == {"Người nói 1", "Người nói 2"}
 
 
+def test_diarize_on_a_fresh_machine_migrates_the_database_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clips: dict[str, list[str]]
+) -> None:
+    """No enrolment and no database yet (a new archivist's machine): the voiceprint lookup finds its tables."""
+    database = tmp_path / "moi" / "gobang.db"
+    database.parent.mkdir()
+    monkeypatch.setenv("GOBANG_DATABASE_URL", f"sqlite:///{database}")
+    get_settings.cache_clear()
+    audio, _ = stitch([clips[ENROLLED][0], clips[OTHER][0]], lead_s=0.5, gap_s=0.8)
+    meeting = write_wav(tmp_path / "phien-moi.wav", audio)
+
+    result = runner.invoke(app, ["transcribe", str(meeting), "--out", str(tmp_path / "ra"), "--diarize", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "ra" / "phien-moi.json").read_text(encoding="utf-8"))
+    assert document["segments"] and all(s["speaker"].startswith("Người nói") for s in document["segments"])
+    assert database.exists()
+
+
 def test_diarization_options_are_checked_before_any_work(tmp_path: Path, vivos_rows: list[dict[str, str]]) -> None:
     clip = vivos_rows[0]["audio_path"]
     no_diarize = runner.invoke(app, ["transcribe", clip, "--out", str(tmp_path / "a"), "-f", "rttm"])
