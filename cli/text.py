@@ -43,14 +43,18 @@ def format_command(
         sys.stdout.flush()
 
 
+Corpus = Annotated[
+    Path,
+    typer.Option(help="Kho văn bản pháp luật (shared/corpora/vi_legal/laws.txt.gz).", exists=True, dir_okay=False),
+]
+"""The legal corpus both training commands read (only its training documents are used)."""
+
+
 @text_app.command("train-punctuation")
 @one_line_errors
 def train_punctuation_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Tệp mô hình CRF (model file).", dir_okay=False)],
-    corpus: Annotated[
-        Path,
-        typer.Option(help="Kho văn bản pháp luật (shared/corpora/vi_legal/laws.txt.gz).", exists=True, dir_okay=False),
-    ],
+    corpus: Corpus,
     lines: Annotated[int, typer.Option(min=1, help="Số dòng huấn luyện (training lines).")] = 60000,
     every: Annotated[int, typer.Option(min=1, help="Lấy một dòng trong mỗi N dòng (every N-th line).")] = 8,
     iterations: Annotated[int, typer.Option(min=1, help="Số vòng L-BFGS (iterations).")] = 50,
@@ -72,10 +76,7 @@ def train_punctuation_command(
 @one_line_errors
 def train_itn_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Tệp bảng đếm (counts file, .json.gz).", dir_okay=False)],
-    corpus: Annotated[
-        Path,
-        typer.Option(help="Kho văn bản pháp luật (shared/corpora/vi_legal/laws.txt.gz).", exists=True, dir_okay=False),
-    ],
+    corpus: Corpus,
 ) -> None:
     """Đếm cách văn bản huấn luyện viết số từ một đến chín theo ngữ cảnh (never the held-out documents)."""
     from asr.number_forms import learn
