@@ -190,19 +190,19 @@ class Clustering:
             if c in kept or mass[c] < self.min_cluster_weight:
                 continue
             centroid = _centroid(x, weights, labels, c)
-            small = mass[c] < self.small_cluster_weight
-            if not any(
-                float(centroid @ other)
-                >= (
-                    self.small_cluster_similarity
-                    if small and mass[k] >= self.small_cluster_weight
-                    else self.same_speaker_similarity
-                )
+            if all(
+                float(centroid @ other) < self._same_voice_at(mass[c], mass[k])
                 for k, other in zip(kept, centroids, strict=True)
             ):
                 kept.append(c)
                 centroids.append(centroid)
         return kept
+
+    def _same_voice_at(self, weight: float, kept_weight: float) -> float:
+        """Similarity from which a cluster of `weight` seconds is the voice of a kept speaker of `kept_weight`."""
+        if weight < self.small_cluster_weight <= kept_weight:
+            return self.small_cluster_similarity
+        return self.same_speaker_similarity
 
     def _split_mixed(self, x: np.ndarray, weights: np.ndarray, labels: np.ndarray, min_weight: float) -> np.ndarray:
         """Split a cluster in its two halves (the top of its own dendrogram) when both carry enough speech
