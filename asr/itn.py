@@ -405,12 +405,17 @@ def _form_code_match(match: re.Match[str]) -> str:
 def _letter_section_match(match: re.Match[str]) -> str:
     before, letter, number = match.groups()
     written = _LETTERS[letter] if before.strip() == "số" else _LETTERS[letter].lower()
-    return before + written + "." + ".".join(str(_DIGITS.get(part, part)) for part in number.split(" chấm "))
+    return f"{before}{written}.{_dotted(number)}"
+
+
+def _dotted(number: str) -> str:
+    """A number said with "chấm" between its parts, as written: "một chấm bốn" -> "1.4"."""
+    return ".".join(str(_DIGITS.get(part, part)) for part in number.split(" chấm "))
 
 
 def _section_match(match: re.Match[str]) -> str:
     label, number = match.groups()
-    return label + ".".join(str(_DIGITS.get(part, part)) for part in number.split(" chấm "))
+    return label + _dotted(number)
 
 
 def _ordinal_match(match: re.Match[str]) -> str:
