@@ -1,7 +1,8 @@
 """A process pool that survives its workers: numbered items run on spawned processes, one result each.
 
 Each process gets the handler once (pickled; it may create a model on first use) and ignores SIGINT:
-on Ctrl-C the parent cancels what has not started, terminates the workers and re-raises. Progress
+on Ctrl-C the parent cancels what has not started, terminates the workers (which unwind, so a file being
+written atomically is removed, not left as a temporary; killed if they do not stop) and re-raises. Progress
 events and log records come back through one queue. A worker that dies (a native crash on a damaged
 file) breaks the whole pool, so every item then running is suspect: a lone suspect is the culprit and
 gets the `crashed` result; several are run again one at a time, so only the culprit fails. The rest
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import multiprocessing
+import os
 import queue
 import signal
 from collections.abc import Callable, Sequence
@@ -48,16 +50,25 @@ def _init_process(handler: Any, events: Any, begun: Any, log_level: int) -> None
     """Pool initializer: leave Ctrl-C to the parent, send logs and progress back through `events`."""
     global _handler, _events, _begun
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _unwind)
     root = logging.getLogger()
     root.handlers = [logging.handlers.QueueHandler(events)]
     root.setLevel(log_level)
     _handler, _events, _begun = handler, events, begun
 
 
+def _unwind(signum: int, frame: object) -> None:
+    """SIGTERM from `_terminate`: exit through Python, so `finally` and cleanup handlers run."""
+    raise SystemExit(128 + signum)
+
+
 def _handle_in_worker(item: Any) -> Any:
     assert _handler is not None
     _begun[item.index] = 1  # shared memory, written at once: survives a crash that loses queued events
-    return _handler.handle(item, lambda i, stage, fraction: _events.put((i.index, stage, fraction)))
+    try:
+        return _handler.handle(item, lambda i, stage, fraction: _events.put((i.index, stage, fraction)))
+    except SystemExit as stop:  # terminated mid-item (`_unwind`): its cleanup has run; the pool would catch this
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 def run_pool(
@@ -163,3 +174,6 @@ def _terminate(executor: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(timeout=10)
+        if process.is_alive():  # still inside a native call that does not return
+            process.kill()
+            process.join()
