@@ -8,19 +8,21 @@ Sessions are spread over three units, three bodies and the years 2019-2026. Ever
 session only, so an article heading is a known passage.
 
 - indexing: every transcript saved as a clerk's save is (`TRANSCRIPTS.save`, one transaction each: the version
-  row and its passages); the baseline is the same save without the search index, on the first
-  `--baseline` transcripts, in the same run. "index tr/s" is the whole save with its index; "indexing alone"
-  is what the index adds, as a rate: 1 / (seconds per indexed save - seconds per unindexed save); "tr/CPU-s"
-  the whole saves per CPU-second of this process; "index srv ms" (PostgreSQL) the server backends' CPU per save
-  that the index adds (per indexed save - per unindexed save), read from /proc: the figures a shared machine
-  does not blur.
+  row and its passages), by `--writers` processes at once (the service's API and job workers save side by
+  side; 1: one after another), in rounds: each writer makes its next transcripts, then all save them together
+  and only that part is timed. The baseline is the same save without the search index, on the first
+  `--baseline` transcripts, in the same run and with as many writers. "index tr/s" is the whole save with its
+  index; "indexing alone" is what the index adds, as a rate: 1 / (seconds per indexed save - seconds per
+  unindexed save); "tr/CPU-s" the whole saves per CPU-second of the writers; "index srv ms" (PostgreSQL) the
+  server backends' CPU per save that the index adds (per indexed save - per unindexed save), read from /proc:
+  the figures a shared machine does not blur.
 - latency: `core.search.query.search` (match, filters, count, page of 20, snippets) for the 30 relevance
   queries, common words and filtered queries, each run `--repeat` times; p50 and p95.
 - relevance: benchmarks/data/search_queries.tsv, written from the corpus before any search ran; a query
   succeeds when a gold passage (one whose text holds the answer) is in the top 5. Dev and held-out apart.
 
     GOBANG_EVALDATA=../shared/evaldata .venv/bin/python benchmarks/search.py [--transcripts 200] [--words 10000]
-        [--engines sqlite,postgresql]
+        [--engines sqlite,postgresql] [--writers 2]
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import argparse
 import contextlib
 import csv
 import gzip
+import itertools
+import multiprocessing
 import os
 import random
 import secrets
@@ -36,7 +40,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,7 +57,6 @@ from core.search.text import Query  # noqa: E402
 from core.tables import OrgUnit, Recording, SearchPassage  # noqa: E402
 from core.transcript import ModelRef, Segment, Transcript, Word  # noqa: E402
 from core.transcript_store import TRANSCRIPTS  # noqa: E402
-from core.versioned import VersionedDocuments  # noqa: E402
 
 EVALDATA = Path(os.environ.get("GOBANG_EVALDATA", REPO.parent / "shared" / "evaldata"))
 CORPUS = EVALDATA.parent / "corpora" / "vi_legal" / "laws.txt.gz"
@@ -114,17 +117,18 @@ def corpus_lines() -> Iterator[str]:
                 yield line.strip()
 
 
-def sessions(count: int, words: int, *, seed: int = 20) -> Iterator[Transcript]:
-    """`count` transcripts of about `words` words each, consuming the corpus in order."""
+def sessions(count: int, words: int, *, seed: int = 20, share: tuple[int, int] = (0, 1)) -> Iterator[Transcript]:
+    """`count` transcripts of about `words` words each, consuming the corpus in order; `share` (k, n): only
+    the k-th of every n (a writer's share), the same transcripts as in the whole series."""
     rng = random.Random(seed)
     chair = interjections()
     lines = corpus_lines()
-    for _ in range(count):
+    for number in range(count):
         speakers = rng.sample(DEPUTIES, 5)
-        segments: list[Segment] = []
-        t, n, speaker = 0.0, 0, speakers[0]
+        spoken_parts: list[tuple[list[str], str]] = []
+        n, speaker = 0, speakers[0]
         while n < words:
-            if len(segments) % 12 == 11:
+            if len(spoken_parts) % 12 == 11:
                 spoken, who = rng.choice(chair), CHAIR
             else:
                 spoken = next(lines)
@@ -133,14 +137,23 @@ def sessions(count: int, words: int, *, seed: int = 20) -> Iterator[Transcript]:
                 who = speaker
             tokens = spoken.split()
             for k in range(0, len(tokens), SEGMENT_WORDS):
-                part = tokens[k : k + SEGMENT_WORDS]
-                timed = [Word(text=w, start=t + i * WORD_S, end=t + (i + 1) * WORD_S) for i, w in enumerate(part)]
-                segments.append(
-                    Segment(id=len(segments), start=t, end=timed[-1].end, text=" ".join(part), words=timed, speaker=who)
-                )
-                t = timed[-1].end + 0.6
-                n += len(part)
-        yield Transcript(model=ModelRef(engine="synthetic", name="vi_legal"), duration=t, segments=segments)
+                spoken_parts.append((tokens[k : k + SEGMENT_WORDS], who))
+                n += len(spoken_parts[-1][0])
+        if number % share[1] == share[0]:
+            yield timed_transcript(spoken_parts)
+
+
+def timed_transcript(parts: list[tuple[list[str], str]]) -> Transcript:
+    """A segment per part (its words, its speaker), WORD_S a word, 0.6 s between segments."""
+    segments: list[Segment] = []
+    t = 0.0
+    for part, who in parts:
+        timed = [Word(text=w, start=t + i * WORD_S, end=t + (i + 1) * WORD_S) for i, w in enumerate(part)]
+        segments.append(
+            Segment(id=len(segments), start=t, end=timed[-1].end, text=" ".join(part), words=timed, speaker=who)
+        )
+        t = timed[-1].end + 0.6
+    return Transcript(model=ModelRef(engine="synthetic", name="vi_legal"), duration=t, segments=segments)
 
 
 def recordings(url: str, count: int) -> list[str]:
@@ -168,25 +181,66 @@ def recordings(url: str, count: int) -> list[str]:
     return [r["id"] for r in rows]
 
 
-def save_all(
-    url: str, ids: list[str], documents: Iterable[Transcript], store: VersionedDocuments[Transcript]
-) -> tuple[float, float, float]:
-    """Wall and CPU seconds (this process: all of SQLite's work, the Python side of PostgreSQL's; and the
-    PostgreSQL server's backends, `server_cpu`) to save each document as its own transaction, as a clerk's save
-    or a finished job does. The documents are made on the fly, outside the timed part: 20 million words do not
-    fit in memory at once."""
-    wall = cpu = 0.0
-    server_before = server_cpu(url)
-    for n, (rid, document) in enumerate(zip(ids, documents, strict=True), 1):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        with session_scope(url) as db:
-            store.save(db, rid, document, author="benchmark")
+def save_all(url: str, ids: list[str], words: int, *, indexed: bool, writers: int) -> tuple[float, float, float]:
+    """Wall seconds of the saving rounds, CPU seconds of the writers (all of SQLite's work, the Python side of
+    PostgreSQL's) and of the PostgreSQL server's backends (`server_cpu`), to save a transcript in each recording
+    of `ids`, each as its own transaction, as a clerk's save or a finished job does. Each writer makes its next
+    `ROUND` transcripts outside the timed part (20 million words do not fit in memory at once); this process
+    times each round from the moment all writers are ready until all are done."""
+    context = multiprocessing.get_context("spawn")
+    barrier, spent = context.Barrier(writers + 1), context.Queue()
+    rounds = -(-len(ids) // (ROUND * writers))
+    processes = [
+        context.Process(target=writer, args=(url, ids, words, indexed, (k, writers), rounds, barrier, spent))
+        for k in range(writers)
+    ]
+    for process in processes:
+        process.start()
+    server_before, wall = server_cpu(url), 0.0
+    for number in range(rounds):
+        barrier.wait()  # every writer holds its transcripts of this round
+        started = time.perf_counter()
+        barrier.wait()  # every writer has saved them
         wall += time.perf_counter() - started
-        cpu += time.process_time() - started_cpu
-        if n % 100 == 0:
-            print(f"  {n} saved, {n / wall:.1f}/s", flush=True)
-    server_after = server_cpu(url)
+        saved = min(len(ids), (number + 1) * ROUND * writers)
+        print(f"  {saved} saved, {saved / wall:.1f}/s", flush=True)
+    server_after = server_cpu(url)  # the writers' connections are still open
+    barrier.wait()
+    cpu = sum(spent.get() for _ in processes)
+    for process in processes:
+        process.join()
     return wall, cpu, sum(t - server_before.get(pid, 0.0) for pid, t in server_after.items())
+
+
+ROUND = 25
+"""Transcripts each writer makes, then saves, in a round."""
+
+
+def writer(
+    url: str,
+    ids: list[str],
+    words: int,
+    indexed: bool,
+    share: tuple[int, int],
+    rounds: int,
+    barrier: Any,
+    spent: Any,
+) -> None:
+    """One writer process of `save_all`: its share of the recordings and of the transcripts, round by round."""
+    store = TRANSCRIPTS if indexed else replace(TRANSCRIPTS, passages=None)
+    mine = iter(zip(ids[share[0] :: share[1]], sessions(len(ids), words, share=share), strict=True))
+    cpu = 0.0
+    for _ in range(rounds):
+        batch = list(itertools.islice(mine, ROUND))
+        barrier.wait()
+        started = time.process_time()
+        for rid, document in batch:
+            with session_scope(url) as db:
+                store.save(db, rid, document, author="benchmark")
+        cpu += time.process_time() - started
+        barrier.wait()
+    barrier.wait()  # until the server's CPU is read
+    spent.put(cpu)
 
 
 def server_cpu(url: str) -> dict[int, float]:
@@ -266,12 +320,12 @@ def main() -> None:
     parser.add_argument("--transcripts", type=int, default=200)
     parser.add_argument("--words", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=20, help="transcripts saved without the index")
+    parser.add_argument("--writers", type=int, default=2, help="processes saving at once (1: one after another)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args()
     with QUERIES.open(encoding="utf-8") as f:
         gold = [Gold(**r) for r in csv.DictReader((x for x in f if not x.startswith("#")), delimiter="\t")]
-    unindexed = replace(TRANSCRIPTS, passages=None)
     rows, summary = [], []
     with tempfile.TemporaryDirectory(prefix="gobang-search-bench-") as tmp:
         for engine in args.engines.split(","):
@@ -280,12 +334,12 @@ def main() -> None:
                 for u in (url, base_url):
                     migrate(u)
                 k = min(args.baseline, args.transcripts)
-                base_s, _, base_server = save_all(base_url, recordings(base_url, k), sessions(k, args.words), unindexed)
+                base_s, _, base_server = save_all(
+                    base_url, recordings(base_url, k), args.words, indexed=False, writers=args.writers
+                )
                 print(f"[{engine}] indexing {args.transcripts} transcripts of ~{args.words} words…", flush=True)
                 ids = recordings(url, args.transcripts)
-                index_s, index_cpu, index_server = save_all(
-                    url, ids, sessions(args.transcripts, args.words), TRANSCRIPTS
-                )
+                index_s, index_cpu, index_server = save_all(url, ids, args.words, indexed=True, writers=args.writers)
                 with session_scope(url) as db:
                     passages = db.scalar(select(func.count()).select_from(SearchPassage)) or 0
                     total_words = sum(len(t.split()) for t in db.scalars(select(SearchPassage.text)))
@@ -334,7 +388,7 @@ def main() -> None:
                 summary.append(
                     f"{engine}: {per_s:.1f} transcripts/s saved with their index, indexing alone {alone_per_s:.1f}/s "
                     f"({per_s / base_per_s:.2f}x unindexed; "
-                    f"{per_cpu_s:.1f} per CPU-second of this process, index {server} ms of server CPU each), "
+                    f"{per_cpu_s:.1f} per CPU-second of the writers, index {server} ms of server CPU each), "
                     f"p95 {p95:.0f} ms (target {TARGET_P95_MS[engine]:.0f}), "
                     f"top-{TOP} dev {dev:.0%} of {len(top5['dev'])}, held-out {held:.0%} of {len(top5['heldout'])}"
                 )
@@ -344,7 +398,10 @@ def main() -> None:
                 drop_database(url)
                 drop_database(base_url)
     print()
-    print(f"Archive: {args.transcripts} transcripts, {total_words:,} words; latency over {len(latencies)} searches")
+    print(
+        f"Archive: {args.transcripts} transcripts, {total_words:,} words, saved by {args.writers} writer(s); "
+        f"latency over {len(latencies)} searches"
+    )
     header = (
         "engine",
         "passages",

@@ -341,6 +341,9 @@ class SearchPassage(Base):
     word_times: Mapped[str] = mapped_column(Text, default="")
     """Start of each syllable of `text`, in tenths of a second from `start` rounded up (so inside the word),
     space-separated: a hit opens the editor at the matched word."""
+    syllables: Mapped[str] = mapped_column(Text, default="")
+    """The syllables of `text` as exact search compares them (`core.search.text.indexed_forms`), space-separated:
+    the engines index only the folded ones (`core.search.engines`)."""
 
 
 class SearchSpeaker(Base):

@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import ConflictError, NotFoundError
-from core.search.index import Passage, replace
+from core.search.engines import PassageRow
+from core.search.index import Passage, passage_rows, replace
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -61,11 +62,17 @@ class VersionedDocuments(Generic[M]):
         `expected_version`: the version the writer started from; a different current version raises `ConflictError`.
         """
         head = self.head_of(session, recording_id)
+        if head is None and expected_version not in (None, 0):
+            raise ConflictError(f"{self.noun} chưa có phiên bản {expected_version} (no such version)")
+        # before the first write: concurrent saves overlap this work (SQLite has one writer at a time)
+        assumed = expected_version if expected_version is not None else (head.version if head else 0)
+        stored = document.model_dump_json()
+        rows = self._passage_rows(recording_id, assumed + 1, document)
         if head is None:
-            if expected_version not in (None, 0):
-                raise ConflictError(f"{self.noun} chưa có phiên bản {expected_version} (no such version)")
             head = self._create_head(session, recording_id)
         current = head.version if expected_version is None else expected_version
+        if rows is not None and current != assumed:  # another writer's first save came first
+            rows = [row._replace(version=current + 1) for row in rows]
         moved = session.execute(
             update(self.head)
             .where(self.head.id == head.id, self.head.version == current)
@@ -81,16 +88,22 @@ class VersionedDocuments(Generic[M]):
             self.versions(
                 **{self.parent: head.id},
                 version=current + 1,
-                document=document.model_dump_json(),
+                document=stored,
                 author=author,
                 comment=comment,
                 **extra,
             )
         )
         session.flush()
-        if self.passages is not None:
-            replace(session, recording_id, self.english, current + 1, self.passages(document))
+        if rows is not None:
+            replace(session, recording_id, self.english, rows)
         return current + 1
+
+    def _passage_rows(self, recording_id: str, version: int, document: M) -> list[PassageRow] | None:
+        """The search index's rows for the document (None: not searched)."""
+        if self.passages is None:
+            return None
+        return passage_rows(recording_id, self.english, version, self.passages(document))
 
     def _create_head(self, session: Session, recording_id: str) -> Any:
         """The document's head row at version 0; when another writer created it first (two first saves at
@@ -119,9 +132,11 @@ class VersionedDocuments(Generic[M]):
         )
         count = 0
         for recording_id, version, document in current:
-            passages = self.passages(self.schema.model_validate_json(document))
-            replace(session, recording_id, self.english, version, passages)
-            count += len(passages)
+            rows = passage_rows(
+                recording_id, self.english, version, self.passages(self.schema.model_validate_json(document))
+            )
+            replace(session, recording_id, self.english, rows)
+            count += len(rows)
         return count
 
     def row(self, session: Session, recording_id: str, version: int | None = None) -> Any:

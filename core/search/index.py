@@ -1,16 +1,18 @@
 """The passage index: one row per segment of a recording's current transcript (and per minutes item).
 
 `replace` runs inside the session that saves a version (`core.versioned`), so a saved document and
-its passages commit or roll back together: no stale hits, no lost ones. `clear` and
+its passages commit or roll back together: no stale hits, no lost ones; `passage_rows` prepares its rows
+before that transaction writes. `clear` and
 `VersionedDocuments.reindex` rebuild it.
 """
 
 from __future__ import annotations
 
+import string
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress
+from itertools import accumulate, chain, compress, repeat
 from operator import attrgetter
 
 import numpy as np
@@ -24,6 +26,8 @@ from core.tables import SearchPassage, SearchSpeaker
 from core.transcript import Segment, Transcript
 
 _TEXT, _START = attrgetter("text"), attrgetter("start")
+_EDGE_PUNCTUATION = string.punctuation + "…“”‘’–—«»"
+"""Marks that end or open a word ("đất," "(khoản"): one syllable still, when what they leave is letters only."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ def word_times(segments: list[Segment]) -> list[str]:
     starts = np.fromiter(map(_START, words), float, len(words))
     origins = np.repeat(np.fromiter(map(_START, timed), float, len(timed)), lengths)
     tenths = _tenths(starts - origins)
-    per_word = np.fromiter(map(str.isalnum, texts_timed), np.int64, len(texts_timed))  # letters only: one syllable
+    bare = map(str.strip, texts_timed, repeat(_EDGE_PUNCTUATION, len(texts_timed)))
+    per_word = np.fromiter(map(str.isalnum, bare), np.int64, len(texts_timed))  # letters only: one syllable
     for i in np.flatnonzero(per_word == 0).tolist():
         per_word[i] = syllable_count(texts_timed[i])
     each = list(map(str, np.repeat(tenths, per_word).tolist()))
@@ -89,18 +94,13 @@ def _tenths(offsets: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     return np.maximum(np.ceil(offsets * 10 - 1e-6), 0).astype(np.int64)
 
 
-def replace(session: Session, recording_id: str, source: str, version: int, passages: Iterable[Passage]) -> None:
-    """Make `passages` the indexed content of the recording's `source` (`transcript`, `minutes`)."""
-    engine = engine_for(session)
-    old = session.scalars(
-        select(SearchPassage.id).where(SearchPassage.recording_id == recording_id, SearchPassage.source == source)
-    ).all()
-    if old:
-        engine.remove(session, list(old))
-        session.execute(delete(SearchPassage).where(SearchPassage.id.in_(old)))
+def passage_rows(recording_id: str, source: str, version: int, passages: Iterable[Passage]) -> list[PassageRow]:
+    """The index's rows for `passages` of the recording's `source` (`transcript`, `minutes`): all the Python
+    work of indexing, done before the saving transaction writes, so that concurrent saves overlap it instead of
+    queueing behind SQLite's one writer (or a PostgreSQL row lock)."""
     passages = list(passages)
     speaker_keys = {speaker: fold(speaker)[:200] for speaker in {p.speaker for p in passages}}
-    rows = [
+    return [
         PassageRow(
             recording_id,
             source,
@@ -116,10 +116,21 @@ def replace(session: Session, recording_id: str, source: str, version: int, pass
         )
         for p in passages
     ]
+
+
+def replace(session: Session, recording_id: str, source: str, rows: list[PassageRow]) -> None:
+    """Make `rows` (`passage_rows`) the indexed content of the recording's `source`."""
+    engine = engine_for(session)
+    old = session.scalars(
+        select(SearchPassage.id).where(SearchPassage.recording_id == recording_id, SearchPassage.source == source)
+    ).all()
+    if old:
+        engine.remove(session, list(old))
+        session.execute(delete(SearchPassage).where(SearchPassage.id.in_(old)))
     if rows:
         engine.insert(session, rows)
     # in one order: two saves adding the same new names must not wait on each other's first one
-    if named := [{"key": key} for key in sorted(set(speaker_keys.values())) if key]:
+    if named := [{"key": key} for key in sorted({row.speaker_key for row in rows}) if key]:
         session.execute(text("INSERT INTO search_speakers (key) VALUES (:key) ON CONFLICT DO NOTHING"), named)
 
 

@@ -21,6 +21,9 @@ _BETWEEN_TOKENS = re.compile(r"[\W_]+")
 _QUOTED = re.compile(r'"([^"]*)"?')
 SNIPPET_TOKENS = 28
 """Tokens of context shown around the first match (about two lines)."""
+MAX_SYLLABLE_BYTES = 2047
+"""The longest syllable searched for (UTF-8 bytes): PostgreSQL's limit on a tsvector's word. The index leaves
+longer runs of letters out, as `to_tsvector` does; a query holding one is refused."""
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -87,10 +90,19 @@ class Query:
         phrases = [p for p in quoted if p] + [(key(t.group()),) for t in tokens(_QUOTED.sub(" ", text))]
         if not phrases:
             raise InvalidInputError("câu tìm không có từ nào để tìm (the query has no words)")
+        if any(len(s.encode()) > MAX_SYLLABLE_BYTES for p in phrases for s in p):
+            raise InvalidInputError(
+                f"câu tìm có từ dài quá {MAX_SYLLABLE_BYTES} byte (a query word is too long to be indexed)"
+            )
         return cls(tuple(dict.fromkeys(phrases)), accents)
 
     def key(self, token: str) -> str:
         return exact(token) if self.accents else fold(token)
+
+    @property
+    def folded_phrases(self) -> tuple[tuple[str, ...], ...]:
+        """The phrases as the engines' index holds them (exact mode then checks the diacritics)."""
+        return tuple(tuple(map(fold, p)) for p in self.phrases)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from core.search import query
 from core.search.query import Filters, Results, search
 from core.search.text import Query
 from core.tables import Recording
+from core.transcript import Transcript
 from core.transcript_store import TRANSCRIPTS
 from tests.api.conftest import database_at_revision
 from tests.api.test_search import SPOKEN, transcript
@@ -210,3 +211,106 @@ def test_every_hit_points_at_its_own_passage_after_saves_and_re_saves(database_u
         hits = found(database_url, words).hits
         assert {(h.recording_id, h.segment_id) for h in hits} == where, words
         assert all(h.version == (3 if h.recording_id == other else 2) for h in hits)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An installation from before the folded-only index (migration 0015)."""
+    with database_at_revision(request.param, "0014_search_speakers", tmp_path) as url:
+        yield url
+
+
+def test_0015_keeps_every_passage_searchable_in_both_modes(database_at_0014: str) -> None:
+    """A minutes' passage indexed as before 0015 (both forms: SQLite's two FTS5 columns, PostgreSQL's two tsvectors)
+    is still found accent-insensitively and, with its accents checked, in exact mode; the transcripts are indexed
+    again; and only the folded form is indexed afterwards."""
+    from core.tables import TranscriptDoc, TranscriptVersion
+
+    minutes = "Đền bù, giải phóng mặt bằng."
+    postgres = "postgresql" in database_at_0014
+    with session_scope(database_at_0014) as db:
+        add_recording(db)
+        db.execute(insert(TranscriptDoc).values(id=1, recording_id=RID, version=1))
+        db.execute(
+            insert(TranscriptVersion).values(transcript_id=1, version=1, document=transcript().model_dump_json())
+        )
+        columns = 'recording_id, source, version, segment_id, start, "end", speaker, speaker_key, text, word_times'
+        values = ":r, 'minutes', 1, 0, 0, 2, '', '', :t, '0 3'"
+        if postgres:
+            form = "to_tsvector('simple'::regconfig, :{})"
+            db.execute(
+                text(
+                    f"INSERT INTO search_passages ({columns}, tsv_exact, tsv_folded) "
+                    f"VALUES ({values}, {form.format('exact')}, {form.format('folded')})"
+                ),
+                {"r": RID, "t": minutes, "exact": "đền bù giải phóng mặt bằng", "folded": "den bu giai phong mat bang"},
+            )
+        else:
+            db.execute(
+                text(f"INSERT INTO search_passages (id, {columns}) VALUES (7, {values})"), {"r": RID, "t": minutes}
+            )
+            db.execute(
+                text("INSERT INTO search_fts (rowid, text, folded) VALUES (7, :e, :f)"),
+                {"e": "đền bù giải phóng mặt bằng", "f": "den bu giai phong mat bang"},
+            )
+    migrate(database_at_0014)
+    with session_scope(database_at_0014) as db:
+        assert found_in(db, "giai phong") == 1
+        assert search(db, Query.parse('"đền bù"', accents=True), Filters(), limit=1, offset=0).total == 1
+        assert search(db, Query.parse('"đến bù"', accents=True), Filters(), limit=1, offset=0).total == 0
+        assert search(db, Query.parse('"bồi thường"', accents=True), Filters(), limit=5, offset=0).total == 1
+        if postgres:
+            assert {"tsv_folded", "syllables"} <= columns_of(db) and "tsv_exact" not in columns_of(db)
+        else:
+            assert [row[1] for row in db.execute(text("PRAGMA table_info(search_fts)"))] == ["folded"]
+
+
+def columns_of(db: Session) -> set[str]:
+    rows = db.execute(text("SELECT column_name FROM information_schema.columns WHERE table_name = 'search_passages'"))
+    return set(rows.scalars())
+
+
+def test_a_word_too_long_for_the_index_neither_breaks_a_save_nor_a_search(database_url: str) -> None:
+    """A run of 3 000 letters (pasted by mistake) is beyond PostgreSQL's limit on an indexed word: the save goes
+    through with the passage's other words found, and a query holding such a word is refused with a clear error."""
+    from core.errors import InvalidInputError
+
+    with session_scope(database_url) as db:
+        add_recording(db)
+        TRANSCRIPTS.save(db, RID, transcript([("Thư ký", f"Ghi chú {'a' * 3000} về sân bay.")]), author="thu.ky")
+    (hit,) = found(database_url, "san bay").hits
+    assert hit.segment_id == 0 and hit.snippet.endswith("về sân bay.")
+    with pytest.raises(InvalidInputError):
+        Query.parse("a" * 3000)
+
+
+def test_a_first_save_that_another_first_save_overtakes_lands_on_top_and_is_indexed_as_such(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index rows are made before the save writes, for the version it expects; when another writer's first
+    save of the same recording commits in between (a job and a clerk at once, no version asked), this save
+    becomes version 2, and its passages are indexed as version 2 with nothing left of the other's words."""
+    from core.search.engines import PassageRow
+    from core.versioned import VersionedDocuments
+
+    with session_scope(database_url) as db:
+        add_recording(db)
+    prepare = VersionedDocuments._passage_rows
+    overtaken: list[int] = []
+
+    def overtaken_once(
+        self: VersionedDocuments[Transcript], recording_id: str, version: int, document: Transcript
+    ) -> list[PassageRow] | None:
+        if not overtaken:
+            overtaken.append(version)
+            with session_scope(database_url) as other:
+                TRANSCRIPTS.save(other, RID, transcript([("Thư ký", "Quy hoạch sân bay.")]), author="job")
+        return prepare(self, recording_id, version, document)
+
+    monkeypatch.setattr(VersionedDocuments, "_passage_rows", overtaken_once)
+    with session_scope(database_url) as db:
+        assert TRANSCRIPTS.save(db, RID, transcript(), author="thu.ky") == 2
+    assert overtaken == [1]
+    hits = found(database_url, "vanh dai").hits
+    assert [(h.segment_id, h.version) for h in hits] == [(0, 2)]
+    assert found(database_url, "san bay").total == 0

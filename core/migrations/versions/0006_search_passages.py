@@ -1,6 +1,6 @@
 """search_passages: full-text search over transcripts and minutes (SQLite FTS5, PostgreSQL tsvector)
 
-Existing transcripts are indexed by 0014 (with the code of today, which writes tables this revision does not
+Existing transcripts are indexed by 0015 (with the code of today, which writes tables this revision does not
 have yet); existing minutes by `gobang search reindex`.
 
 Revision ID: 0006_search

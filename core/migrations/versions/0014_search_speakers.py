@@ -5,9 +5,8 @@ server's ~26 ms of CPU to index a transcript of 10 000 words); the names are a f
 finds the names that contain the asked words in `search_speakers`, then their passages by the b-tree on
 `speaker_key`.
 
-Every current transcript is indexed here again, as `gobang search reindex` does (0006 indexed the transcripts
-stored before it with the code of its day; today's code writes `search_speakers` too): a minute or two
-for 2 000 transcripts.
+The transcripts stored before 0006 are indexed by 0015, with the code of today (which writes
+`search_speakers` and `search_passages.syllables`).
 
 Revision ID: 0014_search_speakers
 Revises: 0013_recording_idempotency_key
@@ -18,7 +17,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision = "0014_search_speakers"
 down_revision = "0013_recording_idempotency_key"
@@ -33,11 +31,6 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_search_passages_speaker_trgm")
-    from core.transcript_store import TRANSCRIPTS
-
-    with Session(bind=op.get_bind(), join_transaction_mode="create_savepoint") as session:
-        TRANSCRIPTS.reindex(session)
-        session.commit()
 
 
 def downgrade() -> None:
