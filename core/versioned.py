@@ -132,9 +132,7 @@ class VersionedDocuments(Generic[M]):
         )
         count = 0
         for recording_id, version, document in current:
-            rows = passage_rows(
-                recording_id, self.english, version, self.passages(self.schema.model_validate_json(document))
-            )
+            rows = self._passage_rows(recording_id, version, self.schema.model_validate_json(document)) or []
             replace(session, recording_id, self.english, rows)
             count += len(rows)
         return count

@@ -1,9 +1,8 @@
 """The passage index: one row per segment of a recording's current transcript (and per minutes item).
 
 `replace` runs inside the session that saves a version (`core.versioned`), so a saved document and
-its passages commit or roll back together: no stale hits, no lost ones; `passage_rows` prepares its rows
-before that transaction writes. `clear` and
-`VersionedDocuments.reindex` rebuild it.
+its passages commit or roll back together: no stale hits, no lost ones; `passage_rows` makes its rows
+before that transaction writes. `clear` and `VersionedDocuments.reindex` rebuild it.
 """
 
 from __future__ import annotations
