@@ -261,6 +261,9 @@ def test_0015_keeps_every_passage_searchable_in_both_modes(database_at_0014: str
         assert search(db, Query.parse('"bồi thường"', accents=True), Filters(), limit=5, offset=0).total == 1
         if postgres:
             assert {"tsv_folded", "syllables"} <= columns_of(db) and "tsv_exact" not in columns_of(db)
+            db.execute(text("SET LOCAL enable_seqscan = off"))  # a few rows: only the index's use is checked
+            plan = db.execute(text("EXPLAIN SELECT key FROM search_speakers WHERE key LIKE '%minh%'"))
+            assert "ix_search_speakers_key_trgm" in " ".join(plan.scalars())
         else:
             assert [row[1] for row in db.execute(text("PRAGMA table_info(search_fts)"))] == ["folded"]
 

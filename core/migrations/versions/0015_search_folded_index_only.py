@@ -3,7 +3,9 @@
 Writing a passage's two tsvectors (exact and folded) and their two GIN indexes was most of a save's cost on
 PostgreSQL; SQLite's FTS5 table indexed both forms too. A passage now keeps its exact syllables as plain text
 (`syllables`); the engines index the folded ones, and exact mode keeps the folded matches whose `syllables`
-hold the asked phrase. On SQLite the FTS5 table is made again with the folded column only.
+hold the asked phrase. On SQLite the FTS5 table is made again with the folded column only. On PostgreSQL the
+speaker filter's names (`search_speakers`, written only when a new name appears) get a trigram index, so that
+any part of a name is found without reading every name of a large assembly's archive.
 
 The passages of minutes get their `syllables` here; every current transcript is indexed again, as
 `gobang search reindex` does (with the code of today: the revisions before this one, 0006 and 0014, no longer
@@ -42,6 +44,7 @@ def upgrade() -> None:
     else:
         op.execute("DROP INDEX ix_search_passages_tsv_exact")
         op.execute("ALTER TABLE search_passages DROP COLUMN tsv_exact")
+        op.execute("CREATE INDEX ix_search_speakers_key_trgm ON search_speakers USING gin (key gin_trgm_ops)")
     others = bind.execute(sa.text("SELECT id, text FROM search_passages WHERE source <> 'transcript'")).all()
     forms = [(passage_id, *indexed_forms(text)) for passage_id, text in others]
     if forms:
@@ -69,6 +72,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE search_fts")
         op.execute("ALTER TABLE search_fts_both RENAME TO search_fts")
     else:
+        op.execute("DROP INDEX ix_search_speakers_key_trgm")
         op.execute("ALTER TABLE search_passages ADD COLUMN tsv_exact tsvector")
         op.execute("UPDATE search_passages SET tsv_exact = to_tsvector('simple'::regconfig, syllables)")
         op.execute("CREATE INDEX ix_search_passages_tsv_exact ON search_passages USING gin (tsv_exact)")
