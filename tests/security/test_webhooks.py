@@ -252,7 +252,9 @@ def test_f11_signing_secrets_are_sealed_in_the_database(gobang_home: Path, new_d
         assert created["secret"] not in stored[created["id"]] and "s" * 32 not in "".join(stored.values())
         assert unseal(stored[created["id"]], app_secret(settings)) == created["secret"]
 
-        assert webhooks.deliver_due(settings, ids=[legacy]) == 1
+        sent = len(target.requests)  # the service's own sender may have sent it already (a slow machine): once
+        assert webhooks.deliver_due(settings, ids=[legacy]) == 1 - sent
+        assert len(target.requests) == 1
         body = json.dumps({"event": "job.succeeded"}, ensure_ascii=False, separators=(",", ":")).encode()
         signature = target.requests[0][webhooks.SIGNATURE_HEADER.lower()]
         assert webhooks.verify("s" * 32, signature, body)
