@@ -333,13 +333,13 @@ class SpeakerDiarization:
     ) -> dict[tuple[Segment, TrackName], np.ndarray]:
         """Mean (unit) embedding of the windows of each turn of `turns`' annotation (those centred in it, of its
         speaker); turns without such a window (short regions, overlap's second voice) have none."""
-        x = normalize(windows.embeddings)
+        x, centres = normalize(windows.embeddings), windows.centres  # centres rise: windows are kept in time order
         index = {anonymous_label(int(k)): int(k) for k in np.unique(labels)}
         out = {}
         for segment, track, label in annotation.itertracks(yield_label=True):
-            centred = (windows.centres >= segment.start) & (windows.centres < segment.end)
-            mine = centred & (labels == index.get(str(label), -1))
-            if mine.any():
+            first, last = np.searchsorted(centres, [segment.start, segment.end])
+            mine = first + np.flatnonzero(labels[first:last] == index.get(str(label), -1))
+            if mine.size:
                 out[segment, track] = normalize(x[mine].mean(axis=0))
         return out
 
