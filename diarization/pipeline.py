@@ -331,8 +331,8 @@ class SpeakerDiarization:
     def turn_embeddings(
         self, annotation: Annotation, windows: SpeechWindows, labels: np.ndarray
     ) -> dict[tuple[Segment, TrackName], np.ndarray]:
-        """Mean (unit) embedding of the windows of each turn of `turns`' annotation (those centred in it, of its
-        speaker); turns without such a window (short regions, overlap's second voice) have none."""
+        """Mean (unit) embedding of each turn of `annotation` (as `turns` made it) from the windows centred in it that
+        belong to its speaker; turns without such a window (short regions, overlap's second voice) have none."""
         x, centres = normalize(windows.embeddings), windows.centres  # centres rise: windows are kept in time order
         index = {anonymous_label(int(k)): int(k) for k in np.unique(labels)}
         out = {}
