@@ -447,11 +447,16 @@ class VoiceprintStore:
         probe = normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
         return dict(zip(names, (matrix @ probe).tolist(), strict=True))
 
-    def identify(self, embedding: np.ndarray, *, model_id: str | None = None) -> tuple[str, float] | None:
-        """(name, score) of the closest enrolled person if their score reaches the threshold, else None."""
+    def identify(
+        self, embedding: np.ndarray, *, model_id: str | None = None, margin: float = 0.0, relax: float = 0.0
+    ) -> tuple[str, float] | None:
+        """(name, score) of the closest enrolled person if their score reaches the threshold (less `relax`) and beats
+        the next person's by `margin`, else None."""
         names, matrix = self._matrix(model_id or self.embedder.model_id)
         if not names:
             return None
         scores = matrix @ normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
         best = int(np.argmax(scores))
-        return (names[best], float(scores[best])) if scores[best] >= self.threshold else None
+        runner_up = float(np.partition(scores, -2)[-2]) if scores.size > 1 else -1.0
+        clear = scores[best] >= self.threshold - relax and scores[best] - runner_up >= margin
+        return (names[best], float(scores[best])) if clear else None
