@@ -1,7 +1,7 @@
 """The two search engines behind one interface: SQLite FTS5 (embedded default) and PostgreSQL full text.
 
 Both index a passage's folded syllables only (`core.search.text.indexed_forms`), made once in Python
-(`core.search.index.replace`), so the two engines agree with each other and with the query parser. SQLite
+(`core.search.index.passage_rows`), so the two engines agree with each other and with the query parser. SQLite
 keeps them in the FTS5 table `search_fts`, a row per passage; PostgreSQL in the `tsv_folded` column of
 `search_passages`, written with the row. Exact mode (diacritics compared) matches the folded phrases through
 that index and keeps the passages whose exact syllables, `search_passages.syllables`, hold each phrase: one
@@ -26,9 +26,9 @@ FTS = table_clause("search_fts", column("rowid"), column("folded"))
 
 
 class PassageRow(NamedTuple):
-    """A row of `search_passages` but its `id`, in the table's column order, then the passage's syllables as the
-    engines index them (`core.search.text.indexed_forms`): a tuple, so that it goes to the driver's executemany
-    as it is, with no statement compiled or parameter processed per row."""
+    """A row of `search_passages` but its `id`, in the table's column order, then the passage's folded syllables,
+    which only the engine's index holds (`core.search.text.indexed_forms`): a tuple, so that it goes to the
+    driver (SQLite's executemany, PostgreSQL's COPY) as it is, with no statement compiled per row."""
 
     recording_id: str
     source: str
