@@ -301,6 +301,8 @@ _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
     rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
     rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
+    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_this>\d{1,2})"
+    r" thang (?P<this>nay|toi)\b"
     r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_only>\d{1,2})"
     r"(?!\d|/| thang| hang thang)"
     r"|truoc ngay \d{1,2} hang thang"
@@ -318,6 +320,7 @@ _DEADLINE = re.compile(
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     r")"
 )
+_NEXT_MONTH = re.compile(r"(?<=\btháng )sau\b", re.IGNORECASE)
 _SPOKEN_QUARTER = re.compile(r"\bquy (mot|hai|ba|bon|tu)\b")
 _QUARTER_WORDS = {"mot": "i", "hai": "ii", "ba": "iii", "bon": "iv", "tu": "iv"}
 
@@ -360,6 +363,9 @@ def _due(match: re.Match[str], held: date) -> date | None:
         return resolved(lambda y: _month_end(int(g["month"]), y), g["y3"])
     if g["m4"]:  # "cuối tháng 12": its last day; "đầu tháng 1": a period
         return resolved(lambda y: _month_end(int(g["m4"]), y), g["y5"]) if g["part"] == "cuoi" else None
+    if g["day_this"]:  # "trước ngày 25 tháng này", "… tháng tới" (and "tháng sau": `find_deadline`)
+        ahead = held.month + (g["this"] == "toi")
+        return _day(int(g["day_this"]), (ahead - 1) % 12 + 1, held.year + (ahead > 12))
     if g["day_only"]:  # "trước ngày 30": the first such day after the meeting
         day = int(g["day_only"])
         month = date(held.year + (held.month == 12), held.month % 12 + 1, 1)
@@ -385,7 +391,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
     text = nfc(text)
-    written, where = spoken_dates(fold(text))
+    next_month = _NEXT_MONTH.sub("tới", text)  # "sau" is also "sáu" (six) once folded: "tháng sau" is not June
+    written, where = spoken_dates(fold(next_month))
     written = _SPOKEN_QUARTER.sub(lambda m: "quy " + _QUARTER_WORDS[m.group(1)].ljust(len(m.group(1))), written)
     found = list(_DEADLINE.finditer(written))
     if not found:
