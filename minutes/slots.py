@@ -56,9 +56,16 @@ _CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi"
-    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc))\b"
+    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc)"
+    r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan))\b"
 )
-"""Asked to speak or present now: procedure, not a task (unless a deadline says otherwise)."""
+"""Asked to speak or present now, or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"):
+procedure, not a task (unless a deadline says otherwise)."""
+_MEETING = re.compile(r"(?:cuoc |buoi )?(?:hoi nghi|cuoc hop|phien hop|ky hop|buoi hop|phien hoi nghi)\b")
+"""The meeting itself ("Hội nghị kết thúc", "Hội nghị hôm nay có hai nội dung"): never the party given an order."""
+_SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung)$")
+"""A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị"): someone unnamed, the object of the
+order, not a party (but "ngày mười một anh Bình …" is a date)."""
 _DECIDES = re.compile(
     r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban"
     r"|gio tay|vang|co (?:ly do|mat))\b"
@@ -271,8 +278,9 @@ def _party_start(text: str, present: _Present | None) -> int | None:
 def _free(lower: str, k: int) -> bool:
     """Whether a party at `k` may be given an order: not everyone of a kind ("chị em"), not the object of a word
     before it ("với anh chính")."""
-    before = fold(lower[:k]).split()[-1:]
-    return not _COLLECTIVE.match(lower, k) and not (before and before[0] in _NOT_A_PARTY_AFTER)
+    before = fold(lower[:k]).split()[-2:]
+    quantified = _SOMEONE.search(" ".join(before)) is not None
+    return not _COLLECTIVE.match(lower, k) and not (before and before[-1] in _NOT_A_PARTY_AFTER) and not quantified
 
 
 def _clause_task(
@@ -328,6 +336,8 @@ def _clause_task(
     if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
+        return None
+    if _MEETING.match(fold(assignee)):
         return None
     if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
         return None

@@ -189,3 +189,18 @@ def test_a_call_to_vote_or_a_count_is_no_task() -> None:
     assert read_tasks("Ban Chấp hành cho ý kiến bằng giơ tay việc kết nạp ba thanh niên này.") == []
     assert read_tasks("Đồng chí Lò Thị Luyến báo: 12 tán thành, 20 không tán thành.", people=["Lò Thị Luyến"]) == []
     assert read_tasks("vắng đồng chí Tẩn và đồng chí Chảo có lý do") == []
+
+
+def test_the_meeting_the_speakers_formula_and_someone_unnamed_are_no_party() -> None:
+    """ "Hội nghị kết thúc" says what the meeting does; "…, Chủ tịch Hội, xin khai mạc" is the speaker's formula; "cử
+    một đồng chí" names no second party: one task to the body, its action whole."""
+    assert read_tasks("Hội nghị kết thúc, cảm ơn các đồng chí.") == []
+    assert read_tasks("Hội nghị hôm nay có hai nội dung: kết quả vụ mùa và kế hoạch vụ đông.") == []
+    opening = (
+        "Kính thưa các đồng chí, tôi là Vũ Thị Hạnh, Chủ tịch Ủy ban Mặt trận Tổ quốc huyện, xin khai mạc hội nghị."
+    )
+    assert read_tasks(opening, people=["Vũ Thị Hạnh"]) == []
+    (task,) = read_tasks("Đề nghị Hội Cựu chiến binh huyện cử một đồng chí tham gia đoàn giám sát.")
+    assert task.assignee == "Hội Cựu chiến binh huyện" and task.action == "cử một đồng chí tham gia đoàn giám sát"
+    date_first = read_tasks("trước ngày mười một anh tân gửi hồ sơ", people=["Bùi Văn Tân"])
+    assert [t.assignee for t in date_first] == ["Bùi Văn Tân"]  # "mười một" is a date, not "một anh"
