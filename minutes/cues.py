@@ -425,9 +425,10 @@ _CONCLUDE = re.compile(
     r"|(?:^|, )(?!toi\b)[\w ]{2,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b(?! voi (?:y kien|de nghi))"
 )
 _NOT_CONCLUSION = re.compile(
-    r"\b(can|chua|khong|mong muon|de nghi|neu|co|ai|nao)( \w+){0,2} (thong nhat|nhat tri|dong y)\b"
+    r"\b(can|chua|khong|mong muon|de nghi|neu|co(?! ban\b)|ai|nao)( \w+){0,2} (thong nhat|nhat tri|dong y)\b"
 )
-"""Agreement asked for, missing, or counted ("đại biểu nào đồng ý", "có 9 đồng chí đồng ý"): no conclusion."""
+"""Agreement asked for, missing, or counted ("đại biểu nào đồng ý", "có 9 đồng chí đồng ý"): no conclusion ("cơ bản
+nhất trí", folded alike, is one)."""
 
 
 def is_conclusion(text: str, *, chair: bool) -> bool:

@@ -106,6 +106,8 @@ def test_conclusions_of_the_chair_not_of_members() -> None:
     assert is_conclusion("TÓM LẠI, CÁC Ý KIẾN ĐỀU THỐNG NHẤT.", chair=True)  # case-insensitive
     assert is_conclusion("Tom lai, cac y kien deu thong nhat.", chair=True)  # typed without diacritics
     assert not is_conclusion("Chúng ta cần thống nhất lịch làm việc.", chair=True)
+    assert is_conclusion("Cơ bản nhất trí với dự thảo kế hoạch, bổ sung xã Vĩnh Lạc.", chair=True)  # not "có"
+    assert not is_conclusion("Có 9 đồng chí nhất trí.", chair=True)
     assert not is_conclusion("Theo kết luận của Thanh tra, sai phạm xảy ra năm 2020.", chair=False)
     assert not is_conclusion("Hội đồng nhân dân thống nhất cao với tờ trình.", chair=False)
 
