@@ -63,8 +63,9 @@ _PROCEDURAL = re.compile(
 procedure, not a task (unless a deadline says otherwise)."""
 _MEETING = re.compile(r"(?:cuoc |buoi )?(?:hoi nghi|cuoc hop|phien hop|ky hop|buoi hop|phien hoi nghi)\b")
 """The meeting itself ("Hội nghị kết thúc", "Hội nghị hôm nay có hai nội dung"): never the party given an order."""
-_OURS = re.compile(r"\b(?:minh|chung ta)$")
-"""The speakers' own side ("xã mình", "hội chúng ta"): what all of us should do, an exhortation, not an order."""
+_OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
+"""The speakers' own side ("xã mình", "hội chúng ta"): what all of us should do, an exhortation, not an order (with
+diacritics: "thầy Minh" is a person)."""
 _SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung)$")
 """A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị"): someone unnamed, the object of the
 order, not a party (but "ngày mười một anh Bình …" is a date)."""
@@ -339,7 +340,7 @@ def _clause_task(
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
         return None
-    if _MEETING.match(fold(assignee)) or _OURS.search(fold(assignee)):
+    if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()):
         return None
     if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
         return None

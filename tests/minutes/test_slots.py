@@ -205,3 +205,5 @@ def test_the_meeting_the_speakers_formula_and_someone_unnamed_are_no_party() -> 
     date_first = read_tasks("trước ngày mười một anh tân gửi hồ sơ", people=["Bùi Văn Tân"])
     assert [t.assignee for t in date_first] == ["Bùi Văn Tân"]  # "mười một" is a date, not "một anh"
     assert read_tasks("hiến máu phải đạt đủ một trăm đơn vị không để xã mình đứng cuối huyện") == []  # all of us
+    (minh,) = read_tasks("Thầy Minh rà soát lại đội ngũ giảng viên.")  # "Minh" is no "mình"
+    assert minh.assignee == "Thầy Minh"
