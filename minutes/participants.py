@@ -31,10 +31,12 @@ from minutes.sentences import STOPWORDS
 
 _TITLE_START = re.compile(
     r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
-    r"|ông|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên|lãnh|bộ|khoa|đoàn"
-    r"|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ|hiệu|thủ)\b"
+    r"|ông|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên|lãnh|bộ|khoa"
+    r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
+    r"|hiệu|thủ)\b"
 )
-"""Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one)."""
+"""Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one; nor is
+"Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn nghệ")."""
 _INTRODUCER = re.compile(
     r"\b(?:đồng chí|đại biểu|đảng viên|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là|tôi|em)\s+", re.IGNORECASE
 )

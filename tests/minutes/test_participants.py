@@ -44,6 +44,8 @@ def test_names_are_a_family_name_and_more_never_a_title() -> None:
     assert spoken_names("Mời đồng chí Trưởng phòng Tài nguyên và Môi trường.") == []
     assert spoken_names("xin mời đồng chí trần văn kiên phó chủ tịch ủy ban") == ["Trần Văn Kiên"]
     assert spoken_names("mời đồng chí ngô thị thu trang chánh văn phòng") == ["Ngô Thị Thu Trang"]  # "thu" ≠ "thư ký"
+    assert spoken_names("vâng em đoàn thị ngọc phó trưởng phòng") == ["Đoàn Thị Ngọc"]  # a family name, not a body
+    assert spoken_names("mời đồng chí đoàn văn nghệ xã") == []
 
 
 def test_the_chair_who_opens_hands_over_for_part_of_the_meeting() -> None:

@@ -140,10 +140,12 @@ def test_weekdays_days_and_today_resolved_against_the_meeting_day() -> None:
         "lập danh sách trước ngày 5": ("trước ngày 5", date(2025, 12, 5)),  # past this month: the next
         "liên hệ lại bệnh viện trong chiều nay": ("trong chiều nay", held),
         "hết tháng 9 phải giải quyết xong": ("hết tháng 9", date(2026, 9, 30)),
+        "lập biên bản gửi phòng ngay hôm nay phòng sẽ báo cáo huyện": ("ngay hôm nay", held),
     }
     for text, (said, due) in cases.items():
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("Ngày hôm nay chúng ta họp bàn kế hoạch vụ đông.", held=held) is None  # when we meet
     monthly = find_deadline("gửi trước ngày 15 hằng tháng", held=held)  # every month: no one day
     assert monthly is not None and (monthly.text, monthly.due) == ("trước ngày 15 hằng tháng", None)
 
