@@ -84,7 +84,7 @@ def _after_lead_ins(
         for j in range(k + 1, min(k + 1 + most, len(sents))):
             if sents[j].speaker != s.speaker or (kinds[j] & {"vote", "task"} and "conclusion" not in kinds[j]):
                 break
-            after[j] = True
+            after[j] = "procedural" not in kinds[j]  # "Hội nghị kết thúc tại đây." closes, concludes nothing
     return after
 
 
