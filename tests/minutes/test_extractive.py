@@ -140,7 +140,7 @@ def test_a_vote_result_is_no_conclusion() -> None:
 
 
 def test_closing_the_meeting_after_the_conclusions_is_none_of_them() -> None:
-    """What the chair says after "tôi kết luận …" is a conclusion, up to closing the meeting, which concludes nothing."""
+    """What the chair says after "tôi kết luận …" is a conclusion, but closing the meeting concludes nothing."""
     turns = [
         ("Chủ tọa", "Thay mặt Ban Thường trực, tôi kết luận chung mấy ý."),
         ("Chủ tọa", "Cuộc vận động đạt kết quả tốt, phấn đấu hoàn thành kế hoạch trong tháng 10."),
