@@ -66,6 +66,11 @@ _MEETING = re.compile(r"(?:cuoc |buoi )?(?:hoi nghi|cuoc hop|phien hop|ky hop|bu
 _OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
 """The speakers' own side ("xã mình", "hội chúng ta"): what all of us should do, an exhortation, not an order (with
 diacritics: "thầy Minh" is a person)."""
+_POINT = re.compile(
+    r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) là|thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))[,:]?\s+",
+    re.IGNORECASE,
+)
+"""The number of a point the chair lists ("ba là hòa tổng hợp …", "Thứ ba, Văn phòng …"): no part of the order."""
 _SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung)$")
 """A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị"): someone unnamed, the object of the
 order, not a party (but "ngày mười một anh Bình …" is a date)."""
@@ -372,6 +377,7 @@ def read_tasks(
     position = 0
     for cut in [*_CLAUSES.finditer(text.lower()), None]:
         end = cut.start() if cut is not None else len(text)
+        position += point.end() if (point := _POINT.match(text, position, end)) else 0
         clause = text[position:end]
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting) if clause.strip() else []
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None

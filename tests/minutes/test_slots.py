@@ -209,3 +209,10 @@ def test_the_meeting_the_speakers_formula_and_someone_unnamed_are_no_party() -> 
     assert read_tasks("hiến máu phải đạt đủ một trăm đơn vị không để xã mình đứng cuối huyện") == []  # all of us
     (minh,) = read_tasks("Thầy Minh rà soát lại đội ngũ giảng viên.")  # "Minh" is no "mình"
     assert minh.assignee == "Thầy Minh"
+
+
+def test_the_number_of_a_listed_point_is_no_part_of_the_order() -> None:
+    (spoken,) = read_tasks("ba là hòa tổng hợp kết quả gửi huyện hội trước thứ hai tuần sau", people=["Lục Văn Hòa"])
+    assert (spoken.assignee, spoken.action) == ("Lục Văn Hòa", "tổng hợp kết quả gửi huyện hội")
+    (written,) = read_tasks("Thứ ba, Văn phòng Hội hoàn thiện báo cáo quý III.")
+    assert written.assignee == "Văn phòng Hội"
