@@ -55,9 +55,10 @@ _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
-_GENDERED_MIDDLE = frozenset({"văn", "thị"})
-"""The middle names that mark most Vietnamese full names of three words: in lower case, a run too long to be a
-name whose second word is one of them is the name's three words and what follows ("hứa thị yến bên khoa dược")."""
+_GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
+"""The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
+case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
+thị yến bên khoa dược")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"

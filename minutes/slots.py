@@ -76,10 +76,11 @@ _SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung)$")
 order, not a party (but "ngày mười một anh Bình …" is a date)."""
 _DECIDES = re.compile(
     r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban"
-    r"|gio tay|vang|co (?:ly do|mat))\b"
+    r"|gio tay|vang|co (?:ly do|mat)|phan dau)\b"
 )
-"""The meeting agreeing, voting or recalling ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …"), or who is
-present ("vắng đồng chí Chảo có lý do"): a conclusion, a report or the roll, not an order to a party."""
+"""The meeting agreeing, voting, recalling or setting a target ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …",
+"Chi cục phấn đấu thu đạt 100% dự toán"), or who is present ("vắng đồng chí Chảo có lý do"): a conclusion, a report
+or the roll, not an order to a party."""
 _PARTICLES = re.compile(r"^(?:(?:thì|sẽ|phải|cần|hãy|nên|cứ|cũng)\s+)+", re.IGNORECASE)
 """Between a person named and what they are to do ("còn hậu thì làm danh sách …")."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])

@@ -123,3 +123,4 @@ def test_who_says_they_preside_chairs_when_no_one_declares_the_meeting_open() ->
     spoken = "giao ban tháng mười một tôi sình văn páo hạt trưởng chủ trì"
     assert spoken_names(spoken) == ["Sình Văn Páo"]  # "hạt trưởng" is the title
     assert spoken_names("mời đồng chí ngô thị thu trang trưởng phòng nội vụ") == ["Ngô Thị Thu Trang"]
+    assert spoken_names("tôi giàng a chu kiểm lâm địa bàn xuân thượng") == ["Giàng A Chu"]  # Hmong "A"

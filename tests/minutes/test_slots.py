@@ -216,3 +216,7 @@ def test_the_number_of_a_listed_point_is_no_part_of_the_order() -> None:
     assert (spoken.assignee, spoken.action) == ("Lục Văn Hòa", "tổng hợp kết quả gửi huyện hội")
     (written,) = read_tasks("Thứ ba, Văn phòng Hội hoàn thiện báo cáo quý III.")
     assert written.assignee == "Văn phòng Hội"
+
+
+def test_a_target_is_no_order() -> None:
+    assert read_tasks("Chi cục phấn đấu thu đạt 100% dự toán trước ngày 15/12, không để phát sinh nợ mới.") == []
