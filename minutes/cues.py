@@ -227,6 +227,17 @@ _WHOLE_AFTER = re.compile(r"\s*tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi)(?: nao)?\b|\bkhong ai\b")
 
 
+def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool:
+    """Whether a number said after a kind with words between counts votes ("đồng ý miễn nhiệm 20", "tán thành là 30
+    đại biểu"), not an object of what is agreed ("Đồng ý mua 100 áo phao"): then nothing, who is counted or the next
+    count follows."""
+    if not folded[mention_end : number.start()].strip(" :"):
+        return True
+    follows = folded[number.end() :].lstrip()
+    next_count = _POLARITY.search(" ".join(follows.split()[:6]))  # "… miễn nhiệm 20 số phiếu không đồng ý 1"
+    return not follows[:1].isalpha() or _COUNTED.match(follows) is not None or next_count is not None
+
+
 def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
     """The counts said in folded text with numbers as digits: {kind: n} and the total, if one is said.
 
@@ -249,7 +260,12 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
         before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
         after = [i for i, n in enumerate(numbers) if mention.end() <= n.start() and n.end() <= next_start]
-        after = [i for i in after if _AFTER.match(folded[mention.end() : numbers[i].start()])]
+        after = [
+            i
+            for i in after
+            if _AFTER.match(folded[mention.end() : numbers[i].start()])
+            and _counted_after(folded, mention.end(), numbers[i])
+        ]
         chosen = next((i for i in [*before[-1:], *after[:1]] if i not in used), None)
         if chosen is not None:
             used.add(chosen)

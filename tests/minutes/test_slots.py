@@ -27,6 +27,8 @@ def test_vote_counts_in_many_wordings() -> None:
 
 
 def test_numbers_that_are_not_counts() -> None:
+    assert counts("Đồng ý mua 100 áo phao từ nguồn quỹ cứu trợ.") == ({}, None)  # what is agreed, not a count
+    assert counts("số phiếu đồng ý miễn nhiệm 20 số phiếu không đồng ý 1") == ({"in_favour": 20, "against": 1}, None)
     assert counts("Đề nghị biểu quyết Điều 54, khoản 3 của dự thảo.") == ({}, None)  # item numbers
     assert counts("với tỷ lệ tán thành trên 90 phần trăm, nghị quyết đã được thông qua") == ({}, None)
     assert counts("Hôm nay có mặt 31 trên 33 đại biểu.") == ({}, None)  # attendance, no vote
