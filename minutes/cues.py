@@ -227,6 +227,17 @@ _WHOLE_AFTER = re.compile(r"\s*tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi)(?: nao)?\b|\bkhong ai\b")
 
 
+def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool:
+    """Whether a number said after a kind with words between counts votes ("đồng ý miễn nhiệm 20", "tán thành là 30
+    đại biểu"), not an object of what is agreed ("Đồng ý mua 100 áo phao"): then nothing, who is counted or the next
+    count follows."""
+    if not folded[mention_end : number.start()].strip(" :"):
+        return True
+    follows = folded[number.end() :].lstrip()
+    next_count = _POLARITY.search(" ".join(follows.split()[:6]))  # "… miễn nhiệm 20 số phiếu không đồng ý 1"
+    return not follows[:1].isalpha() or _COUNTED.match(follows) is not None or next_count is not None
+
+
 def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
     """The counts said in folded text with numbers as digits: {kind: n} and the total, if one is said.
 
@@ -249,7 +260,12 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
         before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
         after = [i for i, n in enumerate(numbers) if mention.end() <= n.start() and n.end() <= next_start]
-        after = [i for i in after if _AFTER.match(folded[mention.end() : numbers[i].start()])]
+        after = [
+            i
+            for i in after
+            if _AFTER.match(folded[mention.end() : numbers[i].start()])
+            and _counted_after(folded, mention.end(), numbers[i])
+        ]
         chosen = next((i for i in [*before[-1:], *after[:1]] if i not in used), None)
         if chosen is not None:
             used.add(chosen)
@@ -301,6 +317,8 @@ _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
     rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
     rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
+    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_this>\d{1,2})"
+    r" thang (?P<this>nay|toi)\b"
     r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_only>\d{1,2})"
     r"(?!\d|/| thang| hang thang)"
     r"|truoc ngay \d{1,2} hang thang"
@@ -308,7 +326,7 @@ _DEADLINE = re.compile(
     r" thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
     r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?: nam (?P<y4>\d{4}))?"
     r"|(?:trong|vao) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong \d+ ngay(?: lam viec)?"
-    r"|(?P<today>trong (?:ngay )?hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
+    r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
     rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) |(?={_WEEKDAY_WEEK})){_WEEKDAY}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
@@ -318,6 +336,7 @@ _DEADLINE = re.compile(
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     r")"
 )
+_NEXT_MONTH = re.compile(r"(?<=\btháng )sau\b", re.IGNORECASE)
 _SPOKEN_QUARTER = re.compile(r"\bquy (mot|hai|ba|bon|tu)\b")
 _QUARTER_WORDS = {"mot": "i", "hai": "ii", "ba": "iii", "bon": "iv", "tu": "iv"}
 
@@ -360,6 +379,9 @@ def _due(match: re.Match[str], held: date) -> date | None:
         return resolved(lambda y: _month_end(int(g["month"]), y), g["y3"])
     if g["m4"]:  # "cuối tháng 12": its last day; "đầu tháng 1": a period
         return resolved(lambda y: _month_end(int(g["m4"]), y), g["y5"]) if g["part"] == "cuoi" else None
+    if g["day_this"]:  # "trước ngày 25 tháng này", "… tháng tới" (and "tháng sau": `find_deadline`)
+        ahead = held.month + (g["this"] == "toi")
+        return _day(int(g["day_this"]), (ahead - 1) % 12 + 1, held.year + (ahead > 12))
     if g["day_only"]:  # "trước ngày 30": the first such day after the meeting
         day = int(g["day_only"])
         month = date(held.year + (held.month == 12), held.month % 12 + 1, 1)
@@ -385,7 +407,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
     text = nfc(text)
-    written, where = spoken_dates(fold(text))
+    next_month = _NEXT_MONTH.sub("tới", text)  # "sau" is also "sáu" (six) once folded: "tháng sau" is not June
+    written, where = spoken_dates(fold(next_month))
     written = _SPOKEN_QUARTER.sub(lambda m: "quy " + _QUARTER_WORDS[m.group(1)].ljust(len(m.group(1))), written)
     found = list(_DEADLINE.finditer(written))
     if not found:
@@ -418,9 +441,10 @@ _CONCLUDE = re.compile(
     r"|(?:^|, )(?!toi\b)[\w ]{2,40}?\b(da |deu |)(thong nhat|nhat tri|dong y)\b(?! voi (?:y kien|de nghi))"
 )
 _NOT_CONCLUSION = re.compile(
-    r"\b(can|chua|khong|mong muon|de nghi|neu|co|ai|nao)( \w+){0,2} (thong nhat|nhat tri|dong y)\b"
+    r"\b(can|chua|khong|mong muon|de nghi|neu|co(?! ban\b)|ai|nao)( \w+){0,2} (thong nhat|nhat tri|dong y)\b"
 )
-"""Agreement asked for, missing, or counted ("đại biểu nào đồng ý", "có 9 đồng chí đồng ý"): no conclusion."""
+"""Agreement asked for, missing, or counted ("đại biểu nào đồng ý", "có 9 đồng chí đồng ý"): no conclusion ("cơ bản
+nhất trí", folded alike, is one)."""
 
 
 def is_conclusion(text: str, *, chair: bool) -> bool:

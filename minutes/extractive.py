@@ -75,7 +75,8 @@ def _after_lead_ins(
 ) -> list[bool]:
     """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau.", to the classifier
     or by its words): what follows is the conclusion even without a cue of its own, up to `most` sentences, until
-    another speaker, a vote or a task (the item's end ends them too: `sents` are one item's)."""
+    another speaker, a vote or a task (the item's end ends them too: `sents` are one item's); procedure among them
+    (closing the meeting) is none."""
     after = [False] * len(sents)
     for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
         announced = "conclusion" in kind or cues.is_conclusion(s.text, chair=True)
@@ -84,7 +85,7 @@ def _after_lead_ins(
         for j in range(k + 1, min(k + 1 + most, len(sents))):
             if sents[j].speaker != s.speaker or (kinds[j] & {"vote", "task"} and "conclusion" not in kinds[j]):
                 break
-            after[j] = True
+            after[j] = "procedural" not in kinds[j]  # "Hội nghị kết thúc tại đây." closes, concludes nothing
     return after
 
 

@@ -31,10 +31,12 @@ from minutes.sentences import STOPWORDS
 
 _TITLE_START = re.compile(
     r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
-    r"|ông|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên|lãnh|bộ|khoa|đoàn"
-    r"|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ|hiệu|thủ)\b"
+    r"|ông|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên|lãnh|bộ|khoa"
+    r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
+    r"|hiệu|thủ)\b"
 )
-"""Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one)."""
+"""Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one; nor is
+"Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn nghệ")."""
 _INTRODUCER = re.compile(
     r"\b(?:đồng chí|đại biểu|đảng viên|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là|tôi|em)\s+", re.IGNORECASE
 )
@@ -51,9 +53,12 @@ _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
-_GENDERED_MIDDLE = frozenset({"văn", "thị"})
-"""The middle names that mark most Vietnamese full names of three words: in lower case, a run too long to be a
-name whose second word is one of them is the name's three words and what follows ("hứa thị yến bên khoa dược")."""
+_UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
+"""A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
+_GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
+"""The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
+case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
+thị yến bên khoa dược")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -62,6 +67,12 @@ _VERB_PAIRS = re.compile(
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(r"\btuyen bo khai mac\b")
 """Who declares the meeting open chairs it (another may chair a part of it: `chairing`)."""
+_PRESIDES = re.compile(
+    r"\b(?:toi|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?\bchu (?:tri|toa)\b"
+    r"(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban)\b[^.;!?]{0,40})?\s*(?:[.;!?]|$)"
+)
+"""The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
+nghị Sở A chủ trì", "tôi nghĩ nên …"."""
 _HANDOVER = re.compile(
     r"\b(?:moi|cho) (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)\b(?:dieu hanh|chu tri|chu toa)\b"
     r"|\bchuyen quyen dieu hanh cho (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)(?:[,.;]|$)"
@@ -107,6 +118,12 @@ def spoken_names(text: str) -> list[str]:
             if cased and not word.group()[0].isupper():
                 break
             if not cased and words and _STOP.match(folded, match.end() + word.start()):
+                if (
+                    len(words) == 4
+                    and words[1] in _GENDERED_MIDDLE
+                    and _UNIT_HEAD.match(folded, match.end() + word.start())
+                ):
+                    words = words[:3]  # "sình văn páo hạt trưởng chủ trì": "hạt trưởng" is the title
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
@@ -130,8 +147,13 @@ class Chairing:
 
 
 def opener(segments: Sequence[Segment]) -> str | None:
-    """The speaker label of whoever declares the meeting open, if anyone does."""
-    return next((s.speaker for s in segments if s.speaker and _OPENS.search(fold(s.text))), None)
+    """The speaker label of whoever declares the meeting open, else of the first who says they preside ("Tôi là
+    Phan Quốc Thái, Chi cục trưởng, chủ trì."), if anyone does."""
+    for said in (_OPENS, _PRESIDES):
+        found = next((s.speaker for s in segments if s.speaker and said.search(fold(s.text))), None)
+        if found is not None:
+            return found
+    return None
 
 
 def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:

@@ -19,8 +19,11 @@ from core.transcript import Segment
 
 _LEAD_IN = re.compile(
     r"(?:[:：]|\b(?:như sau|dưới đây|sau đây"
-    r"|(?:mấy|một số|các|những|ba|hai) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+)?))\W*$"
+    r"|(?:mấy|một số|các|những|ba|hai) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+)?"
+    r"|(?:kết luận|chốt|tóm|phân công)(?: \w+){0,2} (?:như )?(?:thế này|vầy|này)(?: nhé| ạ)?))\W*$"
 )
+"""Ends of a sentence that only announces what follows: a colon, "như sau", "mấy ý", or a spoken "… kết luận thế
+này" ("thế này" alone may close a content sentence: "không thể để thế này")."""
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
 _PUNCT = re.compile(r"^[\W_]+$")
 _STOPWORDS_TEXT = """

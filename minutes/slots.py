@@ -56,15 +56,31 @@ _CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi"
-    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc))\b"
+    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc)"
+    r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan))\b"
 )
-"""Asked to speak or present now: procedure, not a task (unless a deadline says otherwise)."""
+"""Asked to speak or present now, or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"):
+procedure, not a task (unless a deadline says otherwise)."""
+_MEETING = re.compile(r"(?:cuoc |buoi )?(?:hoi nghi|cuoc hop|phien hop|ky hop|buoi hop|phien hoi nghi)\b")
+"""The meeting itself ("Hội nghị kết thúc", "Hội nghị hôm nay có hai nội dung"): never the party given an order."""
+_OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
+"""The speakers' own side ("xã mình", "hội chúng ta"): what all of us should do, an exhortation, not an order (with
+diacritics: "thầy Minh" is a person)."""
+_POINT = re.compile(
+    r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) là|thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))[,:]?\s+",
+    re.IGNORECASE,
+)
+"""The number of a point the chair lists ("ba là hòa tổng hợp …", "Thứ ba, Văn phòng …"): no part of the order."""
+_SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung)$")
+"""A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị"): someone unnamed, the object of the
+order, not a party (but "ngày mười một anh Bình …" is a date)."""
 _DECIDES = re.compile(
     r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban"
-    r"|gio tay|vang|co (?:ly do|mat))\b"
+    r"|gio tay|vang|co (?:ly do|mat)|phan dau)\b"
 )
-"""The meeting agreeing, voting or recalling ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …"), or who is
-present ("vắng đồng chí Chảo có lý do"): a conclusion, a report or the roll, not an order to a party."""
+"""The meeting agreeing, voting, recalling or setting a target ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …",
+"Chi cục phấn đấu thu đạt 100% dự toán"), or who is present ("vắng đồng chí Chảo có lý do"): a conclusion, a report
+or the roll, not an order to a party."""
 _PARTICLES = re.compile(r"^(?:(?:thì|sẽ|phải|cần|hãy|nên|cứ|cũng)\s+)+", re.IGNORECASE)
 """Between a person named and what they are to do ("còn hậu thì làm danh sách …")."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
@@ -271,8 +287,9 @@ def _party_start(text: str, present: _Present | None) -> int | None:
 def _free(lower: str, k: int) -> bool:
     """Whether a party at `k` may be given an order: not everyone of a kind ("chị em"), not the object of a word
     before it ("với anh chính")."""
-    before = fold(lower[:k]).split()[-1:]
-    return not _COLLECTIVE.match(lower, k) and not (before and before[0] in _NOT_A_PARTY_AFTER)
+    before = fold(lower[:k]).split()[-2:]
+    quantified = _SOMEONE.search(" ".join(before)) is not None
+    return not _COLLECTIVE.match(lower, k) and not (before and before[-1] in _NOT_A_PARTY_AFTER) and not quantified
 
 
 def _clause_task(
@@ -329,6 +346,8 @@ def _clause_task(
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
         return None
+    if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()):
+        return None
     if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
         return None
     if re.search(r"\btôi\b", assignee.lower()):  # "các đồng chí ổn định tôi | hà văn tuấn … chủ trì"
@@ -359,6 +378,7 @@ def read_tasks(
     position = 0
     for cut in [*_CLAUSES.finditer(text.lower()), None]:
         end = cut.start() if cut is not None else len(text)
+        position += point.end() if (point := _POINT.match(text, position, end)) else 0
         clause = text[position:end]
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting) if clause.strip() else []
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None

@@ -55,6 +55,8 @@ def test_a_conclusion_after_its_lead_in() -> None:
     kinds = default_classifier().classify([lead, content], [True, True], ["", lead])
     assert "conclusion" in kinds[1]
     assert is_lead_in(lead) and is_lead_in("tôi kết luận như sau") and not is_lead_in(content)
+    assert is_lead_in("tôi kết luận thế này") and is_lead_in("thôi tôi chốt lại như vầy nhé")  # spoken, ASR-like
+    assert not is_lead_in("chúng ta không thể để tình trạng thế này")  # "thế này" alone closes content
 
 
 def test_running_the_meeting_is_procedure_never_a_task() -> None:

@@ -87,12 +87,27 @@ def test_deadline_without_a_year_keeps_the_words() -> None:
     assert deadline is not None and deadline.text == "trước ngày 30 tháng 6" and deadline.due is None
 
 
+def test_a_day_of_this_or_next_month() -> None:
+    """ "tháng này" / "tháng sau" name a month relative to the meeting; "sau" is not "sáu" (June)."""
+    held = date(2025, 12, 3)
+    this = find_deadline("giải ngân xong trước ngày 25 tháng này", held=held)
+    assert this is not None and this.text == "trước ngày 25 tháng này" and this.due == date(2025, 12, 25)
+    after = find_deadline("nộp trước ngày mười lăm tháng sau", held=held)
+    assert after is not None and after.due == date(2026, 1, 15)
+    period = find_deadline("hoàn thành trong tháng sau", held=held)
+    assert period is not None and period.due is None
+    six = find_deadline("nộp trước ngày 5 tháng sáu", held=held)
+    assert six is not None and six.due == date(2026, 6, 5)
+
+
 def test_conclusions_of_the_chair_not_of_members() -> None:
     assert is_conclusion("Thay mặt chủ tọa kỳ họp, tôi xin kết luận nội dung này như sau.", chair=True)
     assert is_conclusion("Hội đồng nhân dân thống nhất cao với tờ trình.", chair=True)
     assert is_conclusion("TÓM LẠI, CÁC Ý KIẾN ĐỀU THỐNG NHẤT.", chair=True)  # case-insensitive
     assert is_conclusion("Tom lai, cac y kien deu thong nhat.", chair=True)  # typed without diacritics
     assert not is_conclusion("Chúng ta cần thống nhất lịch làm việc.", chair=True)
+    assert is_conclusion("Cơ bản nhất trí với dự thảo kế hoạch, bổ sung xã Vĩnh Lạc.", chair=True)  # not "có"
+    assert not is_conclusion("Có 9 đồng chí nhất trí.", chair=True)
     assert not is_conclusion("Theo kết luận của Thanh tra, sai phạm xảy ra năm 2020.", chair=False)
     assert not is_conclusion("Hội đồng nhân dân thống nhất cao với tờ trình.", chair=False)
 

@@ -137,3 +137,16 @@ def test_a_vote_result_is_no_conclusion() -> None:
     items = generate(transcript, MinutesMeta(chair="Chủ tọa")).items
     assert [[r.id for r in v.source_segments] for item in items for v in item.votes] == [[0, 1, 2]]
     assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[3]]
+
+
+def test_closing_the_meeting_after_the_conclusions_is_none_of_them() -> None:
+    """What the chair says after "tôi kết luận …" is a conclusion, but closing the meeting concludes nothing."""
+    turns = [
+        ("Chủ tọa", "Thay mặt Ban Thường trực, tôi kết luận chung mấy ý."),
+        ("Chủ tọa", "Cuộc vận động đạt kết quả tốt, phấn đấu hoàn thành kế hoạch trong tháng 10."),
+        ("Chủ tọa", "Hội nghị kết thúc tại đây."),
+    ]
+    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(turns)]
+    transcript = Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=30.0)
+    items = generate(transcript, MinutesMeta(chair="Chủ tọa")).items
+    assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[1]]

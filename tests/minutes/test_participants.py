@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.transcript import ModelRef, Segment, Transcript
 from minutes.generate import generate
 from minutes.model import MinutesMeta
-from minutes.participants import attendees, chairing, is_name, spoken_names, titles
+from minutes.participants import attendees, chairing, is_name, opener, spoken_names, titles
 
 
 def _transcript(turns: list[tuple[str, str]]) -> Transcript:
@@ -44,6 +44,8 @@ def test_names_are_a_family_name_and_more_never_a_title() -> None:
     assert spoken_names("Mời đồng chí Trưởng phòng Tài nguyên và Môi trường.") == []
     assert spoken_names("xin mời đồng chí trần văn kiên phó chủ tịch ủy ban") == ["Trần Văn Kiên"]
     assert spoken_names("mời đồng chí ngô thị thu trang chánh văn phòng") == ["Ngô Thị Thu Trang"]  # "thu" ≠ "thư ký"
+    assert spoken_names("vâng em đoàn thị ngọc phó trưởng phòng") == ["Đoàn Thị Ngọc"]  # a family name, not a body
+    assert spoken_names("mời đồng chí đoàn văn nghệ xã") == []
 
 
 def test_the_chair_who_opens_hands_over_for_part_of_the_meeting() -> None:
@@ -107,3 +109,18 @@ def test_titles_said_after_a_name_name_that_person() -> None:
         "truong khoa nhi": "Khổng Minh Đức",
         "to truong to van": "Hà Thị Mơ",
     }
+
+
+def test_who_says_they_preside_chairs_when_no_one_declares_the_meeting_open() -> None:
+    said = [
+        ("Vương Thị Hằng", "Hộ kinh doanh chuyển sang tự kê khai có nhiều thắc mắc."),
+        ("Phan Quốc Thái", "Chào các đồng chí. Tôi là Phan Quốc Thái, Chi cục trưởng, chủ trì."),
+        ("Tống Văn Đức", "Tôi đề nghị Đội Kiểm tra chủ trì."),
+    ]
+    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(said)]
+    assert opener(segments) == "Phan Quốc Thái"
+    assert opener(segments[2:]) is None  # asking another to preside
+    spoken = "giao ban tháng mười một tôi sình văn páo hạt trưởng chủ trì"
+    assert spoken_names(spoken) == ["Sình Văn Páo"]  # "hạt trưởng" is the title
+    assert spoken_names("mời đồng chí ngô thị thu trang trưởng phòng nội vụ") == ["Ngô Thị Thu Trang"]
+    assert spoken_names("tôi giàng a chu kiểm lâm địa bàn xuân thượng") == ["Giàng A Chu"]  # Hmong "A"

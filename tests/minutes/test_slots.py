@@ -27,6 +27,8 @@ def test_vote_counts_in_many_wordings() -> None:
 
 
 def test_numbers_that_are_not_counts() -> None:
+    assert counts("Đồng ý mua 100 áo phao từ nguồn quỹ cứu trợ.") == ({}, None)  # what is agreed, not a count
+    assert counts("số phiếu đồng ý miễn nhiệm 20 số phiếu không đồng ý 1") == ({"in_favour": 20, "against": 1}, None)
     assert counts("Đề nghị biểu quyết Điều 54, khoản 3 của dự thảo.") == ({}, None)  # item numbers
     assert counts("với tỷ lệ tán thành trên 90 phần trăm, nghị quyết đã được thông qua") == ({}, None)
     assert counts("Hôm nay có mặt 31 trên 33 đại biểu.") == ({}, None)  # attendance, no vote
@@ -140,10 +142,12 @@ def test_weekdays_days_and_today_resolved_against_the_meeting_day() -> None:
         "lập danh sách trước ngày 5": ("trước ngày 5", date(2025, 12, 5)),  # past this month: the next
         "liên hệ lại bệnh viện trong chiều nay": ("trong chiều nay", held),
         "hết tháng 9 phải giải quyết xong": ("hết tháng 9", date(2026, 9, 30)),
+        "lập biên bản gửi phòng ngay hôm nay phòng sẽ báo cáo huyện": ("ngay hôm nay", held),
     }
     for text, (said, due) in cases.items():
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("Ngày hôm nay chúng ta họp bàn kế hoạch vụ đông.", held=held) is None  # when we meet
     monthly = find_deadline("gửi trước ngày 15 hằng tháng", held=held)  # every month: no one day
     assert monthly is not None and (monthly.text, monthly.due) == ("trước ngày 15 hằng tháng", None)
 
@@ -189,3 +193,32 @@ def test_a_call_to_vote_or_a_count_is_no_task() -> None:
     assert read_tasks("Ban Chấp hành cho ý kiến bằng giơ tay việc kết nạp ba thanh niên này.") == []
     assert read_tasks("Đồng chí Lò Thị Luyến báo: 12 tán thành, 20 không tán thành.", people=["Lò Thị Luyến"]) == []
     assert read_tasks("vắng đồng chí Tẩn và đồng chí Chảo có lý do") == []
+
+
+def test_the_meeting_the_speakers_formula_and_someone_unnamed_are_no_party() -> None:
+    """ "Hội nghị kết thúc" says what the meeting does; "…, Chủ tịch Hội, xin khai mạc" is the speaker's formula; "cử
+    một đồng chí" names no second party: one task to the body, its action whole."""
+    assert read_tasks("Hội nghị kết thúc, cảm ơn các đồng chí.") == []
+    assert read_tasks("Hội nghị hôm nay có hai nội dung: kết quả vụ mùa và kế hoạch vụ đông.") == []
+    opening = (
+        "Kính thưa các đồng chí, tôi là Vũ Thị Hạnh, Chủ tịch Ủy ban Mặt trận Tổ quốc huyện, xin khai mạc hội nghị."
+    )
+    assert read_tasks(opening, people=["Vũ Thị Hạnh"]) == []
+    (task,) = read_tasks("Đề nghị Hội Cựu chiến binh huyện cử một đồng chí tham gia đoàn giám sát.")
+    assert task.assignee == "Hội Cựu chiến binh huyện" and task.action == "cử một đồng chí tham gia đoàn giám sát"
+    date_first = read_tasks("trước ngày mười một anh tân gửi hồ sơ", people=["Bùi Văn Tân"])
+    assert [t.assignee for t in date_first] == ["Bùi Văn Tân"]  # "mười một" is a date, not "một anh"
+    assert read_tasks("hiến máu phải đạt đủ một trăm đơn vị không để xã mình đứng cuối huyện") == []  # all of us
+    (minh,) = read_tasks("Thầy Minh rà soát lại đội ngũ giảng viên.")  # "Minh" is no "mình"
+    assert minh.assignee == "Thầy Minh"
+
+
+def test_the_number_of_a_listed_point_is_no_part_of_the_order() -> None:
+    (spoken,) = read_tasks("ba là hòa tổng hợp kết quả gửi huyện hội trước thứ hai tuần sau", people=["Lục Văn Hòa"])
+    assert (spoken.assignee, spoken.action) == ("Lục Văn Hòa", "tổng hợp kết quả gửi huyện hội")
+    (written,) = read_tasks("Thứ ba, Văn phòng Hội hoàn thiện báo cáo quý III.")
+    assert written.assignee == "Văn phòng Hội"
+
+
+def test_a_target_is_no_order() -> None:
+    assert read_tasks("Chi cục phấn đấu thu đạt 100% dự toán trước ngày 15/12, không để phát sinh nợ mới.") == []
