@@ -343,35 +343,39 @@ def _naming(reference: Annotation, hypothesis: Annotation, speaker: str) -> tupl
     return right, wrong, anonymous
 
 
-def recognition(pipeline: Pipeline, count: int, seed: int, out_dir: Path, threshold: float) -> dict[str, float]:
-    """Enrol half of the voices from clips never spoken in the meetings; score naming per reference turn."""
+def recognition(
+    pipeline: Pipeline, count: int, seed: int, out_dir: Path, threshold: float
+) -> dict[str, dict[str, float]]:
+    """Enrol half of the voices from clips never spoken in the meetings; score naming per reference turn, for all
+    voices and by the speakers' part."""
     bank = ClipBank(cv_rows(), min_clips=7)
     meetings, holdout = simulate_set(count, seed=seed + 11, out_dir=out_dir, holdout_per_speaker=3, bank=bank)
     rng = random.Random(seed)
     speakers = sorted(bank.paths)
     enrolled = set(rng.sample(speakers, len(speakers) // 2))
     store = _enrolled_store(out_dir, threshold, {s: holdout[s] for s in enrolled})
-    named_ok = named_total = 0
-    unknown_named = unknown_total = 0
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * 4)  # named ok, turns, unknown named, unknown speakers
     for meeting in meetings:
         hypothesis = pipeline.apply(meeting.wav, uri=meeting.uri, voiceprints=store)
         for speaker in meeting.reference.labels():
-            if speaker in enrolled:
-                named_ok += _naming(meeting.reference, hypothesis, speaker)[0]
-                named_total += len(meeting.reference.label_timeline(speaker))
-            else:
-                timeline = meeting.reference.label_timeline(speaker)
-                cropped = hypothesis.crop(timeline)
-                names = [lab for lab in cropped.labels() if not str(lab).startswith("SPEAKER_")]
-                named = sum(cropped.label_duration(lab) for lab in names)
-                unknown_named += named > 0.5 * timeline.duration()
-                unknown_total += 1
+            for part in ("all", speaker_part(speaker)):
+                if speaker in enrolled:
+                    counts[part][0] += _naming(meeting.reference, hypothesis, speaker)[0]
+                    counts[part][1] += len(meeting.reference.label_timeline(speaker))
+                else:
+                    timeline = meeting.reference.label_timeline(speaker)
+                    cropped = hypothesis.crop(timeline)
+                    names = [lab for lab in cropped.labels() if not str(lab).startswith("SPEAKER_")]
+                    counts[part][2] += sum(cropped.label_duration(lab) for lab in names) > 0.5 * timeline.duration()
+                    counts[part][3] += 1
     return {
-        "turns_named_ok": 100 * named_ok / max(named_total, 1),
-        "turns": named_total,
-        "unknown_named": 100 * unknown_named / max(unknown_total, 1),
-        "unknown_speakers": unknown_total,
-        "enrolled": len(enrolled),
+        f"{part} voices": {
+            "turns_named_ok": 100 * named_ok / max(named_total, 1),
+            "turns": named_total,
+            "unknown_named": 100 * unknown_named / max(unknown_total, 1),
+            "unknown_speakers": unknown_total,
+        }
+        for part, (named_ok, named_total, unknown_named, unknown_total) in sorted(counts.items())
     }
 
 
@@ -608,8 +612,11 @@ def main() -> None:
         if "names" in sections:
             threshold = get_settings().diarization.voiceprint_threshold
             rec = recognition(pipeline, args.sim, args.seed, tmp_dir / "rec", threshold=threshold)
-            _table(f"Recognition of enrolled voices, simulated meetings (threshold {threshold})", {"sim": rec})
-            summary |= {"named_ok": f"{rec['turns_named_ok']:.1f}%", "unknown_named": f"{rec['unknown_named']:.1f}%"}
+            _table(f"Recognition of enrolled voices, simulated meetings (threshold {threshold})", rec)
+            summary |= {
+                "named_ok": f"{rec['all voices']['turns_named_ok']:.1f}%",
+                "unknown_named": f"{rec['all voices']['unknown_named']:.1f}%",
+            }
         if "crowd-names" in sections:
             threshold = get_settings().diarization.voiceprint_threshold
             rules: list[tuple[float | None, float]] = [(None, 0.0)] + [
