@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from pyannote.core import Annotation, Segment, Timeline
+from pyannote.core.annotation import TrackName
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.ndimage import binary_erosion
 from scipy.optimize import linear_sum_assignment
@@ -36,12 +37,12 @@ from diarization.clustering import Clustering, check_bounds
 from diarization.embedders import CampPlusEmbedder, normalize
 from diarization.pipeline import (
     AudioInput,
+    TurnNaming,
     VoiceprintMatcher,
     anonymous_label,
     audio_blocks,
     first_appearance,
     log_diarized,
-    name_by_voiceprints,
     nearest_label,
 )
 from diarization.segmentation import CHUNK, FRAME_STEP, POWERSET, active_regions, load_segmentation
@@ -83,7 +84,7 @@ class LocalSpeakers:
 
 
 @dataclass
-class SegmentationDiarization:
+class SegmentationDiarization(TurnNaming):
     """The pipeline; every field is a hyper-parameter (calibrated in benchmarks/diarization.py on development data)."""
 
     step_s: float = 2.5
@@ -233,6 +234,48 @@ class SegmentationDiarization:
                 annotation[Segment(start, end)] = anonymous_label(0)
         return annotation
 
+    # ---- names from voiceprints ------------------------------------------------------------------------------
+
+    def name_speakers(
+        self,
+        annotation: Annotation,
+        local: LocalSpeakers,
+        assignment: np.ndarray,
+        centroids: np.ndarray,
+        voiceprints: VoiceprintMatcher,
+    ) -> Annotation:
+        """Relabel clusters that match an enrolled voice (open set: the others stay anonymous), then turns that
+        clearly match one by their own local speakers (`turn_name_margin`); `annotation` as `turns` made it."""
+        present = set(annotation.labels())
+        return self.name_turns(
+            annotation,
+            {label: c for k, c in enumerate(centroids) if (label := anonymous_label(k)) in present},
+            lambda: self.turn_embeddings(annotation, local, assignment),
+            voiceprints,
+            self.encoder.model_id,
+        )
+
+    def turn_embeddings(
+        self, annotation: Annotation, local: LocalSpeakers, assignment: np.ndarray
+    ) -> dict[tuple[Segment, TrackName], np.ndarray]:
+        """Mean (unit) embedding of each turn of `annotation` (as `turns` made it): the embeddings of its speaker's
+        local speakers in the windows around it, each weighted by how long it speaks inside the turn. Turns no such
+        local speaker covers (speech only Silero heard) have none."""
+        x = normalize(np.nan_to_num(local.embeddings.astype(np.float64)))
+        first = np.round(local.starts / FRAME_STEP).astype(int)  # windows are kept in time order
+        index = {anonymous_label(k): k for k in range(int(assignment.max()) + 1)}
+        out = {}
+        for segment, track, label in annotation.itertracks(yield_label=True):
+            a, b = int(segment.start / FRAME_STEP), int(np.ceil(segment.end / FRAME_STEP))
+            speaker = index.get(str(label), -1)
+            total = np.zeros(x.shape[-1])
+            for w in range(np.searchsorted(first, a - _SEG_FRAMES, "right"), np.searchsorted(first, b, "left")):
+                inside = local.activity[w, max(a - first[w], 0) : b - first[w]].sum(axis=0) * (assignment[w] == speaker)
+                total += inside @ x[w]
+            if total.any():
+                out[segment, track] = normalize(total)
+        return out
+
     # ---- the whole pipeline -----------------------------------------------------------------------------------
 
     def apply(
@@ -258,30 +301,14 @@ class SegmentationDiarization:
         if hook is not None:
             hook("clustering", 1.0)
         name = uri or (Path(source_name(audio)).stem if not isinstance(audio, np.ndarray) else "recording")
-        raw = self.turns(local, assignment, uri=name)
-        annotation = first_appearance(raw)
+        annotation = self.turns(local, assignment, uri=name)
         if voiceprints is not None and len(centroids):
-            renumbered = _renumbering(raw, annotation)
-            annotation = name_by_voiceprints(
-                annotation,
-                {renumbered[label]: c for k, c in enumerate(centroids) if (label := anonymous_label(k)) in renumbered},
-                voiceprints,
-                self.encoder.model_id,
-            )
+            annotation = self.name_speakers(annotation, local, assignment, centroids, voiceprints)
+        annotation = first_appearance(annotation)
         if hook is not None:
             hook("segmentation", 1.0)
         log_diarized(name, local.duration, local.starts.size, annotation, began)
         return annotation
-
-
-def _renumbering(raw: Annotation, renumbered: Annotation) -> dict[str, str]:
-    """Each label of `raw` -> its label in `renumbered`, the same turns numbered by first appearance."""
-    mapping: dict[str, str] = {}
-    for (_, _, before), (_, _, after) in zip(
-        raw.itertracks(yield_label=True), renumbered.itertracks(yield_label=True), strict=True
-    ):
-        mapping.setdefault(str(before), str(after))
-    return mapping
 
 
 class _WindowStream:

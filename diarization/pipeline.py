@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -78,7 +78,45 @@ class SpeechWindows:
 
 
 @dataclass
-class SpeakerDiarization:
+class TurnNaming:
+    """How both built-in pipelines name speakers from voiceprints: clusters by their centroid, then turns by their
+    own embedding."""
+
+    turn_name_margin: float | None = 0.05
+    """With voiceprints, a turn whose own embedding (from its windows, or its local speakers) matches an enrolled
+    person (this far ahead of the next person, and within `turn_name_relax` of the threshold) takes that name whatever
+    its cluster is called: one cluster may hold two voices, or a voice its cluster's centroid misses. None: clusters
+    alone are named.
+
+    Chosen for the vad pipeline on the development voices of `benchmarks/diarization.py --sections crowd-names` (every
+    voice enrolled): 88.2% of turns named right with clusters alone, 90.7% at margin 0.05 and relax 0.05 (0 to 0.05
+    alike; relax 0.10 gains one turn but names one more turn of a voice left unenrolled, 0.15 six more)."""
+    turn_name_relax: float = 0.05
+    """How far under the voiceprint threshold a turn matched by its own embedding may score (short turns score lower
+    than the clips the threshold was calibrated on)."""
+
+    def name_turns(
+        self,
+        annotation: Annotation,
+        centroids: dict[str, np.ndarray],
+        turns: Callable[[], dict[tuple[Segment, TrackName], np.ndarray]],
+        voiceprints: VoiceprintMatcher,
+        model_id: str,
+    ) -> Annotation:
+        """`name_by_voiceprints` under this rule; `turns` (each turn's own embedding) is only computed if used."""
+        return name_by_voiceprints(
+            annotation,
+            centroids,
+            voiceprints,
+            model_id,
+            turns=turns() if self.turn_name_margin is not None else {},
+            margin=self.turn_name_margin or 0.0,
+            relax=self.turn_name_relax,
+        )
+
+
+@dataclass
+class SpeakerDiarization(TurnNaming):
     """The diarization pipeline; every field is a hyper-parameter (tuned in benchmarks/diarization.py)."""
 
     embedder: str = "campplus"
@@ -107,18 +145,6 @@ class SpeakerDiarization:
     """With `overlap`: speech the segmentation model hears but the VAD missed joins the nearest turn."""
     segmentation_step_s: float = 5.0
     """Hop between the segmentation model's 10 s chunks."""
-    turn_name_margin: float | None = 0.05
-    """With voiceprints, a turn whose own windows match an enrolled person (this far ahead of the next person, and
-    within `turn_name_relax` of the threshold) takes that name whatever its cluster is called: one cluster may hold
-    two voices, or a voice its cluster's centroid misses. None: clusters alone are named.
-
-    Chosen on the development voices of `benchmarks/diarization.py --sections crowd-names` (every voice enrolled):
-    88.2% of turns named right with clusters alone, 90.7% at margin 0.05 and relax 0.05 (0 to 0.05 alike; relax 0.10
-    gains one turn but names one more turn of a voice left unenrolled, 0.15 six more)."""
-    turn_name_relax: float = 0.05
-    """How far under the voiceprint threshold a turn matched by its own windows may score (short turns score lower
-    than the clips the threshold was calibrated on)."""
-
     _encoder: Embedder | None = field(default=None, init=False, repr=False)
 
     @property
@@ -317,15 +343,12 @@ class SpeakerDiarization:
         """Relabel clusters that match an enrolled voice (open set: the others stay anonymous), then turns that
         clearly match one by their own windows (`turn_name_margin`)."""
         centroids = {anonymous_label(i): c for i, c in self.centroids(windows, labels).items()}
-        turns = self.turn_embeddings(annotation, windows, labels) if self.turn_name_margin is not None else {}
-        return name_by_voiceprints(
+        return self.name_turns(
             annotation,
             centroids,
+            lambda: self.turn_embeddings(annotation, windows, labels),
             voiceprints,
             self.encoder.model_id,
-            turns=turns,
-            margin=self.turn_name_margin or 0.0,
-            relax=self.turn_name_relax,
         )
 
     def turn_embeddings(

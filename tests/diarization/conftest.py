@@ -63,3 +63,9 @@ def pipeline() -> SpeakerDiarization:
 @pytest.fixture(scope="session")
 def windows(pipeline: SpeakerDiarization, meeting: Meeting) -> SpeechWindows:
     return pipeline.embed(meeting.audio)
+
+
+def cluster_of(meeting: Meeting, turns: Annotation, speaker: str) -> int:
+    """Index of the cluster holding most of `speaker`'s speech."""
+    cropped = turns.crop(meeting.reference.label_timeline(speaker))
+    return int(max(cropped.labels(), key=cropped.label_duration).removeprefix("SPEAKER_"))

@@ -11,9 +11,11 @@ from pyannote.metrics.diarization import DiarizationErrorRate
 
 from core.audio import SAMPLE_RATE, load_audio
 from core.errors import SilentAudioError
+from diarization import VoiceprintStore
+from diarization.embedders import normalize
 from diarization.local_speakers import LocalSpeakers, SegmentationDiarization
 from tests.audio_helpers import speech_extent
-from tests.diarization.conftest import SPEAKERS, Meeting
+from tests.diarization.conftest import SPEAKERS, Meeting, cluster_of
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +130,28 @@ def test_short_voices_and_a_recording_shorter_than_a_window(
     reference = Annotation()
     reference[Segment(0.5, min(6.0, 0.5 + turn.duration))] = "A"
     assert DiarizationErrorRate(collar=0.25)(reference, annotation) < 0.15
+
+
+def test_one_cluster_holding_two_enrolled_voices_names_each_turn(
+    segmentation: SegmentationDiarization, local: LocalSpeakers, meeting: Meeting, database_url: str
+) -> None:
+    """As in the vad pipeline: when clustering joins a man's and a woman's voice, each turn is named by its own local
+    speakers, where the joined cluster's centroid could carry one name at most."""
+    store = VoiceprintStore(database_url)
+    names = {SPEAKERS[0]: "Đại biểu Nguyễn Văn A", SPEAKERS[2]: "Đại biểu Trần Thị B"}
+    for speaker, name in names.items():
+        store.enroll(name, [load_audio(p) for p in meeting.spare[speaker]])
+    assignment, centroids = segmentation.cluster(local, num_speakers=3)
+    turns = segmentation.turns(local, assignment)
+    first, second = (cluster_of(meeting, turns, speaker) for speaker in names)
+    assert first != second
+    joined = np.where(assignment == second, first, assignment)
+    centroids = centroids.copy()
+    centroids[first] = normalize(centroids[first] + centroids[second])
+    turns = segmentation.turns(local, joined)
+    annotation = segmentation.name_speakers(turns, local, joined, centroids, store)
+    for speaker, name in names.items():
+        for turn in meeting.reference.label_timeline(speaker):
+            assert annotation.crop(turn).label_duration(name) > 0.8 * turn.duration, (speaker, turn)
+    clusters_only = replace(segmentation, turn_name_margin=None).name_speakers(turns, local, joined, centroids, store)
+    assert not set(names.values()) <= set(clusters_only.labels())  # one centroid cannot carry both names

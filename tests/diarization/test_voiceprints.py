@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pyannote.core import Annotation
 from sqlalchemy import event, select, text
 
 from core.audio import load_audio
@@ -23,7 +22,7 @@ from diarization.voiceprints import account_voiceprint
 from models import resolve, verify
 from tests.api.conftest import database_at_revision
 from tests.audio_helpers import write_wav
-from tests.diarization.conftest import OUTSIDER, SPEAKERS, Meeting
+from tests.diarization.conftest import OUTSIDER, SPEAKERS, Meeting, cluster_of
 from workers.pipeline import PipelineOptions, run_pipeline
 
 NAME = "Đại biểu Nguyễn Văn A"
@@ -64,7 +63,7 @@ def test_one_cluster_holding_two_enrolled_voices_names_each_turn(
         store.enroll(name, [load_audio(p) for p in meeting.spare[speaker]])
     labels = pipeline.cluster(windows)
     turns = pipeline.turns(windows, labels)
-    first, second = (_cluster_of(meeting, turns, speaker) for speaker in names)
+    first, second = (cluster_of(meeting, turns, speaker) for speaker in names)
     assert first != second
     joined = np.where(labels == second, first, labels)
     turns = pipeline.turns(windows, joined)
@@ -74,12 +73,6 @@ def test_one_cluster_holding_two_enrolled_voices_names_each_turn(
             assert annotation.crop(turn).label_duration(name) > 0.8 * turn.duration, (speaker, turn)
     clusters_only = replace(pipeline, turn_name_margin=None).name_speakers(turns, windows, joined, store)
     assert not set(names.values()) <= set(clusters_only.labels())  # one centroid cannot carry both names
-
-
-def _cluster_of(meeting: Meeting, turns: Annotation, speaker: str) -> int:
-    """Index of the cluster holding most of `speaker`'s speech."""
-    cropped = turns.crop(meeting.reference.label_timeline(speaker))
-    return int(max(cropped.labels(), key=cropped.label_duration).removeprefix("SPEAKER_"))
 
 
 def test_store_lists_persists_deletes_and_refuses_bad_enrolments(
