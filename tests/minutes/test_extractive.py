@@ -8,9 +8,10 @@ from datetime import date, datetime
 import pytest
 
 from core.errors import InvalidInputError
-from core.transcript import ModelRef, Segment, Transcript
+from core.transcript import Transcript
 from minutes.generate import generate, regenerate
 from minutes.model import Minutes, MinutesMeta
+from tests.minutes.conftest import said
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +118,7 @@ def test_a_restated_result_is_the_same_vote_and_a_new_call_another() -> None:
         ("Chủ tọa", "Đề nghị các vị đại biểu biểu quyết bổ sung chương trình giám sát năm nay."),
         ("Chủ tọa", "Xin cảm ơn các vị đại biểu đã biểu quyết thống nhất."),
     ]
-    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(turns)]
-    transcript = Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=50.0)
+    transcript = said(turns)
     votes = [v for item in generate(transcript, MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
     assert [(v.in_favour, v.against, v.total, v.passed) for v in votes] == [(17, 2, 21, True), (None, None, None, True)]
     assert [[r.id for r in v.source_segments] for v in votes] == [[0, 1, 2], [3, 4]]
@@ -132,8 +132,7 @@ def test_a_vote_result_is_no_conclusion() -> None:
         ("Chủ tọa", "Như vậy việc kết nạp đã được thông qua."),
         ("Chủ tọa", "Hội đồng thống nhất tổ chức lễ kết nạp tại buổi ra quân công trình."),
     ]
-    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(turns)]
-    transcript = Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=40.0)
+    transcript = said(turns)
     items = generate(transcript, MinutesMeta(chair="Chủ tọa")).items
     assert [[r.id for r in v.source_segments] for item in items for v in item.votes] == [[0, 1, 2]]
     assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[3]]
@@ -146,7 +145,6 @@ def test_closing_the_meeting_after_the_conclusions_is_none_of_them() -> None:
         ("Chủ tọa", "Cuộc vận động đạt kết quả tốt, phấn đấu hoàn thành kế hoạch trong tháng 10."),
         ("Chủ tọa", "Hội nghị kết thúc tại đây."),
     ]
-    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(turns)]
-    transcript = Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=30.0)
+    transcript = said(turns)
     items = generate(transcript, MinutesMeta(chair="Chủ tọa")).items
     assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[1]]

@@ -6,6 +6,7 @@ from core.transcript import ModelRef, Segment, Transcript
 from minutes.generate import generate
 from minutes.model import MinutesMeta
 from minutes.participants import attendees, chairing, is_name, opener, spoken_names, titles
+from tests.minutes.conftest import turns_of
 
 
 def _transcript(turns: list[tuple[str, str]]) -> Transcript:
@@ -117,7 +118,7 @@ def test_who_says_they_preside_chairs_when_no_one_declares_the_meeting_open() ->
         ("Phan Quốc Thái", "Chào các đồng chí. Tôi là Phan Quốc Thái, Chi cục trưởng, chủ trì."),
         ("Tống Văn Đức", "Tôi đề nghị Đội Kiểm tra chủ trì."),
     ]
-    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(said)]
+    segments = turns_of(said)
     assert opener(segments) == "Phan Quốc Thái"
     assert opener(segments[2:]) is None  # asking another to preside
     spoken = "giao ban tháng mười một tôi sình văn páo hạt trưởng chủ trì"
