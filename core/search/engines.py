@@ -1,7 +1,7 @@
 """The two search engines behind one interface: SQLite FTS5 (embedded default) and PostgreSQL full text.
 
-Both index a passage's folded syllables only (`core.search.text.indexed_forms`), made in Python as the rows
-are written, so the two engines agree with each other and with the query parser. SQLite
+Both index a passage's folded syllables only (`core.search.text.indexed_forms`), made once in Python
+(`core.search.index.passage_rows`), so the two engines agree with each other and with the query parser. SQLite
 keeps them in the FTS5 table `search_fts`, a row per passage; PostgreSQL in the `tsv_folded` column of
 `search_passages`, written with the row. Exact mode (diacritics compared) matches the folded phrases through
 that index and keeps the passages whose exact syllables, `search_passages.syllables`, hold each phrase: one
@@ -18,7 +18,7 @@ from sqlalchemy import table as table_clause
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
-from core.search.text import MAX_SYLLABLE_BYTES, Query, indexed_forms
+from core.search.text import MAX_SYLLABLE_BYTES, Query
 from core.tables import SearchPassage
 
 FTS = table_clause("search_fts", column("rowid"), column("folded"))
@@ -26,10 +26,9 @@ FTS = table_clause("search_fts", column("rowid"), column("folded"))
 
 
 class PassageRow(NamedTuple):
-    """A row of `search_passages` but its `id` and `syllables`, in the table's column order: a tuple, so that it
-    goes to the driver (SQLite's executemany, PostgreSQL's COPY) with no statement compiled per row. The engine
-    adds the passage's two forms (`core.search.text.indexed_forms`) as it writes: on PostgreSQL the server parses
-    the rows already sent meanwhile."""
+    """A row of `search_passages` but its `id`, in the table's column order, then the passage's folded syllables,
+    which only the engine's index holds (`core.search.text.indexed_forms`): a tuple, so that it goes to the
+    driver (SQLite's executemany, PostgreSQL's COPY) as it is, with no statement compiled per row."""
 
     recording_id: str
     source: str
@@ -41,6 +40,8 @@ class PassageRow(NamedTuple):
     speaker_key: str
     text: str
     word_times: str
+    syllables: str
+    folded: str
 
 
 _COLUMNS = 'recording_id, source, version, segment_id, start, "end", speaker, speaker_key, text, word_times, syllables'
@@ -69,14 +70,13 @@ class SqliteFts5:
         that had committed after this transaction's read would make its first write fail, never share an id."""
         first = (session.scalar(select(func.max(SearchPassage.id))) or 0) + 1
         connection = session.connection()
-        forms = [indexed_forms(row.text) for row in rows]
         connection.exec_driver_sql(
             f"INSERT INTO search_passages (id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(first + i, *row, syllables) for i, (row, (syllables, _)) in enumerate(zip(rows, forms, strict=True))],
+            [(first + i, *row[:-1]) for i, row in enumerate(rows)],
         )
         connection.exec_driver_sql(
             "INSERT INTO search_fts (rowid, folded) VALUES (?, ?)",
-            [(first + i, folded) for i, (_, folded) in enumerate(forms)],
+            [(first + i, row.folded) for i, row in enumerate(rows)],
         )
 
     def remove(self, session: Session, ids: list[int]) -> None:
@@ -107,15 +107,13 @@ class PostgresFullText:
 
     def insert(self, session: Session, rows: list[PassageRow]) -> None:
         """COPY, with each tsvector written out by `_tsvector`: the server parses rows and vectors without
-        planning or running a statement per row, and without its text-search parser, while the next rows' forms
-        are made (measured on transcripts of 10 000 words, one writer: the insert 10 ms a save against 21 for an
-        executemany of `to_tsvector`; the forms made here rather than before the transaction, 4.7 ms less a save)."""
+        planning or running a statement per row, and without its text-search parser (measured on transcripts of
+        10 000 words: 10 ms a save against 21 for an executemany of `to_tsvector`)."""
         driver = session.connection().connection.driver_connection  # psycopg's, in the session's transaction
         assert driver is not None, "a connection in use has its driver's"
         with driver.cursor() as cursor, cursor.copy(_PG_COPY) as copy:
             for row in rows:
-                syllables, folded = indexed_forms(row.text)
-                copy.write_row((*row, syllables, _tsvector(folded)))
+                copy.write_row((*row[:-1], _tsvector(row.folded)))
 
     def remove(self, session: Session, ids: list[int]) -> None:
         return None  # the tsvectors go with their rows

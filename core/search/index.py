@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from core.search.engines import PassageRow, engine_for
-from core.search.text import fold, syllable_count, tokens
+from core.search.text import fold, indexed_forms, syllable_count, tokens
 from core.tables import SearchPassage, SearchSpeaker
 from core.transcript import Segment, Transcript
 
@@ -94,10 +94,9 @@ def _tenths(offsets: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
 
 
 def passage_rows(recording_id: str, source: str, version: int, passages: Iterable[Passage]) -> list[PassageRow]:
-    """The index's rows for `passages` of the recording's `source` (`transcript`, `minutes`), made before the
-    saving transaction writes (the word times: half of indexing's Python work), so that concurrent saves overlap
-    it instead of queueing behind SQLite's one writer. The syllable forms are made as the rows are written
-    (`core.search.engines`), where PostgreSQL parses the rows already sent meanwhile."""
+    """The index's rows for `passages` of the recording's `source` (`transcript`, `minutes`): all the Python
+    work of indexing, done before the saving transaction writes, so that concurrent saves overlap it instead of
+    queueing behind SQLite's one writer (or a PostgreSQL row lock)."""
     passages = list(passages)
     speaker_keys = {speaker: fold(speaker)[:200] for speaker in {p.speaker for p in passages}}
     return [
@@ -112,6 +111,7 @@ def passage_rows(recording_id: str, source: str, version: int, passages: Iterabl
             speaker_keys[p.speaker],
             p.text,
             p.word_times,
+            *indexed_forms(p.text),
         )
         for p in passages
     ]
