@@ -378,7 +378,8 @@ def read_tasks(
     position = 0
     for cut in [*_CLAUSES.finditer(text.lower()), None]:
         end = cut.start() if cut is not None else len(text)
-        position += point.end() if (point := _POINT.match(text, position, end)) else 0
+        if point := _POINT.match(text, position, end):  # its end, in the whole text
+            position = point.end()
         clause = text[position:end]
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting) if clause.strip() else []
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None

@@ -218,6 +218,14 @@ def test_the_number_of_a_listed_point_is_no_part_of_the_order() -> None:
     assert (spoken.assignee, spoken.action) == ("Lục Văn Hòa", "tổng hợp kết quả gửi huyện hội")
     (written,) = read_tasks("Thứ ba, Văn phòng Hội hoàn thiện báo cáo quý III.")
     assert written.assignee == "Văn phòng Hội"
+    listed = read_tasks(
+        "Một là anh Bình làm báo cáo tổng kết; hai là chị Lan lập danh sách hộ nghèo trước ngày 20/7.",
+        people=["Lê Văn Bình", "Trần Thị Lan"],
+    )
+    assert [(t.assignee, t.action) for t in listed] == [
+        ("Lê Văn Bình", "làm báo cáo tổng kết"),
+        ("Trần Thị Lan", "lập danh sách hộ nghèo"),
+    ]
 
 
 def test_a_target_is_no_order() -> None:
