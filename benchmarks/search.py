@@ -181,6 +181,14 @@ def recordings(url: str, count: int) -> list[str]:
     return [r["id"] for r in rows]
 
 
+ROUND = 25
+"""Transcripts each writer makes, then saves, in a round."""
+
+
+ROUND_TIMEOUT_S = 600.0
+"""The longest a round may take: a writer that died breaks the rounds (an error) instead of leaving them waiting."""
+
+
 def save_all(url: str, ids: list[str], words: int, *, indexed: bool, writers: int) -> tuple[float, float, float]:
     """Wall seconds of the saving rounds, CPU seconds of the writers (all of SQLite's work, the Python side of
     PostgreSQL's) and of the PostgreSQL server's backends (`server_cpu`), to save a transcript in each recording
@@ -188,7 +196,7 @@ def save_all(url: str, ids: list[str], words: int, *, indexed: bool, writers: in
     `ROUND` transcripts outside the timed part (20 million words do not fit in memory at once); this process
     times each round from the moment all writers are ready until all are done."""
     context = multiprocessing.get_context("spawn")
-    barrier, spent = context.Barrier(writers + 1), context.Queue()
+    barrier, spent = context.Barrier(writers + 1, timeout=ROUND_TIMEOUT_S), context.Queue()
     rounds = -(-len(ids) // (ROUND * writers))
     processes = [
         context.Process(target=writer, args=(url, ids, words, indexed, (k, writers), rounds, barrier, spent))
@@ -210,10 +218,6 @@ def save_all(url: str, ids: list[str], words: int, *, indexed: bool, writers: in
     for process in processes:
         process.join()
     return wall, cpu, sum(t - server_before.get(pid, 0.0) for pid, t in server_after.items())
-
-
-ROUND = 25
-"""Transcripts each writer makes, then saves, in a round."""
 
 
 def writer(
