@@ -58,6 +58,9 @@ def train_punctuation_command(
     lines: Annotated[int, typer.Option(min=1, help="Số dòng huấn luyện (training lines).")] = 60000,
     every: Annotated[int, typer.Option(min=1, help="Lấy một dòng trong mỗi N dòng (every N-th line).")] = 8,
     iterations: Annotated[int, typer.Option(min=1, help="Số vòng L-BFGS (iterations).")] = 50,
+    c1: Annotated[
+        float, typer.Option(min=0.0, help="Hệ số phạt L1, lớn thì mô hình nhỏ (L1 penalty; larger prunes more).")
+    ] = 3.0,
 ) -> None:
     """Huấn luyện mô hình dấu câu và chữ hoa trên các văn bản huấn luyện của kho (never the held-out ones)."""
     from asr.punctuation import corpus_statistics, statistics_path, train, training_examples
@@ -67,7 +70,7 @@ def train_punctuation_command(
     with err_console.status("Đang chuẩn bị dữ liệu… (reading the corpus)"):
         examples = training_examples(corpus, limit=lines, every=every)
     with err_console.status(f"Đang huấn luyện trên {len(examples)} dòng… (training)"):
-        train(examples, out, halves, max_iterations=iterations)
+        train(examples, out, halves, max_iterations=iterations, c1=c1)
     sizes = (out.stat().st_size + statistics_path(out).stat().st_size) / 1e6
     err_console.print(f"Đã ghi mô hình (model written): {out}, {statistics_path(out)} ({sizes:.1f} MB)")
 

@@ -123,3 +123,11 @@ def test_uncertain_marks_and_capitals_are_left_out() -> None:
     assert sure == "Căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh quyết định như sau:"
     free = Punctuator(shipped_punctuation_model(), min_comma=0.0, min_mark=0.0, min_capital=0.0)(said)
     assert "," in free and "Ủy" in free
+
+
+def test_short_utterances_have_their_own_capital_threshold() -> None:
+    """A capital in a long (legal) utterance needs less certainty than one in a short read sentence."""
+    punctuator = Punctuator(shipped_punctuation_model(), min_capital=1.01, min_capital_short=0.0)
+    assert punctuator("hôm nay quốc hội họp tại hà nội") == "Hôm nay Quốc hội họp tại Hà Nội."
+    said = "căn cứ luật tổ chức chính quyền địa phương ủy ban nhân dân tỉnh hà giang quyết định như sau"
+    assert punctuator(said).startswith("Căn cứ luật tổ chức") and "Ủy" not in punctuator(said)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from benchmarks.text_format import corpus_lines, expression_categories, gold_text, question_units
+from benchmarks.text_format import (
+    corpus_lines,
+    expression_categories,
+    gold_text,
+    marks_where_punctuated,
+    question_units,
+)
 
 
 def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
@@ -55,3 +61,15 @@ def test_lines_can_be_drawn_for_a_rare_kind_of_number(tmp_path: Path) -> None:
     every = corpus_lines(corpus, "train", 10, 1)
     assert len(every) == 2
     assert corpus_lines(corpus, "train", 10, 1, holding=frozenset({"thousands grouped"})) == [every[0]]
+
+
+def test_marks_count_only_against_punctuated_references() -> None:
+    assert marks_where_punctuated("Sáng mai, trời mưa.", "Sáng mai trời mưa.") == (
+        "Sáng mai , trời mưa .",
+        "Sáng mai trời mưa .",
+    )
+    # not punctuated at all: the full stop and comma put are not scored, the case still is
+    assert marks_where_punctuated("Chị ơi Chị bị cảm à", "Chị ơi, chị bị cảm à?") == (
+        "Chị ơi Chị bị cảm à",
+        "Chị ơi chị bị cảm à",
+    )
