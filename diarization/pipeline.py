@@ -1,7 +1,8 @@
 """Speaker diarization: who spoke when, as a pyannote.core `Annotation`.
 
-    VAD regions (core.vad, Silero)  ->  speaker embeddings over sliding windows (an `Embedder`, CAM++)
-    ->  clustering with the number of speakers found or imposed  ->  speaker turns
+    VAD regions (core.vad, Silero)  ->  speaker embeddings over sliding windows (an `Embedder`, CAM++, each alone)
+    ->  clustering of each window with its neighbours, the number of speakers found or imposed
+    ->  each window to the nearest speaker by its own embedding  ->  speaker turns
 
 The recording is streamed block by block (core.audio) and only the embeddings (768 bytes per
 window) are kept, so an 8-hour session costs tens of megabytes; clustering is two-stage above a few
@@ -126,13 +127,15 @@ class SpeakerDiarization(TurnNaming):
     hop_s: float = 0.75
     """Step between windows."""
     window_context_s: float = 0.0
-    """Audio (seconds) that windows may share one encoder pass over; 0: each window is embedded alone. A shared
-    pass costs half the CPU, but CAM++'s frames carry their neighbours' voice, so a short turn next to a long one
-    takes its neighbour's label (FIGURES)."""
+    """Audio (seconds) that windows may share one encoder pass over; 0: each window is embedded alone. A shared pass
+    (6 s) costs half the CPU, but CAM++'s frames carry their neighbours' voice, so a quick reply takes the voice of
+    the turn before it (development simulated meetings: confusion 2.3% shared, 1.9% alone, 1.1% alone and clustered
+    in context)."""
     context_windows: int = 1
     """Neighbours (each side, same speech region) whose embeddings join a window's for clustering; the window's own
-    embedding then picks its speaker among those found (`Clustering`, `context`). 0: clustering on windows alone
-    (FIGURES2)."""
+    embedding then picks its speaker among those found (`Clustering`, `context`). Windows embedded alone but
+    clustered alone are noisier (two 30 s AMI development meetings gained a third speaker: DER 33.4% -> 35.3%); in
+    context they are not (33.4%), and development simulated meetings go from DER 2.9% to 2.1%; 2 neighbours: 2.2%."""
     min_window_s: float = 0.5
     """Regions shorter than this get no embedding of their own: they take the label of the nearest window."""
     vad_threshold: float = 0.35
