@@ -83,7 +83,7 @@ class Clustering:
     little it says (a rare voice in a crowded meeting). Set on development meetings only (benchmarks/diarization.py
     --sections crowd: 0.44-0.48 gave the same crowded and simulated development figures, 0.44-0.45 one speaker fewer
     on the long one, 0.5 and above kept the odd turns apart; 0.47 keeps apart two different men that score 0.466
-    in tests/diarization's meeting). The vad pipeline sets its own (`SpeakerDiarization.clustering`)."""
+    in tests/diarization's meeting)."""
     min_split_weight: float = 10.0
     """Speech (seconds) each half of a cluster needs before the halves' voices are compared (`_split_mixed`): the
     centroid of a few seconds is too noisy to tell (on development meetings, split halves of one voice with
@@ -107,25 +107,18 @@ class Clustering:
         embeddings: np.ndarray,
         weights: np.ndarray,
         *,
-        context: np.ndarray | None = None,
         num_speakers: int | None = None,
         min_speakers: int | None = None,
         max_speakers: int | None = None,
     ) -> np.ndarray:
-        """A speaker index (0..k-1) per embedding row; `weights` are the seconds of speech each row stands for.
-
-        With `context` (each row's embedding pooled with its neighbours', same shape), AHC finds speakers on it,
-        then each row goes to the nearest speaker by its own embedding (`refine_iterations`): a row alone is
-        noisier to cluster, but the only one that knows where a quick reply starts. Spectral clustering ignores it:
-        its pruned affinities would then join each row to its own neighbours and find turns, not voices."""
+        """A speaker index (0..k-1) per embedding row; `weights` are the seconds of speech each row stands for."""
         exact, low, high = check_bounds(num_speakers, min_speakers, max_speakers)
         n = embeddings.shape[0]
         if n == 0:
             return np.zeros(0, dtype=int)
-        own = normalize(embeddings.astype(np.float64))
+        x = normalize(embeddings.astype(np.float64))
         if n == 1:
             return np.zeros(1, dtype=int)
-        x = own if context is None or self.method == "spectral" else normalize(context.astype(np.float64))
         micro = self._micro(x) if n > self.max_direct else np.arange(n)
         k_micro = int(micro.max()) + 1
         min_weight = max(self.min_cluster_weight, self.min_cluster_fraction * float(weights.sum()))
@@ -142,7 +135,7 @@ class Clustering:
         labels = global_labels[micro]
         if exact is None:
             labels = self._merge_same_voice(x, weights, labels, low)
-        refined = self._refine(own, weights, labels)
+        refined = self._refine(x, weights, labels)
         if low <= refined.max() + 1 <= high and (exact is None or refined.max() + 1 == exact):
             labels = refined  # refinement may empty a cluster: never at the cost of the requested count
         logger.info("clustered windows=%d micro=%d speakers=%d method=%s", n, k_micro, labels.max() + 1, self.method)

@@ -1,8 +1,7 @@
 """Speaker diarization: who spoke when, as a pyannote.core `Annotation`.
 
-    VAD regions (core.vad, Silero)  ->  speaker embeddings over sliding windows (an `Embedder`, CAM++, each alone)
-    ->  clustering of each window with its neighbours, the number of speakers found or imposed
-    ->  each window to the nearest speaker by its own embedding  ->  speaker turns
+    VAD regions (core.vad, Silero)  ->  speaker embeddings over sliding windows (an `Embedder`, CAM++)
+    ->  clustering with the number of speakers found or imposed  ->  speaker turns
 
 The recording is streamed block by block (core.audio) and only the embeddings (768 bytes per
 window) are kept, so an 8-hour session costs tens of megabytes; clustering is two-stage above a few
@@ -126,16 +125,6 @@ class SpeakerDiarization(TurnNaming):
     """Length of the windows that are embedded."""
     hop_s: float = 0.75
     """Step between windows."""
-    window_context_s: float = 0.0
-    """Audio (seconds) that windows may share one encoder pass over; 0: each window is embedded alone. A shared pass
-    (6 s) costs half the CPU, but CAM++'s frames carry their neighbours' voice, so a quick reply takes the voice of
-    the turn before it (development simulated meetings: confusion 2.3% shared, 1.9% alone, 1.1% alone and clustered
-    in context)."""
-    context_windows: int = 1
-    """Neighbours (each side, same speech region) whose embeddings join a window's for clustering; the window's own
-    embedding then picks its speaker among those found (`Clustering`, `context`). Windows embedded alone but
-    clustered alone are noisier (two 30 s AMI development meetings gained a third speaker: DER 33.4% -> 35.3%); in
-    context they are not (33.4%), and development simulated meetings go from DER 2.9% to 2.1%; 2 neighbours: 2.2%."""
     min_window_s: float = 0.5
     """Regions shorter than this get no embedding of their own: they take the label of the nearest window."""
     vad_threshold: float = 0.35
@@ -148,10 +137,8 @@ class SpeakerDiarization(TurnNaming):
     """Shorter speech regions are dropped as noise."""
     max_region_s: float = 30.0
     """Longer speech is cut (at a pause where possible) so that a region's audio stays small."""
-    clustering: Clustering = field(default_factory=lambda: Clustering(small_cluster_similarity=0.48))
-    """How windows become speakers. With windows embedded alone and clustered in context, 0.44-0.48 gave the same
-    development figures for `small_cluster_similarity` (`benchmarks/diarization.py --sections der,crowd`), 0.49 and
-    above simulated DER 2.6% instead of 2.1%; the two men of tests/diarization's meeting score 0.475, hence 0.48."""
+    clustering: Clustering = field(default_factory=Clustering)
+    """How windows become speakers."""
     overlap: bool = False
     """Find overlapped speech with pyannote segmentation-3.0 and give it a second speaker."""
     recover_speech: bool = False
@@ -202,9 +189,7 @@ class SpeakerDiarization(TurnNaming):
             regions.append((chunk.start, chunk.end))
             if chunk.audio.size >= min_samples:
                 bounds = self._window_bounds(chunk.audio.size)
-                vectors.append(
-                    self.encoder.embed_windows(chunk.audio, bounds, context_s=self.window_context_s).astype(np.float32)
-                )
+                vectors.append(self.encoder.embed_windows(chunk.audio, bounds).astype(np.float32))
                 window_array = np.asarray(bounds, dtype=np.float64) / SAMPLE_RATE + chunk.start
                 starts.append(window_array[:, 0])
                 ends.append(window_array[:, 1])
@@ -251,7 +236,6 @@ class SpeakerDiarization(TurnNaming):
         labels = self.clustering(
             windows.embeddings,
             weights,
-            context=self.in_context(windows) if self.context_windows else None,
             num_speakers=num_speakers,
             min_speakers=min_speakers,
             max_speakers=max_speakers,
@@ -264,17 +248,6 @@ class SpeakerDiarization(TurnNaming):
         remap = np.zeros(int(labels.max()) + 1, dtype=int)
         remap[np.asarray(order, dtype=int)] = np.arange(len(order))
         return remap[labels]
-
-    def in_context(self, windows: SpeechWindows) -> np.ndarray:
-        """Each window's (unit) embedding counted twice plus those of its `context_windows` neighbours on each side in
-        the same speech region, unit length: what clustering finds speakers on."""
-        x = normalize(windows.embeddings)
-        out = 2 * x
-        for offset in range(1, self.context_windows + 1):
-            same = (windows.region[offset:] == windows.region[:-offset])[:, None]
-            out[offset:] += x[:-offset] * same
-            out[:-offset] += x[offset:] * same
-        return normalize(out)
 
     def turns(self, windows: SpeechWindows, labels: np.ndarray, *, uri: str = "recording") -> Annotation:
         """Speaker turns: each moment of a region takes the label of the nearest window centre."""
