@@ -93,7 +93,7 @@ class CampPlusEmbedder:
         self.context_s = context_s
         """Windows are pooled from one forward pass over up to this much speech (0: one pass per window), unless
         `embed_windows` is told otherwise. Faster, but the trunk's frames carry their neighbours' voice: a short
-        turn next to a long one is pulled towards it (see `SpeakerDiarization.assign_alone`)."""
+        turn next to a long one is pulled towards it (see `SpeakerDiarization.alone_windows`)."""
         self.batch = batch
         """Forward passes of equal length run together."""
         self._session = _session(resolved.path / "model.onnx", threads)

@@ -72,7 +72,8 @@ class SpeechWindows:
     overlaps: list[tuple[float, float]] = field(default_factory=list)
     """Stretches where the segmentation model hears two voices at once."""
     alone: np.ndarray | None = None
-    """Each window embedded on its own (`SpeakerDiarization.assign_alone`; None: not computed)."""
+    """Each window's embedding on its own audio where `SpeakerDiarization.alone_windows` asks for it, else the
+    shared one (None: not computed): what picks the window's speaker."""
 
     @property
     def centres(self) -> np.ndarray:
@@ -127,12 +128,12 @@ class SpeakerDiarization(TurnNaming):
     """Length of the windows that are embedded."""
     hop_s: float = 0.75
     """Step between windows."""
-    assign_alone: bool = True
-    """Windows are clustered on embeddings pooled from one CAM++ pass over up to 6 s of their region, but each then
-    takes the speaker whose centroid is nearest to its embedding over its own 1.5 s: the shared pass carries the
-    voice around a window, so a quick reply took the label of the turn before it (issue #16: development simulated
-    DER 3.4% -> 2.9%). Clustering the windows alone instead made the cut noisier (AMI development 33.4% -> 35.3%).
-    Costs a second CAM++ pass (twice the first: windows overlap); False: half the CPU."""
+    alone_windows: int = 1
+    """Windows at each end of a region that are embedded again on their own and take the speaker whose centroid is
+    nearest to that embedding (0: none). Windows are clustered on embeddings pooled from one CAM++ pass over up to 6 s
+    of their region, which carries the voice around a window, so a quick reply took the label of the turn before it
+    (issue #16, development simulated DER: 3.4% with none, 3.0% with 1, 2.9% with 2, 2.9% with every window at twice
+    the CPU of 1). Clustering windows embedded alone instead made the cut noisier (AMI development 33.4% -> 35.3%)."""
     min_window_s: float = 0.5
     """Regions shorter than this get no embedding of their own: they take the label of the nearest window."""
     vad_threshold: float = 0.35
@@ -199,9 +200,8 @@ class SpeakerDiarization(TurnNaming):
             if chunk.audio.size >= min_samples:
                 bounds = self._window_bounds(chunk.audio.size)
                 vectors.append(self.encoder.embed_windows(chunk.audio, bounds).astype(np.float32))
-                if self.assign_alone:  # one window is its own pass already
-                    own = self.encoder.embed_windows(chunk.audio, bounds, context_s=0.0) if len(bounds) > 1 else None
-                    alone.append(vectors[-1] if own is None else own.astype(np.float32))
+                if self.alone_windows:
+                    alone.append(self._alone(chunk.audio, bounds, vectors[-1]))
                 window_array = np.asarray(bounds, dtype=np.float64) / SAMPLE_RATE + chunk.start
                 starts.append(window_array[:, 0])
                 ends.append(window_array[:, 1])
@@ -233,6 +233,16 @@ class SpeakerDiarization(TurnNaming):
             overlaps=overlaps,
             alone=np.concatenate(alone) if alone else None,
         )
+
+    def _alone(self, audio: np.ndarray, bounds: list[tuple[int, int]], shared: np.ndarray) -> np.ndarray:
+        """`shared` with the `alone_windows` at each end of the region embedded on their own (a region of one window
+        is its own pass already)."""
+        out = shared.copy()
+        n, k = len(bounds), self.alone_windows
+        if n > 1:
+            ends = sorted({*range(min(k, n)), *range(max(n - k, 0), n)})
+            out[ends] = self.encoder.embed_windows(audio, [bounds[i] for i in ends], context_s=0.0)
+        return out
 
     # ---- stage 2: clustering and turns ---------------------------------------------------------------------
 
