@@ -1,7 +1,8 @@
 """Speaker diarization: who spoke when, as a pyannote.core `Annotation`.
 
     VAD regions (core.vad, Silero)  ->  speaker embeddings over sliding windows (an `Embedder`, CAM++)
-    ->  clustering with the number of speakers found or imposed  ->  speaker turns
+    ->  clustering with the number of speakers found or imposed
+    ->  the windows at each end of a region, embedded again alone, take the nearest speaker  ->  speaker turns
 
 The recording is streamed block by block (core.audio) and only the embeddings (768 bytes per
 window) are kept, so an 8-hour session costs tens of megabytes; clustering is two-stage above a few
@@ -132,8 +133,9 @@ class SpeakerDiarization(TurnNaming):
     """Windows at each end of a region that are embedded again on their own and take the speaker whose centroid is
     nearest to that embedding (0: none). Windows are clustered on embeddings pooled from one CAM++ pass over up to 6 s
     of their region, which carries the voice around a window, so a quick reply took the label of the turn before it
-    (issue #16, development simulated DER: 3.4% with none, 3.0% with 1, 2.9% with 2, 2.9% with every window at twice
-    the CPU of 1). Clustering windows embedded alone instead made the cut noisier (AMI development 33.4% -> 35.3%)."""
+    (issue #16, development simulated DER: 3.4% with none, 3.0% with 1, 2.9% with 2 or with every window; the
+    pipeline's CPU 1.65x with 1, 2.25x with every window). Clustering the windows embedded alone instead made the cut
+    noisier (AMI development 33.4% -> 35.3%)."""
     min_window_s: float = 0.5
     """Regions shorter than this get no embedding of their own: they take the label of the nearest window."""
     vad_threshold: float = 0.35
