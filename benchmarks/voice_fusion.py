@@ -84,7 +84,10 @@ class SeRes2Net:
                 features = self._norm(features, self._torch.ones(1))
             return self._model.extract(features.unsqueeze(1))[0].numpy()
 
-    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
+    def embed_windows(
+        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
+    ) -> np.ndarray:
+        """Each window alone, whatever `context_s`."""
         return np.stack([self.embed(audio[start:end]) for start, end in windows])
 
 

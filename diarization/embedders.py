@@ -47,8 +47,11 @@ class Embedder(Protocol):
         """One embedding, shape (dim,), for a whole 16 kHz mono float32 utterance."""
         ...
 
-    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
-        """Embeddings, shape (len(windows), dim), of stretches of one audio array."""
+    def embed_windows(
+        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
+    ) -> np.ndarray:
+        """Embeddings, shape (len(windows), dim), of stretches of one audio array. An encoder may run windows
+        together, over up to `context_s` seconds of audio (None: its own default; 0: each window alone)."""
         ...
 
 
@@ -88,7 +91,9 @@ class CampPlusEmbedder:
         resolved = resolve(model, engine="speaker-embedding")
         self.model_id = f"campplus:{(resolved.checksum or resolved.name)[:12]}"
         self.context_s = context_s
-        """Windows are pooled from one forward pass over up to this much speech (0: one pass per window)."""
+        """Windows are pooled from one forward pass over up to this much speech (0: one pass per window), unless
+        `embed_windows` is told otherwise. Faster, but the trunk's frames carry their neighbours' voice: a short
+        turn next to a long one is pulled towards it (see `SpeakerDiarization.alone_windows`)."""
         self.batch = batch
         """Forward passes of equal length run together."""
         self._session = _session(resolved.path / "model.onnx", threads)
@@ -138,12 +143,14 @@ class CampPlusEmbedder:
             return np.zeros((0, self.dim), np.float32)
         return self._head(np.stack([self._stats(frames) for frames in selections]))
 
-    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
+    def embed_windows(
+        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
+    ) -> np.ndarray:
         if not windows:
             return np.zeros((0, self.dim), np.float32)
         order = sorted(range(len(windows)), key=lambda i: windows[i])
         pieces: list[tuple[int, int, list[int]]] = []
-        limit = int(self.context_s * SAMPLE_RATE)
+        limit = int((self.context_s if context_s is None else context_s) * SAMPLE_RATE)
         for i in order:
             start, end = windows[i]
             if pieces and end - pieces[-1][0] <= limit and start >= pieces[-1][0]:
@@ -187,7 +194,10 @@ class FbankOnnxEmbedder:
         (out,) = self._session.run(None, {self._input: feats[None]})
         return np.asarray(out, np.float32).reshape(-1)
 
-    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
+    def embed_windows(
+        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
+    ) -> np.ndarray:
+        """Each window alone, whatever `context_s`."""
         return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
 
 
@@ -207,7 +217,10 @@ class ResemblyzerEmbedder:
     def embed(self, audio: np.ndarray) -> np.ndarray:
         return np.asarray(self._encoder.embed_utterance(audio.astype(np.float32)), np.float32)
 
-    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
+    def embed_windows(
+        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
+    ) -> np.ndarray:
+        """Each window alone, whatever `context_s`."""
         return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
 
 

@@ -105,3 +105,47 @@ def test_overlapped_speech_gets_a_second_speaker(clips_by_speaker, pipeline: Spe
     middle = (start + SAMPLE_RATE) / SAMPLE_RATE
     assert any(segment.start <= middle <= segment.end for segment in overlap)
     assert not pipeline.apply(audio).get_overlap()  # off by default: no second speaker anywhere
+
+
+def test_a_quick_reply_takes_its_speaker_by_its_own_voice(clips_by_speaker, pipeline: SpeakerDiarization) -> None:
+    """A 1.5 s reply 0.1 s after another voice lies in the same VAD region. The embeddings clustered come from one
+    CAM++ pass over the region, which carries the voice before into the reply's window; the embedding that picks the
+    window's speaker is the window's own (issue #16)."""
+    from core.audio import SAMPLE_RATE, load_audio
+    from diarization.embedders import normalize
+    from tests.audio_helpers import speech_extent
+    from tests.diarization.conftest import SPEAKERS
+
+    def speech(path: str) -> np.ndarray:
+        audio = load_audio(path)
+        onset, offset = speech_extent(audio)
+        return audio[int(onset * SAMPLE_RATE) : int(offset * SAMPLE_RATE)]
+
+    def voice(speaker: str) -> np.ndarray:
+        clips = clips_by_speaker[speaker][5:8]
+        return normalize(np.mean([normalize(pipeline.encoder.embed(speech(p))) for p in clips], axis=0))
+
+    first, replier = SPEAKERS[1], SPEAKERS[2]
+    reply = speech(clips_by_speaker[replier][2])[: int(1.5 * SAMPLE_RATE)]
+    silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    audio = np.concatenate([silence, speech(clips_by_speaker[first][0]), silence[: SAMPLE_RATE // 10], reply, silence])
+    windows = pipeline.embed(audio)
+    assert len(windows.regions) == 1 and windows.alone is not None
+    shared, alone = normalize(windows.embeddings[-1]), normalize(windows.alone[-1])  # the window ending the region
+    assert float(shared @ voice(replier)) - float(shared @ voice(first)) < 0.1  # the voice before leaks in
+    assert float(alone @ voice(replier)) - float(alone @ voice(first)) > 0.2
+
+
+def test_each_window_takes_the_speaker_nearest_its_own_voice(
+    meeting: Meeting, pipeline: SpeakerDiarization, windows
+) -> None:
+    """A window whose own embedding is nearest another speaker's centroid moves there; the count stays."""
+    labels = pipeline.cluster(replace(windows, alone=None))
+    stray = windows.embeddings.shape[0] // 2
+    other = (labels[stray] + 1) % (labels.max() + 1)
+    alone = windows.embeddings.copy()
+    alone[stray] = windows.embeddings[np.flatnonzero(labels == other)[0]]
+    moved = pipeline.cluster(replace(windows, alone=alone))
+    assert moved.max() == labels.max()
+    changed = np.flatnonzero(moved != labels)
+    assert list(changed) == [stray]
