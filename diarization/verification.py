@@ -89,13 +89,27 @@ class Quality:
 @dataclass(frozen=True)
 class Verification:
     score: float
-    """Score of the utterance against the person's voiceprint: the cosine, or its AS-norm with a cohort."""
+    """Score of the utterance against the person's voiceprint: the cosine, its AS-norm with a cohort, or the
+    fused score of two models (`Fusion`)."""
     accepted: bool
     threshold: float
     cosine: float
-    """The raw cosine score (equal to `score` without a cohort)."""
+    """The raw cosine score of the store's model (equal to `score` without a cohort or fusion)."""
     embedding: np.ndarray
     """The utterance's unit embedding (what `adapt` may add to the voiceprint)."""
+    fused: bool = False
+    """Scored by `Fusion` (the voiceprint holds the second model's embeddings too)."""
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """A second speaker model whose cosine is fused with the store's: (1 - weight) x first + weight x second,
+    decided against `threshold` (`core.settings.VoiceSettings.fusion_weight`). Voiceprints enrolled without the
+    second model are scored by the first alone, at the caller's threshold."""
+
+    embedder: Embedder
+    weight: float
+    threshold: float
 
 
 def speech_only(audio: np.ndarray) -> np.ndarray:
@@ -157,9 +171,11 @@ def enrol(
     *,
     limits: QualityLimits = QualityLimits(),
     min_utterances: int = 5,
+    also: Sequence[Embedder] = (),
 ) -> Voiceprint:
     """Replace `name`'s voiceprint with one from at least `min_utterances` utterances, each checked first, then
-    checked together: enough speech in all, and every utterance in the same voice as the others.
+    checked together: enough speech in all, and every utterance in the same voice as the others; `also`: more
+    speaker models enrolled with the store's (a `Fusion`'s).
 
     Nothing is stored unless all checks pass; the error names the refused utterance (1-based) where there is one.
     Five utterances and 20 s halved the error rates of three short ones (benchmarks/voice_login.py).
@@ -197,7 +213,7 @@ def enrol(
             measured=float(agreement[worst]),
             utterance=worst + 1,
         )
-    return store.enroll(name, utterances, account=True, replace=True)
+    return store.enroll(name, utterances, account=True, replace=True, also=also)
 
 
 def leave_one_out_agreement(vectors: np.ndarray) -> np.ndarray:
@@ -207,10 +223,16 @@ def leave_one_out_agreement(vectors: np.ndarray) -> np.ndarray:
 
 
 def verify(
-    store: VoiceprintStore, name: str, audio: np.ndarray, *, threshold: float, cohort: Cohort | None = None
+    store: VoiceprintStore,
+    name: str,
+    audio: np.ndarray,
+    *,
+    threshold: float,
+    cohort: Cohort | None = None,
+    fusion: Fusion | None = None,
 ) -> Verification:
-    """Score `audio` against `name`'s voiceprint (AS-normalised against `cohort` if given); NotFoundError when
-    they have none.
+    """Score `audio` against `name`'s voiceprint (AS-normalised against `cohort` if given, else fused with a
+    second model's cosine where the voiceprint has that model's embeddings); NotFoundError when they have none.
 
     The whole utterance is embedded, as at enrolment: on cv9_vi_dev, CAM++ on VAD-trimmed speech gave a
     worse EER (4.3% against 2.6%; joined regions break its frame statistics at the seams).
@@ -220,13 +242,22 @@ def verify(
             f"tập giọng đối chứng của mô hình {cohort.model_id} không dùng được với {store.embedder.model_id} "
             "(score cohort made by another speaker model)"
         )
+    if cohort is not None and fusion is not None:
+        raise ModelError("không gộp điểm hai mô hình khi chuẩn hóa điểm (fusion and score norm are exclusive)")
     name = nfc(name).strip()
-    probe = normalize(store.embedder.embed(audio))  # first, so that a name without a voiceprint costs the same time
+    # embedded first, so that a name without a voiceprint (or without the second model's) costs the same time
+    probe = normalize(store.embedder.embed(audio))
+    second = None if fusion is None else normalize(fusion.embedder.embed(audio))
     model = store.models(name=name).get(name)
     if model is None:
         raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
     cosine = float(model @ probe)
     score = cosine if cohort is None else cohort.normalise(cosine, model, probe)
+    if fusion is not None and second is not None:
+        other = store.models(fusion.embedder.model_id, name=name).get(name)
+        if other is not None:
+            score, threshold = (1 - fusion.weight) * cosine + fusion.weight * float(other @ second), fusion.threshold
+            return Verification(score, score >= threshold, threshold, cosine, probe, fused=True)
     return Verification(score=score, accepted=score >= threshold, threshold=threshold, cosine=cosine, embedding=probe)
 
 

