@@ -213,7 +213,7 @@ def _mfcc_matrices(n_mels: int, n_mfcc: int) -> tuple[np.ndarray, np.ndarray, np
 def mfcc(audio: np.ndarray, *, n_mels: int = 44, n_mfcc: int = 24) -> np.ndarray:
     """MFCC as speechbrain's `lobes.features.MFCC` (no deltas, no context) computes it, shape (frames, n_mfcc):
     power spectrum, triangular mel filters, dB floored 80 dB under the utterance's peak, DCT. In numpy, so that
-    SE-Res2Net runs without speechbrain and torch; `benchmarks/voice_fusion.py --check-mfcc` compares the two."""
+    SE-Res2Net runs without speechbrain and torch; `benchmarks/voice_fusion.py --check` compares the two."""
     window, filters, dct = _mfcc_matrices(n_mels, n_mfcc)
     padded = np.pad(audio.astype(np.float64), _MFCC_FFT // 2)
     count = 1 + (padded.size - _MFCC_FFT) // _SHIFT

@@ -97,8 +97,6 @@ class Verification:
     """The raw cosine score of the store's model (equal to `score` without a cohort or fusion)."""
     embedding: np.ndarray
     """The utterance's unit embedding (what `adapt` may add to the voiceprint)."""
-    fused: bool = False
-    """Scored by `Fusion` (the voiceprint holds the second model's embeddings too)."""
 
 
 @dataclass(frozen=True)
@@ -257,7 +255,7 @@ def verify(
         other = store.models(fusion.embedder.model_id, name=name).get(name)
         if other is not None:
             score, threshold = (1 - fusion.weight) * cosine + fusion.weight * float(other @ second), fusion.threshold
-            return Verification(score, score >= threshold, threshold, cosine, probe, fused=True)
+            return Verification(score, score >= threshold, threshold, cosine, probe)
     return Verification(score=score, accepted=score >= threshold, threshold=threshold, cosine=cosine, embedding=probe)
 
 

