@@ -163,7 +163,8 @@ class VoiceSettings(BaseModel):
     """Voice login (speaker verification + spoken challenge) and live dictation: `GOBANG_VOICE__THRESHOLD=0.5`."""
 
     threshold: float = 0.58
-    """Cosine score against the voiceprint a login must reach.
+    """Cosine score against the voiceprint a login must reach (voiceprints of CAM++ alone; those enrolled with
+    SE-Res2Net too are decided on the fused score, `fusion_weight`).
 
     Calibrated with `benchmarks/voice_login.py` on the development speakers of cv9_vi_dev only (5-utterance,
     20 s enrolments against single utterances): 0.58 is the lowest threshold with FAR <= 0.1% there. A login is
