@@ -236,9 +236,10 @@ class VoiceSettings(BaseModel):
     deployments whose users' voices or microphones drift; keeping accepted logins is then storing more biometric
     data, which needs the users' consent and an admin's decision, not a default."""
     adapt_margin: float = Field(default=0.20, ge=0.0, lt=1.0)
-    """Cosine margin above `threshold` a login must reach, against the voiceprint and against the enrolment
-    alone, to be added: of 0 to 0.20 and caps 2/5/10, 0.20 with cap 2 had the lowest development FRR without
-    letting more impostors in (benchmarks/voice_login.py)."""
+    """Margin above the threshold a login was decided at (`threshold`, or `fusion_threshold` on the fused score) it
+    must reach, against the voiceprint and against the enrolment alone, to be added: of 0 to 0.20 and caps 2/5/10,
+    0.20 with cap 2 had the lowest development FRR without letting more impostors in (benchmarks/voice_login.py,
+    CAM++ cosines; not re-measured on fused scores)."""
     adapt_max_embeddings: int = Field(default=2, ge=0)
     """Login embeddings kept per voiceprint, the oldest replaced first; never more than the enrolment's own."""
     phrase_max_errors: int = 1

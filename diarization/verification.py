@@ -17,9 +17,10 @@ import numpy as np
 
 from core.audio import SAMPLE_RATE
 from core.errors import BadAudioError, ModelError, NotFoundError
+from core.settings import VoiceSettings
 from core.text import nfc, normalize_for_scoring
 from core.vad import SpeechChunker
-from diarization.embedders import Embedder, normalize
+from diarization.embedders import Embedder, get_embedder, normalize
 from diarization.score_norm import Cohort
 from diarization.voiceprints import Voiceprint, VoiceprintStore
 
@@ -97,6 +98,15 @@ class Verification:
     """The raw cosine score of the store's model (equal to `score` without a cohort or fusion)."""
     embedding: np.ndarray
     """The utterance's unit embedding (what `adapt` may add to the voiceprint)."""
+    second: tuple[Fusion, np.ndarray] | None = None
+    """The fusion that scored it and the utterance's unit embedding by its model (what `adapt` adds beside
+    `embedding`); None when the store's model alone did."""
+
+    @property
+    def cosine_score(self) -> float:
+        """The cosine score the decision rests on before any cohort normalisation: the fused one, or the store's
+        model's (what `adapt`'s margin applies to)."""
+        return self.cosine if self.second is None else self.score
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,18 @@ class Fusion:
     embedder: Embedder
     weight: float
     threshold: float
+
+    def fuse(self, first: float | np.ndarray, second: float | np.ndarray) -> float | np.ndarray:
+        """The fused score of the two models' cosine scores (or arrays of them)."""
+        return (1 - self.weight) * first + self.weight * second
+
+
+def login_fusion(voice: VoiceSettings) -> Fusion | None:
+    """The second speaker model fused into login scores (`voice.fusion_weight`), None when off or with
+    `voice.score_norm` (its cohort is of CAM++ alone)."""
+    if voice.fusion_weight <= 0 or voice.score_norm:
+        return None
+    return Fusion(get_embedder("seres2net"), voice.fusion_weight, voice.fusion_threshold)
 
 
 def speech_only(audio: np.ndarray) -> np.ndarray:
@@ -254,8 +276,8 @@ def verify(
     if fusion is not None and second is not None:
         other = store.models(fusion.embedder.model_id, name=name).get(name)
         if other is not None:
-            score, threshold = (1 - fusion.weight) * cosine + fusion.weight * float(other @ second), fusion.threshold
-            return Verification(score, score >= threshold, threshold, cosine, probe)
+            score, threshold = float(fusion.fuse(cosine, float(other @ second))), fusion.threshold
+            return Verification(score, score >= threshold, threshold, cosine, probe, (fusion, second))
     return Verification(score=score, accepted=score >= threshold, threshold=threshold, cosine=cosine, embedding=probe)
 
 
@@ -272,7 +294,9 @@ def adapt(
     """Add an accepted login's embedding to `name`'s voiceprint when its cosine reached `threshold + margin` both
     against the voiceprint that accepted it and against the enrolment alone; the number of login embeddings the
     voiceprint holds afterwards, or None when the login did not qualify (see `VoiceprintStore.add_login_embedding`
-    for `keep`).
+    for `keep`). A login scored fused (`Verification.second`) is held to its fusion's threshold + `margin` on the
+    fused score, both ways, and adds both models' embeddings, so the voiceprint's two models stay of the same
+    utterances.
 
     The bar is anchored on the enrolment: which utterances can ever be added does not depend on those added
     before, so repeated attempts in another voice cannot walk the voiceprint toward it step by step; and what is
@@ -280,13 +304,25 @@ def adapt(
     well under the threshold). The caller passes only single-utterance logins (a grey-zone login decided on two
     utterances is never added).
     """
-    bar = threshold + margin
-    if not login.accepted or login.cosine < bar:
+    bar = threshold + margin if login.second is None else login.second[0].threshold + margin
+    if not login.accepted or login.cosine_score < bar:
         return None
-    enrolled = store.models(name=name, enrolled_only=True).get(nfc(name).strip())
-    if enrolled is None or float(enrolled @ login.embedding) < bar:
+    clean = nfc(name).strip()
+    enrolled = store.models(name=name, enrolled_only=True).get(clean)
+    if enrolled is None:
         return None
-    return store.add_login_embedding(name, login.embedding, seconds, keep=keep)
+    anchored = float(enrolled @ login.embedding)
+    beside: tuple[tuple[str, np.ndarray], ...] = ()
+    if login.second is not None:
+        fusion, vector = login.second
+        other = store.models(fusion.embedder.model_id, name=name, enrolled_only=True).get(clean)
+        if other is None:
+            return None
+        anchored = float(fusion.fuse(anchored, float(other @ vector)))
+        beside = ((fusion.embedder.model_id, vector),)
+    if anchored < bar:
+        return None
+    return store.add_login_embedding(name, login.embedding, seconds, keep=keep, beside=beside)
 
 
 ACCEPT, AGAIN, REFUSE = "accept", "again", "refuse"

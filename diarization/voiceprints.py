@@ -336,58 +336,69 @@ class VoiceprintStore:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
         self._matrices.clear()
 
-    def add_login_embedding(self, name: str, vector: np.ndarray, seconds: float, *, keep: int) -> int:
+    def add_login_embedding(
+        self,
+        name: str,
+        vector: np.ndarray,
+        seconds: float,
+        *,
+        keep: int,
+        beside: Sequence[tuple[str, np.ndarray]] = (),
+    ) -> int:
         """Add the embedding of an accepted voice login to login voiceprint `name`, keeping its `keep` newest login
         embeddings and never more than it has enrolment ones (a voiceprint stays mostly what was enrolled);
-        returns how many login embeddings it holds now. The caller decides whether the login deserved it
-        (`diarization.verification.adapt`)."""
+        returns how many login embeddings it holds now. `beside`: (model id, embedding) of the same login by
+        other models the voiceprint holds, added and capped alike in the same transaction. The caller decides
+        whether the login deserved it (`diarization.verification.adapt`)."""
+        clean = nfc(name).strip()
+        _check_kind(clean, account=True)
+        e = VoiceEmbedding
+        held = []
+        with session_scope(self.url) as db:
+            person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
+            if person is None:
+                raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
+            for model_id, embedding in ((self.embedder.model_id, vector), *beside):
+                mine = (e.person_id == person, e.model_id == model_id)
+                enrolled = db.scalar(select(func.count(e.id)).where(*mine, e.source == EmbeddingSource.enrolment))
+                limit = min(keep, enrolled or 0)
+                if limit > 0:
+                    unit = normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
+                    db.add(
+                        VoiceEmbedding(
+                            person_id=person,
+                            model_id=model_id,
+                            dim=unit.size,
+                            vector=unit.astype("<f4").tobytes(),
+                            seconds=seconds,
+                            created_at=datetime.now(UTC),
+                            source=EmbeddingSource.login,
+                        )
+                    )
+                    db.flush()
+                order = e.id.desc()
+                ids = list(db.scalars(select(e.id).where(*mine, e.source == EmbeddingSource.login).order_by(order)))
+                if len(ids) > limit:  # the oldest go first
+                    db.execute(delete(VoiceEmbedding).where(VoiceEmbedding.id.in_(ids[limit:])))
+                held.append(min(len(ids), limit))
+        self._matrices.clear()
+        return held[0]
+
+    def drop_login_embeddings(self, name: str) -> int:
+        """Remove every embedding login voiceprint `name` gained from accepted logins, of every model (what was
+        enrolled stays); returns how many logins went (counted once, by the store's model, as `list` counts)."""
         clean = nfc(name).strip()
         _check_kind(clean, account=True)
         e = VoiceEmbedding
         with session_scope(self.url) as db:
             person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
             if person is None:
-                raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
-            mine = (e.person_id == person, e.model_id == self.embedder.model_id)
-            enrolled = db.scalar(select(func.count(e.id)).where(*mine, e.source == EmbeddingSource.enrolment)) or 0
-            limit = min(keep, enrolled)
-            if limit > 0:
-                unit = normalize(np.asarray(vector, dtype=np.float32).reshape(-1))
-                db.add(
-                    VoiceEmbedding(
-                        person_id=person,
-                        model_id=self.embedder.model_id,
-                        dim=unit.size,
-                        vector=unit.astype("<f4").tobytes(),
-                        seconds=seconds,
-                        created_at=datetime.now(UTC),
-                        source=EmbeddingSource.login,
-                    )
-                )
-                db.flush()
-            logins = db.scalars(select(e.id).where(*mine, e.source == EmbeddingSource.login).order_by(e.id.desc()))
-            ids = list(logins)
-            if len(ids) > limit:  # the oldest go first
-                db.execute(delete(VoiceEmbedding).where(VoiceEmbedding.id.in_(ids[limit:])))
-        self._matrices.clear()
-        return min(len(ids), limit)
-
-    def drop_login_embeddings(self, name: str) -> int:
-        """Remove every embedding login voiceprint `name` gained from accepted logins (what was enrolled stays);
-        returns how many went."""
-        clean = nfc(name).strip()
-        _check_kind(clean, account=True)
-        with session_scope(self.url) as db:
-            person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
-            if person is None:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
-            gone = db.execute(
-                delete(VoiceEmbedding).where(
-                    VoiceEmbedding.person_id == person, VoiceEmbedding.source == EmbeddingSource.login
-                )
-            )
+            logins = (e.person_id == person, e.source == EmbeddingSource.login)
+            gone = db.scalar(select(func.count(e.id)).where(*logins, e.model_id == self.embedder.model_id)) or 0
+            db.execute(delete(VoiceEmbedding).where(*logins))
         self._matrices.clear()
-        return int(getattr(gone, "rowcount", 0))
+        return gone
 
     def assign(self, name: str, org_unit_id: int | None) -> Voiceprint:
         """Move a person of this unit to another (how an admin gives the people of no unit to their unit)."""

@@ -143,9 +143,9 @@ class Speaker:
 
 def login_threshold(settings: Settings) -> float:
     """The threshold a voiceprint enrolled as the service enrols is decided at: fused when both models are."""
-    from api.routers.voice_login import fusion
+    from diarization.verification import login_fusion
 
-    fused = fusion(settings.voice)
+    fused = login_fusion(settings.voice)
     return settings.voice.threshold if fused is None else fused.threshold
 
 

@@ -22,7 +22,7 @@ speech to decide on. The second utterance decides on the mean of both scores; it
 The grey-zone attempt counts toward the lockout like any try that did not log in, so it gives an impostor
 no free tries.
 
-With `voice.adapt` on, a single-utterance login accepted with a wide margin adds its embedding to the user's
+With `voice.adapt` on, a single-utterance login accepted with a wide margin adds its embeddings to the user's
 voiceprint (`verification.adapt`: capped, anchored on the enrolment, audited as `voice.adapted`). Admins list
 the login voiceprints with their embeddings by source and drop the login-derived ones (`/auth/voice/voiceprints`).
 """
@@ -68,7 +68,7 @@ from core.tables import RevokedToken, Role, User
 from core.text import nfc
 from core.vad import SpeechChunk
 from diarization import verification
-from diarization.embedders import Embedder, get_embedder
+from diarization.embedders import Embedder
 from diarization.score_norm import SHIPPED_COHORT, Cohort, load_cohort
 from diarization.voiceprints import ACCOUNT_MARK, VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
@@ -100,17 +100,9 @@ def _cohort(path: Path, model_id: str) -> Cohort:
     return load_cohort(path, model_id=model_id)
 
 
-def fusion(voice: VoiceSettings) -> verification.Fusion | None:
-    """The second speaker model fused into login scores (`voice.fusion_weight`), None when off or with
-    `voice.score_norm` (its cohort is of CAM++ alone)."""
-    if voice.fusion_weight <= 0 or voice.score_norm:
-        return None
-    return verification.Fusion(get_embedder("seres2net"), voice.fusion_weight, voice.fusion_threshold)
-
-
 def enrolled_beside(voice: VoiceSettings) -> tuple[Embedder, ...]:
     """The speaker models an enrolment stores beside CAM++: the fused one's, if any."""
-    fused = fusion(voice)
+    fused = verification.login_fusion(voice)
     return () if fused is None else (fused.embedder,)
 
 
@@ -122,7 +114,12 @@ def verify_login(settings: Settings, username: str, samples: np.ndarray) -> veri
     cohort = _cohort(SHIPPED_COHORT, store.embedder.model_id) if voice.score_norm else None
     threshold = voice.norm_threshold if voice.score_norm else voice.threshold
     return verification.verify(
-        store, account_voiceprint(username), samples, threshold=threshold, cohort=cohort, fusion=fusion(voice)
+        store,
+        account_voiceprint(username),
+        samples,
+        threshold=threshold,
+        cohort=cohort,
+        fusion=verification.login_fusion(voice),
     )
 
 
@@ -380,7 +377,7 @@ def login(
         adapted = _adapt(settings, user.username, result, samples) if spent.first_score is None else None
         accounts.login_succeeded(db, user, ip, method="voice", **scores)
         if adapted is not None:
-            record(db, user.username, "voice.adapted", f"user:{user.username}", score=result.cosine, **adapted)
+            record(db, user.username, "voice.adapted", f"user:{user.username}", score=result.cosine_score, **adapted)
         return new_session(request, response, user, method="voice")
     if user.active and phrase_ok and decision == verification.AGAIN and result is not None:
         failed("second_utterance", heard=heard, phrase=phrase, **scores)
