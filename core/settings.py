@@ -189,7 +189,8 @@ class VoiceSettings(BaseModel):
     Held-out speakers against every other speaker, CAM++ at 0.58 -> fusion at 0.53, the grey-zone second utterance
     counted in: FAR 1.05% -> 0.50%, FRR 2.5% -> 1.7%, EER 2.33% -> 1.69%; 5-fold cross-validation (choices of
     the other folds) FAR 0.40% -> 0.24%, FRR 4.5% -> 4.1%, EER 2.73% -> 1.98%. Most false accepts left are still
-    one pair of similar male voices. SE-Res2Net adds about 20 ms of CPU to a login."""
+    one pair of similar male voices. SE-Res2Net adds about 0.1 s of CPU to a 9 s login (about 0.95 -> 1.06 s,
+    benchmarks/voice_login_timing.py)."""
     fusion_threshold: float = 0.53
     """Fused score a login must reach (voiceprints holding both models' embeddings): the lowest with FAR <= 0.1% on
     development speakers (0.528), rounded up as `threshold` is."""
