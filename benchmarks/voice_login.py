@@ -479,11 +479,22 @@ def held_out_wide(
     return pooled
 
 
-def choose_band(trials: Trials, threshold: float) -> float:
-    """The grey-zone width of `BANDS` with the fewest false rejects while false accepts stay within the target."""
-    figs = {band: second_utterance(trials, threshold, band) for band in BANDS}
+def choose_band(trials: Trials, threshold: float, scores: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """The grey-zone width of `BANDS` with the fewest false rejects while false accepts stay within the target
+    (`scores`: as `second_accepts`)."""
+    figs = {band: second_utterance(trials, threshold, band, scores=scores) for band in BANDS}
     fine = [band for band in BANDS if figs[band]["far %"] <= 100 * TARGET_FAR] or [0.0]
     return min(fine, key=lambda band: (figs[band]["frr %"], band) if band else (100.0, 0.0))
+
+
+def next_clips(trials: Trials) -> np.ndarray:
+    """Per clip, the index of the next clip of its speaker (cyclic): the second utterance of a grey-zone login."""
+    speakers = np.asarray(trials.speakers)
+    following = np.arange(len(speakers))
+    for speaker in set(trials.speakers):
+        own = np.flatnonzero(speakers == speaker)
+        following[own] = np.roll(own, -1)
+    return following
 
 
 def second_accepts(
@@ -492,22 +503,24 @@ def second_accepts(
     band: float,
     fusion: str = "mean score",
     longer: Mapping[str, np.ndarray] | None = None,
+    scores: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per trial: the login accepted with a second utterance asked in the grey zone [threshold - band, threshold)
     (the next clip of the trial's speaker in the part, cyclic), whether it was asked, and whether that second
     clip could be used (not part of the enrolment; a grey-zone trial without one is refused). `fusion` "mean
     score" decides as the service does (`verification.decide`); the others are for comparison. `longer`: the
-    second utterance is that clip lengthened (`EmbeddingBank.lengthened`), as a longer second phrase is."""
-    speakers = np.asarray(trials.speakers)
-    following = np.arange(len(speakers))
-    for speaker in set(trials.speakers):
-        own = np.flatnonzero(speakers == speaker)
-        following[own] = np.roll(own, -1)
+    second utterance is that clip lengthened (`EmbeddingBank.lengthened`), as a longer second phrase is.
+    `scores`: the first and the second utterance's score matrices (the second's column j scores clip
+    `next_clips(trials)[j]`) to decide on instead of the cosine (a fused score; "mean score" only)."""
+    following = next_clips(trials)
     usable = ~trials.used[:, following] & (following != np.arange(len(following)))[None, :]
-    first = trials.cosine()
-    second = first[:, following]
-    if longer is not None:
-        second = trials.voiceprints @ np.stack([longer[trials.paths[j]] for j in following]).T
+    if scores is not None:
+        first, second = scores
+    else:
+        first = trials.cosine()
+        second = first[:, following]
+        if longer is not None:
+            second = trials.voiceprints @ np.stack([longer[trials.paths[j]] for j in following]).T
     decide = np.vectorize(lambda s, f: verification.decide(s, threshold=threshold, band=band, first_score=f))
     outcome = decide(first, None)
     asked = outcome == verification.AGAIN
@@ -526,16 +539,18 @@ def second_utterance(
     grey: float,
     fusion: str = "mean score",
     longer: Mapping[str, np.ndarray] | None = None,
+    scores: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, float | int]:
     """Error rates with a second utterance in the grey zone (`second_accepts`), the two counted as one login,
     over the trials whose second clip is usable."""
-    accepted, asked, usable = second_accepts(trials, threshold, grey, fusion, longer)
+    accepted, asked, usable = second_accepts(trials, threshold, grey, fusion, longer, scores)
+    first = trials.cosine() if scores is None else scores[0]
     usable &= ~trials.used
     genuine, impostor = usable & trials.same, usable & ~trials.same
     return {
         "far %": 100 * float(accepted[impostor].mean()),
         "frr %": 100 * float(1 - accepted[genuine].mean()),
-        "frr one utterance %": 100 * float((trials.cosine() < threshold)[genuine].mean()),
+        "frr one utterance %": 100 * float((first < threshold)[genuine].mean()),
         "asked again %": 100 * float(asked[usable].mean()),
         "false accepts": int(accepted[impostor].sum()),
         "false rejects": int((~accepted[genuine]).sum()),

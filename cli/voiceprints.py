@@ -23,6 +23,7 @@ from core.errors import InvalidInputError
 from core.text import nfc
 
 if TYPE_CHECKING:
+    from diarization.calibration import PopulationCalibration
     from diarization.voiceprints import AudioSegment, VoiceprintStore
 
 console = Console()
@@ -155,16 +156,50 @@ def calibrate_login(
         float, typer.Option("--far", min=1e-6, max=0.5, help="Tỉ lệ chấp nhận nhầm mong muốn (target FAR).")
     ] = 0.001,
 ) -> None:
-    """Đo FAR/FRR của đăng nhập bằng giọng nói trên chính những người đã ghi danh, đề xuất ngưỡng cho FAR đã chọn
-    (calibrate the voice-login threshold on the enrolled population)."""
+    """Đo FAR/FRR của đăng nhập bằng giọng nói trên chính những người đã ghi danh, đề xuất ngưỡng cho FAR đã chọn,
+    trên đúng điểm đăng nhập dùng: điểm gộp CAM++ + SE-Res2Net cho giọng ghi danh cả hai mô hình, CAM++ cho giọng
+    ghi danh trước đó (calibrate the voice-login thresholds on the enrolled population, on the login's scores)."""
     from core.settings import get_settings
-    from diarization.calibration import calibrate_population
+    from diarization.calibration import calibrate_login as calibrate
+    from diarization.verification import login_fusion
 
-    configured = get_settings().voice.threshold
+    voice = get_settings().voice
+    fusion, store = login_fusion(voice), _store()
     with err_console.status("Đang tính điểm các cặp giọng… (scoring trials)"):
-        result = calibrate_population(_store().embeddings(accounts=True), target_far=far, also=(configured,))
+        second = {} if fusion is None else store.embeddings(fusion.embedder.model_id, accounts=True)
+        result = calibrate(
+            store.embeddings(accounts=True), second, fusion=fusion, target_far=far, threshold=voice.threshold
+        )
+    if result.fused is not None and fusion is not None:
+        _show_calibration(
+            result.fused,
+            far,
+            f"Điểm gộp CAM++ + SE-Res2Net (trọng số {fusion.weight:g}), {result.both} người ghi danh cả hai mô hình",
+            fusion.threshold,
+            "GOBANG_VOICE__FUSION_THRESHOLD",
+        )
+    elif result.both:
+        err_console.print(
+            f"[yellow]Chỉ {result.both} người ghi danh cả hai mô hình: chưa đủ để hiệu chỉnh điểm gộp; cần ít nhất 2 "
+            "(too few people enrolled with both models to calibrate the fused score)[/]"
+        )
+    if result.alone is not None:
+        _show_calibration(
+            result.alone,
+            far,
+            f"CAM++, {result.alone.people} người đã ghi danh"
+            if fusion is None
+            else f"CAM++ riêng, {result.alone.people} người ghi danh trước khi gộp điểm (đăng nhập bằng điểm CAM++; "
+            "ghi danh lại để được điểm gộp)",
+            voice.threshold,
+            "GOBANG_VOICE__THRESHOLD",
+        )
+
+
+def _show_calibration(result: PopulationCalibration, far: float, title: str, configured: float, variable: str) -> None:
+    """One score's FAR/FRR curve, its EER and the threshold proposed for `far`, with its measured FRR."""
     c = result.calibration
-    table = Table(title=f"FAR/FRR trên {result.people} người đã ghi danh ({result.genuine} + {result.impostor} cặp)")
+    table = Table(title=f"{title}: FAR/FRR trên {result.genuine} + {result.impostor} cặp")
     for column in ("Ngưỡng (threshold)", "Chấp nhận nhầm (FAR %)", "Từ chối nhầm (FRR %)", ""):
         table.add_column(column)
     for threshold, far_at, frr_at in result.curve:
@@ -174,7 +209,7 @@ def calibrate_login(
     console.print(f"EER {100 * c.eer:.2f}% (ngưỡng {c.eer_threshold:.3f})")
     console.print(
         f"Ngưỡng đề xuất cho FAR ≤ {100 * far:g}%: [bold]{c.threshold:.3f}[/] — FAR {100 * c.far:.2f}%, "
-        f"FRR {100 * c.frr:.2f}%; đặt GOBANG_VOICE__THRESHOLD={c.threshold:.3f} (proposed threshold)"
+        f"FRR {100 * c.frr:.2f}%; đặt {variable}={c.threshold:.3f} (proposed threshold)"
     )
     if far < result.smallest_far:
         err_console.print(

@@ -163,7 +163,8 @@ class VoiceSettings(BaseModel):
     """Voice login (speaker verification + spoken challenge) and live dictation: `GOBANG_VOICE__THRESHOLD=0.5`."""
 
     threshold: float = 0.58
-    """Cosine score against the voiceprint a login must reach.
+    """Cosine score against the voiceprint a login must reach (voiceprints of CAM++ alone; those enrolled with
+    SE-Res2Net too are decided on the fused score, `fusion_weight`).
 
     Calibrated with `benchmarks/voice_login.py` on the development speakers of cv9_vi_dev only (5-utterance,
     20 s enrolments against single utterances): 0.58 is the lowest threshold with FAR <= 0.1% there. A login is
@@ -178,6 +179,21 @@ class VoiceSettings(BaseModel):
     utterance of a fresh phrase instead of being refused; the decision is then on the mean of both scores
     against `threshold`. 0.10 is the narrowest of 0.05, 0.10 and 0.15 with the lowest FRR on development
     speakers (benchmarks/voice_login.py). Not used with `score_norm` (its scores are on another scale)."""
+    fusion_weight: float = Field(default=0.4, ge=0.0, le=1.0)
+    """Weight of SE-Res2Net's cosine (model `seres2net`) in a login's score, (1 - w) x CAM++ + w x SE-Res2Net,
+    decided against `fusion_threshold` (the grey zone and second utterance as for CAM++ alone); 0 turns the second
+    model off. Enrolment stores both models' embeddings; voiceprints enrolled before (CAM++ alone) keep being
+    scored by CAM++ alone at `threshold`, and re-enrolling gives the fused score.
+
+    0.4 had the lowest FRR at FAR <= 0.1% of weights 0 to 1 on development speakers (benchmarks/voice_fusion.py).
+    Held-out speakers against every other speaker, CAM++ at 0.58 -> fusion at 0.53, the grey-zone second utterance
+    counted in: FAR 1.05% -> 0.50%, FRR 2.5% -> 1.7%, EER 2.33% -> 1.69%; 5-fold cross-validation (choices of
+    the other folds) FAR 0.40% -> 0.24%, FRR 4.5% -> 4.1%, EER 2.73% -> 1.98%. Most false accepts left are still
+    one pair of similar male voices. SE-Res2Net adds about 0.1 s of CPU to a 9 s login (about 0.95 -> 1.06 s,
+    benchmarks/voice_login_timing.py)."""
+    fusion_threshold: float = 0.53
+    """Fused score a login must reach (voiceprints holding both models' embeddings): the lowest with FAR <= 0.1% on
+    development speakers (0.528), rounded up as `threshold` is."""
     score_norm: bool = False
     """Decide on the AS-norm of the score against the shipped impostor cohort (`diarization.score_norm`) and
     `norm_threshold`. Off: the cohort (Common Voice speakers) does not match other channels; on sv_librispeech
@@ -221,9 +237,10 @@ class VoiceSettings(BaseModel):
     deployments whose users' voices or microphones drift; keeping accepted logins is then storing more biometric
     data, which needs the users' consent and an admin's decision, not a default."""
     adapt_margin: float = Field(default=0.20, ge=0.0, lt=1.0)
-    """Cosine margin above `threshold` a login must reach, against the voiceprint and against the enrolment
-    alone, to be added: of 0 to 0.20 and caps 2/5/10, 0.20 with cap 2 had the lowest development FRR without
-    letting more impostors in (benchmarks/voice_login.py)."""
+    """Margin above the threshold a login was decided at (`threshold`, or `fusion_threshold` on the fused score) it
+    must reach, against the voiceprint and against the enrolment alone, to be added: of 0 to 0.20 and caps 2/5/10,
+    0.20 with cap 2 had the lowest development FRR without letting more impostors in (benchmarks/voice_login.py,
+    CAM++ cosines; not re-measured on fused scores)."""
     adapt_max_embeddings: int = Field(default=2, ge=0)
     """Login embeddings kept per voiceprint, the oldest replaced first; never more than the enrolment's own."""
     phrase_max_errors: int = 1

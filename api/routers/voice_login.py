@@ -9,6 +9,11 @@ server process without a table of its own. Failures count toward the same accoun
 passwords; every attempt is audited with its score. Success gives the same session as a password
 login (cookies and a bearer token for other services), with `method="voice"` in its claims.
 
+With `voice.fusion_weight` (on by default), the voice score is CAM++'s cosine fused with SE-Res2Net's
+(`verification.Fusion`, threshold `voice.fusion_threshold`): enrolment stores both models' embeddings, and a
+voiceprint enrolled before (CAM++ alone) keeps being scored by CAM++ alone at `voice.threshold` until its owner
+enrols again (admins see which in `/auth/voice/voiceprints`, `models`).
+
 A right phrase in a voice scoring just under the threshold (`voice.second_utterance_band`) is not refused
 flatly: the 401 carries a second challenge (`reason` "second_utterance"), single-use and short-lived like
 the first, bound to this user and to the first attempt's score (sealed inside it, so the client neither
@@ -17,7 +22,7 @@ speech to decide on. The second utterance decides on the mean of both scores; it
 The grey-zone attempt counts toward the lockout like any try that did not log in, so it gives an impostor
 no free tries.
 
-With `voice.adapt` on, a single-utterance login accepted with a wide margin adds its embedding to the user's
+With `voice.adapt` on, a single-utterance login accepted with a wide margin adds its embeddings to the user's
 voiceprint (`verification.adapt`: capped, anchored on the enrolment, audited as `voice.adapted`). Admins list
 the login voiceprints with their embeddings by source and drop the login-derived ones (`/auth/voice/voiceprints`).
 """
@@ -63,6 +68,7 @@ from core.tables import RevokedToken, Role, User
 from core.text import nfc
 from core.vad import SpeechChunk
 from diarization import verification
+from diarization.embedders import Embedder
 from diarization.score_norm import SHIPPED_COHORT, Cohort, load_cohort
 from diarization.voiceprints import ACCOUNT_MARK, VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
@@ -94,13 +100,27 @@ def _cohort(path: Path, model_id: str) -> Cohort:
     return load_cohort(path, model_id=model_id)
 
 
-def _verify(settings: Settings, username: str, samples: np.ndarray) -> verification.Verification:
-    """The login's voice decision: the cosine against `voice.threshold`, or with `voice.score_norm` its AS-norm
+def enrolled_beside(voice: VoiceSettings) -> tuple[Embedder, ...]:
+    """The speaker models an enrolment stores beside CAM++: the fused one's, if any."""
+    fused = verification.login_fusion(voice)
+    return () if fused is None else (fused.embedder,)
+
+
+def verify_login(settings: Settings, username: str, samples: np.ndarray) -> verification.Verification:
+    """The login's voice decision: the cosine against `voice.threshold`, fused with SE-Res2Net's against
+    `voice.fusion_threshold` where the voiceprint holds both models, or with `voice.score_norm` its AS-norm
     against the shipped cohort and `voice.norm_threshold`."""
     store, voice = _store(settings), settings.voice
     cohort = _cohort(SHIPPED_COHORT, store.embedder.model_id) if voice.score_norm else None
     threshold = voice.norm_threshold if voice.score_norm else voice.threshold
-    return verification.verify(store, account_voiceprint(username), samples, threshold=threshold, cohort=cohort)
+    return verification.verify(
+        store,
+        account_voiceprint(username),
+        samples,
+        threshold=threshold,
+        cohort=cohort,
+        fusion=verification.login_fusion(voice),
+    )
 
 
 def _limits(voice: VoiceSettings) -> verification.QualityLimits:
@@ -165,6 +185,9 @@ class LoginVoiceprintOut(BaseModel):
     seconds: float
     """Speech in all its embeddings."""
     model_id: str
+    models: int
+    """Speaker models enrolled: 2 = CAM++ and SE-Res2Net (scored fused, `voice.fusion_weight`); 1 = enrolled
+    before the fusion (or with it off), scored by CAM++ alone: re-enrolling gives the fused score's gain."""
     created_at: str
 
 
@@ -231,6 +254,7 @@ def enrol(
         utterances,
         limits=_limits(settings.voice),
         min_utterances=settings.voice.enrol_utterances,
+        also=enrolled_beside(settings.voice),
     )
     record(db, principal.name, "voice.enrolled", f"user:{target.username}", utterances=len(utterances))
     return EnrolOut(username=target.username, utterances=len(utterances), seconds=round(voiceprint.seconds, 2))
@@ -353,7 +377,7 @@ def login(
         adapted = _adapt(settings, user.username, result, samples) if spent.first_score is None else None
         accounts.login_succeeded(db, user, ip, method="voice", **scores)
         if adapted is not None:
-            record(db, user.username, "voice.adapted", f"user:{user.username}", score=result.cosine, **adapted)
+            record(db, user.username, "voice.adapted", f"user:{user.username}", score=result.cosine_score, **adapted)
         return new_session(request, response, user, method="voice")
     if user.active and phrase_ok and decision == verification.AGAIN and result is not None:
         failed("second_utterance", heard=heard, phrase=phrase, **scores)
@@ -379,7 +403,7 @@ def _hear_and_score(
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="voice-login") as pool:
         heard = pool.submit(transcribe, samples)
         try:
-            result: verification.Verification | None = _verify(settings, username, samples)
+            result: verification.Verification | None = verify_login(settings, username, samples)
         except NotFoundError:
             result = None
         return heard.result(), result
@@ -424,6 +448,7 @@ def list_login_voiceprints(principal: Admin, db: DbSession, settings: SettingsDe
             login_embeddings=v.login_segments,
             seconds=round(v.seconds, 2),
             model_id=v.model_id,
+            models=v.models,
             created_at=v.created_at,
         )
         for v in people

