@@ -276,6 +276,8 @@ def test_verbaliser_reads_written_text_as_it_is_said() -> None:
     assert spoken("Chương IV phạt 10.000.000 đồng") == "chương bốn phạt mười triệu đồng"
     assert spoken("điểm 1.4, mục 2.5.1") == "điểm một chấm bốn mục hai chấm năm chấm một"
     assert [t.source for t in tokens("Điều 12 nay")] == [0, 1, 1, 2]
+    assert spoken("năm N-1, tháng M+1 và mẫu A-1") == "năm en trừ một tháng em cộng một và mẫu a gạch một"
+    assert spoken("từ 16h00 đến 11h30") == "từ mười sáu giờ đến mười một giờ ba mươi"
 
 
 def test_verbaliser_and_itn_round_trip(itn: InverseNormalizer) -> None:
