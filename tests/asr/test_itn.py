@@ -183,6 +183,19 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
         ("bê chấm hai đối với cá nhân cư trú", "b.2 đối với cá nhân cư trú"),
         ("theo điểm đê chấm hai chấm một khoản ba", "theo điểm đ.2.1 khoản 3"),
         ("lập theo mẫu số a chấm một ban hành kèm theo", "lập theo mẫu số A.1 ban hành kèm theo"),
+        # appendices numbered with "số" and "biểu mẫu" in two digits, "điểm" and "hình" with their letter
+        ("theo phụ lục số hai ban hành kèm theo", "theo phụ lục số 02 ban hành kèm theo"),
+        ("theo biểu mẫu một tại phụ lục hai", "theo biểu mẫu 01 tại phụ lục 2"),
+        ("quy định tại điểm hai bê khoản ba", "quy định tại điểm 2b khoản 3"),
+        ("tại thời điểm hai bên ký", "tại thời điểm hai bên ký"),  # "thời điểm" is a moment, not a point
+        # a day of the month without its month, as in a date
+        ("từ ngày một đến ngày hai mươi hàng tháng", "từ ngày 01 đến ngày 20 hàng tháng"),
+        ("trước ngày năm của tháng sau", "trước ngày 05 của tháng sau"),
+        ("theo hình một a hoặc hình một bê", "theo hình 1a hoặc hình 1b"),
+        # periods counted from a named one
+        ("so với năm en trừ một và năm en cộng một", "so với năm N-1 và năm N+1"),
+        ("trong tháng em cộng một", "trong tháng M+1"),
+        ("từ tháng tê trừ mười", "từ tháng T-10"),
     ],
 )
 def test_numbers_are_written_as_vietnamese_documents_write_them(
