@@ -5,7 +5,16 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from benchmarks.text_format import corpus_lines, expression_categories, gold_text, question_units
+from asr.itn import InverseNormalizer
+from asr.written import TextFormatter
+from benchmarks.text_format import (
+    corpus_lines,
+    document_forms,
+    expression_categories,
+    gold_text,
+    itn_scores,
+    question_units,
+)
 
 
 def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
@@ -55,3 +64,20 @@ def test_lines_can_be_drawn_for_a_rare_kind_of_number(tmp_path: Path) -> None:
     every = corpus_lines(corpus, "train", 10, 1)
     assert len(every) == 2
     assert corpus_lines(corpus, "train", 10, 1, holding=frozenset({"thousands grouped"})) == [every[0]]
+
+
+def test_either_form_a_document_itself_writes_counts(tmp_path: Path) -> None:
+    """ "Phụ lục 01" and "Phụ lục 1" in one document: ITN's "1" is right for both; not so in another document."""
+    corpus = tmp_path / "laws.txt.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write(
+            "Lập theo Phụ lục 01 ban hành kèm theo.\nBáo cáo theo Phụ lục 1 ban hành kèm theo.\n"
+            "Điều 1. Áp dụng Phụ lục 01 ban hành kèm theo.\n"
+        )
+    forms = document_forms(corpus, "train")
+    assert forms == {(0, "lục", "một"): frozenset({"01", "1"})}
+    formatter = TextFormatter(InverseNormalizer(tmp_path / "itn-vi"), None)
+    scores, _ = itn_scores(formatter, corpus_lines(corpus, "train", 10, 1), forms)
+    assert scores["expressions"] == 4
+    assert scores["itn_all"] == 2 / 4  # "Phụ lục 1" and "Điều 1"
+    assert scores["itn_either"] == 3 / 4  # and the first document's "Phụ lục 01"
