@@ -183,9 +183,10 @@ _SCALE_RATIO = re.compile(r"(?<![\d.,/])1/([1-9]\d{4,})(?![\d.,/])")
 """A map's scale, "tỷ lệ 1/10.000": in the training documents 1/N is always grouped from five digits on
 (56 to 0), but four-digit ones only 31 to 18, so "1/5000" stays as NeMo writes it."""
 _CLASS_SAID = "(?:" + "|".join(_LETTERS) + r") (?:\d|" + "|".join(_DIGITS) + ")"
-_CLASS = re.compile(rf"\b(hạng|loại) ({_CLASS_SAID}(?: {_CLASS_SAID})*)(?!\w)")
+_CLASS = re.compile(rf"\b(hạng|loại|khổ giấy|khổ) ({_CLASS_SAID}(?: {_CLASS_SAID})*)(?!\w)")
 """Classes named by a letter and a digit: "hạng bê hai" -> "hạng B2", "hạng a một a hai" -> "hạng A1 A2"
-(driving licences, categories)."""
+(driving licences, categories), and paper sizes, "khổ giấy a bốn" -> "khổ giấy A4" (111 to 0 in the training
+documents)."""
 _MONEY = re.compile(r"(?<![\d.,/])(\d+) (nghìn|triệu) đồng\b")
 _MULTIPLIER = {"nghìn": 1000, "triệu": 1_000_000}
 _RATE = re.compile(

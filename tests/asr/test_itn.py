@@ -239,7 +239,8 @@ def test_spoken_years_and_counts_come_out_as_the_minutes_read_them(
         ("vi phạm ở mức một bao gồm", "vi phạm ở mức 1 bao gồm"),
         ("hai bên thống nhất", "hai bên thống nhất"),
         ("một trong các trường hợp sau", "một trong các trường hợp sau"),
-        ("khổ giấy a bốn", "khổ giấy a bốn"),
+        ("khổ giấy a bốn", "khổ giấy A4"),
+        ("in trên khổ a ba", "in trên khổ A3"),
     ],
 )
 def test_small_numbers_follow_the_training_documents(itn: InverseNormalizer, said: str, written: str) -> None:
