@@ -110,17 +110,18 @@ _ONE_TO_NINE = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)"
 _POINT = "(?<!thời )(?<!thí )(?<!địa )(?<!tổng )(?<!đặc )(?<!quan )điểm"
 """"điểm" as a point of a list, not part of a word ("thời điểm", "địa điểm")."""
 _LABELLED = re.compile(
-    rf"\b(điều|khoản|{_POINT}|mục|phụ lục số|phụ lục|nhóm|bậc|mẫu số|biểu số|biểu mẫu|biểu|mẫu|hình|giai đoạn"
-    r"|mức độ|cấp độ|thứ tự|số(?! năm\b))"
+    rf"\b(điều|khoản|{_POINT}|mục|phụ lục số|phụ lục|nhóm|bậc|mẫu số|biểu số|biểu|mẫu|hình|giai đoạn|mức độ"
+    r"|cấp độ|thứ tự|số(?! năm\b))"
     rf"((?: (?:(?:và|hoặc|đến|tới) )?(?:\d+|(?!năm \d{{4}}){_ONE_TO_NINE}))+)(?!\w)"
 )
 """Labels numbered in digits, lists too ("khoản 1, 2 và 3", "phụ lục 2", "giai đoạn 4", "mẫu số 3"), as
 legal drafting writes them (98% of one-digit labels in the training documents); "năm" before a year is the
 year's word, not a list item, and "số năm" is a number of years. Forms are numbered with two digits
-("Mẫu số 03", "Biểu 02": 1793 to 271 in the training documents), as are appendices numbered with "số" and
-"biểu mẫu" ("Phụ lục số 02" 534 to 240, "Biểu mẫu 01" 24 to 2; "Phụ lục 2" itself 1553 to 343). "điểm" before a
-number is a point of a list, in digits ("điểm 3" 377 to 19 in words)."""
-_PADDED_LABELS = frozenset({"mẫu số", "biểu số", "biểu", "phụ lục số", "biểu mẫu"})
+("Mẫu số 03", "Biểu 02": 1793 to 271 in the training documents), as are appendices numbered with "số"
+("Phụ lục số 02" 534 to 240; "Phụ lục 2" itself 1553 to 343). "điểm" before a number is a point of a list,
+in digits ("điểm 3" 377 to 19 in words). "Biểu mẫu 01" (24 to 2) is not padded: on development documents it
+gained nothing and lost 6 ("Biểu mẫu 2" to "Biểu mẫu 9" in one circular)."""
+_PADDED_LABELS = frozenset({"mẫu số", "biểu số", "biểu", "phụ lục số"})
 _COUNTED = re.compile(
     rf"(?<![\w.,/-])(\d|{_ONE_TO_NINE})"
     r" (ngày|tháng|năm(?! \d{4})|giờ|phút|bản|bộ|lần|người|thành viên|tuổi|chỗ|tấn)(?!\w)"
@@ -197,7 +198,7 @@ _RATE = re.compile(
 _DOC_START = re.compile(rf"\b(\d+|{_ONE_TO_NINE}) ((?:" + "|".join((*_SLASH, *_DASH)) + r")) ")
 """A document number's start: a number, then a slash ("91/2015/QH13") or a dash ("27-NQ/TW", "05-HG")."""
 _LETTER_SUFFIX = re.compile(
-    rf"\b(điều|khoản|{_POINT}|mục|phụ lục số|phụ lục|mẫu số|mẫu|biểu số|biểu mẫu|biểu|hình) (\d+) (a|bê|xê|dê|đê|e)"
+    rf"\b(điều|khoản|{_POINT}|mục|phụ lục số|phụ lục|mẫu số|mẫu|biểu số|biểu|hình) (\d+) (a|bê|xê|dê|đê|e)"
     r"(?!\w| (?:" + "|".join(_LETTERS) + r")\b)"
 )
 """A label's number with a letter ("Điều 19a", "khoản 5a", "Mẫu số 06b": 1769 to 3 written apart in the
