@@ -107,15 +107,21 @@ _SLASH = ("trên", "xẹt", "sẹc", "gạch chéo")
 _DASH = ("gạch ngang", "gạch")
 _ROMAN_AFTER = re.compile(r"\b(khóa|khoá|chương) (\d+|" + "|".join(_DIGITS) + r")\b", re.IGNORECASE)
 _ONE_TO_NINE = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)"
+_POINT = "(?<!thời )(?<!thí )(?<!địa )(?<!tổng )(?<!đặc )(?<!quan )điểm"
+""""điểm" as a point of a list, not part of a word ("thời điểm", "địa điểm")."""
 _LABELLED = re.compile(
-    r"\b(điều|khoản|mục|phụ lục|nhóm|bậc|mẫu số|biểu số|biểu|mẫu|hình|giai đoạn|mức độ|cấp độ|thứ tự|số(?! năm\b))"
+    rf"\b(điều|khoản|{_POINT}|mục|phụ lục số|phụ lục|nhóm|bậc|mẫu số|biểu số|biểu|mẫu|hình|giai đoạn|mức độ"
+    r"|cấp độ|thứ tự|số(?! năm\b))"
     rf"((?: (?:(?:và|hoặc|đến|tới) )?(?:\d+|(?!năm \d{{4}}){_ONE_TO_NINE}))+)(?!\w)"
 )
 """Labels numbered in digits, lists too ("khoản 1, 2 và 3", "phụ lục 2", "giai đoạn 4", "mẫu số 3"), as
 legal drafting writes them (98% of one-digit labels in the training documents); "năm" before a year is the
 year's word, not a list item, and "số năm" is a number of years. Forms are numbered with two digits
-("Mẫu số 03", "Biểu 02": 1793 to 271 in the training documents)."""
-_PADDED_LABELS = frozenset({"mẫu số", "biểu số", "biểu"})
+("Mẫu số 03", "Biểu 02": 1793 to 271 in the training documents), as are appendices numbered with "số"
+("Phụ lục số 02" 534 to 240; "Phụ lục 2" itself 1553 to 343). "điểm" before a number is a point of a list,
+in digits ("điểm 3" 377 to 19 in words). "Biểu mẫu 01" (24 to 2) is not padded: on development documents it
+gained nothing and lost 6 ("Biểu mẫu 2" to "Biểu mẫu 9" in one circular)."""
+_PADDED_LABELS = frozenset({"mẫu số", "biểu số", "biểu", "phụ lục số"})
 _COUNTED = re.compile(
     rf"(?<![\w.,/-])(\d|{_ONE_TO_NINE})"
     r" (ngày|tháng|năm(?! \d{4})|giờ|phút|bản|bộ|lần|người|thành viên|tuổi|chỗ|tấn)(?!\w)"
@@ -132,6 +138,9 @@ _NOT_BEFORE_COUNT = frozenset(
     {"ngày", "tháng", "quý", "thứ", "mồng", "mùng", "số", "điều", "khoản", "lúc", *_SINGLE_DIGITS}
 )
 _DATE = re.compile(r"\b(ngày|mồng|mùng) (\d{1,2}) tháng (\d{1,2})\b")
+_DAY_ALONE = re.compile(rf"\b(ngày|mồng|mùng) (\d|{_ONE_TO_NINE}) (?=(?:của|đến|hàng|hằng|đầu)\b)")
+"""A day of the month without its month, "ngày 05 của tháng", "ngày 01 đến ngày 20", "ngày 01 hàng tháng": in two
+digits like a date's (147 to 12 in the training documents, 1 in words)."""
 _MONTH_OF_YEAR = re.compile(r"\btháng ([12]) năm (?=\d{4}\b)")
 _SLASH_DATE = re.compile(
     r"(?<![\d/])(\d{1,2}|"
@@ -175,9 +184,10 @@ _SCALE_RATIO = re.compile(r"(?<![\d.,/])1/([1-9]\d{4,})(?![\d.,/])")
 """A map's scale, "tỷ lệ 1/10.000": in the training documents 1/N is always grouped from five digits on
 (56 to 0), but four-digit ones only 31 to 18, so "1/5000" stays as NeMo writes it."""
 _CLASS_SAID = "(?:" + "|".join(_LETTERS) + r") (?:\d|" + "|".join(_DIGITS) + ")"
-_CLASS = re.compile(rf"\b(hạng|loại) ({_CLASS_SAID}(?: {_CLASS_SAID})*)(?!\w)")
+_CLASS = re.compile(rf"\b(hạng|loại|khổ giấy|khổ) ({_CLASS_SAID}(?: {_CLASS_SAID})*)(?!\w)")
 """Classes named by a letter and a digit: "hạng bê hai" -> "hạng B2", "hạng a một a hai" -> "hạng A1 A2"
-(driving licences, categories)."""
+(driving licences, categories), and paper sizes, "khổ giấy a bốn" -> "khổ giấy A4" (111 to 0 in the training
+documents)."""
 _MONEY = re.compile(r"(?<![\d.,/])(\d+) (nghìn|triệu) đồng\b")
 _MULTIPLIER = {"nghìn": 1000, "triệu": 1_000_000}
 _RATE = re.compile(
@@ -188,12 +198,12 @@ _RATE = re.compile(
 _DOC_START = re.compile(rf"\b(\d+|{_ONE_TO_NINE}) ((?:" + "|".join((*_SLASH, *_DASH)) + r")) ")
 """A document number's start: a number, then a slash ("91/2015/QH13") or a dash ("27-NQ/TW", "05-HG")."""
 _LETTER_SUFFIX = re.compile(
-    r"\b(điều|khoản|mục|phụ lục|mẫu số|mẫu|biểu số|biểu) (\d+) (a|bê|xê|dê|đê|e)(?!\w| (?:"
-    + "|".join(_LETTERS)
-    + r")\b)"
+    rf"\b(điều|khoản|{_POINT}|mục|phụ lục số|phụ lục|mẫu số|mẫu|biểu số|biểu|hình) (\d+) (a|bê|xê|dê|đê|e)"
+    r"(?!\w| (?:" + "|".join(_LETTERS) + r")\b)"
 )
 """A label's number with a letter ("Điều 19a", "khoản 5a", "Mẫu số 06b": 1769 to 3 written apart in the
-training documents); a letter followed by more letters is a symbol ("Mẫu số 05.CN"), not a suffix."""
+training documents; "điểm 4đ", "hình 1b", "Phụ lục số 02b": 795 to 1); a letter followed by more letters is a
+symbol ("Mẫu số 05.CN"), not a suffix."""
 _OPENING_LETTER_SUFFIX = re.compile(
     rf"^(\d+|{_ONE_TO_NINE}) (a|bê|xê|dê)(?!\w| tông\b| (?:" + "|".join(_LETTERS) + r")\b)"
 )
@@ -221,6 +231,12 @@ _FORM_CODE = re.compile(
 """A form's code spelled out: "mẫu hát ca gạch một" -> "mẫu HK-1", "mẫu tê pê gạch quy tê vê gạch một" ->
 "mẫu TP-QTV-01". In the training documents a code of two letter groups pads its number (171 to 0), one of
 a single group does not agree (91 padded, 80 not), so its number is written as said."""
+_OFFSET = re.compile(
+    rf"\b(ngày|tháng|năm|tuần|quý|kỳ) ({'|'.join(_LETTERS)}) (cộng |trừ |-)(\d+|không|{_ONE_TO_NINE})(?!\w)"
+)
+"""A period counted from a named one: "năm en trừ một" -> "năm N-1", "tháng em cộng một" -> "tháng M+1"
+("năm N-1" 150 times in the training documents, "ngày T+2", "tháng T-1"); NeMo may have read "trừ mười" as
+"-10" already."""
 _SCALED_THOUSANDS = re.compile(r"(?<![\d.,/])([1-9]\d{0,2})000 ([1-9]\d{0,2}) (?=(?:tỷ|triệu)\b)")
 """NeMo reads "hai nghìn ba trăm tỷ" as "2000 300 tỷ"; it is 2.300 tỷ."""
 _PERCENT_RATE = re.compile(r"(?<=\d%) trên (năm|tháng|ngày|giờ)\b")
@@ -363,6 +379,7 @@ def vietnamese_conventions(text: str) -> str:
     """Rewrite NeMo's output the way Vietnamese documents write numbers (the layer NeMo lacks)."""
     text = _SCALED_THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000 + int(m.group(2))) + " ", text)
     text = _document_numbers(text)
+    text = _OFFSET.sub(_offset_match, text)
     text = _LETTER_SECTION.sub(_letter_section_match, text)
     text = _FORM_CODE.sub(_form_code_match, text)
     text = _LABELLED.sub(_labelled_match, text)
@@ -380,6 +397,7 @@ def vietnamese_conventions(text: str) -> str:
     text = _DAY_MONTH.sub(lambda m: f"{m.group(1)} {_two_digits(m.group(2))}/{_month(m.group(3))}", text)
     text = _RANGE.sub(lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}-{_DIGITS.get(m.group(2), m.group(2))}", text)
     text = _DATE.sub(lambda m: f"{m.group(1)} {_two_digits(m.group(2))} tháng {_month(m.group(3))}", text)
+    text = _DAY_ALONE.sub(lambda m: f"{m.group(1)} {_two_digits(m.group(2))} ", text)
     text = _MONTH_OF_YEAR.sub(lambda m: f"tháng {_month(m.group(1))} năm ", text)
     text = _COUNTED.sub(_counted_match, text)
     text = _ROMAN_AFTER.sub(_roman_match, text)
@@ -393,6 +411,11 @@ def vietnamese_conventions(text: str) -> str:
     text = _PERCENT_RATE.sub(r"/\1", text)
     text = _SCALE_RATIO.sub(lambda m: f"1/{_group_thousands(m.group(1))}", text)
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
+
+
+def _offset_match(match: re.Match[str]) -> str:
+    period, letter, sign, number = match.groups()
+    return f"{period} {_LETTERS[letter]}{'+' if sign == 'cộng ' else '-'}{_DIGITS.get(number, number)}"
 
 
 def _form_code_match(match: re.Match[str]) -> str:

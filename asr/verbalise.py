@@ -67,6 +67,12 @@ _GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 _DECIMAL = re.compile(r"[0-9]+,[0-9]+")
 _ROMAN_TOKEN = re.compile(r"[IVXL]+")
 _ROMAN_CONTEXT = frozenset({"chương", "khóa", "khoá", "mục", "phần"})
+_CLOCK = re.compile(r"([0-9]{1,2})h([0-9]{2})?")
+"""A time of day, "16h00", "11h30": said "mười sáu giờ", "mười một giờ ba mươi", not letter by letter."""
+_OFFSET = re.compile(r"([A-Z])([+-])([0-9]+)")
+_OFFSET_AFTER = frozenset({"ngày", "tháng", "năm", "tuần", "quý", "kỳ"})
+"""A period counted from a named one, "năm N-1", "tháng M+1", "ngày T+2": said "năm en trừ một", with "cộng"
+and "trừ" (plus, minus), not as a code's dash."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,15 @@ def _read(core: str, previous: str) -> str:
         return _UNITS[lowered]
     if core.endswith("%"):
         return f"{_read(core[:-1], previous)} phần trăm"
+    clock = _CLOCK.fullmatch(core)
+    if clock:
+        hours, minutes = clock.groups()
+        said_minutes = f" {number_words(int(minutes))}" if minutes and int(minutes) else ""
+        return f"{number_words(int(hours))} giờ{said_minutes}"
+    offset = _OFFSET.fullmatch(core)
+    if offset and previous in _OFFSET_AFTER:
+        letter, sign, number = offset.groups()
+        return f"{_LETTER_NAMES[letter]} {'cộng' if sign == '+' else 'trừ'} {number_words(int(number))}"
     if (_CODE.fullmatch(core) and any(c.isupper() for c in core)) or re.fullmatch(r"[0-9]+(?:/[0-9]+)+", core):
         return " trên ".join(_code_part(part) for part in core.split("/"))
     if "/" in core:  # a rate: "miligam/100", "km/giờ"

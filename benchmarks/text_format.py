@@ -7,7 +7,10 @@ no punctuation, numbers read out); the gold is the line as written, with only th
 carry made one way (`gold_text`: "61 %" -> "61%", "50ml" -> "50 ml"; `--gold-as-written` keeps it as is).
 - ITN exact match: each written number expression (a token with a digit, edge punctuation removed) counts
   when ITN of the spoken line gives it back verbatim; reported per category (dates, document numbers, counts,
-  ...), and also ("said") without the numbers restated in brackets ("ba (03) năm"), which speech says once.
+  ...), and also ("said") without the numbers restated in brackets ("ba (03) năm"), which speech says once,
+  and ("either form") counting as right any form the same document itself writes for the same expression,
+  said the same way after the same word ("Phụ lục 01" and "Phụ lục 1", "ngày 01" and "ngày 1" in one
+  document: `document_forms`), since no ITN can give both.
   Precision: the share of numbers ITN writes that the gold line has (numbers the gold writes in words and ITN
   in digits count against it).
 - Punctuation F1 per mark, and capitalisation F1 on proper names (words capitalised by the gold that do not
@@ -43,7 +46,8 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -51,7 +55,7 @@ import jiwer
 from tabulate import tabulate
 
 from asr.factory import create_engine
-from asr.legal_corpus import Split, lines
+from asr.legal_corpus import Line, Split, lines
 from asr.punctuation import MARKS, examples_from_written, mostly_capitals
 from asr.readable import restore
 from asr.transcriber import Transcriber
@@ -103,6 +107,11 @@ _BRACKETED = re.compile(r"\(\S+\)[.,;:]*")
 
 def expression_categories(text: str) -> list[tuple[str, str]]:
     """Each written number expression with its category (by its form and the word before it)."""
+    return [(expression, kind) for expression, kind, _ in _expressions(text)]
+
+
+def _expressions(text: str) -> list[tuple[str, str, str]]:
+    """Each written number expression with its category and the word before it (lower case)."""
     out = []
     tokens = text.split()
     previous = ""
@@ -114,7 +123,7 @@ def expression_categories(text: str) -> list[tuple[str, str]]:
                 kind = UNRECOVERABLE
             else:
                 kind = next((name for name, test in _CATEGORY_TESTS if test(expression, previous)), "other")
-            out.append((expression, kind))
+            out.append((expression, kind, previous))
         previous = expression.lower()
     return out
 
@@ -144,9 +153,9 @@ def corpus_lines(
     *,
     as_written: bool = False,
     holding: frozenset[str] = frozenset(),
-) -> list[str]:
-    """Every `every`-th line of `split`, up to `limit`; with `holding`, only lines that hold a number
-    expression of one of those categories (rare ones: more evidence from the same documents)."""
+) -> list[Line]:
+    """Every `every`-th line of `split`, up to `limit`, its text the gold; with `holding`, only lines that hold
+    a number expression of one of those categories (rare ones: more evidence from the same documents)."""
     out = []
     for i, line in enumerate(lines(corpus, split)):
         if i % every or mostly_capitals(line.text):
@@ -154,30 +163,60 @@ def corpus_lines(
         text = line.text if as_written else gold_text(line.text)
         if holding and not holding & {kind for _, kind in expression_categories(text)}:
             continue
-        out.append(text)
+        out.append(replace(line, text=text))
         if len(out) >= limit:
             break
     return out
 
 
-def itn_scores(formatter: TextFormatter, texts: Sequence[str]) -> tuple[dict[str, float], dict[str, Counter[str]]]:
+DocumentForms = Mapping[tuple[int, str, str], frozenset[str]]
+
+
+def document_forms(corpus: Path, split: Split, *, as_written: bool = False) -> DocumentForms:
+    """For each document of `split`, word before and spoken form, the number expressions the document writes
+    for it (lower case), from all of its lines (the same ones `corpus_lines` draws from): fixed by the source,
+    never by ITN's output."""
+    forms: dict[tuple[int, str, str], set[str]] = defaultdict(set)
+    for line in lines(corpus, split):
+        if mostly_capitals(line.text):
+            continue
+        for expression, _, previous in _expressions(line.text if as_written else gold_text(line.text)):
+            forms[(line.document, previous, spoken(expression))].add(expression.lower())
+    return {key: frozenset(written) for key, written in forms.items() if len(written) > 1}
+
+
+def itn_scores(
+    formatter: TextFormatter, texts: Sequence[Line], forms: DocumentForms | None = None
+) -> tuple[dict[str, float], dict[str, Counter[str]]]:
     """Exact match of the written number expressions (recall), how many numbers ITN wrote that the gold does
-    not have (precision), and both per category."""
+    not have (precision), and both per category; with `forms`, also the match where either form a document
+    writes for the same expression counts ("either")."""
     assert formatter.itn is not None
     per_category: dict[str, Counter[str]] = defaultdict(Counter)
-    spurious = 0
+    spurious = either = 0
     began = time.perf_counter()
-    for text in texts:
-        wanted = expression_categories(text)
+    for line in texts:
+        wanted = _expressions(line.text)
         if not wanted:
             continue
-        got = Counter(e.lower() for e in number_expressions(formatter.itn(spoken(text))))
-        for expression, kind in wanted:
+        got = Counter(e.lower() for e in number_expressions(formatter.itn(spoken(line.text))))
+        missed = []
+        for expression, kind, previous in wanted:
             ok = got[expression.lower()] > 0
             if ok:
                 got[expression.lower()] -= 1
+            else:
+                missed.append((expression, previous))
             per_category[kind]["hit"] += ok
             per_category[kind]["total"] += 1
+        left = got.copy()
+        for expression, previous in missed:
+            other = next(
+                (f for f in (forms or {}).get((line.document, previous, spoken(expression)), ()) if left[f] > 0), None
+            )
+            if other is not None:
+                left[other] -= 1
+                either += 1
         spurious += sum(got.values())
     hits = sum(c["hit"] for c in per_category.values())
     total = sum(c["total"] for c in per_category.values())
@@ -185,6 +224,7 @@ def itn_scores(formatter: TextFormatter, texts: Sequence[str]) -> tuple[dict[str
     return {
         "itn_all": hits / max(total, 1),
         "itn_said": sum(c["hit"] for c in said.values()) / max(sum(c["total"] for c in said.values()), 1),
+        "itn_either": (hits + either) / max(total, 1),
         "itn_precision": hits / max(hits + spurious, 1),
         "expressions": total,
         "itn_ms_per_line": 1000 * (time.perf_counter() - began) / max(len(texts), 1),
@@ -397,11 +437,13 @@ def main() -> None:
         texts = corpus_lines(
             args.corpus, split, args.lines, args.line_every, as_written=args.gold_as_written, holding=holding
         )
-        itn, categories[split] = itn_scores(formatter, texts)
-        scores = itn | punctuation_scores(formatter, texts)
+        forms = document_forms(args.corpus, split, as_written=args.gold_as_written)
+        itn, categories[split] = itn_scores(formatter, texts, forms)
+        scores = itn | punctuation_scores(formatter, [line.text for line in texts])
         corpus_table.append([split, len(texts), *(scores.get(k, 0.0) for k in _CORPUS_COLUMNS)])
         summary.append(
             f"{split}: ITN {100 * scores['itn_all']:.1f}% ({100 * scores['itn_said']:.1f}% said, "
+            f"{100 * scores['itn_either']:.1f}% either form, "
             f"precision {100 * scores['itn_precision']:.1f}%), "
             f"F1 , {scores['f1 ,']:.2f} . {scores['f1 .']:.2f} ? {scores.get('f1 ?', 0.0):.2f} "
             f"names {scores['f1 names']:.2f}"
@@ -454,6 +496,7 @@ def main() -> None:
 _CORPUS_COLUMNS = (
     "itn_all",
     "itn_said",
+    "itn_either",
     "itn_precision",
     "expressions",
     "itn_ms_per_line",

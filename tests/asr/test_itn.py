@@ -183,6 +183,18 @@ def test_words_that_are_not_numbers_stay(itn: InverseNormalizer) -> None:
         ("bê chấm hai đối với cá nhân cư trú", "b.2 đối với cá nhân cư trú"),
         ("theo điểm đê chấm hai chấm một khoản ba", "theo điểm đ.2.1 khoản 3"),
         ("lập theo mẫu số a chấm một ban hành kèm theo", "lập theo mẫu số A.1 ban hành kèm theo"),
+        # appendices numbered with "số" in two digits, "điểm" and "hình" with their letter
+        ("theo phụ lục số hai ban hành kèm theo", "theo phụ lục số 02 ban hành kèm theo"),
+        ("quy định tại điểm hai bê khoản ba", "quy định tại điểm 2b khoản 3"),
+        ("tại thời điểm hai bên ký", "tại thời điểm hai bên ký"),  # "thời điểm" is a moment, not a point
+        # a day of the month without its month, as in a date
+        ("từ ngày một đến ngày hai mươi hàng tháng", "từ ngày 01 đến ngày 20 hàng tháng"),
+        ("trước ngày năm của tháng sau", "trước ngày 05 của tháng sau"),
+        ("theo hình một a hoặc hình một bê", "theo hình 1a hoặc hình 1b"),
+        # periods counted from a named one
+        ("so với năm en trừ một và năm en cộng một", "so với năm N-1 và năm N+1"),
+        ("trong tháng em cộng một", "trong tháng M+1"),
+        ("từ tháng tê trừ mười", "từ tháng T-10"),
     ],
 )
 def test_numbers_are_written_as_vietnamese_documents_write_them(
@@ -226,7 +238,8 @@ def test_spoken_years_and_counts_come_out_as_the_minutes_read_them(
         ("vi phạm ở mức một bao gồm", "vi phạm ở mức 1 bao gồm"),
         ("hai bên thống nhất", "hai bên thống nhất"),
         ("một trong các trường hợp sau", "một trong các trường hợp sau"),
-        ("khổ giấy a bốn", "khổ giấy a bốn"),
+        ("khổ giấy a bốn", "khổ giấy A4"),
+        ("in trên khổ a ba", "in trên khổ A3"),
     ],
 )
 def test_small_numbers_follow_the_training_documents(itn: InverseNormalizer, said: str, written: str) -> None:
@@ -276,6 +289,8 @@ def test_verbaliser_reads_written_text_as_it_is_said() -> None:
     assert spoken("Chương IV phạt 10.000.000 đồng") == "chương bốn phạt mười triệu đồng"
     assert spoken("điểm 1.4, mục 2.5.1") == "điểm một chấm bốn mục hai chấm năm chấm một"
     assert [t.source for t in tokens("Điều 12 nay")] == [0, 1, 1, 2]
+    assert spoken("năm N-1, tháng M+1 và mẫu A-1") == "năm en trừ một tháng em cộng một và mẫu a gạch một"
+    assert spoken("từ 16h00 đến 11h30") == "từ mười sáu giờ đến mười một giờ ba mươi"
 
 
 def test_verbaliser_and_itn_round_trip(itn: InverseNormalizer) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from asr.itn import InverseNormalizer
+from asr.written import TextFormatter
 from benchmarks.text_format import (
     corpus_lines,
+    document_forms,
     expression_categories,
     gold_text,
+    itn_scores,
     marks_where_punctuated,
     question_units,
 )
@@ -73,3 +77,20 @@ def test_marks_count_only_against_punctuated_references() -> None:
         "Chị ơi Chị bị cảm à",
         "Chị ơi chị bị cảm à",
     )
+
+
+def test_either_form_a_document_itself_writes_counts(tmp_path: Path) -> None:
+    """ "Phụ lục 01" and "Phụ lục 1" in one document: ITN's "1" is right for both; not so in another document."""
+    corpus = tmp_path / "laws.txt.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write(
+            "Lập theo Phụ lục 01 ban hành kèm theo.\nBáo cáo theo Phụ lục 1 ban hành kèm theo.\n"
+            "Điều 1. Áp dụng Phụ lục 01 ban hành kèm theo.\n"
+        )
+    forms = document_forms(corpus, "train")
+    assert forms == {(0, "lục", "một"): frozenset({"01", "1"})}
+    formatter = TextFormatter(InverseNormalizer(tmp_path / "itn-vi"), None)
+    scores, _ = itn_scores(formatter, corpus_lines(corpus, "train", 10, 1), forms)
+    assert scores["expressions"] == 4
+    assert scores["itn_all"] == 2 / 4  # "Phụ lục 1" and "Điều 1"
+    assert scores["itn_either"] == 3 / 4  # and the first document's "Phụ lục 01"
