@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +28,7 @@ from pathlib import Path
 import pycrfsuite
 
 from asr.legal_corpus import lines
-from asr.readable import gazetteer_entries
+from asr.readable import TONE_MARKS, gazetteer_entries
 from asr.verbalise import tokens as spoken_tokens
 from asr.word_statistics import Tally, WordStatistics, half_of
 from core.text import nfc
@@ -336,19 +337,28 @@ def _capitalised(label: str) -> bool:
 
 
 def apply(words: Sequence[str], labels: Sequence[str]) -> list[str]:
-    """The words with the case and mark of their labels; a word with digits or capitals keeps its case."""
+    """The words with the case and mark of their labels; a word with digits or capitals keeps its case, and a
+    toned word is never put in capitals (only its first letter)."""
     out = []
     for word, label in zip(words, labels, strict=True):
         case, mark = label[0], label[1:]
         if word == word.lower() and not any(c.isdigit() for c in word):
             if case == "c":
                 word = word[0].upper() + word[1:]
-            elif case == "u":
+            elif case == "u" and not _toned(word):
                 word = word.upper()
+            elif case == "u":
+                word = word[0].upper() + word[1:]
         if mark and word[-1:] not in MARKS:
             word += mark
         out.append(word)
     return out
+
+
+def _toned(word: str) -> bool:
+    """Whether a syllable carries a tone mark: written abbreviations (UBND, HĐND) never do, and a toned word the
+    model puts in capitals ("HỒN") was never right on development lines (8 of 8 should have been capitalised)."""
+    return any(c in TONE_MARKS for c in unicodedata.normalize("NFD", word))
 
 
 def _case(core: str) -> str:

@@ -32,8 +32,9 @@ _EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
 _ENDS_CLAUSE = frozenset(".!?…,;:\"'”’»)]}")
 """A segment ending in one of these already has its punctuation (possibly continued by the next)."""
 
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OLD_STYLE_TONE = re.compile(rf"([oOuU])([{_TONES}])([aAeEyY])$")
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+"""The five Vietnamese tone marks as combining characters (NFD): grave, acute, tilde, hook above, dot below."""
+_OLD_STYLE_TONE = re.compile(rf"([oOuU])([{TONE_MARKS}])([aAeEyY])$")
 """Tone written on the first vowel of a final "oa/oe/uy" (hòa, thủy); moved to the second for keys."""
 
 Index = dict[tuple[str, ...], tuple[str, ...]]

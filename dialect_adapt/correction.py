@@ -13,11 +13,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from asr.readable import TONE_MARKS
 from core.text import nfc
 from dialect_adapt.lm import BOS, EOS, LanguageModel
 
 _HOI, _NGA = "\u0309", "\u0303"
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_TONES = frozenset(TONE_MARKS)
 _ONSETS = (
     *("ngh", "ng", "nh", "ch", "tr", "th", "ph", "kh", "gh", "gi", "qu"),
     *("b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"),

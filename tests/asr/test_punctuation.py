@@ -82,6 +82,11 @@ def test_apply_never_lowers_case_nor_touches_digits() -> None:
     assert apply(["hđnd", "iPhone", "12,5%", "hà"], ["u", "l,", "c", "c."]) == ["HĐND", "iPhone,", "12,5%", "Hà."]
 
 
+def test_a_toned_word_is_never_put_in_capitals() -> None:
+    """Abbreviations carry no tone mark; a toned word labelled "u" only gets its capital letter."""
+    assert apply(["hồn", "ubnd", "tp.", "quốc"], ["u", "u", "u", "u."]) == ["Hồn", "UBND", "TP.", "Quốc."]
+
+
 def test_a_model_trained_on_a_slice_learns_the_full_stop(tmp_path: Path) -> None:
     model = tmp_path / "punct.crfsuite"
     halves = corpus_statistics(CORPUS, every=100)
