@@ -343,11 +343,9 @@ def apply(words: Sequence[str], labels: Sequence[str]) -> list[str]:
     for word, label in zip(words, labels, strict=True):
         case, mark = label[0], label[1:]
         if word == word.lower() and not any(c.isdigit() for c in word):
-            if case == "c":
-                word = word[0].upper() + word[1:]
-            elif case == "u" and not _toned(word):
+            if case == "u" and not _toned(word):
                 word = word.upper()
-            elif case == "u":
+            elif case != "l":
                 word = word[0].upper() + word[1:]
         if mark and word[-1:] not in MARKS:
             word += mark
