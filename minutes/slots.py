@@ -33,6 +33,7 @@ _HEADS = (
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
+_HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
 _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER_WORDS = (
@@ -82,9 +83,9 @@ _POINT = re.compile(
     re.IGNORECASE,
 )
 """The number of a point the chair lists ("ba là hòa tổng hợp …", "Thứ ba, Văn phòng …"): no part of the order."""
-_SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung)$")
-"""A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị"): someone unnamed, the object of the
-order, not a party (but "ngày mười một anh Bình …" is a date)."""
+_SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung|\d+)$")
+"""A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị", "điều 2 đồng chí"): someone unnamed, the
+object of the order, not a party (but "ngày mười một anh Bình …" is a date)."""
 _DECIDES = re.compile(
     r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban"
     r"|gio tay|vang|co (?:ly do|mat)|phan dau)\b"
@@ -205,7 +206,10 @@ def _verb_starts(text: str, start: int) -> list[int]:
         if k == 0:
             continue
         lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
-        after_head = text[spans[k - 1][0] : spans[k - 1][1]].lower() in _NAME_STARTS
+        head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
+        bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
+        named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
+        after_head = head in _NAME_STARTS and named
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(

@@ -288,3 +288,12 @@ def test_a_person_given_the_order_after_giao_cho() -> None:
     people = ["Cao Văn Tiến", "Lò Văn Sơn"]
     tasks = read_tasks("việc bảo đảm an toàn trường bắn giao cho tiến chỉ huy còn sơn chuẩn bị đạn", people=people)
     assert [t.assignee for t in tasks] == ["Cao Văn Tiến", "Lò Văn Sơn"]
+
+
+def test_you_alone_then_a_verb_and_a_count_of_people_before_an_honorific() -> None:
+    """ "Anh làm luôn": in cased text a lower-case word after a bare honorific is the verb, not a name (the generator
+    then writes whom the chair answers); "điều 2 đồng chí sang chốt": people counted are the order's object."""
+    you = read_tasks("Anh làm luôn, tuần sau cho tôi xem bản đầu tiên.")
+    assert [(t.assignee, t.deadline and t.deadline.text) for t in you] == [("Anh", "tuần sau")]
+    counted = read_tasks("Đội Cảnh sát cơ động điều 2 đồng chí sang chốt cùng Đội Cảnh sát giao thông.")
+    assert len(counted) <= 1 and all(t.assignee.startswith("Đội") for t in counted)
