@@ -101,11 +101,14 @@ class SentenceClassifier:
         people: Sequence[Sequence[str]] | None = None,
     ) -> list[dict[str, float]]:
         """Per sentence, the probability of each class."""
-        if not texts:
+        return self._probabilities(_rows(texts, chairs, previous, people))
+
+    def _probabilities(self, rows: Sequence[str]) -> list[dict[str, float]]:
+        if not rows:
             return []
-        matrix = self._vectorizer.transform(_rows(texts, chairs, previous, people))
+        matrix = self._vectorizer.transform(rows)
         columns = {label: model.predict_proba(matrix)[:, 1] for label, model in self._models.items()}
-        return [{label: float(columns[label][i]) for label in LABELS} for i in range(len(texts))]
+        return [{label: float(columns[label][i]) for label in LABELS} for i in range(len(rows))]
 
     def classify(
         self,
@@ -115,13 +118,17 @@ class SentenceClassifier:
         people: Sequence[Sequence[str]] | None = None,
     ) -> list[frozenset[str]]:
         """Per sentence, the classes it belongs to (empty: debate). Running the meeting excludes giving a task or
-        concluding ("Mời anh Sơn nói thêm về đề án" is neither): of the two, the likelier stays."""
+        concluding ("Mời anh Sơn nói thêm về đề án" is neither): of the two, the likelier stays, but an order the
+        chair's task reader finds stays a task (that reader already turns away the floor and presenting now:
+        "Phân công: chị Hạnh chuẩn bị …, anh Thủy lo …" is no procedure)."""
+        rows = _rows(texts, chairs, previous, people)
         found = []
-        for row in self.probabilities(texts, chairs, previous, people):
+        for features_of, row in zip(rows, self._probabilities(rows), strict=True):
             labels = {label for label, p in row.items() if p >= self.threshold}
             for content in ("task", "conclusion"):
                 if {content, "procedural"} <= labels:
-                    labels.discard(content if row["procedural"] >= row[content] else "procedural")
+                    ordered = content == "task" and "ztaskcuez" in features_of.split()
+                    labels.discard(content if row["procedural"] >= row[content] and not ordered else "procedural")
             found.append(frozenset(labels))
         return found
 

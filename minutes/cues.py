@@ -310,6 +310,9 @@ _WEEKDAYS = {"thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4,
 _WEEKDAYS |= {f"thu {n}": n - 2 for n in range(2, 8)}
 _WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) tuan (?:nay|sau|toi)"
 """A weekday said with its week ("thứ sáu tuần này"): a deadline even without "trước"."""
+_WEEKDAY_LAST = r"(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)\W*$"
+"""A weekday closing the sentence ("… báo tôi thứ tư"): when it is due, even without "trước" (mid-sentence, "thứ tư"
+may be the fourth point)."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
@@ -319,16 +322,18 @@ _DEADLINE = re.compile(
     rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
     r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_this>\d{1,2})"
     r" thang (?P<this>nay|toi)\b"
-    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_only>\d{1,2})"
+    r"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) |^)ngay (?P<day_only>\d{1,2})"
     r"(?!\d|/| thang| hang thang)"
     r"|truoc ngay \d{1,2} hang thang"
     rf"|(?:trong|den het|het|tu nay den het|tu|tai {_SESSION}{_NAMED})"
     r" thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
     r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?: nam (?P<y4>\d{4}))?"
-    r"|(?:trong|vao) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong \d+ ngay(?: lam viec)?"
+    r"|(?:trong|vao) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong \d+ ngay(?: lam viec)?|tuan (?:sau|toi)\b"
+    r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc)\b)"
     r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
-    rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) |(?={_WEEKDAY_WEEK})){_WEEKDAY}"
+    rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST})){_WEEKDAY}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan)?|ram thang \w+|ky hop \w+(?: \w+)?)"
+    r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
     r"|(?:trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
     r"|(?:trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
@@ -416,6 +421,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
     match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
     start, end = where[match.start()][0], where[match.end() - 1][1]
+    if text[start:end].lower().startswith("tôi "):  # "báo tôi thứ tư": folded, "tôi" (me) is "tối" (evening)
+        start += len("tôi ")
     return Deadline(text[start:end].rstrip(), start, _due(match, held) if held is not None else None)
 
 

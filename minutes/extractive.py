@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
 
@@ -24,7 +24,7 @@ from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing, mentions, titles
+from minutes.participants import chairing, introductions, is_name, mentions, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
 from minutes.slots import read_tasks
@@ -36,6 +36,8 @@ _VOTE_CALL_PREFIX = re.compile(
 )
 
 
+_YOU = re.compile(r"^(?:anh|chị|ông|bà|cô|thầy|em|bác|chú|đồng chí)$", re.IGNORECASE)
+"""An order given to "you" alone: the person the chair answers (`_Cast.answered`)."""
 _FLOOR = re.compile(r"^(?:xin )?(?:moi|cam on|tiep theo,? xin moi)\b|^(?:chuyen sang|tiep theo,? chuyen sang) noi dung")
 """The chair giving the floor or moving on: procedure, not an intervention."""
 
@@ -92,15 +94,26 @@ def _after_lead_ins(
 @dataclass(frozen=True)
 class _Cast:
     """Who is in the meeting, as its tasks name them: full names (-> the segment first naming each), titles ->
-    the person introduced with it, and the whole text folded (where bodies' full names are said)."""
+    the person introduced with it, the whole text folded (where bodies' full names are said), and speaker labels ->
+    the names anonymous speakers give themselves."""
 
     people: dict[str, Segment]
     titles: dict[str, str]
     text: str
+    speakers: dict[str, str]
 
     @classmethod
     def of(cls, segments: Sequence[Segment]) -> _Cast:
-        return cls(mentions(segments), titles(segments), " ".join(cues.fold(s.text) for s in segments))
+        folded = " ".join(cues.fold(s.text) for s in segments)
+        return cls(mentions(segments), titles(segments), folded, introductions(segments))
+
+    def answered(self, sents: Sequence[Sentence], k: int) -> str | None:
+        """The named person who spoke last before sentence `k` other than its speaker: whom a bare "anh"/"chị" of
+        the chair's reply means ("Mái khu hàng cá thì anh lập dự toán …" right after Lê Quang Vinh spoke)."""
+        label = next((s.speaker for s in reversed(sents[:k]) if s.speaker != sents[k].speaker), None)
+        if label is None:
+            return None
+        return label if is_name(label) else self.speakers.get(label)
 
 
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
@@ -330,7 +343,7 @@ class ExtractiveGenerator:
         deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV.")."""
         tasks: list[Task] = []
         previous: Sentence | None = None  # the sentence that gave the last task
-        for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
+        for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
             found = (
                 read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
                 if chairs and "task" in kind
@@ -341,6 +354,8 @@ class ExtractiveGenerator:
                 tasks[-1] = tasks[-1].model_copy(update={"deadline": said.text, "due": said.due})
             previous = s if found else None
             for slots in found:
+                if _YOU.match(slots.assignee) and (person := cast.answered(sents, k)) is not None:
+                    slots = replace(slots, assignee=person)
                 named = cast.people.get(slots.assignee)
                 refs = _refs([s])
                 if named is not None and cues.fold(slots.assignee) not in cues.fold(s.text):

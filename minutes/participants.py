@@ -44,15 +44,16 @@ _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
-    r"|de nghi|toi|la|va|cung|da|se|ve|len|ke|to (?:truong|pho))\b"
+    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy)\b"
 )
-"""Titles and verbs that end a name spoken in lower case ("… trần văn kiên phó chủ tịch"); a given name that
+"""Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
+trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
-    *("ngày", "tuần", "tháng", "kết", "luận", "mấy"),
+    *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
 }
-"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …")."""
+"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})

@@ -33,6 +33,7 @@ _HEADS = (
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
+_HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
 _PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER_WORDS = (
@@ -48,19 +49,30 @@ _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 _TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần|cũng|hãy|nên|vẫn|đều))+$")
 _OWN = re.compile(r"^(?:tôi|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
+_SPEAKER_AFTER_TOPIC = re.compile(r", (?:tôi|chúng tôi)\b")
+"""The speaker as the subject after a topic ("Hôm nay phòng giao ban tháng 11, tôi …, Trưởng phòng, chủ trì")."""
 _EVERYONE = re.compile(r"(?:cac|toan the|tat ca)(?: cac)? (?:dong chi|vi|dai bieu|anh chi|thanh vien|ban)\b")
 """Everyone addressed ("các đồng chí nghiêm túc thực hiện"): an exhortation, no task."""
+_ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:anh|chị|cô|thầy|bác|chú|em|ông|bà|người)\b")
+"""Everyone addressed by honorific ("các cô nhớ …", "mọi người chú ý …"), with diacritics: "các chi hội" is a body."""
+_SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
+"""The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
 _TOPIC_END = re.compile(r",\s+|\s+thì\s+|\s+để\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …")."""
 _CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
-    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|doc|len|tom tat|noi"
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi"
     r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc)"
     r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan))\b"
 )
 """Asked to speak or present now, or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"):
 procedure, not a task (unless a deadline says otherwise)."""
+_ASKED_NOW = re.compile(
+    r"\b(?:noi (?:qua|truoc|luon|ro|them)|cho biet|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
+)
+"""Asked to speak now, said before what pyvi tags the verb ("cô nga phó hiệu trưởng nói qua tình hình tuyển sinh": after
+a title, "nói" was read as part of it): procedure, as `_PROCEDURAL`."""
 _MEETING = re.compile(r"(?:cuoc |buoi )?(?:hoi nghi|cuoc hop|phien hop|ky hop|buoi hop|phien hoi nghi)\b")
 """The meeting itself ("Hội nghị kết thúc", "Hội nghị hôm nay có hai nội dung"): never the party given an order."""
 _OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
@@ -71,9 +83,9 @@ _POINT = re.compile(
     re.IGNORECASE,
 )
 """The number of a point the chair lists ("ba là hòa tổng hợp …", "Thứ ba, Văn phòng …"): no part of the order."""
-_SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung)$")
-"""A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị"): someone unnamed, the object of the
-order, not a party (but "ngày mười một anh Bình …" is a date)."""
+_SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung|\d+)$")
+"""A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị", "điều 2 đồng chí"): someone unnamed, the
+object of the order, not a party (but "ngày mười một anh Bình …" is a date)."""
 _DECIDES = re.compile(
     r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban"
     r"|gio tay|vang|co (?:ly do|mat)|phan dau)\b"
@@ -117,6 +129,8 @@ _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
     ]
 )
 """Words after which a given name alone is also a number or a date ("ngày mười sáu", "thứ năm", "chiều mai")."""
+_GIVEN_TO = re.compile(r"\b(?:giao|phan cong|nho|cu) cho\s*$")
+"""An order's verb and "cho" right before a person: a given name after it is the party, not a number."""
 _COLLECTIVE = re.compile(r"(?:anh|chị) (?:em|chị)\b|bà con\b|cô (?:chú|bác)\b|ông bà\b")
 """Everyone of a kind ("gọi điện cho từng chị em"): no person."""
 _OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|có trách nhiệm)\b")
@@ -151,7 +165,10 @@ class _Present:
             return None
         if found.group() not in self.given:
             return found  # a full name, or a name after an honorific
-        if (before and before[0] in _NOT_A_NAME_AFTER) or (any(c.isupper() for c in text) and text[k].islower()):
+        ordered = _GIVEN_TO.search(fold(text[:k])) is not None  # "giao cho tiến chỉ huy": "cho" gives the order
+        if (before and before[0] in _NOT_A_NAME_AFTER and not ordered) or (
+            any(c.isupper() for c in text) and text[k].islower()
+        ):
             return None
         window = ViTokenizer.tokenize(text[max(0, k - 20) : found.end() + 20].lower()).split()
         return found if found.group() in window else None
@@ -189,7 +206,10 @@ def _verb_starts(text: str, start: int) -> list[int]:
         if k == 0:
             continue
         lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
-        after_head = text[spans[k - 1][0] : spans[k - 1][1]].lower() in _NAME_STARTS
+        head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
+        bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
+        named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
+        after_head = head in _NAME_STARTS and named
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(
@@ -259,9 +279,11 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
     if order is not None and _PARTY.search(lower, 0, order.start()):
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
+    if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
+        return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
     if order is not None:
         return order.end()
-    if _OWN.match(lower):
+    if _OWN.match(lower) or _SPEAKER_AFTER_TOPIC.search(lower):
         return None
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
     candidates = [lead.end() if lead else 0, *(m.end() for m in _TOPIC_END.finditer(lower))]
@@ -307,6 +329,8 @@ def _clause_task(
         return None
     if (lead := _LEAD.match(lower, start)) is not None:
         start = lead.end()
+    if fold(text[:start]).split()[-1:] == ["toi"]:  # "…, tôi Bùi Thị Thanh Hương, Trưởng phòng, chủ trì": the speaker
+        return None
     person = present.at(text, start) if present is not None else None
     end: int | None
     title_end: int | None
@@ -335,7 +359,8 @@ def _clause_task(
         verb_at += particles.end()
     rest = folded[verb_at:]
     deadline = _deadline(text, verb_at, held)
-    if _PROCEDURAL.match(rest) and deadline is None:
+    asked_now = person is not None and _ASKED_NOW.search(folded, start, verb_at) is not None
+    if (_PROCEDURAL.match(rest) or asked_now) and deadline is None:
         return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)
     if deadline is not None and start < deadline.start < end:  # "anh Pọm ngày mai đưa tôi đi …"
@@ -346,7 +371,9 @@ def _clause_task(
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
         return None
-    if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()):
+    if action.lower().startswith(("là ", "là,")):  # "Phòng cháy là việc số một": a statement, not an order
+        return None
+    if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()) or _ALL_OF_US.match(assignee.lower()):
         return None
     if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
         return None
@@ -374,6 +401,8 @@ def read_tasks(
     of those present; `titles`: title -> the person introduced with it (`participants.titles`); `meeting`: the
     meeting's text, folded, where a body's full name may be said."""
     text = nfc(text).strip()
+    if _SUMMARY.match(fold(text)):
+        return []
     tasks: list[TaskSlots] = []
     position = 0
     for cut in [*_CLAUSES.finditer(text.lower()), None]:
@@ -389,6 +418,9 @@ def read_tasks(
             )
         tasks.extend(found)
         position = cut.end() if cut is not None else len(text)
+    first = tasks[0].deadline if tasks else None
+    if first is not None and first.start < text.find(tasks[0].action):  # "Ngày 29 trường tổng vệ sinh, …": said
+        tasks = [t if t.deadline else TaskSlots(t.assignee, t.action, first) for t in tasks]  # before every order
     return tasks
 
 

@@ -70,3 +70,25 @@ def test_running_the_meeting_is_procedure_never_a_task() -> None:
     kinds = default_classifier().classify([*procedure, *orders], [True] * 5)
     assert all("procedural" in k and "task" not in k for k in kinds[:3]), kinds[:3]
     assert all("task" in k and "procedural" not in k for k in kinds[3:]), kinds[3:]
+
+
+def test_an_order_the_task_reader_finds_is_no_procedure() -> None:
+    """Trained where "phân công" only ever asked someone to present, the words say procedure; but the task reader,
+    which turns away the floor and presenting now, reads two orders: the sentence stays a task."""
+    train = [
+        ("Phân công: chị Hạnh trình bày tài liệu kỹ thuật, anh Thủy nói về khánh tiết và báo đài.", ["procedural"]),
+        ("Phân công: chị Lan trình bày tài liệu kỹ thuật, anh Bình nói về khánh tiết.", ["procedural"]),
+        ("Phân công: chị Mai phát biểu về tài liệu kỹ thuật và mời báo đài.", ["procedural"]),
+        ("Mời anh Hùng trình bày.", ["procedural"]),
+        ("Tổ bảo vệ thay bình chữa cháy trong tuần này.", ["task"]),
+        ("Phòng Kế toán lập dự toán, trình Ban trước ngày 15/8.", ["task"]),
+        ("Chợ đóng cửa lúc 19 giờ.", ["conclusion"]),
+        ("Có 7 người tán thành, 1 người không tán thành.", ["vote"]),
+        ("Bà con đề nghị giãn giờ đóng cửa.", []),
+    ]
+    model = SentenceClassifier().fit([t for t, _ in train], [True] * len(train), [ls for _, ls in train])
+    order = "Phân công: chị Hạnh chuẩn bị tài liệu kỹ thuật, anh Thủy lo khánh tiết và mời báo đài."
+    people = ["Vũ Thị Hạnh", "Mai Xuân Thủy"]
+    row = model.probabilities([order], [True], people=[people])[0]
+    assert row["procedural"] >= row["task"] >= model.threshold  # the words lean to procedure …
+    assert model.classify([order], [True], people=[people]) == [frozenset({"task"})]  # … the order stays a task

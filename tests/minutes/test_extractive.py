@@ -148,3 +148,14 @@ def test_closing_the_meeting_after_the_conclusions_is_none_of_them() -> None:
     transcript = said(turns)
     items = generate(transcript, MinutesMeta(chair="Chủ tọa")).items
     assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[1]]
+
+
+def test_an_order_to_you_is_to_whom_the_chair_answers() -> None:
+    """ "… thì anh lập dự toán" right after Lê Quang Vinh spoke: the task is his, not "anh"'s."""
+    turns = [
+        ("Tôn Thất Minh", "Tôi xin khai mạc cuộc họp Ban Quản lý chợ."),
+        ("Lê Quang Vinh", "Tôi Lê Quang Vinh, phụ trách kỹ thuật. Mái tôn khu hàng cá bị dột nhiều chỗ."),
+        ("Tôn Thất Minh", "Mái khu hàng cá thì anh lập dự toán sửa chữa, trình Ban trước ngày 15/8."),
+    ]
+    items = generate(said(turns), MinutesMeta(chair="Tôn Thất Minh", meeting_date=date(2025, 7, 14))).items
+    assert [(t.assignee, t.due) for item in items for t in item.tasks] == [("Lê Quang Vinh", date(2025, 8, 15))]

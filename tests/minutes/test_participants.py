@@ -125,3 +125,8 @@ def test_who_says_they_preside_chairs_when_no_one_declares_the_meeting_open() ->
     assert spoken_names(spoken) == ["Sình Văn Páo"]  # "hạt trưởng" is the title
     assert spoken_names("mời đồng chí ngô thị thu trang trưởng phòng nội vụ") == ["Ngô Thị Thu Trang"]
     assert spoken_names("tôi giàng a chu kiểm lâm địa bàn xuân thượng") == ["Giàng A Chu"]  # Hmong "A"
+
+
+def test_lower_case_names_end_at_the_speakers_em_a_vocative_or_a_military_title() -> None:
+    assert spoken_names("anh thắng ơi em trịnh minh quân em xin báo cáo thêm") == ["Trịnh Minh Quân"]
+    assert spoken_names("tôi nguyễn đình hùng chỉ huy trưởng chủ trì cuộc họp") == ["Nguyễn Đình Hùng"]

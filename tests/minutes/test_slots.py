@@ -230,3 +230,70 @@ def test_the_number_of_a_listed_point_is_no_part_of_the_order() -> None:
 
 def test_a_target_is_no_order() -> None:
     assert read_tasks("Chi cục phấn đấu thu đạt 100% dự toán trước ngày 15/12, không để phát sinh nợ mới.") == []
+
+
+def test_deadlines_said_without_a_preposition_or_as_an_event() -> None:
+    """Orders in the new kinds of meeting (issue #15) give their deadline bare: "trong tuần", a weekday closing the
+    sentence, "tuần sau", the day said first, or a day named by its event ("trước ngày khai giảng", no date)."""
+    held = date(2025, 8, 25)  # a Monday
+    cases = {
+        "Mến làm tờ trình xử phạt, trình tôi ký trong tuần.": ("trong tuần", None),
+        "anh toàn kiểm tra lại kinh phí sửa máy bơm báo tôi thứ tư": ("thứ tư", date(2025, 8, 27)),
+        "Anh làm bản thảo, tuần sau cho tôi xem.": ("tuần sau", None),
+        "ngày hai mươi chín trường tổng vệ sinh thì duyên lo khử trùng bếp": ("ngày hai mươi chín", date(2025, 8, 29)),
+        "cô nga xếp lại danh sách lớp xong trước ngày khai giảng": ("trước ngày khai giảng", None),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("thứ tư là bảo đảm an toàn thực phẩm", held=held) is None  # a fourth point, mid-sentence
+    assert find_deadline("trong tuần qua đội đã tuần tra ba lần", held=held) is None  # the past week
+
+
+def test_a_deadline_said_first_is_every_order_of_the_sentence() -> None:
+    people = ["Phạm Thị Duyên", "Hoàng Văn Toàn"]
+    held = date(2025, 8, 25)
+    tasks = read_tasks(
+        "ngày hai mươi chín trường tổng vệ sinh tổ bếp thì duyên lo khử trùng bếp còn anh toàn lo thuê người dọn sân",
+        held=held,
+        people=people,
+    )
+    assert [(t.assignee, t.deadline and t.deadline.due) for t in tasks] == [
+        ("Phạm Thị Duyên", date(2025, 8, 29)),
+        ("Hoàng Văn Toàn", date(2025, 8, 29)),
+    ]
+    own = read_tasks("quang làm đơn gửi lên hội trong tuần này dung làm thủ tục chi", people=["Đinh Văn Quang"])
+    assert [t.deadline for t in own][1:] in ([], [None])  # a deadline inside the first order stays that order's
+
+
+def test_no_task_from_everyone_a_statement_a_summary_a_recalled_order_or_the_floor() -> None:
+    people = ["Lê Thị Nga", "Vũ Thị Hạnh", "Quách Văn Lực", "Bùi Thị Thanh Hương"]
+    for text in [
+        "các cô nhớ là năm nay phòng giáo dục sẽ kiểm tra đột xuất nên hồ sơ phải đầy đủ",  # everyone, by honorific
+        "mọi người chú ý giữ liên lạc với các hợp tác xã",
+        "Phòng cháy là việc số một.",  # "Phòng" heads a body's name, but "là" states, it orders nothing
+        "Chốt lại: năm nay trạm tập trung phòng trừ rầy nâu và làm tốt mô hình lúa hữu cơ.",  # the chair summing up
+        "tóm lại đoàn phải xong thanh tra trực tiếp trong tháng tám",
+        "Tháng trước tôi đã giao anh Lực rà soát danh sách cơ sở, anh làm đến đâu rồi?",  # an order recalled
+        "cô nga phó hiệu trưởng nói qua tình hình tuyển sinh",  # the floor, after a title
+        "Chị Hạnh cho biết tình hình sâu bệnh trên lúa.",
+        "Hôm nay phòng giao ban tháng 11, tôi Bùi Thị Thanh Hương, Trưởng phòng, chủ trì.",  # the speaker
+    ]:
+        assert read_tasks(text, held=date(2025, 11, 3), people=people) == [], text
+    bodies = read_tasks("Các chi hội rà soát danh sách hộ nghèo trước ngày 20/11.", held=date(2025, 11, 3))
+    assert [t.assignee for t in bodies] == ["Các chi hội"]  # "chi" is no "chị": bodies, not everyone
+
+
+def test_a_person_given_the_order_after_giao_cho() -> None:
+    people = ["Cao Văn Tiến", "Lò Văn Sơn"]
+    tasks = read_tasks("việc bảo đảm an toàn trường bắn giao cho tiến chỉ huy còn sơn chuẩn bị đạn", people=people)
+    assert [t.assignee for t in tasks] == ["Cao Văn Tiến", "Lò Văn Sơn"]
+
+
+def test_you_alone_then_a_verb_and_a_count_of_people_before_an_honorific() -> None:
+    """ "Anh làm luôn": in cased text a lower-case word after a bare honorific is the verb, not a name (the generator
+    then writes whom the chair answers); "điều 2 đồng chí sang chốt": people counted are the order's object."""
+    you = read_tasks("Anh làm luôn, tuần sau cho tôi xem bản đầu tiên.")
+    assert [(t.assignee, t.deadline and t.deadline.text) for t in you] == [("Anh", "tuần sau")]
+    counted = read_tasks("Đội Cảnh sát cơ động điều 2 đồng chí sang chốt cùng Đội Cảnh sát giao thông.")
+    assert len(counted) <= 1 and all(t.assignee.startswith("Đội") for t in counted)
