@@ -207,9 +207,13 @@ class Clustering:
     def _split_mixed(self, x: np.ndarray, weights: np.ndarray, labels: np.ndarray, min_weight: float) -> np.ndarray:
         """Split a cluster in its two halves (the top of its own dendrogram) when both carry enough speech
         (`min_split_weight`) and their centroids do not match: two voices that average linkage joined (in crowded
-        meetings); a voice's own top split is almost always a stray second or two, left alone."""
+        meetings); a voice's own top split is almost always a stray second or two, left alone. Each half is checked
+        again: a cluster of three voices first loses the one that differs most (issue #16, crowded development
+        meeting: confusion 4.0% -> 1.8%, purity 91.0 -> 93.1%)."""
         labels = labels.copy()
-        for cluster in range(int(labels.max()) + 1):
+        queue = list(range(int(labels.max()) + 1))
+        while queue:
+            cluster = queue.pop()
             members = np.flatnonzero(labels == cluster)
             floor = max(min_weight, self.min_split_weight)
             if members.size < 4 or weights[members].sum() < 2 * floor:
@@ -221,6 +225,7 @@ class Clustering:
             first, second = (_centroid(x[members], weights[members], halves, h) for h in (0, 1))
             if float(first @ second) < self.same_speaker_similarity:
                 labels[members[halves == 1]] = labels.max() + 1
+                queue += [cluster, int(labels.max())]  # a half may still hold two voices
         return labels
 
     @staticmethod

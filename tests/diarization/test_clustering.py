@@ -12,6 +12,8 @@ from tests.diarization.conftest import SPEAKERS, Meeting
 RARE_SHARE = 0.2
 """A `min_cluster_fraction` that puts one ~2 s turn far below the share of speech a cluster needs to count
 outright, as 15 s would be in an hour-long meeting: the meeting is short, the proportion is the same."""
+SHORT_SPLIT_S = 4.0
+"""`min_split_weight` for this short meeting (each voice speaks 6-8 s; 10 s in a real one)."""
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +70,26 @@ def test_a_voice_split_in_two_is_merged(windows: SpeechWindows, voice) -> None:
 def test_two_voices_joined_by_a_loose_cut_are_split(windows: SpeechWindows, voice) -> None:
     """A loose cut joins the two men; each half has enough speech and the halves' voices differ, so they part.
 
-    The meeting is short: each man speaks 6-8 s, so the speech a half needs is lowered in proportion."""
+    The meeting is short: each man speaks 6-8 s, so the speech a half needs is lowered in proportion (4 s: a man's
+    own halves, checked again after the split, hold about 4 s each, too little to be compared by voice)."""
     weights = _weights(windows)
     joined = Clustering(threshold=0.8, min_split_weight=np.inf)(windows.embeddings, weights)
     assert joined.max() + 1 == 2 and len(set(joined[voice != 2])) == 1
-    split = Clustering(threshold=0.8, min_split_weight=3.0)(windows.embeddings, weights)
+    split = Clustering(threshold=0.8, min_split_weight=SHORT_SPLIT_S)(windows.embeddings, weights)
     assert split.max() + 1 == 3
     assert all(len(set(split[voice == v])) == 1 for v in range(3))
+
+
+def test_three_voices_in_one_cluster_are_split_into_three(windows: SpeechWindows, voice) -> None:
+    """A cut that joins every voice: the top split parts the woman from the two men, and the men's half, checked
+    again, parts too (checking each cluster once left the men together: 2 speakers for 3)."""
+    weights = _weights(windows)
+    joined = Clustering(threshold=1.0, min_split_weight=np.inf)(windows.embeddings, weights)
+    assert joined.max() + 1 == 1
+    split = Clustering(threshold=1.0, min_split_weight=SHORT_SPLIT_S)(windows.embeddings, weights)
+    assert split.max() + 1 == 3
+    assert all(len(set(split[voice == v])) == 1 for v in range(3))
+    assert len({int(split[voice == v][0]) for v in range(3)}) == 3
 
 
 def test_a_few_turns_of_a_known_voice_join_it_a_new_voice_does_not(
