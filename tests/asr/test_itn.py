@@ -297,3 +297,19 @@ def test_verbaliser_and_itn_round_trip(itn: InverseNormalizer) -> None:
     """Spoken form is lower case, so the round trip gives the written text back up to case."""
     for written in ("Luật số 91/2015/QH13", "tăng 12,5%", "khóa XV", "phạt 150.000.000 đồng", "Điều 3 khoản 2"):
         assert itn(spoken(written)).lower() == written.lower()
+
+
+def test_verbaliser_reads_a_codes_leading_zero_and_spells_its_capitals() -> None:
+    """A code's zero is said ("xê vê không bốn"): "bốn" alone would lose it; capitals after a slash are a
+    symbol, spelled letter by letter ("27-NQ/TW"), not a word."""
+    assert spoken("theo mẫu CV04") == "theo mẫu xê vê không bốn"
+    assert spoken("mã số V.07.07.21") == "mã số vê chấm không bảy chấm không bảy chấm hai mươi mốt"
+    assert spoken("mã 01.03.05") == "mã không một chấm không ba chấm không năm"
+    assert spoken("Nghị quyết số 27-NQ/TW") == "nghị quyết số hai mươi bảy gạch en quy trên tê vê kép"
+    # counts, dates and a document number's own number keep the usual reading
+    assert spoken("05 ngày, ngày 01/01/2026, số 05/2003/QH11, mẫu TP-QTV-01") == (
+        "năm ngày ngày một trên một trên hai nghìn không trăm hai mươi sáu số năm trên hai nghìn không trăm lẻ ba "
+        "trên quy hát mười một mẫu tê pê gạch quy tê vê gạch một"
+    )
+    assert spoken("30 km/giờ") == "ba mươi ki lô mét trên giờ"
+
