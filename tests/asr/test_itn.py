@@ -313,3 +313,25 @@ def test_verbaliser_reads_a_codes_leading_zero_and_spells_its_capitals() -> None
     )
     assert spoken("30 km/giờ") == "ba mươi ki lô mét trên giờ"
 
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # codes read with their leading zeros
+        ("bổ nhiệm mã số vê chấm không bảy chấm không bảy chấm hai mươi mốt", "bổ nhiệm mã số V.07.07.21"),
+        ("theo mẫu xê vê không bốn tại phụ lục", "theo mẫu CV04 tại phụ lục"),
+        ("theo mẫu en xê u dê không bốn quy định", "theo mẫu NCUD04 quy định"),
+        ("mã không một chấm không ba chấm không năm", "mã 01.03.05"),
+        ("nghị quyết số hai mươi bảy gạch en quy trên tê vê kép", "nghị quyết số 27-NQ/TW"),
+        # numbers of accounts and standards are codes, never grouped
+        ("hạch toán tài khoản bốn mươi mốt triệu hai trăm lẻ một", "hạch toán tài khoản 41000201"),
+        ("theo iso hai mươi hai nghìn", "theo iso 22000"),
+        ("phạt hai mươi lăm nghìn người", "phạt 25.000 người"),
+        # seconds as documents write them, rates per unit of volume
+        ("thời gian tối đa không phẩy một giây", "thời gian tối đa 0,1 giây"),
+        ("không quá ba mươi giây", "không quá 30 giây"),
+        ("công suất ba mươi mét khối trên ngày", "công suất 30 m3/ngày"),
+    ],
+)
+def test_codes_seconds_and_rates_as_documents_write_them(itn: InverseNormalizer, said: str, written: str) -> None:
+    assert itn(said) == written
