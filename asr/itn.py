@@ -196,6 +196,10 @@ _CLASS = re.compile(rf"\b(hạng|loại|khổ giấy|khổ) ({_CLASS_SAID}(?: {_
 (driving licences, categories), and paper sizes, "khổ giấy a bốn" -> "khổ giấy A4" (111 to 0 in the training
 documents)."""
 _MONEY = re.compile(r"(?<![\d.,/])(\d+) (nghìn|triệu) đồng\b")
+_LIMIT = re.compile(r"(?:\bquá|\btối đa|\btrên) $")
+"""Sums in digits ("10.000.000 đồng": 1,220 to 792 "10 triệu đồng" in the training documents, "500.000 đồng"
+1,028 to 23), except millions after "quá", "tối đa", "trên", a limit the documents write in words ("không quá
+50 triệu đồng": 286 to 105)."""
 _MULTIPLIER = {"nghìn": 1000, "triệu": 1_000_000}
 _RATE = re.compile(
     r"(?<=\d )(miligam|mg|gam|g|kg|tấn|lít|l|mililít|ml|mét|m|m2|m3|km|cm|mm|ha|kWh|đồng|người)"
@@ -423,13 +427,20 @@ def vietnamese_conventions(text: str) -> str:
     text = _DECIMAL.sub(r"\1,\2", text)
     text = _SECONDS.sub(r"\1 giây", text)
     text = _SECTION.sub(_section_match, text)
-    text = _MONEY.sub(lambda m: f"{int(m.group(1)) * _MULTIPLIER[m.group(2)]} đồng", text)
+    text = _MONEY.sub(_money_match, text)
     text = _LONG_NUMBER.sub(_long_number_match, text)
     text = _CLASS.sub(_class_match, text)
     text = _RATE.sub(r"\1/\2", text)
     text = _PERCENT_RATE.sub(r"/\1", text)
     text = _SCALE_RATIO.sub(lambda m: f"1/{_group_thousands(m.group(1))}", text)
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
+
+
+def _money_match(match: re.Match[str]) -> str:
+    number, unit = match.groups()
+    if unit == "triệu" and _LIMIT.search(match.string, 0, match.start()):
+        return match.group(0)
+    return f"{int(number) * _MULTIPLIER[unit]} đồng"
 
 
 def _long_number_match(match: re.Match[str]) -> str:

@@ -335,3 +335,18 @@ def test_verbaliser_reads_a_codes_leading_zero_and_spells_its_capitals() -> None
 )
 def test_codes_seconds_and_rates_as_documents_write_them(itn: InverseNormalizer, said: str, written: str) -> None:
     assert itn(said) == written
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("giá trị không quá năm mươi triệu đồng", "giá trị không quá 50 triệu đồng"),
+        ("mức chi tối đa ba mươi triệu đồng", "mức chi tối đa 30 triệu đồng"),
+        ("phạt từ mười triệu đồng đến hai mươi triệu đồng", "phạt từ 10.000.000 đồng đến 20.000.000 đồng"),
+        ("không quá năm trăm nghìn đồng", "không quá 500.000 đồng"),
+    ],
+)
+def test_a_limit_in_millions_stays_in_words_as_documents_write_it(
+    itn: InverseNormalizer, said: str, written: str
+) -> None:
+    assert itn(said) == written
