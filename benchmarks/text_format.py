@@ -36,6 +36,8 @@ end without a mark, so plain cpWER counts every full stop put as an error.
     nice .venv/bin/python benchmarks/text_format.py --lines 1500 --every 2
     nice .venv/bin/python benchmarks/text_format.py --splits dev --line-every 1 --lines 100000 --every 0 \
         --holding "thousands grouped,document number/code"     # every development line with a rare kind
+    nice .venv/bin/python benchmarks/text_format.py --splits dev --line-every 20 --line-offset 5 --lines 3000 \
+        --every 0 --misses misses.tsv     # a fresh development sample, its misses listed (never held-out's)
 """
 
 from __future__ import annotations
