@@ -97,6 +97,7 @@ _LETTERS = {
     "u": "U",
     "vê": "V",
     "vờ": "V",
+    "vê kép": "W",
     "ích": "X",
     "dét": "Z",
     "y": "Y",
@@ -163,6 +164,8 @@ _POWER = re.compile(r"(?<=\d )(kwh|kw|kv|mw|ca vê)(?!\w)")
 """NeMo writes "110 kv", "30 mw"; documents write "110 kV" (494 to 29 in other cases in the training
 documents), "30 MW", "50 kW", "10 kWh", and a kilovolt is often said by its letters, "một trăm mười ca vê"."""
 _HORSEPOWER = re.compile(r"(?<=\d )hp\b")
+_SECONDS = re.compile(r"(?<![\w.,:])(\d+(?:,\d+)?)s(?!\w)")
+"""NeMo writes "30s", "0,1s"; documents write "30 giây" (79 to 0 in the training documents)."""
 _HOURS = re.compile(r"(?<![\w.,:])(\d{1,2})h(?!\w)")
 """NeMo writes "8h"; documents write "08 giờ"."""
 _SMALL_ORDINAL = re.compile(r"\bthứ ([1-9])\b")
@@ -180,6 +183,10 @@ _THOUSAND_BEFORE_UNIT = re.compile(
 grouped or not by what follows (329 to 327 overall): the words listed are those after which they are
 grouped at least 90% of the time, seen grouped at least three times (e.g. "kilôgam" 18 to 0, "km2" 13 to 0,
 "con" 8 to 0, "cổ phần" 3 to 0); the first ones were set before the count ("tấn" 26 to 14)."""
+_CODE_NUMBER = re.compile(r"\b(?:tài khoản|iso|iec|tcvn) (?:(?:\d+|và|hoặc) )*$")
+"""Numbers after these words are codes, never grouped: accounts ("tài khoản 41000201, 41000202": 490 to 0 in
+the training documents), standards ("ISO 22000", "ISO/IEC 17025": 95 to 1). Not after "mã số": ranks are
+grouped there ("mã số 15.002", 122 to 0)."""
 _SCALE_RATIO = re.compile(r"(?<![\d.,/])1/([1-9]\d{4,})(?![\d.,/])")
 """A map's scale, "tỷ lệ 1/10.000": in the training documents 1/N is always grouped from five digits on
 (56 to 0), but four-digit ones only 31 to 18, so "1/5000" stays as NeMo writes it."""
@@ -189,9 +196,13 @@ _CLASS = re.compile(rf"\b(hạng|loại|khổ giấy|khổ) ({_CLASS_SAID}(?: {_
 (driving licences, categories), and paper sizes, "khổ giấy a bốn" -> "khổ giấy A4" (111 to 0 in the training
 documents)."""
 _MONEY = re.compile(r"(?<![\d.,/])(\d+) (nghìn|triệu) đồng\b")
+_LIMIT = re.compile(r"(?:\bquá|\btối đa|\btrên) $")
+"""Sums in digits ("10.000.000 đồng": 1,220 to 792 "10 triệu đồng" in the training documents, "500.000 đồng"
+1,028 to 23), except millions after "quá", "tối đa", "trên", a limit the documents write in words ("không quá
+50 triệu đồng": 286 to 105)."""
 _MULTIPLIER = {"nghìn": 1000, "triệu": 1_000_000}
 _RATE = re.compile(
-    r"(?<=\d )(miligam|mg|gam|g|kg|tấn|lít|l|mililít|ml|mét|m|km|cm|mm|đồng|người)"
+    r"(?<=\d )(miligam|mg|gam|g|kg|tấn|lít|l|mililít|ml|mét|m|m2|m3|km|cm|mm|ha|kWh|đồng|người)"
     r" trên (\d+|giờ|phút|giây|ngày|tháng|năm)\b"
 )
 """A rate or concentration: "50 miligam trên 100 mililít" -> "50 miligam/100 mililít", "30 km trên giờ"."""
@@ -210,9 +221,11 @@ _OPENING_LETTER_SUFFIX = re.compile(
 """An utterance opening with a clause's number and its letter, "một a …" -> "1a …", as lines of the training
 documents open (164 glued to 9 apart)."""
 _SECTION_LABELS = ("điểm", "mục", "khoản", "phần", "điều", "tiết")
-_SECTION_PART = rf"(?:\d+|không|{_ONE_TO_NINE})"
+_ZERO_LED = rf"không (?:không|{_ONE_TO_NINE})"
+"""Two digits of a code read with their leading zero, "không bảy" -> "07" ("V.07.07.21", "CV04")."""
+_SECTION_PART = rf"(?:{_ZERO_LED}|\d+|không|{_ONE_TO_NINE})"
 _SECTION = re.compile(
-    rf"(^|\b(?:{'|'.join(_SECTION_LABELS)}) |(?<![\w.,/])(?=\S+(?: chấm \S+){{2}}))"
+    rf"(^|\b(?:{'|'.join(_SECTION_LABELS)}) |(?<![\w.,/])(?=(?:không )?\S+(?: chấm (?:không )?\S+){{2}}))"
     rf"({_SECTION_PART}(?: chấm {_SECTION_PART})+)(?![\w.,/])"
 )
 """Sections numbered with dots ("điểm 1.4", "mục 2.5.1"; 333 after a label in the training documents) and
@@ -231,6 +244,12 @@ _FORM_CODE = re.compile(
 """A form's code spelled out: "mẫu hát ca gạch một" -> "mẫu HK-1", "mẫu tê pê gạch quy tê vê gạch một" ->
 "mẫu TP-QTV-01". In the training documents a code of two letter groups pads its number (171 to 0), one of
 a single group does not agree (91 padded, 80 not), so its number is written as said."""
+_GLUED_CODE = re.compile(
+    rf"\b(mẫu số|mẫu|biểu số|biểu|mã số|mã|ký hiệu) ((?:{_SAID_LETTER} ){{2,}})({_ZERO_LED}|\d+)"
+    r"(?!\w| chấm\b| gạch\b)"
+)
+"""A code of letters and digits with no dash, spelled after a label: "mẫu xê vê không bốn" -> "mẫu CV04",
+"mẫu en xê u dê mười hai" -> "mẫu NCUD12"."""
 _OFFSET = re.compile(
     rf"\b(ngày|tháng|năm|tuần|quý|kỳ) ({'|'.join(_LETTERS)}) (cộng |trừ |-)(\d+|không|{_ONE_TO_NINE})(?!\w)"
 )
@@ -382,6 +401,9 @@ def vietnamese_conventions(text: str) -> str:
     text = _OFFSET.sub(_offset_match, text)
     text = _LETTER_SECTION.sub(_letter_section_match, text)
     text = _FORM_CODE.sub(_form_code_match, text)
+    text = _GLUED_CODE.sub(
+        lambda m: f"{m.group(1)} {''.join(_LETTERS[w] for w in m.group(2).split())}{_code_digits(m.group(3))}", text
+    )
     text = _LABELLED.sub(_labelled_match, text)
     text = _OPENING_LETTER_SUFFIX.sub(
         lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}{_LETTERS[m.group(2)].lower()}", text
@@ -403,14 +425,27 @@ def vietnamese_conventions(text: str) -> str:
     text = _ROMAN_AFTER.sub(_roman_match, text)
     text = _SMALL_ORDINAL.sub(_ordinal_match, text)
     text = _DECIMAL.sub(r"\1,\2", text)
+    text = _SECONDS.sub(r"\1 giây", text)
     text = _SECTION.sub(_section_match, text)
-    text = _MONEY.sub(lambda m: f"{int(m.group(1)) * _MULTIPLIER[m.group(2)]} đồng", text)
-    text = _LONG_NUMBER.sub(lambda m: _group_thousands(m.group(1)), text)
+    text = _MONEY.sub(_money_match, text)
+    text = _LONG_NUMBER.sub(_long_number_match, text)
     text = _CLASS.sub(_class_match, text)
     text = _RATE.sub(r"\1/\2", text)
     text = _PERCENT_RATE.sub(r"/\1", text)
     text = _SCALE_RATIO.sub(lambda m: f"1/{_group_thousands(m.group(1))}", text)
     return _THOUSAND_BEFORE_UNIT.sub(lambda m: _group_thousands(m.group(1)), text)
+
+
+def _money_match(match: re.Match[str]) -> str:
+    number, unit = match.groups()
+    if unit == "triệu" and _LIMIT.search(match.string, 0, match.start()):
+        return match.group(0)
+    return f"{int(number) * _MULTIPLIER[unit]} đồng"
+
+
+def _long_number_match(match: re.Match[str]) -> str:
+    code = _CODE_NUMBER.search(match.string, 0, match.start())
+    return match.group(1) if code else _group_thousands(match.group(1))
 
 
 def _offset_match(match: re.Match[str]) -> str:
@@ -432,8 +467,14 @@ def _letter_section_match(match: re.Match[str]) -> str:
 
 
 def _dotted(number: str) -> str:
-    """A number said with "chấm" between its parts, as written: "một chấm bốn" -> "1.4"."""
-    return ".".join(str(_DIGITS.get(part, part)) for part in number.split(" chấm "))
+    """A number said with "chấm" between its parts, as written: "một chấm bốn" -> "1.4", "không bảy chấm hai"
+    -> "07.2"."""
+    return ".".join(_code_digits(part) for part in number.split(" chấm "))
+
+
+def _code_digits(said: str) -> str:
+    """A code's number as said: "bốn" -> "4", "không bốn" -> "04", "21" -> "21"."""
+    return "".join(str(_DIGITS.get(word, word)) for word in said.split(" "))
 
 
 def _section_match(match: re.Match[str]) -> str:
@@ -543,7 +584,9 @@ def _read_symbol(text: str, start: int) -> tuple[str, int]:
     while i < len(words):
         word = words[i].lower()
         pair = f"{word} {words[i + 1].lower()}" if i + 1 < len(words) else ""
-        if pair in _SLASH or pair in _DASH:
+        if pair in _LETTERS and not (pieces and pieces[-1][-1:].isdigit()):
+            piece, taken = _LETTERS[pair], 2  # "vê kép"
+        elif pair in _SLASH or pair in _DASH:
             piece, taken = ("/" if pair in _SLASH else "-"), 2
         elif word in _SLASH or word in _DASH:
             piece, taken = ("/" if word in _SLASH else "-"), 1

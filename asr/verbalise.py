@@ -38,6 +38,7 @@ _LETTER_NAMES = {
     "T": "tê",
     "U": "u",
     "V": "vê",
+    "W": "vê kép",
     "X": "ích",
     "Z": "dét",
 }
@@ -65,6 +66,8 @@ _CODE = re.compile(r"[0-9]+(?:/[\wĐđ-]+)+")
 """A document number or a date: digits then slash-separated parts (`91/2015/QH13`, `15/9/2025`)."""
 _GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 _DECIMAL = re.compile(r"[0-9]+,[0-9]+")
+_ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ0-9.-]*[A-ZĐ][A-ZĐ0-9.-]*")
+"""Capitals (with digits, dots, dashes) of a document symbol, spelled letter by letter: "TW", "BNV-VTLT"."""
 _ROMAN_TOKEN = re.compile(r"[IVXL]+")
 _ROMAN_CONTEXT = frozenset({"chương", "khóa", "khoá", "mục", "phần"})
 _CLOCK = re.compile(r"([0-9]{1,2})h([0-9]{2})?")
@@ -130,8 +133,9 @@ def _read(core: str, previous: str) -> str:
         return f"{_LETTER_NAMES[letter]} {'cộng' if sign == '+' else 'trừ'} {number_words(int(number))}"
     if (_CODE.fullmatch(core) and any(c.isupper() for c in core)) or re.fullmatch(r"[0-9]+(?:/[0-9]+)+", core):
         return " trên ".join(_code_part(part) for part in core.split("/"))
-    if "/" in core:  # a rate: "miligam/100", "km/giờ"
-        return " trên ".join(_read(part, previous) for part in core.split("/") if part)
+    if "/" in core:  # a rate: "miligam/100", "km/giờ"; a symbol's capitals spelled: "27-NQ/TW", "BM01/BNV"
+        parts = (part for part in core.split("/") if part)
+        return " trên ".join(_code_part(part) if _ACRONYM.fullmatch(part) else _read(part, previous) for part in parts)
     glued = _NUMBER_UNIT.fullmatch(core)
     if glued and glued.group(2).lower() in _UNITS:
         return f"{_read(glued.group(1), previous)} {_UNITS[glued.group(2).lower()]}"
@@ -158,18 +162,28 @@ def _fraction(digits: str) -> str:
 
 def _code_part(part: str) -> str:
     """`NQ-UBTVQH15` -> "en quy gạch u bê tê vê quy hát mười lăm"; digits are read as one number, a dot as
-    "chấm" ("1.4" -> "một chấm bốn", as a section's number is said)."""
+    "chấm" ("1.4" -> "một chấm bốn", as a section's number is said). Digits with a leading zero after a
+    letter or next to a dot are read digit by digit, zero included ("CV04" -> "xê vê không bốn", "V.06.03" ->
+    "vê chấm không sáu chấm không ba"), as a code is read out: "bốn" alone would drop the code's zero."""
     words: list[str] = []
-    for piece in re.findall(r"[0-9]+|-|\.|[^\W\d_]", part):
+    pieces = re.findall(r"[0-9]+|-|\.|[^\W\d_]", part)
+    for i, piece in enumerate(pieces):
+        previous, following = (pieces[i - 1] if i else ""), (pieces[i + 1] if i + 1 < len(pieces) else "")
         if piece == "-":
             words.append("gạch")
         elif piece == ".":
             words.append("chấm")
+        elif _zero_led(piece) and (previous not in ("", "-") or following == "."):
+            words.extend(number_words(int(digit)) for digit in piece)
         elif piece.isascii() and piece.isdigit():
             words.append(number_words(int(piece)))
         else:
             words.append(_LETTER_NAMES.get(piece.upper(), piece.lower()))
     return " ".join(words)
+
+
+def _zero_led(piece: str) -> bool:
+    return len(piece) > 1 and piece.startswith("0") and piece.isascii() and piece.isdigit()
 
 
 def _roman_value(numeral: str) -> int:

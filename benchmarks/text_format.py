@@ -36,6 +36,8 @@ end without a mark, so plain cpWER counts every full stop put as an error.
     nice .venv/bin/python benchmarks/text_format.py --lines 1500 --every 2
     nice .venv/bin/python benchmarks/text_format.py --splits dev --line-every 1 --lines 100000 --every 0 \
         --holding "thousands grouped,document number/code"     # every development line with a rare kind
+    nice .venv/bin/python benchmarks/text_format.py --splits dev --line-every 20 --line-offset 5 --lines 3000 \
+        --every 0 --misses misses.tsv     # a fresh development sample, its misses listed (never held-out's)
 """
 
 from __future__ import annotations
@@ -151,14 +153,16 @@ def corpus_lines(
     limit: int,
     every: int,
     *,
+    offset: int = 0,
     as_written: bool = False,
     holding: frozenset[str] = frozenset(),
 ) -> list[Line]:
-    """Every `every`-th line of `split`, up to `limit`, its text the gold; with `holding`, only lines that hold
-    a number expression of one of those categories (rare ones: more evidence from the same documents)."""
+    """Every `every`-th line of `split` from its `offset`-th, up to `limit`, its text the gold; with `holding`,
+    only lines that hold a number expression of one of those categories (rare ones: more evidence from the same
+    documents). Another `offset` draws a fresh sample: lines no rule was looked at on."""
     out = []
     for i, line in enumerate(lines(corpus, split)):
-        if i % every or mostly_capitals(line.text):
+        if i % every != offset % every or mostly_capitals(line.text):
             continue
         text = line.text if as_written else gold_text(line.text)
         if holding and not holding & {kind for _, kind in expression_categories(text)}:
@@ -185,12 +189,19 @@ def document_forms(corpus: Path, split: Split, *, as_written: bool = False) -> D
     return {key: frozenset(written) for key, written in forms.items() if len(written) > 1}
 
 
+Miss = tuple[str, str, str, str]
+"""A number expression ITN missed: its category, the expression, the gold line and ITN's output."""
+
+
 def itn_scores(
-    formatter: TextFormatter, texts: Sequence[Line], forms: DocumentForms | None = None
+    formatter: TextFormatter,
+    texts: Sequence[Line],
+    forms: DocumentForms | None = None,
+    misses: list[Miss] | None = None,
 ) -> tuple[dict[str, float], dict[str, Counter[str]]]:
     """Exact match of the written number expressions (recall), how many numbers ITN wrote that the gold does
     not have (precision), and both per category; with `forms`, also the match where either form a document
-    writes for the same expression counts ("either")."""
+    writes for the same expression counts ("either"); each miss is added to `misses` when given."""
     assert formatter.itn is not None
     per_category: dict[str, Counter[str]] = defaultdict(Counter)
     spurious = either = 0
@@ -199,7 +210,8 @@ def itn_scores(
         wanted = _expressions(line.text)
         if not wanted:
             continue
-        got = Counter(e.lower() for e in number_expressions(formatter.itn(spoken(line.text))))
+        written = formatter.itn(spoken(line.text))
+        got = Counter(e.lower() for e in number_expressions(written))
         missed = []
         for expression, kind, previous in wanted:
             ok = got[expression.lower()] > 0
@@ -207,6 +219,8 @@ def itn_scores(
                 got[expression.lower()] -= 1
             else:
                 missed.append((expression, previous))
+                if misses is not None:
+                    misses.append((kind, expression, line.text, written))
             per_category[kind]["hit"] += ok
             per_category[kind]["total"] += 1
         left = got.copy()
@@ -414,6 +428,9 @@ def main() -> None:
     parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
     parser.add_argument("--lines", type=int, default=1500, help="corpus lines per split")
     parser.add_argument("--line-every", type=int, default=10, help="take every N-th line of a split")
+    parser.add_argument(
+        "--line-offset", type=int, default=0, help="start at this line of each N (another offset: a fresh sample)"
+    )
     parser.add_argument("--every", type=int, default=2, help="take every N-th clip of the manifest (0: no speech)")
     parser.add_argument("--cache", type=Path, help="JSON file keeping the recognised segments between runs")
     parser.add_argument(
@@ -421,6 +438,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--splits", default="dev,heldout", help="corpus splits to score (dev alone while choosing conventions)"
+    )
+    parser.add_argument(
+        "--misses", type=Path, help="write the ITN misses of the non-held-out splits here (TSV), to study them"
     )
     parser.add_argument(
         "--holding", default="", help="only lines holding these ITN categories, comma-separated (e.g. 'range')"
@@ -435,10 +455,20 @@ def main() -> None:
     categories: dict[str, dict[str, Counter[str]]] = {}
     for split in splits:
         texts = corpus_lines(
-            args.corpus, split, args.lines, args.line_every, as_written=args.gold_as_written, holding=holding
+            args.corpus,
+            split,
+            args.lines,
+            args.line_every,
+            offset=args.line_offset,
+            as_written=args.gold_as_written,
+            holding=holding,
         )
         forms = document_forms(args.corpus, split, as_written=args.gold_as_written)
-        itn, categories[split] = itn_scores(formatter, texts, forms)
+        misses: list[Miss] | None = [] if args.misses and split != "heldout" else None  # held-out: totals only
+        itn, categories[split] = itn_scores(formatter, texts, forms, misses)
+        if misses:
+            with args.misses.open("a", encoding="utf-8") as f:
+                f.writelines("\t".join((split, *miss)) + "\n" for miss in misses)
         scores = itn | punctuation_scores(formatter, [line.text for line in texts])
         corpus_table.append([split, len(texts), *(scores.get(k, 0.0) for k in _CORPUS_COLUMNS)])
         summary.append(
@@ -452,7 +482,7 @@ def main() -> None:
     print()
     print(category_table(categories))
     questions = question_units(args.manifest)
-    for split in splits:
+    for split in (s for s in splits if s in questions):  # the training documents have no question units
         q = question_scores(formatter, questions[split])
         summary.append(
             f"{split} questions: F1 ? {q['f1 ?']:.2f} ({q['right ?']} right of {q['gold ?']} gold, "

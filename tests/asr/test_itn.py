@@ -297,3 +297,56 @@ def test_verbaliser_and_itn_round_trip(itn: InverseNormalizer) -> None:
     """Spoken form is lower case, so the round trip gives the written text back up to case."""
     for written in ("Luật số 91/2015/QH13", "tăng 12,5%", "khóa XV", "phạt 150.000.000 đồng", "Điều 3 khoản 2"):
         assert itn(spoken(written)).lower() == written.lower()
+
+
+def test_verbaliser_reads_a_codes_leading_zero_and_spells_its_capitals() -> None:
+    """A code's zero is said ("xê vê không bốn"): "bốn" alone would lose it; capitals after a slash are a
+    symbol, spelled letter by letter ("27-NQ/TW"), not a word."""
+    assert spoken("theo mẫu CV04") == "theo mẫu xê vê không bốn"
+    assert spoken("mã số V.07.07.21") == "mã số vê chấm không bảy chấm không bảy chấm hai mươi mốt"
+    assert spoken("mã 01.03.05") == "mã không một chấm không ba chấm không năm"
+    assert spoken("Nghị quyết số 27-NQ/TW") == "nghị quyết số hai mươi bảy gạch en quy trên tê vê kép"
+    # counts, dates and a document number's own number keep the usual reading
+    assert spoken("05 ngày, ngày 01/01/2026, số 05/2003/QH11, mẫu TP-QTV-01") == (
+        "năm ngày ngày một trên một trên hai nghìn không trăm hai mươi sáu số năm trên hai nghìn không trăm lẻ ba "
+        "trên quy hát mười một mẫu tê pê gạch quy tê vê gạch một"
+    )
+    assert spoken("30 km/giờ") == "ba mươi ki lô mét trên giờ"
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        # codes read with their leading zeros
+        ("bổ nhiệm mã số vê chấm không bảy chấm không bảy chấm hai mươi mốt", "bổ nhiệm mã số V.07.07.21"),
+        ("theo mẫu xê vê không bốn tại phụ lục", "theo mẫu CV04 tại phụ lục"),
+        ("theo mẫu en xê u dê không bốn quy định", "theo mẫu NCUD04 quy định"),
+        ("mã không một chấm không ba chấm không năm", "mã 01.03.05"),
+        ("nghị quyết số hai mươi bảy gạch en quy trên tê vê kép", "nghị quyết số 27-NQ/TW"),
+        # numbers of accounts and standards are codes, never grouped
+        ("hạch toán tài khoản bốn mươi mốt triệu hai trăm lẻ một", "hạch toán tài khoản 41000201"),
+        ("theo iso hai mươi hai nghìn", "theo iso 22000"),
+        ("phạt hai mươi lăm nghìn người", "phạt 25.000 người"),
+        # seconds as documents write them, rates per unit of volume
+        ("thời gian tối đa không phẩy một giây", "thời gian tối đa 0,1 giây"),
+        ("không quá ba mươi giây", "không quá 30 giây"),
+        ("công suất ba mươi mét khối trên ngày", "công suất 30 m3/ngày"),
+    ],
+)
+def test_codes_seconds_and_rates_as_documents_write_them(itn: InverseNormalizer, said: str, written: str) -> None:
+    assert itn(said) == written
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("giá trị không quá năm mươi triệu đồng", "giá trị không quá 50 triệu đồng"),
+        ("mức chi tối đa ba mươi triệu đồng", "mức chi tối đa 30 triệu đồng"),
+        ("phạt từ mười triệu đồng đến hai mươi triệu đồng", "phạt từ 10.000.000 đồng đến 20.000.000 đồng"),
+        ("không quá năm trăm nghìn đồng", "không quá 500.000 đồng"),
+    ],
+)
+def test_a_limit_in_millions_stays_in_words_as_documents_write_it(
+    itn: InverseNormalizer, said: str, written: str
+) -> None:
+    assert itn(said) == written

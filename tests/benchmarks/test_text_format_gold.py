@@ -67,6 +67,33 @@ def test_lines_can_be_drawn_for_a_rare_kind_of_number(tmp_path: Path) -> None:
     assert corpus_lines(corpus, "train", 10, 1, holding=frozenset({"thousands grouped"})) == [every[0]]
 
 
+def test_another_offset_draws_lines_the_first_sample_never_held(tmp_path: Path) -> None:
+    corpus = tmp_path / "laws.txt.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write("".join(f"Theo quy định tại khoản {n} Điều 5.\n" for n in range(1, 7)))
+    first = corpus_lines(corpus, "train", 10, 3)
+    fresh = corpus_lines(corpus, "train", 10, 3, offset=1)
+    assert [line.text for line in first] == ["Theo quy định tại khoản 1 Điều 5.", "Theo quy định tại khoản 4 Điều 5."]
+    assert [line.text for line in fresh] == ["Theo quy định tại khoản 2 Điều 5.", "Theo quy định tại khoản 5 Điều 5."]
+
+
+def test_itn_misses_are_listed_with_their_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "laws.txt.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write("Lập theo Phụ lục 01 ban hành kèm theo Điều 3.\n")
+    misses: list[tuple[str, str, str, str]] = []
+    formatter = TextFormatter(InverseNormalizer(tmp_path / "itn-vi"), None)
+    itn_scores(formatter, corpus_lines(corpus, "train", 10, 1), misses=misses)
+    assert misses == [
+        (
+            "article/clause/label",
+            "01",
+            "Lập theo Phụ lục 01 ban hành kèm theo Điều 3.",
+            "lập theo phụ lục 1 ban hành kèm theo điều 3",
+        )
+    ]
+
+
 def test_marks_count_only_against_punctuated_references() -> None:
     assert marks_where_punctuated("Sáng mai, trời mưa.", "Sáng mai trời mưa.") == (
         "Sáng mai , trời mưa .",
