@@ -316,20 +316,22 @@ def held_out_wide(
     longer: Sequence[Mapping[str, np.ndarray]],
     cohorts: Sequence[Cohort],
     **kwargs: object,
-) -> tuple[dict[str, Pooled], dict[str, Pooled]]:
+) -> tuple[dict[str, Pooled], dict[str, Pooled], dict[str, Pooled]]:
     """`voice_login.held_out_wide`: held-out enrolments against every other speaker, each scoring's weight,
     threshold and grey zone chosen on the development part's trials, and at the `configured` ones (name: weight,
     threshold, grey zone). Also the development trials themselves at those choices (what a variant such as
-    `--reference` is chosen on)."""
+    `--reference` is chosen on), and sv_librispeech's enrolments against its own clips (another language and
+    channel) at the same choices."""
     fit = paired_trials(banks, dict(sets["cv9/dev"]), **kwargs)
     others = {**sets["cv9/dev"], **sets["librispeech/held-out"]}
     trials = paired_trials(banks, dict(sets["cv9/held-out"]), others=others, **kwargs)
+    english = paired_trials(banks, dict(sets["librispeech/held-out"]), **kwargs)
     norms = {name: cohorts if normalised else None for name, (_, normalised) in ROWS.items()}
     choices = {name: fit_choice(fit, weights or WEIGHTS, norms[name]) for name, (weights, _) in ROWS.items()}
     choices.update(configured)
-    pooled: tuple[dict[str, Pooled], dict[str, Pooled]] = ({}, {})
+    pooled: tuple[dict[str, Pooled], dict[str, Pooled], dict[str, Pooled]] = ({}, {}, {})
     for name, choice in choices.items():
-        for on, out in zip((trials, fit), pooled, strict=True):
+        for on, out in zip((trials, fit, english), pooled, strict=True):
             label = "{} (w {:g}, thr {:.3f}, band {:g})".format(name, *choice)
             add_logins(out, label, on, choice, longer, group=cv_part, cohorts=norms.get(name))
     return pooled
@@ -441,7 +443,7 @@ def main() -> None:
         "CAM++ as configured": (0.0, voice.threshold, band),
         "fusion as configured": (voice.fusion_weight, voice.fusion_threshold, band),
     }
-    wide, development = held_out_wide(banks, sets, configured, longer, cohorts, **enrol)
+    wide, development, english = held_out_wide(banks, sets, configured, longer, cohorts, **enrol)
     print("\n## Development part against itself: what the held-out choices below were made on")
     _table(["scoring"], {(n,): p.figures() for n, p in development.items()})
     print(
@@ -449,6 +451,10 @@ def main() -> None:
         "threshold and grey zone chosen on the development part; [95% intervals]"
     )
     _report(wide)
+    print("\nheld-out enrolments: false accepts of sv_librispeech clips alone")
+    _table(["scoring"], {(n,): p.far_bound("librispeech") for n, p in wide.items()})
+    print("\n## sv_librispeech enrolments against sv_librispeech clips, the same choices")
+    _table(["scoring"], {(n,): p.figures() for n, p in english.items()})
     for name, p in wide.items():
         print(
             f"\nfalse accepts by pair, held-out, {name}: "
