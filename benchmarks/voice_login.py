@@ -36,7 +36,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -479,11 +479,16 @@ def held_out_wide(
     return pooled
 
 
-def choose_band(trials: Trials, threshold: float, scores: tuple[np.ndarray, np.ndarray] | None = None) -> float:
-    """The grey-zone width of `BANDS` with the fewest false rejects while false accepts stay within the target
-    (`scores`: as `second_accepts`)."""
-    figs = {band: second_utterance(trials, threshold, band, scores=scores) for band in BANDS}
-    fine = [band for band in BANDS if figs[band]["far %"] <= 100 * TARGET_FAR] or [0.0]
+def choose_band(
+    trials: Trials,
+    threshold: float,
+    scores: tuple[np.ndarray, np.ndarray] | None = None,
+    bands: Sequence[float] = BANDS,
+) -> float:
+    """The grey-zone width of `bands` with the fewest false rejects while false accepts stay within the target
+    (`scores`: as `second_accepts`; `bands` in the scores' unit)."""
+    figs = {band: second_utterance(trials, threshold, band, scores=scores) for band in bands}
+    fine = [band for band in bands if figs[band]["far %"] <= 100 * TARGET_FAR] or [0.0]
     return min(fine, key=lambda band: (figs[band]["frr %"], band) if band else (100.0, 0.0))
 
 

@@ -281,23 +281,25 @@ class ResemblyzerEmbedder(WindowsAlone):
         return np.asarray(self._encoder.embed_utterance(audio.astype(np.float32)), np.float32)
 
 
-_CACHE: dict[str, Embedder] = {}
+_CACHE: dict[tuple[str, int], Embedder] = {}
 
 
-def get_embedder(name: str = "campplus") -> Embedder:
+def get_embedder(name: str = "campplus", *, threads: int = 0) -> Embedder:
     """A shared encoder by name: "campplus" (default), "seres2net", "resemblyzer", or a path to an ONNX filterbank
-    encoder."""
-    if name not in _CACHE:
+    encoder; `threads`: ONNX Runtime threads of its session (0: one per core; resemblyzer has none), one shared
+    encoder per name and thread count."""
+    key = (name, threads)
+    if key not in _CACHE:
         if name == "campplus":
-            _CACHE[name] = CampPlusEmbedder()
+            _CACHE[key] = CampPlusEmbedder(threads=threads)
         elif name == "seres2net":
-            _CACHE[name] = SeRes2NetEmbedder()
+            _CACHE[key] = SeRes2NetEmbedder(threads=threads)
         elif name == "resemblyzer":
-            _CACHE[name] = ResemblyzerEmbedder()
+            _CACHE[key] = ResemblyzerEmbedder()
         elif name.endswith(".onnx"):
-            _CACHE[name] = FbankOnnxEmbedder(name)
+            _CACHE[key] = FbankOnnxEmbedder(name, threads=threads)
         else:
             raise ModelError(
                 f"không có bộ nhúng giọng nói '{name}' (unknown embedder: campplus, seres2net, resemblyzer, *.onnx)"
             )
-    return _CACHE[name]
+    return _CACHE[key]

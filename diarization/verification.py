@@ -129,7 +129,7 @@ def login_fusion(voice: VoiceSettings) -> Fusion | None:
     `voice.score_norm` (its cohort is of CAM++ alone)."""
     if voice.fusion_weight <= 0 or voice.score_norm:
         return None
-    return Fusion(get_embedder("seres2net"), voice.fusion_weight, voice.fusion_threshold)
+    return Fusion(get_embedder("seres2net", threads=voice.login_threads), voice.fusion_weight, voice.fusion_threshold)
 
 
 def speech_only(audio: np.ndarray) -> np.ndarray:

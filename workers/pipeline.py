@@ -52,9 +52,13 @@ def adapted_engine(name: str | None, model: str | None, settings: Settings) -> E
 
 
 @cache
-def cached_engine(name: str | None, model: str | None) -> Engine:
-    """One engine per process and configuration: models load once, then serve every job."""
-    return adapted_engine(name, model, get_settings())
+def cached_engine(name: str | None, model: str | None, threads: int = 0) -> Engine:
+    """One engine per process and configuration: models load once, then serve every job. `threads`: CPU threads
+    of this engine's model (0: `asr.cpu_threads`); a voice login's own engine runs on one (`voice.login_threads`)."""
+    settings = get_settings()
+    if threads:
+        settings = settings.model_copy(update={"asr": settings.asr.model_copy(update={"cpu_threads": threads})})
+    return adapted_engine(name, model, settings)
 
 
 def run_pipeline(

@@ -68,7 +68,7 @@ from core.tables import RevokedToken, Role, User
 from core.text import nfc
 from core.vad import SpeechChunk
 from diarization import verification
-from diarization.embedders import Embedder
+from diarization.embedders import Embedder, get_embedder
 from diarization.score_norm import SHIPPED_COHORT, Cohort, load_cohort
 from diarization.voiceprints import ACCOUNT_MARK, VoiceprintStore, account_voiceprint
 from workers.pipeline import cached_engine
@@ -92,7 +92,9 @@ def page() -> FileResponse:
 
 
 def _store(settings: Settings) -> VoiceprintStore:
-    return VoiceprintStore(settings.resolved_database_url, threshold=settings.voice.threshold)
+    voice = settings.voice
+    embedder = get_embedder(threads=voice.login_threads)
+    return VoiceprintStore(settings.resolved_database_url, embedder=embedder, threshold=voice.threshold)
 
 
 @functools.cache
@@ -307,14 +309,15 @@ def _use_challenge(db: Session, settings: Settings, token: str, username: str, u
     return _Spent(phrase=phrase, first_score=first_score)
 
 
-def transcribe(audio: np.ndarray) -> str:
-    """What the configured engine hears in a login utterance, decoded whole.
+def transcribe(audio: np.ndarray, threads: int = 0) -> str:
+    """What the configured engine (its model on `threads` CPU threads, 0: the shared engine) hears in a login
+    utterance, decoded whole.
 
     An utterance is at most `voice.max_utterance_s` (30 s, one engine window), so it needs no VAD chunking,
     and chunking would hurt: Silero drops short digit words read with pauses ("một"), so a genuine login
     lost digits about half of the time in the browser tests.
     """
-    engine = cached_engine(None, None)
+    engine = cached_engine(None, None, threads)
     segments = engine.transcribe_chunks([SpeechChunk(start=0.0, audio=audio)], DecodeOptions(language="vi"))
     return " ".join(s.text for s in segments)
 
@@ -401,7 +404,7 @@ def _hear_and_score(
     the answer comes after the slower of them rather than after both.
     """
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="voice-login") as pool:
-        heard = pool.submit(transcribe, samples)
+        heard = pool.submit(transcribe, samples, settings.voice.login_threads)
         try:
             result: verification.Verification | None = verify_login(settings, username, samples)
         except NotFoundError:

@@ -343,3 +343,24 @@ def test_a_login_accepted_wide_of_the_threshold_feeds_the_voiceprint_and_admins_
     assert_problem(missing, 404)
     actions = [e.action for e in _audit(accounts, admin.username)]
     assert actions.count("voice.list") == 2 and "voice.login_embeddings_dropped" in actions
+
+
+def test_a_login_runs_each_model_on_the_configured_threads_and_hears_the_same(tmp_path: Path) -> None:
+    """A login recognises and embeds side by side on two threads, so each of its models runs on
+    `voice.login_threads` (1 by default) rather than on the shared engine and encoders' one thread per core; the
+    recogniser on one thread hears the phrase as the shared one does."""
+    from tests.databases import migrated_sqlite
+    from workers.pipeline import cached_engine
+
+    settings = Settings(home=tmp_path, database_url=migrated_sqlite(tmp_path))
+    assert settings.voice.login_threads == 1
+    fusion = verification.login_fusion(settings.voice)
+    assert fusion is not None
+    sessions = [
+        voice_login._store(settings).embedder._session,  # type: ignore[attr-defined]
+        fusion.embedder._session,  # type: ignore[attr-defined]
+        cached_engine(None, None, 1).model.session,  # type: ignore[attr-defined]
+    ]
+    assert [s.get_session_options().intra_op_num_threads for s in sessions] == [1, 1, 1]
+    said = speakers()["genuine"].say("012340")
+    assert voice_login.transcribe(said, 1) == voice_login.transcribe(said)

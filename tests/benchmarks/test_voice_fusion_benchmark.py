@@ -58,3 +58,27 @@ def test_a_grey_zone_login_is_decided_on_the_mean_of_both_fused_scores() -> None
     add_logins(pooled, "fusion", pair, (0.5, 0.52, 0.1), longer)
     one, two = (np.concatenate(pooled[name].accepted) for name in ("fusion", "fusion" + SECOND))
     assert one.tolist() == [True, False, False] and two.tolist() == [True, True, False]
+
+
+def test_as_norm_scores_leave_both_speakers_of_a_trial_out_of_the_cohort() -> None:
+    """In service neither the account's owner nor whoever tries it is among the cohort's voices: an impostor's
+    score must not depend on the impostor's own utterances in the cohort (left in, they lower exactly that score),
+    nor a genuine score on the owner's."""
+    from benchmarks.voice_fusion import _scores
+    from diarization.score_norm import Cohort
+
+    trials = _trials([0.9, 0.5, 0.7])
+    rng = np.random.default_rng(0)
+    strangers = rng.standard_normal((6, 3)).astype(np.float32)
+    own = np.concatenate([trials.clips[2:], trials.clips[:1]])  # b's clip and one like a's, said by b and a
+    vectors = np.concatenate([strangers, own]) / np.linalg.norm(np.concatenate([strangers, own]), axis=1)[:, None]
+    people = np.array(["x"] * 6 + ["b", "a"])
+
+    def scores(keep: np.ndarray) -> np.ndarray:
+        return _scores(trials, trials.clips, trials.speakers, Cohort(vectors[keep], people[keep], "m", top_k=3))
+
+    full, without_a, without_both = scores(people != ""), scores(people != "a"), scores(people == "x")
+    assert full[0, 2] == pytest.approx(without_both[0, 2])  # a tried by b
+    assert full[0, :2] == pytest.approx(without_a[0, :2])  # a's own logins
+    # leaving out each side's own speaker only (`Trials.as_norm`) lets b's voice lower b's score
+    assert trials.as_norm(Cohort(vectors, people, "m", top_k=3))[0, 2] < full[0, 2]

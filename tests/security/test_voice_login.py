@@ -32,7 +32,9 @@ def test_f6_unknown_and_known_usernames_cost_the_same_work(
     ~470 ms), so timing told which usernames exist. Now each kind runs both, once."""
     work: Counter[str] = Counter()
     transcribe = voice_login.transcribe
-    monkeypatch.setattr(voice_login, "transcribe", lambda audio: (work.update(["asr"]), transcribe(audio))[1])
+    monkeypatch.setattr(
+        voice_login, "transcribe", lambda audio, threads=0: (work.update(["asr"]), transcribe(audio, threads))[1]
+    )
     embedder = type(get_embedder())
     embed = embedder.embed
     monkeypatch.setattr(embedder, "embed", lambda self, audio: (work.update(["embed"]), embed(self, audio))[1])
