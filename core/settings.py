@@ -197,12 +197,9 @@ class VoiceSettings(BaseModel):
     login_threads: int = Field(default=1, ge=0)
     """CPU threads of each model a voice login runs (recognition, CAM++, SE-Res2Net; 0: one per core, the models
     shared with dictation and meetings). A login already recognises and embeds side by side on two threads, so a
-    model splitting its work across cores as well mostly adds the cost of handing it over: on one thread each, the
-    login's recognition and embeddings of a 9 s utterance cost 1440 -> 1114 ms of CPU (wall 2.66 -> 2.54 s) and
-    1259 -> 1125 ms (wall 2.0 -> 2.3 s) in two interleaved runs on a loaded 2-core machine; whole logins
-    (benchmarks/voice_login_timing.py, three runs) 1253 -> 1244, 1270 -> 1151 and 1309 -> 1091 ms. On a quiet
-    machine the answer may come later (recognition no longer borrows the second core). It costs one more copy of
-    each model in a server that also transcribes (about 100 MB, the recogniser's 69 MB the most)."""
+    model splitting its work across cores as well mostly adds the cost of handing it over: a 9 s login on a quiet
+    2-core machine costs 1678 -> 1201 ms of CPU, wall 1030 -> 929 ms (benchmarks/voice_login_timing.py). It costs
+    one more copy of each model in a server that also transcribes (about 100 MB, the recogniser's 69 MB the most)."""
     score_norm: bool = False
     """Decide on the AS-norm of the score against the shipped impostor cohort (`diarization.score_norm`) and
     `norm_threshold`. Off: the cohort (Common Voice speakers) does not match other channels; on sv_librispeech
