@@ -197,8 +197,8 @@ class VoiceSettings(BaseModel):
     login_threads: int = Field(default=1, ge=0)
     """CPU threads of each model a voice login runs (recognition, CAM++, SE-Res2Net; 0: one per core, the models
     shared with dictation and meetings). A login already recognises and embeds side by side on two threads, so a
-    model splitting its work across cores as well mostly adds the cost of handing it over: a 9 s login on a quiet
-    2-core machine costs 1678 -> 1201 ms of CPU, wall 1030 -> 929 ms (benchmarks/voice_login_timing.py). It costs
+    model splitting its work across cores as well mostly adds the cost of handing it over: a 9 s login cost less CPU
+    in each of four paired runs, by 1-28% (benchmarks/voice_login_timing.py; docs/ARCHITECTURE.md). It costs
     one more copy of each model in a server that also transcribes (about 100 MB, the recogniser's 69 MB the most)."""
     score_norm: bool = False
     """Decide on the AS-norm of the score against the shipped impostor cohort (`diarization.score_norm`) and
