@@ -33,6 +33,8 @@ LABELS = ("vote", "task", "conclusion", "procedural")
 a break, opening and closing), which is never a task; none of them: debate."""
 TRAINING = Path(__file__).parent / "data" / "labelled_sentences.json"
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+_TASK_CUE = "ztaskcuez"
+"""The feature token of a sentence in which the chair's task reader finds an order (`features`, `classify`)."""
 
 
 @functools.lru_cache(maxsize=16384)
@@ -44,7 +46,7 @@ def features(text: str, *, chair: bool, previous: str = "", people: tuple[str, .
     cue_tokens = [
         "zchairz" if chair else "zmemberz",
         "zconcluecuez" if is_conclusion(text, chair=chair) else "",
-        "ztaskcuez" if chair and read_tasks(text, people=people) else "",
+        _TASK_CUE if chair and read_tasks(text, people=people) else "",
         "zfloorcuez" if gives_floor(text) else "",
         "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
         "zcountcuez" if vote is not None and vote.has_counts else "",
@@ -127,7 +129,7 @@ class SentenceClassifier:
             labels = {label for label, p in row.items() if p >= self.threshold}
             for content in ("task", "conclusion"):
                 if {content, "procedural"} <= labels:
-                    ordered = content == "task" and "ztaskcuez" in features_of.split()
+                    ordered = content == "task" and _TASK_CUE in features_of.split()
                     labels.discard(content if row["procedural"] >= row[content] and not ordered else "procedural")
             found.append(frozenset(labels))
         return found
