@@ -2,7 +2,8 @@
 
     10 s windows every `step_s`  ->  segmentation-3.0: up to three local speakers per window, two at once
     ->  one CAM++ embedding per (window, local speaker), pooled over the frames where that voice talks alone
-    ->  agglomerative clustering of the embeddings with enough clean speech (diarization.clustering)
+    ->  agglomerative clustering of the embeddings with enough clean speech (diarization.clustering), into at
+        least as many speakers as the windows hear voices at once, when those speakers sound different
     ->  every (window, local speaker) to its nearest speaker, two voices of one window never to the same one
     ->  per frame, the `count` most active speakers, `count` being how many voices the windows hear there
         (overlapped speech gives two turns at once)
@@ -101,6 +102,12 @@ class SegmentationDiarization(TurnNaming):
     clustering: Clustering = field(default_factory=lambda: Clustering(threshold=0.5))
     """How local speakers of all windows become speakers (weights: seconds of clean speech). The cosine threshold
     0.5 was calibrated on development meetings only (benchmarks/diarization.py --sections calibrate)."""
+    overlap_s: float = 0.5
+    """Voices the windows hear at once for this long are that many speakers: the clustering keeps at least that many
+    (`cluster`). Shorter runs are left alone: a single voice gave the model a second local speaker for up to 0.7 s."""
+    overlap_max_similarity: float = 0.93
+    """The speakers those voices force are kept only if no two centroids score this much: forced apart, one voice
+    scored 0.97 against itself, the development AMI files' different voices 0.17-0.89 (issue #16)."""
     vad_threshold: float = 0.35
     """Silero speech probability for the second detector (as in `SpeakerDiarization`, with its 40 ms padding)."""
     min_vad_speech_ms: int = 200
@@ -164,7 +171,33 @@ class SegmentationDiarization(TurnNaming):
         min_speakers: int | None = None,
         max_speakers: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(speaker of each (window, local speaker), -1 for none; unit centroids of the speakers)."""
+        """(speaker of each (window, local speaker), -1 for none; unit centroids of the speakers).
+
+        With the count free, voices heard at once are different people: when clustering finds fewer speakers than
+        the windows hear together (`voices_at_once`), it is asked for that many, and the answer is kept if the
+        speakers it adds sound different. Otherwise both voices of an overlap go to the one speaker, the count asks
+        for two speakers there and finds one: the second voice is missed (pyannote pads such frames with a speaker
+        that has no voice instead).
+        """
+        free = self._clustered(local, num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers)
+        if num_speakers is not None:
+            return free
+        heard = min(self.voices_at_once(local), max_speakers or SLOTS)
+        if heard <= max(len(free[1]), min_speakers or 1):
+            return free
+        forced = self._clustered(local, min_speakers=heard, max_speakers=max_speakers)
+        similarity = forced[1] @ forced[1].T
+        np.fill_diagonal(similarity, -1.0)
+        return forced if len(forced[1]) > len(free[1]) and similarity.max() < self.overlap_max_similarity else free
+
+    def _clustered(
+        self,
+        local: LocalSpeakers,
+        *,
+        num_speakers: int | None = None,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         n_windows = local.embeddings.shape[0]
         assignment = np.full((n_windows, SLOTS), -1, dtype=int)
         embedded = np.isfinite(local.embeddings[..., 0])
@@ -197,25 +230,7 @@ class SegmentationDiarization(TurnNaming):
         Silero heard joins the nearest turn."""
         k = int(assignment.max()) + 1
         annotation = Annotation(uri=uri)
-        total_frames = int(local.duration / FRAME_STEP) + 1
-        first = np.round(local.starts / FRAME_STEP).astype(int)
-        for block_start in range(0, total_frames, self.block_frames) if k > 0 else ():
-            block_end = min(block_start + self.block_frames, total_frames)
-            size = block_end - block_start
-            activation = np.zeros((size, k), np.float32)
-            voices = np.zeros(size, np.float32)
-            seen = np.zeros(size, np.float32)
-            for w in np.flatnonzero((first < block_end) & (first + _SEG_FRAMES > block_start)):
-                lo, hi = max(first[w], block_start), min(first[w] + _SEG_FRAMES, block_end)
-                frames = local.activity[w, lo - first[w] : hi - first[w]]
-                seen[lo - block_start : hi - block_start] += 1
-                voices[lo - block_start : hi - block_start] += frames.sum(axis=1)
-                clustered = np.zeros((hi - lo, k), np.float32)
-                for s in np.flatnonzero(assignment[w] >= 0):
-                    np.maximum(clustered[:, assignment[w, s]], frames[:, s], out=clustered[:, assignment[w, s]])
-                activation[lo - block_start : hi - block_start] += clustered
-            count = np.rint(voices / np.maximum(seen, 1)).astype(int)
-            activation /= np.maximum(seen, 1)[:, None]
+        for block_start, count, activation in self._frames(local, assignment) if k > 0 else ():
             ranks = np.argsort(np.argsort(-activation, axis=1, kind="stable"), axis=1, kind="stable")
             active = (ranks < count[:, None]) & (activation > 0)
             for speaker in range(k):
@@ -233,6 +248,50 @@ class SegmentationDiarization(TurnNaming):
             for start, end in local.vad:
                 annotation[Segment(start, end)] = anonymous_label(0)
         return annotation
+
+    def voices_at_once(self, local: LocalSpeakers) -> int:
+        """The most voices the windows hear together (the frame count of `turns`) for `overlap_s` on end."""
+        span = max(round(self.overlap_s / FRAME_STEP), 1)
+        tail = np.zeros(0, int)
+        most = 0
+        for _, count, _ in self._frames(local, None):
+            counts = np.concatenate([tail, count])  # a run may cross a block boundary
+            if counts.size >= span:
+                most = max(most, int(np.lib.stride_tricks.sliding_window_view(counts, span).min(axis=1).max()))
+            tail = counts[-(span - 1) :] if span > 1 else tail
+        return most
+
+    def _frames(
+        self, local: LocalSpeakers, assignment: np.ndarray | None
+    ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """Per block of `block_frames` frames: its first frame; how many voices talk in each frame (the windows'
+        mean, rounded, as pyannote's speaker count); each speaker's mean activity there (max over its local speakers
+        of a window; an empty array without `assignment`)."""
+        k = int(assignment.max()) + 1 if assignment is not None else 0
+        total_frames = int(local.duration / FRAME_STEP) + 1
+        first = np.round(local.starts / FRAME_STEP).astype(int)
+        for block_start in range(0, total_frames, self.block_frames):
+            block_end = min(block_start + self.block_frames, total_frames)
+            size = block_end - block_start
+            activation = np.zeros((size, k), np.float32)
+            voices = np.zeros(size, np.float32)
+            seen = np.zeros(size, np.float32)
+            for w in np.flatnonzero((first < block_end) & (first + _SEG_FRAMES > block_start)):
+                lo, hi = max(first[w], block_start), min(first[w] + _SEG_FRAMES, block_end)
+                frames = local.activity[w, lo - first[w] : hi - first[w]]
+                seen[lo - block_start : hi - block_start] += 1
+                voices[lo - block_start : hi - block_start] += frames.sum(axis=1)
+                if assignment is None:
+                    continue
+                clustered = np.zeros((hi - lo, k), np.float32)
+                for s in np.flatnonzero(assignment[w] >= 0):
+                    np.maximum(clustered[:, assignment[w, s]], frames[:, s], out=clustered[:, assignment[w, s]])
+                activation[lo - block_start : hi - block_start] += clustered
+            yield (
+                block_start,
+                np.rint(voices / np.maximum(seen, 1)).astype(int),
+                activation / np.maximum(seen, 1)[:, None],
+            )
 
     # ---- names from voiceprints ------------------------------------------------------------------------------
 

@@ -9,12 +9,13 @@ import pytest
 from pyannote.core import Annotation, Segment
 from pyannote.metrics.diarization import DiarizationErrorRate
 
+from benchmarks.simulate_meetings import trim_to_speech
 from core.audio import SAMPLE_RATE, load_audio
 from core.errors import SilentAudioError
 from diarization import VoiceprintStore
 from diarization.embedders import normalize
 from diarization.local_speakers import LocalSpeakers, SegmentationDiarization
-from tests.audio_helpers import speech_extent
+from tests.audio_helpers import speech_extent, stitch
 from tests.diarization.conftest import SPEAKERS, Meeting, cluster_of
 
 
@@ -111,6 +112,44 @@ def test_overlapped_speech_gives_two_speakers_at_once(
     assert truth.crop(heard).duration() >= 0.75 * heard.duration()
     for region in heard:
         assert len(annotation.crop(region).labels()) == 2
+
+
+def test_a_voice_heard_over_another_is_a_speaker_of_its_own(
+    segmentation: SegmentationDiarization, clips_by_speaker: dict[str, list[str]]
+) -> None:
+    """One man's long turn with another man's sentence said over its middle: too little speech alone for a cluster of
+    its own, but the windows hear two voices at once, so it is a second speaker and its speech is not missed."""
+    first, _ = stitch(clips_by_speaker[SPEAKERS[0]][:3], lead_s=0.5, gap_s=0.2)
+    second = load_audio(clips_by_speaker[SPEAKERS[1]][0])
+    start = first.size // 2
+    mix = np.pad(first, (0, max(0, start + second.size - first.size)))
+    mix[start : start + second.size] += second
+    onset, offset = speech_extent(second)
+    spoken = Segment(start / SAMPLE_RATE + onset, start / SAMPLE_RATE + offset)
+
+    local = segmentation.analyse(mix)
+    assert segmentation.voices_at_once(local) == 2
+    assert len(replace(segmentation, overlap_s=60.0).cluster(local)[1]) == 1  # the clustering alone finds one
+    assignment, centroids = segmentation.cluster(local)
+    assert len(centroids) == 2
+    turns = segmentation.turns(local, assignment)
+    main = max(turns.labels(), key=turns.label_duration)
+    other = next(label for label in turns.labels() if label != main)
+    assert turns.crop(spoken).label_duration(other) > 0.5 * spoken.duration
+
+
+def test_one_voice_the_model_hears_twice_stays_one_speaker(
+    segmentation: SegmentationDiarization, cv_rows: list[dict[str, str]]
+) -> None:
+    """segmentation-3.0 gives this voice a second local speaker for more than `overlap_s`; forced into two speakers,
+    the halves sound the same (centroids 0.97), so it stays one."""
+    paths = sorted(row["audio_path"] for row in cv_rows if row["speaker"] == "cv_f213027e64ab")
+    pause = np.zeros(int(0.3 * SAMPLE_RATE), np.float32)
+    audio = np.concatenate([part for path in paths for part in (trim_to_speech(load_audio(path)), pause)])
+    local = segmentation.analyse(audio)
+    assert segmentation.voices_at_once(local) == 2
+    assert len(replace(segmentation, overlap_max_similarity=1.0).cluster(local)[1]) == 2
+    assert len(segmentation.cluster(local)[1]) == 1
 
 
 def test_silence_is_a_clear_error(segmentation: SegmentationDiarization) -> None:
