@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from minutes.cues import find_vote, fold, folded_digits, is_conclusion
-from minutes.embedding import embed
 from minutes.sentences import is_lead_in
 from minutes.slots import gives_floor, read_tasks
 
@@ -68,9 +66,6 @@ class SentenceClassifier:
     cue_weight: float = 2.0
     """Weight of the structural tokens (who speaks, what the readers find, lead-ins) against the words: the higher,
     the less a class hangs on the wordings of the meetings it was trained on."""
-    embed_weight: float = 4.0
-    """Weight of the sentence's multilingual embedding (`minutes.embedding`) against the n-grams; 0: not used
-    (issue 15, sixth round: measured and dropped, see docs/ARCHITECTURE.md)."""
 
     def __post_init__(self) -> None:
         self._vectorizer = FeatureUnion(
@@ -93,7 +88,7 @@ class SentenceClassifier:
     ) -> SentenceClassifier:
         """`previous`: the sentence said before each (by the same speaker, else ""); `people`: the full names of those
         present at each one's meeting (`participants.mentions`)."""
-        matrix = self._matrix(texts, self._vectorizer.fit_transform(_rows(texts, chairs, previous, people)))
+        matrix = self._vectorizer.fit_transform(_rows(texts, chairs, previous, people))
         for label in LABELS:
             target = np.array([label in ls for ls in labels])
             model = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", max_iter=1000)
@@ -108,18 +103,12 @@ class SentenceClassifier:
         people: Sequence[Sequence[str]] | None = None,
     ) -> list[dict[str, float]]:
         """Per sentence, the probability of each class."""
-        return self._probabilities(texts, _rows(texts, chairs, previous, people))
+        return self._probabilities(_rows(texts, chairs, previous, people))
 
-    def _matrix(self, texts: Sequence[str], words: sparse.spmatrix) -> sparse.spmatrix:
-        """The n-gram and cue columns, then the embedding's when it is weighted."""
-        if not self.embed_weight:
-            return words
-        return sparse.hstack([words, sparse.csr_matrix(self.embed_weight * embed(texts))], format="csr")
-
-    def _probabilities(self, texts: Sequence[str], rows: Sequence[str]) -> list[dict[str, float]]:
+    def _probabilities(self, rows: Sequence[str]) -> list[dict[str, float]]:
         if not rows:
             return []
-        matrix = self._matrix(texts, self._vectorizer.transform(rows))
+        matrix = self._vectorizer.transform(rows)
         columns = {label: model.predict_proba(matrix)[:, 1] for label, model in self._models.items()}
         return [{label: float(columns[label][i]) for label in LABELS} for i in range(len(rows))]
 
@@ -136,7 +125,7 @@ class SentenceClassifier:
         "Phân công: chị Hạnh chuẩn bị …, anh Thủy lo …" is no procedure)."""
         rows = _rows(texts, chairs, previous, people)
         found = []
-        for features_of, row in zip(rows, self._probabilities(texts, rows), strict=True):
+        for features_of, row in zip(rows, self._probabilities(rows), strict=True):
             labels = {label for label, p in row.items() if p >= self.threshold}
             for content in ("task", "conclusion"):
                 if {content, "procedural"} <= labels:
