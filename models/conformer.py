@@ -3,7 +3,7 @@
 As shipped (a TFLite conversion), every streaming step dequantizes the int8 weights of its 38 float
 convolutions again and spells each of its 73 layer norms as ten operators (mean and variance by
 GlobalAveragePool). Float weights let ONNX Runtime pack the convolutions for its blocked kernels, and one
-LayerNormalization replaces the ten: a login's recognition takes about a fifth less CPU (docs/ARCHITECTURE.md,
+LayerNormalization replaces the ten: a login's recognition takes 15-21% less CPU (docs/ARCHITECTURE.md,
 *Login CPU, fifth round*). The result is not bit-exact (other kernels, other summation order), so the rewritten
 file is accepted by what it computes on fixed inputs against the shipped one (`check_rewrite`), never by bytes.
 `onnx` is needed here, at materialisation only.
