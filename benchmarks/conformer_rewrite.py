@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import ctypes
 import random
 import statistics
 import sys
@@ -44,13 +43,10 @@ from tests.voice_audio import speakers  # noqa: E402
 
 def build(directory: Path) -> dict[str, Path]:
     """The shipped conformer and its rewrite, side by side, and the token table."""
-    from vietasr.ffi import NativeLibrary
-
-    lib = ctypes.CDLL(NativeLibrary.resolve_library_path())
-    shipped = sources._exported_bytes(lib, "vietasr_asr_model_onnx", "vietasr_asr_model_onnx_size")
+    shipped, vocab = sources.shipped_vietasr()
     (directory / "shipped.onnx").write_bytes(shipped)
     conformer.rewrite(shipped, directory / "rewritten.onnx")
-    (directory / "tokens.txt").write_bytes(sources._exported_bytes(lib, "vietasr_asr_vocab", "vietasr_asr_vocab_size"))
+    (directory / "tokens.txt").write_bytes(vocab)
     return {"shipped": directory / "shipped.onnx", "rewritten": directory / "rewritten.onnx"}
 
 

@@ -65,9 +65,8 @@ _VIETASR_SHA256 = "b34e699e5557f87741c6fca80246267268922c9d57045602da6fdf77039f0
 """SHA-256 of the conformer libvietasr 0.1.0.dev11 embeds: the shipped bytes are checked before they are rewritten."""
 
 
-def build_vietasr_ctc(dest: Path) -> dict[str, float]:
-    """Write the conformer from the symbols `libvietasr` exports, rewritten to cost less per step
-    (`models.conformer`) and checked against the shipped one, and its token table."""
+def shipped_vietasr() -> tuple[bytes, bytes]:
+    """The conformer (ONNX bytes, checksum checked) and the token table that `libvietasr` exports as symbols."""
     try:
         from vietasr.ffi import NativeLibrary
     except ImportError as exc:
@@ -80,6 +79,13 @@ def build_vietasr_ctc(dest: Path) -> dict[str, float]:
         raise ModelError(f"thư viện viet-asr không chứa mô hình (model symbols missing: {exc})") from exc
     if (actual := hashlib.sha256(model).hexdigest()) != _VIETASR_SHA256:
         raise ModelError(f"mô hình trong viet-asr sai checksum {actual[:12]}… (viet-asr model changed)")
+    return model, vocab
+
+
+def build_vietasr_ctc(dest: Path) -> dict[str, float]:
+    """Write the shipped conformer rewritten to cost less per step (`models.conformer`), checked against the
+    shipped one, and its token table."""
+    model, vocab = shipped_vietasr()
     conformer.rewrite(model, dest / "model.onnx")
     (dest / "tokens.txt").write_bytes(vocab)
     return conformer.check_rewrite(model, dest / "model.onnx")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import ctypes
 from pathlib import Path
 
 import numpy as np
@@ -98,15 +97,8 @@ def test_convolution_weights_are_dequantized_once_into_the_same_floats() -> None
     np.testing.assert_allclose(_run(model, x), expected, rtol=1e-5, atol=1e-6)
 
 
-def _shipped_conformer() -> bytes:
-    from vietasr.ffi import NativeLibrary
-
-    lib = ctypes.CDLL(NativeLibrary.resolve_library_path())
-    return sources._exported_bytes(lib, "vietasr_asr_model_onnx", "vietasr_asr_model_onnx_size")
-
-
 def test_the_rewritten_conformer_is_checked_against_the_shipped_one(tmp_path: Path) -> None:
-    shipped = _shipped_conformer()
+    shipped, _ = sources.shipped_vietasr()
     conformer.rewrite(shipped, tmp_path / "model.onnx")
     rewritten = onnx.load(str(tmp_path / "model.onnx"))
     kinds = [n.op_type for n in rewritten.graph.node]
@@ -119,3 +111,9 @@ def test_the_rewritten_conformer_is_checked_against_the_shipped_one(tmp_path: Pa
     onnx.save(rewritten, str(tmp_path / "model.onnx"))
     with pytest.raises(ModelError, match="không khớp mô hình gốc"):
         conformer.check_rewrite(shipped, tmp_path / "model.onnx")
+
+
+def test_a_conformer_other_than_the_one_checked_is_never_rewritten(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sources, "_VIETASR_SHA256", "0" * 64)  # as if viet-asr shipped other bytes
+    with pytest.raises(ModelError, match="viet-asr model changed"):
+        sources.shipped_vietasr()
