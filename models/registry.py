@@ -2,9 +2,10 @@
 
 `resolve` materialises a bundled model once into the cache and returns its directory; a path to a
 model directory (e.g. a converted PhoWhisper) is accepted too. Models shipped as bytes are checked
-against a fixed SHA-256. Models exported here (the speaker models) differ in bytes between CPUs, so
-they are checked by what they compute (`models.sources.check_export`), and the built file's own
-SHA-256 is then recorded in the cache, so that later damage is still caught by `verify`.
+against a fixed SHA-256. Models exported or rewritten here (the speaker models, the vietasr conformer) are
+checked by what they compute (`models.sources.check_export`, `models.conformer.check_rewrite`), since their
+bytes may differ between CPUs or library versions, and the built file's own SHA-256 is then recorded in the
+cache, so that later damage is still caught by `verify`.
 """
 
 from __future__ import annotations
@@ -90,17 +91,19 @@ SPECS: dict[str, ModelSpec] = {
             name="vietasr-ctc",
             engine="vietasr",
             description="Conformer CTC tiếng Việt, streaming (WeNet), ONNX",
-            packages=("viet-asr==0.1.0.dev11",),
+            packages=("viet-asr==0.1.0.dev11", "onnx>=1.16"),
             licence="Apache-2.0",
             provenance=Provenance(
-                source="viet-asr==0.1.0.dev11 (ONNX embedded in libvietasr)",
+                source="viet-asr==0.1.0.dev11 (ONNX embedded in libvietasr, SHA-256 checked), rewritten here "
+                "(convolution weights folded, layer norms fused)",
                 origin="chưa kiểm chứng: thư viện ghi 'converted from …/Debug Zalo Tiktok iOS/zasr_dump/…"
                 "/encoder.tflite'; kho mã công khai của gói chứa mô hình khác (unverified origin)",
                 verified=False,
             ),
             main_file="model.onnx",
-            sha256="b34e699e5557f87741c6fca80246267268922c9d57045602da6fdf77039f0057",
+            sha256="be4759fe2fcfd9ec4e9a2caa459155f8ff329fdb75a1bc4457d8218c710fd66c",
             build=sources.build_vietasr_ctc,
+            exported=True,
         ),
         ModelSpec(
             name="campplus",

