@@ -3,6 +3,7 @@
     VAD regions (core.vad, Silero)  ->  speaker embeddings over sliding windows (an `Embedder`, CAM++)
     ->  clustering with the number of speakers found or imposed
     ->  the windows at each end of a region, embedded again alone, take the nearest speaker  ->  speaker turns
+    ->  with `overlap`: where segmentation-3.0 hears two voices, a second turn (diarization.segmentation)
 
 The recording is streamed block by block (core.audio) and only the embeddings (768 bytes per
 window) are kept, so an 8-hour session costs tens of megabytes; clustering is two-stage above a few
