@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,6 +74,12 @@ def _manifest(name: str) -> list[dict[str, str]]:
 
 
 Pipeline = SpeakerDiarization | SegmentationDiarization
+PIPELINES: dict[str, Callable[[], Pipeline]] = {
+    "segmentation": SegmentationDiarization,
+    "vad": SpeakerDiarization,
+    "vad-overlap": lambda: SpeakerDiarization(overlap=True),
+}
+"""What `--pipelines` names: the two built-in pipelines, and the vad one with overlapped speech (issue #16)."""
 
 
 def _run(pipeline: Pipeline, path: Path | str, uri: str, **counts: int | None) -> Annotation:
@@ -491,7 +498,7 @@ def speed_child(path: str, mode: str) -> None:
         duration = chunker.processed_s
         out: dict[str, float] = {}
     else:
-        pipeline: Pipeline = SegmentationDiarization() if mode == "segmentation" else SpeakerDiarization()
+        pipeline = PIPELINES[mode]()
         annotation = pipeline.apply(path, uri="long")
         duration = probe(path).duration or 0.0
         reference = next(iter(read_rttm(Path(path).with_suffix(".rttm")).values()))
@@ -552,14 +559,16 @@ def main() -> None:
         help="comma-separated subset of calibrate,der,transcript,crowd,crowd-names,counts,eer,names,speed",
     )
     parser.add_argument(
-        "--pipelines", default="segmentation,vad", help="pipelines to score (the first one for the other sections)"
+        "--pipelines",
+        default="segmentation,vad",
+        help=f"pipelines to score, of {','.join(PIPELINES)} (the first one for the other sections)",
     )
     parser.add_argument("--speed-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:
         speed_child(*args.speed_child)
         return
-    pipelines: dict[str, Pipeline] = {"segmentation": SegmentationDiarization(), "vad": SpeakerDiarization()}
+    pipelines = {name: make() for name, make in PIPELINES.items()}
     chosen = args.pipelines.split(",")
     pipeline = pipelines[chosen[0]]
     sections = set(args.sections.split(","))

@@ -3,6 +3,7 @@
     VAD regions (core.vad, Silero)  ->  speaker embeddings over sliding windows (an `Embedder`, CAM++)
     ->  clustering with the number of speakers found or imposed
     ->  the windows at each end of a region, embedded again alone, take the nearest speaker  ->  speaker turns
+    ->  with `overlap`: where segmentation-3.0 hears two voices, a second turn (diarization.segmentation)
 
 The recording is streamed block by block (core.audio) and only the embeddings (768 bytes per
 window) are kept, so an 8-hour session costs tens of megabytes; clustering is two-stage above a few
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from pyannote.core import Annotation, Segment, Timeline
+from pyannote.core import Annotation, Segment
 from pyannote.core.annotation import TrackName
 
 from core.audio import SAMPLE_RATE, AudioSource, probe, source_name, stream_audio
@@ -68,10 +69,8 @@ class SpeechWindows:
     region: np.ndarray
     """Index of the region each window lies in."""
     embeddings: np.ndarray
-    speech: list[tuple[float, float]] = field(default_factory=list)
-    """Speech found by the segmentation model (empty unless `overlap` is on)."""
     overlaps: list[tuple[float, float]] = field(default_factory=list)
-    """Stretches where the segmentation model hears two voices at once."""
+    """Stretches where the segmentation model hears two voices at once (empty unless `overlap` is on)."""
     alone: np.ndarray | None = None
     """Each window's embedding on its own audio where `SpeakerDiarization.alone_windows` asks for it, else the
     shared one (None: not computed): what picks the window's speaker."""
@@ -151,11 +150,13 @@ class SpeakerDiarization(TurnNaming):
     clustering: Clustering = field(default_factory=Clustering)
     """How windows become speakers."""
     overlap: bool = False
-    """Find overlapped speech with pyannote segmentation-3.0 and give it a second speaker."""
-    recover_speech: bool = False
-    """With `overlap`: speech the segmentation model hears but the VAD missed joins the nearest turn."""
+    """Find overlapped speech with pyannote segmentation-3.0 (over the speech regions only) and give it a second
+    speaker: the other speaker of a turn change inside the stretch, else the speaker of the nearest turn in time that
+    is not the one holding it (issue #16; the figures are in docs/ARCHITECTURE.md, "Diarization")."""
     segmentation_step_s: float = 5.0
-    """Hop between the segmentation model's 10 s chunks."""
+    """Hop between the segmentation model's 10 s chunks (of the speech regions joined end to end)."""
+    min_overlap_s: float = 0.1
+    """Shorter stretches of two voices get no second speaker."""
     _encoder: Embedder | None = field(default=None, init=False, repr=False)
 
     @property
@@ -194,11 +195,13 @@ class SpeakerDiarization(TurnNaming):
         vectors: list[np.ndarray] = []
         alone: list[np.ndarray] = []
         min_samples = int(self.min_window_s * SAMPLE_RATE)
-        counter = SpeakerCounts(step_s=self.segmentation_step_s) if self.overlap else None
-        if counter is not None:
-            blocks = counter.tee(blocks)
+        counter = (
+            SpeakerCounts(step_s=self.segmentation_step_s, min_overlap_s=self.min_overlap_s) if self.overlap else None
+        )
         for chunk in chunker.chunks(blocks):
             regions.append((chunk.start, chunk.end))
+            if counter is not None:
+                counter.feed(chunk.start, chunk.audio)
             if chunk.audio.size >= min_samples:
                 bounds = self._window_bounds(chunk.audio.size)
                 vectors.append(self.encoder.embed_windows(chunk.audio, bounds).astype(np.float32))
@@ -218,11 +221,11 @@ class SpeakerDiarization(TurnNaming):
                 "không phát hiện tiếng nói trong bản ghi (no speech detected)",
                 path=None if isinstance(audio, np.ndarray) else source_name(audio),
             )
-        speech, overlaps = counter.timelines(duration) if counter is not None else ([], [])
+        overlaps = counter.overlaps() if counter is not None else []
         if not vectors:  # only snippets too short to tell voices apart: one speaker
             empty = np.zeros(0)
             return SpeechWindows(
-                duration, regions, empty, empty, empty.astype(int), np.zeros((0, self.encoder.dim)), speech, overlaps
+                duration, regions, empty, empty, empty.astype(int), np.zeros((0, self.encoder.dim)), overlaps
             )
         return SpeechWindows(
             duration=duration,
@@ -231,7 +234,6 @@ class SpeakerDiarization(TurnNaming):
             ends=np.concatenate(ends),
             region=np.concatenate(owners),
             embeddings=np.concatenate(vectors),
-            speech=speech,
             overlaps=overlaps,
             alone=np.concatenate(alone) if alone else None,
         )
@@ -290,12 +292,6 @@ class SpeakerDiarization(TurnNaming):
         """Speaker turns: each moment of a region takes the label of the nearest window centre."""
         raw = self._raw_turns(windows, labels, uri=uri)
         annotation = raw.rename_labels(mapping={k: anonymous_label(int(k)) for k in raw.labels()}).support(collar=0.0)
-        if self.recover_speech and windows.speech and len(annotation):
-            missed = Timeline([Segment(s, e) for s, e in windows.speech]).extrude(annotation.get_timeline().support())
-            for region in missed:
-                if region.duration >= self.min_speech_ms / 1000:
-                    annotation[region, "recovered"] = nearest_label(annotation, region)
-            annotation = annotation.support(collar=0.0)
         for start, end in windows.overlaps:
             region = Segment(start, end)
             here = annotation.crop(region)

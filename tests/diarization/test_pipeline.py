@@ -5,12 +5,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pyannote.core import Segment, Timeline
 from pyannote.metrics.diarization import DiarizationErrorRate
 
 from core.errors import EmptyAudioError, NotAudioError, SilentAudioError
 from diarization import SpeakerCountError, SpeakerDiarization, diarize
 from diarization.clustering import Clustering
 from diarization.pipeline import SpeechWindows
+from models import verify
 from tests.audio_helpers import write_wav
 from tests.diarization.conftest import Meeting
 
@@ -84,26 +86,38 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, pipeline: SpeakerDiarization
         pipeline.apply(np.zeros(16000 * 5, dtype=np.float32))
 
 
-def test_overlapped_speech_gets_a_second_speaker(clips_by_speaker, pipeline: SpeakerDiarization) -> None:
-    """Two voices talking over each other for ~2 s: with `overlap`, that stretch carries both speakers."""
+def test_a_sentence_said_over_another_voice_gets_a_second_speaker_turn(
+    clips_by_speaker, pipeline: SpeakerDiarization
+) -> None:
+    """A woman speaks alone, and after 20 s of silence says a sentence over the middle of a man's long turn (one VAD
+    region, his voice holds it). With `overlap`, the stretch where both talk carries a second turn, hers (the speaker
+    of the nearest turn that is not his); segmentation runs over the speech alone, joined end to end, and the
+    overlap it finds is put back at the recording's time."""
     from core.audio import SAMPLE_RATE, load_audio
-    from models import verify
+    from tests.audio_helpers import speech_extent, stitch
     from tests.diarization.conftest import SPEAKERS
 
     assert verify("pyannote-segmentation-3.0")[0]
-    first = np.concatenate([load_audio(p) for p in clips_by_speaker[SPEAKERS[0]][5:8]])
-    second = np.concatenate([load_audio(p) for p in clips_by_speaker[SPEAKERS[2]][5:8]])
-    start = first.size - 2 * SAMPLE_RATE  # the second voice starts 2 s before the first one stops
-    audio = np.zeros(start + second.size + SAMPLE_RATE, dtype=np.float32)
-    audio[: first.size] += first
-    audio[start : start + second.size] += second
-    overlapping = replace(pipeline, overlap=True)
-    annotation = overlapping.apply(audio)
-    assert len(annotation.labels()) == 2
-    overlap = annotation.get_overlap()
-    assert overlap.duration() > 0.5
-    middle = (start + SAMPLE_RATE) / SAMPLE_RATE
-    assert any(segment.start <= middle <= segment.end for segment in overlap)
+    alone, alone_extents = stitch(clips_by_speaker[SPEAKERS[2]][5:7], lead_s=0.5, gap_s=0.5)
+    turn, his_extents = stitch(clips_by_speaker[SPEAKERS[0]][5:8], lead_s=20.0, gap_s=0.2)
+    sentence = load_audio(clips_by_speaker[SPEAKERS[2]][8])
+    onset, offset = speech_extent(sentence)
+    middle = 0.5 * (his_extents[0][0] + his_extents[-1][1])  # her speech starts half-way through his
+    start = alone.size + int((middle - onset) * SAMPLE_RATE)
+    audio = np.concatenate([alone, turn])
+    audio = np.pad(audio, (0, max(0, start + sentence.size - audio.size) + SAMPLE_RATE))
+    audio[start : start + sentence.size] += sentence
+    said = Segment(start / SAMPLE_RATE + onset, start / SAMPLE_RATE + offset)
+
+    annotation = replace(pipeline, overlap=True).apply(audio)
+    heard = annotation.get_overlap()
+    assert heard.crop(said).duration() > 0.5  # the model hears 1.1 s of her 2.9 s as two voices at once
+    assert Timeline([said]).crop(heard).duration() >= 0.8 * heard.duration()  # and little else is
+    hers = annotation.argmax(Segment(0.0, alone_extents[-1][1]))
+    his = annotation.argmax(Segment(said.end + 0.5, audio.size / SAMPLE_RATE))
+    assert hers != his and len(annotation.labels()) == 2
+    for region in heard:
+        assert set(annotation.crop(region).labels()) == {hers, his}
     assert not pipeline.apply(audio).get_overlap()  # off by default: no second speaker anywhere
 
 
