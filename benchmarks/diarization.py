@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,6 +61,7 @@ from core.errors import SilentAudioError  # noqa: E402
 from core.rttm import read_rttm  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.vad import SpeechChunker  # noqa: E402
+from diarization import BUILT_IN  # noqa: E402
 from diarization.embedders import get_embedder, normalize  # noqa: E402
 from diarization.local_speakers import SegmentationDiarization  # noqa: E402
 from diarization.pipeline import SpeakerDiarization  # noqa: E402
@@ -74,12 +74,8 @@ def _manifest(name: str) -> list[dict[str, str]]:
 
 
 Pipeline = SpeakerDiarization | SegmentationDiarization
-PIPELINES: dict[str, Callable[[], Pipeline]] = {
-    "segmentation": SegmentationDiarization,
-    "vad": SpeakerDiarization,
-    "vad-overlap": lambda: SpeakerDiarization(overlap=True),
-}
-"""What `--pipelines` names: the two built-in pipelines, and the vad one with overlapped speech (issue #16)."""
+PIPELINES = BUILT_IN
+"""What `--pipelines` names: the pipelines the service offers (`GOBANG_DIARIZATION__PIPELINE`)."""
 
 
 def _run(pipeline: Pipeline, path: Path | str, uri: str, **counts: int | None) -> Annotation:

@@ -133,9 +133,11 @@ class DiarizationSettings(BaseModel):
     """
     pyannote_config: Path | None = None
     """A local pyannote.audio pipeline (config.yaml with checkpoints on disk) to use instead of the built-in one."""
-    pipeline: Literal["vad", "segmentation"] = "vad"
-    """Built-in pipeline: "vad" (Silero regions, CAM++ windows; best on simulated Vietnamese meetings) or
-    "segmentation" (pyannote 3.x algorithm on segmentation-3.0: overlapped speech, fewer misses on AMI)."""
+    pipeline: Literal["vad", "vad-overlap", "segmentation"] = "vad"
+    """Built-in pipeline: "vad" (Silero regions, CAM++ windows; best on simulated Vietnamese meetings), "vad-overlap"
+    (the same, plus a second speaker where segmentation-3.0 hears two voices at once: fewer misses on AMI, a little
+    false alarm on the simulated meetings) or "segmentation" (pyannote 3.x algorithm on segmentation-3.0: overlapped
+    speech, fewest misses on AMI, more confusion of Vietnamese voices)."""
 
 
 class MinutesSettings(BaseModel):

@@ -11,6 +11,7 @@ The functions the CLI and the workers call:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -27,9 +28,19 @@ from diarization.local_speakers import SegmentationDiarization
 from diarization.pipeline import SpeakerDiarization
 from diarization.voiceprints import Voiceprint, VoiceprintStore, calibrate
 
+PipelineName = Literal["vad", "vad-overlap", "segmentation"]
+BUILT_IN: dict[str, Callable[[], SpeakerDiarization | SegmentationDiarization]] = {
+    "vad": SpeakerDiarization,
+    "vad-overlap": lambda: SpeakerDiarization(overlap=True),
+    "segmentation": SegmentationDiarization,
+}
+"""The built-in pipelines by the name `GOBANG_DIARIZATION__PIPELINE` gives (figures in docs/ARCHITECTURE.md)."""
+
 __all__ = [
+    "BUILT_IN",
     "Clustering",
     "Embedder",
+    "PipelineName",
     "SegmentationDiarization",
     "SpeakerCountError",
     "SpeakerDiarization",
@@ -55,11 +66,12 @@ def diarize(
     *,
     voiceprints: VoiceprintStore | None = None,
     pyannote_config: str | Path | None = None,
-    pipeline: Literal["vad", "segmentation"] = "vad",
+    pipeline: PipelineName = "vad",
 ) -> Annotation:
     """Who spoke when in a recording, with a built-in pipeline (or a local pyannote.audio one if configured).
 
-    `pipeline`: "vad" (diarization.pipeline) or "segmentation" (diarization.local_speakers, overlapped speech).
+    `pipeline`: one of `BUILT_IN`: "vad" (diarization.pipeline), "vad-overlap" (the same with a second speaker where
+    segmentation-3.0 hears two voices) or "segmentation" (diarization.local_speakers, overlapped speech).
 
     Speakers are "SPEAKER_00", "SPEAKER_01"… by first appearance; with `voiceprints`, recognised
     people carry their names. Raises `BadAudioError` subclasses for unusable input (silence included)
@@ -82,8 +94,7 @@ def diarize(
             max_speakers=max_speakers,
             hook=hook,
         )
-    built_in = SegmentationDiarization() if pipeline == "segmentation" else SpeakerDiarization()
-    return built_in.apply(
+    return BUILT_IN[pipeline]().apply(
         path,
         num_speakers=num_speakers,
         min_speakers=min_speakers,

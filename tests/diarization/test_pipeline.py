@@ -121,6 +121,20 @@ def test_a_sentence_said_over_another_voice_gets_a_second_speaker_turn(
     assert not pipeline.apply(audio).get_overlap()  # off by default: no second speaker anywhere
 
 
+def test_every_pipeline_the_settings_offer_is_built_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`GOBANG_DIARIZATION__PIPELINE` names a pipeline `diarize` builds; "vad-overlap" is the vad one with overlap."""
+    from typing import get_args
+
+    from core.settings import DiarizationSettings, Settings
+    from diarization import BUILT_IN
+
+    assert set(get_args(DiarizationSettings.model_fields["pipeline"].annotation)) == set(BUILT_IN)
+    monkeypatch.setenv("GOBANG_DIARIZATION__PIPELINE", "vad-overlap")
+    chosen = BUILT_IN[Settings().diarization.pipeline]()
+    assert isinstance(chosen, SpeakerDiarization) and chosen.overlap
+    assert not BUILT_IN["vad"]().overlap
+
+
 def test_a_quick_reply_takes_its_speaker_by_its_own_voice(clips_by_speaker, pipeline: SpeakerDiarization) -> None:
     """A 1.5 s reply 0.1 s after another voice lies in the same VAD region. The embeddings clustered come from one
     CAM++ pass over the region, which carries the voice before into the reply's window; the embedding that picks the
