@@ -198,6 +198,7 @@ class SegmentationDiarization(TurnNaming):
         min_speakers: int | None = None,
         max_speakers: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
+        """One clustering of the local speakers under these counts, as `cluster` returns it."""
         n_windows = local.embeddings.shape[0]
         assignment = np.full((n_windows, SLOTS), -1, dtype=int)
         embedded = np.isfinite(local.embeddings[..., 0])
