@@ -104,7 +104,9 @@ def meeting_errors(name: str, classifier: SentenceClassifier | None = None) -> l
     spoken = sentences.split([s for s in transcript.segments if s.text.strip()])
     if [s.text for s in spoken] != [t for t, _, _ in recording.said]:
         raise RuntimeError(f"{name}: the classifier saw other sentences than the transcript's")
-    task_segments = {s.segment.id for s, (_, chair, kind) in zip(spoken, recording.said) if chair and "task" in kind}
+    task_segments = {
+        s.segment.id for s, (_, chair, kind) in zip(spoken, recording.said, strict=True) if chair and "task" in kind
+    }
     return causes([t for item in minutes.items for t in item.tasks], gold["tasks"], task_segments)
 
 
