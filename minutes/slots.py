@@ -352,8 +352,9 @@ def _clause_task(
         verb_at = apposition.end() + after.end() if after else None
     else:
         verb_at = title_end
-    if end is None or verb_at is None:
-        return None
+    if end is None or verb_at is None:  # no verb, or an apposition without one after it ("Vụ chưa rõ chủ hàng, Đội …")
+        topic = end is not None and person is None and not _body_words(text[start:end])
+        return _next_party_task(text, start, offset, held, people, titles, meeting) if topic else None
     verb_at = len(text) - len(text[verb_at:].lstrip())
     if (particles := _PARTICLES.match(text[verb_at:])) is not None:
         verb_at += particles.end()
