@@ -138,7 +138,7 @@ def main() -> None:
             tally.update(cause for cause, _ in errors)
             if args.list and part != "heldout":
                 for cause, task in errors:
-                    print(f"  {name:<24}{cause:<18}{task if isinstance(task, dict) else task.model_dump(mode='json')}")
+                    print(f"  {name:<28} {cause:<18}{task if isinstance(task, dict) else task.model_dump(mode='json')}")
         gold = sum(len(load_meeting(n)[2]["tasks"]) for n in names)
         fn = sum(tally[c] for c in MISSED)
         fp = sum(tally[c] for c in (*FALSE, *PAIRED))
