@@ -352,8 +352,9 @@ def _clause_task(
         verb_at = apposition.end() + after.end() if after else None
     else:
         verb_at = title_end
-    if end is None or verb_at is None:
-        return None
+    if end is None or verb_at is None:  # no verb, or an apposition without one after it ("Vụ chưa rõ chủ hàng, Đội …")
+        topic = end is not None and person is None and not _body_words(text[start:end])
+        return _next_party_task(text, start, offset, held, people, titles, meeting) if topic else None
     verb_at = len(text) - len(text[verb_at:].lstrip())
     if (particles := _PARTICLES.match(text[verb_at:])) is not None:
         verb_at += particles.end()
@@ -377,11 +378,45 @@ def _clause_task(
         return None
     if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
         return None
+    if person is None and not _body_words(assignee):  # "Vụ chưa rõ chủ hàng, Đội …": a topic, the party after it
+        return _next_party_task(text, start, offset, held, people, titles, meeting)
     if re.search(r"\btôi\b", assignee.lower()):  # "các đồng chí ổn định tôi | hà văn tuấn … chủ trì"
         return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
     return TaskSlots(_full_name(assignee, people, titles), action, deadline)
+
+
+def _next_party_task(
+    text: str, after: int, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str
+) -> TaskSlots | None:
+    """The task of the first party after `after` that is no object of the word before it (a verb, a preposition:
+    `_NOT_BEFORE_PARTY`), when what stood first is no party ("thôn với địa chính cùng xuống vận động anh quý chủ
+    trì")."""
+    lower = text.lower()
+    present = _Present.of(tuple(people))
+    named = set(present.starts(text)) if present is not None else set()
+    for k in sorted({m.start() for m in _PARTY.finditer(lower, after + 1)} | {k for k in named if k > after}):
+        if re.search(r"\btôi\b", lower[after:k]):
+            return None  # "… tuần này tôi quách văn tường giám đốc ban quản lý dự án chủ trì": the speaker
+        if lower[k - 1] not in " ," or not _free(lower, k):
+            continue
+        if _tag_of_last_word(text[:k].rstrip(" ,")) in _NOT_BEFORE_PARTY:
+            continue
+        return _clause_task(text[k:], offset + k, held, people, titles, meeting)
+    return None
+
+
+_NOT_IN_BODY = frozenset({"E", "R", "P"})
+"""pyvi tags of no word of a body's name: a preposition, an adverb, a pronoun (`_body_words`)."""
+
+
+def _body_words(name: str) -> bool:
+    """Whether `name` can be a body's name: no word pyvi tags a preposition, an adverb or a pronoun ("thôn với địa chính
+    cùng", "vụ trọng tâm từ nay đến cuối năm", "vụ đất tranh chấp này"); a body is named by nouns ("Sở Tài nguyên và
+    Môi trường", "Ban quản lý dự án")."""
+    _, tags = ViPosTagger.postagging(ViTokenizer.tokenize(name))
+    return not _NOT_IN_BODY & set(tags)
 
 
 def gives_floor(text: str) -> bool:

@@ -297,3 +297,21 @@ def test_you_alone_then_a_verb_and_a_count_of_people_before_an_honorific() -> No
     assert [(t.assignee, t.deadline and t.deadline.text) for t in you] == [("Anh", "tuần sau")]
     counted = read_tasks("Đội Cảnh sát cơ động điều 2 đồng chí sang chốt cùng Đội Cảnh sát giao thông.")
     assert len(counted) <= 1 and all(t.assignee.startswith("Đội") for t in counted)
+
+
+def test_a_topic_is_no_body_and_the_order_goes_to_the_party_after_it() -> None:
+    """A body is named by nouns: a run with a preposition, an adverb or a pronoun ("Vụ chưa rõ chủ hàng", "vụ trọng tâm
+    từ nay đến cuối năm") is a topic, and the order goes to the next party that is no verb's object, never past the
+    speaker ("… tôi quách văn tường giám đốc ban quản lý dự án chủ trì")."""
+    topic = read_tasks("Vụ chưa rõ chủ hàng, Đội Kiểm soát phối hợp Đồn Biên phòng xác minh.")
+    assert [t.assignee for t in topic] == ["Đội Kiểm soát"]
+    asr = read_tasks(
+        "vụ đất tranh chấp này hội không giải quyết được anh chiến hướng dẫn bà con làm đơn gửi ủy ban xã",
+        people=["Nguyễn Văn Chiến"],
+    )
+    assert [(t.assignee, t.action) for t in asr] == [("Nguyễn Văn Chiến", "hướng dẫn bà con làm đơn gửi ủy ban xã")]
+    assert read_tasks("Các nội dung của phiên họp đã hoàn thành.") == []
+    speaker = "rồi bắt đầu họp giao ban công trường tuần này tôi quách văn tường giám đốc ban quản lý dự án chủ trì"
+    assert read_tasks(speaker, people=["Quách Văn Tường"]) == []
+    bodies = read_tasks("Sở Tài nguyên và Môi trường chủ trì, phối hợp Ban quản lý dự án rà soát hồ sơ.")
+    assert [t.assignee for t in bodies] == ["Sở Tài nguyên và Môi trường"]  # "và" joins a body's name
