@@ -442,8 +442,8 @@ def read_tasks(
     meeting: str = "",
 ) -> list[TaskSlots]:
     """The tasks given in `text`, one per clause that names a party and what it is to do. `people`: the full names
-    of those present; `titles`: title or nickname -> the person so called (`participants.titles`, `nicknames`); `meeting`: the
-    meeting's text, folded, where a body's full name may be said."""
+    of those present; `titles`: title or nickname -> the person so called (`participants.titles`, `nicknames`);
+    `meeting`: the meeting's text, folded, where a body's full name may be said."""
     text = nfc(text).strip()
     if _SUMMARY.match(fold(text)):
         return []
