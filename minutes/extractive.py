@@ -24,7 +24,7 @@ from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing, introductions, is_name, mentions, titles
+from minutes.participants import chairing, introductions, is_name, mentions, nicknames, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
 from minutes.slots import read_tasks
@@ -93,9 +93,9 @@ def _after_lead_ins(
 
 @dataclass(frozen=True)
 class _Cast:
-    """Who is in the meeting, as its tasks name them: full names (-> the segment first naming each), titles ->
-    the person introduced with it, the whole text folded (where bodies' full names are said), and speaker labels ->
-    the names anonymous speakers give themselves."""
+    """Who is in the meeting, as its tasks name them: full names (-> the segment first naming each), titles and
+    Southern nicknames ("anh tư") -> the person called so, the whole text folded (where bodies' full names are
+    said), and speaker labels -> the names anonymous speakers give themselves."""
 
     people: dict[str, Segment]
     titles: dict[str, str]
@@ -105,7 +105,9 @@ class _Cast:
     @classmethod
     def of(cls, segments: Sequence[Segment]) -> _Cast:
         folded = " ".join(cues.fold(s.text) for s in segments)
-        return cls(mentions(segments), titles(segments), folded, introductions(segments))
+        people = mentions(segments)
+        called = titles(segments) | nicknames(segments, list(people))
+        return cls(people, called, folded, introductions(segments))
 
     def answered(self, sents: Sequence[Sentence], k: int) -> str | None:
         """The named person who spoke last before sentence `k` other than its speaker: whom a bare "anh"/"chị" of

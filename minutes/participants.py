@@ -81,12 +81,19 @@ _HANDOVER = re.compile(
 """The chair given to someone for the meeting or a part of it (from a chair or a master of ceremonies)."""
 
 
+_ORDINALS = frozenset(["hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "út"])
+"""The birth-order words of Southern nicknames ("anh tư Lộc", "chị năm Diệu", "anh ba"): no family name."""
+
+
 def is_name(text: str) -> bool:
-    """Whether `text` reads as a person's full name: two to four words, no digits, no title first; cased text
-    capitalises every word, lower-case text holds no function word."""
+    """Whether `text` reads as a person's full name: two to four words, no digits, no title first, not a nickname of
+    birth order and given name ("Tư Lộc"); cased text capitalises every word, lower-case text holds no function
+    word."""
     text = nfc(text).strip()
     words = text.split()
     if not 2 <= len(words) <= 4 or _ANONYMOUS.search(fold(text)) or _TITLE_START.match(text.lower()):
+        return False
+    if len(words) == 2 and words[0].lower() in _ORDINALS:
         return False
     cased = any(c.isupper() for c in text)
     if _VERB_PAIRS.search(text.lower()):
@@ -238,6 +245,27 @@ def titles(segments: Sequence[Segment]) -> dict[str, str]:
                 if words:
                     held.setdefault(" ".join(words), set()).add(name)
     return {title: next(iter(names)) for title, names in held.items() if len(names) == 1}
+
+
+_NICKNAME = re.compile(rf"\b(?:anh|chị|ông|bà|cô|chú|bác|dì|cậu|thím)\s+({'|'.join(_ORDINALS)})\s+(\w+)", re.IGNORECASE)
+
+
+def nicknames(segments: Sequence[Segment], people: Sequence[str]) -> dict[str, str]:
+    """Southern nicknames, folded ("tu loc", and "tu" alone) -> the attendee whose given name follows the birth order
+    word ("anh tư lộc" -> Trương Văn Lộc), where exactly one attendee's name ends so and only one person bears that
+    birth order: "anh tư" said alone later is the same person."""
+    given: dict[str, set[str]] = {}
+    for name in people:
+        given.setdefault(fold(name).split()[-1], set()).add(name)
+    found: dict[str, set[str]] = {}
+    for segment in segments:
+        for match in _NICKNAME.finditer(nfc(segment.text)):
+            order, name = fold(match.group(1)), fold(match.group(2))
+            holders = given.get(name, set())
+            if len(holders) == 1:
+                found.setdefault(f"{order} {name}", set()).update(holders)
+                found.setdefault(order, set()).update(holders)
+    return {said: next(iter(names)) for said, names in found.items() if len(names) == 1}
 
 
 def attendees(segments: Sequence[Segment]) -> list[str]:

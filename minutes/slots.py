@@ -57,19 +57,25 @@ _ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:an
 """Everyone addressed by honorific ("các cô nhớ …", "mọi người chú ý …"), with diacritics: "các chi hội" is a body."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
-_TOPIC_END = re.compile(r",\s+|\s+thì\s+|\s+để\s+|:\s+")
-"""Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …")."""
-_CLAUSES = re.compile(rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)")
+_TOPIC_END = re.compile(r",?\s+(?:thì|để)\s+|,\s+|:\s+")
+"""Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …", "Vụ …
+phức tạp, để anh Dũng chủ tọa …")."""
+_CLAUSES = re.compile(
+    rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
+    rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:{_HONORIFICS}|{_HEADS})\b)"
+)
+"""Where a second order begins: ";", "đồng thời", "và"/"còn" before a party, "còn <its topic> thì <party>" ("hên lo
+báo bà con còn vật tư bao cát thì anh tư lộc chở ra")."""
 _LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
 _PROCEDURAL = re.compile(
-    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi"
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi|diem qua"
     r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc)"
     r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan))\b"
 )
 """Asked to speak or present now, or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"):
 procedure, not a task (unless a deadline says otherwise)."""
 _ASKED_NOW = re.compile(
-    r"\b(?:noi (?:qua|truoc|luon|ro|them)|cho biet|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
+    r"\b(?:noi (?:qua|truoc|luon|ro|them)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
 )
 """Asked to speak now, said before what pyvi tags the verb ("cô nga phó hiệu trưởng nói qua tình hình tuyển sinh": after
 a title, "nói" was read as part of it): procedure, as `_PROCEDURAL`."""
@@ -96,9 +102,9 @@ or the roll, not an order to a party."""
 _PARTICLES = re.compile(r"^(?:(?:thì|sẽ|phải|cần|hãy|nên|cứ|cũng)\s+)+", re.IGNORECASE)
 """Between a person named and what they are to do ("còn hậu thì làm danh sách …")."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
-_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien"])
-"""Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "tôi với anh
-tài đi", "tôi là bế văn khải"), not the party given an order."""
+_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y"])
+"""Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý chị Mỹ đúng",
+"tôi với anh tài đi", "tôi là bế văn khải"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
     [
         "ngay",
@@ -229,9 +235,12 @@ _NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bả
 
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
     """ "anh Chiến" or "Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the
-    one person introduced with that title (`participants.titles`, folded title -> name); anything else as it is."""
+    one person introduced with that title (`participants.titles`, folded title -> name), "anh tư" -> the one the
+    meeting calls so (`participants.nicknames`, in `titles` too); anything else as it is."""
     bare = _HONORIFIC.sub("", party).strip()
     title = fold(bare)
+    if title in titles and not re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()):  # "anh tư": a nickname
+        return titles[title]
     if re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()):
         holders = {name for said, name in titles.items() if said == title or said.startswith(title + " ")}
         return holders.pop() if len(holders) == 1 else party
@@ -433,8 +442,8 @@ def read_tasks(
     meeting: str = "",
 ) -> list[TaskSlots]:
     """The tasks given in `text`, one per clause that names a party and what it is to do. `people`: the full names
-    of those present; `titles`: title -> the person introduced with it (`participants.titles`); `meeting`: the
-    meeting's text, folded, where a body's full name may be said."""
+    of those present; `titles`: title or nickname -> the person so called (`participants.titles`, `nicknames`);
+    `meeting`: the meeting's text, folded, where a body's full name may be said."""
     text = nfc(text).strip()
     if _SUMMARY.match(fold(text)):
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.transcript import ModelRef, Segment, Transcript
 from minutes.generate import generate
 from minutes.model import MinutesMeta
-from minutes.participants import attendees, chairing, is_name, opener, spoken_names, titles
+from minutes.participants import attendees, chairing, is_name, nicknames, opener, spoken_names, titles
 from tests.minutes.conftest import turns_of
 
 
@@ -130,3 +130,20 @@ def test_who_says_they_preside_chairs_when_no_one_declares_the_meeting_open() ->
 def test_lower_case_names_end_at_the_speakers_em_a_vocative_or_a_military_title() -> None:
     assert spoken_names("anh thắng ơi em trịnh minh quân em xin báo cáo thêm") == ["Trịnh Minh Quân"]
     assert spoken_names("tôi nguyễn đình hùng chỉ huy trưởng chủ trì cuộc họp") == ["Nguyễn Đình Hùng"]
+
+
+def test_southern_birth_order_nicknames_are_no_full_name_and_name_the_attendee() -> None:
+    """ "anh sáu Phước" is Lâm Văn Phước when his given name is said with it, and "anh sáu" alone later is him; a
+    nickname is no full name ("Sáu Phước" is no attendee), and a birth order two people bear names no one."""
+    said = _transcript(
+        [
+            ("Người nói 1", "tôi lâm văn phước tổ phó xin báo cáo"),
+            ("Người nói 2", "tôi đỗ thị hồng xin nói thêm"),
+            ("Người nói 1", "máy cày thì anh sáu phước sửa còn chị ba hồng lo giống"),
+            ("Người nói 3", "tôi hà văn hồng chủ nhiệm"),
+        ]
+    ).segments
+    assert not is_name("Sáu Phước") and not is_name("tư lộc") and is_name("Lâm Văn Phước")
+    assert "Sáu Phước" not in attendees(said)
+    people = ["Lâm Văn Phước", "Đỗ Thị Hồng", "Hà Văn Hồng"]
+    assert nicknames(said, people) == {"sau phuoc": "Lâm Văn Phước", "sau": "Lâm Văn Phước"}

@@ -315,3 +315,30 @@ def test_a_topic_is_no_body_and_the_order_goes_to_the_party_after_it() -> None:
     assert read_tasks(speaker, people=["Quách Văn Tường"]) == []
     bodies = read_tasks("Sở Tài nguyên và Môi trường chủ trì, phối hợp Ban quản lý dự án rà soát hồ sơ.")
     assert [t.assignee for t in bodies] == ["Sở Tài nguyên và Môi trường"]  # "và" joins a body's name
+
+
+def test_an_order_to_a_nickname_and_second_orders_after_con_or_de() -> None:
+    """ "anh sáu" is whom the meeting calls so (`participants.nicknames`); "còn <topic> thì <party>" starts a second
+    order; ", để anh X …, chị Y …" gives two; "Ý chị Y …" is her opinion, no order to her."""
+    people = ["Lâm Văn Phước", "Đỗ Thị Hồng", "Cao Văn Tùng"]
+    called = {"sau phuoc": "Lâm Văn Phước", "sau": "Lâm Văn Phước"}
+    nickname = read_tasks("phân bón thì anh sáu chở về trong tuần này", people=people, titles=called)
+    assert [t.assignee for t in nickname] == ["Lâm Văn Phước"]
+    said = "tùng lo điện thoại cho các hộ còn cái cống thì anh sáu phước đào lại"
+    two = read_tasks(said, people=people, titles=called)
+    assert [t.assignee for t in two] == ["Cao Văn Tùng", "Lâm Văn Phước"]
+    both = read_tasks("Vụ kiện này nhiều tình tiết, để anh Tùng làm chủ tọa, chị Hồng làm thư ký.", people=people)
+    assert [t.assignee for t in both] == ["Cao Văn Tùng", "Đỗ Thị Hồng"]
+    assert read_tasks("Ý anh Tùng hợp lý.", people=people) == []
+
+
+def test_a_report_asked_for_now_and_a_deadline_to_the_end_of_a_period() -> None:
+    """ "Chị Hồng điểm qua …" asks for a report now (procedure); "hết tháng này", "đến hết tuần sau" are deadlines
+    (periods: no date, as the gold convention writes them)."""
+    assert read_tasks("Chị Hồng điểm qua kết quả thu quý III.", people=["Đỗ Thị Hồng"]) == []
+    for text, said in {
+        "Tổ Kiểm tra rà soát lại các tờ khai, hết tháng này phải xong.": "hết tháng này",
+        "anh tùng làm xong đến hết tuần sau": "đến hết tuần sau",
+    }.items():
+        deadline = find_deadline(text, held=date(2025, 9, 10))
+        assert deadline is not None and (deadline.text, deadline.due) == (said, None), text
