@@ -88,7 +88,7 @@ def confused(evaldata: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     """Two development clips the network gets slightly wrong, computed into a store of their own."""
     rows = {r.audio_path.name: r for r in read_manifest(evaldata / "cv9_vi_dev" / "MANIFEST.tsv")}
     store = FeatureStore(tmp_path_factory.mktemp("confused-features"))
-    names = ("common_voice_vi_23406218.flac", "common_voice_vi_23423357.flac")
+    names = ("common_voice_vi_25226336.flac", "common_voice_vi_23423357.flac")
     return {name: store.get(rows[name].audio_path) for name in names}
 
 
@@ -101,12 +101,12 @@ def _settings() -> BeamSettings:
 def test_legal_lm_fixes_an_acoustic_confusion_on_real_posteriors(
     engine: VietAsrEngine, confused: dict[str, ClipFeatures]
 ) -> None:
-    """The network hears "bọn họp lừa đảo"; the corpus LM knows "bọn họ" is meant (reference: "Để bọn họ...")."""
-    features = confused["common_voice_vi_23406218.flac"]
-    assert "bọn họp lừa" in normalize_for_scoring(features.baseline_text)  # the acoustic confusion itself
+    """The network hears "ô tô cắn đứt"; the corpus LM knows "ô tô cán" is meant (reference: "…bị ô tô cán đứt…")."""
+    features = confused["common_voice_vi_25226336.flac"]
+    assert "ô tô cắn đứt" in normalize_for_scoring(features.baseline_text)  # the acoustic confusion itself
     decoder = CtcBeamDecoder(engine.tokens, lm=shipped_lm(), settings=_settings())
     beam = normalize_for_scoring(transcribe_cached(engine, features, decoder))
-    assert beam == "để bọn họ lừa đảo trục lợi mà thôi"
+    assert beam == "nghe nói là bị ô tô cán đứt cả người"
 
 
 def test_unknown_pieces_are_not_glued_onto_words(engine: VietAsrEngine, confused: dict[str, ClipFeatures]) -> None:
