@@ -16,6 +16,7 @@ import onnxruntime as ort
 from core.audio import SAMPLE_RATE
 from core.device import onnx_cpu_options
 from core.transcript import Word
+from models.conformer import SUBSAMPLING, stream_log_posteriors
 
 WORD_MARK = "\u2581"  # SentencePiece's "▁" starts a new word
 _FEATURE_SHIFT_S = 0.01
@@ -59,34 +60,16 @@ class StreamingCtcModel:
         self.att_cache_shape = [1, *inputs["att_cache"][1:]]
         self.cnn_cache_shape = [1, *inputs["cnn_cache"][1:]]
         self.frames_per_step = int(self.session.get_outputs()[0].shape[1])
-        self.subsampling = 4
+        self.subsampling = SUBSAMPLING
         self.stride = self.frames_per_step * self.subsampling
         self.frame_s = self.subsampling * _FEATURE_SHIFT_S
 
     def log_probs(self, audio: np.ndarray) -> np.ndarray:
         """Frame-level log posteriors, shape (frames, vocabulary)."""
         features = fbank(audio)
-        att_cache = np.zeros(self.att_cache_shape, dtype=np.float32)
-        cnn_cache = np.zeros(self.cnn_cache_shape, dtype=np.float32)
-        outputs: list[np.ndarray] = []
-        offset = 0
-        for begin in range(0, max(len(features), 1), self.stride):
-            window = features[begin : begin + self.window]
-            if len(window) < self.window:
-                window = np.pad(window, ((0, self.window - len(window)), (0, 0)))
-            out, att_cache, cnn_cache = self.session.run(
-                None,
-                {
-                    "chunk": window[None],
-                    "offset": np.array([[offset]], dtype=np.int64),
-                    "att_cache": att_cache,
-                    "cnn_cache": cnn_cache,
-                },
-            )
-            outputs.append(out[0])
-            offset += out.shape[1]
+        outputs = stream_log_posteriors(self.session, features)
         valid = max(0, (len(features) - 3) // self.subsampling)  # frames backed by real audio
-        return np.concatenate(outputs)[: max(valid, 1)]
+        return outputs[: max(valid, 1)]
 
 
 @dataclass(frozen=True)

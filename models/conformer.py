@@ -210,23 +210,29 @@ def check_features() -> np.ndarray:
     return (11.0 + drift + rng.standard_normal((frames, 80)) * 1.5).astype(np.float32)
 
 
-def _log_posteriors(model: bytes | Path, features: np.ndarray) -> np.ndarray:
-    """Log posteriors of every step, streamed as `asr.ctc.StreamingCtcModel` streams a recording."""
-    import onnxruntime as ort
+SUBSAMPLING = 4
+"""Feature frames per posterior frame of the conformer."""
 
-    loaded = model if isinstance(model, bytes) else str(model)
-    session = ort.InferenceSession(loaded, providers=["CPUExecutionProvider"])
+
+def stream_log_posteriors(session: Any, features: np.ndarray) -> np.ndarray:
+    """Log posteriors of every streaming step over `features` (frames × 80): windows of the model's chunk every
+    `SUBSAMPLING` × its output frames, the last one zero-padded, attention and convolution caches carried from step
+    to step. How the conformer runs on a recording (`asr.ctc.StreamingCtcModel`) and in the rewrite's check."""
     inputs = {item.name: item.shape for item in session.get_inputs()}
     window = int(inputs["chunk"][1])
-    stride = int(session.get_outputs()[0].shape[1]) * 4  # 4: the conformer's subsampling of feature frames
+    stride = int(session.get_outputs()[0].shape[1]) * SUBSAMPLING
     att_cache = np.zeros([1, *inputs["att_cache"][1:]], dtype=np.float32)
     cnn_cache = np.zeros([1, *inputs["cnn_cache"][1:]], dtype=np.float32)
-    outputs, offset = [], 0
-    for begin in range(0, len(features) - window + 1, stride):
+    outputs: list[np.ndarray] = []
+    offset = 0
+    for begin in range(0, max(len(features), 1), stride):
+        chunk = features[begin : begin + window]
+        if len(chunk) < window:
+            chunk = np.pad(chunk, ((0, window - len(chunk)), (0, 0)))
         out, att_cache, cnn_cache = session.run(
             None,
             {
-                "chunk": features[None, begin : begin + window],
+                "chunk": chunk[None],
                 "offset": np.array([[offset]], dtype=np.int64),
                 "att_cache": att_cache,
                 "cnn_cache": cnn_cache,
@@ -234,4 +240,14 @@ def _log_posteriors(model: bytes | Path, features: np.ndarray) -> np.ndarray:
         )
         outputs.append(out[0])
         offset += out.shape[1]
-    return np.concatenate(outputs).astype(np.float64)
+    return np.concatenate(outputs)
+
+
+def _log_posteriors(model: bytes | Path, features: np.ndarray) -> np.ndarray:
+    """Log posteriors of the fixed features through one model file (a session of its own, on the CPU)."""
+    import onnxruntime as ort
+
+    loaded = model if isinstance(model, bytes) else str(model)
+    session = ort.InferenceSession(loaded, providers=["CPUExecutionProvider"])
+    backed = (len(features) - 3) // SUBSAMPLING  # frames of real features, not of the last window's padding
+    return stream_log_posteriors(session, features)[:backed].astype(np.float64)
