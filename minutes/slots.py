@@ -239,9 +239,10 @@ def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str
     meeting calls so (`participants.nicknames`, in `titles` too); anything else as it is."""
     bare = _HONORIFIC.sub("", party).strip()
     title = fold(bare)
-    if title in titles and not re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()):  # "anh tư": a nickname
+    titled = re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()) is not None
+    if title in titles and not titled:  # "anh tư": a nickname
         return titles[title]
-    if re.match(rf"^(?:{_TITLE_HEADS})\b", bare.lower()):
+    if titled:
         holders = {name for said, name in titles.items() if said == title or said.startswith(title + " ")}
         return holders.pop() if len(holders) == 1 else party
     words = fold(bare).split()  # with or without an honorific: "Mai lên gặp …" is Phàn Thị Mai
