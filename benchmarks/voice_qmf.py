@@ -8,13 +8,14 @@ As SRE / VoxSRC systems calibrate, a logistic regression maps a trial's raw scor
 log-likelihood ratio: CAM++ and SE-Res2Net cosines; the log speech seconds (Silero VAD) of the login and of the
 enrolment; the enrolment's spread (mean cosine of its utterances to the voiceprint, CAM++); and, per model, the mean
 of the voiceprint's and of the login's top 25 cohort scores (the AS-norm statistics, `voice_cohort`'s development
-cohort, as features rather than as a normaliser). Also tried: every embedding centred on the development cohort's
-mean and renormalised before scoring. Each variant's regression, threshold (FAR <= 0.1%) and grey zone are fitted
-on training speakers only: `--development` 5-fold cross-validation over development speakers (against every other
-development speaker and `voice_fusion.OTHER_CHANNELS`, the trials of `voice_fusion.py --development`), or, with
-`--held-out`, the whole development part, then held-out speakers against every other speaker and sv_librispeech
-against itself, with the shipped fusion's figures in the same run. The second utterance (8 digits) decides on the
-mean of both LLRs, as `verification.decide` does on scores. Ends with one summary line.
+cohort, as features rather than as a normaliser). Each variant's regression, threshold (FAR <= 0.1%) and grey zone
+are fitted on training speakers only: by default in 5-fold cross-validation over development speakers (against
+every other development speaker and `voice_fusion.OTHER_CHANNELS`, the trials of `voice_fusion.py --development`),
+or, with `--held-out`, on the whole development part, then held-out speakers against every other speaker and
+sv_librispeech against itself, with the shipped fusion's figures in the same run. The cross-validation also tries
+every embedding centred on a cohort mean and renormalised: fitted on three of the other folds, the fourth's cohort
+utterances giving the mean, against the raw fusion fitted on the same three. The second utterance (8 digits)
+decides on the mean of both LLRs, as `verification.decide` does on scores. Ends with one summary line.
 """
 
 from __future__ import annotations
