@@ -172,15 +172,25 @@ Cohorts = Sequence[Cohort] | None
 
 def _scores(trials: Trials, clips: np.ndarray, speakers: Sequence[str], cohort: Cohort | None) -> np.ndarray:
     """Each voiceprint of `trials` against unit embeddings `clips` said by `speakers`: cosine, or its AS-norm
-    against `cohort` with both of a trial's speakers left out of both sides' cohort scores: in service neither the
-    account's owner nor whoever tries it is among the cohort's voices (an impostor left in the voiceprint's cohort
-    would lower exactly their own score)."""
+    against `cohort` (`cohort_stats`)."""
     cosine = trials.voiceprints @ clips.T
     if cohort is None:
         return cosine
+    v_mean, v_std, c_mean, c_std = cohort_stats(trials, clips, speakers, cohort)
+    return as_norm(cosine, (v_mean, v_std), (c_mean, c_std))
+
+
+def cohort_stats(
+    trials: Trials, clips: np.ndarray, speakers: Sequence[str], cohort: Cohort
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per trial (voiceprint of `trials` x clip of `clips` said by `speakers`), the mean and spread of the
+    voiceprint's and of the clip's top cohort scores, with both of a trial's speakers left out of both sides'
+    cohort: in service neither the account's owner nor whoever tries it is among the cohort's voices (an impostor
+    left in the voiceprint's cohort would lower exactly their own score)."""
+    shape = (len(trials.enrolled), len(speakers))
     people = cohort.speakers.astype(str)
     enrolled, said = np.asarray(trials.enrolled), np.asarray(speakers)
-    v_mean, v_std, c_mean, c_std = (np.empty_like(cosine) for _ in range(4))
+    v_mean, v_std, c_mean, c_std = (np.empty(shape) for _ in range(4))
     own_v, own_c = enrolled[:, None] == people, said[:, None] == people
     for other in np.unique(said):
         columns = said == other
@@ -190,7 +200,7 @@ def _scores(trials: Trials, clips: np.ndarray, speakers: Sequence[str], cohort: 
         rows = enrolled == other
         mean, std = cohort.stats(clips, exclude=own_c | (people == other)[None, :])
         c_mean[rows, :], c_std[rows, :] = mean[None, :], std[None, :]
-    return as_norm(cosine, (v_mean, v_std), (c_mean, c_std))
+    return v_mean, v_std, c_mean, c_std
 
 
 def fused(trials: Sequence[Trials], weight: float, cohorts: Cohorts = None) -> np.ndarray:
