@@ -156,8 +156,8 @@ class SpeakerDiarization(TurnNaming):
     """Where the speaker changes inside a region, the turn boundary is the quietest moment from this far before the
     centre of the last window of one speaker to this far after the first window of the next (None: half-way between
     the two centres). A quick reply 0.05-0.2 s after another voice shares its VAD region, and half-way between
-    windows 0.75 s apart missed the change by up to 0.4 s (issue #16; development simulated confusion 3.29 -> 2.91%
-    over 60 meetings, at half a hop; 2.97% at the centres)."""
+    windows 0.75 s apart missed the change by up to 0.4 s (issue #16; development simulated confusion over 60
+    meetings 3.29% -> 2.87% at half a hop, 2.90% at 0.25 or 0.5 s, 3.11% at the centres)."""
     min_window_s: float = 0.5
     """Regions shorter than this get no embedding of their own: they take the label of the nearest window."""
     vad_threshold: float = 0.35
