@@ -165,6 +165,34 @@ def test_a_quick_reply_takes_its_speaker_by_its_own_voice(clips_by_speaker, pipe
     assert float(alone @ voice(replier)) - float(alone @ voice(first)) > 0.2
 
 
+def test_a_quick_reply_starts_at_the_pause_before_it(clips_by_speaker, pipeline: SpeakerDiarization) -> None:
+    """Two voices 0.1 s apart share one VAD region; their turns meet at the pause between them, not half-way between
+    the centres of two windows 0.75 s apart (issue #16)."""
+    from core.audio import SAMPLE_RATE, load_audio
+    from tests.audio_helpers import speech_extent
+    from tests.diarization.conftest import SPEAKERS
+
+    def speech(path: str) -> np.ndarray:
+        audio = load_audio(path)
+        onset, offset = speech_extent(audio)
+        return audio[int(onset * SAMPLE_RATE) : int(offset * SAMPLE_RATE)]
+
+    first, reply = speech(clips_by_speaker[SPEAKERS[1]][0]), speech(clips_by_speaker[SPEAKERS[2]][0])
+    silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    windows = pipeline.embed(np.concatenate([silence, first, silence[: SAMPLE_RATE // 10], reply, silence]))
+    labels = pipeline.cluster(windows)
+    pause = 1.0 + first.size / SAMPLE_RATE + 0.05
+
+    def change(p: SpeakerDiarization) -> float:
+        (one, _, a), (two, _, b) = p.turns(windows, labels).itertracks(yield_label=True)
+        assert a != b and one.end == two.start
+        return one.end
+
+    assert len(windows.regions) == 1
+    assert abs(change(pipeline) - pause) < 0.05
+    assert abs(change(replace(pipeline, change_search_s=None)) - pause) > 0.1
+
+
 def test_each_window_takes_the_speaker_nearest_its_own_voice(
     meeting: Meeting, pipeline: SpeakerDiarization, windows
 ) -> None:
