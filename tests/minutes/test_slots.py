@@ -342,3 +342,19 @@ def test_a_report_asked_for_now_and_a_deadline_to_the_end_of_a_period() -> None:
     }.items():
         deadline = find_deadline(text, held=date(2025, 9, 10))
         assert deadline is not None and (deadline.text, deadline.due) == (said, None), text
+
+
+def test_deadlines_by_mung_a_spoken_day_before_its_month_and_new_year() -> None:
+    """ "mùng 5" says a day as "ngày 5" does; "ba mươi tháng mười" is a date without "ngày"; "Tết Dương lịch" is the
+    whole name of the holiday (written as spoken in ASR-like text)."""
+    held = date(2025, 6, 16)
+    cases = {
+        "tuyên truyền từng thôn xong trước mùng năm tháng sau": ("trước mùng năm tháng sau", date(2025, 7, 5)),
+        "nộp trước ngày mùng 10": ("trước ngày mùng 10", date(2025, 7, 10)),
+        "người làm là anh mạnh hạn cuối ba mươi tháng mười": ("hạn cuối ba mươi tháng mười", date(2025, 10, 30)),
+        "Tổ Dịch vụ tập huấn lại trước Tết Dương lịch.": ("trước Tết Dương lịch", None),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("trong ba tháng tới phải xong", held=held) is None  # three months: no date
