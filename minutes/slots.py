@@ -66,7 +66,12 @@ _CLAUSES = re.compile(
 )
 """Where a second order begins: ";", "đồng thời", "và"/"còn" before a party, "còn <its topic> thì <party>" ("hên lo
 báo bà con còn vật tư bao cát thì anh tư lộc chở ra")."""
-_LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
+_LEAD = re.compile(
+    r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+"
+    r"|(?:tốt|được|ừ|ờ|vâng|rồi|thôi|ok)(?:[,.!]\s*|\s+))+"
+)
+"""Words before a clause's subject: a link ("còn", "đồng thời") or the chair's reply to what was just said ("tốt hội
+nông dân làm tiếp …", unpunctuated)."""
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi|diem qua"
     r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc)"

@@ -358,3 +358,9 @@ def test_deadlines_by_mung_a_spoken_day_before_its_month_and_new_year() -> None:
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
     assert find_deadline("trong ba tháng tới phải xong", held=held) is None  # three months: no date
+
+
+def test_the_chairs_reply_before_the_subject_is_no_part_of_it() -> None:
+    """Unpunctuated speech runs the chair's "tốt", "được", "thôi" into the order: the subject follows it."""
+    tasks = read_tasks("tốt hội nông dân làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")
+    assert [(t.assignee, t.action) for t in tasks] == [("hội nông dân", "làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")]
