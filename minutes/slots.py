@@ -28,13 +28,14 @@ _HEADS = (
     "sở|ban|phòng|văn phòng|ủy ban|ubnd|công an|thường trực|các|chi cục|cục|trung tâm|thanh tra|tổ|hội đồng"
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
-    "|hợp tác xã|nhà thầu|đơn vị"
+    "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
-_PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
+_PARTY = re.compile(rf"(?<!cán )(?:{_HONORIFICS}|{_HEADS})\b")
+"""Where a party may begin ("cán bộ" is a person, not "Bộ …")."""
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER_WORDS = (
     r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "

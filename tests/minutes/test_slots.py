@@ -364,3 +364,12 @@ def test_the_chairs_reply_before_the_subject_is_no_part_of_it() -> None:
     """Unpunctuated speech runs the chair's "tốt", "được", "thôi" into the order: the subject follows it."""
     tasks = read_tasks("tốt hội nông dân làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")
     assert [(t.assignee, t.action) for t in tasks] == [("hội nông dân", "làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")]
+
+
+def test_companies_and_stations_are_bodies_and_a_cadre_is_none() -> None:
+    """ "còn" before a company starts its own order; "cán bộ" ends in "bộ" but is no ministry."""
+    tasks = read_tasks(
+        "bãi rác thì chị hoa làm văn bản báo cáo ủy ban huyện còn công ty môi trường đô thị tăng phun chế phẩm khử mùi"
+    )
+    assert [t.assignee for t in tasks] == ["chị hoa", "công ty môi trường đô thị"]
+    assert read_tasks("huy động vốn thì mỗi cán bộ phải vận động được ít nhất năm khách hàng mở sổ tiết kiệm") == []
