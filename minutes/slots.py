@@ -267,14 +267,16 @@ def _deadline(text: str, verb_at: int, held: date | None) -> Deadline | None:
 
 def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -> int:
     """Where a body's name beginning at `start` ends: at its first verb, unless the meeting says the longer name
-    elsewhere too ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced: "tổng hợp" is
-    then part of the name, not the order's verb)."""
+    elsewhere too, word by word ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced:
+    "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân pha lại": the name ends
+    before "cân", which pyvi tags no verb)."""
     end = verbs[0]
     if _HONORIFIC.match(text[start:]):
         return end
-    for later in verbs[1:]:
-        longer = fold(text[start:later]).strip(" ,")
-        if len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
+    for word in re.finditer(r"[^\W\d_]+", text[verbs[0] :]):
+        later = verbs[0] + word.end()
+        longer = fold(text[start:later])
+        if not re.fullmatch(r"[\w ]+", longer) or len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
             break
         end = later
     return end

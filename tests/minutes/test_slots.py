@@ -373,3 +373,12 @@ def test_companies_and_stations_are_bodies_and_a_cadre_is_none() -> None:
     )
     assert [t.assignee for t in tasks] == ["chị hoa", "công ty môi trường đô thị"]
     assert read_tasks("huy động vốn thì mỗi cán bộ phải vận động được ít nhất năm khách hàng mở sổ tiết kiệm") == []
+
+
+def test_a_bodys_name_said_elsewhere_ends_where_the_meeting_ends_it_word_by_word() -> None:
+    """ "vận hành" is a verb to pyvi, but the meeting introduced "Đội Quản lý vận hành": the name runs to the last word
+    the meeting says with it, not to the next verb."""
+    meeting = fold("Tôi Trần Văn Cường, Đội trưởng Đội Quản lý vận hành. Đội Quản lý vận hành phát quang toàn tuyến.")
+    text = "Trong lúc chờ, Đội Quản lý vận hành cân pha lại ngay trong tuần."
+    tasks = read_tasks(text, meeting=meeting + " " + fold(text))
+    assert [(t.assignee, t.action) for t in tasks] == [("Đội Quản lý vận hành", "cân pha lại")]
