@@ -221,7 +221,7 @@ def _verb_starts(text: str, start: int) -> list[int]:
         head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
-        after_head = head in _NAME_STARTS and named
+        after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(
@@ -234,6 +234,9 @@ def _verb_starts(text: str, start: int) -> list[int]:
 
 _TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
 """How a person's title begins: a party so called is the person introduced with it."""
+_PERSON_TITLES = frozenset(["kế toán", "thủ quỹ", "thư ký", "bí thư", "hiệu trưởng", "giám đốc", "chủ tịch"])
+"""Titles of one person, whole to pyvi: a verb right after one is what the person is to do, not part of a body's
+name."""
 _NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|"))
 """Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
 "đồng chí Tiến"), unless an order's verb; a place ("huyện", "xã") ends a name rather than starting one."""
@@ -304,8 +307,11 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if _OWN.match(lower) or _SPEAKER_AFTER_TOPIC.search(lower):
         return None
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
-    candidates = [lead.end() if lead else 0, *(m.end() for m in _TOPIC_END.finditer(lower))]
+    ends = list(_TOPIC_END.finditer(lower))
+    candidates = [lead.end() if lead else 0, *(m.end() for m in ends)]
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
+    purpose = {m.end() for m in ends if m.group().strip() == "để"}  # "… thì kế toán làm xong … để chị dung duyệt"
+    starts = [k for n, k in enumerate(starts) if not (n and k in purpose)]
     people = [k for k in starts if person(k)]
     if people:
         return people[0]

@@ -382,3 +382,16 @@ def test_a_bodys_name_said_elsewhere_ends_where_the_meeting_ends_it_word_by_word
     text = "Trong lúc chờ, Đội Quản lý vận hành cân pha lại ngay trong tuần."
     tasks = read_tasks(text, meeting=meeting + " " + fold(text))
     assert [(t.assignee, t.action) for t in tasks] == [("Đội Quản lý vận hành", "cân pha lại")]
+
+
+def test_a_title_then_its_verb_and_a_purpose_after_the_order() -> None:
+    """ "kế toán làm …": the verb after a person's title ends the party; "… để chị dung duyệt" is what the order is
+    for, not a second party taking it (the accountant introduced is the one assigned)."""
+    tasks = read_tasks(
+        "còn báo cáo quý một gửi ngân hàng tỉnh thì kế toán làm xong trước ngày hai mươi tháng ba để chị dung duyệt",
+        people=["Phan Thị Dung", "Vũ Thị Ngọc Ánh"],
+        titles={"ke toan em": "Vũ Thị Ngọc Ánh"},
+    )
+    assert [(t.assignee, t.deadline.text if t.deadline else None) for t in tasks] == [
+        ("Vũ Thị Ngọc Ánh", "trước ngày hai mươi tháng ba")
+    ]
