@@ -81,10 +81,11 @@ _PROCEDURAL = re.compile(
 """Asked to speak or present now, or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"):
 procedure, not a task (unless a deadline says otherwise)."""
 _ASKED_NOW = re.compile(
-    r"\b(?:noi (?:qua|truoc|luon|ro|them)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
+    r"\b(?:noi (?:qua|truoc|luon|ro|them|ve)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
 )
 """Asked to speak now, said before what pyvi tags the verb ("cô nga phó hiệu trưởng nói qua tình hình tuyển sinh": after
-a title, "nói" was read as part of it): procedure, as `_PROCEDURAL`."""
+a title, "nói" was read as part of it; "chị dung tín dụng nói về nợ quá hạn": within three words of the verb pyvi
+found): procedure, as `_PROCEDURAL`."""
 _MEETING = re.compile(r"(?:cuoc |buoi )?(?:hoi nghi|cuoc hop|phien hop|ky hop|buoi hop|phien hoi nghi)\b")
 """The meeting itself ("Hội nghị kết thúc", "Hội nghị hôm nay có hai nội dung"): never the party given an order."""
 _OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
@@ -384,7 +385,9 @@ def _clause_task(
         verb_at += particles.end()
     rest = folded[verb_at:]
     deadline = _deadline(text, verb_at, held)
-    asked_now = person is not None and _ASKED_NOW.search(folded, start, verb_at) is not None
+    near = [m.start() for m in re.finditer(r"\S+", rest)][:3]  # a title pyvi does not know may stand before it
+    asked = _ASKED_NOW.search(folded, start, verb_at) or any(_ASKED_NOW.match(rest, k) for k in near)
+    asked_now = person is not None and bool(asked)
     if (_PROCEDURAL.match(rest) or asked_now) and deadline is None:
         return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)

@@ -395,3 +395,9 @@ def test_a_title_then_its_verb_and_a_purpose_after_the_order() -> None:
     assert [(t.assignee, t.deadline.text if t.deadline else None) for t in tasks] == [
         ("Vũ Thị Ngọc Ánh", "trước ngày hai mươi tháng ba")
     ]
+
+
+def test_asked_to_speak_now_after_a_word_pyvi_takes_for_the_verb() -> None:
+    """ "tín dụng" (her desk) stands between the person and "nói về": she is given the floor, no order."""
+    assert read_tasks("chị dung tín dụng nói về nợ quá hạn trước", people=["Phan Thị Dung"]) == []
+    assert len(read_tasks("chị dung tín dụng làm báo cáo nợ quá hạn", people=["Phan Thị Dung"])) == 1
