@@ -61,6 +61,8 @@ _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 _TOPIC_END = re.compile(r",?\s+(?:thì|để)\s+|,\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …", "Vụ …
 phức tạp, để anh Dũng chủ tọa …")."""
+_RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy)\s+")
+"""What was just said taken up again as the topic ("…, cái này kế toán làm …"): the subject follows it."""
 _CLAUSES = re.compile(
     rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:{_HONORIFICS}|{_HEADS})\b)"
@@ -309,10 +311,13 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         return None
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
     ends = list(_TOPIC_END.finditer(lower))
-    candidates = [lead.end() if lead else 0, *(m.end() for m in ends)]
+    candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *(m.end() for m in _RESUMED.finditer(lower))]
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
     purpose = {m.end() for m in ends if m.group().strip() == "để"}  # "… thì kế toán làm xong … để chị dung duyệt"
     starts = [k for n, k in enumerate(starts) if not (n and k in purpose)]
+    resumed = [m.end() for m in _RESUMED.finditer(lower)]
+    if resumed and (after := [k for k in starts if k >= resumed[-1]]):
+        starts = after  # "xi măng thì xã hỗ trợ … cái này kế toán làm dự toán": all before "cái này" is its topic
     people = [k for k in starts if person(k)]
     if people:
         return people[0]

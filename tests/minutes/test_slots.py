@@ -401,3 +401,9 @@ def test_asked_to_speak_now_after_a_word_pyvi_takes_for_the_verb() -> None:
     """ "tín dụng" (her desk) stands between the person and "nói về": she is given the floor, no order."""
     assert read_tasks("chị dung tín dụng nói về nợ quá hạn trước", people=["Phan Thị Dung"]) == []
     assert len(read_tasks("chị dung tín dụng làm báo cáo nợ quá hạn", people=["Phan Thị Dung"])) == 1
+
+
+def test_a_topic_taken_up_again_before_the_subject() -> None:
+    """ "cái này" takes up what was just said (a decision of the commune) as the topic: the order is the accountant's."""
+    tasks = read_tasks("xi măng thì xã hỗ trợ theo cơ chế năm mươi phần trăm cái này kế toán làm dự toán gửi tôi")
+    assert [(t.assignee, t.action) for t in tasks] == [("kế toán", "làm dự toán gửi tôi")]
