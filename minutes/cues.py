@@ -108,8 +108,8 @@ def spoken_numbers(folded: str) -> str:
 
 
 def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
-    """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month, written as
-    digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" -> "han cuoi 30 thang 10"),
+    """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month ("tháng này"
+    too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" -> "han cuoi 30 thang 10"),
     and for each character of the result the span of `folded` it stands for (to cut spans back)."""
     out: list[str] = []
     where: list[tuple[int, int]] = []
@@ -120,8 +120,9 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
         while j < len(tokens) and _number_word(tokens, j, i):
             j += 1
         year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
-        after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang", "mung")
-        before_month = j + 1 < len(tokens) and tokens[j].group() == "thang" and _number_word(tokens, j + 1, j + 1)
+        after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang", "mung", "mong")
+        month = tokens[j + 1].group() if j + 1 < len(tokens) and tokens[j].group() == "thang" else ""
+        before_month = bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "toi"))
         by_digit = _year_by_digits(tokens, i) if i > 0 and tokens[i - 1].group() == "nam" else None
         if by_digit is not None:  # "năm hai không hai sáu": a year said digit by digit
             out.extend(folded[position : tokens[i].start()])
@@ -318,13 +319,13 @@ may be the fourth point)."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
-_DAY_WORD = r"(?:ngay (?:mung )?|mung )"
-"""What says a day ("ngày 5", "mùng 5", "ngày mùng 5")."""
+_DAY_WORD = r"(?:ngay (?:mung |mong )?|mung |mong )"
+"""What says a day ("ngày 5", "mùng 5", "ngày mồng 5")."""
 _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
     rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
     rf" {_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
-    rf"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) {_DAY_WORD}(?P<day_this>\d{{1,2}})"
+    rf"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) {_DAY_WORD}?(?P<day_this>\d{{1,2}})"
     r" thang (?P<this>nay|toi)\b"
     rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) |^){_DAY_WORD}(?P<day_only>\d{{1,2}})"
     r"(?!\d|/| thang| hang thang)"
@@ -342,6 +343,7 @@ _DEADLINE = re.compile(
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
     r"|(?:trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
     r"|(?:trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) cuoi (?:tuan|thang|nam|quy)\b"
     r"|(?P<days>(?:(?:sang|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     r")"

@@ -407,3 +407,16 @@ def test_a_topic_taken_up_again_before_the_subject() -> None:
     """ "cái này" takes up what was just said (a decision of the commune) as the topic: the order is the accountant's."""
     tasks = read_tasks("xi măng thì xã hỗ trợ theo cơ chế năm mươi phần trăm cái này kế toán làm dự toán gửi tôi")
     assert [(t.assignee, t.action) for t in tasks] == [("kế toán", "làm dự toán gửi tôi")]
+
+
+def test_deadlines_by_mong_a_day_of_this_month_and_the_end_of_the_week() -> None:
+    held = date(2025, 4, 21)
+    cases = {
+        "nạo vét xong trước hai mươi lăm tháng này để kịp đổ ải": ("trước hai mươi lăm tháng này", date(2025, 4, 25)),
+        "nộp Bưu điện tỉnh trước ngày mồng 10.": ("trước ngày mồng 10", date(2025, 5, 10)),
+        "lập lịch gửi các hợp tác xã chậm nhất là cuối tuần": ("chậm nhất là cuối tuần", None),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("trong ba tháng này phải xong", held=held) is None
