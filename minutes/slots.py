@@ -28,7 +28,7 @@ _HEADS = (
     "sở|ban|phòng|văn phòng|ủy ban|ubnd|công an|thường trực|các|chi cục|cục|trung tâm|thanh tra|tổ|hội đồng"
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
-    "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
+    "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận|đài truyền thanh|đài phát thanh"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
@@ -65,10 +65,11 @@ _RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy)\s+")
 """What was just said taken up again as the topic ("…, cái này kế toán làm …"): the subject follows it."""
 _CLAUSES = re.compile(
     rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
-    rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:{_HONORIFICS}|{_HEADS})\b)"
+    rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
+    rf"(?:{_HONORIFICS}|{_HEADS})\b)"
 )
 """Where a second order begins: ";", "đồng thời", "và"/"còn" before a party, "còn <its topic> thì <party>" ("hên lo
-báo bà con còn vật tư bao cát thì anh tư lộc chở ra")."""
+báo bà con còn vật tư bao cát thì anh tư lộc chở ra", "… còn loa đài thì nhờ đài truyền thanh huyện …")."""
 _LEAD = re.compile(
     r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+"
     r"|(?:tốt|được|ừ|ờ|vâng|rồi|thôi|ok)(?:[,.!]\s*|\s+))+"
@@ -240,9 +241,12 @@ _TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ
 _PERSON_TITLES = frozenset(["kế toán", "thủ quỹ", "thư ký", "bí thư", "hiệu trưởng", "giám đốc", "chủ tịch"])
 """Titles of one person, whole to pyvi: a verb right after one is what the person is to do, not part of a body's
 name."""
-_NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|"))
+_NAME_STARTS = (
+    (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|")) | {"đài"}
+)
 """Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
-"đồng chí Tiến"), unless an order's verb; a place ("huyện", "xã") ends a name rather than starting one."""
+"đồng chí Tiến", "Đài truyền thanh": "truyền thanh" is a verb to pyvi), unless an order's verb; a place ("huyện", "xã")
+ends a name rather than starting one."""
 
 
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:

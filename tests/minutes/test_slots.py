@@ -420,3 +420,17 @@ def test_deadlines_by_mong_a_day_of_this_month_and_the_end_of_the_week() -> None
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
     assert find_deadline("trong ba tháng này phải xong", held=held) is None
+
+
+def test_a_second_order_after_its_topic_given_with_nho() -> None:
+    """ "còn <topic> thì nhờ <body> …" starts a second order, as "còn <topic> thì <party>" does; the radio station's
+    name is whole, though pyvi tags "truyền thanh" a verb."""
+    tasks = read_tasks(
+        "phiên giao dịch việc làm thì anh lâm liên hệ trung tâm dịch vụ việc làm tỉnh còn loa đài thì nhờ đài truyền"
+        " thanh huyện thông báo cho bà con",
+        people=["Chẩu Văn Lâm"],
+    )
+    assert [(t.assignee, t.action) for t in tasks] == [
+        ("Chẩu Văn Lâm", "liên hệ trung tâm dịch vụ việc làm tỉnh"),
+        ("đài truyền thanh huyện", "thông báo cho bà con"),
+    ]
