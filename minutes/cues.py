@@ -109,8 +109,9 @@ def spoken_numbers(folded: str) -> str:
 
 def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month ("tháng này"
-    too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" -> "han cuoi 30 thang 10"),
-    and for each character of the result the span of `folded` it stands for (to cut spans back)."""
+    too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" ->
+    "han cuoi 30 thang 10"), and for each character of the result the span of `folded` it stands for (to cut spans
+    back)."""
     out: list[str] = []
     where: list[tuple[int, int]] = []
     tokens = list(_WORD.finditer(folded))

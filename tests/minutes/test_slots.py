@@ -363,7 +363,8 @@ def test_deadlines_by_mung_a_spoken_day_before_its_month_and_new_year() -> None:
 def test_the_chairs_reply_before_the_subject_is_no_part_of_it() -> None:
     """Unpunctuated speech runs the chair's "tốt", "được", "thôi" into the order: the subject follows it."""
     tasks = read_tasks("tốt hội nông dân làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")
-    assert [(t.assignee, t.action) for t in tasks] == [("hội nông dân", "làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")]
+    said = [(t.assignee, t.action) for t in tasks]
+    assert said == [("hội nông dân", "làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")]
 
 
 def test_companies_and_stations_are_bodies_and_a_cadre_is_none() -> None:
@@ -404,7 +405,7 @@ def test_asked_to_speak_now_after_a_word_pyvi_takes_for_the_verb() -> None:
 
 
 def test_a_topic_taken_up_again_before_the_subject() -> None:
-    """ "cái này" takes up what was just said (a decision of the commune) as the topic: the order is the accountant's."""
+    """ "cái này" takes up what was just said (the commune's decision) as the topic: the order is the accountant's."""
     tasks = read_tasks("xi măng thì xã hỗ trợ theo cơ chế năm mươi phần trăm cái này kế toán làm dự toán gửi tôi")
     assert [(t.assignee, t.action) for t in tasks] == [("kế toán", "làm dự toán gửi tôi")]
 
