@@ -108,8 +108,10 @@ def spoken_numbers(folded: str) -> str:
 
 
 def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
-    """Days and months spoken after "ngay"/"thang" written as digits ("ngay muoi lam thang chin" -> "ngay 15
-    thang 9"), and for each character of the result the span of `folded` it stands for (to cut spans back)."""
+    """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month ("tháng này"
+    too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" ->
+    "han cuoi 30 thang 10"), and for each character of the result the span of `folded` it stands for (to cut spans
+    back)."""
     out: list[str] = []
     where: list[tuple[int, int]] = []
     tokens = list(_WORD.finditer(folded))
@@ -119,7 +121,9 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
         while j < len(tokens) and _number_word(tokens, j, i):
             j += 1
         year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
-        after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang")
+        after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang", "mung", "mong")
+        month = tokens[j + 1].group() if j + 1 < len(tokens) and tokens[j].group() == "thang" else ""
+        before_month = bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "toi"))
         by_digit = _year_by_digits(tokens, i) if i > 0 and tokens[i - 1].group() == "nam" else None
         if by_digit is not None:  # "năm hai không hai sáu": a year said digit by digit
             out.extend(folded[position : tokens[i].start()])
@@ -127,7 +131,7 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
             out.extend(by_digit)
             where.extend([(tokens[i].start(), tokens[i + 3].end())] * 4)
             position, i = tokens[i + 3].end(), i + 4
-        elif j > i and (after_unit or year) and tokens[i].group() not in ("linh", "le"):
+        elif j > i and (after_unit or year or before_month) and tokens[i].group() not in ("linh", "le"):
             out.extend(folded[position : tokens[i].start()])
             where.extend((k, k + 1) for k in range(position, tokens[i].start()))
             digits = str(_value([t.group() for t in tokens[i:j]]))
@@ -316,13 +320,15 @@ may be the fourth point)."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
+_DAY_WORD = r"(?:ngay (?:mung |mong )?|mung |mong )"
+"""What says a day ("ngày 5", "mùng 5", "ngày mồng 5")."""
 _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
     rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
-    rf" (?:ngay )?{_DAY_MONTH}(?: hang thang)?"
-    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) ngay (?P<day_this>\d{1,2})"
+    rf" {_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
+    rf"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) {_DAY_WORD}?(?P<day_this>\d{{1,2}})"
     r" thang (?P<this>nay|toi)\b"
-    r"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) |^)ngay (?P<day_only>\d{1,2})"
+    rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) |^){_DAY_WORD}(?P<day_only>\d{{1,2}})"
     r"(?!\d|/| thang| hang thang)"
     r"|truoc ngay \d{1,2} hang thang"
     rf"|(?:trong|den het|het|tu nay den het|tu|tai {_SESSION}{_NAMED})"
@@ -333,11 +339,12 @@ _DEADLINE = re.compile(
     r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc)\b)"
     r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
     rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST})){_WEEKDAY}"
-    r"|truoc (?:mua \w+|tet\b(?: nguyen dan)?|ram thang \w+|ky hop \w+(?: \w+)?)"
+    r"|truoc (?:mua \w+|tet\b(?: nguyen dan| duong lich| am lich)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
     r"|(?:trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
     r"|(?:trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) cuoi (?:tuan|thang|nam|quy)\b"
     r"|(?P<days>(?:(?:sang|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     r")"

@@ -49,6 +49,8 @@ _STOP = re.compile(
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
+_GIVEN_NAME_NOT_TITLE = {"truong": "trưởng", "phong": "phòng"}
+"""Words of `_STOP` that fold like a given name ("Trường", "Phong"): they end a name only as the title word itself."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
@@ -56,6 +58,8 @@ _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
+_UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
+"""Units whose head is "<unit> trưởng" even when a unit follows ("tạ văn phong trạm trưởng trạm bơm cầu xe")."""
 _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
 """The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
@@ -125,13 +129,19 @@ def spoken_names(text: str) -> list[str]:
                 break  # a comma or a dash ends the name
             if cased and not word.group()[0].isupper():
                 break
-            if not cased and words and _STOP.match(folded, match.end() + word.start()):
+            stop = _STOP.match(folded, match.end() + word.start()) if not cased and words else None
+            if stop is not None and _GIVEN_NAME_NOT_TITLE.get(stop.group()) not in (None, word.group().lower()):
+                stop = None  # "đào xuân trường giám đốc": "Trường" is the name, "trưởng" would be the title
+            if stop is not None:
                 if (
                     len(words) == 4
                     and words[1] in _GENDERED_MIDDLE
-                    and _UNIT_HEAD.match(folded, match.end() + word.start())
+                    and (
+                        _UNIT_HEAD.match(folded, match.end() + word.start())
+                        or (stop.group() == "truong" and words[3] in _UNITS)
+                    )
                 ):
-                    words = words[:3]  # "sình văn páo hạt trưởng chủ trì": "hạt trưởng" is the title
+                    words = words[:3]  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm": the title
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")

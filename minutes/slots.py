@@ -28,13 +28,15 @@ _HEADS = (
     "sở|ban|phòng|văn phòng|ủy ban|ubnd|công an|thường trực|các|chi cục|cục|trung tâm|thanh tra|tổ|hội đồng"
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
-    "|hợp tác xã|nhà thầu|đơn vị"
+    "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
+    "|đài truyền thanh|đài phát thanh"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
-_PARTY = re.compile(rf"(?:{_HONORIFICS}|{_HEADS})\b")
+_PARTY = re.compile(rf"(?<!cán )(?:{_HONORIFICS}|{_HEADS})\b")
+"""Where a party may begin ("cán bộ" is a person, not "Bộ …")."""
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER_WORDS = (
     r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
@@ -60,13 +62,21 @@ _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 _TOPIC_END = re.compile(r",?\s+(?:thì|để)\s+|,\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …", "Vụ …
 phức tạp, để anh Dũng chủ tọa …")."""
+_RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy)\s+")
+"""What was just said taken up again as the topic ("…, cái này kế toán làm …"): the subject follows it."""
 _CLAUSES = re.compile(
     rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
-    rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:{_HONORIFICS}|{_HEADS})\b)"
+    rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
+    rf"(?:{_HONORIFICS}|{_HEADS})\b)"
 )
 """Where a second order begins: ";", "đồng thời", "và"/"còn" before a party, "còn <its topic> thì <party>" ("hên lo
-báo bà con còn vật tư bao cát thì anh tư lộc chở ra")."""
-_LEAD = re.compile(r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+)+")
+báo bà con còn vật tư bao cát thì anh tư lộc chở ra", "… còn loa đài thì nhờ đài truyền thanh huyện …")."""
+_LEAD = re.compile(
+    r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+"
+    r"|(?:tốt|được|ừ|ờ|vâng|rồi|thôi|ok)(?:[,.!]\s*|\s+))+"
+)
+"""Words before a clause's subject: a link ("còn", "đồng thời") or the chair's reply to what was just said ("tốt hội
+nông dân làm tiếp …", unpunctuated)."""
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi|diem qua"
     r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc)"
@@ -75,10 +85,11 @@ _PROCEDURAL = re.compile(
 """Asked to speak or present now, or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"):
 procedure, not a task (unless a deadline says otherwise)."""
 _ASKED_NOW = re.compile(
-    r"\b(?:noi (?:qua|truoc|luon|ro|them)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
+    r"\b(?:noi (?:qua|truoc|luon|ro|them|ve)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
 )
 """Asked to speak now, said before what pyvi tags the verb ("cô nga phó hiệu trưởng nói qua tình hình tuyển sinh": after
-a title, "nói" was read as part of it): procedure, as `_PROCEDURAL`."""
+a title, "nói" was read as part of it; "chị dung tín dụng nói về nợ quá hạn": within three words of the verb pyvi
+found): procedure, as `_PROCEDURAL`."""
 _MEETING = re.compile(r"(?:cuoc |buoi )?(?:hoi nghi|cuoc hop|phien hop|ky hop|buoi hop|phien hoi nghi)\b")
 """The meeting itself ("Hội nghị kết thúc", "Hội nghị hôm nay có hai nội dung"): never the party given an order."""
 _OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
@@ -215,7 +226,7 @@ def _verb_starts(text: str, start: int) -> list[int]:
         head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
-        after_head = head in _NAME_STARTS and named
+        after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(
@@ -228,9 +239,15 @@ def _verb_starts(text: str, start: int) -> list[int]:
 
 _TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
 """How a person's title begins: a party so called is the person introduced with it."""
-_NAME_STARTS = (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|"))
+_PERSON_TITLES = frozenset(["kế toán", "thủ quỹ", "thư ký", "bí thư", "hiệu trưởng", "giám đốc", "chủ tịch"])
+"""Titles of one person, whole to pyvi: a verb right after one is what the person is to do, not part of a body's
+name."""
+_NAME_STARTS = (
+    (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|")) | {"đài"}
+)
 """Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
-"đồng chí Tiến"), unless an order's verb; a place ("huyện", "xã") ends a name rather than starting one."""
+"đồng chí Tiến", "Đài truyền thanh": "truyền thanh" is a verb to pyvi), unless an order's verb; a place ("huyện", "xã")
+ends a name rather than starting one."""
 
 
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
@@ -261,14 +278,16 @@ def _deadline(text: str, verb_at: int, held: date | None) -> Deadline | None:
 
 def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -> int:
     """Where a body's name beginning at `start` ends: at its first verb, unless the meeting says the longer name
-    elsewhere too ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced: "tổng hợp" is
-    then part of the name, not the order's verb)."""
+    elsewhere too, word by word ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced:
+    "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân pha lại": the name ends
+    before "cân", which pyvi tags no verb)."""
     end = verbs[0]
     if _HONORIFIC.match(text[start:]):
         return end
-    for later in verbs[1:]:
-        longer = fold(text[start:later]).strip(" ,")
-        if len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
+    for word in re.finditer(r"[^\W\d_]+", text[verbs[0] :]):
+        later = verbs[0] + word.end()
+        longer = fold(text[start:later])
+        if not re.fullmatch(r"[\w ]+", longer) or len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
             break
         end = later
     return end
@@ -296,8 +315,14 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if _OWN.match(lower) or _SPEAKER_AFTER_TOPIC.search(lower):
         return None
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
-    candidates = [lead.end() if lead else 0, *(m.end() for m in _TOPIC_END.finditer(lower))]
+    ends = list(_TOPIC_END.finditer(lower))
+    candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *(m.end() for m in _RESUMED.finditer(lower))]
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
+    purpose = {m.end() for m in ends if m.group().strip() == "để"}  # "… thì kế toán làm xong … để chị dung duyệt"
+    starts = [k for n, k in enumerate(starts) if not (n and k in purpose)]
+    resumed = [m.end() for m in _RESUMED.finditer(lower)]
+    if resumed and (after := [k for k in starts if k >= resumed[-1]]):
+        starts = after  # "xi măng thì xã hỗ trợ … cái này kế toán làm dự toán": all before "cái này" is its topic
     people = [k for k in starts if person(k)]
     if people:
         return people[0]
@@ -370,7 +395,9 @@ def _clause_task(
         verb_at += particles.end()
     rest = folded[verb_at:]
     deadline = _deadline(text, verb_at, held)
-    asked_now = person is not None and _ASKED_NOW.search(folded, start, verb_at) is not None
+    near = [m.start() for m in re.finditer(r"\S+", rest)][:3]  # a title pyvi does not know may stand before it
+    asked = _ASKED_NOW.search(folded, start, verb_at) or any(_ASKED_NOW.match(rest, k) for k in near)
+    asked_now = person is not None and bool(asked)
     if (_PROCEDURAL.match(rest) or asked_now) and deadline is None:
         return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)

@@ -147,3 +147,11 @@ def test_southern_birth_order_nicknames_are_no_full_name_and_name_the_attendee()
     assert "Sáu Phước" not in attendees(said)
     people = ["Lâm Văn Phước", "Đỗ Thị Hồng", "Hà Văn Hồng"]
     assert nicknames(said, people) == {"sau phuoc": "Lâm Văn Phước", "sau": "Lâm Văn Phước"}
+
+
+def test_given_names_that_fold_like_a_title_word_are_names_in_lower_case() -> None:
+    """ "Trường" and "Phong" fold as "trưởng" and "phòng" do; only the title words end a lower-case name, and "<unit>
+    trưởng" after three words is the title even before another unit ("trạm trưởng trạm bơm")."""
+    assert spoken_names("tôi là đào xuân trường giám đốc xí nghiệp thủy lợi bắt đầu họp") == ["Đào Xuân Trường"]
+    assert spoken_names("em tạ văn phong trạm trưởng trạm bơm cầu xe") == ["Tạ Văn Phong"]
+    assert spoken_names("tôi nguyễn thị thanh tâm trưởng phòng kế hoạch") == ["Nguyễn Thị Thanh Tâm"]

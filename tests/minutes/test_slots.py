@@ -342,3 +342,96 @@ def test_a_report_asked_for_now_and_a_deadline_to_the_end_of_a_period() -> None:
     }.items():
         deadline = find_deadline(text, held=date(2025, 9, 10))
         assert deadline is not None and (deadline.text, deadline.due) == (said, None), text
+
+
+def test_deadlines_by_mung_a_spoken_day_before_its_month_and_new_year() -> None:
+    """ "mùng 5" says a day as "ngày 5" does; "ba mươi tháng mười" is a date without "ngày"; "Tết Dương lịch" is the
+    whole name of the holiday (written as spoken in ASR-like text)."""
+    held = date(2025, 6, 16)
+    cases = {
+        "tuyên truyền từng thôn xong trước mùng năm tháng sau": ("trước mùng năm tháng sau", date(2025, 7, 5)),
+        "nộp trước ngày mùng 10": ("trước ngày mùng 10", date(2025, 7, 10)),
+        "người làm là anh mạnh hạn cuối ba mươi tháng mười": ("hạn cuối ba mươi tháng mười", date(2025, 10, 30)),
+        "Tổ Dịch vụ tập huấn lại trước Tết Dương lịch.": ("trước Tết Dương lịch", None),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("trong ba tháng tới phải xong", held=held) is None  # three months: no date
+
+
+def test_the_chairs_reply_before_the_subject_is_no_part_of_it() -> None:
+    """Unpunctuated speech runs the chair's "tốt", "được", "thôi" into the order: the subject follows it."""
+    tasks = read_tasks("tốt hội nông dân làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")
+    said = [(t.assignee, t.action) for t in tasks]
+    assert said == [("hội nông dân", "làm tiếp cho các thôn còn lại ưu tiên hộ nghèo")]
+
+
+def test_companies_and_stations_are_bodies_and_a_cadre_is_none() -> None:
+    """ "còn" before a company starts its own order; "cán bộ" ends in "bộ" but is no ministry."""
+    tasks = read_tasks(
+        "bãi rác thì chị hoa làm văn bản báo cáo ủy ban huyện còn công ty môi trường đô thị tăng phun chế phẩm khử mùi"
+    )
+    assert [t.assignee for t in tasks] == ["chị hoa", "công ty môi trường đô thị"]
+    assert read_tasks("huy động vốn thì mỗi cán bộ phải vận động được ít nhất năm khách hàng mở sổ tiết kiệm") == []
+
+
+def test_a_bodys_name_said_elsewhere_ends_where_the_meeting_ends_it_word_by_word() -> None:
+    """ "vận hành" is a verb to pyvi, but the meeting introduced "Đội Quản lý vận hành": the name runs to the last word
+    the meeting says with it, not to the next verb."""
+    meeting = fold("Tôi Trần Văn Cường, Đội trưởng Đội Quản lý vận hành. Đội Quản lý vận hành phát quang toàn tuyến.")
+    text = "Trong lúc chờ, Đội Quản lý vận hành cân pha lại ngay trong tuần."
+    tasks = read_tasks(text, meeting=meeting + " " + fold(text))
+    assert [(t.assignee, t.action) for t in tasks] == [("Đội Quản lý vận hành", "cân pha lại")]
+
+
+def test_a_title_then_its_verb_and_a_purpose_after_the_order() -> None:
+    """ "kế toán làm …": the verb after a person's title ends the party; "… để chị dung duyệt" is what the order is
+    for, not a second party taking it (the accountant introduced is the one assigned)."""
+    tasks = read_tasks(
+        "còn báo cáo quý một gửi ngân hàng tỉnh thì kế toán làm xong trước ngày hai mươi tháng ba để chị dung duyệt",
+        people=["Phan Thị Dung", "Vũ Thị Ngọc Ánh"],
+        titles={"ke toan em": "Vũ Thị Ngọc Ánh"},
+    )
+    assert [(t.assignee, t.deadline.text if t.deadline else None) for t in tasks] == [
+        ("Vũ Thị Ngọc Ánh", "trước ngày hai mươi tháng ba")
+    ]
+
+
+def test_asked_to_speak_now_after_a_word_pyvi_takes_for_the_verb() -> None:
+    """ "tín dụng" (her desk) stands between the person and "nói về": she is given the floor, no order."""
+    assert read_tasks("chị dung tín dụng nói về nợ quá hạn trước", people=["Phan Thị Dung"]) == []
+    assert len(read_tasks("chị dung tín dụng làm báo cáo nợ quá hạn", people=["Phan Thị Dung"])) == 1
+
+
+def test_a_topic_taken_up_again_before_the_subject() -> None:
+    """ "cái này" takes up what was just said (the commune's decision) as the topic: the order is the accountant's."""
+    tasks = read_tasks("xi măng thì xã hỗ trợ theo cơ chế năm mươi phần trăm cái này kế toán làm dự toán gửi tôi")
+    assert [(t.assignee, t.action) for t in tasks] == [("kế toán", "làm dự toán gửi tôi")]
+
+
+def test_deadlines_by_mong_a_day_of_this_month_and_the_end_of_the_week() -> None:
+    held = date(2025, 4, 21)
+    cases = {
+        "nạo vét xong trước hai mươi lăm tháng này để kịp đổ ải": ("trước hai mươi lăm tháng này", date(2025, 4, 25)),
+        "nộp Bưu điện tỉnh trước ngày mồng 10.": ("trước ngày mồng 10", date(2025, 5, 10)),
+        "lập lịch gửi các hợp tác xã chậm nhất là cuối tuần": ("chậm nhất là cuối tuần", None),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("trong ba tháng này phải xong", held=held) is None
+
+
+def test_a_second_order_after_its_topic_given_with_nho() -> None:
+    """ "còn <topic> thì nhờ <body> …" starts a second order, as "còn <topic> thì <party>" does; the radio station's
+    name is whole, though pyvi tags "truyền thanh" a verb."""
+    tasks = read_tasks(
+        "phiên giao dịch việc làm thì anh lâm liên hệ trung tâm dịch vụ việc làm tỉnh còn loa đài thì nhờ đài truyền"
+        " thanh huyện thông báo cho bà con",
+        people=["Chẩu Văn Lâm"],
+    )
+    assert [(t.assignee, t.action) for t in tasks] == [
+        ("Chẩu Văn Lâm", "liên hệ trung tâm dịch vụ việc làm tỉnh"),
+        ("đài truyền thanh huyện", "thông báo cho bà con"),
+    ]
