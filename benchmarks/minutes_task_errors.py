@@ -7,8 +7,9 @@ under one cause:
 - missed gold tasks: `nothing read` (none of the chair's sentences of its segment is a task to the classifier, and
   the task reader finds no order in any of them either: no classifier alone would find it), `classifier missed` (the
   reader finds one there, the classifier calls none of them a task), `no party read` (one is, but the reader gave no
-  task there), `assignee` (a task is read there, none to this assignee), `deadline` (the assignee is right, the deadline is not), `merged` (its segment has
-  fewer tasks read than gold, all taken by the other gold tasks), `citation` (the same task is read elsewhere);
+  task there), `assignee` (a task is read there, none to this assignee), `deadline` (the assignee is right, the
+  deadline is not), `merged` (its segment has fewer tasks read than gold, all taken by the other gold tasks),
+  `citation` (the same task is read elsewhere);
 - false tasks: `classifier false` (it cites no segment of a gold task), `split` (an extra task in a segment whose
   gold tasks are all found), the rest being the other half of an `assignee`, `deadline` or `citation` error, counted
   once (`PAIRED`).
@@ -106,7 +107,9 @@ def causes(
             used.add(elsewhere)
             errors.append(("citation", g))
         else:
-            found = "no party read" if segs & task_segments else "classifier missed" if segs & readable else "nothing read"
+            found = (
+                "no party read" if segs & task_segments else "classifier missed" if segs & readable else "nothing read"
+            )
             errors.append((found, g))
     gold_segments = {s for g in gold for s in g["source_segments"]}
     for i, p in enumerate(predicted):
