@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -36,24 +35,18 @@ TRAINING = Path(__file__).parent / "data" / "labelled_sentences.json"
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 _TASK_CUE = "ztaskcuez"
 """The feature token of a sentence in which the chair's task reader finds an order (`features`, `classify`)."""
-_PLURAL = re.compile(r"(?:cac|nhung|moi|tat ca)\b")
-"""A party said in the plural ("Các đội bám sát địa bàn", "các chi hội gửi lên"): on the development meetings an
-exhortation to every body of a kind, or a body named inside a statement, never an order; its own token
-("zpartypluralz", seen by the task model only, `SentenceClassifier.fit`) rather than the order's."""
 
 
 @functools.lru_cache(maxsize=16384)
 def features(text: str, *, chair: bool, previous: str = "", people: tuple[str, ...] = ()) -> str:
     """Folded text, numbers as "0", with tokens saying whether the chair speaks and which hand-written readers
-    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks` knowing who is present: an order to
-    one party, or to a plural one, `slots.gives_floor`): the classifier learns how far to trust each. Cached:
-    cross-validation reads each sentence many times."""
-    tasks = read_tasks(text, people=people) if chair else []
+    find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks` knowing who is present,
+    `slots.gives_floor`): the classifier learns how far to trust each. Cached: cross-validation reads each sentence
+    many times."""
     cue_tokens = [
         "zchairz" if chair else "zmemberz",
         "zconcluecuez" if is_conclusion(text, chair=chair) else "",
-        _TASK_CUE if any(not _PLURAL.match(fold(t.assignee)) for t in tasks) else "",
-        "zpartypluralz" if any(_PLURAL.match(fold(t.assignee)) for t in tasks) else "",
+        _TASK_CUE if chair and read_tasks(text, people=people) else "",
         "zfloorcuez" if gives_floor(text) else "",
         "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
         "zcountcuez" if vote is not None and vote.has_counts else "",
@@ -84,7 +77,6 @@ class SentenceClassifier:
             transformer_weights={"chars": 1.0, "words": 1.0, "cues": self.cue_weight},
         )
         self._models: dict[str, LogisticRegression] = {}
-        self._keep: dict[str, sparse.csr_matrix] = {}
 
     def fit(
         self,
@@ -97,13 +89,10 @@ class SentenceClassifier:
         """`previous`: the sentence said before each (by the same speaker, else ""); `people`: the full names of those
         present at each one's meeting (`participants.mentions`)."""
         matrix = self._vectorizer.fit_transform(_rows(texts, chairs, previous, people))
-        # a party's kind speaks of tasks only: on a few hundred sentences it would teach the vote model otherwise
-        party = np.array([name.startswith("cues__zparty") for name in self._vectorizer.get_feature_names_out()])
         for label in LABELS:
-            self._keep[label] = sparse.diags(((label == "task") | ~party).astype(float)).tocsr()
             target = np.array([label in ls for ls in labels])
             model = LogisticRegression(C=self.c, class_weight="balanced", solver="liblinear", max_iter=1000)
-            self._models[label] = model.fit(matrix @ self._keep[label], target)
+            self._models[label] = model.fit(matrix, target)
         return self
 
     def probabilities(
@@ -120,7 +109,7 @@ class SentenceClassifier:
         if not rows:
             return []
         matrix = self._vectorizer.transform(rows)
-        columns = {label: m.predict_proba(matrix @ self._keep[label])[:, 1] for label, m in self._models.items()}
+        columns = {label: model.predict_proba(matrix)[:, 1] for label, model in self._models.items()}
         return [{label: float(columns[label][i]) for label in LABELS} for i in range(len(rows))]
 
     def classify(

@@ -92,19 +92,3 @@ def test_an_order_the_task_reader_finds_is_no_procedure() -> None:
     row = model.probabilities([order], [True], people=[people])[0]
     assert row["procedural"] >= row["task"] >= model.threshold  # the words lean to procedure …
     assert model.classify([order], [True], people=[people]) == [frozenset({"task"})]  # … the order stays a task
-
-
-def test_a_plural_party_is_no_order() -> None:
-    """Written for this test: every body of a kind exhorted ("Các phòng …") is no task, nor a vote (a plural party is
-    seen by the task model only); one body or one person given the same kind of work is a task."""
-    plural = [
-        "Các phòng chuyên môn bám sát cơ sở, giải quyết kịp thời kiến nghị của người dân.",
-        "Các tổ dân phố tuyên truyền cho bà con về phòng chống dịch.",
-    ]
-    orders = [
-        "Phòng Tài chính rà soát lại dự toán, báo cáo Ủy ban trước ngày 20.",
-        "Anh Quang lập danh sách hộ chưa nộp, gửi tổ trưởng trước thứ bảy.",
-    ]
-    kinds = default_classifier().classify([*plural, *orders], [True] * 4, people=[["Trần Văn Quang"]] * 4)
-    assert all(not {"task", "vote"} & k for k in kinds[:2]), kinds[:2]
-    assert all("task" in k for k in kinds[2:]), kinds[2:]
