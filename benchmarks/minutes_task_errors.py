@@ -4,10 +4,12 @@ Task F1 alone does not say whether the classifier or the slot readers fail on me
 counts every error of the extractive minutes against the gold (matching as `minutes_eval._same_task`), each
 under one cause:
 
-- missed gold tasks: `classifier missed` (none of the chair's sentences of its segment is a task to the
-  classifier), `no party read` (one is, but the reader gave no task there), `assignee` (a task is read there,
-  none to this assignee), `deadline` (the assignee is right, the deadline is not), `merged` (its segment has
-  fewer tasks read than gold, all taken by the other gold tasks), `citation` (the same task is read elsewhere);
+- missed gold tasks: `nothing read` (none of the chair's sentences of its segment is a task to the classifier, and
+  the task reader finds no order in any of them either: no classifier alone would find it), `classifier missed` (the
+  reader finds one there, the classifier calls none of them a task), `no party read` (one is, but the reader gave no
+  task there), `assignee` (a task is read there, none to this assignee), `deadline` (the assignee is right, the
+  deadline is not), `merged` (its segment has fewer tasks read than gold, all taken by the other gold tasks),
+  `citation` (the same task is read elsewhere);
 - false tasks: `classifier false` (it cites no segment of a gold task), `split` (an extra task in a segment whose
   gold tasks are all found), the rest being the other half of an `assignee`, `deadline` or `citation` error, counted
   once (`PAIRED`).
@@ -33,8 +35,9 @@ from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.extractive import ExtractiveGenerator
 from minutes.generate import generate
 from minutes.model import Task
+from minutes.slots import read_tasks
 
-MISSED = ("classifier missed", "no party read", "assignee", "deadline", "merged", "citation")
+MISSED = ("nothing read", "classifier missed", "no party read", "assignee", "deadline", "merged", "citation")
 FALSE = ("classifier false", "split")
 PAIRED = ("assignee", "deadline", "citation")
 """Missed gold tasks whose wrong prediction is a false task too, counted once."""
@@ -46,6 +49,7 @@ class _Recording(SentenceClassifier):
 
     inner: SentenceClassifier = field(default_factory=default_classifier)
     said: list[tuple[str, bool, frozenset[str]]] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
 
     def classify(
         self,
@@ -56,6 +60,7 @@ class _Recording(SentenceClassifier):
     ) -> list[frozenset[str]]:
         kinds = self.inner.classify(texts, chairs, previous, people)
         self.said = list(zip(texts, chairs, kinds, strict=True))
+        self.people = list(people[0]) if people else []
         return kinds
 
 
@@ -63,9 +68,12 @@ def _due(gold: dict[str, Any]) -> date | None:
     return date.fromisoformat(gold["due"]) if gold.get("due") else None
 
 
-def causes(predicted: Sequence[Task], gold: Sequence[dict[str, Any]], task_segments: set[int]) -> list[tuple[str, Any]]:
+def causes(
+    predicted: Sequence[Task], gold: Sequence[dict[str, Any]], task_segments: set[int], readable: set[int]
+) -> list[tuple[str, Any]]:
     """(cause, the gold or predicted task) of each error; `task_segments`: segments where the classifier calls a
-    sentence of the chair a task."""
+    sentence of the chair a task; `readable`: segments where the task reader finds an order in a sentence of the
+    chair."""
     used: set[int] = set()
     missed = []
     for g in gold:
@@ -99,7 +107,10 @@ def causes(predicted: Sequence[Task], gold: Sequence[dict[str, Any]], task_segme
             used.add(elsewhere)
             errors.append(("citation", g))
         else:
-            errors.append(("no party read" if segs & task_segments else "classifier missed", g))
+            found = (
+                "no party read" if segs & task_segments else "classifier missed" if segs & readable else "nothing read"
+            )
+            errors.append((found, g))
     gold_segments = {s for g in gold for s in g["source_segments"]}
     for i, p in enumerate(predicted):
         if i not in used:
@@ -118,7 +129,12 @@ def meeting_errors(name: str, classifier: SentenceClassifier | None = None) -> l
     task_segments = {
         s.segment.id for s, (_, chair, kind) in zip(spoken, recording.said, strict=True) if chair and "task" in kind
     }
-    return causes([t for item in minutes.items for t in item.tasks], gold["tasks"], task_segments)
+    readable = {  # the reader as the generator calls it, less the titles and the meeting's text
+        s.segment.id
+        for s, (text, chair, _) in zip(spoken, recording.said, strict=True)
+        if chair and read_tasks(text, held=meta.meeting_date, people=recording.people)
+    }
+    return causes([t for item in minutes.items for t in item.tasks], gold["tasks"], task_segments, readable)
 
 
 def main() -> None:
