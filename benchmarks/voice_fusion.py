@@ -280,7 +280,8 @@ def add_logins(
     for key in (name, name + SECOND):
         pooled.setdefault(key, Pooled([], [], [], [], [], group=group))
     pooled[name].add(trials[0], first, first >= threshold)
-    pooled[name + SECOND].add(trials[0], first, second_accepts(trials[0], threshold, band, scores=(first, second))[0])
+    accepted = second_accepts(trials[0], threshold, band, scores=(first, second))[0]
+    pooled[name + SECOND].add(trials[0], first, accepted, second=second, band=band)
 
 
 def fit_choice(fit: Sequence[Trials], weights: Sequence[float], cohorts: Cohorts = None) -> tuple[float, float, float]:

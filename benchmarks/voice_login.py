@@ -37,7 +37,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -325,14 +325,47 @@ class Pooled:
     accepted: list[np.ndarray]
     against: list[np.ndarray]
     group: Callable[[str], int] = cv_fold
+    second: list[np.ndarray] = field(default_factory=list)
+    """Per trial, the score of the second utterance a grey-zone login would be asked for (NaN: none usable), with
+    `bands`, the grey zone's width: given for rows with the second utterance only (`two_step`)."""
+    bands: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, trials: Trials, scores: np.ndarray, accepted: np.ndarray) -> None:
+    def add(
+        self,
+        trials: Trials,
+        scores: np.ndarray,
+        accepted: np.ndarray,
+        second: np.ndarray | None = None,
+        band: float = 0.0,
+    ) -> None:
         keep = ~trials.used
         self.scores.append(scores[keep])
         self.same.append(trials.same[keep])
         self.who.append(np.broadcast_to(np.asarray(trials.enrolled)[:, None], scores.shape)[keep])
         self.accepted.append(accepted[keep])
         self.against.append(np.broadcast_to(np.asarray(trials.speakers)[None, :], scores.shape)[keep])
+        if second is not None:
+            self.second.append(np.where(second_usable(trials), second, np.nan)[keep])
+            self.bands.append(np.full(int(keep.sum()), band))
+
+    def two_step(self, steps: int = 4001) -> tuple[float, float] | None:
+        """EER and FRR at FAR <= `TARGET_FAR` (fractions) with the grey-zone second utterance counted as one login,
+        as issue #19's target counts it: one threshold swept over the pooled trials, each keeping its fold's
+        grey-zone width; a grey-zone login is accepted when the mean of both scores reaches the threshold
+        (`verification.decide`). None for rows without second-utterance scores."""
+        if not self.second:
+            return None
+        first, same = np.concatenate(self.scores), np.concatenate(self.same)
+        mean, band = (first + np.concatenate(self.second)) / 2, np.concatenate(self.bands)
+        far, frr = [], []
+        top = float(np.nanmax(np.concatenate([first, mean])))
+        for t in [*np.linspace(first.min(), top, steps), np.nextafter(top, np.inf)]:  # the last refuses everyone
+            accepted = (first >= t) | ((first >= t - band) & (mean >= t))  # NaN (no second clip): refused
+            far.append(float(accepted[~same].mean()))
+            frr.append(float(1 - accepted[same].mean()))
+        far_a, frr_a = np.array(far), np.array(frr)
+        at = int(np.argmin(np.abs(far_a - frr_a)))
+        return (far_a[at] + frr_a[at]) / 2, float(frr_a[far_a <= TARGET_FAR].min())
 
     def far_bound(self, impostors: str = "all") -> dict[str, object]:
         """False accepts at the folds' thresholds over one kind of impostor trial, with 95% upper bounds.
@@ -373,7 +406,8 @@ class Pooled:
         return [(a, b, k, trials[(a, b)]) for (a, b), k in wrong.most_common()]
 
     def figures(self, resamples: int = 1000, seed: int = 0) -> dict[str, object]:
-        """EER and FRR@FAR 0.1% (threshold-free, pooled), FAR/FRR at the folds' own thresholds with counts, and
+        """EER and FRR@FAR 0.1% (threshold-free, pooled; of the first utterance, and, where the row has it, of the
+        login with its grey-zone second utterance: `two_step`), FAR/FRR at the folds' own thresholds with counts, and
         95% intervals: Wilson for the rates, a bootstrap over enrolled speakers for EER and FRR."""
         scores, same, who, accepted = (np.concatenate(x) for x in (self.scores, self.same, self.who, self.accepted))
         c = calibrate(scores.tolist(), same.tolist(), target_far=TARGET_FAR)
@@ -388,12 +422,14 @@ class Pooled:
                 continue
             eers.append(100 * calibrate(scores[pick].tolist(), same[pick].tolist(), target_far=TARGET_FAR).eer)
             frrs.append(100 * float(np.mean(~accepted[pick][same[pick]])))
+        two = self.two_step()
         return {
             "speakers": int(people.size),
             "genuine": int(same.sum()),
             "impostor": int((~same).sum()),
             "eer %": f"{100 * c.eer:.2f} [{np.percentile(eers, 2.5):.2f}, {np.percentile(eers, 97.5):.2f}]",
             "frr@far0.1% %": f"{100 * c.frr:.1f}",
+            "one login: eer / frr@far0.1% %": "-" if two is None else f"{100 * two[0]:.2f} / {100 * two[1]:.1f}",
             "far@fold thr %": f"{100 * fa / max(1, (~same).sum()):.2f} ({fa}) [%.2f, %.2f]" % wilson(fa, (~same).sum()),
             "frr@fold thr %": f"{100 * fr / max(1, same.sum()):.1f} ({fr}) [{np.percentile(frrs, 2.5):.1f}, "
             f"{np.percentile(frrs, 97.5):.1f}]",
@@ -502,6 +538,13 @@ def next_clips(trials: Trials) -> np.ndarray:
     return following
 
 
+def second_usable(trials: Trials) -> np.ndarray:
+    """Per trial, whether the speaker's next clip (`next_clips`) can be the second utterance: not part of the
+    enrolment, and not the first utterance again (a speaker with one clip)."""
+    following = next_clips(trials)
+    return ~trials.used[:, following] & (following != np.arange(len(following)))[None, :]
+
+
 def second_accepts(
     trials: Trials,
     threshold: float,
@@ -518,7 +561,7 @@ def second_accepts(
     `scores`: the first and the second utterance's score matrices (the second's column j scores clip
     `next_clips(trials)[j]`) to decide on instead of the cosine (a fused score; "mean score" only)."""
     following = next_clips(trials)
-    usable = ~trials.used[:, following] & (following != np.arange(len(following)))[None, :]
+    usable = second_usable(trials)
     if scores is not None:
         first, second = scores
     else:

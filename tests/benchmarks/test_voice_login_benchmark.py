@@ -14,6 +14,7 @@ from benchmarks.voice_login import (
     colleague_bars,
     cv_part,
     fold_of,
+    next_clips,
     part_of,
     parts,
     second_utterance,
@@ -110,6 +111,34 @@ def test_held_out_false_accepts_are_told_apart_by_the_impostors_part() -> None:
     assert pooled.far_bound("same fold")["false accepts"] == 0 == pooled.far_bound("librispeech")["false accepts"]
     assert pooled.far_bound("all")["impostor trials"] == 3
     assert pooled.false_accepts_by_pair() == [(held, dev, 1, 1)]
+
+
+def test_one_login_counts_the_grey_zone_second_utterance() -> None:
+    """The issue's measure of the default challenge: a genuine first score (0.55) under an impostor's (0.58) is
+    refused at FAR 0 on one utterance, but with a strong second utterance (mean 0.75) it is one accepted login while
+    the impostor's weak second (mean 0.39) keeps it out; without a second clip of its speaker it stays refused."""
+    a, b = "cv_000000000001", "cv_000000000002"
+
+    def pooled(clips: int, second: bool) -> Pooled:
+        trials = Trials(
+            voiceprints=normalize(np.array([[1.0, 0.0, 0.0]], np.float32)),
+            enrolled=[a],
+            clips=np.stack([_unit(0.1 * k) for k in range(clips + 2)]),
+            speakers=[a] * clips + [b, b],
+            used=np.zeros((1, clips + 2), bool),
+            members=[np.array([[1.0, 0.0, 0.0]], np.float32)],
+        )
+        first = np.array([[*[0.55, 0.95][:clips], 0.58, 0.2]])
+        following = next_clips(trials)
+        out = Pooled([], [], [], [], [])
+        out.add(trials, first, first >= 0.6, second=first[:, following] if second else None, band=0.1)
+        return out
+
+    assert pooled(2, second=True).two_step() == (0.0, 0.0)
+    assert pooled(2, second=False).two_step() is None
+    assert pooled(2, second=False).figures(resamples=10)["frr@far0.1% %"] == "50.0"
+    alone = pooled(1, second=True).two_step()
+    assert alone is not None and alone[1] == 1.0
 
 
 def test_spread_is_how_close_an_enrolments_utterances_are_to_its_voiceprint() -> None:
