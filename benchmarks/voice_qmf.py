@@ -43,6 +43,8 @@ from benchmarks.voice_fusion import (  # noqa: E402
     add_logins,
     cohort_stats,
     fit_choice,
+    folds,
+    loaded_banks,
     other_channels,
     paired_trials,
 )
@@ -291,13 +293,7 @@ def cross_validation(
     """`voice_fusion.cross_validation`'s folds over `by_speaker`, every scoring fitted on the other folds."""
     pooled: dict[str, Pooled] = {}
     chosen: dict[tuple[str, ...], dict[str, object]] = {}
-    for fold in range(FOLDS):
-        fit = paired_trials(banks, {s: c for s, c in by_speaker.items() if fold_of(s) != fold}, **kwargs)
-        test = {s: c for s, c in by_speaker.items() if fold_of(s) == fold}
-        try:
-            trials = paired_trials(banks, test, others={**by_speaker, **others}, **kwargs)
-        except ValueError:  # no enrolment to stack
-            continue
+    for fold, fit, trials in folds(banks, by_speaker, others, **kwargs):
         picked = chosen.setdefault((str(fold),), {})
         evaluate(fit, {"cv": trials}, setup, longer, {"cv": pooled}, picked, cv_fold)
         # centring: the mean of one training fold's cohort utterances, that fold left out of the fit (a mean
@@ -352,14 +348,8 @@ def main() -> None:
     voice = get_settings().voice
     sets = parts()
     elsewhere = other_channels()
-    clips = [p for by_speaker in (*sets.values(), elsewhere) for ps in by_speaker.values() for p in ps]
-    banks = [EmbeddingBank(get_embedder(), args.cache), EmbeddingBank(get_embedder("seres2net"), args.second_cache)]
-    for bank in banks:
-        bank.load(clips)
+    banks, longer = loaded_banks(get_embedder("seres2net"), (args.cache, args.second_cache), sets, elsewhere)
     enrol = {"utterances": voice.enrol_utterances, "min_speech_s": voice.enrol_speech_s}
-    longer = [
-        {p: v for by in (*sets.values(), elsewhere) for p, v in bank.lengthened(by, EXTRA_S).items()} for bank in banks
-    ]
     setup = Scored(banks, [development_cohort(bank) for bank in banks])
     summary_names = ("fusion", "LR + durations", "QMF (all)", f"{THREE}fusion", f"{CENTRED}fusion")
 
@@ -386,7 +376,7 @@ def main() -> None:
         _report(results["held-out"])
         print("\n## sv_librispeech enrolments against sv_librispeech clips, the same fits")
         _table(["scoring"], {(n,): p.figures() for n, p in results["librispeech"].items()})
-    cost = login_cpu(setup, clips)
+    cost = login_cpu(setup, [p for ps in next(iter(sets.values())).values() for p in ps])
     print(f"\nlogin CPU of the cohort statistics (both models, login and voiceprint): {cost:.2f} ms")
     parts_summary = []
     for key, pooled in results.items():
