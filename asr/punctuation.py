@@ -12,8 +12,8 @@ what the whole corpus knows into a model trained on a slice of it. The model and
 shipped in `asr/data/`, built by `gobang text train-punctuation`.
 
 Words that hold digits keep their case. A question mark is rare in legal text (one line in 200,000), so
-the CRF never learns it: an utterance that ends with an interrogative particle gets one (`_QUESTION`),
-unless the particle belongs to a denial or an "any" (`_NOT_A_QUESTION`)."""
+the CRF never learns it: each sentence of the utterance (the last, and any the CRF ends inside it) that
+`asr.questions.is_question` calls a question ends with one."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from pathlib import Path
 import pycrfsuite
 
 from asr.legal_corpus import lines
+from asr.questions import is_question, question_before_request
 from asr.readable import TONE_MARKS, gazetteer_entries
 from asr.verbalise import tokens as spoken_tokens
 from asr.word_statistics import Tally, WordStatistics, half_of
@@ -36,12 +37,6 @@ from core.text import nfc
 MARKS = (",", ".", "?", ":")
 _MARK_OF = {",": ",", ";": ",", ".": ".", "?": "?", ":": ":", "!": "."}
 _EDGE = re.compile(r"^([^\w%²]*)(.*?)([^\w%²]*)$")
-_QUESTION = re.compile(r"\b(?:không|chưa|chăng|nhỉ|hả|sao|gì|đâu|bao nhiêu|mấy|à|(?:thế|khi|lúc|cái|người|nơi) nào)$")
-"""Utterance-final particles and question words that make a question ("có đúng không", "ở đâu"); a bare "nào"
-ends negations too ("chẳng xấu mặt nào"), so only "khi nào", "thế nào"… count."""
-_NOT_A_QUESTION = re.compile(r"\b(?:(?:không|chẳng|chả|chưa)\b.*\bđâu|bất (?:cứ|kỳ|kì)\b.*\b(?:gì|đâu|nào))$")
-"""A final "đâu" after a negation denies ("sẽ không gặp lại nhau được đâu"), and "bất cứ … gì" means "any":
-statements, not questions."""
 
 Labels = list[str]
 SHORT_UTTERANCE = 12
@@ -313,10 +308,7 @@ class Punctuator:
                 case = "l"
             labels[i] = case + mark
             starts_sentence = mark in (".", "?")
-        said = " ".join(words).lower()
-        if _QUESTION.search(said) and not _NOT_A_QUESTION.search(said):
-            labels[-1] = labels[-1].rstrip("".join(MARKS)) + "?"
-        return labels
+        return _questions_marked(words, labels)
 
     def _probability(self, position: int, wanted: Callable[[str], bool]) -> float:
         """Marginal probability that the word at `position` has a label for which `wanted` holds."""
@@ -326,6 +318,30 @@ class Punctuator:
         """`hôm nay quốc hội họp tại hà nội` -> `Hôm nay Quốc hội họp tại Hà Nội.`"""
         words = nfc(text).split()
         return " ".join(apply(words, self.labels(words)))
+
+
+def _questions_marked(words: Sequence[str], labels: Labels) -> Labels:
+    """The labels with "?" ending each sentence that asks: the last one, those the CRF ended inside, and a
+    question that a request follows ("Vì sao vậy? Đề nghị …"), which the CRF never ends."""
+    out = list(labels)
+    tokens = [w + (m[1:] if m[1:] in (",", ":") else "") for w, m in zip(words, labels, strict=True)]
+    start = 0
+    for end, label in enumerate(labels, 1):
+        if end < len(labels) and label[1:] not in (".", "?"):
+            continue
+        asked = question_before_request(tokens[start:end])
+        if asked is not None:
+            out[start + asked] = _ending(out[start + asked], "?")
+            start += asked + 1
+            out[start] = "c" + out[start][1:] if out[start][0] == "l" else out[start]
+        if is_question(tokens[start:end]):
+            out[end - 1] = _ending(out[end - 1], "?")
+        start = end
+    return out
+
+
+def _ending(label: str, mark: str) -> str:
+    return label.rstrip("".join(MARKS)) + mark
 
 
 def _with_mark(mark: str) -> Callable[[str], bool]:

@@ -21,7 +21,16 @@ Vietnamese that has them, each unit as written: the segments of the written (cas
 `tests/data/minutes` (their MANIFEST's dev/held-out split) and the cv9_vi_dev reference sentences that end
 with a mark (the others are not punctuated at all; held-out = fold 0, as below). The punctuation model
 gets each unit's words without punctuation and case, and a "?" counts where the gold has one after the
-same word; statements count the "?" put after them.
+same word; statements count the "?" put after them. These units hold only seven questions, so the question
+mark is also scored on `benchmarks/data/questions_vi.tsv`: 521 utterances of Vietnamese meetings (National
+Assembly interpellation and answers, People's Council question time, ministry and department meetings,
+commune and village meetings in Northern, Central and Southern wording), 43% of them questions, with the
+hard statements beside them (answers "Dạ, chưa ạ.", "… thì không.", "không có gì", indirect questions "làm rõ
+vì sao …", "Xin Bộ trưởng cho biết …" and "không biết bao giờ …", "bất cứ … gì"). Each was written with the
+mark a clerk would publish, before any run of the system; an indirect question (after "cho biết", "làm rõ",
+"xem", "không biết", "hỏi") ends with a full stop, a direct one after a colon with "?". The part column is
+`part_of_question_line` (a hash of the line: 70% development), fixed before scoring. Each line goes through
+`TextFormatter.format` on its spoken form, as the pipeline's text does.
 
 Speech part, on `cv9_vi_dev` (held-out = fold 0 of `dialect_adapt.folds`' five speaker-disjoint folds,
 development = the rest): vietasr transcribes each clip once; "before" is today's readable text
@@ -43,6 +52,8 @@ end without a mark, so plain cpWER counts every full stop put as an error.
 from __future__ import annotations
 
 import argparse
+import difflib
+import hashlib
 import json
 import re
 import sys
@@ -325,6 +336,51 @@ def question_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str,
     return {"f1 ?": _f1(c), "gold ?": c["tp"] + c["fn"], "put ?": c["tp"] + c["fp"], "right ?": c["tp"]}
 
 
+MEETING_QUESTIONS = REPO / "benchmarks" / "data" / "questions_vi.tsv"
+
+
+def meeting_questions(path: Path = MEETING_QUESTIONS) -> dict[str, list[str]]:
+    """The written meeting utterances of `path` per split ("dev", "heldout"), as the file's part column has them."""
+    units: dict[str, list[str]] = {"dev": [], "heldout": []}
+    with path.open(encoding="utf-8") as f:
+        next(f)  # header: part, kind, text
+        for row in f:
+            part, _, text = row.rstrip("\n").split("\t")
+            units[part].append(nfc(text))
+    return units
+
+
+def part_of_question_line(text: str) -> str:
+    """The fixed rule that split `questions_vi.tsv`, decided before any scoring: 70% development by a hash."""
+    return "dev" if hashlib.sha256(nfc(text).encode()).digest()[0] % 10 < 7 else "heldout"
+
+
+def spoken_question_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:
+    """Question-mark F1 with its counts through `TextFormatter.format`, the pipeline's path, on each line's spoken
+    form (`asr.verbalise.spoken`: lower case, no marks, numbers read out).
+
+    Gold and output are both read out again, and a "?" counts where it follows the same spoken word; where ITN
+    wrote a number differently from the gold, the words are aligned (difflib) and a mark inside a differing span
+    goes to that span's last word."""
+    c: Counter[str] = Counter()
+    for text in texts:
+        gold = examples_from_written(text, read_numbers=True)
+        guess = examples_from_written(formatter.format(spoken(text)), read_numbers=True)
+        if gold is None or guess is None:
+            continue
+        wanted = {i for i, label in enumerate(gold.labels) if label.endswith("?")}
+        put = set()
+        matcher = difflib.SequenceMatcher(a=gold.words, b=guess.words, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            for j in range(j1, j2):
+                if guess.labels[j].endswith("?"):
+                    put.add(i1 + j - j1 if tag == "equal" else max(i2 - 1, i1 - 1, 0))
+        c["tp"] += len(wanted & put)
+        c["fp"] += len(put - wanted)
+        c["fn"] += len(wanted - put)
+    return {"f1 ?": _f1(c), "gold ?": c["tp"] + c["fn"], "put ?": c["tp"] + c["fp"], "right ?": c["tp"]}
+
+
 def _f1(c: Counter[str]) -> float:
     return 2 * c["tp"] / max(2 * c["tp"] + c["fp"] + c["fn"], 1)
 
@@ -487,6 +543,13 @@ def main() -> None:
         summary.append(
             f"{split} questions: F1 ? {q['f1 ?']:.2f} ({q['right ?']} right of {q['gold ?']} gold, "
             f"{q['put ?']} put, {len(questions[split])} units)"
+        )
+    meetings = meeting_questions()
+    for split in (s for s in splits if s in meetings):
+        q = spoken_question_scores(formatter, meetings[split])
+        summary.append(
+            f"{split} meeting questions: F1 ? {q['f1 ?']:.3f} ({q['right ?']} right of {q['gold ?']} gold, "
+            f"{q['put ?']} put, {len(meetings[split])} utterances)"
         )
     if args.every:
         table = speech_part(formatter, args.manifest, args.every, args.cache)

@@ -116,10 +116,18 @@ def test_a_short_read_sentence_gets_no_stray_comma(punctuator: Punctuator) -> No
 
 def test_questions_end_with_a_question_mark(punctuator: Punctuator) -> None:
     assert punctuator("đồng chí có ý kiến gì không").endswith("không?")
-    assert punctuator("ai đồng ý với dự thảo nghị quyết này").endswith("này.")
+    assert punctuator("ai đồng ý với dự thảo nghị quyết này").endswith("này.")  # a call to vote
+    assert punctuator("ai chịu trách nhiệm về dự thảo nghị quyết này").endswith("này?")
+    assert punctuator("vì sao đến nay cây cầu vẫn chưa được sửa").endswith("sửa?")
+    assert punctuator("đề nghị giám đốc sở làm rõ vì sao cây cầu chưa được sửa").endswith("sửa.")
+    assert punctuator("tôi cũng không").endswith("không.")
     assert punctuator("anh đang ở đâu").endswith("đâu?")
     assert punctuator("anh sẽ không gặp lại em được đâu").endswith("đâu.")  # a denial
     assert punctuator("cánh cửa không thể xảy ra bất cứ điều gì").endswith("gì.")  # "any"
+
+
+def test_a_question_a_request_follows_ends_inside_the_utterance(punctuator: Punctuator) -> None:
+    assert punctuator("vì sao vậy đề nghị giám đốc sở trả lời").startswith("Vì sao vậy? Đề nghị")
 
 
 def test_uncertain_marks_and_capitals_are_left_out() -> None:

@@ -8,14 +8,19 @@ from pathlib import Path
 from asr.itn import InverseNormalizer
 from asr.written import TextFormatter
 from benchmarks.text_format import (
+    MEETING_QUESTIONS,
     corpus_lines,
     document_forms,
     expression_categories,
     gold_text,
     itn_scores,
     marks_where_punctuated,
+    meeting_questions,
+    part_of_question_line,
     question_units,
+    spoken_question_scores,
 )
+from core.text import nfc
 
 
 def test_spacing_speech_cannot_carry_is_made_one_way() -> None:
@@ -121,3 +126,35 @@ def test_either_form_a_document_itself_writes_counts(tmp_path: Path) -> None:
     assert scores["expressions"] == 4
     assert scores["itn_all"] == 2 / 4  # "Phụ lục 1" and "Điều 1"
     assert scores["itn_either"] == 3 / 4  # and the first document's "Phụ lục 01"
+
+
+def test_meeting_questions_are_split_by_the_fixed_hash_rule() -> None:
+    rows = [line.split("\t") for line in MEETING_QUESTIONS.read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(rows) >= 400
+    assert all(part == part_of_question_line(text) and text == nfc(text) for part, _, text in rows)
+    questions = sum(text.endswith("?") for _, _, text in rows)
+    assert 0.35 < questions / len(rows) < 0.5
+    units = meeting_questions()
+    assert len(units["dev"]) + len(units["heldout"]) == len(rows)
+    assert 0.6 < len(units["dev"]) / len(rows) < 0.8
+
+
+class _Written(TextFormatter):
+    """Gives back a fixed written form, whatever was said."""
+
+    def __init__(self, written: str) -> None:
+        self.written = written
+
+    def format(self, spoken: str) -> str:
+        return self.written
+
+
+def test_question_marks_are_scored_on_the_spoken_words_they_follow() -> None:
+    gold = ["Năm 2025 có bao nhiêu dự án? Đề nghị trả lời."]
+    right = spoken_question_scores(_Written("Năm 2025 có bao nhiêu dự án? Đề nghị trả lời."), gold)
+    assert (right["right ?"], right["put ?"], right["gold ?"]) == (1, 1, 1)
+    # written differently from the gold ("tỉ"): the mark goes to the last word of the span that differs
+    other_spelling = spoken_question_scores(_Written("Kinh phí còn 5 tỉ?"), ["Kinh phí còn 5 tỷ?"])
+    assert (other_spelling["right ?"], other_spelling["put ?"]) == (1, 1)
+    wrong = spoken_question_scores(_Written("Năm 2025 có bao nhiêu dự án. Đề nghị trả lời?"), gold)
+    assert (wrong["right ?"], wrong["put ?"]) == (0, 1)
