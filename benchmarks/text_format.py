@@ -29,8 +29,10 @@ hard statements beside them (answers "Dạ, chưa ạ.", "… thì không.", "kh
 vì sao …", "Xin Bộ trưởng cho biết …" and "không biết bao giờ …", "bất cứ … gì"). Each was written with the
 mark a clerk would publish, before any run of the system; an indirect question (after "cho biết", "làm rõ",
 "xem", "không biết", "hỏi") ends with a full stop, a direct one after a colon with "?". The part column is
-`part_of_question_line` (a hash of the line: 70% development), fixed before scoring. Each line goes through
-`TextFormatter.format` on its spoken form, as the pipeline's text does.
+`part_of_question_line` (a hash of the line: 70% development), fixed before scoring. A third part, "unseen",
+is `benchmarks/data/questions_vi_unseen.tsv`: 416 utterances written by another author blind to the question
+rules (40% with a question), a probe that is only reported, never used to choose anything. Each line goes
+through `TextFormatter.format` on its spoken form, as the pipeline's text does.
 
 Speech part, on `cv9_vi_dev` (held-out = fold 0 of `dialect_adapt.folds`' five speaker-disjoint folds,
 development = the rest): vietasr transcribes each clip once; "before" is today's readable text
@@ -337,16 +339,20 @@ def question_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str,
 
 
 MEETING_QUESTIONS = REPO / "benchmarks" / "data" / "questions_vi.tsv"
+UNSEEN_QUESTIONS = REPO / "benchmarks" / "data" / "questions_vi_unseen.tsv"
 
 
-def meeting_questions(path: Path = MEETING_QUESTIONS) -> dict[str, list[str]]:
-    """The written meeting utterances of `path` per split ("dev", "heldout"), as the file's part column has them."""
-    units: dict[str, list[str]] = {"dev": [], "heldout": []}
-    with path.open(encoding="utf-8") as f:
-        next(f)  # header: part, kind, text
-        for row in f:
-            part, _, text = row.rstrip("\n").split("\t")
-            units[part].append(nfc(text))
+def meeting_questions(paths: Sequence[Path] = (MEETING_QUESTIONS, UNSEEN_QUESTIONS)) -> dict[str, list[str]]:
+    """The written meeting utterances of `paths` per part, as each file's part column has them: "dev" and
+    "heldout" of the rules' own set, "unseen" of the set another author wrote blind to them (a probe, not for
+    choosing)."""
+    units: dict[str, list[str]] = {"dev": [], "heldout": [], "unseen": []}
+    for path in paths:
+        with path.open(encoding="utf-8") as f:
+            next(f)  # header: part, kind, text
+            for row in f:
+                part, _, text = row.rstrip("\n").split("\t")
+                units[part].append(nfc(text))
     return units
 
 
@@ -545,11 +551,11 @@ def main() -> None:
             f"{q['put ?']} put, {len(questions[split])} units)"
         )
     meetings = meeting_questions()
-    for split in (s for s in splits if s in meetings):
-        q = spoken_question_scores(formatter, meetings[split])
+    for part in [*(s for s in splits if s in meetings), "unseen"]:  # the unseen probe whatever the splits
+        q = spoken_question_scores(formatter, meetings[part])
         summary.append(
-            f"{split} meeting questions: F1 ? {q['f1 ?']:.3f} ({q['right ?']} right of {q['gold ?']} gold, "
-            f"{q['put ?']} put, {len(meetings[split])} utterances)"
+            f"{part} meeting questions: F1 ? {q['f1 ?']:.3f} ({q['right ?']} right of {q['gold ?']} gold, "
+            f"{q['put ?']} put, {len(meetings[part])} utterances)"
         )
     if args.every:
         table = speech_part(formatter, args.manifest, args.every, args.cache)

@@ -9,6 +9,7 @@ from asr.itn import InverseNormalizer
 from asr.written import TextFormatter
 from benchmarks.text_format import (
     MEETING_QUESTIONS,
+    UNSEEN_QUESTIONS,
     corpus_lines,
     document_forms,
     expression_categories,
@@ -137,6 +138,15 @@ def test_meeting_questions_are_split_by_the_fixed_hash_rule() -> None:
     units = meeting_questions()
     assert len(units["dev"]) + len(units["heldout"]) == len(rows)
     assert 0.6 < len(units["dev"]) / len(rows) < 0.8
+
+
+def test_the_unseen_probe_loads_as_its_own_part() -> None:
+    rows = [line.split("\t") for line in UNSEEN_QUESTIONS.read_text(encoding="utf-8").splitlines()[1:]]
+    assert len(rows) >= 250
+    assert all(part == "unseen" and kind and text == nfc(text) and text[-1] in ".?!" for part, kind, text in rows)
+    assert 0.35 < sum("?" in text for _, _, text in rows) / len(rows) < 0.5
+    units = meeting_questions()
+    assert units["unseen"] == [text for _, _, text in rows]
 
 
 class _Written(TextFormatter):
