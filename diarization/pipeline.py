@@ -182,14 +182,14 @@ class SpeakerDiarization(TurnNaming):
     """Hop between the segmentation model's 10 s chunks (of the speech regions joined end to end)."""
     min_overlap_s: float = 0.1
     """Shorter stretches of two voices get no second speaker."""
-    fusion_weight: float = 0.4
-    """Weight of `second_embedder` in the embedding that judges a window's or a small cluster's voice: CAM++ and it,
-    each L2-normalised, are joined as sqrt(1 - w) and sqrt(w) of the vector, so its cosine is the weighted sum of
-    theirs (voice login's fusion, at its weight). It decides whether a small cluster is a voice of its own
-    (`Clustering(voices=...)`) and which speaker each region's end windows take; the cut, the splits and merges stay
-    on CAM++ (0: CAM++ alone). Issue #16, development simulated confusion 2.87% -> 2.13% over 60 meetings (w 0.3-0.6:
-    2.01-2.27%); fusing every step gave 1.87% but joined the two voices of pyannote_sample, whose SE-Res2Net
-    centroids score 0.79 (DER 11% -> 47%)."""
+    fusion_weight: float = 0.0
+    """Weight of `second_embedder` in the embedding that judges a window's or a small cluster's voice (0: CAM++ alone,
+    the default; the second encoder is then not run). CAM++ and it, each L2-normalised, are joined as sqrt(1 - w) and
+    sqrt(w) of the vector, so its cosine is the weighted sum of theirs (voice login's fusion). It decides whether a
+    small cluster is a voice of its own (`Clustering(voices=...)`) and which speaker each region's end windows take;
+    the cut, the splits and merges stay on CAM++. Issue #16, at 0.4: development simulated confusion 2.87% -> 2.13%
+    over 60 meetings, but held out 3.95% -> 4.68% and AMI tst 68.4% -> 69.7%, for 1.4x the pipeline's CPU: off
+    (docs/ARCHITECTURE.md, "Two encoders")."""
     second_embedder: str = "seres2net"
     """The encoder fused with `embedder` (each window alone: SE-Res2Net has no shared pass)."""
     _encoder: Embedder | None = field(default=None, init=False, repr=False)
