@@ -138,6 +138,10 @@ class DiarizationSettings(BaseModel):
     (the same, plus a second speaker where segmentation-3.0 hears two voices at once: fewer misses on AMI, a little
     false alarm on the simulated meetings) or "segmentation" (pyannote 3.x algorithm on segmentation-3.0: overlapped
     speech, fewest misses on AMI, more confusion of Vietnamese voices)."""
+    fusion_weight: float = Field(default=0.0, ge=0.0, lt=1.0)
+    """The vad pipelines' weight of SE-Res2Net fused with CAM++ where a small cluster's or a window's voice is judged
+    (`SpeakerDiarization.fusion_weight`; 0, the default: CAM++ alone). At login's 0.4 development confusion fell but
+    held-out confusion rose, for 1.4x the CPU (docs/ARCHITECTURE.md, "Diarization", "Two encoders")."""
 
 
 class MinutesSettings(BaseModel):

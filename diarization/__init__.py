@@ -12,6 +12,7 @@ The functions the CLI and the workers call:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -67,11 +68,13 @@ def diarize(
     voiceprints: VoiceprintStore | None = None,
     pyannote_config: str | Path | None = None,
     pipeline: PipelineName = "vad",
+    fusion_weight: float | None = None,
 ) -> Annotation:
     """Who spoke when in a recording, with a built-in pipeline (or a local pyannote.audio one if configured).
 
     `pipeline`: one of `BUILT_IN`: "vad" (diarization.pipeline), "vad-overlap" (the same with a second speaker where
     segmentation-3.0 hears two voices) or "segmentation" (diarization.local_speakers, overlapped speech).
+    `fusion_weight`: the vad pipelines' `SpeakerDiarization.fusion_weight` (None: its own).
 
     Speakers are "SPEAKER_00", "SPEAKER_01"… by first appearance; with `voiceprints`, recognised
     people carry their names. Raises `BadAudioError` subclasses for unusable input (silence included)
@@ -94,7 +97,10 @@ def diarize(
             max_speakers=max_speakers,
             hook=hook,
         )
-    return BUILT_IN[pipeline]().apply(
+    built = BUILT_IN[pipeline]()
+    if fusion_weight is not None and isinstance(built, SpeakerDiarization):
+        built = replace(built, fusion_weight=fusion_weight)
+    return built.apply(
         path,
         num_speakers=num_speakers,
         min_speakers=min_speakers,

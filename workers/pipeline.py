@@ -115,6 +115,7 @@ def run_pipeline(
         ),
         pyannote_config=settings.diarization.pyannote_config,
         pipeline=settings.diarization.pipeline,
+        fusion_weight=settings.diarization.fusion_weight,
     )
     # speech the diarization heard (Silero and the segmentation model) but the first pass gave no words
     speech = [(turn.start, turn.end) for turn in annotation.get_timeline().support()]

@@ -206,3 +206,46 @@ def test_each_window_takes_the_speaker_nearest_its_own_voice(
     assert moved.max() == labels.max()
     changed = np.flatnonzero(moved != labels)
     assert list(changed) == [stray]
+
+
+def test_a_new_voice_of_a_few_turns_is_told_apart_by_both_encoders(
+    tmp_path: Path, pipeline: SpeakerDiarization
+) -> None:
+    """A development meeting (seed 3, meeting 6: three voices, 51 s) where a voice of 4 s in two turns scores above
+    `small_cluster_similarity` against a man's 19 s by CAM++ alone and was absorbed; CAM++ fused with SE-Res2Net
+    keeps it a speaker of its own (issue #16; off by default: held-out meetings did not gain)."""
+    from benchmarks.simulate_meetings import simulate_set
+
+    meeting = simulate_set(6, seed=3, out_dir=tmp_path, part="dev")[0][5]
+    fused = replace(pipeline, fusion_weight=0.4)
+    windows = fused.embed(meeting.wav)
+    assert windows.second is not None and windows.second.shape == (windows.embeddings.shape[0], 512)
+
+    def speakers_of(variant: SpeakerDiarization, voice: str) -> tuple[int, set[str]]:
+        turns = variant.turns(windows, variant.cluster(windows))
+        heard = turns.crop(meeting.reference.label_timeline(voice))
+        label = max(heard.labels(), key=heard.label_duration)
+        others = turns.crop(meeting.reference.label_timeline(voice).gaps(Segment(0, meeting.duration)))
+        return len(turns.labels()), {str(k) for k in others.labels() if others.label_duration(k) > 1.0} & {label}
+
+    quiet = "cv_7fe9e42c31db"
+    assert meeting.reference.label_duration(quiet) < pipeline.clustering.small_cluster_weight
+    assert speakers_of(fused, quiet) == (3, set())  # its own speaker, shared with no one
+    assert pipeline.fusion_weight == 0.0
+    count, shared = speakers_of(pipeline, quiet)
+    assert count == 2 and shared  # CAM++ alone: in another voice's cluster
+
+
+def test_the_fusion_weight_setting_reaches_the_vad_pipelines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`GOBANG_DIARIZATION__FUSION_WEIGHT` (0, the default: CAM++ alone) is what `diarize` builds the vad pipelines
+    with."""
+    from core.settings import Settings
+
+    seen: list[float] = []
+    monkeypatch.setattr(SpeakerDiarization, "apply", lambda self, *args, **kwargs: seen.append(self.fusion_weight))
+    diarize("meeting.wav", pipeline="vad-overlap", fusion_weight=0.4)
+    diarize("meeting.wav")
+    assert seen == [0.4, SpeakerDiarization().fusion_weight]
+    assert Settings().diarization.fusion_weight == SpeakerDiarization().fusion_weight == 0.0
+    monkeypatch.setenv("GOBANG_DIARIZATION__FUSION_WEIGHT", "0.4")
+    assert Settings().diarization.fusion_weight == 0.4
