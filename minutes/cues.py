@@ -198,6 +198,8 @@ _VOTE_CALL = re.compile(
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
     r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)"
 )
+_FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
+"""Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,3}? thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b|\d (?:dong y|tan thanh|nhat tri) thong qua\b"
@@ -293,7 +295,9 @@ def find_vote(text: str, *, chair: bool) -> VoteCue | None:
     counts, total = read_counts(folded)
     passed = False if _VOTE_FAILED.search(folded) else True if _VOTE_PASSED.search(folded) else None
     has_counts = bool(counts) or total is not None
-    call = chair and _VOTE_CALL.search(folded) is not None
+    calls = [m.group() for m in _VOTE_CALL.finditer(folded)]
+    floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
+    call = chair and bool(calls) and not floor
     if not (has_counts or passed is not None or call):
         return None
     if passed is not None and not (has_counts or chair):
@@ -307,8 +311,11 @@ _DAY_MONTH = (
     r"(?P<day>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>\d{2,4}))?| thang (?P<m2>\d{1,2})(?: nam (?P<y2>\d{4}|sau|toi))?)"
 )
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_CLOCK = r"(?:\d{1,2} gio(?: \d{1,2})? (?:(?:sang|chieu|toi) )?)?"
+"""A time of day before the day ("trước 17 giờ thứ bảy", "trước 8 giờ sáng ngày 15/10"): part of the deadline."""
 _WEEKDAY = (
-    r"(?:(?:sang|chieu|toi) )?(?P<weekday>thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)(?: tuan (?P<week>nay|sau|toi))?"
+    rf"{_CLOCK}(?:(?:sang|chieu|toi) )?(?P<weekday>thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|chu nhat)"
+    r"(?: tuan (?P<week>nay|sau|toi)| (?P<this_week>nay)\b)?"
 )
 _WEEKDAYS = {"thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5, "chu nhat": 6}
 _WEEKDAYS |= {f"thu {n}": n - 2 for n in range(2, 8)}
@@ -325,25 +332,27 @@ _DAY_WORD = r"(?:ngay (?:mung |mong )?|mung |mong )"
 _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
     rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
-    rf" {_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
+    rf" {_CLOCK}{_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
     rf"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) {_DAY_WORD}?(?P<day_this>\d{{1,2}})"
     r" thang (?P<this>nay|toi)\b"
-    rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) |^){_DAY_WORD}(?P<day_only>\d{{1,2}})"
-    r"(?!\d|/| thang| hang thang)"
+    rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao|sang|chieu|toi) |^){_DAY_WORD}"
+    r"(?P<day_only>\d{1,2})"
+    r"(?!\d|/| thang| hang thang| gio)"
     r"|truoc ngay \d{1,2} hang thang"
     rf"|(?:trong|den het|het|tu nay den het|tu|tai {_SESSION}{_NAMED})"
     r" thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
     r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?: nam (?P<y4>\d{4}))?"
     r"|(?:trong|vao|(?:tu nay )?den het|het) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong \d+ ngay(?: lam viec)?"
-    r"|tuan (?:sau|toi)\b"
+    r"|(?:bat dau )?(?:tu )?tuan (?:sau|toi)\b"
     r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc)\b)"
     r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
-    rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han chot(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST})){_WEEKDAY}"
+    rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}))"
+    rf"{_WEEKDAY}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan| duong lich| am lich)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
-    r"|(?:trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
-    r"|(?:trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?:khoang |trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
+    r"|(?:khoang |trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
     r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) cuoi (?:tuan|thang|nam|quy)\b"
     r"|(?P<days>(?:(?:sang|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
@@ -402,7 +411,7 @@ def _due(match: re.Match[str], held: date) -> date | None:
     if g["weekday"]:  # "trước thứ tư": the first after the meeting; "thứ sáu tuần sau": that of the week said
         monday = held - timedelta(days=held.weekday())
         wanted = _WEEKDAYS[g["weekday"]]
-        if g["week"] == "nay":
+        if g["week"] == "nay" or g["this_week"]:  # "thứ sáu này": of this week
             return monday + timedelta(days=wanted)
         if g["week"] in ("sau", "toi"):
             return monday + timedelta(days=7 + wanted)
@@ -442,7 +451,7 @@ _TASK_VERBS = (
     r"|bo sung|sua chua|xu ly|tang cuong|don doc|cap nhat|gui|nghien cuu|de xuat|tham dinh|tham tra|chi dao"
     r"|day nhanh|tap trung|chu dong|duy tri|hoan chinh|nhac|lien he|gap|van dong|bam sat|tim kiem|bao dam|dam bao"
     r"|chuyen|cong bo|nop|len lich|soan|khac phuc|ban giao|bo tri|thue|dang ky|giai quyet|ho tro|cung cap|lam viec"
-    r"|lay|mua|sua|nhan|dieu tra|huong dan|ban hanh|hoan tat|rut kinh nghiem"
+    r"|lay|mua|sua|nhan|dieu tra|huong dan|ban hanh|hoan tat|rut kinh nghiem|ra quan"
 )
 TASK_VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
 """Verbs of orders (folded): where the assignee named before them ends."""

@@ -38,13 +38,19 @@ _TITLE_START = re.compile(
 """Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one; nor is
 "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn nghệ")."""
 _INTRODUCER = re.compile(
-    r"\b(?:đồng chí|đại biểu|đảng viên|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là|tôi|em)\s+", re.IGNORECASE
+    r"\b(?:đồng chí|đại biểu|đảng viên|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
+    r"|tôi|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông|cô)\b)",
+    re.IGNORECASE,
 )
+"""Who introduces a name: an honorific, or the speaker ("tôi", "em", "chị là …"); not a collective ("bà con cử tri",
+"anh em", "cô chú")."""
+_SELF = re.compile(r"\b(?:tôi (?:là |tên là )?|(?:em|chị|anh|cô|thầy) là )\w", re.IGNORECASE)
+"""The speaker giving their own name ("tôi hoàng văn pao …", "chị là trần thị phương tổ trưởng …")."""
 _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
-    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy)\b"
+    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy|phu huynh|giao vien)\b"
 )
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
@@ -209,7 +215,7 @@ def introductions(segments: Sequence[Segment]) -> dict[str, str]:
     for segment in segments:
         label = segment.speaker
         if label and not is_name(label) and label not in found:
-            said = re.search(r"\btôi (?:là |tên là )?\w", nfc(segment.text), re.IGNORECASE)
+            said = _SELF.search(nfc(segment.text))
             names = spoken_names(nfc(segment.text)[said.start() :]) if said else []
             if names:
                 found[label] = names[0]
@@ -224,7 +230,13 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
         named = [nfc(segment.speaker)] if segment.speaker and is_name(segment.speaker) else []
         for name in [*named, *spoken_names(segment.text)]:
             unique.setdefault(fold(name), (name, segment))
-    return dict(unique.values())
+    longer = [k.split() for k in unique]
+    cut = {k for k in unique if any(len(w) > len(k.split()) and w[: len(k.split())] == k.split() for w in longer)}
+    given = {w[-1] for w in longer if len(w) >= 3}
+    called = {  # "chị nga hợp lý", "cô oanh ký": Nga, Oanh, then other words, no new person
+        k for k in unique if k.split()[0] in given and (len(k.split()) < 3 or k.split()[1] not in ("van", "thi"))
+    }
+    return dict(v for k, v in unique.items() if k not in cut | called)  # "Hà Thị Minh" of "hà thị minh thu kỳ họp …"
 
 
 _TITLE_WORD = re.compile(

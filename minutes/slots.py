@@ -29,14 +29,14 @@ _HEADS = (
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
-    "|đài truyền thanh|đài phát thanh"
+    "|đài truyền thanh|đài phát thanh|nhà trường"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
-_PARTY = re.compile(rf"(?<!cán )(?:{_HONORIFICS}|{_HEADS})\b")
-"""Where a party may begin ("cán bộ" is a person, not "Bộ …")."""
+_PARTY = re.compile(rf"(?<!cán )(?<!\w)(?:{_HONORIFICS}|{_HEADS})\b")
+"""Where a party may begin: at a word ("cán bộ" is a person, not "Bộ …"; "công tác" holds no "ông")."""
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER_WORDS = (
     r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
@@ -52,16 +52,20 @@ _TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần|cũng|hãy|nên|vẫn|�
 _OWN = re.compile(r"^(?:tôi|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
 _SPEAKER_AFTER_TOPIC = re.compile(r", (?:tôi|chúng tôi)\b")
-"""The speaker as the subject after a topic ("Hôm nay phòng giao ban tháng 11, tôi …, Trưởng phòng, chủ trì")."""
+"""The speaker as the subject after a topic ("Hôm nay phòng giao ban tháng 11, tôi …, Trưởng phòng, chủ trì"); a party
+before it keeps its order ("…, Văn phòng hoàn thiện hồ sơ, tôi ký tờ trình, …")."""
+_SPEAKER_GIVES = re.compile(r"(?<!\w)(?:tôi|chúng tôi|mình)\s*$")
+"""The speaker right before an order's verb ("…, tôi nhờ chi hội phụ nữ …"): the speaker gives it, so a party said
+before is its topic ("Vệ sinh môi trường …"), not whoever directs the party after."""
 _EVERYONE = re.compile(r"(?:cac|toan the|tat ca)(?: cac)? (?:dong chi|vi|dai bieu|anh chi|thanh vien|ban)\b")
 """Everyone addressed ("các đồng chí nghiêm túc thực hiện"): an exhortation, no task."""
 _ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:anh|chị|cô|thầy|bác|chú|em|ông|bà|người)\b")
 """Everyone addressed by honorific ("các cô nhớ …", "mọi người chú ý …"), with diacritics: "các chi hội" is a body."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
-_TOPIC_END = re.compile(r",?\s+(?:thì|để)\s+|,\s+|:\s+")
+_TOPIC_END = re.compile(r",?\s+(?:thì(?: là)?|để)\s+|,\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …", "Vụ …
-phức tạp, để anh Dũng chủ tọa …")."""
+phức tạp, để anh Dũng chủ tọa …"; spoken, with the filler "là": "vụ xe cát thì là công an xã …")."""
 _RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy)\s+")
 """What was just said taken up again as the topic ("…, cái này kế toán làm …"): the subject follows it."""
 _CLAUSES = re.compile(
@@ -79,7 +83,7 @@ _LEAD = re.compile(
 nông dân làm tiếp …", unpunctuated)."""
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi|diem qua"
-    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc)"
+    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc|qua)"
     r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan))\b"
 )
 """Asked to speak or present now, or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"):
@@ -112,6 +116,9 @@ _DECIDES = re.compile(
 or the roll, not an order to a party."""
 _PARTICLES = re.compile(r"^(?:(?:thì|sẽ|phải|cần|hãy|nên|cứ|cũng)\s+)+", re.IGNORECASE)
 """Between a person named and what they are to do ("còn hậu thì làm danh sách …")."""
+_PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi)\W*)*", re.IGNORECASE)
+"""An action of sentence-final particles alone ("… gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"): no order, the
+"party" was an object."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
 _NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y"])
 """Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý chị Mỹ đúng",
@@ -150,6 +157,9 @@ _GIVEN_TO = re.compile(r"\b(?:giao|phan cong|nho|cu) cho\s*$")
 """An order's verb and "cho" right before a person: a given name after it is the party, not a number."""
 _COLLECTIVE = re.compile(r"(?:anh|chị) (?:em|chị)\b|bà con\b|cô (?:chú|bác)\b|ông bà\b")
 """Everyone of a kind ("gọi điện cho từng chị em"): no person."""
+_COMPANION = re.compile(rf"\s+(?:cùng với|cùng|với)\s+(?=(?:mấy |các |những )?(?:{_HONORIFICS}|{_HEADS})\b)")
+"""A companion after the party ("công an xã cùng với tổ an ninh thôn …"): the order is the first party's, the companion
+part of what it does (one action to two parties is one task to the first)."""
 _OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|có trách nhiệm)\b")
 """What a party said anywhere in unpunctuated speech is obliged to do ("vẫn giữ mốc đó nhà thầu phải tăng ca …")."""
 
@@ -177,7 +187,7 @@ class _Present:
     def at(self, text: str, k: int) -> re.Match[str] | None:
         """The person named at `k` of `text` (cased as said), if one is."""
         found = self.pattern.match(text.lower(), k)
-        before = fold(text[:k]).split()[-1:]
+        before = _words_before(text, k)[-1:]
         if found is None or (before and before[0] in _NOT_A_PARTY_AFTER):
             return None
         if found.group() not in self.given:
@@ -243,11 +253,13 @@ _PERSON_TITLES = frozenset(["kế toán", "thủ quỹ", "thư ký", "bí thư",
 """Titles of one person, whole to pyvi: a verb right after one is what the person is to do, not part of a body's
 name."""
 _NAME_STARTS = (
-    (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các"}) | set(_HONORIFICS.split("|")) | {"đài"}
+    (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các", "nhà trường"})
+    | set(_HONORIFICS.split("|"))
+    | {"đài"}
 )
 """Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
 "đồng chí Tiến", "Đài truyền thanh": "truyền thanh" is a verb to pyvi), unless an order's verb; a place ("huyện", "xã")
-ends a name rather than starting one."""
+ends a name rather than starting one, and "nhà trường" is a whole name ("nhà trường làm văn bản …")."""
 
 
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
@@ -282,8 +294,8 @@ def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -
     "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân pha lại": the name ends
     before "cân", which pyvi tags no verb)."""
     end = verbs[0]
-    if _HONORIFIC.match(text[start:]):
-        return end
+    if _HONORIFIC.match(text[start:]) or meeting.count(fold(text[start:]).strip(" .;,")) >= 2:
+        return end  # the whole order said twice ("… có giao hội phụ nữ nấu cháo …" quoted by a member): no longer name
     for word in re.finditer(r"[^\W\d_]+", text[verbs[0] :]):
         later = verbs[0] + word.end()
         longer = fold(text[start:later])
@@ -306,18 +318,22 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     order = _ORDER.search(lower)
     if order is None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
-    if order is not None and _PARTY.search(lower, 0, order.start()):
+    directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
+    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]):
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
         return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
     if order is not None:
         return order.end()
-    if _OWN.match(lower) or _SPEAKER_AFTER_TOPIC.search(lower):
+    if _OWN.match(lower):
         return None
+    speaker = _SPEAKER_AFTER_TOPIC.search(lower)
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
     ends = list(_TOPIC_END.finditer(lower))
     candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *(m.end() for m in _RESUMED.finditer(lower))]
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
+    if speaker is not None and not (starts := [k for k in starts if k < speaker.start()]):
+        return None
     purpose = {m.end() for m in ends if m.group().strip() == "để"}  # "… thì kế toán làm xong … để chị dung duyệt"
     starts = [k for n, k in enumerate(starts) if not (n and k in purpose)]
     resumed = [m.end() for m in _RESUMED.finditer(lower)]
@@ -334,19 +350,33 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     for k, later in zip(starts, [*starts[1:], None][: len(starts)], strict=True):
         topic = lower[k:later] if later is not None else ""
         listed = all(w in _HEAD_WORDS for w in topic.strip(" ,").split())  # "Các sở, ngành liên quan": one party
-        if listed or not (
-            topic.endswith(", ") and len(topic.split()) <= 4 and not re.match(rf"(?:{_TITLE_HEADS})\b", lower[later:])
+        marked = re.search(r"\sthì(?: là)?\s+$", topic) is not None  # "vụ xe cát thì là công an xã …": its topic
+        if not marked and (
+            listed
+            or not (
+                topic.endswith(", ")
+                and len(topic.split()) <= 4
+                and not re.match(rf"(?:{_TITLE_HEADS})\b", lower[later:])
+            )
         ):
             return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
     return next(iter(present.starts(text)), None) if present is not None else None
 
 
+def _words_before(text: str, k: int) -> list[str]:
+    """The folded words before `k`, the spoken filler "là" after a topic's "thì" left out ("mẫu mã thì là mận xuống …":
+    "là" there is no copula before a name)."""
+    words = fold(text[:k]).split()
+    return words[:-1] if words[-2:] == ["thi", "la"] else words
+
+
 def _free(lower: str, k: int) -> bool:
     """Whether a party at `k` may be given an order: not everyone of a kind ("chị em"), not the object of a word
     before it ("với anh chính")."""
-    before = fold(lower[:k]).split()[-2:]
+    before = _words_before(lower, k)[-2:]
     quantified = _SOMEONE.search(" ".join(before)) is not None
-    return not _COLLECTIVE.match(lower, k) and not (before and before[-1] in _NOT_A_PARTY_AFTER) and not quantified
+    collective = any(m.start() <= k < m.end() for m in _COLLECTIVE.finditer(lower))  # "anh em nhớ …": no "em"
+    return not collective and not (before and before[-1] in _NOT_A_PARTY_AFTER) and not quantified
 
 
 def _clause_task(
@@ -379,6 +409,8 @@ def _clause_task(
     else:
         verbs = _verb_starts(text, start)
         end = title_end = _named_body_end(text, start, verbs, meeting) if verbs else None
+        if end is not None and (companion := _COMPANION.search(lower, start, end)) is not None:
+            end = title_end = companion.start()  # "công an xã cùng với tổ an ninh thôn … tuần tra": the first leads
     apposition = re.compile(r",\s*(?=[^\W\d_])").search(text, start)
     before_verb = end is None or (apposition is not None and apposition.start() <= end)
     if apposition is not None and before_verb and text[apposition.end()].isupper():
@@ -407,7 +439,9 @@ def _clause_task(
     action = text[verb_at:action_end].strip(" ,.;:")
     if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
-    if not assignee or not action or _DECIDES.search(fold(assignee)) or _DECIDES.match(fold(action)):
+    if not assignee or _PARTICLES_ONLY.fullmatch(action) or _DECIDES.search(fold(assignee)):
+        return None
+    if _DECIDES.match(fold(action)):
         return None
     if action.lower().startswith(("là ", "là,")):  # "Phòng cháy là việc số một": a statement, not an order
         return None
@@ -477,7 +511,7 @@ def read_tasks(
         return []
     tasks: list[TaskSlots] = []
     position = 0
-    for cut in [*_CLAUSES.finditer(text.lower()), None]:
+    for cut in [*(c for c in _CLAUSES.finditer(text.lower()) if not _joins_names(text, c)), None]:
         end = cut.start() if cut is not None else len(text)
         if point := _POINT.match(text, position, end):  # its end, in the whole text
             position = point.end()
@@ -494,6 +528,18 @@ def read_tasks(
     if first is not None and first.start < text.find(tasks[0].action):  # "Ngày 29 trường tổng vệ sinh, …": said
         tasks = [t if t.deadline else TaskSlots(t.assignee, t.action, first) for t in tasks]  # before every order
     return tasks
+
+
+def _joins_names(text: str, cut: re.Match[str]) -> bool:
+    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …"): no verb since
+    the last punctuation before it (after a comma, ", và Ban Dân tộc giám sát …" starts a second order)."""
+    if cut.group().strip(" ,") != "và" or cut.group().startswith(","):
+        return False
+    head = re.split(r"[,;:]", text[: cut.start()])[-1]
+    if not head.strip():
+        return False
+    _, tags = ViPosTagger.postagging(ViTokenizer.tokenize(head))
+    return "V" not in set(tags)
 
 
 _NOT_BEFORE_PARTY = frozenset({"V", "E", "C", "Cc", "P"})

@@ -161,3 +161,10 @@ def test_conclusions_said_as_agreements_not_as_document_names() -> None:
     assert is_conclusion("Như vậy, Ủy ban thống nhất giữ phương án một.", chair=True)
     assert not is_conclusion("Văn phòng tổng hợp kết luận cuộc họp, ban hành thông báo.", chair=True)
     assert not is_conclusion("Thống nhất chủ trương điều chuyển vốn.", chair=False)
+
+
+def test_hands_raised_to_speak_are_no_call_to_vote() -> None:
+    asked = "rồi bây giờ mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"
+    assert find_vote(asked, chair=True) is None
+    vote = find_vote("Đồng chí nào nhất trí đề nghị giơ tay.", chair=True)
+    assert vote is not None and vote.call

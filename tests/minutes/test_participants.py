@@ -155,3 +155,29 @@ def test_given_names_that_fold_like_a_title_word_are_names_in_lower_case() -> No
     assert spoken_names("tôi là đào xuân trường giám đốc xí nghiệp thủy lợi bắt đầu họp") == ["Đào Xuân Trường"]
     assert spoken_names("em tạ văn phong trạm trưởng trạm bơm cầu xe") == ["Tạ Văn Phong"]
     assert spoken_names("tôi nguyễn thị thanh tâm trưởng phòng kế hoạch") == ["Nguyễn Thị Thanh Tâm"]
+
+
+def test_a_speaker_introduced_by_honorific_and_la_no_collective_and_no_name_cut_short() -> None:
+    """ "chị là trần thị phương …" names the anonymous chair; "bà con cử tri" is everyone, no "Con Cử Tri"; "hà thị minh
+    thu kỳ họp …" cut to three words is the same person as the four-word name said elsewhere."""
+    meeting = _transcript(
+        [
+            ("Người nói 1", "các cô các thầy ơi mình bắt đầu nhé chị là trần thị phương tổ trưởng tổ bốn"),
+            ("Người nói 1", "xin kính chào bà con cử tri mời đồng chí hà thị minh thu đại biểu quốc hội thông tin"),
+            ("Người nói 2", "vâng thưa bà con tôi hà thị minh thu kỳ họp thứ mười dự kiến xem xét hai mươi ba luật"),
+        ]
+    )
+    assert chairing(meeting.segments, "Người nói 1").names == ["Trần Thị Phương"]
+    assert attendees(meeting.segments) == ["Trần Thị Phương", "Hà Thị Minh Thu"]
+
+
+def test_a_role_ends_a_lower_case_name_and_a_given_name_then_words_is_no_new_person() -> None:
+    """ "phụ huynh" ends "vũ đình khôi"; "chị nga hợp lý" is Lê Thị Nga, then "hợp lý" (sound), no "Nga Hợp Lý"."""
+    meeting = _transcript(
+        [
+            ("Người nói 1", "em lê thị nga xin nhận ạ"),
+            ("Người nói 2", "tôi vũ đình khôi phụ huynh lớp năm a cổng trường giờ tan học ùn tắc lắm"),
+            ("Người nói 3", "ý kiến chị nga hợp lý ban thống nhất"),
+        ]
+    )
+    assert attendees(meeting.segments) == ["Lê Thị Nga", "Vũ Đình Khôi"]

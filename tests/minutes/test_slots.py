@@ -435,3 +435,73 @@ def test_a_second_order_after_its_topic_given_with_nho() -> None:
         ("Chẩu Văn Lâm", "liên hệ trung tâm dịch vụ việc làm tỉnh"),
         ("đài truyền thanh huyện", "thông báo cho bà con"),
     ]
+
+
+def test_a_party_begins_at_a_word() -> None:
+    """ "công tác" holds "ông" and "môi trường" holds "trường", but neither is a party."""
+    assert read_tasks("công tác khen thưởng phải đúng người, đúng việc, kịp thời") == []
+
+
+def test_the_speaker_gives_the_order_and_a_party_said_before_the_speaker_keeps_its_order() -> None:
+    """ "tôi nhờ …": the speaker gives the order, the words before it are its topic; "…, Văn phòng … hoàn thiện hồ sơ,
+    tôi ký …": the speaker's own part after the party's order does not take it away (nor does "và" between two names
+    cut the party in two)."""
+    held = date(2025, 2, 3)
+    text = "Vệ sinh môi trường quanh đình, tôi nhờ chi hội phụ nữ các thôn ra quân sáng ngày 12."
+    tasks = read_tasks(text, held=held)
+    assert [(t.assignee, t.action) for t in tasks] == [("chi hội phụ nữ các thôn", "ra quân")]
+    assert tasks[0].deadline is not None and tasks[0].deadline.due == date(2025, 2, 12)
+    text = (
+        "Về hai tập thể đề nghị Bằng khen của tỉnh, Văn phòng HĐND và UBND huyện hoàn thiện hồ sơ, tôi ký tờ trình, gửi"
+        " Ban Thi đua – Khen thưởng tỉnh trước ngày 5 tháng 12."
+    )
+    assert [t.assignee for t in read_tasks(text, held=held)] == ["Văn phòng HĐND và UBND huyện"]
+
+
+def test_a_topic_marked_by_thi_la_a_companion_and_nha_truong() -> None:
+    """Spoken "thì là" ends the topic (a body's head in it, "vụ", is no party); a companion after "cùng với" is part of
+    the action; "nhà trường" is a body."""
+    tasks = read_tasks("vụ xe cát thì là công an xã cùng với tổ an ninh thôn bãi sậy tăng cường tuần tra ban đêm")
+    assert [t.assignee for t in tasks] == ["công an xã"]
+    people = ["Lê Thị Mận", "Bùi Văn Khải"]
+    tasks = read_tasks("mẫu mã thì là mận xuống xóm đông hướng dẫn luôn cho thợ bên đấy", people=people)
+    assert [t.assignee for t in tasks] == ["Lê Thị Mận"]
+    tasks = read_tasks("còn biển báo giảm tốc thì nhà trường làm văn bản đề nghị công an xã hỗ trợ")
+    assert [(t.assignee, t.action) for t in tasks] == [("nhà trường", "làm văn bản đề nghị công an xã hỗ trợ")]
+
+
+def test_particles_alone_are_no_order_and_no_party_in_a_collective_or_a_report_now() -> None:
+    """ "… gửi tổ đại biểu … nhé": "đại biểu" is the object, not a second party with the action "nhé"; "anh em nhớ …" is
+    everyone; "hồng báo cáo qua …" asks for a report now."""
+    text = "bộ phận văn phòng mặt trận thì tổng hợp ý kiến cử tri gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"
+    tasks = read_tasks(text, held=date(2025, 10, 14))
+    assert [t.assignee for t in tasks] == ["bộ phận văn phòng mặt trận"]
+    assert tasks[0].deadline is not None and tasks[0].deadline.due == date(2025, 10, 17)
+    assert read_tasks("anh em nhớ đi xuống dân phải mặc đồ bảo hộ đầy đủ", people=["Nông Thị Hiền"]) == []
+    assert read_tasks("hồng báo cáo qua tình hình tài chính đi", people=["Đinh Thị Hồng", "Lê Thị Mận"]) == []
+
+
+def test_deadlines_with_a_time_of_day_this_weekday_a_start_and_about() -> None:
+    held = date(2025, 9, 26)  # a Friday
+    cases = {
+        "đưa 215 hộ đến nơi an toàn, hoàn thành trước 17 giờ thứ bảy.": ("trước 17 giờ thứ bảy", date(2025, 9, 27)),
+        "xong trước thứ bảy": ("trước thứ bảy", date(2025, 9, 27)),  # not "thứ ba"
+        "làm dự trù gửi chi cục hạn cuối là thứ sáu này": ("hạn cuối là thứ sáu này", date(2025, 9, 26)),
+        "lên kế hoạch phụ đạo bắt đầu từ tuần sau": ("bắt đầu từ tuần sau", None),
+        "tổ chức tập huấn khoảng giữa tháng tư": ("khoảng giữa tháng tư", None),
+        "nộp trước 8 giờ sáng ngày 15/10": ("trước 8 giờ sáng ngày 15/10", date(2025, 10, 15)),
+        "ra quân sáng ngày 12": ("sáng ngày 12", date(2025, 10, 12)),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("có mặt trước 17 giờ", held=held) is None  # an hour is no day of the month
+
+
+def test_an_order_quoted_by_a_member_gives_no_longer_body_name() -> None:
+    """A member quoting last year's order, then the chair giving it again: the whole order said twice is no body's name
+    said elsewhere ("hội phụ nữ nấu cháo …" would leave no action)."""
+    order = "năm nay vẫn giao hội phụ nữ nấu cháo phục vụ người hiến máu"
+    meeting = fold("anh quý ơi năm ngoái thường trực có giao hội phụ nữ nấu cháo phục vụ người hiến máu " + order)
+    tasks = read_tasks(order, meeting=meeting)
+    assert [(t.assignee, t.action) for t in tasks] == [("hội phụ nữ", "nấu cháo phục vụ người hiến máu")]
