@@ -141,7 +141,7 @@ class DiarizationSettings(BaseModel):
     fusion_weight: float = Field(default=0.0, ge=0.0, lt=1.0)
     """The vad pipelines' weight of SE-Res2Net fused with CAM++ where a small cluster's or a window's voice is judged
     (`SpeakerDiarization.fusion_weight`; 0, the default: CAM++ alone). At login's 0.4 development confusion fell but
-    held-out confusion rose, for 1.4x the CPU (docs/ARCHITECTURE.md, "Diarization", "Two encoders")."""
+    held-out confusion rose, for 1.3x the CPU (docs/ARCHITECTURE.md, "Diarization", "Two encoders")."""
 
 
 class MinutesSettings(BaseModel):

@@ -188,7 +188,7 @@ class SpeakerDiarization(TurnNaming):
     sqrt(w) of the vector, so its cosine is the weighted sum of theirs (voice login's fusion). It decides whether a
     small cluster is a voice of its own (`Clustering(voices=...)`) and which speaker each region's end windows take;
     the cut, the splits and merges stay on CAM++. Issue #16, at 0.4: development simulated confusion 2.87% -> 2.13%
-    over 60 meetings, but held out 3.95% -> 4.68% and AMI tst 68.4% -> 69.7%, for 1.4x the pipeline's CPU: off
+    over 60 meetings, but held out 3.95% -> 4.68% and AMI tst 68.4% -> 69.7%, for 1.3x the pipeline's CPU: off
     (docs/ARCHITECTURE.md, "Two encoders")."""
     second_embedder: str = "seres2net"
     """The encoder fused with `embedder` (each window alone: SE-Res2Net has no shared pass)."""
