@@ -101,13 +101,15 @@ class _Cast:
     titles: dict[str, str]
     text: str
     speakers: dict[str, str]
+    host: str
+    """The body holding the meeting: what it will do itself is no task given to it."""
 
     @classmethod
-    def of(cls, segments: Sequence[Segment]) -> _Cast:
+    def of(cls, segments: Sequence[Segment], host: str = "") -> _Cast:
         folded = " ".join(cues.fold(s.text) for s in segments)
         people = mentions(segments)
         called = titles(segments) | nicknames(segments, list(people))
-        return cls(people, called, folded, introductions(segments))
+        return cls(people, called, folded, introductions(segments), host)
 
     def answered(self, sents: Sequence[Sentence], k: int) -> str | None:
         """The named person who spoke last before sentence `k` other than its speaker: whom a bare "anh"/"chị" of
@@ -140,7 +142,10 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
-    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]:
+    def items(
+        self, transcript: Transcript, *, chair: str | None, held: date | None, host: str = ""
+    ) -> list[AgendaItem]:
+        """`host`: the body holding the meeting (the header's issuing body): its own plans are no task given to it."""
         segments = [s for s in transcript.segments if s.text.strip()]
         sents = sentences.split(segments)
         sentences.tokenize(sents)
@@ -151,7 +156,7 @@ class ExtractiveGenerator:
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
         spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
-        cast = _Cast.of(segments)
+        cast = _Cast.of(segments, host)
         kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
@@ -161,14 +166,21 @@ class ExtractiveGenerator:
         return items
 
     def item(
-        self, segments: Sequence[Segment], *, title: str, number: int, chair: str | None, held: date | None
+        self,
+        segments: Sequence[Segment],
+        *,
+        title: str,
+        number: int,
+        chair: str | None,
+        held: date | None,
+        host: str = "",
     ) -> AgendaItem:
         """One agenda item made again from its segments (after the transcript was corrected)."""
         spoken = [s for s in segments if s.text.strip()]
         sents = sentences.split(spoken)
         sentences.tokenize(sents)
         presides = self._presiding(spoken, chair)
-        cast = _Cast.of(spoken)
+        cast = _Cast.of(spoken, host)
         kinds = self._kinds(sents, presides, cast)
         return self._item(sents, self._weights(sents), kinds, title, number, presides, held, cast)
 
@@ -347,7 +359,9 @@ class ExtractiveGenerator:
         previous: Sentence | None = None  # the sentence that gave the last task
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
             found = (
-                read_tasks(s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text)
+                read_tasks(
+                    s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text, host=cast.host
+                )
                 if chairs and "task" in kind
                 else []
             )

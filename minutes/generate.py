@@ -28,10 +28,19 @@ log = logging.getLogger(__name__)
 class Generator(Protocol):
     name: str
 
-    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]: ...
+    def items(
+        self, transcript: Transcript, *, chair: str | None, held: date | None, host: str = ""
+    ) -> list[AgendaItem]: ...
 
     def item(
-        self, segments: list[Segment], *, title: str, number: int, chair: str | None, held: date | None
+        self,
+        segments: list[Segment],
+        *,
+        title: str,
+        number: int,
+        chair: str | None,
+        held: date | None,
+        host: str = "",
     ) -> AgendaItem: ...
 
 
@@ -86,7 +95,7 @@ def generate(
     maker = make_generator(generator, settings, hook)
     started = time.perf_counter()
     chair = chair_label(transcript, meta)
-    items = maker.items(transcript, chair=chair, held=meta.meeting_date)
+    items = maker.items(transcript, chair=chair, held=meta.meeting_date, host=meta.header.issuing_body)
     meta = _with_people(transcript, meta, chair)
     dropped = getattr(maker, "dropped", 0)
     stats = Stats(
@@ -125,7 +134,9 @@ def regenerate(
     meta = meta or MinutesMeta(chair=minutes.chair)
     maker = make_generator(generator, settings, hook)
     held = meta.meeting_date or (minutes.start.date() if minutes.start else None)
-    item = maker.item(segments, title=old.title, number=index + 1, chair=chair_label(transcript, meta), held=held)
+    host = meta.header.issuing_body or minutes.header.issuing_body
+    chair = chair_label(transcript, meta)
+    item = maker.item(segments, title=old.title, number=index + 1, chair=chair, held=held, host=host)
     items = [*minutes.items]
     items[index] = item
     stats = minutes.stats.model_copy(

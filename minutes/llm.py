@@ -148,11 +148,21 @@ class LlmGenerator:
 
     # --- the generator protocol -------------------------------------------------------------------
 
-    def items(self, transcript: Transcript, *, chair: str | None, held: date | None) -> list[AgendaItem]:
+    def items(
+        self, transcript: Transcript, *, chair: str | None, held: date | None, host: str = ""
+    ) -> list[AgendaItem]:
+        """`held` and `host` go unused: the model reads dates and whose plan a sentence is from the text itself."""
         return self._map_reduce([s for s in transcript.segments if s.text.strip()], chair)
 
     def item(
-        self, segments: list[Segment], *, title: str, number: int, chair: str | None, held: date | None
+        self,
+        segments: list[Segment],
+        *,
+        title: str,
+        number: int,
+        chair: str | None,
+        held: date | None,
+        host: str = "",
     ) -> AgendaItem:
         """The segments of one agenda item summarised again, as one item keeping `title`."""
         parts = self._map_reduce(segments, chair)

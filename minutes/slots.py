@@ -380,7 +380,7 @@ def _free(lower: str, k: int) -> bool:
 
 
 def _clause_task(
-    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str
+    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str, host: str
 ) -> TaskSlots | None:
     folded = fold(text)
     lower = text.lower()
@@ -421,7 +421,7 @@ def _clause_task(
         verb_at = title_end
     if end is None or verb_at is None:  # no verb, or an apposition without one after it ("Vụ chưa rõ chủ hàng, Đội …")
         topic = end is not None and person is None and not _body_words(text[start:end])
-        return _next_party_task(text, start, offset, held, people, titles, meeting) if topic else None
+        return _next_party_task(text, start, offset, held, people, titles, meeting, host) if topic else None
     verb_at = len(text) - len(text[verb_at:].lstrip())
     if (particles := _PARTICLES.match(text[verb_at:])) is not None:
         verb_at += particles.end()
@@ -447,10 +447,12 @@ def _clause_task(
         return None
     if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()) or _ALL_OF_US.match(assignee.lower()):
         return None
+    if is_host(assignee, host):  # "Hội xã sẽ làm việc với Ủy ban …" at the farmers' union: its own promise
+        return None
     if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
         return None
     if person is None and not _body_words(assignee):  # "Vụ chưa rõ chủ hàng, Đội …": a topic, the party after it
-        return _next_party_task(text, start, offset, held, people, titles, meeting)
+        return _next_party_task(text, start, offset, held, people, titles, meeting, host)
     if re.search(r"\btôi\b", assignee.lower()):  # "các đồng chí ổn định tôi | hà văn tuấn … chủ trì"
         return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
@@ -459,7 +461,14 @@ def _clause_task(
 
 
 def _next_party_task(
-    text: str, after: int, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str
+    text: str,
+    after: int,
+    offset: int,
+    held: date | None,
+    people: Sequence[str],
+    titles: dict[str, str],
+    meeting: str,
+    host: str,
 ) -> TaskSlots | None:
     """The task of the first party after `after` that is no object of the word before it (a verb, a preposition:
     `_NOT_BEFORE_PARTY`), when what stood first is no party ("thôn với địa chính cùng xuống vận động anh quý chủ
@@ -474,7 +483,7 @@ def _next_party_task(
             continue
         if _tag_of_last_word(text[:k].rstrip(" ,")) in _NOT_BEFORE_PARTY:
             continue
-        return _clause_task(text[k:], offset + k, held, people, titles, meeting)
+        return _clause_task(text[k:], offset + k, held, people, titles, meeting, host)
     return None
 
 
@@ -490,6 +499,35 @@ def _body_words(name: str) -> bool:
     return not _NOT_IN_BODY & set(tags)
 
 
+def is_host(party: str, host: str) -> bool:
+    """Whether `party` names the body holding the meeting, `host`: both start with the same word and one says every
+    word of the other in order, a word also as the acronym of a run of them ("Hội xã", "Ban Chỉ huy xã", "UBND xã" of
+    "Hội Nông dân xã Yên Thành", "Ban Chỉ huy phòng, chống thiên tai … xã Kỳ Xuân", "Ủy ban nhân dân xã Minh Tân";
+    "Hội đồng nhân dân huyện Tân Phú khóa XII" of the council without its term). What that body will do is its own
+    plan or promise, not a task the meeting gives (CONVENTIONS); "Chi hội", "Văn phòng", "UBND xã" at the district
+    are other bodies."""
+    words, named = fold(party).split(), fold(host).replace(",", " ").split()
+    return _within(words, named) or _within(named, words)
+
+
+def _within(words: list[str], named: list[str]) -> bool:
+    """Whether `named` says every one of `words` in order, the first first, a word also as the acronym of a run."""
+    at = 0
+    for k, word in enumerate(words):
+        for j in range(at, len(named)):
+            if named[j] == word:
+                at = j + 1
+                break
+            if len(word) > 1 and "".join(w[0] for w in named[j : j + len(word)]) == word:
+                at = j + len(word)
+                break
+            if k == 0:
+                return False
+        else:
+            return False
+    return bool(words)
+
+
 def gives_floor(text: str) -> bool:
     """Whether `text` gives someone the floor ("mời …"): procedure, whatever follows."""
     return _INVITE.search(nfc(text).lower()) is not None
@@ -502,10 +540,12 @@ def read_tasks(
     people: Sequence[str] = (),
     titles: dict[str, str] | None = None,
     meeting: str = "",
+    host: str = "",
 ) -> list[TaskSlots]:
     """The tasks given in `text`, one per clause that names a party and what it is to do. `people`: the full names
     of those present; `titles`: title or nickname -> the person so called (`participants.titles`, `nicknames`);
-    `meeting`: the meeting's text, folded, where a body's full name may be said."""
+    `meeting`: the meeting's text, folded, where a body's full name may be said; `host`: the body holding the
+    meeting (the issuing body of the header), whose own plans are no order given to it (`is_host`)."""
     text = nfc(text).strip()
     if _SUMMARY.match(fold(text)):
         return []
@@ -516,7 +556,7 @@ def read_tasks(
         if point := _POINT.match(text, position, end):  # its end, in the whole text
             position = point.end()
         clause = text[position:end]
-        found = _clause_tasks(clause, position, held, people, titles or {}, meeting) if clause.strip() else []
+        found = _clause_tasks(clause, position, held, people, titles or {}, meeting, host) if clause.strip() else []
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None
         if said is not None:  # "giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV": the same order
             tasks[-1] = TaskSlots(
@@ -554,11 +594,11 @@ def _tag_of_last_word(text: str) -> str:
 
 
 def _clause_tasks(
-    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str
+    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str, host: str
 ) -> list[TaskSlots]:
     """The task of a clause, or two when a second party starts a task of its own without punctuation or with a
     comma ("anh Cường làm thủ tục chi, anh Bình liên hệ nhà xe"; ASR: "anh tài lo sân bãi chị mơ thì lập …")."""
-    first = _clause_task(text, offset, held, people, titles, meeting)
+    first = _clause_task(text, offset, held, people, titles, meeting, host)
     if first is None:
         return []
     lower = text.lower()
@@ -571,8 +611,8 @@ def _clause_tasks(
         before = text[:k].rstrip(" ,")
         if not before or _tag_of_last_word(before) in _NOT_BEFORE_PARTY:
             continue
-        left = _clause_task(before, offset, held, people, titles, meeting)
-        right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting)
+        left = _clause_task(before, offset, held, people, titles, meeting, host)
+        right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
         if left is not None and right:
             return [left, *right]
     return [first]

@@ -10,7 +10,7 @@ import pytest
 from core.errors import InvalidInputError
 from core.transcript import Transcript
 from minutes.generate import generate, regenerate
-from minutes.model import Minutes, MinutesMeta
+from minutes.model import Header, Minutes, MinutesMeta
 from tests.minutes.conftest import said
 
 
@@ -159,3 +159,19 @@ def test_an_order_to_you_is_to_whom_the_chair_answers() -> None:
     ]
     items = generate(said(turns), MinutesMeta(chair="Tôn Thất Minh", meeting_date=date(2025, 7, 14))).items
     assert [(t.assignee, t.due) for item in items for t in item.tasks] == [("Lê Quang Vinh", date(2025, 8, 15))]
+
+
+def test_what_the_meetings_own_body_will_do_is_no_task_given_to_it() -> None:
+    """At the farmers' union, "Hội xã sẽ làm việc …" is the union's own plan (CONVENTIONS: no promises of the
+    meeting's own body), while the order to one of its members and to another body ("Chi hội") stay tasks."""
+    turns = [
+        ("Đinh Văn Lực", "Tôi xin khai mạc hội nghị Ban Chấp hành Hội Nông dân xã."),
+        ("Đinh Văn Lực", "Giao chị Phạm Thị Hiền lập danh sách các hộ bị thiệt hại trước ngày 20 tháng 11."),
+        ("Đinh Văn Lực", "Hội xã sẽ làm việc với Ủy ban để xin xác nhận cho các hộ."),
+        ("Đinh Văn Lực", "Chi hội thôn Đông rà soát lại diện tích lúa trong tuần này."),
+    ]
+    meta = MinutesMeta(
+        header=Header(issuing_body="HỘI NÔNG DÂN XÃ YÊN THÀNH"), chair="Đinh Văn Lực", meeting_date=date(2025, 11, 10)
+    )
+    tasks = [t.assignee for item in generate(said(turns), meta).items for t in item.tasks]
+    assert tasks == ["Phạm Thị Hiền", "Chi hội thôn Đông"]

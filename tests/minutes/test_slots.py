@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from minutes.cues import find_deadline, fold, folded_digits, read_counts
-from minutes.slots import read_tasks
+from minutes.slots import is_host, read_tasks
 
 
 def counts(text: str) -> tuple[dict[str, int], int | None]:
@@ -505,3 +507,27 @@ def test_an_order_quoted_by_a_member_gives_no_longer_body_name() -> None:
     meeting = fold("anh quý ơi năm ngoái thường trực có giao hội phụ nữ nấu cháo phục vụ người hiến máu " + order)
     tasks = read_tasks(order, meeting=meeting)
     assert [(t.assignee, t.action) for t in tasks] == [("hội phụ nữ", "nấu cháo phục vụ người hiến máu")]
+
+
+@pytest.mark.parametrize(
+    ("party", "host", "hosts"),
+    [
+        ("Hội xã", "HỘI NÔNG DÂN XÃ YÊN THÀNH", True),
+        ("Ban Chỉ huy xã", "BAN CHỈ HUY PHÒNG, CHỐNG THIÊN TAI VÀ TÌM KIẾM CỨU NẠN XÃ KỲ XUÂN", True),
+        ("UBND xã", "ỦY BAN NHÂN DÂN XÃ MINH TÂN", True),
+        ("Hội đồng nhân dân huyện Tân Phú khóa XII", "HỘI ĐỒNG NHÂN DÂN HUYỆN TÂN PHÚ", True),
+        ("Chi hội thôn Đông", "HỘI NÔNG DÂN XÃ YÊN THÀNH", False),
+        ("Hội viên", "HỘI NÔNG DÂN XÃ YÊN THÀNH", False),
+        ("UBND xã", "ỦY BAN NHÂN DÂN HUYỆN CAO LỘC", False),
+        ("Văn phòng", "ỦY BAN NHÂN DÂN HUYỆN CAO LỘC", False),
+        ("Hội xã", "", False),
+    ],
+)
+def test_the_host_body_by_its_short_name(party: str, host: str, hosts: bool) -> None:
+    assert is_host(party, host) is hosts
+
+
+def test_the_host_bodys_own_plan_is_no_order() -> None:
+    text = "Hội xã sẽ làm việc với Ủy ban để xin xác nhận cho các hộ."
+    assert [t.assignee for t in read_tasks(text)] == ["Hội xã"]
+    assert read_tasks(text, host="HỘI NÔNG DÂN XÃ YÊN THÀNH") == []
