@@ -62,7 +62,7 @@ from core.errors import SilentAudioError  # noqa: E402
 from core.rttm import read_rttm  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.vad import SpeechChunker  # noqa: E402
-from diarization import BUILT_IN  # noqa: E402
+from diarization import BUILT_IN, built_in  # noqa: E402
 from diarization.embedders import get_embedder, normalize  # noqa: E402
 from diarization.local_speakers import SegmentationDiarization  # noqa: E402
 from diarization.pipeline import SpeakerDiarization  # noqa: E402
@@ -491,14 +491,6 @@ def crowded_names(
     return rows
 
 
-def _pipeline(name: str, fusion_weight: float | None) -> Pipeline:
-    """A built-in pipeline; `fusion_weight` (not None) replaces the vad pipelines' `fusion_weight`."""
-    pipeline = PIPELINES[name]()
-    if fusion_weight is not None and isinstance(pipeline, SpeakerDiarization):
-        pipeline = replace(pipeline, fusion_weight=fusion_weight)
-    return pipeline
-
-
 def _cpu_s() -> float:
     """CPU seconds of this process, every thread (onnxruntime's) counted."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -515,7 +507,7 @@ def speed_child(path: str, mode: str, fusion_weight: str) -> None:
         duration = chunker.processed_s
         out: dict[str, float] = {}
     else:
-        pipeline = _pipeline(mode, None if fusion_weight == "None" else float(fusion_weight))
+        pipeline = built_in(mode, fusion_weight=None if fusion_weight == "None" else float(fusion_weight))
         annotation = pipeline.apply(path, uri="long")
         duration = probe(path).duration or 0.0
         reference = next(iter(read_rttm(Path(path).with_suffix(".rttm")).values()))
@@ -603,7 +595,7 @@ def main() -> None:
     if args.speed_child:
         speed_child(*args.speed_child)
         return
-    pipelines = {name: _pipeline(name, args.fusion_weight) for name in PIPELINES}
+    pipelines = {name: built_in(name, fusion_weight=args.fusion_weight) for name in PIPELINES}
     chosen = args.pipelines.split(",")
     pipeline = pipelines[chosen[0]]
     sections = set(args.sections.split(","))
@@ -653,8 +645,8 @@ def main() -> None:
             }
         if "crowd" in sections:
             similarities = [0.4, 0.44, 0.47, 0.5, 0.55, 0.6]
-            vad = SpeakerDiarization()
-            vad = vad if args.fusion_weight is None else replace(vad, fusion_weight=args.fusion_weight)
+            vad = built_in("vad", fusion_weight=args.fusion_weight)
+            assert isinstance(vad, SpeakerDiarization)
             counted = crowd(vad, args.crowd_minutes, args.seed, tmp_dir / "crowd", similarities)
             _table(
                 f"Crowded and long meetings, vad pipeline ({args.crowd_minutes:g} min each; small-cluster similarity "

@@ -335,7 +335,7 @@ def question_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str,
             c["tp"] += g and p
             c["fp"] += p and not g
             c["fn"] += g and not p
-    return {"f1 ?": _f1(c), "gold ?": c["tp"] + c["fn"], "put ?": c["tp"] + c["fp"], "right ?": c["tp"]}
+    return _question_figures(c)
 
 
 MEETING_QUESTIONS = REPO / "benchmarks" / "data" / "questions_vi.tsv"
@@ -384,6 +384,11 @@ def spoken_question_scores(formatter: TextFormatter, texts: Sequence[str]) -> di
         c["tp"] += len(wanted & put)
         c["fp"] += len(put - wanted)
         c["fn"] += len(wanted - put)
+    return _question_figures(c)
+
+
+def _question_figures(c: Counter[str]) -> dict[str, float]:
+    """F1 of "?" with its counts: gold questions, "?" put, right."""
     return {"f1 ?": _f1(c), "gold ?": c["tp"] + c["fn"], "put ?": c["tp"] + c["fp"], "right ?": c["tp"]}
 
 

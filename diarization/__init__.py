@@ -37,6 +37,18 @@ BUILT_IN: dict[str, Callable[[], SpeakerDiarization | SegmentationDiarization]] 
 }
 """The built-in pipelines by the name `GOBANG_DIARIZATION__PIPELINE` gives (figures in docs/ARCHITECTURE.md)."""
 
+
+def built_in(
+    pipeline: PipelineName | str, *, fusion_weight: float | None = None
+) -> SpeakerDiarization | SegmentationDiarization:
+    """The built-in pipeline called `pipeline`; `fusion_weight` (None: its own) is the vad pipelines'
+    `SpeakerDiarization.fusion_weight`, which the segmentation pipeline has not."""
+    made = BUILT_IN[pipeline]()
+    if fusion_weight is not None and isinstance(made, SpeakerDiarization):
+        made = replace(made, fusion_weight=fusion_weight)
+    return made
+
+
 __all__ = [
     "BUILT_IN",
     "Clustering",
@@ -49,6 +61,7 @@ __all__ = [
     "VoiceprintStore",
     "annotation_to_rttm",
     "assign_speakers",
+    "built_in",
     "calibrate",
     "diarize",
     "get_embedder",
@@ -97,10 +110,7 @@ def diarize(
             max_speakers=max_speakers,
             hook=hook,
         )
-    built = BUILT_IN[pipeline]()
-    if fusion_weight is not None and isinstance(built, SpeakerDiarization):
-        built = replace(built, fusion_weight=fusion_weight)
-    return built.apply(
+    return built_in(pipeline, fusion_weight=fusion_weight).apply(
         path,
         num_speakers=num_speakers,
         min_speakers=min_speakers,

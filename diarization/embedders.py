@@ -276,7 +276,7 @@ class SeRes2NetEmbedder:
         return audio if audio.size >= _MIN_SAMPLES else np.resize(audio, _MIN_SAMPLES)
 
     def _network(self, features: list[np.ndarray]) -> np.ndarray:
-        """Unit embeddings of MFCC matrices, equal lengths batched."""
+        """Embeddings of MFCC matrices, in their order, those of equal length run as one batch."""
         out = np.zeros((len(features), self.dim), np.float32)
         by_length: dict[int, list[int]] = {}
         for i, f in enumerate(features):

@@ -330,13 +330,13 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     speaker = _SPEAKER_AFTER_TOPIC.search(lower)
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
     ends = list(_TOPIC_END.finditer(lower))
-    candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *(m.end() for m in _RESUMED.finditer(lower))]
+    resumed = [m.end() for m in _RESUMED.finditer(lower)]
+    candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *resumed]
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
     if speaker is not None and not (starts := [k for k in starts if k < speaker.start()]):
         return None
     purpose = {m.end() for m in ends if m.group().strip() == "để"}  # "… thì kế toán làm xong … để chị dung duyệt"
     starts = [k for n, k in enumerate(starts) if not (n and k in purpose)]
-    resumed = [m.end() for m in _RESUMED.finditer(lower)]
     if resumed and (after := [k for k in starts if k >= resumed[-1]]):
         starts = after  # "xi măng thì xã hỗ trợ … cái này kế toán làm dự toán": all before "cái này" is its topic
     people = [k for k in starts if person(k)]
