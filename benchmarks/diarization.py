@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/diarization.py --hours 0 --sim 4   # quick
     .venv/bin/python benchmarks/diarization.py --sections der --sim 6 --hours 0 --pipelines vad --dev-seeds 10
     .venv/bin/python benchmarks/diarization.py --sections crowd --crowd-minutes 20   # speaker counts, crowded/long
+    .venv/bin/python benchmarks/diarization.py --sections der,crowd --pipelines vad --embedding-cache /tmp/emb  # sweeps
     .venv/bin/python benchmarks/diarization.py --sections crowd-names --pipelines vad  # every voice enrolled
     .venv/bin/python benchmarks/diarization.py --sections speed --crowded   # 1 h with all 51 cv9_vi_dev voices
 
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import itertools
 import json
+import pickle
 import random
 import resource
 import subprocess
@@ -28,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -59,13 +62,14 @@ from benchmarks.voice_login import EmbeddingBank, enrolment_trials  # noqa: E402
 from core.audio import load_audio, probe, stream_audio  # noqa: E402
 from core.db import migrate  # noqa: E402
 from core.errors import SilentAudioError  # noqa: E402
+from core.progress import ProgressHook  # noqa: E402
 from core.rttm import read_rttm  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from core.vad import SpeechChunker  # noqa: E402
 from diarization import BUILT_IN, built_in  # noqa: E402
 from diarization.embedders import get_embedder, normalize  # noqa: E402
 from diarization.local_speakers import SegmentationDiarization  # noqa: E402
-from diarization.pipeline import SpeakerDiarization  # noqa: E402
+from diarization.pipeline import AudioInput, SpeakerDiarization, SpeechWindows  # noqa: E402
 from diarization.voiceprints import VoiceprintStore, calibrate  # noqa: E402
 
 
@@ -77,6 +81,49 @@ def _manifest(name: str) -> list[dict[str, str]]:
 Pipeline = SpeakerDiarization | SegmentationDiarization
 PIPELINES = BUILT_IN
 """What `--pipelines` names: the pipelines the service offers (`GOBANG_DIARIZATION__PIPELINE`)."""
+
+
+@dataclass
+class CachedEmbeddings(SpeakerDiarization):
+    """The vad pipeline with what its embedding stage keeps of a recording stored on disk (`--embedding-cache`): a
+    sweep of clustering or turn settings, run after run, embeds each recording once (CAM++ is most of the CPU).
+    Keyed by the file's bytes and every setting `embed` reads, not by code: empty the folder when `embed` changes."""
+
+    cache_dir: Path | None = None
+    """Where the windows are kept (None: no cache)."""
+
+    AFTER_EMBEDDING = frozenset({"clustering", "change_search_s", "turn_name_margin", "turn_name_relax", "cache_dir"})
+    """Settings only clustering and turns read: changing them reuses the stored windows."""
+
+    @classmethod
+    def of(cls, pipeline: SpeakerDiarization, cache_dir: Path) -> CachedEmbeddings:
+        """`pipeline` with the same settings and the cache."""
+        settings = {f.name: getattr(pipeline, f.name) for f in fields(pipeline) if f.init}
+        return cls(**settings, cache_dir=cache_dir)
+
+    def embed(self, audio: AudioInput, *, hook: ProgressHook | None = None) -> SpeechWindows:
+        if self.cache_dir is None or not isinstance(audio, str | Path):
+            return super().embed(audio, hook=hook)
+        stored = self.cache_dir / f"{self._key(Path(audio))}.pkl"
+        if stored.exists():
+            windows: SpeechWindows = pickle.loads(stored.read_bytes())
+            return windows
+        windows = super().embed(audio, hook=hook)
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_suffix(".tmp")
+        partial.write_bytes(pickle.dumps(windows))
+        partial.replace(stored)  # a run killed mid-write leaves no truncated entry
+        return windows
+
+    def _key(self, path: Path) -> str:
+        settings = [
+            (f.name, getattr(self, f.name)) for f in fields(self) if f.init and f.name not in self.AFTER_EMBEDDING
+        ]
+        digest = hashlib.sha1(repr(settings).encode())
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
 
 
 def _run(pipeline: Pipeline, path: Path | str, uri: str, **counts: int | None) -> Annotation:
@@ -547,6 +594,13 @@ def speed(
     }
 
 
+def _cached(pipeline: Pipeline, cache_dir: Path | None) -> Pipeline:
+    """`pipeline` keeping its windows in `cache_dir` when it is a vad pipeline and a folder is given."""
+    if cache_dir is None or not isinstance(pipeline, SpeakerDiarization):
+        return pipeline
+    return CachedEmbeddings.of(pipeline, cache_dir)
+
+
 def _table(title: str, rows: dict[str, dict[str, float]]) -> None:
     print(f"\n## {title}")
     columns = list(dict.fromkeys(k for r in rows.values() for k in r))
@@ -590,12 +644,20 @@ def main() -> None:
         help="the vad pipelines' SE-Res2Net fusion weight (SpeakerDiarization.fusion_weight; default: the shipped "
         "0, CAM++ alone; issue #16 measured 0.4: development confusion lower, held out higher)",
     )
+    parser.add_argument(
+        "--embedding-cache",
+        type=Path,
+        help="folder where the vad pipelines keep each recording's windows (CachedEmbeddings): a sweep of clustering "
+        "settings embeds once; the speed section never uses it",
+    )
     parser.add_argument("--speed-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:
         speed_child(*args.speed_child)
         return
-    pipelines = {name: built_in(name, fusion_weight=args.fusion_weight) for name in PIPELINES}
+    pipelines = {
+        name: _cached(built_in(name, fusion_weight=args.fusion_weight), args.embedding_cache) for name in PIPELINES
+    }
     chosen = args.pipelines.split(",")
     pipeline = pipelines[chosen[0]]
     sections = set(args.sections.split(","))
@@ -645,7 +707,7 @@ def main() -> None:
             }
         if "crowd" in sections:
             similarities = [0.4, 0.44, 0.47, 0.5, 0.55, 0.6]
-            vad = built_in("vad", fusion_weight=args.fusion_weight)
+            vad = _cached(built_in("vad", fusion_weight=args.fusion_weight), args.embedding_cache)
             assert isinstance(vad, SpeakerDiarization)
             counted = crowd(vad, args.crowd_minutes, args.seed, tmp_dir / "crowd", similarities)
             _table(
