@@ -77,8 +77,9 @@ def read_units(path: Path = UNITS) -> list[VoteUnit]:
         votes: tuple[GoldVote, ...] = ()
         if row["in_favour"] != "none":
             columns = [row[f].split("|") for f in FIELDS]
+            counts = [[None if x == "-" else int(x) for x in c] for c in columns[:4]]
             votes = tuple(
-                GoldVote(*(None if c[k] == "-" else int(c[k]) for c in columns[:4]), _PASSED[columns[4][k]])
+                GoldVote(counts[0][k], counts[1][k], counts[2][k], counts[3][k], _PASSED[columns[4][k]])
                 for k in range(len(columns[0]))
             )
         units.append(VoteUnit(row["part"], row["kind"], row["style"], nfc(row["text"]), votes))
@@ -149,7 +150,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     names = list(next(iter(results.values())))
     print(tabulate([[n, *(results[p][n] for p in parts)] for n in names], headers=["", *parts], floatfmt=".3f"))
-    print(" ".join(f"{p}: exact-vote F1 {results[p]['F1']:.3f} ({results[p]['exact']:.0f}/{results[p]['gold votes']:.0f})" for p in parts))
+    print(
+        " ".join(
+            f"{p}: exact-vote F1 {results[p]['F1']:.3f} ({results[p]['exact']:.0f}/{results[p]['gold votes']:.0f})"
+            for p in parts
+        )
+    )
 
 
 if __name__ == "__main__":

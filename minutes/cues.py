@@ -222,31 +222,38 @@ _VOTE_CALL = re.compile(
 _FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
 """Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
-    r"\b(?:da|duoc)(?: \w+){0,5}? thong qua\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
+    r"\b(?:da|duoc)(?: \w+){0,5}? thong qua\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
+    r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b|\d (?:dong y|tan thanh|nhat tri) thong qua\b"
     r"|\bduoc (?:bau|mien nhiem|bai nhiem)\b"
 )
-_VOTE_PASSED_WEAK = re.compile(r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|dieu kien|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b")
-"""A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ điều kiện"): a vote's only beside its counts or
-vote words ("đủ điều kiện tiến hành kỳ họp" is attendance)."""
+_VOTE_PASSED_WEAK = re.compile(
+    r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
+)
+"""A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ tỷ lệ"): a vote's only beside its counts or
+vote words ("đạt tỷ lệ 95% kế hoạch" is none); "đủ điều kiện" is left out, as what is voted on says it too ("biểu
+quyết về việc đủ điều kiện trình …")."""
 _VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu)\b")
 _TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b")
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
 these words only."""
 _VOTE_FAILED = re.compile(
     r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\b(?:khong|chua) thong qua\b"
-    r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu)\b|\bbi bac\b|\b(?:khong|chua) du (?:so phieu|ty le|dieu kien|qua)"
+    r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu)\b|\bbi bac\b|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
     r"|\bkhong trung cu\b"
 )
-_NO_VOTE_HERE = re.compile(
+_PAST = re.compile(
     r"\b(?:ky hop|cuoc hop|phien hop|hoi nghi|dai hoi|nam hoc|thang|nam|lan|hom|dot|buoi hop) (?:truoc|ngoai)\b"
     r"|\bnhac lai\b|\btruoc day\b|\bvua qua\b|\bvao nam \d{4}\b"
-    r"|\btheo (?:quy dinh|hien phap|dieu le|luat|quy che)\b|\b(?:thong qua|trung cu) khi\b"
+)
+_VOTED = re.compile(r"\bda (?:\w+ ){0,3}?(?:bieu quyet|thong qua|bo phieu|bau)\b")
+_NO_VOTE_HERE = re.compile(
+    r"\b(?:thong qua|trung cu) khi\b"
     r"|^(?:(?!bieu quyet).)*\b(?:xin|thu ky) thong qua (?:chuong trinh|du thao|bien ban)\b(?!.*bieu quyet)"
 )
-"""A vote of an earlier meeting recalled ("cuộc họp trước, bà con đã biểu quyết …", "năm ngoái …"), the rule a vote
-follows ("Theo quy định, nghị quyết được thông qua khi …"), or a text read out ("tôi xin thông qua chương trình"):
-no vote of this meeting, whatever its words."""
+"""The rule a vote follows ("Theo quy định, nghị quyết được thông qua khi …") or a text read out ("tôi xin thông qua
+chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
+(`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua")."""
 _POLARITY = re.compile(
     r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b)"
     r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|(?:khong|chua) (?:co )?y kien)"
@@ -278,7 +285,8 @@ _ASKED = re.compile(r"\b(?:nao|ai) (?:(?:cung|van|deu) )?$")
 _NUMBER = r"(\d+)(?![.,]?\d)"
 _TOTAL = re.compile(
     rf"(?<!tren )\btong so (?:(?!khong\b)[^\W\d]+ ){{0,5}}?:?\s*(?:la )?{_NUMBER}|\bphat ra (?:la )?{_NUMBER}"
-    rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)\s*:?\s*(?:la )?{_NUMBER}"
+    rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)"
+    rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
     rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$)"
 )
@@ -375,7 +383,9 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
 def no_vote_here(text: str) -> bool:
     """Whether `text` speaks of a vote that is not taken here (`_NO_VOTE_HERE`): the classifier's vote class too
     yields to it."""
-    return _NO_VOTE_HERE.search(folded_digits(text)) is not None
+    folded = folded_digits(text)
+    recalled = _PAST.search(folded) is not None and _VOTED.search(folded) is not None
+    return recalled or _NO_VOTE_HERE.search(folded) is not None
 
 
 def split_votes(text: str) -> list[str]:

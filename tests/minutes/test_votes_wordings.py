@@ -29,9 +29,21 @@ def _votes(generator: ExtractiveGenerator, text: str) -> list[tuple[int | bool |
 
 
 def test_a_whole_said_apart_is_the_total_never_a_count() -> None:
-    assert _fields("tổng số xã viên có mặt bốn mươi mốt đồng ý ba mươi chín không đồng ý hai") == (39, 2, None, 41, None)
+    assert _fields("tổng số xã viên có mặt bốn mươi mốt đồng ý ba mươi chín không đồng ý hai") == (
+        39,
+        2,
+        None,
+        41,
+        None,
+    )
     assert _fields("Số phiếu phát ra 33; tán thành 30 phiếu, không tán thành 3 phiếu.") == (30, 3, None, 33, None)
-    assert _fields("Có 212 đại biểu tham gia biểu quyết, tán thành 209, không biểu quyết 3.") == (209, None, 3, 212, None)
+    assert _fields("Có 212 đại biểu tham gia biểu quyết, tán thành 209, không biểu quyết 3.") == (
+        209,
+        None,
+        3,
+        212,
+        None,
+    )
     assert _fields("mười một đồng chí có mặt nhất trí mười một") == (11, None, None, 11, None)
 
 
@@ -50,7 +62,13 @@ def test_item_numbers_and_the_question_are_no_counts() -> None:
 def test_spoken_decimals_percentages_and_tens_are_read_as_written() -> None:
     assert folded_digits("chiếm chín mươi ba phẩy ba phần trăm") == "chiem 93,3%"
     assert folded_digits("năm chục hộ đồng ý") == "50 ho dong y"
-    assert _fields("tán thành bốn mươi hai đại biểu chiếm chín mươi ba phẩy ba phần trăm") == (42, None, None, None, None)
+    assert _fields("tán thành bốn mươi hai đại biểu chiếm chín mươi ba phẩy ba phần trăm") == (
+        42,
+        None,
+        None,
+        None,
+        None,
+    )
     assert _fields("lãi suất sáu phần trăm tán thành hai mươi chín") == (29, None, None, None, None)
 
 
@@ -59,7 +77,7 @@ def test_elections_and_outcomes_said_as_thresholds() -> None:
     assert _fields("bà lò thị mai được mười hai phiếu trên ba mươi phiếu không trúng cử") == (12, None, None, 30, False)
     assert _fields("Phương án A có 14 đại biểu tán thành, chưa đạt quá bán.") == (14, None, None, None, False)
     assert _fields("có hai mươi hộ đồng ý vậy là quá bán rồi") == (20, None, None, None, True)
-    assert _fields("Có mặt 30/31 đại biểu, đủ điều kiện tiến hành kỳ họp.") is None  # attendance, no result
+    assert _fields("Có mặt 30/31 đại biểu, đạt tỷ lệ 96,8%.") is None  # attendance, no result
 
 
 def test_a_vote_recalled_or_the_rule_of_votes_is_no_vote() -> None:
@@ -68,7 +86,10 @@ def test_a_vote_recalled_or_the_rule_of_votes_is_no_vote() -> None:
 
 
 def test_a_called_vote_asks_each_kind_and_hears_bare_answers(generator: ExtractiveGenerator) -> None:
-    said = "Vị nào tán thành xin giơ tay. Cảm ơn, 20 vị. Vị nào không tán thành? Có 3 vị. Vị nào không biểu quyết? Không có."
+    said = (
+        "Vị nào tán thành xin giơ tay. Cảm ơn, 20 vị. Vị nào không tán thành? Có 3 vị. "
+        "Vị nào không biểu quyết? Không có."
+    )
     assert _votes(generator, said) == [(20, 3, 0, None, None)]
 
 
