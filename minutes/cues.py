@@ -43,7 +43,7 @@ _TENS = ("muoi", "chuc")
 _NUMBER_WORDS = {*_DIGITS, *_TENS, "tram", "linh", "le", *_THOUSAND}
 _COUNTED = re.compile(
     r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|y kien|ho|chi"
-    r"|anh|ban|dong y|tan thanh|vi|thay|em|phan tram|phay"
+    r"|anh|ban|dong y|tan thanh|phan tram|phay"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
 _WORD = re.compile(r"\S+")
@@ -77,6 +77,8 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
         return j > start
     if word == "tram" and j == start and j > 0 and tokens[j - 1].group() == "phan":  # "tám phần trăm": per cent
         return False
+    if word == "chuc":  # "bốn chục", never "tổ chức"
+        return j > start and tokens[j - 1].group().strip(",.;:") in _DIGITS
     if word in ("lam", "nham"):  # "hai mươi lăm", "một trăm linh lăm"; alone, "làm" (do)
         return j > start and tokens[j - 1].group().strip(",.;:") in (*_TENS, "linh", "le")
     if word == "nam":  # "tháng một năm hai nghìn …", "quý một năm 2026": "năm" (year) ends or starts nothing
@@ -273,6 +275,9 @@ _WHO = (
     r"(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|ho|vi|chi em"
     r"|anh em|chi|anh|ban|thay co|thay|co|giao vien|em|y kien|canh tay|ba con)"
 )
+_WHO_AFTER = re.compile(rf"{_WHO}\b|{_COUNTED.pattern}")
+"""What follows a count of people or ballots ("23 vị", "3 hộ"): digits already, so any who, even "vị" or "em" (words
+too common to make a lone digit word a count: "học bạ vì", "bọn em")."""
 _BEFORE = re.compile(rf"^[\s)]*(?:{_WHO}\b(?:\s+(?!nao\b|ai\b)[^\W\d]+){{0,5}})?\s*$")
 """Between a count and what it counts, when the count comes first: who is counted, and a few words on them ("18/18
 đồng chí có mặt tán thành", "6/7 đảng viên chính thức tán thành", "3 trên 5 thành viên hội đồng quản trị đồng ý")."""
@@ -312,7 +317,7 @@ def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool
         return True
     follows = folded[number.end() :].lstrip()
     next_count = _POLARITY.search(" ".join(follows.split()[:6]))  # "… miễn nhiệm 20 số phiếu không đồng ý 1"
-    return not follows[:1].isalpha() or _COUNTED.match(follows) is not None or next_count is not None
+    return not follows[:1].isalpha() or _WHO_AFTER.match(follows) is not None or next_count is not None
 
 
 def _mentions(folded: str) -> list[re.Match[str]]:
@@ -420,7 +425,7 @@ def _answer(folded: str) -> int | None:
     if number is None or len(words) > 6:
         return None
     follows = folded[number.end() :].strip(" .,!")
-    return int(number.group(1)) if not follows or _COUNTED.match(follows) else None
+    return int(number.group(1)) if not follows or _WHO_AFTER.match(follows) else None
 
 
 def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.transcript import Segment
-from minutes.cues import find_vote, folded_digits
+from minutes.cues import find_vote, fold, folded_digits
 from minutes.extractive import ExtractiveGenerator
 from minutes.model import Vote
 
@@ -62,6 +62,8 @@ def test_item_numbers_and_the_question_are_no_counts() -> None:
 def test_spoken_decimals_percentages_and_tens_are_read_as_written() -> None:
     assert folded_digits("chiếm chín mươi ba phẩy ba phần trăm") == "chiem 93,3%"
     assert folded_digits("năm chục hộ đồng ý") == "50 ho dong y"
+    for words in ("chia làm hai ngày", "các trường tổ chức ba môn", "xét học bạ vì chất lượng", "bọn em đã làm xong"):
+        assert folded_digits(words) == fold(words)  # "làm", "chức", "vì", "em" are no numbers nor counted
     assert _fields("tán thành bốn mươi hai đại biểu chiếm chín mươi ba phẩy ba phần trăm") == (
         42,
         None,
