@@ -43,7 +43,7 @@ _TENS = ("muoi", "chuc")
 _NUMBER_WORDS = {*_DIGITS, *_TENS, "tram", "linh", "le", *_THOUSAND}
 _COUNTED = re.compile(
     r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|y kien|ho|chi"
-    r"|anh|ban|dong y|tan thanh|phan tram|phay"
+    r"|anh|ban|dong y|tan thanh|phan tram"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
 _WORD = re.compile(r"\S+")
@@ -166,25 +166,12 @@ _DIGIT_AFTER = re.compile(r"\b(tan thanh|dong y|nhat tri|bieu quyet|la) (mot|hai
 """A lone digit word right after what it counts ("số phiếu không đồng ý một"): a count."""
 
 
-_DECIMAL = re.compile(r"(\d+) phay ((?:\d+|(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|khong)\b ?)+)")
-_PERCENT = re.compile(r"(\d+(?:,\d+)?) phan tram\b")
-
-
-def _decimal(match: re.Match[str]) -> str:
-    """ "91 phay nam" -> "91,5": the digits after "phẩy" said one by one (or already a number)."""
-    words = match.group(2).split()
-    digits = "".join(w if w.isdigit() else str({**_DIGITS, "khong": 0}[w]) for w in words)
-    return f"{match.group(1)},{digits}" + (" " if match.group(2).endswith(" ") else "")
-
-
 @functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
-    """`text` folded, spoken days, months, years, counts, decimals and percentages written as digits ("chín mươi
-    mốt phẩy năm phần trăm" -> "91,5%", as inverse text normalisation writes them): what the classifier and the
-    slot readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
+    """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
+    readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
     (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap."""
     folded = spoken_numbers(spoken_dates(fold(text))[0])
-    folded = _PERCENT.sub(r"\1%", _DECIMAL.sub(_decimal, folded))
     return _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
 
 
