@@ -79,8 +79,6 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
         return False
     if word == "chuc":  # "bốn chục", never "tổ chức"
         return j > start and tokens[j - 1].group().strip(",.;:") in _DIGITS
-    if word in ("lam", "nham"):  # "hai mươi lăm", "một trăm linh lăm"; alone, "làm" (do)
-        return j > start and tokens[j - 1].group().strip(",.;:") in (*_TENS, "linh", "le")
     if word == "nam":  # "tháng một năm hai nghìn …", "quý một năm 2026": "năm" (year) ends or starts nothing
         before = tokens[j - 1].group().strip(",.;:") if j > start else ""
         after = tokens[j + 1].group().strip(",.;:") if j + 1 < len(tokens) else ""

@@ -62,8 +62,8 @@ def test_item_numbers_and_the_question_are_no_counts() -> None:
 def test_spoken_percentages_and_tens_are_read_as_written() -> None:
     assert folded_digits("lãi suất tám phần trăm") == "lai suat 8 phan tram"  # "trăm" of "phần trăm" is no 100
     assert folded_digits("năm chục hộ đồng ý") == "50 ho dong y"
-    for words in ("chia làm hai ngày", "các trường tổ chức ba môn", "xét học bạ vì chất lượng", "bọn em đã làm xong"):
-        assert folded_digits(words) == fold(words)  # "làm", "chức", "vì", "em" are no numbers nor counted
+    for words in ("các trường tổ chức ba môn", "xét học bạ vì chất lượng", "bọn em đã làm xong"):
+        assert folded_digits(words) == fold(words)  # "chức", "vì", "em" are no numbers nor counted
     assert _fields("tán thành bốn mươi hai đại biểu chiếm chín mươi ba phẩy ba phần trăm") == (
         42,
         None,
