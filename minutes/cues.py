@@ -38,10 +38,12 @@ def fold(text: str) -> str:
 _DIGITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5}
 _DIGITS |= {"sau": 6, "bay": 7, "tam": 8, "chin": 9}
 _THOUSAND = ("nghin", "ngan")
-_NUMBER_WORDS = {*_DIGITS, "muoi", "tram", "linh", "le", *_THOUSAND}
+_TENS = ("muoi", "chuc")
+""""bốn mươi", and "bốn chục" as speakers say it ("năm chục hộ", "một trăm hai chục")."""
+_NUMBER_WORDS = {*_DIGITS, *_TENS, "tram", "linh", "le", *_THOUSAND}
 _COUNTED = re.compile(
     r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|y kien|ho|chi"
-    r"|anh|ban|dong y|tan thanh"
+    r"|anh|ban|dong y|tan thanh|phan tram"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
 _WORD = re.compile(r"\S+")
@@ -55,8 +57,8 @@ def _value(words: list[str]) -> int:
             last = _DIGITS[word]
         elif word == "khong":
             last = 0
-        elif word in ("muoi", "tram"):
-            value += (1 if last is None else last) * (10 if word == "muoi" else 100)
+        elif word in (*_TENS, "tram"):
+            value += (1 if last is None else last) * (100 if word == "tram" else 10)
             last = None
         elif word in _THOUSAND:
             thousands += (value + (last or 0)) or 1
@@ -73,10 +75,14 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
         return j > start and (after == "tram" or tokens[j - 1].group().strip(",.;:") in _THOUSAND)
     if word in _THOUSAND:
         return j > start
+    if word == "tram" and j == start and j > 0 and tokens[j - 1].group() == "phan":  # "tám phần trăm": per cent
+        return False
+    if word == "chuc":  # "bốn chục", never "tổ chức"
+        return j > start and tokens[j - 1].group().strip(",.;:") in _DIGITS
     if word == "nam":  # "tháng một năm hai nghìn …", "quý một năm 2026": "năm" (year) ends or starts nothing
         before = tokens[j - 1].group().strip(",.;:") if j > start else ""
         after = tokens[j + 1].group().strip(",.;:") if j + 1 < len(tokens) else ""
-        if (j > start and before not in ("muoi", "tram", "linh", "le")) or (j == start and after in _DIGITS):
+        if (j > start and before not in (*_TENS, "tram", "linh", "le")) or (j == start and after in _DIGITS):
             return False
     return word in _NUMBER_WORDS
 
@@ -181,6 +187,8 @@ class VoteCue:
     passed: bool | None = None
     call: bool = False
     """The chair calls a vote here: a new vote begins, even right after another."""
+    asks: str | None = None
+    """The kind the call asks to count ("Vị nào không tán thành?"): asking the rest of a vote begins none."""
 
     @property
     def has_counts(self) -> bool:
@@ -201,36 +209,89 @@ _VOTE_CALL = re.compile(
 _FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
 """Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
-    r"\b(?:da|duoc)(?: \w+){0,3}? thong qua\b|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
+    r"\b(?:da|duoc)(?: \w+){0,5}? thong qua\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
+    r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b|\d (?:dong y|tan thanh|nhat tri) thong qua\b"
+    r"|\bduoc (?:bau|mien nhiem|bai nhiem)\b"
 )
+_VOTE_PASSED_WEAK = re.compile(
+    r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
+)
+"""A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ tỷ lệ"): a vote's only beside its counts or
+vote words ("đạt tỷ lệ 95% kế hoạch" is none); "đủ điều kiện" is left out, as what is voted on says it too ("biểu
+quyết về việc đủ điều kiện trình …")."""
+_VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu)\b")
+_TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b")
+"""A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
+these words only."""
 _VOTE_FAILED = re.compile(
-    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\bkhong thong qua\b"
-    r"|\bkhong dat (?:qua ban|ty le)\b|\bbi bac\b"
+    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\b(?:khong|chua) thong qua\b"
+    r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu)\b|\bbi bac\b|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
+    r"|\bkhong trung cu\b"
 )
+_PAST = re.compile(
+    r"\b(?:ky hop|cuoc hop|phien hop|hoi nghi|dai hoi|nam hoc|thang|nam|lan|hom|dot|buoi hop) (?:truoc|ngoai)\b"
+    r"|\bnhac lai\b|\btruoc day\b|\bvua qua\b|\bvao nam \d{4}\b"
+)
+_VOTED = re.compile(r"\bda (?:\w+ ){0,3}?(?:bieu quyet|thong qua|bo phieu|bau)\b")
+_NO_VOTE_HERE = re.compile(
+    r"\b(?:thong qua|trung cu) khi\b"
+    r"|^(?:(?!bieu quyet).)*\b(?:xin|thu ky) thong qua (?:chuong trinh|du thao|bien ban)\b(?!.*bieu quyet)"
+)
+"""The rule a vote follows ("Theo quy định, nghị quyết được thông qua khi …") or a text read out ("tôi xin thông qua
+chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
+(`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua")."""
 _POLARITY = re.compile(
     r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b)"
-    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|khong (?:co )?y kien)"
-    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b|\bgio tay\b)"
+    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|(?:khong|chua) (?:co )?y kien)"
+    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b|\bgio tay\b"
+    r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
 )
-"""How each count is said (the negatives first: "không tán thành" is not "tán thành")."""
+"""How each count is said (the negatives first: "không tán thành" is not "tán thành"); a candidate "được 33 phiếu"
+is counted in favour."""
+_LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
-    r"(?<![\d,./])(?<!dieu )(?<!khoan )(?<!muc )(?<!thu )(?<!nam )(?<!ngay )(?<!thang )(?<!lan )"
-    r"(\d+)(?:\s*(?:/|tren)\s*(\d+))?(?![\d%]|[,.]\d)"
+    r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
+    r"(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d)"
     r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
 )
-"""A count: no item number ("Điều 54", "nội dung 2"), percentage, sum of money, measure or date."""
-_BEFORE = re.compile(
-    r"^\s*(?:(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|ho|vi"
-    r"|chi|anh|ban|co mat|deu|tham du)"
-    r"\s*)*$"
+"""A count: no item number ("Điều 54", "thôn 3", "phương án 2"), percentage, sum of money, measure or date."""
+_WHO = (
+    r"(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|ho|vi|chi em"
+    r"|anh em|chi|anh|ban|thay co|thay|co|giao vien|em|y kien|canh tay|ba con)"
 )
-"""Between a count and what it counts, when the count comes first ("18/18 đồng chí có mặt tán thành")."""
-_AFTER = re.compile(r"^\s*(?::\s*)?(?:[^\W\d]+\s+){0,2}$")
-"""Between what is counted and its count, when the count comes after ("tán thành là 30", "đồng ý miễn nhiệm 20")."""
-_TOTAL = re.compile(r"\btong so (\d+)|\bso phieu phat ra (?:la )?(\d+)|\btham gia bieu quyet (?:la )?(\d+)")
-_WHOLE_AFTER = re.compile(r"\s*tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
+_WHO_AFTER = re.compile(rf"{_WHO}\b|{_COUNTED.pattern}")
+"""What follows a count of people or ballots ("23 vị", "3 hộ"): digits already, so any who, even "vị" or "em" (words
+too common to make a lone digit word a count: "học bạ vì", "bọn em")."""
+_BEFORE = re.compile(rf"^[\s)]*(?:{_WHO}\b(?:\s+(?!nao\b|ai\b)[^\W\d]+){{0,5}})?\s*$")
+"""Between a count and what it counts, when the count comes first: who is counted, and a few words on them ("18/18
+đồng chí có mặt tán thành", "6/7 đảng viên chính thức tán thành", "3 trên 5 thành viên hội đồng quản trị đồng ý")."""
+_PRESENT = re.compile(r"\b(?:co mat|tham gia bieu quyet|du hop|tham du)\b")
+_AFTER = re.compile(r"^\s*(?:[^\W\d]+\s*:?\s*){0,2}:?\s*$")
+"""Between what is counted and its count, when the count comes after ("tán thành là 30", "đồng ý miễn nhiệm: 20")."""
+_AFTER_ASKED = re.compile(r"^(?:[\s,.?!:]*[^\W\d]+){0,6}[\s,.?!:]*$")
+"""Between a question and its answer ("vị nào không tán thành thì giơ tay, có 3 vị"): the call's words."""
+_ASKED = re.compile(r"\b(?:nao|ai) (?:(?:cung|van|deu) )?$")
+_NUMBER = r"(\d+)(?![.,]?\d)"
+_TOTAL = re.compile(
+    rf"(?<!tren )\btong so (?:(?!khong\b)[^\W\d]+ ){{0,5}}?:?\s*(?:la )?{_NUMBER}|\bphat ra (?:la )?{_NUMBER}"
+    rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)"
+    rf"\s*:?\s*(?:la )?{_NUMBER}"
+    rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
+    rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$)"
+)
+"""The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
+đại biểu tham gia biểu quyết là 56", "có 445 đại biểu tham gia biểu quyết, …" (a count of those present said on its
+own: before a kind, "458 đại biểu tham gia biểu quyết tán thành" counts that kind)."""
+_WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi)(?: nao)?\b|\bkhong ai\b")
+_CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
+_NO_ONE = re.compile(r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong co|khong ai)\b")
+_CALLED_HANDS = re.compile(r"\b(?:thi|xin|hay|moi)\s+$")
+""""… thì giơ tay", "xin giơ tay": hands asked for, no count in favour."""
+_HANDS = 16
+"""A "giơ tay" this close after another kind ("… nào không đồng ý thì giơ tay") is that kind's call, not a count in
+favour."""
 
 
 def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool:
@@ -241,20 +302,34 @@ def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool
         return True
     follows = folded[number.end() :].lstrip()
     next_count = _POLARITY.search(" ".join(follows.split()[:6]))  # "… miễn nhiệm 20 số phiếu không đồng ý 1"
-    return not follows[:1].isalpha() or _COUNTED.match(follows) is not None or next_count is not None
+    return not follows[:1].isalpha() or _WHO_AFTER.match(follows) is not None or next_count is not None
+
+
+def _mentions(folded: str) -> list[re.Match[str]]:
+    """The kinds said, a "giơ tay" right after another kind dropped (`_HANDS`)."""
+    mentions: list[re.Match[str]] = []
+    for m in _POLARITY.finditer(folded):
+        called = _CALLED_HANDS.search(folded, max(0, m.start() - 8), m.start()) is not None
+        if m.group() == "gio tay" and (called or (mentions and m.start() - mentions[-1].end() <= _HANDS)):
+            continue
+        mentions.append(m)
+    return mentions
 
 
 def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
     """The counts said in folded text with numbers as digits: {kind: n} and the total, if one is said.
 
-    Each mention of a kind ("tán thành", "phiếu chống") takes the count right before it (only what is counted
-    between) or else right after it (at most two words between), so three counts in one unpunctuated
-    sentence each find their own; "không có đại biểu nào không tán thành" and "không đồng ý: không" are 0.
+    Each mention of a kind ("tán thành", "phiếu chống") takes the count right before it (who is counted between)
+    or else right after it (at most two words between; the answer after a question "vị nào … ?"), so three counts in
+    one unpunctuated sentence each find their own; "không có đại biểu nào không tán thành" and "không đồng ý:
+    không" are 0. A whole said ("tổng số …", "phát ra …", "X trên Y") is the total, never a count.
     """
-    mentions = list(_POLARITY.finditer(folded))
-    numbers = list(_COUNT.finditer(folded))
+    mentions = _mentions(folded)
+    wholes = [m for m in _TOTAL.finditer(folded)]
+    said = next((w for w in wholes), None)
+    numbers = [n for n in _COUNT.finditer(folded) if not any(w.start() <= n.start() < w.end() for w in wholes)]
     counts: dict[str, int] = {}
-    total: int | None = None
+    total: int | None = int(next(g for g in said.groups() if g)) if said is not None else None
     used: set[int] = set()
     for k, mention in enumerate(mentions):
         kind = mention.lastgroup
@@ -265,36 +340,94 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
         next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
         before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
+        asked = _ASKED.search(folded, max(previous_end, mention.start() - 12), mention.start()) is not None
+        between = _AFTER_ASKED if asked else _AFTER
         after = [i for i, n in enumerate(numbers) if mention.end() <= n.start() and n.end() <= next_start]
         after = [
             i
             for i in after
-            if _AFTER.match(folded[mention.end() : numbers[i].start()])
-            and _counted_after(folded, mention.end(), numbers[i])
+            if between.match(folded[mention.end() : numbers[i].start()])
+            and (asked or _counted_after(folded, mention.end(), numbers[i]))
         ]
-        chosen = next((i for i in [*before[-1:], *after[:1]] if i not in used), None)
+        choices = [*before[-1:], *after[:1]]
+        if before and after and not folded[mention.end() : numbers[after[0]].start()].strip(" :"):
+            present = _PRESENT.search(folded[numbers[before[-1]].end() : mention.start()])
+            if present is not None:  # "12 đồng chí có mặt đồng ý 12": those present, then the count
+                choices = after[:1]
+                total = int(numbers[before[-1]].group(1)) if total is None else total
+        chosen = next((i for i in choices if i not in used), None)
         if chosen is not None:
             used.add(chosen)
             counts[kind] = int(numbers[chosen].group(1))
             if numbers[chosen].group(2) is not None:
                 total = int(numbers[chosen].group(2))
-            elif (whole := _WHOLE_AFTER.match(folded, mention.end())) is not None:  # "44 phiếu bầu trên 46"
-                total = int(whole.group(1))
+            elif (whole := _WHOLE_AFTER.match(folded, max(mention.end(), numbers[chosen].end()))) is not None:
+                total = int(whole.group(1))  # "44 phiếu bầu trên 46", "được 8 phiếu trên 11 phiếu"
         elif _NONE.search(folded[max(previous_end - 40, 0) : mention.start()]) or folded.startswith(
             " khong", mention.end()
         ):
             counts[kind] = 0
-    if total is None and (said := _TOTAL.search(folded)) is not None:
-        total = int(next(g for g in said.groups() if g))
     return counts, total
 
 
-def find_vote(text: str, *, chair: bool) -> VoteCue | None:
-    """The vote spoken in `text` (a call to vote, a count, a result), or None."""
+def no_vote_here(text: str) -> bool:
+    """Whether `text` speaks of a vote that is not taken here (`_NO_VOTE_HERE`): the classifier's vote class too
+    yields to it."""
     folded = folded_digits(text)
+    recalled = _PAST.search(folded) is not None and _VOTED.search(folded) is not None
+    return recalled or _NO_VOTE_HERE.search(folded) is not None
+
+
+def split_votes(text: str) -> list[str]:
+    """`text` cut where a clause counts a kind again ("… Luật A với 473 đại biểu tán thành, và Luật B với 468 đại
+    biểu tán thành"; "cô Lan được 25/30 phiếu, cô Hương được 22/30 phiếu"): one piece per vote."""
+    clauses = [c for c in _CLAUSE.split(nfc(text)) if c]
+    pieces: list[str] = []
+    for clause in clauses:
+        said = read_counts(folded_digits(clause))[0]
+        if pieces and said and set(said) & set(read_counts(folded_digits(pieces[-1]))[0]):
+            pieces.append(clause.lstrip(" ,;"))
+        elif pieces:
+            pieces[-1] += clause
+        else:
+            pieces.append(clause)
+    return pieces or [text]
+
+
+def asked_kind(text: str) -> str | None:
+    """The kind a call asks to count ("Vị nào không tán thành?"): the answer may come in the next sentence."""
+    folded = folded_digits(text)
+    asked = [m.lastgroup for m in _mentions(folded) if _ASKED.search(folded, max(0, m.start() - 12), m.start())]
+    return asked[-1] if asked else None
+
+
+def _answer(folded: str) -> int | None:
+    """A bare count answering a call ("28 vị.", "Có 2 đại biểu.", "Không có."), or None."""
+    if _NO_ONE.match(folded):
+        return 0
+    words = folded.split()
+    number = _COUNT.search(folded)
+    if number is None or len(words) > 6:
+        return None
+    follows = folded[number.end() :].strip(" .,!")
+    return int(number.group(1)) if not follows or _WHO_AFTER.match(follows) else None
+
+
+def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | None:
+    """The vote spoken in `text` (a call to vote, a count, a result), or None. `asked`: the kind the sentence before
+    asked for ("Vị nào tán thành xin giơ tay." then "28 vị.")."""
+    folded = folded_digits(text)
+    if no_vote_here(text):
+        return None
     counts, total = read_counts(folded)
-    passed = False if _VOTE_FAILED.search(folded) else True if _VOTE_PASSED.search(folded) else None
-    has_counts = bool(counts) or total is not None
+    if asked is not None and not _mentions(folded) and (answer := _answer(folded)) is not None:
+        counts = {asked: answer}
+    weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
+    result = _VOTE_PASSED.search(folded)
+    if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
+        result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
+    passed = False if _VOTE_FAILED.search(folded) else True if result is not None or weak else None
+    has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)]
     floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
     call = chair and bool(calls) and not floor
@@ -302,7 +435,9 @@ def find_vote(text: str, *, chair: bool) -> VoteCue | None:
         return None
     if passed is not None and not (has_counts or chair):
         return None  # a member recalling that something "was passed" is not the vote
-    return VoteCue(counts.get("in_favour"), counts.get("against"), counts.get("abstain"), total, passed, call)
+    total = total if has_counts else None  # "trên tổng số 27 chỉ tiêu": a whole of nothing counted
+    asks = asked_kind(text) if call else None
+    return VoteCue(counts.get("in_favour"), counts.get("against"), counts.get("abstain"), total, passed, call, asks)
 
 
 # --- deadlines --------------------------------------------------------------------------------------------

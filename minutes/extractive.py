@@ -43,8 +43,9 @@ _FLOOR = re.compile(r"^(?:xin )?(?:moi|cam on|tiep theo,? xin moi)\b|^(?:chuyen 
 
 
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
-    """A new call to vote after a vote with counts or a result, or counts that contradict the vote's."""
-    if cue.call and (vote.in_favour is not None or vote.passed is not None):
+    """A new call to vote after a vote with counts or a result, or counts that contradict the vote's; a call asking
+    for the rest of the vote ("Vị nào không tán thành?") is none."""
+    if cue.call and cue.asks not in ("against", "abstain") and (vote.in_favour is not None or vote.passed is not None):
         return True
     names = ("in_favour", "against", "abstain", "total")
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in names)
@@ -299,49 +300,61 @@ class ExtractiveGenerator:
         ("Thứ nhất … 23 tán thành. Thứ hai … tán thành 21"). The chair restating the result is the same vote.
         A sentence with counts is a vote even when the classifier missed it; one without, only the chair's. A
         member's counts (the secretary reading them) join the vote the chair called, and so does what is said
-        right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua.").
+        right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua."), and so does a bare
+        count answering the question before it ("Vị nào không tán thành? Có 2 đại biểu.").
         """
         votes: list[tuple[Vote, float]] = []
         last: Sentence | None = None  # the last sentence of the open vote
-        for s, chairs, kind in zip(sents, speaks, kinds, strict=True):
-            goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
-            cue = cues.find_vote(s.text, chair=chairs or goes_on)
-            if "vote" in kind and (chairs or goes_on):
-                cue = cue or cues.VoteCue(call=not goes_on)
-            elif cue is None or not (
-                (cue.has_counts and (chairs or votes or cue.tally)) or (goes_on and cue.passed is not None)
-            ):
-                continue  # a member's count joins a vote the chair called; only a full tally starts one
-            open_vote = votes[-1] if votes else None
-            if (
-                open_vote is not None
-                and s.segment.start - open_vote[1] <= self.vote_window_s
-                and not _starts_another(cue, open_vote[0])
-            ):
-                vote = open_vote[0]
-                update = {
-                    name: getattr(cue, name)
-                    for name in ("in_favour", "against", "abstain", "total", "passed")
-                    if getattr(vote, name) is None and getattr(cue, name) is not None
-                }
-                refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
-                votes[-1] = (vote.model_copy(update={**update, "source_segments": refs}), s.segment.end)
-                last = s
+        for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
+            if cues.no_vote_here(s.text):  # a past vote recalled, the rule a vote follows, a text read out
                 continue
-            motion = _VOTE_CALL_PREFIX.sub("", s.text).rstrip(" .") or s.text
-            motion = motion[:1].upper() + motion[1:]
-            vote = Vote(
-                motion=motion,
-                in_favour=cue.in_favour,
-                against=cue.against,
-                abstain=cue.abstain,
-                total=cue.total,
-                passed=cue.passed,
-                source_segments=_refs([s]),
-            )
-            votes.append((vote, s.segment.end))
-            last = s
+            asked = cues.asked_kind(sents[k - 1].text) if k and sents[k - 1].segment is s.segment else None
+            said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
+            for piece in cues.split_votes(s.text):
+                goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
+                cue = cues.find_vote(piece, chair=chairs or goes_on, asked=asked)
+                if cue is not None and cue.passed is None and said_passed is not None:
+                    cue = replace(cue, passed=said_passed)
+                said_passed = cue.passed if cue is not None else said_passed
+                if "vote" in kind and (chairs or goes_on):
+                    cue = cue or cues.VoteCue(call=not goes_on)
+                elif cue is None or not (
+                    (cue.has_counts and (chairs or votes or cue.tally)) or (goes_on and cue.passed is not None)
+                ):
+                    continue  # a member's count joins a vote the chair called; only a full tally starts one
+                self._add_to_votes(votes, cue, s, piece)
+                last = s
         return [v for v, _ in votes]
+
+    def _add_to_votes(self, votes: list[tuple[Vote, float]], cue: cues.VoteCue, s: Sentence, piece: str) -> None:
+        """`cue` (read in `piece` of sentence `s`) joins the open vote, or begins another (`_votes`)."""
+        open_vote = votes[-1] if votes else None
+        if (
+            open_vote is not None
+            and s.segment.start - open_vote[1] <= self.vote_window_s
+            and not _starts_another(cue, open_vote[0])
+        ):
+            vote = open_vote[0]
+            update = {
+                name: getattr(cue, name)
+                for name in ("in_favour", "against", "abstain", "total", "passed")
+                if getattr(vote, name) is None and getattr(cue, name) is not None
+            }
+            refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
+            votes[-1] = (vote.model_copy(update={**update, "source_segments": refs}), s.segment.end)
+            return
+        motion = _VOTE_CALL_PREFIX.sub("", piece.strip()).rstrip(" .") or piece.strip()
+        motion = motion[:1].upper() + motion[1:]
+        vote = Vote(
+            motion=motion,
+            in_favour=cue.in_favour,
+            against=cue.against,
+            abstain=cue.abstain,
+            total=cue.total,
+            passed=cue.passed,
+            source_segments=_refs([s]),
+        )
+        votes.append((vote, s.segment.end))
 
     @staticmethod
     def _tasks(

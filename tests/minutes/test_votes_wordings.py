@@ -1,0 +1,100 @@
+"""Votes said in wordings no meeting of the development set used (issue 15): totals said apart, who is counted
+between the count and its kind, answers to a call's question, elections, outcomes said as thresholds, past votes
+recalled, two votes in one sentence, spoken percentages and tens ("năm chục")."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.transcript import Segment
+from minutes.cues import find_vote, fold, folded_digits
+from minutes.extractive import ExtractiveGenerator
+from minutes.model import Vote
+
+
+def _fields(text: str) -> tuple[int | bool | None, ...] | None:
+    vote = find_vote(text, chair=True)
+    return None if vote is None else (vote.in_favour, vote.against, vote.abstain, vote.total, vote.passed)
+
+
+@pytest.fixture(scope="module")
+def generator() -> ExtractiveGenerator:
+    return ExtractiveGenerator()
+
+
+def _votes(generator: ExtractiveGenerator, text: str) -> list[tuple[int | bool | None, ...]]:
+    segment = Segment(id=0, start=0.0, end=12.0, text=text, speaker="Người nói 1")
+    votes: list[Vote] = generator.item([segment], title="Biểu quyết", number=1, chair=None, held=None).votes
+    return [(v.in_favour, v.against, v.abstain, v.total, v.passed) for v in votes]
+
+
+def test_a_whole_said_apart_is_the_total_never_a_count() -> None:
+    assert _fields("tổng số xã viên có mặt bốn mươi mốt đồng ý ba mươi chín không đồng ý hai") == (
+        39,
+        2,
+        None,
+        41,
+        None,
+    )
+    assert _fields("Số phiếu phát ra 33; tán thành 30 phiếu, không tán thành 3 phiếu.") == (30, 3, None, 33, None)
+    assert _fields("Có 212 đại biểu tham gia biểu quyết, tán thành 209, không biểu quyết 3.") == (
+        209,
+        None,
+        3,
+        212,
+        None,
+    )
+    assert _fields("mười một đồng chí có mặt nhất trí mười một") == (11, None, None, 11, None)
+
+
+def test_who_is_counted_may_stand_between_the_count_and_its_kind() -> None:
+    assert _fields("Có 31/33 đảng viên chính thức tán thành.") == (31, None, None, 33, None)
+    assert _fields("hai mươi sáu cô giáo đồng ý") == (26, None, None, None, None)
+    assert _fields("bốn trên năm thành viên ban quản trị nhất trí") == (4, None, None, 5, None)
+
+
+def test_item_numbers_and_the_question_are_no_counts() -> None:
+    assert _fields("Xóm 4 đồng ý nâng cấp đường, xóm 6 đề nghị lùi lại.") is None
+    hands = _fields("Hội viên nào đồng ý mức phí 30 nghìn đồng một hộ thì giơ tay.")
+    assert hands == (None, None, None, None, None)
+
+
+def test_spoken_percentages_and_tens_are_read_as_written() -> None:
+    assert folded_digits("lãi suất tám phần trăm") == "lai suat 8 phan tram"  # "trăm" of "phần trăm" is no 100
+    assert folded_digits("năm chục hộ đồng ý") == "50 ho dong y"
+    for words in ("các trường tổ chức ba môn", "xét học bạ vì chất lượng", "bọn em đã làm xong"):
+        assert folded_digits(words) == fold(words)  # "chức", "vì", "em" are no numbers nor counted
+    assert _fields("tán thành bốn mươi hai đại biểu chiếm chín mươi ba phẩy ba phần trăm") == (
+        42,
+        None,
+        None,
+        None,
+        None,
+    )
+    assert _fields("lãi suất sáu phần trăm tán thành hai mươi chín") == (29, None, None, None, None)
+
+
+def test_elections_and_outcomes_said_as_thresholds() -> None:
+    assert _fields("Ông Đinh Văn Hà được 40/45 phiếu, trúng cử.") == (40, None, None, 45, True)
+    assert _fields("bà lò thị mai được mười hai phiếu trên ba mươi phiếu không trúng cử") == (12, None, None, 30, False)
+    assert _fields("Phương án A có 14 đại biểu tán thành, chưa đạt quá bán.") == (14, None, None, None, False)
+    assert _fields("có hai mươi hộ đồng ý vậy là quá bán rồi") == (20, None, None, None, True)
+    assert _fields("Có mặt 30/31 đại biểu, đạt tỷ lệ 96,8%.") is None  # attendance, no result
+
+
+def test_a_vote_recalled_or_the_rule_of_votes_is_no_vote() -> None:
+    assert _fields("Năm ngoái hội nghị đã biểu quyết 30/32 đồng ý mức đóng góp này.") is None
+    assert _fields("Theo quy chế, nghị quyết được thông qua khi có quá nửa số thành viên tán thành.") is None
+
+
+def test_a_called_vote_asks_each_kind_and_hears_bare_answers(generator: ExtractiveGenerator) -> None:
+    said = (
+        "Vị nào tán thành xin giơ tay. Cảm ơn, 20 vị. Vị nào không tán thành? Có 3 vị. "
+        "Vị nào không biểu quyết? Không có."
+    )
+    assert _votes(generator, said) == [(20, 3, 0, None, None)]
+
+
+def test_two_votes_in_one_sentence(generator: ExtractiveGenerator) -> None:
+    said = "Hội đồng đã thông qua Nghị quyết A với 27 đại biểu tán thành, và Nghị quyết B với 25 đại biểu tán thành."
+    assert _votes(generator, said) == [(27, None, None, None, True), (25, None, None, None, True)]
