@@ -124,9 +124,10 @@ _PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi
 """An action of sentence-final particles alone ("… gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"): no order, the
 "party" was an object."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
-_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y"])
-"""Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý chị Mỹ đúng",
-"tôi với anh tài đi", "tôi là bế văn khải"), not the party given an order."""
+_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y", "hop", "ho", "dinh"])
+"""Words after which a person is an object, a possessor or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý
+chị Mỹ đúng", "tôi với anh tài đi", "tôi là bế văn khải"; "trường hợp ông phẳng", "hộ ông sính", "gia đình bà Lan",
+"phối hợp anh Dũng"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
     [
         "ngay",

@@ -592,3 +592,12 @@ def test_deadlines_at_a_numbered_session_a_year_after_a_slash_and_periods() -> N
     for text, (said, due) in cases.items():
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+
+
+def test_a_person_after_a_case_a_household_or_a_family_is_its_possessor() -> None:
+    """ "trường hợp ông phẳng", "hộ ông sính": the person names whose case or household it is, the topic, not the
+    party given the order."""
+    people = ["Lò Văn Phẳng", "Tô Thị Nguyệt", "Vi Văn Sính"]
+    assert read_tasks("trường hợp ông phẳng hội hỗ trợ năm trăm nghìn từ quỹ nhân đạo", people=people) == []
+    text = "còn việc giải thích cho hộ ông sính thì phần chị nguyệt photo quyết định đơn giá đưa cho ông ấy ngay ngày mai"
+    assert [t.assignee for t in read_tasks(text, people=people)] == ["Tô Thị Nguyệt"]
