@@ -124,7 +124,9 @@ _PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi
 """An action of sentence-final particles alone ("… gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"): no order, the
 "party" was an object."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
-_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y", "hop", "ho", "dinh"])
+_NOT_A_PARTY_AFTER = frozenset(
+    ["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y", "hop", "ho", "dinh"]
+)
 """Words after which a person is an object, a possessor or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý
 chị Mỹ đúng", "tôi với anh tài đi", "tôi là bế văn khải"; "trường hợp ông phẳng", "hộ ông sính", "gia đình bà Lan",
 "phối hợp anh Dũng"), not the party given an order."""
@@ -258,7 +260,10 @@ _PERSON_TITLES = frozenset(["kế toán", "thủ quỹ", "thư ký", "bí thư",
 """Titles of one person, whole to pyvi: a verb right after one is what the person is to do, not part of a body's
 name."""
 _NAME_STARTS = (
-    (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "phường", "tỉnh", "quận", "thị trấn", "các", "nhà trường"})
+    (
+        frozenset(_HEADS.split("|"))
+        - {"huyện", "xã", "thôn", "bản", "phường", "tỉnh", "quận", "thị trấn", "các", "nhà trường"}
+    )
     | set(_HONORIFICS.split("|"))
     | {"đài", "viện"}
 ) - {"quốc hội"}
@@ -324,9 +329,9 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if order is None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
     directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
-    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]):
-        if not _GIVER.match(order.group().lstrip(" ,:;")) or not _gives(text, order.start()):
-            order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
+    given = order is not None and _GIVER.match(order.group().lstrip(" ,:;")) and _gives(text, order.start())
+    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]) and not given:
+        order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
         return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
     if order is not None and _MOTION.search(fold(lower[: order.start()])):
@@ -618,9 +623,9 @@ def read_tasks(
 
 
 def _joins_names(text: str, cut: re.Match[str]) -> bool:
-    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …", "Đề nghị Tòa án
-    nhân dân tỉnh và Viện kiểm sát …"): no verb since the last punctuation or order word before it (after a comma, ", và
-    Ban Dân tộc giám sát …" starts a second order)."""
+    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …", "Đề nghị Tòa
+    án nhân dân tỉnh và Viện kiểm sát …"): no verb since the last punctuation or order word before it (after a comma,
+    ", và Ban Dân tộc giám sát …" starts a second order)."""
     if cut.group().strip(" ,") != "và" or cut.group().startswith(","):
         return False
     head = re.split(r"[,;:]", text[: cut.start()])[-1]

@@ -599,5 +599,7 @@ def test_a_person_after_a_case_a_household_or_a_family_is_its_possessor() -> Non
     party given the order."""
     people = ["Lò Văn Phẳng", "Tô Thị Nguyệt", "Vi Văn Sính"]
     assert read_tasks("trường hợp ông phẳng hội hỗ trợ năm trăm nghìn từ quỹ nhân đạo", people=people) == []
-    text = "còn việc giải thích cho hộ ông sính thì phần chị nguyệt photo quyết định đơn giá đưa cho ông ấy ngay ngày mai"
+    text = (
+        "còn việc giải thích cho hộ ông sính thì phần chị nguyệt photo quyết định đơn giá đưa cho ông ấy ngay ngày mai"
+    )
     assert [t.assignee for t in read_tasks(text, people=people)] == ["Tô Thị Nguyệt"]
