@@ -65,6 +65,9 @@ _EVERYONE = re.compile(r"(?:cac|toan the|tat ca)(?: cac)? (?:dong chi|vi|dai bie
 """Everyone addressed ("các đồng chí nghiêm túc thực hiện"): an exhortation, no task."""
 _ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:anh|chị|cô|thầy|bác|chú|em|ông|bà|người)\b")
 """Everyone addressed by honorific ("các cô nhớ …", "mọi người chú ý …"), with diacritics: "các chi hội" is a body."""
+_ROLL = re.compile(r"^(?:xin gioi thieu )?(?:tham du|co mat)\b")
+"""Who is present ("Tham dự phiên họp có đồng chí Sơn, Phó Tổng Thanh tra …, đại diện cơ quan chủ trì soạn thảo"): the
+roll, no order, whatever the titles in it say."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
 _TOPIC_END = re.compile(r",?\s+(?:thì(?: là)?|để)\s+|,\s+|:\s+")
@@ -599,7 +602,7 @@ def read_tasks(
     `meeting`: the meeting's text, folded, where a body's full name may be said; `host`: the body holding the
     meeting (the issuing body of the header), whose own plans are no order given to it (`is_host`)."""
     text = nfc(text).strip()
-    if _SUMMARY.match(fold(text)):
+    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)):
         return []
     tasks: list[TaskSlots] = []
     position = 0

@@ -603,3 +603,10 @@ def test_a_person_after_a_case_a_household_or_a_family_is_its_possessor() -> Non
         "còn việc giải thích cho hộ ông sính thì phần chị nguyệt photo quyết định đơn giá đưa cho ông ấy ngay ngày mai"
     )
     assert [t.assignee for t in read_tasks(text, people=people)] == ["Tô Thị Nguyệt"]
+
+
+def test_the_roll_of_those_present_gives_no_order() -> None:
+    text = (
+        "Tham dự phiên họp có đồng chí Đoàn Ngọc Sơn, Phó Tổng Thanh tra Chính phủ, đại diện cơ quan chủ trì soạn thảo."
+    )
+    assert read_tasks(text, people=["Đoàn Ngọc Sơn"]) == []
