@@ -3,7 +3,8 @@
 Whether a sentence gives a task is the classifier's call (`minutes.classifier`); this module only reads it.
 A sentence may give several ("Phòng A công bố …, còn Phòng B phối hợp …"): it is cut into clauses at ";",
 "còn", "đồng thời", "và" before a new party. In each clause the assignee is the party the order is given
-to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo", else the clause's subject, which may follow its topic
+to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo" (a body said before "giao", "đề nghị", "yêu cầu" gives the
+order: "Hội đồng quản trị giao Ban điều hành …"), else the clause's subject, which may follow its topic
 ("Hồ sơ quá hạn thì anh Bằng …", "Còn việc bác sĩ, anh Hải …"). The subject ends at its first verb, as
 pyvi's part-of-speech tagger finds it (a word right after the head of a body's name is part of the name:
 "Ban quản lý dự án", "Bộ Chỉ huy Quân sự"), or at a comma before an apposition ("Anh Tịnh, Giám đốc Sở
