@@ -3,8 +3,7 @@
 Whether a sentence gives a task is the classifier's call (`minutes.classifier`); this module only reads it.
 A sentence may give several ("Phòng A công bố …, còn Phòng B phối hợp …"): it is cut into clauses at ";",
 "còn", "đồng thời", "và" before a new party. In each clause the assignee is the party the order is given
-to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo" (a body said before "giao", "đề nghị", "yêu cầu" gives the
-order: "Hội đồng quản trị giao Ban điều hành …"), else the clause's subject, which may follow its topic
+to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo", else the clause's subject, which may follow its topic
 ("Hồ sơ quá hạn thì anh Bằng …", "Còn việc bác sĩ, anh Hải …"). The subject ends at its first verb, as
 pyvi's part-of-speech tagger finds it (a word right after the head of a body's name is part of the name:
 "Ban quản lý dự án", "Bộ Chỉ huy Quân sự"), or at a comma before an apposition ("Anh Tịnh, Giám đốc Sở
@@ -31,11 +30,8 @@ _HEADS = (
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
     "|đài truyền thanh|đài phát thanh|nhà trường"
-    "|tổng giám đốc|tổng thư ký|tổng cục|tổng công ty|tổng kiểm toán|thủ tướng|thứ trưởng|chủ nhiệm|quốc hội"
-    "|kiểm toán nhà nước|tòa án|toà án|viện kiểm sát|kho bạc|hđnd|hđqt|mttq|ubmttq|phường|tỉnh|quận|thị trấn"
 )
-"""Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number): the bodies and
-offices of Vietnamese state, party, mass and company organisation, and the levels of local government."""
+"""Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HEAD_SET = frozenset(_HEADS.split("|"))
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
@@ -264,13 +260,10 @@ _PERSON_TITLES = frozenset(["kế toán", "thủ quỹ", "thư ký", "bí thư",
 """Titles of one person, whole to pyvi: a verb right after one is what the person is to do, not part of a body's
 name."""
 _NAME_STARTS = (
-    (
-        frozenset(_HEADS.split("|"))
-        - {"huyện", "xã", "thôn", "bản", "phường", "tỉnh", "quận", "thị trấn", "các", "nhà trường"}
-    )
+    (frozenset(_HEADS.split("|")) - {"huyện", "xã", "thôn", "bản", "các", "nhà trường"})
     | set(_HONORIFICS.split("|"))
-    | {"đài", "viện"}
-) - {"quốc hội"}
+    | {"đài"}
+)
 """Heads of bodies' names and honorifics: the word after one is part of the name ("Ban quản lý", "Bộ chỉ huy",
 "đồng chí Tiến", "Đài truyền thanh": "truyền thanh" is a verb to pyvi), unless an order's verb; a place ("huyện", "xã")
 ends a name rather than starting one, and "nhà trường" is a whole name ("nhà trường làm văn bản …")."""
@@ -333,13 +326,10 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if order is None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
     directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
-    given = order is not None and _GIVER.match(order.group().lstrip(" ,:;")) and _gives(text, order.start())
-    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]) and not given:
+    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]):
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
         return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
-    if order is not None and _MOTION.search(fold(lower[: order.start()])):
-        return None  # "Bây giờ biểu quyết việc đề nghị Tòa án tỉnh tăng cường …": the motion put to the vote
     if order is not None:
         return order.end()
     if _OWN.match(lower):
@@ -380,24 +370,6 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     return next(iter(present.starts(text)), None) if present is not None else None
 
 
-_MOTION = re.compile(r"\b(?:bieu quyet|lay y kien|xin y kien)\b")
-"""The vote or consultation an order word is the object of ("biểu quyết việc đề nghị …"): a motion, no order."""
-_GIVER = re.compile(r"(?:giao|phân công|đề nghị|yêu cầu|nhờ|cử)\b")
-"""Order words whose subject gives the order rather than carries it out ("Hội đồng quản trị giao Ban điều hành …",
-"Thường trực đề nghị Ủy ban …"); "chỉ đạo" is the subject's own work ("cô Mai chỉ đạo phòng đào tạo …")."""
-
-
-def _gives(text: str, at: int) -> bool:
-    """Whether the party said first in `text` is the subject of the order word at `at`: it begins the sentence or
-    follows its topic, and has no verb of its own before the order word ("Ủy ban Thường vụ Quốc hội giao Ủy ban Pháp
-    luật …"; but "anh Vinh liên hệ Cảnh sát … đề nghị …" is Vinh's, and "Mến làm văn bản đề nghị …" Mến's)."""
-    lower = text.lower()
-    first = _PARTY.search(lower, 0, at)
-    if first is None or not (first.start() == 0 or re.search(r"(?:[,:]|\bthì)\s+$", lower[: first.start()])):
-        return False
-    return all(v >= at for v in _verb_starts(text, first.start()))
-
-
 def _words_before(text: str, k: int) -> list[str]:
     """The folded words before `k`, the spoken filler "là" after a topic's "thì" left out ("mẫu mã thì là mận xuống …":
     "là" there is no copula before a name)."""
@@ -419,7 +391,7 @@ def _free(lower: str, k: int) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _heads_a_name(lower: str) -> bool:
     """Whether the head of a body that `lower` begins with is a word of its own to pyvi, or begins a body's name or a
-    title ("hội_đồng", "phó_chủ_tịch", "tổ_trưởng", "tỉnh_ủy"): a head's syllable pyvi binds into another word is
+    title ("hội_đồng", "phó_chủ_tịch", "tổ_trưởng"): a head's syllable pyvi binds into another word is
     none ("trường_hợp", "tổ_chức", "ban_hành", "đội_ngũ", "phòng_chống", "hội_viên")."""
     word = ViTokenizer.tokenize(lower).split(" ", 1)[0].replace("_", " ")
     syllables = word.split()
@@ -428,8 +400,8 @@ def _heads_a_name(lower: str) -> bool:
     rest = " ".join(syllables[1:])
     return (
         word in _HEAD_SET
-        or syllables[0] in ("trưởng", "phó", "chánh", "tổng")
-        or syllables[-1] in ("trưởng", "ủy")
+        or syllables[0] in ("trưởng", "phó", "chánh")
+        or syllables[-1] == "trưởng"
         or re.match(rf"(?:{_TITLE_HEADS})\b", rest) is not None
         or rest in _HEAD_SET
     )
@@ -627,13 +599,11 @@ def read_tasks(
 
 
 def _joins_names(text: str, cut: re.Match[str]) -> bool:
-    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …", "Đề nghị Tòa
-    án nhân dân tỉnh và Viện kiểm sát …"): no verb since the last punctuation or order word before it (after a comma,
-    ", và Ban Dân tộc giám sát …" starts a second order)."""
+    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …"): no verb since
+    the last punctuation before it (after a comma, ", và Ban Dân tộc giám sát …" starts a second order)."""
     if cut.group().strip(" ,") != "và" or cut.group().startswith(","):
         return False
     head = re.split(r"[,;:]", text[: cut.start()])[-1]
-    head = head[max((m.end() for m in _ORDER_ANY.finditer(head.lower())), default=0) :]
     if not head.strip():
         return False
     _, tags = ViPosTagger.postagging(ViTokenizer.tokenize(head))
@@ -669,8 +639,6 @@ def _clause_tasks(
         before = text[:k].rstrip(" ,")
         if not before or _tag_of_last_word(before) in _NOT_BEFORE_PARTY:
             continue
-        if not person and before.lower().split()[-1] in _HEAD_WORDS:
-            continue  # a list of bodies, one party ("chỉ đạo các bộ, ngành …", "các sở, ban, ngành")
         left = _clause_task(before, offset, held, people, titles, meeting, host)
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
         if left is not None and right:

@@ -533,65 +533,16 @@ def test_the_host_bodys_own_plan_is_no_order() -> None:
     assert read_tasks(text, host="HỘI NÔNG DÂN XÃ YÊN THÀNH") == []
 
 
-def test_the_body_that_gives_an_order_is_not_the_one_given_it() -> None:
-    """ "X giao / đề nghị / yêu cầu Y …": X, said first with no verb of its own, gives the order, Y carries it out ("X
-    chỉ đạo Y …" stays X's own work, and "Mến làm văn bản đề nghị Chủ tịch …" Mến's)."""
-    cases = {
-        "Hội đồng quản trị giao Ban điều hành xây dựng kế hoạch kinh doanh năm 2026.": "Ban điều hành",
-        "Ủy ban Thường vụ Quốc hội giao Ủy ban Pháp luật chủ trì thẩm tra dự án luật.": "Ủy ban Pháp luật",
-        "Thường trực Hội đồng nhân dân tỉnh đề nghị Ủy ban nhân dân tỉnh chỉ đạo Sở Tài chính rà soát.": (
-            "Ủy ban nhân dân tỉnh"
-        ),
-        "cô mai chỉ đạo phòng đào tạo làm việc với ba doanh nghiệp may trên địa bàn": "Lường Thị Mai",
-        "Mến làm văn bản đề nghị Chủ tịch Ủy ban xử phạt 4 quầy thuốc đó, trình tôi ký trong tuần.": "Đinh Thị Mến",
-    }
-    people = ["Lường Thị Mai", "Đinh Thị Mến"]
-    for text, assignee in cases.items():
-        assert [t.assignee for t in read_tasks(text, people=people)] == [assignee], text
-    assert read_tasks("Bây giờ biểu quyết việc đề nghị Tòa án tỉnh tăng cường một thẩm phán cho Tòa.") == []
-
-
-def test_offices_of_state_and_company_and_local_levels_are_parties() -> None:
-    """The heads of Vietnamese state and company bodies and offices ("Tổng Giám đốc", "Thủ tướng", "HĐND", "Tòa án",
-    a ward) begin a party, written or spoken; a list of bodies ("các bộ, ngành") is one party."""
-    cases = {
-        "Giao Tổng Giám đốc chỉ đạo hoàn thiện phương án phát hành cổ phiếu.": ["Tổng Giám đốc"],
-        "đề nghị tổng giám đốc báo cáo hội đồng quản trị vào phiên họp tháng sau": ["tổng giám đốc"],
-        "Giao Tổng Thư ký Quốc hội hoàn thiện hồ sơ trình Quốc hội.": ["Tổng Thư ký Quốc hội"],
-        "Đề nghị Thủ tướng Chính phủ chỉ đạo xử lý dứt điểm.": ["Thủ tướng Chính phủ"],
-        "Giao HĐND huyện giám sát việc thực hiện.": ["HĐND huyện"],
-        "Đề nghị Ủy ban nhân dân phường Tân Định kiểm tra lại.": ["Ủy ban nhân dân phường Tân Định"],
-        "Đề nghị Quốc hội xem xét, quyết định.": ["Quốc hội"],
-        "Đề nghị Chính phủ chỉ đạo các bộ, ngành khẩn trương ban hành văn bản hướng dẫn.": ["Chính phủ"],
-    }
-    for text, assignees in cases.items():
-        assert [t.assignee for t in read_tasks(text)] == assignees, text
-
-
 def test_a_heads_syllable_bound_into_another_word_is_no_party() -> None:
     """ "trường_hợp", "tổ_chức" hold a head's syllable ("trường", "tổ") but are no body; titles built on a head
     ("phó chủ tịch", "tổ trưởng") are."""
     assert read_tasks("trường hợp ông phẳng hội hỗ trợ năm trăm nghìn từ quỹ nhân đạo") == []
+    text = "hội khỏe phù đổng tháng mười một ban đại diện hỗ trợ nước uống và phần thưởng giao chị thắm phó ban lo"
+    assert read_tasks(text) == []  # "Hội khỏe Phù Đổng" is a sports day, no body
     tasks = read_tasks("tổ chức hội nghị xong thì anh Hải hoàn thiện hồ sơ")
     assert [t.assignee for t in tasks] == ["anh Hải"]
     assert [t.assignee for t in read_tasks("phó chủ tịch xã ký văn bản gửi huyện")] == ["phó chủ tịch xã"]
     assert [t.assignee for t in read_tasks("tổ trưởng tổ dân phố thông báo cho các hộ")] == ["tổ trưởng tổ dân phố"]
-
-
-def test_deadlines_at_a_numbered_session_a_year_after_a_slash_and_periods() -> None:
-    held = date(2025, 11, 20)
-    cases = {
-        "báo cáo Quốc hội tại kỳ họp thứ 10": ("tại kỳ họp thứ 10", None),
-        "trình Quốc hội tại kỳ họp thứ mười": ("tại kỳ họp thứ mười", None),
-        "trình trong tháng 12/2025": ("trong tháng 12/2025", date(2025, 12, 31)),
-        "hoàn thành trong quý I/2026": ("trong quý I/2026", date(2026, 3, 31)),
-        "báo cáo vào phiên họp tháng 12": ("vào phiên họp tháng 12", date(2025, 12, 31)),
-        "hoàn thành trong năm 2026": ("trong năm 2026", None),
-        "giải quyết trong thời hạn 30 ngày": ("trong thời hạn 30 ngày", None),
-    }
-    for text, (said, due) in cases.items():
-        deadline = find_deadline(text, held=held)
-        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
 
 
 def test_a_person_after_a_case_a_household_or_a_family_is_its_possessor() -> None:
