@@ -33,6 +33,7 @@ _HEADS = (
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
+_HEAD_SET = frozenset(_HEADS.split("|"))
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
 _HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
 _PARTY = re.compile(rf"(?<!cán )(?<!\w)(?:{_HONORIFICS}|{_HEADS})\b")
@@ -61,6 +62,9 @@ _EVERYONE = re.compile(r"(?:cac|toan the|tat ca)(?: cac)? (?:dong chi|vi|dai bie
 """Everyone addressed ("các đồng chí nghiêm túc thực hiện"): an exhortation, no task."""
 _ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:anh|chị|cô|thầy|bác|chú|em|ông|bà|người)\b")
 """Everyone addressed by honorific ("các cô nhớ …", "mọi người chú ý …"), with diacritics: "các chi hội" is a body."""
+_ROLL = re.compile(r"^(?:xin gioi thieu )?(?:tham du|co mat)\b")
+"""Who is present ("Tham dự phiên họp có đồng chí Sơn, Phó Tổng Thanh tra …, đại diện cơ quan chủ trì soạn thảo"): the
+roll, no order, whatever the titles in it say."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
 _TOPIC_END = re.compile(r",?\s+(?:thì(?: là)?|để)\s+|,\s+|:\s+")
@@ -120,9 +124,12 @@ _PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi
 """An action of sentence-final particles alone ("… gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"): no order, the
 "party" was an object."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
-_NOT_A_PARTY_AFTER = frozenset(["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y"])
-"""Words after which a person is an object or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý chị Mỹ đúng",
-"tôi với anh tài đi", "tôi là bế văn khải"), not the party given an order."""
+_NOT_A_PARTY_AFTER = frozenset(
+    ["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y", "hop", "ho", "dinh"]
+)
+"""Words after which a person is an object, a possessor or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý
+chị Mỹ đúng", "tôi với anh tài đi", "tôi là bế văn khải"; "trường hợp ông phẳng", "hộ ông sính", "gia đình bà Lan",
+"phối hợp anh Dũng"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
     [
         "ngay",
@@ -376,7 +383,28 @@ def _free(lower: str, k: int) -> bool:
     before = _words_before(lower, k)[-2:]
     quantified = _SOMEONE.search(" ".join(before)) is not None
     collective = any(m.start() <= k < m.end() for m in _COLLECTIVE.finditer(lower))  # "anh em nhớ …": no "em"
-    return not collective and not (before and before[-1] in _NOT_A_PARTY_AFTER) and not quantified
+    if collective or (before and before[-1] in _NOT_A_PARTY_AFTER) or quantified:
+        return False
+    return _heads_a_name(lower[k : k + 40])
+
+
+@functools.lru_cache(maxsize=4096)
+def _heads_a_name(lower: str) -> bool:
+    """Whether the head of a body that `lower` begins with is a word of its own to pyvi, or begins a body's name or a
+    title ("hội_đồng", "phó_chủ_tịch", "tổ_trưởng"): a head's syllable pyvi binds into another word is
+    none ("trường_hợp", "tổ_chức", "ban_hành", "đội_ngũ", "phòng_chống", "hội_viên")."""
+    word = ViTokenizer.tokenize(lower).split(" ", 1)[0].replace("_", " ")
+    syllables = word.split()
+    if len(syllables) < 2 or syllables[0] not in _HEAD_SET or syllables[0] in _HONORIFIC_WORDS:
+        return True
+    rest = " ".join(syllables[1:])
+    return (
+        word in _HEAD_SET
+        or syllables[0] in ("trưởng", "phó", "chánh")
+        or syllables[-1] == "trưởng"
+        or re.match(rf"(?:{_TITLE_HEADS})\b", rest) is not None
+        or rest in _HEAD_SET
+    )
 
 
 def _clause_task(
@@ -547,7 +575,7 @@ def read_tasks(
     `meeting`: the meeting's text, folded, where a body's full name may be said; `host`: the body holding the
     meeting (the issuing body of the header), whose own plans are no order given to it (`is_host`)."""
     text = nfc(text).strip()
-    if _SUMMARY.match(fold(text)):
+    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)):
         return []
     tasks: list[TaskSlots] = []
     position = 0

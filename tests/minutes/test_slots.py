@@ -531,3 +531,33 @@ def test_the_host_bodys_own_plan_is_no_order() -> None:
     text = "Hội xã sẽ làm việc với Ủy ban để xin xác nhận cho các hộ."
     assert [t.assignee for t in read_tasks(text)] == ["Hội xã"]
     assert read_tasks(text, host="HỘI NÔNG DÂN XÃ YÊN THÀNH") == []
+
+
+def test_a_heads_syllable_bound_into_another_word_is_no_party() -> None:
+    """ "trường_hợp", "tổ_chức" hold a head's syllable ("trường", "tổ") but are no body; titles built on a head
+    ("phó chủ tịch", "tổ trưởng") are."""
+    assert read_tasks("trường hợp ông phẳng hội hỗ trợ năm trăm nghìn từ quỹ nhân đạo") == []
+    text = "hội khỏe phù đổng tháng mười một ban đại diện hỗ trợ nước uống và phần thưởng giao chị thắm phó ban lo"
+    assert read_tasks(text) == []  # "Hội khỏe Phù Đổng" is a sports day, no body
+    tasks = read_tasks("tổ chức hội nghị xong thì anh Hải hoàn thiện hồ sơ")
+    assert [t.assignee for t in tasks] == ["anh Hải"]
+    assert [t.assignee for t in read_tasks("phó chủ tịch xã ký văn bản gửi huyện")] == ["phó chủ tịch xã"]
+    assert [t.assignee for t in read_tasks("tổ trưởng tổ dân phố thông báo cho các hộ")] == ["tổ trưởng tổ dân phố"]
+
+
+def test_a_person_after_a_case_a_household_or_a_family_is_its_possessor() -> None:
+    """ "trường hợp ông phẳng", "hộ ông sính": the person names whose case or household it is, the topic, not the
+    party given the order."""
+    people = ["Lò Văn Phẳng", "Tô Thị Nguyệt", "Vi Văn Sính"]
+    assert read_tasks("trường hợp ông phẳng hội hỗ trợ năm trăm nghìn từ quỹ nhân đạo", people=people) == []
+    text = (
+        "còn việc giải thích cho hộ ông sính thì phần chị nguyệt photo quyết định đơn giá đưa cho ông ấy ngay ngày mai"
+    )
+    assert [t.assignee for t in read_tasks(text, people=people)] == ["Tô Thị Nguyệt"]
+
+
+def test_the_roll_of_those_present_gives_no_order() -> None:
+    text = (
+        "Tham dự phiên họp có đồng chí Đoàn Ngọc Sơn, Phó Tổng Thanh tra Chính phủ, đại diện cơ quan chủ trì soạn thảo."
+    )
+    assert read_tasks(text, people=["Đoàn Ngọc Sơn"]) == []
