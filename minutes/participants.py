@@ -39,7 +39,7 @@ _TITLE_START = re.compile(
 "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn nghệ")."""
 _INTRODUCER = re.compile(
     r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
-    r"|mình là|tôi|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông|cô)\b)",
+    r"|mình là|tôi|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
 """Who introduces a name: an honorific, or the speaker ("tôi", "em", "chị là …"); not a collective ("bà con cử tri",
@@ -107,6 +107,8 @@ _CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao) quyen (?:dieu hanh|chu toa|chu
 _CHAIRS_LISTED = re.compile(r"\b(?:doan chu tich\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*")
 """Co-chairs listed ("Đoàn Chủ tịch gồm: đồng chí A, …; đồng chí B …", "đồng chủ trì hôm nay có bạn X")."""
 _SELF_WORDS = ("tôi", "em ", "mình")
+_OTHER = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|bác sĩ|cụ)\s+\w", re.IGNORECASE)
+"""Someone other than the speaker, called by an honorific (not "các đồng chí")."""
 _SAYS_PRESIDES = re.compile(
     r"\b(?:toi|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nho|nen|va)\b)[^.;!?]){0,80}?\b(?:chu tri|chu toa|dieu hanh)\b"
 )
@@ -132,10 +134,14 @@ def _named_before(text: str, start: int, end: int) -> list[str]:
         return found
     if re.search(r"\b(?:tôi|em|mình)\b", window, re.IGNORECASE):
         return []  # the speaker presides ("tôi Hà Thị Kim, Chủ tịch Mặt trận xã, chủ trì")
+    if _OTHER.search(window):
+        return [""]  # someone called by given name or title ("cô hằng hiệu trưởng"): whoever speaks next
     if any(c.isupper() for c in window):
         last = _LAST_NAME.search(window)
         return [last.group(1).strip()] if last and is_name(last.group(1).strip()) else []
     words = re.findall(r"[^\W\d_]+", window)[-3:]
+    if any(_STOP.fullmatch(fold(w)) and _GIVEN_NAME_NOT_TITLE.get(fold(w), w.lower()) == w.lower() for w in words):
+        return []  # a title ends the window, the name before it is given alone ("cô hằng hiệu trưởng")
     return [_title_case(words)] if len(words) == 3 and is_name(" ".join(words)) else []
 
 
@@ -299,13 +305,13 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         if given is None:
             continue
         if given.shared:
-            co_chairs.setdefault(segment.speaker or "", []).extend(given.names)
+            co_chairs.setdefault(segment.speaker or "", []).extend(n for n in given.names if n)
             continue
         said = [fold(s.text) for s in segments[: len(presiding)] if s.speaker == segment.speaker]
         if order == [segment.speaker] and segment.speaker != opened and not any(_SAYS_PRESIDES.search(t) for t in said):
             order = []  # a master of ceremonies
         pending = (segment.speaker, given.names[0])
-        co_chairs.setdefault(given.names[0], []).extend(given.names[1:])
+        co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)
     names: list[str] = []
     for label in order:
