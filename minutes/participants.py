@@ -92,11 +92,11 @@ _PRESIDES = re.compile(
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
 nghị Sở A chủ trì", "tôi nghĩ nên …"."""
-_CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
+_CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
 _CHAIR_AFTER = re.compile(
     r"\s*(?:[.;!?]|$|(?:tiep|giup|nhe|nha|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi|hom nay"
-    r"|sang nay|chieu nay|toan)\b)"
+    r"|sang nay|chieu nay|toan|noi dung)\b)"
 )
 """What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
 phần tiếp theo", "chủ trì giúp tôi"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
@@ -160,9 +160,13 @@ def _given_chair(text: str) -> _Given | None:
     for verb in _CHAIR_VERB.finditer(folded):
         start = max([clause, *(m.end() for m in re.finditer(r"[.;:!?]", folded[: verb.start()]))])
         clause = verb.end()
-        if not _CHAIR_AFTER.match(folded, verb.end()):
+        invited = re.search(r"\b(?:moi|cho)\b", folded[start : verb.start()]) is not None
+        after = _CHAIR_AFTER.match(folded, verb.end())
+        if not (invited or after):
             continue
         names = _named_before(text, start, verb.start())
+        if names == [""] and not invited and re.fullmatch(r"\s*(?:[.;!?]|$)", after.group() if after else ""):
+            continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting
         if names:
             shared = verb.group("co") is not None or bool(re.search(r"\btoi va\b", folded[start : verb.start()]))
             return _Given(names, shared)
