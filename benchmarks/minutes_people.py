@@ -14,6 +14,7 @@ attendees apart, development and held-out apart (`part`, a hash of the passage, 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,11 @@ from minutes.model import MinutesMeta
 REPO = Path(__file__).resolve().parents[1]
 UNITS = REPO / "benchmarks" / "data" / "chairs_vi.tsv"
 FIELDS = ("chair", "attendees")
+
+
+def part_of_line(passage: str) -> str:
+    """The fixed rule that split `chairs_vi.tsv`, decided before any scoring: 70% development by a hash."""
+    return "dev" if hashlib.sha256(nfc(passage).encode()).digest()[0] % 10 < 7 else "heldout"
 
 
 @dataclass(frozen=True)
@@ -107,9 +113,7 @@ def score(units: Sequence[PeopleUnit], predicted: Sequence[dict[str, list[str]]]
 
 
 def _all_right(unit: PeopleUnit, found: dict[str, list[str]]) -> bool:
-    return all(
-        _matched(found[f], getattr(unit, f)) == len(getattr(unit, f)) == len(found[f]) for f in FIELDS
-    )
+    return all(_matched(found[f], getattr(unit, f)) == len(getattr(unit, f)) == len(found[f]) for f in FIELDS)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -7,15 +7,18 @@ self-introductions ("Tôi là Hứa Thị Lan", "tôi chu văn đạt trưởng 
 the chair or the secretary says when giving the floor ("Xin mời đồng chí Phạm Minh Tuấn, Phó Chủ
 tịch …"). No list of family names decides what a name is (many are rare: Lã, Ninh, Bế, Kha, Vi, Lò,
 Hứa): in cased text a name is a run of two to four capitalised words after an honorific or "tôi",
-not starting with a title ("đồng chí Chánh Văn phòng"); in lower-case ASR output it is two to four
+not starting with a title ("đồng chí Chánh Văn phòng"); in lower-case ASR output it is three or four
 words after one, that end at a title, a verb of procedure or the end, and hold no function word
-("tôi phải đi họp huyện xin …" is no name).
+("tôi phải đi họp huyện xin …", "anh ghi nhận" are no names). People only talked about ("hộ ông X",
+"vắng đồng chí X") are no attendees.
 
 The chair is the speaker who declares the meeting open, else the one who runs the procedure
 (`frame.chair_label`). The chair may hand over ("xin mời đồng chí Lý Thị Mai … điều hành phần
-thảo luận"); from the next turn of another speaker the new chair presides, and their procedural
-speech (calls to vote, assignments, conclusions) counts as the chair's. An anonymous chair is named
-by whoever hands them the chair or by their own introduction.
+thảo luận", "nhường quyền điều hành cho …", "phần còn lại chị X chủ trì giúp tôi"); from the next turn
+of another speaker the new chair presides, and their procedural speech (calls to vote, assignments,
+conclusions) counts as the chair's. A master of ceremonies who announces the chair is none; co-chairs
+named with the chair ("tôi và đồng chí X cùng chủ trì", "Đoàn Chủ tịch gồm …") chair too. An anonymous
+chair is named by whoever hands them the chair or by their own introduction.
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ from minutes.sentences import STOPWORDS
 
 _TITLE_START = re.compile(
     r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
-    r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên|lãnh|bộ|khoa"
+    r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên"
+    r"|lãnh|bộ|khoa"
     r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
     r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số)\b"
 )
-"""Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one; nor is
-"Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn nghệ")."""
+"""Titles, bodies and places ("Chánh Văn phòng", "Phó Chủ tịch", "thôn đồng tâm", "đơn vị số ba"): never the start of
+a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn
+nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _INTRODUCER = re.compile(
     r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
     r"|mình là|tôi|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
@@ -95,8 +100,8 @@ nghị Sở A chủ trì", "tôi nghĩ nên …"."""
 _CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
 _CHAIR_AFTER = re.compile(
-    r"\s*(?:[.;!?]|$|(?:tiep|giup|nhe|nha|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi|hom nay"
-    r"|sang nay|chieu nay|toan|noi dung)\b)"
+    r"\s*(?:[.;!?]|$|(?:tiep|giup|nhe|nha|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi"
+    r"|hom nay|sang nay|chieu nay|toan|noi dung)\b)"
 )
 """What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
 phần tiếp theo", "chủ trì giúp tôi"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
@@ -223,7 +228,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         before = text[: match.start()]
         if not match.group().lower().startswith("tôi") and _COLLECTIVE_BEFORE.search(before):
             continue
-        if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in ".!?:;\"(-–":
+        if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in '.!?:;"(-–':
             continue
         words: list[str] = []
         previous = end = match.end()
