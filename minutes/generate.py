@@ -66,7 +66,7 @@ def _model_name(generator: Generator) -> str:
     return getattr(generator, "model", "")
 
 
-def _with_people(transcript: Transcript, meta: MinutesMeta, chair: str | None) -> MinutesMeta:
+def with_people(transcript: Transcript, meta: MinutesMeta, chair: str | None) -> MinutesMeta:
     """`meta` with the chair and attendees read from the transcript where it leaves them empty (meta wins).
 
     Several chairs (one handed over to another) are written "A; B", in the order they took the chair.
@@ -96,7 +96,7 @@ def generate(
     started = time.perf_counter()
     chair = chair_label(transcript, meta)
     items = maker.items(transcript, chair=chair, held=meta.meeting_date, host=meta.header.issuing_body)
-    meta = _with_people(transcript, meta, chair)
+    meta = with_people(transcript, meta, chair)
     dropped = getattr(maker, "dropped", 0)
     stats = Stats(
         generator=maker.name,  # type: ignore[arg-type]

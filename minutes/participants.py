@@ -7,15 +7,18 @@ self-introductions ("Tôi là Hứa Thị Lan", "tôi chu văn đạt trưởng 
 the chair or the secretary says when giving the floor ("Xin mời đồng chí Phạm Minh Tuấn, Phó Chủ
 tịch …"). No list of family names decides what a name is (many are rare: Lã, Ninh, Bế, Kha, Vi, Lò,
 Hứa): in cased text a name is a run of two to four capitalised words after an honorific or "tôi",
-not starting with a title ("đồng chí Chánh Văn phòng"); in lower-case ASR output it is two to four
+not starting with a title ("đồng chí Chánh Văn phòng"); in lower-case ASR output it is three or four
 words after one, that end at a title, a verb of procedure or the end, and hold no function word
-("tôi phải đi họp huyện xin …" is no name).
+("tôi phải đi họp huyện xin …", "anh ghi nhận" are no names). People only talked about ("hộ ông X",
+"vắng đồng chí X") are no attendees.
 
 The chair is the speaker who declares the meeting open, else the one who runs the procedure
 (`frame.chair_label`). The chair may hand over ("xin mời đồng chí Lý Thị Mai … điều hành phần
-thảo luận"); from the next turn of another speaker the new chair presides, and their procedural
-speech (calls to vote, assignments, conclusions) counts as the chair's. An anonymous chair is named
-by whoever hands them the chair or by their own introduction.
+thảo luận", "nhường quyền điều hành cho …", "phần còn lại chị X chủ trì giúp tôi"); from the next turn
+of another speaker the new chair presides, and their procedural speech (calls to vote, assignments,
+conclusions) counts as the chair's. A master of ceremonies who announces the chair is none; co-chairs
+named with the chair ("tôi và đồng chí X cùng chủ trì", "Đoàn Chủ tịch gồm …") chair too. An anonymous
+chair is named by whoever hands them the chair or by their own introduction.
 """
 
 from __future__ import annotations
@@ -31,32 +34,41 @@ from minutes.sentences import STOPWORDS
 
 _TITLE_START = re.compile(
     r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
-    r"|ông|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên|lãnh|bộ|khoa"
+    r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên"
+    r"|lãnh|bộ|khoa"
     r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
-    r"|hiệu|thủ)\b"
+    r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số)\b"
 )
-"""Titles and bodies ("Chánh Văn phòng", "Phó Chủ tịch"): never the start of a name ("Phó Đức Nam" is one; nor is
-"Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn nghệ")."""
+"""Titles, bodies and places ("Chánh Văn phòng", "Phó Chủ tịch", "thôn đồng tâm", "đơn vị số ba"): never the start of
+a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn
+nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _INTRODUCER = re.compile(
-    r"\b(?:đồng chí|đại biểu|đảng viên|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
-    r"|tôi|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông|cô)\b)",
+    r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
+    r"|mình là|tôi|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
 """Who introduces a name: an honorific, or the speaker ("tôi", "em", "chị là …"); not a collective ("bà con cử tri",
 "anh em", "cô chú")."""
-_SELF = re.compile(r"\b(?:tôi (?:là |tên là )?|(?:em|chị|anh|cô|thầy) là )\w", re.IGNORECASE)
-"""The speaker giving their own name ("tôi hoàng văn pao …", "chị là trần thị phương tổ trưởng …")."""
+_SELF = re.compile(
+    r"\b(?:tôi (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) là )\w|^(?:(?:dạ|vâng|thưa \w+),? )?em \w", re.IGNORECASE
+)
+"""The speaker giving their own name ("tôi hoàng văn pao …", "chị là trần thị phương tổ trưởng …", "mình là …"; "em"
+only opening the turn: "dạ em hà văn tùng …", where "em" names no one addressed)."""
+_COLLECTIVE_BEFORE = re.compile(r"\b(?:các|những|mấy|mọi|quý|anh|chị|ông|bà|cô|chú|bác|em)\s+$", re.IGNORECASE)
+"""An honorific after a plural or another honorific is a group, never a person ("các anh chị ngồi trật tự", "chị em
+mình tiếp tục", "anh em xã viên")."""
 _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
-    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy|phu huynh|giao vien)\b"
+    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy|phu huynh|giao vien|o)\b"
 )
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
-_GIVEN_NAME_NOT_TITLE = {"truong": "trưởng", "phong": "phòng"}
-"""Words of `_STOP` that fold like a given name ("Trường", "Phong"): they end a name only as the title word itself."""
+_GIVEN_NAME_NOT_TITLE = {"truong": "trưởng", "phong": "phòng", "cung": "cùng", "la": "là", "o": "ở"}
+"""Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La"): they end a name only as
+the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
@@ -76,19 +88,94 @@ _VERB_PAIRS = re.compile(
 )
 """Verbs of procedure that look like two given names ("mời các vị đại biểu thảo luận")."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
-_OPENS = re.compile(r"\btuyen bo khai mac\b")
-"""Who declares the meeting open chairs it (another may chair a part of it: `chairing`)."""
+_OPENS = re.compile(r"\b(?:tuyen bo|xin(?: phep)?|toi|minh) khai mac\b")
+"""Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép khai mạc"; not "mời … phát biểu khai mạc":
+that invites another; another may chair a part of it: `chairing`)."""
 _PRESIDES = re.compile(
     r"\b(?:toi|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?\bchu (?:tri|toa)\b"
     r"(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban)\b[^.;!?]{0,40})?\s*(?:[.;!?]|$)"
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
 nghị Sở A chủ trì", "tôi nghĩ nên …"."""
-_HANDOVER = re.compile(
-    r"\b(?:moi|cho) (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)\b(?:dieu hanh|chu tri|chu toa)\b"
-    r"|\bchuyen quyen dieu hanh cho (?:dong chi|ong|ba) ([^.;:!?]{3,120}?)(?:[,.;]|$)"
+_CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
+"""Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
+_CHAIR_AFTER = re.compile(
+    r"\s*(?:[.;!?]|$|(?:tiep|giup|nhe|nha|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi"
+    r"|hom nay|sang nay|chieu nay|toan|noi dung)\b)"
 )
-"""The chair given to someone for the meeting or a part of it (from a chair or a master of ceremonies)."""
+"""What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
+phần tiếp theo", "chủ trì giúp tôi"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
+_OPEN_CALL = re.compile(r"\bmoi\b[^.;:!?]{3,120}?\b(?:phat bieu )?khai mac\b")
+"""Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
+_CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao) quyen (?:dieu hanh|chu toa|chu tri) cho\b[^.;:!?]*")
+"""The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X")."""
+_CHAIRS_LISTED = re.compile(r"\b(?:doan chu tich\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*")
+"""Co-chairs listed ("Đoàn Chủ tịch gồm: đồng chí A, …; đồng chí B …", "đồng chủ trì hôm nay có bạn X")."""
+_SELF_WORDS = ("tôi", "em ", "mình")
+_OTHER = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|bác sĩ|cụ)\s+\w", re.IGNORECASE)
+"""Someone other than the speaker, called by an honorific (not "các đồng chí")."""
+_SAYS_PRESIDES = re.compile(
+    r"\b(?:toi|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nho|nen|va)\b)[^.;!?]){0,80}?\b(?:chu tri|chu toa|dieu hanh)\b"
+)
+"""The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
+_LAST_NAME = re.compile(r"((?:[A-ZÀ-Ỹ][^\W\d_]*\s+){1,3}[A-ZÀ-Ỹ][^\W\d_]*)\W*$")
+
+
+@dataclass(frozen=True)
+class _Given:
+    """Names given the chair in one segment: `names[0]` takes it at the next turn of another speaker, unless
+    `shared` (co-chairs named with the speaker: "tôi và đồng chí X cùng chủ trì"); the others chair with them."""
+
+    names: list[str]
+    shared: bool
+
+
+def _named_before(text: str, start: int, end: int) -> list[str]:
+    """The people named (by another, not themselves) in `text[start:end]`; else, a title first ("do Phó Chủ tịch
+    Quốc hội Nguyễn Khắc Định điều hành"), the name that ends it: a capitalised run, or three lower-case words."""
+    window = text[start:end]
+    found = [n for n, at, _ in _spoken(window) if not window[at:].lower().startswith(_SELF_WORDS)]
+    if found:
+        return found
+    if re.search(r"\b(?:tôi|em|mình)\b", window, re.IGNORECASE):
+        return []  # the speaker presides ("tôi Hà Thị Kim, Chủ tịch Mặt trận xã, chủ trì")
+    if _OTHER.search(window):
+        return [""]  # someone called by given name or title ("cô hằng hiệu trưởng"): whoever speaks next
+    if any(c.isupper() for c in window):
+        last = _LAST_NAME.search(window)
+        return [last.group(1).strip()] if last and is_name(last.group(1).strip()) else []
+    words = re.findall(r"[^\W\d_]+", window)[-3:]
+    if any(_STOP.fullmatch(fold(w)) and _GIVEN_NAME_NOT_TITLE.get(fold(w), w.lower()) == w.lower() for w in words):
+        return []  # a title ends the window, the name before it is given alone ("cô hằng hiệu trưởng")
+    return [_title_case(words)] if len(words) == 3 and is_name(" ".join(words)) else []
+
+
+def _given_chair(text: str) -> _Given | None:
+    """Who `text` gives the chair to, if anyone: named before a verb of presiding that ends the sentence or names
+    the meeting, invited to open it, given the chair by name, or listed as co-chairs."""
+    text = nfc(text)
+    folded = fold(text)
+    for listed in (_CHAIRS_LISTED, _CHAIR_TO, _OPEN_CALL):
+        match = listed.search(folded)
+        if match is not None:
+            names = _named_before(text, match.start(), match.end())
+            if names:
+                return _Given(names, listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()])))
+    clause = 0
+    for verb in _CHAIR_VERB.finditer(folded):
+        start = max([clause, *(m.end() for m in re.finditer(r"[.;:!?]", folded[: verb.start()]))])
+        clause = verb.end()
+        invited = re.search(r"\b(?:moi|cho)\b", folded[start : verb.start()]) is not None
+        after = _CHAIR_AFTER.match(folded, verb.end())
+        if not (invited or after):
+            continue
+        names = _named_before(text, start, verb.start())
+        if names == [""] and not invited and re.fullmatch(r"\s*(?:[.;!?]|$)", after.group() if after else ""):
+            continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting
+        if names:
+            shared = verb.group("co") is not None or bool(re.search(r"\btoi va\b", folded[start : verb.start()]))
+            return _Given(names, shared)
+    return None
 
 
 _ORDINALS = frozenset(["hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "út"])
@@ -122,22 +209,40 @@ def spoken_names(text: str) -> list[str]:
     In cased text a name is a run of capitalised words; in lower-case text (ASR) it runs until a title, a verb
     of procedure or the end of the sentence, and must hold no function word.
     """
+    return [name for name, _, _ in _spoken(text)]
+
+
+def _spoken(text: str) -> list[tuple[str, int, int]]:
+    """`spoken_names` with where each was said: (name, start of its honorific, end of the name) in `nfc(text)`.
+
+    An honorific after a plural or another honorific is a group ("các anh chị …"); in cased text a capitalised
+    honorific inside a sentence belongs to a proper name ("đường Ông Ích Khiêm", "Bà Mẹ Việt Nam Anh hùng"); in
+    lower case a name has three or four words, never starting with a title or verb: two words after an honorific
+    are a given name and a verb ("anh ghi nhận", "tôi giải thích"), not a full name.
+    """
     text = nfc(text)
     folded = fold(text)
     cased = any(c.isupper() for c in text)
-    names: list[str] = []
+    names: list[tuple[str, int, int]] = []
     for match in _INTRODUCER.finditer(text):
+        before = text[: match.start()]
+        if not match.group().lower().startswith("tôi") and _COLLECTIVE_BEFORE.search(before):
+            continue
+        if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in '.!?:;"(-–':
+            continue
         words: list[str] = []
-        previous = match.end()
+        previous = end = match.end()
         ended = True
         for word in re.finditer(r"[^\W\d_]+", text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
             if cased and not word.group()[0].isupper():
                 break
-            stop = _STOP.match(folded, match.end() + word.start()) if not cased and words else None
+            stop = _STOP.match(folded, match.end() + word.start()) if not cased else None
             if stop is not None and _GIVEN_NAME_NOT_TITLE.get(stop.group()) not in (None, word.group().lower()):
                 stop = None  # "đào xuân trường giám đốc": "Trường" is the name, "trưởng" would be the title
+            if stop is not None and not words and " " not in stop.group():
+                stop = None  # a family name folds like a one-word title or verb ("Tòng", "Tống", "Trương")
             if stop is not None:
                 if (
                     len(words) == 4
@@ -156,8 +261,10 @@ def spoken_names(text: str) -> list[str]:
                 break
             previous = match.end() + word.end()
             words.append(word.group())
-        if ended and is_name(" ".join(words)):
-            names.append(_title_case(words))
+        if words:
+            end = match.end() + len(" ".join(words))
+        if ended and (cased or len(words) >= 3) and is_name(" ".join(words)):
+            names.append((_title_case(words), match.start(), end))
     return names
 
 
@@ -182,10 +289,14 @@ def opener(segments: Sequence[Segment]) -> str | None:
 
 def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     """The chair over the meeting: `chair` (a speaker label) or the speaker who declares it open, then whoever
-    the chair hands over to. Names come from named speaker labels or from the handover's words."""
-    current = chair or opener(segments)
+    the chair hands over to, and co-chairs named with them. Names come from named speaker labels or from the words
+    that give the chair. Whoever gives the chair before any is taken, and never opened the meeting themself, is a
+    master of ceremonies, not a chair ("Xin kính mời đồng chí X chủ trì hội nghị")."""
+    opened = opener(segments)
+    current = chair or opened
     presiding: list[str | None] = []
     order: list[str] = [current] if current else []
+    co_chairs: dict[str, list[str]] = {}  # label of the chair when named -> names of those who chair with them
     learnt: dict[str, str] = {}
     pending: tuple[str | None, str] | None = None  # (who handed over, the name said)
     for segment in segments:
@@ -199,14 +310,27 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
                 order.append(current)
             pending = None
         presiding.append(current)
-        match = _HANDOVER.search(fold(segment.text))
-        if match is not None:
-            start, end = match.span(1) if match.group(1) else match.span(2)
-            said = spoken_names("đồng chí " + nfc(segment.text)[start:end])
-            pending = (segment.speaker, said[0] if said else "")
+        given = _given_chair(segment.text)
+        if given is None:
+            continue
+        if given.shared:
+            co_chairs.setdefault(segment.speaker or "", []).extend(n for n in given.names if n)
+            continue
+        said = [fold(s.text) for s in segments[: len(presiding)] if s.speaker == segment.speaker]
+        if order == [segment.speaker] and segment.speaker != opened and not any(_SAYS_PRESIDES.search(t) for t in said):
+            order = []  # a master of ceremonies
+        pending = (segment.speaker, given.names[0])
+        co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)
-    names = [label if is_name(label) else learnt.get(label) or introduced.get(label, "") for label in order]
-    return Chairing(presiding, [n for n in dict.fromkeys(names) if n])
+    names: list[str] = []
+    for label in order:
+        name = label if is_name(label) else learnt.get(label) or introduced.get(label, "")
+        names += [name, *co_chairs.get(label, []), *co_chairs.get(name, [])]
+    unique: dict[str, str] = {}
+    for name in names:
+        if name:
+            unique.setdefault(fold(name), name)
+    return Chairing(presiding, list(unique.values()))
 
 
 def introductions(segments: Sequence[Segment]) -> dict[str, str]:
@@ -290,6 +414,49 @@ def nicknames(segments: Sequence[Segment], people: Sequence[str]) -> dict[str, s
     return {said: next(iter(names)) for said, names in found.items() if len(names) == 1}
 
 
+_MENTIONED_BEFORE = re.compile(
+    r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo|do|đối tượng|bị cáo|bị hại|khách hàng|bệnh nhân|nạn nhân|trong đó"
+    r"|vắng(?: mặt)?|tiễn đưa)(?: là)?\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+"""Words before an honorific that make the person someone talked about, not someone present ("hộ ông X", "của anh X",
+"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X")."""
+_ABSENT_AFTER = re.compile(
+    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ (?:ốm|phép|thai sản|hưu)|ốm|đi công tác|không (?:dự|tham dự|đến|có mặt)|qua đời"
+    r"|từ trần|đã mất|an nghỉ)\b",
+    re.IGNORECASE,
+)
+"""Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do")."""
+_PRESENT = re.compile(r"\b(?:mời|giới thiệu|tham dự|về dự|đến dự|dự họp|có mặt|chủ trì|chủ tọa|điều hành)\b", re.I)
+"""Presence said in the name's clause, which no word of `_MENTIONED_BEFORE` undoes ("cuộc họp do ông X chủ tọa")."""
+
+
+def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
+    """Folded names said by others only as people talked about or absent, never as a speaker, given the floor or
+    introducing themselves. A name joined to such a one by "và" or a comma is talked about too ("vắng đồng chí A và
+    đồng chí B", "của anh A và chị B")."""
+    talked: set[str] = set()
+    present = {fold(s.speaker) for s in segments if s.speaker and is_name(s.speaker)}
+    for segment in segments:
+        text = nfc(segment.text)
+        previous: tuple[int, bool] = (-1, False)  # end of the last name said and whether it was talked about
+        for name, start, end in _spoken(text):
+            clause_start = max([0, *(m.end() for m in re.finditer(r"[.;:!?]", text[:start]))])
+            clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
+            joined = previous[1] and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start]) is not None
+            about = not text[start:].lower().startswith(_SELF_WORDS) and (
+                joined or _MENTIONED_BEFORE.search(text[clause_start:start]) or _ABSENT_AFTER.match(text[end:])
+            )
+            if about and not _PRESENT.search(text[clause_start:clause_end]):
+                talked.add(fold(name))
+            else:
+                present.add(fold(name))
+            previous = (end, bool(about))
+    return talked - present
+
+
 def attendees(segments: Sequence[Segment]) -> list[str]:
-    """Named speakers, people who introduce themselves and people named when given the floor, each once."""
-    return list(mentions(segments))
+    """Named speakers, people who introduce themselves and people named when given the floor or as present, each
+    once; not people only talked about (`_only_mentioned`)."""
+    absent = _only_mentioned(segments)
+    return [name for name in mentions(segments) if fold(name) not in absent]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.transcript import ModelRef, Segment, Transcript
-from minutes.generate import generate
+from minutes.frame import chair_label
+from minutes.generate import generate, with_people
 from minutes.model import MinutesMeta
 from minutes.participants import attendees, chairing, is_name, nicknames, opener, spoken_names, titles
 from tests.minutes.conftest import turns_of
@@ -181,3 +182,123 @@ def test_a_role_ends_a_lower_case_name_and_a_given_name_then_words_is_no_new_per
         ]
     )
     assert attendees(meeting.segments) == ["Lê Thị Nga", "Vũ Đình Khôi"]
+
+
+def _people(turns: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Chairs and attendees as the minutes read them when the metadata says nothing (`generate.with_people`)."""
+    transcript = _transcript(turns)
+    meta = with_people(transcript, MinutesMeta(), chair_label(transcript, MinutesMeta()))
+    return [c.strip() for c in meta.chair.split(";") if c.strip()], meta.attendees
+
+
+def test_a_chair_announced_by_someone_else_is_the_chair_and_the_announcer_is_not() -> None:
+    chairs, _ = _people(
+        [
+            ("Lò Thị Mai", "Thưa các đồng chí, hôm nay đồng chí Vi Văn Sáng, Chủ tịch UBND xã, chủ trì cuộc họp."),
+            ("Vi Văn Sáng", "Cảm ơn chị Mai. Chúng ta vào nội dung luôn."),
+        ]
+    )
+    assert chairs == ["Vi Văn Sáng"]
+    chairs, _ = _people(
+        [
+            (
+                "Người nói 1",
+                "kính thưa quốc hội phiên họp sáng nay do phó chủ tịch quốc hội nguyễn khắc định điều hành",
+            ),
+            ("Người nói 2", "xin mời đại biểu phát biểu"),
+        ]
+    )
+    assert chairs == ["Nguyễn Khắc Định"]
+    chairs, _ = _people(
+        [
+            ("Người nói 1", "xin trân trọng kính mời đồng chí đàm văn cử bí thư đảng ủy phát biểu khai mạc"),
+            ("Người nói 2", "kính thưa các vị đại biểu tôi xin khai mạc kỳ họp"),
+        ]
+    )
+    assert chairs == ["Đàm Văn Cử"]
+
+
+def test_handovers_and_co_chairs_in_other_words() -> None:
+    chairs, _ = _people(
+        [
+            ("Đỗ Văn Nam", "Tôi xin khai mạc phiên họp."),
+            ("Đỗ Văn Nam", "Tôi xin nhường quyền điều hành cho đồng chí Hà Thị Bích, Phó Chủ tịch Quốc hội."),
+            ("Hà Thị Bích", "Cảm ơn đồng chí. Chúng ta tiếp tục thảo luận."),
+        ]
+    )
+    assert chairs == ["Đỗ Văn Nam", "Hà Thị Bích"]
+    chairs, _ = _people(
+        [
+            ("Người nói 1", "tôi hồ văn hải giám đốc bưu điện huyện chủ trì giao ban"),
+            ("Người nói 1", "tôi có việc đột xuất phần còn lại chị trần thị thơm phó giám đốc chủ trì giúp tôi"),
+            ("Người nói 2", "vâng anh cứ đi ạ"),
+        ]
+    )
+    assert chairs == ["Hồ Văn Hải", "Trần Thị Thơm"]
+    chairs, _ = _people(
+        [
+            (
+                "Nguyễn Thị Sửu",
+                "Tôi xin khai mạc. Hôm nay tôi và đồng chí Lê Trường Lưu, Bí thư Tỉnh ủy, cùng chủ trì.",
+            ),
+            ("Lê Trường Lưu", "Cảm ơn đồng chí Sửu."),
+        ]
+    )
+    assert chairs == ["Nguyễn Thị Sửu", "Lê Trường Lưu"]
+    chairs, _ = _people(
+        [
+            ("Người nói 1", "Đoàn Chủ tịch kỳ họp gồm: đồng chí Hoàng Văn Thạch; đồng chí Lò Minh Tuấn."),
+            ("Hoàng Văn Thạch", "Thay mặt Đoàn Chủ tịch, tôi tuyên bố khai mạc kỳ họp."),
+        ]
+    )
+    assert chairs == ["Hoàng Văn Thạch", "Lò Minh Tuấn"]
+
+
+def test_who_leads_a_task_or_presides_at_a_trial_does_not_take_the_chair() -> None:
+    chairs, _ = _people(
+        [
+            ("Người nói 1", "tôi bạch văn thắng chủ tịch hội đồng khai mạc cuộc họp"),
+            ("Người nói 1", "hai hộ chưa ký thì thôn với địa chính cùng xuống vận động anh quý chủ trì"),
+            ("Người nói 2", "vâng em đi ngay"),
+        ]
+    )
+    assert chairs == ["Bạch Văn Thắng"]
+    chairs, _ = _people(
+        [
+            ("Bùi Đức Hậu", "Tôi chủ trì cuộc họp. Đồng chí Kiều Văn Sinh là thẩm phán chủ tọa phiên tòa, báo cáo."),
+            ("Kiều Văn Sinh", "Vụ án dự kiến đưa ra xét xử ngày 20."),
+        ]
+    )
+    assert chairs == ["Bùi Đức Hậu"]
+
+
+def test_people_only_talked_about_are_not_present() -> None:
+    _, present = _people(
+        [
+            (
+                "Lê Thị Thanh",
+                "Có mặt 23 trên 25 đại biểu; vắng đồng chí Phạm Văn Nhất và đồng chí Cù Thị Lan, có lý do.",
+            ),
+            ("Đinh Văn Thư", "Tôi tuyên bố khai mạc. Hộ ông Nguyễn Văn Tám ở thôn 3 chưa nhận tiền bồi thường."),
+            ("Người nói 3", "Người bị hại là bà Trịnh Thị Lan, chủ tiệm. Đồng chí Lê Văn Sơn đi công tác."),
+            ("Đinh Văn Thư", "Cuộc họp có đồng chí Hà Văn Bình tham dự. Mời đồng chí Hà Văn Bình phát biểu."),
+        ]
+    )
+    assert present == ["Lê Thị Thanh", "Đinh Văn Thư", "Hà Văn Bình"]
+    _, present = _people(
+        [
+            ("Người nói 1", "tôi đoàn văn lợi chánh án xin chủ trì cuộc họp"),
+            ("Người nói 1", "vụ án ly hôn của anh phạm văn tâm và chị lê thị hòa chị nguyễn thị thoa báo cáo đi"),
+        ]
+    )
+    assert present == ["Đoàn Văn Lợi", "Nguyễn Thị Thoa"]
+
+
+def test_no_phrase_after_an_honorific_taken_for_a_name() -> None:
+    assert spoken_names("cảm ơn anh ý kiến anh ghi nhận") == []
+    assert spoken_names("hôm nay hợp tác xã họp các anh chị ngồi trật tự") == []
+    assert spoken_names("mời chị bùi thị ngát đại biểu thôn đồng tâm phát biểu") == ["Bùi Thị Ngát"]
+    assert spoken_names("đội em báo cáo phong trào kế hoạch nhỏ") == []
+    assert spoken_names("Tuần sau thành phố sửa đường Ông Ích Khiêm, bà con để xe trong ngõ.") == []
+    assert spoken_names("tôi tôn thất hiếu ở xóm trên tôi hỏi chuyện đường điện") == ["Tôn Thất Hiếu"]
+    assert spoken_names("mời đồng chí cung văn lực chủ tịch hội") == ["Cung Văn Lực"]
