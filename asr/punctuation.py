@@ -7,9 +7,9 @@ gives) or read out (for `--no-itn`), half the lines each; the target is the line
 are cut into their sentences first, and the features know the utterance's length and each word's place in
 it, so the model learns that a read sentence of eight words holds far fewer commas than a legal clause of
 forty; a gazetteer feature marks known names, and counts over all the training documents
-(`asr.word_statistics`: how often a syllable, a pair or a run of three is capitalised mid-sentence, or a pair
-parted by a comma) carry what the whole corpus knows into a model trained on a slice of it. The model and its
-counts are small and shipped in `asr/data/`, built by `gobang text train-punctuation`.
+(`asr.word_statistics`: how often a syllable, or a pair, is capitalised mid-sentence or parted by a comma) carry
+what the whole corpus knows into a model trained on a slice of it. The model and its counts are small and
+shipped in `asr/data/`, built by `gobang text train-punctuation`.
 
 Words that hold digits keep their case. A question mark is rare in legal text (one line in 200,000), so
 the CRF never learns it: each sentence of the utterance (the last, and any the CRF ends inside it) that

@@ -78,14 +78,6 @@ def test_features_see_length_position_gazetteer_names_and_corpus_counts() -> Non
     assert "len=xl" in features(["một"] * 50, statistics)[0]
 
 
-def test_features_see_how_often_a_run_of_three_is_capitalised() -> None:
-    """The syllable "thương" is rarely capitalised, but nearly always after "lao động" (the ministry's name)."""
-    statistics = WordStatistics(triples={"lao động thương": (40, 40, 0, 38), "tư lao động": (40, 0, 0, 0)})
-    rows = features(["thông", "tư", "lao", "động", "thương", "binh"], statistics)
-    assert "tu3=6" in rows[4] and "tu2=0" in rows[3] and "tu1=6" in rows[2]
-    assert not any(f.startswith("tu") for f in rows[1] + rows[5])  # a run never capitalised says nothing
-
-
 def test_apply_never_lowers_case_nor_touches_digits() -> None:
     assert apply(["hđnd", "iPhone", "12,5%", "hà"], ["u", "l,", "c", "c."]) == ["HĐND", "iPhone,", "12,5%", "Hà."]
 
@@ -101,9 +93,8 @@ def test_a_model_trained_on_a_slice_learns_the_full_stop(tmp_path: Path) -> None
     examples = training_examples(CORPUS, limit=400, every=50)
     assert {e.half for e in examples} == {0, 1}
     train(examples, model, halves, max_iterations=20)
+    assert WordStatistics.load(statistics_path(model)) == halves[0].merged(halves[1])
     words = ["các", "tổ", "chức", "cá", "nhân", "có", "trách", "nhiệm", "thi", "hành", "quyết", "định", "này"]
-    shipped = WordStatistics.load(statistics_path(model))
-    assert shipped.features(words) == halves[0].merged(halves[1]).features(words)
     assert Punctuator(model).labels(words)[-1].endswith(".")
 
 
