@@ -16,6 +16,7 @@ or a false one) is put in one class, by its own words and the corpus counts the 
 Held-out documents are never read: their errors must not steer the model.
 
     nice .venv/bin/python benchmarks/name_errors.py --lines 1500 --line-every 10 --examples 5
+    nice .venv/bin/python benchmarks/name_errors.py --lines 3000 --line-every 20 --line-offset 5  # a fresh sample
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--lines", type=int, default=1500, help="development lines")
     parser.add_argument("--line-every", type=int, default=10, help="take every N-th development line")
+    parser.add_argument(
+        "--line-offset", type=int, default=0, help="start at this line of each N (another offset: a fresh sample)"
+    )
     parser.add_argument("--examples", type=int, default=3, help="examples printed per class")
     args = parser.parse_args()
 
@@ -70,7 +74,7 @@ def main() -> None:
     statistics = WordStatistics.load(statistics_path(model))
     counts: Counter[tuple[str, str]] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
-    for line in corpus_lines(args.corpus, "dev", args.lines, args.line_every):
+    for line in corpus_lines(args.corpus, "dev", args.lines, args.line_every, offset=args.line_offset):
         example = examples_from_written(line.text, read_numbers=False)
         if example is None:
             continue
