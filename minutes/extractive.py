@@ -109,7 +109,9 @@ def _after_lead_ins(
     for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
         if not chairs:
             continue
-        announced = "conclusion" in kind or cues.is_conclusion(s.text, chair=True) or sentences.announces_conclusion(s.text)
+        announced = (
+            "conclusion" in kind or cues.is_conclusion(s.text, chair=True) or sentences.announces_conclusion(s.text)
+        )
         if announced and sentences.is_lead_in(s.text):
             reach = most
         elif "conclusion" in kind and _SUMMARY.match(nfc(s.text).lower()):
