@@ -20,6 +20,7 @@ from itertools import groupby
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from core.text import nfc
 from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
 from minutes.classifier import SentenceClassifier, default_classifier
@@ -27,7 +28,7 @@ from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task
 from minutes.participants import chairing, introductions, is_name, mentions, nicknames, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
-from minutes.slots import read_tasks
+from minutes.slots import gives_floor, read_tasks
 
 _VOTE_CALL_PREFIX = re.compile(
     r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
@@ -40,6 +41,28 @@ _YOU = re.compile(r"^(?:anh|chị|ông|bà|cô|thầy|em|bác|chú|đồng chí)
 """An order given to "you" alone: the person the chair answers (`_Cast.answered`)."""
 _FLOOR = re.compile(r"^(?:xin )?(?:moi|cam on|tiep theo,? xin moi)\b|^(?:chuyen sang|tiep theo,? chuyen sang) noi dung")
 """The chair giving the floor or moving on: procedure, not an intervention."""
+_MOST_WORDS_SAID = 5
+"""Fewer words than this say nothing of their own within a conclusion ("thế thôi giải tán")."""
+_CLOSES = re.compile(
+    r"\b(?:kết thúc|bế mạc|giải tán|giải lao|về nghỉ|cảm ơn|chuyển sang|hết (?:giao ban|họp|buổi))\b|\bnghỉ\W*$"
+    r"|^(?:các đồng chí|các anh chị|anh chị em|anh em|bà con|mọi người|các bạn)\b"
+)
+"""The chair closing the meeting, calling a break, thanking, moving on, or turning to everyone present ("Các đồng chí
+về triển khai ngay.")."""
+
+
+_SUMMARY = re.compile(r"^(?:\w+, )?(?:tóm lại|nói tóm lại|như vậy|vậy|chốt|kết luận|tổng kết lại|thống nhất)\b")
+"""How a chair opens a summary of what was agreed ("Tóm lại, …", "Vậy chốt là …", "Thống nhất như vậy: …")."""
+
+
+def _runs_meeting(text: str) -> bool:
+    """Whether a sentence said within a conclusion runs the meeting by its words: gives the floor, moves on, announces
+    more, closes ("Hội nghị kết thúc tại đây.", "hết giao ban") or exhorts everyone, or is too short to say anything
+    ("thế nhé"). The classifier's procedure class alone also fires on short content ("Mỗi chi đoàn một tiết mục.");
+    unfolded: "mỗi" folds like "mời"."""
+    lowered = nfc(text).lower()
+    short = len(lowered.split()) < _MOST_WORDS_SAID
+    return short or gives_floor(text) or sentences.is_lead_in(text) or _CLOSES.search(lowered) is not None
 
 
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
@@ -74,21 +97,31 @@ def _chair_speaks(sents: Sequence[Sentence], presides: dict[int, str | None]) ->
 
 
 def _after_lead_ins(
-    sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6
+    sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6, summed: int = 2
 ) -> list[bool]:
-    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau.", to the classifier
-    or by its words): what follows is the conclusion even without a cue of its own, up to `most` sentences, until
-    another speaker, a vote or a task (the item's end ends them too: `sents` are one item's); procedure among them
-    (closing the meeting) is none."""
+    """Sentences the chair says right after announcing a conclusion ("Tôi xin kết luận như sau.", "tui chốt vầy nè",
+    to the classifier or by its words): what follows is the conclusion even without a cue of its own, up to `most`
+    sentences, until another speaker, a vote or a task (the item's end ends them too: `sents` are one item's);
+    sentences that run the meeting among them (closing it) are none. A conclusion opened as a summary ("Tóm lại, …",
+    "Như vậy, chúng ta thống nhất …") goes on the same way for up to `summed` sentences ("… | Kinh phí lấy từ quỹ
+    hội.")."""
     after = [False] * len(sents)
     for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
-        announced = "conclusion" in kind or cues.is_conclusion(s.text, chair=True)
-        if not (chairs and announced and sentences.is_lead_in(s.text)):
+        if not chairs:
             continue
-        for j in range(k + 1, min(k + 1 + most, len(sents))):
+        announced = (
+            "conclusion" in kind or cues.is_conclusion(s.text, chair=True) or sentences.announces_conclusion(s.text)
+        )
+        if announced and sentences.is_lead_in(s.text):
+            reach = most
+        elif "conclusion" in kind and _SUMMARY.match(nfc(s.text).lower()):
+            reach = summed
+        else:
+            continue
+        for j in range(k + 1, min(k + 1 + reach, len(sents))):
             if sents[j].speaker != s.speaker or (kinds[j] & {"vote", "task"} and "conclusion" not in kinds[j]):
                 break
-            after[j] = "procedural" not in kinds[j]  # "Hội nghị kết thúc tại đây." closes, concludes nothing
+            after[j] = after[j] or "procedural" not in kinds[j] or not _runs_meeting(sents[j].text)
     return after
 
 

@@ -17,13 +17,21 @@ from pyvi import ViTokenizer
 from core.text import nfc
 from core.transcript import Segment
 
+_PARTICLES = r"(?: (?:nhé|nhe|ạ|nha|nè|nghen|hỉ))*"
+_CONCLUDING = r"(?:kết luận|chốt(?: lại)?|tóm(?: tắt)?(?: lại)?)"
 _LEAD_IN = re.compile(
     r"(?:[:：]|\b(?:như sau|dưới đây|sau đây"
     r"|(?:mấy|một số|các|những|ba|hai) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+)?"
-    r"|(?:kết luận|chốt|tóm|phân công)(?: \w+){0,2} (?:như )?(?:thế này|vầy|này)(?: nhé| ạ)?))\W*$"
+    r"|(?:mấy|một số|các|những) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+){0,4} (?:thống nhất|nhất trí)"
+    rf"|(?:kết luận|chốt|tóm|phân công)(?: \w+){{0,2}} (?:như )?(?:thế này|vầy|này|ri|rứa){_PARTICLES}"
+    rf"|(?<!đã )(?<!có )(?<!của ){_CONCLUDING}"
+    r"(?: (?:phiên họp|cuộc họp|buổi họp|hội nghị|kỳ họp|phiên thảo luận|buổi làm việc|nội dung này|vấn đề này))?"
+    rf"{_PARTICLES}))\W*$"
 )
-"""Ends of a sentence that only announces what follows: a colon, "như sau", "mấy ý", or a spoken "… kết luận thế
-này" ("thế này" alone may close a content sentence: "không thể để thế này")."""
+"""Ends of a sentence that only announces what follows: a colon, "như sau", "mấy ý", "những vấn đề đã thống nhất", a
+spoken "… kết luận thế này" (Southern "vầy", Central "ri"; "thế này" alone may close a content sentence: "không thể
+để thế này"), or the verb of concluding itself ("Tôi xin kết luận.", "tui tóm lại nè"; "đã kết luận" reports)."""
+_ANNOUNCES = re.compile(rf"\b{_CONCLUDING}\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
 _PUNCT = re.compile(r"^[\W_]+$")
 _STOPWORDS_TEXT = """
@@ -88,6 +96,12 @@ def is_lead_in(text: str) -> bool:
     """Whether the sentence only announces what follows ("Tôi xin kết luận như sau.", "… mấy việc"): it says
     nothing itself, so it is no conclusion; what follows it is."""
     return _LEAD_IN.search(nfc(text).lower()) is not None
+
+
+def announces_conclusion(text: str) -> bool:
+    """Whether the sentence is a lead-in to a conclusion by its own words ("tui chốt vầy nè", "Tôi xin tóm lại."),
+    not to a list of tasks or points ("Tôi phân công như sau.")."""
+    return is_lead_in(text) and _ANNOUNCES.search(nfc(text).lower()) is not None
 
 
 def is_key_phrase(word: str) -> bool:

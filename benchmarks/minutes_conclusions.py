@@ -1,0 +1,136 @@
+"""Conclusions: how the extractive minutes find the chair's conclusions on wordings no rule was tuned on.
+
+`benchmarks/data/conclusions_vi.tsv` holds 217 short passages (1-4 sentences) as one speaker of a Vietnamese meeting
+says them (the chair in 187, a member in 30; 141 written, 76 ASR-like: lower case, no punctuation): chairs concluding
+with and without cue phrases, numbered points, decisions said as fact, closing summaries, Southern and Central speech,
+and what only looks like a conclusion: the lead-in itself, running the meeting, questions, reports of past work or of
+an earlier agreement, a bare order to one person, members' opinions, proposals and reports. They were written, with a
+gold per sentence, before any run of the system, by the conclusion rule of `tests/data/minutes/CONVENTIONS.md` (the
+procedure heads the file). `part` is `part_of_line` (a hash of the text: 70% development), fixed before scoring.
+
+Each sentence is one segment of its speaker; a passage is made into an agenda item by `ExtractiveGenerator.item` with
+the chair known ("Chủ tọa"; a member speaks as "Đại biểu"): the classifier, the lead-in scope and `minutes.cues` as the
+pipeline runs them. A sentence is predicted a conclusion when the item's conclusions cite its segment; precision,
+recall and F1 count sentences.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/minutes_conclusions.py [--part dev] [--misses misses.tsv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tabulate import tabulate
+
+from core.text import nfc
+from core.transcript import Segment
+from minutes.extractive import ExtractiveGenerator
+
+REPO = Path(__file__).resolve().parents[1]
+UNITS = REPO / "benchmarks" / "data" / "conclusions_vi.tsv"
+CHAIR = "Chủ tọa"
+MEMBER = "Đại biểu"
+
+
+def part_of_line(text: str) -> str:
+    """The fixed rule that split `conclusions_vi.tsv`, decided before any scoring: 70% development by a hash."""
+    return "dev" if hashlib.sha256(nfc(text).encode()).digest()[0] % 10 < 7 else "heldout"
+
+
+@dataclass(frozen=True)
+class ConclusionUnit:
+    part: str
+    kind: str
+    chair: bool
+    style: str
+    sentences: tuple[str, ...]
+    gold: tuple[bool, ...]
+
+
+def read_units(path: Path = UNITS) -> list[ConclusionUnit]:
+    """The passages of the unit set with their gold per sentence (lines starting "#" are the procedure)."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    header = lines[0].split("\t")
+    units = []
+    for line in lines[1:]:
+        row = dict(zip(header, line.split("\t"), strict=True))
+        sentences = tuple(nfc(s.strip()) for s in row["text"].split(" | "))
+        gold = tuple(g == "1" for g in row["gold"].split())
+        if len(gold) != len(sentences):
+            raise ValueError(f"gold and sentences differ in number: {line}")
+        units.append(ConclusionUnit(row["part"], row["kind"], row["speaker"] == "chair", row["style"], sentences, gold))
+    return units
+
+
+def read_conclusions(unit: ConclusionUnit, generator: ExtractiveGenerator) -> tuple[bool, ...]:
+    """Per sentence of `unit`, whether the extractive minutes make it (part of) a conclusion."""
+    speaker = CHAIR if unit.chair else MEMBER
+    segments = [
+        Segment(id=k, start=5.0 * k, end=5.0 * k + 5.0, text=text, speaker=speaker)
+        for k, text in enumerate(unit.sentences)
+    ]
+    item = generator.item(segments, title="Kết luận", number=1, chair=CHAIR, held=None)
+    cited = {ref.id for conclusion in item.conclusions for ref in conclusion.source_segments}
+    return tuple(k in cited for k in range(len(segments)))
+
+
+def score(units: Sequence[ConclusionUnit], predicted: Sequence[Sequence[bool]]) -> dict[str, float]:
+    """Sentence precision, recall and F1 of the conclusion class over `units`."""
+    c: Counter[str] = Counter()
+    for unit, found in zip(units, predicted, strict=True):
+        for gold, got in zip(unit.gold, found, strict=True):
+            c["gold"] += gold
+            c["predicted"] += got
+            c["right"] += gold and got
+            c["false on member"] += got and not unit.chair
+    precision = c["right"] / c["predicted"] if c["predicted"] else 0.0
+    recall = c["right"] / c["gold"] if c["gold"] else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    out = {"passages": float(len(units)), "sentences": float(sum(len(u.gold) for u in units))}
+    out |= {"gold": float(c["gold"]), "predicted": float(c["predicted"]), "right": float(c["right"])}
+    out |= {"precision": precision, "recall": recall, "F1": f1, "false on member": float(c["false on member"])}
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", action="append", choices=("dev", "heldout"), help="parts to score (default: both)")
+    parser.add_argument("--misses", type=Path, help="write the development sentences read wrong here (never held-out)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    parts = args.part or ["dev", "heldout"]
+    units = read_units()
+    generator = ExtractiveGenerator()
+    results = {}
+    for part in parts:
+        chosen = [u for u in units if u.part == part]
+        predicted = [read_conclusions(u, generator) for u in chosen]
+        results[part] = score(chosen, predicted)
+        if args.misses is not None and part == "dev":
+            with args.misses.open("w", encoding="utf-8") as out:
+                for unit, found in zip(chosen, predicted, strict=True):
+                    for k, (gold, got) in enumerate(zip(unit.gold, found, strict=True)):
+                        if gold != got:
+                            said = "chair" if unit.chair else "member"
+                            out.write(f"{int(gold)}\t{int(got)}\t{said}\t{k}\t{' | '.join(unit.sentences)}\n")
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return
+    names = list(next(iter(results.values())))
+    print(tabulate([[n, *(results[p][n] for p in parts)] for n in names], headers=["", *parts], floatfmt=".3f"))
+    print(
+        " ".join(
+            f"{p}: conclusion F1 {results[p]['F1']:.3f} (P {results[p]['precision']:.3f} R {results[p]['recall']:.3f})"
+            for p in parts
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
