@@ -18,16 +18,12 @@ recall and F1 count sentences.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tabulate import tabulate
-
+from benchmarks import unit_sets
 from core.text import nfc
 from core.transcript import Segment
 from minutes.extractive import ExtractiveGenerator
@@ -36,11 +32,6 @@ REPO = Path(__file__).resolve().parents[1]
 UNITS = REPO / "benchmarks" / "data" / "conclusions_vi.tsv"
 CHAIR = "Chủ tọa"
 MEMBER = "Đại biểu"
-
-
-def part_of_line(text: str) -> str:
-    """The fixed rule that split `conclusions_vi.tsv`, decided before any scoring: 70% development by a hash."""
-    return "dev" if hashlib.sha256(nfc(text).encode()).digest()[0] % 10 < 7 else "heldout"
 
 
 @dataclass(frozen=True)
@@ -99,12 +90,8 @@ def score(units: Sequence[ConclusionUnit], predicted: Sequence[Sequence[bool]]) 
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", action="append", choices=("dev", "heldout"), help="parts to score (default: both)")
-    parser.add_argument("--misses", type=Path, help="write the development sentences read wrong here (never held-out)")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    parts = args.part or ["dev", "heldout"]
+    args = unit_sets.options(__doc__.splitlines()[0], argv)
+    parts = args.part
     units = read_units()
     generator = ExtractiveGenerator()
     results = {}
@@ -119,16 +106,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         if gold != got:
                             said = "chair" if unit.chair else "member"
                             out.write(f"{int(gold)}\t{int(got)}\t{said}\t{k}\t{' | '.join(unit.sentences)}\n")
-    if args.json:
-        print(json.dumps(results, indent=1))
-        return
-    names = list(next(iter(results.values())))
-    print(tabulate([[n, *(results[p][n] for p in parts)] for n in names], headers=["", *parts], floatfmt=".3f"))
-    print(
-        " ".join(
-            f"{p}: conclusion F1 {results[p]['F1']:.3f} (P {results[p]['precision']:.3f} R {results[p]['recall']:.3f})"
-            for p in parts
-        )
+    unit_sets.print_parts(
+        results, args.json, lambda r: f"conclusion F1 {r['F1']:.3f} (P {r['precision']:.3f} R {r['recall']:.3f})"
     )
 
 

@@ -13,15 +13,11 @@ attendees apart, development and held-out apart (`part`, a hash of the passage, 
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tabulate import tabulate
-
+from benchmarks import unit_sets
 from benchmarks.minutes_eval import same_party
 from core.text import nfc
 from core.transcript import ModelRef, Segment, Transcript
@@ -32,11 +28,6 @@ from minutes.model import MinutesMeta
 REPO = Path(__file__).resolve().parents[1]
 UNITS = REPO / "benchmarks" / "data" / "chairs_vi.tsv"
 FIELDS = ("chair", "attendees")
-
-
-def part_of_line(passage: str) -> str:
-    """The fixed rule that split `chairs_vi.tsv`, decided before any scoring: 70% development by a hash."""
-    return "dev" if hashlib.sha256(nfc(passage).encode()).digest()[0] % 10 < 7 else "heldout"
 
 
 @dataclass(frozen=True)
@@ -117,12 +108,8 @@ def _all_right(unit: PeopleUnit, found: dict[str, list[str]]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", action="append", choices=("dev", "heldout"), help="parts to score (default: both)")
-    parser.add_argument("--misses", type=Path, help="write the development passages read wrong here (never held-out)")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    parts = args.part or ["dev", "heldout"]
+    args = unit_sets.options(__doc__.splitlines()[0], argv)
+    parts = args.part
     units = read_units()
     results = {}
     for part in parts:
@@ -137,15 +124,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                         got = "; ".join(found["chair"]) + " / " + "; ".join(found["attendees"])
                         passage = " || ".join(f"{s} | {t}" for s, t in unit.turns)
                         out.write(f"{gold}\t{got}\t{passage}\n")
-    if args.json:
-        print(json.dumps(results, indent=1))
-        return
-    names = list(next(iter(results.values())))
-    print(tabulate([[n, *(results[p][n] for p in parts)] for n in names], headers=["", *parts], floatfmt=".3f"))
-    print(
-        " ".join(
-            f"{p}: chair F1 {results[p]['chair F1']:.3f} attendees F1 {results[p]['attendees F1']:.3f}" for p in parts
-        )
+    unit_sets.print_parts(
+        results,
+        args.json,
+        lambda r: f"chair F1 {r['chair F1']:.3f} attendees F1 {r['attendees F1']:.3f}",
     )
 
 

@@ -23,16 +23,12 @@ with no prediction counts wrong on every field).
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tabulate import tabulate
-
+from benchmarks import unit_sets
 from core.text import nfc
 from core.transcript import Segment
 from minutes.extractive import ExtractiveGenerator
@@ -42,11 +38,6 @@ REPO = Path(__file__).resolve().parents[1]
 UNITS = REPO / "benchmarks" / "data" / "votes_vi.tsv"
 FIELDS = ("in_favour", "against", "abstain", "total", "passed")
 _PASSED = {"y": True, "n": False, "-": None}
-
-
-def part_of_line(text: str) -> str:
-    """The fixed rule that split `votes_vi.tsv`, decided before any scoring: 70% development by a hash."""
-    return "dev" if hashlib.sha256(nfc(text).encode()).digest()[0] % 10 < 7 else "heldout"
 
 
 @dataclass(frozen=True)
@@ -127,12 +118,8 @@ def _gold_text(votes: Sequence[Vote | GoldVote]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", action="append", choices=("dev", "heldout"), help="parts to score (default: both)")
-    parser.add_argument("--misses", type=Path, help="write the development passages read wrong here (never held-out)")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    parts = args.part or ["dev", "heldout"]
+    args = unit_sets.options(__doc__.splitlines()[0], argv)
+    parts = args.part
     units = read_units()
     generator = ExtractiveGenerator()
     results = {}
@@ -145,16 +132,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 for unit, votes in zip(chosen, predicted, strict=True):
                     if _gold_text(unit.votes) != _gold_text(votes):
                         out.write(f"{_gold_text(unit.votes)}\t{_gold_text(votes)}\t{unit.text}\n")
-    if args.json:
-        print(json.dumps(results, indent=1))
-        return
-    names = list(next(iter(results.values())))
-    print(tabulate([[n, *(results[p][n] for p in parts)] for n in names], headers=["", *parts], floatfmt=".3f"))
-    print(
-        " ".join(
-            f"{p}: exact-vote F1 {results[p]['F1']:.3f} ({results[p]['exact']:.0f}/{results[p]['gold votes']:.0f})"
-            for p in parts
-        )
+    unit_sets.print_parts(
+        results, args.json, lambda r: f"exact-vote F1 {r['F1']:.3f} ({r['exact']:.0f}/{r['gold votes']:.0f})"
     )
 
 

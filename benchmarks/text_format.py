@@ -29,7 +29,7 @@ hard statements beside them (answers "Dạ, chưa ạ.", "… thì không.", "kh
 vì sao …", "Xin Bộ trưởng cho biết …" and "không biết bao giờ …", "bất cứ … gì"). Each was written with the
 mark a clerk would publish, before any run of the system; an indirect question (after "cho biết", "làm rõ",
 "xem", "không biết", "hỏi") ends with a full stop, a direct one after a colon with "?". The part column is
-`part_of_question_line` (a hash of the line: 70% development), fixed before scoring. A third part, "unseen",
+`unit_sets.part_of_line` (a hash of the line: 70% development), fixed before scoring. A third part, "unseen",
 is `benchmarks/data/questions_vi_unseen.tsv`: 416 utterances written by another author blind to the question
 rules (40% with a question), a probe that is only reported, never used to choose anything. Each line goes
 through `TextFormatter.format` on its spoken form, as the pipeline's text does.
@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import hashlib
 import json
 import re
 import sys
@@ -354,11 +353,6 @@ def meeting_questions(paths: Sequence[Path] = (MEETING_QUESTIONS, UNSEEN_QUESTIO
                 part, _, text = row.rstrip("\n").split("\t")
                 units[part].append(nfc(text))
     return units
-
-
-def part_of_question_line(text: str) -> str:
-    """The fixed rule that split `questions_vi.tsv`, decided before any scoring: 70% development by a hash."""
-    return "dev" if hashlib.sha256(nfc(text).encode()).digest()[0] % 10 < 7 else "heldout"
 
 
 def spoken_question_scores(formatter: TextFormatter, texts: Sequence[str]) -> dict[str, float]:

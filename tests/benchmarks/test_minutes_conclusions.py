@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks.minutes_conclusions import ConclusionUnit, part_of_line, read_units, score
+from benchmarks.minutes_conclusions import ConclusionUnit, read_units, score
+from benchmarks.unit_sets import part_of_line
 from core.text import nfc
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks.minutes_people import UNITS, part_of_line, read_people, read_units, score
+from benchmarks.minutes_people import UNITS, read_people, read_units, score
+from benchmarks.unit_sets import part_of_line
 from core.text import nfc
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks.minutes_votes import UNITS, GoldVote, VoteUnit, part_of_line, read_units, score
+from benchmarks.minutes_votes import UNITS, GoldVote, VoteUnit, read_units, score
+from benchmarks.unit_sets import part_of_line
 from core.text import nfc
 from minutes.model import SegmentRef, Vote
 

@@ -17,10 +17,10 @@ from benchmarks.text_format import (
     itn_scores,
     marks_where_punctuated,
     meeting_questions,
-    part_of_question_line,
     question_units,
     spoken_question_scores,
 )
+from benchmarks.unit_sets import part_of_line
 from core.text import nfc
 
 
@@ -132,7 +132,7 @@ def test_either_form_a_document_itself_writes_counts(tmp_path: Path) -> None:
 def test_meeting_questions_are_split_by_the_fixed_hash_rule() -> None:
     rows = [line.split("\t") for line in MEETING_QUESTIONS.read_text(encoding="utf-8").splitlines()[1:]]
     assert len(rows) >= 400
-    assert all(part == part_of_question_line(text) and text == nfc(text) for part, _, text in rows)
+    assert all(part == part_of_line(text) and text == nfc(text) for part, _, text in rows)
     questions = sum(text.endswith("?") for _, _, text in rows)
     assert 0.35 < questions / len(rows) < 0.5
     units = meeting_questions()
