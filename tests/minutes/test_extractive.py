@@ -175,3 +175,16 @@ def test_what_the_meetings_own_body_will_do_is_no_task_given_to_it() -> None:
     )
     tasks = [t.assignee for item in generate(said(turns), meta).items for t in item.tasks]
     assert tasks == ["Phạm Thị Hiền", "Chi hội thôn Đông"]
+
+
+def test_the_chairs_word_after_the_counts_is_their_result_not_another_vote() -> None:
+    """A member reads the counts with those present first; the chair's "vậy thông qua nhé" is that vote's result."""
+    turns = [
+        ("Chủ tọa", "giờ mình biểu quyết việc sửa lại cổng trường ai đồng ý giơ tay"),
+        ("Thư ký", "dạ mười một bạn có mặt mười một bạn đồng ý"),
+        ("Chủ tọa", "vậy thông qua nhé"),
+    ]
+    transcript = said(turns)
+    votes = [v for item in generate(transcript, MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.total, v.passed) for v in votes] == [(11, 11, True)]
+    assert [[r.id for r in v.source_segments] for v in votes] == [[0, 1, 2]]
