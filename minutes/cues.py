@@ -211,11 +211,12 @@ _FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
 _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,5}? thong qua\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
     r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
-    r"|\b(?:the|vay|nhu vay) la thong qua\b|\btrung cu\b|\bdat qua ban\b|\d (?:dong y|tan thanh|nhat tri) thong qua\b"
-    r"|\bduoc (?:bau|mien nhiem|bai nhiem)\b"
+    r"|\b(?:the|vay|nhu vay) (?:la )?thong qua\b|\btrung cu\b|\bdat qua ban\b"
+    r"|\d (?:dong y|tan thanh|nhat tri) thong qua\b|\bduoc (?:bau|mien nhiem|bai nhiem|ket nap)\b"
 )
 _VOTE_PASSED_WEAK = re.compile(
     r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
+    r"|\bdat 100 ?(?:phan tram|%)"
 )
 """A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ tỷ lệ"): a vote's only beside its counts or
 vote words ("đạt tỷ lệ 95% kế hoạch" is none); "đủ điều kiện" is left out, as what is voted on says it too ("biểu
@@ -242,7 +243,7 @@ _NO_VOTE_HERE = re.compile(
 chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
 (`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua")."""
 _POLARITY = re.compile(
-    r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b)"
+    r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b|\bphan doi\b)"
     r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|(?:khong|chua) (?:co )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b|\bgio tay\b"
     r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
@@ -278,11 +279,15 @@ _TOTAL = re.compile(
     rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)"
     rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
-    rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$)"
+    rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$|\s+\d)"
+    rf"|(?<!\d )\bco mat\s*:?\s*(?:la )?{_NUMBER}"
 )
 """The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
-đại biểu tham gia biểu quyết là 56", "có 445 đại biểu tham gia biểu quyết, …" (a count of those present said on its
-own: before a kind, "458 đại biểu tham gia biểu quyết tán thành" counts that kind)."""
+đại biểu tham gia biểu quyết là 56", "có 445 đại biểu tham gia biểu quyết, …", "26 hộ có mặt 26 hộ đồng ý", "Có mặt 7,
+giơ tay 7" (a count of those present said on its own: before a kind, "458 đại biểu tham gia biểu quyết tán thành"
+counts that kind)."""
+_ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
+""""Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi)(?: nao)?\b|\bkhong ai\b")
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
@@ -367,6 +372,8 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
             " khong", mention.end()
         ):
             counts[kind] = 0
+    if total is None and (everyone := _ALL_PRESENT.search(folded)) is not None:
+        total = int(everyone.group(1))
     return counts, total
 
 

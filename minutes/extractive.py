@@ -350,7 +350,7 @@ class ExtractiveGenerator:
                     cue = replace(cue, passed=said_passed)
                 said_passed = cue.passed if cue is not None else said_passed
                 if "vote" in kind and (chairs or goes_on):
-                    cue = cue or cues.VoteCue(call=not goes_on)
+                    cue = cue or cues.VoteCue(call=not goes_on and not self._awaits_result(votes, s))
                 elif cue is None or not (
                     (cue.has_counts and (chairs or votes or cue.tally)) or (goes_on and cue.passed is not None)
                 ):
@@ -358,6 +358,16 @@ class ExtractiveGenerator:
                 self._add_to_votes(votes, cue, s, piece)
                 last = s
         return [v for v, _ in votes]
+
+    def _awaits_result(self, votes: list[tuple[Vote, float]], s: Sentence) -> bool:
+        """Whether the open vote has counts and no result yet, within `vote_window_s` of `s`: the chair's vote
+        sentence after the counts, with neither call nor counts ("vậy là thống nhất giữ giá như năm ngoái"),
+        follows them and begins no vote."""
+        if not votes:
+            return False
+        vote, end = votes[-1]
+        counted = any(getattr(vote, n) is not None for n in ("in_favour", "against", "abstain", "total"))
+        return counted and vote.passed is None and s.segment.start - end <= self.vote_window_s
 
     def _add_to_votes(self, votes: list[tuple[Vote, float]], cue: cues.VoteCue, s: Sentence, piece: str) -> None:
         """`cue` (read in `piece` of sentence `s`) joins the open vote, or begins another (`_votes`)."""

@@ -124,6 +124,30 @@ def test_counts_without_punctuation_and_totals_said_at_the_end() -> None:
     assert read is not None and (read.in_favour, read.against, read.abstain, read.total) == (17, 2, 2, 21)
 
 
+def test_those_present_said_before_the_counts_are_the_total() -> None:
+    """Whoever is present, said first ("Có mặt 7", "26 hộ có mặt", "tất cả 12 … có mặt"), is the vote's whole; "không ai
+    phản đối" is none against."""
+    cases = {
+        "Có mặt 7, giơ tay 7, không ai phản đối.": (7, 0, 7),
+        "dạ ba mươi hộ có mặt ba mươi hộ đồng ý hết": (30, None, 30),
+        "Tất cả 15 ủy viên có mặt đều tán thành.": (15, None, 15),
+        "Có mặt 11 trên 11 thành viên, 11 thành viên nhất trí.": (11, None, 11),
+    }
+    for text, counts in cases.items():
+        vote = find_vote(text, chair=False)
+        assert vote is not None and (vote.in_favour, vote.against, vote.total) == counts, text
+
+
+def test_results_said_in_a_few_words() -> None:
+    """The chair's short result after the counts, and a count of 100% in favour, say the vote passed."""
+    for text in ("vậy thông qua nhé", "Như vậy hai chị được kết nạp."):
+        vote = find_vote(text, chair=True)
+        assert vote is not None and vote.passed is True, text
+    counted = find_vote("Mười lăm trên mười lăm đồng chí tán thành, đạt 100 phần trăm.", chair=False)
+    assert counted is not None and (counted.in_favour, counted.total, counted.passed) == (15, 15, True)
+    assert find_vote("Thu ngân sách đạt 100% dự toán.", chair=True) is None
+
+
 def test_vote_calls_and_results_in_other_words() -> None:
     call = find_vote("Đề nghị các thành viên Ủy ban biểu quyết về phương án hai.", chair=True)
     assert call is not None and call.call and not call.has_counts

@@ -175,3 +175,27 @@ def test_what_the_meetings_own_body_will_do_is_no_task_given_to_it() -> None:
     )
     tasks = [t.assignee for item in generate(said(turns), meta).items for t in item.tasks]
     assert tasks == ["Phạm Thị Hiền", "Chi hội thôn Đông"]
+
+
+def test_the_chairs_word_after_the_counts_is_their_result_not_another_vote() -> None:
+    """A member reads the counts with those present first; the chair's "vậy thông qua nhé" is that vote's result."""
+    turns = [
+        ("Chủ tọa", "giờ mình biểu quyết việc sửa lại cổng trường ai đồng ý giơ tay"),
+        ("Thư ký", "dạ mười một bạn có mặt mười một bạn đồng ý"),
+        ("Chủ tọa", "vậy thông qua nhé"),
+    ]
+    transcript = said(turns)
+    votes = [v for item in generate(transcript, MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.total, v.passed) for v in votes] == [(11, 11, True)]
+    assert [[r.id for r in v.source_segments] for v in votes] == [[0, 1, 2]]
+
+
+def test_the_chairs_vote_sentence_after_the_counts_begins_no_other_vote() -> None:
+    """The chair's sentence after the counts, with no call and no result read in it, is that vote's, not a new one."""
+    turns = [
+        ("Chủ tọa", "mức đóng góp giữ như năm ngoái năm mươi ngàn một hộ bà con ai đồng ý giơ tay"),
+        ("Thư ký", "dạ ba mươi hộ có mặt ba mươi hộ đồng ý hết"),
+        ("Chủ tọa", "vậy là thống nhất giữ mức thu như năm ngoái"),
+    ]
+    votes = [v for item in generate(said(turns), MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.total, [r.id for r in v.source_segments]) for v in votes] == [(30, 30, [0, 1, 2])]
