@@ -280,12 +280,13 @@ _TOTAL = re.compile(
     rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
     rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$|\s+\d)"
-    rf"|(?<!\d )\bco mat\s*:?\s*(?:la )?{_NUMBER}"
 )
 """The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
-đại biểu tham gia biểu quyết là 56", "có 445 đại biểu tham gia biểu quyết, …", "26 hộ có mặt 26 hộ đồng ý", "Có mặt 7,
-giơ tay 7" (a count of those present said on its own: before a kind, "458 đại biểu tham gia biểu quyết tán thành"
-counts that kind)."""
+đại biểu tham gia biểu quyết là 56", "có 445 đại biểu tham gia biểu quyết, …", "26 hộ có mặt 26 hộ đồng ý" (a count of
+those present said on its own: before a kind, "458 đại biểu tham gia biểu quyết tán thành" counts that kind)."""
+_PRESENT_FIRST = re.compile(r"(?<!\d )\bco mat\s*:?\s*(?:la )?(\d+)(?![.,]?\d)")
+"""Those present said before the counts ("Có mặt 7, giơ tay 7", "Có mặt 11 trên 11 thành viên, 11 thành viên nhất
+trí"): the whole of the counts said beside it; alone it is attendance ("Hôm nay có mặt 31 trên 33 đại biểu")."""
 _ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
 """"Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
@@ -374,6 +375,8 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
             counts[kind] = 0
     if total is None and (everyone := _ALL_PRESENT.search(folded)) is not None:
         total = int(everyone.group(1))
+    if total is None and counts and (present := _PRESENT_FIRST.search(folded)) is not None:
+        total = int(present.group(1))
     return counts, total
 
 
