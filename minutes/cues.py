@@ -392,6 +392,8 @@ def split_votes(text: str) -> list[str]:
     """`text` cut where a clause counts a kind again ("… Luật A với 473 đại biểu tán thành, và Luật B với 468 đại
     biểu tán thành"; "cô Lan được 25/30 phiếu, cô Hương được 22/30 phiếu"): one piece per vote."""
     clauses = [c for c in _CLAUSE.split(nfc(text)) if c]
+    if len(clauses) < 2:
+        return [text]  # one clause: nothing to cut, and its counts are read once, by `find_vote`
     pieces: list[str] = []
     for clause in clauses:
         said = read_counts(folded_digits(clause))[0]
@@ -401,7 +403,7 @@ def split_votes(text: str) -> list[str]:
             pieces[-1] += clause
         else:
             pieces.append(clause)
-    return pieces or [text]
+    return pieces
 
 
 def asked_kind(text: str) -> str | None:

@@ -65,13 +65,16 @@ def _runs_meeting(text: str) -> bool:
     return short or gives_floor(text) or sentences.is_lead_in(text) or _CLOSES.search(lowered) is not None
 
 
+_COUNTS = ("in_favour", "against", "abstain", "total")
+"""A vote's counts, as `Vote` and `cues.VoteCue` both name them."""
+
+
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     """A new call to vote after a vote with counts or a result, or counts that contradict the vote's; a call asking
     for the rest of the vote ("Vị nào không tán thành?") is none."""
     if cue.call and cue.asks not in ("against", "abstain") and (vote.in_favour is not None or vote.passed is not None):
         return True
-    names = ("in_favour", "against", "abstain", "total")
-    return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in names)
+    return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
 
 def _agenda_titles(titles: list[str], spans: list[list[Sentence]], sents: Sequence[Sentence]) -> list[str]:
@@ -366,7 +369,7 @@ class ExtractiveGenerator:
         if not votes:
             return False
         vote, end = votes[-1]
-        counted = any(getattr(vote, n) is not None for n in ("in_favour", "against", "abstain", "total"))
+        counted = any(getattr(vote, n) is not None for n in _COUNTS)
         return counted and vote.passed is None and s.segment.start - end <= self.vote_window_s
 
     def _add_to_votes(self, votes: list[tuple[Vote, float]], cue: cues.VoteCue, s: Sentence, piece: str) -> None:
@@ -380,7 +383,7 @@ class ExtractiveGenerator:
             vote = open_vote[0]
             update = {
                 name: getattr(cue, name)
-                for name in ("in_favour", "against", "abstain", "total", "passed")
+                for name in (*_COUNTS, "passed")
                 if getattr(vote, name) is None and getattr(cue, name) is not None
             }
             refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
