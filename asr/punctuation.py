@@ -7,10 +7,9 @@ gives) or read out (for `--no-itn`), half the lines each; the target is the line
 are cut into their sentences first, and the features know the utterance's length and each word's place in
 it, so the model learns that a read sentence of eight words holds far fewer commas than a legal clause of
 forty; a gazetteer feature marks known names, and counts over all the training documents
-(`asr.word_statistics`: how often a syllable, a pair or a run of three is capitalised mid-sentence, or a pair
-parted by a comma) and a lexicon of the runs of 2-4 syllables they nearly always write with the same capitals
-carry what the whole corpus knows into a model trained on a slice of it. The model, its counts and its lexicon
-are small and shipped in `asr/data/`, built by `gobang text train-punctuation`.
+(`asr.word_statistics`: how often a syllable, or a pair, is capitalised mid-sentence or parted by a comma) carry
+what the whole corpus knows into a model trained on a slice of it. The model and its counts are small and
+shipped in `asr/data/`, built by `gobang text train-punctuation`.
 
 Words that hold digits keep their case. A question mark is rare in legal text (one line in 200,000), so
 the CRF never learns it: each sentence of the utterance (the last, and any the CRF ends inside it) that
@@ -32,7 +31,7 @@ from asr.legal_corpus import lines
 from asr.questions import is_question, question_before_request
 from asr.readable import TONE_MARKS, gazetteer_entries
 from asr.verbalise import tokens as spoken_tokens
-from asr.word_statistics import CaseLexicon, LexiconTally, Tally, WordStatistics, half_of, lexicon_candidates
+from asr.word_statistics import Tally, WordStatistics, half_of
 from core.text import nfc
 
 MARKS = (",", ".", "?", ":")
@@ -105,53 +104,21 @@ def training_examples(corpus: Path, *, limit: int, every: int) -> list[Example]:
     return out
 
 
-@dataclass(frozen=True)
-class CorpusCounts:
-    """What the training documents say of case and commas beyond the CRF's own lines, per half of them (a
-    training line sees the other half's, as unseen text will) and for both (what ships beside the model)."""
-
-    halves: tuple[WordStatistics, WordStatistics]
-    lexicons: tuple[CaseLexicon, CaseLexicon]
-    lexicon: CaseLexicon
-    """Chosen from both halves' counts together."""
-
-
-def corpus_statistics(corpus: Path, *, every: int = 1) -> CorpusCounts:
-    """The mid-sentence counts and case lexicons of every `every`-th line of the training documents.
-
-    The lexicon needs how often each candidate run occurs at all, known only after a first pass; the lines are
-    kept as two strings each (words, labels) for the second, rather than read and parsed again."""
-    tallies = (Tally(), Tally())
-    lexicon_tallies = (LexiconTally(), LexiconTally())
-    kept: list[tuple[int, str, str]] = []
+def corpus_statistics(corpus: Path, *, every: int = 1) -> tuple[WordStatistics, WordStatistics]:
+    """The mid-sentence counts of every `every`-th line of the training documents, one set per half of them."""
+    halves = (Tally(), Tally())
     for i, line in enumerate(lines(corpus, "train")):
         if i % every or mostly_capitals(line.text):
             continue
         example = examples_from_written(line.text, read_numbers=False)
         if example is not None:
-            half = half_of(line.document)
-            tallies[half].add(example.words, example.labels)
-            lexicon_tallies[half].add_capitalised(example.words, example.labels)
-            kept.append((half, " ".join(example.words), " ".join(example.labels)))
-    candidates = lexicon_candidates(lexicon_tallies)
-    for half, words, labels in kept:
-        lexicon_tallies[half].add_occurrences(words.split(" "), labels.split(" "), candidates)
-    del kept
-    return CorpusCounts(
-        (tallies[0].statistics(), tallies[1].statistics()),
-        (lexicon_tallies[0].lexicon(), lexicon_tallies[1].lexicon()),
-        lexicon_tallies[0].merged(lexicon_tallies[1]).lexicon(),
-    )
+            halves[half_of(line.document)].add(example.words, example.labels)
+    return halves[0].statistics(), halves[1].statistics()
 
 
 def statistics_path(model_path: Path) -> Path:
     """The corpus counts a model was trained with, kept beside it (`punct_vi.crfsuite` -> `punct_vi.stats.tsv.gz`)."""
     return model_path.with_suffix(".stats.tsv.gz")
-
-
-def lexicon_path(model_path: Path) -> Path:
-    """The case lexicon a model was trained with, beside it (`punct_vi.crfsuite` -> `punct_vi.lexicon.tsv.gz`)."""
-    return model_path.with_suffix(".lexicon.tsv.gz")
 
 
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -180,18 +147,16 @@ def mostly_capitals(text: str) -> bool:
     return sum(c.isupper() for c in letters) > len(letters) / 2
 
 
-def features(words: Sequence[str], statistics: WordStatistics, lexicon: CaseLexicon) -> list[list[str]]:
+def features(words: Sequence[str], statistics: WordStatistics) -> list[list[str]]:
     """Context features of every word: its neighbours up to three away, the pairs and triples around it,
     digits, where it stands in the utterance and how long the utterance is (a read sentence of eight words
-    rarely holds the commas a legal clause of forty does), whether a gazetteer name covers it, what the
-    whole corpus says of its case and the comma after it (`statistics`), and the case a lexicon run covering it
-    gives it (`lexicon`)."""
+    rarely holds the commas a legal clause of forty does), whether a gazetteer name covers it, and what the
+    whole corpus says of its case and the comma after it (`statistics`)."""
     lowered = [w.lower() for w in words]
     padded = ["<s>", "<s>", "<s>", *lowered, "</s>", "</s>", "</s>"]
     length = _length_bucket(len(lowered))
     names = _gazetteer_tags(lowered)
     counted = statistics.features(lowered)
-    runs = lexicon.tags(lowered)
     out = []
     for i in range(len(lowered)):
         p = i + 3
@@ -221,8 +186,6 @@ def features(words: Sequence[str], statistics: WordStatistics, lexicon: CaseLexi
         ]
         if names[i]:
             row.append(f"gaz={names[i]}")
-        if runs[i]:
-            row.append(f"lex={runs[i]}")
         if any(c.isdigit() for c in w):
             row.append("digit")
         if i == len(lowered) - 1:
@@ -263,23 +226,21 @@ def _gazetteer_keys() -> frozenset[tuple[str, ...]]:
 def train(
     examples: Iterable[Example],
     model_path: Path,
-    counts: CorpusCounts,
+    halves: tuple[WordStatistics, WordStatistics],
     *,
     max_iterations: int = 60,
     c1: float = 3.0,
 ) -> None:
     """Fit the CRF (L-BFGS with an L1 penalty that prunes rare features, keeping the file small) and write
-    both halves' counts and lexicon beside it (`statistics_path`, `lexicon_path`). A line from one half of the
-    training documents sees the other half's counts and lexicon, as unseen text will."""
+    both halves' counts beside it (`statistics_path`). A line from one half of the training documents sees
+    the other half's counts, as unseen text will."""
     trainer = pycrfsuite.Trainer(verbose=False)
     for example in examples:
-        other = 1 - example.half
-        trainer.append(features(example.words, counts.halves[other], counts.lexicons[other]), example.labels)
+        trainer.append(features(example.words, halves[1 - example.half]), example.labels)
     trainer.set_params({"c1": c1, "c2": 0.01, "max_iterations": max_iterations, "feature.possible_transitions": True})
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
-    counts.halves[0].merged(counts.halves[1]).save(statistics_path(model_path))
-    counts.lexicon.save(lexicon_path(model_path))
+    halves[0].merged(halves[1]).save(statistics_path(model_path))
 
 
 def read_numbers_for(text: str) -> bool:
@@ -316,7 +277,6 @@ class Punctuator:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
         self._statistics = WordStatistics.load(statistics_path(model_path))
-        self._lexicon = CaseLexicon.load(lexicon_path(model_path))
         self._labels = list(self._tagger.labels())
         self.min_comma = min_comma
         self.min_comma_short = min_comma_short
@@ -328,7 +288,7 @@ class Punctuator:
         """The model's label for each word."""
         if not words:
             return []
-        labels = list(self._tagger.tag(features(words, self._statistics, self._lexicon)))
+        labels = list(self._tagger.tag(features(words, self._statistics)))
         short = len(words) <= SHORT_UTTERANCE
         min_comma = self.min_comma_short if short else self.min_comma
         min_capital = self.min_capital_short if short else self.min_capital

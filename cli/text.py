@@ -63,17 +63,16 @@ def train_punctuation_command(
     ] = 3.0,
 ) -> None:
     """Huấn luyện mô hình dấu câu và chữ hoa trên các văn bản huấn luyện của kho (never the held-out ones)."""
-    from asr.punctuation import corpus_statistics, lexicon_path, statistics_path, train, training_examples
+    from asr.punctuation import corpus_statistics, statistics_path, train, training_examples
 
     with err_console.status("Đang đếm chữ hoa và dấu phẩy trong kho… (counting the corpus)"):
-        counts = corpus_statistics(corpus)
+        halves = corpus_statistics(corpus)
     with err_console.status("Đang chuẩn bị dữ liệu… (reading the corpus)"):
         examples = training_examples(corpus, limit=lines, every=every)
     with err_console.status(f"Đang huấn luyện trên {len(examples)} dòng… (training)"):
-        train(examples, out, counts, max_iterations=iterations, c1=c1)
-    written = (out, statistics_path(out), lexicon_path(out))
-    sizes = sum(p.stat().st_size for p in written) / 1e6
-    err_console.print(f"Đã ghi mô hình (model written): {', '.join(map(str, written))} ({sizes:.1f} MB)")
+        train(examples, out, halves, max_iterations=iterations, c1=c1)
+    sizes = (out.stat().st_size + statistics_path(out).stat().st_size) / 1e6
+    err_console.print(f"Đã ghi mô hình (model written): {out}, {statistics_path(out)} ({sizes:.1f} MB)")
 
 
 @text_app.command("train-itn")

@@ -15,13 +15,12 @@ from asr.punctuation import (
     corpus_statistics,
     examples_from_written,
     features,
-    lexicon_path,
     pieces_for_training,
     statistics_path,
     train,
     training_examples,
 )
-from asr.word_statistics import CaseLexicon, WordStatistics
+from asr.word_statistics import WordStatistics
 from asr.written import shipped_punctuation_model
 from tests.conftest import EVALDATA
 
@@ -69,32 +68,14 @@ def test_training_lines_are_cut_into_sentences_for_half_of_them() -> None:
 
 def test_features_see_length_position_gazetteer_names_and_corpus_counts() -> None:
     statistics = WordStatistics({"nội": (40, 40, 0)}, {"hà nội": (30, 30, 30, 0)})
-    rows = features(["hôm", "nay", "quốc", "hội", "họp", "tại", "hà", "nội"], statistics, CaseLexicon())
+    rows = features(["hôm", "nay", "quốc", "hội", "họp", "tại", "hà", "nội"], statistics)
     assert "len=s" in rows[0] and "from=0" in rows[0] and "to=0" in rows[-1]
     assert "gaz=B" in rows[2] and "gaz=I" in rows[3] and "gaz=B" in rows[6] and "gaz=I" in rows[7]
     assert not any(f.startswith("gaz") for f in rows[4])
     assert "w-3=hội" in rows[6] and "w+3=</s>" in rows[6] and "w-2w-1w=họp|tại|hà" in rows[6]
     assert {"su=6", "sf=1", "pu2=6"} <= set(rows[7]) and {"pu1=6", "pc=0"} <= set(rows[6])
     assert "sf=0" in rows[0] and not any(f.startswith("su=") for f in rows[0])
-    assert "len=xl" in features(["một"] * 50, statistics, CaseLexicon())[0]
-
-
-def test_features_see_how_often_a_run_of_three_is_capitalised() -> None:
-    """The syllable "thương" is rarely capitalised, but nearly always after "lao động" (the ministry's name)."""
-    statistics = WordStatistics(triples={"lao động thương": (40, 40, 0, 38), "tư lao động": (40, 0, 0, 0)})
-    rows = features(["thông", "tư", "lao", "động", "thương", "binh"], statistics, CaseLexicon())
-    assert "tu3=6" in rows[4] and "tu2=0" in rows[3] and "tu1=6" in rows[2]
-    assert not any(f.startswith("tu") for f in rows[1] + rows[5])  # a run never capitalised says nothing
-
-
-def test_a_lexicon_entry_changes_the_feature_rows() -> None:
-    """A run the corpus writes one way ("Luật Đất đai") tags the words it covers, and only those."""
-    words = ["theo", "luật", "đất", "đai", "năm", "nay"]
-    without = features(words, WordStatistics(), CaseLexicon())
-    rows = features(words, WordStatistics(), CaseLexicon({"luật đất đai": "cll"}))
-    assert "lex=cB" in rows[1] and "lex=lI" in rows[2] and "lex=lI" in rows[3]
-    assert [r for r in rows[1:4]] != without[1:4]
-    assert rows[0] == without[0] and rows[4:] == without[4:]
+    assert "len=xl" in features(["một"] * 50, statistics)[0]
 
 
 def test_apply_never_lowers_case_nor_touches_digits() -> None:
@@ -108,15 +89,12 @@ def test_a_toned_word_is_never_put_in_capitals() -> None:
 
 def test_a_model_trained_on_a_slice_learns_the_full_stop(tmp_path: Path) -> None:
     model = tmp_path / "punct.crfsuite"
-    counts = corpus_statistics(CORPUS, every=100)
-    assert all(lexicon.entries for lexicon in counts.lexicons) and counts.lexicons[0] != counts.lexicons[1]
+    halves = corpus_statistics(CORPUS, every=100)
     examples = training_examples(CORPUS, limit=400, every=50)
     assert {e.half for e in examples} == {0, 1}
-    train(examples, model, counts, max_iterations=20)
+    train(examples, model, halves, max_iterations=20)
+    assert WordStatistics.load(statistics_path(model)) == halves[0].merged(halves[1])
     words = ["các", "tổ", "chức", "cá", "nhân", "có", "trách", "nhiệm", "thi", "hành", "quyết", "định", "này"]
-    shipped = WordStatistics.load(statistics_path(model))
-    assert shipped.features(words) == counts.halves[0].merged(counts.halves[1]).features(words)
-    assert CaseLexicon.load(lexicon_path(model)) == counts.lexicon
     assert Punctuator(model).labels(words)[-1].endswith(".")
 
 

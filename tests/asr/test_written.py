@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
-from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 
 from asr.factory import create_engine
-from asr.punctuation import lexicon_path, statistics_path
 from asr.transcriber import Transcriber
-from asr.written import TextFormatter, is_spoken_form, shipped_punctuation_model
+from asr.written import TextFormatter, is_spoken_form
 from core.transcript import Segment, Word
 
 
@@ -53,13 +50,3 @@ def test_a_recording_keeps_both_forms(formatter: TextFormatter, cv_rows: list[di
     assert [w.text for w in both.words] == [w.text.lower().strip(".") for w in plain.words]
     assert [(w.start, w.end) for w in both.words] == [(w.start, w.end) for w in plain.words]
     assert "bốn" in [w.text for w in both.words]
-
-
-def test_an_installed_package_ships_the_model_beside_its_counts_and_lexicon() -> None:
-    """A fresh install (`make run`) finds only the data files pyproject.toml's package-data names."""
-    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = project["tool"]["setuptools"]["package-data"]["asr"]
-    model = shipped_punctuation_model()
-    for path in (model, statistics_path(model), lexicon_path(model)):
-        assert path.is_file()
-        assert any(fnmatch(f"data/{path.name}", pattern) for pattern in patterns), path.name
