@@ -65,6 +65,16 @@ _ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:an
 _ROLL = re.compile(r"^(?:xin gioi thieu )?(?:tham du|co mat)\b")
 """Who is present ("Tham dự phiên họp có đồng chí Sơn, Phó Tổng Thanh tra …, đại diện cơ quan chủ trì soạn thảo"): the
 roll, no order, whatever the titles in it say."""
+_REQUEST = re.compile(
+    r"^(?:(?:thua|kinh thua|da)\b[^,.:]*[,.:]\s*)*(?:\w+ )?(?:toi|chung toi|chung em)(?: cung| xin)?"
+    r" (?:de nghi|kien nghi)\b"
+)
+"""The speaker's own request opening the sentence ("Tôi đề nghị Chính phủ cần có giải pháp …", "Thưa thầy Hiệu
+trưởng, tổ chúng tôi đề nghị nhà trường …"): what a member asks of a body, not an order the meeting gives, unless it
+names a person or a deadline ("Tôi đề nghị đồng chí Xuân hoàn thiện hồ sơ …, nộp … trước ngày 20/3")."""
+_SPEAKS_FOR = re.compile(r"^xin (?:tiep thu|nhan|bao cao|hua|cam ket|tra loi|giai trinh)\b")
+"""A party "xin tiếp thu", "xin nhận", "xin báo cáo": the speaker answering for their own body, a promise or a
+report."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
 _TOPIC_END = re.compile(r",?\s+(?:thì(?: là)?|để)\s+|,\s+|:\s+")
@@ -326,7 +336,8 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if order is None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
     directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
-    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]):
+    given = order is not None and _gives(text, order)
+    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]) and not given:
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
         return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
@@ -368,6 +379,27 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         ):
             return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
     return next(iter(present.starts(text)), None) if present is not None else None
+
+
+_AGREED = re.compile(r"\s*(?:(?:đã|cơ bản|thống nhất|nhất trí|kết luận|đồng ý)\s*)*[:,]?\s*$")
+"""What the meeting or its presiding body may say between itself and the order word ("Hội nghị thống nhất giao …",
+"Hội đồng kết luận: đề nghị …"): its decision, the order still its own."""
+
+
+def _gives(text: str, order: re.Match[str]) -> bool:
+    """Whether the party said first in `text` gives the order at `order` rather than carries it out: it begins the
+    sentence or follows its topic, and only agreement stands between it and the order word ("Ủy ban Thường vụ Quốc
+    hội đề nghị Chính phủ …", "Hội đồng quản trị thống nhất giao Ban Tổng Giám đốc …", "Chủ tịch UBND tỉnh chỉ đạo
+    Sở …"). A person by honorific directing a body does that work ("cô Mai chỉ đạo phòng đào tạo …"), and one with
+    a verb of their own before the order word is the assignee ("anh Vinh liên hệ Cảnh sát … đề nghị …")."""
+    lower = text.lower()
+    first = _PARTY.search(lower, 0, order.start())
+    if first is None or not (first.start() == 0 or re.search(r"(?:[,:]|\bthì)\s+$", lower[: first.start()])):
+        return False
+    if _HONORIFIC.match(lower[first.start() :]):
+        return False
+    verbs = [v for v in _verb_starts(text, first.start()) if v < order.start()]
+    return not verbs or _AGREED.fullmatch(lower[verbs[0] : order.start() + 1].rstrip()) is not None
 
 
 def _words_before(text: str, k: int) -> list[str]:
@@ -460,6 +492,8 @@ def _clause_task(
     asked_now = person is not None and bool(asked)
     if (_PROCEDURAL.match(rest) or asked_now) and deadline is None:
         return None
+    if _REQUEST.match(folded) and deadline is None and not _HONORIFIC.match(lower[start:]):
+        return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)
     if deadline is not None and start < deadline.start < end:  # "anh Pọm ngày mai đưa tôi đi …"
         end = deadline.start
@@ -471,6 +505,8 @@ def _clause_task(
         return None
     if _DECIDES.match(fold(action)):
         return None
+    if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
+        return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
     if action.lower().startswith(("là ", "là,")):  # "Phòng cháy là việc số một": a statement, not an order
         return None
     if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()) or _ALL_OF_US.match(assignee.lower()):
@@ -575,7 +611,7 @@ def read_tasks(
     `meeting`: the meeting's text, folded, where a body's full name may be said; `host`: the body holding the
     meeting (the issuing body of the header), whose own plans are no order given to it (`is_host`)."""
     text = nfc(text).strip()
-    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)):
+    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)) or text.endswith("?"):
         return []
     tasks: list[TaskSlots] = []
     position = 0

@@ -561,3 +561,34 @@ def test_the_roll_of_those_present_gives_no_order() -> None:
         "Tham dự phiên họp có đồng chí Đoàn Ngọc Sơn, Phó Tổng Thanh tra Chính phủ, đại diện cơ quan chủ trì soạn thảo."
     )
     assert read_tasks(text, people=["Đoàn Ngọc Sơn"]) == []
+
+
+def test_a_body_before_the_order_word_gives_the_order_and_the_party_after_it_is_assigned() -> None:
+    """The presiding body or its head said before "giao", "đề nghị", "yêu cầu", "chỉ đạo" (its agreement between them
+    too) gives the order; a person by honorific directing a body, or with a verb of their own first, does the work."""
+    said = {
+        "Ban Thường vụ đề nghị Hội Nông dân xã rà soát danh sách hộ nghèo.": "Hội Nông dân xã",
+        "Giám đốc Sở chỉ đạo Phòng Quản lý đô thị kiểm tra lại hồ sơ cấp phép.": "Phòng Quản lý đô thị",
+        "Hội nghị thống nhất giao Văn phòng chuẩn bị hội trường, xong trước ngày 20/3.": "Văn phòng",
+        "chi ủy nhất trí phân công đồng chí Hà theo dõi tổ liên gia": "đồng chí Hà",
+        "Chị Hạnh chỉ đạo tổ kế toán đối chiếu công nợ.": "Chị Hạnh",
+        "Anh Vinh liên hệ Công an huyện đề nghị hỗ trợ phân luồng.": "Anh Vinh",
+    }
+    for text, assignee in said.items():
+        assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14))] == [assignee], text
+
+
+def test_a_speakers_request_a_body_answering_for_itself_and_a_question_give_no_order() -> None:
+    """ "Tôi đề nghị <body> xem xét …" is a member's request (to a person or with a deadline, the chair's order);
+    "<body> xin tiếp thu", "em xin báo cáo" the speaker's own promise or report; a question asks, it orders nothing."""
+    for text in (
+        "Tôi đề nghị Ủy ban nhân dân huyện xem xét hỗ trợ kinh phí sửa cầu.",
+        "Thưa chủ tọa, chúng tôi đề nghị Sở Xây dựng quan tâm tuyến đường này.",
+        "Phòng Tài chính xin tiếp thu và sẽ bổ sung số liệu.",
+        "Dạ, em xin báo cáo: hồ sơ đã gửi từ ngày 10/3.",
+        "Anh Tùng có ý kiến gì thêm về phương án không?",
+    ):
+        assert read_tasks(text, held=date(2025, 3, 14)) == [], text
+    ordered = read_tasks("Tôi đề nghị Phòng Nội vụ nộp hồ sơ trước ngày 20/3.", held=date(2025, 3, 14))
+    assert [t.assignee for t in ordered] == ["Phòng Nội vụ"]
+    assert [t.assignee for t in read_tasks("tôi đề nghị anh hùng kiểm tra lại danh sách")] == ["anh hùng"]
