@@ -72,6 +72,8 @@ _REQUEST = re.compile(
 """The speaker's own request opening the sentence ("Tôi đề nghị Chính phủ cần có giải pháp …", "Thưa thầy Hiệu
 trưởng, tổ chúng tôi đề nghị nhà trường …"): what a member asks of a body, not an order the meeting gives, unless it
 names a person or a deadline ("Tôi đề nghị đồng chí Xuân hoàn thiện hồ sơ …, nộp … trước ngày 20/3")."""
+_SUGGESTS = re.compile(r"^(?:nen|can|xem xet|quan tam|co y kien|som)\b")
+"""What a request asks a body to consider ("… đề nghị đoàn nên xem xét lại …"): a member's, whatever date it says."""
 _SPEAKS_FOR = re.compile(r"^xin (?:tiep thu|nhan|bao cao|hua|cam ket|tra loi|giai trinh)\b")
 """A party "xin tiếp thu", "xin nhận", "xin báo cáo": the speaker answering for their own body, a promise or a
 report."""
@@ -492,7 +494,7 @@ def _clause_task(
     asked_now = person is not None and bool(asked)
     if (_PROCEDURAL.match(rest) or asked_now) and deadline is None:
         return None
-    if _REQUEST.match(folded) and deadline is None and not _HONORIFIC.match(lower[start:]):
+    if _REQUEST.match(folded) and not _HONORIFIC.match(lower[start:]) and (deadline is None or _SUGGESTS.match(rest)):
         return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)
     if deadline is not None and start < deadline.start < end:  # "anh Pọm ngày mai đưa tôi đi …"

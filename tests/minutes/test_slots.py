@@ -592,3 +592,28 @@ def test_a_speakers_request_a_body_answering_for_itself_and_a_question_give_no_o
     ordered = read_tasks("Tôi đề nghị Phòng Nội vụ nộp hồ sơ trước ngày 20/3.", held=date(2025, 3, 14))
     assert [t.assignee for t in ordered] == ["Phòng Nội vụ"]
     assert [t.assignee for t in read_tasks("tôi đề nghị anh hùng kiểm tra lại danh sách")] == ["anh hùng"]
+
+
+def test_deadlines_that_name_an_event_a_count_of_days_or_a_bare_date() -> None:
+    """ "trước <event>" to the clause's end, "trong (vòng) N ngày" spoken or in digits, a date after "ngày" alone, "từ
+    đầu tháng", "cuối tháng", a quarter with its year after "/", and a spoken quarter cut whole ("quý hai")."""
+    held = date(2025, 3, 14)
+    cases = {
+        "Văn phòng hoàn thiện tờ trình trước kỳ họp thứ hai của Hội đồng.": ("trước kỳ họp thứ hai của Hội đồng", None),
+        "tổ chuyên môn nộp đề xong trước kỳ thi cuối năm để còn in": ("trước kỳ thi cuối năm", None),
+        "Chi hội nộp danh sách trước khi tổng kết năm học; thiếu thì bổ sung.": ("trước khi tổng kết năm học", None),
+        "anh sơn sửa lại bơm trong vòng bảy ngày": ("trong vòng bảy ngày", None),
+        "giải quyết hồ sơ trong 3 ngày làm việc": ("trong 3 ngày làm việc", None),
+        "Tổ soạn thảo sửa dự thảo, ngày 25/3 gửi lại.": ("ngày 25/3", date(2025, 3, 25)),
+        "tổ bảo vệ trực từ đầu tháng tư": ("từ đầu tháng tư", None),
+        "kế toán chốt sổ cuối tháng": ("cuối tháng", None),
+        "hoàn thành trong quý III/2025.": ("trong quý III/2025", date(2025, 9, 30)),
+        "ban văn nghệ tập xong trong quý hai": ("trong quý hai", date(2025, 6, 30)),
+    }
+    for text, (said, due) in cases.items():
+        deadline = find_deadline(text, held=held)
+        assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
+    assert find_deadline("dọn sạch đoạn mương trước chợ", held=held) is None  # a place, no event
+    assert find_deadline("từ đầu năm đến nay đã thu được 60%", held=held) is None
+    asked = read_tasks("Tôi đề nghị Ban Thanh tra nhân dân nên xem xét lại trước khi kết luận.", held=held)
+    assert asked == []  # a body asked to consider: a request, whatever date it says
