@@ -466,8 +466,8 @@ _WEEKDAY = (
 )
 _WEEKDAYS = {"thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5, "chu nhat": 6}
 _WEEKDAYS |= {f"thu {n}": n - 2 for n in range(2, 8)}
-_WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) tuan (?:nay|sau|toi)"
-"""A weekday said with its week ("thứ sáu tuần này"): a deadline even without "trước"."""
+_WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) (?:tuan (?:nay|sau|toi)|nay\b)"
+"""A weekday said with its week ("thứ sáu tuần này", "chiều Chủ nhật này"): a deadline even without "trước"."""
 _WEEKDAY_LAST = r"(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)\W*$"
 """A weekday closing the sentence ("… báo tôi thứ tư"): when it is due, even without "trước" (mid-sentence, "thứ tư"
 may be the fourth point)."""

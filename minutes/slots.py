@@ -281,6 +281,32 @@ _NAME_STARTS = (
 ends a name rather than starting one, and "nhà trường" is a whole name ("nhà trường làm văn bản …")."""
 
 
+_TITLE_AFTER = re.compile(
+    rf"^((?:{_HONORIFICS})\s+\S+(?:\s+\S+){{0,2}}?)\s+(?=(?:{_TITLE_HEADS}|{_HEADS}|phụ trách|tổng phụ trách)\b)",
+    re.IGNORECASE,
+)
+"""A person by honorific and name, then their title or body without a comma ("Chú Ba trưởng ấp", "anh lượng tổ trưởng tổ
+điện", "anh sáu cang ban quản lý cảng"): the title is an apposition, no part of the party."""
+
+
+def _as_called(party: str) -> str:
+    """`party` without the title said right after a person's name (`_TITLE_AFTER`)."""
+    named = _TITLE_AFTER.match(party)
+    return named.group(1) if named is not None else party
+
+
+def _as_written(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
+    """The party as the minutes write it: a full name where one is known (`_full_name`), else without honorific
+    ("Cô Lan" -> "Lan", as the conventions write assignees), but a Southern birth-order name keeps it ("chú Ba", "ông
+    Sáu": "Ba" alone is a number)."""
+    full = _full_name(party, people, titles)
+    if full != party:
+        return full
+    bare = _HONORIFIC.sub("", party).strip()
+    numeral = len(bare.split()) == 1 and bare.lower() in _NUMBER_NAMES
+    return party if not bare or bare == party or numeral else bare
+
+
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
     """ "anh Chiến" or "Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the
     one person introduced with that title (`participants.titles`, folded title -> name), "anh tư" -> the one the
@@ -523,7 +549,7 @@ def _clause_task(
         return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
-    return TaskSlots(_full_name(assignee, people, titles), action, deadline)
+    return TaskSlots(_as_written(_as_called(assignee), people, titles), action, deadline)
 
 
 def _next_party_task(
