@@ -30,8 +30,11 @@ _HEADS = (
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
     "|đài truyền thanh|đài phát thanh|nhà trường"
+    "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|địa chính|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
+    "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
 )
-"""Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
+"""Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number): the bodies and
+offices of state, party, mass and company organisation, and the cadres of a commune ("công chức", "địa chính")."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HEAD_SET = frozenset(_HEADS.split("|"))
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
@@ -289,10 +292,22 @@ _TITLE_AFTER = re.compile(
 điện", "anh sáu cang ban quản lý cảng"): the title is an apposition, no part of the party."""
 
 
+_NAME_AFTER_TITLE = re.compile(
+    r"^(?:\w+\s+)*?[a-zđà-ỹ]\w*\s+(?<!xã )(?<!huyện )(?<!tỉnh )(?<!thôn )(?<!ấp )(?<!phường )(?<!quận )(?<!bản )"
+    r"((?:[A-ZĐÀ-Ỹ]\w*\s+){2,3}[A-ZĐÀ-Ỹ]\w*)$"
+)
+"""A person's full name, three or four capitalised words, after their title in lower case ("Công chức địa chính Đỗ Văn
+Lâm"); after a place's head the words name the place ("xã Hòa Bình Tây")."""
+
+
 def _as_called(party: str) -> str:
-    """`party` without the title said right after a person's name (`_TITLE_AFTER`)."""
+    """`party` without the title said right after a person's name (`_TITLE_AFTER`) or before it
+    (`_NAME_AFTER_TITLE`)."""
     named = _TITLE_AFTER.match(party)
-    return named.group(1) if named is not None else party
+    if named is not None:
+        return named.group(1)
+    titled = _NAME_AFTER_TITLE.match(party)
+    return titled.group(1) if titled is not None else party
 
 
 def _as_written(party: str, people: Sequence[str], titles: dict[str, str]) -> str:

@@ -633,3 +633,17 @@ def test_a_person_is_written_without_honorific_or_the_title_said_after_the_name(
         assert [t.assignee for t in read_tasks(text)] == [assignee], text
     deadline = find_deadline("anh sơn nộp báo cáo chiều thứ sáu này", held=date(2025, 3, 12))
     assert deadline is not None and (deadline.text, deadline.due) == ("chiều thứ sáu này", date(2025, 3, 14))
+
+
+def test_offices_of_state_and_commune_cadres_are_parties_and_a_title_before_a_full_name_is_dropped() -> None:
+    held = date(2025, 3, 14)
+    said = {
+        "Hội đồng thống nhất giao Viện Chăn nuôi khảo sát lại giống bò, báo cáo trước ngày 30/6.": "Viện Chăn nuôi",
+        "Chủ tọa đề nghị Tổng Thư ký tổng hợp các ý kiến.": "Tổng Thư ký",
+        "địa chính xã đo lại thửa đất trong vòng bảy ngày": "địa chính xã",
+        "Bảo hiểm xã hội huyện rà soát hồ sơ, báo cáo trước 15/4.": "Bảo hiểm xã hội huyện",
+        "Công chức tư pháp Lê Văn Hùng hướng dẫn hai hộ làm thủ tục.": "Lê Văn Hùng",
+    }
+    for text, assignee in said.items():
+        assert [t.assignee for t in read_tasks(text, held=held)] == [assignee], text
+    assert [t.assignee for t in read_tasks("UBND xã Hòa Bình Tây rà soát lại danh sách.")] == ["UBND xã Hòa Bình Tây"]
