@@ -200,7 +200,7 @@ class _Present:
     @functools.lru_cache(maxsize=64)
     def of(cls, people: tuple[str, ...]) -> _Present | None:
         full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) == 3}
-        given = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES
+        given = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
         if not full:
             return None
         alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
@@ -666,15 +666,29 @@ def read_tasks(
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting, host) if clause.strip() else []
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None
         if said is not None:  # "giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV": the same order
-            tasks[-1] = TaskSlots(
-                tasks[-1].assignee, tasks[-1].action, Deadline(said.text, said.start + position, said.due)
-            )
+            deadline = Deadline(said.text, said.start + position, said.due)
+            every = names_every_order(clause)  # "…; cả hai việc xong trước 31/3"
+            reach = range(len(tasks)) if every else [len(tasks) - 1]
+            tasks = [
+                TaskSlots(t.assignee, t.action, deadline) if k in reach and t.deadline is None else t
+                for k, t in enumerate(tasks)
+            ]
         tasks.extend(found)
         position = cut.end() if cut is not None else len(text)
     first = tasks[0].deadline if tasks else None
     if first is not None and first.start < text.find(tasks[0].action):  # "Ngày 29 trường tổng vệ sinh, …": said
         tasks = [t if t.deadline else TaskSlots(t.assignee, t.action, first) for t in tasks]  # before every order
     return tasks
+
+
+_ALL_ORDERS = re.compile(r"(?:ca (?:hai|ba|bon)|tat ca|cac viec|hai viec|ba viec)\b")
+"""A clause naming every order said before it ("cả hai việc xong trước 31/3"): its deadline is theirs."""
+
+
+def names_every_order(text: str) -> bool:
+    """Whether `text` begins by naming every order said before it ("cả hai việc xong trước 31/3"): its deadline is
+    theirs."""
+    return _ALL_ORDERS.match(fold(text).strip()) is not None
 
 
 def _joins_names(text: str, cut: re.Match[str]) -> bool:
@@ -716,9 +730,12 @@ def _clause_tasks(
         if k == 0 or not ((person and lower[k - 1] == " ") or lower[k - 2 : k] == ", ") or not _free(lower, k):
             continue  # a person anywhere, a body only after a comma ("quỹ công đoàn" is no party)
         before = text[:k].rstrip(" ,")
-        if not before or _tag_of_last_word(before) in _NOT_BEFORE_PARTY:
+        verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
+        if not before or (verb_before and lower[k - 2 : k] != ", "):
             continue
         left = _clause_task(before, offset, held, people, titles, meeting, host)
+        if verb_before and (left is None or left.assignee != first.assignee):
+            continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
         if left is not None and right:
             return [left, *right]

@@ -647,3 +647,23 @@ def test_offices_of_state_and_commune_cadres_are_parties_and_a_title_before_a_fu
     for text, assignee in said.items():
         assert [t.assignee for t in read_tasks(text, held=held)] == [assignee], text
     assert [t.assignee for t in read_tasks("UBND xã Hòa Bình Tây rà soát lại danh sách.")] == ["UBND xã Hòa Bình Tây"]
+
+
+def test_a_deadline_said_for_every_order_is_each_ones() -> None:
+    """ "…; cả hai việc xong trước …" names every order before it; a person whose given name is an honorific ("Trần Đức
+    Anh") is no bare "anh", and a second person after a comma gives a clause of their own."""
+    held = date(2025, 3, 14)
+    text = "Phòng Tổ chức rà soát hồ sơ, Phòng Tài vụ lập dự toán; cả hai việc xong trước 31/3."
+    assert [(t.assignee, t.deadline and t.deadline.text) for t in read_tasks(text, held=held)] == [
+        ("Phòng Tổ chức", "trước 31/3"),
+        ("Phòng Tài vụ", "trước 31/3"),
+    ]
+    people = ["Trần Đức Anh", "Lê Thị Bích"]
+    text = "Anh Trần Đức Anh kiểm tra hồ sơ xây lắp, chị Lê Thị Bích kiểm tra chứng từ; cả hai xong trước 25/3."
+    tasks = read_tasks(text, held=held, people=people)
+    assert [(t.assignee, t.deadline and t.deadline.due) for t in tasks] == [
+        ("Trần Đức Anh", date(2025, 3, 25)),
+        ("Lê Thị Bích", date(2025, 3, 25)),
+    ]
+    one = read_tasks("Văn phòng lập danh sách, Phòng Nội vụ thẩm định; báo cáo trước 31/3.", held=held)
+    assert [t.deadline is not None for t in one] == [False, True]  # not named all: the last order's
