@@ -30,11 +30,11 @@ _HEADS = (
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
     "|đài truyền thanh|đài phát thanh|nhà trường"
-    "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|địa chính|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
+    "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
     "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number): the bodies and
-offices of state, party, mass and company organisation, and the cadres of a commune ("công chức", "địa chính")."""
+offices of state, party, mass and company organisation, and a commune's civil servants ("công chức")."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HEAD_SET = frozenset(_HEADS.split("|"))
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
@@ -384,6 +384,8 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
         return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
+    if order is not None and _MOTION.search(fold(lower[: order.start()])):
+        return None  # "Bây giờ biểu quyết việc đề nghị Tòa án tỉnh tăng cường …": the motion put to the vote
     if order is not None:
         return order.end()
     if _OWN.match(lower):
@@ -424,6 +426,8 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     return next(iter(present.starts(text)), None) if present is not None else None
 
 
+_MOTION = re.compile(r"\b(?:bieu quyet|lay y kien|xin y kien)\b")
+"""The vote or consultation an order word is the object of ("biểu quyết việc đề nghị …"): a motion, no order."""
 _AGREED = re.compile(r"\s*(?:(?:đã|cơ bản|thống nhất|nhất trí|kết luận|đồng ý)\s*)*[:,]?\s*$")
 """What the meeting or its presiding body may say between itself and the order word ("Hội nghị thống nhất giao …",
 "Hội đồng kết luận: đề nghị …"): its decision, the order still its own."""
@@ -692,11 +696,13 @@ def names_every_order(text: str) -> bool:
 
 
 def _joins_names(text: str, cut: re.Match[str]) -> bool:
-    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …"): no verb since
-    the last punctuation before it (after a comma, ", và Ban Dân tộc giám sát …" starts a second order)."""
+    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …", "chỉ đạo Công
+    an xã và công chức địa chính kiểm tra …"): no verb since the last punctuation or order word before it (after a
+    comma, ", và Ban Dân tộc giám sát …" starts a second order)."""
     if cut.group().strip(" ,") != "và" or cut.group().startswith(","):
         return False
     head = re.split(r"[,;:]", text[: cut.start()])[-1]
+    head = head[max((m.end() for m in _ORDER_ANY.finditer(head.lower())), default=0) :]  # "chỉ đạo A và B kiểm tra"
     if not head.strip():
         return False
     _, tags = ViPosTagger.postagging(ViTokenizer.tokenize(head))

@@ -640,7 +640,7 @@ def test_offices_of_state_and_commune_cadres_are_parties_and_a_title_before_a_fu
     said = {
         "Hội đồng thống nhất giao Viện Chăn nuôi khảo sát lại giống bò, báo cáo trước ngày 30/6.": "Viện Chăn nuôi",
         "Chủ tọa đề nghị Tổng Thư ký tổng hợp các ý kiến.": "Tổng Thư ký",
-        "địa chính xã đo lại thửa đất trong vòng bảy ngày": "địa chính xã",
+        "khu phố hai đo lại vỉa hè trong vòng bảy ngày": "khu phố hai",
         "Bảo hiểm xã hội huyện rà soát hồ sơ, báo cáo trước 15/4.": "Bảo hiểm xã hội huyện",
         "Công chức tư pháp Lê Văn Hùng hướng dẫn hai hộ làm thủ tục.": "Lê Văn Hùng",
     }
@@ -667,3 +667,13 @@ def test_a_deadline_said_for_every_order_is_each_ones() -> None:
     ]
     one = read_tasks("Văn phòng lập danh sách, Phòng Nội vụ thẩm định; báo cáo trước 31/3.", held=held)
     assert [t.deadline is not None for t in one] == [False, True]  # not named all: the last order's
+
+
+def test_a_motion_put_to_the_vote_and_two_bodies_one_order_directs_are_no_new_orders() -> None:
+    held = date(2025, 3, 14)
+    assert read_tasks("Bây giờ biểu quyết việc đề nghị Tòa án tỉnh bổ sung một thư ký.", held=held) == []
+    text = "Giao đồng chí Lê Văn Tú chỉ đạo Công an xã và công chức tư pháp rà soát hồ sơ trong tháng này."
+    tasks = read_tasks(text, held=held, people=["Lê Văn Tú"])
+    assert [(t.assignee, t.deadline and t.deadline.text) for t in tasks] == [("Lê Văn Tú", "trong tháng này")]
+    weekends = read_tasks("Tôi giao Đội Cảnh sát giao thông lập chốt vào các ngày cuối tuần.", held=held)
+    assert [(t.assignee, t.deadline) for t in weekends] == [("Đội Cảnh sát giao thông", None)]  # each weekend: no date
