@@ -31,6 +31,7 @@ _HEADS = (
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
     "|đài truyền thanh|đài phát thanh|nhà trường"
     "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
+    "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy"
     "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number): the bodies and
@@ -428,6 +429,9 @@ def _party_start(text: str, present: _Present | None) -> int | None:
 
 _MOTION = re.compile(r"\b(?:bieu quyet|lay y kien|xin y kien)\b")
 """The vote or consultation an order word is the object of ("biểu quyết việc đề nghị …"): a motion, no order."""
+_CONCLUDES = re.compile(r"^[^:;]{0,80}\b(?:kết luận|chốt lại|chốt|thống nhất|như sau)\s*:\s*", re.IGNORECASE)
+"""A lead-in to what the chair concludes, ending in a colon ("Qua ý kiến các đồng chí, chi bộ kết luận: Chi ủy …"): the
+orders are said after it, their subjects there."""
 _AGREED = re.compile(r"\s*(?:(?:đã|cơ bản|thống nhất|nhất trí|kết luận|đồng ý)\s*)*[:,]?\s*$")
 """What the meeting or its presiding body may say between itself and the order word ("Hội nghị thống nhất giao …",
 "Hội đồng kết luận: đề nghị …"): its decision, the order still its own."""
@@ -554,8 +558,8 @@ def _clause_task(
         return None
     if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
         return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
-    if action.lower().startswith(("là ", "là,")):  # "Phòng cháy là việc số một": a statement, not an order
-        return None
+    if action.lower().startswith(("là ", "là,", "mới ")):
+        return None  # "Phòng cháy là việc số một": a statement; "Đồng chí Khánh mới chuyển về …": what was just done
     if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()) or _ALL_OF_US.match(assignee.lower()):
         return None
     if is_host(assignee, host):  # "Hội xã sẽ làm việc với Ủy ban …" at the farmers' union: its own promise
@@ -661,8 +665,10 @@ def read_tasks(
     if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)) or text.endswith("?"):
         return []
     tasks: list[TaskSlots] = []
-    position = 0
-    for cut in [*(c for c in _CLAUSES.finditer(text.lower()) if not _joins_names(text, c)), None]:
+    concluded = _CONCLUDES.match(text)  # "…, tôi kết luận: Phòng Y tế …": the orders follow the colon
+    position = concluded.end() if concluded is not None else 0
+    cuts = (c for c in _CLAUSES.finditer(text.lower()) if c.start() >= position and not _joins_names(text, c))
+    for cut in [*cuts, None]:
         end = cut.start() if cut is not None else len(text)
         if point := _POINT.match(text, position, end):  # its end, in the whole text
             position = point.end()
@@ -682,7 +688,8 @@ def read_tasks(
     first = tasks[0].deadline if tasks else None
     if first is not None and first.start < text.find(tasks[0].action):  # "Ngày 29 trường tổng vệ sinh, …": said
         tasks = [t if t.deadline else TaskSlots(t.assignee, t.action, first) for t in tasks]  # before every order
-    return tasks
+    # "Nhờ anh Tuấn kiểm tra …, trong tuần sau anh xử lý giúp tôi": a bare "anh" after a named party is the same one
+    return [t for k, t in enumerate(tasks) if not (k and t.assignee.lower() in _HONORIFIC_WORDS)]
 
 
 _ALL_ORDERS = re.compile(r"(?:ca (?:hai|ba|bon)|tat ca|cac viec|hai viec|ba viec)\b")

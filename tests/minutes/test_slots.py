@@ -677,3 +677,14 @@ def test_a_motion_put_to_the_vote_and_two_bodies_one_order_directs_are_no_new_or
     assert [(t.assignee, t.deadline and t.deadline.text) for t in tasks] == [("Lê Văn Tú", "trong tháng này")]
     weekends = read_tasks("Tôi giao Đội Cảnh sát giao thông lập chốt vào các ngày cuối tuần.", held=held)
     assert [(t.assignee, t.deadline) for t in weekends] == [("Đội Cảnh sát giao thông", None)]  # each weekend: no date
+
+
+def test_orders_after_a_concluding_colon_a_bare_honorific_resumed_and_what_was_just_done() -> None:
+    held = date(2025, 3, 14)
+    text = "Qua thảo luận, chi bộ kết luận: Chi ủy rà soát hồ sơ đảng viên, xong trong tháng 4."
+    assert [(t.assignee, t.deadline and t.deadline.text) for t in read_tasks(text, held=held)] == [
+        ("Chi ủy", "trong tháng 4")
+    ]
+    resumed = read_tasks("Nhờ anh Lê Văn Tâm sửa máy in, trong tuần sau anh làm giúp tôi.", people=["Lê Văn Tâm"])
+    assert [t.assignee for t in resumed] == ["Lê Văn Tâm"]
+    assert read_tasks("Đồng chí Lê Văn Tâm mới chuyển sinh hoạt về chi bộ.", people=["Lê Văn Tâm"]) == []
