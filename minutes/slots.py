@@ -311,14 +311,17 @@ def _as_called(party: str) -> str:
     return titled.group(1) if titled is not None else party
 
 
-def _as_written(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
+def _as_written(party: str, people: Sequence[str], titles: dict[str, str], cased: bool) -> str:
     """The party as the minutes write it: a full name where one is known (`_full_name`), else without honorific
     ("Cô Lan" -> "Lan", as the conventions write assignees), but a Southern birth-order name keeps it ("chú Ba", "ông
-    Sáu": "Ba" alone is a number)."""
+    Sáu": "Ba" alone is a number); in cased text a lower-case word after the honorific is no name ("anh làm giúp"):
+    the honorific alone, "you"."""
     full = _full_name(party, people, titles)
     if full != party:
         return full
     bare = _HONORIFIC.sub("", party).strip()
+    if cased and bare and bare != party and bare[0].islower():
+        return party[: len(party) - len(bare)].strip()
     numeral = len(bare.split()) == 1 and bare.lower() in _NUMBER_NAMES
     return party if not bare or bare == party or numeral else bare
 
@@ -572,7 +575,8 @@ def _clause_task(
         return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
-    return TaskSlots(_as_written(_as_called(assignee), people, titles), action, deadline)
+    cased = any(c.isupper() for c in text)
+    return TaskSlots(_as_written(_as_called(assignee), people, titles, cased), action, deadline)
 
 
 def _next_party_task(

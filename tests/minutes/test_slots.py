@@ -685,6 +685,7 @@ def test_orders_after_a_concluding_colon_a_bare_honorific_resumed_and_what_was_j
     assert [(t.assignee, t.deadline and t.deadline.text) for t in read_tasks(text, held=held)] == [
         ("Chi ủy", "trong tháng 4")
     ]
-    resumed = read_tasks("Nhờ anh Lê Văn Tâm sửa máy in, trong tuần sau anh làm giúp tôi.", people=["Lê Văn Tâm"])
+    resumed = read_tasks("Nhờ anh Lê Văn Tâm sửa máy in, trong tuần sau anh xử lý giúp tôi.", people=["Lê Văn Tâm"])
     assert [t.assignee for t in resumed] == ["Lê Văn Tâm"]
     assert read_tasks("Đồng chí Lê Văn Tâm mới chuyển sinh hoạt về chi bộ.", people=["Lê Văn Tâm"]) == []
+    assert [t.assignee for t in read_tasks("Anh làm luôn giúp tôi bản tổng hợp.")] == ["Anh"]  # "you", no name "làm"
