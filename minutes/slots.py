@@ -435,7 +435,7 @@ _MOTION = re.compile(r"\b(?:bieu quyet|lay y kien|xin y kien)\b")
 _CONCLUDES = re.compile(r"^[^:;]{0,80}\b(?:kết luận|chốt lại|chốt|thống nhất|như sau)\s*:\s*", re.IGNORECASE)
 """A lead-in to what the chair concludes, ending in a colon ("Qua ý kiến các đồng chí, chi bộ kết luận: Chi ủy …"): the
 orders are said after it, their subjects there."""
-_AGREED = re.compile(r"\s*(?:(?:đã|cơ bản|thống nhất|nhất trí|kết luận|đồng ý)\s*)*[:,]?\s*$")
+_AGREED = re.compile(r"\s*(?:(?:cơ bản|thống nhất|nhất trí|kết luận|đồng ý)\s*)*[:,]?\s*$")
 """What the meeting or its presiding body may say between itself and the order word ("Hội nghị thống nhất giao …",
 "Hội đồng kết luận: đề nghị …"): its decision, the order still its own."""
 
@@ -450,7 +450,8 @@ def _gives(text: str, order: re.Match[str]) -> bool:
     first = _PARTY.search(lower, 0, order.start())
     if first is None or not (first.start() == 0 or re.search(r"(?:[,:]|\bthì)\s+$", lower[: first.start()])):
         return False
-    if _HONORIFIC.match(lower[first.start() :]):
+    recalled = re.search(r"\b(?:đã|từng|vừa)\b", lower[first.end() : order.start()])  # "chi bộ đã thống nhất giao …"
+    if _HONORIFIC.match(lower[first.start() :]) or recalled:
         return False
     verbs = [v for v in _verb_starts(text, first.start()) if v < order.start()]
     return not verbs or _AGREED.fullmatch(lower[verbs[0] : order.start() + 1].rstrip()) is not None

@@ -689,3 +689,5 @@ def test_orders_after_a_concluding_colon_a_bare_honorific_resumed_and_what_was_j
     assert [t.assignee for t in resumed] == ["Lê Văn Tâm"]
     assert read_tasks("Đồng chí Lê Văn Tâm mới chuyển sinh hoạt về chi bộ.", people=["Lê Văn Tâm"]) == []
     assert [t.assignee for t in read_tasks("Anh làm luôn giúp tôi bản tổng hợp.")] == ["Anh"]  # "you", no name "làm"
+    recalled = "Về xếp loại, chi bộ đã thống nhất giao đồng chí Dũng tổng hợp từ tháng trước, đến nay đã xong."
+    assert read_tasks(recalled, people=["Mạc Văn Dũng"]) == []  # the body's order recalled, not given now
