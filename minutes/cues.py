@@ -600,7 +600,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
     match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
     start, end = where[match.start()][0], where[match.end() - 1][1]
-    end += len(re.match(r"\w*", text[end:]).group())  # "quý hai" written "quy ii": its word whole
+    while end < len(text) and text[end].isalnum():  # "quý hai" written "quy ii": its word whole
+        end += 1
     if text[start:end].lower().startswith("tôi "):  # "báo tôi thứ tư": folded, "tôi" (me) is "tối" (evening)
         start += len("tôi ")
     return Deadline(text[start:end].rstrip(), start, _due(match, held) if held is not None else None)
