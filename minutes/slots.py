@@ -3,12 +3,14 @@
 Whether a sentence gives a task is the classifier's call (`minutes.classifier`); this module only reads it.
 A sentence may give several ("Phòng A công bố …, còn Phòng B phối hợp …"): it is cut into clauses at ";",
 "còn", "đồng thời", "và" before a new party. In each clause the assignee is the party the order is given
-to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo", else the clause's subject, which may follow its topic
+to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo" (a body said before them gives the order: "Hội đồng quản trị
+thống nhất giao Ban Tổng Giám đốc …"), else the clause's subject, which may follow its topic
 ("Hồ sơ quá hạn thì anh Bằng …", "Còn việc bác sĩ, anh Hải …"). The subject ends at its first verb, as
 pyvi's part-of-speech tagger finds it (a word right after the head of a body's name is part of the name:
 "Ban quản lý dự án", "Bộ Chỉ huy Quân sự"), or at a comma before an apposition ("Anh Tịnh, Giám đốc Sở
 Tư pháp, …"). A person called by given name and title ("anh Chiến", "chị hương") is written with the
-full name of the attendee it ends, when exactly one does.
+full name of the attendee it ends, when exactly one does, else without honorific and title ("Cô Lan thủ quỹ" ->
+"Lan"; a birth-order name keeps it: "chú Ba").
 """
 
 from __future__ import annotations
@@ -444,8 +446,9 @@ def _gives(text: str, order: re.Match[str]) -> bool:
     """Whether the party said first in `text` gives the order at `order` rather than carries it out: it begins the
     sentence or follows its topic, and only agreement stands between it and the order word ("Ủy ban Thường vụ Quốc
     hội đề nghị Chính phủ …", "Hội đồng quản trị thống nhất giao Ban Tổng Giám đốc …", "Chủ tịch UBND tỉnh chỉ đạo
-    Sở …"). A person by honorific directing a body does that work ("cô Mai chỉ đạo phòng đào tạo …"), and one with
-    a verb of their own before the order word is the assignee ("anh Vinh liên hệ Cảnh sát … đề nghị …")."""
+    Sở …"). A person by honorific directing a body does that work ("cô Mai chỉ đạo phòng đào tạo …"), one with a
+    verb of their own before the order word is the assignee ("anh Vinh liên hệ Cảnh sát … đề nghị …"), and "đã" there
+    recalls an order given before ("chi bộ đã thống nhất giao …")."""
     lower = text.lower()
     first = _PARTY.search(lower, 0, order.start())
     if first is None or not (first.start() == 0 or re.search(r"(?:[,:]|\bthì)\s+$", lower[: first.start()])):
