@@ -466,8 +466,8 @@ _WEEKDAY = (
 )
 _WEEKDAYS = {"thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5, "chu nhat": 6}
 _WEEKDAYS |= {f"thu {n}": n - 2 for n in range(2, 8)}
-_WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) tuan (?:nay|sau|toi)"
-"""A weekday said with its week ("thứ sáu tuần này"): a deadline even without "trước"."""
+_WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) (?:tuan (?:nay|sau|toi)|nay\b)"
+"""A weekday said with its week ("thứ sáu tuần này", "chiều Chủ nhật này"): a deadline even without "trước"."""
 _WEEKDAY_LAST = r"(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)\W*$"
 """A weekday closing the sentence ("… báo tôi thứ tư"): when it is due, even without "trước" (mid-sentence, "thứ tư"
 may be the fourth point)."""
@@ -476,10 +476,21 @@ _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
 _DAY_WORD = r"(?:ngay (?:mung |mong )?|mung |mong )"
 """What says a day ("ngày 5", "mùng 5", "ngày mồng 5")."""
+_SPOKEN_COUNT = "(?:" + "|".join(sorted(_NUMBER_WORDS)) + ")"
+"""A spoken number's words, folded ("mười lăm ngày"): a duration's count ("ngày làm việc" is read "ngày 5 việc" by
+`spoken_dates`)."""
+_EVENT = (
+    r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|dot|buoi|cuoc|dip|hoi thi)\b"
+    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b)[a-z0-9/]+){1,12}"
+)
+"""An event a deadline may name ("trước khi trình Quốc hội biểu quyết", "trước Đại hội thành viên", "trước kỳ thi học kỳ
+hai", "trước mùa cá Nam"), to the clause's end or a word that begins another ("… để còn diễu hành", "thì" but not the
+"thi" of "kỳ thi")."""
 _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
-    rf"(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao|tai {_SESSION}{_NAMED})"
-    rf" {_CLOCK}{_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
+    rf"(?:(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao"
+    rf"|tai {_SESSION}{_NAMED}) {_CLOCK}|(?={_DAY_WORD}\d))"
+    rf"{_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
     rf"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) {_DAY_WORD}?(?P<day_this>\d{{1,2}})"
     r" thang (?P<this>nay|toi)\b"
     rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao|sang|chieu|toi) |^){_DAY_WORD}"
@@ -488,21 +499,25 @@ _DEADLINE = re.compile(
     r"|truoc ngay \d{1,2} hang thang"
     rf"|(?:trong|den het|het|tu nay den het|tu|tai {_SESSION}{_NAMED})"
     r" thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
-    r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?: nam (?P<y4>\d{4}))?"
-    r"|(?:trong|vao|(?:tu nay )?den het|het) (?:tuan|thang|nam|quy) (?:nay|toi|sau)|trong \d+ ngay(?: lam viec)?"
+    r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?:(?: nam |/)(?P<y4>\d{4}))?"
+    r"|(?:trong|vao|(?:tu nay )?den het|het) (?:tuan|thang|nam|quy) (?:nay|toi|sau)"
+    rf"|trong (?:vong )?(?:\d+ |(?:{_SPOKEN_COUNT} ){{1,3}})ngay(?: (?:lam|5) viec| toi)?"
     r"|(?:bat dau )?(?:tu )?tuan (?:sau|toi)\b"
     r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc)\b)"
     r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
     rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}))"
     rf"{_WEEKDAY}"
+    rf"|truoc {_EVENT}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan| duong lich| am lich)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
-    r"|(?:khoang |trong |vao |truoc )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
-    r"|(?:khoang |trong |vao |truoc )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?:khoang |trong |vao |truoc |tu )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
+    r"|(?:khoang |trong |vao |truoc |tu )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?:(?:khoang|trong|vao|den) )?cuoi thang\b|(?:trong|vao|den) cuoi tuan\b"
     r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) cuoi (?:tuan|thang|nam|quy)\b"
     r"|(?P<days>(?:(?:sang|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
+    rf"|(?:trong |tai )?{_SESSION} (?:toi|sau)\b"
     r")"
 )
 _NEXT_MONTH = re.compile(r"(?<=\btháng )sau\b", re.IGNORECASE)
@@ -585,6 +600,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
     match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
     start, end = where[match.start()][0], where[match.end() - 1][1]
+    while end < len(text) and text[end].isalnum():  # "quý hai" written "quy ii": its word whole
+        end += 1
     if text[start:end].lower().startswith("tôi "):  # "báo tôi thứ tư": folded, "tôi" (me) is "tối" (evening)
         start += len("tôi ")
     return Deadline(text[start:end].rstrip(), start, _due(match, held) if held is not None else None)

@@ -28,7 +28,7 @@ from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task
 from minutes.participants import chairing, introductions, is_name, mentions, nicknames, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
-from minutes.slots import gives_floor, read_tasks
+from minutes.slots import gives_floor, names_every_order, read_tasks
 
 _VOTE_CALL_PREFIX = re.compile(
     r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
@@ -413,9 +413,11 @@ class ExtractiveGenerator:
         """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
         person called by given name is written with the full name, and the task cites where it was said too. A
         sentence of the same segment right after a task without a deadline, giving none itself, may say its
-        deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV.")."""
+        deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV."), every one's when it names
+        them all ("Cả hai việc xong trước 31/3.")."""
         tasks: list[Task] = []
         previous: Sentence | None = None  # the sentence that gave the last task
+        given = 0  # where its tasks begin in `tasks`
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
             found = (
                 read_tasks(
@@ -426,8 +428,12 @@ class ExtractiveGenerator:
             )
             said = cues.find_deadline(s.text, held=held) if not found and previous is not None else None
             if said is not None and previous is not None and previous.segment is s.segment and not tasks[-1].deadline:
-                tasks[-1] = tasks[-1].model_copy(update={"deadline": said.text, "due": said.due})
+                reach = range(given if names_every_order(s.text) else len(tasks) - 1, len(tasks))  # "Cả hai việc …"
+                for k in reach:
+                    if tasks[k].deadline is None:
+                        tasks[k] = tasks[k].model_copy(update={"deadline": said.text, "due": said.due})
             previous = s if found else None
+            given = len(tasks)
             for slots in found:
                 if _YOU.match(slots.assignee) and (person := cast.answered(sents, k)) is not None:
                     slots = replace(slots, assignee=person)

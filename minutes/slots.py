@@ -3,12 +3,14 @@
 Whether a sentence gives a task is the classifier's call (`minutes.classifier`); this module only reads it.
 A sentence may give several ("Phòng A công bố …, còn Phòng B phối hợp …"): it is cut into clauses at ";",
 "còn", "đồng thời", "và" before a new party. In each clause the assignee is the party the order is given
-to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo", else the clause's subject, which may follow its topic
+to: after "giao", "đề nghị", "yêu cầu", "chỉ đạo" (a body said before them gives the order: "Hội đồng quản trị
+thống nhất giao Ban Tổng Giám đốc …"), else the clause's subject, which may follow its topic
 ("Hồ sơ quá hạn thì anh Bằng …", "Còn việc bác sĩ, anh Hải …"). The subject ends at its first verb, as
 pyvi's part-of-speech tagger finds it (a word right after the head of a body's name is part of the name:
 "Ban quản lý dự án", "Bộ Chỉ huy Quân sự"), or at a comma before an apposition ("Anh Tịnh, Giám đốc Sở
 Tư pháp, …"). A person called by given name and title ("anh Chiến", "chị hương") is written with the
-full name of the attendee it ends, when exactly one does.
+full name of the attendee it ends, when exactly one does, else without honorific and title ("Cô Lan thủ quỹ" ->
+"Lan"; a birth-order name keeps it: "chú Ba").
 """
 
 from __future__ import annotations
@@ -30,8 +32,12 @@ _HEADS = (
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
     "|đài truyền thanh|đài phát thanh|nhà trường"
+    "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
+    "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy"
+    "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
 )
-"""Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number)."""
+"""Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number): the bodies and
+offices of state, party, mass and company organisation, and a commune's civil servants ("công chức")."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HEAD_SET = frozenset(_HEADS.split("|"))
 _HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
@@ -65,6 +71,18 @@ _ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:an
 _ROLL = re.compile(r"^(?:xin gioi thieu )?(?:tham du|co mat)\b")
 """Who is present ("Tham dự phiên họp có đồng chí Sơn, Phó Tổng Thanh tra …, đại diện cơ quan chủ trì soạn thảo"): the
 roll, no order, whatever the titles in it say."""
+_REQUEST = re.compile(
+    r"^(?:(?:thua|kinh thua|da)\b[^,.:]*[,.:]\s*)*(?:\w+ )?(?:toi|chung toi|chung em)(?: cung| xin)?"
+    r" (?:de nghi|kien nghi)\b"
+)
+"""The speaker's own request opening the sentence ("Tôi đề nghị Chính phủ cần có giải pháp …", "Thưa thầy Hiệu
+trưởng, tổ chúng tôi đề nghị nhà trường …"): what a member asks of a body, not an order the meeting gives, unless it
+names a person or a deadline ("Tôi đề nghị đồng chí Xuân hoàn thiện hồ sơ …, nộp … trước ngày 20/3")."""
+_SUGGESTS = re.compile(r"^(?:nen|can|xem xet|quan tam|co y kien|som)\b")
+"""What a request asks a body to consider ("… đề nghị đoàn nên xem xét lại …"): a member's, whatever date it says."""
+_SPEAKS_FOR = re.compile(r"^xin (?:tiep thu|nhan|bao cao|hua|cam ket|tra loi|giai trinh)\b")
+"""A party "xin tiếp thu", "xin nhận", "xin báo cáo": the speaker answering for their own body, a promise or a
+report."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
 _TOPIC_END = re.compile(r",?\s+(?:thì(?: là)?|để)\s+|,\s+|:\s+")
@@ -185,7 +203,7 @@ class _Present:
     @functools.lru_cache(maxsize=64)
     def of(cls, people: tuple[str, ...]) -> _Present | None:
         full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) == 3}
-        given = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES
+        given = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
         if not full:
             return None
         alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
@@ -269,6 +287,47 @@ _NAME_STARTS = (
 ends a name rather than starting one, and "nhà trường" is a whole name ("nhà trường làm văn bản …")."""
 
 
+_TITLE_AFTER = re.compile(
+    rf"^((?:{_HONORIFICS})\s+\S+(?:\s+\S+){{0,2}}?)\s+(?=(?:{_TITLE_HEADS}|{_HEADS}|phụ trách|tổng phụ trách)\b)",
+    re.IGNORECASE,
+)
+"""A person by honorific and name, then their title or body without a comma ("Chú Ba trưởng ấp", "anh lượng tổ trưởng tổ
+điện", "anh sáu cang ban quản lý cảng"): the title is an apposition, no part of the party."""
+
+
+_NAME_AFTER_TITLE = re.compile(
+    r"^(?:\w+\s+)*?[a-zđà-ỹ]\w*\s+(?<!xã )(?<!huyện )(?<!tỉnh )(?<!thôn )(?<!ấp )(?<!phường )(?<!quận )(?<!bản )"
+    r"((?:[A-ZĐÀ-Ỹ]\w*\s+){2,3}[A-ZĐÀ-Ỹ]\w*)$"
+)
+"""A person's full name, three or four capitalised words, after their title in lower case ("Công chức địa chính Đỗ Văn
+Lâm"); after a place's head the words name the place ("xã Hòa Bình Tây")."""
+
+
+def _as_called(party: str) -> str:
+    """`party` without the title said right after a person's name (`_TITLE_AFTER`) or before it
+    (`_NAME_AFTER_TITLE`)."""
+    named = _TITLE_AFTER.match(party)
+    if named is not None:
+        return named.group(1)
+    titled = _NAME_AFTER_TITLE.match(party)
+    return titled.group(1) if titled is not None else party
+
+
+def _as_written(party: str, people: Sequence[str], titles: dict[str, str], cased: bool) -> str:
+    """The party as the minutes write it: a full name where one is known (`_full_name`), else without honorific
+    ("Cô Lan" -> "Lan", as the conventions write assignees), but a Southern birth-order name keeps it ("chú Ba", "ông
+    Sáu": "Ba" alone is a number); in cased text a lower-case word after the honorific is no name ("anh làm giúp"):
+    the honorific alone, "you"."""
+    full = _full_name(party, people, titles)
+    if full != party:
+        return full
+    bare = _HONORIFIC.sub("", party).strip()
+    if cased and bare and bare != party and bare[0].islower():
+        return party[: len(party) - len(bare)].strip()
+    numeral = len(bare.split()) == 1 and bare.lower() in _NUMBER_NAMES
+    return party if not bare or bare == party or numeral else bare
+
+
 def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str:
     """ "anh Chiến" or "Chiến" -> "Ma Văn Chiến" when one attendee's name ends so, "đồng chí kế toán trưởng" -> the
     one person introduced with that title (`participants.titles`, folded title -> name), "anh tư" -> the one the
@@ -326,10 +385,13 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if order is None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
     directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
-    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]):
+    given = order is not None and _gives(text, order)
+    if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]) and not given:
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
     if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
         return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
+    if order is not None and _MOTION.search(fold(lower[: order.start()])):
+        return None  # "Bây giờ biểu quyết việc đề nghị Tòa án tỉnh tăng cường …": the motion put to the vote
     if order is not None:
         return order.end()
     if _OWN.match(lower):
@@ -368,6 +430,34 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         ):
             return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
     return next(iter(present.starts(text)), None) if present is not None else None
+
+
+_MOTION = re.compile(r"\b(?:bieu quyet|lay y kien|xin y kien)\b")
+"""The vote or consultation an order word is the object of ("biểu quyết việc đề nghị …"): a motion, no order."""
+_CONCLUDES = re.compile(r"^[^:;]{0,80}\b(?:kết luận|chốt lại|chốt|thống nhất|như sau)\s*:\s*", re.IGNORECASE)
+"""A lead-in to what the chair concludes, ending in a colon ("Qua ý kiến các đồng chí, chi bộ kết luận: Chi ủy …"): the
+orders are said after it, their subjects there."""
+_AGREED = re.compile(r"\s*(?:(?:cơ bản|thống nhất|nhất trí|kết luận|đồng ý)\s*)*[:,]?\s*$")
+"""What the meeting or its presiding body may say between itself and the order word ("Hội nghị thống nhất giao …",
+"Hội đồng kết luận: đề nghị …"): its decision, the order still its own."""
+
+
+def _gives(text: str, order: re.Match[str]) -> bool:
+    """Whether the party said first in `text` gives the order at `order` rather than carries it out: it begins the
+    sentence or follows its topic, and only agreement stands between it and the order word ("Ủy ban Thường vụ Quốc
+    hội đề nghị Chính phủ …", "Hội đồng quản trị thống nhất giao Ban Tổng Giám đốc …", "Chủ tịch UBND tỉnh chỉ đạo
+    Sở …"). A person by honorific directing a body does that work ("cô Mai chỉ đạo phòng đào tạo …"), one with a
+    verb of their own before the order word is the assignee ("anh Vinh liên hệ Cảnh sát … đề nghị …"), and "đã" there
+    recalls an order given before ("chi bộ đã thống nhất giao …")."""
+    lower = text.lower()
+    first = _PARTY.search(lower, 0, order.start())
+    if first is None or not (first.start() == 0 or re.search(r"(?:[,:]|\bthì)\s+$", lower[: first.start()])):
+        return False
+    recalled = re.search(r"\b(?:đã|từng|vừa)\b", lower[first.end() : order.start()])  # "chi bộ đã thống nhất giao …"
+    if _HONORIFIC.match(lower[first.start() :]) or recalled:
+        return False
+    verbs = [v for v in _verb_starts(text, first.start()) if v < order.start()]
+    return not verbs or _AGREED.fullmatch(lower[verbs[0] : order.start() + 1].rstrip()) is not None
 
 
 def _words_before(text: str, k: int) -> list[str]:
@@ -460,6 +550,8 @@ def _clause_task(
     asked_now = person is not None and bool(asked)
     if (_PROCEDURAL.match(rest) or asked_now) and deadline is None:
         return None
+    if _REQUEST.match(folded) and not _HONORIFIC.match(lower[start:]) and (deadline is None or _SUGGESTS.match(rest)):
+        return None
     action_end = deadline.start if deadline is not None and deadline.start > verb_at else len(text)
     if deadline is not None and start < deadline.start < end:  # "anh Pọm ngày mai đưa tôi đi …"
         end = deadline.start
@@ -471,8 +563,10 @@ def _clause_task(
         return None
     if _DECIDES.match(fold(action)):
         return None
-    if action.lower().startswith(("là ", "là,")):  # "Phòng cháy là việc số một": a statement, not an order
-        return None
+    if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
+        return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
+    if action.lower().startswith(("là ", "là,", "mới ")):
+        return None  # "Phòng cháy là việc số một": a statement; "Đồng chí Khánh mới chuyển về …": what was just done
     if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()) or _ALL_OF_US.match(assignee.lower()):
         return None
     if is_host(assignee, host):  # "Hội xã sẽ làm việc với Ủy ban …" at the farmers' union: its own promise
@@ -485,7 +579,8 @@ def _clause_task(
         return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
-    return TaskSlots(_full_name(assignee, people, titles), action, deadline)
+    cased = any(c.isupper() for c in text)
+    return TaskSlots(_as_written(_as_called(assignee), people, titles, cased), action, deadline)
 
 
 def _next_party_task(
@@ -575,11 +670,13 @@ def read_tasks(
     `meeting`: the meeting's text, folded, where a body's full name may be said; `host`: the body holding the
     meeting (the issuing body of the header), whose own plans are no order given to it (`is_host`)."""
     text = nfc(text).strip()
-    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)):
+    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)) or text.endswith("?"):
         return []
     tasks: list[TaskSlots] = []
-    position = 0
-    for cut in [*(c for c in _CLAUSES.finditer(text.lower()) if not _joins_names(text, c)), None]:
+    concluded = _CONCLUDES.match(text)  # "…, tôi kết luận: Phòng Y tế …": the orders follow the colon
+    position = concluded.end() if concluded is not None else 0
+    cuts = (c for c in _CLAUSES.finditer(text.lower()) if c.start() >= position and not _joins_names(text, c))
+    for cut in [*cuts, None]:
         end = cut.start() if cut is not None else len(text)
         if point := _POINT.match(text, position, end):  # its end, in the whole text
             position = point.end()
@@ -587,23 +684,40 @@ def read_tasks(
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting, host) if clause.strip() else []
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None
         if said is not None:  # "giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV": the same order
-            tasks[-1] = TaskSlots(
-                tasks[-1].assignee, tasks[-1].action, Deadline(said.text, said.start + position, said.due)
-            )
+            deadline = Deadline(said.text, said.start + position, said.due)
+            every = names_every_order(clause)  # "…; cả hai việc xong trước 31/3"
+            reach = range(len(tasks)) if every else [len(tasks) - 1]
+            tasks = [
+                TaskSlots(t.assignee, t.action, deadline) if k in reach and t.deadline is None else t
+                for k, t in enumerate(tasks)
+            ]
         tasks.extend(found)
         position = cut.end() if cut is not None else len(text)
     first = tasks[0].deadline if tasks else None
     if first is not None and first.start < text.find(tasks[0].action):  # "Ngày 29 trường tổng vệ sinh, …": said
         tasks = [t if t.deadline else TaskSlots(t.assignee, t.action, first) for t in tasks]  # before every order
-    return tasks
+    # "Nhờ anh Tuấn kiểm tra …, trong tuần sau anh xử lý giúp tôi": a bare "anh" after a named party is the same one
+    return [t for k, t in enumerate(tasks) if not (k and t.assignee.lower() in _HONORIFIC_WORDS)]
+
+
+_ALL_ORDERS = re.compile(r"(?:ca (?:hai|ba|bon)|tat ca|cac viec|hai viec|ba viec)\b")
+"""A clause naming every order said before it ("cả hai việc xong trước 31/3"): its deadline is theirs."""
+
+
+def names_every_order(text: str) -> bool:
+    """Whether `text` begins by naming every order said before it ("cả hai việc xong trước 31/3"): its deadline is
+    theirs."""
+    return _ALL_ORDERS.match(fold(text).strip()) is not None
 
 
 def _joins_names(text: str, cut: re.Match[str]) -> bool:
-    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …"): no verb since
-    the last punctuation before it (after a comma, ", và Ban Dân tộc giám sát …" starts a second order)."""
+    """Whether a cut at "và" joins two names into one party ("Văn phòng HĐND và UBND huyện hoàn thiện …", "chỉ đạo Công
+    an xã và công chức địa chính kiểm tra …"): no verb since the last punctuation or order word before it (after a
+    comma, ", và Ban Dân tộc giám sát …" starts a second order)."""
     if cut.group().strip(" ,") != "và" or cut.group().startswith(","):
         return False
     head = re.split(r"[,;:]", text[: cut.start()])[-1]
+    head = head[max((m.end() for m in _ORDER_ANY.finditer(head.lower())), default=0) :]  # "chỉ đạo A và B kiểm tra"
     if not head.strip():
         return False
     _, tags = ViPosTagger.postagging(ViTokenizer.tokenize(head))
@@ -637,9 +751,12 @@ def _clause_tasks(
         if k == 0 or not ((person and lower[k - 1] == " ") or lower[k - 2 : k] == ", ") or not _free(lower, k):
             continue  # a person anywhere, a body only after a comma ("quỹ công đoàn" is no party)
         before = text[:k].rstrip(" ,")
-        if not before or _tag_of_last_word(before) in _NOT_BEFORE_PARTY:
+        verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
+        if not before or (verb_before and lower[k - 2 : k] != ", "):
             continue
         left = _clause_task(before, offset, held, people, titles, meeting, host)
+        if verb_before and (left is None or left.assignee != first.assignee):
+            continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
         if left is not None and right:
             return [left, *right]
