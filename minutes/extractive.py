@@ -352,15 +352,31 @@ class ExtractiveGenerator:
                 if cue is not None and cue.passed is None and said_passed is not None:
                     cue = replace(cue, passed=said_passed)
                 said_passed = cue.passed if cue is not None else said_passed
+                awaited = (chairs or goes_on) and self._awaits_result(votes, s)
+                if awaited and (cue is None or cue == cues.VoteCue()) and cues.says_agreed(piece):
+                    cue = cues.VoteCue(passed=True)  # "Chi bộ nhất trí đề nghị kết nạp." after the counts
                 if "vote" in kind and (chairs or goes_on):
                     cue = cue or cues.VoteCue(call=not goes_on and not self._awaits_result(votes, s))
                 elif cue is None or not (
-                    (cue.has_counts and (chairs or votes or cue.tally)) or (goes_on and cue.passed is not None)
+                    (cue.has_counts and (chairs or votes or cue.tally))
+                    or ((goes_on or awaited) and cue.passed is not None)
                 ):
                     continue  # a member's count joins a vote the chair called; only a full tally starts one
                 self._add_to_votes(votes, cue, s, piece)
+                if cue.passed is not None and cues.for_every_vote(piece):
+                    self._pass_earlier(votes, cue.passed, s)
                 last = s
         return [v for v, _ in votes]
+
+    def _pass_earlier(self, votes: list[tuple[Vote, float]], passed: bool, s: Sentence) -> None:
+        """A result said of every motion just voted on ("Cả hai nghị quyết đã được thông qua."): the votes before the
+        last, counted without a result and within `vote_window_s` of `s`, take it too."""
+        for k in range(len(votes) - 2, -1, -1):
+            vote, end = votes[k]
+            counted = any(getattr(vote, n) is not None for n in _COUNTS)
+            if vote.passed is not None or not counted or s.segment.start - end > self.vote_window_s:
+                return
+            votes[k] = (vote.model_copy(update={"passed": passed}), end)
 
     def _awaits_result(self, votes: list[tuple[Vote, float]], s: Sentence) -> bool:
         """Whether the open vote has counts and no result yet, within `vote_window_s` of `s`: the chair's vote

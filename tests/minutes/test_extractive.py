@@ -199,3 +199,35 @@ def test_the_chairs_vote_sentence_after_the_counts_begins_no_other_vote() -> Non
     ]
     votes = [v for item in generate(said(turns), MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
     assert [(v.in_favour, v.total, [r.id for r in v.source_segments]) for v in votes] == [(30, 30, [0, 1, 2])]
+
+
+def test_a_result_said_as_the_bodys_decision_after_the_counts() -> None:
+    """After the counts, the chair saying what the body agreed is the vote's result, though no "thông qua" is said;
+    the same words with no vote counted before them begin none (agreement asked, not voted)."""
+    turns = [
+        ("Chủ tọa", "Về việc kết nạp quần chúng Hà Văn Tú vào Đảng, xin các đồng chí biểu quyết bằng giơ tay."),
+        ("Chủ tọa", "12 trên 12 đồng chí có mặt tán thành. Chi bộ nhất trí đề nghị kết nạp."),
+        ("Chủ tọa", "Đồng chí nào có ý kiến khác về chương trình buổi chiều không? Hội nghị thống nhất chương trình."),
+    ]
+    votes = [v for item in generate(said(turns), MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.total, v.passed, [r.id for r in v.source_segments]) for v in votes] == [
+        (12, 12, True, [0, 1])
+    ]
+
+
+def test_a_result_said_of_both_motions_and_a_whole_cut_off_by_a_semicolon() -> None:
+    """ "Cả hai nghị quyết đã được thông qua" is each vote's result; "… không có ý kiến 0; trên tổng số 16 thành viên
+    có mặt." gives the whole of the counts before it, though the sentence is cut at the semicolon."""
+    turns = [
+        ("Chủ tọa", "Thứ nhất, nghị quyết về kinh tế - xã hội: 23 đại biểu tán thành."),
+        ("Chủ tọa", "Thứ hai, nghị quyết dự toán: tán thành 21, không tán thành 2."),
+        ("Chủ tọa", "Cả hai nghị quyết đã được Hội đồng thông qua."),
+        ("Chủ tọa", "Tiếp theo, đề nghị các thành viên biểu quyết kế hoạch chuyển đổi số."),
+        ("Chủ tọa", "Kết quả biểu quyết: tán thành 15; không tán thành 1; trên tổng số 16 thành viên có mặt."),
+    ]
+    votes = [v for item in generate(said(turns), MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.against, v.total, v.passed) for v in votes] == [
+        (23, None, None, True),
+        (21, 2, None, True),
+        (15, 1, 16, None),
+    ]
