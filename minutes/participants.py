@@ -132,6 +132,18 @@ _SAYS_PRESIDES = re.compile(
     r"\b(?:chu tri|chu toa|dieu hanh)\b"
 )
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
+_TITLED_OTHER = re.compile(
+    r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy)\s+(?=phó|chủ|trưởng|giám|bí|chánh)[^\W\d_]+(?:\s+[^\W\d_]+)*?"
+    r"\s+((?:[^\W\d_]+\s+){2}[^\W\d_]+)\s*$"
+)
+"""Another called by honorific and title, the name last, in lower case ("anh phó chủ tịch trần quốc việt"): that
+person, though the speaker said "tôi" before."""
+_CHAIR_IS = re.compile(
+    r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|hom nay|sang nay"
+    r"|chieu nay|bua nay))+\s+(?:se )?la\s+(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
+)
+"""The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã"); not
+who leads a task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
 _LAST_NAME = re.compile(r"((?:[A-ZÀ-Ỹ][^\W\d_]*\s+){1,3}[A-ZÀ-Ỹ][^\W\d_]*)\W*$")
 
 
@@ -151,6 +163,10 @@ def _named_before(text: str, start: int, end: int) -> list[str]:
     found = [n for n, at, _ in _spoken(window) if not window[at:].lower().startswith(_SELF_WORDS)]
     if found:
         return found
+    titled = _TITLED_OTHER.search(window)
+    said = titled.group(1) if titled is not None else ""
+    if said.islower() and is_name(said) and not any(_STOP.fullmatch(w) for w in fold(said).split()):
+        return [_title_case(said.split())]  # "… anh phó chủ tịch trần quốc việt điều hành tiếp"
     if re.search(r"\b(?:tôi|tui|em|mình)\b", window, re.IGNORECASE):
         return []  # the speaker presides ("tôi Hà Thị Kim, Chủ tịch Mặt trận xã, chủ trì")
     if _OTHER.search(window):
@@ -169,7 +185,7 @@ def _given_chair(text: str) -> _Given | None:
     the meeting, invited to open it, given the chair by name, or listed as co-chairs."""
     text = nfc(text)
     folded = fold(text)
-    for listed in (_CHAIRS_LISTED, _CHAIR_TO, _OPEN_CALL):
+    for listed in (_CHAIRS_LISTED, _CHAIR_TO, _CHAIR_IS, _OPEN_CALL):
         match = listed.search(folded)
         if match is not None:
             names = _named_before(text, match.start(), match.end())

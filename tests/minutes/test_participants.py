@@ -377,3 +377,25 @@ def test_southern_tui_introduces_the_speaker_and_particles_are_no_name() -> None
     assert spoken_names("dạ tui là lò văn hải đại diện mười hai hộ ấp hòa lạc") == ["Lò Văn Hải"]
     assert spoken_names("vậy giờ tui giao luôn nha phòng tài nguyên và môi trường chủ trì") == []
     assert spoken_names("tôi nhờ anh lê văn tư chủ trì nghen") == ["Lê Văn Tư"]
+
+
+def test_a_chair_named_after_the_verb_or_by_title_before_the_name() -> None:
+    """ "chủ trì hội nghị hôm nay là đồng chí X" names the chair after the verb (the announcer is no chair); "anh phó
+    chủ tịch X điều hành tiếp" hands over to X, though the speaker said "tôi" before."""
+    chairs, _ = _people(
+        [
+            ("Lò Thị Mai", "Thưa các đồng chí, chủ trì hội nghị hôm nay là đồng chí Vi Văn Sáng, Chủ tịch UBND xã."),
+            ("Vi Văn Sáng", "Cảm ơn chị Mai. Chúng ta vào nội dung luôn."),
+        ]
+    )
+    assert chairs == ["Vi Văn Sáng"]
+    chairs, _ = _people(
+        [
+            ("Người nói 1", "tôi xin khai mạc"),
+            ("Người nói 1", "tôi có việc xin phép về trước anh phó chủ tịch trần quốc việt điều hành tiếp nhé"),
+            ("Người nói 2", "vâng mời anh toàn báo cáo"),
+        ]
+    )
+    assert chairs == ["Trần Quốc Việt"]
+    own = _transcript([("Người nói 1", "tôi bí thư đảng ủy hà văn tuấn chủ trì"), ("Người nói 2", "dạ em xin báo cáo")])
+    assert chairing(own.segments, "Người nói 1").presiding == ["Người nói 1", "Người nói 1"]  # no one else named
