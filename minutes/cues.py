@@ -410,6 +410,12 @@ def for_every_vote(text: str) -> bool:
     return _EVERY_VOTE.search(folded_digits(text)) is not None
 
 
+def speaks_of_voting(text: str) -> bool:
+    """Whether `text` holds a word of voting (`_VOTE_WORDS`): a call in words no call reader knows ("đề nghị Quốc hội
+    biểu quyết …", "… bỏ phiếu kín …") still does."""
+    return _VOTE_WORDS.search(folded_digits(text)) is not None
+
+
 def no_vote_here(text: str) -> bool:
     """Whether `text` speaks of a vote that is not taken here (`_NO_VOTE_HERE`): the classifier's vote class too
     yields to it."""

@@ -337,9 +337,12 @@ class ExtractiveGenerator:
         A sentence with counts is a vote even when the classifier missed it; one without, only the chair's. A
         member's counts (the secretary reading them) join the vote the chair called, and so does what is said
         right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua."), and so does a bare
-        count answering the question before it ("Vị nào không tán thành? Có 2 đại biểu.").
+        count answering the question before it ("Vị nào không tán thành? Có 2 đại biểu."). A vote in none of whose
+        sentences `cues` read a call, a count, a result or a word of voting is the classifier's alone and records
+        nothing ("Tôi xin phép vắng mặt …", "Phiên chất vấn kết thúc."): it is left out.
         """
         votes: list[tuple[Vote, float]] = []
+        read: set[int] = set()  # the votes in which `cues` read something
         last: Sentence | None = None  # the last sentence of the open vote
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
             if cues.no_vote_here(s.text):  # a past vote recalled, the rule a vote follows, a text read out
@@ -355,6 +358,7 @@ class ExtractiveGenerator:
                 awaited = (chairs or goes_on) and self._awaits_result(votes, s)
                 if awaited and (cue is None or cue == cues.VoteCue()) and cues.says_agreed(piece):
                     cue = cues.VoteCue(passed=True)  # "Chi bộ nhất trí đề nghị kết nạp." after the counts
+                said = cue is not None or cues.speaks_of_voting(piece)
                 if "vote" in kind and (chairs or goes_on):
                     cue = cue or cues.VoteCue(call=not goes_on and not self._awaits_result(votes, s))
                 elif cue is None or not (
@@ -363,10 +367,12 @@ class ExtractiveGenerator:
                 ):
                     continue  # a member's count joins a vote the chair called; only a full tally starts one
                 self._add_to_votes(votes, cue, s, piece)
+                if said:
+                    read.add(len(votes) - 1)
                 if cue.passed is not None and cues.for_every_vote(piece):
                     self._pass_earlier(votes, cue.passed, s)
                 last = s
-        return [v for v, _ in votes]
+        return [v for k, (v, _) in enumerate(votes) if k in read]
 
     def _pass_earlier(self, votes: list[tuple[Vote, float]], passed: bool, s: Sentence) -> None:
         """A result said of every motion just voted on ("Cả hai nghị quyết đã được thông qua."): the votes before the

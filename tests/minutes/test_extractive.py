@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import pytest
 
 from core.errors import InvalidInputError
 from core.transcript import Transcript
+from minutes.classifier import SentenceClassifier
+from minutes.extractive import ExtractiveGenerator
 from minutes.generate import generate, regenerate
 from minutes.model import Header, Minutes, MinutesMeta
 from tests.minutes.conftest import said
@@ -231,3 +234,28 @@ def test_a_result_said_of_both_motions_and_a_whole_cut_off_by_a_semicolon() -> N
         (21, 2, None, True),
         (15, 1, 16, None),
     ]
+
+
+class _VotesEverywhere(SentenceClassifier):
+    """Calls every sentence a vote: what the generator keeps is then what `cues` reads."""
+
+    def classify(
+        self,
+        texts: Sequence[str],
+        chairs: Sequence[bool],
+        previous: Sequence[str] | None = None,
+        people: Sequence[Sequence[str]] | None = None,
+    ) -> list[frozenset[str]]:
+        return [frozenset({"vote"}) for _ in texts]
+
+
+def test_a_vote_only_the_classifier_sees_records_nothing_unless_voting_is_spoken_of() -> None:
+    """A chair's sentence the classifier alone calls a vote, with no call, count, result or word of voting read in it
+    ("Tôi xin phép vắng mặt …"), is no vote; a call in words no call reader knows ("đề nghị Quốc hội biểu quyết …")
+    is one."""
+    generator = ExtractiveGenerator(classifier=_VotesEverywhere())
+    nothing = [("Chủ tọa", "Tôi xin phép vắng mặt để dự họp Huyện ủy."), ("Chủ tọa", "Phiên chất vấn kết thúc.")]
+    assert [v for item in generator.items(said(nothing), chair="Chủ tọa", held=None) for v in item.votes] == []
+    call = [("Chủ tọa", "Tôi đề nghị Quốc hội biểu quyết về việc đưa dự án Luật này vào chương trình năm 2027.")]
+    votes = [v for item in generator.items(said(call), chair="Chủ tọa", held=None) for v in item.votes]
+    assert [(v.in_favour, v.passed, [r.id for r in v.source_segments]) for v in votes] == [(None, None, [0])]
