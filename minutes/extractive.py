@@ -25,7 +25,7 @@ from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing, introductions, is_name, mentions, nicknames, titles
+from minutes.participants import chairing, gives_chair, introductions, is_name, mentions, nicknames, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
 from minutes.slots import gives_floor, read_tasks
@@ -435,7 +435,8 @@ class ExtractiveGenerator:
         """The tasks of the chair's sentences the classifier calls tasks, as `slots.read_tasks` reads them. A
         person called by given name is written with the full name, and the task cites where it was said too. A
         sentence of the same segment right after a task without a deadline, giving none itself, may say its
-        deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV.")."""
+        deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV."). Handing over the chair
+        is no task ("… tôi nhờ đồng chí X chủ trì tiếp"), unless a deadline says it is one."""
         tasks: list[Task] = []
         previous: Sentence | None = None  # the sentence that gave the last task
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
@@ -443,7 +444,7 @@ class ExtractiveGenerator:
                 read_tasks(
                     s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text, host=cast.host
                 )
-                if chairs and "task" in kind
+                if chairs and "task" in kind and not (gives_chair(s.text) and cues.find_deadline(s.text) is None)
                 else []
             )
             said = cues.find_deadline(s.text, held=held) if not found and previous is not None else None

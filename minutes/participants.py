@@ -180,6 +180,12 @@ def _named_before(text: str, start: int, end: int) -> list[str]:
     return [_title_case(words)] if len(words) == 3 and is_name(" ".join(words)) else []
 
 
+def gives_chair(text: str) -> bool:
+    """Whether `text` hands the chair to someone named (`_given_chair`): procedure, never a task ("… tôi nhờ đồng chí
+    X, Phó Trưởng đoàn, chủ trì tiếp")."""
+    return _given_chair(text) is not None
+
+
 def _given_chair(text: str) -> _Given | None:
     """Who `text` gives the chair to, if anyone: named before a verb of presiding that ends the sentence or names
     the meeting, invited to open it, given the chair by name, or listed as co-chairs."""

@@ -237,7 +237,9 @@ def test_a_result_said_of_both_motions_and_a_whole_cut_off_by_a_semicolon() -> N
 
 
 class _VotesEverywhere(SentenceClassifier):
-    """Calls every sentence a vote: what the generator keeps is then what `cues` reads."""
+    """Calls every sentence a vote (`label`): what the generator keeps is then what its readers find."""
+
+    label = "vote"
 
     def classify(
         self,
@@ -246,7 +248,7 @@ class _VotesEverywhere(SentenceClassifier):
         previous: Sequence[str] | None = None,
         people: Sequence[Sequence[str]] | None = None,
     ) -> list[frozenset[str]]:
-        return [frozenset({"vote"}) for _ in texts]
+        return [frozenset({self.label}) for _ in texts]
 
 
 def test_a_vote_only_the_classifier_sees_records_nothing_unless_voting_is_spoken_of() -> None:
@@ -259,3 +261,23 @@ def test_a_vote_only_the_classifier_sees_records_nothing_unless_voting_is_spoken
     call = [("Chủ tọa", "Tôi đề nghị Quốc hội biểu quyết về việc đưa dự án Luật này vào chương trình năm 2027.")]
     votes = [v for item in generator.items(said(call), chair="Chủ tọa", held=None) for v in item.votes]
     assert [(v.in_favour, v.passed, [r.id for r in v.source_segments]) for v in votes] == [(None, None, [0])]
+
+
+class _TasksEverywhere(_VotesEverywhere):
+    label = "task"
+
+
+def test_handing_over_the_chair_is_no_task() -> None:
+    """ "… tôi nhờ đồng chí X, Phó Trưởng đoàn, chủ trì tiếp" is procedure, whatever the classifier says; an order
+    with its deadline stays a task."""
+    turns = [
+        (
+            "Ninh Thị Loan",
+            "Tôi có việc đột xuất, phần kết luận tôi nhờ đồng chí Âu Văn Phước, Phó Trưởng đoàn, chủ trì tiếp.",
+        ),
+        ("Ninh Thị Loan", "Giao đồng chí Khổng Thị Diễm dự thảo báo cáo trước ngày 20 tháng 10."),
+    ]
+    items = ExtractiveGenerator(classifier=_TasksEverywhere()).items(said(turns), chair="Ninh Thị Loan", held=None)
+    assert [(t.assignee, [r.id for r in t.source_segments]) for item in items for t in item.tasks] == [
+        ("Khổng Thị Diễm", [1])
+    ]
