@@ -216,15 +216,18 @@ _VOTE_PASSED = re.compile(
 )
 _VOTE_PASSED_WEAK = re.compile(
     r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
-    r"|\bdat 100 ?(?:phan tram|%)"
+    r"|\bdat (?:tren )?\d+(?:[,.]\d+)? ?(?:phan tram|%)\W+(?:nen |vi vay |do do )?(?:du dieu kien|duoc)\b"
 )
 """A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ tỷ lệ"): a vote's only beside its counts or
 vote words ("đạt tỷ lệ 95% kế hoạch" is none); "đủ điều kiện" is left out, as what is voted on says it too ("biểu
-quyết về việc đủ điều kiện trình …")."""
+quyết về việc đủ điều kiện trình …") unless a share reached leads to it ("đạt 93%, đủ điều kiện triển khai", "đạt
+trên 70% nên được đề nghị khen thưởng"). A share alone ("13 trên 13 tán thành, đạt 100 phần trăm") says no result: it is
+a count, and the gold gives `passed` only where the outcome is said (tests/data/minutes/CONVENTIONS.md)."""
 _VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu)\b")
-_TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b")
+_TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so )?\d")
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
-these words only."""
+these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
+mặt.", cut at the semicolon)."""
 _VOTE_FAILED = re.compile(
     r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\b(?:khong|chua) thong qua\b"
     r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu)\b|\bbi bac\b|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
@@ -378,6 +381,39 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
     if total is None and counts and (present := _PRESENT_FIRST.search(folded)) is not None:
         total = int(present.group(1))
     return counts, total
+
+
+_AGREED = re.compile(
+    r"^\W*(?:(?:nhu )?vay(?: la)?[\s,]+|the la\s+)?"
+    r"(?:(?!toi\b|tui\b|em\b|minh\b|ai\b|nao\b|khong\b|chua\b)[^\W\d]+\s+){0,3}?"
+    r"(?:(?:da|deu|cung|hoan toan)\s+)?(?:nhat tri|thong nhat)\b(?!\s+(?:voi|y kien|chua|khong)\b)"
+)
+"""The body agreeing, said as the sentence's decision ("Chi bộ nhất trí đề nghị kết nạp.", "vậy là thống nhất giữ giá
+bơm như năm ngoái"): not the speaker's opinion ("tôi nhất trí với …"), a question ("ai nhất trí …") or a refusal."""
+_EVERY_VOTE = re.compile(
+    r"\bca (?:hai|ba|bon|nam|sau|\d+) [^\W\d]+|\b(?:tat ca )?cac [^\W\d]+(?: [^\W\d]+){0,3}? (?:tren|nay|vua \w+)\b"
+    r"(?: [^\W\d]+){0,2}? deu\b"
+)
+"""A result said of several motions at once ("Cả hai nghị quyết đã được thông qua.", "Các tờ trình trên đều được thông
+qua."): it is each one's."""
+
+
+def says_agreed(text: str) -> bool:
+    """Whether `text` says the meeting agreed (`_AGREED`): the result of a vote counted and awaiting one, though no
+    "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị thống nhất chương trình làm việc" after
+    "có ý kiến khác không?" is none)."""
+    return _AGREED.search(folded_digits(text)) is not None
+
+
+def for_every_vote(text: str) -> bool:
+    """Whether the result said in `text` is that of every motion just voted on (`_EVERY_VOTE`)."""
+    return _EVERY_VOTE.search(folded_digits(text)) is not None
+
+
+def speaks_of_voting(text: str) -> bool:
+    """Whether `text` holds a word of voting (`_VOTE_WORDS`): a call in words no call reader knows ("đề nghị Quốc hội
+    biểu quyết …", "… bỏ phiếu kín …") still does."""
+    return _VOTE_WORDS.search(folded_digits(text)) is not None
 
 
 def no_vote_here(text: str) -> bool:

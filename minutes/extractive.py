@@ -25,7 +25,7 @@ from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing, introductions, is_name, mentions, nicknames, titles
+from minutes.participants import chairing, gives_chair, introductions, is_name, mentions, nicknames, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
 from minutes.slots import gives_floor, names_every_order, read_tasks
@@ -337,9 +337,12 @@ class ExtractiveGenerator:
         A sentence with counts is a vote even when the classifier missed it; one without, only the chair's. A
         member's counts (the secretary reading them) join the vote the chair called, and so does what is said
         right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua."), and so does a bare
-        count answering the question before it ("Vị nào không tán thành? Có 2 đại biểu.").
+        count answering the question before it ("Vị nào không tán thành? Có 2 đại biểu."). A vote in none of whose
+        sentences `cues` read a call, a count, a result or a word of voting is the classifier's alone and records
+        nothing ("Tôi xin phép vắng mặt …", "Phiên chất vấn kết thúc."): it is left out.
         """
         votes: list[tuple[Vote, float]] = []
+        read: set[int] = set()  # the votes in which `cues` read something
         last: Sentence | None = None  # the last sentence of the open vote
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
             if cues.no_vote_here(s.text):  # a past vote recalled, the rule a vote follows, a text read out
@@ -352,15 +355,34 @@ class ExtractiveGenerator:
                 if cue is not None and cue.passed is None and said_passed is not None:
                     cue = replace(cue, passed=said_passed)
                 said_passed = cue.passed if cue is not None else said_passed
+                awaited = (chairs or goes_on) and self._awaits_result(votes, s)
+                if awaited and (cue is None or cue == cues.VoteCue()) and cues.says_agreed(piece):
+                    cue = cues.VoteCue(passed=True)  # "Chi bộ nhất trí đề nghị kết nạp." after the counts
+                said = cue is not None or cues.speaks_of_voting(piece)
                 if "vote" in kind and (chairs or goes_on):
                     cue = cue or cues.VoteCue(call=not goes_on and not self._awaits_result(votes, s))
                 elif cue is None or not (
-                    (cue.has_counts and (chairs or votes or cue.tally)) or (goes_on and cue.passed is not None)
+                    (cue.has_counts and (chairs or votes or cue.tally))
+                    or ((goes_on or awaited) and cue.passed is not None)
                 ):
                     continue  # a member's count joins a vote the chair called; only a full tally starts one
                 self._add_to_votes(votes, cue, s, piece)
+                if said:
+                    read.add(len(votes) - 1)
+                if cue.passed is not None and cues.for_every_vote(piece):
+                    self._pass_earlier(votes, cue.passed, s)
                 last = s
-        return [v for v, _ in votes]
+        return [v for k, (v, _) in enumerate(votes) if k in read]
+
+    def _pass_earlier(self, votes: list[tuple[Vote, float]], passed: bool, s: Sentence) -> None:
+        """A result said of every motion just voted on ("Cả hai nghị quyết đã được thông qua."): the votes before the
+        last, counted without a result and within `vote_window_s` of `s`, take it too."""
+        for k in range(len(votes) - 2, -1, -1):
+            vote, end = votes[k]
+            counted = any(getattr(vote, n) is not None for n in _COUNTS)
+            if vote.passed is not None or not counted or s.segment.start - end > self.vote_window_s:
+                return
+            votes[k] = (vote.model_copy(update={"passed": passed}), end)
 
     def _awaits_result(self, votes: list[tuple[Vote, float]], s: Sentence) -> bool:
         """Whether the open vote has counts and no result yet, within `vote_window_s` of `s`: the chair's vote
@@ -414,7 +436,8 @@ class ExtractiveGenerator:
         person called by given name is written with the full name, and the task cites where it was said too. A
         sentence of the same segment right after a task without a deadline, giving none itself, may say its
         deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV."), every one's when it names
-        them all ("Cả hai việc xong trước 31/3.")."""
+        them all ("Cả hai việc xong trước 31/3."). Handing over the chair is no task ("… tôi nhờ đồng chí X chủ trì
+        tiếp"), unless a deadline says it is one."""
         tasks: list[Task] = []
         previous: Sentence | None = None  # the sentence that gave the last task
         given = 0  # where its tasks begin in `tasks`
@@ -423,15 +446,15 @@ class ExtractiveGenerator:
                 read_tasks(
                     s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text, host=cast.host
                 )
-                if chairs and "task" in kind
+                if chairs and "task" in kind and not (gives_chair(s.text) and cues.find_deadline(s.text) is None)
                 else []
             )
             said = cues.find_deadline(s.text, held=held) if not found and previous is not None else None
             if said is not None and previous is not None and previous.segment is s.segment and not tasks[-1].deadline:
                 reach = range(given if names_every_order(s.text) else len(tasks) - 1, len(tasks))  # "Cả hai việc …"
-                for k in reach:
-                    if tasks[k].deadline is None:
-                        tasks[k] = tasks[k].model_copy(update={"deadline": said.text, "due": said.due})
+                for j in reach:
+                    if tasks[j].deadline is None:
+                        tasks[j] = tasks[j].model_copy(update={"deadline": said.text, "due": said.due})
             previous = s if found else None
             given = len(tasks)
             for slots in found:

@@ -23,6 +23,7 @@ chair is named by whoever hands them the chair or by their own introduction.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,13 +45,14 @@ a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị"
 nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _INTRODUCER = re.compile(
     r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
-    r"|mình là|tôi|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
+    r"|mình là|tui là|tôi|tui|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
 """Who introduces a name: an honorific, or the speaker ("tôi", "em", "chị là …"); not a collective ("bà con cử tri",
 "anh em", "cô chú")."""
 _SELF = re.compile(
-    r"\b(?:tôi (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) là )\w|^(?:(?:dạ|vâng|thưa \w+),? )?em \w", re.IGNORECASE
+    r"\b(?:(?:tôi|tui) (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) là )\w|^(?:(?:dạ|vâng|thưa \w+),? )?em \w",
+    re.IGNORECASE,
 )
 """The speaker giving their own name ("tôi hoàng văn pao …", "chị là trần thị phương tổ trưởng …", "mình là …"; "em"
 only opening the turn: "dạ em hà văn tùng …", where "em" names no one addressed)."""
@@ -72,8 +74,10 @@ the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
+    *("nha", "nghen", "hen", "hí", "hỉ", "luôn"),
 }
-"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …")."""
+"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the particles of Central and
+Southern speech: "tui giao luôn nha …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
@@ -88,20 +92,29 @@ _VERB_PAIRS = re.compile(
 )
 """Verbs of procedure that look like two given names ("mời các vị đại biểu thảo luận")."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
-_OPENS = re.compile(r"\b(?:tuyen bo|xin(?: phep)?|toi|minh) khai mac\b")
-"""Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép khai mạc"; not "mời … phát biểu khai mạc":
-that invites another; another may chair a part of it: `chairing`)."""
+_OPENS = re.compile(
+    r"\b(?:tuyen bo|xin(?: phep)?|toi|tui|minh) (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b)"
+)
+"""Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép khai mạc", "tôi tuyên bố bắt đầu buổi làm
+việc"; not "mời … phát biểu khai mạc": that invites another; another may chair a part of it: `chairing`)."""
+_BEGINS = re.compile(r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)")
+"""The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu"): the chair when
+no one declares it open or says they preside."""
+_TODAY_OR_PARTICLE = r"hom nay|bua nay|hom ni|bua ni|sang nay|chieu nay|nghen|nghe|nhe|nha|hen|hi"
+"""Words that may close a sentence of presiding: the day (North, Central, South) or a final particle ("… chủ trì bữa
+nay", "… chủ trì nghen", "… điều hành giúp hí")."""
 _PRESIDES = re.compile(
-    r"\b(?:toi|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?\bchu (?:tri|toa)\b"
-    r"(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban)\b[^.;!?]{0,40})?\s*(?:[.;!?]|$)"
+    r"\b(?:toi|tui|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?\bchu (?:tri|toa)\b"
+    rf"(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|{_TODAY_OR_PARTICLE})\b[^.;!?]{{0,40}})?"
+    r"\s*(?:[.;!?]|$)"
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
 nghị Sở A chủ trì", "tôi nghĩ nên …"."""
 _CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
 _CHAIR_AFTER = re.compile(
-    r"\s*(?:[.;!?]|$|(?:tiep|giup|nhe|nha|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi"
-    r"|hom nay|sang nay|chieu nay|toan|noi dung)\b)"
+    r"\s*(?:[.;!?]|$|(?:tiep|giup|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi|toan"
+    rf"|noi dung|{_TODAY_OR_PARTICLE})\b)"
 )
 """What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
 phần tiếp theo", "chủ trì giúp tôi"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
@@ -111,13 +124,26 @@ _CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao) quyen (?:dieu hanh|chu toa|chu
 """The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X")."""
 _CHAIRS_LISTED = re.compile(r"\b(?:doan chu tich\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*")
 """Co-chairs listed ("Đoàn Chủ tịch gồm: đồng chí A, …; đồng chí B …", "đồng chủ trì hôm nay có bạn X")."""
-_SELF_WORDS = ("tôi", "em ", "mình")
+_SELF_WORDS = ("tôi", "tui ", "em ", "mình")
 _OTHER = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|bác sĩ|cụ)\s+\w", re.IGNORECASE)
 """Someone other than the speaker, called by an honorific (not "các đồng chí")."""
 _SAYS_PRESIDES = re.compile(
-    r"\b(?:toi|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nho|nen|va)\b)[^.;!?]){0,80}?\b(?:chu tri|chu toa|dieu hanh)\b"
+    r"\b(?:toi|tui|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nho|nen|va)\b)[^.;!?]){0,80}?"
+    r"\b(?:chu tri|chu toa|dieu hanh)\b"
 )
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
+_TITLED_OTHER = re.compile(
+    r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy)\s+(?=phó|chủ|trưởng|giám|bí|chánh)[^\W\d_]+(?:\s+[^\W\d_]+)*?"
+    r"\s+((?:[^\W\d_]+\s+){2}[^\W\d_]+)\s*$"
+)
+"""Another called by honorific and title, the name last, in lower case ("anh phó chủ tịch trần quốc việt"): that
+person, though the speaker said "tôi" before."""
+_CHAIR_IS = re.compile(
+    r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|hom nay|sang nay"
+    r"|chieu nay|bua nay))+\s+(?:se )?la\s+(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
+)
+"""The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã"); not
+who leads a task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
 _LAST_NAME = re.compile(r"((?:[A-ZÀ-Ỹ][^\W\d_]*\s+){1,3}[A-ZÀ-Ỹ][^\W\d_]*)\W*$")
 
 
@@ -137,7 +163,11 @@ def _named_before(text: str, start: int, end: int) -> list[str]:
     found = [n for n, at, _ in _spoken(window) if not window[at:].lower().startswith(_SELF_WORDS)]
     if found:
         return found
-    if re.search(r"\b(?:tôi|em|mình)\b", window, re.IGNORECASE):
+    titled = _TITLED_OTHER.search(window)
+    said = titled.group(1) if titled is not None else ""
+    if said.islower() and is_name(said) and not any(_STOP.fullmatch(w) for w in fold(said).split()):
+        return [_title_case(said.split())]  # "… anh phó chủ tịch trần quốc việt điều hành tiếp"
+    if re.search(r"\b(?:tôi|tui|em|mình)\b", window, re.IGNORECASE):
         return []  # the speaker presides ("tôi Hà Thị Kim, Chủ tịch Mặt trận xã, chủ trì")
     if _OTHER.search(window):
         return [""]  # someone called by given name or title ("cô hằng hiệu trưởng"): whoever speaks next
@@ -150,12 +180,18 @@ def _named_before(text: str, start: int, end: int) -> list[str]:
     return [_title_case(words)] if len(words) == 3 and is_name(" ".join(words)) else []
 
 
+def gives_chair(text: str) -> bool:
+    """Whether `text` hands the chair to someone named (`_given_chair`): procedure, never a task ("… tôi nhờ đồng chí
+    X, Phó Trưởng đoàn, chủ trì tiếp")."""
+    return _given_chair(text) is not None
+
+
 def _given_chair(text: str) -> _Given | None:
     """Who `text` gives the chair to, if anyone: named before a verb of presiding that ends the sentence or names
     the meeting, invited to open it, given the chair by name, or listed as co-chairs."""
     text = nfc(text)
     folded = fold(text)
-    for listed in (_CHAIRS_LISTED, _CHAIR_TO, _OPEN_CALL):
+    for listed in (_CHAIRS_LISTED, _CHAIR_TO, _CHAIR_IS, _OPEN_CALL):
         match = listed.search(folded)
         if match is not None:
             names = _named_before(text, match.start(), match.end())
@@ -279,8 +315,9 @@ class Chairing:
 
 def opener(segments: Sequence[Segment]) -> str | None:
     """The speaker label of whoever declares the meeting open, else of the first who says they preside ("Tôi là
-    Phan Quốc Thái, Chi cục trưởng, chủ trì."), if anyone does."""
-    for said in (_OPENS, _PRESIDES):
+    Phan Quốc Thái, Chi cục trưởng, chủ trì."), else of the first who begins it ("tôi … xin bắt đầu"), if anyone
+    does."""
+    for said in (_OPENS, _PRESIDES, _BEGINS):
         found = next((s.speaker for s in segments if s.speaker and said.search(fold(s.text))), None)
         if found is not None:
             return found
@@ -289,9 +326,10 @@ def opener(segments: Sequence[Segment]) -> str | None:
 
 def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     """The chair over the meeting: `chair` (a speaker label) or the speaker who declares it open, then whoever
-    the chair hands over to, and co-chairs named with them. Names come from named speaker labels or from the words
-    that give the chair. Whoever gives the chair before any is taken, and never opened the meeting themself, is a
-    master of ceremonies, not a chair ("Xin kính mời đồng chí X chủ trì hội nghị")."""
+    the chair hands over to, and co-chairs named with them. Names come from named speaker labels, the words that give
+    the chair, the speaker's own introduction or, last, how the next speaker addresses them (`addressed`). Whoever
+    gives the chair before any is taken, and never opened the meeting themself, is a master of ceremonies, not a chair
+    ("Xin kính mời đồng chí X chủ trì hội nghị")."""
     opened = opener(segments)
     current = chair or opened
     presiding: list[str | None] = []
@@ -322,9 +360,10 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         pending = (segment.speaker, given.names[0])
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)
+    called = addressed(segments)
     names: list[str] = []
     for label in order:
-        name = label if is_name(label) else learnt.get(label) or introduced.get(label, "")
+        name = label if is_name(label) else learnt.get(label) or introduced.get(label) or called.get(label, "")
         names += [name, *co_chairs.get(label, []), *co_chairs.get(name, [])]
     unique: dict[str, str] = {}
     for name in names:
@@ -334,15 +373,45 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
 
 
 def introductions(segments: Sequence[Segment]) -> dict[str, str]:
-    """Speaker label -> the name an anonymous speaker gives themselves ("tôi hoàng văn pao chủ tịch …")."""
+    """Speaker label -> the name an anonymous speaker gives themselves ("tôi hoàng văn pao chủ tịch …"): only a name
+    the speaker says of themself, not one they go on to name ("tôi xin khai mạc … có đồng chí nguyễn văn an … về
+    dự")."""
     found: dict[str, str] = {}
     for segment in segments:
         label = segment.speaker
         if label and not is_name(label) and label not in found:
             said = _SELF.search(nfc(segment.text))
-            names = spoken_names(nfc(segment.text)[said.start() :]) if said else []
-            if names:
-                found[label] = names[0]
+            if said is None:
+                continue
+            rest = nfc(segment.text)[said.start() :]
+            own = [n for n, at, _ in _spoken(rest) if at < said.end() - said.start() or _SELF.match(rest, at)]
+            if own:
+                found[label] = own[0]
+    return found
+
+
+_ADDRESSES = re.compile(r"^\W*(?:(?:dạ|vâng|kính|xin)\W+){0,3}thưa\s+", re.IGNORECASE)
+"""A turn opening by addressing someone ("dạ thưa đồng chí …", "kính thưa anh …")."""
+
+
+def addressed(segments: Sequence[Segment]) -> dict[str, str]:
+    """Anonymous speaker label -> the full name the next speaker calls them by, opening their answer ("Người nói 1:
+    mời đồng chí kiên báo cáo" then "Người nói 2: dạ thưa đồng chí vi văn lợi chủ tịch hội đồng …"); never a name the
+    label says itself (a guest it announced, whom the next speaker greets first)."""
+    own: dict[str, str] = {}
+    for segment in segments:
+        if segment.speaker:
+            own[segment.speaker] = own.get(segment.speaker, "") + " " + fold(segment.text)
+    found: dict[str, str] = {}
+    for before, segment in itertools.pairwise(segments):
+        label = before.speaker
+        if not label or is_name(label) or label in found or segment.speaker in (None, label):
+            continue
+        text = nfc(segment.text)
+        opening = _ADDRESSES.match(text)
+        names = [n for n, at, _ in _spoken(text) if at == opening.end()] if opening else []
+        if names and fold(names[0]) not in own[label]:
+            found[label] = names[0]
     return found
 
 

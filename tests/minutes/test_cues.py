@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from minutes.classifier import default_classifier
-from minutes.cues import find_deadline, find_vote, fold, is_conclusion, spoken_numbers
+from minutes.cues import find_deadline, find_vote, fold, for_every_vote, is_conclusion, says_agreed, spoken_numbers
 from minutes.slots import read_tasks
 
 
@@ -139,13 +139,46 @@ def test_those_present_said_before_the_counts_are_the_total() -> None:
 
 
 def test_results_said_in_a_few_words() -> None:
-    """The chair's short result after the counts, and a count of 100% in favour, say the vote passed."""
+    """The chair's short result after the counts says the vote passed; a share of 100% alone says no result (it is a
+    count: CONVENTIONS), a share reached that leads to the outcome does."""
     for text in ("vậy thông qua nhé", "Như vậy hai chị được kết nạp."):
         vote = find_vote(text, chair=True)
         assert vote is not None and vote.passed is True, text
     counted = find_vote("Mười lăm trên mười lăm đồng chí tán thành, đạt 100 phần trăm.", chair=False)
-    assert counted is not None and (counted.in_favour, counted.total, counted.passed) == (15, 15, True)
+    assert counted is not None and (counted.in_favour, counted.total, counted.passed) == (15, 15, None)
     assert find_vote("Thu ngân sách đạt 100% dự toán.", chair=True) is None
+    reached_texts = (
+        "Có 58 hộ đồng ý trên tổng số 61 hộ, đạt 95%, đủ điều kiện làm đường.",
+        "bảy phiếu đồng ý đạt trên năm mươi phần trăm nên được công nhận",
+    )
+    for text in reached_texts:
+        reached = find_vote(text, chair=True)
+        assert reached is not None and reached.passed is True, text
+    scheduled = find_vote("Biểu quyết về việc đủ điều kiện trình kỳ họp: tán thành 29, không tán thành 3.", chair=True)
+    assert scheduled is not None and scheduled.passed is None
+
+
+def test_the_meeting_agreeing_and_a_result_of_several_motions() -> None:
+    """`says_agreed`: the body's decision, not the speaker's opinion, a question or a refusal; `for_every_vote`: a
+    result said of all the motions just voted on."""
+    agreed = [
+        "Chi bộ nhất trí đề nghị kết nạp.",
+        "vậy là thống nhất giữ giá bơm như năm ngoái",
+        "Như vậy, Hội nghị đã thống nhất thông qua kế hoạch.",
+        "tập thể lớp nhất trí chọn phương án một",
+    ]
+    not_agreed = [
+        "Tôi nhất trí với ý kiến của anh Nam.",
+        "ai nhất trí thì giơ tay",
+        "Hội đồng chưa thống nhất được.",
+        "tui nhất trí",
+        "Ban chấp hành nhất trí với đề nghị của thôn.",
+    ]
+    assert [says_agreed(t) for t in agreed] == [True] * len(agreed)
+    assert [says_agreed(t) for t in not_agreed] == [False] * len(not_agreed)
+    assert for_every_vote("Cả hai nghị quyết đã được Hội đồng thông qua.")
+    assert for_every_vote("các tờ trình vừa biểu quyết đều được thông qua")
+    assert not for_every_vote("Nghị quyết đã được thông qua.")
 
 
 def test_vote_calls_and_results_in_other_words() -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import pytest
 
 from core.errors import InvalidInputError
 from core.transcript import Transcript
+from minutes.classifier import SentenceClassifier
+from minutes.extractive import ExtractiveGenerator
 from minutes.generate import generate, regenerate
 from minutes.model import Header, Minutes, MinutesMeta
 from tests.minutes.conftest import said
@@ -199,3 +202,82 @@ def test_the_chairs_vote_sentence_after_the_counts_begins_no_other_vote() -> Non
     ]
     votes = [v for item in generate(said(turns), MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
     assert [(v.in_favour, v.total, [r.id for r in v.source_segments]) for v in votes] == [(30, 30, [0, 1, 2])]
+
+
+def test_a_result_said_as_the_bodys_decision_after_the_counts() -> None:
+    """After the counts, the chair saying what the body agreed is the vote's result, though no "thông qua" is said;
+    the same words with no vote counted before them begin none (agreement asked, not voted)."""
+    turns = [
+        ("Chủ tọa", "Về việc kết nạp quần chúng Hà Văn Tú vào Đảng, xin các đồng chí biểu quyết bằng giơ tay."),
+        ("Chủ tọa", "12 trên 12 đồng chí có mặt tán thành. Chi bộ nhất trí đề nghị kết nạp."),
+        ("Chủ tọa", "Đồng chí nào có ý kiến khác về chương trình buổi chiều không? Hội nghị thống nhất chương trình."),
+    ]
+    votes = [v for item in generate(said(turns), MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.total, v.passed, [r.id for r in v.source_segments]) for v in votes] == [
+        (12, 12, True, [0, 1])
+    ]
+
+
+def test_a_result_said_of_both_motions_and_a_whole_cut_off_by_a_semicolon() -> None:
+    """ "Cả hai nghị quyết đã được thông qua" is each vote's result; "… không có ý kiến 0; trên tổng số 16 thành viên
+    có mặt." gives the whole of the counts before it, though the sentence is cut at the semicolon."""
+    turns = [
+        ("Chủ tọa", "Thứ nhất, nghị quyết về kinh tế - xã hội: 23 đại biểu tán thành."),
+        ("Chủ tọa", "Thứ hai, nghị quyết dự toán: tán thành 21, không tán thành 2."),
+        ("Chủ tọa", "Cả hai nghị quyết đã được Hội đồng thông qua."),
+        ("Chủ tọa", "Tiếp theo, đề nghị các thành viên biểu quyết kế hoạch chuyển đổi số."),
+        ("Chủ tọa", "Kết quả biểu quyết: tán thành 15; không tán thành 1; trên tổng số 16 thành viên có mặt."),
+    ]
+    votes = [v for item in generate(said(turns), MinutesMeta(chair="Chủ tọa")).items for v in item.votes]
+    assert [(v.in_favour, v.against, v.total, v.passed) for v in votes] == [
+        (23, None, None, True),
+        (21, 2, None, True),
+        (15, 1, 16, None),
+    ]
+
+
+class _VotesEverywhere(SentenceClassifier):
+    """Calls every sentence a vote (`label`): what the generator keeps is then what its readers find."""
+
+    label = "vote"
+
+    def classify(
+        self,
+        texts: Sequence[str],
+        chairs: Sequence[bool],
+        previous: Sequence[str] | None = None,
+        people: Sequence[Sequence[str]] | None = None,
+    ) -> list[frozenset[str]]:
+        return [frozenset({self.label}) for _ in texts]
+
+
+def test_a_vote_only_the_classifier_sees_records_nothing_unless_voting_is_spoken_of() -> None:
+    """A chair's sentence the classifier alone calls a vote, with no call, count, result or word of voting read in it
+    ("Tôi xin phép vắng mặt …"), is no vote; a call in words no call reader knows ("đề nghị Quốc hội biểu quyết …")
+    is one."""
+    generator = ExtractiveGenerator(classifier=_VotesEverywhere())
+    nothing = [("Chủ tọa", "Tôi xin phép vắng mặt để dự họp Huyện ủy."), ("Chủ tọa", "Phiên chất vấn kết thúc.")]
+    assert [v for item in generator.items(said(nothing), chair="Chủ tọa", held=None) for v in item.votes] == []
+    call = [("Chủ tọa", "Tôi đề nghị Quốc hội biểu quyết về việc đưa dự án Luật này vào chương trình năm 2027.")]
+    votes = [v for item in generator.items(said(call), chair="Chủ tọa", held=None) for v in item.votes]
+    assert [(v.in_favour, v.passed, [r.id for r in v.source_segments]) for v in votes] == [(None, None, [0])]
+
+
+class _TasksEverywhere(_VotesEverywhere):
+    label = "task"
+
+
+def test_handing_over_the_chair_is_no_task() -> None:
+    """ "… tôi nhờ đồng chí X, Phó Trưởng đoàn, chủ trì tiếp" is procedure, whatever the classifier says; an order
+    with its deadline stays a task."""
+    turns = [
+        (
+            "Ninh Thị Loan",
+            "Tôi có việc đột xuất, phần kết luận tôi nhờ đồng chí Âu Văn Phước, Phó Trưởng đoàn, chủ trì tiếp.",
+        ),
+        ("Ninh Thị Loan", "Giao đồng chí Khổng Thị Diễm dự thảo báo cáo trước ngày 20 tháng 10."),
+    ]
+    items = ExtractiveGenerator(classifier=_TasksEverywhere()).items(said(turns), chair="Ninh Thị Loan", held=None)
+    assert [(t.assignee, [r.id for r in t.source_segments]) for item in items for t in item.tasks] == [
+        ("Khổng Thị Diễm", [1])
+    ]

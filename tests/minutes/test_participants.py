@@ -302,3 +302,100 @@ def test_no_phrase_after_an_honorific_taken_for_a_name() -> None:
     assert spoken_names("Tuần sau thành phố sửa đường Ông Ích Khiêm, bà con để xe trong ngõ.") == []
     assert spoken_names("tôi tôn thất hiếu ở xóm trên tôi hỏi chuyện đường điện") == ["Tôn Thất Hiếu"]
     assert spoken_names("mời đồng chí cung văn lực chủ tịch hội") == ["Cung Văn Lực"]
+
+
+def test_openings_and_handovers_in_northern_central_and_southern_speech() -> None:
+    """ "tuyên bố bắt đầu buổi làm việc" opens like "khai mạc", so whoever hands over after it is a chair, not a master
+    of ceremonies; Southern "tui" is the speaker, and a particle or the day ("nghen", "hí", "bữa nay") may close the
+    sentence that gives or takes the chair."""
+    cases = [
+        (
+            [
+                ("Ninh Thị Loan", "Tôi tuyên bố bắt đầu buổi làm việc."),
+                ("Ninh Thị Loan", "Tôi có việc đột xuất, phần kết luận tôi nhờ đồng chí Âu Văn Phúc chủ trì tiếp."),
+                ("Âu Văn Phúc", "Dạ, tôi xin điều hành tiếp. Mời chị Diễm."),
+            ],
+            ["Ninh Thị Loan", "Âu Văn Phúc"],
+        ),
+        (
+            [
+                ("Hồ Văn Thành", "Rứa là đủ rồi, tôi xin khai mạc cuộc họp."),
+                ("Hồ Văn Thành", "Chừ tôi phải lên huyện, phần sau tôi nhờ chị Phan Thị Lài điều hành giúp hí."),
+                ("Phan Thị Lài", "Dạ, em xin điều hành tiếp. Mời anh Cường."),
+            ],
+            ["Hồ Văn Thành", "Phan Thị Lài"],
+        ),
+        (
+            [
+                ("Người nói 1", "tui võ văn tám xin khai mạc cuộc họp"),
+                ("Người nói 1", "giờ tui phải đi gấp phần còn lại để anh nguyễn văn út chủ trì nghen"),
+                ("Người nói 2", "dạ tui xin điều hành tiếp"),
+            ],
+            ["Võ Văn Tám", "Nguyễn Văn Út"],
+        ),
+        (
+            [
+                ("Người nói 1", "thôi bắt đầu họp nha bà con"),
+                ("Người nói 1", "tui là lê văn sáu tổ trưởng tui chủ trì bữa nay"),
+            ],
+            ["Lê Văn Sáu"],
+        ),
+        (
+            [
+                ("Người nói 1", "mọi người ơi họp thôi cô mai hôm nay ghi biên bản"),
+                ("Người nói 2", "cảm ơn cô mai tôi đào thị hằng xin bắt đầu"),
+                ("Người nói 1", "em đinh thị mai thư ký em ghi biên bản"),
+            ],
+            ["Đào Thị Hằng"],
+        ),
+    ]
+    for turns, chairs in cases:
+        assert _people(turns)[0] == chairs, turns
+
+
+def test_an_anonymous_chair_is_named_by_how_the_next_speaker_addresses_them() -> None:
+    """A chair who never says their name is named by the member who answers them ("dạ thưa đồng chí …"); a guest the
+    chair announced and the member greets first is not the chair, nor is a name the chair says after "tôi"."""
+    chairs, _ = _people(
+        [
+            ("Người nói 1", "rứa là đủ rồi hí tôi xin khai mạc phiên họp"),
+            ("Người nói 1", "mời đồng chí lò văn kiên chỉ huy trưởng báo cáo"),
+            ("Người nói 2", "dạ thưa đồng chí vi văn lợi chủ tịch hội đồng thưa các đồng chí em xin báo cáo"),
+        ]
+    )
+    assert chairs == ["Vi Văn Lợi"]
+    guest = [
+        ("Người nói 1", "tôi xin khai mạc cuộc họp hôm nay có đồng chí nguyễn văn an phó chủ tịch huyện về dự"),
+        ("Người nói 1", "mời đồng chí lò văn kiên báo cáo"),
+        ("Người nói 2", "kính thưa đồng chí nguyễn văn an phó chủ tịch huyện kính thưa các đồng chí em xin báo cáo"),
+    ]
+    chairs, present = _people(guest)
+    assert chairs == [] and "Nguyễn Văn An" in present
+
+
+def test_southern_tui_introduces_the_speaker_and_particles_are_no_name() -> None:
+    assert spoken_names("dạ tui là lò văn hải đại diện mười hai hộ ấp hòa lạc") == ["Lò Văn Hải"]
+    assert spoken_names("vậy giờ tui giao luôn nha phòng tài nguyên và môi trường chủ trì") == []
+    assert spoken_names("tôi nhờ anh lê văn tư chủ trì nghen") == ["Lê Văn Tư"]
+
+
+def test_a_chair_named_after_the_verb_or_by_title_before_the_name() -> None:
+    """ "chủ trì hội nghị hôm nay là đồng chí X" names the chair after the verb (the announcer is no chair); "anh phó
+    chủ tịch X điều hành tiếp" hands over to X, though the speaker said "tôi" before."""
+    chairs, _ = _people(
+        [
+            ("Lò Thị Mai", "Thưa các đồng chí, chủ trì hội nghị hôm nay là đồng chí Vi Văn Sáng, Chủ tịch UBND xã."),
+            ("Vi Văn Sáng", "Cảm ơn chị Mai. Chúng ta vào nội dung luôn."),
+        ]
+    )
+    assert chairs == ["Vi Văn Sáng"]
+    chairs, _ = _people(
+        [
+            ("Người nói 1", "tôi xin khai mạc"),
+            ("Người nói 1", "tôi có việc xin phép về trước anh phó chủ tịch trần quốc việt điều hành tiếp nhé"),
+            ("Người nói 2", "vâng mời anh toàn báo cáo"),
+        ]
+    )
+    assert chairs == ["Trần Quốc Việt"]
+    own = _transcript([("Người nói 1", "tôi bí thư đảng ủy hà văn tuấn chủ trì"), ("Người nói 2", "dạ em xin báo cáo")])
+    assert chairing(own.segments, "Người nói 1").presiding == ["Người nói 1", "Người nói 1"]  # no one else named
