@@ -563,6 +563,44 @@ def test_the_roll_of_those_present_gives_no_order() -> None:
     assert read_tasks(text, people=["Đoàn Ngọc Sơn"]) == []
 
 
+def test_setting_up_the_meeting_gives_no_order() -> None:
+    """The roll, the opening and the agenda name people, bodies and verbs but order nothing; an order given for today,
+    or of a report in parts, still is one."""
+    people = ["Lê Thị Mai", "Phan Văn Đức", "Đỗ Văn Hải"]
+    setup = [
+        "Có mặt 11 trên 12 ủy viên; vắng có lý do đồng chí Phan Văn Đức.",
+        "Ban chấp hành có 9 người, có mặt đủ 9; chị Lê Thị Mai, kế toán, xin vắng vì đi tập huấn.",
+        "Về phía Sở có đồng chí Đỗ Văn Hải, Phó Giám đốc, và chị Lê Thị Mai, chuyên viên.",
+        "dự cuộc họp hôm nay có anh đỗ văn hải phó chủ tịch xã và chị lê thị mai kế toán",
+        "Hôm nay, ngày 3 tháng 4 năm 2025, Ban chỉ đạo xã họp để đánh giá công tác quý I.",
+        "bây giờ tôi xin khai mạc buổi họp chi bộ hôm nay ngày mười lăm tháng ba để bàn công tác phát triển đảng viên",
+        "Cuộc họp có ba nội dung: một, Văn phòng báo cáo; hai, các phòng góp ý; ba, biểu quyết.",
+    ]
+    for text in setup:
+        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+    orders = {
+        "Buổi chiều chị Mai gửi Văn phòng báo cáo gồm hai phần.": "Lê Thị Mai",
+        "Hôm nay chị Mai gửi danh sách cho Văn phòng.": "Lê Thị Mai",
+    }
+    for text, assignee in orders.items():
+        assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == [assignee], text
+
+
+def test_running_a_ballot_or_thanking_a_speaker_gives_no_order() -> None:
+    """Handing out ballots or leaving the room for a secret vote is procedure; a speaker thanked before the floor is
+    given to the next is no party; a second title after the name is no part of the action."""
+    people = ["Lê Thị Mai", "Phan Văn Đức", "Đỗ Văn Hải"]
+    for text in (
+        "Đề nghị chị Mai phát phiếu bầu.",
+        "Đề nghị anh Đức tạm ra ngoài để chi bộ bỏ phiếu.",
+        "cảm ơn anh đức mời anh đỗ văn hải phó chủ tịch nói thêm về kinh phí",
+        "Đề nghị đồng chí Đỗ Văn Hải, Phó Chủ tịch, ủy viên thường trực, đọc tờ trình.",
+    ):
+        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+    (task,) = read_tasks("Chị Mai, Trưởng ban, công chức văn hóa, lập dự toán lễ hội.", people=people)
+    assert (task.assignee, task.action) == ("Lê Thị Mai", "lập dự toán lễ hội")
+
+
 def test_a_body_before_the_order_word_gives_the_order_and_the_party_after_it_is_assigned() -> None:
     """The presiding body or its head said before "giao", "đề nghị", "yêu cầu", "chỉ đạo" (its agreement between them
     too) gives the order; a person by honorific directing a body, or with a verb of their own first, does the work."""
