@@ -46,7 +46,8 @@ _PARTY = re.compile(rf"(?<!cán )(?<!\w)(?:{_HONORIFICS}|{_HEADS})\b")
 """Where a party may begin: at a word ("cán bộ" is a person, not "Bộ …"; "công tác" holds no "ông")."""
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER_WORDS = (
-    r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)(?: cho| thế này| như sau| cụ thể)?[:,]? "
+    r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)"
+    r"(?: cho| thế này| như sau| cụ thể| luôn| nha| nhé)*[:,]? "  # spoken: "giao luôn nha phòng tài nguyên …"
 )
 _ORDER_ANY = re.compile(_ORDER_WORDS)
 _ORDER = re.compile(

@@ -729,3 +729,12 @@ def test_orders_after_a_concluding_colon_a_bare_honorific_resumed_and_what_was_j
     assert [t.assignee for t in read_tasks("Anh làm luôn giúp tôi bản tổng hợp.")] == ["Anh"]  # "you", no name "làm"
     recalled = "Về xếp loại, chi bộ đã thống nhất giao đồng chí Dũng tổng hợp từ tháng trước, đến nay đã xong."
     assert read_tasks(recalled, people=["Mạc Văn Dũng"]) == []  # the body's order recalled, not given now
+
+
+def test_particles_after_the_order_word_keep_the_order() -> None:
+    """Spoken "giao luôn nha …", "nhờ nhé …": sentence particles between the order word and the party."""
+    for text, assignee in {
+        "vậy giờ giao luôn nha hội phụ nữ xã vận động chị em đi khám trước ngày hai mươi": "hội phụ nữ xã",
+        "thôi nhờ nhé anh bình chở loa ra hội trường": "bình",
+    }.items():
+        assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14))] == [assignee], text
