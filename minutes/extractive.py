@@ -28,7 +28,7 @@ from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task
 from minutes.participants import chairing, gives_chair, introductions, is_name, mentions, nicknames, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
-from minutes.slots import gives_floor, names_every_order, read_tasks
+from minutes.slots import gives_floor, names_every_order, read_tasks, sets_up
 
 _VOTE_CALL_PREFIX = re.compile(
     r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
@@ -437,16 +437,23 @@ class ExtractiveGenerator:
         sentence of the same segment right after a task without a deadline, giving none itself, may say its
         deadline ("… giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV."), every one's when it names
         them all ("Cả hai việc xong trước 31/3."). Handing over the chair is no task ("… tôi nhờ đồng chí X chủ trì
-        tiếp"), unless a deadline says it is one."""
+        tiếp"), unless a deadline says it is one; nor is the roll or the agenda, read on after a ";" ("Buổi làm việc
+        gồm hai phần: phần một, xã báo cáo;" "phần hai, Đoàn trao đổi …")."""
         tasks: list[Task] = []
         previous: Sentence | None = None  # the sentence that gave the last task
         given = 0  # where its tasks begin in `tasks`
+        listing: Sentence | None = None  # the roll or agenda going on after a ";"
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
+            setup = sets_up(s.text) or (listing is not None and listing.segment is s.segment)
+            listing = s if setup and s.text.endswith(";") else None
             found = (
                 read_tasks(
                     s.text, held=held, people=list(cast.people), titles=cast.titles, meeting=cast.text, host=cast.host
                 )
-                if chairs and "task" in kind and not (gives_chair(s.text) and cues.find_deadline(s.text) is None)
+                if chairs
+                and "task" in kind
+                and not setup
+                and not (gives_chair(s.text) and cues.find_deadline(s.text) is None)
                 else []
             )
             said = cues.find_deadline(s.text, held=held) if not found and previous is not None else None

@@ -281,3 +281,20 @@ def test_handing_over_the_chair_is_no_task() -> None:
     assert [(t.assignee, [r.id for r in t.source_segments]) for item in items for t in item.tasks] == [
         ("Khổng Thị Diễm", [1])
     ]
+
+
+def test_the_agenda_and_the_roll_read_on_after_a_semicolon_give_no_task() -> None:
+    """A roll or an agenda cut at ";" goes on in the next piece of the same turn ("phần hai, Đoàn trao đổi …"), whatever
+    the classifier says of it; an order in the chair's next turn stays a task."""
+    turns = [
+        (
+            "Ninh Thị Loan",
+            "Buổi làm việc gồm hai phần: phần một, Phòng Nội vụ báo cáo; phần hai, Đoàn trao đổi và kết luận.",
+        ),
+        ("Ninh Thị Loan", "Về phía Đoàn có tôi, Trưởng đoàn; và đồng chí Khổng Thị Diễm, đại biểu HĐND huyện."),
+        ("Ninh Thị Loan", "Giao đồng chí Khổng Thị Diễm dự thảo báo cáo trước ngày 20 tháng 10."),
+    ]
+    items = ExtractiveGenerator(classifier=_TasksEverywhere()).items(said(turns), chair="Ninh Thị Loan", held=None)
+    assert [(t.assignee, [r.id for r in t.source_segments]) for item in items for t in item.tasks] == [
+        ("Khổng Thị Diễm", [2])
+    ]

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from minutes.cues import find_deadline, fold, folded_digits, read_counts
-from minutes.slots import is_host, read_tasks
+from minutes.slots import is_host, read_tasks, sets_up
 
 
 def counts(text: str) -> tuple[dict[str, int], int | None]:
@@ -563,6 +563,45 @@ def test_the_roll_of_those_present_gives_no_order() -> None:
     assert read_tasks(text, people=["Đoàn Ngọc Sơn"]) == []
 
 
+def test_setting_up_the_meeting_is_told_from_orders() -> None:
+    """The roll, the opening and the agenda name people, bodies and verbs but order nothing (the generator reads no task
+    in them); an order given for today, or of a report in parts, is none of them."""
+    people = ["Lê Thị Mai", "Phan Văn Đức", "Đỗ Văn Hải"]
+    setup = [
+        "Có mặt 11 trên 12 ủy viên; vắng có lý do đồng chí Phan Văn Đức.",
+        "Ban chấp hành có 9 người, có mặt đủ 9; chị Lê Thị Mai, kế toán, xin vắng vì đi tập huấn.",
+        "Về phía Sở có đồng chí Đỗ Văn Hải, Phó Giám đốc, và chị Lê Thị Mai, chuyên viên.",
+        "dự cuộc họp hôm nay có anh đỗ văn hải phó chủ tịch xã và chị lê thị mai kế toán",
+        "Hôm nay, ngày 3 tháng 4 năm 2025, Ban chỉ đạo xã họp để đánh giá công tác quý I.",
+        "bây giờ tôi xin khai mạc buổi họp chi bộ hôm nay ngày mười lăm tháng ba để bàn công tác phát triển đảng viên",
+        "Cuộc họp có ba nội dung: một, Văn phòng báo cáo; hai, các phòng góp ý; ba, biểu quyết.",
+    ]
+    for text in setup:
+        assert sets_up(text), text
+    orders = {
+        "Buổi chiều chị Mai gửi Văn phòng báo cáo gồm hai phần.": "Lê Thị Mai",
+        "Hôm nay chị Mai gửi danh sách cho Văn phòng.": "Lê Thị Mai",
+    }
+    for text, assignee in orders.items():
+        assert not sets_up(text), text
+        assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == [assignee], text
+
+
+def test_running_a_ballot_or_thanking_a_speaker_gives_no_order() -> None:
+    """Handing out ballots or leaving the room for a secret vote is procedure; a speaker thanked before the floor is
+    given to the next is no party; a second title after the name is no part of the action."""
+    people = ["Lê Thị Mai", "Phan Văn Đức", "Đỗ Văn Hải"]
+    for text in (
+        "Đề nghị chị Mai phát phiếu bầu.",
+        "Đề nghị anh Đức tạm ra ngoài để chi bộ bỏ phiếu.",
+        "cảm ơn anh đức mời anh đỗ văn hải phó chủ tịch nói thêm về kinh phí",
+        "Đề nghị đồng chí Đỗ Văn Hải, Phó Chủ tịch, ủy viên thường trực, đọc tờ trình.",
+    ):
+        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+    (task,) = read_tasks("Chị Mai, Trưởng ban, công chức văn hóa, lập dự toán lễ hội.", people=people)
+    assert (task.assignee, task.action) == ("Lê Thị Mai", "lập dự toán lễ hội")
+
+
 def test_a_body_before_the_order_word_gives_the_order_and_the_party_after_it_is_assigned() -> None:
     """The presiding body or its head said before "giao", "đề nghị", "yêu cầu", "chỉ đạo" (its agreement between them
     too) gives the order; a person by honorific directing a body, or with a verb of their own first, does the work."""
@@ -691,3 +730,12 @@ def test_orders_after_a_concluding_colon_a_bare_honorific_resumed_and_what_was_j
     assert [t.assignee for t in read_tasks("Anh làm luôn giúp tôi bản tổng hợp.")] == ["Anh"]  # "you", no name "làm"
     recalled = "Về xếp loại, chi bộ đã thống nhất giao đồng chí Dũng tổng hợp từ tháng trước, đến nay đã xong."
     assert read_tasks(recalled, people=["Mạc Văn Dũng"]) == []  # the body's order recalled, not given now
+
+
+def test_particles_after_the_order_word_keep_the_order() -> None:
+    """Spoken "giao luôn nha …", "nhờ nhé …": sentence particles between the order word and the party."""
+    for text, assignee in {
+        "vậy giờ giao luôn nha hội phụ nữ xã vận động chị em đi khám trước ngày hai mươi": "hội phụ nữ xã",
+        "thôi nhờ nhé anh bình chở loa ra hội trường": "bình",
+    }.items():
+        assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14))] == [assignee], text
