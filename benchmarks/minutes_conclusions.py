@@ -80,34 +80,32 @@ def score(units: Sequence[ConclusionUnit], predicted: Sequence[Sequence[bool]]) 
             c["predicted"] += got
             c["right"] += gold and got
             c["false on member"] += got and not unit.chair
-    precision = c["right"] / c["predicted"] if c["predicted"] else 0.0
-    recall = c["right"] / c["gold"] if c["gold"] else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = unit_sets.prf(c["right"], c["predicted"], c["gold"])
     out = {"passages": float(len(units)), "sentences": float(sum(len(u.gold) for u in units))}
     out |= {"gold": float(c["gold"]), "predicted": float(c["predicted"]), "right": float(c["right"])}
     out |= {"precision": precision, "recall": recall, "F1": f1, "false on member": float(c["false on member"])}
     return out
 
 
+def _missed(unit: ConclusionUnit, found: tuple[bool, ...]) -> list[str]:
+    said = "chair" if unit.chair else "member"
+    return [
+        f"{int(gold)}\t{int(got)}\t{said}\t{k}\t{' | '.join(unit.sentences)}"
+        for k, (gold, got) in enumerate(zip(unit.gold, found, strict=True))
+        if gold != got
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    args = unit_sets.options(__doc__.splitlines()[0], argv)
-    parts = args.part
-    units = read_units()
     generator = ExtractiveGenerator()
-    results = {}
-    for part in parts:
-        chosen = [u for u in units if u.part == part]
-        predicted = [read_conclusions(u, generator) for u in chosen]
-        results[part] = score(chosen, predicted)
-        if args.misses is not None and part == "dev":
-            with args.misses.open("w", encoding="utf-8") as out:
-                for unit, found in zip(chosen, predicted, strict=True):
-                    for k, (gold, got) in enumerate(zip(unit.gold, found, strict=True)):
-                        if gold != got:
-                            said = "chair" if unit.chair else "member"
-                            out.write(f"{int(gold)}\t{int(got)}\t{said}\t{k}\t{' | '.join(unit.sentences)}\n")
-    unit_sets.print_parts(
-        results, args.json, lambda r: f"conclusion F1 {r['F1']:.3f} (P {r['precision']:.3f} R {r['recall']:.3f})"
+    unit_sets.run(
+        __doc__.splitlines()[0],
+        argv,
+        read_units(),
+        lambda u: read_conclusions(u, generator),
+        score,
+        _missed,
+        lambda r: f"conclusion F1 {r['F1']:.3f} (P {r['precision']:.3f} R {r['recall']:.3f})",
     )
 
 

@@ -95,10 +95,8 @@ def score(units: Sequence[PeopleUnit], predicted: Sequence[dict[str, list[str]]]
             gold = getattr(unit, field)
             right = _matched(found[field], gold)
             tp, fp, fn = tp + right, fp + len(found[field]) - right, fn + len(gold) - right
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        out |= {f"{field} gold": float(tp + fn), f"{field} P": precision, f"{field} R": recall}
-        out[f"{field} F1"] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1 = unit_sets.prf(tp, tp + fp, tp + fn)
+        out |= {f"{field} gold": float(tp + fn), f"{field} P": precision, f"{field} R": recall, f"{field} F1": f1}
     out["passages all right"] = float(sum(_all_right(u, p) for u, p in zip(units, predicted, strict=True)))
     return out
 
@@ -107,26 +105,23 @@ def _all_right(unit: PeopleUnit, found: dict[str, list[str]]) -> bool:
     return all(_matched(found[f], getattr(unit, f)) == len(getattr(unit, f)) == len(found[f]) for f in FIELDS)
 
 
+def _missed(unit: PeopleUnit, found: dict[str, list[str]]) -> list[str]:
+    if _all_right(unit, found):
+        return []
+    gold = "; ".join(unit.chair) + " / " + "; ".join(unit.attendees)
+    got = "; ".join(found["chair"]) + " / " + "; ".join(found["attendees"])
+    passage = " || ".join(f"{s} | {t}" for s, t in unit.turns)
+    return [f"{gold}\t{got}\t{passage}"]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    args = unit_sets.options(__doc__.splitlines()[0], argv)
-    parts = args.part
-    units = read_units()
-    results = {}
-    for part in parts:
-        chosen = [u for u in units if u.part == part]
-        predicted = [read_people(u.turns) for u in chosen]
-        results[part] = score(chosen, predicted)
-        if args.misses is not None and part == "dev":
-            with args.misses.open("w", encoding="utf-8") as out:
-                for unit, found in zip(chosen, predicted, strict=True):
-                    if not _all_right(unit, found):
-                        gold = "; ".join(unit.chair) + " / " + "; ".join(unit.attendees)
-                        got = "; ".join(found["chair"]) + " / " + "; ".join(found["attendees"])
-                        passage = " || ".join(f"{s} | {t}" for s, t in unit.turns)
-                        out.write(f"{gold}\t{got}\t{passage}\n")
-    unit_sets.print_parts(
-        results,
-        args.json,
+    unit_sets.run(
+        __doc__.splitlines()[0],
+        argv,
+        read_units(),
+        lambda u: read_people(u.turns),
+        score,
+        _missed,
         lambda r: f"chair F1 {r['chair F1']:.3f} attendees F1 {r['attendees F1']:.3f}",
     )
 

@@ -110,9 +110,7 @@ def score(units: Sequence[TaskUnit], predicted: Sequence[Sequence[Task]]) -> dic
             c["deadline"] += _same_deadline(task, gold)
         c["false on no-task"] += len(tasks) if not unit.tasks else 0
         c["no-task passages"] += not unit.tasks
-    precision = c["exact"] / c["predicted"] if c["predicted"] else 0.0
-    recall = c["exact"] / c["gold"] if c["gold"] else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = unit_sets.prf(c["exact"], c["predicted"], c["gold"])
     out = {"passages": float(len(units)), "gold tasks": float(c["gold"]), "predicted": float(c["predicted"])}
     out |= {"exact": float(c["exact"]), "precision": precision, "recall": recall, "F1": f1}
     out |= {"matched": float(c["matched"])}
@@ -128,23 +126,21 @@ def _written(tasks: Sequence[Task | GoldTask]) -> str:
     return " | ".join(f"{t.assignee} / {t.deadline or '-'} / {t.due or '-'}" for t in tasks)
 
 
+def _missed(unit: TaskUnit, tasks: list[Task]) -> list[str]:
+    if score([unit], [tasks])["exact"] == len(unit.tasks) == len(tasks):
+        return []
+    return [f"{_written(unit.tasks)}\t{_written(tasks)}\t{unit.kind}\t{unit.text}"]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    args = unit_sets.options(__doc__.splitlines()[0], argv)
-    units = read_units()
     generator = ExtractiveGenerator()
-    results = {}
-    for part in args.part:
-        chosen = [u for u in units if u.part == part]
-        predicted = [read_tasks(u.text, generator) for u in chosen]
-        results[part] = score(chosen, predicted)
-        if args.misses is not None and part == "dev":
-            with args.misses.open("w", encoding="utf-8") as out:
-                for unit, tasks in zip(chosen, predicted, strict=True):
-                    if score([unit], [tasks])["exact"] != len(unit.tasks) or len(tasks) != len(unit.tasks):
-                        out.write(f"{_written(unit.tasks)}\t{_written(tasks)}\t{unit.kind}\t{unit.text}\n")
-    unit_sets.print_parts(
-        results,
-        args.json,
+    unit_sets.run(
+        __doc__.splitlines()[0],
+        argv,
+        read_units(),
+        lambda u: read_tasks(u.text, generator),
+        score,
+        _missed,
         lambda r: f"exact-task F1 {r['F1']:.3f} ({r['exact']:.0f}/{r['gold tasks']:.0f}, {r['predicted']:.0f} read)",
     )
 

@@ -103,9 +103,7 @@ def score(units: Sequence[VoteUnit], predicted: Sequence[Sequence[Vote]]) -> dic
             for i, name in enumerate(FIELDS):
                 c[name] += got is not None and got[i] == _fields(gold)[i]
         c["false on no-vote"] += len(votes) if not unit.votes else 0
-    precision = c["exact"] / c["predicted"] if c["predicted"] else 0.0
-    recall = c["exact"] / c["gold"] if c["gold"] else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = unit_sets.prf(c["exact"], c["predicted"], c["gold"])
     out = {"passages": float(len(units)), "gold votes": float(c["gold"]), "predicted": float(c["predicted"])}
     out |= {"exact": float(c["exact"]), "precision": precision, "recall": recall, "F1": f1}
     out |= {f"{name} acc": c[name] / c["gold"] if c["gold"] else 0.0 for name in FIELDS}
@@ -117,23 +115,22 @@ def _gold_text(votes: Sequence[Vote | GoldVote]) -> str:
     return " | ".join(",".join("-" if x is None else str(x) for x in _fields(v)) for v in votes) or "none"
 
 
+def _missed(unit: VoteUnit, votes: list[Vote]) -> list[str]:
+    if _gold_text(unit.votes) == _gold_text(votes):
+        return []
+    return [f"{_gold_text(unit.votes)}\t{_gold_text(votes)}\t{unit.text}"]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    args = unit_sets.options(__doc__.splitlines()[0], argv)
-    parts = args.part
-    units = read_units()
     generator = ExtractiveGenerator()
-    results = {}
-    for part in parts:
-        chosen = [u for u in units if u.part == part]
-        predicted = [read_votes(u.text, generator) for u in chosen]
-        results[part] = score(chosen, predicted)
-        if args.misses is not None and part == "dev":
-            with args.misses.open("w", encoding="utf-8") as out:
-                for unit, votes in zip(chosen, predicted, strict=True):
-                    if _gold_text(unit.votes) != _gold_text(votes):
-                        out.write(f"{_gold_text(unit.votes)}\t{_gold_text(votes)}\t{unit.text}\n")
-    unit_sets.print_parts(
-        results, args.json, lambda r: f"exact-vote F1 {r['F1']:.3f} ({r['exact']:.0f}/{r['gold votes']:.0f})"
+    unit_sets.run(
+        __doc__.splitlines()[0],
+        argv,
+        read_units(),
+        lambda u: read_votes(u.text, generator),
+        score,
+        _missed,
+        lambda r: f"exact-vote F1 {r['F1']:.3f} ({r['exact']:.0f}/{r['gold votes']:.0f})",
     )
 
 
