@@ -51,6 +51,15 @@ _CLOSES = re.compile(
 về triển khai ngay.")."""
 
 
+_FEWEST_SAID = 4
+"""Fewer content words than this say nothing of their own ("Tốt.", "Đồng ý.", "Ý của anh Thủy hay."): CONVENTIONS
+counts content sentences only, so such a sentence is no conclusion unless said within one (`_after_lead_ins`)."""
+
+
+_PASSIVE = re.compile(r"^(?:được|bị)\b", re.IGNORECASE)
+"""An action read in the passive: the party is decided about, not ordered ("… sẽ được bổ sung 3 điều dưỡng")."""
+
+
 _SUMMARY = re.compile(r"^(?:\w+, )?(?:tóm lại|nói tóm lại|như vậy|vậy|chốt|kết luận|tổng kết lại|thống nhất)\b")
 """How a chair opens a summary of what was agreed ("Tóm lại, …", "Vậy chốt là …", "Thống nhất như vậy: …")."""
 
@@ -126,6 +135,49 @@ def _after_lead_ins(
                 break
             after[j] = after[j] or "procedural" not in kinds[j] or not _runs_meeting(sents[j].text)
     return after
+
+
+def _gives(s: Sentence, task: Task) -> bool:
+    """Whether sentence `s` gives `task`: the task cites its segment and the sentence says every word of the action
+    (read with its deadline taken out of the middle: "… làm việc thẳng với chủ trọ trong tuần này phải xong")."""
+    cited = any(r.id == s.segment.id for r in task.source_segments)
+    return cited and set(cues.fold(task.action).split()) <= set(cues.fold(s.text).split())
+
+
+def _conclusions(
+    sents: Sequence[Sentence],
+    speaks: Sequence[bool],
+    kinds: Sequence[frozenset[str]],
+    concluded: Sequence[bool],
+    votes: Sequence[Vote],
+    tasks: Sequence[Task],
+) -> list[Conclusion]:
+    """The chair's sentences the classifier calls conclusions or said within one (`concluded`), less lead-ins and what
+    a vote cites (its call, counts and result). Outside a conclusion's scope two more are none, as CONVENTIONS says:
+    a sentence saying nothing of its own (`_FEWEST_SAID` content words: "Tốt.", "Đồng ý."), and an order that gives a
+    task (`tasks`) with no word of concluding or summing up of its own and not right after a conclusion of the same
+    speaker: "an order inside the chair's conclusions is both", one on its own is a task only ("Văn phòng chuẩn bị kinh
+    phí …, trình Thường trực trước ngày 5 tháng 10."). A task read in the passive ("khoa Cấp cứu sẽ được bổ sung 3 điều
+    dưỡng") orders no one: what it says is decided."""
+    voted = {r.id for v in votes for r in v.source_segments}
+    found: list[bool] = []
+    for k, (s, chairs, kind, after) in enumerate(zip(sents, speaks, kinds, concluded, strict=True)):
+        follows = k > 0 and found[k - 1] and sents[k - 1].speaker == s.speaker
+        ordered = any(_gives(s, t) and not _PASSIVE.match(t.action) for t in tasks)
+        ordered = ordered and not cues.is_conclusion(s.text, chair=True) and not _SUMMARY.match(nfc(s.text).lower())
+        alone = not after and (len(s.words) < _FEWEST_SAID or (ordered and not follows))
+        found.append(
+            chairs
+            and ("conclusion" in kind or after)
+            and not sentences.is_lead_in(s.text)
+            and s.segment.id not in voted
+            and not alone
+        )
+    return [
+        Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
+        for s, chosen in zip(sents, found, strict=True)
+        if chosen
+    ]
 
 
 @dataclass(frozen=True)
@@ -264,16 +316,8 @@ class ExtractiveGenerator:
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
         votes = self._votes(sents, speaks, kinds)
-        voted = {r.id for v in votes for r in v.source_segments}  # a vote's call, counts and result are the vote's
-        conclusions = [
-            Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
-            for s, chairs, kind, after in zip(sents, speaks, kinds, concluded, strict=True)
-            if chairs
-            and ("conclusion" in kind or after)
-            and not sentences.is_lead_in(s.text)
-            and s.segment.id not in voted
-        ]
         tasks = self._tasks(sents, speaks, kinds, held, cast)
+        conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
         recorded |= {s.text for s in sents if any(t.action in s.text for t in tasks)}

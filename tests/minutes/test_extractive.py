@@ -237,9 +237,9 @@ def test_a_result_said_of_both_motions_and_a_whole_cut_off_by_a_semicolon() -> N
 
 
 class _VotesEverywhere(SentenceClassifier):
-    """Calls every sentence a vote (`label`): what the generator keeps is then what its readers find."""
+    """Calls every sentence a vote (`labels`): what the generator keeps is then what its readers find."""
 
-    label = "vote"
+    labels = frozenset({"vote"})
 
     def classify(
         self,
@@ -248,7 +248,7 @@ class _VotesEverywhere(SentenceClassifier):
         previous: Sequence[str] | None = None,
         people: Sequence[Sequence[str]] | None = None,
     ) -> list[frozenset[str]]:
-        return [frozenset({self.label}) for _ in texts]
+        return [self.labels for _ in texts]
 
 
 def test_a_vote_only_the_classifier_sees_records_nothing_unless_voting_is_spoken_of() -> None:
@@ -264,7 +264,54 @@ def test_a_vote_only_the_classifier_sees_records_nothing_unless_voting_is_spoken
 
 
 class _TasksEverywhere(_VotesEverywhere):
-    label = "task"
+    labels = frozenset({"task"})
+
+
+class _ConclusionsAndTasksEverywhere(_VotesEverywhere):
+    labels = frozenset({"conclusion", "task"})
+
+
+def _concluded(turns: list[tuple[str, str]]) -> list[int]:
+    """The segments the conclusions cite when the classifier calls every sentence a conclusion and a task."""
+    generator = ExtractiveGenerator(classifier=_ConclusionsAndTasksEverywhere())
+    items = generator.items(said(turns), chair="Chủ tọa", held=None)
+    return [r.id for item in items for c in item.conclusions for r in c.source_segments]
+
+
+def test_an_order_on_its_own_is_a_task_only_but_inside_the_conclusions_both() -> None:
+    """An order alone is no conclusion, whatever the classifier says; right after the chair's conclusion, after a
+    lead-in, with a word of concluding of its own, or read in the passive (a decision), it is one."""
+    turns = [
+        ("Chủ tọa", "Văn phòng chuẩn bị kinh phí hỗ trợ mỗi khu dân cư 1 triệu đồng, trình trước ngày 5 tháng 10."),
+        ("Đại biểu", "Hội Cựu chiến binh sẽ vận động hội viên tham gia đầy đủ."),
+        ("Chủ tọa", "Hội đồng thống nhất tổ chức lễ kết nạp tại buổi ra quân công trình."),
+        ("Chủ tọa", "Giao đồng chí Lan lập dự toán, trình Chi ủy trước ngày 20 tháng 9."),
+        ("Đại biểu", "Năm ngoái lễ hội có hai vụ mất xe máy."),
+        ("Chủ tọa", "Tôi xin kết luận như sau."),
+        ("Chủ tọa", "Anh Sáng bố trí lực lượng trông giữ xe suốt hai ngày lễ hội."),
+        ("Đại biểu", "Khoa Cấp cứu đang thiếu người trực đêm."),
+        ("Chủ tọa", "Khoa Cấp cứu sẽ được bổ sung 3 điều dưỡng từ đầu tháng sau."),
+    ]
+    assert _concluded(turns) == [2, 3, 6, 8]
+    mid_deadline = [  # the action read with its deadline taken out: "làm việc thẳng với chủ trọ phải xong"
+        ("Người nói 3", "em là lục thị nga phụ trách hộ khẩu còn bảy hồ sơ tạm trú chưa làm xong"),
+        ("Chủ tọa", "bảy hồ sơ đó nga làm việc thẳng với chủ trọ trong tuần này phải xong"),
+    ]
+    assert _concluded(mid_deadline) == []
+
+
+def test_a_sentence_saying_nothing_of_its_own_is_no_conclusion_but_inside_one_is() -> None:
+    """ "Tốt.", "Đồng ý." (too few content words) conclude nothing; short content after a lead-in still does."""
+    turns = [
+        ("Đại biểu", "Tôi đề nghị trạm làm video ngắn hướng dẫn bà con."),
+        ("Chủ tọa", "Tốt."),
+        ("Đại biểu", "Tôi đề nghị mua thêm hai máy bơm cho trạm."),
+        ("Chủ tọa", "Đồng ý."),
+        ("Chủ tọa", "Tôi xin kết luận như sau."),
+        ("Chủ tọa", "Năm nay xã không tổ chức đua ghe mà dồn kinh phí sửa đường ra bến đò."),
+        ("Chủ tọa", "Mỗi hộ góp hai ngày công."),
+    ]
+    assert _concluded(turns) == [5, 6]
 
 
 def test_handing_over_the_chair_is_no_task() -> None:
