@@ -59,13 +59,18 @@ def read_units(path: Path = UNITS) -> list[ConclusionUnit]:
     return units
 
 
-def read_conclusions(unit: ConclusionUnit, generator: ExtractiveGenerator) -> tuple[bool, ...]:
-    """Per sentence of `unit`, whether the extractive minutes make it (part of) a conclusion."""
+def passage(unit: ConclusionUnit) -> list[Segment]:
+    """The passage as the minutes read it: each sentence one segment of its speaker, the chair known as `CHAIR`."""
     speaker = CHAIR if unit.chair else MEMBER
-    segments = [
+    return [
         Segment(id=k, start=5.0 * k, end=5.0 * k + 5.0, text=text, speaker=speaker)
         for k, text in enumerate(unit.sentences)
     ]
+
+
+def read_conclusions(unit: ConclusionUnit, generator: ExtractiveGenerator) -> tuple[bool, ...]:
+    """Per sentence of `unit`, whether the extractive minutes make it (part of) a conclusion."""
+    segments = passage(unit)
     item = generator.item(segments, title="Kết luận", number=1, chair=CHAIR, held=None)
     cited = {ref.id for conclusion in item.conclusions for ref in conclusion.source_segments}
     return tuple(k in cited for k in range(len(segments)))

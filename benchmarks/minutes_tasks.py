@@ -29,7 +29,6 @@ from pathlib import Path
 from benchmarks import unit_sets
 from benchmarks.minutes_eval import same_deadline, same_party
 from core.text import nfc
-from core.transcript import Segment
 from minutes.extractive import ExtractiveGenerator
 from minutes.model import Task
 
@@ -80,8 +79,7 @@ def read_units(path: Path = UNITS) -> list[TaskUnit]:
 
 def read_tasks(text: str, generator: ExtractiveGenerator) -> list[Task]:
     """The tasks the extractive minutes find in `text`, one segment said by whoever presides."""
-    segment = Segment(id=0, start=0.0, end=10.0, text=text, speaker="Người nói 1")
-    return generator.item([segment], title="Phân công", number=1, chair=None, held=HELD).tasks
+    return generator.item([unit_sets.said(text)], title="Phân công", number=1, chair=None, held=HELD).tasks
 
 
 def _same_assignee(task: Task, gold: GoldTask) -> bool:

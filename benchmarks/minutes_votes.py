@@ -30,7 +30,6 @@ from pathlib import Path
 
 from benchmarks import unit_sets
 from core.text import nfc
-from core.transcript import Segment
 from minutes.extractive import ExtractiveGenerator
 from minutes.model import Vote
 
@@ -79,8 +78,7 @@ def read_units(path: Path = UNITS) -> list[VoteUnit]:
 
 def read_votes(text: str, generator: ExtractiveGenerator) -> list[Vote]:
     """The votes the extractive minutes find in `text`, one segment said by whoever presides."""
-    segment = Segment(id=0, start=0.0, end=10.0, text=text, speaker="Người nói 1")
-    return generator.item([segment], title="Biểu quyết", number=1, chair=None, held=None).votes
+    return generator.item([unit_sets.said(text)], title="Biểu quyết", number=1, chair=None, held=None).votes
 
 
 def _fields(vote: Vote | GoldVote) -> tuple[int | bool | None, ...]:

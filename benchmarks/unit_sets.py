@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 from tabulate import tabulate
 
 from core.text import nfc
+from core.transcript import Segment
 
 
 class Unit(Protocol):
@@ -28,6 +29,12 @@ P = TypeVar("P")
 def part_of_line(text: str) -> str:
     """The rule that splits a unit set, decided before any scoring: 70% development by a hash of the NFC text."""
     return "dev" if hashlib.sha256(nfc(text).encode()).digest()[0] % 10 < 7 else "heldout"
+
+
+def said(text: str) -> Segment:
+    """A passage as one segment said by whoever presides, the chair unknown (as in a transcript without one): how the
+    vote and task sets read theirs."""
+    return Segment(id=0, start=0.0, end=10.0, text=text, speaker="Người nói 1")
 
 
 def options(description: str, argv: Sequence[str] | None) -> argparse.Namespace:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 
+from benchmarks import minutes_conclusions, minutes_tasks, minutes_votes
 from benchmarks.meeting_set import names
-from benchmarks.minutes_sentences import labelled
+from benchmarks.minutes_sentences import UNIT_WEIGHT, labelled, unit_rows
+from benchmarks.minutes_tasks import GoldTask, TaskUnit
 from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
 from minutes.sentences import is_lead_in
 
 
 def test_trained_on_the_development_part_only_and_deterministic() -> None:
     rows = json.loads(TRAINING.read_text(encoding="utf-8"))
-    assert {r["meeting"] for r in rows} <= set(names("dev"))
+    assert {r["meeting"] for r in rows} <= {*names("dev"), ""}  # "": a unit set's development passage
     assert not {r["meeting"] for r in rows} & set(names("heldout"))
     texts, chairs = [r["text"] for r in rows[:40]], [r["chair"] for r in rows[:40]]
     again = SentenceClassifier().fit([r["text"] for r in rows], [r["chair"] for r in rows], [r["labels"] for r in rows])
@@ -25,7 +27,27 @@ def test_the_training_sentences_are_those_of_the_development_gold() -> None:
     """The committed file is what `benchmarks/minutes_sentences.py` writes now (rerun it after changing the gold,
     the sentence splitter or who is taken for the chair)."""
     rows = json.loads(TRAINING.read_text(encoding="utf-8"))
-    assert rows == [row for name in names("dev") for row in labelled(name)]
+    assert rows == [row for name in names("dev") for row in labelled(name)] + unit_rows()
+
+
+def test_unit_set_rows_follow_their_procedure() -> None:
+    """Only development passages, each row teaching its set's class alone by the set's gold: the conclusion rows are
+    the gold sentences, the vote rows every sentence of a passage with a vote, the task rows the sentences of a task
+    passage that name its assignee or deadline."""
+    rows = unit_rows()
+    assert all(r["meeting"] == "" and len(r["known"]) == 1 and r["weight"] == UNIT_WEIGHT for r in rows)
+    assert all(r["labels"] in ([], r["known"]) for r in rows)
+    conclusions = [u for u in minutes_conclusions.read_units() if u.part == "dev"]
+    said = [r for r in rows if r["known"] == ["conclusion"]]
+    assert [bool(r["labels"]) for r in said] == [g for u in conclusions for g in u.gold]
+    assert [r["chair"] for r in said] == [u.chair for u in conclusions for _ in u.sentences]
+    voted = {u.text for u in minutes_votes.read_units() if u.part == "dev" and u.votes}
+    assert all(bool(r["labels"]) == any(r["text"] in t for t in voted) for r in rows if r["known"] == ["vote"])
+    tasks = [u.text for u in minutes_tasks.read_units() if u.part == "dev"]
+    assert all(any(r["text"] in t for t in tasks) for r in rows if r["known"] == ["task"])
+    unit = TaskUnit("dev", "hospital", "written", "Bệnh viện có ba ca nhiễm khuẩn. Khoa Nội báo cáo trước ngày 9/3.",
+                    (GoldTask("Khoa Nội", "trước ngày 9/3", None),))  # fmt: skip
+    assert [r["labels"] for r in unit_rows(tasks=[unit], votes=[], conclusions=[])] == [[], ["task"]]
 
 
 def test_unseen_wordings() -> None:
