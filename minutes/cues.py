@@ -52,8 +52,10 @@ _WORD = re.compile(r"\S+")
 def _value(words: list[str]) -> int:
     """ "hai nghin khong tram hai muoi sau" -> 2026."""
     thousands, value, last = 0, 0, None
-    for word in words:
-        if word in _DIGITS:
+    for k, word in enumerate(words):
+        if word == "lam" and k and words[k - 1] in _DIGITS and words[k - 1] not in ("lam", "nam") and last:
+            value, last = value + last * 10, 5  # "hai lăm" (25), "bốn lăm" (45): "lăm" only ever follows a ten
+        elif word in _DIGITS:
             last = _DIGITS[word]
         elif word == "khong":
             last = 0
@@ -129,7 +131,7 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
         year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
         after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang", "mung", "mong")
         month = tokens[j + 1].group() if j + 1 < len(tokens) and tokens[j].group() == "thang" else ""
-        before_month = bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "toi"))
+        before_month = bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "ni", "toi"))
         by_digit = _year_by_digits(tokens, i) if i > 0 and tokens[i - 1].group() == "nam" else None
         if by_digit is not None:  # "năm hai không hai sáu": a year said digit by digit
             out.extend(folded[position : tokens[i].start()])
@@ -160,8 +162,11 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
     return "".join(str(digits[w]) for w in words)
 
 
-_DIGIT_AFTER = re.compile(r"\b(tan thanh|dong y|nhat tri|bieu quyet|la) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b")
-"""A lone digit word right after what it counts ("số phiếu không đồng ý một"): a count."""
+_DIGIT_AFTER = re.compile(
+    r"\b(tan thanh|dong y|nhat tri|bieu quyet|la|\d+ tren) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)"
+)
+"""A lone digit word right after what it counts ("số phiếu không đồng ý một") or as the whole of a count ("chín trên
+chín"): a count; not a fraction ("hai phần ba")."""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -204,14 +209,17 @@ _VOTE_CALL = re.compile(
     r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(\w+ ){0,2}?"
     r"(bieu quyet|cho y kien bieu quyet)"
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
-    r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)"
+    r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)|\bbo phieu\b"
 )
+_PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
+"""Buttons pressed to vote ("Mời bấm nút.", "mấy anh chị bấm giùm"): a call, with diacritics ("bám sát" folds alike)."""
 _FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
 """Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,5}? thong qua\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
     r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
-    r"|\b(?:the|vay|nhu vay) (?:la )?thong qua\b|\btrung cu\b|\bdat qua ban\b"
+    r"|\b(?:the|vay|rua)(?: la)?(?:,? (?!bieu\b|de\b|xin\b|moi\b|hay\b|se\b)\w+){0,4}?,? thong qua\b"
+    r"|\btrung cu\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
     r"|\d (?:dong y|tan thanh|nhat tri) thong qua\b|\bduoc (?:bau|mien nhiem|bai nhiem|ket nap)\b"
 )
 _VOTE_PASSED_WEAK = re.compile(
@@ -224,13 +232,14 @@ quyết về việc đủ điều kiện trình …") unless a share reached lea
 trên 70% nên được đề nghị khen thưởng"). A share alone ("13 trên 13 tán thành, đạt 100 phần trăm") says no result: it is
 a count, and the gold gives `passed` only where the outcome is said (tests/data/minutes/CONVENTIONS.md)."""
 _VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu)\b")
-_TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so )?\d")
+_TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so )?\d|^\W*tong so\s*:?\s*\d+\W*$")
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
 mặt.", cut at the semicolon)."""
 _VOTE_FAILED = re.compile(
     r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\b(?:khong|chua) thong qua\b"
-    r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu)\b|\bbi bac\b|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
+    r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
+    r"|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
     r"|\bkhong trung cu\b"
 )
 _PAST = re.compile(
@@ -256,7 +265,7 @@ is counted in favour."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
-    r"(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d)"
+    r"(?<!phay )(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d| phay \d)"
     r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
 )
 """A count: no item number ("Điều 54", "thôn 3", "phương án 2"), percentage, sum of money, measure or date."""
@@ -283,6 +292,7 @@ _TOTAL = re.compile(
     rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
     rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$|\s+\d)"
+    rf"|(?:[,;:%] |phan tram )tren (?:tong so (?:(?!khong\b)[^\W\d]+ ){{0,3}}?{_NUMBER}|{_NUMBER} {_WHO}\b)"
 )
 """The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
 đại biểu tham gia biểu quyết là 56", "có 445 đại biểu tham gia biểu quyết, …", "26 hộ có mặt 26 hộ đồng ý" (a count of
@@ -293,8 +303,10 @@ trí"): the whole of the counts said beside it; alone it is attendance ("Hôm na
 _ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
 """"Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
-_NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi)(?: nao)?\b|\bkhong ai\b")
+_NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu)(?: nao)?\b|\bkhong ai\b")
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
+_SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
+"""The share a bare answer makes ("13 trên 13, đạt 100%")."""
 _NO_ONE = re.compile(r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong co|khong ai)\b")
 _CALLED_HANDS = re.compile(r"\b(?:thi|xin|hay|moi)\s+$")
 """"… thì giơ tay", "xin giơ tay": hands asked for, no count in favour."""
@@ -346,6 +358,10 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
         if kind in counts:
             continue
         previous_end = mentions[k - 1].end() if k else 0
+        nobody = _NONE.finditer(folded, previous_end, mention.start())
+        if any(not folded[m.end() : mention.start()].strip() for m in nobody):
+            counts[kind] = 0  # "không có hộ nào không đồng ý tất cả 78 hộ đều giơ tay": the number is the next kind's
+            continue
         next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
         before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
@@ -383,15 +399,18 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
     return counts, total
 
 
+_NOT_BODY = r"(?!toi\b|tui\b|em\b|minh\b|ai\b|nao\b|khong\b|chua\b)"
+"""No body agreeing: the speaker, a question, a refusal."""
 _AGREED = re.compile(
-    r"^\W*(?:(?:nhu )?vay(?: la)?[\s,]+|the la\s+)?"
-    r"(?:(?!toi\b|tui\b|em\b|minh\b|ai\b|nao\b|khong\b|chua\b)[^\W\d]+\s+){0,3}?"
+    rf"^\W*(?:(?:(?:nhu )?(?:vay|rua)(?: la)?|the la)[\s,]+(?:{_NOT_BODY}\w+\s+){{0,3}}?)?"
+    rf"(?:{_NOT_BODY}[^\W\d]+\s+){{0,3}}?"
     r"(?:(?:da|deu|cung|hoan toan)\s+)?(?:nhat tri|thong nhat)\b(?!\s+(?:voi|y kien|chua|khong)\b)"
 )
 """The body agreeing, said as the sentence's decision ("Chi bộ nhất trí đề nghị kết nạp.", "vậy là thống nhất giữ giá
 bơm như năm ngoái"): not the speaker's opinion ("tôi nhất trí với …"), a question ("ai nhất trí …") or a refusal."""
 _EVERY_VOTE = re.compile(
-    r"\bca (?:hai|ba|bon|nam|sau|\d+) [^\W\d]+|\b(?:tat ca )?cac [^\W\d]+(?: [^\W\d]+){0,3}? (?:tren|nay|vua \w+)\b"
+    r"\bca (?:hai|ba|bon|nam|sau|\d+) [^\W\d]+|\b(?:hai|ba|bon|\d+) (?:cai|noi dung|diem|van de) (?:do|nay|tren)\b"
+    r"|\bthong qua (?:het|ca)\b|\b(?:tat ca )?cac [^\W\d]+(?: [^\W\d]+){0,3}? (?:tren|nay|vua \w+)\b"
     r"(?: [^\W\d]+){0,2}? deu\b"
 )
 """A result said of several motions at once ("Cả hai nghị quyết đã được thông qua.", "Các tờ trình trên đều được thông
@@ -405,15 +424,33 @@ def says_agreed(text: str) -> bool:
     return _AGREED.search(folded_digits(text)) is not None
 
 
+_REFUSED = re.compile(
+    r"^\W*(?:(?:nhu )?(?:vay|rua)(?: la)?|the la)[\s,]+(?:khong|chua) (?!co\b|ai\b|biet\b|phai\b)[^\W\d]+"
+)
+"""The meeting not doing what was voted on, said as the outcome ("Vậy là không chuyển, tổ tiếp tục hòa giải."): not a
+question or an aside ("vậy không có ý kiến khác", "vậy chưa ai …")."""
+
+
+def says_refused(text: str) -> bool:
+    """Whether `text` says the motion is not carried out (`_REFUSED`): the result of a vote counted and awaiting one, as
+    `says_agreed`."""
+    return _REFUSED.search(folded_digits(text)) is not None
+
+
 def for_every_vote(text: str) -> bool:
     """Whether the result said in `text` is that of every motion just voted on (`_EVERY_VOTE`)."""
     return _EVERY_VOTE.search(folded_digits(text)) is not None
 
 
+_AGREES_WITH = re.compile(r"\b(?:dong y|nhat tri|tan thanh|thong nhat) voi\b")
+"""Agreeing with what was said ("đồng ý với báo cáo"): an opinion, no word of voting."""
+
+
 def speaks_of_voting(text: str) -> bool:
     """Whether `text` holds a word of voting (`_VOTE_WORDS`): a call in words no call reader knows ("đề nghị Quốc hội
-    biểu quyết …", "… bỏ phiếu kín …") still does."""
-    return _VOTE_WORDS.search(folded_digits(text)) is not None
+    biểu quyết …", "… bỏ phiếu kín …") still does; agreeing with something said is an opinion ("Đồng chí Hà phát biểu
+    đồng ý với báo cáo, …")."""
+    return _VOTE_WORDS.search(_AGREES_WITH.sub(" ", folded_digits(text))) is not None
 
 
 def no_vote_here(text: str) -> bool:
@@ -449,16 +486,19 @@ def asked_kind(text: str) -> str | None:
     return asked[-1] if asked else None
 
 
-def _answer(folded: str) -> int | None:
-    """A bare count answering a call ("28 vị.", "Có 2 đại biểu.", "Không có."), or None."""
+def _answer(folded: str) -> tuple[int, int | None] | None:
+    """A bare count answering a call and the whole it is said of ("28 vị.", "Có 2 đại biểu.", "Không có.", "Dạ 13 trên
+    13, đạt 100%."), or None."""
     if _NO_ONE.match(folded):
-        return 0
+        return 0, None
     words = folded.split()
     number = _COUNT.search(folded)
     if number is None or len(words) > 6:
         return None
     follows = folded[number.end() :].strip(" .,!")
-    return int(number.group(1)) if not follows or _WHO_AFTER.match(follows) else None
+    whole = int(number.group(2)) if number.group(2) is not None else None
+    said = not follows or _WHO_AFTER.match(follows) is not None or _SHARE.fullmatch(follows) is not None
+    return (int(number.group(1)), whole) if said else None
 
 
 def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | None:
@@ -469,14 +509,14 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | 
         return None
     counts, total = read_counts(folded)
     if asked is not None and not _mentions(folded) and (answer := _answer(folded)) is not None:
-        counts = {asked: answer}
+        counts, total = {asked: answer[0]}, answer[1] if answer[1] is not None else total
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
         result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
     passed = False if _VOTE_FAILED.search(folded) else True if result is not None or weak else None
     has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
-    calls = [m.group() for m in _VOTE_CALL.finditer(folded)]
+    calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
     floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
     call = chair and bool(calls) and not floor
     if not (has_counts or passed is not None or call):
@@ -516,12 +556,12 @@ _SPOKEN_COUNT = "(?:" + "|".join(sorted(_NUMBER_WORDS)) + ")"
 """A spoken number's words, folded ("mười lăm ngày"): a duration's count ("ngày làm việc" is read "ngày 5 việc" by
 `spoken_dates`)."""
 _EVENT = (
-    r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|dot|buoi|cuoc|dip|hoi thi)\b"
+    r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|vu|dot|buoi|cuoc|dip|hoi thi)\b"
     r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b)[a-z0-9/]+){1,12}"
 )
 """An event a deadline may name ("trước khi trình Quốc hội biểu quyết", "trước Đại hội thành viên", "trước kỳ thi học kỳ
-hai", "trước mùa cá Nam"), to the clause's end or a word that begins another ("… để còn diễu hành", "thì" but not the
-"thi" of "kỳ thi")."""
+hai", "trước mùa cá Nam", "trước vụ vải tới"), to the clause's end or a word that begins another ("… để còn diễu
+hành", "thì" but not the "thi" of "kỳ thi")."""
 _DEADLINE = re.compile(
     r"(?:ngay )?(?:"
     rf"(?:(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao"
@@ -623,12 +663,25 @@ def _due(match: re.Match[str], held: date) -> date | None:
     return None
 
 
+_NI = re.compile(r"\b(?:thang|tuan|nam|quy|hom|bua|sang|chieu|toi|buoi|ngay|thu \w+|chu nhat) (ni)\b")
+"""Central "ni" for "nay" (this) after a time ("trước ba mươi tháng ni", "thứ sáu tuần ni", "chiều ni")."""
+
+
+def _this_said_ni(written: str, where: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """`written` (and the spans of its characters) with Central "ni" read as "nay" after a time word (`_NI`)."""
+    for found in reversed(list(_NI.finditer(written))):
+        start, end = found.span(1)
+        written = written[:start] + "nay" + written[end:]
+        where = [*where[:start], where[start], where[start], where[end - 1], *where[end:]]
+    return written, where
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
     text = nfc(text)
     next_month = _NEXT_MONTH.sub("tới", text)  # "sau" is also "sáu" (six) once folded: "tháng sau" is not June
-    written, where = spoken_dates(fold(next_month))
+    written, where = _this_said_ni(*spoken_dates(fold(next_month)))
     written = _SPOKEN_QUARTER.sub(lambda m: "quy " + _QUARTER_WORDS[m.group(1)].ljust(len(m.group(1))), written)
     found = list(_DEADLINE.finditer(written))
     if not found:

@@ -79,9 +79,11 @@ _COUNTS = ("in_favour", "against", "abstain", "total")
 
 
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
-    """A new call to vote after a vote with counts or a result, or counts that contradict the vote's; a call asking
-    for the rest of the vote ("Vị nào không tán thành?") is none."""
-    if cue.call and cue.asks not in ("against", "abstain") and (vote.in_favour is not None or vote.passed is not None):
+    """A new call to vote after a vote with counts (any: "… hai phiếu không đồng ý là vì bao bì …" then "đề nghị các
+    đồng chí biểu quyết …") or a result, or counts that contradict the vote's; a call asking for the rest of the vote
+    ("Vị nào không tán thành?") is none."""
+    counted = any(getattr(vote, n) is not None for n in _COUNTS)
+    if cue.call and cue.asks not in ("against", "abstain") and (counted or vote.passed is not None):
         return True
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
@@ -252,7 +254,7 @@ class ExtractiveGenerator:
             rows = (weights[indices], vocabulary)
             found = [kinds[i] for i in indices]
             items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, cast))
-        return items
+        return self._passed_across(items, {s.id: s for s in segments})
 
     def item(
         self,
@@ -391,7 +393,7 @@ class ExtractiveGenerator:
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
             if cues.no_vote_here(s.text):  # a past vote recalled, the rule a vote follows, a text read out
                 continue
-            asked = cues.asked_kind(sents[k - 1].text) if k and sents[k - 1].segment is s.segment else None
+            asked = self._asked(sents, k, votes, last)
             said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
             for piece in cues.split_votes(s.text):
                 goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
@@ -402,6 +404,8 @@ class ExtractiveGenerator:
                 awaited = (chairs or goes_on) and self._awaits_result(votes, s)
                 if awaited and (cue is None or cue == cues.VoteCue()) and cues.says_agreed(piece):
                     cue = cues.VoteCue(passed=True)  # "Chi bộ nhất trí đề nghị kết nạp." after the counts
+                elif awaited and (cue is None or cue == cues.VoteCue()) and cues.says_refused(piece):
+                    cue = cues.VoteCue(passed=False)  # "Vậy là không chuyển, tổ tiếp tục hòa giải." after the counts
                 said = cue is not None or cues.speaks_of_voting(piece)
                 if "vote" in kind and (chairs or goes_on):
                     cue = cue or cues.VoteCue(call=not goes_on and not self._awaits_result(votes, s))
@@ -417,6 +421,40 @@ class ExtractiveGenerator:
                     self._pass_earlier(votes, cue.passed, s)
                 last = s
         return [v for k, (v, _) in enumerate(votes) if k in read]
+
+    @staticmethod
+    def _asked(sents: Sequence[Sentence], k: int, votes: list[tuple[Vote, float]], last: Sentence | None) -> str | None:
+        """The kind the sentence before sentence `k` asked for, in the same segment ("Vị nào không tán thành? Có 2 đại
+        biểu."), or as the open vote's call answered by another speaker ("… ai đồng ý thì giơ tay giùm" then "dạ chín
+        trên chín"); a call that asks no kind ("Mấy anh chị bấm giùm.", then "Dạ 13 trên 13") is answered in favour."""
+        if not k:
+            return None
+        before = sents[k - 1]
+        if before.segment is sents[k].segment:
+            return cues.asked_kind(before.text)
+        if before is not last or not votes or any(getattr(votes[-1][0], n) is not None for n in _COUNTS):
+            return None
+        return cues.asked_kind(before.text) or "in_favour"
+
+    def _passed_across(self, items: list[AgendaItem], by_id: dict[int, Segment]) -> list[AgendaItem]:
+        """A result said of every motion just voted on, in an item after theirs ("Nội dung thứ hai …" began an item;
+        "Như vậy cả hai nội dung đều đã được thông qua."): the last votes of the item before, counted without a
+        result and within `vote_window_s`, take it too (`_pass_earlier` within an item)."""
+        for k in range(1, len(items)):
+            first = items[k].votes[0] if items[k].votes else None
+            said = [by_id[r.id] for r in first.source_segments if r.id in by_id] if first is not None else []
+            every = next((g for g in said if cues.for_every_vote(g.text)), None)
+            if first is None or first.passed is None or every is None:
+                continue
+            votes = list(items[k - 1].votes)
+            for j in range(len(votes) - 1, -1, -1):
+                vote, end = votes[j], max(r.end for r in votes[j].source_segments)
+                counted = any(getattr(vote, n) is not None for n in _COUNTS)
+                if vote.passed is not None or not counted or every.start - end > self.vote_window_s:
+                    break
+                votes[j] = vote.model_copy(update={"passed": first.passed})
+            items[k - 1] = items[k - 1].model_copy(update={"votes": votes})
+        return items
 
     def _pass_earlier(self, votes: list[tuple[Vote, float]], passed: bool, s: Sentence) -> None:
         """A result said of every motion just voted on ("Cả hai nghị quyết đã được thông qua."): the votes before the

@@ -63,7 +63,7 @@ _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
-    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy|phu huynh|giao vien|o)\b"
+    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc)\b"
 )
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
@@ -132,6 +132,8 @@ _SAYS_PRESIDES = re.compile(
     r"\b(?:chu tri|chu toa|dieu hanh)\b"
 )
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
+_CALLED = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+(\w+)\s*$", re.IGNORECASE)
+"""Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp")."""
 _TITLED_OTHER = re.compile(
     r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy)\s+(?=phó|chủ|trưởng|giám|bí|chánh)[^\W\d_]+(?:\s+[^\W\d_]+)*?"
     r"\s+((?:[^\W\d_]+\s+){2}[^\W\d_]+)\s*$"
@@ -154,6 +156,9 @@ class _Given:
 
     names: list[str]
     shared: bool
+    called: str = ""
+    """The given name said when the chair goes to someone called by it ("chừ anh thuận chủ trì tiếp"): the attendee
+    whose full name ends so, if one does (`chairing`)."""
 
 
 def _named_before(text: str, start: int, end: int) -> list[str]:
@@ -167,10 +172,12 @@ def _named_before(text: str, start: int, end: int) -> list[str]:
     said = titled.group(1) if titled is not None else ""
     if said.islower() and is_name(said) and not any(_STOP.fullmatch(w) for w in fold(said).split()):
         return [_title_case(said.split())]  # "… anh phó chủ tịch trần quốc việt điều hành tiếp"
-    if re.search(r"\b(?:tôi|tui|em|mình)\b", window, re.IGNORECASE):
+    speaker = [m.end() for m in re.finditer(r"\b(?:tôi|tui|em|mình)\b", window, re.IGNORECASE)]
+    other = [m.start() for m in _OTHER.finditer(window)]
+    if speaker and not (other and other[-1] > speaker[-1]):
         return []  # the speaker presides ("tôi Hà Thị Kim, Chủ tịch Mặt trận xã, chủ trì")
-    if _OTHER.search(window):
-        return [""]  # someone called by given name or title ("cô hằng hiệu trưởng"): whoever speaks next
+    if other:  # someone called by given name or title ("cô hằng hiệu trưởng"), after any "tôi" ("tôi phải sang
+        return [""]  # tiếp đoàn của tỉnh, phần còn lại anh Tuấn điều hành giúp tôi"): whoever speaks next
     if any(c.isupper() for c in window):
         last = _LAST_NAME.search(window)
         return [last.group(1).strip()] if last and is_name(last.group(1).strip()) else []
@@ -201,7 +208,9 @@ def _given_chair(text: str) -> _Given | None:
     for verb in _CHAIR_VERB.finditer(folded):
         start = max([clause, *(m.end() for m in re.finditer(r"[.;:!?]", folded[: verb.start()]))])
         clause = verb.end()
-        invited = re.search(r"\b(?:moi|cho)\b", folded[start : verb.start()]) is not None
+        invitations = [m.end() for m in re.finditer(r"\b(?:moi|cho)\b", folded[start : verb.start()])]
+        invited = bool(invitations)
+        start += invitations[-1] if invitations else 0  # "có chị X về dự tôi xin mời anh Y điều hành": the one invited
         after = _CHAIR_AFTER.match(folded, verb.end())
         if not (invited or after):
             continue
@@ -210,12 +219,16 @@ def _given_chair(text: str) -> _Given | None:
             continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting
         if names:
             shared = verb.group("co") is not None or bool(re.search(r"\btoi va\b", folded[start : verb.start()]))
-            return _Given(names, shared)
+            called = [m.group(1) for m in _CALLED.finditer(text[start : verb.start()])] if names == [""] else []
+            return _Given(names, shared, called[-1] if called else "")
     return None
 
 
 _ORDINALS = frozenset(["hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "út"])
 """The birth-order words of Southern nicknames ("anh tư Lộc", "chị năm Diệu", "anh ba"): no family name."""
+_FAMILY_HEADS = frozenset(["Đoàn"])
+"""A family name that also heads a body's name: three capitalised words or more after it are a person ("Đoàn Bá
+Thông"); a body keeps a word in lower case ("Đoàn Thanh niên", "Đoàn kiểm tra")."""
 
 
 def is_name(text: str) -> bool:
@@ -224,7 +237,8 @@ def is_name(text: str) -> bool:
     word."""
     text = nfc(text).strip()
     words = text.split()
-    if not 2 <= len(words) <= 4 or _ANONYMOUS.search(fold(text)) or _TITLE_START.match(text.lower()):
+    family = len(words) >= 3 and words[0] in _FAMILY_HEADS and all(w[:1].isupper() for w in words)
+    if not 2 <= len(words) <= 4 or _ANONYMOUS.search(fold(text)) or (_TITLE_START.match(text.lower()) and not family):
         return False
     if len(words) == 2 and words[0].lower() in _ORDINALS:
         return False
@@ -337,6 +351,7 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     co_chairs: dict[str, list[str]] = {}  # label of the chair when named -> names of those who chair with them
     learnt: dict[str, str] = {}
     pending: tuple[str | None, str] | None = None  # (who handed over, the name said)
+    people: list[str] | None = None  # full names said in the meeting, for a chair called by given name
     for segment in segments:
         if pending is not None and segment.speaker and segment.speaker != pending[0]:
             wanted = fold(pending[1])
@@ -357,6 +372,10 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         said = [fold(s.text) for s in segments[: len(presiding)] if s.speaker == segment.speaker]
         if order == [segment.speaker] and segment.speaker != opened and not any(_SAYS_PRESIDES.search(t) for t in said):
             order = []  # a master of ceremonies
+        if given.called and not given.names[0]:
+            people = list(mentions(segments)) if people is None else people
+            full = [p for p in people if fold(p).split()[-1] == fold(given.called)]
+            given = _Given(full[:1] if len(full) == 1 else given.names, given.shared)
         pending = (segment.speaker, given.names[0])
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)

@@ -57,7 +57,7 @@ _ORDER = re.compile(
 _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 """Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
 _TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần|cũng|hãy|nên|vẫn|đều))+$")
-_OWN = re.compile(r"^(?:tôi|chúng tôi|em|chúng em)\b")
+_OWN = re.compile(r"^(?:(?:dạ|vâng|ừ|thưa)[,\s]+)*(?:tôi|tui|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
 _SPEAKER_AFTER_TOPIC = re.compile(r", (?:tôi|chúng tôi)\b")
 """The speaker as the subject after a topic ("Hôm nay phòng giao ban tháng 11, tôi …, Trưởng phòng, chủ trì"); a party
@@ -156,11 +156,30 @@ _PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi
 "party" was an object."""
 _NUMBER_NAMES = frozenset(["một", "hai", "ba", "bốn", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười"])
 _NOT_A_PARTY_AFTER = frozenset(
-    ["cua", "voi", "cung", "gap", "toi", "minh", "la", "em", "kien", "y", "hop", "ho", "dinh", "on"]
+    [
+        "cua",
+        "voi",
+        "cung",
+        "gap",
+        "toi",
+        "minh",
+        "la",
+        "em",
+        "kien",
+        "y",
+        "hop",
+        "ho",
+        "dinh",
+        "on",
+        "chuyen",
+        "viec",
+        "kip",
+    ]
 )
 """Words after which a person is an object, a possessor or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý
 chị Mỹ đúng", "tôi với anh tài đi", "tôi là bế văn khải"; "trường hợp ông phẳng", "hộ ông sính", "gia đình bà Lan",
-"phối hợp anh Dũng"; thanked: "cảm ơn đồng chí Kiên mời chị Hạnh …"), not the party given an order."""
+"phối hợp anh Dũng"; thanked: "cảm ơn đồng chí Kiên mời chị Hạnh …"; the topic: "Chuyện ông Lợi thì …"; a purpose:
+"cho kịp bà Bông làm rẫy"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
     [
         "ngay",
@@ -252,11 +271,12 @@ class TaskSlots:
 def _verb_starts(text: str, start: int) -> list[int]:
     """Where the verbs after the subject beginning at `start` begin, in order: a verb to pyvi's tagger or an order's
     verb (`cues.TASK_VERB`), lower case in cased text; not the first word, and right after a head only an order's
-    verb ("Văn phòng nhắc …", but "Ban quản lý …")."""
+    verb ("Văn phòng nhắc …", but "Ban quản lý …"); a one-syllable adjective to pyvi after a capitalised name, ending
+    the clause, is a verb too ("phòng Kinh tế nắm, trước 30/4 …", but "Phân xưởng may 2")."""
     cased = any(c.isupper() for c in text)
     folded = fold(text)
     words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(text[start:]))
-    spans: list[tuple[int, int, bool]] = []  # (start, end, tagged a verb)
+    spans: list[tuple[int, int, str]] = []  # (start, end, pyvi tag)
     position = start
     for word, tag in zip(words, tags, strict=True):
         syllables = word.replace("_", " ")
@@ -264,12 +284,14 @@ def _verb_starts(text: str, start: int) -> list[int]:
         if found < 0:
             continue  # pyvi may change spacing around punctuation: the word is skipped
         if any(c.isalpha() for c in syllables):  # pyvi tags dashes too ("Tài chính – Kế hoạch")
-            spans.append((found, found + len(syllables), tag == "V"))
+            spans.append((found, found + len(syllables), str(tag)))
         position = found + len(syllables)
     candidates = []
-    for k, (begin, _, verb) in enumerate(spans):
+    for k, (begin, finish, tag) in enumerate(spans):
         if k == 0:
             continue
+        ends = " " not in text[begin:finish] and text[finish : finish + 1] in (",", ";", ".", "")  # "nắm, trước …"
+        verb = tag == "V" or (tag == "A" and ends and cased and text[spans[k - 1][0]].isupper())
         lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
         head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
@@ -370,14 +392,20 @@ def _deadline(text: str, verb_at: int, held: date | None) -> Deadline | None:
     return find_deadline(text, held=held)
 
 
+_LEADS = re.compile(r"(?:chu tri|phoi hop)\b")
+"""Leading and joining an order ("… chủ trì, xã … phối hợp"): verbs, never words of a body's name."""
+
+
 def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -> int:
     """Where a body's name beginning at `start` ends: at its first verb, unless the meeting says the longer name
     elsewhere too, word by word ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced:
     "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân pha lại": the name ends
-    before "cân", which pyvi tags no verb)."""
+    before "cân", which pyvi tags no verb); never over "chủ trì" or "phối hợp"."""
     end = verbs[0]
     if _HONORIFIC.match(text[start:]) or meeting.count(fold(text[start:]).strip(" .;,")) >= 2:
         return end  # the whole order said twice ("… có giao hội phụ nữ nấu cháo …" quoted by a member): no longer name
+    if _LEADS.match(fold(text[end:])):
+        return end  # "Công an huyện chủ trì, xã … phối hợp" said twice: the verbs, no longer name
     for word in re.finditer(r"[^\W\d_]+", text[verbs[0] :]):
         later = verbs[0] + word.end()
         longer = fold(text[start:later])
@@ -524,6 +552,9 @@ def _clause_task(
     start = _party_start(text, present)
     if start is None:
         return None
+    when = find_deadline(text)
+    if when is not None and when.start <= start < when.start + len(when.text):
+        return None  # "… trước vụ vải tới phải thay bao bì mới": a deadline's words ("vụ") are no party
     if _INVITE.search(lower, 0, start + 1):  # "Mời đồng chí Hải, Chủ tịch …, trình bày": the floor, now
         return None
     if (lead := _LEAD.match(lower, start)) is not None:
@@ -531,6 +562,10 @@ def _clause_task(
     if fold(text[:start]).split()[-1:] == ["toi"]:  # "…, tôi Bùi Thị Thanh Hương, Trưởng phòng, chủ trì": the speaker
         return None
     person = present.at(text, start) if present is not None else None
+    if person is None and present is not None:  # "chi đoàn anh sáng in …": the person named in the body's place
+        first = next(iter(_verb_starts(text, start)), len(text))
+        inside = [k for k in present.starts(text) if start < k < first and _HONORIFIC.match(lower[k:])]
+        start, person = (inside[0], present.at(text, inside[0])) if inside else (start, None)
     end: int | None
     title_end: int | None
     if person is not None:  # a person present: the name ends the party, whatever pyvi tags next
@@ -781,6 +816,8 @@ def _clause_tasks(
         if not before or (verb_before and lower[k - 2 : k] != ", "):
             continue
         left = _clause_task(before, offset, held, people, titles, meeting, host)
+        if left is not None and _LEADS.fullmatch(fold(left.action)):
+            continue  # "Công an huyện chủ trì, xã Cúc Phương phối hợp, lập tổ …": one order to the body that leads
         if verb_before and (left is None or left.assignee != first.assignee):
             continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
