@@ -91,6 +91,12 @@ def page() -> FileResponse:
     return FileResponse(STATIC / "voice-login.html", media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
 
 
+def _people(settings: Settings) -> VoiceprintStore:
+    """The store for reading and deleting voiceprints: it loads no speaker model until one is needed, so a
+    status check never waits for CAM++ (its first load exports it, seconds on a fresh machine)."""
+    return VoiceprintStore(settings.resolved_database_url, threshold=settings.voice.threshold)
+
+
 def _store(settings: Settings) -> VoiceprintStore:
     voice = settings.voice
     embedder = get_embedder(threads=voice.login_threads)
@@ -267,7 +273,7 @@ def status(principal: CurrentPrincipal, db: DbSession, settings: SettingsDep) ->
     if principal.user_id is None:
         return VoiceStatus(enrolled=False, seconds=0.0)
     name = account_voiceprint(accounts.get_user(db, principal.user_id).username)
-    found = next((v for v in _store(settings).list(accounts=True) if v.name == name), None)
+    found = next((v for v in _people(settings).list(accounts=True) if v.name == name), None)
     return VoiceStatus(enrolled=found is not None, seconds=found.seconds if found else 0.0)
 
 
@@ -276,7 +282,7 @@ def forget(principal: CurrentPrincipal, db: DbSession, settings: SettingsDep) ->
     if principal.user_id is None:
         raise ForbiddenError("khóa API không có giọng nói (API keys have no voice)")
     user = accounts.get_user(db, principal.user_id)
-    _store(settings).delete(account_voiceprint(user.username), account=True)
+    _people(settings).delete(account_voiceprint(user.username), account=True)
     record(db, principal.name, "voice.deleted", f"user:{user.username}")
     return Response(status_code=204)
 
@@ -443,7 +449,7 @@ def _adapt(
 def list_login_voiceprints(principal: Admin, db: DbSession, settings: SettingsDep) -> list[LoginVoiceprintOut]:
     """Admins only: every login voiceprint with its embeddings by source (enrolment, accepted logins); audited,
     as voiceprints are biometric data."""
-    people = _store(settings).list(accounts=True)
+    people = _people(settings).list(accounts=True)
     record(db, principal.name, "voice.list", "voiceprints:login", count=len(people))
     return [
         LoginVoiceprintOut(

@@ -22,7 +22,7 @@ from api.routers import voice_login
 from core.db import session_scope
 from core.settings import Settings
 from core.tables import AuditEvent, EmbeddingSource, LoginFailure, Role, VoiceEmbedding
-from diarization import verification
+from diarization import verification, voiceprints
 from tests.api import conftest
 from tests.api.conftest import Accounts, assert_problem, csrf_headers
 from tests.audio_helpers import write_wav
@@ -165,6 +165,21 @@ def test_refused_enrolment_names_the_utterance_and_the_reason(
     too_few = client.post("/auth/voice/enrol", files=files[:2], headers=csrf_headers(body))
     assert "ít nhất 5" in assert_problem(too_few, 422)["detail"]
     assert client.get("/auth/voice/enrol").json()["enrolled"] is False
+
+
+def test_status_and_forgetting_load_no_speaker_model(
+    client: TestClient, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A status check must answer at once: loading CAM++ exports it on a fresh machine, seconds a request."""
+
+    def no_model(*_: object, **__: object) -> None:
+        raise AssertionError("a speaker model was loaded")
+
+    monkeypatch.setattr(voice_login, "get_embedder", no_model)
+    monkeypatch.setattr(voiceprints, "get_embedder", no_model)
+    body = accounts.login(client, accounts.user("clerk"))
+    assert client.get("/auth/voice/enrol").json() == {"enrolled": False, "seconds": 0.0}
+    assert_problem(client.delete("/auth/voice/enrol", headers=csrf_headers(body)), 404)  # nothing to forget
 
 
 def test_challenge_names_the_user_as_the_login_normalises_it(client: TestClient) -> None:
