@@ -67,22 +67,28 @@ _SPEAKER_GIVES = re.compile(r"(?<!\w)(?:tôi|chúng tôi|mình)\s*$")
 before is its topic ("Vệ sinh môi trường …"), not whoever directs the party after."""
 _EVERYONE = re.compile(r"(?:cac|toan the|tat ca)(?: cac)? (?:dong chi|vi|dai bieu|anh chi|thanh vien|ban)\b")
 """Everyone addressed ("các đồng chí nghiêm túc thực hiện"): an exhortation, no task."""
-_ALL_OF_US = re.compile(r"^(?:các|toàn thể|tất cả(?: các)?|mọi) (?:anh|chị|cô|thầy|bác|chú|em|ông|bà|người)\b")
-"""Everyone addressed by honorific ("các cô nhớ …", "mọi người chú ý …"), with diacritics: "các chi hội" is a body."""
+_ALL_OF_US = re.compile(
+    r"^(?:(?:các|toàn thể|tất cả(?: các)?|mọi) (?:anh|chị|cô|thầy|bác|chú|em|ông|bà|người)|(?:toàn thể )?bà con)\b"
+)
+"""Everyone addressed by honorific ("các cô nhớ …", "mọi người chú ý …", "đề nghị bà con trật tự"), with diacritics:
+"các chi hội" is a body."""
 _ROLL = re.compile(r"^(?:xin gioi thieu )?(?:tham du|co mat)\b")
 """Who is present ("Tham dự phiên họp có đồng chí Sơn, Phó Tổng Thanh tra …, đại diện cơ quan chủ trì soạn thảo"): the
 roll, no order, whatever the titles in it say."""
 _SETUP = re.compile(
     rf"{_ROLL.pattern}|^(?:ve phia|(?:tham )?du)\b[^.;:]{{0,40}}? co\b"
     r"|\bco mat (?:du|day du|\d)|\bvang co ly do\b|\bxin vang\b"
+    r"|(?:^|\b(?:nguoi|thanh vien)(?: \w+){0,4} )co (?:dong chi|anh|chi|ong|ba|thay|co)\b"
     r"|\b(?:hom nay|hom ni|bua nay),? (?:la )?ngay\b|\b(?:tuyen bo|xin) (?:khai mac|bat dau)\b"
     r"|\b(?:(?:buoi|cuoc|phien) (?:hop|lam viec|tiep)|hoi nghi|ky hop)(?: \w+){0,3} (?:gom|co)"
     r" (?:hai|ba|bon|nam|\d+) (?:phan|noi dung)\b"
 )
 """The meeting set up: the roll ("Tham dự phiên họp có đồng chí Sơn, Phó Tổng Thanh tra …", "Về phía Đoàn có tôi, …",
-"có mặt 17 trên 19 thành viên; vắng có lý do đồng chí …", "bà Vân … xin vắng"), the opening ("Hôm nay, ngày 24 tháng 6
-năm 2025, Hội đồng … họp để …", "tôi xin khai mạc phiên họp …") and the agenda ("Buổi làm việc gồm hai phần: phần một,
-xã báo cáo; …"): procedure, no order, whatever the names and verbs in it say."""
+"có mặt 17 trên 19 thành viên; vắng có lý do đồng chí …", "bà Vân … xin vắng"; "Có chị Vân, …; anh Thọ, …, làm thư ký",
+"đủ chín người trong hội đồng có thầy Lành …": "có" before a person, said first or after the members counted, names
+who is there), the opening ("Hôm nay, ngày 24 tháng 6 năm 2025, Hội đồng … họp để …", "tôi xin khai mạc phiên họp …")
+and the agenda ("Buổi làm việc gồm hai phần: phần một, xã báo cáo; …"): procedure, no order, whatever the names and
+verbs in it say."""
 _REQUEST = re.compile(
     r"^(?:(?:thua|kinh thua|da)\b[^,.:]*[,.:]\s*)*(?:\w+ )?(?:toi|chung toi|chung em)(?: cung| xin)?"
     r" (?:de nghi|kien nghi)\b"
@@ -245,7 +251,7 @@ class _Present:
         """The person named at `k` of `text` (cased as said), if one is."""
         found = self.pattern.match(text.lower(), k)
         before = _words_before(text, k)[-1:]
-        if found is None or (before and before[0] in _NOT_A_PARTY_AFTER):
+        if found is None or _an_object(text, k):
             return None
         if found.group() not in self.given:
             return found  # a full name, or a name after an honorific
@@ -428,12 +434,12 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     order = _ORDER.search(lower)
     if order is None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
+    if order is not None and _RECALLED.search(fold(lower[: order.start() + 1]).rstrip()):
+        return None  # "Tháng trước tôi đã giao anh Lực …", "Hồi tháng Ba tui có giao các thôn …": recalled
     directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
     given = order is not None and _gives(text, order)
     if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]) and not given:
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
-    if order is not None and fold(lower[: order.start() + 1]).split()[-1:] in (["da"], ["tung"]):
-        return None  # "Tháng trước tôi đã giao anh Lực …": an assignment recalled
     if order is not None and _MOTION.search(fold(lower[: order.start()])):
         return None  # "Bây giờ biểu quyết việc đề nghị Tòa án tỉnh tăng cường …": the motion put to the vote
     if order is not None:
@@ -476,6 +482,11 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     return next(iter(present.starts(text)), None) if present is not None else None
 
 
+_RECALLED = re.compile(
+    r"\b(?:da|tung|co)$|\b(?:nam ngoai|(?:thang|tuan|nam|lan|hom|bua|dot|ky|buoi) (?:truoc|roi)|truoc day)(?: \w+)?$"
+)
+"""What stands right before an order word when it recalls an order given before: "đã", "từng", the affirming "có" ("tui
+có giao các thôn …"), or a time past with at most the speaker between ("năm ngoái tui giao văn phòng mua …")."""
 _MOTION = re.compile(r"\b(?:bieu quyet|lay y kien|xin y kien)\b")
 """The vote or consultation an order word is the object of ("biểu quyết việc đề nghị …"): a motion, no order."""
 _CONCLUDES = re.compile(r"^[^:;]{0,80}\b(?:kết luận|chốt lại|chốt|thống nhất|như sau)\s*:\s*", re.IGNORECASE)
@@ -511,13 +522,29 @@ def _words_before(text: str, k: int) -> list[str]:
     return words[:-1] if words[-2:] == ["thi", "la"] else words
 
 
+_LISTED = re.compile(rf"(?<!\w)(?:{_HONORIFICS})(?:\s+[^\W\d_]+){{1,4}}?(?:,|\s+(?:với|và))\s*$")
+"""A person said right before another in one list ("ông Ri, bà Sương", "bà Bông với …")."""
+
+
+def _an_object(text: str, k: int) -> bool:
+    """Whether the person at `k` is an object, a possessor or the speaker (`_NOT_A_PARTY_AFTER`), or listed after one
+    ("hộ ông Ri, bà Sương, bà Tám đủ điều kiện", "Cảm ơn ông Tám, bà Bông với anh chị trong tổ"): no party."""
+    before = _words_before(text, k)[-1:]
+    if before and before[0] in _NOT_A_PARTY_AFTER:
+        return True
+    listed = _LISTED.search(text[:k].lower())
+    if listed is None or "_" in ViTokenizer.tokenize(listed.group()).split(" ", 1)[0]:
+        return False  # "việc bác sĩ trạm y tế, anh Hải …": "bác sĩ" is a word, no honorific
+    return _an_object(text, listed.start())
+
+
 def _free(lower: str, k: int) -> bool:
     """Whether a party at `k` may be given an order: not everyone of a kind ("chị em"), not the object of a word
     before it ("với anh chính")."""
     before = _words_before(lower, k)[-2:]
     quantified = _SOMEONE.search(" ".join(before)) is not None
     collective = any(m.start() <= k < m.end() for m in _COLLECTIVE.finditer(lower))  # "anh em nhớ …": no "em"
-    if collective or (before and before[-1] in _NOT_A_PARTY_AFTER) or quantified:
+    if collective or _an_object(lower, k) or quantified:
         return False
     return _heads_a_name(lower[k : k + 40])
 
@@ -618,8 +645,9 @@ def _clause_task(
         return None
     if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
         return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
-    if action.lower().startswith(("là ", "là,", "mới ")):
-        return None  # "Phòng cháy là việc số một": a statement; "Đồng chí Khánh mới chuyển về …": what was just done
+    if action.lower().startswith(("là ", "là,", "mới ", "nhưng ", "mà ")):
+        return None  # "Phòng cháy là việc số một": a statement; "Đồng chí Khánh mới chuyển về …": what was just done;
+        # "… không có mô anh Tửu nhưng cuối năm xã khen …": a conjunction begins no predicate, the person was addressed
     if _MEETING.match(fold(assignee)) or _OURS.search(assignee.lower()) or _ALL_OF_US.match(assignee.lower()):
         return None
     if is_host(assignee, host):  # "Hội xã sẽ làm việc với Ủy ban …" at the farmers' union: its own promise
@@ -717,6 +745,19 @@ def sets_up(text: str) -> bool:
     return _SETUP.search(fold(nfc(text))) is not None
 
 
+_ASKS = re.compile(r"\b(?:khong|chua|hong|ha|rang|nhi)(?: a)?\W*$")
+"""A question's final particle, unpunctuated in speech ("… mốc thông xe có giữ được không", "chị Hồng đã đặt in chưa
+ạ")."""
+_EMBEDS = re.compile(r"\b(?:xem|coi|hoi|kiem tra|biet)\b")
+"""A verb taking the question as its object ("xuống coi ông Tám dời hàng rào chưa"): the sentence is an order."""
+
+
+def asks(text: str) -> bool:
+    """Whether `text` is a question: "?", or a question's final particle with no verb that embeds it."""
+    folded = fold(text).strip()
+    return text.rstrip().endswith("?") or (_ASKS.search(folded) is not None and _EMBEDS.search(folded) is None)
+
+
 def read_tasks(
     text: str,
     *,
@@ -731,7 +772,7 @@ def read_tasks(
     `meeting`: the meeting's text, folded, where a body's full name may be said; `host`: the body holding the
     meeting (the issuing body of the header), whose own plans are no order given to it (`is_host`)."""
     text = nfc(text).strip()
-    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)) or text.endswith("?"):
+    if _SUMMARY.match(fold(text)) or _ROLL.match(fold(text)) or asks(text):
         return []
     tasks: list[TaskSlots] = []
     concluded = _CONCLUDES.match(text)  # "…, tôi kết luận: Phòng Y tế …": the orders follow the colon

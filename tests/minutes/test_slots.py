@@ -739,3 +739,63 @@ def test_particles_after_the_order_word_keep_the_order() -> None:
         "thôi nhờ nhé anh bình chở loa ra hội trường": "bình",
     }.items():
         assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14))] == [assignee], text
+
+
+def test_the_roll_said_with_a_bare_co_before_each_person_gives_no_order() -> None:
+    """ "Có" before a person, said first or after the members are counted, names who is there: the roll, however the
+    titles after the names read ("…, làm thư ký")."""
+    for text in (
+        "Có anh Đỗ Văn Hải, Phó Giám đốc Trung tâm, làm thư ký; chị Lê Thị Mai bên Phòng Y tế.",
+        "bữa nay đủ bảy người trong ban có cô lê thị mai phó trưởng ban thầy đỗ văn hải thư ký",
+    ):
+        assert sets_up(text), text
+    assert not sets_up("Chị Mai có trách nhiệm gửi danh sách cho Văn phòng.")
+
+
+def test_an_order_recalled_with_the_affirming_co_or_a_time_past_is_no_new_order() -> None:
+    """The chair recalling what was ordered before ("tui có giao …", "năm ngoái tui giao …", usually to complain it is
+    not done) gives no order now; a time past said as a topic before a comma leaves the order that follows."""
+    people = ["Lê Thị Mai", "Phan Văn Đức"]
+    for text in (
+        "Hồi tháng Hai tui có giao các thôn rà soát lại hộ nghèo mà tới chừ mới có hai thôn nộp.",
+        "năm ngoái tui giao văn phòng sửa cái loa mà tới giờ vẫn chưa xong",
+        "vụ bảng kê hồi họp tháng trước tôi có giao phòng thống kê phối hợp rồi mà sao còn thiếu",
+    ):
+        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+    text = "Việc tháng trước chưa xong, giao chị Mai làm tiếp trước ngày 20/3."
+    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Lê Thị Mai"]
+
+
+def test_people_listed_after_a_possessor_or_those_thanked_are_no_parties() -> None:
+    """A person after a comma, "với" or "và" continues the list the one before began: after "hộ", "cảm ơn" … all of
+    them are possessors or objects, not parties given an order; a list after an order word stays its party."""
+    people = ["Trần Văn Ri", "Nguyễn Thị Sương", "Lưu Thị Tám", "Dương Thị Bông", "Phan Văn Đức"]
+    for text in (
+        "Ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện, đưa vô danh sách hỗ trợ.",
+        "Cảm ơn ông Đức, bà Bông với anh chị trong tổ hòa giải.",
+    ):
+        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+    text = "Giao ông Ri, bà Sương rà soát lại danh sách trước ngày 20/3."
+    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Trần Văn Ri"]
+    text = "Còn việc bác sĩ trạm y tế, anh Đức làm việc với Trung tâm Y tế huyện."  # "bác sĩ" is no honorific
+    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Phan Văn Đức"]
+
+
+def test_a_person_addressed_before_a_conjunction_is_no_party() -> None:
+    """A conjunction begins no predicate: a person before "nhưng" or "mà" was addressed, not given an order."""
+    text = "phụ cấp thì không có mô anh đức nhưng cuối năm xã khen tổ nào làm tốt"
+    assert read_tasks(text, held=date(2025, 3, 14), people=["Phan Văn Đức"]) == []
+
+
+def test_an_unpunctuated_question_and_the_public_addressed_give_no_order() -> None:
+    """A question's final particle ("… không", "… chưa ạ") asks, unless a verb embeds it ("xuống coi … chưa" is an
+    order to check); "bà con" are everyone present, exhorted, not a party."""
+    people = ["Lê Thị Mai", "Phan Văn Đức"]
+    for text in (
+        "anh đức ơi tiến độ chậm thì mốc ba mươi tháng chín có giữ được không",
+        "còn vụ hồ sơ chị mai đã nộp huyện chưa ạ",
+        "alô đề nghị bà con trật tự ngồi lên ghế trên này",
+    ):
+        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+    text = "Chị Mai tới ngày 20/3 xuống coi lại hộ đó sửa nhà chưa."
+    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Lê Thị Mai"]
