@@ -78,12 +78,16 @@ _COUNTS = ("in_favour", "against", "abstain", "total")
 """A vote's counts, as `Vote` and `cues.VoteCue` both name them."""
 
 
+def _counted(vote: Vote) -> bool:
+    """Whether any count of `vote` was said."""
+    return any(getattr(vote, n) is not None for n in _COUNTS)
+
+
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     """A new call to vote after a vote with counts (any: "… hai phiếu không đồng ý là vì bao bì …" then "đề nghị các
     đồng chí biểu quyết …") or a result, or counts that contradict the vote's; a call asking for the rest of the vote
     ("Vị nào không tán thành?") is none."""
-    counted = any(getattr(vote, n) is not None for n in _COUNTS)
-    if cue.call and cue.asks not in ("against", "abstain") and (counted or vote.passed is not None):
+    if cue.call and cue.asks not in ("against", "abstain") and (_counted(vote) or vote.passed is not None):
         return True
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
@@ -418,7 +422,7 @@ class ExtractiveGenerator:
                 if said:
                     read.add(len(votes) - 1)
                 if cue.passed is not None and cues.for_every_vote(piece):
-                    self._pass_earlier(votes, cue.passed, s)
+                    self._pass_earlier(votes, len(votes) - 2, cue.passed, s.segment.start)
                 last = s
         return [v for k, (v, _) in enumerate(votes) if k in read]
 
@@ -432,7 +436,7 @@ class ExtractiveGenerator:
         before = sents[k - 1]
         if before.segment is sents[k].segment:
             return cues.asked_kind(before.text)
-        if before is not last or not votes or any(getattr(votes[-1][0], n) is not None for n in _COUNTS):
+        if before is not last or not votes or _counted(votes[-1][0]):
             return None
         return cues.asked_kind(before.text) or "in_favour"
 
@@ -446,23 +450,18 @@ class ExtractiveGenerator:
             every = next((g for g in said if cues.for_every_vote(g.text)), None)
             if first is None or first.passed is None or every is None:
                 continue
-            votes = list(items[k - 1].votes)
-            for j in range(len(votes) - 1, -1, -1):
-                vote, end = votes[j], max(r.end for r in votes[j].source_segments)
-                counted = any(getattr(vote, n) is not None for n in _COUNTS)
-                if vote.passed is not None or not counted or every.start - end > self.vote_window_s:
-                    break
-                votes[j] = vote.model_copy(update={"passed": first.passed})
-            items[k - 1] = items[k - 1].model_copy(update={"votes": votes})
+            votes = [(v, max(r.end for r in v.source_segments)) for v in items[k - 1].votes]
+            self._pass_earlier(votes, len(votes) - 1, first.passed, every.start)
+            items[k - 1] = items[k - 1].model_copy(update={"votes": [v for v, _ in votes]})
         return items
 
-    def _pass_earlier(self, votes: list[tuple[Vote, float]], passed: bool, s: Sentence) -> None:
-        """A result said of every motion just voted on ("Cả hai nghị quyết đã được thông qua."): the votes before the
-        last, counted without a result and within `vote_window_s` of `s`, take it too."""
-        for k in range(len(votes) - 2, -1, -1):
+    def _pass_earlier(self, votes: list[tuple[Vote, float]], last: int, passed: bool, said_at: float) -> None:
+        """A result said of every motion just voted on ("Cả hai nghị quyết đã được thông qua."): the votes from index
+        `last` back (with the time each ended), counted without a result and within `vote_window_s` of `said_at`,
+        take it too."""
+        for k in range(last, -1, -1):
             vote, end = votes[k]
-            counted = any(getattr(vote, n) is not None for n in _COUNTS)
-            if vote.passed is not None or not counted or s.segment.start - end > self.vote_window_s:
+            if vote.passed is not None or not _counted(vote) or said_at - end > self.vote_window_s:
                 return
             votes[k] = (vote.model_copy(update={"passed": passed}), end)
 
@@ -473,8 +472,7 @@ class ExtractiveGenerator:
         if not votes:
             return False
         vote, end = votes[-1]
-        counted = any(getattr(vote, n) is not None for n in _COUNTS)
-        return counted and vote.passed is None and s.segment.start - end <= self.vote_window_s
+        return _counted(vote) and vote.passed is None and s.segment.start - end <= self.vote_window_s
 
     def _add_to_votes(self, votes: list[tuple[Vote, float]], cue: cues.VoteCue, s: Sentence, piece: str) -> None:
         """`cue` (read in `piece` of sentence `s`) joins the open vote, or begins another (`_votes`)."""

@@ -752,6 +752,11 @@ def test_the_roll_said_with_a_bare_co_before_each_person_gives_no_order() -> Non
     assert not sets_up("Chị Mai có trách nhiệm gửi danh sách cho Văn phòng.")
 
 
+def _assignees(text: str, people: list[str]) -> list[str]:
+    """Who `read_tasks` gives orders to in `text`, said at a meeting of 14 March 2025 with `people` present."""
+    return [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)]
+
+
 def test_an_order_recalled_with_the_affirming_co_or_a_time_past_is_no_new_order() -> None:
     """The chair recalling what was ordered before ("tui có giao …", "năm ngoái tui giao …", usually to complain it is
     not done) gives no order now; a time past said as a topic before a comma leaves the order that follows."""
@@ -761,9 +766,9 @@ def test_an_order_recalled_with_the_affirming_co_or_a_time_past_is_no_new_order(
         "năm ngoái tui giao văn phòng sửa cái loa mà tới giờ vẫn chưa xong",
         "vụ bảng kê hồi họp tháng trước tôi có giao phòng thống kê phối hợp rồi mà sao còn thiếu",
     ):
-        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+        assert _assignees(text, people) == [], text
     text = "Việc tháng trước chưa xong, giao chị Mai làm tiếp trước ngày 20/3."
-    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Lê Thị Mai"]
+    assert _assignees(text, people) == ["Lê Thị Mai"]
 
 
 def test_people_listed_after_a_possessor_or_those_thanked_are_no_parties() -> None:
@@ -774,17 +779,17 @@ def test_people_listed_after_a_possessor_or_those_thanked_are_no_parties() -> No
         "Ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện, đưa vô danh sách hỗ trợ.",
         "Cảm ơn ông Đức, bà Bông với anh chị trong tổ hòa giải.",
     ):
-        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+        assert _assignees(text, people) == [], text
     text = "Giao ông Ri, bà Sương rà soát lại danh sách trước ngày 20/3."
-    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Trần Văn Ri"]
+    assert _assignees(text, people) == ["Trần Văn Ri"]
     text = "Còn việc bác sĩ trạm y tế, anh Đức làm việc với Trung tâm Y tế huyện."  # "bác sĩ" is no honorific
-    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Phan Văn Đức"]
+    assert _assignees(text, people) == ["Phan Văn Đức"]
 
 
 def test_a_person_addressed_before_a_conjunction_is_no_party() -> None:
     """A conjunction begins no predicate: a person before "nhưng" or "mà" was addressed, not given an order."""
     text = "phụ cấp thì không có mô anh đức nhưng cuối năm xã khen tổ nào làm tốt"
-    assert read_tasks(text, held=date(2025, 3, 14), people=["Phan Văn Đức"]) == []
+    assert _assignees(text, ["Phan Văn Đức"]) == []
 
 
 def test_an_unpunctuated_question_and_the_public_addressed_give_no_order() -> None:
@@ -796,6 +801,6 @@ def test_an_unpunctuated_question_and_the_public_addressed_give_no_order() -> No
         "còn vụ hồ sơ chị mai đã nộp huyện chưa ạ",
         "alô đề nghị bà con trật tự ngồi lên ghế trên này",
     ):
-        assert read_tasks(text, held=date(2025, 3, 14), people=people) == [], text
+        assert _assignees(text, people) == [], text
     text = "Chị Mai tới ngày 20/3 xuống coi lại hộ đó sửa nhà chưa."
-    assert [t.assignee for t in read_tasks(text, held=date(2025, 3, 14), people=people)] == ["Lê Thị Mai"]
+    assert _assignees(text, people) == ["Lê Thị Mai"]
