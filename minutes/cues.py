@@ -169,12 +169,33 @@ _DIGIT_AFTER = re.compile(
 chín"): a count; not a fraction ("hai phần ba")."""
 
 
+_BIRTH_ORDER_NAME = re.compile(
+    r"\b(?:ông|bà|anh|chị|cô|chú|bác|cụ|dì|thím|mợ|cậu|o)\s+(hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b"
+    r"(?!\s+(?:một|mốt|hai|ba|bốn|tư|năm|lăm|nhăm|sáu|bảy|tám|chín|mươi|chục|trăm|nghìn|ngàn|linh|lẻ)\b)",
+    re.IGNORECASE,
+)
+"""A person called by birth order after a kinship word ("anh Sáu làm tổ trưởng", "hộ bà Tư", "ông Ba"): a name,
+not a count, unless more number words or who is counted follow ("các anh chị hai mươi người")."""
+
+
+def _birth_order_names(text: str, folded: str) -> str:
+    """`folded` (of `text`, the same length) with each name of `_BIRTH_ORDER_NAME` capitalised, so no number reader
+    takes it for a count."""
+    for m in _BIRTH_ORDER_NAME.finditer(text):
+        counted = _COUNTED.match(folded, m.end() + 1)
+        if counted is None or counted.group() in ("dong y", "tan thanh"):  # "cô Năm đồng ý": she agrees
+            folded = folded[: m.start(1)] + folded[m.start(1)].upper() + folded[m.start(1) + 1 :]
+    return folded
+
+
 @functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
     readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
-    (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap."""
-    folded = spoken_numbers(spoken_dates(fold(text))[0])
+    (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
+    by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`)."""
+    text = nfc(text)
+    folded = spoken_numbers(spoken_dates(_birth_order_names(text, fold(text)))[0])
     return _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
 
 
@@ -216,7 +237,7 @@ _PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
 _FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
 """Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
-    r"\b(?:da|duoc)(?: \w+){0,5}? thong qua\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
+    r"\b(?:da|duoc)(?: \w+){0,5}? (?:thong qua|chap thuan)\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
     r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|rua)(?: la)?(?:,? (?!bieu\b|de\b|xin\b|moi\b|hay\b|se\b)\w+){0,4}?,? thong qua\b"
     r"|\btrung cu\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
@@ -237,7 +258,7 @@ _TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
 mặt.", cut at the semicolon)."""
 _VOTE_FAILED = re.compile(
-    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\b(?:khong|chua) thong qua\b"
+    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan|chap thuan)\b|\b(?:khong|chua) thong qua\b"
     r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
     r"|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
     r"|\bkhong trung cu\b"
@@ -257,11 +278,11 @@ chương trình"): no vote of this meeting, whatever its words; and so is a vote
 _POLARITY = re.compile(
     r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b|\bphan doi\b)"
     r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|(?:khong|chua) (?:co )?y kien)"
-    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b|\bgio tay\b"
-    r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
+    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
+    r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành"); a candidate "được 33 phiếu"
-is counted in favour."""
+is counted in favour, and so are hands raised ("23 cánh tay giơ lên")."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
@@ -326,12 +347,40 @@ def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool
     return not follows[:1].isalpha() or _WHO_AFTER.match(follows) is not None or next_count is not None
 
 
+def _after(
+    folded: str, mentions: Sequence[re.Match[str]], k: int, numbers: Sequence[re.Match[str]], *, asked: bool = False
+) -> list[int]:
+    """The numbers after mention `k` (before the next) that may be its count, nearest first (`read_counts`); after a
+    question ("vị nào không tán thành thì giơ tay, có 3 vị") the call's words may stand between."""
+    mention = mentions[k]
+    next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
+    return [
+        i
+        for i, n in enumerate(numbers)
+        if mention.end() <= n.start()
+        and n.end() <= next_start
+        and (_AFTER_ASKED if asked else _AFTER).match(folded[mention.end() : n.start()])
+        and (asked or _counted_after(folded, mention.end(), n))
+    ]
+
+
+def _counts_next(
+    folded: str, mentions: Sequence[re.Match[str]], k: int, numbers: Sequence[re.Match[str]], number: re.Match[str]
+) -> bool:
+    """Whether `number`, said after mention `k`, is the count of the next mention, said before it with who is counted
+    between ("tất cả nhất trí trừ hai người không đồng ý"), and not the count of mention `k` ("đồng ý 20 người không
+    đồng ý 2"): the next mention has no count of its own after it."""
+    if k + 1 >= len(mentions) or not _BEFORE.match(folded[number.end() : mentions[k + 1].start()]):
+        return False
+    return not _after(folded, mentions, k + 1, numbers)
+
+
 def _mentions(folded: str) -> list[re.Match[str]]:
     """The kinds said, a "giơ tay" right after another kind dropped (`_HANDS`)."""
     mentions: list[re.Match[str]] = []
     for m in _POLARITY.finditer(folded):
         called = _CALLED_HANDS.search(folded, max(0, m.start() - 8), m.start()) is not None
-        if m.group() == "gio tay" and (called or (mentions and m.start() - mentions[-1].end() <= _HANDS)):
+        if m.group().startswith("gio") and (called or (mentions and m.start() - mentions[-1].end() <= _HANDS)):
             continue
         mentions.append(m)
     return mentions
@@ -362,17 +411,13 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
         if any(not folded[m.end() : mention.start()].strip() for m in nobody):
             counts[kind] = 0  # "không có hộ nào không đồng ý tất cả 78 hộ đều giơ tay": the number is the next kind's
             continue
-        next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
         before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
         asked = _ASKED.search(folded, max(previous_end, mention.start() - 12), mention.start()) is not None
-        between = _AFTER_ASKED if asked else _AFTER
-        after = [i for i, n in enumerate(numbers) if mention.end() <= n.start() and n.end() <= next_start]
         after = [
             i
-            for i in after
-            if between.match(folded[mention.end() : numbers[i].start()])
-            and (asked or _counted_after(folded, mention.end(), numbers[i]))
+            for i in _after(folded, mentions, k, numbers, asked=asked)
+            if asked or not _counts_next(folded, mentions, k, numbers, numbers[i])
         ]
         choices = [*before[-1:], *after[:1]]
         if before and after and not folded[mention.end() : numbers[after[0]].start()].strip(" :"):
@@ -461,10 +506,30 @@ def no_vote_here(text: str) -> bool:
     return recalled or _NO_VOTE_HERE.search(folded) is not None
 
 
+def _cut_counted_again(clause: str) -> list[str]:
+    """`clause` cut where a kind counted before is counted again with another number, as units or candidates are
+    counted one after another with no punctuation in a transcript ("thôn một 25 hộ đồng ý thôn hai 30 hộ đồng ý"):
+    at the first word boundary (never inside a spoken number) with that count said before it."""
+    kinds = [m.lastgroup for m in _mentions(folded_digits(clause))]
+    if len(kinds) == len(set(kinds)):
+        return [clause]
+    words = clause.split(" ")
+    for b in range(1, len(words)):
+        left, right = " ".join(words[:b]), " ".join(words[b:])
+        said = read_counts(folded_digits(left))[0]
+        if not said or fold(words[b]).strip(",.;:") in _NUMBER_WORDS:
+            continue
+        again = read_counts(folded_digits(right))[0]
+        if any(again.get(kind, n) != n for kind, n in said.items()):
+            return [left, *_cut_counted_again(" " + right)]
+    return [clause]
+
+
 def split_votes(text: str) -> list[str]:
     """`text` cut where a clause counts a kind again ("… Luật A với 473 đại biểu tán thành, và Luật B với 468 đại
-    biểu tán thành"; "cô Lan được 25/30 phiếu, cô Hương được 22/30 phiếu"): one piece per vote."""
-    clauses = [c for c in _CLAUSE.split(nfc(text)) if c]
+    biểu tán thành"; "cô Lan được 25/30 phiếu, cô Hương được 22/30 phiếu"), or a kind is counted again inside a
+    clause (`_cut_counted_again`): one piece per vote."""
+    clauses = [piece for c in _CLAUSE.split(nfc(text)) if c for piece in _cut_counted_again(c)]
     if len(clauses) < 2:
         return [text]  # one clause: nothing to cut, and its counts are read once, by `find_vote`
     pieces: list[str] = []
@@ -477,6 +542,13 @@ def split_votes(text: str) -> list[str]:
         else:
             pieces.append(clause)
     return pieces
+
+
+def whole_alone(text: str) -> int | None:
+    """The whole said in `text` when it counts nothing ("Số đại biểu có mặt: 25/27."): the total of the counts said
+    right after it in the same turn, an announcement's first line; alone it is attendance."""
+    counts, total = read_counts(folded_digits(text))
+    return None if counts else total
 
 
 def asked_kind(text: str) -> str | None:

@@ -98,3 +98,31 @@ def test_a_called_vote_asks_each_kind_and_hears_bare_answers(generator: Extracti
 def test_two_votes_in_one_sentence(generator: ExtractiveGenerator) -> None:
     said = "Hội đồng đã thông qua Nghị quyết A với 27 đại biểu tán thành, và Nghị quyết B với 25 đại biểu tán thành."
     assert _votes(generator, said) == [(27, None, None, None, True), (25, None, None, None, True)]
+
+
+def test_a_person_called_by_birth_order_is_no_count() -> None:
+    assert folded_digits("mời anh Bảy lên bục") == "moi anh Bay len buc"
+    assert folded_digits("các anh chị hai mươi người") == "cac anh chi 20 nguoi"  # more number words: a count
+    assert _fields("ai đồng ý cử chú tám làm trưởng xóm thì giơ tay") == (None, None, None, None, None)
+    assert _fields("mười bảy cánh tay giơ lên, vậy bà sáu trúng cử") == (17, None, None, None, True)
+
+
+def test_a_count_before_who_and_its_kind_is_that_kinds() -> None:
+    assert _fields("cả hội nghị nhất trí chỉ trừ ba đồng chí không tán thành") == (None, 3, None, None, None)
+    assert _fields("đồng ý mười bốn người không đồng ý một người") == (14, 1, None, None, None)
+
+
+def test_units_counted_one_after_another_are_votes_of_their_own(generator: ExtractiveGenerator) -> None:
+    said = "xóm trên mười tám hộ đồng ý xóm dưới hai mươi hai hộ đồng ý"
+    assert _votes(generator, said) == [(18, None, None, None, None), (22, None, None, None, None)]
+    assert _votes(generator, "tán thành hai mươi lăm hộ") == [(25, None, None, None, None)]  # never inside a number
+
+
+def test_a_motion_accepted_or_not_in_other_words() -> None:
+    assert _fields("Có 8/9 ủy viên đồng ý, đề xuất được chấp thuận.") == (8, None, None, 9, True)
+    assert _fields("Tán thành 3, không tán thành 6; kiến nghị không được chấp thuận.") == (3, 6, None, None, False)
+
+
+def test_the_whole_said_just_before_the_counts_is_their_total(generator: ExtractiveGenerator) -> None:
+    said = "Tổng số thành viên có mặt: 11. Đồng ý 10, không đồng ý 1."
+    assert _votes(generator, said) == [(10, 1, None, 11, None)]
