@@ -234,8 +234,9 @@ _VOTE_CALL = re.compile(
 )
 _PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
 """Buttons pressed to vote ("Mời bấm nút.", "mấy anh chị bấm giùm"): a call, with diacritics ("bám sát" folds alike)."""
-_FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
-"""Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"): no call to vote."""
+_FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien)|(?:muon|xin) noi|(?<!khong )co y kien)\b")
+"""Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay", "ai muốn nói thì giơ
+tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,5}? (?:thong qua|chap thuan)\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
     r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
@@ -276,12 +277,15 @@ _NO_VOTE_HERE = re.compile(
 chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
 (`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua")."""
 _POLARITY = re.compile(
-    r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b|\bphan doi\b)"
-    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|(?:khong|chua) (?:co )?y kien)"
+    r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b"
+    r"|\bphan doi\b)"
+    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)|(?<=\d )trang\b"
+    r"|(?:khong|chua) (?:co )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
     r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
 )
-"""How each count is said (the negatives first: "không tán thành" is not "tán thành"); a candidate "được 33 phiếu"
+"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý";
+"trắng" only beside its count: "12 hộ mất trắng" is none); a candidate "được 33 phiếu"
 is counted in favour, and so are hands raised ("23 cánh tay giơ lên")."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
@@ -324,6 +328,12 @@ trí"): the whole of the counts said beside it; alone it is attendance ("Hôm na
 _ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
 """"Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
+_ONE_NAMED = re.compile(
+    r"(?:^|(?<!cac)(?<!nhung)(?<!may)(?<!\d)[\s,;])(?:anh|chi|ong|ba|co|chu|bac|thay|dong chi)"
+    r" (?!ay\b|nay\b|em\b|chi\b|nao\b|ta\b|con\b)[^\W\d]+"
+    r"(?: [^\W\d]+){0,2}? (?:xin |van |cung |thi )?$"
+)
+"""One person named, right before a kind in a sentence of counts ("…, chị Lan không đồng ý"): a count of one."""
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu)(?: nao)?\b|\bkhong ai\b")
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
@@ -437,6 +447,11 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
             " khong", mention.end()
         ):
             counts[kind] = 0
+    if counts:  # "15 trên 16 đồng chí nhất trí anh thanh xin không biểu quyết": one person named is one
+        for mention in mentions:
+            kind = mention.lastgroup
+            if kind is not None and kind not in counts and _ONE_NAMED.search(folded, 0, mention.start()):
+                counts[kind] = 1
     if total is None and (everyone := _ALL_PRESENT.search(folded)) is not None:
         total = int(everyone.group(1))
     if total is None and counts and (present := _PRESENT_FIRST.search(folded)) is not None:
@@ -462,11 +477,25 @@ _EVERY_VOTE = re.compile(
 qua."): it is each one's."""
 
 
+_SO = r"(?:\bnhu (?:vay|rua|the)(?: la| thi)?|\b(?:vay|rua|the) la|(?:^|[,.;:])\W*(?:vay|rua|the)(?: thi)?)"
+"""How a chair draws the outcome ("như vậy", "vậy là", "rứa là", "thế là", "Vậy, …"), never "cho vay"."""
+_DECIDED = re.compile(
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
+    r"(?:nhat tri|thong nhat|dong y|chon|duyet|phe duyet|chap thuan)\b(?!\s+(?:voi|y kien|chua|khong)\b)(?![^?]*\?)"
+    r"(?!\s+(?:\d+ ?(?:%|phan tram)|tuyet doi|hoan toan)\W*$)"
+)
+"""The outcome drawn after the counts, the body or the motion and what was decided ("như vậy hội nghị thống nhất đề
+nghị khen thưởng …", "Vậy là đồng ý cơ cấu lại nợ …", "Rứa là Hội đồng chọn phương án 2.", "Vậy 37 hồ sơ được
+duyệt."): not the speaker's opinion, a question, a refusal, or how many agreed ("như vậy chi bộ thống nhất một trăm phần
+trăm": a share, no outcome)."""
+
+
 def says_agreed(text: str) -> bool:
-    """Whether `text` says the meeting agreed (`_AGREED`): the result of a vote counted and awaiting one, though no
-    "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị thống nhất chương trình làm việc" after
-    "có ý kiến khác không?" is none)."""
-    return _AGREED.search(folded_digits(text)) is not None
+    """Whether `text` says the meeting agreed (`_AGREED`, or an outcome drawn: `_DECIDED`): the result of a vote
+    counted and awaiting one, though no "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị
+    thống nhất chương trình làm việc" after "có ý kiến khác không?" is none)."""
+    folded = folded_digits(text)
+    return _AGREED.search(folded) is not None or _DECIDED.search(folded) is not None
 
 
 _REFUSED = re.compile(
@@ -551,19 +580,27 @@ def whole_alone(text: str) -> int | None:
     return None if counts else total
 
 
+def _asks(folded: str, start: int) -> bool:
+    """Whether the kind said at `start` is asked ("vị nào không tán thành?"), not denied ("không ai phản đối")."""
+    asked = _ASKED.search(folded, max(0, start - 12), start)
+    return asked is not None and not re.search(r"\b(?:khong|chua) $", folded[max(0, asked.start() - 6) : asked.start()])
+
+
 def asked_kind(text: str) -> str | None:
     """The kind a call asks to count ("Vị nào không tán thành?"): the answer may come in the next sentence."""
     folded = folded_digits(text)
-    asked = [m.lastgroup for m in _mentions(folded) if _ASKED.search(folded, max(0, m.start() - 12), m.start())]
+    asked = [m.lastgroup for m in _mentions(folded) if _asks(folded, m.start())]
     return asked[-1] if asked else None
 
 
 def _answer(folded: str) -> tuple[int, int | None] | None:
     """A bare count answering a call and the whole it is said of ("28 vị.", "Có 2 đại biểu.", "Không có.", "Dạ 13 trên
-    13, đạt 100%."), or None."""
+    13, đạt 100%.", a lone digit word "Ba."), or None."""
     if _NO_ONE.match(folded):
         return 0, None
     words = folded.split()
+    if len(words) == 1 and words[0].strip(" .,!?") in _DIGITS:  # "Ai không đồng ý? Ba."
+        return _DIGITS[words[0].strip(" .,!?")], None
     number = _COUNT.search(folded)
     if number is None or len(words) > 6:
         return None
@@ -580,14 +617,17 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | 
     if no_vote_here(text):
         return None
     counts, total = read_counts(folded)
-    if asked is not None and not _mentions(folded) and (answer := _answer(folded)) is not None:
-        counts, total = {asked: answer[0]}, answer[1] if answer[1] is not None else total
+    lead = folded if not _mentions(folded) else re.split(r"[,;.!?]", folded, maxsplit=1)[0]
+    if asked is not None and asked not in counts and not _mentions(lead) and (answer := _answer(lead)) is not None:
+        counts = {asked: answer[0], **counts}  # "Năm trên năm, không ai phản đối.": the answer, then the rest
+        total = answer[1] if answer[1] is not None else total
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
         result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
-    passed = False if _VOTE_FAILED.search(folded) else True if result is not None or weak else None
     has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
+    decided = has_counts and _DECIDED.search(folded) is not None  # "… không biểu quyết, như vậy hội nghị thống nhất …"
+    passed = False if _VOTE_FAILED.search(folded) else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
     floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
     call = chair and bool(calls) and not floor
