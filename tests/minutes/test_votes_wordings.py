@@ -126,3 +126,32 @@ def test_a_motion_accepted_or_not_in_other_words() -> None:
 def test_the_whole_said_just_before_the_counts_is_their_total(generator: ExtractiveGenerator) -> None:
     said = "Tổng số thành viên có mặt: 11. Đồng ý 10, không đồng ý 1."
     assert _votes(generator, said) == [(10, 1, None, 11, None)]
+
+
+def test_an_outcome_drawn_after_the_counts_is_the_result(generator: ExtractiveGenerator) -> None:
+    said = "mười hai trên mười ba đồng chí nhất trí một đồng chí không nhất trí như vậy chi bộ thống nhất kết nạp"
+    assert _fields(said) == (12, 1, None, 13, True)
+    assert _fields("chín đồng ý, như vậy chi đoàn thống nhất một trăm phần trăm") == (9, None, None, None, None)
+    counted = "Ai đồng ý nâng mức phí thì giơ tay. Sáu trên bảy đồng ý. Rứa là cả tổ chọn mức mới."
+    assert _votes(generator, counted) == [(6, None, None, 7, True)]
+    lent = "Ai đồng ý thì giơ tay. Tám đồng ý. Vậy ba hồ sơ vay được duyệt."
+    assert _votes(generator, lent) == [(8, None, None, None, True)]
+
+
+def test_answers_to_the_call_said_bare_or_before_more(generator: ExtractiveGenerator) -> None:
+    said = "Ai tán thành? Bảy trên bảy, không ai phản đối."
+    assert _votes(generator, said) == [(7, 0, None, 7, None)]
+    asked = "Ai đồng ý? Sáu đồng ý. Ai không đồng ý? Hai."
+    assert _votes(generator, asked) == [(6, 2, None, None, None)]
+
+
+def test_counts_said_in_the_south_named_or_beside_trang() -> None:
+    assert _fields("Dạ, đồng ý 9, hổng đồng ý 3.") == (9, 3, None, None, None)
+    assert _fields("Có 20 hộ đồng ý, chú Tám không đồng ý.") == (20, 1, None, None, None)
+    assert _fields("tán thành mười hai, các đồng chí còn lại không tán thành") == (12, None, None, None, None)
+    assert _fields("Bỏ phiếu: tán thành 30, trắng 2.") == (30, None, 2, None, None)
+    assert _fields("Năm nay 15 hộ mất trắng vụ lúa.") is None
+
+
+def test_hands_raised_to_say_something_are_no_call() -> None:
+    assert _fields("giờ ai muốn nói thì giơ tay nha") is None
