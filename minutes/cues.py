@@ -490,6 +490,12 @@ duyệt."): not the speaker's opinion, a question, a refusal, or how many agreed
 trăm": a share, no outcome)."""
 
 
+_DENIED = re.compile(
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:khong|chua) (?:dat|duoc|du|thong qua)\b(?![^?]*\?)"
+)
+"""The motion failing, drawn after the counts ("Như vậy tờ trình không đạt.", "vậy là phương án này không được")."""
+
+
 def says_agreed(text: str) -> bool:
     """Whether `text` says the meeting agreed (`_AGREED`, or an outcome drawn: `_DECIDED`): the result of a vote
     counted and awaiting one, though no "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị
@@ -506,9 +512,10 @@ question or an aside ("vậy không có ý kiến khác", "vậy chưa ai …").
 
 
 def says_refused(text: str) -> bool:
-    """Whether `text` says the motion is not carried out (`_REFUSED`): the result of a vote counted and awaiting one, as
-    `says_agreed`."""
-    return _REFUSED.search(folded_digits(text)) is not None
+    """Whether `text` says the motion is not carried out (`_REFUSED`) or failed (`_DENIED`): the result of a vote
+    counted and awaiting one, as `says_agreed`."""
+    folded = folded_digits(text)
+    return _REFUSED.search(folded) is not None or _DENIED.search(folded) is not None
 
 
 def for_every_vote(text: str) -> bool:
@@ -627,7 +634,8 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | 
         result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
     has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
     decided = has_counts and _DECIDED.search(folded) is not None  # "… không biểu quyết, như vậy hội nghị thống nhất …"
-    passed = False if _VOTE_FAILED.search(folded) else True if result is not None or weak or decided else None
+    denied = has_counts and _DENIED.search(folded) is not None  # "… không đồng ý năm, như vậy đề xuất không đạt"
+    passed = False if _VOTE_FAILED.search(folded) or denied else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
     floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
     call = chair and bool(calls) and not floor

@@ -138,6 +138,12 @@ def test_an_outcome_drawn_after_the_counts_is_the_result(generator: ExtractiveGe
     assert _votes(generator, lent) == [(8, None, None, None, True)]
 
 
+def test_a_failure_drawn_after_the_counts_is_the_result(generator: ExtractiveGenerator) -> None:
+    assert _fields("ba đồng ý sáu không đồng ý như vậy kiến nghị không đạt") == (3, 6, None, None, False)
+    said = "Tán thành 4, không tán thành 7. Vậy là phương án hai không được."
+    assert _votes(generator, said) == [(4, 7, None, None, False)]
+
+
 def test_answers_to_the_call_said_bare_or_before_more(generator: ExtractiveGenerator) -> None:
     said = "Ai tán thành? Bảy trên bảy, không ai phản đối."
     assert _votes(generator, said) == [(7, 0, None, 7, None)]
