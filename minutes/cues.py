@@ -545,7 +545,8 @@ def no_vote_here(text: str) -> bool:
 def _cut_counted_again(clause: str) -> list[str]:
     """`clause` cut where a kind counted before is counted again with another number, as units or candidates are
     counted one after another with no punctuation in a transcript ("thôn một 25 hộ đồng ý thôn hai 30 hộ đồng ý"):
-    at the first word boundary (never inside a spoken number) with that count said before it."""
+    at the first word boundary with that count said before it and another number after it (not "… 20 đại biểu đồng ý
+    không có đại biểu không đồng ý", where the call asked the kind first)."""
     kinds = [m.lastgroup for m in _mentions(folded_digits(clause))]
     if len(kinds) == len(set(kinds)):
         return [clause]
@@ -553,10 +554,11 @@ def _cut_counted_again(clause: str) -> list[str]:
     for b in range(1, len(words)):
         left, right = " ".join(words[:b]), " ".join(words[b:])
         said = read_counts(folded_digits(left))[0]
-        if not said or fold(words[b]).strip(",.;:") in _NUMBER_WORDS:
-            continue
-        again = read_counts(folded_digits(right))[0]
-        if any(again.get(kind, n) != n for kind, n in said.items()):
+        later = folded_digits(right)
+        if not said or fold(words[b]).strip(",.;:") in _NUMBER_WORDS or _WHO_AFTER.match(later.lstrip()):
+            continue  # never inside a spoken number, nor between a count and who it counts
+        again = read_counts(later)[0]
+        if _COUNT.search(later) and any(again.get(kind, n) != n for kind, n in said.items()):
             return [left, *_cut_counted_again(" " + right)]
     return [clause]
 

@@ -116,6 +116,8 @@ def test_units_counted_one_after_another_are_votes_of_their_own(generator: Extra
     said = "xóm trên mười tám hộ đồng ý xóm dưới hai mươi hai hộ đồng ý"
     assert _votes(generator, said) == [(18, None, None, None, None), (22, None, None, None, None)]
     assert _votes(generator, "tán thành hai mươi lăm hộ") == [(25, None, None, None, None)]  # never inside a number
+    called = "vị nào tán thành thì giơ tay mười lăm vị tán thành không có vị nào không tán thành"
+    assert _votes(generator, called) == [(15, 0, None, None, None)]  # the call's kind, then its count: one vote
 
 
 def test_a_motion_accepted_or_not_in_other_words() -> None:
