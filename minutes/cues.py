@@ -169,12 +169,33 @@ _DIGIT_AFTER = re.compile(
 chín"): a count; not a fraction ("hai phần ba")."""
 
 
+_BIRTH_ORDER_NAME = re.compile(
+    r"\b(?:ông|bà|anh|chị|cô|chú|bác|cụ|dì|thím|mợ|cậu|o)\s+(hai|ba|tư|năm|sáu|bảy|tám|chín|mười)\b"
+    r"(?!\s+(?:một|mốt|hai|ba|bốn|tư|năm|lăm|nhăm|sáu|bảy|tám|chín|mươi|chục|trăm|nghìn|ngàn|linh|lẻ)\b)",
+    re.IGNORECASE,
+)
+"""A person called by birth order after a kinship word ("anh Sáu làm tổ trưởng", "hộ bà Tư", "ông Ba"): a name,
+not a count, unless more number words or who is counted follow ("các anh chị hai mươi người")."""
+
+
+def _birth_order_names(text: str, folded: str) -> str:
+    """`folded` (of `text`, the same length) with each name of `_BIRTH_ORDER_NAME` capitalised, so no number reader
+    takes it for a count."""
+    for m in _BIRTH_ORDER_NAME.finditer(text):
+        counted = _COUNTED.match(folded, m.end() + 1)
+        if counted is None or counted.group() in ("dong y", "tan thanh"):  # "cô Năm đồng ý": she agrees
+            folded = folded[: m.start(1)] + folded[m.start(1)].upper() + folded[m.start(1) + 1 :]
+    return folded
+
+
 @functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
     readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
-    (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap."""
-    folded = spoken_numbers(spoken_dates(fold(text))[0])
+    (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
+    by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`)."""
+    text = nfc(text)
+    folded = spoken_numbers(spoken_dates(_birth_order_names(text, fold(text)))[0])
     return _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
 
 
@@ -213,10 +234,11 @@ _VOTE_CALL = re.compile(
 )
 _PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
 """Buttons pressed to vote ("Mời bấm nút.", "mấy anh chị bấm giùm"): a call, with diacritics ("bám sát" folds alike)."""
-_FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien))\b")
-"""Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay"): no call to vote."""
+_FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien)|(?:muon|xin) noi|(?<!khong )co y kien)\b")
+"""Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay", "ai muốn nói thì giơ
+tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
-    r"\b(?:da|duoc)(?: \w+){0,5}? thong qua\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
+    r"\b(?:da|duoc)(?: \w+){0,5}? (?:thong qua|chap thuan)\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
     r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|rua)(?: la)?(?:,? (?!bieu\b|de\b|xin\b|moi\b|hay\b|se\b)\w+){0,4}?,? thong qua\b"
     r"|\btrung cu\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
@@ -237,7 +259,7 @@ _TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
 mặt.", cut at the semicolon)."""
 _VOTE_FAILED = re.compile(
-    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan)\b|\b(?:khong|chua) thong qua\b"
+    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan|chap thuan)\b|\b(?:khong|chua) thong qua\b"
     r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
     r"|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
     r"|\bkhong trung cu\b"
@@ -255,13 +277,16 @@ _NO_VOTE_HERE = re.compile(
 chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
 (`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua")."""
 _POLARITY = re.compile(
-    r"(?P<against>khong (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b|\bphan doi\b)"
-    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang\b|(?:khong|chua) (?:co )?y kien)"
-    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b|\bgio tay\b"
-    r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
+    r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b"
+    r"|\bphan doi\b)"
+    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)|(?<=\d )trang\b"
+    r"|(?:khong|chua) (?:co )?y kien)"
+    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
+    r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
 )
-"""How each count is said (the negatives first: "không tán thành" is not "tán thành"); a candidate "được 33 phiếu"
-is counted in favour."""
+"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý";
+"trắng" only beside its count: "12 hộ mất trắng" is none); a candidate "được 33 phiếu"
+is counted in favour, and so are hands raised ("23 cánh tay giơ lên")."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
@@ -303,6 +328,12 @@ trí"): the whole of the counts said beside it; alone it is attendance ("Hôm na
 _ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
 """"Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
+_ONE_NAMED = re.compile(
+    r"(?:^|(?<!cac)(?<!nhung)(?<!may)(?<!\d)[\s,;])(?:anh|chi|ong|ba|co|chu|bac|thay|dong chi)"
+    r" (?!ay\b|nay\b|em\b|chi\b|nao\b|ta\b|con\b)[^\W\d]+"
+    r"(?: [^\W\d]+){0,2}? (?:xin |van |cung |thi )?$"
+)
+"""One person named, right before a kind in a sentence of counts ("…, chị Lan không đồng ý"): a count of one."""
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu)(?: nao)?\b|\bkhong ai\b")
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
@@ -326,12 +357,40 @@ def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool
     return not follows[:1].isalpha() or _WHO_AFTER.match(follows) is not None or next_count is not None
 
 
+def _after(
+    folded: str, mentions: Sequence[re.Match[str]], k: int, numbers: Sequence[re.Match[str]], *, asked: bool = False
+) -> list[int]:
+    """The numbers after mention `k` (before the next) that may be its count, nearest first (`read_counts`); after a
+    question ("vị nào không tán thành thì giơ tay, có 3 vị") the call's words may stand between."""
+    mention = mentions[k]
+    next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
+    return [
+        i
+        for i, n in enumerate(numbers)
+        if mention.end() <= n.start()
+        and n.end() <= next_start
+        and (_AFTER_ASKED if asked else _AFTER).match(folded[mention.end() : n.start()])
+        and (asked or _counted_after(folded, mention.end(), n))
+    ]
+
+
+def _counts_next(
+    folded: str, mentions: Sequence[re.Match[str]], k: int, numbers: Sequence[re.Match[str]], number: re.Match[str]
+) -> bool:
+    """Whether `number`, said after mention `k`, is the count of the next mention, said before it with who is counted
+    between ("tất cả nhất trí trừ hai người không đồng ý"), and not the count of mention `k` ("đồng ý 20 người không
+    đồng ý 2"): the next mention has no count of its own after it."""
+    if k + 1 >= len(mentions) or not _BEFORE.match(folded[number.end() : mentions[k + 1].start()]):
+        return False
+    return not _after(folded, mentions, k + 1, numbers)
+
+
 def _mentions(folded: str) -> list[re.Match[str]]:
     """The kinds said, a "giơ tay" right after another kind dropped (`_HANDS`)."""
     mentions: list[re.Match[str]] = []
     for m in _POLARITY.finditer(folded):
         called = _CALLED_HANDS.search(folded, max(0, m.start() - 8), m.start()) is not None
-        if m.group() == "gio tay" and (called or (mentions and m.start() - mentions[-1].end() <= _HANDS)):
+        if m.group().startswith("gio") and (called or (mentions and m.start() - mentions[-1].end() <= _HANDS)):
             continue
         mentions.append(m)
     return mentions
@@ -362,17 +421,13 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
         if any(not folded[m.end() : mention.start()].strip() for m in nobody):
             counts[kind] = 0  # "không có hộ nào không đồng ý tất cả 78 hộ đều giơ tay": the number is the next kind's
             continue
-        next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
         before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
         asked = _ASKED.search(folded, max(previous_end, mention.start() - 12), mention.start()) is not None
-        between = _AFTER_ASKED if asked else _AFTER
-        after = [i for i, n in enumerate(numbers) if mention.end() <= n.start() and n.end() <= next_start]
         after = [
             i
-            for i in after
-            if between.match(folded[mention.end() : numbers[i].start()])
-            and (asked or _counted_after(folded, mention.end(), numbers[i]))
+            for i in _after(folded, mentions, k, numbers, asked=asked)
+            if asked or not _counts_next(folded, mentions, k, numbers, numbers[i])
         ]
         choices = [*before[-1:], *after[:1]]
         if before and after and not folded[mention.end() : numbers[after[0]].start()].strip(" :"):
@@ -392,6 +447,11 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
             " khong", mention.end()
         ):
             counts[kind] = 0
+    if counts:  # "15 trên 16 đồng chí nhất trí anh thanh xin không biểu quyết": one person named is one
+        for mention in mentions:
+            kind = mention.lastgroup
+            if kind is not None and kind not in counts and _ONE_NAMED.search(folded, 0, mention.start()):
+                counts[kind] = 1
     if total is None and (everyone := _ALL_PRESENT.search(folded)) is not None:
         total = int(everyone.group(1))
     if total is None and counts and (present := _PRESENT_FIRST.search(folded)) is not None:
@@ -417,11 +477,31 @@ _EVERY_VOTE = re.compile(
 qua."): it is each one's."""
 
 
+_SO = r"(?:\bnhu (?:vay|rua|the)(?: la| thi)?|\b(?:vay|rua|the) la|(?:^|[,.;:])\W*(?:vay|rua|the)(?: thi)?)"
+"""How a chair draws the outcome ("như vậy", "vậy là", "rứa là", "thế là", "Vậy, …"), never "cho vay"."""
+_DECIDED = re.compile(
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
+    r"(?:nhat tri|thong nhat|dong y|chon|duyet|phe duyet|chap thuan)\b(?!\s+(?:voi|y kien|chua|khong)\b)(?![^?]*\?)"
+    r"(?!\s+(?:\d+ ?(?:%|phan tram)|tuyet doi|hoan toan)\W*$)"
+)
+"""The outcome drawn after the counts, the body or the motion and what was decided ("như vậy hội nghị thống nhất đề
+nghị khen thưởng …", "Vậy là đồng ý cơ cấu lại nợ …", "Rứa là Hội đồng chọn phương án 2.", "Vậy 37 hồ sơ được
+duyệt."): not the speaker's opinion, a question, a refusal, or how many agreed ("như vậy chi bộ thống nhất một trăm phần
+trăm": a share, no outcome)."""
+
+
+_DENIED = re.compile(
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:khong|chua) (?:dat|duoc|du|thong qua)\b(?![^?]*\?)"
+)
+"""The motion failing, drawn after the counts ("Như vậy tờ trình không đạt.", "vậy là phương án này không được")."""
+
+
 def says_agreed(text: str) -> bool:
-    """Whether `text` says the meeting agreed (`_AGREED`): the result of a vote counted and awaiting one, though no
-    "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị thống nhất chương trình làm việc" after
-    "có ý kiến khác không?" is none)."""
-    return _AGREED.search(folded_digits(text)) is not None
+    """Whether `text` says the meeting agreed (`_AGREED`, or an outcome drawn: `_DECIDED`): the result of a vote
+    counted and awaiting one, though no "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị
+    thống nhất chương trình làm việc" after "có ý kiến khác không?" is none)."""
+    folded = folded_digits(text)
+    return _AGREED.search(folded) is not None or _DECIDED.search(folded) is not None
 
 
 _REFUSED = re.compile(
@@ -432,9 +512,10 @@ question or an aside ("vậy không có ý kiến khác", "vậy chưa ai …").
 
 
 def says_refused(text: str) -> bool:
-    """Whether `text` says the motion is not carried out (`_REFUSED`): the result of a vote counted and awaiting one, as
-    `says_agreed`."""
-    return _REFUSED.search(folded_digits(text)) is not None
+    """Whether `text` says the motion is not carried out (`_REFUSED`) or failed (`_DENIED`): the result of a vote
+    counted and awaiting one, as `says_agreed`."""
+    folded = folded_digits(text)
+    return _REFUSED.search(folded) is not None or _DENIED.search(folded) is not None
 
 
 def for_every_vote(text: str) -> bool:
@@ -461,10 +542,32 @@ def no_vote_here(text: str) -> bool:
     return recalled or _NO_VOTE_HERE.search(folded) is not None
 
 
+def _cut_counted_again(clause: str) -> list[str]:
+    """`clause` cut where a kind counted before is counted again with another number, as units or candidates are
+    counted one after another with no punctuation in a transcript ("thôn một 25 hộ đồng ý thôn hai 30 hộ đồng ý"):
+    at the first word boundary with that count said before it and another number after it (not "… 20 đại biểu đồng ý
+    không có đại biểu không đồng ý", where the call asked the kind first)."""
+    kinds = [m.lastgroup for m in _mentions(folded_digits(clause))]
+    if len(kinds) == len(set(kinds)):
+        return [clause]
+    words = clause.split(" ")
+    for b in range(1, len(words)):
+        left, right = " ".join(words[:b]), " ".join(words[b:])
+        said = read_counts(folded_digits(left))[0]
+        later = folded_digits(right)
+        if not said or fold(words[b]).strip(",.;:") in _NUMBER_WORDS or _WHO_AFTER.match(later.lstrip()):
+            continue  # never inside a spoken number, nor between a count and who it counts
+        again = read_counts(later)[0]
+        if _COUNT.search(later) and any(again.get(kind, n) != n for kind, n in said.items()):
+            return [left, *_cut_counted_again(" " + right)]
+    return [clause]
+
+
 def split_votes(text: str) -> list[str]:
     """`text` cut where a clause counts a kind again ("… Luật A với 473 đại biểu tán thành, và Luật B với 468 đại
-    biểu tán thành"; "cô Lan được 25/30 phiếu, cô Hương được 22/30 phiếu"): one piece per vote."""
-    clauses = [c for c in _CLAUSE.split(nfc(text)) if c]
+    biểu tán thành"; "cô Lan được 25/30 phiếu, cô Hương được 22/30 phiếu"), or a kind is counted again inside a
+    clause (`_cut_counted_again`): one piece per vote."""
+    clauses = [piece for c in _CLAUSE.split(nfc(text)) if c for piece in _cut_counted_again(c)]
     if len(clauses) < 2:
         return [text]  # one clause: nothing to cut, and its counts are read once, by `find_vote`
     pieces: list[str] = []
@@ -479,19 +582,34 @@ def split_votes(text: str) -> list[str]:
     return pieces
 
 
+def whole_alone(text: str) -> int | None:
+    """The whole said in `text` when it counts nothing ("Số đại biểu có mặt: 25/27."): the total of the counts said
+    right after it in the same turn, an announcement's first line; alone it is attendance."""
+    counts, total = read_counts(folded_digits(text))
+    return None if counts else total
+
+
+def _asks(folded: str, start: int) -> bool:
+    """Whether the kind said at `start` is asked ("vị nào không tán thành?"), not denied ("không ai phản đối")."""
+    asked = _ASKED.search(folded, max(0, start - 12), start)
+    return asked is not None and not re.search(r"\b(?:khong|chua) $", folded[max(0, asked.start() - 6) : asked.start()])
+
+
 def asked_kind(text: str) -> str | None:
     """The kind a call asks to count ("Vị nào không tán thành?"): the answer may come in the next sentence."""
     folded = folded_digits(text)
-    asked = [m.lastgroup for m in _mentions(folded) if _ASKED.search(folded, max(0, m.start() - 12), m.start())]
+    asked = [m.lastgroup for m in _mentions(folded) if _asks(folded, m.start())]
     return asked[-1] if asked else None
 
 
 def _answer(folded: str) -> tuple[int, int | None] | None:
     """A bare count answering a call and the whole it is said of ("28 vị.", "Có 2 đại biểu.", "Không có.", "Dạ 13 trên
-    13, đạt 100%."), or None."""
+    13, đạt 100%.", a lone digit word "Ba."), or None."""
     if _NO_ONE.match(folded):
         return 0, None
     words = folded.split()
+    if len(words) == 1 and words[0].strip(" .,!?") in _DIGITS:  # "Ai không đồng ý? Ba."
+        return _DIGITS[words[0].strip(" .,!?")], None
     number = _COUNT.search(folded)
     if number is None or len(words) > 6:
         return None
@@ -508,14 +626,18 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | 
     if no_vote_here(text):
         return None
     counts, total = read_counts(folded)
-    if asked is not None and not _mentions(folded) and (answer := _answer(folded)) is not None:
-        counts, total = {asked: answer[0]}, answer[1] if answer[1] is not None else total
+    lead = folded if not _mentions(folded) else re.split(r"[,;.!?]", folded, maxsplit=1)[0]
+    if asked is not None and asked not in counts and not _mentions(lead) and (answer := _answer(lead)) is not None:
+        counts = {asked: answer[0], **counts}  # "Năm trên năm, không ai phản đối.": the answer, then the rest
+        total = answer[1] if answer[1] is not None else total
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
         result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
-    passed = False if _VOTE_FAILED.search(folded) else True if result is not None or weak else None
     has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
+    decided = has_counts and _DECIDED.search(folded) is not None  # "… không biểu quyết, như vậy hội nghị thống nhất …"
+    denied = has_counts and _DENIED.search(folded) is not None  # "… không đồng ý năm, như vậy đề xuất không đạt"
+    passed = False if _VOTE_FAILED.search(folded) or denied else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
     floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
     call = chair and bool(calls) and not floor

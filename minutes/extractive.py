@@ -386,7 +386,8 @@ class ExtractiveGenerator:
         ("Thứ nhất … 23 tán thành. Thứ hai … tán thành 21"). The chair restating the result is the same vote.
         A sentence with counts is a vote even when the classifier missed it; one without, only the chair's. A
         member's counts (the secretary reading them) join the vote the chair called, and so does what is said
-        right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua."), and so does a bare
+        right after them in the same turn ("… phiếu không đồng ý 1. Kế hoạch được thông qua."), a whole said alone in
+        the sentence of the same turn right before the counts is theirs (`cues.whole_alone`), and so does a bare
         count answering the question before it ("Vị nào không tán thành? Có 2 đại biểu."). A vote in none of whose
         sentences `cues` read a call, a count, a result or a word of voting is the classifier's alone and records
         nothing ("Tôi xin phép vắng mặt …", "Phiên chất vấn kết thúc."): it is left out.
@@ -399,9 +400,12 @@ class ExtractiveGenerator:
                 continue
             asked = self._asked(sents, k, votes, last)
             said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
+            whole = cues.whole_alone(sents[k - 1].text) if k and sents[k - 1].segment is s.segment else None
             for piece in cues.split_votes(s.text):
                 goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
                 cue = cues.find_vote(piece, chair=chairs or goes_on, asked=asked)
+                if cue is not None and cue.has_counts and cue.total is None and whole is not None:
+                    cue = replace(cue, total=whole)  # "Số đại biểu có mặt: 25/27. Tán thành: 24. …"
                 if cue is not None and cue.passed is None and said_passed is not None:
                     cue = replace(cue, passed=said_passed)
                 said_passed = cue.passed if cue is not None else said_passed

@@ -212,8 +212,8 @@ def _given_chair(text: str) -> _Given | None:
         invited = bool(invitations)
         start += invitations[-1] if invitations else 0  # "có chị X về dự tôi xin mời anh Y điều hành": the one invited
         after = _CHAIR_AFTER.match(folded, verb.end())
-        if not (invited or after):
-            continue
+        if not (invited or after) or re.search(r"\b(?:toi|tui|em|minh)\s+$", folded[start : verb.start()]):
+            continue  # "… anh X đi họp ở tỉnh nên anh ấy giao tôi chủ trì": the speaker presides, no one else
         names = _named_before(text, start, verb.start())
         if names == [""] and not invited and re.fullmatch(r"\s*(?:[.;!?]|$)", after.group() if after else ""):
             continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting

@@ -399,3 +399,14 @@ def test_a_chair_named_after_the_verb_or_by_title_before_the_name() -> None:
     assert chairs == ["Trần Quốc Việt"]
     own = _transcript([("Người nói 1", "tôi bí thư đảng ủy hà văn tuấn chủ trì"), ("Người nói 2", "dạ em xin báo cáo")])
     assert chairing(own.segments, "Người nói 1").presiding == ["Người nói 1", "Người nói 1"]  # no one else named
+
+
+def test_the_chair_given_to_the_speaker_by_one_who_is_away_stays_with_the_speaker() -> None:
+    """ "… chị X đi công tác nên chị ấy nhờ tôi chủ trì": the one named before is away; the speaker presides."""
+    away = _transcript(
+        [
+            ("Người nói 1", "hôm nay chị đinh thị hòa đi công tác tỉnh nên chị ấy nhờ tôi chủ trì"),
+            ("Người nói 2", "dạ em xin báo cáo"),
+        ]
+    )
+    assert chairing(away.segments, "Người nói 1").presiding == ["Người nói 1", "Người nói 1"]

@@ -98,3 +98,68 @@ def test_a_called_vote_asks_each_kind_and_hears_bare_answers(generator: Extracti
 def test_two_votes_in_one_sentence(generator: ExtractiveGenerator) -> None:
     said = "Hội đồng đã thông qua Nghị quyết A với 27 đại biểu tán thành, và Nghị quyết B với 25 đại biểu tán thành."
     assert _votes(generator, said) == [(27, None, None, None, True), (25, None, None, None, True)]
+
+
+def test_a_person_called_by_birth_order_is_no_count() -> None:
+    assert folded_digits("mời anh Bảy lên bục") == "moi anh Bay len buc"
+    assert folded_digits("các anh chị hai mươi người") == "cac anh chi 20 nguoi"  # more number words: a count
+    assert _fields("ai đồng ý cử chú tám làm trưởng xóm thì giơ tay") == (None, None, None, None, None)
+    assert _fields("mười bảy cánh tay giơ lên, vậy bà sáu trúng cử") == (17, None, None, None, True)
+
+
+def test_a_count_before_who_and_its_kind_is_that_kinds() -> None:
+    assert _fields("cả hội nghị nhất trí chỉ trừ ba đồng chí không tán thành") == (None, 3, None, None, None)
+    assert _fields("đồng ý mười bốn người không đồng ý một người") == (14, 1, None, None, None)
+
+
+def test_units_counted_one_after_another_are_votes_of_their_own(generator: ExtractiveGenerator) -> None:
+    said = "xóm trên mười tám hộ đồng ý xóm dưới hai mươi hai hộ đồng ý"
+    assert _votes(generator, said) == [(18, None, None, None, None), (22, None, None, None, None)]
+    assert _votes(generator, "tán thành hai mươi lăm hộ") == [(25, None, None, None, None)]  # never inside a number
+    called = "vị nào tán thành thì giơ tay mười lăm vị tán thành không có vị nào không tán thành"
+    assert _votes(generator, called) == [(15, 0, None, None, None)]  # the call's kind, then its count: one vote
+
+
+def test_a_motion_accepted_or_not_in_other_words() -> None:
+    assert _fields("Có 8/9 ủy viên đồng ý, đề xuất được chấp thuận.") == (8, None, None, 9, True)
+    assert _fields("Tán thành 3, không tán thành 6; kiến nghị không được chấp thuận.") == (3, 6, None, None, False)
+
+
+def test_the_whole_said_just_before_the_counts_is_their_total(generator: ExtractiveGenerator) -> None:
+    said = "Tổng số thành viên có mặt: 11. Đồng ý 10, không đồng ý 1."
+    assert _votes(generator, said) == [(10, 1, None, 11, None)]
+
+
+def test_an_outcome_drawn_after_the_counts_is_the_result(generator: ExtractiveGenerator) -> None:
+    said = "mười hai trên mười ba đồng chí nhất trí một đồng chí không nhất trí như vậy chi bộ thống nhất kết nạp"
+    assert _fields(said) == (12, 1, None, 13, True)
+    assert _fields("chín đồng ý, như vậy chi đoàn thống nhất một trăm phần trăm") == (9, None, None, None, None)
+    counted = "Ai đồng ý nâng mức phí thì giơ tay. Sáu trên bảy đồng ý. Rứa là cả tổ chọn mức mới."
+    assert _votes(generator, counted) == [(6, None, None, 7, True)]
+    lent = "Ai đồng ý thì giơ tay. Tám đồng ý. Vậy ba hồ sơ vay được duyệt."
+    assert _votes(generator, lent) == [(8, None, None, None, True)]
+
+
+def test_a_failure_drawn_after_the_counts_is_the_result(generator: ExtractiveGenerator) -> None:
+    assert _fields("ba đồng ý sáu không đồng ý như vậy kiến nghị không đạt") == (3, 6, None, None, False)
+    said = "Tán thành 4, không tán thành 7. Vậy là phương án hai không được."
+    assert _votes(generator, said) == [(4, 7, None, None, False)]
+
+
+def test_answers_to_the_call_said_bare_or_before_more(generator: ExtractiveGenerator) -> None:
+    said = "Ai tán thành? Bảy trên bảy, không ai phản đối."
+    assert _votes(generator, said) == [(7, 0, None, 7, None)]
+    asked = "Ai đồng ý? Sáu đồng ý. Ai không đồng ý? Hai."
+    assert _votes(generator, asked) == [(6, 2, None, None, None)]
+
+
+def test_counts_said_in_the_south_named_or_beside_trang() -> None:
+    assert _fields("Dạ, đồng ý 9, hổng đồng ý 3.") == (9, 3, None, None, None)
+    assert _fields("Có 20 hộ đồng ý, chú Tám không đồng ý.") == (20, 1, None, None, None)
+    assert _fields("tán thành mười hai, các đồng chí còn lại không tán thành") == (12, None, None, None, None)
+    assert _fields("Bỏ phiếu: tán thành 30, trắng 2.") == (30, None, 2, None, None)
+    assert _fields("Năm nay 15 hộ mất trắng vụ lúa.") is None
+
+
+def test_hands_raised_to_say_something_are_no_call() -> None:
+    assert _fields("giờ ai muốn nói thì giơ tay nha") is None
