@@ -179,11 +179,28 @@ def _conclusions(
             and s.segment.id not in voted
             and not alone
         )
+    found = _bridged(sents, speaks, found, voted)
     return [
         Conclusion(text=s.text, speaker=s.speaker or None, source_segments=_refs([s]))
         for s, chosen in zip(sents, found, strict=True)
         if chosen
     ]
+
+
+def _bridged(sents: Sequence[Sentence], speaks: Sequence[bool], found: list[bool], voted: set[int]) -> list[bool]:
+    """`found` with each sentence of the chair's between two conclusions of the same turn made one: a conclusion is
+    said over several sentences and the middle one needs no cue of its own ("Đoàn thống nhất kế hoạch … | Các kiến nghị
+    lặp lại, Đoàn sẽ có văn bản đôn đốc. | Phân công phát biểu như vừa thống nhất: …"), unless it runs the meeting,
+    says too little, announces or is a vote's."""
+    bridged = list(found)
+    for k in range(1, len(sents) - 1):
+        s = sents[k]
+        if found[k] or not (found[k - 1] and found[k + 1] and speaks[k]):
+            continue
+        same_turn = sents[k - 1].speaker == s.speaker == sents[k + 1].speaker
+        said = len(s.words) >= _FEWEST_SAID and not _runs_meeting(s.text) and s.segment.id not in voted
+        bridged[k] = same_turn and said
+    return bridged
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,33 @@ def test_short_content_in_a_conclusion_is_no_procedure_but_closing_is(generator:
 def test_a_summary_goes_on_past_its_first_sentence(generator: ExtractiveGenerator) -> None:
     said = ("Tóm lại, năm nay trường không tổ chức thi thử lần ba.", "Học sinh ôn tập theo đề cương của tổ chuyên môn.")
     assert _concluded(generator, *said) == [0, 1]
+
+
+def test_the_verb_of_concluding_with_only_its_points_or_the_day_announces() -> None:
+    """The object of the verb may be the points to come or the meeting itself, and how they will be said: still
+    nothing of its own (issue 15, h16c)."""
+    for lead_in in ("rồi tôi tóm lại vài điểm thế này", "giờ tui chốt lại buổi họp hôm nay", "em kết luận hôm nay nha"):
+        assert is_lead_in(lead_in) and announces_conclusion(lead_in), lead_in
+    assert not is_lead_in("chốt lại hôm nay làm xong cái mương")  # content after the day
+    assert not is_lead_in("vậy chốt lại giá hai trăm")  # the conclusion itself
+
+
+def test_what_follows_a_lead_in_naming_its_points_is_the_conclusion(generator: ExtractiveGenerator) -> None:
+    said = (
+        "thôi tui tóm lại mấy điểm vầy",
+        "mùa này hợp tác xã không mở thêm ruộng mạ mà tập trung cho giống lúa thơm",
+        "giá thu mua giữ như vụ trước",
+    )
+    assert _concluded(generator, *said) == [1, 2]
+
+
+def test_a_sentence_between_two_conclusions_of_the_chair_is_one(generator: ExtractiveGenerator) -> None:
+    """The middle of a conclusion said over three sentences needs no cue of its own; closing the meeting stays out."""
+    said = (
+        "Hội đồng thống nhất chuyển lớp học buổi tối sang nhà văn hóa thôn từ tháng sau.",
+        "Phụ huynh đưa đón con tới bảy giờ rưỡi tối thì về.",
+        "Hội đồng thống nhất giữ học phí như năm ngoái.",
+    )
+    assert _concluded(generator, *said) == [0, 1, 2]
+    closing = (said[0], "Buổi họp kết thúc tại đây, cảm ơn mọi người.", said[2])
+    assert _concluded(generator, *closing) == [0, 2]
