@@ -303,6 +303,8 @@ def _verb_starts(text: str, start: int) -> list[int]:
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
         after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
+        if after_head and " " not in head and head not in _HONORIFIC_WORDS and _verb_follows(text, folded, spans, k):
+            continue  # "đoàn giám sát hoàn thiện …", "nhóm nghiên cứu đi …": the head's verb names the body
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(
@@ -311,6 +313,16 @@ def _verb_starts(text: str, start: int) -> list[int]:
         ):
             candidates.append(lexical_inside)  # pyvi joined a name to the verb ("Thủy_tổ chức")
     return sorted(set(candidates))
+
+
+def _verb_follows(text: str, folded: str, spans: Sequence[tuple[int, int, str]], k: int) -> bool:
+    """Whether the word after `spans[k]` is a verb too, with nothing between: two verbs at once after a one-word head
+    ("tổ kiểm tra làm văn bản", "vụ tổng hợp phối hợp …") make the first part of the name (a body named by its work),
+    the second the order's verb; a whole name ("Chính phủ bổ sung báo cáo", "Chi ủy tổ chức kiểm điểm") needs none."""
+    if k + 1 >= len(spans) or text[spans[k][1] : spans[k + 1][0]].strip():
+        return False
+    begin, finish, tag = spans[k + 1]
+    return tag == "V" or any(m.span() == (begin, finish) for m in TASK_VERB.finditer(folded, begin, finish))
 
 
 _TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
@@ -850,18 +862,34 @@ def _clause_tasks(
     named = set(present.starts(text)) if present is not None else set()
     for k in sorted({m.start() for m in _PARTY.finditer(lower)} | named):
         person = _HONORIFIC.match(lower[k:]) is not None or k in named
-        if k == 0 or not ((person and lower[k - 1] == " ") or lower[k - 2 : k] == ", ") or not _free(lower, k):
-            continue  # a person anywhere, a body only after a comma ("quỹ công đoàn" is no party)
+        comma = lower[k - 2 : k] == ", "
+        if k == 0 or lower[k - 1] != " " or not _free(lower, k):
+            continue
         before = text[:k].rstrip(" ,")
         verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
-        if not before or (verb_before and lower[k - 2 : k] != ", "):
-            continue
+        if not before or (not comma and lower[:k].split()[-1] in _NAME_STARTS - _HONORIFIC_WORDS):
+            continue  # "gửi các đoàn đại biểu quốc hội": a person's word right after a body's head names the body
+        loose = not comma and (verb_before or not person)  # an object or a body inside a phrase, unless parallel
         left = _clause_task(before, offset, held, people, titles, meeting, host)
         if left is not None and _LEADS.fullmatch(fold(left.action)):
             continue  # "Công an huyện chủ trì, xã Cúc Phương phối hợp, lập tổ …": one order to the body that leads
-        if verb_before and (left is None or left.assignee != first.assignee):
+        if verb_before and comma and (left is None or left.assignee != first.assignee):
             continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
+        if loose and not (left is not None and right and _parallel(left, right[0], text[k:])):
+            continue  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
         if left is not None and right:
             return [left, *right]
     return [first]
+
+
+def _parallel(left: TaskSlots, right: TaskSlots, said: str) -> bool:
+    """Whether a second party said without punctuation gives a second order of the same build as the first: the same
+    verb ("ban văn hóa xã hội giám sát … ban dân tộc giám sát …", "anh ba hùng lo … chị tư lo …") or a contrast marked
+    by "thì" ("… xong trước ngày hai mươi phòng nội vụ thì hoàn thiện …"); else the party is an object or part of a
+    phrase ("gửi các đoàn đại biểu quốc hội")."""
+    first, second = fold(left.action).split()[:1], fold(right.action).split()[:1]
+    if first and first == second:
+        return True
+    at = said.find(right.action)
+    return at > 0 and said[:at].lower().split()[-1:] == ["thì"]  # with diacritics: "hội thi" is a contest
