@@ -303,7 +303,13 @@ def _verb_starts(text: str, start: int) -> list[int]:
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
         after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
-        if after_head and " " not in head and head not in _HONORIFIC_WORDS and _verb_follows(text, folded, spans, k):
+        if (
+            (k == 1 or text[spans[k - 1][0]].islower())  # "tổ trưởng tổ kiểm tra làm …", not "Văn phòng Hội …"
+            and after_head
+            and " " not in head
+            and head not in _HONORIFIC_WORDS
+            and _verb_follows(text, folded, spans, k)
+        ):
             continue  # "đoàn giám sát hoàn thiện …", "nhóm nghiên cứu đi …": the head's verb names the body
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
@@ -448,7 +454,7 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
     if order is not None and _RECALLED.search(fold(lower[: order.start() + 1]).rstrip()):
         return None  # "Tháng trước tôi đã giao anh Lực …", "Hồi tháng Ba tui có giao các thôn …": recalled
-    directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
+    directed = order is not None and any(_subject(lower, m.start()) for m in _PARTY.finditer(lower, 0, order.start()))
     given = order is not None and _gives(text, order)
     if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]) and not given:
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
@@ -494,6 +500,13 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     return next(iter(present.starts(text)), None) if present is not None else None
 
 
+def _subject(lower: str, k: int) -> bool:
+    """Whether a party at `k` stands where a subject does: first, or after a topic ("Về đèn đường, Thường trực giao …");
+    not inside a noun phrase ("Kiến nghị của cử tri thôn Phú Lộc …, Thường trực giao cho Trưởng thôn …", "Việc thăm hỏi
+    các hội viên …, nhờ ông Sáu …": neither gives the order) nor a head's syllable in another word (`_free`)."""
+    return _free(lower, k) and (not k or re.search(r"(?:[,:;]|\bthì)\s+$", lower[:k]) is not None)
+
+
 _RECALLED = re.compile(
     r"\b(?:da|tung|co)$|\b(?:nam ngoai|(?:thang|tuan|nam|lan|hom|bua|dot|ky|buoi) (?:truoc|roi)|truoc day)(?: \w+)?$"
 )
@@ -517,8 +530,8 @@ def _gives(text: str, order: re.Match[str]) -> bool:
     verb of their own before the order word is the assignee ("anh Vinh liên hệ Cảnh sát … đề nghị …"), and "đã" there
     recalls an order given before ("chi bộ đã thống nhất giao …")."""
     lower = text.lower()
-    first = _PARTY.search(lower, 0, order.start())
-    if first is None or not (first.start() == 0 or re.search(r"(?:[,:]|\bthì)\s+$", lower[: first.start()])):
+    first = next((m for m in _PARTY.finditer(lower, 0, order.start()) if _subject(lower, m.start())), None)
+    if first is None:
         return False
     recalled = re.search(r"\b(?:đã|từng|vừa)\b", lower[first.end() : order.start()])  # "chi bộ đã thống nhất giao …"
     if _HONORIFIC.match(lower[first.start() :]) or recalled:
@@ -869,7 +882,9 @@ def _clause_tasks(
         verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
         if not before or (not comma and lower[:k].split()[-1] in _NAME_STARTS - _HONORIFIC_WORDS):
             continue  # "gửi các đoàn đại biểu quốc hội": a person's word right after a body's head names the body
-        loose = not comma and (verb_before or not person)  # an object or a body inside a phrase, unless parallel
+        if not comma and verb_before and not person:
+            continue  # a body after a verb is its object ("kiểm tra các điểm karaoke …")
+        loose = not comma and (verb_before or not person)  # a person after a verb, a body after a noun: if parallel
         left = _clause_task(before, offset, held, people, titles, meeting, host)
         if left is not None and _LEADS.fullmatch(fold(left.action)):
             continue  # "Công an huyện chủ trì, xã Cúc Phương phối hợp, lập tổ …": one order to the body that leads

@@ -538,7 +538,7 @@ def test_a_heads_syllable_bound_into_another_word_is_no_party() -> None:
     ("phó chủ tịch", "tổ trưởng") are."""
     assert read_tasks("trường hợp ông phẳng hội hỗ trợ năm trăm nghìn từ quỹ nhân đạo") == []
     text = "hội khỏe phù đổng tháng mười một ban đại diện hỗ trợ nước uống và phần thưởng giao chị thắm phó ban lo"
-    assert read_tasks(text) == []  # "Hội khỏe Phù Đổng" is a sports day, no body
+    assert [t.assignee for t in read_tasks(text)] == ["thắm"]  # "Hội khỏe Phù Đổng" is a sports day, no body
     tasks = read_tasks("tổ chức hội nghị xong thì anh Hải hoàn thiện hồ sơ")
     assert [t.assignee for t in tasks] == ["Hải"]
     assert [t.assignee for t in read_tasks("phó chủ tịch xã ký văn bản gửi huyện")] == ["phó chủ tịch xã"]
@@ -804,3 +804,44 @@ def test_an_unpunctuated_question_and_the_public_addressed_give_no_order() -> No
         assert _assignees(text, people) == [], text
     text = "Chị Mai tới ngày 20/3 xuống coi lại hộ đó sửa nhà chưa."
     assert _assignees(text, people) == ["Lê Thị Mai"]
+
+
+def test_a_body_named_by_its_work_then_the_order_verb() -> None:
+    """Two verbs at once after a one-word head: the first names the body by its work, the second is the order's verb;
+    a whole name ("Chi ủy") keeps a verb and its object after it."""
+    assert _assignees("đề nghị tổ thẩm định rà soát lại hồ sơ đấu thầu gói số ba", []) == ["tổ thẩm định"]
+    assert _assignees("giao nhóm khảo sát đi thực địa ở hai xã vùng cao", []) == ["nhóm khảo sát"]
+    assert _assignees("Chi ủy tổ chức kiểm điểm các đảng viên chậm nộp đảng phí.", []) == ["Chi ủy"]
+
+
+def test_a_second_order_without_punctuation_when_parallel() -> None:
+    """Unpunctuated speech: a second body starts an order of its own when it does the same verb or is marked by
+    "thì"; a person's word after a body's head ("đoàn đại biểu") is part of the body, no second party."""
+    text = "giao phòng văn hóa kiểm tra các điểm karaoke phòng y tế kiểm tra các cơ sở ăn uống"
+    assert _assignees(text, []) == ["phòng văn hóa", "phòng y tế"]
+    text = "ban tài chính lập dự toán xong trước ngày mười tháng tư ban tuyên giáo thì viết bài tuyên truyền"
+    assert _assignees(text, []) == ["ban tài chính", "ban tuyên giáo"]
+    text = "giao văn phòng soạn công văn gửi các đoàn đại biểu tỉnh trước khi họp"
+    assert _assignees(text, []) == ["văn phòng"]
+    text = "giao phòng nội vụ soạn tờ trình trình ban thường vụ xem xét"  # an object, not parallel
+    assert _assignees(text, []) == ["phòng nội vụ"]
+
+
+def test_a_bare_day_inside_an_order_and_a_rate_that_is_none() -> None:
+    """ "ngày N" said inside an order is the day it is to be done (the first such day after the meeting); "mỗi ngày 2
+    lần" is a rate."""
+    held = date(2025, 3, 14)
+    found = find_deadline("thủ quỹ lập bảng chi ngày mười tám gửi lên xã", held=held)
+    assert found is not None and (found.text, found.due) == ("ngày mười tám", date(2025, 3, 18))
+    assert find_deadline("phun thuốc mỗi ngày 2 lần ở chuồng trại", held=held) is None
+    assert find_deadline("trực ngày 3 ca ở chốt", held=held) is None
+
+
+def test_a_party_inside_the_topic_directs_no_order() -> None:
+    """Only a party where a subject stands (first, or after a topic) gives the order it precedes: one inside a noun
+    phrase of the topic ("ý kiến của cử tri thôn Đông …") does not, and the order goes to the party after the order
+    word."""
+    text = "Ý kiến của cử tri thôn Đông về mương nước, Thường trực giao cho Trưởng thôn Đông khảo sát, báo lại."
+    assert _assignees(text, []) == ["Trưởng thôn Đông"]
+    text = "Buổi tập văn nghệ của câu lạc bộ tuần sau nhờ chị Hoa chuẩn bị tiết mục múa."
+    assert _assignees(text, []) == ["Hoa"]
