@@ -375,14 +375,23 @@ def _as_called(party: str) -> str:
     return titled.group(1) if titled is not None else party
 
 
+_PEOPLES_COMMITTEE = re.compile(
+    r"(?:ủy|uỷ) ban\s+(?=(?:xã|phường|huyện|quận|tỉnh|thành phố|thị xã|thị trấn)\b)", re.IGNORECASE
+)
+"""The people's committee called short, by its level ("ủy ban xã", "Ủy ban phường Phú Xuân"): written by its name,
+"Ủy ban nhân dân xã …", as minutes write it ("Ủy ban Kinh tế" is another committee)."""
+
+
 def _as_written(party: str, people: Sequence[str], titles: dict[str, str], cased: bool) -> str:
     """The party as the minutes write it: a full name where one is known (`_full_name`), else without honorific
     ("Cô Lan" -> "Lan", as the conventions write assignees), but a Southern birth-order name keeps it ("chú Ba", "ông
-    Sáu": "Ba" alone is a number); in cased text a lower-case word after the honorific is no name ("anh làm giúp"):
+    Sáu": "Ba" alone is a number); the people's committee by its name (`_PEOPLES_COMMITTEE`); in cased text a lower-case word after the honorific is no name ("anh làm giúp"):
     the honorific alone, "you"."""
     full = _full_name(party, people, titles)
     if full != party:
         return full
+    if (committee := _PEOPLES_COMMITTEE.match(party)) is not None:  # "ủy ban xã" -> "ủy ban nhân dân xã"
+        return f"{committee.group()}nhân dân {party[committee.end() :]}"
     bare = _HONORIFIC.sub("", party).strip()
     if cased and bare and bare != party and bare[0].islower():
         return party[: len(party) - len(bare)].strip()

@@ -845,3 +845,11 @@ def test_a_party_inside_the_topic_directs_no_order() -> None:
     assert _assignees(text, []) == ["Trưởng thôn Đông"]
     text = "Buổi tập văn nghệ của câu lạc bộ tuần sau nhờ chị Hoa chuẩn bị tiết mục múa."
     assert _assignees(text, []) == ["Hoa"]
+
+
+def test_the_peoples_committee_called_short_is_written_by_its_name() -> None:
+    """ "ủy ban xã/phường/huyện …" is the people's committee of that level, written "Ủy ban nhân dân …"; another
+    committee ("ủy ban kinh tế") keeps its name."""
+    assert _assignees("đề nghị ủy ban huyện bố trí vốn làm cầu tràn trước mùa mưa", []) == ["ủy ban nhân dân huyện"]
+    assert _assignees("Ủy ban phường lập danh sách hộ nghèo.", []) == ["Ủy ban nhân dân phường"]
+    assert _assignees("giao ủy ban kinh tế thẩm tra dự án", []) == ["ủy ban kinh tế"]
