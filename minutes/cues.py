@@ -115,6 +115,11 @@ def spoken_numbers(folded: str) -> str:
     return "".join(out)
 
 
+_HIGHEST = {"thang": 12, "ngay": 31, "mung": 31, "mong": 31}
+"""The highest number a month or a day can be: a spoken number after "tháng" or "ngày" ends before a word that would
+pass it ("tháng mười năm nay": "năm" is the year)."""
+
+
 def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month ("tháng này"
     too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" ->
@@ -126,7 +131,10 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     position, i = 0, 0
     while i < len(tokens):
         j = i
+        highest = _HIGHEST.get(tokens[i - 1].group(), 0) if i > 0 else 0
         while j < len(tokens) and _number_word(tokens, j, i):
+            if highest and _value([t.group() for t in tokens[i : j + 1]]) > highest:
+                break  # "tháng mười năm nay": October this year, no month 15
             j += 1
         year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
         after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang", "mung", "mong")

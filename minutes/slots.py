@@ -382,16 +382,38 @@ _PEOPLES_COMMITTEE = re.compile(
 "Ủy ban nhân dân xã …", as minutes write it ("Ủy ban Kinh tế" is another committee)."""
 
 
+def named_in_full(party: str, bodies: Sequence[str]) -> str:
+    """`party` as the meeting names it in full (`participants.bodies`): the one longer body name that starts with the
+    same word and says every word of it in order ("Văn phòng" -> "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân
+    dân tỉnh", "công ty hạ tầng" -> "công ty cổ phần hạ tầng khu công nghiệp phước long"); else `party`."""
+    words = fold(_by_name(party)).split()
+    longer = {
+        fold(full): full
+        for full in map(_by_name, bodies)
+        if len(fold(full).split()) > len(words) and _within(words, fold(full).split())
+    }
+    if len(longer) != 1 or not words:
+        return party
+    full = next(iter(longer.values()))
+    return full[0].upper() + full[1:]
+
+
+def _by_name(body: str) -> str:
+    """The people's committee called by its level written by its name ("ủy ban xã" -> "ủy ban nhân dân xã")."""
+    committee = _PEOPLES_COMMITTEE.match(body)
+    return body if committee is None else f"{committee.group()}nhân dân {body[committee.end() :]}"
+
+
 def _as_written(party: str, people: Sequence[str], titles: dict[str, str], cased: bool) -> str:
     """The party as the minutes write it: a full name where one is known (`_full_name`), else without honorific
     ("Cô Lan" -> "Lan", as the conventions write assignees), but a Southern birth-order name keeps it ("chú Ba", "ông
-    Sáu": "Ba" alone is a number); the people's committee by its name (`_PEOPLES_COMMITTEE`); in cased text a lower-case word after the honorific is no name ("anh làm giúp"):
-    the honorific alone, "you"."""
+    Sáu": "Ba" alone is a number); the people's committee by its name (`_PEOPLES_COMMITTEE`); in cased text a
+    lower-case word after the honorific is no name ("anh làm giúp"): the honorific alone, "you"."""
     full = _full_name(party, people, titles)
     if full != party:
         return full
-    if (committee := _PEOPLES_COMMITTEE.match(party)) is not None:  # "ủy ban xã" -> "ủy ban nhân dân xã"
-        return f"{committee.group()}nhân dân {party[committee.end() :]}"
+    if _PEOPLES_COMMITTEE.match(party):
+        return _by_name(party)
     bare = _HONORIFIC.sub("", party).strip()
     if cased and bare and bare != party and bare[0].islower():
         return party[: len(party) - len(bare)].strip()

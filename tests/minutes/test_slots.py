@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from core.transcript import Segment
 from minutes.cues import find_deadline, fold, folded_digits, read_counts
-from minutes.slots import is_host, read_tasks, sets_up
+from minutes.participants import bodies
+from minutes.slots import is_host, named_in_full, read_tasks, sets_up
 
 
 def counts(text: str) -> tuple[dict[str, int], int | None]:
@@ -853,3 +855,26 @@ def test_the_peoples_committee_called_short_is_written_by_its_name() -> None:
     assert _assignees("đề nghị ủy ban huyện bố trí vốn làm cầu tràn trước mùa mưa", []) == ["ủy ban nhân dân huyện"]
     assert _assignees("Ủy ban phường lập danh sách hộ nghèo.", []) == ["Ủy ban nhân dân phường"]
     assert _assignees("giao ủy ban kinh tế thẩm tra dự án", []) == ["ủy ban kinh tế"]
+
+
+def test_a_spoken_month_or_day_never_runs_past_its_highest_number() -> None:
+    """ "tháng mười năm nay" is October this year: a spoken month stops before a word that would make it pass 12 (a
+    day 31)."""
+    found = find_deadline("chậm nhất ngày hai mươi tháng mười năm nay", held=date(2025, 9, 16))
+    assert found is not None and found.due == date(2025, 10, 20)
+    found = find_deadline("trước ngày mười lăm tháng mười hai", held=date(2025, 9, 16))
+    assert found is not None and found.due == date(2025, 12, 15)
+
+
+def test_a_body_called_short_takes_the_name_said_in_a_title() -> None:
+    """A body the meeting named in full in someone's title ("Chánh Văn phòng Sở …") is written so when a task calls it
+    short, if exactly one such name says every word of the short one in order."""
+    said = [
+        Segment(id=0, start=0, end=5, text="Dự có đồng chí Lò Văn Tâm, Chánh Văn phòng Sở Nông nghiệp và Môi trường."),
+        Segment(id=1, start=5, end=9, text="có anh hà văn sơn giám đốc công ty cổ phần cấp nước bản lầm cùng đi"),
+    ]
+    named = bodies(said)
+    assert named == ["Văn phòng Sở Nông nghiệp và Môi trường", "công ty cổ phần cấp nước bản lầm"]
+    assert named_in_full("Văn phòng", named) == "Văn phòng Sở Nông nghiệp và Môi trường"
+    assert named_in_full("công ty cấp nước", named) == "Công ty cổ phần cấp nước bản lầm"
+    assert named_in_full("Phòng Kinh tế", named) == "Phòng Kinh tế"
