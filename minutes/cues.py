@@ -592,13 +592,14 @@ _DEADLINE = re.compile(
     rf"|trong (?:vong )?(?:\d+ |(?:{_SPOKEN_COUNT} ){{1,3}})ngay(?: (?:lam|5) viec| toi)?"
     r"|(?:bat dau )?(?:tu )?tuan (?:sau|toi)\b"
     r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc)\b)"
-    r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
+    r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi|dem) nay)"
     rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}))"
     rf"{_WEEKDAY}"
     rf"|truoc {_EVENT}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan| duong lich| am lich)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
+    rf"|tai {_SESSION} quy (?:iv|iii|ii|i|[1-4])\b"
     r"|(?:khoang |trong |vao |truoc |tu )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
     r"|(?:khoang |trong |vao |truoc |tu )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
     r"|(?:(?:khoang|trong|vao|den) )?cuoi thang\b|(?:trong|vao|den) cuoi tuan\b"
@@ -688,6 +689,11 @@ def _this_said_ni(written: str, where: list[tuple[int, int]]) -> tuple[str, list
     return written, where
 
 
+_DATED_AFTER = re.compile(r",? ")
+"""What stands between a weekday and the date that says it ("chậm nhất thứ Ba, ngày 13 tháng 5"): the date gives the
+day."""
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
@@ -700,12 +706,24 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
         return None
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
     match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
-    start, end = where[match.start()][0], where[match.end() - 1][1]
+    dated = (
+        next(
+            (
+                m
+                for m in found
+                if m.start() > match.end() - 1 and _DATED_AFTER.fullmatch(written, match.end(), m.start())
+            ),
+            None,
+        )
+        if match.group("weekday")
+        else None
+    )
+    start, end = where[match.start()][0], where[(dated or match).end() - 1][1]
     while end < len(text) and text[end].isalnum():  # "quý hai" written "quy ii": its word whole
         end += 1
     if text[start:end].lower().startswith("tôi "):  # "báo tôi thứ tư": folded, "tôi" (me) is "tối" (evening)
         start += len("tôi ")
-    return Deadline(text[start:end].rstrip(), start, _due(match, held) if held is not None else None)
+    return Deadline(text[start:end].rstrip(), start, _due(dated or match, held) if held is not None else None)
 
 
 # --- tasks ------------------------------------------------------------------------------------------------

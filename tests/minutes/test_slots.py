@@ -878,3 +878,13 @@ def test_a_body_called_short_takes_the_name_said_in_a_title() -> None:
     assert named_in_full("Văn phòng", named) == "Văn phòng Sở Nông nghiệp và Môi trường"
     assert named_in_full("công ty cấp nước", named) == "Công ty cổ phần cấp nước bản lầm"
     assert named_in_full("Phòng Kinh tế", named) == "Phòng Kinh tế"
+
+
+def test_a_weekday_with_its_date_a_night_and_a_quarters_session() -> None:
+    """A weekday said with its date gives that date; "đêm nay" is tonight; "tại phiên họp quý III" names a session."""
+    found = find_deadline("nộp báo cáo chậm nhất thứ Năm, ngày 22 tháng 5.", held=date(2025, 5, 2))
+    assert found is not None and (found.text, found.due) == ("chậm nhất thứ Năm, ngày 22 tháng 5", date(2025, 5, 22))
+    found = find_deadline("tổ tuần tra ra chốt từ đêm nay", held=date(2025, 5, 2))
+    assert found is not None and found.due == date(2025, 5, 2)
+    found = find_deadline("trình lại tại phiên họp quý IV", held=date(2025, 5, 2))
+    assert found is not None and found.text == "tại phiên họp quý IV"
