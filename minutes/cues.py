@@ -115,6 +115,11 @@ def spoken_numbers(folded: str) -> str:
     return "".join(out)
 
 
+_HIGHEST = {"thang": 12, "ngay": 31, "mung": 31, "mong": 31}
+"""The highest number a month or a day can be: a spoken number after "tháng" or "ngày" ends before a word that would
+pass it ("tháng mười năm nay": "năm" is the year)."""
+
+
 def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month ("tháng này"
     too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" ->
@@ -126,7 +131,10 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     position, i = 0, 0
     while i < len(tokens):
         j = i
+        highest = _HIGHEST.get(tokens[i - 1].group(), 0) if i > 0 else 0
         while j < len(tokens) and _number_word(tokens, j, i):
+            if highest and _value([t.group() for t in tokens[i : j + 1]]) > highest:
+                break  # "tháng mười năm nay": October this year, no month 15
             j += 1
         year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
         after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang", "mung", "mong")
@@ -674,6 +682,9 @@ _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
 _DAY_WORD = r"(?:ngay (?:mung |mong )?|mung |mong )"
 """What says a day ("ngày 5", "mùng 5", "ngày mồng 5")."""
+_BARE_DAY = r"(?<=[a-z,] )(?<!moi )(?=ngay \d{1,2}(?! (?:lan|ca|buoi|luot|chuyen|nguoi|phut|tieng|dem|ngay)\b))"
+"""A day said bare inside an order ("làm bảng kê ngày hai mươi phát về các tổ"): when it is to be done, the first such
+day after the meeting; not a rate ("mỗi ngày 2 lần", "ngày 3 ca")."""
 _SPOKEN_COUNT = "(?:" + "|".join(sorted(_NUMBER_WORDS)) + ")"
 """A spoken number's words, folded ("mười lăm ngày"): a duration's count ("ngày làm việc" is read "ngày 5 việc" by
 `spoken_dates`)."""
@@ -691,7 +702,8 @@ _DEADLINE = re.compile(
     rf"{_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
     rf"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) {_DAY_WORD}?(?P<day_this>\d{{1,2}})"
     r" thang (?P<this>nay|toi)\b"
-    rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao|sang|chieu|toi) |^){_DAY_WORD}"
+    rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao|sang|chieu|toi) |^|{_BARE_DAY})"
+    rf"{_DAY_WORD}"
     r"(?P<day_only>\d{1,2})"
     r"(?!\d|/| thang| hang thang| gio)"
     r"|truoc ngay \d{1,2} hang thang"
@@ -702,13 +714,14 @@ _DEADLINE = re.compile(
     rf"|trong (?:vong )?(?:\d+ |(?:{_SPOKEN_COUNT} ){{1,3}})ngay(?: (?:lam|5) viec| toi)?"
     r"|(?:bat dau )?(?:tu )?tuan (?:sau|toi)\b"
     r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc)\b)"
-    r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi) nay)"
+    r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi|dem) nay)"
     rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}))"
     rf"{_WEEKDAY}"
     rf"|truoc {_EVENT}"
     r"|truoc (?:mua \w+|tet\b(?: nguyen dan| duong lich| am lich)?|ram thang \w+|ky hop \w+(?: \w+)?)"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
+    rf"|tai {_SESSION} quy (?:iv|iii|ii|i|[1-4])\b"
     r"|(?:khoang |trong |vao |truoc |tu )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
     r"|(?:khoang |trong |vao |truoc |tu )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
     r"|(?:(?:khoang|trong|vao|den) )?cuoi thang\b|(?:trong|vao|den) cuoi tuan\b"
@@ -798,6 +811,11 @@ def _this_said_ni(written: str, where: list[tuple[int, int]]) -> tuple[str, list
     return written, where
 
 
+_DATED_AFTER = re.compile(r",? ")
+"""What stands between a weekday and the date that says it ("chậm nhất thứ Ba, ngày 13 tháng 5"): the date gives the
+day."""
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
@@ -810,12 +828,24 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
         return None
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
     match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
-    start, end = where[match.start()][0], where[match.end() - 1][1]
+    dated = (
+        next(
+            (
+                m
+                for m in found
+                if m.start() > match.end() - 1 and _DATED_AFTER.fullmatch(written, match.end(), m.start())
+            ),
+            None,
+        )
+        if match.group("weekday")
+        else None
+    )
+    start, end = where[match.start()][0], where[(dated or match).end() - 1][1]
     while end < len(text) and text[end].isalnum():  # "quý hai" written "quy ii": its word whole
         end += 1
     if text[start:end].lower().startswith("tôi "):  # "báo tôi thứ tư": folded, "tôi" (me) is "tối" (evening)
         start += len("tôi ")
-    return Deadline(text[start:end].rstrip(), start, _due(match, held) if held is not None else None)
+    return Deadline(text[start:end].rstrip(), start, _due(dated or match, held) if held is not None else None)
 
 
 # --- tasks ------------------------------------------------------------------------------------------------

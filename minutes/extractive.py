@@ -25,10 +25,10 @@ from core.transcript import Segment, Transcript
 from minutes import cues, segmentation, sentences
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.model import AgendaItem, Conclusion, Intervention, SegmentRef, Task, Vote
-from minutes.participants import chairing, gives_chair, introductions, is_name, mentions, nicknames, titles
+from minutes.participants import bodies, chairing, gives_chair, introductions, is_name, mentions, nicknames, titles
 from minutes.segmentation import segment_topics
 from minutes.sentences import Sentence
-from minutes.slots import gives_floor, names_every_order, read_tasks, sets_up
+from minutes.slots import gives_floor, named_in_full, names_every_order, read_tasks, sets_up
 
 _VOTE_CALL_PREFIX = re.compile(
     r"^(?:đề nghị|xin mời|mời)\s+(?:các\s+)?(?:vị\s+)?(?:đại biểu|đồng chí|thành viên)?\s*"
@@ -215,13 +215,15 @@ class _Cast:
     speakers: dict[str, str]
     host: str
     """The body holding the meeting: what it will do itself is no task given to it."""
+    bodies: tuple[str, ...] = ()
+    """Bodies named in full in someone's title (`participants.bodies`): a task to one called short takes the name."""
 
     @classmethod
     def of(cls, segments: Sequence[Segment], host: str = "") -> _Cast:
         folded = " ".join(cues.fold(s.text) for s in segments)
         people = mentions(segments)
         called = titles(segments) | nicknames(segments, list(people))
-        return cls(people, called, folded, introductions(segments), host)
+        return cls(people, called, folded, introductions(segments), host, tuple(bodies(segments)))
 
     def answered(self, sents: Sequence[Sentence], k: int) -> str | None:
         """The named person who spoke last before sentence `k` other than its speaker: whom a bare "anh"/"chị" of
@@ -569,6 +571,8 @@ class ExtractiveGenerator:
                 if _YOU.match(slots.assignee) and (person := cast.answered(sents, k)) is not None:
                     slots = replace(slots, assignee=person)
                 named = cast.people.get(slots.assignee)
+                if named is None:  # "Văn phòng" -> "Văn phòng Đoàn đại biểu Quốc hội …", as introduced
+                    slots = replace(slots, assignee=named_in_full(slots.assignee, cast.bodies))
                 refs = _refs([s])
                 if named is not None and cues.fold(slots.assignee) not in cues.fold(s.text):
                     refs.append(SegmentRef.of(named))

@@ -461,6 +461,37 @@ _TITLE_END = re.compile(
 )
 
 
+_BODY_IN_TITLE = re.compile(
+    r"\b(?:pho |tong )?(?:chanh|truong|giam doc|chu tich|chu nhiem|bi thu|thu truong)\s+"
+    r"(?=(?:van phong|cong ty|ban|phong|so|trung tam|chi cuc|cuc|vien|uy ban|doan|doi|tram|benh vien|ngan hang"
+    r"|chi nhanh)\b)"
+)
+"""A person's title that names their body ("Chánh Văn phòng Đoàn đại biểu Quốc hội …", "tổng giám đốc công ty cổ
+phần …", "Trưởng phòng Công tác Quốc hội"): the body's name follows."""
+_BODY_END = re.compile(r"(?<!\w)(?:cùng|có|hôm nay|đồng chí|và (?:anh|chị|ông|bà))(?!\w)")
+"""Where a body's name said in a title ends, besides `_TITLE_END`: the next person or clause (with diacritics: "cổ
+phần" goes on)."""
+
+
+def bodies(segments: Sequence[Segment]) -> list[str]:
+    """The bodies the meeting names in full in someone's title, as said (at most 14 words, up to punctuation or what
+    ends a title): where a task given to a body called short ("Văn phòng", "công ty hạ tầng") finds its name."""
+    named = []
+    for segment in segments:
+        text = nfc(segment.text)
+        folded = fold(text)
+        for found in _BODY_IN_TITLE.finditer(folded):
+            ends = [
+                m.start()
+                for m in (_TITLE_END.search(folded, found.end() + 1), _BODY_END.search(text.lower(), found.end() + 1))
+                if m
+            ]
+            words = text[found.end() : min(ends, default=len(text))].split()
+            if 2 <= len(words) <= 14:
+                named.append(" ".join(words))
+    return named
+
+
 def titles(segments: Sequence[Segment]) -> dict[str, str]:
     """The title said right after a person's name (folded, "kế toán trưởng", "trưởng khoa nhi") -> that name, for
     the titles only one person holds: a task given to "đồng chí kế toán trưởng" names the person."""

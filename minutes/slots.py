@@ -303,6 +303,14 @@ def _verb_starts(text: str, start: int) -> list[int]:
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
         after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
+        if (
+            (k == 1 or text[spans[k - 1][0]].islower())  # "tổ trưởng tổ kiểm tra làm …", not "Văn phòng Hội …"
+            and after_head
+            and " " not in head
+            and head not in _HONORIFIC_WORDS
+            and _verb_follows(text, folded, spans, k)
+        ):
+            continue  # "đoàn giám sát hoàn thiện …", "nhóm nghiên cứu đi …": the head's verb names the body
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(
@@ -311,6 +319,16 @@ def _verb_starts(text: str, start: int) -> list[int]:
         ):
             candidates.append(lexical_inside)  # pyvi joined a name to the verb ("Thủy_tổ chức")
     return sorted(set(candidates))
+
+
+def _verb_follows(text: str, folded: str, spans: Sequence[tuple[int, int, str]], k: int) -> bool:
+    """Whether the word after `spans[k]` is a verb too, with nothing between: two verbs at once after a one-word head
+    ("tổ kiểm tra làm văn bản", "vụ tổng hợp phối hợp …") make the first part of the name (a body named by its work),
+    the second the order's verb; a whole name ("Chính phủ bổ sung báo cáo", "Chi ủy tổ chức kiểm điểm") needs none."""
+    if k + 1 >= len(spans) or text[spans[k][1] : spans[k + 1][0]].strip():
+        return False
+    begin, finish, tag = spans[k + 1]
+    return tag == "V" or any(m.span() == (begin, finish) for m in TASK_VERB.finditer(folded, begin, finish))
 
 
 _TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
@@ -357,14 +375,45 @@ def _as_called(party: str) -> str:
     return titled.group(1) if titled is not None else party
 
 
+_PEOPLES_COMMITTEE = re.compile(
+    r"(?:ủy|uỷ) ban\s+(?=(?:xã|phường|huyện|quận|tỉnh|thành phố|thị xã|thị trấn)\b)", re.IGNORECASE
+)
+"""The people's committee called short, by its level ("ủy ban xã", "Ủy ban phường Phú Xuân"): written by its name,
+"Ủy ban nhân dân xã …", as minutes write it ("Ủy ban Kinh tế" is another committee)."""
+
+
+def named_in_full(party: str, bodies: Sequence[str]) -> str:
+    """`party` as the meeting names it in full (`participants.bodies`): the one longer body name that starts with the
+    same word and says every word of it in order ("Văn phòng" -> "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân
+    dân tỉnh", "công ty hạ tầng" -> "công ty cổ phần hạ tầng khu công nghiệp phước long"); else `party`."""
+    words = fold(_by_name(party)).split()
+    longer = {
+        fold(full): full
+        for full in map(_by_name, bodies)
+        if len(fold(full).split()) > len(words) and _within(words, fold(full).split())
+    }
+    if len(longer) != 1 or not words:
+        return party
+    full = next(iter(longer.values()))
+    return full[0].upper() + full[1:]
+
+
+def _by_name(body: str) -> str:
+    """The people's committee called by its level written by its name ("ủy ban xã" -> "ủy ban nhân dân xã")."""
+    committee = _PEOPLES_COMMITTEE.match(body)
+    return body if committee is None else f"{committee.group()}nhân dân {body[committee.end() :]}"
+
+
 def _as_written(party: str, people: Sequence[str], titles: dict[str, str], cased: bool) -> str:
     """The party as the minutes write it: a full name where one is known (`_full_name`), else without honorific
     ("Cô Lan" -> "Lan", as the conventions write assignees), but a Southern birth-order name keeps it ("chú Ba", "ông
-    Sáu": "Ba" alone is a number); in cased text a lower-case word after the honorific is no name ("anh làm giúp"):
-    the honorific alone, "you"."""
+    Sáu": "Ba" alone is a number); the people's committee by its name (`_PEOPLES_COMMITTEE`); in cased text a
+    lower-case word after the honorific is no name ("anh làm giúp"): the honorific alone, "you"."""
     full = _full_name(party, people, titles)
     if full != party:
         return full
+    if _PEOPLES_COMMITTEE.match(party):
+        return _by_name(party)
     bare = _HONORIFIC.sub("", party).strip()
     if cased and bare and bare != party and bare[0].islower():
         return party[: len(party) - len(bare)].strip()
@@ -436,7 +485,7 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         order = next((m for m in _ORDER_ANY.finditer(lower) if person(m.end())), None)
     if order is not None and _RECALLED.search(fold(lower[: order.start() + 1]).rstrip()):
         return None  # "Tháng trước tôi đã giao anh Lực …", "Hồi tháng Ba tui có giao các thôn …": recalled
-    directed = order is not None and _PARTY.search(lower, 0, order.start()) is not None
+    directed = order is not None and any(_subject(lower, m.start()) for m in _PARTY.finditer(lower, 0, order.start()))
     given = order is not None and _gives(text, order)
     if order is not None and directed and not _SPEAKER_GIVES.search(lower[: order.start()]) and not given:
         order = None  # "cô Mai chỉ đạo phòng đào tạo …": the subject is assigned, not whom it directs
@@ -482,6 +531,13 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     return next(iter(present.starts(text)), None) if present is not None else None
 
 
+def _subject(lower: str, k: int) -> bool:
+    """Whether a party at `k` stands where a subject does: first, or after a topic ("Về đèn đường, Thường trực giao …");
+    not inside a noun phrase ("Kiến nghị của cử tri thôn Phú Lộc …, Thường trực giao cho Trưởng thôn …", "Việc thăm hỏi
+    các hội viên …, nhờ ông Sáu …": neither gives the order) nor a head's syllable in another word (`_free`)."""
+    return _free(lower, k) and (not k or re.search(r"(?:[,:;]|\bthì)\s+$", lower[:k]) is not None)
+
+
 _RECALLED = re.compile(
     r"\b(?:da|tung|co)$|\b(?:nam ngoai|(?:thang|tuan|nam|lan|hom|bua|dot|ky|buoi) (?:truoc|roi)|truoc day)(?: \w+)?$"
 )
@@ -505,8 +561,8 @@ def _gives(text: str, order: re.Match[str]) -> bool:
     verb of their own before the order word is the assignee ("anh Vinh liên hệ Cảnh sát … đề nghị …"), and "đã" there
     recalls an order given before ("chi bộ đã thống nhất giao …")."""
     lower = text.lower()
-    first = _PARTY.search(lower, 0, order.start())
-    if first is None or not (first.start() == 0 or re.search(r"(?:[,:]|\bthì)\s+$", lower[: first.start()])):
+    first = next((m for m in _PARTY.finditer(lower, 0, order.start()) if _subject(lower, m.start())), None)
+    if first is None:
         return False
     recalled = re.search(r"\b(?:đã|từng|vừa)\b", lower[first.end() : order.start()])  # "chi bộ đã thống nhất giao …"
     if _HONORIFIC.match(lower[first.start() :]) or recalled:
@@ -850,18 +906,36 @@ def _clause_tasks(
     named = set(present.starts(text)) if present is not None else set()
     for k in sorted({m.start() for m in _PARTY.finditer(lower)} | named):
         person = _HONORIFIC.match(lower[k:]) is not None or k in named
-        if k == 0 or not ((person and lower[k - 1] == " ") or lower[k - 2 : k] == ", ") or not _free(lower, k):
-            continue  # a person anywhere, a body only after a comma ("quỹ công đoàn" is no party)
+        comma = lower[k - 2 : k] == ", "
+        if k == 0 or lower[k - 1] != " " or not _free(lower, k):
+            continue
         before = text[:k].rstrip(" ,")
         verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
-        if not before or (verb_before and lower[k - 2 : k] != ", "):
-            continue
+        if not before or (not comma and lower[:k].split()[-1] in _NAME_STARTS - _HONORIFIC_WORDS):
+            continue  # "gửi các đoàn đại biểu quốc hội": a person's word right after a body's head names the body
+        if not comma and verb_before and not person:
+            continue  # a body after a verb is its object ("kiểm tra các điểm karaoke …")
+        loose = not comma and (verb_before or not person)  # a person after a verb, a body after a noun: if parallel
         left = _clause_task(before, offset, held, people, titles, meeting, host)
         if left is not None and _LEADS.fullmatch(fold(left.action)):
             continue  # "Công an huyện chủ trì, xã Cúc Phương phối hợp, lập tổ …": one order to the body that leads
-        if verb_before and (left is None or left.assignee != first.assignee):
+        if verb_before and comma and (left is None or left.assignee != first.assignee):
             continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
+        if loose and not (left is not None and right and _parallel(left, right[0], text[k:])):
+            continue  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
         if left is not None and right:
             return [left, *right]
     return [first]
+
+
+def _parallel(left: TaskSlots, right: TaskSlots, said: str) -> bool:
+    """Whether a second party said without punctuation gives a second order of the same build as the first: the same
+    verb ("ban văn hóa xã hội giám sát … ban dân tộc giám sát …", "anh ba hùng lo … chị tư lo …") or a contrast marked
+    by "thì" ("… xong trước ngày hai mươi phòng nội vụ thì hoàn thiện …"); else the party is an object or part of a
+    phrase ("gửi các đoàn đại biểu quốc hội")."""
+    first, second = fold(left.action).split()[:1], fold(right.action).split()[:1]
+    if first and first == second:
+        return True
+    at = said.find(right.action)
+    return at > 0 and said[:at].lower().split()[-1:] == ["thì"]  # with diacritics: "hội thi" is a contest

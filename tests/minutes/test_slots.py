@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from core.transcript import Segment
 from minutes.cues import find_deadline, fold, folded_digits, read_counts
-from minutes.slots import is_host, read_tasks, sets_up
+from minutes.participants import bodies
+from minutes.slots import is_host, named_in_full, read_tasks, sets_up
 
 
 def counts(text: str) -> tuple[dict[str, int], int | None]:
@@ -538,7 +540,7 @@ def test_a_heads_syllable_bound_into_another_word_is_no_party() -> None:
     ("phó chủ tịch", "tổ trưởng") are."""
     assert read_tasks("trường hợp ông phẳng hội hỗ trợ năm trăm nghìn từ quỹ nhân đạo") == []
     text = "hội khỏe phù đổng tháng mười một ban đại diện hỗ trợ nước uống và phần thưởng giao chị thắm phó ban lo"
-    assert read_tasks(text) == []  # "Hội khỏe Phù Đổng" is a sports day, no body
+    assert [t.assignee for t in read_tasks(text)] == ["thắm"]  # "Hội khỏe Phù Đổng" is a sports day, no body
     tasks = read_tasks("tổ chức hội nghị xong thì anh Hải hoàn thiện hồ sơ")
     assert [t.assignee for t in tasks] == ["Hải"]
     assert [t.assignee for t in read_tasks("phó chủ tịch xã ký văn bản gửi huyện")] == ["phó chủ tịch xã"]
@@ -804,3 +806,85 @@ def test_an_unpunctuated_question_and_the_public_addressed_give_no_order() -> No
         assert _assignees(text, people) == [], text
     text = "Chị Mai tới ngày 20/3 xuống coi lại hộ đó sửa nhà chưa."
     assert _assignees(text, people) == ["Lê Thị Mai"]
+
+
+def test_a_body_named_by_its_work_then_the_order_verb() -> None:
+    """Two verbs at once after a one-word head: the first names the body by its work, the second is the order's verb;
+    a whole name ("Chi ủy") keeps a verb and its object after it."""
+    assert _assignees("đề nghị tổ thẩm định rà soát lại hồ sơ đấu thầu gói số ba", []) == ["tổ thẩm định"]
+    assert _assignees("giao nhóm khảo sát đi thực địa ở hai xã vùng cao", []) == ["nhóm khảo sát"]
+    assert _assignees("Chi ủy tổ chức kiểm điểm các đảng viên chậm nộp đảng phí.", []) == ["Chi ủy"]
+
+
+def test_a_second_order_without_punctuation_when_parallel() -> None:
+    """Unpunctuated speech: a second body starts an order of its own when it does the same verb or is marked by
+    "thì"; a person's word after a body's head ("đoàn đại biểu") is part of the body, no second party."""
+    text = "giao phòng văn hóa kiểm tra các điểm karaoke phòng y tế kiểm tra các cơ sở ăn uống"
+    assert _assignees(text, []) == ["phòng văn hóa", "phòng y tế"]
+    text = "ban tài chính lập dự toán xong trước ngày mười tháng tư ban tuyên giáo thì viết bài tuyên truyền"
+    assert _assignees(text, []) == ["ban tài chính", "ban tuyên giáo"]
+    text = "giao văn phòng soạn công văn gửi các đoàn đại biểu tỉnh trước khi họp"
+    assert _assignees(text, []) == ["văn phòng"]
+    text = "giao phòng nội vụ soạn tờ trình trình ban thường vụ xem xét"  # an object, not parallel
+    assert _assignees(text, []) == ["phòng nội vụ"]
+
+
+def test_a_bare_day_inside_an_order_and_a_rate_that_is_none() -> None:
+    """ "ngày N" said inside an order is the day it is to be done (the first such day after the meeting); "mỗi ngày 2
+    lần" is a rate."""
+    held = date(2025, 3, 14)
+    found = find_deadline("thủ quỹ lập bảng chi ngày mười tám gửi lên xã", held=held)
+    assert found is not None and (found.text, found.due) == ("ngày mười tám", date(2025, 3, 18))
+    assert find_deadline("phun thuốc mỗi ngày 2 lần ở chuồng trại", held=held) is None
+    assert find_deadline("trực ngày 3 ca ở chốt", held=held) is None
+
+
+def test_a_party_inside_the_topic_directs_no_order() -> None:
+    """Only a party where a subject stands (first, or after a topic) gives the order it precedes: one inside a noun
+    phrase of the topic ("ý kiến của cử tri thôn Đông …") does not, and the order goes to the party after the order
+    word."""
+    text = "Ý kiến của cử tri thôn Đông về mương nước, Thường trực giao cho Trưởng thôn Đông khảo sát, báo lại."
+    assert _assignees(text, []) == ["Trưởng thôn Đông"]
+    text = "Buổi tập văn nghệ của câu lạc bộ tuần sau nhờ chị Hoa chuẩn bị tiết mục múa."
+    assert _assignees(text, []) == ["Hoa"]
+
+
+def test_the_peoples_committee_called_short_is_written_by_its_name() -> None:
+    """ "ủy ban xã/phường/huyện …" is the people's committee of that level, written "Ủy ban nhân dân …"; another
+    committee ("ủy ban kinh tế") keeps its name."""
+    assert _assignees("đề nghị ủy ban huyện bố trí vốn làm cầu tràn trước mùa mưa", []) == ["ủy ban nhân dân huyện"]
+    assert _assignees("Ủy ban phường lập danh sách hộ nghèo.", []) == ["Ủy ban nhân dân phường"]
+    assert _assignees("giao ủy ban kinh tế thẩm tra dự án", []) == ["ủy ban kinh tế"]
+
+
+def test_a_spoken_month_or_day_never_runs_past_its_highest_number() -> None:
+    """ "tháng mười năm nay" is October this year: a spoken month stops before a word that would make it pass 12 (a
+    day 31)."""
+    found = find_deadline("chậm nhất ngày hai mươi tháng mười năm nay", held=date(2025, 9, 16))
+    assert found is not None and found.due == date(2025, 10, 20)
+    found = find_deadline("trước ngày mười lăm tháng mười hai", held=date(2025, 9, 16))
+    assert found is not None and found.due == date(2025, 12, 15)
+
+
+def test_a_body_called_short_takes_the_name_said_in_a_title() -> None:
+    """A body the meeting named in full in someone's title ("Chánh Văn phòng Sở …") is written so when a task calls it
+    short, if exactly one such name says every word of the short one in order."""
+    said = [
+        Segment(id=0, start=0, end=5, text="Dự có đồng chí Lò Văn Tâm, Chánh Văn phòng Sở Nông nghiệp và Môi trường."),
+        Segment(id=1, start=5, end=9, text="có anh hà văn sơn giám đốc công ty cổ phần cấp nước bản lầm cùng đi"),
+    ]
+    named = bodies(said)
+    assert named == ["Văn phòng Sở Nông nghiệp và Môi trường", "công ty cổ phần cấp nước bản lầm"]
+    assert named_in_full("Văn phòng", named) == "Văn phòng Sở Nông nghiệp và Môi trường"
+    assert named_in_full("công ty cấp nước", named) == "Công ty cổ phần cấp nước bản lầm"
+    assert named_in_full("Phòng Kinh tế", named) == "Phòng Kinh tế"
+
+
+def test_a_weekday_with_its_date_a_night_and_a_quarters_session() -> None:
+    """A weekday said with its date gives that date; "đêm nay" is tonight; "tại phiên họp quý III" names a session."""
+    found = find_deadline("nộp báo cáo chậm nhất thứ Năm, ngày 22 tháng 5.", held=date(2025, 5, 2))
+    assert found is not None and (found.text, found.due) == ("chậm nhất thứ Năm, ngày 22 tháng 5", date(2025, 5, 22))
+    found = find_deadline("tổ tuần tra ra chốt từ đêm nay", held=date(2025, 5, 2))
+    assert found is not None and found.due == date(2025, 5, 2)
+    found = find_deadline("trình lại tại phiên họp quý IV", held=date(2025, 5, 2))
+    assert found is not None and found.text == "tại phiên họp quý IV"
