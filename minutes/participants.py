@@ -23,10 +23,13 @@ chair is named by whoever hands them the chair or by their own introduction.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from pyvi import ViTokenizer
 
 from core.text import nfc
 from core.transcript import Segment
@@ -86,6 +89,14 @@ _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
 """The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
+_ENDS_NAME = re.compile(
+    r"(?:bên|bộ phận|đội|tổ|công chức|văn phòng|cô|thầy|o|"
+    + "|".join(sorted(_FUNCTION_WORDS - {"anh"}, key=len, reverse=True))
+    + r")(?!\w)"
+)
+"""Words no name holds, which end a lower-case name after its first word: a function word ("đinh thị thu hà tháng tám
+…", "lưu hoàng phúc với …"), another's honorific, or the unit or role the speaker names next ("tạ minh đức bộ phận cấp
+giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp"). "Anh" is also a given name ("Lan Anh")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -293,6 +304,8 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 stop = None  # "đào xuân trường giám đốc": "Trường" is the name, "trưởng" would be the title
             if stop is not None and not words and " " not in stop.group():
                 stop = None  # a family name folds like a one-word title or verb ("Tòng", "Tống", "Trương")
+            if stop is None and words and not cased:
+                stop = _ENDS_NAME.match(text.lower(), match.end() + word.start())
             if stop is not None:
                 if (
                     len(words) == 4
@@ -313,9 +326,21 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
             words.append(word.group())
         if words:
             end = match.end() + len(" ".join(words))
-        if ended and (cased or len(words) >= 3) and is_name(" ".join(words)):
+        if ended and (cased or (len(words) >= 3 and not _one_word(words))) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
     return names
+
+
+@functools.lru_cache(maxsize=4096)
+def _fused(phrase: str) -> tuple[str, ...]:
+    return tuple(ViTokenizer.tokenize(phrase).split())
+
+
+def _one_word(words: Sequence[str]) -> bool:
+    """Whether pyvi reads a lower-case name's first two syllables as one word of the language ("hồ sơ nguyện vọng",
+    "đăng ký hiến máu", "ghi nhận chiều nay"): a phrase, not a family and a middle name, unless the second is "Thị"
+    or "Văn" ("thạch thị sô phia")."""
+    return words[1] not in _GENDERED_MIDDLE and "_" in _fused(" ".join(words).lower())[0]
 
 
 @dataclass(frozen=True)
@@ -504,11 +529,12 @@ def nicknames(segments: Sequence[Segment], people: Sequence[str]) -> dict[str, s
 
 _MENTIONED_BEFORE = re.compile(
     r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo|do|đối tượng|bị cáo|bị hại|khách hàng|bệnh nhân|nạn nhân|trong đó"
-    r"|vắng(?: mặt)?|tiễn đưa)(?: là)?\s*[:,]?\s*$",
+    r"|vắng(?: mặt)?|tiễn đưa)(?: là)?\s*[:,]?\s*$|\bcủa(?:\s+[^\W\d_]+){1,2}\s+$",
     re.IGNORECASE,
 )
 """Words before an honorific that make the person someone talked about, not someone present ("hộ ông X", "của anh X",
-"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X")."""
+"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X"), also the owner of what "của" names ("đơn hàng
+của công ty ông X")."""
 _ABSENT_AFTER = re.compile(
     r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ (?:ốm|phép|thai sản|hưu)|ốm|đi công tác|không (?:dự|tham dự|đến|có mặt)|qua đời"
     r"|từ trần|đã mất|an nghỉ)\b",
