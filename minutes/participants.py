@@ -47,7 +47,7 @@ _TITLE_START = re.compile(
 a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn
 nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _INTRODUCER = re.compile(
-    r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
+    r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|tôi là|tôi tên là|em là"
     r"|mình là|tui là|tôi|tui|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
@@ -77,10 +77,11 @@ the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
-    *("nha", "nghen", "hen", "hí", "hỉ", "luôn"),
+    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "thứ"),
 }
-"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the particles of Central and
-Southern speech: "tui giao luôn nha …")."""
+"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles of
+Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm"; an ordinal: "anh lượt thứ
+nhất …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
@@ -89,14 +90,12 @@ _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
 """The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
-_ENDS_NAME = re.compile(
-    r"(?:bên|bộ phận|đội|tổ|công chức|văn phòng|cô|thầy|o|"
-    + "|".join(sorted(_FUNCTION_WORDS - {"anh"}, key=len, reverse=True))
-    + r")(?!\w)"
-)
-"""Words no name holds, which end a lower-case name after its first word: a function word ("đinh thị thu hà tháng tám
-…", "lưu hoàng phúc với …"), another's honorific, or the unit or role the speaker names next ("tạ minh đức bộ phận cấp
-giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp"). "Anh" is also a given name ("Lan Anh")."""
+_ENDS_NAME = re.compile(r"(?:bên|bộ phận|đội|tổ|công chức|văn phòng|cô|thầy|o|với|tháng|tuần|hôm)(?!\w)")
+"""Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
+("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
+phòng ủy ban"), the next person's honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy
+thầy cô …"), the time a report starts with ("đinh thị thu hà tháng tám phòng cấp …"). Any function word would end
+phrases that are no names too ("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -133,8 +132,11 @@ _OPEN_CALL = re.compile(r"\bmoi\b[^.;:!?]{3,120}?\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
 _CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao) quyen (?:dieu hanh|chu toa|chu tri) cho\b[^.;:!?]*")
 """The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X")."""
-_CHAIRS_LISTED = re.compile(r"\b(?:doan chu tich\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*")
-"""Co-chairs listed ("Đoàn Chủ tịch gồm: đồng chí A, …; đồng chí B …", "đồng chủ trì hôm nay có bạn X")."""
+_CHAIRS_LISTED = re.compile(
+    r"\b(?:(?:doan chu (?:tich|toa)|chu toa doan)\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*"
+)
+"""Co-chairs listed: the presiding body ("Đoàn Chủ tịch gồm: đồng chí A, …; đồng chí B …", "Đoàn chủ tọa gồm ông A, …",
+"chủ tọa đoàn gồm …"), "đồng chủ trì hôm nay có bạn X"."""
 _SELF_WORDS = ("tôi", "tui ", "em ", "mình")
 _OTHER = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|bác sĩ|cụ)\s+\w", re.IGNORECASE)
 """Someone other than the speaker, called by an honorific (not "các đồng chí")."""
