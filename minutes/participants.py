@@ -120,18 +120,25 @@ _PRESIDES = re.compile(
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
 nghị Sở A chủ trì", "tôi nghĩ nên …"."""
+_ASSIGNED = re.compile(
+    r"\b(?:toi|tui|em)\b[^.;!?]{0,60}?\bduoc\b[^.;!?]{0,40}?\b(?:giao|phan cong|cu|uy quyen|de nghi|moi)"
+    r" (?:chu tri|chu toa|dieu hanh)\b"
+)
+"""The speaker saying they were given the chair, the passive of an order or invitation ("hôm nay tôi được đồng chí Chủ
+tịch giao chủ trì cuộc họp", "tôi được phân công điều hành"): they preside, where "tôi giao … chủ trì" gives a task."""
 _CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
 _CHAIR_AFTER = re.compile(
     r"\s*(?:[.;!?]|$|(?:tiep|giup|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi|toan"
-    rf"|noi dung|{_TODAY_OR_PARTICLE})\b)"
+    rf"|noi dung|{_TODAY_OR_PARTICLE})\b|,?\s*co (?:dong chi|ong|ba|anh|chi|co|thay)\b)"
 )
 """What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
-phần tiếp theo", "chủ trì giúp tôi"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
-_OPEN_CALL = re.compile(r"\bmoi\b[^.;:!?]{3,120}?\b(?:phat bieu )?khai mac\b")
+phần tiếp theo", "chủ trì giúp tôi"), the roll going on ("… có đồng chí X chủ tịch chủ trì có đồng chí Y …"); not an
+object, which makes it a task ("chủ trì xây dựng đề án")."""
+_OPEN_CALL = re.compile(r"\bmoi\b(?P<who>[^.;:!?]{3,120}?)\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
-_CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao) quyen (?:dieu hanh|chu toa|chu tri) cho\b[^.;:!?]*")
-"""The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X")."""
+_CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao)(?: lai)? quyen (?:dieu hanh|chu toa|chu tri) cho\b[^.;:!?]*")
+"""The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X", "chuyển lại quyền …")."""
 _CHAIRS_LISTED = re.compile(
     r"\b(?:(?:doan chu (?:tich|toa)|chu toa doan)\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*"
 )
@@ -145,8 +152,12 @@ _SAYS_PRESIDES = re.compile(
     r"\b(?:chu tri|chu toa|dieu hanh)\b"
 )
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
-_CALLED = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+(\w+)\s*$", re.IGNORECASE)
-"""Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp")."""
+_CALLED = re.compile(
+    r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+(\w+|(?=phó|chủ|trưởng|giám|bí|chánh)\w+(?:\s+\w+){1,5})\s*$",
+    re.IGNORECASE,
+)
+"""Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp"), or by
+honorific and title ("xin mời đồng chí chủ tịch phát biểu khai mạc")."""
 _TITLED_OTHER = re.compile(
     r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy)\s+(?=phó|chủ|trưởng|giám|bí|chánh)[^\W\d_]+(?:\s+[^\W\d_]+)*?"
     r"\s+((?:[^\W\d_]+\s+){2}[^\W\d_]+)\s*$"
@@ -154,10 +165,11 @@ _TITLED_OTHER = re.compile(
 """Another called by honorific and title, the name last, in lower case ("anh phó chủ tịch trần quốc việt"): that
 person, though the speaker said "tôi" before."""
 _CHAIR_IS = re.compile(
-    r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|hom nay|sang nay"
-    r"|chieu nay|bua nay))+\s+(?:se )?la\s+(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
+    r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|dai hoi|hom nay"
+    r"|sang nay|chieu nay|bua nay))+\s+(?:se )?(?:la|gom)\s+(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
 )
-"""The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã"); not
+"""The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã", "chủ tọa
+đại hội gồm ông X"); not
 who leads a task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
 _LAST_NAME = re.compile(r"((?:[A-ZÀ-Ỹ][^\W\d_]*\s+){1,3}[A-ZÀ-Ỹ][^\W\d_]*)\W*$")
 
@@ -214,13 +226,17 @@ def _given_chair(text: str) -> _Given | None:
     for listed in (_CHAIRS_LISTED, _CHAIR_TO, _CHAIR_IS, _OPEN_CALL):
         match = listed.search(folded)
         if match is not None:
-            names = _named_before(text, match.start(), match.end())
+            end = match.end("who") if listed is _OPEN_CALL else match.end()  # not "… phát biểu khai mạc" as a name
+            names = _named_before(text, match.start(), end)
             if names:
-                return _Given(names, listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()])))
+                shared = listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()]))
+                return _Given(names, shared, _called(text[match.start() : end]) if names == [""] else "")
     clause = 0
     for verb in _CHAIR_VERB.finditer(folded):
         start = max([clause, *(m.end() for m in re.finditer(r"[.;:!?]", folded[: verb.start()]))])
         clause = verb.end()
+        if _ASSIGNED.search(folded, start, verb.end()):
+            continue  # "tôi được đồng chí Chủ tịch giao chủ trì": the speaker presides
         invitations = [m.end() for m in re.finditer(r"\b(?:moi|cho)\b", folded[start : verb.start()])]
         invited = bool(invitations)
         start += invitations[-1] if invitations else 0  # "có chị X về dự tôi xin mời anh Y điều hành": the one invited
@@ -232,9 +248,14 @@ def _given_chair(text: str) -> _Given | None:
             continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting
         if names:
             shared = verb.group("co") is not None or bool(re.search(r"\btoi va\b", folded[start : verb.start()]))
-            called = [m.group(1) for m in _CALLED.finditer(text[start : verb.start()])] if names == [""] else []
-            return _Given(names, shared, called[-1] if called else "")
+            return _Given(names, shared, _called(text[start : verb.start()]) if names == [""] else "")
     return None
+
+
+def _called(window: str) -> str:
+    """The given name or title someone is called by at the end of `window` (`_CALLED`), else ""."""
+    called = [m.group(1) for m in _CALLED.finditer(window)]
+    return called[-1] if called else ""
 
 
 _ORDINALS = frozenset(["hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "út"])
@@ -358,7 +379,7 @@ def opener(segments: Sequence[Segment]) -> str | None:
     """The speaker label of whoever declares the meeting open, else of the first who says they preside ("Tôi là
     Phan Quốc Thái, Chi cục trưởng, chủ trì."), else of the first who begins it ("tôi … xin bắt đầu"), if anyone
     does."""
-    for said in (_OPENS, _PRESIDES, _BEGINS):
+    for said in (_OPENS, _PRESIDES, _ASSIGNED, _BEGINS):
         found = next((s.speaker for s in segments if s.speaker and said.search(fold(s.text))), None)
         if found is not None:
             return found
@@ -379,6 +400,7 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     learnt: dict[str, str] = {}
     pending: tuple[str | None, str] | None = None  # (who handed over, the name said)
     people: list[str] | None = None  # full names said in the meeting, for a chair called by given name
+    held: dict[str, str] | None = None  # titles said after a name, for a chair called by title
     for segment in segments:
         if pending is not None and segment.speaker and segment.speaker != pending[0]:
             wanted = fold(pending[1])
@@ -401,7 +423,11 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
             order = []  # a master of ceremonies
         if given.called and not given.names[0]:
             people = list(mentions(segments)) if people is None else people
-            full = [p for p in people if fold(p).split()[-1] == fold(given.called)]
+            wanted = fold(given.called)
+            full = [p for p in people if fold(p).split()[-1] == wanted]
+            if " " in wanted:  # a title: the one person introduced with it ("đồng chí lục văn hào chủ tịch …")
+                held = titles(segments) if held is None else held
+                full = list(dict.fromkeys(n for t, n in held.items() if f"{t} ".startswith(f"{wanted} ")))
             given = _Given(full[:1] if len(full) == 1 else given.names, given.shared)
         pending = (segment.speaker, given.names[0])
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
