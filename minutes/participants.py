@@ -47,12 +47,12 @@ _TITLE_START = re.compile(
 a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn
 nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _INTRODUCER = re.compile(
-    r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|tôi là|tôi tên là|em là"
+    r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú|tôi là|tôi tên là|em là"
     r"|mình là|tui là|tôi|tui|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
-"""Who introduces a name: an honorific, or the speaker ("tôi", "em", "chị là …"); not a collective ("bà con cử tri",
-"anh em", "cô chú")."""
+"""Who introduces a name: an honorific, the elders' ("cụ", "bác", "chú") and Central "o" too, or the speaker ("tôi",
+"em", "chị là …"); not a collective ("bà con cử tri", "anh em", "cô chú")."""
 _SELF = re.compile(
     r"\b(?:(?:tôi|tui) (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) là )\w|^(?:(?:dạ|vâng|thưa \w+),? )?em \w",
     re.IGNORECASE,
@@ -557,11 +557,11 @@ def nicknames(segments: Sequence[Segment], people: Sequence[str]) -> dict[str, s
 
 _MENTIONED_BEFORE = re.compile(
     r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo|do|đối tượng|bị cáo|bị hại|khách hàng|bệnh nhân|nạn nhân|trong đó"
-    r"|vắng(?: mặt)?|tiễn đưa)(?: là)?\s*[:,]?\s*$|\bcủa(?:\s+[^\W\d_]+){1,2}\s+$",
+    r"|vắng(?: mặt)?|tiễn đưa)(?: là| có)?\s*[:,]?\s*$|\bcủa(?:\s+[^\W\d_]+){1,2}\s+$",
     re.IGNORECASE,
 )
 """Words before an honorific that make the person someone talked about, not someone present ("hộ ông X", "của anh X",
-"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X"), also the owner of what "của" names ("đơn hàng
+"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what "của" names ("đơn hàng
 của công ty ông X")."""
 _ABSENT_AFTER = re.compile(
     r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ (?:ốm|phép|thai sản|hưu)|ốm|đi công tác|không (?:dự|tham dự|đến|có mặt)|qua đời"
