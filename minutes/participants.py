@@ -576,24 +576,26 @@ _PRESENT = re.compile(r"\b(?:mời|giới thiệu|tham dự|về dự|đến d�
 def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
     """Folded names said by others only as people talked about or absent, never as a speaker, given the floor or
     introducing themselves. A name joined to such a one by "và" or a comma is talked about too ("vắng đồng chí A và
-    đồng chí B", "của anh A và chị B")."""
+    đồng chí B", "của anh A và chị B"). Presence is looked for from where the talk about them begins: the roll before it
+    is others' ("có mặt 12, vắng đồng chí X đi tập huấn")."""
     talked: set[str] = set()
     present = {fold(s.speaker) for s in segments if s.speaker and is_name(s.speaker)}
     for segment in segments:
         text = nfc(segment.text)
-        previous: tuple[int, bool] = (-1, False)  # end of the last name said and whether it was talked about
+        previous: tuple[int, int | None] = (-1, None)  # end of the last name said, where talk about it began
         for name, start, end in _spoken(text):
             clause_start = max([0, *(m.end() for m in re.finditer(r"[.;:!?]", text[:start]))])
             clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
-            joined = previous[1] and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start]) is not None
-            about = not text[start:].lower().startswith(_SELF_WORDS) and (
-                joined or _MENTIONED_BEFORE.search(text[clause_start:start]) or _ABSENT_AFTER.match(text[end:])
-            )
-            if about and not _PRESENT.search(text[clause_start:clause_end]):
+            joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
+            cue = _MENTIONED_BEFORE.search(text, clause_start, start)
+            since = previous[1] if joined else cue.start() if cue else start if _ABSENT_AFTER.match(text[end:]) else None
+            if text[start:].lower().startswith(_SELF_WORDS):
+                since = None
+            if since is not None and not _PRESENT.search(text, since, clause_end):
                 talked.add(fold(name))
             else:
                 present.add(fold(name))
-            previous = (end, bool(about))
+            previous = (end, since)
     return talked - present
 
 
