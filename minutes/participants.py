@@ -41,18 +41,21 @@ _TITLE_START = re.compile(
     r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên"
     r"|lãnh|bộ|khoa"
     r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
-    r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số)\b"
+    r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số|bên|công ty)\b"
 )
 """Titles, bodies and places ("Chánh Văn phòng", "Phó Chủ tịch", "thôn đồng tâm", "đơn vị số ba"): never the start of
 a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn
 nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
+_RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
 _INTRODUCER = re.compile(
-    r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú|tôi là|tôi tên là|em là"
-    r"|mình là|tui là|tôi|tui|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
+    r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
+    rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư"
+    r"|tôi là|tôi tên là|em là|mình là|tui là|tôi|tui|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
-"""Who introduces a name: an honorific, the elders' ("cụ", "bác", "chú") and Central "o" too, or the speaker ("tôi",
-"em", "chị là …"); not a collective ("bà con cử tri", "anh em", "cô chú")."""
+"""Who introduces a name: an honorific, the elders' ("cụ", "bác", "chú") and Central "o" too, a rank ("trung tá",
+"đồng chí đại úy") or a cleric's title ("thượng tọa", "linh mục"), or the speaker ("tôi", "em", "chị là …"); not a
+collective ("bà con cử tri", "anh em", "cô chú")."""
 _SELF = re.compile(
     r"\b(?:(?:tôi|tui) (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) là )\w|^(?:(?:dạ|vâng|thưa \w+),? )?em \w",
     re.IGNORECASE,
@@ -77,10 +80,10 @@ the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
-    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "thứ"),
+    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles of
-Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm"; an ordinal: "anh lượt thứ
+Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an ordinal: "anh lượt thứ
 nhất …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
@@ -90,10 +93,12 @@ _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
 """The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
-_ENDS_NAME = re.compile(r"(?:bên|bộ phận|đội|tổ|công chức|văn phòng|cô|thầy|o|với|tháng|tuần|hôm)(?!\w)")
+_ENDS_NAME = re.compile(
+    r"(?:bên|bộ phận|đội|tổ|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ)(?!\w)"
+)
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
-phòng ủy ban"), the next person's honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy
+phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy
 thầy cô …"), the time a report starts with ("đinh thị thu hà tháng tám phòng cấp …"). Any function word would end
 phrases that are no names too ("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
@@ -103,10 +108,12 @@ _VERB_PAIRS = re.compile(
 """Verbs of procedure that look like two given names ("mời các vị đại biểu thảo luận")."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(
-    r"\b(?:tuyen bo|xin(?: phep)?|toi|tui|minh) (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b)"
+    r"\b(?:tuyen bo|xin(?: phep)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
+    r" (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b)"
 )
 """Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép khai mạc", "tôi tuyên bố bắt đầu buổi làm
-việc"; not "mời … phát biểu khai mạc": that invites another; another may chair a part of it: `chairing`)."""
+việc", "chúng ta bắt đầu phiên họp", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời … phát biểu
+khai mạc": that invites another; another may chair a part of it: `chairing`)."""
 _BEGINS = re.compile(r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)")
 """The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu"): the chair when
 no one declares it open or says they preside."""
@@ -121,11 +128,13 @@ _PRESIDES = re.compile(
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
 nghị Sở A chủ trì", "tôi nghĩ nên …"."""
 _ASSIGNED = re.compile(
-    r"\b(?:toi|tui|em)\b[^.;!?]{0,60}?\bduoc\b[^.;!?]{0,40}?\b(?:giao|phan cong|cu|uy quyen|de nghi|moi)"
+    r"(?:\b(?:toi|tui|em)\b[^.;!?]{0,60}?\bduoc\b[^.;!?]{0,40}?\b(?:giao|phan cong|cu|uy quyen|de nghi|moi)"
+    r"|\b(?:giao|phan cong|cu|uy quyen|nho)(?: cho)? (?:toi|tui|em))"
     r" (?:chu tri|chu toa|dieu hanh)\b"
 )
 """The speaker saying they were given the chair, the passive of an order or invitation ("hôm nay tôi được đồng chí Chủ
-tịch giao chủ trì cuộc họp", "tôi được phân công điều hành"): they preside, where "tôi giao … chủ trì" gives a task."""
+tịch giao chủ trì cuộc họp", "tôi được phân công điều hành") or the speaker its object ("anh ấy giao tôi chủ trì"): they
+preside, where "tôi giao … chủ trì" gives a task."""
 _CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
 _CHAIR_AFTER = re.compile(
@@ -418,8 +427,10 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         if given.shared:
             co_chairs.setdefault(segment.speaker or "", []).extend(n for n in given.names if n)
             continue
-        said = [fold(s.text) for s in segments[: len(presiding)] if s.speaker == segment.speaker]
-        if order == [segment.speaker] and segment.speaker != opened and not any(_SAYS_PRESIDES.search(t) for t in said):
+        so_far = segments[: len(presiding)]
+        said = [fold(s.text) for s in so_far if s.speaker == segment.speaker]
+        alone = all(s.speaker == segment.speaker for s in so_far)  # no one else spoke yet: the opening's announcements
+        if order == [segment.speaker] and segment.speaker != opened and alone and not any(map(_SAYS_PRESIDES.search, said)):
             order = []  # a master of ceremonies
         if given.called and not given.names[0]:
             people = list(mentions(segments)) if people is None else people
@@ -496,12 +507,17 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
         for name in [*named, *spoken_names(segment.text)]:
             unique.setdefault(fold(name), (name, segment))
     longer = [k.split() for k in unique]
-    cut = {k for k in unique if any(len(w) > len(k.split()) and w[: len(k.split())] == k.split() for w in longer)}
+    cut = {  # "Hà Thị Minh" of "hà thị minh thu kỳ họp …"; "Minh Châu", the given name of Tôn Nữ Minh Châu
+        k
+        for k in unique
+        for n in [len(k.split())]
+        if any(len(w) > n and (w[:n] == k.split() or (n == 2 and w[-n:] == k.split())) for w in longer)
+    }
     given = {w[-1] for w in longer if len(w) >= 3}
     called = {  # "chị nga hợp lý", "cô oanh ký": Nga, Oanh, then other words, no new person
         k for k in unique if k.split()[0] in given and (len(k.split()) < 3 or k.split()[1] not in ("van", "thi"))
     }
-    return dict(v for k, v in unique.items() if k not in cut | called)  # "Hà Thị Minh" of "hà thị minh thu kỳ họp …"
+    return dict(v for k, v in unique.items() if k not in cut | called)
 
 
 _TITLE_WORD = re.compile(
@@ -564,11 +580,14 @@ _MENTIONED_BEFORE = re.compile(
 "theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what "của" names ("đơn hàng
 của công ty ông X")."""
 _ABSENT_AFTER = re.compile(
-    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ (?:ốm|phép|thai sản|hưu)|ốm|đi công tác|không (?:dự|tham dự|đến|có mặt)|qua đời"
-    r"|từ trần|đã mất|an nghỉ)\b",
+    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|đi (?:công tác|học|họp|tập huấn)|bận|không (?:dự"
+    r"|tham dự|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
     re.IGNORECASE,
 )
-"""Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do")."""
+"""Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do", "… nghỉ chế độ thai
+sản", "… đi học lớp bồi dưỡng", "… báo bận"); not a break ("nghỉ giải lao")."""
+_ABSENT_LIST = re.compile(r"\bvắng\b[^.;:!?]{0,40}:[^.!?]*", re.IGNORECASE)
+"""The absent listed after a colon ("Vắng có lý do ba thành viên: thầy A …, cô B … và anh C …")."""
 _PRESENT = re.compile(r"\b(?:mời|giới thiệu|tham dự|về dự|đến dự|dự họp|có mặt|chủ trì|chủ tọa|điều hành)\b", re.I)
 """Presence said in the name's clause, which no word of `_MENTIONED_BEFORE` undoes ("cuộc họp do ông X chủ tọa")."""
 
@@ -583,12 +602,14 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
     for segment in segments:
         text = nfc(segment.text)
         previous: tuple[int, int | None] = (-1, None)  # end of the last name said, where talk about it began
+        listed = [m.span() for m in _ABSENT_LIST.finditer(text)]
         for name, start, end in _spoken(text):
             clause_start = max([0, *(m.end() for m in re.finditer(r"[.;:!?]", text[:start]))])
             clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
             joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
             cue = _MENTIONED_BEFORE.search(text, clause_start, start)
             since = previous[1] if joined else cue.start() if cue else start if _ABSENT_AFTER.match(text[end:]) else None
+            since = next((a for a, b in listed if a <= start < b), since)
             if text[start:].lower().startswith(_SELF_WORDS):
                 since = None
             if since is not None and not _PRESENT.search(text, since, clause_end):
