@@ -74,9 +74,9 @@ _STOP = re.compile(
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
-_GIVEN_NAME_NOT_TITLE = {"truong": "trưởng", "phong": "phòng", "cung": "cùng", "la": "là", "o": "ở"}
-"""Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La"): they end a name only as
-the word itself ("… tôn thất hiếu ở xóm trên")."""
+_GIVEN_NAME_NOT_TITLE = {"truong": "trưởng", "phong": "phòng", "cung": "cùng", "la": "là", "o": "ở", "chanh": "chánh", "da": "đã"}
+"""Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La", "Chanh Đa" of a Khmer name):
+they end a name only as the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
@@ -513,9 +513,12 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
         for n in [len(k.split())]
         if any(len(w) > n and (w[:n] == k.split() or (n == 2 and w[-n:] == k.split())) for w in longer)
     }
-    given = {w[-1] for w in longer if len(w) >= 3}
-    called = {  # "chị nga hợp lý", "cô oanh ký": Nga, Oanh, then other words, no new person
-        k for k in unique if k.split()[0] in given and (len(k.split()) < 3 or k.split()[1] not in ("van", "thi"))
+    said = {k: name.lower().split() for k, (name, _) in unique.items()}
+    given = {tuple(w[-n:]) for w in said.values() if len(w) >= 3 for n in (1, 2)}  # with tones: "Lê" is no "Lệ"
+    called = {  # "chị nga hợp lý", "cô oanh ký", "chị chanh đa chuyển …": Nga, Oanh, Chanh Đa, then other words
+        k
+        for k, w in said.items()
+        if any(tuple(w[:n]) in given and len(w) > n for n in (1, 2)) and (len(w) < 3 or w[1] not in _GENDERED_MIDDLE)
     }
     return dict(v for k, v in unique.items() if k not in cut | called)
 
