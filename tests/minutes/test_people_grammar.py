@@ -95,3 +95,57 @@ def test_the_chair_given_back_named_in_a_roll_or_listed_as_a_presiding_body() ->
         ("Người nói 2", "xin cảm ơn chúng ta bắt đầu"),
     ]
     assert _people(named_after)[0] == ["Hầu Văn Khải"]
+
+
+def test_ranks_and_clerics_introduce_names() -> None:
+    said = "tham dự có thượng tọa thích quảng đức thành phó ban trị sự trung tá hầu văn khải phó trưởng công an"
+    assert spoken_names(said) == ["Thích Quảng Đức Thành", "Hầu Văn Khải"]
+    assert spoken_names("xin kính mời đồng chí đại úy ninh đức lượng đội trưởng") == ["Ninh Đức Lượng"]
+
+
+def test_a_speaker_who_ran_the_meeting_and_hands_over_is_no_master_of_ceremonies() -> None:
+    chair, _ = _people(
+        [
+            ("Hầu Văn Khải", "Đã đủ thành phần, chúng ta bắt đầu phiên họp."),
+            ("Hầu Văn Khải", "Mời cô Vi Thị Hân báo cáo."),
+            ("Vi Thị Hân", "Tôi xin báo cáo tình hình."),
+            ("Hầu Văn Khải", "Tôi phải đi họp, cô Ngọc Hân, Phó Chủ tịch, điều hành tiếp phần còn lại."),
+            ("Lạc Ngọc Hân", "Vâng, xin mời các thành viên."),
+        ]
+    )
+    assert chair == ["Hầu Văn Khải", "Lạc Ngọc Hân"]
+
+
+def test_a_secretary_who_asks_to_sit_so_that_we_begin_does_not_open() -> None:
+    chair, _ = _people(
+        [
+            ("Vi Thị Hân", "Đề nghị các đại biểu ổn định chỗ ngồi để chúng ta bắt đầu phiên họp."),
+            ("Vi Thị Hân", "Xin kính mời ông Hầu Văn Khải, Chủ tịch Hội đồng, chủ trì phiên họp."),
+            ("Hầu Văn Khải", "Cảm ơn. Tôi tuyên bố khai mạc."),
+        ]
+    )
+    assert chair == ["Hầu Văn Khải"]
+
+
+def test_the_absent_listed_after_a_colon_or_away_on_business() -> None:
+    said = [
+        ("Vi Thị Hân", "Vắng hai: anh Ninh Đức Lượng đi học lớp bồi dưỡng, chị Ma Thị La nghỉ chế độ."),
+        ("Vi Thị Hân", "Đồng chí Lạc Minh Tú báo bận đột xuất."),
+        ("Hầu Văn Khải", "Mời chị Giáp Thị Nụ."),
+    ]
+    assert attendees(_transcript(said).segments) == ["Vi Thị Hân", "Hầu Văn Khải", "Giáp Thị Nụ"]
+
+
+def test_a_given_name_of_a_longer_name_is_that_person_with_its_tones() -> None:
+    said = [
+        ("Hầu Văn Khải", "Mời cô Tôn Nữ Ngọc Hân trình bày. Cảm ơn cô Ngọc Hân."),
+        ("Hầu Văn Khải", "có chị lê thị lệ và anh lệ văn lê về dự"),
+        ("Hầu Văn Khải", "dạ em thạch thị sa rinh phòng kế hoạch ạ chị sa rinh nhận nhé"),
+    ]
+    assert attendees(_transcript(said).segments) == [
+        "Hầu Văn Khải",
+        "Tôn Nữ Ngọc Hân",
+        "Lê Thị Lệ",
+        "Lệ Văn Lê",
+        "Thạch Thị Sa Rinh",
+    ]
