@@ -50,7 +50,8 @@ _RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
 _INTRODUCER = re.compile(
     r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
     rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư"
-    r"|tôi là|tôi tên là|em là|mình là|tui là|tôi|tui|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
+    r"|tôi là|tôi tên là|em là|mình là|tui là|tôi|tui|em)"
+    r"\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
 """Who introduces a name: an honorific, the elders' ("cụ", "bác", "chú") and Central "o" too, a rank ("trung tá",
@@ -74,17 +75,25 @@ _STOP = re.compile(
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
-_GIVEN_NAME_NOT_TITLE = {"truong": "trưởng", "phong": "phòng", "cung": "cùng", "la": "là", "o": "ở", "chanh": "chánh", "da": "đã"}
-"""Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La", "Chanh Đa" of a Khmer name):
-they end a name only as the word itself ("… tôn thất hiếu ở xóm trên")."""
+_GIVEN_NAME_NOT_TITLE = {
+    "truong": "trưởng",
+    "phong": "phòng",
+    "cung": "cùng",
+    "la": "là",
+    "o": "ở",
+    "chanh": "chánh",
+    "da": "đã",
+}
+"""Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La", "Chanh Đa" of a Khmer
+name): they end a name only as the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
     *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ"),
 }
-"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles of
-Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an ordinal: "anh lượt thứ
-nhất …")."""
+"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles
+of Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an
+ordinal: "anh lượt thứ nhất …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
@@ -98,9 +107,10 @@ _ENDS_NAME = re.compile(
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
-phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy
-thầy cô …"), the time a report starts with ("đinh thị thu hà tháng tám phòng cấp …"). Any function word would end
-phrases that are no names too ("đại biểu dự hội nghị có …")."""
+phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's
+honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy thầy cô …"), the time a report
+starts with ("đinh thị thu hà tháng tám phòng cấp …"). Any function word would end phrases that are no names too
+("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -162,7 +172,8 @@ _SAYS_PRESIDES = re.compile(
 )
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
 _CALLED = re.compile(
-    r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+(\w+|(?=phó|chủ|trưởng|giám|bí|chánh)\w+(?:\s+\w+){1,5})\s*$",
+    r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+"
+    r"(\w+|(?=phó|chủ|trưởng|giám|bí|chánh)\w+(?:\s+\w+){1,5})\s*$",
     re.IGNORECASE,
 )
 """Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp"), or by
@@ -430,7 +441,12 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         so_far = segments[: len(presiding)]
         said = [fold(s.text) for s in so_far if s.speaker == segment.speaker]
         alone = all(s.speaker == segment.speaker for s in so_far)  # no one else spoke yet: the opening's announcements
-        if order == [segment.speaker] and segment.speaker != opened and alone and not any(map(_SAYS_PRESIDES.search, said)):
+        if (
+            order == [segment.speaker]
+            and segment.speaker != opened
+            and alone
+            and not any(map(_SAYS_PRESIDES.search, said))
+        ):
             order = []  # a master of ceremonies
         if given.called and not given.names[0]:
             people = list(mentions(segments)) if people is None else people
@@ -580,8 +596,8 @@ _MENTIONED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 """Words before an honorific that make the person someone talked about, not someone present ("hộ ông X", "của anh X",
-"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what "của" names ("đơn hàng
-của công ty ông X")."""
+"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what
+"của" names ("đơn hàng của công ty ông X")."""
 _ABSENT_AFTER = re.compile(
     r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|đi (?:công tác|học|họp|tập huấn)|bận|không (?:dự"
     r"|tham dự|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
@@ -611,7 +627,9 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
             clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
             joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
             cue = _MENTIONED_BEFORE.search(text, clause_start, start)
-            since = previous[1] if joined else cue.start() if cue else start if _ABSENT_AFTER.match(text[end:]) else None
+            since = (
+                previous[1] if joined else cue.start() if cue else start if _ABSENT_AFTER.match(text[end:]) else None
+            )
             since = next((a for a, b in listed if a <= start < b), since)
             if text[start:].lower().startswith(_SELF_WORDS):
                 since = None

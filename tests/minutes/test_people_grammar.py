@@ -81,7 +81,10 @@ def test_the_chair_given_back_named_in_a_roll_or_listed_as_a_presiding_body() ->
     ]
     assert _people(handed)[0] == ["Hầu Văn Khải", "Ninh Đức Lượng"]
     roll = [
-        ("Người nói 1", "dự hội nghị có đồng chí hầu văn khải phó chủ tịch chủ trì có đồng chí lạc minh tú trưởng phòng"),
+        (
+            "Người nói 1",
+            "dự hội nghị có đồng chí hầu văn khải phó chủ tịch chủ trì có đồng chí lạc minh tú trưởng phòng",
+        ),
         ("Người nói 2", "cảm ơn các đồng chí tôi xin khai mạc"),
     ]
     assert _people(roll)[0] == ["Hầu Văn Khải"]
