@@ -615,7 +615,8 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
     """Folded names said by others only as people talked about or absent, never as a speaker, given the floor or
     introducing themselves. A name joined to such a one by "và" or a comma is talked about too ("vắng đồng chí A và
     đồng chí B", "của anh A và chị B"). Presence is looked for from where the talk about them begins: the roll before it
-    is others' ("có mặt 12, vắng đồng chí X đi tập huấn")."""
+    is others' ("có mặt 12, vắng đồng chí X đi tập huấn"), to the clause's end or 60 characters after the name, as far
+    as absence is (an unpunctuated turn is one clause: "anh X … đi họp ở tỉnh nên anh ấy giao tôi chủ trì")."""
     talked: set[str] = set()
     present = {fold(s.speaker) for s in segments if s.speaker and is_name(s.speaker)}
     for segment in segments:
@@ -625,6 +626,7 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
         for name, start, end in _spoken(text):
             clause_start = max([0, *(m.end() for m in re.finditer(r"[.;:!?]", text[:start]))])
             clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
+            clause_end = min(clause_end, end + 60)
             joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
             cue = _MENTIONED_BEFORE.search(text, clause_start, start)
             since = (
