@@ -152,3 +152,12 @@ def test_a_given_name_of_a_longer_name_is_that_person_with_its_tones() -> None:
         "Lệ Văn Lê",
         "Thạch Thị Sa Rinh",
     ]
+
+
+def test_presence_far_after_an_absent_name_in_an_unpunctuated_turn_is_someone_elses() -> None:
+    said = [
+        ("Người nói 1", "anh lạc minh tú phó giám đốc phụ trách mảng này đi họp ở tỉnh nên anh ấy giao tôi chủ trì"),
+        ("Người nói 1", "mời chị vi thị hân báo cáo"),
+    ]
+    chair, present = _people(said)
+    assert present == ["Vi Thị Hân"] and chair == []
