@@ -186,11 +186,12 @@ _TITLED_OTHER = re.compile(
 person, though the speaker said "tôi" before."""
 _CHAIR_IS = re.compile(
     r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|dai hoi|hom nay"
-    r"|sang nay|chieu nay|bua nay))+\s+(?:se )?(?:la|gom)\s+(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
+    r"|sang nay|chieu nay|bua nay))+\s+(?:(?:se )?(?:la|(?P<listed>gom)|co)\s+)?"
+    r"(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
 )
 """The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã", "chủ tọa
-đại hội gồm ông X"); not
-who leads a task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
+đại hội gồm ông X", in a roll: "chủ trì hội nghị có đồng chí X …", "chủ trì hội nghị đồng chí X …"); not who leads a
+task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
 _LAST_NAME = re.compile(r"((?:[A-ZÀ-Ỹ][^\W\d_]*\s+){1,3}[A-ZÀ-Ỹ][^\W\d_]*)\W*$")
 
 
@@ -248,6 +249,8 @@ def _given_chair(text: str) -> _Given | None:
         if match is not None:
             end = match.end("who") if listed is _OPEN_CALL else match.end()  # not "… phát biểu khai mạc" as a name
             names = _named_before(text, match.start(), end)
+            if listed is _CHAIR_IS and not match.group("listed"):
+                names = names[:1]  # "chủ trì hội nghị đồng chí X … cùng dự có đồng chí Y": the roll goes on
             if names:
                 shared = listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()]))
                 return _Given(names, shared, _called(text[match.start() : end]) if names == [""] else "")
