@@ -161,3 +161,11 @@ def test_presence_far_after_an_absent_name_in_an_unpunctuated_turn_is_someone_el
     ]
     chair, present = _people(said)
     assert present == ["Vi Thị Hân"] and chair == []
+
+
+def test_the_chair_named_in_a_roll_after_the_verb_without_a_copula() -> None:
+    said = [
+        ("Người nói 1", "chủ trì hội nghị đồng chí hầu văn khải phó chủ tịch huyện cùng dự có đồng chí vi thị hân"),
+        ("Người nói 2", "cảm ơn các đồng chí tôi xin khai mạc"),
+    ]
+    assert _people(said) == (["Hầu Văn Khải"], ["Hầu Văn Khải", "Vi Thị Hân"])
