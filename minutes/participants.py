@@ -103,7 +103,7 @@ _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
-    r"(?:bên|bộ phận|đội|tổ|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ)(?!\w)"
+    r"(?:bên|bộ phận|đội|tổ|đoàn|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
@@ -350,7 +350,8 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 stop = None  # "đào xuân trường giám đốc": "Trường" is the name, "trưởng" would be the title
             if stop is not None and not words and " " not in stop.group():
                 stop = None  # a family name folds like a one-word title or verb ("Tòng", "Tống", "Trương")
-            if stop is None and words and not cased:
+            ends = stop is None and bool(words) and not cased
+            if ends:
                 stop = _ENDS_NAME.match(text.lower(), match.end() + word.start())
             if stop is not None:
                 if (
@@ -359,9 +360,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                     and (
                         _UNIT_HEAD.match(folded, match.end() + word.start())
                         or (stop.group() == "truong" and words[3] in _UNITS)
+                        or (ends and _joins_next(words, word.group()))
                     )
-                ):
-                    words = words[:3]  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm": the title
+                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": the title, the unit
+                    words = words[:3]
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
@@ -387,6 +389,12 @@ def _one_word(words: Sequence[str]) -> bool:
     "đăng ký hiến máu", "ghi nhận chiều nay"): a phrase, not a family and a middle name, unless the second is "Thị"
     or "Văn" ("thạch thị sô phia")."""
     return words[1] not in _GENDERED_MIDDLE and "_" in _fused(" ".join(words).lower())[0]
+
+
+def _joins_next(words: Sequence[str], after: str) -> bool:
+    """Whether pyvi makes the last of four `words` one word with the unit `after` them ("kiều văn sáng chi đoàn":
+    "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three."""
+    return f"{words[3]}_{after}".lower() in _fused(" ".join([*words[1:], after]).lower())
 
 
 @dataclass(frozen=True)
@@ -651,3 +659,11 @@ def attendees(segments: Sequence[Segment]) -> list[str]:
     once; not people only talked about (`_only_mentioned`)."""
     absent = _only_mentioned(segments)
     return [name for name in mentions(segments) if fold(name) not in absent]
+
+
+def with_chairs(present: Sequence[str], chairs: Sequence[str]) -> list[str]:
+    """`present` and the chairs it lacks: whoever presides attends, though named only by title before the name ("phiên
+    họp do phó chủ tịch quốc hội nguyễn khắc định điều hành": no honorific introduces it)."""
+    said = [fold(p).split() for p in present]
+    lacking = [c for c in chairs if not any(w[-len(fold(c).split()) :] == fold(c).split() for w in said)]
+    return [*present, *lacking]

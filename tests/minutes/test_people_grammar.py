@@ -169,3 +169,17 @@ def test_the_chair_named_in_a_roll_after_the_verb_without_a_copula() -> None:
         ("Người nói 2", "cảm ơn các đồng chí tôi xin khai mạc"),
     ]
     assert _people(said) == (["Hầu Văn Khải"], ["Hầu Văn Khải", "Vi Thị Hân"])
+
+
+def test_a_delegation_or_a_unit_pyvi_joins_ends_a_name() -> None:
+    assert spoken_names("xin mời đại biểu hầu văn khải đoàn cao bằng phát biểu") == ["Hầu Văn Khải"]
+    assert spoken_names("tôi ninh văn lượng chi đoàn thanh niên xin nhận") == ["Ninh Văn Lượng"]
+
+
+def test_the_chair_named_by_title_alone_attends() -> None:
+    said = [
+        ("Người nói 1", "thưa quốc hội phiên họp chiều nay do phó chủ tịch quốc hội hầu văn khải điều hành"),
+        ("Người nói 2", "xin mời đại biểu vi thị hân đoàn lạng sơn"),
+        ("Người nói 3", "tôi xin góp ý"),
+    ]
+    assert _people(said) == (["Hầu Văn Khải"], ["Vi Thị Hân", "Hầu Văn Khải"])
