@@ -362,7 +362,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                         or (stop.group() == "truong" and words[3] in _UNITS)
                         or (ends and _joins_next(words, word.group()))
                     )
-                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": the title, the unit
+                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit
                     words = words[:3]
                 break
             if len(words) == 4:
