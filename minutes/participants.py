@@ -654,11 +654,38 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
     return talked - present
 
 
+_ROLL = re.compile(r"\b(?:có|gồm)\b")
+"""A roll before the name in its sentence ("Dự họp có đồng chí A, …; đồng chí B …")."""
+
+
+def _said_present(segments: Sequence[Segment]) -> set[str]:
+    """Folded names said with their presence: introducing themselves, or in a sentence that invites, introduces, gives
+    the chair or says who attends (`_PRESENT`, or a roll before the name)."""
+    found: set[str] = set()
+    for segment in segments:
+        text = nfc(segment.text)
+        for name, start, end in _spoken(text):
+            begins = max([0, *(m.end() for m in re.finditer(r"[.!?]", text[:start]))])
+            ends = next((m.start() + end for m in re.finditer(r"[.!?]", text[end:])), len(text))
+            if (
+                text[start:].lower().startswith(_SELF_WORDS)
+                or _PRESENT.search(text, begins, ends)
+                or _ROLL.search(text, begins, start)
+            ):
+                found.add(fold(name))
+    return found
+
+
 def attendees(segments: Sequence[Segment]) -> list[str]:
     """Named speakers, people who introduce themselves and people named when given the floor or as present, each
-    once; not people only talked about (`_only_mentioned`)."""
+    once; not people only talked about (`_only_mentioned`). Where every speaker is named (the clerk's transcript,
+    voiceprints), whoever never speaks attends only if said present (`_said_present`): a voter quoted, a client or a
+    candidate discussed is none."""
     absent = _only_mentioned(segments)
-    return [name for name in mentions(segments) if fold(name) not in absent]
+    labels = [s.speaker for s in segments if s.speaker]
+    named = bool(labels) and all(is_name(label) for label in labels)
+    known = {fold(label) for label in labels} | _said_present(segments) if named else set()
+    return [n for n in mentions(segments) if fold(n) not in absent and (not named or fold(n) in known)]
 
 
 def with_chairs(present: Sequence[str], chairs: Sequence[str]) -> list[str]:

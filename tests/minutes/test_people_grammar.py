@@ -183,3 +183,14 @@ def test_the_chair_named_by_title_alone_attends() -> None:
         ("Người nói 3", "tôi xin góp ý"),
     ]
     assert _people(said) == (["Hầu Văn Khải"], ["Vi Thị Hân", "Hầu Văn Khải"])
+
+
+def test_where_every_speaker_is_named_a_silent_person_attends_only_if_said_present() -> None:
+    said = [
+        ("Hầu Văn Khải", "Dự họp có chị Vi Thị Hân, kế toán. Mời anh Ninh Đức Lượng báo cáo."),
+        ("Ninh Đức Lượng", "Hồ sơ số 5, anh Lạc Minh Tú ở thôn Nà Lầu, xin vay 40 triệu."),
+        ("Ninh Đức Lượng", "Ông Ma Văn Sếnh, trưởng thôn, có nói: hộ này làm ăn được."),
+    ]
+    assert attendees(_transcript(said).segments) == ["Hầu Văn Khải", "Vi Thị Hân", "Ninh Đức Lượng"]
+    anonymous = [(f"Người nói {i}", text) for i, (_, text) in enumerate(said, 1)]
+    assert "Lạc Minh Tú" in attendees(_transcript(anonymous).segments)  # no speaker named: nothing to go by
