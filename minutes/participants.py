@@ -66,6 +66,9 @@ only opening the turn: "dạ em hà văn tùng …", where "em" names no one add
 _COLLECTIVE_BEFORE = re.compile(r"\b(?:các|những|mấy|mọi|quý|anh|chị|ông|bà|cô|chú|bác|em)\s+$", re.IGNORECASE)
 """An honorific after a plural or another honorific is a group, never a person ("các anh chị ngồi trật tự", "chị em
 mình tiếp tục", "anh em xã viên")."""
+_COUNTED = re.compile(r"(?:\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm)|\d)\s+$", re.IGNORECASE)
+"""A count before "em": the young people of a report ("ba em học đại học", "12 em cận thị"), no one named; an
+attendance said before a roll is no count of the one named after it ("có mặt mười ba anh thạch sô phia …")."""
 _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
@@ -333,7 +336,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
     names: list[tuple[str, int, int]] = []
     for match in _INTRODUCER.finditer(text):
         before = text[: match.start()]
-        if not match.group().lower().startswith("tôi") and _COLLECTIVE_BEFORE.search(before):
+        said = match.group().lower().strip()
+        if (not said.startswith("tôi") and _COLLECTIVE_BEFORE.search(before)) or (
+            said == "em" and _COUNTED.search(before)
+        ):
             continue
         if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in '.!?:;"(-–':
             continue

@@ -194,3 +194,8 @@ def test_where_every_speaker_is_named_a_silent_person_attends_only_if_said_prese
     assert attendees(_transcript(said).segments) == ["Hầu Văn Khải", "Vi Thị Hân", "Ninh Đức Lượng"]
     anonymous = [(f"Người nói {i}", text) for i, (_, text) in enumerate(said, 1)]
     assert "Lạc Minh Tú" in attendees(_transcript(anonymous).segments)  # no speaker named: nothing to go by
+
+
+def test_young_people_counted_are_no_names() -> None:
+    assert spoken_names("có ba em học cao đẳng xin tạm hoãn và hai em cận thị nặng") == []
+    assert spoken_names("có mặt mười hai anh hầu văn khải bên thuế") == ["Hầu Văn Khải"]
