@@ -73,10 +73,11 @@ def with_people(transcript: Transcript, meta: MinutesMeta, chair: str | None) ->
     """
     update: dict[str, object] = {}
     segments = [s for s in transcript.segments if s.text.strip()]
-    if not meta.chair and chair is not None:
-        update["chair"] = "; ".join(participants.chairing(segments, chair).names)
+    chairs = participants.chairing(segments, chair).names if not meta.chair and chair is not None else []
+    if chairs:
+        update["chair"] = "; ".join(chairs)
     if not meta.attendees:
-        update["attendees"] = participants.attendees(segments)
+        update["attendees"] = participants.with_chairs(participants.attendees(segments), chairs)
     return meta.model_copy(update=update) if update else meta
 
 

@@ -23,10 +23,13 @@ chair is named by whoever hands them the chair or by their own introduction.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from pyvi import ViTokenizer
 
 from core.text import nfc
 from core.transcript import Segment
@@ -38,18 +41,22 @@ _TITLE_START = re.compile(
     r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên"
     r"|lãnh|bộ|khoa"
     r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
-    r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số)\b"
+    r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số|bên|công ty)\b"
 )
 """Titles, bodies and places ("Chánh Văn phòng", "Phó Chủ tịch", "thôn đồng tâm", "đơn vị số ba"): never the start of
 a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn
 nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
+_RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
 _INTRODUCER = re.compile(
-    r"\b(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|tôi là|tôi tên là|em là"
-    r"|mình là|tui là|tôi|tui|em)\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
+    r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
+    rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư"
+    r"|tôi là|tôi tên là|em là|mình là|tui là|tôi|tui|em)"
+    r"\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
-"""Who introduces a name: an honorific, or the speaker ("tôi", "em", "chị là …"); not a collective ("bà con cử tri",
-"anh em", "cô chú")."""
+"""Who introduces a name: an honorific, the elders' ("cụ", "bác", "chú") and Central "o" too, a rank ("trung tá",
+"đồng chí đại úy") or a cleric's title ("thượng tọa", "linh mục"), or the speaker ("tôi", "em", "chị là …"); not a
+collective ("bà con cử tri", "anh em", "cô chú")."""
 _SELF = re.compile(
     r"\b(?:(?:tôi|tui) (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) là )\w|^(?:(?:dạ|vâng|thưa \w+),? )?em \w",
     re.IGNORECASE,
@@ -59,6 +66,9 @@ only opening the turn: "dạ em hà văn tùng …", where "em" names no one add
 _COLLECTIVE_BEFORE = re.compile(r"\b(?:các|những|mấy|mọi|quý|anh|chị|ông|bà|cô|chú|bác|em)\s+$", re.IGNORECASE)
 """An honorific after a plural or another honorific is a group, never a person ("các anh chị ngồi trật tự", "chị em
 mình tiếp tục", "anh em xã viên")."""
+_COUNTED = re.compile(r"(?:\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm)|\d)\s+$", re.IGNORECASE)
+"""A count before "em": the young people of a report ("ba em học đại học", "12 em cận thị"), no one named; an
+attendance said before a roll is no count of the one named after it ("có mặt mười ba anh thạch sô phia …")."""
 _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
@@ -68,16 +78,25 @@ _STOP = re.compile(
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
-_GIVEN_NAME_NOT_TITLE = {"truong": "trưởng", "phong": "phòng", "cung": "cùng", "la": "là", "o": "ở"}
-"""Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La"): they end a name only as
-the word itself ("… tôn thất hiếu ở xóm trên")."""
+_GIVEN_NAME_NOT_TITLE = {
+    "truong": "trưởng",
+    "phong": "phòng",
+    "cung": "cùng",
+    "la": "là",
+    "o": "ở",
+    "chanh": "chánh",
+    "da": "đã",
+}
+"""Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La", "Chanh Đa" of a Khmer
+name): they end a name only as the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
-    *("nha", "nghen", "hen", "hí", "hỉ", "luôn"),
+    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ"),
 }
-"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the particles of Central and
-Southern speech: "tui giao luôn nha …")."""
+"""Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles
+of Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an
+ordinal: "anh lượt thứ nhất …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
@@ -86,6 +105,15 @@ _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
 """The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
+_ENDS_NAME = re.compile(
+    r"(?:bên|bộ phận|đội|tổ|đoàn|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ)(?!\w)"
+)
+"""Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
+("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
+phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's
+honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy thầy cô …"), the time a report
+starts with ("đinh thị thu hà tháng tám phòng cấp …"). Any function word would end phrases that are no names too
+("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -93,10 +121,12 @@ _VERB_PAIRS = re.compile(
 """Verbs of procedure that look like two given names ("mời các vị đại biểu thảo luận")."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(
-    r"\b(?:tuyen bo|xin(?: phep)?|toi|tui|minh) (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b)"
+    r"\b(?:tuyen bo|xin(?: phep)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
+    r" (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b)"
 )
 """Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép khai mạc", "tôi tuyên bố bắt đầu buổi làm
-việc"; not "mời … phát biểu khai mạc": that invites another; another may chair a part of it: `chairing`)."""
+việc", "chúng ta bắt đầu phiên họp", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời … phát biểu
+khai mạc": that invites another; another may chair a part of it: `chairing`)."""
 _BEGINS = re.compile(r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)")
 """The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu"): the chair when
 no one declares it open or says they preside."""
@@ -110,20 +140,32 @@ _PRESIDES = re.compile(
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
 nghị Sở A chủ trì", "tôi nghĩ nên …"."""
+_ASSIGNED = re.compile(
+    r"(?:\b(?:toi|tui|em)\b[^.;!?]{0,60}?\bduoc\b[^.;!?]{0,40}?\b(?:giao|phan cong|cu|uy quyen|de nghi|moi)"
+    r"|\b(?:giao|phan cong|cu|uy quyen|nho)(?: cho)? (?:toi|tui|em))"
+    r" (?:chu tri|chu toa|dieu hanh)\b"
+)
+"""The speaker saying they were given the chair, the passive of an order or invitation ("hôm nay tôi được đồng chí Chủ
+tịch giao chủ trì cuộc họp", "tôi được phân công điều hành") or the speaker its object ("anh ấy giao tôi chủ trì"): they
+preside, where "tôi giao … chủ trì" gives a task."""
 _CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
 _CHAIR_AFTER = re.compile(
     r"\s*(?:[.;!?]|$|(?:tiep|giup|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi|toan"
-    rf"|noi dung|{_TODAY_OR_PARTICLE})\b)"
+    rf"|noi dung|{_TODAY_OR_PARTICLE})\b|,?\s*co (?:dong chi|ong|ba|anh|chi|co|thay)\b)"
 )
 """What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
-phần tiếp theo", "chủ trì giúp tôi"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
-_OPEN_CALL = re.compile(r"\bmoi\b[^.;:!?]{3,120}?\b(?:phat bieu )?khai mac\b")
+phần tiếp theo", "chủ trì giúp tôi"), the roll going on ("… có đồng chí X chủ tịch chủ trì có đồng chí Y …"); not an
+object, which makes it a task ("chủ trì xây dựng đề án")."""
+_OPEN_CALL = re.compile(r"\bmoi\b(?P<who>[^.;:!?]{3,120}?)\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
-_CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao) quyen (?:dieu hanh|chu toa|chu tri) cho\b[^.;:!?]*")
-"""The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X")."""
-_CHAIRS_LISTED = re.compile(r"\b(?:doan chu tich\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*")
-"""Co-chairs listed ("Đoàn Chủ tịch gồm: đồng chí A, …; đồng chí B …", "đồng chủ trì hôm nay có bạn X")."""
+_CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao)(?: lai)? quyen (?:dieu hanh|chu toa|chu tri) cho\b[^.;:!?]*")
+"""The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X", "chuyển lại quyền …")."""
+_CHAIRS_LISTED = re.compile(
+    r"\b(?:(?:doan chu (?:tich|toa)|chu toa doan)\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*"
+)
+"""Co-chairs listed: the presiding body ("Đoàn Chủ tịch gồm: đồng chí A, …; đồng chí B …", "Đoàn chủ tọa gồm ông A, …",
+"chủ tọa đoàn gồm …"), "đồng chủ trì hôm nay có bạn X"."""
 _SELF_WORDS = ("tôi", "tui ", "em ", "mình")
 _OTHER = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|bác sĩ|cụ)\s+\w", re.IGNORECASE)
 """Someone other than the speaker, called by an honorific (not "các đồng chí")."""
@@ -132,8 +174,13 @@ _SAYS_PRESIDES = re.compile(
     r"\b(?:chu tri|chu toa|dieu hanh)\b"
 )
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
-_CALLED = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+(\w+)\s*$", re.IGNORECASE)
-"""Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp")."""
+_CALLED = re.compile(
+    r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+"
+    r"(\w+|(?=phó|chủ|trưởng|giám|bí|chánh)\w+(?:\s+\w+){1,5})\s*$",
+    re.IGNORECASE,
+)
+"""Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp"), or by
+honorific and title ("xin mời đồng chí chủ tịch phát biểu khai mạc")."""
 _TITLED_OTHER = re.compile(
     r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy)\s+(?=phó|chủ|trưởng|giám|bí|chánh)[^\W\d_]+(?:\s+[^\W\d_]+)*?"
     r"\s+((?:[^\W\d_]+\s+){2}[^\W\d_]+)\s*$"
@@ -141,11 +188,13 @@ _TITLED_OTHER = re.compile(
 """Another called by honorific and title, the name last, in lower case ("anh phó chủ tịch trần quốc việt"): that
 person, though the speaker said "tôi" before."""
 _CHAIR_IS = re.compile(
-    r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|hom nay|sang nay"
-    r"|chieu nay|bua nay))+\s+(?:se )?la\s+(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
+    r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|dai hoi|hom nay"
+    r"|sang nay|chieu nay|bua nay))+\s+(?:(?:se )?(?:la|(?P<listed>gom)|co)\s+)?"
+    r"(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
 )
-"""The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã"); not
-who leads a task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
+"""The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã", "chủ tọa
+đại hội gồm ông X", in a roll: "chủ trì hội nghị có đồng chí X …", "chủ trì hội nghị đồng chí X …"); not who leads a
+task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
 _LAST_NAME = re.compile(r"((?:[A-ZÀ-Ỹ][^\W\d_]*\s+){1,3}[A-ZÀ-Ỹ][^\W\d_]*)\W*$")
 
 
@@ -201,13 +250,19 @@ def _given_chair(text: str) -> _Given | None:
     for listed in (_CHAIRS_LISTED, _CHAIR_TO, _CHAIR_IS, _OPEN_CALL):
         match = listed.search(folded)
         if match is not None:
-            names = _named_before(text, match.start(), match.end())
+            end = match.end("who") if listed is _OPEN_CALL else match.end()  # not "… phát biểu khai mạc" as a name
+            names = _named_before(text, match.start(), end)
+            if listed is _CHAIR_IS and not match.group("listed"):
+                names = names[:1]  # "chủ trì hội nghị đồng chí X … cùng dự có đồng chí Y": the roll goes on
             if names:
-                return _Given(names, listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()])))
+                shared = listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()]))
+                return _Given(names, shared, _called(text[match.start() : end]) if names == [""] else "")
     clause = 0
     for verb in _CHAIR_VERB.finditer(folded):
         start = max([clause, *(m.end() for m in re.finditer(r"[.;:!?]", folded[: verb.start()]))])
         clause = verb.end()
+        if _ASSIGNED.search(folded, start, verb.end()):
+            continue  # "tôi được đồng chí Chủ tịch giao chủ trì": the speaker presides
         invitations = [m.end() for m in re.finditer(r"\b(?:moi|cho)\b", folded[start : verb.start()])]
         invited = bool(invitations)
         start += invitations[-1] if invitations else 0  # "có chị X về dự tôi xin mời anh Y điều hành": the one invited
@@ -219,9 +274,14 @@ def _given_chair(text: str) -> _Given | None:
             continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting
         if names:
             shared = verb.group("co") is not None or bool(re.search(r"\btoi va\b", folded[start : verb.start()]))
-            called = [m.group(1) for m in _CALLED.finditer(text[start : verb.start()])] if names == [""] else []
-            return _Given(names, shared, called[-1] if called else "")
+            return _Given(names, shared, _called(text[start : verb.start()]) if names == [""] else "")
     return None
+
+
+def _called(window: str) -> str:
+    """The given name or title someone is called by at the end of `window` (`_CALLED`), else ""."""
+    called = [m.group(1) for m in _CALLED.finditer(window)]
+    return called[-1] if called else ""
 
 
 _ORDINALS = frozenset(["hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "út"])
@@ -276,7 +336,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
     names: list[tuple[str, int, int]] = []
     for match in _INTRODUCER.finditer(text):
         before = text[: match.start()]
-        if not match.group().lower().startswith("tôi") and _COLLECTIVE_BEFORE.search(before):
+        said = match.group().lower().strip()
+        if (not said.startswith("tôi") and _COLLECTIVE_BEFORE.search(before)) or (
+            said == "em" and _COUNTED.search(before)
+        ):
             continue
         if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in '.!?:;"(-–':
             continue
@@ -293,6 +356,9 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 stop = None  # "đào xuân trường giám đốc": "Trường" is the name, "trưởng" would be the title
             if stop is not None and not words and " " not in stop.group():
                 stop = None  # a family name folds like a one-word title or verb ("Tòng", "Tống", "Trương")
+            ends = stop is None and bool(words) and not cased
+            if ends:
+                stop = _ENDS_NAME.match(text.lower(), match.end() + word.start())
             if stop is not None:
                 if (
                     len(words) == 4
@@ -300,9 +366,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                     and (
                         _UNIT_HEAD.match(folded, match.end() + word.start())
                         or (stop.group() == "truong" and words[3] in _UNITS)
+                        or (ends and _joins_next(words, word.group()))
                     )
-                ):
-                    words = words[:3]  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm": the title
+                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit
+                    words = words[:3]
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
@@ -313,9 +380,27 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
             words.append(word.group())
         if words:
             end = match.end() + len(" ".join(words))
-        if ended and (cased or len(words) >= 3) and is_name(" ".join(words)):
+        if ended and (cased or (len(words) >= 3 and not _one_word(words))) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
     return names
+
+
+@functools.lru_cache(maxsize=4096)
+def _fused(phrase: str) -> tuple[str, ...]:
+    return tuple(ViTokenizer.tokenize(phrase).split())
+
+
+def _one_word(words: Sequence[str]) -> bool:
+    """Whether pyvi reads a lower-case name's first two syllables as one word of the language ("hồ sơ nguyện vọng",
+    "đăng ký hiến máu", "ghi nhận chiều nay"): a phrase, not a family and a middle name, unless the second is "Thị"
+    or "Văn" ("thạch thị sô phia")."""
+    return words[1] not in _GENDERED_MIDDLE and "_" in _fused(" ".join(words).lower())[0]
+
+
+def _joins_next(words: Sequence[str], after: str) -> bool:
+    """Whether pyvi makes the last of four `words` one word with the unit `after` them ("kiều văn sáng chi đoàn":
+    "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three."""
+    return f"{words[3]}_{after}".lower() in _fused(" ".join([*words[1:], after]).lower())
 
 
 @dataclass(frozen=True)
@@ -331,7 +416,7 @@ def opener(segments: Sequence[Segment]) -> str | None:
     """The speaker label of whoever declares the meeting open, else of the first who says they preside ("Tôi là
     Phan Quốc Thái, Chi cục trưởng, chủ trì."), else of the first who begins it ("tôi … xin bắt đầu"), if anyone
     does."""
-    for said in (_OPENS, _PRESIDES, _BEGINS):
+    for said in (_OPENS, _PRESIDES, _ASSIGNED, _BEGINS):
         found = next((s.speaker for s in segments if s.speaker and said.search(fold(s.text))), None)
         if found is not None:
             return found
@@ -352,6 +437,7 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     learnt: dict[str, str] = {}
     pending: tuple[str | None, str] | None = None  # (who handed over, the name said)
     people: list[str] | None = None  # full names said in the meeting, for a chair called by given name
+    held: dict[str, str] | None = None  # titles said after a name, for a chair called by title
     for segment in segments:
         if pending is not None and segment.speaker and segment.speaker != pending[0]:
             wanted = fold(pending[1])
@@ -369,12 +455,23 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         if given.shared:
             co_chairs.setdefault(segment.speaker or "", []).extend(n for n in given.names if n)
             continue
-        said = [fold(s.text) for s in segments[: len(presiding)] if s.speaker == segment.speaker]
-        if order == [segment.speaker] and segment.speaker != opened and not any(_SAYS_PRESIDES.search(t) for t in said):
+        so_far = segments[: len(presiding)]
+        said = [fold(s.text) for s in so_far if s.speaker == segment.speaker]
+        alone = all(s.speaker == segment.speaker for s in so_far)  # no one else spoke yet: the opening's announcements
+        if (
+            order == [segment.speaker]
+            and segment.speaker != opened
+            and alone
+            and not any(map(_SAYS_PRESIDES.search, said))
+        ):
             order = []  # a master of ceremonies
         if given.called and not given.names[0]:
             people = list(mentions(segments)) if people is None else people
-            full = [p for p in people if fold(p).split()[-1] == fold(given.called)]
+            wanted = fold(given.called)
+            full = [p for p in people if fold(p).split()[-1] == wanted]
+            if " " in wanted:  # a title: the one person introduced with it ("đồng chí lục văn hào chủ tịch …")
+                held = titles(segments) if held is None else held
+                full = list(dict.fromkeys(n for t, n in held.items() if f"{t} ".startswith(f"{wanted} ")))
             given = _Given(full[:1] if len(full) == 1 else given.names, given.shared)
         pending = (segment.speaker, given.names[0])
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
@@ -443,12 +540,20 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
         for name in [*named, *spoken_names(segment.text)]:
             unique.setdefault(fold(name), (name, segment))
     longer = [k.split() for k in unique]
-    cut = {k for k in unique if any(len(w) > len(k.split()) and w[: len(k.split())] == k.split() for w in longer)}
-    given = {w[-1] for w in longer if len(w) >= 3}
-    called = {  # "chị nga hợp lý", "cô oanh ký": Nga, Oanh, then other words, no new person
-        k for k in unique if k.split()[0] in given and (len(k.split()) < 3 or k.split()[1] not in ("van", "thi"))
+    cut = {  # "Hà Thị Minh" of "hà thị minh thu kỳ họp …"; "Minh Châu", the given name of Tôn Nữ Minh Châu
+        k
+        for k in unique
+        for n in [len(k.split())]
+        if any(len(w) > n and (w[:n] == k.split() or (n == 2 and w[-n:] == k.split())) for w in longer)
     }
-    return dict(v for k, v in unique.items() if k not in cut | called)  # "Hà Thị Minh" of "hà thị minh thu kỳ họp …"
+    said = {k: name.lower().split() for k, (name, _) in unique.items()}
+    given = {tuple(w[-n:]) for w in said.values() if len(w) >= 3 for n in (1, 2)}  # with tones: "Lê" is no "Lệ"
+    called = {  # "chị nga hợp lý", "cô oanh ký", "chị chanh đa chuyển …": Nga, Oanh, Chanh Đa, then other words
+        k
+        for k, w in said.items()
+        if any(tuple(w[:n]) in given and len(w) > n for n in (1, 2)) and (len(w) < 3 or w[1] not in _GENDERED_MIDDLE)
+    }
+    return dict(v for k, v in unique.items() if k not in cut | called)
 
 
 _TITLE_WORD = re.compile(
@@ -535,17 +640,21 @@ def nicknames(segments: Sequence[Segment], people: Sequence[str]) -> dict[str, s
 
 _MENTIONED_BEFORE = re.compile(
     r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo|do|đối tượng|bị cáo|bị hại|khách hàng|bệnh nhân|nạn nhân|trong đó"
-    r"|vắng(?: mặt)?|tiễn đưa)(?: là)?\s*[:,]?\s*$",
+    r"|vắng(?: mặt)?|tiễn đưa)(?: là| có)?\s*[:,]?\s*$|\bcủa(?:\s+[^\W\d_]+){1,2}\s+$",
     re.IGNORECASE,
 )
 """Words before an honorific that make the person someone talked about, not someone present ("hộ ông X", "của anh X",
-"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X")."""
+"theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what
+"của" names ("đơn hàng của công ty ông X")."""
 _ABSENT_AFTER = re.compile(
-    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ (?:ốm|phép|thai sản|hưu)|ốm|đi công tác|không (?:dự|tham dự|đến|có mặt)|qua đời"
-    r"|từ trần|đã mất|an nghỉ)\b",
+    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|đi (?:công tác|học|họp|tập huấn)|bận|không (?:dự"
+    r"|tham dự|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
     re.IGNORECASE,
 )
-"""Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do")."""
+"""Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do", "… nghỉ chế độ thai
+sản", "… đi học lớp bồi dưỡng", "… báo bận"); not a break ("nghỉ giải lao")."""
+_ABSENT_LIST = re.compile(r"\bvắng\b[^.;:!?]{0,40}:[^.!?]*", re.IGNORECASE)
+"""The absent listed after a colon ("Vắng có lý do ba thành viên: thầy A …, cô B … và anh C …")."""
 _PRESENT = re.compile(r"\b(?:mời|giới thiệu|tham dự|về dự|đến dự|dự họp|có mặt|chủ trì|chủ tọa|điều hành)\b", re.I)
 """Presence said in the name's clause, which no word of `_MENTIONED_BEFORE` undoes ("cuộc họp do ông X chủ tọa")."""
 
@@ -553,29 +662,72 @@ _PRESENT = re.compile(r"\b(?:mời|giới thiệu|tham dự|về dự|đến d�
 def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
     """Folded names said by others only as people talked about or absent, never as a speaker, given the floor or
     introducing themselves. A name joined to such a one by "và" or a comma is talked about too ("vắng đồng chí A và
-    đồng chí B", "của anh A và chị B")."""
+    đồng chí B", "của anh A và chị B"). Presence is looked for from where the talk about them begins: the roll before it
+    is others' ("có mặt 12, vắng đồng chí X đi tập huấn"), to the clause's end or 60 characters after the name, as far
+    as absence is (an unpunctuated turn is one clause: "anh X … đi họp ở tỉnh nên anh ấy giao tôi chủ trì")."""
     talked: set[str] = set()
     present = {fold(s.speaker) for s in segments if s.speaker and is_name(s.speaker)}
     for segment in segments:
         text = nfc(segment.text)
-        previous: tuple[int, bool] = (-1, False)  # end of the last name said and whether it was talked about
+        previous: tuple[int, int | None] = (-1, None)  # end of the last name said, where talk about it began
+        listed = [m.span() for m in _ABSENT_LIST.finditer(text)]
         for name, start, end in _spoken(text):
             clause_start = max([0, *(m.end() for m in re.finditer(r"[.;:!?]", text[:start]))])
             clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
-            joined = previous[1] and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start]) is not None
-            about = not text[start:].lower().startswith(_SELF_WORDS) and (
-                joined or _MENTIONED_BEFORE.search(text[clause_start:start]) or _ABSENT_AFTER.match(text[end:])
+            clause_end = min(clause_end, end + 60)
+            joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
+            cue = _MENTIONED_BEFORE.search(text, clause_start, start)
+            since = (
+                previous[1] if joined else cue.start() if cue else start if _ABSENT_AFTER.match(text[end:]) else None
             )
-            if about and not _PRESENT.search(text[clause_start:clause_end]):
+            since = next((a for a, b in listed if a <= start < b), since)
+            if text[start:].lower().startswith(_SELF_WORDS):
+                since = None
+            if since is not None and not _PRESENT.search(text, since, clause_end):
                 talked.add(fold(name))
             else:
                 present.add(fold(name))
-            previous = (end, bool(about))
+            previous = (end, since)
     return talked - present
+
+
+_ROLL = re.compile(r"\b(?:có|gồm)\b")
+"""A roll before the name in its sentence ("Dự họp có đồng chí A, …; đồng chí B …")."""
+
+
+def _said_present(segments: Sequence[Segment]) -> set[str]:
+    """Folded names said with their presence: introducing themselves, or in a sentence that invites, introduces, gives
+    the chair or says who attends (`_PRESENT`, or a roll before the name)."""
+    found: set[str] = set()
+    for segment in segments:
+        text = nfc(segment.text)
+        for name, start, end in _spoken(text):
+            begins = max([0, *(m.end() for m in re.finditer(r"[.!?]", text[:start]))])
+            ends = next((m.start() + end for m in re.finditer(r"[.!?]", text[end:])), len(text))
+            if (
+                text[start:].lower().startswith(_SELF_WORDS)
+                or _PRESENT.search(text, begins, ends)
+                or _ROLL.search(text, begins, start)
+            ):
+                found.add(fold(name))
+    return found
 
 
 def attendees(segments: Sequence[Segment]) -> list[str]:
     """Named speakers, people who introduce themselves and people named when given the floor or as present, each
-    once; not people only talked about (`_only_mentioned`)."""
+    once; not people only talked about (`_only_mentioned`). Where every speaker is named (the clerk's transcript,
+    voiceprints), whoever never speaks attends only if said present (`_said_present`): a voter quoted, a client or a
+    candidate discussed is none."""
     absent = _only_mentioned(segments)
-    return [name for name in mentions(segments) if fold(name) not in absent]
+    labels = [s.speaker for s in segments if s.speaker]
+    named = bool(labels) and all(is_name(label) for label in labels)
+    known = {fold(label) for label in labels} | _said_present(segments) if named else set()
+    return [n for n in mentions(segments) if fold(n) not in absent and (not named or fold(n) in known)]
+
+
+def with_chairs(present: Sequence[str], chairs: Sequence[str]) -> list[str]:
+    """`present` and the chairs it lacks: whoever presides attends, though named only by title before the name ("phiên
+    họp do phó chủ tịch quốc hội nguyễn khắc định điều hành": no honorific introduces it)."""
+    said = [fold(p).split() for p in present]
+    lacking = [c for c in chairs if not any(w[-len(fold(c).split()) :] == fold(c).split() for w in said)]
+    return [*present, *lacking]
