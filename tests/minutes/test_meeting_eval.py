@@ -60,8 +60,8 @@ from 0.8 to 0.75 for the data, not the code); tasks 0.8 on 80 (ninth session: ma
 blind meetings came in, h15r 0.81, so the tasks floor went from 0.85 to 0.8 for the data); tasks 0.75 and attendees
 0.9 on 92 (issue 15, h16t: main's code scores 0.759 and 0.927 once the twelve blind u/v meetings came in, so both
 floors went down for the data, not the code); after the tenth session's four rounds 0.944, 0.799, 0.757, 1.000,
-0.990 on 92, so votes 0.9, tasks 0.77 and attendees 0.95: a drop below these is a regression. The held-out part is measured by
-the benchmark only, never asserted on, so that nothing is tuned to pass it."""
+0.990 on 92, so votes 0.9, tasks 0.77 and attendees 0.95: a drop below these is a regression. The held-out part is
+measured by the benchmark only, never asserted on, so that nothing is tuned to pass it."""
 
 
 def test_dev_figures_hold_on_kinds_the_classifier_never_saw() -> None:
