@@ -419,12 +419,12 @@ class ExtractiveGenerator:
                 continue
             asked = self._asked(sents, k, votes, last)
             said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
-            whole = cues.whole_alone(sents[k - 1].text) if k and sents[k - 1].segment is s.segment else None
             for piece in cues.split_votes(s.text):
                 goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
                 cue = cues.find_vote(piece, chair=chairs or goes_on, asked=asked)
-                if cue is not None and cue.has_counts and cue.total is None and whole is not None:
-                    cue = replace(cue, total=whole)  # "Số đại biểu có mặt: 25/27. Tán thành: 24. …"
+                if cue is not None and cue.has_counts and cue.total is None and k and sents[k - 1].segment is s.segment:
+                    whole = cues.whole_alone(sents[k - 1].text)  # "Số đại biểu có mặt: 25/27. Tán thành: 24. …"
+                    cue = cue if whole is None else replace(cue, total=whole)
                 if cue is not None and cue.passed is None and said_passed is not None:
                     cue = replace(cue, passed=said_passed)
                 said_passed = cue.passed if cue is not None else said_passed
