@@ -305,6 +305,12 @@ class MeetingReport:
         return total
 
     @property
+    def task_detection(self) -> Score:
+        """Tasks matched by their segments alone (the issue's "matched tasks"), whatever their slots say."""
+        tasks, found = self.fields["tasks"], self.task_slots[0]
+        return Score(found, tasks.tp + tasks.fp - found, tasks.tp + tasks.fn - found)
+
+    @property
     def assignee_rate(self) -> float:
         return self.task_slots[1] / self.task_slots[0] if self.task_slots[0] else 1.0
 
@@ -394,6 +400,9 @@ def meeting_table(report: MeetingReport) -> str:
     found, assignee, deadline = report.task_slots
     lines.append(f"tasks found at their segments: {found}; assignee right {assignee} ({report.assignee_rate:.3f}),"
                  f" deadline right {deadline} ({report.deadline_rate:.3f})")  # fmt: skip
+    detection = report.task_detection
+    lines.append(f"tasks matched by segments alone: P {detection.precision:.3f} R {detection.recall:.3f}"
+                 f" F1 {detection.f1:.3f} ({detection.tp}/{detection.fp}/{detection.fn})")  # fmt: skip
     lines.append("")
     lines.append(f"{'meeting':<28}" + "".join(f"{f[:11]:>12}" for f in FIELDS) + "   (F1)")
     for name, scores in report.per_meeting.items():
@@ -419,6 +428,7 @@ def meeting_json(report: MeetingReport) -> dict[str, Any]:
         "support": {k: {"supported": v[0], "statements": v[1]} for k, v in report.supported.items()},
         "task_slots": {
             "found": report.task_slots[0],
+            "detection_f1": report.task_detection.f1,
             "assignee_rate": report.assignee_rate,
             "deadline_rate": report.deadline_rate,
         },

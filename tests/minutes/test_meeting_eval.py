@@ -19,6 +19,7 @@ from benchmarks.minutes_eval import (
     same_deadline,
     same_party,
     support,
+    task_slots,
 )
 from minutes.generate import generate
 
@@ -84,6 +85,21 @@ def test_a_wrong_gold_is_a_mismatch() -> None:
     assert scores["tasks"].tp == right["tasks"].tp - 1
     assert scores["chair"].tp == 0
     assert evaluate_meetings(golds={"uy_ban_phap_luat_tham_tra": wrong}).fields["votes"].f1 < 1.0
+
+
+def test_a_task_with_a_wrong_deadline_is_found_but_its_deadline_is_not_right() -> None:
+    transcript, meta, gold = load_meeting("uy_ban_phap_luat_tham_tra")
+    minutes = generate(transcript, meta)
+    wrong: dict[str, Any] = copy.deepcopy(gold)
+    wrong["tasks"][0]["deadline"], wrong["tasks"][0]["due"] = "trước ngày 25/9", "2025-09-25"
+    found, assignee, deadline = task_slots(minutes, gold)
+    found_w, assignee_w, deadline_w = task_slots(minutes, wrong)
+    assert (found_w, assignee_w, deadline_w) == (found, assignee, deadline - 1)
+    report = MeetingReport(task_slots=[found_w, assignee_w, deadline_w])
+    report.fields["tasks"] = strict = field_scores(minutes, wrong)["tasks"]
+    detection = report.task_detection
+    assert detection.tp == report.task_slots[0] > strict.tp
+    assert detection.tp + detection.fp == strict.tp + strict.fp and detection.tp + detection.fn == strict.tp + strict.fn
 
 
 def test_a_statement_its_citation_does_not_say_is_unsupported() -> None:
