@@ -133,8 +133,8 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month ("tháng này"
     too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" ->
     "han cuoi 30 thang 10"), and for each character of the result the span of `folded` it stands for (to cut spans
-    back). A word's punctuation ("tháng mười.") is no part of it; "ngay tu" is "ngay từ" (right from), never a fourth
-    day ("ngày mười tư" is the 14th)."""
+    back). A word's punctuation ("tháng mười.") is no part of it; a lone "tu" is "từ" (from: "ngay từ", "từ tháng
+    sáu"), never a fourth day ("ngày mười tư" is the 14th, "tháng tư" April)."""
     out: list[str] = []
     where: list[tuple[int, int]] = []
     tokens = list(_WORD.finditer(folded))
@@ -151,10 +151,13 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
             if tokens[j - 1].group() != said[j - 1]:
                 break  # "… tháng mười. Năm …": the number ends at its punctuation
         year = i > 0 and said[i - 1] == "nam" and any(w in _THOUSAND for w in said[i:j])
-        after_unit = i > 0 and said[i - 1] in ("ngay", "thang", "mung", "mong") and said[i - 1 : j] != ["ngay", "tu"]
+        day_tu = said[i:j] == ["tu"] and (i == 0 or said[i - 1] != "thang")  # "từ tháng sáu", "ngay từ": no 4th
+        after_unit = i > 0 and said[i - 1] in ("ngay", "thang", "mung", "mong") and not day_tu
         before_hour = j < len(tokens) and said[j] == "gio" and said[i:j] != ["bay"]  # "mười giờ"; "bây giờ" is now
         month = said[j + 1] if j + 1 < len(tokens) and said[j] == "thang" else ""
-        before_month = bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "ni", "toi"))
+        before_month = (
+            bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "ni", "toi")) and not day_tu
+        )
         by_digit = _year_by_digits(tokens, i) if i > 0 and said[i - 1] == "nam" else None
         if by_digit is not None:  # "năm hai không hai sáu": a year said digit by digit
             out.extend(folded[position : tokens[i].start()])
@@ -697,11 +700,11 @@ _WEEKDAY_LAST = r"(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])
 """A weekday closing the sentence ("… báo tôi thứ tư"): when it is due, even without "trước" (mid-sentence, "thứ tư"
 may be the fourth point)."""
 _WEEKDAY_VERB = (
-    r"(?<!\bla )(?<!\bngay )(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)"
-    r" (?:(?:moi|phai|se) )?(?:gui|nop|bao cao|trinh|chuyen|giao|lam|xong|hoan thanh|co mat|len|xuong|ra quan)\b"
+    r"(?<=[a-z0-9] )(?<!\bla )(?<!\bngay )(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)"
+    r" (?:(?:phai|se) )?(?:gui|nop|bao cao|trinh|giao|lam|xong|hoan thanh|co mat|len|xuong|ra quan)\b"
 )
-"""A weekday right before the verb it times ("… mới thứ tư gửi lên …"): when it is due, mid-sentence too (with a
-comma or after "là", "thứ tư" is the fourth point)."""
+"""A weekday right before the verb it times ("… mới thứ tư gửi lên …"): when it is due, mid-sentence (first in a
+sentence, with a comma or after "là", "thứ tư" is the fourth point)."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
@@ -737,7 +740,7 @@ _SPAN_UNIT = r"(?:ngay(?: (?:lam|5) viec)?|tuan|thang)"
 _AT_TIME = rf"(?:(?:{_BY}|vao|trong|tu) )?(?:\d{{1,2}} gio(?: \d{{1,2}})? )?"
 """A marker and a time of day before a day said relative to today ("trước 17 giờ chiều nay", "từ sáng mai")."""
 _DEADLINE = re.compile(
-    r"(?:ngay |noi )?(?:"
+    r"(?<![a-z0-9])(?:ngay |noi )?(?:"
     rf"(?:(?:{_BY}|(?:khong )?qua|den(?: het)?|het|toi|tu|vao|trong"
     rf"|tai {_SESSION}{_NAMED}) {_CLOCK}|(?={_DAY_WORD}\d))"
     rf"{_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
@@ -749,11 +752,11 @@ _DEADLINE = re.compile(
     r"(?!\d|/| thang| hang thang| gio)"
     r"|truoc ngay \d{1,2} hang thang"
     rf"|(?:trong|den het|het|tu nay den het|tu|vao|{_BY}|tai {_SESSION}{_NAMED})"
-    r" thang (?P<month>\d{1,2})(?:(?: nam |/)(?P<y3>\d{4}))?(?: (?:nay|toi)\b)?"
+    r" thang (?P<month>\d{1,2})(?:(?: nam |/)(?P<y3>\d{4}))?(?: (?:nay|toi)\b(?! thang))?"
     rf"|(?:trong|den(?: het)?|het|{_BY}) nam \d{{4}}\b"
     r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?:(?: nam |/)(?P<y4>\d{4}|nay|sau|toi)\b)?"
     r"|(?:trong|vao|(?:tu nay )?den het|het) (?:tuan|thang|nam|quy) (?:nay|toi|sau)"
-    rf"|(?:trong (?:vong |thoi han |thoi gian )?|khoang )?(?<!\w){_SPAN_COUNT} {_SPAN_UNIT} nua\b"
+    rf"|(?:trong (?:vong |thoi han |thoi gian )?|khoang )?(?<!\w)(?P<span_more>{_SPAN_COUNT}) {_SPAN_UNIT} nua\b"
     rf"|trong (?:vong |thoi han |thoi gian )?(?P<span>{_SPAN_COUNT}) (?P<unit>{_SPAN_UNIT})"
     rf"(?: toi| nay| nua| (?:dau|cuoi) nam)?{_COUNTED_FROM}"
     r"|(?:bat dau )?(?:tu )?tuan (?:sau|toi)\b"
@@ -908,6 +911,33 @@ def _referred(match: re.Match[str], written: str, held: date | None) -> bool:
     return bare or year_said or start or (not match.group("day") and named >= held - _RECENT)
 
 
+_NUMBER_SAID = frozenset(
+    {
+        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "tám", "chín", "mười", "mươi",
+        "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
+    }
+)  # fmt: skip
+"""Number words as said, with their tones (`_misread`)."""
+_WORDS_AS_SAID = re.compile(r"[^\W\d_]+")
+
+
+def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> bool:
+    """Whether a time was read from words that only fold like one (`text` as said, `where` the span of each character
+    of the folded text the match is of): "trọng tâm tháng này" (the focus of this month) is no "trong tám tháng này";
+    a span's count must be said as numbers ("tám", not "tâm"), where the text has its tones."""
+
+    def said(group: int | str) -> list[str]:
+        return [
+            w.lower()
+            for w in _WORDS_AS_SAID.findall(text[where[match.start(group)][0] : where[match.end(group) - 1][1]])
+        ]
+
+    count = next((g for g in ("span", "span_more") if match.group(g)), None)
+    return "trọng" in said(0) or (
+        count is not None and any(w not in _NUMBER_SAID and not w.isascii() for w in said(count))
+    )
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
@@ -916,7 +946,9 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     next_month = _DAY_AFTER_TOMORROW.sub("kia", next_month)
     written, where = _read_as(*spoken_dates(fold(next_month)), _NI, lambda _: "nay")
     written, where = _read_as(written, where, _SPOKEN_QUARTER, _QUARTER_WORDS.__getitem__)
-    found = [m for m in _DEADLINE.finditer(written) if not _referred(m, written, held)]
+    found = [
+        m for m in _DEADLINE.finditer(written) if not _referred(m, written, held) and not _misread(m, next_month, where)
+    ]
     if not found:
         return None
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is

@@ -79,6 +79,9 @@ NOT_DEADLINES = [
     "Anh Bình xử lý dứt điểm các vi phạm trong tháng 8.",  # the month just past
     "Anh Bình rà soát các hộ vay từ ngày 1/1/2024 đến nay.",  # a year said, in the past
     "Anh Bình chủ trì họp đầu tháng.",  # a recurring time without a marker
+    "Tóm lại, trọng tâm tháng này là giải ngân vốn.",  # "trọng tâm" (the focus) folds like "trong tám"
+    "cái cống nhà tui bị nghẹt từ tháng sáu tới giờ",  # "từ" is no fourth day, nor "nghẹt" a "hết"
+    "Thứ ba gửi công văn là việc của văn phòng.",  # first in the sentence "thứ ba" is the third point
 ]
 
 
