@@ -116,6 +116,8 @@ def spoken_numbers(folded: str) -> str:
     return "".join(out)
 
 
+_MONTH_NAMES = {"gieng": "1", "chap": "12"}
+"""The months called by name ("mùng 10 tháng Giêng", "trước 20 tháng Chạp")."""
 _HIGHEST = {"thang": 12, "ngay": 31, "mung": 31, "mong": 31}
 """The highest number a month or a day can be: a spoken number after "tháng" or "ngày" ends before a word that would
 pass it ("tháng mười năm nay": "năm" is the year)."""
@@ -172,6 +174,13 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
             out.extend(digits)
             where.extend([(tokens[i].start(), ends[j - 1])] * len(digits))
             position, i = ends[j - 1], j
+        elif i > 0 and said[i - 1] == "thang" and said[i] in _MONTH_NAMES:  # "tháng Giêng", "tháng Chạp"
+            out.extend(folded[position : tokens[i].start()])
+            where.extend((k, k + 1) for k in range(position, tokens[i].start()))
+            digits = _MONTH_NAMES[said[i]]
+            out.extend(digits)
+            where.extend([(tokens[i].start(), ends[i])] * len(digits))
+            position, i = ends[i], i + 1
         else:
             i = max(j, i + 1)
     out.extend(folded[position:])
@@ -763,7 +772,7 @@ _DEADLINE = re.compile(
     r"|(?:trong )?tuan (?:dau|cuoi) thang \d{1,2}\b"
     r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc|dau|cuoi)\b)"
     rf"|{_AT_TIME}(?P<today>(?<=trong )(?:ngay )?hom nay|(?<=\w )ngay hom nay"
-    r"|(?:ngay )?(?:sang|trua|chieu|toi|dem) nay|(?<=tu )bay gio)"
+    r"|(?:ngay )?(?:buoi )?(?:sang|trua|chieu|toi|dem) nay|(?<=tu )bay gio)"
     rf"|(?:(?:trong|vao|{_BY}) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}|{_WEEKDAY_VERB}))"
     rf"{_WEEKDAY}"
     rf"|truoc {_EVENT}"
@@ -924,18 +933,19 @@ _WORDS_AS_SAID = re.compile(r"[^\W\d_]+")
 def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> bool:
     """Whether a time was read from words that only fold like one (`text` as said, `where` the span of each character
     of the folded text the match is of): "trọng tâm tháng này" (the focus of this month) is no "trong tám tháng này";
-    a span's count must be said as numbers ("tám", not "tâm"), where the text has its tones."""
+    where the text has its tones, a day or a span's count said in words must be number words ("tám", not "tâm"; "ngay
+    sau cuộc họp" is right after it, no sixth day)."""
 
-    def said(group: int | str) -> list[str]:
+    def said(group: str) -> list[str]:
         return [
             w.lower()
             for w in _WORDS_AS_SAID.findall(text[where[match.start(group)][0] : where[match.end(group) - 1][1]])
         ]
 
-    count = next((g for g in ("span", "span_more") if match.group(g)), None)
-    return "trọng" in said(0) or (
-        count is not None and any(w not in _NUMBER_SAID and not w.isascii() for w in said(count))
-    )
+    toned = not text.isascii()
+    numbers = [g for g in ("span", "span_more", "day", "day_only", "day_this") if match.group(g)]
+    words_said = _WORDS_AS_SAID.findall(text[where[match.start()][0] : where[match.end() - 1][1]].lower())
+    return "trọng" in words_said or (toned and any(w not in _NUMBER_SAID for g in numbers for w in said(g)))
 
 
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:

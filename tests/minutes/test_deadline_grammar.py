@@ -41,6 +41,8 @@ DATES = {
     "Anh Bình gửi hết ngày 20/9.": ("hết ngày 20/9", date(2025, 9, 20)),
     "Anh Bình nộp ngày mốt.": ("ngày mốt", date(2025, 9, 19)),  # Southern: the day after tomorrow, not the first
     "Anh Bình nộp trưa mai.": ("trưa mai", date(2025, 9, 18)),
+    "Anh Bình gửi trong buổi chiều nay.": ("trong buổi chiều nay", HELD),
+    "Anh Bình nộp trước mùng 10 tháng Giêng.": ("trước mùng 10 tháng Giêng", date(2026, 1, 10)),  # a month by name
 }
 
 SPANS = {
@@ -82,6 +84,7 @@ NOT_DEADLINES = [
     "Tóm lại, trọng tâm tháng này là giải ngân vốn.",  # "trọng tâm" (the focus) folds like "trong tám"
     "cái cống nhà tui bị nghẹt từ tháng sáu tới giờ",  # "từ" is no fourth day, nor "nghẹt" a "hết"
     "Thứ ba gửi công văn là việc của văn phòng.",  # first in the sentence "thứ ba" is the third point
+    "Anh Bình gửi ngay sau cuộc họp này.",  # "ngay sau" (right after), no sixth day
 ]
 
 
