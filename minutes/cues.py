@@ -727,12 +727,15 @@ _SPOKEN_COUNT = "(?:" + "|".join(sorted(_NUMBER_WORDS)) + ")"
 `spoken_dates`)."""
 _EVENT = (
     r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|vu|dot|buoi|cuoc|dip|hoi thi)\b"
-    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b)[a-z0-9/]+){1,12}"
+    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b|(?:cham|muon) nhat\b)"
+    r"[a-z0-9/]+){1,12}"
 )
 """An event a deadline may name ("trước khi trình Quốc hội biểu quyết", "trước Đại hội thành viên", "trước kỳ thi học kỳ
 hai", "trước mùa cá Nam", "trước vụ vải tới"), to the clause's end or a word that begins another ("… để còn diễu
 hành", "thì" but not the "thi" of "kỳ thi")."""
-_TO_CLAUSE_END = r"(?:(?<!\bxong) (?!de\b|thi\b|phai\b|nhe\b|nha\b|nghen\b|con\b|va\b|roi\b)[a-z0-9/]+){1,12}"
+_TO_CLAUSE_END = (
+    r"(?:(?<!\bxong) (?!de\b|thi\b|phai\b|nhe\b|nha\b|nghen\b|con\b|va\b|roi\b|(?:cham|muon) nhat\b)[a-z0-9/]+){1,12}"
+)
 """Words to the clause's end, a word that begins another ("… để còn diễu hành", "… thì báo", "… nha") or the "xong"
 that completes the event ("ngay khi máy chạy xong có kết quả …")."""
 _COUNTED_FROM = rf"(?: (?:ke|tinh) tu (?:(?P<from_now>(?:ngay )?hom nay|bay gio)\b|(?:ngay|khi){_TO_CLAUSE_END}))?"
@@ -948,6 +951,10 @@ def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> b
     return "trọng" in words_said or (toned and any(w not in _NUMBER_SAID for g in numbers for w in said(g)))
 
 
+_LATEST = re.compile(r"(?:ngay )?(?:(?:cham|muon) nhat|han (?:chot|cuoi))\b")
+"""The markers that say nothing but the deadline ("chậm nhất", "muộn nhất", "hạn chót"): their time is the order's."""
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
@@ -963,6 +970,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
         return None
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
     match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
+    # "… coi trước khi ký chậm nhất là ngày năm tháng tám": "chậm nhất", "hạn chót" say the deadline itself
+    match = next((m for m in found if _LATEST.match(m.group())), match)
     dated = (
         next(
             (

@@ -110,6 +110,15 @@ def test_a_past_date_yields_to_the_deadline_after_it() -> None:
     assert deadline is not None and (deadline.text, deadline.due) == ("trước ngày 30/9", date(2025, 9, 30))
 
 
+def test_chậm_nhất_says_the_deadline_among_other_times() -> None:
+    text = "chị lan soạn hợp đồng cho xã viên coi trước khi ký chậm nhất là ngày năm tháng mười"
+    deadline = find_deadline(text, held=HELD)
+    assert deadline is not None and (deadline.text, deadline.due) == (
+        "chậm nhất là ngày năm tháng mười",
+        date(2025, 10, 5),
+    )
+
+
 def test_spoken_dates_are_cut_at_punctuation_and_keep_ngay_tu() -> None:
     assert spoken_dates("truoc 15 thang muoi. nam nay")[0] == "truoc 15 thang 10. nam nay"
     assert spoken_dates("ngay tu bay gio")[0] == "ngay tu bay gio"  # "ngay từ bây giờ", no fourth day, no seven o'clock
