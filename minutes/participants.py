@@ -64,9 +64,11 @@ _SELF = re.compile(
 )
 """The speaker giving their own name ("tôi hoàng văn pao …", "chị là trần thị phương tổ trưởng …", "mình là …"; "em"
 only opening the turn: "dạ em hà văn tùng …", where "em" names no one addressed)."""
-_COLLECTIVE_BEFORE = re.compile(r"\b(?:các|những|mấy|mọi|quý|anh|chị|ông|bà|cô|chú|bác|em)\s+$", re.IGNORECASE)
+_COLLECTIVE_BEFORE = re.compile(
+    r"\b(?:các|những|mấy|mọi|quý|anh|chị|ông|bà|cô|chú|bác|em|tụi|bọn|chúng)\s+$", re.IGNORECASE
+)
 """An honorific after a plural or another honorific is a group, never a person ("các anh chị ngồi trật tự", "chị em
-mình tiếp tục", "anh em xã viên")."""
+mình tiếp tục", "anh em xã viên"), nor is "em" of the plural pronoun ("tụi em cần huyện …", "bọn em", "chúng em")."""
 _COUNTED = re.compile(r"(?:\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm)|\d)\s+$", re.IGNORECASE)
 """A count before "em": the young people of a report ("ba em học đại học", "12 em cận thị"), no one named; an
 attendance said before a roll is no count of the one named after it ("có mặt mười ba anh thạch sô phia …")."""
@@ -94,13 +96,15 @@ name): they end a name only as the word itself ("… tôn thất hiếu ở xóm
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
-    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ"),
+    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ", "thôi"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles
 of Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an
-ordinal: "anh lượt thứ nhất …")."""
+ordinal: "anh lượt thứ nhất …"; "tôi ngồi nghe thôi")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
+_HONORIFICS = frozenset({"anh", "chị", "em", "ông", "bà", "cô", "chú", "bác", "thầy"})
+"""Honorifics that also end given names ("ngô thị lan anh"): a fourth word that may be the name's."""
 _UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
 """Units whose head is "<unit> trưởng" even when a unit follows ("tạ văn phong trạm trưởng trạm bơm cầu xe")."""
 _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
@@ -108,14 +112,14 @@ _GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
-    r"(?:bên|bộ phận|đội|tổ|đoàn|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ)(?!\w)"
+    r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ|quê)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
 phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's
 honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy thầy cô …"), the time a report
-starts with ("đinh thị thu hà tháng tám phòng cấp …"). Any function word would end phrases that are no names too
-("đại biểu dự hội nghị có …")."""
+starts with ("đinh thị thu hà tháng tám phòng cấp …"), a hometown ("lò thị hoa quê ở mộc châu"). Any function word
+would end phrases that are no names too ("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -161,6 +165,8 @@ _CHAIR_AFTER = re.compile(
 """What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
 phần tiếp theo", "chủ trì giúp tôi", Southern "điều hành giùm tui"), the roll going on ("… có đồng chí X chủ tịch chủ
 trì có đồng chí Y …"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
+_PART_BEFORE = re.compile(r"\b(?:phan|noi dung) (?:con lai|tiep theo|sau|thao luan)\b")
+"""A part of the meeting said before the verb, its object put first: the verb gives the chair whatever follows it."""
 _OPEN_CALL = re.compile(r"\bmoi\b(?P<who>[^.;:!?]{3,120}?)\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
 _CHAIR_TO = re.compile(
@@ -214,6 +220,9 @@ class _Given:
     names: list[str]
     shared: bool
     called: str = ""
+    others: bool = False
+    """Co-chairs named by someone not among them ("Xin kính mời đồng chí A và đồng chí B lên đồng chủ trì"): they chair
+    with whoever presides, not with the speaker."""
     """The given name said when the chair goes to someone called by it ("chừ anh thuận chủ trì tiếp"): the attendee
     whose full name ends so, if one does (`chairing`)."""
 
@@ -266,6 +275,7 @@ def _given_chair(text: str) -> _Given | None:
                 shared = listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()]))
                 return _Given(names, shared, _called(text[match.start() : end]) if names == [""] else "")
     clause = 0
+    own_part = False  # the speaker said they preside over a part ("Tôi điều hành hai nội dung đầu, bà X …")
     for verb in _CHAIR_VERB.finditer(folded):
         start = max([clause, *(m.end() for m in re.finditer(r"[.;:!?]", folded[: verb.start()]))])
         clause = verb.end()
@@ -275,16 +285,19 @@ def _given_chair(text: str) -> _Given | None:
         invited = bool(invitations)
         start += invitations[-1] if invitations else 0  # "có chị X về dự tôi xin mời anh Y điều hành": the one invited
         after = _CHAIR_AFTER.match(folded, verb.end())
-        if not (invited or after) or re.search(
-            r"(?<!thay )(?<!thay cho )\b(?:toi|tui|em|minh)\s+$", folded[start : verb.start()]
-        ):
+        part = _PART_BEFORE.search(folded, start, verb.start())  # "phần còn lại tôi giao cô X chủ trì, tôi ngồi nghe"
+        own = re.search(r"(?<!thay )(?<!thay cho )\b(?:toi|tui|em|minh)\s+$", folded[start : verb.start()])
+        own_part = own_part or bool(own)
+        if not (invited or after or part) or own:
             continue  # "… anh X đi họp ở tỉnh nên anh ấy giao tôi chủ trì": the speaker presides; not "X thay tôi …"
         names = _named_before(text, start, verb.start())
         if names == [""] and not invited and re.fullmatch(r"\s*(?:[.;!?]|$)", after.group() if after else ""):
             continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting
         if names:
+            with_speaker = bool(re.search(r"\b(?:toi|tui|chung toi)\b", folded[start : verb.start()]))
             shared = verb.group("co") is not None or bool(re.search(r"\btoi va\b", folded[start : verb.start()]))
-            return _Given(names, shared, _called(text[start : verb.start()]) if names == [""] else "")
+            called = _called(text[start : verb.start()]) if names == [""] else ""
+            return _Given(names, shared or own_part, called, others=shared and not with_speaker)
     return None
 
 
@@ -350,7 +363,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
     for match in _INTRODUCER.finditer(text):
         before = text[: match.start()]
         said = match.group().lower().strip()
-        if (not said.startswith("tôi") and _COLLECTIVE_BEFORE.search(before)) or (
+        if (not said.startswith("tôi") and not said.endswith("là") and _COLLECTIVE_BEFORE.search(before)) or (
             said == "em" and _COUNTED.search(before)
         ):
             continue
@@ -359,10 +372,13 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         words: list[str] = []
         previous = end = match.end()
         ended = True
+        titled = False  # a title said right after the name
         for word in _WORD.finditer(text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
             if cased and (not word.group()[0].isupper() or (len(words) >= 2 and _TITLE_AHEAD.match(text, previous))):
+                if len(words) == 4 and words[1].lower() in _GENDERED_MIDDLE and _joins_next(words, word.group()):
+                    words = words[:3]  # "anh Hứa Văn Tài Nông trường Lộc Thạnh": the unit, capitalised
                 break  # "đồng chí Hà Văn Pản Chủ tịch UBND xã …": the title, capitalised, ends the name
             stop = _STOP.match(folded, match.end() + word.start()) if not cased else None
             if stop is not None and _GIVEN_NAME_NOT_TITLE.get(stop.group()) not in (None, word.group().lower()):
@@ -380,9 +396,12 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                         _UNIT_HEAD.match(folded, match.end() + word.start())
                         or (stop.group() == "truong" and words[3] in _UNITS)
                         or (ends and _joins_next(words, word.group()))
+                        or (words[3] in _FUNCTION_WORDS and words[3] not in _HONORIFICS)
                     )
-                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit
+                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit;
+                    # "chị mai thị bốn đi thay": a verb after the name
                     words = words[:3]
+                titled = _TITLE_WORD.match(folded, match.end() + word.start()) is not None
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
@@ -393,14 +412,22 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
             words.append(word.group())
         if words:
             end = match.end() + len(" ".join(words))
-        if ended and (cased or (len(words) >= 3 and not _one_word(words))) and is_name(" ".join(words)):
+        if ended and (cased or (len(words) >= 3 and (titled or not _one_word(words)))) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
     if cased:
         names += [n for n in _listed(text) if not any(a <= n[1] < b for _, a, b in names)]
     names += [n for n in _titled(text) if not any(a <= n[1] < b for _, a, b in names)]
+    here = _HERE.match(text)
+    counted = here is not None and _COUNTED.match(here["name"].split()[0] + " ") is not None  # "hai mươi sáu hộ có mặt"
+    if here and is_name(here["name"]) and (cased or not _one_word(here["name"].split())) and not (names or counted):
+        names.append((_title_case(here["name"].split()), here.start("name"), here.end("name")))
     return sorted(names, key=lambda n: n[1])
 
 
+_HERE = re.compile(
+    r"^\W*(?:(?:dạ|vâng|có|à|ờ)\W+){0,2}(?P<name>(?:[^\W\d_]+\s+){2,3}[^\W\d_]+)\s+(?:đây|có mặt)\b", re.IGNORECASE
+)
+"""A speaker answering the roll with their name ("vâng, quách đình nguyên đây ạ", "dạ Lò Văn Pọm có mặt")."""
 _TITLED = re.compile(
     r"(?<!các )\b(?:tôi|tui|đồng chí|đại biểu|ông|bà|anh|chị|thầy|cô),?\s+(?=(?:phó |tổng )?(?:chủ tịch|chủ nhiệm"
     r"|bí thư|giám đốc|chánh|hiệu trưởng|thư ký|trưởng|\w+ trưởng|chỉ huy|thủ trưởng)\b)",
@@ -553,7 +580,6 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     learnt: dict[str, str] = {}
     pending: tuple[str | None, str] | None = None  # (who handed over, the name said)
     people: list[str] | None = None  # full names said in the meeting, for a chair called by given name
-    held: dict[str, str] | None = None  # titles said after a name, for a chair called by title
     for segment in segments:
         if pending is not None and segment.speaker and segment.speaker != pending[0]:
             wanted = fold(pending[1])
@@ -568,8 +594,12 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         given = _given_chair(segment.text)
         if given is None:
             continue
-        if given.shared:
-            co_chairs.setdefault(segment.speaker or "", []).extend(n for n in given.names if n)
+        if given.called and not given.names[0]:
+            people = list(mentions(segments)) if people is None else people
+            given = _Given(_called_person(given.called, people, segments) or given.names, given.shared, given.called)
+        if given.shared and not (given.others and current is None):
+            chairs_with = current if given.others else segment.speaker  # invited co-chairs join whoever presides
+            co_chairs.setdefault(chairs_with or "", []).extend(n for n in given.names if n)
             continue
         so_far = segments[: len(presiding)]
         said = [fold(s.text) for s in so_far if s.speaker == segment.speaker]
@@ -581,14 +611,6 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
             and not any(map(_SAYS_PRESIDES.search, said))
         ):
             order = []  # a master of ceremonies
-        if given.called and not given.names[0]:
-            people = list(mentions(segments)) if people is None else people
-            wanted = fold(given.called)
-            full = [p for p in people if fold(p).split()[-1] == wanted]
-            if " " in wanted:  # a title: the one person introduced with it ("đồng chí lục văn hào chủ tịch …")
-                held = titles(segments) if held is None else held
-                full = list(dict.fromkeys(n for t, n in held.items() if f"{t} ".startswith(f"{wanted} ")))
-            given = _Given(full[:1] if len(full) == 1 else given.names, given.shared)
         pending = (segment.speaker, given.names[0])
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)
@@ -602,6 +624,27 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         if name:
             unique.setdefault(fold(name), name)
     return Chairing(presiding, list(unique.values()))
+
+
+def _called_person(called: str, people: Sequence[str], segments: Sequence[Segment]) -> list[str]:
+    """The one person present called by `called`: a given name ending their full name, else said first as Ede and Jarai
+    names say it ("bà H'Linh" is H'Linh Mlô, "anh Wơn" Y Wơn Niê), or a title said after their name ("đồng chí lục văn
+    hào chủ tịch …" called "đồng chí chủ tịch"); [] when none or several."""
+    wanted = fold(called)
+    if " " in wanted:
+        held = titles(segments)
+        full = list(dict.fromkeys(n for t, n in held.items() if f"{t} ".startswith(f"{wanted} ")))
+    else:
+        full = [p for p in people if fold(p).split()[-1] == wanted] or [
+            p for p in people if _highland_given(fold(p).split(), wanted)
+        ]
+    return full[:1] if len(full) == 1 else []
+
+
+def _highland_given(words: Sequence[str], wanted: str) -> bool:
+    """Whether `wanted` is the given name of a Central Highlands name, said before the family name: a word with an
+    apostrophe ("H'Linh"), or the word after "Y" ("Y Wơn Niê")."""
+    return any(w == wanted and ("'" in w or (i == 1 and words[0] == "y")) for i, w in enumerate(words[:-1]))
 
 
 def introductions(segments: Sequence[Segment]) -> dict[str, str]:
@@ -763,12 +806,14 @@ _MENTIONED_BEFORE = re.compile(
 "theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what
 "của" names ("đơn hàng của công ty ông X")."""
 _ABSENT_AFTER = re.compile(
-    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|đi (?:công tác|học|họp|tập huấn)|bận"
+    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|nằm viện|đi (?:công tác|học|họp|tập huấn)"
+    r"|đang đi|bận|chưa (?:về|đến|tới)"
     r"|không (?:về )?(?:dự|tham dự|tham gia|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
     re.IGNORECASE,
 )
 """Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do", "… nghỉ chế độ thai
-sản", "… đi học lớp bồi dưỡng", "… báo bận"); not a break ("nghỉ giải lao")."""
+sản", "… đi học lớp bồi dưỡng", "… báo bận", "… đang đi ký ngoài trụ sở", "… đi biển chưa về", "… đang nằm viện");
+not a break ("nghỉ giải lao")."""
 _KIN_AFTER = re.compile(
     r"^\s*,\s*(?:con|vợ|chồng|cháu|mẹ|bố|cha|em|anh|chị) (?:(?:ruột|gái|trai|nội|ngoại) )?(?:của )?"
     r"(?:ông|bà|anh|chị|cô|chú|bác|cụ|đồng chí|hộ|gia đình)\b",

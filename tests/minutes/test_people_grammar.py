@@ -289,3 +289,42 @@ def test_absence_denied_presence_and_a_relative_are_no_attendees() -> None:
         ("Vàng A Sử", "Mời đồng chí Hạng A Lềnh."),
     ]
     assert attendees(_transcript(said).segments) == ["Vàng A Sử", "Hạng A Lềnh"]
+
+
+def test_co_chairs_invited_by_a_master_of_ceremonies_chair_with_whoever_opens() -> None:
+    said = [
+        ("Người nói 1", "Xin kính mời ông Rơ Châm Phiang và bà H'Bia Êban lên đồng chủ trì hội nghị."),
+        ("Rơ Châm Phiang", "Cảm ơn. Tôi tuyên bố khai mạc."),
+        ("Rơ Châm Phiang", "Mời anh Lò Văn Pọm báo cáo."),
+        ("Lò Văn Pọm", "Tôi báo cáo."),
+    ]
+    assert sorted(_people(said)[0]) == ["H'Bia Êban", "Rơ Châm Phiang"]
+
+
+def test_the_part_named_first_or_planned_in_the_sentence_that_gives_it() -> None:
+    first = [
+        ("Người nói 1", "tôi kiều văn sáng xin khai mạc"),
+        ("Người nói 1", "phần tiếp theo tôi nhờ anh lò văn pọm trưởng bản chủ trì tôi về trước"),
+        ("Người nói 2", "vâng mời bà con"),
+    ]
+    assert _people(first)[0] == ["Kiều Văn Sáng", "Lò Văn Pọm"]
+    planned = [
+        ("Người nói 1", "Xin kính mời ông Rơ Châm Phiang và bà H'Bia Êban lên đồng chủ trì hội nghị."),
+        ("Rơ Châm Phiang", "Tôi tuyên bố khai mạc. Tôi điều hành phần đầu, bà H'Bia điều hành phần sau."),
+        ("Người nói 1", "Tôi xin đọc báo cáo."),
+    ]
+    assert sorted(_people(planned)[0]) == ["H'Bia Êban", "Rơ Châm Phiang"]  # no chair to the reader
+
+
+def test_roll_answers_and_absence_said_in_other_words() -> None:
+    assert spoken_names("vâng lạc văn tùng đây ạ hồ sơ này") == ["Lạc Văn Tùng"]
+    assert spoken_names("dạ hai mươi sáu hộ có mặt") == []
+    assert spoken_names("dạ tụi em cần xã hỗ trợ thêm") == []
+    assert spoken_names("dạ em chào các anh chị em là vi thị ngọt quê ở bắc kạn") == ["Vi Thị Ngọt"]
+    assert spoken_names("em xin kính mời anh tống phước thành phó giám đốc sở") == ["Tống Phước Thành"]
+    assert spoken_names("Có anh Hứa Văn Tài Nông trường Sông Bé.") == ["Hứa Văn Tài"]
+    said = [
+        ("Vàng A Sử", "Anh Lầu Văn Chứ đang đi kiểm tra rừng. Chị Lý Thị Dua đi chợ chưa về."),
+        ("Vàng A Sử", "Ông Ma Văn Sếnh đang nằm viện. Mời đồng chí Hạng A Lềnh."),
+    ]
+    assert attendees(_transcript(said).segments) == ["Vàng A Sử", "Hạng A Lềnh"]
