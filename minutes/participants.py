@@ -107,8 +107,9 @@ _HONORIFICS = frozenset({"anh", "chị", "em", "ông", "bà", "cô", "chú", "b�
 """Honorifics that also end given names ("ngô thị lan anh"): a fourth word that may be the name's."""
 _UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
 """Units whose head is "<unit> trưởng" even when a unit follows ("tạ văn phong trạm trưởng trạm bơm cầu xe")."""
-_GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
-"""The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
+_GENDERED_MIDDLE = frozenset({"văn", "thị", "a", "seo"})
+"""The middle names that mark most Vietnamese full names of three words ("A", "Seo" for Hmong men: "Giàng A Chu",
+"Sùng Seo Vàng"): in lower
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
@@ -476,7 +477,8 @@ def _cased_after_title(window: str) -> str:
             unit = bool(before) and before[-1].lower() in _PLACE_UNITS
             for n in (4, 3):
                 name = words[-n:]
-                if (n == 4 and len(words) != 4) or (n == len(words) and unit) or len(words) < n:
+                place = n == len(words) and unit and words[1].lower() not in _GENDERED_MIDDLE  # not "xã Lò Văn Pọm"
+                if (n == 4 and len(words) != 4) or place or len(words) < n:
                     continue
                 if is_name(" ".join(name)) and not any(w[1:].isupper() for w in name):
                     return " ".join(name)

@@ -222,6 +222,7 @@ def test_another_named_after_their_title_never_a_place() -> None:
     assert spoken_names("Mời đồng chí Giám đốc Sở Tài nguyên và Môi trường Lò Văn Hặc.") == ["Lò Văn Hặc"]
     assert spoken_names("Mời đồng chí Chủ tịch UBND tỉnh Lào Cai Trịnh Xuân Trường.") == ["Trịnh Xuân Trường"]
     assert spoken_names("Mời đồng chí Chủ tịch UBND huyện Mù Cang Chải phát biểu.") == []
+    assert spoken_names("Mời đồng chí Bí thư Đảng ủy xã Sùng Seo Vàng phát biểu.") == ["Sùng Seo Vàng"]
     assert spoken_names("Thưa đồng chí Hà Văn Pản Chủ tịch UBND xã.") == ["Hà Văn Pản"]  # no comma before the title
 
 
