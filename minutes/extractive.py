@@ -45,7 +45,7 @@ _MOST_WORDS_SAID = 5
 """Fewer words than this say nothing of their own within a conclusion ("thế thôi giải tán")."""
 _CLOSES = re.compile(
     r"\b(?:kết thúc|bế mạc|giải tán|giải lao|về nghỉ|cảm ơn|chuyển sang|hết (?:giao ban|họp|buổi))\b|\bnghỉ\W*$"
-    r"|^(?:các đồng chí|các anh chị|anh chị em|anh em|bà con|mọi người|các bạn)\b"
+    r"|^(?:các đồng chí|các anh chị|anh chị em|anh em|bà con|mọi người|các bạn)\b|^(?:thế|vậy|vầy|rứa) thôi\b"
 )
 """The chair closing the meeting, calling a break, thanking, moving on, or turning to everyone present ("Các đồng chí
 về triển khai ngay.")."""
@@ -62,6 +62,51 @@ _PASSIVE = re.compile(r"^(?:được|bị)\b", re.IGNORECASE)
 
 _SUMMARY = re.compile(r"^(?:\w+, )?(?:tóm lại|nói tóm lại|như vậy|vậy|chốt|kết luận|tổng kết lại|thống nhất)\b")
 """How a chair opens a summary of what was agreed ("Tóm lại, …", "Vậy chốt là …", "Thống nhất như vậy: …")."""
+
+
+_COUNTING = "hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười"
+_NUMBERED = re.compile(
+    rf"^(?:\w+,? )?(?:(?:ý|điểm|việc|vấn đề|nội dung) )?thứ (nhất|{_COUNTING})\b(?! (?:tuần|này|tới|sau|vừa|hàng))"
+    rf"|^(một|{_COUNTING}) là\b|^(\d+)[.)]\s"
+)
+"""A point of a numbered summary ("Thứ hai, …", "Ý thứ ba, …", "hai là …", "2. …"); "thứ hai" alone is also Monday,
+so a point counts only after its list's first one (`_numbered_next`)."""
+_FIRSTS = ("nhất", "một", "1")
+
+
+def _numbered_next(first: str, text: str) -> bool:
+    """Whether `text` is a later point of the numbered list whose first point is `first`: the summary's points go
+    together, whatever the classifier makes of each (an order is still a task only: `_conclusions`)."""
+    opened, point = _NUMBERED.match(nfc(first).lower()), _NUMBERED.match(nfc(text).lower())
+    if opened is None or point is None:
+        return False
+    return next(g for g in opened.groups() if g) in _FIRSTS and next(g for g in point.groups() if g) not in _FIRSTS
+
+
+_EVERYONE = re.compile(
+    r"^(?:\w+, )?(?:tôi |tui |em )?(?:cũng )?(?:xin )?(?:đề nghị|yêu cầu|mong|kêu gọi|nhắc) "
+    r"(?:các đồng chí |mọi người )?"
+    r"(?:toàn thể|tất cả|mỗi (?:đồng chí|người|anh chị|thành viên|hộ|cán bộ)|mọi người|anh chị em|bà con|cả nhà)\b"
+)
+"""An exhortation to everyone present ("Đề nghị mỗi đồng chí … hãy là một tấm gương", "Tôi đề nghị toàn thể cán bộ
+…"): it decides nothing."""
+_OWN_PROMISE = re.compile(r"\b(?:tôi|tui|tao) (?:sẽ|xin hứa|hứa)\b")
+"""The speaker's own promise ("tôi sẽ lên công ty đàm phán lại"): no conclusion of the meeting."""
+_ASSIGNS = re.compile(r"\b(?:giao|phân công|phân)(?: \w+){0,2} (?:nhiệm vụ|việc|công việc)|\bphân công\b")
+"""A lead-in to orders ("Tôi xin giao nhiệm vụ cụ thể như sau.", "Tôi phân công như sau."): what follows is tasks."""
+
+
+def _opening(sents: Sequence[Sentence]) -> list[bool]:
+    """Per sentence, whether its speaker has heard no one else since they first spoke: the opening of a meeting (its
+    agenda, "Chương trình có năm nội dung: …", the first item's figures) concludes nothing yet."""
+    heard: set[str] = set()
+    spoken: set[str] = set()
+    opening = []
+    for s in sents:
+        spoken.add(s.speaker)
+        opening.append(s.speaker not in heard)
+        heard |= {p for p in spoken if p != s.speaker}
+    return opening
 
 
 def _runs_meeting(text: str) -> bool:
@@ -122,7 +167,7 @@ def _after_lead_ins(
     sentences, until another speaker, a vote or a task (the item's end ends them too: `sents` are one item's);
     sentences that run the meeting among them (closing it) are none. A conclusion opened as a summary ("Tóm lại, …",
     "Như vậy, chúng ta thống nhất …") goes on the same way for up to `summed` sentences ("… | Kinh phí lấy từ quỹ
-    hội.")."""
+    hội."). The later points of a numbered list ("Thứ nhất, … | Thứ hai, …") go on it, each for `summed` more."""
     after = [False] * len(sents)
     for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
         if not chairs:
@@ -136,10 +181,16 @@ def _after_lead_ins(
             reach = summed
         else:
             continue
-        for j in range(k + 1, min(k + 1 + reach, len(sents))):
-            if sents[j].speaker != s.speaker or (kinds[j] & {"vote", "task"} and "conclusion" not in kinds[j]):
+        first = ""  # the first point of a numbered list said in this scope
+        j = k + 1
+        while j < min(k + 1 + reach, len(sents)) and sents[j].speaker == s.speaker:
+            if _numbered_next(first, sents[j].text):
+                reach = j - k + summed  # a later point goes on the summary, whatever it says
+            elif kinds[j] & {"vote", "task"} and "conclusion" not in kinds[j]:
                 break
+            first = first or (sents[j].text if _NUMBERED.match(nfc(sents[j].text).lower()) else "")
             after[j] = after[j] or "procedural" not in kinds[j] or not _runs_meeting(sents[j].text)
+            j += 1
     return after
 
 
@@ -150,6 +201,18 @@ def _gives(s: Sentence, task: Task) -> bool:
     return cited and set(cues.fold(task.action).split()) <= set(cues.fold(s.text).split())
 
 
+def _assigned(sents: Sequence[Sentence]) -> list[bool]:
+    """Sentences of the chair's turn after a lead-in to orders (`_ASSIGNS`, "Tôi xin giao nhiệm vụ cụ thể như sau."):
+    orders, not conclusions, until a lead-in to a conclusion."""
+    inside = [False] * len(sents)
+    for k in range(1, len(sents)):
+        before, text = sents[k - 1], sents[k].text
+        led = sentences.is_lead_in(before.text) and _ASSIGNS.search(nfc(before.text).lower()) is not None
+        goes_on = sents[k].speaker == before.speaker and not sentences.announces_conclusion(text)
+        inside[k] = goes_on and (led or inside[k - 1])
+    return inside
+
+
 def _conclusions(
     sents: Sequence[Sentence],
     speaks: Sequence[bool],
@@ -157,6 +220,7 @@ def _conclusions(
     concluded: Sequence[bool],
     votes: Sequence[Vote],
     tasks: Sequence[Task],
+    opening: Sequence[bool],
 ) -> list[Conclusion]:
     """The chair's sentences the classifier calls conclusions or said within one (`concluded`), less lead-ins and what
     a vote cites (its call, counts and result). Outside a conclusion's scope two more are none, as CONVENTIONS says:
@@ -166,18 +230,23 @@ def _conclusions(
     phí …, trình Thường trực trước ngày 5 tháng 10."). A task read in the passive ("khoa Cấp cứu sẽ được bổ sung 3 điều
     dưỡng") orders no one: what it says is decided."""
     voted = {r.id for v in votes for r in v.source_segments}
+    assigned = _assigned(sents)
     found: list[bool] = []
     for k, (s, chairs, kind, after) in enumerate(zip(sents, speaks, kinds, concluded, strict=True)):
+        lowered = nfc(s.text).lower()
+        decides = not (opening[k] or _EVERYONE.match(lowered) or _OWN_PROMISE.search(lowered) or assigned[k])
         follows = k > 0 and found[k - 1] and sents[k - 1].speaker == s.speaker
         ordered = any(_gives(s, t) and not _PASSIVE.match(t.action) for t in tasks)
-        ordered = ordered and not cues.is_conclusion(s.text, chair=True) and not _SUMMARY.match(nfc(s.text).lower())
+        ordered = ordered and not cues.is_conclusion(s.text, chair=True) and not _SUMMARY.match(lowered)
         alone = not after and (len(s.words) < _FEWEST_SAID or (ordered and not follows))
+        alone = alone or (ordered and "conclusion" not in kind)  # a point of a summary that only orders: a task
         found.append(
             chairs
             and ("conclusion" in kind or after)
             and not sentences.is_lead_in(s.text)
             and s.segment.id not in voted
             and not alone
+            and decides
         )
     found = _bridged(sents, speaks, found, voted)
     return [
@@ -272,10 +341,11 @@ class ExtractiveGenerator:
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
         cast = _Cast.of(segments, host)
         kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
+        opening = _opening(sents)
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
-            found = [kinds[i] for i in indices]
+            found = ([kinds[i] for i in indices], [opening[i] for i in indices])
             items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, cast))
         return self._passed_across(items, {s.id: s for s in segments})
 
@@ -296,7 +366,8 @@ class ExtractiveGenerator:
         presides = self._presiding(spoken, chair)
         cast = _Cast.of(spoken, host)
         kinds = self._kinds(sents, presides, cast)
-        return self._item(sents, self._weights(sents), kinds, title, number, presides, held, cast)
+        found = (kinds, [False] * len(sents))  # an item alone: where the meeting opened is not known
+        return self._item(sents, self._weights(sents), found, title, number, presides, held, cast)
 
     # --- parts ------------------------------------------------------------------------------------
 
@@ -328,21 +399,23 @@ class ExtractiveGenerator:
         self,
         sents: Sequence[Sentence],
         weighted: tuple[np.ndarray, list[str]],
-        kinds: Sequence[frozenset[str]],
+        found: tuple[Sequence[frozenset[str]], Sequence[bool]],
         title: str,
         number: int,
         presides: dict[int, str | None],
         held: date | None,
         cast: _Cast,
     ) -> AgendaItem:
+        """`found`: per sentence, what the classifier finds it and whether the opening says it (`_opening`)."""
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
         weights, vocabulary = weighted
+        kinds, opening = found
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
         votes = self._votes(sents, speaks, kinds)
         tasks = self._tasks(sents, speaks, kinds, held, cast)
-        conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks)
+        conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks, opening)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
         recorded |= {s.text for s in sents if any(t.action in s.text for t in tasks)}

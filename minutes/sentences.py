@@ -24,16 +24,18 @@ _LEAD_IN = re.compile(
     r"|(?:mấy|một số|các|những|ba|hai) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+)?"
     r"|(?:mấy|một số|các|những) (?:ý|việc|điểm|nội dung|vấn đề)(?: \w+){0,4} (?:thống nhất|nhất trí)"
     rf"|(?:kết luận|chốt|tóm|phân công)(?: \w+){{0,2}} (?:như )?(?:thế này|vầy|này|ri|rứa){_PARTICLES}"
+    rf"|\b(?:giao|phân công)(?: \w+)? (?:việc|nhiệm vụ)(?: cụ thể)?{_PARTICLES}"
     rf"|(?<!đã )(?<!có )(?<!của ){_CONCLUDING}(?: (?:mấy|vài|một số|các|những|ba|hai) (?:ý|việc|điểm|vấn đề))?"
-    r"(?: (?:nội dung )?(?:phiên họp|cuộc họp|buổi họp|hội nghị|kỳ họp|phiên thảo luận|buổi làm việc|nội dung này"
-    r"|vấn đề này|buổi này|hôm nay)(?: hôm nay)?)?(?: (?:như )?(?:thế này|vầy|ri|rứa))?"
+    r"(?: (?:của )?(?:nội dung )?(?:phiên họp|cuộc họp|buổi họp|hội nghị|kỳ họp|phiên thảo luận|buổi làm việc"
+    r"|nội dung này|vấn đề này|buổi này|hôm nay)(?: hôm nay)?)?(?: (?:như )?(?:thế này|vầy|ri|rứa))?"
     rf"{_PARTICLES}))\W*$"
 )
 """Ends of a sentence that only announces what follows: a colon, "như sau", "mấy ý", "những vấn đề đã thống nhất", a
 spoken "… kết luận thế này" (Southern "vầy", Central "ri"; "thế này" alone may close a content sentence: "không thể
 để thế này"), or the verb of concluding itself with no object but the points it will make, the meeting or today and
-how ("Tôi xin kết luận.", "tui tóm lại nè", "tôi tóm lại mấy ý thế này", "tui tóm lại hôm nay"; "đã kết luận"
-reports)."""
+how ("Tôi xin kết luận.", "tui tóm lại nè", "tôi tóm lại mấy ý thế này", "tui tóm lại hôm nay", "tóm lại mấy điểm
+của buổi họp"; "đã kết luận" reports), or the verb of giving orders with no object but the orders ("giờ tui giao việc cụ
+thể nghen")."""
 _ANNOUNCES = re.compile(rf"\b{_CONCLUDING}\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
 _PUNCT = re.compile(r"^[\W_]+$")

@@ -143,14 +143,16 @@ def test_a_vote_result_is_no_conclusion() -> None:
 
 def test_closing_the_meeting_after_the_conclusions_is_none_of_them() -> None:
     """What the chair says after "tôi kết luận …" is a conclusion, but closing the meeting concludes nothing."""
-    turns = [
+    turns = [  # after the opening: the chair has heard a report (`_opening`)
+        ("Chủ tọa", "Mời đồng chí Hoa báo cáo kết quả cuộc vận động."),
+        ("Đại biểu", "Đến nay đã vận động được 120 triệu đồng, đạt 80 phần trăm kế hoạch."),
         ("Chủ tọa", "Thay mặt Ban Thường trực, tôi kết luận chung mấy ý."),
         ("Chủ tọa", "Cuộc vận động đạt kết quả tốt, phấn đấu hoàn thành kế hoạch trong tháng 10."),
         ("Chủ tọa", "Hội nghị kết thúc tại đây."),
     ]
     transcript = said(turns)
     items = generate(transcript, MinutesMeta(chair="Chủ tọa")).items
-    assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[1]]
+    assert [[r.id for r in c.source_segments] for item in items for c in item.conclusions] == [[3]]
 
 
 def test_an_order_to_you_is_to_whom_the_chair_answers() -> None:
