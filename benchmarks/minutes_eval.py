@@ -127,16 +127,19 @@ _OLD_TONES |= {"oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ
 _OLD_TONE = re.compile("(" + "|".join(_OLD_TONES) + r")(?!\w)")
 _ABBREVIATIONS = {"ubnd": "ủy ban nhân dân", "hđnd": "hội đồng nhân dân", "ub": "ủy ban", "tt": "thường trực"}
 _HONORIFICS = re.compile(r"^(?:đồng chí|đại biểu|ông|bà|anh|chị)\s+")
-_QUALIFIERS = frozenset({"huyện", "xã", "tỉnh", "phường", "quận", "thị trấn", "thành phố"})
+_QUALIFIERS = frozenset({"huyện", "xã", "tỉnh", "phường", "quận", "thị trấn", "thị xã", "thành phố"})
+_PEOPLES_BODY = re.compile(r"\b(ủy ban|hội đồng) (?=(?:huyện|xã|tỉnh|phường|quận|thị trấn|thị xã|thành phố)\b)")
+"""A People's Committee or Council called by its level alone ("Ủy ban xã Lai Hòa" = "Ủy ban nhân dân xã Lai Hòa")."""
 
 
 def party_words(name: str) -> list[str]:
-    """A person or body as compared: NFC, lower case, new-style tone marks ("uỷ" -> "ủy"), abbreviations
-    spelled out, no honorific ("đồng chí"), no apposition after a comma ("…, Phó Chủ tịch"), no punctuation."""
+    """A person or body as compared: NFC, lower case, new-style tone marks ("uỷ" -> "ủy"), abbreviations and
+    People's bodies called by their level spelled out, no honorific ("đồng chí"), no apposition after a comma
+    ("…, Phó Chủ tịch"), no punctuation."""
     text = _OLD_TONE.sub(lambda m: _OLD_TONES[m.group(1)], nfc(name).casefold()).split(",")[0].strip()
     text = _HONORIFICS.sub("", text)
     words = re.sub(r"[^\w/]+", " ", text).split()
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words).split()
+    return _PEOPLES_BODY.sub(r"\1 nhân dân ", " ".join(_ABBREVIATIONS.get(w, w) for w in words)).split()
 
 
 def same_party(predicted: str, gold: str) -> bool:

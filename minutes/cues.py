@@ -47,6 +47,7 @@ _COUNTED = re.compile(
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
 _WORD = re.compile(r"\S+")
+_PUNCTUATION = ",.;:!?"
 
 
 def _value(words: list[str]) -> int:
@@ -115,45 +116,71 @@ def spoken_numbers(folded: str) -> str:
     return "".join(out)
 
 
+_MONTH_NAMES = {"gieng": "1", "chap": "12"}
+"""The months called by name ("mùng 10 tháng Giêng", "trước 20 tháng Chạp")."""
 _HIGHEST = {"thang": 12, "ngay": 31, "mung": 31, "mong": 31}
 """The highest number a month or a day can be: a spoken number after "tháng" or "ngày" ends before a word that would
 pass it ("tháng mười năm nay": "năm" is the year)."""
+
+
+def _date_value(words: list[str]) -> int:
+    """A spoken day or month: `_value`, and two digit words said as tens and units ("hai sáu" 26, "ba mốt" 31), as
+    speakers shorten a date's number (a count's "hai ba người" is two or three, so `_value` reads no such pair)."""
+    if len(words) == 2 and words[0] in _DIGITS and words[0] not in ("mot", "lam", "nam") and words[1] in _DIGITS:
+        return _DIGITS[words[0]] * 10 + _DIGITS[words[1]]
+    return _value(words)
 
 
 def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     """Days and months spoken after "ngay"/"mung"/"thang", or a day right before "thang" and its month ("tháng này"
     too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" ->
     "han cuoi 30 thang 10"), and for each character of the result the span of `folded` it stands for (to cut spans
-    back)."""
+    back). A word's punctuation ("tháng mười.") is no part of it; a lone "tu" is "từ" (from: "ngay từ", "từ tháng
+    sáu"), never a fourth day ("ngày mười tư" is the 14th, "tháng tư" April)."""
     out: list[str] = []
     where: list[tuple[int, int]] = []
     tokens = list(_WORD.finditer(folded))
+    said = [t.group().strip(_PUNCTUATION) for t in tokens]
+    ends = [t.start() + len(t.group().rstrip(_PUNCTUATION)) for t in tokens]
     position, i = 0, 0
     while i < len(tokens):
         j = i
-        highest = _HIGHEST.get(tokens[i - 1].group(), 0) if i > 0 else 0
+        highest = _HIGHEST.get(said[i - 1], 0) if i > 0 else 0
         while j < len(tokens) and _number_word(tokens, j, i):
-            if highest and _value([t.group() for t in tokens[i : j + 1]]) > highest:
+            if highest and _date_value(said[i : j + 1]) > highest:
                 break  # "tháng mười năm nay": October this year, no month 15
             j += 1
-        year = i > 0 and tokens[i - 1].group() == "nam" and any(t.group() in _THOUSAND for t in tokens[i:j])
-        after_unit = i > 0 and tokens[i - 1].group() in ("ngay", "thang", "mung", "mong")
-        month = tokens[j + 1].group() if j + 1 < len(tokens) and tokens[j].group() == "thang" else ""
-        before_month = bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "ni", "toi"))
-        by_digit = _year_by_digits(tokens, i) if i > 0 and tokens[i - 1].group() == "nam" else None
+            if tokens[j - 1].group() != said[j - 1]:
+                break  # "… tháng mười. Năm …": the number ends at its punctuation
+        year = i > 0 and said[i - 1] == "nam" and any(w in _THOUSAND for w in said[i:j])
+        day_tu = said[i:j] == ["tu"] and (i == 0 or said[i - 1] != "thang")  # "từ tháng sáu", "ngay từ": no 4th
+        after_unit = i > 0 and said[i - 1] in ("ngay", "thang", "mung", "mong") and not day_tu
+        before_hour = j < len(tokens) and said[j] == "gio" and said[i:j] != ["bay"]  # "mười giờ"; "bây giờ" is now
+        month = said[j + 1] if j + 1 < len(tokens) and said[j] == "thang" else ""
+        before_month = (
+            bool(month) and (_number_word(tokens, j + 1, j + 1) or month in ("nay", "ni", "toi")) and not day_tu
+        )
+        by_digit = _year_by_digits(tokens, i) if i > 0 and said[i - 1] == "nam" else None
         if by_digit is not None:  # "năm hai không hai sáu": a year said digit by digit
             out.extend(folded[position : tokens[i].start()])
             where.extend((k, k + 1) for k in range(position, tokens[i].start()))
             out.extend(by_digit)
-            where.extend([(tokens[i].start(), tokens[i + 3].end())] * 4)
-            position, i = tokens[i + 3].end(), i + 4
-        elif j > i and (after_unit or year or before_month) and tokens[i].group() not in ("linh", "le"):
+            where.extend([(tokens[i].start(), ends[i + 3])] * 4)
+            position, i = ends[i + 3], i + 4
+        elif j > i and (after_unit or year or before_month or before_hour) and said[i] not in ("linh", "le"):
             out.extend(folded[position : tokens[i].start()])
             where.extend((k, k + 1) for k in range(position, tokens[i].start()))
-            digits = str(_value([t.group() for t in tokens[i:j]]))
+            digits = str(_date_value(said[i:j]))
             out.extend(digits)
-            where.extend([(tokens[i].start(), tokens[j - 1].end())] * len(digits))
-            position, i = tokens[j - 1].end(), j
+            where.extend([(tokens[i].start(), ends[j - 1])] * len(digits))
+            position, i = ends[j - 1], j
+        elif i > 0 and said[i - 1] == "thang" and said[i] in _MONTH_NAMES:  # "tháng Giêng", "tháng Chạp"
+            out.extend(folded[position : tokens[i].start()])
+            where.extend((k, k + 1) for k in range(position, tokens[i].start()))
+            digits = _MONTH_NAMES[said[i]]
+            out.extend(digits)
+            where.extend([(tokens[i].start(), ends[i])] * len(digits))
+            position, i = ends[i], i + 1
         else:
             i = max(j, i + 1)
     out.extend(folded[position:])
@@ -661,22 +688,32 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | 
 # --- deadlines --------------------------------------------------------------------------------------------
 
 _DAY_MONTH = (
-    r"(?P<day>\d{1,2})(?:/(?P<m1>\d{1,2})(?:/(?P<y1>\d{2,4}))?| thang (?P<m2>\d{1,2})(?: nam (?P<y2>\d{4}|sau|toi))?)"
+    r"(?P<day>\d{1,2})(?:(?P<sep>[/.-])(?P<m1>\d{1,2})(?:(?P=sep)(?P<y1>\d{4}|\d{2}(?!\d)))?| thang (?P<m2>\d{1,2}))"
+    r"(?: nam (?P<y2>\d{4}|sau|toi|nay)\b)?"
 )
+"""A day and its month, written "15/7", "15-7", "15.7.2025" or said "15 tháng 7 (năm 2025, năm sau, năm nay)"."""
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _CLOCK = r"(?:\d{1,2} gio(?: \d{1,2})? (?:(?:sang|chieu|toi) )?)?"
 """A time of day before the day ("trước 17 giờ thứ bảy", "trước 8 giờ sáng ngày 15/10"): part of the deadline."""
 _WEEKDAY = (
     rf"{_CLOCK}(?:(?:sang|chieu|toi) )?(?P<weekday>thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|chu nhat)"
-    r"(?: tuan (?P<week>nay|sau|toi)| (?P<this_week>nay)\b)?"
+    r"(?: tuan (?P<week>nay|sau|toi)| (?P<this_week>nay)\b| toi\b)?(?! (?:hang|moi|cac) tuan)"
 )
+"""A weekday, with its week ("thứ sáu tuần sau", "thứ Hai tới": the coming one); not one of every week ("họp vào thứ
+Hai hằng tuần": a time inside the action)."""
 _WEEKDAYS = {"thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau": 4, "thu bay": 5, "chu nhat": 6}
 _WEEKDAYS |= {f"thu {n}": n - 2 for n in range(2, 8)}
-_WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) (?:tuan (?:nay|sau|toi)|nay\b)"
+_WEEKDAY_WEEK = r"(?:(?:sang|chieu|toi) )?(?:thu \w+|chu nhat) (?:tuan (?:nay|sau|toi)|nay\b|toi\b)"
 """A weekday said with its week ("thứ sáu tuần này", "chiều Chủ nhật này"): a deadline even without "trước"."""
 _WEEKDAY_LAST = r"(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)\W*$"
 """A weekday closing the sentence ("… báo tôi thứ tư"): when it is due, even without "trước" (mid-sentence, "thứ tư"
 may be the fourth point)."""
+_WEEKDAY_VERB = (
+    r"(?<=[a-z0-9] )(?<!\bla )(?<!\bngay )(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)"
+    r" (?:(?:phai|se) )?(?:gui|nop|bao cao|trinh|giao|lam|xong|hoan thanh|co mat|len|xuong|ra quan)\b"
+)
+"""A weekday right before the verb it times ("… mới thứ tư gửi lên …"): when it is due, mid-sentence (first in a
+sentence, with a comma or after "là", "thứ tư" is the fourth point)."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
@@ -690,50 +727,84 @@ _SPOKEN_COUNT = "(?:" + "|".join(sorted(_NUMBER_WORDS)) + ")"
 `spoken_dates`)."""
 _EVENT = (
     r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|vu|dot|buoi|cuoc|dip|hoi thi)\b"
-    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b)[a-z0-9/]+){1,12}"
+    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b|(?:cham|muon) nhat\b)"
+    r"[a-z0-9/]+){1,12}"
 )
 """An event a deadline may name ("trước khi trình Quốc hội biểu quyết", "trước Đại hội thành viên", "trước kỳ thi học kỳ
 hai", "trước mùa cá Nam", "trước vụ vải tới"), to the clause's end or a word that begins another ("… để còn diễu
 hành", "thì" but not the "thi" of "kỳ thi")."""
+_TO_CLAUSE_END = (
+    r"(?:(?<!\bxong) (?!de\b|thi\b|phai\b|nhe\b|nha\b|nghen\b|con\b|va\b|roi\b|(?:cham|muon) nhat\b)[a-z0-9/]+){1,12}"
+)
+"""Words to the clause's end, a word that begins another ("… để còn diễu hành", "… thì báo", "… nha") or the "xong"
+that completes the event ("ngay khi máy chạy xong có kết quả …")."""
+_COUNTED_FROM = rf"(?: (?:ke|tinh) tu (?:(?P<from_now>(?:ngay )?hom nay|bay gio)\b|(?:ngay|khi){_TO_CLAUSE_END}))?"
+"""Where a span is counted from ("trong 30 ngày kể từ hôm nay", "trong bảy ngày làm việc kể từ ngày công bố")."""
+_TET = r"tet\b(?: (?P<new_year>duong lich)| nguyen dan| am lich| trung thu| doan ngo| thieu nhi)?"
+"""Tết, the lunar new year, or a festival named after it ("Tết Dương lịch", "tết trung thu")."""
+_BY = r"(?:truoc|(?:cham|muon) nhat(?: la)?|han (?:chot|cuoi)(?: la)?|thoi han(?: la)?)"
+"""What says by when ("trước", "chậm nhất là", "muộn nhất", "hạn chót", "thời hạn")."""
+_YEAR = r"(?:(?: nam |/)(?:\d{4}|nay|sau|toi)\b)"
+"""The year of a month or quarter ("tháng 10/2025", "quý IV năm nay", "quý I năm sau")."""
+_SPAN_COUNT = rf"(?:\d+|{_SPOKEN_COUNT}(?: {_SPOKEN_COUNT}){{0,2}})"
+_SPAN_UNIT = r"(?:ngay(?: (?:lam|5) viec)?|tuan|thang)"
+"""A span's count and unit ("15 ngày", "mười ngày làm việc", "hai tuần", "ba tháng")."""
+_AT_TIME = rf"(?:(?:{_BY}|vao|trong|tu) )?(?:\d{{1,2}} gio(?: \d{{1,2}})? )?"
+"""A marker and a time of day before a day said relative to today ("trước 17 giờ chiều nay", "từ sáng mai")."""
 _DEADLINE = re.compile(
-    r"(?:ngay )?(?:"
-    rf"(?:(?:truoc|cham nhat(?: la)?|(?:khong )?qua|han (?:chot|cuoi)(?: la)?|den(?: het)?|tu|vao"
+    r"(?<![a-z0-9])(?:ngay |noi )?(?:"
+    rf"(?:(?:{_BY}|(?:khong )?qua|den(?: het)?|het|toi|tu|vao|trong"
     rf"|tai {_SESSION}{_NAMED}) {_CLOCK}|(?={_DAY_WORD}\d))"
     rf"{_DAY_WORD}?{_DAY_MONTH}(?: hang thang)?"
-    rf"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao) {_DAY_WORD}?(?P<day_this>\d{{1,2}})"
-    r" thang (?P<this>nay|toi)\b"
-    rf"|(?:(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?|den(?: het)?|vao|sang|chieu|toi) |^|{_BARE_DAY})"
+    rf"|(?:(?:{_BY}|den(?: het)?|toi|vao) |^|{_BARE_DAY})"
+    rf"{_DAY_WORD}?(?P<day_this>\d{{1,2}}) thang (?P<this>nay|toi)\b"
+    rf"|(?:(?:{_BY}|den(?: het)?|toi|vao|sang|chieu) |^|{_BARE_DAY})"
     rf"{_DAY_WORD}"
     r"(?P<day_only>\d{1,2})"
     r"(?!\d|/| thang| hang thang| gio)"
     r"|truoc ngay \d{1,2} hang thang"
-    rf"|(?:trong|den het|het|tu nay den het|tu|tai {_SESSION}{_NAMED})"
-    r" thang (?P<month>\d{1,2})(?: nam (?P<y3>\d{4}))?"
-    r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?:(?: nam |/)(?P<y4>\d{4}))?"
+    rf"|(?:trong|den het|het|tu nay den het|tu|vao|{_BY}|tai {_SESSION}{_NAMED})"
+    r" thang (?P<month>\d{1,2})(?:(?: nam |/)(?P<y3>\d{4}))?(?: (?:nay|toi)\b(?! thang))?"
+    rf"|(?:trong|den(?: het)?|het|{_BY}) nam \d{{4}}\b"
+    r"|trong quy (?P<quarter>iv|iii|ii|i|[1-4])\b(?:(?: nam |/)(?P<y4>\d{4}|nay|sau|toi)\b)?"
     r"|(?:trong|vao|(?:tu nay )?den het|het) (?:tuan|thang|nam|quy) (?:nay|toi|sau)"
-    rf"|trong (?:vong )?(?:\d+ |(?:{_SPOKEN_COUNT} ){{1,3}})ngay(?: (?:lam|5) viec| toi)?"
+    rf"|(?:trong (?:vong |thoi han |thoi gian )?|khoang )?(?<!\w)(?P<span_more>{_SPAN_COUNT}) {_SPAN_UNIT} nua\b"
+    rf"|trong (?:vong |thoi han |thoi gian )?(?P<span>{_SPAN_COUNT}) (?P<unit>{_SPAN_UNIT})"
+    rf"(?: toi| nay| nua| (?:dau|cuoi) nam)?{_COUNTED_FROM}"
     r"|(?:bat dau )?(?:tu )?tuan (?:sau|toi)\b"
-    r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc)\b)"
-    r"|(?P<today>trong (?:ngay )?hom nay|(?<=\w )ngay hom nay|(?:trong |ngay )?(?:sang|chieu|toi|dem) nay)"
-    rf"|(?:(?:trong|truoc|vao|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}))"
+    r"|(?:trong )?tuan (?:dau|cuoi) thang \d{1,2}\b"
+    r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc|dau|cuoi)\b)"
+    rf"|{_AT_TIME}(?P<today>(?<=trong )(?:ngay )?hom nay|(?<=\w )ngay hom nay"
+    r"|(?:ngay )?(?:buoi )?(?:sang|trua|chieu|toi|dem) nay|(?<=tu )bay gio)"
+    rf"|(?:(?:trong|vao|{_BY}) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}|{_WEEKDAY_VERB}))"
     rf"{_WEEKDAY}"
     rf"|truoc {_EVENT}"
-    r"|truoc (?:mua \w+|tet\b(?: nguyen dan| duong lich| am lich)?|ram thang \w+|ky hop \w+(?: \w+)?)"
+    rf"|(?:truoc|sau|ra) {_TET}|truoc (?:mua \w+|ram thang \w+|ky hop \w+(?: \w+)?)|ra gieng\b"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
+    rf"|(?<=ngay )(?:sau )?khi{_TO_CLAUSE_END}"
+    rf"|tai {_SESSION}{_NAMED} (?:(?:tuan|thang|quy|nam) (?:nay|sau|toi)\b"
+    rf"|thu (?:\d+|{_SPOKEN_COUNT}(?: {_SPOKEN_COUNT})*)\b)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
     rf"|tai {_SESSION} quy (?:iv|iii|ii|i|[1-4])\b"
-    r"|(?:khoang |trong |vao |truoc |tu )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})(?: nam (?P<y5>\d{4}))?"
-    r"|(?:khoang |trong |vao |truoc |tu )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    r"|(?:khoang |trong |vao |truoc |tu |den )?(?P<part>dau|giua|cuoi) thang (?P<m4>\d{1,2})"
+    r"(?: nam (?P<y5>\d{4}))?(?: (?:nay|toi)\b)?"
+    r"|(?:khoang |trong |vao |truoc |tu |den )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
+    rf"|(?:(?:khoang|trong|vao|den|{_BY}) )?(?:dau|giua|cuoi) quy (?:iv|iii|ii|i|[1-4])\b{_YEAR}?"
     r"|(?:(?:khoang|trong|vao|den) )?cuoi thang\b|(?:trong|vao|den) cuoi tuan\b"
-    r"|(?:truoc|cham nhat(?: la)?|han (?:chot|cuoi)(?: la)?) cuoi (?:tuan|thang|nam|quy)\b"
-    r"|(?P<days>(?:(?:sang|chieu|toi) |ngay )mai|ngay kia)\b"
+    r"|(?:trong|vao|truoc|den|tu) (?:dau|giua) thang\b"
+    rf"|{_BY} cuoi (?:tuan|thang|nam|quy)\b"
+    r"|tu (?:nay|bay gio) (?:den|toi) (?:het |cuoi )?(?:mua [a-z]+|tet|nam|thang|quy|tuan|dot)"
+    r"(?: (?:nay|sau|toi|\d{1,2}|iv|iii|ii|i)\b)?"
+    rf"|{_AT_TIME}(?P<days>(?:(?:sang|trua|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     rf"|(?:trong |tai )?{_SESSION} (?:toi|sau)\b"
     r")"
 )
+_DAY_AFTER_TOMORROW = re.compile(r"(?<=\bngày )mốt\b", re.IGNORECASE)
+"""Southern "ngày mốt", the day after tomorrow (folded, "ngày một" is the first): read as "ngày kia"."""
 _NEXT_MONTH = re.compile(r"(?<=\btháng )sau\b", re.IGNORECASE)
 _SPOKEN_QUARTER = re.compile(r"\bquy (mot|hai|ba|bon|tu)\b")
-_QUARTER_WORDS = {"mot": "i", "hai": "ii", "ba": "iii", "bon": "iv", "tu": "iv"}
+_QUARTER_WORDS = {"mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4"}
 
 
 @dataclass(frozen=True)
@@ -755,17 +826,19 @@ def _month_end(month: int, year: int) -> date | None:
     return _day(calendar.monthrange(year, month)[1], month, year) if 1 <= month <= 12 else None
 
 
-def _due(match: re.Match[str], held: date) -> date | None:
+def _due(match: re.Match[str], held: date, *, ahead: bool = True) -> date | None:
     """The date a deadline names, its year the meeting's (or the next, when the date would fall before the
-    meeting) unless it is said."""
+    meeting and `ahead`) unless it is said."""
 
     def resolved(make: Callable[[int], date | None], spoken: str | None) -> date | None:
         if spoken in ("sau", "toi"):  # "tháng 1 năm sau"
             return make(held.year + 1)
+        if spoken == "nay":
+            return make(held.year)
         if spoken:
             return make(int(spoken) + (2000 if int(spoken) < 100 else 0))
         this_year = make(held.year)
-        return make(held.year + 1) if this_year is not None and this_year < held else this_year
+        return make(held.year + 1) if ahead and this_year is not None and this_year < held else this_year
 
     g = match.groupdict()
     if g["day"] and (month := g["m1"] or g["m2"]):
@@ -775,8 +848,8 @@ def _due(match: re.Match[str], held: date) -> date | None:
     if g["m4"]:  # "cuối tháng 12": its last day; "đầu tháng 1": a period
         return resolved(lambda y: _month_end(int(g["m4"]), y), g["y5"]) if g["part"] == "cuoi" else None
     if g["day_this"]:  # "trước ngày 25 tháng này", "… tháng tới" (and "tháng sau": `find_deadline`)
-        ahead = held.month + (g["this"] == "toi")
-        return _day(int(g["day_this"]), (ahead - 1) % 12 + 1, held.year + (ahead > 12))
+        month_said = held.month + (g["this"] == "toi")
+        return _day(int(g["day_this"]), (month_said - 1) % 12 + 1, held.year + (month_said > 12))
     if g["day_only"]:  # "trước ngày 30": the first such day after the meeting
         day = int(g["day_only"])
         month = date(held.year + (held.month == 12), held.month % 12 + 1, 1)
@@ -793,6 +866,11 @@ def _due(match: re.Match[str], held: date) -> date | None:
         return held
     if g["days"]:  # "ngày mai", "chiều mai", "ngày kia"
         return held + timedelta(days=2 if g["days"].endswith("kia") else 1)
+    if g["from_now"] and g["unit"] == "ngay":  # "trong vòng 30 ngày kể từ hôm nay": the thirtieth day from now
+        count = g["span"]
+        return held + timedelta(days=int(count) if count.isdigit() else _value(count.split()))
+    if g["new_year"]:  # "trước Tết Dương lịch": 1 January
+        return date(held.year + 1, 1, 1)
     if g["quarter"]:  # a quarter: its last day
         return resolved(lambda y: _month_end(_QUARTERS[g["quarter"]] * 3, y), g["y4"])
     return None
@@ -802,12 +880,16 @@ _NI = re.compile(r"\b(?:thang|tuan|nam|quy|hom|bua|sang|chieu|toi|buoi|ngay|thu 
 """Central "ni" for "nay" (this) after a time ("trước ba mươi tháng ni", "thứ sáu tuần ni", "chiều ni")."""
 
 
-def _this_said_ni(written: str, where: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
-    """`written` (and the spans of its characters) with Central "ni" read as "nay" after a time word (`_NI`)."""
-    for found in reversed(list(_NI.finditer(written))):
+def _read_as(
+    written: str, where: list[tuple[int, int]], pattern: re.Pattern[str], reading: Callable[[str], str]
+) -> tuple[str, list[tuple[int, int]]]:
+    """`written` (and the spans of its characters) with each first group of `pattern` replaced by its `reading`, every
+    character of which stands for the word replaced."""
+    for found in reversed(list(pattern.finditer(written))):
         start, end = found.span(1)
-        written = written[:start] + "nay" + written[end:]
-        where = [*where[:start], where[start], where[start], where[end - 1], *where[end:]]
+        read = reading(found.group(1))
+        written = written[:start] + read + written[end:]
+        where = [*where[:start], *[(where[start][0], where[end - 1][1])] * len(read), *where[end:]]
     return written, where
 
 
@@ -816,18 +898,80 @@ _DATED_AFTER = re.compile(r",? ")
 day."""
 
 
+_BARE_DATE = re.compile(r"(?:ngay |mung |mong )+\d")
+_DOCUMENT = re.compile(r"\bso [\w/.-]+ $")
+_RECENT = timedelta(days=92)
+"""How far before the meeting a date said bare or a month is one referred to ("đợt kiểm tra ngày 10/9", "trong tháng 8"
+said on 17 September), not next year's."""
+
+
+def _referred(match: re.Match[str], written: str, held: date | None) -> bool:
+    """Whether a time is one referred to, not a deadline: a date said without a marker that is a document's ("công
+    văn số 15 ngày 5/9"), the meeting's own ("hôm nay, ngày 17 tháng 9") or one of the last months ("kết quả đợt kiểm
+    tra ngày 10/9 …"); a date or month of the past ("các hồ sơ nộp từ ngày 1/9", "vi phạm trong tháng 8", "từ ngày
+    1/1/2024 đến nay")."""
+    bare = _BARE_DATE.match(match.group()) is not None
+    if bare and _DOCUMENT.search(written, 0, match.start()):
+        return True
+    if held is None:
+        return False
+    named = _due(match, held, ahead=False)
+    if named is None or named > held or not (match.group("day") or match.group("month") or match.group("quarter")):
+        return False
+    year_said = any((match.group(y) or "").isdigit() for y in ("y1", "y2", "y3", "y4"))
+    start = match.group().startswith(("tu ", "ngay tu "))
+    return bare or year_said or start or (not match.group("day") and named >= held - _RECENT)
+
+
+_NUMBER_SAID = frozenset(
+    {
+        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "tám", "chín", "mười", "mươi",
+        "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
+    }
+)  # fmt: skip
+"""Number words as said, with their tones (`_misread`)."""
+_WORDS_AS_SAID = re.compile(r"[^\W\d_]+")
+
+
+def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> bool:
+    """Whether a time was read from words that only fold like one (`text` as said, `where` the span of each character
+    of the folded text the match is of): "trọng tâm tháng này" (the focus of this month) is no "trong tám tháng này";
+    where the text has its tones, a day or a span's count said in words must be number words ("tám", not "tâm"; "ngay
+    sau cuộc họp" is right after it, no sixth day)."""
+
+    def said(group: str) -> list[str]:
+        return [
+            w.lower()
+            for w in _WORDS_AS_SAID.findall(text[where[match.start(group)][0] : where[match.end(group) - 1][1]])
+        ]
+
+    toned = not text.isascii()
+    numbers = [g for g in ("span", "span_more", "day", "day_only", "day_this") if match.group(g)]
+    words_said = _WORDS_AS_SAID.findall(text[where[match.start()][0] : where[match.end() - 1][1]].lower())
+    return "trọng" in words_said or (toned and any(w not in _NUMBER_SAID for g in numbers for w in said(g)))
+
+
+_LATEST = re.compile(r"(?:ngay )?(?:(?:cham|muon) nhat|han (?:chot|cuoi))\b")
+"""The markers that say nothing but the deadline ("chậm nhất", "muộn nhất", "hạn chót"): their time is the order's."""
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
     text = nfc(text)
     next_month = _NEXT_MONTH.sub("tới", text)  # "sau" is also "sáu" (six) once folded: "tháng sau" is not June
-    written, where = _this_said_ni(*spoken_dates(fold(next_month)))
-    written = _SPOKEN_QUARTER.sub(lambda m: "quy " + _QUARTER_WORDS[m.group(1)].ljust(len(m.group(1))), written)
-    found = list(_DEADLINE.finditer(written))
+    next_month = _DAY_AFTER_TOMORROW.sub("kia", next_month)
+    written, where = _read_as(*spoken_dates(fold(next_month)), _NI, lambda _: "nay")
+    written, where = _read_as(written, where, _SPOKEN_QUARTER, _QUARTER_WORDS.__getitem__)
+    found = [
+        m for m in _DEADLINE.finditer(written) if not _referred(m, written, held) and not _misread(m, next_month, where)
+    ]
     if not found:
         return None
     # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
     match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
+    # "… coi trước khi ký chậm nhất là ngày năm tháng tám": "chậm nhất", "hạn chót" say the deadline itself
+    match = next((m for m in found if _LATEST.match(m.group())), match)
     dated = (
         next(
             (

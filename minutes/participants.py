@@ -50,7 +50,7 @@ _RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
 _INTRODUCER = re.compile(
     r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
     rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư"
-    r"|tôi là|tôi tên là|em là|mình là|tui là|tôi|tui|em)"
+    r"|(?:tôi|tui|em|mình) (?:tên )?là|tên (?:tôi|tui|em|mình) là|tôi,?|tui,?|em)"
     r"\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
 )
@@ -58,25 +58,28 @@ _INTRODUCER = re.compile(
 "đồng chí đại úy") or a cleric's title ("thượng tọa", "linh mục"), or the speaker ("tôi", "em", "chị là …"); not a
 collective ("bà con cử tri", "anh em", "cô chú")."""
 _SELF = re.compile(
-    r"\b(?:(?:tôi|tui) (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) là )\w|^(?:(?:dạ|vâng|thưa \w+),? )?em \w",
+    r"\b(?:(?:tôi|tui),? (?:là |tên là )?|(?:em|chị|anh|cô|thầy|mình) (?:tên )?là |tên (?:tôi|tui|em|mình) là )\w"
+    r"|^(?:(?:dạ|vâng|thưa \w+),? )?em \w",
     re.IGNORECASE,
 )
 """The speaker giving their own name ("tôi hoàng văn pao …", "chị là trần thị phương tổ trưởng …", "mình là …"; "em"
 only opening the turn: "dạ em hà văn tùng …", where "em" names no one addressed)."""
-_COLLECTIVE_BEFORE = re.compile(r"\b(?:các|những|mấy|mọi|quý|anh|chị|ông|bà|cô|chú|bác|em)\s+$", re.IGNORECASE)
+_COLLECTIVE_BEFORE = re.compile(
+    r"\b(?:các|những|mấy|mọi|quý|anh|chị|ông|bà|cô|chú|bác|em|tụi|bọn|chúng)\s+$", re.IGNORECASE
+)
 """An honorific after a plural or another honorific is a group, never a person ("các anh chị ngồi trật tự", "chị em
-mình tiếp tục", "anh em xã viên")."""
+mình tiếp tục", "anh em xã viên"), nor is "em" of the plural pronoun ("tụi em cần huyện …", "bọn em", "chúng em")."""
 _COUNTED = re.compile(r"(?:\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm)|\d)\s+$", re.IGNORECASE)
 """A count before "em": the young people of a report ("ba em học đại học", "12 em cận thị"), no one named; an
 attendance said before a roll is no count of the one named after it ("có mặt mười ba anh thạch sô phia …")."""
 _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
-    r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh"
+    r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh|dieu khien"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
-    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc)\b"
+    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|thay|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc)\b"
 )
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
-trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng"); a given name that
+trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng", "… ninh thị thoa thay tôi điều hành"); a given name that
 is also a word of a title ("Trường", "Thu") does not, alone."""
 _GIVEN_NAME_NOT_TITLE = {
     "truong": "trưởng",
@@ -86,34 +89,38 @@ _GIVEN_NAME_NOT_TITLE = {
     "o": "ở",
     "chanh": "chánh",
     "da": "đã",
+    "thay": "thay",
 }
 """Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La", "Chanh Đa" of a Khmer
 name): they end a name only as the word itself ("… tôn thất hiếu ở xóm trên")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
-    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ"),
+    *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ", "thôi"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles
 of Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an
-ordinal: "anh lượt thứ nhất …")."""
+ordinal: "anh lượt thứ nhất …"; "tôi ngồi nghe thôi")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
+_HONORIFICS = frozenset({"anh", "chị", "em", "ông", "bà", "cô", "chú", "bác", "thầy"})
+"""Honorifics that also end given names ("ngô thị lan anh"): a fourth word that may be the name's."""
 _UNITS = frozenset({"hạt", "trạm", "đội", "tổ", "khoa", "phòng", "ban", "xóm", "thôn", "bản", "nhóm"})
 """Units whose head is "<unit> trưởng" even when a unit follows ("tạ văn phong trạm trưởng trạm bơm cầu xe")."""
-_GENDERED_MIDDLE = frozenset({"văn", "thị", "a"})
-"""The middle names that mark most Vietnamese full names of three words ("A" for Hmong men: "Giàng A Chu"): in lower
+_GENDERED_MIDDLE = frozenset({"văn", "thị", "a", "seo"})
+"""The middle names that mark most Vietnamese full names of three words ("A", "Seo" for Hmong men: "Giàng A Chu",
+"Sùng Seo Vàng"): in lower
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
-    r"(?:bên|bộ phận|đội|tổ|đoàn|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ)(?!\w)"
+    r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ|quê)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
 phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's
 honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy thầy cô …"), the time a report
-starts with ("đinh thị thu hà tháng tám phòng cấp …"). Any function word would end phrases that are no names too
-("đại biểu dự hội nghị có …")."""
+starts with ("đinh thị thu hà tháng tám phòng cấp …"), a hometown ("lò thị hoa quê ở mộc châu"). Any function word
+would end phrases that are no names too ("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -140,27 +147,34 @@ _PRESIDES = re.compile(
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
 nghị Sở A chủ trì", "tôi nghĩ nên …"."""
+_PRESIDING = r"(?:chu tri|chu toa|dieu hanh|dieu khien)"
+"""Verbs of presiding, folded: "điều khiển (hội nghị)" is the older word of mass organisations for "điều hành"."""
 _ASSIGNED = re.compile(
     r"(?:\b(?:toi|tui|em)\b[^.;!?]{0,60}?\bduoc\b[^.;!?]{0,40}?\b(?:giao|phan cong|cu|uy quyen|de nghi|moi)"
     r"|\b(?:giao|phan cong|cu|uy quyen|nho)(?: cho)? (?:toi|tui|em))"
-    r" (?:chu tri|chu toa|dieu hanh)\b"
+    rf" {_PRESIDING}\b"
 )
 """The speaker saying they were given the chair, the passive of an order or invitation ("hôm nay tôi được đồng chí Chủ
 tịch giao chủ trì cuộc họp", "tôi được phân công điều hành") or the speaker its object ("anh ấy giao tôi chủ trì"): they
 preside, where "tôi giao … chủ trì" gives a task."""
-_CHAIR_VERB = re.compile(r"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?(?:dieu hanh|chu tri|chu toa)\b")
+_CHAIR_VERB = re.compile(rf"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?{_PRESIDING}\b")
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
 _CHAIR_AFTER = re.compile(
-    r"\s*(?:[.;!?]|$|(?:tiep|giup|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban|dai hoi|toan"
-    rf"|noi dung|{_TODAY_OR_PARTICLE})\b|,?\s*co (?:dong chi|ong|ba|anh|chi|co|thay)\b)"
+    r"\s*(?:[.;!?]|$|(?:tiep|giup|gium|dum|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban"
+    rf"|dai hoi|toan|noi dung|{_TODAY_OR_PARTICLE})\b|,?\s*co (?:dong chi|ong|ba|anh|chi|co|thay)\b)"
 )
 """What may follow the verb when it gives the chair: the sentence's end, the meeting or a part of it ("… điều hành
-phần tiếp theo", "chủ trì giúp tôi"), the roll going on ("… có đồng chí X chủ tịch chủ trì có đồng chí Y …"); not an
-object, which makes it a task ("chủ trì xây dựng đề án")."""
+phần tiếp theo", "chủ trì giúp tôi", Southern "điều hành giùm tui"), the roll going on ("… có đồng chí X chủ tịch chủ
+trì có đồng chí Y …"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
+_PART_BEFORE = re.compile(r"\b(?:phan|noi dung) (?:con lai|tiep theo|sau|thao luan)\b")
+"""A part of the meeting said before the verb, its object put first: the verb gives the chair whatever follows it."""
 _OPEN_CALL = re.compile(r"\bmoi\b(?P<who>[^.;:!?]{3,120}?)\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
-_CHAIR_TO = re.compile(r"\b(?:nhuong|chuyen|giao)(?: lai)? quyen (?:dieu hanh|chu toa|chu tri) cho\b[^.;:!?]*")
-"""The chair given by name after the verb ("nhường quyền điều hành cho đồng chí X", "chuyển lại quyền …")."""
+_CHAIR_TO = re.compile(
+    rf"\b(?:nhuong|chuyen|giao|ban giao|trao)(?: lai)? (?:quyen|phan|vai tro|ghe) {_PRESIDING}(?: lai)? cho\b[^.;:!?]*"
+)
+"""The chair given by name after the verb and what is given ("nhường quyền điều hành cho đồng chí X", "chuyển lại
+quyền …", "chuyển phần điều hành cho …", "trao quyền chủ tọa cho …"); not "giao chủ trì cho Sở A", a task."""
 _CHAIRS_LISTED = re.compile(
     r"\b(?:(?:doan chu (?:tich|toa)|chu toa doan)\b[^.!?]{0,40}?\bgom|dong chu tri\b[^.!?]{0,40}?\bco)\b[^.!?]*"
 )
@@ -171,7 +185,7 @@ _OTHER = re.compile(r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|
 """Someone other than the speaker, called by an honorific (not "các đồng chí")."""
 _SAYS_PRESIDES = re.compile(
     r"\b(?:toi|tui|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nho|nen|va)\b)[^.;!?]){0,80}?"
-    r"\b(?:chu tri|chu toa|dieu hanh)\b"
+    rf"\b{_PRESIDING}\b"
 )
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
 _CALLED = re.compile(
@@ -188,13 +202,14 @@ _TITLED_OTHER = re.compile(
 """Another called by honorific and title, the name last, in lower case ("anh phó chủ tịch trần quốc việt"): that
 person, though the speaker said "tôi" before."""
 _CHAIR_IS = re.compile(
-    r"\b(?:chu tri|chu toa|dieu hanh)(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|dai hoi|hom nay"
-    r"|sang nay|chieu nay|bua nay))+\s+(?:(?:se )?(?:la|(?P<listed>gom)|co)\s+)?"
-    r"(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
+    rf"(?:\b{_PRESIDING}(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|dai hoi|hom nay|sang nay"
+    rf"|chieu nay|bua nay))+(?:\s*:\s*|\s+)|(?:^|[.;!?]\s*){_PRESIDING}\s*:\s*)"
+    r"(?:(?:se )?(?:la|(?P<listed>gom)|co)\s+)?(?:dong chi|ong|ba|anh|chi|co|thay)\b[^.;:!?]*"
 )
 """The chair of the meeting named after the verb ("chủ trì hội nghị hôm nay là đồng chí X, Chủ tịch UBND xã", "chủ tọa
-đại hội gồm ông X", in a roll: "chủ trì hội nghị có đồng chí X …", "chủ trì hội nghị đồng chí X …"); not who leads a
-task ("giao Phòng Nông nghiệp, chủ trì là anh Hùng")."""
+đại hội gồm ông X", in a roll: "chủ trì hội nghị có đồng chí X …", "chủ trì hội nghị đồng chí X …"), or after it and a
+colon, as a programme is read ("Chủ trì hội nghị: đồng chí X", "Chủ tọa: ông X"); not who leads a task ("giao Phòng
+Nông nghiệp, chủ trì là anh Hùng")."""
 _LAST_NAME = re.compile(r"((?:[A-ZÀ-Ỹ][^\W\d_]*\s+){1,3}[A-ZÀ-Ỹ][^\W\d_]*)\W*$")
 
 
@@ -206,6 +221,9 @@ class _Given:
     names: list[str]
     shared: bool
     called: str = ""
+    others: bool = False
+    """Co-chairs named by someone not among them ("Xin kính mời đồng chí A và đồng chí B lên đồng chủ trì"): they chair
+    with whoever presides, not with the speaker."""
     """The given name said when the chair goes to someone called by it ("chừ anh thuận chủ trì tiếp"): the attendee
     whose full name ends so, if one does (`chairing`)."""
 
@@ -258,6 +276,7 @@ def _given_chair(text: str) -> _Given | None:
                 shared = listed is _CHAIRS_LISTED and bool(re.search(r"\btoi\b", folded[: match.start()]))
                 return _Given(names, shared, _called(text[match.start() : end]) if names == [""] else "")
     clause = 0
+    own_part = False  # the speaker said they preside over a part ("Tôi điều hành hai nội dung đầu, bà X …")
     for verb in _CHAIR_VERB.finditer(folded):
         start = max([clause, *(m.end() for m in re.finditer(r"[.;:!?]", folded[: verb.start()]))])
         clause = verb.end()
@@ -267,14 +286,19 @@ def _given_chair(text: str) -> _Given | None:
         invited = bool(invitations)
         start += invitations[-1] if invitations else 0  # "có chị X về dự tôi xin mời anh Y điều hành": the one invited
         after = _CHAIR_AFTER.match(folded, verb.end())
-        if not (invited or after) or re.search(r"\b(?:toi|tui|em|minh)\s+$", folded[start : verb.start()]):
-            continue  # "… anh X đi họp ở tỉnh nên anh ấy giao tôi chủ trì": the speaker presides, no one else
+        part = _PART_BEFORE.search(folded, start, verb.start())  # "phần còn lại tôi giao cô X chủ trì, tôi ngồi nghe"
+        own = re.search(r"(?<!thay )(?<!thay cho )\b(?:toi|tui|em|minh)\s+$", folded[start : verb.start()])
+        own_part = own_part or bool(own)
+        if not (invited or after or part) or own:
+            continue  # "… anh X đi họp ở tỉnh nên anh ấy giao tôi chủ trì": the speaker presides; not "X thay tôi …"
         names = _named_before(text, start, verb.start())
         if names == [""] and not invited and re.fullmatch(r"\s*(?:[.;!?]|$)", after.group() if after else ""):
             continue  # "… vận động, anh quý chủ trì": who leads a task, not the meeting
         if names:
+            with_speaker = bool(re.search(r"\b(?:toi|tui|chung toi)\b", folded[start : verb.start()]))
             shared = verb.group("co") is not None or bool(re.search(r"\btoi va\b", folded[start : verb.start()]))
-            return _Given(names, shared, _called(text[start : verb.start()]) if names == [""] else "")
+            called = _called(text[start : verb.start()]) if names == [""] else ""
+            return _Given(names, shared or own_part, called, others=shared and not with_speaker)
     return None
 
 
@@ -305,7 +329,10 @@ def is_name(text: str) -> bool:
     cased = any(c.isupper() for c in text)
     if _VERB_PAIRS.search(text.lower()):
         return False
-    return all(w[:1].isupper() for w in words) if cased else not any(w in _FUNCTION_WORDS for w in words)
+    if cased:
+        return all(w[:1].isupper() for w in words)
+    family_ong = words[0] == "ông" and words[1] in ("văn", "thị")  # the family name Ông ("ông thị lụa")
+    return not any(w in _FUNCTION_WORDS for w in words[family_ong:])
 
 
 def _title_case(words: Sequence[str]) -> str:
@@ -337,7 +364,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
     for match in _INTRODUCER.finditer(text):
         before = text[: match.start()]
         said = match.group().lower().strip()
-        if (not said.startswith("tôi") and _COLLECTIVE_BEFORE.search(before)) or (
+        if (not said.startswith("tôi") and not said.endswith("là") and _COLLECTIVE_BEFORE.search(before)) or (
             said == "em" and _COUNTED.search(before)
         ):
             continue
@@ -346,11 +373,14 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         words: list[str] = []
         previous = end = match.end()
         ended = True
-        for word in re.finditer(r"[^\W\d_]+", text[match.end() :]):
+        titled = False  # a title said right after the name
+        for word in _WORD.finditer(text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
-            if cased and not word.group()[0].isupper():
-                break
+            if cased and (not word.group()[0].isupper() or (len(words) >= 2 and _TITLE_AHEAD.match(text, previous))):
+                if len(words) == 4 and words[1].lower() in _GENDERED_MIDDLE and _joins_next(words, word.group()):
+                    words = words[:3]  # "anh Hứa Văn Tài Nông trường Lộc Thạnh": the unit, capitalised
+                break  # "đồng chí Hà Văn Pản Chủ tịch UBND xã …": the title, capitalised, ends the name
             stop = _STOP.match(folded, match.end() + word.start()) if not cased else None
             if stop is not None and _GIVEN_NAME_NOT_TITLE.get(stop.group()) not in (None, word.group().lower()):
                 stop = None  # "đào xuân trường giám đốc": "Trường" is the name, "trưởng" would be the title
@@ -367,9 +397,12 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                         _UNIT_HEAD.match(folded, match.end() + word.start())
                         or (stop.group() == "truong" and words[3] in _UNITS)
                         or (ends and _joins_next(words, word.group()))
+                        or (words[3] in _FUNCTION_WORDS and words[3] not in _HONORIFICS)
                     )
-                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit
+                ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit;
+                    # "chị mai thị bốn đi thay": a verb after the name
                     words = words[:3]
+                titled = _TITLE_WORD.match(folded, match.end() + word.start()) is not None
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
@@ -380,9 +413,121 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
             words.append(word.group())
         if words:
             end = match.end() + len(" ".join(words))
-        if ended and (cased or (len(words) >= 3 and not _one_word(words))) and is_name(" ".join(words)):
+        if ended and (cased or (len(words) >= 3 and (titled or not _one_word(words)))) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
-    return names
+    if cased:
+        names += [n for n in _listed(text) if not any(a <= n[1] < b for _, a, b in names)]
+    names += [n for n in _titled(text) if not any(a <= n[1] < b for _, a, b in names)]
+    here = _HERE.match(text)
+    counted = here is not None and _COUNTED.match(here["name"].split()[0] + " ") is not None  # "hai mươi sáu hộ có mặt"
+    if here and is_name(here["name"]) and (cased or not _one_word(here["name"].split())) and not (names or counted):
+        names.append((_title_case(here["name"].split()), here.start("name"), here.end("name")))
+    return sorted(names, key=lambda n: n[1])
+
+
+_HERE = re.compile(
+    r"^\W*(?:(?:dạ|vâng|có|à|ờ)\W+){0,2}(?P<name>(?:[^\W\d_]+\s+){2,3}[^\W\d_]+)\s+(?:đây|có mặt)\b", re.IGNORECASE
+)
+"""A speaker answering the roll with their name ("vâng, quách đình nguyên đây ạ", "dạ Lò Văn Pọm có mặt")."""
+_TITLED = re.compile(
+    r"(?<!các )\b(?:tôi|tui|đồng chí|đại biểu|ông|bà|anh|chị|thầy|cô),?\s+(?=(?:phó |tổng )?(?:chủ tịch|chủ nhiệm"
+    r"|bí thư|giám đốc|chánh|hiệu trưởng|thư ký|trưởng|\w+ trưởng|chỉ huy|thủ trưởng)\b)",
+    re.IGNORECASE,
+)
+"""A person introduced by title before the name: the speaker ("tôi, Chủ tịch …") or another ("đồng chí Bí thư …")."""
+_PLACE_UNITS = frozenset({"tỉnh", "huyện", "xã", "thôn", "bản", "phường", "quận", "trấn", "phố", "ấp", "xóm", "làng"})
+"""Units a place's name follows ("huyện Mù Cang Chải"): a run after one is the place, not the person."""
+_TITLE_NAME_END = re.compile(
+    r"[.;:!?]|\b(?:xin|chủ trì|chủ tọa|điều hành|điều khiển|tuyên bố|thay mặt|rất|cảm ơn|đề nghị|mời|báo cáo|phát biểu"
+    r"|đã|sẽ|đang|được|kính|thưa|đồng chí|anh|chị|ông|bà|cùng|và|có)(?!\w)",
+    re.IGNORECASE,
+)
+"""Where a lower-case name said after a title ends: a verb, the next person, the end of the sentence."""
+_CASED_TITLE_END = re.compile(r"[.;:!?]|(?<!\w)(?:đồng chí|anh|chị|ông|bà|tôi)(?!\w)")
+"""Where the title and name end in cased text: the sentence or the next person (a body's name holds "và": "Sở Tài
+nguyên và Môi trường")."""
+
+
+def _titled(text: str) -> list[tuple[str, int, int]]:
+    """A name said after the title, the speaker's own or another's. In cased text the first run of three capitalised
+    words or more after the title, or the next item after a comma ("có đồng chí Bí thư Đảng ủy Lò Văn Hặc và …",
+    "tôi, Chủ tịch Hội Cựu chiến binh xã, Đàm Văn Khuê, xin …"): of five or more the last three ("… tỉnh Lào Cai Trịnh
+    Xuân Trường"), never three after a place's unit ("huyện Mù Cang Chải"). In lower case the three words before the
+    verb or the next person ("tôi chủ tịch hội cựu chiến binh xã đàm văn khuê xin …"), the middle "Văn", "Thị" or "A",
+    the first starting a word of its own (pyvi), as a title's place does not ("… trạm bơm cầu xe")."""
+    found = []
+    for said in _TITLED.finditer(text):
+        cased = any(c.isupper() for c in text)
+        stop = (_CASED_TITLE_END if cased else _TITLE_NAME_END).search(text, said.end())
+        window = text[said.end() : stop.start() if stop else len(text)]
+        name = _cased_after_title(window) if cased else _lower_after_title(window)
+        if name:
+            at = said.end() + window.index(name) if name in window else said.end()
+            found.append((_title_case(name.split()), said.start(), at + len(name)))
+    return found
+
+
+def _cased_after_title(window: str) -> str:
+    items = window.split(",")
+    for k, item in enumerate(items[:2]):
+        runs = re.findall(r"(?:(?<=\s)|^)((?:[A-ZÀ-Ỹ][^\s,]*\s+){2,}[A-ZÀ-Ỹ][^\s,]*)(?=\s|$)", item.strip())
+        for run in runs if k == 0 else [r for r in runs if r == item.strip()]:
+            words = run.split()
+            before = item.strip()[: item.strip().index(run)].split()
+            unit = bool(before) and before[-1].lower() in _PLACE_UNITS
+            for n in (4, 3):
+                name = words[-n:]
+                place = n == len(words) and unit and words[1].lower() not in _GENDERED_MIDDLE  # not "xã Lò Văn Pọm"
+                if (n == 4 and len(words) != 4) or place or len(words) < n:
+                    continue
+                if is_name(" ".join(name)) and not any(w[1:].isupper() for w in name):
+                    return " ".join(name)
+    return ""
+
+
+def _lower_after_title(window: str) -> str:
+    words = window.split()
+    name = words[-3:]
+    if len(words) < 3 or not is_name(" ".join(name)) or name[1].lower() not in _GENDERED_MIDDLE:
+        return ""
+    tokens = _fused(" ".join(words).lower())
+    starts = {len(" ".join(tokens[:i])) + (i > 0) for i in range(len(tokens))}
+    return " ".join(name) if len(" ".join(words[:-3])) + (len(words) > 3) in starts else ""
+
+
+_PLURAL_ROLL = re.compile(
+    r"\bcác (?:đồng chí|ông(?:,? bà)?|bà|anh(?:,? chị)?|chị|thầy(?:,? cô)?|cô|vị|đại biểu|thành viên)\s*:?\s+",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(r"[^,;:–-]+")
+
+
+def _listed(text: str) -> list[tuple[str, int, int]]:
+    """Names listed after a plural honorific, in cased text ("Tham dự có các đồng chí: Hà Văn Pản, Chủ tịch xã; Lò Thị
+    Ên và Lường Văn Chum"): each item between commas, semicolons or "và" that is wholly a full name of three or four
+    capitalised words (two are as often a place: "Nà Lầu"), titles and places between them skipped."""
+    found = []
+    items = re.sub(r"\bvà\b", ", ", text)  # "và" as a comma, the positions kept
+    for roll in _PLURAL_ROLL.finditer(text):
+        end = next((m.start() + roll.end() for m in re.finditer(r"[.!?]", text[roll.end() :])), len(text))
+        for item in _ITEM.finditer(items, roll.end(), end):
+            words = _WORD.findall(item.group())
+            said = item.group().strip()
+            whole = said == " ".join(words) and all(w[:1].isupper() for w in words)
+            if 3 <= len(words) <= 4 and whole and is_name(said):
+                at = item.start() + item.group().index(said)
+                found.append((said, at, at + len(said)))
+    return found
+
+
+_TITLE_AHEAD = re.compile(
+    r"\s*(?:phó |tổng )?(?:chủ tịch|chủ nhiệm|bí thư|giám đốc|hiệu trưởng|thư ký"
+    r"|trưởng (?:phòng|ban|thôn|bản|khoa|đoàn)|chánh (?:văn phòng|án|thanh tra))(?!\w)",
+    re.IGNORECASE,
+)
+"""A title after a cased name without a comma between ("đồng chí Hà Văn Pản Chủ tịch UBND xã")."""
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+"""A word of a name, with the apostrophe of Central Highlands names ("H'Hen Niê", "K'Sor H'Bơ Khăp", "Ka H'Yến")."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -437,7 +582,6 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     learnt: dict[str, str] = {}
     pending: tuple[str | None, str] | None = None  # (who handed over, the name said)
     people: list[str] | None = None  # full names said in the meeting, for a chair called by given name
-    held: dict[str, str] | None = None  # titles said after a name, for a chair called by title
     for segment in segments:
         if pending is not None and segment.speaker and segment.speaker != pending[0]:
             wanted = fold(pending[1])
@@ -452,8 +596,12 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         given = _given_chair(segment.text)
         if given is None:
             continue
-        if given.shared:
-            co_chairs.setdefault(segment.speaker or "", []).extend(n for n in given.names if n)
+        if given.called and not given.names[0]:
+            people = list(mentions(segments)) if people is None else people
+            given = _Given(_called_person(given.called, people, segments) or given.names, given.shared, given.called)
+        if given.shared and not (given.others and current is None):
+            chairs_with = current if given.others else segment.speaker  # invited co-chairs join whoever presides
+            co_chairs.setdefault(chairs_with or "", []).extend(n for n in given.names if n)
             continue
         so_far = segments[: len(presiding)]
         said = [fold(s.text) for s in so_far if s.speaker == segment.speaker]
@@ -465,14 +613,6 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
             and not any(map(_SAYS_PRESIDES.search, said))
         ):
             order = []  # a master of ceremonies
-        if given.called and not given.names[0]:
-            people = list(mentions(segments)) if people is None else people
-            wanted = fold(given.called)
-            full = [p for p in people if fold(p).split()[-1] == wanted]
-            if " " in wanted:  # a title: the one person introduced with it ("đồng chí lục văn hào chủ tịch …")
-                held = titles(segments) if held is None else held
-                full = list(dict.fromkeys(n for t, n in held.items() if f"{t} ".startswith(f"{wanted} ")))
-            given = _Given(full[:1] if len(full) == 1 else given.names, given.shared)
         pending = (segment.speaker, given.names[0])
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)
@@ -486,6 +626,27 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         if name:
             unique.setdefault(fold(name), name)
     return Chairing(presiding, list(unique.values()))
+
+
+def _called_person(called: str, people: Sequence[str], segments: Sequence[Segment]) -> list[str]:
+    """The one person present called by `called`: a given name ending their full name, else said first as Ede and Jarai
+    names say it ("bà H'Linh" is H'Linh Mlô, "anh Wơn" Y Wơn Niê), or a title said after their name ("đồng chí lục văn
+    hào chủ tịch …" called "đồng chí chủ tịch"); [] when none or several."""
+    wanted = fold(called)
+    if " " in wanted:
+        held = titles(segments)
+        full = list(dict.fromkeys(n for t, n in held.items() if f"{t} ".startswith(f"{wanted} ")))
+    else:
+        full = [p for p in people if fold(p).split()[-1] == wanted] or [
+            p for p in people if _highland_given(fold(p).split(), wanted)
+        ]
+    return full[:1] if len(full) == 1 else []
+
+
+def _highland_given(words: Sequence[str], wanted: str) -> bool:
+    """Whether `wanted` is the given name of a Central Highlands name, said before the family name: a word with an
+    apostrophe ("H'Linh"), or the word after "Y" ("Y Wơn Niê")."""
+    return any(w == wanted and ("'" in w or (i == 1 and words[0] == "y")) for i, w in enumerate(words[:-1]))
 
 
 def introductions(segments: Sequence[Segment]) -> dict[str, str]:
@@ -647,16 +808,29 @@ _MENTIONED_BEFORE = re.compile(
 "theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what
 "của" names ("đơn hàng của công ty ông X")."""
 _ABSENT_AFTER = re.compile(
-    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|đi (?:công tác|học|họp|tập huấn)|bận|không (?:dự"
-    r"|tham dự|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
+    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|nằm viện|đi (?:công tác|học|họp|tập huấn)"
+    r"|đang đi|bận|chưa (?:về|đến|tới)"
+    r"|không (?:về )?(?:dự|tham dự|tham gia|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
     re.IGNORECASE,
 )
 """Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do", "… nghỉ chế độ thai
-sản", "… đi học lớp bồi dưỡng", "… báo bận"); not a break ("nghỉ giải lao")."""
+sản", "… đi học lớp bồi dưỡng", "… báo bận", "… đang đi ký ngoài trụ sở", "… đi biển chưa về", "… đang nằm viện");
+not a break ("nghỉ giải lao")."""
+_KIN_AFTER = re.compile(
+    r"^\s*,\s*(?:con|vợ|chồng|cháu|mẹ|bố|cha|em|anh|chị) (?:(?:ruột|gái|trai|nội|ngoại) )?(?:của )?"
+    r"(?:ông|bà|anh|chị|cô|chú|bác|cụ|đồng chí|hộ|gia đình)\b",
+    re.IGNORECASE,
+)
+"""A relative said after the name ("em Nguyễn Thị Hoa, con ông Tý, …", "bà X, vợ ông Y"): someone talked about."""
 _ABSENT_LIST = re.compile(r"\bvắng\b[^.;:!?]{0,40}:[^.!?]*", re.IGNORECASE)
 """The absent listed after a colon ("Vắng có lý do ba thành viên: thầy A …, cô B … và anh C …")."""
-_PRESENT = re.compile(r"\b(?:mời|giới thiệu|tham dự|về dự|đến dự|dự họp|có mặt|chủ trì|chủ tọa|điều hành)\b", re.I)
-"""Presence said in the name's clause, which no word of `_MENTIONED_BEFORE` undoes ("cuộc họp do ông X chủ tọa")."""
+_PRESENT = re.compile(
+    r"\b(?<!không )(?<!chưa )(?:mời|giới thiệu|tham dự|về dự|đến dự|dự họp|có mặt|chủ trì|chủ tọa|điều hành"
+    r"|điều khiển)\b",
+    re.I,
+)
+"""Presence said in the name's clause, which no word of `_MENTIONED_BEFORE` undoes ("cuộc họp do ông X chủ tọa"); not
+denied ("không về dự được")."""
 
 
 def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
@@ -678,10 +852,16 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
             joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
             cue = _MENTIONED_BEFORE.search(text, clause_start, start)
             since = (
-                previous[1] if joined else cue.start() if cue else start if _ABSENT_AFTER.match(text[end:]) else None
+                previous[1]
+                if joined
+                else cue.start()
+                if cue
+                else start
+                if _ABSENT_AFTER.match(text[end:]) or _KIN_AFTER.match(text[end:])
+                else None
             )
             since = next((a for a, b in listed if a <= start < b), since)
-            if text[start:].lower().startswith(_SELF_WORDS):
+            if _own_name(text, start):
                 since = None
             if since is not None and not _PRESENT.search(text, since, clause_end):
                 talked.add(fold(name))
@@ -689,6 +869,14 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
                 present.add(fold(name))
             previous = (end, since)
     return talked - present
+
+
+def _own_name(text: str, start: int) -> bool:
+    """Whether the name at `start` is the speaker's own: after "tôi", "tui", or "em", "mình" opening the turn ("dạ em
+    X …"); "em" inside it is a child talked about ("… bổ sung: em Nguyễn Thị Hoa, con ông Tý, …")."""
+    said = text[start:].lower()
+    opening = re.fullmatch(r"\W*(?:(?:dạ|vâng|thưa \w+),?\s*)?", text[:start], re.IGNORECASE) is not None
+    return said.startswith(("tôi", "tui ")) or (opening and said.startswith(("em ", "mình")))
 
 
 _ROLL = re.compile(r"\b(?:có|gồm)\b")

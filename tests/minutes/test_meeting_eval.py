@@ -126,7 +126,11 @@ def test_names_and_deadlines_compare_after_normalisation() -> None:
     assert same_party("đồng chí Trần Hữu Nghĩa, Phó Chủ tịch", "Trần Hữu Nghĩa")
     assert same_party("đồng chí kiên", "Trần Văn Kiên")  # called by the given name
     assert same_party("Phòng Tài chính - Kế hoạch huyện", "Phòng Tài chính – Kế hoạch")
+    assert same_party("ủy ban xã lai hòa", "Ủy ban nhân dân xã Lai Hòa")  # called by its level alone
+    assert same_party("UB huyện Đông Giang", "Ủy ban nhân dân huyện Đông Giang")
+    assert same_party("trung tâm y tế", "Trung tâm Y tế thị xã")
     assert not same_party("Ủy ban nhân dân xã", "Ủy ban nhân dân huyện")
+    assert not same_party("Ủy ban xã", "Ủy ban Mặt trận Tổ quốc xã")
     assert not same_party("Công an xã duy trì tuần tra", "Công an xã")
     assert not same_party("Phòng", "Phòng Tài chính – Kế hoạch")
     assert same_deadline("Trước ngày 15/9.", None, "trước ngày 15/9", None)

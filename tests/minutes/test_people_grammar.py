@@ -199,3 +199,133 @@ def test_where_every_speaker_is_named_a_silent_person_attends_only_if_said_prese
 def test_young_people_counted_are_no_names() -> None:
     assert spoken_names("có ba em học cao đẳng xin tạm hoãn và hai em cận thị nặng") == []
     assert spoken_names("có mặt mười hai anh hầu văn khải bên thuế") == ["Hầu Văn Khải"]
+
+
+# Round h17p: openings, handovers and introductions written from the conventions' grammar alone.
+
+
+def test_the_speaker_named_between_commas_or_after_their_title() -> None:
+    assert spoken_names("Tôi, Lò Văn Pọm, Bí thư Đảng ủy xã, xin tuyên bố khai mạc.") == ["Lò Văn Pọm"]
+    assert spoken_names("Tôi, Chủ tịch Hội Cựu chiến binh xã, Đàm Văn Khuê, xin khai mạc.") == ["Đàm Văn Khuê"]
+    assert spoken_names("thưa các đồng chí tôi chủ tịch hội cựu chiến binh xã đàm văn khuê xin khai mạc") == [
+        "Đàm Văn Khuê"
+    ]
+    assert spoken_names("tôi bí thư chi bộ hờ a páo xin khai mạc") == ["Hờ A Páo"]
+    assert spoken_names("nè tui tên là danh thị sa rết phó chủ tịch xã") == ["Danh Thị Sa Rết"]
+    assert spoken_names("tôi trạm trưởng trạm bơm cầu xe xin báo cáo") == []  # a place after the title
+    assert spoken_names("tôi phó giám đốc trung tâm y tế huyện xin báo cáo") == []
+
+
+def test_another_named_after_their_title_never_a_place() -> None:
+    said = "Dự họp có đồng chí Bí thư Đảng ủy Lò Văn Hặc và đồng chí Chủ tịch Hội Nông dân Lù Thị Dín."
+    assert spoken_names(said) == ["Lò Văn Hặc", "Lù Thị Dín"]
+    assert spoken_names("Mời đồng chí Giám đốc Sở Tài nguyên và Môi trường Lò Văn Hặc.") == ["Lò Văn Hặc"]
+    assert spoken_names("Mời đồng chí Chủ tịch UBND tỉnh Lào Cai Trịnh Xuân Trường.") == ["Trịnh Xuân Trường"]
+    assert spoken_names("Mời đồng chí Chủ tịch UBND huyện Mù Cang Chải phát biểu.") == []
+    assert spoken_names("Mời đồng chí Bí thư Đảng ủy xã Sùng Seo Vàng phát biểu.") == ["Sùng Seo Vàng"]
+    assert spoken_names("Thưa đồng chí Hà Văn Pản Chủ tịch UBND xã.") == ["Hà Văn Pản"]  # no comma before the title
+
+
+def test_names_listed_after_a_plural_honorific() -> None:
+    said = "Tham dự có các đồng chí: Hà Văn Pản, Chủ tịch xã; Lò Thị Ên và Lường Văn Chum, thôn Nà Lầu."
+    assert spoken_names(said) == ["Hà Văn Pản", "Lò Thị Ên", "Lường Văn Chum"]
+    assert spoken_names("Kính thưa các đồng chí Thường trực Huyện ủy, thưa các vị đại biểu.") == []
+
+
+def test_central_highlands_names_keep_their_apostrophe() -> None:
+    assert spoken_names("Mời chị Ka H'Yến, công chức văn hóa, báo cáo.") == ["Ka H'Yến"]
+    assert spoken_names("Mời ông H'Hen Niê và bà Ksor H'Bliêng.") == ["H'Hen Niê", "Ksor H'Bliêng"]
+
+
+def test_the_family_name_ong_in_lower_case() -> None:
+    assert spoken_names("tôi ông thị lụa bí thư chi bộ xin khai mạc") == ["Ông Thị Lụa"]
+
+
+def test_chairs_announced_in_a_programme_or_by_the_older_verb() -> None:
+    colon = [
+        ("Người nói 1", "Chủ trì hội nghị: đồng chí Mạc Văn Thiêm, Giám đốc Sở. Tham dự có đồng chí Âu Thị Lan."),
+        ("Người nói 2", "Cảm ơn. Tôi tuyên bố khai mạc."),
+    ]
+    assert _people(colon) == (["Mạc Văn Thiêm"], ["Mạc Văn Thiêm", "Âu Thị Lan"])
+    older = [
+        ("Người nói 1", "Xin kính mời ông Lữ Văn Cầm, Chủ tịch Hội Nông dân xã, lên điều khiển hội nghị."),
+        ("Người nói 2", "Cảm ơn. Mời bà con ngồi."),
+    ]
+    assert _people(older)[0] == ["Lữ Văn Cầm"]
+    task = [
+        ("Lục Văn Sinh", "Tôi tuyên bố khai mạc."),
+        ("Lục Văn Sinh", "Giao chủ trì cho Phòng Tài chính, chủ trì: anh Triệu Văn Tòn."),
+        ("Triệu Văn Tòn", "Tôi xin nhận."),
+    ]
+    assert _people(task)[0] == ["Lục Văn Sinh"]
+
+
+def test_handovers_said_in_many_ways() -> None:
+    opening = ("Khổng Văn Tài", "Tôi tuyên bố khai mạc.")
+    taking = ("Ninh Thị Thoa", "Vâng, chúng ta tiếp tục.")
+    for handing in (
+        "Tôi có việc đột xuất, xin chuyển phần điều hành cho đồng chí Ninh Thị Thoa.",
+        "Tôi xin trao quyền chủ tọa cho bà Ninh Thị Thoa.",
+        "Tôi phải lên huyện, đồng chí Ninh Thị Thoa thay tôi điều hành.",
+    ):
+        assert _people([opening, ("Khổng Văn Tài", handing), taking])[0] == ["Khổng Văn Tài", "Ninh Thị Thoa"]
+    spoken = [
+        ("Người nói 1", "tôi khổng văn tài xin khai mạc"),
+        ("Người nói 1", "giờ tôi phải đi họp đồng chí ninh thị thoa thay tôi điều hành tiếp"),
+        ("Người nói 2", "vâng mời các đồng chí tiếp tục"),
+    ]
+    assert _people(spoken) == (["Khổng Văn Tài", "Ninh Thị Thoa"], ["Khổng Văn Tài", "Ninh Thị Thoa"])
+    southern = [
+        ("Người nói 1", "bữa nay tui lê văn út chủ trì nghen"),
+        ("Người nói 1", "tui kẹt chút chuyện anh danh văn sơn điều hành giùm tui nghen"),
+        ("Người nói 2", "dạ được rồi mình tiếp tục"),
+    ]
+    assert _people(southern)[0] == ["Lê Văn Út", "Danh Văn Sơn"]
+
+
+def test_absence_denied_presence_and_a_relative_are_no_attendees() -> None:
+    said = [
+        ("Vàng A Sử", "Tôi xin khai mạc. Đồng chí Lầu Văn Chứ không về dự được vì ốm."),
+        ("Vàng A Sử", "Cháu được giải là em Lầu Thị Dua, con anh Lầu Văn Chứ."),
+        ("Vàng A Sử", "Mời đồng chí Hạng A Lềnh."),
+    ]
+    assert attendees(_transcript(said).segments) == ["Vàng A Sử", "Hạng A Lềnh"]
+
+
+def test_co_chairs_invited_by_a_master_of_ceremonies_chair_with_whoever_opens() -> None:
+    said = [
+        ("Người nói 1", "Xin kính mời ông Rơ Châm Phiang và bà H'Bia Êban lên đồng chủ trì hội nghị."),
+        ("Rơ Châm Phiang", "Cảm ơn. Tôi tuyên bố khai mạc."),
+        ("Rơ Châm Phiang", "Mời anh Lò Văn Pọm báo cáo."),
+        ("Lò Văn Pọm", "Tôi báo cáo."),
+    ]
+    assert sorted(_people(said)[0]) == ["H'Bia Êban", "Rơ Châm Phiang"]
+
+
+def test_the_part_named_first_or_planned_in_the_sentence_that_gives_it() -> None:
+    first = [
+        ("Người nói 1", "tôi kiều văn sáng xin khai mạc"),
+        ("Người nói 1", "phần tiếp theo tôi nhờ anh lò văn pọm trưởng bản chủ trì tôi về trước"),
+        ("Người nói 2", "vâng mời bà con"),
+    ]
+    assert _people(first)[0] == ["Kiều Văn Sáng", "Lò Văn Pọm"]
+    planned = [
+        ("Người nói 1", "Xin kính mời ông Rơ Châm Phiang và bà H'Bia Êban lên đồng chủ trì hội nghị."),
+        ("Rơ Châm Phiang", "Tôi tuyên bố khai mạc. Tôi điều hành phần đầu, bà H'Bia điều hành phần sau."),
+        ("Người nói 1", "Tôi xin đọc báo cáo."),
+    ]
+    assert sorted(_people(planned)[0]) == ["H'Bia Êban", "Rơ Châm Phiang"]  # no chair to the reader
+
+
+def test_roll_answers_and_absence_said_in_other_words() -> None:
+    assert spoken_names("vâng lạc văn tùng đây ạ hồ sơ này") == ["Lạc Văn Tùng"]
+    assert spoken_names("dạ hai mươi sáu hộ có mặt") == []
+    assert spoken_names("dạ tụi em cần xã hỗ trợ thêm") == []
+    assert spoken_names("dạ em chào các anh chị em là vi thị ngọt quê ở bắc kạn") == ["Vi Thị Ngọt"]
+    assert spoken_names("em xin kính mời anh tống phước thành phó giám đốc sở") == ["Tống Phước Thành"]
+    assert spoken_names("Có anh Hứa Văn Tài Nông trường Sông Bé.") == ["Hứa Văn Tài"]
+    said = [
+        ("Vàng A Sử", "Anh Lầu Văn Chứ đang đi kiểm tra rừng. Chị Lý Thị Dua đi chợ chưa về."),
+        ("Vàng A Sử", "Ông Ma Văn Sếnh đang nằm viện. Mời đồng chí Hạng A Lềnh."),
+    ]
+    assert attendees(_transcript(said).segments) == ["Vàng A Sử", "Hạng A Lềnh"]

@@ -145,7 +145,7 @@ def test_weekdays_days_and_today_resolved_against_the_meeting_day() -> None:
         "lập danh sách trước ngày 30.": ("trước ngày 30", date(2025, 11, 30)),
         "lập danh sách trước ngày 5": ("trước ngày 5", date(2025, 12, 5)),  # past this month: the next
         "liên hệ lại bệnh viện trong chiều nay": ("trong chiều nay", held),
-        "hết tháng 9 phải giải quyết xong": ("hết tháng 9", date(2026, 9, 30)),
+        "hết tháng 12 phải giải quyết xong": ("hết tháng 12", date(2025, 12, 31)),
         "lập biên bản gửi phòng ngay hôm nay phòng sẽ báo cáo huyện": ("ngay hôm nay", held),
     }
     for text, (said, due) in cases.items():
@@ -356,12 +356,13 @@ def test_deadlines_by_mung_a_spoken_day_before_its_month_and_new_year() -> None:
         "tuyên truyền từng thôn xong trước mùng năm tháng sau": ("trước mùng năm tháng sau", date(2025, 7, 5)),
         "nộp trước ngày mùng 10": ("trước ngày mùng 10", date(2025, 7, 10)),
         "người làm là anh mạnh hạn cuối ba mươi tháng mười": ("hạn cuối ba mươi tháng mười", date(2025, 10, 30)),
-        "Tổ Dịch vụ tập huấn lại trước Tết Dương lịch.": ("trước Tết Dương lịch", None),
+        "Tổ Dịch vụ tập huấn lại trước Tết Dương lịch.": ("trước Tết Dương lịch", date(2026, 1, 1)),  # CONVENTIONS
     }
     for text, (said, due) in cases.items():
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
-    assert find_deadline("trong ba tháng tới phải xong", held=held) is None  # three months: no date
+    months = find_deadline("trong ba tháng tới phải xong", held=held)  # a span counted from now, no date (not March)
+    assert months is not None and (months.text, months.due) == ("trong ba tháng tới", None)
 
 
 def test_the_chairs_reply_before_the_subject_is_no_part_of_it() -> None:
@@ -424,7 +425,8 @@ def test_deadlines_by_mong_a_day_of_this_month_and_the_end_of_the_week() -> None
     for text, (said, due) in cases.items():
         deadline = find_deadline(text, held=held)
         assert deadline is not None and (deadline.text, deadline.due) == (said, due), text
-    assert find_deadline("trong ba tháng này phải xong", held=held) is None
+    months = find_deadline("trong ba tháng này phải xong", held=held)  # a span, not the third of this month
+    assert months is not None and (months.text, months.due) == ("trong ba tháng này", None)
 
 
 def test_a_second_order_after_its_topic_given_with_nho() -> None:
