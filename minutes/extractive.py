@@ -286,6 +286,8 @@ class _Cast:
     """The body holding the meeting: what it will do itself is no task given to it."""
     bodies: tuple[str, ...] = ()
     """Bodies named in full in someone's title (`participants.bodies`): a task to one called short takes the name."""
+    opening: frozenset[int] = frozenset()
+    """Ids of the segments said before anyone but the first speaker spoke (`_opening`): no order is given there."""
 
     @classmethod
     def of(cls, segments: Sequence[Segment], host: str = "") -> _Cast:
@@ -301,6 +303,14 @@ class _Cast:
         if label is None:
             return None
         return label if is_name(label) else self.speakers.get(label)
+
+
+def _opening(segments: Sequence[Segment]) -> frozenset[int]:
+    """The segments of a whole meeting said before a second speaker first speaks: the opening (the roll, who is absent
+    and why, the agenda, the floor given), where the meeting has decided nothing yet, so gives no order (no task of the
+    422 of the development gold is there); none when one speaker says everything (nobody is told apart)."""
+    first = next((k for k, s in enumerate(segments) if s.speaker != segments[0].speaker), None)
+    return frozenset(s.id for s in segments[:first]) if first is not None else frozenset()
 
 
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
@@ -339,7 +349,7 @@ class ExtractiveGenerator:
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
         spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
-        cast = _Cast.of(segments, host)
+        cast = replace(_Cast.of(segments, host), opening=_opening(segments))
         kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
         opening = _opening(sents)
         items = []
@@ -629,6 +639,7 @@ class ExtractiveGenerator:
                 if chairs
                 and "task" in kind
                 and not setup
+                and s.segment.id not in cast.opening
                 and not (gives_chair(s.text) and cues.find_deadline(s.text) is None)
                 else []
             )

@@ -56,7 +56,10 @@ _ORDER = re.compile(
 )
 _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 """Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
-_TRAILING = re.compile(r"(?:\s+(?:thì|sẽ|phải|cần|cũng|hãy|nên|vẫn|đều))+$")
+_BEFORE_VERB = "thì|sẽ|phải|cần|cũng|hãy|nên|cứ|vẫn|đều"
+"""Particles between a party and its verb ("còn hậu thì làm …", "chị Hân cứ làm việc trước với …"): neither the party's
+name nor the action."""
+_TRAILING = re.compile(rf"(?:\s+(?:{_BEFORE_VERB}))+$", re.IGNORECASE)
 _OWN = re.compile(r"^(?:(?:dạ|vâng|ừ|thưa)[,\s]+)*(?:tôi|tui|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
 _SPEAKER_AFTER_TOPIC = re.compile(r", (?:tôi|chúng tôi)\b")
@@ -155,8 +158,7 @@ _DECIDES = re.compile(
 """The meeting agreeing, voting, recalling or setting a target ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …",
 "Chi cục phấn đấu thu đạt 100% dự toán"), or who is present ("vắng đồng chí Chảo có lý do"): a conclusion, a report
 or the roll, not an order to a party."""
-_PARTICLES = re.compile(r"^(?:(?:thì|sẽ|phải|cần|hãy|nên|cứ|cũng)\s+)+", re.IGNORECASE)
-"""Between a person named and what they are to do ("còn hậu thì làm danh sách …")."""
+_PARTICLES = re.compile(rf"^(?:(?:{_BEFORE_VERB})\s+)+", re.IGNORECASE)
 _PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi)\W*)*", re.IGNORECASE)
 """An action of sentence-final particles alone ("… gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"): no order, the
 "party" was an object."""
@@ -232,7 +234,8 @@ class _Present:
     """Those present as an order may call them: by full name or by given name, after an honorific or alone ("Mai
     lên gặp Hội Cựu chiến binh", "lâm liên hệ lại bệnh viện"). A given name alone counts only where it is a word of
     its own to pyvi ("đồng chí", "nghị quyết", "sinh hoạt" hold no name), capitalised in cased text, not a number,
-    and only for names of three words (a longer or shorter run read as a name may be none: "tài lo sân bãi")."""
+    and only for names of three words (a longer or shorter run read as a name may be none: "tài lo sân bãi"); a name of
+    four words (Southern and Central names: "Lữ Thị Mỹ Duyên") by full name or by honorific and given name."""
 
     pattern: re.Pattern[str]
     given: frozenset[str]
@@ -240,12 +243,15 @@ class _Present:
     @classmethod
     @functools.lru_cache(maxsize=64)
     def of(cls, people: tuple[str, ...]) -> _Present | None:
-        full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) == 3}
-        given = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
+        full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) in (3, 4)}
+        given = frozenset(n.split()[-1] for n in full if len(n.split()) == 3) - _NUMBER_NAMES - _HONORIFIC_WORDS
+        called = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
         if not full:
             return None
         alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
-        return cls(re.compile(rf"(?<!\w)(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})(?!\w)"), given)
+        by_honorific = "|".join(re.escape(f) for f in sorted(called, key=len, reverse=True))
+        named = rf"(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})|(?:{_HONORIFICS})\s+(?:{by_honorific})"
+        return cls(re.compile(rf"(?<!\w)(?:{named})(?!\w)"), given)
 
     def at(self, text: str, k: int) -> re.Match[str] | None:
         """The person named at `k` of `text` (cased as said), if one is."""
@@ -695,7 +701,7 @@ def _clause_task(
     action = text[verb_at:action_end].strip(" ,.;:")
     if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
-    if not assignee or _PARTICLES_ONLY.fullmatch(action) or _DECIDES.search(fold(assignee)):
+    if not assignee or _PARTICLES_ONLY.fullmatch(action) or _DECIDES.search(fold(assignee)) or not _acts(action):
         return None
     if _DECIDES.match(fold(action)):
         return None
@@ -718,6 +724,17 @@ def _clause_task(
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
     cased = any(c.isupper() for c in text)
     return TaskSlots(_as_written(_as_called(assignee), people, titles, cased), action, deadline)
+
+
+@functools.lru_cache(maxsize=4096)
+def _acts(action: str) -> bool:
+    """Whether `action` says something to do: a verb to pyvi (not capitalised in cased text: a name's word) or an
+    order's verb. A party with none after it was given no order: a list of who speaks on what ("anh Vinh Luật Phòng
+    bệnh, chị Lan Luật Nhà giáo")."""
+    words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(action))
+    cased = any(c.isupper() for c in action)  # then a capitalised word is a name's ("Luật Phòng bệnh"), no verb
+    verbs = [w for w, tag in zip(words, tags, strict=True) if tag == "V" and not (cased and w[0].isupper())]
+    return bool(verbs) or TASK_VERB.search(fold(action)) is not None
 
 
 def _next_party_task(

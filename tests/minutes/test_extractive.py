@@ -284,6 +284,7 @@ def test_an_order_on_its_own_is_a_task_only_but_inside_the_conclusions_both() ->
     """An order alone is no conclusion, whatever the classifier says; right after the chair's conclusion, after a
     lead-in, with a word of concluding of its own, or read in the passive (a decision), it is one."""
     turns = [
+        ("Đại biểu", "Tôi đề nghị bàn trước việc tổ chức lễ hội."),  # the opening over: orders may be given
         ("Chủ tọa", "Văn phòng chuẩn bị kinh phí hỗ trợ mỗi khu dân cư 1 triệu đồng, trình trước ngày 5 tháng 10."),
         ("Đại biểu", "Hội Cựu chiến binh sẽ vận động hội viên tham gia đầy đủ."),
         ("Chủ tọa", "Hội đồng thống nhất tổ chức lễ kết nạp tại buổi ra quân công trình."),
@@ -294,7 +295,7 @@ def test_an_order_on_its_own_is_a_task_only_but_inside_the_conclusions_both() ->
         ("Đại biểu", "Khoa Cấp cứu đang thiếu người trực đêm."),
         ("Chủ tọa", "Khoa Cấp cứu sẽ được bổ sung 3 điều dưỡng từ đầu tháng sau."),
     ]
-    assert _concluded(turns) == [2, 3, 6, 8]
+    assert _concluded(turns) == [3, 4, 7, 9]
     mid_deadline = [  # the action read with its deadline taken out: "làm việc thẳng với chủ trọ phải xong"
         ("Người nói 3", "em là lục thị nga phụ trách hộ khẩu còn bảy hồ sơ tạm trú chưa làm xong"),
         ("Chủ tọa", "bảy hồ sơ đó nga làm việc thẳng với chủ trọ trong tuần này phải xong"),
@@ -347,3 +348,21 @@ def test_the_agenda_and_the_roll_read_on_after_a_semicolon_give_no_task() -> Non
     assert [(t.assignee, [r.id for r in t.source_segments]) for item in items for t in item.tasks] == [
         ("Khổng Thị Diễm", [2])
     ]
+
+
+def test_the_opening_before_anyone_else_speaks_gives_no_task() -> None:
+    """The chair's first turn, before a second speaker, opens the meeting (who is absent and why, the floor): no order
+    is given there, whatever the classifier and the reader say; the orders after the debate are tasks. A meeting said
+    by one speaker alone has no opening told apart."""
+    turns = [
+        ("Hà Văn Tuệ", "Đồng chí Lý Thị Sen đi tập huấn ở tỉnh nên xin vắng."),
+        ("Hà Văn Tuệ", "Đề nghị đồng chí Đào Văn Kiên báo cáo tình hình thu hoạch."),
+        ("Đào Văn Kiên", "Vụ này năng suất đạt 58 tạ một héc-ta, còn 12 hộ chưa thu hoạch xong."),
+        ("Hà Văn Tuệ", "Giao đồng chí Đào Văn Kiên lập danh sách 12 hộ đó trước ngày 20 tháng 6."),
+    ]
+    items = ExtractiveGenerator(classifier=_TasksEverywhere()).items(said(turns), chair="Hà Văn Tuệ", held=None)
+    assert [(t.assignee, [r.id for r in t.source_segments]) for item in items for t in item.tasks] == [
+        ("Đào Văn Kiên", [3])
+    ]
+    alone = ExtractiveGenerator(classifier=_TasksEverywhere()).items(said(turns[3:]), chair="Hà Văn Tuệ", held=None)
+    assert [t.assignee for item in alone for t in item.tasks] == ["Đào Văn Kiên"]

@@ -890,3 +890,15 @@ def test_a_weekday_with_its_date_a_night_and_a_quarters_session() -> None:
     assert found is not None and found.due == date(2025, 5, 2)
     found = find_deadline("trình lại tại phiên họp quý IV", held=date(2025, 5, 2))
     assert found is not None and found.text == "tại phiên họp quý IV"
+
+
+def test_four_word_names_particles_and_orders_without_an_action() -> None:
+    """A person of a four-word name (common in the South and Centre) is present by full name or by honorific and
+    given name; a particle before the verb ("cứ", "vẫn") is no part of the party's name; a party with no verb after it
+    gives no order (a list of who speaks on what, a judgement)."""
+    people = ["Thạch Thị Ngọc Hương", "Võ Văn Tùng"]
+    four = read_tasks("Trong khi chờ, chị Hương cứ liên hệ trước với Trạm Y tế xã.", people=people)
+    assert [(t.assignee, t.action) for t in four] == [("Thạch Thị Ngọc Hương", "liên hệ trước với Trạm Y tế xã")]
+    body = read_tasks("Văn phòng cứ gửi giấy mời như kế hoạch.")
+    assert [(t.assignee, t.action) for t in body] == [("Văn phòng", "gửi giấy mời như kế hoạch")]
+    assert read_tasks("Chuyên đề tháng sau: anh Tùng Nghị định 100, chị Hương Thông tư 24.", people=people) == []
