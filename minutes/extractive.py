@@ -96,17 +96,17 @@ _ASSIGNS = re.compile(r"\b(?:giao|phân công|phân)(?: \w+){0,2} (?:nhiệm v�
 """A lead-in to orders ("Tôi xin giao nhiệm vụ cụ thể như sau.", "Tôi phân công như sau."): what follows is tasks."""
 
 
-def _opening(sents: Sequence[Sentence]) -> list[bool]:
-    """Per sentence, whether its speaker has heard no one else since they first spoke: the opening of a meeting (its
-    agenda, "Chương trình có năm nội dung: …", the first item's figures) concludes nothing yet."""
+def _first_turns(sents: Sequence[Sentence]) -> list[bool]:
+    """Per sentence, whether it is in its speaker's first turn (they have heard no one else since they first spoke):
+    there nothing is concluded yet (the agenda, "Chương trình có năm nội dung: …", a report's first figures)."""
     heard: set[str] = set()
     spoken: set[str] = set()
-    opening = []
+    first = []
     for s in sents:
         spoken.add(s.speaker)
-        opening.append(s.speaker not in heard)
+        first.append(s.speaker not in heard)
         heard |= {p for p in spoken if p != s.speaker}
-    return opening
+    return first
 
 
 def _runs_meeting(text: str) -> bool:
@@ -220,7 +220,7 @@ def _conclusions(
     concluded: Sequence[bool],
     votes: Sequence[Vote],
     tasks: Sequence[Task],
-    opening: Sequence[bool],
+    first_turn: Sequence[bool],
 ) -> list[Conclusion]:
     """The chair's sentences the classifier calls conclusions or said within one (`concluded`), less lead-ins and what
     a vote cites (its call, counts and result). Outside a conclusion's scope two more are none, as CONVENTIONS says:
@@ -234,7 +234,7 @@ def _conclusions(
     found: list[bool] = []
     for k, (s, chairs, kind, after) in enumerate(zip(sents, speaks, kinds, concluded, strict=True)):
         lowered = nfc(s.text).lower()
-        decides = not (opening[k] or _EVERYONE.match(lowered) or _OWN_PROMISE.search(lowered) or assigned[k])
+        decides = not (first_turn[k] or _EVERYONE.match(lowered) or _OWN_PROMISE.search(lowered) or assigned[k])
         follows = k > 0 and found[k - 1] and sents[k - 1].speaker == s.speaker
         ordered = any(_gives(s, t) and not _PASSIVE.match(t.action) for t in tasks)
         ordered = ordered and not cues.is_conclusion(s.text, chair=True) and not _SUMMARY.match(lowered)
@@ -351,11 +351,11 @@ class ExtractiveGenerator:
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
         cast = replace(_Cast.of(segments, host), opening=_opening(segments))
         kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
-        opening = _opening(sents)
+        first_turn = _first_turns(sents)
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
-            found = ([kinds[i] for i in indices], [opening[i] for i in indices])
+            found = ([kinds[i] for i in indices], [first_turn[i] for i in indices])
             items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, cast))
         return self._passed_across(items, {s.id: s for s in segments})
 
@@ -416,16 +416,16 @@ class ExtractiveGenerator:
         held: date | None,
         cast: _Cast,
     ) -> AgendaItem:
-        """`found`: per sentence, what the classifier finds it and whether the opening says it (`_opening`)."""
+        """`found`: per sentence, what the classifier finds it and whether its speaker's first turn says it."""
         if not sents:
             raise ValueError("an agenda item needs at least one sentence")
         weights, vocabulary = weighted
-        kinds, opening = found
+        kinds, first_turn = found
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
         votes = self._votes(sents, speaks, kinds)
         tasks = self._tasks(sents, speaks, kinds, held, cast)
-        conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks, opening)
+        conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks, first_turn)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
         recorded |= {s.text for s in sents if any(t.action in s.text for t in tasks)}

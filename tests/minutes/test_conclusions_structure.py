@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.transcript import Segment
-from minutes.extractive import ExtractiveGenerator, _opening
+from minutes.extractive import ExtractiveGenerator, _first_turns
 from minutes.sentences import Sentence, announces_conclusion, is_lead_in
 
 CHAIR = "Chủ tọa"
@@ -36,13 +36,13 @@ def test_lead_ins_to_a_summary_of_the_meeting_and_to_orders() -> None:
     assert not is_lead_in("tôi giao việc này cho anh Tâm")  # the order itself
 
 
-def test_the_opening_concludes_nothing() -> None:
+def test_a_speakers_first_turn_concludes_nothing() -> None:
     """A speaker who has heard no one else since they first spoke (the chair after the master of ceremonies) opens."""
     speakers = ("Người dẫn chương trình", CHAIR, CHAIR, MEMBER, CHAIR, "Người dẫn chương trình")
     said = [
         Sentence(f"Câu {k}.", Segment(id=k, start=k, end=k + 1, text="", speaker=p)) for k, p in enumerate(speakers)
     ]
-    assert _opening(said) == [True, True, True, True, False, False]  # the member opens their own first turn
+    assert _first_turns(said) == [True, True, True, True, False, False]  # the member opens their own first turn
 
 
 def test_the_points_of_a_numbered_summary_go_together(generator: ExtractiveGenerator) -> None:

@@ -143,7 +143,7 @@ def test_a_vote_result_is_no_conclusion() -> None:
 
 def test_closing_the_meeting_after_the_conclusions_is_none_of_them() -> None:
     """What the chair says after "tôi kết luận …" is a conclusion, but closing the meeting concludes nothing."""
-    turns = [  # after the opening: the chair has heard a report (`_opening`)
+    turns = [  # after the chair's first turn: the chair has heard a report (`_first_turns`)
         ("Chủ tọa", "Mời đồng chí Hoa báo cáo kết quả cuộc vận động."),
         ("Đại biểu", "Đến nay đã vận động được 120 triệu đồng, đạt 80 phần trăm kế hoạch."),
         ("Chủ tọa", "Thay mặt Ban Thường trực, tôi kết luận chung mấy ý."),
