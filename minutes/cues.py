@@ -198,10 +198,11 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b(tan thanh|dong y|nhat tri|bieu quyet|la|\d+ tren) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)"
+    r"\b(tan thanh|dong y|nhat tri|bieu quyet|la|gio tay|\d+ tren) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b"
+    r"(?! phan| con\b)"
 )
-"""A lone digit word right after what it counts ("số phiếu không đồng ý một") or as the whole of a count ("chín trên
-chín"): a count; not a fraction ("hai phần ba")."""
+"""A lone digit word right after what it counts ("số phiếu không đồng ý một", hands raised: "ai đồng ý giơ tay tám")
+or as the whole of a count ("chín trên chín"): a count; not a fraction ("hai phần ba") nor "bà con"."""
 
 
 _BIRTH_ORDER_NAME = re.compile(
@@ -269,6 +270,10 @@ _VOTE_CALL = re.compile(
 )
 _PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
 """Buttons pressed to vote ("Mời bấm nút.", "mấy anh chị bấm giùm"): a call, with diacritics ("bám sát" folds alike)."""
+_ASKS_NOW = re.compile(r"(?:\s+[^\W\d]+){0,8}?\s*\?|(?:\s+(?:khong|chua|a|nhi))?\s*[.!]?\s*$")
+"""A kind asked as the question itself ("Ai đồng ý?", "… hộ nào đồng ý" ending the turn, "có ai không đồng ý không"):
+a call; not a condition
+with its own request ("bộ phận nào đồng ý tổ chức tham quan thì đăng ký với chị Vân")."""
 _FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien)|(?:muon|xin) noi|(?<!khong )co y kien)\b")
 """Hands raised to ask for the floor ("mời bà con phát biểu ý kiến ai có ý kiến thì giơ tay", "ai muốn nói thì giơ
 tay"): no call to vote."""
@@ -325,10 +330,12 @@ is counted in favour, and so are hands raised ("23 cánh tay giơ lên")."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
+    r"(?<!thu ve )(?<!hop le )(?<!thu ve: )(?<!hop le: )"
     r"(?<!phay )(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d| phay \d)"
     r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
 )
-"""A count: no item number ("Điều 54", "thôn 3", "phương án 2"), percentage, sum of money, measure or date."""
+"""A count: no item number ("Điều 54", "thôn 3", "phương án 2"), percentage, sum of money, measure or date, nor the
+ballots returned or valid ("thu về 7 phiếu", "hợp lệ 7": a ballot's count is what it says)."""
 _WHO = (
     r"(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|ho|vi|chi em"
     r"|anh em|chi|anh|ban|thay co|thay|co|giao vien|em|y kien|canh tay|ba con)"
@@ -370,6 +377,12 @@ _ONE_NAMED = re.compile(
 )
 """One person named, right before a kind in a sentence of counts ("…, chị Lan không đồng ý"): a count of one."""
 _NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu)(?: nao)?\b|\bkhong ai\b")
+_ZERO_SAID = re.compile(rf"\s*:?\s*(?:la\s+)?khong\b(?: co\b| ai\b)?(?: {_WHO} nao\b)?(?!\s*\?)")
+_ZERO_ANSWERED = re.compile(r"\s*(?:khong\s+)?khong (?:co|ai)\b")
+_YES_NO = re.compile(r"\b(?:co|con)\s+(?:\w+\s+){0,3}?(?:nao|ai)\s+(?:(?:cung|van|deu)\s+)?$")
+"""A kind's zero said after it in words ("không đồng ý không", "không tán thành: không có", "… là không", "ai không đồng
+ý không"); after a yes-no question ("có ai không đồng ý không", "còn vị nào …") the bare "không" is the question's
+particle and only the answer counts ("… không không có")."""
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
 """The share a bare answer makes ("13 trên 13, đạt 100%")."""
@@ -409,6 +422,16 @@ def _after(
     ]
 
 
+def _zero_after(folded: str, mentions: Sequence[re.Match[str]], k: int) -> bool:
+    """Whether mention `k` is followed by its count of zero in words (`_ZERO_SAID`), not by the "không" that begins
+    the next kind ("đồng ý không đồng ý 2")."""
+    mention = mentions[k]
+    yes_no = _YES_NO.search(folded, max(0, mention.start() - 30), mention.start()) is not None
+    said = (_ZERO_ANSWERED if yes_no else _ZERO_SAID).match(folded, mention.end())
+    next_start = mentions[k + 1].start() if k + 1 < len(mentions) else len(folded)
+    return said is not None and said.end() <= next_start
+
+
 def _counts_next(
     folded: str, mentions: Sequence[re.Match[str]], k: int, numbers: Sequence[re.Match[str]], number: re.Match[str]
 ) -> bool:
@@ -417,7 +440,7 @@ def _counts_next(
     đồng ý 2"): the next mention has no count of its own after it."""
     if k + 1 >= len(mentions) or not _BEFORE.match(folded[number.end() : mentions[k + 1].start()]):
         return False
-    return not _after(folded, mentions, k + 1, numbers)
+    return not _after(folded, mentions, k + 1, numbers) and not _zero_after(folded, mentions, k + 1)
 
 
 def _mentions(folded: str) -> list[re.Match[str]]:
@@ -459,10 +482,11 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
         before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
         asked = _ASKED.search(folded, max(previous_end, mention.start() - 12), mention.start()) is not None
+        zero = _zero_after(folded, mentions, k)  # "ai không có ý kiến không vậy 8 trên 9 đồng ý": not 8
         after = [
             i
             for i in _after(folded, mentions, k, numbers, asked=asked)
-            if asked or not _counts_next(folded, mentions, k, numbers, numbers[i])
+            if not zero and (asked or not _counts_next(folded, mentions, k, numbers, numbers[i]))
         ]
         choices = [*before[-1:], *after[:1]]
         if before and after and not folded[mention.end() : numbers[after[0]].start()].strip(" :"):
@@ -478,9 +502,7 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
                 total = int(numbers[chosen].group(2))
             elif (whole := _WHOLE_AFTER.match(folded, max(mention.end(), numbers[chosen].end()))) is not None:
                 total = int(whole.group(1))  # "44 phiếu bầu trên 46", "được 8 phiếu trên 11 phiếu"
-        elif _NONE.search(folded[max(previous_end - 40, 0) : mention.start()]) or folded.startswith(
-            " khong", mention.end()
-        ):
+        elif _NONE.search(folded[max(previous_end - 40, 0) : mention.start()]) or zero:
             counts[kind] = 0
     if counts:  # "15 trên 16 đồng chí nhất trí anh thanh xin không biểu quyết": one person named is one
         for mention in mentions:
@@ -516,13 +538,14 @@ _SO = r"(?:\bnhu (?:vay|rua|the)(?: la| thi)?|\b(?:vay|rua|the) la|(?:^|[,.;:])\
 """How a chair draws the outcome ("như vậy", "vậy là", "rứa là", "thế là", "Vậy, …"), never "cho vay"."""
 _DECIDED = re.compile(
     rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
-    r"(?:nhat tri|thong nhat|dong y|chon|duyet|phe duyet|chap thuan)\b(?!\s+(?:voi|y kien|chua|khong)\b)(?![^?]*\?)"
+    r"(?:nhat tri|thong nhat|dong y|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|nghiem thu|ket nap|bo nhiem)\b"
+    r"(?!\s+(?:voi|y kien|chua|khong)\b)(?![^?]*\?)"
     r"(?!\s+(?:\d+ ?(?:%|phan tram)|tuyet doi|hoan toan)\W*$)"
 )
 """The outcome drawn after the counts, the body or the motion and what was decided ("như vậy hội nghị thống nhất đề
 nghị khen thưởng …", "Vậy là đồng ý cơ cấu lại nợ …", "Rứa là Hội đồng chọn phương án 2.", "Vậy 37 hồ sơ được
-duyệt."): not the speaker's opinion, a question, a refusal, or how many agreed ("như vậy chi bộ thống nhất một trăm phần
-trăm": a share, no outcome)."""
+duyệt.", "như vậy đề tài được hội đồng nghiệm thu"): not the speaker's opinion, a question, a refusal, or how many
+agreed ("như vậy chi bộ thống nhất một trăm phần trăm": a share, no outcome)."""
 
 
 _DENIED = re.compile(
@@ -625,9 +648,12 @@ def whole_alone(text: str) -> int | None:
 
 
 def _asks(folded: str, start: int) -> bool:
-    """Whether the kind said at `start` is asked ("vị nào không tán thành?"), not denied ("không ai phản đối")."""
+    """Whether the kind said at `start` is asked ("vị nào không tán thành?"), not denied ("không ai phản đối", "không
+    có ai không đồng ý")."""
     asked = _ASKED.search(folded, max(0, start - 12), start)
-    return asked is not None and not re.search(r"\b(?:khong|chua) $", folded[max(0, asked.start() - 6) : asked.start()])
+    if asked is None:
+        return False
+    return not re.search(r"\b(?:khong|chua)(?: co)? $", folded[max(0, asked.start() - 10) : asked.start()])
 
 
 def asked_kind(text: str) -> str | None:
@@ -643,8 +669,9 @@ def _answer(folded: str) -> tuple[int, int | None] | None:
     if _NO_ONE.match(folded):
         return 0, None
     words = folded.split()
-    if len(words) == 1 and words[0].strip(" .,!?") in _DIGITS:  # "Ai không đồng ý? Ba."
-        return _DIGITS[words[0].strip(" .,!?")], None
+    bare = [w.strip(" .,!?") for w in words if w.strip(" .,!?") not in ("da", "thua", "vang")]
+    if len(bare) == 1 and bare[0] in _DIGITS:  # "Ai không đồng ý? Ba.", "dạ tám"
+        return _DIGITS[bare[0]], None
     number = _COUNT.search(folded)
     if number is None or len(words) > 6:
         return None
@@ -674,6 +701,7 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | 
     denied = has_counts and _DENIED.search(folded) is not None  # "… không đồng ý năm, như vậy đề xuất không đạt"
     passed = False if _VOTE_FAILED.search(folded) or denied else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
+    calls += [m.group() for m in _mentions(folded) if _asks(folded, m.start()) and _ASKS_NOW.match(folded, m.end())]
     floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
     call = chair and bool(calls) and not floor
     if not (has_counts or passed is not None or call):

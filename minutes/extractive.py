@@ -536,15 +536,19 @@ class ExtractiveGenerator:
     def _asked(sents: Sequence[Sentence], k: int, votes: list[tuple[Vote, float]], last: Sentence | None) -> str | None:
         """The kind the sentence before sentence `k` asked for, in the same segment ("Vị nào không tán thành? Có 2 đại
         biểu."), or as the open vote's call answered by another speaker ("… ai đồng ý thì giơ tay giùm" then "dạ chín
-        trên chín"); a call that asks no kind ("Mấy anh chị bấm giùm.", then "Dạ 13 trên 13") is answered in favour."""
+        trên chín"), also the rest of a vote counted ("còn ai không đồng ý không" then "dạ không có"); a call that asks
+        no kind ("Mấy anh chị bấm giùm.", then "Dạ 13 trên 13") is answered in favour."""
         if not k:
             return None
         before = sents[k - 1]
         if before.segment is sents[k].segment:
             return cues.asked_kind(before.text)
-        if before is not last or not votes or _counted(votes[-1][0]):
+        if before is not last or not votes:
             return None
-        return cues.asked_kind(before.text) or "in_favour"
+        kind = cues.asked_kind(before.text)
+        if _counted(votes[-1][0]):  # "… còn ai không đồng ý không" then "dạ không có": the rest of the counts
+            return kind if kind is not None and getattr(votes[-1][0], kind) is None else None
+        return kind or "in_favour"
 
     def _passed_across(self, items: list[AgendaItem], by_id: dict[int, Segment]) -> list[AgendaItem]:
         """A result said of every motion just voted on, in an item after theirs ("Nội dung thứ hai …" began an item;

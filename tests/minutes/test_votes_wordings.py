@@ -163,3 +163,46 @@ def test_counts_said_in_the_south_named_or_beside_trang() -> None:
 
 def test_hands_raised_to_say_something_are_no_call() -> None:
     assert _fields("giờ ai muốn nói thì giơ tay nha") is None
+
+
+def test_a_zero_said_in_words_after_its_kind_is_that_kinds() -> None:
+    """A "không" after a kind is its count of none, and the number before it stays the kind before's."""
+    assert _fields("đồng ý mười lăm không đồng ý không không biểu quyết không") == (15, 0, 0, None, None)
+    assert _fields("tán thành hai mươi không tán thành không có") == (20, 0, None, None, None)
+    assert _fields("Tán thành: 20. Không tán thành: không. Không biểu quyết: không.") == (20, 0, 0, None, None)
+    assert _fields("kết quả đồng ý mười hai không đồng ý là không") == (12, 0, None, None, None)
+    assert _fields("Đồng ý 9, không đồng ý 1.") == (9, 1, None, None, None)
+
+
+def test_the_particle_of_a_yes_no_question_is_no_zero() -> None:
+    assert _fields("có ai không đồng ý không") == (None, None, None, None, None)
+    assert _fields("ai không đồng ý không") == (None, 0, None, None, None)
+
+
+def test_the_rest_of_a_counted_vote_answered_by_another_speaker(generator: ExtractiveGenerator) -> None:
+    said = ["ai đồng ý thì giơ tay", "dạ hai mươi ba hộ", "còn ai không đồng ý không", "dạ không có"]
+    segments = [Segment(id=i, start=4.0 * i, end=4.0 * i + 3, text=t, speaker="Chủ tọa" if i % 2 == 0 else "Thư ký")
+                for i, t in enumerate(said)]  # fmt: skip
+    votes = generator.item(segments, title="Biểu quyết", number=1, chair="Chủ tọa", held=None).votes
+    assert [(v.in_favour, v.against) for v in votes] == [(23, 0)]
+
+
+def test_a_kind_asked_as_the_question_calls_a_vote(generator: ExtractiveGenerator) -> None:
+    said = "Nội dung thứ nhất, ai đồng ý? 11 trên 11. Nội dung thứ hai, ai đồng ý? 10 trên 11, 1 không đồng ý."
+    assert _votes(generator, said) == [(11, None, None, 11, None), (10, 1, None, 11, None)]
+    assert _fields("Tổ nào đồng ý tổ chức tham quan thì đăng ký với văn phòng trước thứ sáu.") is None
+
+
+def test_ballots_returned_or_valid_are_no_count() -> None:
+    said = "phiếu phát ra bảy phiếu thu về bảy phiếu hợp lệ bảy phiếu đồng ý sáu phiếu không đồng ý một phiếu"
+    assert _fields(said) == (6, 1, None, 7, None)
+
+
+def test_hands_counted_right_after_they_are_raised() -> None:
+    assert _fields("ai đồng ý giơ tay tám ai không đồng ý một") == (8, 1, None, None, None)
+    assert _fields("mời bà con đồng ý thì giơ tay bà con ơi") == (None, None, None, None, None)
+
+
+def test_a_passive_approval_drawn_after_the_counts_is_the_result() -> None:
+    said = "đồng ý sáu phiếu không đồng ý một phiếu như vậy đề tài được hội đồng nghiệm thu"
+    assert _fields(said) == (6, 1, None, None, True)
