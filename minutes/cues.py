@@ -983,6 +983,10 @@ _LATEST = re.compile(r"(?:ngay )?(?:(?:cham|muon) nhat|han (?:chot|cuoi))\b")
 """The markers that say nothing but the deadline ("chậm nhất", "muộn nhất", "hạn chót"): their time is the order's."""
 
 
+_LUNAR_MONTH = re.compile(r"\bthang (?:gieng|chap)\b|\bam lich\b")
+"""A lunar month ("mùng 10 tháng Giêng", "20 tháng Chạp"): its solar date is not computed here, so no `due`."""
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
@@ -1017,7 +1021,9 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
         end += 1
     if text[start:end].lower().startswith("tôi "):  # "báo tôi thứ tư": folded, "tôi" (me) is "tối" (evening)
         start += len("tôi ")
-    return Deadline(text[start:end].rstrip(), start, _due(dated or match, held) if held is not None else None)
+    said = text[start:end].rstrip()
+    lunar = _LUNAR_MONTH.search(fold(said)) is not None
+    return Deadline(said, start, _due(dated or match, held) if held is not None and not lunar else None)
 
 
 # --- tasks ------------------------------------------------------------------------------------------------

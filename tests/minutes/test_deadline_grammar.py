@@ -42,7 +42,8 @@ DATES = {
     "Anh Bình nộp ngày mốt.": ("ngày mốt", date(2025, 9, 19)),  # Southern: the day after tomorrow, not the first
     "Anh Bình nộp trưa mai.": ("trưa mai", date(2025, 9, 18)),
     "Anh Bình gửi trong buổi chiều nay.": ("trong buổi chiều nay", HELD),
-    "Anh Bình nộp trước mùng 10 tháng Giêng.": ("trước mùng 10 tháng Giêng", date(2026, 1, 10)),  # a month by name
+    # a lunar month by name: the words, no solar date computed
+    "Anh Bình nộp trước mùng 10 tháng Giêng.": ("trước mùng 10 tháng Giêng", None),
 }
 
 SPANS = {
