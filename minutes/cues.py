@@ -198,7 +198,7 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b(tan thanh|dong y|nhat tri|bieu quyet|la|gio tay|\d+ tren) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b"
+    r"\b(tan thanh|dong y|nhat tri|bieu quyet|la|gio tay|khong dat|\d+ tren) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b"
     r"(?! phan| con\b)"
 )
 """A lone digit word right after what it counts ("số phiếu không đồng ý một", hands raised: "ai đồng ý giơ tay tám")
@@ -318,15 +318,17 @@ chương trình"): no vote of this meeting, whatever its words; and so is a vote
 (`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua")."""
 _POLARITY = re.compile(
     r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b"
-    r"|\bphan doi\b)"
-    r"|(?P<abstain>khong (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)|(?<=\d )trang\b"
-    r"|(?:khong|chua) (?:co )?y kien)"
+    r"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b(?! ?(?:phan tram|%))))"
+    r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
+    r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
-    r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b))"
+    r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|(?<=\bphieu )dat(?= \d+\b(?! ?(?:phan tram|%))))"
 )
-"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý";
-"trắng" only beside its count: "12 hộ mất trắng" is none); a candidate "được 33 phiếu"
-is counted in favour, and so are hands raised ("23 cánh tay giơ lên")."""
+"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
+"hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
+abstains); a candidate "được 33 phiếu" is counted in favour, and so are hands raised ("23 cánh tay giơ lên"); a
+pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán" is an outcome)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"

@@ -206,3 +206,17 @@ def test_hands_counted_right_after_they_are_raised() -> None:
 def test_a_passive_approval_drawn_after_the_counts_is_the_result() -> None:
     said = "đồng ý sáu phiếu không đồng ý một phiếu như vậy đề tài được hội đồng nghiệm thu"
     assert _fields(said) == (6, 1, None, None, True)
+
+
+def test_pass_or_fail_ballots_southern_abstentions_and_ballots_left_blank() -> None:
+    def counts(text: str) -> tuple[int | bool | None, ...]:
+        fields = _fields(text)
+        assert fields is not None, text
+        return fields[:4]
+
+    assert counts("Kết quả: phiếu đạt 7, không đạt 2, trên tổng số 9 phiếu.") == (7, 2, None, 9)
+    assert counts("thu về mười một phiếu đạt chín phiếu không đạt hai") == (9, 2, None, None)
+    assert counts("Đề tài được 6 phiếu đạt 85 phần trăm.")[:2] == (6, None)  # a share, no count "không đạt"
+    assert counts("dạ tám người đồng ý hai người hông đồng ý một người hông biểu quyết") == (8, 2, 1, None)
+    assert counts("Có 15 phiếu đồng ý, 1 phiếu không đồng ý và 3 phiếu không ghi ý kiến.") == (15, 1, 3, None)
+    assert _fields("Nghị quyết không đạt quá bán nên chưa được thông qua.") in (None, (None, None, None, None, False))
