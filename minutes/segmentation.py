@@ -31,6 +31,9 @@ _ITEM_CUE = re.compile(
     r"|\b(?:sau day|tiep theo),? (?:chung ta|hoi nghi|ky hop|cuoc hop|hoi dong) (?:se |)"
     r"(?:xem xet|thao luan|nghe|cho y kien|chuyen sang)\b"
 )
+_MORE_NUMBERS = re.compile(r"(?:\s*(?:,|\bva\b|-|–)\s*|\.)\d")
+"""A numbered part followed by more numbers ("về mục 1, 2 và phụ lục số 5 của dự thảo", "mục 1.2"): parts of a
+document referred to, no item of the meeting announced."""
 _OPENING = re.compile(r"\b(?:tuyen bo )?khai mac\b")
 _CLOSING = re.compile(r"\b(?:tuyen bo be mac|be mac ky hop|be mac hoi nghi|ket thuc cuoc hop)\b")
 OPENING_TITLE = "Khai mạc"
@@ -74,7 +77,7 @@ def announced(
         at = position[id(sentence.segment)]
         if at in found:
             continue
-        if (match := _ITEM_CUE.search(folded)) is not None:
+        if (match := _ITEM_CUE.search(folded)) is not None and not _MORE_NUMBERS.match(folded, match.end()):
             found[at] = _title(sentence, match.end())
         elif _CLOSING.search(folded) and at > 0:
             found[at] = CLOSING_TITLE

@@ -11,7 +11,7 @@ from benchmarks.meeting_set import load, names
 from core.transcript import ModelRef, Segment, Transcript
 from minutes.generate import generate
 from minutes.model import MinutesMeta
-from minutes.segmentation import CLOSING_TITLE, OPENING_TITLE, agenda
+from minutes.segmentation import CLOSING_TITLE, OPENING_TITLE, agenda, announced
 from minutes.sentences import is_key_phrase, split
 
 KEYWORDS = re.compile(r"^Nội dung (\d+)(?:: (.+))?$")
@@ -60,3 +60,17 @@ def test_the_announced_agenda_names_unannounced_items() -> None:
     minutes = generate(_said([opening, *pump, *herd]), MinutesMeta())
     titles = [item.title for item in minutes.items]
     assert "Kế hoạch tiêm phòng gia súc" in titles and "Sửa chữa trạm bơm Đồng Cả" in titles, titles
+
+
+def test_numbered_parts_of_a_document_announce_no_item() -> None:
+    said = _said(
+        [
+            ("Chủ tọa", "Về mục 1, 2 và phụ lục số 3 của dự thảo, đề nghị tổ soạn thảo rà lại số liệu."),
+            ("Chủ tọa", "Về mục 4 - 6, các ý kiến thống nhất như dự thảo."),
+            ("Chủ tọa", "Mục 2.3 và phụ lục số 4 đề nghị giữ nguyên."),
+            ("Chủ tọa", "Chuyển sang nội dung thứ hai: kế hoạch kiểm tra năm 2026."),
+        ]
+    )
+    sents = split(said.segments)
+    position = {id(s): k for k, s in enumerate(said.segments)}
+    assert announced(sents, position, None) == {3: "Kế hoạch kiểm tra năm 2026"}
