@@ -305,12 +305,16 @@ class _Cast:
         return label if is_name(label) else self.speakers.get(label)
 
 
-def _opening(segments: Sequence[Segment]) -> frozenset[int]:
-    """The segments of a whole meeting said before a second speaker first speaks: the opening (the roll, who is absent
-    and why, the agenda, the floor given), where the meeting has decided nothing yet, so gives no order (no task of the
-    422 of the development gold is there); none when one speaker says everything (nobody is told apart)."""
-    first = next((k for k, s in enumerate(segments) if s.speaker != segments[0].speaker), None)
-    return frozenset(s.id for s in segments[:first]) if first is not None else frozenset()
+def _opening(sents: Sequence[Sentence], first_turn: Sequence[bool]) -> frozenset[int]:
+    """The segments of a whole meeting in the first speaker's first turn (`_first_turns`), before a second speaker
+    speaks: the opening (the roll, who is absent and why, the agenda, the floor given), where the meeting has decided
+    nothing yet, so gives no order (no task of the 422 of the development gold is there); none when one speaker says
+    everything (nobody is told apart)."""
+    if all(s.speaker == sents[0].speaker for s in sents):
+        return frozenset()
+    return frozenset(
+        s.segment.id for s, first in zip(sents, first_turn, strict=True) if first and s.speaker == sents[0].speaker
+    )
 
 
 def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
@@ -349,9 +353,9 @@ class ExtractiveGenerator:
         by_segment = {k: list(g) for k, g in groupby(range(len(sents)), key=lambda i: id(sents[i].segment))}
         spans = [[i for s in segments[t.first : t.last + 1] for i in by_segment.get(id(s), [])] for t in topics]
         titles = _agenda_titles([t.title for t in topics], [[sents[i] for i in span] for span in spans], sents)
-        cast = replace(_Cast.of(segments, host), opening=_opening(segments))
-        kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
         first_turn = _first_turns(sents)
+        cast = replace(_Cast.of(segments, host), opening=_opening(sents, first_turn))
+        kinds = self._kinds(sents, presides, cast)  # the whole meeting at once: one pass of the classifier
         items = []
         for number, (title, indices) in enumerate(zip(titles, spans, strict=True), 1):
             rows = (weights[indices], vocabulary)
