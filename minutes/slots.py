@@ -126,12 +126,12 @@ _LEAD = re.compile(
 nông dân làm tiếp …", unpunctuated)."""
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi|diem qua"
-    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc|qua)"
+    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc|qua|di|luon|tiep)"
     r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan)|(?:phat|thu|kiem) phieu|(?:tam )?ra ngoai)\b"
 )
-"""Asked to speak or present now, to hand out or count the ballots or leave the room for a vote ("Đề nghị ông Huy ra
-ngoài để Hội đồng bỏ phiếu kín"), or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"): procedure,
-not a task (unless a deadline says otherwise)."""
+"""Asked to speak or present now ("anh Lộc báo cáo đi"), to hand out or count the ballots or leave the room for a vote
+("Đề nghị ông Huy ra ngoài để Hội đồng bỏ phiếu kín"), or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội
+nghị"): procedure, not a task (unless a deadline says otherwise)."""
 _ASKED_NOW = re.compile(
     r"\b(?:noi (?:qua|truoc|luon|ro|them|ve)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
 )
@@ -158,6 +158,9 @@ _DECIDES = re.compile(
 """The meeting agreeing, voting, recalling or setting a target ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …",
 "Chi cục phấn đấu thu đạt 100% dự toán"), or who is present ("vắng đồng chí Chảo có lý do"): a conclusion, a report
 or the roll, not an order to a party."""
+_ALIAS = re.compile(r"[^,.;:]{1,40}?\s(?:tức là|tức|nghĩa là|cụ thể là)\s+")
+"""A party said again in other words ("bộ phận ngân sách tức là anh Khải", "bên em, cụ thể là tổ kỹ thuật"): the second,
+more exact, is the one given the order."""
 _OPINION = re.compile(r"(?:thấy|nghĩ|thiết nghĩ|cho rằng|cho là|e rằng|e là|tưởng)\b")
 """Verbs of opinion: a party followed by one says what it thinks ("em thấy không cần biểu quyết", "tôi nghĩ …"), no
 order is given to it."""
@@ -185,12 +188,14 @@ _NOT_A_PARTY_AFTER = frozenset(
         "chuyen",
         "viec",
         "kip",
+        "nhu",
+        "theo",
     ]
 )
 """Words after which a person is an object, a possessor or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý
 chị Mỹ đúng", "tôi với anh tài đi", "tôi là bế văn khải"; "trường hợp ông phẳng", "hộ ông sính", "gia đình bà Lan",
 "phối hợp anh Dũng"; thanked: "cảm ơn đồng chí Kiên mời chị Hạnh …"; the topic: "Chuyện ông Lợi thì …"; a purpose:
-"cho kịp bà Bông làm rẫy"), not the party given an order."""
+"cho kịp bà Bông làm rẫy"; what someone said: "như anh Đạt nói", "theo chị Hà"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
     [
         "ngay",
@@ -655,6 +660,10 @@ def _clause_task(
         return None
     if (lead := _LEAD.match(lower, start)) is not None:
         start = lead.end()
+    if (alias := _ALIAS.match(lower, start)) is not None and (
+        _PARTY.match(lower, alias.end()) or (present is not None and present.at(text, alias.end()))
+    ):
+        start = alias.end()  # "bộ phận ngân sách tức là anh Khải tổng hợp …": the one the unit is
     if fold(text[:start]).split()[-1:] == ["toi"]:  # "…, tôi Bùi Thị Thanh Hương, Trưởng phòng, chủ trì": the speaker
         return None
     person = present.at(text, start) if present is not None else None

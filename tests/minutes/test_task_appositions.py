@@ -69,3 +69,15 @@ def test_what_a_speaker_thinks_orders_nobody() -> None:
 def test_a_body_named_in_an_absent_persons_title_ends_before_why_they_are_away() -> None:
     said = "Đồng chí Giàng A Páo, Phó Giám đốc Sở Y tế đi công tác. Đồng chí Lò Văn Tú, Giám đốc Trung tâm Y tế vắng."
     assert bodies([Segment(id=0, start=0.0, end=5.0, text=said)]) == ["Sở Y tế", "Trung tâm Y tế"]
+
+
+def test_a_unit_said_again_as_the_person_it_is() -> None:
+    assert _read("Phòng Hành chính tức là anh Khoa chuẩn bị hội trường trước ngày 25.") == [("Khoa", "trước ngày 25")]
+    assert _read("bộ phận văn thư tức là chị hoa gửi giấy mời trước thứ sáu") == [("hoa", "trước thứ sáu")]
+
+
+def test_what_someone_said_and_a_report_asked_now_order_nobody() -> None:
+    people = ("Trần Văn Khoa", "Lê Thị Nhung")
+    assert _read("giá mới áp dụng từ vụ tới kèm điều kiện như anh khoa với chị nhung nói", people) == []
+    assert _read("thôi mình qua chuyện công nợ anh khoa báo cáo đi", people) == []
+    assert _read("Anh Khoa báo cáo Ủy ban trước ngày 30.", people) == [("Trần Văn Khoa", "trước ngày 30")]
