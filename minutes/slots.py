@@ -390,7 +390,9 @@ def _as_called(party: str) -> str:
     if named is not None:
         return named.group(1)
     titled = _NAME_AFTER_TITLE.match(party)
-    return titled.group(1) if titled is not None else party
+    if titled is None or not all(word[0].isupper() for word in titled.group(1).split()):
+        return party  # "Thường trực Ban Chỉ đạo": "À-Ỹ" holds lower-case letters too, "đạo" is no name's word
+    return titled.group(1)
 
 
 _PEOPLES_COMMITTEE = re.compile(

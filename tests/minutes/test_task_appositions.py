@@ -81,3 +81,10 @@ def test_what_someone_said_and_a_report_asked_now_order_nobody() -> None:
     assert _read("giá mới áp dụng từ vụ tới kèm điều kiện như anh khoa với chị nhung nói", people) == []
     assert _read("thôi mình qua chuyện công nợ anh khoa báo cáo đi", people) == []
     assert _read("Anh Khoa báo cáo Ủy ban trước ngày 30.", people) == [("Trần Văn Khoa", "trước ngày 30")]
+
+
+def test_a_standing_body_keeps_its_lower_case_words() -> None:
+    assert _read("Thường trực Ban Chỉ đạo rà soát chỉ tiêu trước ngày 31/3.") == [
+        ("Thường trực Ban Chỉ đạo", "trước ngày 31/3")
+    ]
+    assert _read("Công chức tư pháp Đỗ Văn Lâm rà soát hồ sơ trước ngày 31/3.") == [("Đỗ Văn Lâm", "trước ngày 31/3")]
