@@ -822,7 +822,7 @@ _DEADLINE = re.compile(
     rf"|(?:(?:khoang|trong|vao|den|{_BY}) )?(?:dau|giua|cuoi) quy (?:iv|iii|ii|i|[1-4])\b{_YEAR}?"
     r"|(?:(?:khoang|trong|vao|den) )?cuoi thang\b|(?:trong|vao|den) cuoi tuan\b"
     r"|(?:trong|vao|truoc|den|tu) (?:dau|giua) thang\b"
-    rf"|{_BY} cuoi (?:tuan|thang|nam|quy)\b"
+    rf"|{_BY} cuoi (?:tuan|thang|nam|quy)\b(?: (?:nay|toi)\b)?"  # "chậm nhất cuối quý này": "này" is the deadline's
     r"|tu (?:nay|bay gio) (?:den|toi) (?:het |cuoi )?(?:mua [a-z]+|tet|nam|thang|quy|tuan|dot)"
     r"(?: (?:nay|sau|toi|\d{1,2}|iv|iii|ii|i)\b)?"
     rf"|{_AT_TIME}(?P<days>(?:(?:sang|trua|chieu|toi) |ngay )mai|ngay kia)\b"
@@ -989,6 +989,19 @@ _LUNAR_MONTH = re.compile(r"\bthang (?:gieng|chap)\b|\bam lich\b")
 """A lunar month ("mùng 10 tháng Giêng", "20 tháng Chạp"): its solar date is not computed here, so no `due`."""
 
 
+_PERIOD_BEGUN = re.compile(r"\btu (?:ngay )?(?:[^,;.]{1,30} )?$")
+"""A period begun with "từ" before a date ("từ ngày 1", "từ 28 Tết đến …")."""
+
+
+def _bounds_a_period(found: re.Match[str], written: str) -> bool:
+    """Whether the date `found` begins or ends a period ("từ tháng 8", "từ 28 Tết đến hết mùng 6"): when the work goes
+    on, not when it is due ("…, từ 28 Tết đến hết mùng 6, gửi tôi duyệt trước thứ Hai tuần sau")."""
+    said, before = found.group(), written[: found.start()]
+    if said.startswith(("tu ", "ngay tu ")) or before.endswith("tu "):
+        return True
+    return said.startswith("den ") and _PERIOD_BEGUN.search(before) is not None
+
+
 def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     """The deadline in `text` ("trước ngày 15/7", "trong quý III"); `due` is the date it names, read against
     `held`, the day of the meeting."""
@@ -1002,8 +1015,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     ]
     if not found:
         return None
-    # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a start is the deadline only when nothing else is
-    match = next((m for m in found if not m.group().startswith(("tu ", "ngay tu "))), found[0])
+    # "… từ tháng 8, báo cáo … trước ngày 31 tháng 8": a period's bounds are the deadline only when nothing else is
+    match = next((m for m in found if not _bounds_a_period(m, written)), found[0])
     # "… coi trước khi ký chậm nhất là ngày năm tháng tám": "chậm nhất", "hạn chót" say the deadline itself
     match = next((m for m in found if _LATEST.match(m.group())), match)
     dated = (
@@ -1036,7 +1049,7 @@ _TASK_VERBS = (
     r"|bo sung|sua chua|xu ly|tang cuong|don doc|cap nhat|gui|nghien cuu|de xuat|tham dinh|tham tra|chi dao"
     r"|day nhanh|tap trung|chu dong|duy tri|hoan chinh|nhac|lien he|gap|van dong|bam sat|tim kiem|bao dam|dam bao"
     r"|chuyen|cong bo|nop|len lich|soan|khac phuc|ban giao|bo tri|thue|dang ky|giai quyet|ho tro|cung cap|lam viec"
-    r"|lay|mua|sua|nhan|dieu tra|huong dan|ban hanh|hoan tat|rut kinh nghiem|ra quan"
+    r"|lay|mua|sua|nhan|dieu tra|huong dan|ban hanh|hoan tat|rut kinh nghiem|ra quan|phan bo"
 )
 TASK_VERB = re.compile(rf"\b(?:se |)(?:{_TASK_VERBS})\b")
 """Verbs of orders (folded): where the assignee named before them ends."""

@@ -734,9 +734,11 @@ _BODY_IN_TITLE = re.compile(
 )
 """A person's title that names their body ("Chánh Văn phòng Đoàn đại biểu Quốc hội …", "tổng giám đốc công ty cổ
 phần …", "Trưởng phòng Công tác Quốc hội"): the body's name follows."""
-_BODY_END = re.compile(r"(?<!\w)(?:cùng|có|hôm nay|đồng chí|và (?:anh|chị|ông|bà))(?!\w)")
-"""Where a body's name said in a title ends, besides `_TITLE_END`: the next person or clause (with diacritics: "cổ
-phần" goes on)."""
+_BODY_END = re.compile(
+    r"(?<!\w)(?:cùng|có|hôm nay|đồng chí|và (?:anh|chị|ông|bà)|đi công tác|đi học|vắng|nghỉ|bận|ốm)(?!\w)"
+)
+"""Where a body's name said in a title ends, besides `_TITLE_END`: the next person or clause, or why the person is away
+("Phó Giám đốc Sở Y tế đi công tác", "… vắng có lý do") (with diacritics: "cổ phần" goes on)."""
 
 
 def bodies(segments: Sequence[Segment]) -> list[str]:

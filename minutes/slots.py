@@ -33,7 +33,7 @@ _HEADS = (
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
     "|đài truyền thanh|đài phát thanh|nhà trường"
     "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
-    "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy"
+    "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy|tỉnh đoàn|thành đoàn|huyện đoàn|quận đoàn|tỉnh hội"
     "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number): the bodies and
@@ -126,12 +126,12 @@ _LEAD = re.compile(
 nông dân làm tiếp …", unpunctuated)."""
 _PROCEDURAL = re.compile(
     r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi|diem qua"
-    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc|qua)"
+    r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc|qua|di|luon|tiep)"
     r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan)|(?:phat|thu|kiem) phieu|(?:tam )?ra ngoai)\b"
 )
-"""Asked to speak or present now, to hand out or count the ballots or leave the room for a vote ("Đề nghị ông Huy ra
-ngoài để Hội đồng bỏ phiếu kín"), or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội nghị"): procedure,
-not a task (unless a deadline says otherwise)."""
+"""Asked to speak or present now ("anh Lộc báo cáo đi"), to hand out or count the ballots or leave the room for a vote
+("Đề nghị ông Huy ra ngoài để Hội đồng bỏ phiếu kín"), or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội
+nghị"): procedure, not a task (unless a deadline says otherwise)."""
 _ASKED_NOW = re.compile(
     r"\b(?:noi (?:qua|truoc|luon|ro|them|ve)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
 )
@@ -158,6 +158,12 @@ _DECIDES = re.compile(
 """The meeting agreeing, voting, recalling or setting a target ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …",
 "Chi cục phấn đấu thu đạt 100% dự toán"), or who is present ("vắng đồng chí Chảo có lý do"): a conclusion, a report
 or the roll, not an order to a party."""
+_ALIAS = re.compile(r"[^,.;:]{1,40}?\s(?:tức là|tức|nghĩa là|cụ thể là)\s+")
+"""A party said again in other words ("bộ phận ngân sách tức là anh Khải", "bên em, cụ thể là tổ kỹ thuật"): the second,
+more exact, is the one given the order."""
+_OPINION = re.compile(r"(?:thấy|nghĩ|thiết nghĩ|cho rằng|cho là|e rằng|e là|tưởng)\b")
+"""Verbs of opinion: a party followed by one says what it thinks ("em thấy không cần biểu quyết", "tôi nghĩ …"), no
+order is given to it."""
 _PARTICLES = re.compile(rf"^(?:(?:{_BEFORE_VERB})\s+)+", re.IGNORECASE)
 _PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi)\W*)*", re.IGNORECASE)
 """An action of sentence-final particles alone ("… gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"): no order, the
@@ -182,12 +188,14 @@ _NOT_A_PARTY_AFTER = frozenset(
         "chuyen",
         "viec",
         "kip",
+        "nhu",
+        "theo",
     ]
 )
 """Words after which a person is an object, a possessor or the speaker ("ý kiến của cô mơ", "Ý kiến chị Ánh hay", "Ý
 chị Mỹ đúng", "tôi với anh tài đi", "tôi là bế văn khải"; "trường hợp ông phẳng", "hộ ông sính", "gia đình bà Lan",
 "phối hợp anh Dũng"; thanked: "cảm ơn đồng chí Kiên mời chị Hạnh …"; the topic: "Chuyện ông Lợi thì …"; a purpose:
-"cho kịp bà Bông làm rẫy"), not the party given an order."""
+"cho kịp bà Bông làm rẫy"; what someone said: "như anh Đạt nói", "theo chị Hà"), not the party given an order."""
 _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
     [
         "ngay",
@@ -355,12 +363,16 @@ _NAME_STARTS = (
 ends a name rather than starting one, and "nhà trường" is a whole name ("nhà trường làm văn bản …")."""
 
 
+_UNIT_OR_ROLE = "bên|phía|thuộc|lái xe|tài xế|thủ kho|văn thư|nhân viên|kỹ thuật viên|kỹ sư|y tá|bác sĩ"
+"""What may follow a person's name to say where they work or what they do ("anh Tài bên kỹ thuật", "chị Hoa phía nhà
+thầu", "anh Tuấn lái xe"): an apposition, as a title is."""
 _TITLE_AFTER = re.compile(
-    rf"^((?:{_HONORIFICS})\s+\S+(?:\s+\S+){{0,2}}?)\s+(?=(?:{_TITLE_HEADS}|{_HEADS}|phụ trách|tổng phụ trách)\b)",
+    rf"^((?:{_HONORIFICS})\s+\S+(?:\s+\S+){{0,2}}?)\s+"
+    rf"(?=(?:{_TITLE_HEADS}|{_HEADS}|{_UNIT_OR_ROLE}|phụ trách|tổng phụ trách)\b)",
     re.IGNORECASE,
 )
-"""A person by honorific and name, then their title or body without a comma ("Chú Ba trưởng ấp", "anh lượng tổ trưởng tổ
-điện", "anh sáu cang ban quản lý cảng"): the title is an apposition, no part of the party."""
+"""A person by honorific and name, then their title, body or work without a comma ("Chú Ba trưởng ấp", "anh lượng tổ
+trưởng tổ điện", "anh sáu cang ban quản lý cảng", "anh tuấn lái xe"): an apposition, no part of the party."""
 
 
 _NAME_AFTER_TITLE = re.compile(
@@ -378,7 +390,9 @@ def _as_called(party: str) -> str:
     if named is not None:
         return named.group(1)
     titled = _NAME_AFTER_TITLE.match(party)
-    return titled.group(1) if titled is not None else party
+    if titled is None or not all(word[0].isupper() for word in titled.group(1).split()):
+        return party  # "Thường trực Ban Chỉ đạo": "À-Ỹ" holds lower-case letters too, "đạo" is no name's word
+    return titled.group(1)
 
 
 _PEOPLES_COMMITTEE = re.compile(
@@ -648,6 +662,10 @@ def _clause_task(
         return None
     if (lead := _LEAD.match(lower, start)) is not None:
         start = lead.end()
+    if (alias := _ALIAS.match(lower, start)) is not None and (
+        _PARTY.match(lower, alias.end()) or (present is not None and present.at(text, alias.end()))
+    ):
+        start = alias.end()  # "bộ phận ngân sách tức là anh Khải tổng hợp …": the one the unit is
     if fold(text[:start]).split()[-1:] == ["toi"]:  # "…, tôi Bùi Thị Thanh Hương, Trưởng phòng, chủ trì": the speaker
         return None
     person = present.at(text, start) if present is not None else None
@@ -659,7 +677,7 @@ def _clause_task(
     title_end: int | None
     if person is not None:  # a person present: the name ends the party, whatever pyvi tags next
         end = title_end = person.end()
-        if re.match(rf"[\s,]+(?:{_TITLE_HEADS}|ủy viên)\b", lower[end:]):  # "cô Thủy, thư ký, ghi biên bản"
+        if re.match(rf"[\s,]+(?:{_TITLE_HEADS}|{_UNIT_OR_ROLE}|ủy viên)\b", lower[end:]):  # "cô Thủy, thư ký, ghi …"
             verbs = [v for v in _verb_starts(text, end) if not re.match(_TITLE_HEADS, lower[v:])]
             if not verbs:
                 return None
@@ -703,7 +721,7 @@ def _clause_task(
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or _PARTICLES_ONLY.fullmatch(action) or _DECIDES.search(fold(assignee)) or not _acts(action):
         return None
-    if _DECIDES.match(fold(action)):
+    if _DECIDES.match(fold(action)) or _OPINION.match(action.lower()):
         return None
     if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
         return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
@@ -867,6 +885,11 @@ def read_tasks(
                 for k, t in enumerate(tasks)
             ]
         tasks.extend(found)
+        shared = found[-1].deadline if found else None
+        if shared is not None and names_every_order(re.split(r"[,;:]", text[: shared.start])[-1]):
+            tasks = [
+                t if t.deadline else TaskSlots(t.assignee, t.action, shared) for t in tasks
+            ]  # "…, cả hai việc xong …"
         position = cut.end() if cut is not None else len(text)
     first = tasks[0].deadline if tasks else None
     if first is not None and first.start < text.find(tasks[0].action):  # "Ngày 29 trường tổng vệ sinh, …": said
