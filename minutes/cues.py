@@ -202,10 +202,11 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 _DIGIT_AFTER = re.compile(
     r"\b((?:tan thanh|dong y|nhat tri|bieu quyet)(?: thi)?|la|gio tay|khong dat|\d+ tren)"
     r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
+    r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
 )
 """A lone digit word right after what it counts ("số phiếu không đồng ý một", "không tán thành thì hai", hands raised:
 "ai đồng ý giơ tay tám") or as the whole of a count ("chín trên chín"): a count; not a fraction ("hai phần ba") nor
-"bà con" ("không đồng ý một còn …" is a count)."""
+"bà con" ("không đồng ý một còn …" is a count), nor what is agreed on ("nhất trí ba ca", "đồng ý hai phương án")."""
 
 
 _BIRTH_ORDER_NAME = re.compile(
@@ -284,7 +285,7 @@ _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,5}? (?:thong qua|chap thuan)\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
     r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|rua)(?: la)?(?:,? (?!bieu\b|de\b|xin\b|moi\b|hay\b|se\b)\w+){0,4}?,? thong qua\b"
-    r"|\btrung cu\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
+    r"|\b(?:trung cu|dac cu|trung tuyen)\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
     r"|\d (?:dong y|tan thanh|nhat tri) thong qua\b|\bduoc (?:bau|mien nhiem|bai nhiem|ket nap)\b"
 )
 _VOTE_PASSED_WEAK = re.compile(
@@ -297,7 +298,7 @@ quyết về việc đủ điều kiện trình …") unless a share reached lea
 trên 70% nên được đề nghị khen thưởng", spoken "đạt tám mươi lăm phẩy bảy phần trăm đủ điều kiện"). A share alone
 ("13 trên 13 tán thành, đạt 100 phần trăm") says no result: it is a count, and the gold gives `passed` only where the
 outcome is said (tests/data/minutes/CONVENTIONS.md)."""
-_VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu)\b")
+_VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu|dac cu|trung tuyen)\b")
 _TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so )?\d|^\W*tong so\s*:?\s*\d+\W*$")
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
@@ -306,7 +307,7 @@ _VOTE_FAILED = re.compile(
     r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan|chap thuan)\b|\b(?:khong|chua) thong qua\b"
     r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
     r"|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
-    r"|\bkhong trung cu\b"
+    r"|\b(?:khong|chua) (?:trung cu|dac cu|trung tuyen)\b"
 )
 _PAST = re.compile(
     r"\b(?:ky hop|cuoc hop|phien hop|hoi nghi|dai hoi|nam hoc|thang|nam|lan|hom|dot|buoi hop) (?:truoc|ngoai)\b"
@@ -327,12 +328,14 @@ _POLARITY = re.compile(
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
     r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|(?<=\bphieu )dat(?= \d+\b(?! ?(?:phan tram|%))))"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
 "hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
-abstains); a candidate "được 33 phiếu" is counted in favour, and so are hands raised ("23 cánh tay giơ lên"); a
-pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán" is an outcome)."""
+abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so are hands raised ("23
+cánh tay giơ lên"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
+is an outcome)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"

@@ -265,3 +265,10 @@ def test_a_bare_result_opening_the_next_item_is_the_last_vote_s(generator: Extra
     items = ExtractiveGenerator(min_segments=2).items(transcript, chair="Chủ tọa", held=None)
     assert len(items) == 2  # "Nội dung thứ hai" begins the second item in the turn that says the first one's result
     assert [(v.in_favour, v.against, v.passed) for item in items for v in item.votes] == [(20, 1, True), (18, 3, None)]
+
+
+def test_elected_or_recruited_with_its_ballots_and_objects_agreed_on() -> None:
+    assert _fields("Bà Thạch Thị Sa Rinh đắc cử với 41 phiếu.") == (41, None, None, None, True)
+    assert _fields("Như vậy anh Danh Út đã trúng tuyển.") == (None, None, None, None, True)
+    assert _fields("Chị Mông Thị Dìn không trúng tuyển vì chưa đủ số phiếu.") == (None, None, None, None, False)
+    assert _fields("vậy là tổ nhất trí hai đợt nghỉ phép") in (None, (None, None, None, None, True))
