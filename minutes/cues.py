@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -79,6 +79,8 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
     if word in _THOUSAND:
         return j > start
     if word == "tram" and j == start and j > 0 and tokens[j - 1].group() == "phan":  # "tám phần trăm": per cent
+        return False
+    if word in ("lam", "nham") and j == start:  # "lăm" only ever follows a ten: "chia làm ba ca" counts nothing
         return False
     if word == "chuc":  # "bốn chục", never "tổ chức"
         return j > start and tokens[j - 1].group().strip(",.;:") in _DIGITS
@@ -198,11 +200,13 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b(tan thanh|dong y|nhat tri|bieu quyet|la|gio tay|khong dat|\d+ tren) (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b"
-    r"(?! phan| con\b)"
+    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet)(?: thi)?|la|gio tay|khong dat|\d+ tren)"
+    r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
+    r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
 )
-"""A lone digit word right after what it counts ("số phiếu không đồng ý một", hands raised: "ai đồng ý giơ tay tám")
-or as the whole of a count ("chín trên chín"): a count; not a fraction ("hai phần ba") nor "bà con"."""
+"""A lone digit word right after what it counts ("số phiếu không đồng ý một", "không tán thành thì hai", hands raised:
+"ai đồng ý giơ tay tám") or as the whole of a count ("chín trên chín"): a count; not a fraction ("hai phần ba") nor
+"bà con" ("không đồng ý một còn …" is a count), nor what is agreed on ("nhất trí ba ca", "đồng ý hai phương án")."""
 
 
 _BIRTH_ORDER_NAME = re.compile(
@@ -281,19 +285,20 @@ _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,5}? (?:thong qua|chap thuan)\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
     r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|rua)(?: la)?(?:,? (?!bieu\b|de\b|xin\b|moi\b|hay\b|se\b)\w+){0,4}?,? thong qua\b"
-    r"|\btrung cu\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
+    r"|\b(?:trung cu|dac cu|trung tuyen)\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
     r"|\d (?:dong y|tan thanh|nhat tri) thong qua\b|\bduoc (?:bau|mien nhiem|bai nhiem|ket nap)\b"
 )
 _VOTE_PASSED_WEAK = re.compile(
     r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
-    r"|\bdat (?:tren )?\d+(?:[,.]\d+)? ?(?:phan tram|%)\W+(?:nen |vi vay |do do )?(?:du dieu kien|duoc)\b"
+    r"|\bdat (?:tren )?\d+(?:(?:[,.]| phay )\d+)? ?(?:phan tram|%)\W+(?:nen |vi vay |do do )?(?:du dieu kien|duoc)\b"
 )
 """A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ tỷ lệ"): a vote's only beside its counts or
 vote words ("đạt tỷ lệ 95% kế hoạch" is none); "đủ điều kiện" is left out, as what is voted on says it too ("biểu
 quyết về việc đủ điều kiện trình …") unless a share reached leads to it ("đạt 93%, đủ điều kiện triển khai", "đạt
-trên 70% nên được đề nghị khen thưởng"). A share alone ("13 trên 13 tán thành, đạt 100 phần trăm") says no result: it is
-a count, and the gold gives `passed` only where the outcome is said (tests/data/minutes/CONVENTIONS.md)."""
-_VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu)\b")
+trên 70% nên được đề nghị khen thưởng", spoken "đạt tám mươi lăm phẩy bảy phần trăm đủ điều kiện"). A share alone
+("13 trên 13 tán thành, đạt 100 phần trăm") says no result: it is a count, and the gold gives `passed` only where the
+outcome is said (tests/data/minutes/CONVENTIONS.md)."""
+_VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu|dac cu|trung tuyen)\b")
 _TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so )?\d|^\W*tong so\s*:?\s*\d+\W*$")
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
@@ -302,7 +307,7 @@ _VOTE_FAILED = re.compile(
     r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan|chap thuan)\b|\b(?:khong|chua) thong qua\b"
     r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
     r"|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
-    r"|\bkhong trung cu\b"
+    r"|\b(?:khong|chua) (?:trung cu|dac cu|trung tuyen)\b"
 )
 _PAST = re.compile(
     r"\b(?:ky hop|cuoc hop|phien hop|hoi nghi|dai hoi|nam hoc|thang|nam|lan|hom|dot|buoi hop) (?:truoc|ngoai)\b"
@@ -323,12 +328,14 @@ _POLARITY = re.compile(
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
     r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|(?<=\bphieu )dat(?= \d+\b(?! ?(?:phan tram|%))))"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
 "hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
-abstains); a candidate "được 33 phiếu" is counted in favour, and so are hands raised ("23 cánh tay giơ lên"); a
-pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán" is an outcome)."""
+abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so are hands raised ("23
+cánh tay giơ lên"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
+is an outcome)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
@@ -378,13 +385,25 @@ _ONE_NAMED = re.compile(
     r"(?: [^\W\d]+){0,2}? (?:xin |van |cung |thi )?$"
 )
 """One person named, right before a kind in a sentence of counts ("…, chị Lan không đồng ý"): a count of one."""
-_NONE = re.compile(r"\bkhong co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu)(?: nao)?\b|\bkhong ai\b")
-_ZERO_SAID = re.compile(rf"\s*:?\s*(?:la\s+)?khong\b(?: co\b| ai\b)?(?: {_WHO} nao\b)?(?!\s*\?)")
+_NOT = r"(?:\bkhong|\bhong|\bchang)"
+"""Not, as the North and the South say it ("không", "chẳng"; "hổng", "hông")."""
+_EACH = re.compile(
+    r"\bmoi (?:nguoi|ho|vi|dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong)"
+    r"(?: [^\W\d]+)? $"
+)
+"""Each one's share ("mỗi người một phiếu", "mỗi đại biểu nhận một phiếu"): what each gets, no count of votes."""
+_NONE = re.compile(
+    rf"(?<!\bhay ){_NOT} co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu)(?: nao)?\b|(?<!\bhay ){_NOT} ai\b"
+)
+"""Nobody ("không có đại biểu nào", "hổng có ai"); "… hay không, ai đồng ý giơ tay" ends a question and asks."""
+_ZERO_SAID = re.compile(
+    rf"\s*:?\s*(?:(?:la\s+)?khong\b(?: co\b| ai\b)?|thi {_NOT} (?:co|ai)\b)(?: {_WHO} nao\b)?(?!\s*\?)"
+)
 _ZERO_ANSWERED = re.compile(r"\s*(?:khong\s+)?khong (?:co|ai)\b")
 _YES_NO = re.compile(r"\b(?:co|con)\s+(?:\w+\s+){0,3}?(?:nao|ai)\s+(?:(?:cung|van|deu)\s+)?$")
 """A kind's zero said after it in words ("không đồng ý không", "không tán thành: không có", "… là không", "ai không đồng
-ý không"); after a yes-no question ("có ai không đồng ý không", "còn vị nào …") the bare "không" is the question's
-particle and only the answer counts ("… không không có")."""
+ý không", "không biểu quyết thì hổng có ai"); after a yes-no question ("có ai không đồng ý không", "còn vị nào …") the
+bare "không" is the question's particle and only the answer counts ("… không không có")."""
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
 """The share a bare answer makes ("13 trên 13, đạt 100%")."""
@@ -456,18 +475,25 @@ def _mentions(folded: str) -> list[re.Match[str]]:
     return mentions
 
 
-def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
+def _numbers(folded: str) -> list[re.Match[str]]:
+    """The numbers of `folded` that may count votes (`_COUNT`), each one's share left out (`_EACH`)."""
+    return [n for n in _COUNT.finditer(folded) if _EACH.search(folded, 0, n.start()) is None]
+
+
+def read_counts(folded: str, uncounted: Collection[str] = ()) -> tuple[dict[str, int], int | None]:
     """The counts said in folded text with numbers as digits: {kind: n} and the total, if one is said.
 
     Each mention of a kind ("tán thành", "phiếu chống") takes the count right before it (who is counted between)
     or else right after it (at most two words between; the answer after a question "vị nào … ?"), so three counts in
     one unpunctuated sentence each find their own; "không có đại biểu nào không tán thành" and "không đồng ý:
-    không" are 0. A whole said ("tổng số …", "phát ra …", "X trên Y") is the total, never a count.
+    không" are 0. A whole said ("tổng số …", "phát ra …", "X trên Y") is the total, never a count. One person named
+    before a kind is a count of one beside other counts, or alone for a kind in `uncounted` (those the vote being
+    counted has yet to count: "… hai không đồng ý. Còn anh Phúc không biểu quyết.").
     """
     mentions = _mentions(folded)
     wholes = [m for m in _TOTAL.finditer(folded)]
     said = next((w for w in wholes), None)
-    numbers = [n for n in _COUNT.finditer(folded) if not any(w.start() <= n.start() < w.end() for w in wholes)]
+    numbers = [n for n in _numbers(folded) if not any(w.start() <= n.start() < w.end() for w in wholes)]
     counts: dict[str, int] = {}
     total: int | None = int(next(g for g in said.groups() if g)) if said is not None else None
     used: set[int] = set()
@@ -506,11 +532,12 @@ def read_counts(folded: str) -> tuple[dict[str, int], int | None]:
                 total = int(whole.group(1))  # "44 phiếu bầu trên 46", "được 8 phiếu trên 11 phiếu"
         elif _NONE.search(folded[max(previous_end - 40, 0) : mention.start()]) or zero:
             counts[kind] = 0
-    if counts:  # "15 trên 16 đồng chí nhất trí anh thanh xin không biểu quyết": one person named is one
+    if counts or uncounted:  # "15 trên 16 đồng chí nhất trí anh thanh xin không biểu quyết": one person named is one
         for mention in mentions:
             kind = mention.lastgroup
-            if kind is not None and kind not in counts and _ONE_NAMED.search(folded, 0, mention.start()):
-                counts[kind] = 1
+            named = kind is not None and kind not in counts and (bool(counts) or kind in uncounted)
+            if named and _ONE_NAMED.search(folded, 0, mention.start()):
+                counts[str(kind)] = 1
     if total is None and (everyone := _ALL_PRESENT.search(folded)) is not None:
         total = int(everyone.group(1))
     if total is None and counts and (present := _PRESENT_FIRST.search(folded)) is not None:
@@ -527,6 +554,8 @@ _AGREED = re.compile(
 )
 """The body agreeing, said as the sentence's decision ("Chi bộ nhất trí đề nghị kết nạp.", "vậy là thống nhất giữ giá
 bơm như năm ngoái"): not the speaker's opinion ("tôi nhất trí với …"), a question ("ai nhất trí …") or a refusal."""
+_PASSED_ALONE = re.compile(r"^\W*(?:(?:da|duoc|nhat tri|vay|vay la)\s+)?thong qua\W*(?:(?:nhe|a|roi)\W*)?$")
+"""The result said on its own ("Thông qua.", "Đã thông qua.", "Nhất trí thông qua nhé."): a sentence of no more."""
 _EVERY_VOTE = re.compile(
     r"\bca (?:hai|ba|bon|nam|sau|\d+) [^\W\d]+|\b(?:hai|ba|bon|\d+) (?:cai|noi dung|diem|van de) (?:do|nay|tren)\b"
     r"|\bthong qua (?:het|ca)\b|\b(?:tat ca )?cac [^\W\d]+(?: [^\W\d]+){0,3}? (?:tren|nay|vua \w+)\b"
@@ -557,11 +586,12 @@ _DENIED = re.compile(
 
 
 def says_agreed(text: str) -> bool:
-    """Whether `text` says the meeting agreed (`_AGREED`, or an outcome drawn: `_DECIDED`): the result of a vote
+    """Whether `text` says the meeting agreed (`_AGREED`, an outcome drawn: `_DECIDED`, a threshold reached:
+    `_VOTE_PASSED_WEAK`, "như vậy anh Minh đạt 90% đủ điều kiện", or a bare "Thông qua."): the result of a vote
     counted and awaiting one, though no "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị
     thống nhất chương trình làm việc" after "có ý kiến khác không?" is none)."""
     folded = folded_digits(text)
-    return _AGREED.search(folded) is not None or _DECIDED.search(folded) is not None
+    return any(p.search(folded) is not None for p in (_AGREED, _DECIDED, _VOTE_PASSED_WEAK, _PASSED_ALONE))
 
 
 _REFUSED = re.compile(
@@ -655,13 +685,23 @@ def _asks(folded: str, start: int) -> bool:
     asked = _ASKED.search(folded, max(0, start - 12), start)
     if asked is None:
         return False
-    return not re.search(r"\b(?:khong|chua)(?: co)? $", folded[max(0, asked.start() - 10) : asked.start()])
+    return not re.search(r"(?<!\bhay )\b(?:khong|chua)(?: co)? $", folded[max(0, asked.start() - 14) : asked.start()])
+
+
+_HANDS_ASKED = re.compile(r"\s*(?:thi |xin |hay |moi )?gio (?:cao )?tay\b")
+"""Hands asked for right after a kind ("không đồng ý giơ tay", "không tán thành thì giơ tay"): the call asks it."""
 
 
 def asked_kind(text: str) -> str | None:
-    """The kind a call asks to count ("Vị nào không tán thành?"): the answer may come in the next sentence."""
+    """The kind a call asks to count ("Vị nào không tán thành?", "không đồng ý giơ tay" in a sentence counting none):
+    the answer may come in the next sentence."""
     folded = folded_digits(text)
-    asked = [m.lastgroup for m in _mentions(folded) if _asks(folded, m.start())]
+    counted = bool(read_counts(folded)[0])
+    asked = [
+        m.lastgroup
+        for m in _mentions(folded)
+        if _asks(folded, m.start()) or (not counted and _HANDS_ASKED.match(folded, m.end()) is not None)
+    ]
     return asked[-1] if asked else None
 
 
@@ -674,7 +714,7 @@ def _answer(folded: str) -> tuple[int, int | None] | None:
     bare = [w.strip(" .,!?") for w in words if w.strip(" .,!?") not in ("da", "thua", "vang")]
     if len(bare) == 1 and bare[0] in _DIGITS:  # "Ai không đồng ý? Ba.", "dạ tám"
         return _DIGITS[bare[0]], None
-    number = _COUNT.search(folded)
+    number = next(iter(_numbers(folded)), None)
     if number is None or len(words) > 6:
         return None
     follows = folded[number.end() :].strip(" .,!")
@@ -683,14 +723,27 @@ def _answer(folded: str) -> tuple[int, int | None] | None:
     return (int(number.group(1)), whole) if said else None
 
 
-def find_vote(text: str, *, chair: bool, asked: str | None = None) -> VoteCue | None:
+def _lead(folded: str) -> str:
+    """Where a sentence answering a call may give its bare count (`_answer`): all of it when it names no kind, else
+    its first clause, or what comes before "nobody" said of another kind, as an unpunctuated answer goes on ("mười
+    bốn cánh tay không có ai không đồng ý")."""
+    mentions = _mentions(folded)
+    if not mentions:
+        return folded
+    lead = re.split(r"[,;.!?]", folded, maxsplit=1)[0]
+    nobody = _NONE.search(folded, 0, mentions[0].start())
+    return folded[: nobody.start()] if _mentions(lead) and nobody is not None else lead
+
+
+def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Collection[str] = ()) -> VoteCue | None:
     """The vote spoken in `text` (a call to vote, a count, a result), or None. `asked`: the kind the sentence before
-    asked for ("Vị nào tán thành xin giơ tay." then "28 vị.")."""
+    asked for ("Vị nào tán thành xin giơ tay." then "28 vị."); `uncounted`: the kinds the vote being counted has yet
+    to count (`read_counts`)."""
     folded = folded_digits(text)
     if no_vote_here(text):
         return None
-    counts, total = read_counts(folded)
-    lead = folded if not _mentions(folded) else re.split(r"[,;.!?]", folded, maxsplit=1)[0]
+    counts, total = read_counts(folded, uncounted)
+    lead = _lead(folded)
     if asked is not None and asked not in counts and not _mentions(lead) and (answer := _answer(lead)) is not None:
         counts = {asked: answer[0], **counts}  # "Năm trên năm, không ai phản đối.": the answer, then the rest
         total = answer[1] if answer[1] is not None else total

@@ -137,6 +137,18 @@ def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
 
+def _opens_with_result(text: str) -> bool | None:
+    """The result a turn's first sentence says, alone (`cues.find_vote`'s result, `cues.says_agreed`,
+    `cues.says_refused`: "Thông qua. Nội dung thứ hai …"), or None."""
+    opening = sentences.split([Segment(id=0, start=0.0, end=0.0, text=text)])[0].text
+    cue = cues.find_vote(opening, chair=True)
+    if cue is not None and (cue.has_counts or cue.call):
+        return None
+    if cue is not None and cue.passed is not None:
+        return cue.passed  # "Đã thông qua."
+    return True if cues.says_agreed(opening) else False if cues.says_refused(opening) else None
+
+
 def _agenda_titles(titles: list[str], spans: list[list[Sentence]], sents: Sequence[Sentence]) -> list[str]:
     """Titles of the items, an untitled one taking the entry of the announced agenda (`segmentation.agenda`) whose
     content words it says most often, each entry once; "" where it says none of them."""
@@ -508,7 +520,8 @@ class ExtractiveGenerator:
             said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
             for piece in cues.split_votes(s.text):
                 goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
-                cue = cues.find_vote(piece, chair=chairs or goes_on, asked=asked)
+                uncounted = self._uncounted(votes, s) if chairs or goes_on else ()
+                cue = cues.find_vote(piece, chair=chairs or goes_on, asked=asked, uncounted=uncounted)
                 if cue is not None and cue.has_counts and cue.total is None and k and sents[k - 1].segment is s.segment:
                     whole = cues.whole_alone(sents[k - 1].text)  # "Số đại biểu có mặt: 25/27. Tán thành: 24. …"
                     cue = cue if whole is None else replace(cue, total=whole)
@@ -557,15 +570,27 @@ class ExtractiveGenerator:
     def _passed_across(self, items: list[AgendaItem], by_id: dict[int, Segment]) -> list[AgendaItem]:
         """A result said of every motion just voted on, in an item after theirs ("Nội dung thứ hai …" began an item;
         "Như vậy cả hai nội dung đều đã được thông qua."): the last votes of the item before, counted without a
-        result and within `vote_window_s`, take it too (`_pass_earlier` within an item)."""
+        result and within `vote_window_s`, take it too (`_pass_earlier` within an item); and so does a result said
+        alone in the turn that announces the next item (`_opens_with_result`: "Thông qua. Nội dung thứ hai: …")."""
         for k in range(1, len(items)):
             first = items[k].votes[0] if items[k].votes else None
             said = [by_id[r.id] for r in first.source_segments if r.id in by_id] if first is not None else []
             every = next((g for g in said if cues.for_every_vote(g.text)), None)
-            if first is None or first.passed is None or every is None:
+            opening = said[0] if said else None
+            if every is not None and first is not None and first.passed is not None:
+                passed, said_at = first.passed, every.start
+            elif opening is not None and (result := _opens_with_result(opening.text)) is not None:
+                passed, said_at, before = result, opening.start, items[k - 1].votes[-1:]
+                ended = max((r.end for v in before for r in v.source_segments), default=said_at)
+                awaited = bool(before) and before[0].passed is None and _counted(before[0])
+                if not awaited or said_at - ended > self.vote_window_s:
+                    continue
+                if first is not None and not _counted(first) and len(first.source_segments) == 1:
+                    items[k] = items[k].model_copy(update={"votes": items[k].votes[1:]})  # the result alone: not a vote
+            else:
                 continue
             votes = [(v, max(r.end for r in v.source_segments)) for v in items[k - 1].votes]
-            self._pass_earlier(votes, len(votes) - 1, first.passed, every.start)
+            self._pass_earlier(votes, len(votes) - 1, passed, said_at)
             items[k - 1] = items[k - 1].model_copy(update={"votes": [v for v, _ in votes]})
         return items
 
@@ -587,6 +612,13 @@ class ExtractiveGenerator:
             return False
         vote, end = votes[-1]
         return _counted(vote) and vote.passed is None and s.segment.start - end <= self.vote_window_s
+
+    def _uncounted(self, votes: list[tuple[Vote, float]], s: Sentence) -> tuple[str, ...]:
+        """The kinds the open vote, counted and awaiting its result (`_awaits_result`), has yet to count: one person
+        named in `s` may be their count ("Còn anh Phúc không biểu quyết.")."""
+        if not self._awaits_result(votes, s):
+            return ()
+        return tuple(n for n in ("in_favour", "against", "abstain") if getattr(votes[-1][0], n) is None)
 
     def _add_to_votes(self, votes: list[tuple[Vote, float]], cue: cues.VoteCue, s: Sentence, piece: str) -> None:
         """`cue` (read in `piece` of sentence `s`) joins the open vote, or begins another (`_votes`)."""

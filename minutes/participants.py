@@ -168,6 +168,8 @@ phần tiếp theo", "chủ trì giúp tôi", Southern "điều hành giùm tui"
 trì có đồng chí Y …"); not an object, which makes it a task ("chủ trì xây dựng đề án")."""
 _PART_BEFORE = re.compile(r"\b(?:phan|noi dung) (?:con lai|tiep theo|sau|thao luan)\b")
 """A part of the meeting said before the verb, its object put first: the verb gives the chair whatever follows it."""
+_PART_DONE = re.compile(r"[^.;!?]*\b(?:den day|xong|ket thuc)\b")
+"""The speaker's part said over ("hai nội dung tôi điều hành đến đây là xong"): the one invited next takes the chair."""
 _OPEN_CALL = re.compile(r"\bmoi\b(?P<who>[^.;:!?]{3,120}?)\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
 _CHAIR_TO = re.compile(
@@ -190,10 +192,11 @@ _SAYS_PRESIDES = re.compile(
 """The speaker saying they preside, over any part ("tôi … chủ trì phần đầu"): no master of ceremonies."""
 _CALLED = re.compile(
     r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|cụ)\s+"
-    r"(\w+|(?=phó|chủ|trưởng|giám|bí|chánh)\w+(?:\s+\w+){1,5})\s*$",
+    r"(\w+(?:['’]\w+)?|(?=phó|chủ|trưởng|giám|bí|chánh)\w+(?:\s+\w+){1,5})\s*$",
     re.IGNORECASE,
 )
-"""Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp"), or by
+"""Someone called by honorific and given name alone, right before the verb ("… chừ anh thuận chủ trì tiếp", a Highland
+name with its prefix: "bà H'Linh điều hành tiếp"), or by
 honorific and title ("xin mời đồng chí chủ tịch phát biểu khai mạc")."""
 _TITLED_OTHER = re.compile(
     r"(?<!các )\b(?:đồng chí|ông|bà|anh|chị|cô|thầy)\s+(?=phó|chủ|trưởng|giám|bí|chánh)[^\W\d_]+(?:\s+[^\W\d_]+)*?"
@@ -288,7 +291,8 @@ def _given_chair(text: str) -> _Given | None:
         after = _CHAIR_AFTER.match(folded, verb.end())
         part = _PART_BEFORE.search(folded, start, verb.start())  # "phần còn lại tôi giao cô X chủ trì, tôi ngồi nghe"
         own = re.search(r"(?<!thay )(?<!thay cho )\b(?:toi|tui|em|minh)\s+$", folded[start : verb.start()])
-        own_part = own_part or bool(own)
+        done = _PART_DONE.match(folded, verb.end()) is not None  # "… tôi điều hành đến đây là xong": handed over
+        own_part = own_part or (bool(own) and not done)
         if not (invited or after or part) or own:
             continue  # "… anh X đi họp ở tỉnh nên anh ấy giao tôi chủ trì": the speaker presides; not "X thay tôi …"
         names = _named_before(text, start, verb.start())

@@ -410,3 +410,14 @@ def test_the_chair_given_to_the_speaker_by_one_who_is_away_stays_with_the_speake
         ]
     )
     assert chairing(away.segments, "Người nói 1").presiding == ["Người nói 1", "Người nói 1"]
+
+
+def test_a_part_said_over_hands_the_chair_to_a_highland_name() -> None:
+    """ "Tôi điều hành đến đây là xong" ends the speaker's part: the one invited next presides, a prefixed name too."""
+    turns = [
+        ("Lục Văn Khải", "Tôi xin khai mạc hội nghị."),
+        ("Lục Văn Khải", "Phần đầu tôi điều hành đến đây là xong. Xin mời chị H'Nga điều hành tiếp."),
+        ("H'Nga Byă", "Cảm ơn anh. Mời các vị biểu quyết."),
+    ]
+    found = chairing(_transcript(turns).segments, "Lục Văn Khải")
+    assert found.presiding == ["Lục Văn Khải", "Lục Văn Khải", "H'Nga Byă"]

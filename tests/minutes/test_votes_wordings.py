@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.transcript import Segment
+from core.transcript import ModelRef, Segment, Transcript
 from minutes.cues import find_vote, fold, folded_digits
 from minutes.extractive import ExtractiveGenerator
 from minutes.model import Vote
@@ -220,3 +220,55 @@ def test_pass_or_fail_ballots_southern_abstentions_and_ballots_left_blank() -> N
     assert counts("dạ tám người đồng ý hai người hông đồng ý một người hông biểu quyết") == (8, 2, 1, None)
     assert counts("Có 15 phiếu đồng ý, 1 phiếu không đồng ý và 3 phiếu không ghi ý kiến.") == (15, 1, 3, None)
     assert _fields("Nghị quyết không đạt quá bán nên chưa được thông qua.") in (None, (None, None, None, None, False))
+
+
+def test_unseen_authors_counts_said_their_own_way() -> None:
+    """Counts after "thì", Southern "hổng có ai", a count before "nobody" of another kind, each one's share."""
+    assert _fields("Tán thành thì bảy, không tán thành thì một.") == (7, 1, None, None, None)
+    assert _fields("dạ không tán thành hai còn không biểu quyết thì hổng có ai") == (None, 2, 0, None, None)
+    assert _fields("đồng ý thì hai bên cùng ký biên bản") is None  # "hai bên" counts nobody
+    assert _fields("chia làm ba đợt mỗi đợt hai ngày ai nhất trí thì giơ tay") == (None, None, None, None, None)
+    assert _fields("Mỗi hộ nhận hai phiếu, đồng ý thì đánh dấu vào ô thứ nhất.") is None
+    answer = find_vote("chín bàn tay không có ai phản đối", chair=False, asked="in_favour")
+    assert answer is not None and (answer.in_favour, answer.against) == (9, 0)
+
+
+def test_a_question_ending_in_hay_khong_asks_and_counts_nobody() -> None:
+    call = find_vote("mình biểu quyết coi có nên làm đường hay không ai đồng ý giơ tay", chair=True)
+    assert call is not None and call.call and call.in_favour is None and call.asks == "in_favour"
+
+
+def test_a_share_spoken_with_phay_after_the_ballots_is_the_result(generator: ExtractiveGenerator) -> None:
+    said = ["phiếu phát ra hai mươi mốt đồng ý mười tám phiếu không đồng ý ba phiếu",
+            "như vậy chị hạnh đạt tám mươi phẩy năm phần trăm đủ điều kiện đề nghị khen thưởng"]  # fmt: skip
+    segments = [Segment(id=i, start=5.0 * i, end=5.0 * i + 4, text=t, speaker="Chủ tọa") for i, t in enumerate(said)]
+    votes = generator.item(segments, title="Biểu quyết", number=1, chair="Chủ tọa", held=None).votes
+    assert [(v.in_favour, v.against, v.total, v.passed) for v in votes] == [(18, 3, 21, True)]
+
+
+def test_the_rest_of_the_hands_asked_and_one_named_apart(generator: ExtractiveGenerator) -> None:
+    said = ["ai tán thành phương án hai thì giơ tay", "dạ tán thành chín", "không tán thành giơ tay",
+            "Dạ không tán thành bốn. Còn chị Hoa không biểu quyết.", "vậy phương án hai được thông qua"]  # fmt: skip
+    segments = [Segment(id=i, start=4.0 * i, end=4.0 * i + 3, text=t, speaker="Chủ tọa" if i % 2 == 0 else "Thư ký")
+                for i, t in enumerate(said)]  # fmt: skip
+    votes = generator.item(segments, title="Biểu quyết", number=1, chair="Chủ tọa", held=None).votes
+    assert [(v.in_favour, v.against, v.abstain, v.passed) for v in votes] == [(9, 4, 1, True)]
+
+
+def test_a_bare_result_opening_the_next_item_is_the_last_vote_s(generator: ExtractiveGenerator) -> None:
+    said = ["Nội dung thứ nhất là quỹ khuyến học. Vị nào tán thành?", "Tán thành 20, không tán thành 1.",
+            "Đã thông qua. Nội dung thứ hai là sửa chợ. Vị nào tán thành?",
+            "Tán thành 18, không tán thành 3."]  # fmt: skip
+    segments = [Segment(id=i, start=9.0 * i, end=9.0 * i + 8, text=t, speaker="Chủ tọa" if i % 2 == 0 else "Thư ký")
+                for i, t in enumerate(said)]  # fmt: skip
+    transcript = Transcript(model=ModelRef(engine="test", name="test"), segments=segments, duration=40.0)
+    items = ExtractiveGenerator(min_segments=2).items(transcript, chair="Chủ tọa", held=None)
+    assert len(items) == 2  # "Nội dung thứ hai" begins the second item in the turn that says the first one's result
+    assert [(v.in_favour, v.against, v.passed) for item in items for v in item.votes] == [(20, 1, True), (18, 3, None)]
+
+
+def test_elected_or_recruited_with_its_ballots_and_objects_agreed_on() -> None:
+    assert _fields("Bà Thạch Thị Sa Rinh đắc cử với 41 phiếu.") == (41, None, None, None, True)
+    assert _fields("Như vậy anh Danh Út đã trúng tuyển.") == (None, None, None, None, True)
+    assert _fields("Chị Mông Thị Dìn không trúng tuyển vì chưa đủ số phiếu.") == (None, None, None, None, False)
+    assert _fields("vậy là tổ nhất trí hai đợt nghỉ phép") in (None, (None, None, None, None, True))
