@@ -9,7 +9,7 @@ from benchmarks import minutes_conclusions, minutes_tasks, minutes_votes
 from benchmarks.meeting_set import names
 from benchmarks.minutes_sentences import UNIT_WEIGHT, labelled, unit_rows
 from benchmarks.minutes_tasks import GoldTask, TaskUnit
-from minutes.classifier import TRAINING, SentenceClassifier, default_classifier
+from minutes.classifier import THRESHOLDS, TRAINING, SentenceClassifier, default_classifier
 from minutes.sentences import is_lead_in
 
 
@@ -112,5 +112,27 @@ def test_an_order_the_task_reader_finds_is_no_procedure() -> None:
     order = "Phân công: chị Hạnh chuẩn bị tài liệu kỹ thuật, anh Thủy lo khánh tiết và mời báo đài."
     people = ["Vũ Thị Hạnh", "Mai Xuân Thủy"]
     row = model.probabilities([order], [True], people=[people])[0]
-    assert row["procedural"] >= row["task"] >= model.threshold  # the words lean to procedure …
+    assert row["procedural"] >= row["task"] >= model.thresholds["task"]  # the words lean to procedure …
     assert model.classify([order], [True], people=[people]) == [frozenset({"task"})]  # … the order stays a task
+
+
+def test_each_class_is_decided_by_its_own_threshold() -> None:
+    """A sentence the conclusion model finds likely is a conclusion at the default thresholds, and no longer once the
+    conclusion threshold alone is raised above its probability; the other classes keep theirs."""
+    train = [
+        ("Thống nhất giao khoán vườn cây cho tổ sản xuất số hai.", ["conclusion"]),
+        ("Thống nhất mua thêm hai máy bơm cho đội thủy lợi.", ["conclusion"]),
+        ("Mời chị Ngân báo cáo tiến độ thu hoạch.", ["procedural"]),
+        ("Tổ kỹ thuật kiểm tra lại đường ống trước thứ Sáu.", ["task"]),
+        ("Có 9 người tán thành, 2 người không tán thành.", ["vote"]),
+        ("Năm nay mưa nhiều nên năng suất giảm.", []),
+    ]
+    sentence = "Thống nhất giao khoán ao cá cho tổ sản xuất số ba."
+    texts, chairs, labels = [t for t, _ in train], [True] * len(train), [ls for _, ls in train]
+    model = SentenceClassifier().fit(texts, chairs, labels)
+    probability = model.probabilities([sentence], [True])[0]["conclusion"]
+    raised = {**THRESHOLDS, "conclusion": (probability + 1) / 2}
+    strict = SentenceClassifier(thresholds=raised).fit(texts, chairs, labels)
+    assert probability >= THRESHOLDS["conclusion"]
+    assert "conclusion" in model.classify([sentence], [True])[0]
+    assert "conclusion" not in strict.classify([sentence], [True])[0]
