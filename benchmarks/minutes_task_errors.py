@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any
 
 from benchmarks import meeting_set
-from benchmarks.minutes_eval import _ids, _same_task, leave_one_kind_out, load_meeting, same_deadline, same_party
+from benchmarks.minutes_eval import _ids, _same_task, kind_folds, load_meeting, same_deadline, same_party
 from minutes import sentences
 from minutes.classifier import SentenceClassifier, default_classifier
 from minutes.extractive import ExtractiveGenerator
@@ -147,7 +147,7 @@ def main() -> None:
     for part in args.part or ["dev", "dev-cv"]:
         names = meeting_set.names("heldout" if part == "heldout" else "dev")
         names = [n for n in names if not args.meeting or n in args.meeting]
-        classifiers = leave_one_kind_out() if part == "dev-cv" else {}
+        classifiers = kind_folds() if part == "dev-cv" else {}
         tally: Counter[str] = Counter()
         for name in names:
             errors = meeting_errors(name, classifiers.get(kind_of[name]))
