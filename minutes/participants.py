@@ -113,14 +113,16 @@ _GENDERED_MIDDLE = frozenset({"văn", "thị", "a", "seo"})
 case, a run too long to be a name whose second word is one of them is the name's three words and what follows ("hứa
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
-    r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|tháng|tuần|hôm|nghỉ|quê)(?!\w)"
+    r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|còn|nè|tháng|tuần|hôm|nghỉ"
+    r"|quê)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
 phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's
 honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy thầy cô …"), the time a report
-starts with ("đinh thị thu hà tháng tám phòng cấp …"), a hometown ("lò thị hoa quê ở mộc châu"). Any function word
-would end phrases that are no names too ("đại biểu dự hội nghị có …")."""
+starts with ("đinh thị thu hà tháng tám phòng cấp …"), a hometown ("lò thị hoa quê ở mộc châu"), the next clause of a
+roll ("… chị lê thị kim oanh còn bên hội …") or the Southern particle after one's own name ("tui trần văn út nè").
+Any function word would end phrases that are no names too ("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
     r"\b(?:thảo luận|biểu quyết|đề nghị|ổn định|phát biểu|tham dự|giơ tay|thống nhất|nhất trí|đồng ý|trình bày"
     r"|xin nhận|hứa sẽ)\b"
@@ -128,12 +130,14 @@ _VERB_PAIRS = re.compile(
 """Verbs of procedure that look like two given names ("mời các vị đại biểu thảo luận")."""
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(
-    r"\b(?:tuyen bo|xin(?: phep)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
-    r" (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b)"
+    r"\b(?:tuyen bo bat dau\s*(?:[.;!?]|$)"
+    r"|(?:tuyen bo|xin(?: phep)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
+    r" (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b))"
 )
 """Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép khai mạc", "tôi tuyên bố bắt đầu buổi làm
-việc", "chúng ta bắt đầu phiên họp", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời … phát biểu
-khai mạc": that invites another; another may chair a part of it: `chairing`)."""
+việc", "tôi tuyên bố bắt đầu." with nothing after, "chúng ta bắt đầu phiên họp", not its purpose: "ổn định chỗ ngồi để
+chúng ta bắt đầu …"; not "mời … phát biểu khai mạc": that invites another;
+another may chair a part of it: `chairing`)."""
 _BEGINS = re.compile(r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)")
 """The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu"): the chair when
 no one declares it open or says they preside."""
@@ -588,8 +592,7 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
     people: list[str] | None = None  # full names said in the meeting, for a chair called by given name
     for segment in segments:
         if pending is not None and segment.speaker and segment.speaker != pending[0]:
-            wanted = fold(pending[1])
-            named = next((s.speaker for s in segments if s.speaker and fold(s.speaker) == wanted), None)
+            named = _label_of(pending[1], segments)
             current = named or segment.speaker
             if pending[1]:
                 learnt.setdefault(current, pending[1])
@@ -630,6 +633,17 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         if name:
             unique.setdefault(fold(name), name)
     return Chairing(presiding, list(unique.values()))
+
+
+def _label_of(name: str, segments: Sequence[Segment]) -> str | None:
+    """The speaker label that is `name`, else the one label ending with it: a full name, or a given name of two words
+    said without the family name ("chị Sa Ly" is Thạch Thị Sa Ly)."""
+    wanted = fold(name)
+    labels = list(dict.fromkeys(s.speaker for s in segments if s.speaker))
+    exact = [label for label in labels if fold(label) == wanted]
+    ending = [label for label in labels if wanted and fold(label).endswith(f" {wanted}")]
+    found = exact or (ending if len(ending) == 1 else [])
+    return found[0] if found else None
 
 
 def _called_person(called: str, people: Sequence[str], segments: Sequence[Segment]) -> list[str]:

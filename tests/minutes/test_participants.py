@@ -421,3 +421,34 @@ def test_a_part_said_over_hands_the_chair_to_a_highland_name() -> None:
     ]
     found = chairing(_transcript(turns).segments, "Lục Văn Khải")
     assert found.presiding == ["Lục Văn Khải", "Lục Văn Khải", "H'Nga Byă"]
+
+
+def test_a_bare_declaration_of_beginning_opens_the_meeting() -> None:
+    """ "Tôi tuyên bố bắt đầu." with nothing after declares the meeting open, as "… bắt đầu buổi họp" does."""
+    turns = [
+        ("Người nói 1", "Chào mọi người. Hôm nay Hợp tác xã họp về giá thu mua chè búp. Tôi tuyên bố bắt đầu."),
+        ("Người nói 2", "Dạ, em xin báo cáo sản lượng tháng này."),
+    ]
+    assert opener(_transcript(turns).segments) == "Người nói 1"
+
+
+def test_the_chair_handed_to_a_given_name_of_two_words() -> None:
+    """ "phần sau chị Mỹ Hạnh chủ trì": the attendee whose full name ends with both words, not whoever speaks next."""
+    turns = [
+        (
+            "Lưu Văn Bền",
+            "Tôi khai mạc nhé. Có anh Đinh Quốc Bảo bên Sở về dự. Mười giờ tôi đi họp, phần sau chị Mỹ Hạnh chủ trì.",
+        ),
+        ("Đinh Quốc Bảo", "Chào các anh chị, tôi dự để nắm tình hình."),
+        ("Lò Thị Mỹ Hạnh", "Dạ, em báo cáo kết quả quý ba."),
+    ]
+    assert chairing(_transcript(turns).segments, "Lưu Văn Bền").names == ["Lưu Văn Bền", "Lò Thị Mỹ Hạnh"]
+
+
+def test_a_lower_case_name_ends_at_the_next_clause_or_a_southern_particle() -> None:
+    """ "còn" opens the roll's next clause and "nè" closes one's own name: a four-word name is kept whole."""
+    assert spoken_names("bên giám sát có chị sơn thị sa rinh còn bên xã có anh lý văn hai") == [
+        "Sơn Thị Sa Rinh",
+        "Lý Văn Hai",
+    ]
+    assert spoken_names("dạ tui trương văn bảy nè tui hổng chịu") == ["Trương Văn Bảy"]
