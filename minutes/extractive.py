@@ -171,6 +171,18 @@ def _chair_speaks(sents: Sequence[Sentence], presides: dict[int, str | None]) ->
     return [(p := presides.get(id(s.segment))) is None or s.speaker == p for s in sents]
 
 
+def _a_chair_speaks(sents: Sequence[Sentence], presides: dict[int, str | None]) -> list[bool]:
+    """Per sentence, whether whoever presides over it or presided before says it: a chair who hands one part over
+    ("xin mời bà Lệ điều hành phần hội phí") goes on giving orders when the part is done, often without taking the
+    chair back in words, and the one who took it chairs with them (True everywhere when the chair is unknown)."""
+    chaired: dict[int, frozenset[str]] = {}
+    so_far: set[str] = set()
+    for segment, label in presides.items():  # in the order of the segments
+        so_far |= {label} if label is not None else set()
+        chaired[segment] = frozenset(so_far)
+    return [presides.get(id(s.segment)) is None or s.speaker in chaired[id(s.segment)] for s in sents]
+
+
 def _after_lead_ins(
     sents: Sequence[Sentence], speaks: Sequence[bool], kinds: Sequence[frozenset[str]], most: int = 6, summed: int = 2
 ) -> list[bool]:
@@ -440,7 +452,7 @@ class ExtractiveGenerator:
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
         votes = self._votes(sents, speaks, kinds)
-        tasks = self._tasks(sents, speaks, kinds, held, cast)
+        tasks = self._tasks(sents, _a_chair_speaks(sents, presides), kinds, held, cast)
         conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks, first_turn)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}

@@ -112,12 +112,13 @@ phức tạp, để anh Dũng chủ tọa …"; spoken, with the filler "là": "
 _RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy)\s+")
 """What was just said taken up again as the topic ("…, cái này kế toán làm …"): the subject follows it."""
 _CLAUSES = re.compile(
-    rf";\s+|,?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
+    rf";\s+|(?<!\bhợp)(?<!\bhội)(?<!\bcộng),?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
     rf"(?:{_HONORIFICS}|{_HEADS})\b)"
 )
-"""Where a second order begins: ";", "đồng thời", "và"/"còn" before a party, "còn <its topic> thì <party>" ("hên lo
-báo bà con còn vật tư bao cát thì anh tư lộc chở ra", "… còn loa đài thì nhờ đài truyền thanh huyện …")."""
+"""Where a second order begins: ";", "đồng thời" (not the words "hợp đồng", "hội đồng" before "thời vụ"), "và"/"còn"
+before a party, "còn <its topic> thì <party>" ("hên lo báo bà con còn vật tư bao cát thì anh tư lộc chở ra", "… còn loa
+đài thì nhờ đài truyền thanh huyện …")."""
 _LEAD = re.compile(
     r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+"
     r"|(?:tốt|được|ừ|ờ|vâng|rồi|thôi|ok)(?:[,.!]\s*|\s+))+"

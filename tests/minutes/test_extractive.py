@@ -366,3 +366,18 @@ def test_the_opening_before_anyone_else_speaks_gives_no_task() -> None:
     ]
     alone = ExtractiveGenerator(classifier=_TasksEverywhere()).items(said(turns[3:]), chair="Hà Văn Tuệ", held=None)
     assert [t.assignee for item in alone for t in item.tasks] == ["Đào Văn Kiên"]
+
+
+def test_a_chair_who_handed_one_part_over_still_gives_orders() -> None:
+    """The chair hands the part on the budget to her deputy, then gives orders again without taking the chair back
+    in words: hers are tasks, and so are the deputy's, who chairs with her; a member's own words are not."""
+    turns = [
+        ("Lâm Thị Hạnh", "Tôi xin khai mạc cuộc họp Ban Giám đốc công ty."),
+        ("Lâm Thị Hạnh", "Dự họp có anh Đỗ Văn Quan, chị Trịnh Thị Mai và anh Hồ Văn Bốn."),
+        ("Lâm Thị Hạnh", "Sang phần thứ hai, tôi xin mời anh Quan điều hành phần ngân sách."),
+        ("Đỗ Văn Quan", "Chị Mai rà soát lại các khoản chi tiếp khách, gửi phòng Tài vụ trước ngày 12 tháng 6."),
+        ("Trịnh Thị Mai", "Dạ, phòng Kế toán thống nhất số liệu với phòng Tài vụ trước ngày 15 tháng 6."),
+        ("Lâm Thị Hạnh", "Anh Bốn liên hệ nhà cung cấp sửa máy phát điện, xong trước ngày 20 tháng 6."),
+    ]
+    items = ExtractiveGenerator(classifier=_TasksEverywhere()).items(said(turns), chair="Lâm Thị Hạnh", held=None)
+    assert [t.assignee for item in items for t in item.tasks] == ["Trịnh Thị Mai", "Hồ Văn Bốn"]

@@ -902,3 +902,13 @@ def test_four_word_names_particles_and_orders_without_an_action() -> None:
     body = read_tasks("Văn phòng cứ gửi giấy mời như kế hoạch.")
     assert [(t.assignee, t.action) for t in body] == [("Văn phòng", "gửi giấy mời như kế hoạch")]
     assert read_tasks("Chuyên đề tháng sau: anh Tùng Nghị định 100, chị Hương Thông tư 24.", people=people) == []
+
+
+def test_a_contract_for_the_season_is_no_second_order() -> None:
+    """ "hợp đồng thời vụ" (a seasonal contract) holds "đồng thời" ("at the same time") across two words: no cut."""
+    found = read_tasks("Chị Hòa lập dự toán thuê lao động hợp đồng thời vụ, gửi Sở Tài chính trước ngày 5 tháng 11.")
+    assert [(t.assignee, t.action) for t in found] == [
+        ("Hòa", "lập dự toán thuê lao động hợp đồng thời vụ, gửi Sở Tài chính")
+    ]
+    both = read_tasks("Anh Tâm sửa mái kho, đồng thời chị Hòa kiểm kê lại hồ sơ.")
+    assert [t.assignee for t in both] == ["Tâm", "Hòa"]
