@@ -334,21 +334,23 @@ _NO_VOTE_HERE = re.compile(
 chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
 (`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua"), or a count recalled to
 explain it ("ba phiếu không đồng ý là do …")."""
+_NO_BALLOTS = r"(?! ?(?:phan tram|%|can|ky|kg|kilo|lit|yen|dong|nghin|trieu)\b)"
+"""After "đạt" a share, a weight or a price ("không đạt bảy nghìn một cân"), never a number of ballots."""
 _POLARITY = re.compile(
     r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b"
-    r"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b(?! ?(?:phan tram|%))))"
+    rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}))"
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
     r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
-    r"|(?<=\bphieu )dat(?= \d+\b(?! ?(?:phan tram|%))))"
+    rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}))"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
 "hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
 abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so are hands raised ("23
 cánh tay giơ lên"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
-is an outcome)."""
+is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
@@ -627,6 +629,16 @@ def says_refused(text: str) -> bool:
     counted and awaiting one, as `says_agreed`."""
     folded = folded_digits(text)
     return _REFUSED.search(folded) is not None or _DENIED.search(folded) is not None
+
+
+_RECOUNT = re.compile(r"\b(?:dem lai|kiem lai|dinh chinh|sua lai|nham|chua dung|xin loi)\b")
+"""A count corrected ("Tôi đếm lại: …", "xin đính chính …", "chưa đúng, còn hai người giơ tay", "à xin lỗi, vậy là
+…")."""
+
+
+def corrects_count(text: str) -> bool:
+    """Whether `text` corrects the count just said (`_RECOUNT`): its counts are the vote's, not another vote's."""
+    return _RECOUNT.search(folded_digits(text)) is not None
 
 
 def for_every_vote(text: str) -> bool:

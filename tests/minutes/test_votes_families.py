@@ -4,7 +4,9 @@ drawn with no punctuation, a motion said passed after its count, a count recalle
 
 from __future__ import annotations
 
+from core.transcript import Segment
 from minutes.cues import find_vote
+from minutes.extractive import ExtractiveGenerator
 
 
 def _fields(text: str) -> tuple[int | bool | None, ...] | None:
@@ -54,3 +56,27 @@ def test_a_motion_said_passed_after_its_count() -> None:
 
 def test_a_count_recalled_to_explain_is_no_vote() -> None:
     assert _fields("Tôi nói thêm, ba phiếu không tán thành là do hồ sơ còn thiếu.") is None
+
+
+def test_a_price_not_reached_is_no_count() -> None:
+    vote = find_vote("giá loại hai không đạt năm nghìn một ký thì bà con nào đồng ý thì giơ tay", chair=True)
+    assert vote is not None and (vote.in_favour, vote.against) == (None, None)
+    assert _fields("phiếu đạt 7, không đạt 1") == (7, 1, None, None, None)
+
+
+def _votes(lines: list[tuple[str, str]]) -> list[tuple[int | bool | None, ...]]:
+    segments = [
+        Segment(id=k, start=6.0 * k, end=6.0 * k + 5, text=text, speaker=who) for k, (who, text) in enumerate(lines)
+    ]
+    minutes = ExtractiveGenerator().item(segments, title="Biểu quyết", number=1, chair="Chủ tọa", held=None)
+    return [(v.in_favour, v.against, v.abstain, v.total, v.passed) for v in minutes.votes]
+
+
+def test_a_count_corrected_replaces_the_votes() -> None:
+    lines = [
+        ("Chủ tọa", "Nội dung hai: mua thêm máy bơm cho đội thủy lợi. Ai đồng ý giơ tay."),
+        ("Chủ tọa", "Bảy đồng ý, hai không đồng ý."),
+        ("Bà Hạnh", "Anh ơi, tôi giơ tay đồng ý mà anh không thấy."),
+        ("Chủ tọa", "Tôi xin đính chính lại: tám đồng ý, một không đồng ý. Nội dung hai được thông qua."),
+    ]
+    assert _votes(lines) == [(8, 1, None, None, True)]
