@@ -83,8 +83,9 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
         return j > start and (after == "tram" or tokens[j - 1].group().strip(",.;:") in _THOUSAND)
     if word in _THOUSAND:
         return j > start
-    if word in _DIGITS and word not in ("lam", "nham", "tu") and j > start:  # "thu về sáu sáu phiếu": two numbers
-        return tokens[j - 1].group().strip(",.;:") not in _DIGITS
+    ballots = _BALLOTS_WHOLE.search(tokens[start].string, 0, tokens[start].start()) is not None
+    if ballots and j == start + 1 and word == tokens[start].group().strip(",.;:"):  # "thu về sáu sáu phiếu": two
+        return False  # numbers, the count after the ballots returned; "hai sáu" (26), "ba mốt" (31) are one
     if word == "tram" and j == start and j > 0 and tokens[j - 1].group() == "phan":  # "tám phần trăm": per cent
         return False
     if word in ("lam", "nham") and j == start:  # "lăm" only ever follows a ten: "chia làm ba ca" counts nothing
