@@ -41,11 +41,16 @@ _THOUSAND = ("nghin", "ngan")
 _TENS = ("muoi", "chuc")
 """"bốn mươi", and "bốn chục" as speakers say it ("năm chục hộ", "một trăm hai chục")."""
 _NUMBER_WORDS = {*_DIGITS, *_TENS, "tram", "linh", "le", *_THOUSAND}
+_KIND_SAID = r"(?:khong )?(?:dong y|tan thanh|nhat tri)|khong bieu quyet|phan doi"
+"""A kind a lone digit word counts ("năm đồng ý, một không đồng ý"), unless a person is called by it ("cô Năm đồng
+ý", `_BIRTH_ORDER_NAME`)."""
 _COUNTED = re.compile(
     r"(dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|y kien|ho|chi"
-    r"|anh|ban|dong y|tan thanh|phan tram"
+    rf"|anh|ban|{_KIND_SAID}|phan tram"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
+_BALLOTS_WHOLE = re.compile(r"\b(?:phat ra|thu ve|hop le)\s*:?\s*$")
+"""Ballots handed out, returned or valid ("số phiếu phát ra sáu"): a lone digit word after them is their number."""
 _WORD = re.compile(r"\S+")
 _PUNCTUATION = ",.;:!?"
 
@@ -78,6 +83,9 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
         return j > start and (after == "tram" or tokens[j - 1].group().strip(",.;:") in _THOUSAND)
     if word in _THOUSAND:
         return j > start
+    ballots = _BALLOTS_WHOLE.search(tokens[start].string, 0, tokens[start].start()) is not None
+    if ballots and j == start + 1 and word == tokens[start].group().strip(",.;:"):  # "thu về sáu sáu phiếu": two
+        return False  # numbers, the count after the ballots returned; "hai sáu" (26), "ba mốt" (31) are one
     if word == "tram" and j == start and j > 0 and tokens[j - 1].group() == "phan":  # "tám phần trăm": per cent
         return False
     if word in ("lam", "nham") and j == start:  # "lăm" only ever follows a ten: "chia làm ba ca" counts nothing
@@ -108,7 +116,8 @@ def spoken_numbers(folded: str) -> str:
             j += 1
         words = [t.group().strip(",.;:") for t in tokens[i:j]]
         after = folded[tokens[j - 1].end() :].lstrip() if j > i else ""
-        if j > i and words[0] not in ("linh", "le") and (j - i >= 2 or _COUNTED.match(after)):
+        whole = _BALLOTS_WHOLE.search(folded, 0, tokens[i].start()) is not None
+        if j > i and words[0] not in ("linh", "le") and (j - i >= 2 or _COUNTED.match(after) or whole):
             out.append(folded[position : tokens[i].start()] + str(_value(words)))
             position = tokens[j - 1].end()
             i = j
@@ -223,7 +232,7 @@ def _birth_order_names(text: str, folded: str) -> str:
     takes it for a count."""
     for m in _BIRTH_ORDER_NAME.finditer(text):
         counted = _COUNTED.match(folded, m.end() + 1)
-        if counted is None or counted.group() in ("dong y", "tan thanh"):  # "cô Năm đồng ý": she agrees
+        if counted is None or re.fullmatch(_KIND_SAID, counted.group()):  # "cô Năm đồng ý": she agrees
             folded = folded[: m.start(1)] + folded[m.start(1)].upper() + folded[m.start(1) + 1 :]
     return folded
 
@@ -287,7 +296,11 @@ _VOTE_PASSED = re.compile(
     r"|\b(?:the|vay|rua)(?: la)?(?:,? (?!bieu\b|de\b|xin\b|moi\b|hay\b|se\b)\w+){0,4}?,? thong qua\b"
     r"|\b(?:trung cu|dac cu|trung tuyen)\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
     r"|\d (?:dong y|tan thanh|nhat tri) thong qua\b|\bduoc (?:bau|mien nhiem|bai nhiem|ket nap)\b"
+    r"|\b(?:dong y|tan thanh|nhat tri)[,;]? (?!(?:de nghi|xin|moi|cho|bieu quyet|hay|se)\b)(?:[^\W\d]+ ){1,4}?"
+    r"thong qua(?=\s*[.;!]|\s*$)"
 )
+"""A result said in words ("đã được thông qua", "trúng cử", "đạt quá bán"), or the motion said passed after its
+count ("6 trên 6 đồng ý, việc thứ nhất thông qua.")."""
 _VOTE_PASSED_WEAK = re.compile(
     r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
     r"|\bdat (?:tren )?\d+(?:(?:[,.]| phay )\d+)? ?(?:phan tram|%)\W+(?:nen |vi vay |do do )?(?:du dieu kien|duoc)\b"
@@ -315,27 +328,30 @@ _PAST = re.compile(
 )
 _VOTED = re.compile(r"\bda (?:\w+ ){0,3}?(?:bieu quyet|thong qua|bo phieu|bau)\b")
 _NO_VOTE_HERE = re.compile(
-    r"\b(?:thong qua|trung cu) khi\b"
+    r"\b(?:thong qua|trung cu) khi\b|\b(?:dong y|tan thanh|nhat tri|phan doi|chong) la (?:vi|do|boi vi|tai vi)\b"
     r"|^(?:(?!bieu quyet).)*\b(?:xin|thu ky) thong qua (?:chuong trinh|du thao|bien ban)\b(?!.*bieu quyet)"
 )
 """The rule a vote follows ("Theo quy định, nghị quyết được thông qua khi …") or a text read out ("tôi xin thông qua
 chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
-(`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua")."""
+(`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua"), or a count recalled to
+explain it ("ba phiếu không đồng ý là do …")."""
+_NO_BALLOTS = r"(?! ?(?:phan tram|%|can|ky|kg|kilo|lit|yen|dong|nghin|trieu)\b)"
+"""After "đạt" a share, a weight or a price ("không đạt bảy nghìn một cân"), never a number of ballots."""
 _POLARITY = re.compile(
     r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b"
-    r"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b(?! ?(?:phan tram|%))))"
+    rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}))"
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
     r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
-    r"|(?<=\bphieu )dat(?= \d+\b(?! ?(?:phan tram|%))))"
+    rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}))"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
 "hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
 abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so are hands raised ("23
 cánh tay giơ lên"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
-is an outcome)."""
+is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
@@ -380,7 +396,7 @@ _ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
 """"Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _ONE_NAMED = re.compile(
-    r"(?:^|(?<!cac)(?<!nhung)(?<!may)(?<!\d)[\s,;])(?:anh|chi|ong|ba|co|chu|bac|thay|dong chi)"
+    r"(?:^|(?<!cac)(?<!nhung)(?<!may)(?<!bon)(?<!chung)(?<!\d)[\s,;])(?:anh|chi|ong|ba|co|chu|bac|thay|em|dong chi)"
     r" (?!ay\b|nay\b|em\b|chi\b|nao\b|ta\b|con\b)[^\W\d]+"
     r"(?: [^\W\d]+){0,2}? (?:xin |van |cung |thi )?$"
 )
@@ -404,6 +420,9 @@ _YES_NO = re.compile(r"\b(?:co|con)\s+(?:\w+\s+){0,3}?(?:nao|ai)\s+(?:(?:cung|va
 """A kind's zero said after it in words ("không đồng ý không", "không tán thành: không có", "… là không", "ai không đồng
 ý không", "không biểu quyết thì hổng có ai"); after a yes-no question ("có ai không đồng ý không", "còn vị nào …") the
 bare "không" is the question's particle and only the answer counts ("… không không có")."""
+_LISTED = re.compile(r"[\s,;]*(?:(?:hay|hoac|va|cung|hay la|hoac la)\s+)?$")
+"""Kinds listed after one nobody ("không có ai không đồng ý hay không biểu quyết"): the nobody is each one's; a kind
+said further on ("không ai phản đối, vậy hợp tác xã chấp thuận …", "… em Khuê không biểu quyết") is not."""
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
 """The share a bare answer makes ("13 trên 13, đạt 100%")."""
@@ -523,6 +542,7 @@ def read_counts(folded: str, uncounted: Collection[str] = ()) -> tuple[dict[str,
                 choices = after[:1]
                 total = int(numbers[before[-1]].group(1)) if total is None else total
         chosen = next((i for i in choices if i not in used), None)
+        listed = not k or _LISTED.match(folded, previous_end, mention.start()) is not None
         if chosen is not None:
             used.add(chosen)
             counts[kind] = int(numbers[chosen].group(1))
@@ -530,7 +550,7 @@ def read_counts(folded: str, uncounted: Collection[str] = ()) -> tuple[dict[str,
                 total = int(numbers[chosen].group(2))
             elif (whole := _WHOLE_AFTER.match(folded, max(mention.end(), numbers[chosen].end()))) is not None:
                 total = int(whole.group(1))  # "44 phiếu bầu trên 46", "được 8 phiếu trên 11 phiếu"
-        elif _NONE.search(folded[max(previous_end - 40, 0) : mention.start()]) or zero:
+        elif zero or (_NONE.search(folded[max(previous_end - 40, 0) : mention.start()]) and listed):
             counts[kind] = 0
     if counts or uncounted:  # "15 trên 16 đồng chí nhất trí anh thanh xin không biểu quyết": one person named is one
         for mention in mentions:
@@ -565,8 +585,12 @@ _EVERY_VOTE = re.compile(
 qua."): it is each one's."""
 
 
-_SO = r"(?:\bnhu (?:vay|rua|the)(?: la| thi)?|\b(?:vay|rua|the) la|(?:^|[,.;:])\W*(?:vay|rua|the)(?: thi)?)"
-"""How a chair draws the outcome ("như vậy", "vậy là", "rứa là", "thế là", "Vậy, …"), never "cho vay"."""
+_SO = (
+    r"(?:\bnhu (?:vay|rua|the)(?: la| thi)?|\b(?:vay|rua|the) la|(?:^|[,.;:])\W*(?:vay|rua|the)(?: thi)?"
+    r"|(?:(?<=phan doi )|(?<=dong y )|(?<=nhat tri )|(?<=tan thanh )|(?<=bieu quyet ))(?:vay|rua|the)(?: thi)?)"
+)
+"""How a chair draws the outcome ("như vậy", "vậy là", "rứa là", "thế là", "Vậy, …", unpunctuated right after a
+count's kind: "… không ai phản đối vậy hợp tác xã chấp thuận"), never "cho vay"."""
 _DECIDED = re.compile(
     rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
     r"(?:nhat tri|thong nhat|dong y|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|nghiem thu|ket nap|bo nhiem)\b"
@@ -606,6 +630,16 @@ def says_refused(text: str) -> bool:
     counted and awaiting one, as `says_agreed`."""
     folded = folded_digits(text)
     return _REFUSED.search(folded) is not None or _DENIED.search(folded) is not None
+
+
+_RECOUNT = re.compile(r"\b(?:dem lai|kiem lai|dinh chinh|sua lai|nham|chua dung|xin loi)\b")
+"""A count corrected ("Tôi đếm lại: …", "xin đính chính …", "chưa đúng, còn hai người giơ tay", "à xin lỗi, vậy là
+…")."""
+
+
+def corrects_count(text: str) -> bool:
+    """Whether `text` corrects the count just said (`_RECOUNT`): its counts are the vote's, not another vote's."""
+    return _RECOUNT.search(folded_digits(text)) is not None
 
 
 def for_every_vote(text: str) -> bool:

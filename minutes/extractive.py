@@ -633,18 +633,17 @@ class ExtractiveGenerator:
         return tuple(n for n in ("in_favour", "against", "abstain") if getattr(votes[-1][0], n) is None)
 
     def _add_to_votes(self, votes: list[tuple[Vote, float]], cue: cues.VoteCue, s: Sentence, piece: str) -> None:
-        """`cue` (read in `piece` of sentence `s`) joins the open vote, or begins another (`_votes`)."""
+        """`cue` (read in `piece` of sentence `s`) joins the open vote, or begins another (`_votes`); a count
+        corrected (`cues.corrects_count`: "Tôi đếm lại: sáu đồng ý …") replaces the open vote's."""
         open_vote = votes[-1] if votes else None
-        if (
-            open_vote is not None
-            and s.segment.start - open_vote[1] <= self.vote_window_s
-            and not _starts_another(cue, open_vote[0])
-        ):
+        near = open_vote is not None and s.segment.start - open_vote[1] <= self.vote_window_s
+        recount = near and cue.has_counts and not cue.call and cues.corrects_count(piece)
+        if open_vote is not None and near and (recount or not _starts_another(cue, open_vote[0])):
             vote = open_vote[0]
             update = {
                 name: getattr(cue, name)
                 for name in (*_COUNTS, "passed")
-                if getattr(vote, name) is None and getattr(cue, name) is not None
+                if (getattr(vote, name) is None or recount) and getattr(cue, name) is not None
             }
             refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
             votes[-1] = (vote.model_copy(update={**update, "source_segments": refs}), s.segment.end)
