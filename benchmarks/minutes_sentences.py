@@ -146,7 +146,8 @@ def cross_validate(
     for kind in sorted({kind_of[r["meeting"]] for r in rows if r["meeting"]}):
         train = [r for r in rows if kind_of.get(r["meeting"]) != kind]
         test = [r for r in rows if kind_of.get(r["meeting"]) == kind]
-        model = SentenceClassifier(threshold=threshold, thresholds={}, c=c, cue_weight=cue_weight).fit_rows(train)
+        shared = dict.fromkeys(LABELS, threshold)
+        model = SentenceClassifier(thresholds=shared, c=c, cue_weight=cue_weight).fit_rows(train)
         found = model.classify([r["text"] for r in test], [r["chair"] for r in test], [r["previous"] for r in test],
                                [r["people"] for r in test])  # fmt: skip
         for row, labels in zip(test, found, strict=True):

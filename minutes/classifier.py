@@ -65,12 +65,10 @@ def features(text: str, *, chair: bool, previous: str = "", people: tuple[str, .
 
 @dataclass
 class SentenceClassifier:
-    threshold: float = 0.3
-    """Probability above which a sentence is of a class not in `thresholds` (chosen with `c` by leave-one-kind-out
-    cross-validation on the development meetings: `benchmarks/minutes_sentences.py --cv`)."""
     thresholds: Mapping[str, float] = field(default_factory=lambda: dict(THRESHOLDS))
     """Per class, the probability above which a sentence is of it: a class's probabilities on meetings of a kind
-    never seen are calibrated differently from another's (`THRESHOLDS`)."""
+    never seen are calibrated differently from another's (`THRESHOLDS`; `benchmarks/minutes_sentences.py --cv`
+    compares one shared threshold)."""
     c: float = 16.0
     """Inverse regularisation of each logistic regression."""
     cue_weight: float = 2.0
@@ -155,7 +153,7 @@ class SentenceClassifier:
         rows = _rows(texts, chairs, previous, people)
         found = []
         for features_of, row in zip(rows, self._probabilities(rows), strict=True):
-            labels = {label for label, p in row.items() if p >= self.thresholds.get(label, self.threshold)}
+            labels = {label for label, p in row.items() if p >= self.thresholds[label]}
             for content in ("task", "conclusion"):
                 if {content, "procedural"} <= labels:
                     ordered = content == "task" and _TASK_CUE in features_of.split()
