@@ -39,7 +39,7 @@ from minutes.sentences import STOPWORDS
 _TITLE_START = re.compile(
     r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
     r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên"
-    r"|lãnh|bộ|khoa"
+    r"|lãnh|bộ|khoa|acha|achar|lục cả"
     r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
     r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số|bên|công ty)\b"
 )
@@ -49,7 +49,7 @@ nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
 _INTRODUCER = re.compile(
     r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
-    rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư"
+    rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả"
     r"|(?:tôi|tui|em|mình) (?:tên )?là|tên (?:tôi|tui|em|mình) là|tôi,?|tui,?|em)"
     r"\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
@@ -73,7 +73,7 @@ _COUNTED = re.compile(r"(?:\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười
 """A count before "em": the young people of a report ("ba em học đại học", "12 em cận thị"), no one named; an
 attendance said before a roll is no count of the one named after it ("có mặt mười ba anh thạch sô phia …")."""
 _STOP = re.compile(
-    r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
+    r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|thu quy|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh|dieu khien"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
     r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|thay|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc)\b"
@@ -118,14 +118,16 @@ case, a run too long to be a name whose second word is one of them is the name's
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
     r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|còn|nè|tháng|tuần|hôm|nghỉ"
-    r"|quê|lớp|già làng|hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học))(?!\w)"
+    r"|quê|lớp|già làng|trụ trì|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
+    r"|chi (?:hội|bộ|đoàn)|nhà (?:tôi|tui|em|mình)|thôn|buôn|làng|ấp)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
 phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's
 honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy thầy cô …"), the time a report
 starts with ("đinh thị thu hà tháng tám phòng cấp …"), a hometown ("lò thị hoa quê ở mộc châu"), a village elder or a
-mass organisation ("y kông mlô già làng", "… hội phụ nữ"), the next clause of a
+mass organisation ("y kông mlô già làng", "… chi hội phụ nữ"), an abbot ("lý chanh đa trụ trì chùa"), the household
+("tôi nguyễn văn hậu nhà tôi …"), the next clause of a
 roll ("… chị lê thị kim oanh còn bên hội …") or the Southern particle after one's own name ("tui trần văn út nè").
 Any function word would end phrases that are no names too ("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
@@ -337,6 +339,8 @@ _FAMILY_HEADS = frozenset(["Đoàn"])
 Thông"); a body keeps a word in lower case ("Đoàn Thanh niên", "Đoàn kiểm tra")."""
 
 
+_CLERGY = re.compile(r"thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả")
+"""Titles of clergy and of a Khmer pagoda's lay leader ("Acha"), before the name: a monk's name may have two words."""
 _TEKNONYM = re.compile(r"(?:ama|ami|amí|a (?:ma|mí|mi)|bok|yă) ")
 """A Highland parent or grandparent called after the child ("Ama H'Ruê", ASR's "a ma pui", "Ami Hoa", "Bok Rin"): no
 full name."""
@@ -395,9 +399,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
     for match in _INTRODUCER.finditer(text):
         before = text[: match.start()]
         said = match.group().lower().strip()
-        if (not said.startswith("tôi") and not said.endswith("là") and _COLLECTIVE_BEFORE.search(before)) or (
-            said == "em" and _COUNTED.search(before)
-        ):
+        clergy = _CLERGY.fullmatch(said) is not None  # "ông acha sơn sà ry": a title, no group
+        if (
+            not said.startswith("tôi") and not said.endswith("là") and not clergy and _COLLECTIVE_BEFORE.search(before)
+        ) or (said == "em" and _COUNTED.search(before)):
             continue
         if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in '.!?:;"(-–':
             continue
@@ -405,6 +410,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         previous = end = match.end()
         ended = True
         titled = False  # a title said right after the name
+        stopped = False  # a title, a verb of procedure or a unit said right after the name
         for word in _WORD.finditer(text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
@@ -433,6 +439,8 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit;
                     # "chị mai thị bốn đi thay": a verb after the name
                     words = words[:3]
+                elif len(words) == 4 and not cased and _highland_pair(words):
+                    words = words[:2]  # "tui là danh sươl thanh niên ấp …"
                 elif (
                     len(words) == 4
                     and not cased
@@ -441,11 +449,14 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 ):
                     ended = False  # "anh chính hoàn thiện biên bản …": the run ends inside a word, no title follows
                 titled = _TITLE_WORD.match(folded, match.end() + word.start()) is not None
+                stopped = True
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
-                if not cased and words[1] in _GENDERED_MIDDLE:  # "em hứa thị yến bên khoa dược …": the usual three
-                    words, ended = words[:3], True
+                if not cased and (words[1] in _GENDERED_MIDDLE or words[0] == "y"):
+                    words, ended = words[:3], True  # "em hứa thị yến bên khoa dược …", "anh y bhim êban lo …": three
+                elif not cased and _highland(words[:2]) and not _highland(words[2:]):
+                    words, ended = words[:2], True  # "tui là danh sươl thanh niên ấp …"
                 elif not cased and words[3] in _HONORIFICS:
                     words, ended = words[:3], True  # "anh y sai niê chị h'ăt mlô …": the roll's next person
                 elif not cased and words[2] in _HONORIFICS and _highland(words[:2]):
@@ -458,7 +469,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         ong = not cased and titled and said == "ông" and len(words) == 2 and words[0].lower() in ("văn", "thị")
         if ong and not any(a <= match.start() < b for _, a, b in names):
             words = ["ông", *words]  # the family name Ông after no honorific: "ông văn định chủ tịch xã"
-        lower_ok = (len(words) >= 3 and (titled or not _one_word(words))) or (len(words) == 2 and _highland(words))
+        lower_ok = (
+            (len(words) >= 3 and (titled or not _one_word(words)))
+            or (len(words) == 2 and (_highland(words) or (stopped and (words[0] in ("a", "y") or clergy))))
+        )  # "anh a thút trưởng thôn": the Bahnar and Sedang "A", "Y" before a given name; a monk ("lục cả kim sang bên")
         if ended and (cased or lower_ok) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
     if cased:
@@ -616,6 +630,16 @@ def _highland(words: Sequence[str]) -> bool:
     return len(words) == 2 and any("'" in w or "’" in w or not _syllable(w) for w in words)
 
 
+def _highland_pair(words: Sequence[str]) -> bool:
+    """Whether a lower-case run of four words is a Highland or Khmer name of two and two other words ("danh sươl thanh
+    niên"), not one of three or four ("ksor y phôn …", "siu h'nhi …")."""
+    second = words[1]
+    apart = "_" not in _fused(" ".join(words[1:3]).lower())[0]  # not "h'lina vận động": a name, then a verb
+    return (
+        _highland(words[:2]) and not _highland(words[2:]) and second not in ("y", "a") and "'" not in second and apart
+    )
+
+
 def _one_word(words: Sequence[str]) -> bool:
     """Whether pyvi reads a lower-case name's first two syllables as one word of the language ("hồ sơ nguyện vọng",
     "đăng ký hiến máu", "ghi nhận chiều nay"): a phrase, not a family and a middle name, unless the second is "Thị"
@@ -697,15 +721,36 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)
     called = addressed(segments)
+    held = titles(segments)
     names: list[str] = []
     for label in order:
-        name = label if is_name(label) else learnt.get(label) or introduced.get(label) or called.get(label, "")
+        name = (
+            label
+            if is_name(label)
+            else learnt.get(label) or introduced.get(label) or called.get(label) or _holder(label, held)
+        )
         names += [name, *co_chairs.get(label, []), *co_chairs.get(name, [])]
     unique: dict[str, str] = {}
     for name in names:
         if name:
             unique.setdefault(fold(name), name)
     return Chairing(presiding, list(unique.values()))
+
+
+def _holder(label: str, held: dict[str, str]) -> str:
+    """The one person whose title, said after their name in the meeting, the speaker label is ("Chủ tịch HĐQT" after
+    "ông Phạm Văn Cường, Chủ tịch; ông Vũ Đức Thịnh, Phó Chủ tịch"): the longest title the label starts with, its body
+    said short after it (two words at most), or that starts with the whole label; "" when none."""
+    said = fold(label).split()
+    fits = [
+        title.split()
+        for title in held
+        if (said[: len(title.split())] == title.split() and len(said) - len(title.split()) <= 2)
+        or title.split()[: len(said)] == said
+    ]
+    longest = max(map(len, fits), default=0)
+    names = {held[" ".join(t)] for t in fits if len(t) == longest}
+    return next(iter(names)) if len(names) == 1 else ""
 
 
 def _label_of(name: str, segments: Sequence[Segment]) -> str | None:
@@ -801,7 +846,7 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
     said = {k: name.lower().split() for k, (name, _) in unique.items()}
     given: dict[tuple[str, ...], set[str]] = {}  # with tones: "Lê" is no "Lệ"
     for k, w in said.items():
-        for part in [*(tuple(w[-n:]) for n in (1, 2) if len(w) >= 3), *_highland_called(w)]:
+        for part in [] if k in cut else [*(tuple(w[-n:]) for n in (1, 2) if len(w) >= 3), *_highland_called(w)]:
             given.setdefault(part, set()).add(k)
     own = _own_names(segments)
     called = {  # "chị nga hợp lý", "cô oanh ký", "chị chanh đa chuyển …": Nga, Oanh, Chanh Đa, then other words; not
@@ -814,10 +859,11 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
     return dict(v for k, v in unique.items() if k not in cut | called)
 
 
-def _highland_called(words: Sequence[str]) -> list[tuple[str]]:
+def _highland_called(words: Sequence[str]) -> list[tuple[str, ...]]:
     """The given name of a Highland name, by which others call its bearer: the last of two words ("Ksor Phơi" is
-    "Phơi"), the one with an apostrophe or after "Y" ("H'Lina Mlô" is "H'Lina", "Y Khuê Byă" "Khuê")."""
-    found = [(w,) for w in words if _highland_given(words, w)]
+    "Phơi"), the one with an apostrophe or after "Y" ("H'Lina Mlô" is "H'Lina", "Y Khuê Byă" "Khuê" or "Y Khuê")."""
+    found: list[tuple[str, ...]] = [(w,) for w in words if _highland_given(words, w)]
+    found += [tuple(words[:2])] if words[0] == "y" else []
     return found + [(words[1],)] if len(words) == 2 and _highland(words) else found
 
 
@@ -915,13 +961,15 @@ def nicknames(segments: Sequence[Segment], people: Sequence[str]) -> dict[str, s
 
 
 _MENTIONED_BEFORE = re.compile(
-    r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo(?: ý kiến| chỉ đạo)?|do|đối tượng|bị cáo|bị hại|khách hàng|bệnh nhân|nạn nhân|trong đó"
+    r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo(?: ý kiến| chỉ đạo)?|do|đối tượng|bị cáo|bị hại|khách hàng"
+    r"|bệnh nhân|nạn nhân|trong đó|hồ sơ(?: của)?|(?:học sinh|sinh viên|vận động viên|thí sinh|ứng viên|ứng cử viên)"
     r"|vắng(?: mặt)?|tiễn đưa)(?: là| có)?\s*[:,]?\s*$|\bcủa(?:\s+[^\W\d_]+){1,2}\s+$",
     re.IGNORECASE,
 )
 """Words before an honorific that make the person someone talked about, not someone present ("hộ ông X", "của anh X",
 "theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what
-"của" names ("đơn hàng của công ty ông X")."""
+"của" names ("đơn hàng của công ty ông X"), applicants, pupils and athletes ("nhận được 3 hồ sơ: ông A, bà B và ông C",
+"vận động viên X")."""
 _ABSENT_AFTER = re.compile(
     r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|nằm viện|đi (?:công tác|học|họp|tập huấn)"
     r"|đang đi|bận|chưa (?:về|đến|tới)|bị (?:tai nạn|bệnh|ốm|thương|gãy)"
@@ -970,7 +1018,11 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
             clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
             clause_end = min(clause_end, end + 60)
             joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
-            cue = _MENTIONED_BEFORE.search(text, clause_start, start)
+            listed_after = text[clause_start - 1 : clause_start] == ":" and not text[clause_start:start].strip()
+            cue_start = (
+                max([0, *(m.end() for m in re.finditer(r"[.;!?]", text[:start]))]) if listed_after else clause_start
+            )
+            cue = _MENTIONED_BEFORE.search(text, cue_start, start)  # "… 3 hồ sơ: ông A, bà B": the list's head
             since = (
                 previous[1]
                 if joined
