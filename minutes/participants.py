@@ -832,8 +832,10 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
     """Each person present -> the first segment that names them (as its speaker label or in its words), in
     order: what a statement using their full name cites."""
     unique: dict[str, tuple[str, Segment]] = {}
+    answering = _answers(segments)
     for segment in segments:
         named = [nfc(segment.speaker)] if segment.speaker and is_name(segment.speaker) else []
+        named += [answering[segment.id]] if segment.id in answering else []
         for name in [*named, *spoken_names(segment.text)]:
             unique.setdefault(fold(name), (name, segment))
     longer = [k.split() for k in unique]
@@ -857,6 +859,42 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
         and k not in own
     }
     return dict(v for k, v in unique.items() if k not in cut | called)
+
+
+_ANSWER = re.compile(r"^\W*(?:(?:dạ|vâng|có|thưa \w+)\W+){1,2}((?:[^\W\d_]+\s+){2,3}[^\W\d_]+)\b", re.IGNORECASE)
+"""A turn opening with a particle and a full name ("dạ võ minh hiếu xưởng sấy …")."""
+
+
+def _answers(segments: Sequence[Segment]) -> dict[int, str]:
+    """Segment id -> the full name its speaker answers with, when the turn before, another speaker's, called them by
+    the given name, last or after an honorific ("… sao rồi hiếu" then "dạ võ minh hiếu xưởng sấy ba lò …"): the three
+    (or four) words that end with that given name."""
+    found: dict[int, str] = {}
+    for before, segment in itertools.pairwise(segments):
+        if not segment.speaker or segment.speaker == before.speaker:
+            continue
+        opening = _ANSWER.match(nfc(segment.text))
+        said = nfc(before.text).lower()
+        called = {
+            m[1] for m in re.finditer(r"(?:\b(?:anh|chị|em|cô|thầy|ông|bà|đồng chí|bạn)\s+|^)(\w+)(?=\s|$)", said)
+        }
+        called |= set(re.findall(r"(\w+)(?:\s+(?:ơi|à|nhé|nha|nghen|hả|đâu))?\W*$", said))  # "… sao rồi hiếu"
+        if opening is None:
+            continue
+        words = opening.group(1).split()
+        for n in (3, 4):
+            name = words[:n]
+            echo = " ".join(name[-2:]).lower() in said  # "… đường dẫn bờ bắc" then "dạ đoạn bờ bắc còn …"
+            if (
+                len(name) == n
+                and name[-1].lower() in called
+                and not echo
+                and is_name(" ".join(name))
+                and not _one_word(name)
+            ):
+                found[segment.id] = _title_case(name) if name[0].islower() else " ".join(name)
+                break
+    return found
 
 
 def _highland_called(words: Sequence[str]) -> list[tuple[str, ...]]:
