@@ -469,10 +469,9 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         ong = not cased and titled and said == "ông" and len(words) == 2 and words[0].lower() in ("văn", "thị")
         if ong and not any(a <= match.start() < b for _, a, b in names):
             words = ["ông", *words]  # the family name Ông after no honorific: "ông văn định chủ tịch xã"
-        lower_ok = (
-            (len(words) >= 3 and (titled or not _one_word(words)))
-            or (len(words) == 2 and (_highland(words) or (stopped and (words[0] in ("a", "y") or clergy))))
-        )  # "anh a thút trưởng thôn": the Bahnar and Sedang "A", "Y" before a given name; a monk ("lục cả kim sang bên")
+        lower_ok = (len(words) >= 3 and (titled or not _one_word(words))) or (
+            len(words) == 2 and (_highland(words) or (stopped and (words[0] in ("a", "y") or clergy)))
+        )  # "anh a thút trưởng thôn": the Bahnar and Sedang "A", "Y" before a given name; a monk ("lục cả kim sang")
         if ended and (cased or lower_ok) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
     if cased:
@@ -597,11 +596,14 @@ def _fused(phrase: str) -> tuple[str, ...]:
 
 _ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", *"bcdđghklmnprstvx", "")
 _OPEN_NUCLEI = frozenset(
-    "a e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu oa oe oi ôi ơi ua uê ui uơ uy ưa ưi ưu iêu yêu oai oay oeo uây"
-    " uôi ươi ươu uya uyu".split()
+    re.findall(
+        r"\w+",
+        "a e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu oa oe oi ôi ơi ua uê ui uơ uy ưa ưi ưu iêu yêu oai oay oeo"
+        " uây uôi ươi ươu uya uyu",
+    )
 )
 """Vowels that may end a Vietnamese syllable ("ba", "khuê", "phơi", "siu")."""
-_CLOSED_NUCLEI = frozenset("a ă â e ê i o ô ơ u ư y oa oă oe uâ uê uy iê yê uô ươ uyê oo".split())
+_CLOSED_NUCLEI = frozenset(re.findall(r"\w+", "a ă â e ê i o ô ơ u ư y oa oă oe uâ uê uy iê yê uô ươ uyê oo"))
 """Vowels a final consonant may follow ("ăn", "biên", "khuyên"); "ă", "â", "iê", "uô", "ươ" need one."""
 _CODAS = ("ch", "nh", "ng", "c", "m", "n", "p", "t")
 _TONES = str.maketrans(
@@ -902,7 +904,7 @@ def _highland_called(words: Sequence[str]) -> list[tuple[str, ...]]:
     "Phơi"), the one with an apostrophe or after "Y" ("H'Lina Mlô" is "H'Lina", "Y Khuê Byă" "Khuê" or "Y Khuê")."""
     found: list[tuple[str, ...]] = [(w,) for w in words if _highland_given(words, w)]
     found += [tuple(words[:2])] if words[0] == "y" else []
-    return found + [(words[1],)] if len(words) == 2 and _highland(words) else found
+    return [*found, (words[1],)] if len(words) == 2 and _highland(words) else found
 
 
 _SAYS_OWN = re.compile(r"(?:tôi|tui)\b|(?:em|mình) (?:tên )?là\b", re.IGNORECASE)
