@@ -139,29 +139,35 @@ _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(
     r"\b(?:tuyen bo bat dau\s*(?:[.;!?]|$)"
     r"|(?:tuyen bo|xin(?: phep)?(?: duoc)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
-    r" (?:khai mac|(?:bat dau|mo dau) (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban|hop)\b))"
+    r" (?:khai mac|(?:bat dau|mo dau) (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban|hop)\b)"
+    r"|(?:cuoc hop|buoi hop|phien hop|ky hop|hoi nghi)(?: hom nay)?(?: xin)?(?: duoc)?(?: chinh thuc)? bat dau\b)"
 )
 """Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép (được) khai mạc", "tôi tuyên bố bắt đầu buổi
 làm việc", "tôi tuyên bố bắt đầu." with nothing after, "chúng ta bắt đầu phiên họp", "mình bắt đầu họp nghen", "tôi xin
-mở đầu cuộc họp", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời … phát biểu khai mạc": that
+mở đầu cuộc họp", "cuộc họp xin được bắt đầu", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời … phát biểu khai mạc": that
 invites another;
 another may chair a part of it: `chairing`)."""
-_BEGINS = re.compile(r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)")
-"""The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu"): the chair when
-no one declares it open or says they preside."""
+_BEGINS = re.compile(
+    r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)"
+    r"|(?<!\bde )(?<!\bcho )\b(?:chung ta|minh)(?: cung)? bat dau\s*(?:nhe|nha|nghen|a)?\s*(?:[.;!?]|$)"
+    r"|\bmoi (?:ba con|cac dong chi|moi nguoi|anh chi em|ca nha)(?: minh)? (?:vo|vao) hop\b"
+)
+"""The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu", "bây giờ chúng ta
+bắt đầu.", Southern "mời bà con mình vô họp"; not "… để chúng ta bắt đầu"): the chair when no one declares it open or
+says they preside."""
 _TODAY_OR_PARTICLE = r"hom nay|bua nay|hom ni|bua ni|sang nay|chieu nay|nghen|nghe|nhe|nha|hen|hi"
 """Words that may close a sentence of presiding: the day (North, Central, South) or a final particle ("… chủ trì bữa
 nay", "… chủ trì nghen", "… điều hành giúp hí")."""
-_MEETING = r"hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|buoi|dai hoi"
+_MEETING = r"hoi nghi|cuoc hop|phien|buoi|ky hop|giao ban|dai hoi"
 """The meeting said after a verb of presiding ("chủ trì cuộc họp", "điều hành buổi làm việc")."""
 _PRESIDES = re.compile(
-    r"\b(?:toi|tui|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?"
+    r"\b(?:toi|tui|em)\b(?: se\b)?(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?"
     rf"\b(?:chu (?:tri|toa)|(?:dieu hanh|dieu khien)(?= (?:{_MEETING}|{_TODAY_OR_PARTICLE})\b))\b"
     rf"(?: (?:{_MEETING}|{_TODAY_OR_PARTICLE})\b[^.;!?]{{0,40}})?"
     r"\s*(?:[.;!?]|$)"
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì", "hôm nay tôi điều
-hành cuộc họp"); not "tôi đề nghị Sở A chủ trì", "tôi nghĩ nên …", "tôi điều hành công ty"."""
+hành cuộc họp", "tôi sẽ chủ trì"); not "tôi đề nghị Sở A chủ trì", "tôi nghĩ nên …", "tôi điều hành công ty"."""
 _PRESIDER_IS_ME = re.compile(
     rf"\b(?:chu tri|chu toa|dieu hanh|dieu khien)(?: (?:{_MEETING}|hom nay|bua nay|sang nay|chieu nay)\b)*"
     r"\s*(?:la|:)\s*(?:toi|tui|em)\b"
@@ -555,9 +561,12 @@ def _lower_after_title(window: str) -> str:
 
 
 _PLURAL_ROLL = re.compile(
-    r"\bcác (?:đồng chí|ông(?:,? bà)?|bà|anh(?:,? chị)?|chị|thầy(?:,? cô)?|cô|vị|đại biểu|thành viên)\s*:?\s+",
+    r"\bcác (?:đồng chí|ông(?:,? bà)?|bà|anh(?:,? chị)?|chị|thầy(?:,? cô)?|cô|vị|đại biểu|thành viên|bác|chú|cụ)\s*:?\s+"
+    r"|\b(?:tham dự|dự họp|có mặt|thành phần(?: tham dự| dự họp)?)(?: có| gồm(?: có)?)?\s*:?\s+(?=[A-ZÀ-Ỹ])",
     re.IGNORECASE,
 )
+"""A roll: a plural honorific ("các đồng chí: …", "các bác: …") or the word for attending ("Tham dự có: …", "Có mặt Y
+Khoa Niê, …"), then the names."""
 _ITEM = re.compile(r"[^,;:–-]+")
 
 
@@ -573,10 +582,11 @@ def _listed(text: str) -> list[tuple[str, int, int]]:
             words = _WORD.findall(item.group())
             said = item.group().strip()
             whole = said == " ".join(words) and all(w[:1].isupper() for w in words)
-            if 3 <= len(words) <= 4 and whole and is_name(said):
+            highland = len(words) == 2 and _highland([w.lower() for w in words])  # "Ksor Nhất", "H'Nhi Êban"
+            if (3 <= len(words) <= 4 or highland) and whole and is_name(said):
                 at = item.start() + item.group().index(said)
                 found.append((said, at, at + len(said)))
-    return found
+    return list(dict.fromkeys(found))  # two rolls heading one list ("Thành phần gồm các thành viên: …")
 
 
 _TITLE_AHEAD = re.compile(

@@ -67,6 +67,11 @@ OPENINGS = [
     "tôi lê văn tùng trưởng ấp xin mở đầu cuộc họp",
     "chủ trì cuộc họp là tôi lê văn tùng trưởng ấp",
     "bà con ngồi xuống đi tui là lê văn tùng trưởng ấp tui chủ trì",
+    "Tôi là Lê Văn Tùng, Trưởng ấp. Cuộc họp xin được bắt đầu.",
+    "Tôi là Lê Văn Tùng, Trưởng ấp. Bây giờ chúng ta bắt đầu.",
+    "Tôi là Lê Văn Tùng, Trưởng ấp. Hôm nay tôi sẽ chủ trì cuộc họp này.",
+    "Được Thường trực phân công, tôi là Lê Văn Tùng điều hành phiên thảo luận.",
+    "tôi lê văn tùng trưởng ấp xin mời bà con mình vô họp",
 ]
 
 
@@ -139,3 +144,19 @@ def test_applicants_listed_and_pupils_counted_attend_not() -> None:
         ("Lý Văn Bình", "Tôi thống nhất, có điều em Hầu A Pó còn nhỏ."),
     ]
     assert attendees(_segments(turns)) == ["Phạm Thu Hà", "Lý Văn Bình"]
+
+
+@pytest.mark.parametrize(
+    ("roll", "names"),
+    [
+        (
+            "Tham dự có: Đỗ Văn Khải, Phó Chủ tịch; Lê Thị Mận, kế toán; Hồ Văn Lâm.",
+            ["Đỗ Văn Khải", "Lê Thị Mận", "Hồ Văn Lâm"],
+        ),
+        ("Có mặt Y Khoa Niê, H'Nhi Êban và Ksor Nhất.", ["Y Khoa Niê", "H'Nhi Êban", "Ksor Nhất"]),
+        ("Thành phần gồm các thành viên: Đỗ Văn Khải và Lê Thị Mận.", ["Đỗ Văn Khải", "Lê Thị Mận"]),
+        ("có mặt các bác: Hoàng A Tủa, Giàng Seo Phử, Vàng Thị Mai.", ["Hoàng A Tủa", "Giàng Seo Phử", "Vàng Thị Mai"]),
+    ],
+)
+def test_rolls_headed_by_attendance_list_each_name_once(roll: str, names: list[str]) -> None:
+    assert spoken_names(roll) == names
