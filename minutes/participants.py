@@ -144,9 +144,8 @@ _OPENS = re.compile(
 )
 """Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép (được) khai mạc", "tôi tuyên bố bắt đầu buổi
 làm việc", "tôi tuyên bố bắt đầu." with nothing after, "chúng ta bắt đầu phiên họp", "mình bắt đầu họp nghen", "tôi xin
-mở đầu cuộc họp", "cuộc họp xin được bắt đầu", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời … phát biểu khai mạc": that
-invites another;
-another may chair a part of it: `chairing`)."""
+mở đầu cuộc họp", "cuộc họp xin được bắt đầu", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời
+… phát biểu khai mạc": that invites another; another may chair a part of it: `chairing`)."""
 _BEGINS = re.compile(
     r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)"
     r"|(?<!\bde )(?<!\bcho )\b(?:chung ta|minh)(?: cung)? bat dau\s*(?:nhe|nha|nghen|a)?\s*(?:[.;!?]|$)"
@@ -561,7 +560,8 @@ def _lower_after_title(window: str) -> str:
 
 
 _PLURAL_ROLL = re.compile(
-    r"\bcác (?:đồng chí|ông(?:,? bà)?|bà|anh(?:,? chị)?|chị|thầy(?:,? cô)?|cô|vị|đại biểu|thành viên|bác|chú|cụ)\s*:?\s+"
+    r"\bcác (?:đồng chí|ông(?:,? bà)?|bà|anh(?:,? chị)?|chị|thầy(?:,? cô)?|cô|vị|đại biểu|thành viên|bác|chú|cụ)"
+    r"\s*:?\s+"
     r"|\b(?:tham dự|dự họp|có mặt|thành phần(?: tham dự| dự họp)?)(?: có| gồm(?: có)?)?\s*:?\s+(?=[A-ZÀ-Ỹ])",
     re.IGNORECASE,
 )
