@@ -39,7 +39,7 @@ from minutes.sentences import STOPWORDS
 _TITLE_START = re.compile(
     r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
     r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên"
-    r"|lãnh|bộ|khoa"
+    r"|lãnh|bộ|khoa|acha|achar|lục cả"
     r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
     r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số|bên|công ty)\b"
 )
@@ -49,7 +49,7 @@ nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
 _INTRODUCER = re.compile(
     r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
-    rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư"
+    rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả"
     r"|(?:tôi|tui|em|mình) (?:tên )?là|tên (?:tôi|tui|em|mình) là|tôi,?|tui,?|em)"
     r"\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
@@ -73,7 +73,7 @@ _COUNTED = re.compile(r"(?:\b(?:một|hai|ba|bốn|sáu|bảy|tám|chín|mười
 """A count before "em": the young people of a report ("ba em học đại học", "12 em cận thị"), no one named; an
 attendance said before a roll is no count of the one named after it ("có mặt mười ba anh thạch sô phia …")."""
 _STOP = re.compile(
-    r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|tong|cuc truong"
+    r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|thu quy|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh|dieu khien"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
     r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|thay|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc)\b"
@@ -90,17 +90,21 @@ _GIVEN_NAME_NOT_TITLE = {
     "chanh": "chánh",
     "da": "đã",
     "thay": "thay",
+    "toi": "tôi",
 }
 """Words of `_STOP` that fold like a name ("Trường", "Phong", the family names "Cung", "La", "Chanh Đa" of a Khmer
-name): they end a name only as the word itself ("… tôn thất hiếu ở xóm trên")."""
+name, "Tới" beside "tôi"): they end a name only as the word itself ("… tôn thất hiếu ở xóm trên", "anh đặng văn tới chủ
+tịch xã")."""
 _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("phải", "đi", "họp", "thấy", "nghĩ", "nói", "hỏi", "làm", "muốn", "biết", "cố", "gắng", "chỉ", "vừa", "rồi"),
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
     *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ", "thôi"),
+    *("lấy", "xuống", "đứng", "ngồi", "nợ", "đưa", "giữ", "chở", "gửi", "nộp", "coi", "xem", "trả", "kiểm", "rà"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles
 of Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an
-ordinal: "anh lượt thứ nhất …"; "tôi ngồi nghe thôi")."""
+ordinal: "anh lượt thứ nhất …"; "tôi ngồi nghe thôi"; the verbs that follow a pronoun and are nobody's name: "em lấy mẫu
+nước ở …", "tui xuống từng vườn", "xã em nợ chủ yếu là …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _HONORIFICS = frozenset({"anh", "chị", "em", "ông", "bà", "cô", "chú", "bác", "thầy"})
@@ -114,13 +118,16 @@ case, a run too long to be a name whose second word is one of them is the name's
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
     r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|còn|nè|tháng|tuần|hôm|nghỉ"
-    r"|quê)(?!\w)"
+    r"|quê|lớp|già làng|trụ trì|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
+    r"|chi (?:hội|bộ|đoàn)|nhà (?:tôi|tui|em|mình)|thôn|buôn|làng|ấp)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
 ("tạ minh đức bộ phận cấp giấy", "thạch sô phia bên công an", "đỗ thị thanh nhàn công chức tư pháp", "hồ thị mận văn
 phòng ủy ban", "… công ty …", "… phụ trách hành chính"), absence ("đồng chí lực nghỉ ốm"), the next person's
 honorific or "với" in a roll ("… cô thạch thị sô phia thầy lưu hoàng phúc với mấy thầy cô …"), the time a report
-starts with ("đinh thị thu hà tháng tám phòng cấp …"), a hometown ("lò thị hoa quê ở mộc châu"), the next clause of a
+starts with ("đinh thị thu hà tháng tám phòng cấp …"), a hometown ("lò thị hoa quê ở mộc châu"), a village elder or a
+mass organisation ("y kông mlô già làng", "… chi hội phụ nữ"), an abbot ("lý chanh đa trụ trì chùa"), the household
+("tôi nguyễn văn hậu nhà tôi …"), the next clause of a
 roll ("… chị lê thị kim oanh còn bên hội …") or the Southern particle after one's own name ("tui trần văn út nè").
 Any function word would end phrases that are no names too ("đại biểu dự hội nghị có …")."""
 _VERB_PAIRS = re.compile(
@@ -131,26 +138,40 @@ _VERB_PAIRS = re.compile(
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(
     r"\b(?:tuyen bo bat dau\s*(?:[.;!?]|$)"
-    r"|(?:tuyen bo|xin(?: phep)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
-    r" (?:khai mac|bat dau (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban)\b))"
+    r"|(?:tuyen bo|xin(?: phep)?(?: duoc)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
+    r" (?:khai mac|(?:bat dau|mo dau) (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban|hop)\b)"
+    r"|(?:cuoc hop|buoi hop|phien hop|ky hop|hoi nghi)(?: hom nay)?(?: xin)?(?: duoc)?(?: chinh thuc)? bat dau\b)"
 )
-"""Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép khai mạc", "tôi tuyên bố bắt đầu buổi làm
-việc", "tôi tuyên bố bắt đầu." with nothing after, "chúng ta bắt đầu phiên họp", not its purpose: "ổn định chỗ ngồi để
-chúng ta bắt đầu …"; not "mời … phát biểu khai mạc": that invites another;
-another may chair a part of it: `chairing`)."""
-_BEGINS = re.compile(r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)")
-"""The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu"): the chair when
-no one declares it open or says they preside."""
+"""Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép (được) khai mạc", "tôi tuyên bố bắt đầu buổi
+làm việc", "tôi tuyên bố bắt đầu." with nothing after, "chúng ta bắt đầu phiên họp", "mình bắt đầu họp nghen", "tôi xin
+mở đầu cuộc họp", "cuộc họp xin được bắt đầu", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời
+… phát biểu khai mạc": that invites another; another may chair a part of it: `chairing`)."""
+_BEGINS = re.compile(
+    r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)"
+    r"|(?<!\bde )(?<!\bcho )\b(?:chung ta|minh)(?: cung)? bat dau\s*(?:nhe|nha|nghen|a)?\s*(?:[.;!?]|$)"
+    r"|\bmoi (?:ba con|cac dong chi|moi nguoi|anh chi em|ca nha)(?: minh)? (?:vo|vao) hop\b"
+)
+"""The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu", "bây giờ chúng ta
+bắt đầu.", Southern "mời bà con mình vô họp"; not "… để chúng ta bắt đầu"): the chair when no one declares it open or
+says they preside."""
 _TODAY_OR_PARTICLE = r"hom nay|bua nay|hom ni|bua ni|sang nay|chieu nay|nghen|nghe|nhe|nha|hen|hi"
 """Words that may close a sentence of presiding: the day (North, Central, South) or a final particle ("… chủ trì bữa
 nay", "… chủ trì nghen", "… điều hành giúp hí")."""
+_MEETING = r"hoi nghi|cuoc hop|phien|buoi|ky hop|giao ban|dai hoi"
+"""The meeting said after a verb of presiding ("chủ trì cuộc họp", "điều hành buổi làm việc")."""
 _PRESIDES = re.compile(
-    r"\b(?:toi|tui|em)\b(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?\bchu (?:tri|toa)\b"
-    rf"(?: (?:hoi nghi|cuoc hop|phien hop|buoi hop|ky hop|giao ban|{_TODAY_OR_PARTICLE})\b[^.;!?]{{0,40}})?"
+    r"\b(?:toi|tui|em)\b(?: se\b)?(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?"
+    rf"\b(?:chu (?:tri|toa)|(?:dieu hanh|dieu khien)(?= (?:{_MEETING}|{_TODAY_OR_PARTICLE})\b))\b"
+    rf"(?: (?:{_MEETING}|{_TODAY_OR_PARTICLE})\b[^.;!?]{{0,40}})?"
     r"\s*(?:[.;!?]|$)"
 )
-"""The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì"); not "tôi đề
-nghị Sở A chủ trì", "tôi nghĩ nên …"."""
+"""The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì", "hôm nay tôi điều
+hành cuộc họp", "tôi sẽ chủ trì"); not "tôi đề nghị Sở A chủ trì", "tôi nghĩ nên …", "tôi điều hành công ty"."""
+_PRESIDER_IS_ME = re.compile(
+    rf"\b(?:chu tri|chu toa|dieu hanh|dieu khien)(?: (?:{_MEETING}|hom nay|bua nay|sang nay|chieu nay)\b)*"
+    r"\s*(?:la|:)\s*(?:toi|tui|em)\b"
+)
+"""The speaker naming themself the chair ("chủ trì cuộc họp là tôi, …", "Chủ trì: tôi …")."""
 _PRESIDING = r"(?:chu tri|chu toa|dieu hanh|dieu khien)"
 """Verbs of presiding, folded: "điều khiển (hội nghị)" is the older word of mass organisations for "điều hành"."""
 _ASSIGNED = re.compile(
@@ -323,6 +344,13 @@ _FAMILY_HEADS = frozenset(["Đoàn"])
 Thông"); a body keeps a word in lower case ("Đoàn Thanh niên", "Đoàn kiểm tra")."""
 
 
+_CLERGY = re.compile(r"thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả")
+"""Titles of clergy and of a Khmer pagoda's lay leader ("Acha"), before the name: a monk's name may have two words."""
+_TEKNONYM = re.compile(r"(?:ama|ami|amí|a (?:ma|mí|mi)|bok|yă) ")
+"""A Highland parent or grandparent called after the child ("Ama H'Ruê", ASR's "a ma pui", "Ami Hoa", "Bok Rin"): no
+full name."""
+
+
 def is_name(text: str) -> bool:
     """Whether `text` reads as a person's full name: two to four words, no digits, no title first, not a nickname of
     birth order and given name ("Tư Lộc"); cased text capitalises every word, lower-case text holds no function
@@ -334,17 +362,21 @@ def is_name(text: str) -> bool:
         return False
     if len(words) == 2 and words[0].lower() in _ORDINALS:
         return False
+    if _TEKNONYM.match(text.lower()):
+        return False
     cased = any(c.isupper() for c in text)
     if _VERB_PAIRS.search(text.lower()):
         return False
     if cased:
         return all(w[:1].isupper() for w in words)
     family_ong = words[0] == "ông" and words[1] in ("văn", "thị")  # the family name Ông ("ông thị lụa")
-    return not any(w in _FUNCTION_WORDS for w in words[family_ong:])
+    anh = len(words) == 4 and words[1] in ("văn", "thị") and words[3] == "anh"  # "ngô thị lan anh", "lê văn tuấn anh"
+    return not any(w in _FUNCTION_WORDS for w in words[family_ong : len(words) - anh])
 
 
 def _title_case(words: Sequence[str]) -> str:
-    return " ".join(w[:1].upper() + w[1:] for w in words)
+    """Each word capitalised, and after the apostrophe of a Highland name too ("h'lina" is "H'Lina")."""
+    return " ".join(re.sub(r"(['’])(\w)", lambda m: m[1] + m[2].upper(), w[:1].upper() + w[1:]) for w in words)
 
 
 def spoken_names(text: str) -> list[str]:
@@ -372,9 +404,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
     for match in _INTRODUCER.finditer(text):
         before = text[: match.start()]
         said = match.group().lower().strip()
-        if (not said.startswith("tôi") and not said.endswith("là") and _COLLECTIVE_BEFORE.search(before)) or (
-            said == "em" and _COUNTED.search(before)
-        ):
+        clergy = _CLERGY.fullmatch(said) is not None  # "ông acha sơn sà ry": a title, no group
+        if (
+            not said.startswith("tôi") and not said.endswith("là") and not clergy and _COLLECTIVE_BEFORE.search(before)
+        ) or (said == "em" and _COUNTED.search(before)):
             continue
         if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in '.!?:;"(-–':
             continue
@@ -382,6 +415,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         previous = end = match.end()
         ended = True
         titled = False  # a title said right after the name
+        stopped = False  # a title, a verb of procedure or a unit said right after the name
         for word in _WORD.finditer(text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
@@ -410,18 +444,40 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit;
                     # "chị mai thị bốn đi thay": a verb after the name
                     words = words[:3]
+                elif len(words) == 4 and not cased and _highland_pair(words):
+                    words = words[:2]  # "tui là danh sươl thanh niên ấp …"
+                elif (
+                    len(words) == 4
+                    and not cased
+                    and words[1] not in _GENDERED_MIDDLE
+                    and _joins_next(words, word.group())
+                ):
+                    ended = False  # "anh chính hoàn thiện biên bản …": the run ends inside a word, no title follows
                 titled = _TITLE_WORD.match(folded, match.end() + word.start()) is not None
+                stopped = True
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
-                if not cased and words[1] in _GENDERED_MIDDLE:  # "em hứa thị yến bên khoa dược …": the usual three
-                    words, ended = words[:3], True
+                if not cased and (words[1] in _GENDERED_MIDDLE or words[0] == "y"):
+                    words, ended = words[:3], True  # "em hứa thị yến bên khoa dược …", "anh y bhim êban lo …": three
+                elif not cased and _highland(words[:2]) and not _highland(words[2:]):
+                    words, ended = words[:2], True  # "tui là danh sươl thanh niên ấp …"
+                elif not cased and words[3] in _HONORIFICS:
+                    words, ended = words[:3], True  # "anh y sai niê chị h'ăt mlô …": the roll's next person
+                elif not cased and words[2] in _HONORIFICS and _highland(words[:2]):
+                    words, ended = words[:2], True  # "chị h'lina mlô anh rơ châm sinh …"
                 break
             previous = match.end() + word.end()
             words.append(word.group())
         if words:
             end = match.end() + len(" ".join(words))
-        if ended and (cased or (len(words) >= 3 and (titled or not _one_word(words)))) and is_name(" ".join(words)):
+        ong = not cased and titled and said == "ông" and len(words) == 2 and words[0].lower() in ("văn", "thị")
+        if ong and not any(a <= match.start() < b for _, a, b in names):
+            words = ["ông", *words]  # the family name Ông after no honorific: "ông văn định chủ tịch xã"
+        lower_ok = (len(words) >= 3 and (titled or not _one_word(words))) or (
+            len(words) == 2 and (_highland(words) or (stopped and (words[0] in ("a", "y") or clergy)))
+        )  # "anh a thút trưởng thôn": the Bahnar and Sedang "A", "Y" before a given name; a monk ("lục cả kim sang")
+        if ended and (cased or lower_ok) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
     if cased:
         names += [n for n in _listed(text) if not any(a <= n[1] < b for _, a, b in names)]
@@ -504,9 +560,13 @@ def _lower_after_title(window: str) -> str:
 
 
 _PLURAL_ROLL = re.compile(
-    r"\bcác (?:đồng chí|ông(?:,? bà)?|bà|anh(?:,? chị)?|chị|thầy(?:,? cô)?|cô|vị|đại biểu|thành viên)\s*:?\s+",
+    r"\bcác (?:đồng chí|ông(?:,? bà)?|bà|anh(?:,? chị)?|chị|thầy(?:,? cô)?|cô|vị|đại biểu|thành viên|bác|chú|cụ)"
+    r"\s*:?\s+"
+    r"|\b(?:tham dự|dự họp|có mặt|thành phần(?: tham dự| dự họp)?)(?: có| gồm(?: có)?)?\s*:?\s+(?=[A-ZÀ-Ỹ])",
     re.IGNORECASE,
 )
+"""A roll: a plural honorific ("các đồng chí: …", "các bác: …") or the word for attending ("Tham dự có: …", "Có mặt Y
+Khoa Niê, …"), then the names."""
 _ITEM = re.compile(r"[^,;:–-]+")
 
 
@@ -522,10 +582,11 @@ def _listed(text: str) -> list[tuple[str, int, int]]:
             words = _WORD.findall(item.group())
             said = item.group().strip()
             whole = said == " ".join(words) and all(w[:1].isupper() for w in words)
-            if 3 <= len(words) <= 4 and whole and is_name(said):
+            highland = len(words) == 2 and _highland([w.lower() for w in words])  # "Ksor Nhất", "H'Nhi Êban"
+            if (3 <= len(words) <= 4 or highland) and whole and is_name(said):
                 at = item.start() + item.group().index(said)
                 found.append((said, at, at + len(said)))
-    return found
+    return list(dict.fromkeys(found))  # two rolls heading one list ("Thành phần gồm các thành viên: …")
 
 
 _TITLE_AHEAD = re.compile(
@@ -541,6 +602,54 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 @functools.lru_cache(maxsize=4096)
 def _fused(phrase: str) -> tuple[str, ...]:
     return tuple(ViTokenizer.tokenize(phrase).split())
+
+
+_ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", *"bcdđghklmnprstvx", "")
+_OPEN_NUCLEI = frozenset(
+    re.findall(
+        r"\w+",
+        "a e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu oa oe oi ôi ơi ua uê ui uơ uy ưa ưi ưu iêu yêu oai oay oeo"
+        " uây uôi ươi ươu uya uyu",
+    )
+)
+"""Vowels that may end a Vietnamese syllable ("ba", "khuê", "phơi", "siu")."""
+_CLOSED_NUCLEI = frozenset(re.findall(r"\w+", "a ă â e ê i o ô ơ u ư y oa oă oe uâ uê uy iê yê uô ươ uyê oo"))
+"""Vowels a final consonant may follow ("ăn", "biên", "khuyên"); "ă", "â", "iê", "uô", "ươ" need one."""
+_CODAS = ("ch", "nh", "ng", "c", "m", "n", "p", "t")
+_TONES = str.maketrans(
+    "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ",
+    "aaaaaăăăăăâââââeeeeeêêêêêiiiiioooooôôôôôơơơơơuuuuuưưưưưyyyyy",
+)
+
+
+def _syllable(word: str) -> bool:
+    """Whether `word` is one Vietnamese syllable: an onset, a vowel and a final consonant that the language allows.
+    A Central Highlands name often is none ("Ksor", "Mlô", "Byă", "Niê", "Êban", "Knul")."""
+    bare = word.lower().translate(_TONES)
+    for onset in _ONSETS:
+        if not bare.startswith(onset):
+            continue
+        rhyme = bare[len(onset) :]
+        if rhyme in _OPEN_NUCLEI or any(rhyme.endswith(c) and rhyme[: -len(c)] in _CLOSED_NUCLEI for c in _CODAS):
+            return True
+    return False
+
+
+def _highland(words: Sequence[str]) -> bool:
+    """Whether two lower-case words read as a name of the Central Highlands (Ede, Jarai, Bahnar …), which has two words
+    ("ksor phơi", "h'lina mlô"): one has an apostrophe or is no Vietnamese syllable, which no phrase of the language
+    holds."""
+    return len(words) == 2 and any("'" in w or "’" in w or not _syllable(w) for w in words)
+
+
+def _highland_pair(words: Sequence[str]) -> bool:
+    """Whether a lower-case run of four words is a Highland or Khmer name of two and two other words ("danh sươl thanh
+    niên"), not one of three or four ("ksor y phôn …", "siu h'nhi …")."""
+    second = words[1]
+    apart = "_" not in _fused(" ".join(words[1:3]).lower())[0]  # not "h'lina vận động": a name, then a verb
+    return (
+        _highland(words[:2]) and not _highland(words[2:]) and second not in ("y", "a") and "'" not in second and apart
+    )
 
 
 def _one_word(words: Sequence[str]) -> bool:
@@ -569,7 +678,7 @@ def opener(segments: Sequence[Segment]) -> str | None:
     """The speaker label of whoever declares the meeting open, else of the first who says they preside ("Tôi là
     Phan Quốc Thái, Chi cục trưởng, chủ trì."), else of the first who begins it ("tôi … xin bắt đầu"), if anyone
     does."""
-    for said in (_OPENS, _PRESIDES, _ASSIGNED, _BEGINS):
+    for said in (_OPENS, _PRESIDES, _PRESIDER_IS_ME, _ASSIGNED, _BEGINS):
         found = next((s.speaker for s in segments if s.speaker and said.search(fold(s.text))), None)
         if found is not None:
             return found
@@ -624,15 +733,36 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         co_chairs.setdefault(given.names[0], []).extend(n for n in given.names[1:] if n)
     introduced = introductions(segments)
     called = addressed(segments)
+    held = titles(segments)
     names: list[str] = []
     for label in order:
-        name = label if is_name(label) else learnt.get(label) or introduced.get(label) or called.get(label, "")
+        name = (
+            label
+            if is_name(label)
+            else learnt.get(label) or introduced.get(label) or called.get(label) or _holder(label, held)
+        )
         names += [name, *co_chairs.get(label, []), *co_chairs.get(name, [])]
     unique: dict[str, str] = {}
     for name in names:
         if name:
             unique.setdefault(fold(name), name)
     return Chairing(presiding, list(unique.values()))
+
+
+def _holder(label: str, held: dict[str, str]) -> str:
+    """The one person whose title, said after their name in the meeting, the speaker label is ("Chủ tịch HĐQT" after
+    "ông Phạm Văn Cường, Chủ tịch; ông Vũ Đức Thịnh, Phó Chủ tịch"): the longest title the label starts with, its body
+    said short after it (two words at most), or that starts with the whole label; "" when none."""
+    said = fold(label).split()
+    fits = [
+        title.split()
+        for title in held
+        if (said[: len(title.split())] == title.split() and len(said) - len(title.split()) <= 2)
+        or title.split()[: len(said)] == said
+    ]
+    longest = max(map(len, fits), default=0)
+    names = {held[" ".join(t)] for t in fits if len(t) == longest}
+    return next(iter(names)) if len(names) == 1 else ""
 
 
 def _label_of(name: str, segments: Sequence[Segment]) -> str | None:
@@ -714,8 +844,10 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
     """Each person present -> the first segment that names them (as its speaker label or in its words), in
     order: what a statement using their full name cites."""
     unique: dict[str, tuple[str, Segment]] = {}
+    answering = _answers(segments)
     for segment in segments:
         named = [nfc(segment.speaker)] if segment.speaker and is_name(segment.speaker) else []
+        named += [answering[segment.id]] if segment.id in answering else []
         for name in [*named, *spoken_names(segment.text)]:
             unique.setdefault(fold(name), (name, segment))
     longer = [k.split() for k in unique]
@@ -726,13 +858,72 @@ def mentions(segments: Sequence[Segment]) -> dict[str, Segment]:
         if any(len(w) > n and (w[:n] == k.split() or (n == 2 and w[-n:] == k.split())) for w in longer)
     }
     said = {k: name.lower().split() for k, (name, _) in unique.items()}
-    given = {tuple(w[-n:]) for w in said.values() if len(w) >= 3 for n in (1, 2)}  # with tones: "Lê" is no "Lệ"
-    called = {  # "chị nga hợp lý", "cô oanh ký", "chị chanh đa chuyển …": Nga, Oanh, Chanh Đa, then other words
-        k
+    given: dict[tuple[str, ...], set[str]] = {}  # with tones: "Lê" is no "Lệ"
+    for k, w in said.items():
+        for part in [] if k in cut else [*(tuple(w[-n:]) for n in (1, 2) if len(w) >= 3), *_highland_called(w)]:
+            given.setdefault(part, set()).add(k)
+    own = _own_names(segments)
+    called = {  # "chị nga hợp lý", "cô oanh ký", "chị chanh đa chuyển …": Nga, Oanh, Chanh Đa, then other words; not
+        k  # a name someone gives as their own ("em là hà phương thảo" beside "Khúc Thị Thu Hà")
         for k, w in said.items()
-        if any(tuple(w[:n]) in given and len(w) > n for n in (1, 2)) and (len(w) < 3 or w[1] not in _GENDERED_MIDDLE)
+        if any(given.get(tuple(w[:n]), set()) - {k} and len(w) > n for n in (1, 2))
+        and (len(w) < 3 or w[1] not in _GENDERED_MIDDLE)
+        and k not in own
     }
     return dict(v for k, v in unique.items() if k not in cut | called)
+
+
+_ANSWER = re.compile(r"^\W*(?:(?:dạ|vâng|có|thưa \w+)\W+){1,2}((?:[^\W\d_]+\s+){2,3}[^\W\d_]+)\b", re.IGNORECASE)
+"""A turn opening with a particle and a full name ("dạ võ minh hiếu xưởng sấy …")."""
+
+
+def _answers(segments: Sequence[Segment]) -> dict[int, str]:
+    """Segment id -> the full name its speaker answers with, when the turn before, another speaker's, called them by
+    the given name, last or after an honorific ("… sao rồi hiếu" then "dạ võ minh hiếu xưởng sấy ba lò …"): the three
+    (or four) words that end with that given name."""
+    found: dict[int, str] = {}
+    for before, segment in itertools.pairwise(segments):
+        if not segment.speaker or segment.speaker == before.speaker:
+            continue
+        opening = _ANSWER.match(nfc(segment.text))
+        said = nfc(before.text).lower()
+        called = {
+            m[1] for m in re.finditer(r"(?:\b(?:anh|chị|em|cô|thầy|ông|bà|đồng chí|bạn)\s+|^)(\w+)(?=\s|$)", said)
+        }
+        called |= set(re.findall(r"(\w+)(?:\s+(?:ơi|à|nhé|nha|nghen|hả|đâu))?\W*$", said))  # "… sao rồi hiếu"
+        if opening is None:
+            continue
+        words = opening.group(1).split()
+        for n in (3, 4):
+            name = words[:n]
+            echo = " ".join(name[-2:]).lower() in said  # "… đường dẫn bờ bắc" then "dạ đoạn bờ bắc còn …"
+            if (
+                len(name) == n
+                and name[-1].lower() in called
+                and not echo
+                and is_name(" ".join(name))
+                and not _one_word(name)
+            ):
+                found[segment.id] = _title_case(name) if name[0].islower() else " ".join(name)
+                break
+    return found
+
+
+def _highland_called(words: Sequence[str]) -> list[tuple[str, ...]]:
+    """The given name of a Highland name, by which others call its bearer: the last of two words ("Ksor Phơi" is
+    "Phơi"), the one with an apostrophe or after "Y" ("H'Lina Mlô" is "H'Lina", "Y Khuê Byă" "Khuê" or "Y Khuê")."""
+    found: list[tuple[str, ...]] = [(w,) for w in words if _highland_given(words, w)]
+    found += [tuple(words[:2])] if words[0] == "y" else []
+    return [*found, (words[1],)] if len(words) == 2 and _highland(words) else found
+
+
+_SAYS_OWN = re.compile(r"(?:tôi|tui)\b|(?:em|mình) (?:tên )?là\b", re.IGNORECASE)
+"""A name the speaker surely gives as their own: after "tôi" or "em là" (a turn opening "em X …" may call someone)."""
+
+
+def _own_names(segments: Sequence[Segment]) -> set[str]:
+    """Folded names the speakers surely give as their own (`_SAYS_OWN`)."""
+    return {fold(name) for s in segments for name, at, _ in _spoken(nfc(s.text)) if _SAYS_OWN.match(nfc(s.text), at)}
 
 
 _TITLE_WORD = re.compile(
@@ -820,22 +1011,29 @@ def nicknames(segments: Sequence[Segment], people: Sequence[str]) -> dict[str, s
 
 
 _MENTIONED_BEFORE = re.compile(
-    r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo|do|đối tượng|bị cáo|bị hại|khách hàng|bệnh nhân|nạn nhân|trong đó"
+    r"\b(?:của|hộ|nhà|gia đình|con|vợ|chồng|theo(?: ý kiến| chỉ đạo)?|do|đối tượng|bị cáo|bị hại|khách hàng"
+    r"|bệnh nhân|nạn nhân|trong đó|hồ sơ(?: của)?|(?:học sinh|sinh viên|vận động viên|thí sinh|ứng viên|ứng cử viên)"
     r"|vắng(?: mặt)?|tiễn đưa)(?: là| có)?\s*[:,]?\s*$|\bcủa(?:\s+[^\W\d_]+){1,2}\s+$",
     re.IGNORECASE,
 )
 """Words before an honorific that make the person someone talked about, not someone present ("hộ ông X", "của anh X",
 "theo ý kiến của đồng chí X", "người bị hại là bà X", "vắng đồng chí X", "trong đó có cụ X"), also the owner of what
-"của" names ("đơn hàng của công ty ông X")."""
+"của" names ("đơn hàng của công ty ông X"), applicants, pupils and athletes ("nhận được 3 hồ sơ: ông A, bà B và ông C",
+"vận động viên X")."""
 _ABSENT_AFTER = re.compile(
     r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|nằm viện|đi (?:công tác|học|họp|tập huấn)"
-    r"|đang đi|bận|chưa (?:về|đến|tới)"
+    r"|đang đi|bận|chưa (?:về|đến|tới)|bị (?:tai nạn|bệnh|ốm|thương|gãy)"
+    r"|(?:nói|nhắn|báo|gọi)(?: điện| lại)? (?:với|cho) (?:em|tôi|tui|mình)\b|qua điện thoại"
     r"|không (?:về )?(?:dự|tham dự|tham gia|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
     re.IGNORECASE,
 )
 """Absence said after the name, in its sentence ("đồng chí X, đại biểu huyện, vắng mặt có lý do", "… nghỉ chế độ thai
-sản", "… đi học lớp bồi dưỡng", "… báo bận", "… đang đi ký ngoài trụ sở", "… đi biển chưa về", "… đang nằm viện");
-not a break ("nghỉ giải lao")."""
+sản", "… đi học lớp bồi dưỡng", "… báo bận", "… đang đi ký ngoài trụ sở", "… đi biển chưa về", "… đang nằm viện", "…
+bị tai nạn gãy chân"), or what they told the speaker ("anh X bên trung tâm có nói với em qua điện thoại …"): someone
+present speaks for themself; not a break ("nghỉ giải lao")."""
+_PUPIL_AFTER = re.compile(r"^\s*,?\s*(?:học sinh |sinh viên )?lớp (?!trưởng|phó)\w", re.IGNORECASE)
+"""A pupil's class said after the name ("em Vàng A Páo lớp 7A", "em … lớp chín"): a child talked about, not the class
+monitor ("lớp trưởng")."""
 _KIN_AFTER = re.compile(
     r"^\s*,\s*(?:con|vợ|chồng|cháu|mẹ|bố|cha|em|anh|chị) (?:(?:ruột|gái|trai|nội|ngoại) )?(?:của )?"
     r"(?:ông|bà|anh|chị|cô|chú|bác|cụ|đồng chí|hộ|gia đình)\b",
@@ -870,14 +1068,18 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
             clause_end = next((m.start() + end for m in re.finditer(r"[.;:!?]", text[end:])), len(text))
             clause_end = min(clause_end, end + 60)
             joined = previous[1] is not None and re.fullmatch(r"\s*(?:,|và|cùng)\s*", text[previous[0] : start])
-            cue = _MENTIONED_BEFORE.search(text, clause_start, start)
+            listed_after = text[clause_start - 1 : clause_start] == ":" and not text[clause_start:start].strip()
+            cue_start = (
+                max([0, *(m.end() for m in re.finditer(r"[.;!?]", text[:start]))]) if listed_after else clause_start
+            )
+            cue = _MENTIONED_BEFORE.search(text, cue_start, start)  # "… 3 hồ sơ: ông A, bà B": the list's head
             since = (
                 previous[1]
                 if joined
                 else cue.start()
                 if cue
                 else start
-                if _ABSENT_AFTER.match(text[end:]) or _KIN_AFTER.match(text[end:])
+                if _ABSENT_AFTER.match(text[end:]) or _KIN_AFTER.match(text[end:]) or _PUPIL_AFTER.match(text[end:])
                 else None
             )
             since = next((a for a, b in listed if a <= start < b), since)
@@ -893,14 +1095,20 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
 
 def _own_name(text: str, start: int) -> bool:
     """Whether the name at `start` is the speaker's own: after "tôi", "tui", or "em", "mình" opening the turn ("dạ em
-    X …"); "em" inside it is a child talked about ("… bổ sung: em Nguyễn Thị Hoa, con ông Tý, …")."""
+    X …") or saying who they are anywhere ("Thưa chủ tọa, em là X"); "em" inside it is a child talked about ("…
+    bổ sung: em Nguyễn Thị Hoa, con ông Tý, …")."""
     said = text[start:].lower()
     opening = re.fullmatch(r"\W*(?:(?:dạ|vâng|thưa \w+),?\s*)?", text[:start], re.IGNORECASE) is not None
-    return said.startswith(("tôi", "tui ")) or (opening and said.startswith(("em ", "mình")))
+    called = re.match(r"(?:em|mình) (?:tên )?là\b", said) is not None
+    return said.startswith(("tôi", "tui ")) or called or (opening and said.startswith(("em ", "mình")))
 
 
-_ROLL = re.compile(r"\b(?:có|gồm)\b")
-"""A roll before the name in its sentence ("Dự họp có đồng chí A, …; đồng chí B …")."""
+_ROLL = re.compile(
+    r"\b(?:có|gồm)\b(?!\s+(?:điều|thể|lẽ|khi|lúc|phải|nên|ai|người|mấy|nhiều|vài|\d+|một|hai|ba|bốn|năm|sáu|bảy|tám"
+    r"|chín|mười)\b)"
+)
+"""A roll before the name in its sentence ("Dự họp có đồng chí A, …; đồng chí B …"); not "có điều", "có thể", nor a
+count of those talked about ("có 14 em về bản …, còn 2 em chưa quay lại là em X")."""
 
 
 def _said_present(segments: Sequence[Segment]) -> set[str]:
@@ -913,7 +1121,7 @@ def _said_present(segments: Sequence[Segment]) -> set[str]:
             begins = max([0, *(m.end() for m in re.finditer(r"[.!?]", text[:start]))])
             ends = next((m.start() + end for m in re.finditer(r"[.!?]", text[end:])), len(text))
             if (
-                text[start:].lower().startswith(_SELF_WORDS)
+                _own_name(text, start)  # not "em" inside a sentence: a pupil or an athlete talked about
                 or _PRESENT.search(text, begins, ends)
                 or _ROLL.search(text, begins, start)
             ):
