@@ -31,7 +31,7 @@ _HEADS = (
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
-    "|đài truyền thanh|đài phát thanh|nhà trường"
+    "|đài truyền thanh|đài phát thanh|nhà trường|phân xưởng|xưởng|xí nghiệp|thư viện"
     "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
     "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy|tỉnh đoàn|thành đoàn|huyện đoàn|quận đoàn|tỉnh hội"
     "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
@@ -40,7 +40,8 @@ _HEADS = (
 offices of state, party, mass and company organisation, and a commune's civil servants ("công chức")."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HEAD_SET = frozenset(_HEADS.split("|"))
-_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
+_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu|o"
+"""Honorifics a person is called by; "o", the Central one for a woman ("o mận làm tờ trình …")."""
 _HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
 _PARTY = re.compile(rf"(?<!cán )(?<!\w)(?:{_HONORIFICS}|{_HEADS})\b")
 """Where a party may begin: at a word ("cán bộ" is a person, not "Bộ …"; "công tác" holds no "ông")."""
@@ -56,9 +57,9 @@ _ORDER = re.compile(
 )
 _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 """Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
-_BEFORE_VERB = "thì|sẽ|phải|cần|cũng|hãy|nên|cứ|vẫn|đều"
-"""Particles between a party and its verb ("còn hậu thì làm …", "chị Hân cứ làm việc trước với …"): neither the party's
-name nor the action."""
+_BEFORE_VERB = "thì|sẽ|phải|cần|cũng|hãy|nên|cứ|vẫn|đều|cùng"
+"""Particles between a party and its verb ("còn hậu thì làm …", "chị Hân cứ làm việc trước với …", "Trạm y tế và Hội
+Phụ nữ cùng vận động …"): neither the party's name nor the action."""
 _TRAILING = re.compile(rf"(?:\s+(?:{_BEFORE_VERB}))+$", re.IGNORECASE)
 _OWN = re.compile(r"^(?:(?:dạ|vâng|ừ|thưa)[,\s]+)*(?:tôi|tui|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
@@ -145,7 +146,8 @@ _OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
 """The speakers' own side ("xã mình", "hội chúng ta"): what all of us should do, an exhortation, not an order (with
 diacritics: "thầy Minh" is a person)."""
 _POINT = re.compile(
-    r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) là|thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))[,:]?\s+",
+    r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) là|thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))[,:]?\s+"
+    r"(?!(?:tuần )?(?:này|sau|tới|ni)\b)",  # "Thứ hai tuần sau, chị Lài nộp …": a day, no point
     re.IGNORECASE,
 )
 """The number of a point the chair lists ("ba là hòa tổng hợp …", "Thứ ba, Văn phòng …"): no part of the order."""
@@ -244,7 +246,8 @@ class _Present:
     lên gặp Hội Cựu chiến binh", "lâm liên hệ lại bệnh viện"). A given name alone counts only where it is a word of
     its own to pyvi ("đồng chí", "nghị quyết", "sinh hoạt" hold no name), capitalised in cased text, not a number,
     and only for names of three words (a longer or shorter run read as a name may be none: "tài lo sân bãi"); a name of
-    four words (Southern and Central names: "Lữ Thị Mỹ Duyên") by full name or by honorific and given name."""
+    four words (Southern, Central and Khmer names: "Lữ Thị Mỹ Duyên", "Thạch Thị Sô Phia") by full name or by honorific
+    and given name, of one word or two ("chị Duyên", "chị sô phia", "chị chanh đa")."""
 
     pattern: re.Pattern[str]
     given: frozenset[str]
@@ -255,6 +258,7 @@ class _Present:
         full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) in (3, 4)}
         given = frozenset(n.split()[-1] for n in full if len(n.split()) == 3) - _NUMBER_NAMES - _HONORIFIC_WORDS
         called = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
+        called |= frozenset(" ".join(n.split()[-2:]) for n in full if len(n.split()) == 4)  # "chị sô phia"
         if not full:
             return None
         alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
@@ -314,6 +318,7 @@ def _verb_starts(text: str, start: int) -> list[int]:
         ends = " " not in text[begin:finish] and text[finish : finish + 1] in (",", ";", ".", "")  # "nắm, trước …"
         verb = tag == "V" or (tag == "A" and ends and cased and text[spans[k - 1][0]].isupper())
         lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
+        lexical = lexical or text[begin:finish].lower() in _LIGHT_VERBS
         head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
@@ -321,11 +326,14 @@ def _verb_starts(text: str, start: int) -> list[int]:
         if (
             (k == 1 or text[spans[k - 1][0]].islower())  # "tổ trưởng tổ kiểm tra làm …", not "Văn phòng Hội …"
             and after_head
-            and " " not in head
+            and (" " not in head or head == "bộ phận")  # "bộ phận tổng hợp nộp …": no body by itself
             and head not in _HONORIFIC_WORDS
+            and text[begin:finish].lower() not in _LIGHT_VERBS
             and _verb_follows(text, folded, spans, k)
         ):
             continue  # "đoàn giám sát hoàn thiện …", "nhóm nghiên cứu đi …": the head's verb names the body
+        if not cased and not lexical and head in _PLACE_LEVELS and _unknown_name(spans, k, text):
+            continue  # "ủy ban phường phú xuân tổ chức …": a place's name pyvi did not know, "phú" no verb
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
         elif lexical_inside := next(
@@ -334,6 +342,34 @@ def _verb_starts(text: str, start: int) -> list[int]:
         ):
             candidates.append(lexical_inside)  # pyvi joined a name to the verb ("Thủy_tổ chức")
     return sorted(set(candidates))
+
+
+_LIGHT_VERBS = frozenset(
+    {
+        "làm", "lo", "dán", "in", "đưa", "thay", "đo", "viết", "gọi", "mời", "đăng", "chở", "nhắn", "cân đối", "tính",
+        "thông báo", "chốt", "dọn", "vẽ", "phát động",
+    }
+)  # fmt: skip
+"""Everyday verbs an order is given with ("văn phòng dán thông báo", "Ban tài chính xã cân đối", "khoa Dược làm giùm"),
+with their tones ("lâm", "lò", "thủ" are names or nouns): after a body's head they end its name, as an order's verb
+does; no body's name goes on with one."""
+
+
+_PLACE_LEVELS = frozenset(
+    ["xã", "phường", "huyện", "quận", "tỉnh", "thôn", "ấp", "bản", "buôn", "làng", "thị trấn", "thị xã"]
+)
+"""The levels a place is named after ("xã Hải Phú", "phường Phú Xuân")."""
+
+
+def _unknown_name(spans: Sequence[tuple[int, int, str]], k: int, text: str) -> bool:
+    """Whether `spans[k]` and the word after it are single syllables, the second a noun to pyvi, and a verb follows
+    them: an unknown name cut in two before the order's verb ("phú xuân tổ chức"), where a known verb is one word
+    ("tuần_tra") or has no noun and verb after it ("coi lại hết", "xây nhà cho dân")."""
+    if k + 2 >= len(spans):
+        return False
+    one, two, three = spans[k : k + 3]
+    single = " " not in text[one[0] : one[1]] and " " not in text[two[0] : two[1]]
+    return single and text[one[1] : two[0]] == " " and two[2] in ("N", "Np") and three[2] == "V"
 
 
 def _verb_follows(text: str, folded: str, spans: Sequence[tuple[int, int, str]], k: int) -> bool:
@@ -410,13 +446,24 @@ def named_in_full(party: str, bodies: Sequence[str]) -> str:
     words = fold(_by_name(party)).split()
     longer = {
         fold(full): full
-        for full in map(_by_name, bodies)
+        for full in (_by_name(_name_only(body)) for body in bodies)
         if len(fold(full).split()) > len(words) and _within(words, fold(full).split())
     }
     if len(longer) != 1 or not words:
         return party
     full = next(iter(longer.values()))
     return full[0].upper() + full[1:]
+
+
+def _name_only(body: str) -> str:
+    """A body's name as a title says it, without what unpunctuated speech ran on with: a person after it ("phòng tài
+    nguyên và môi trường anh …") or its level said again ("ủy ban phường phú xuân phường sẽ …")."""
+    words = body.split()
+    levels = [k for k, w in enumerate(words) if w.lower() in _PLACE_LEVELS]
+    for k, word in enumerate(words[1:], 1):
+        if word.lower() in _HONORIFIC_WORDS or (len(levels) > 1 and k == levels[1]):
+            return " ".join(words[:k])
+    return body
 
 
 def _by_name(body: str) -> str:
@@ -482,13 +529,30 @@ def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -
         return end  # the whole order said twice ("… có giao hội phụ nữ nấu cháo …" quoted by a member): no longer name
     if _LEADS.match(fold(text[end:])):
         return end  # "Công an huyện chủ trì, xã … phối hợp" said twice: the verbs, no longer name
+    words = ViTokenizer.tokenize(text[verbs[0] :]).split()
+    ends = {verbs[0] + m.end(): m.group().lower() for m in _word_spans(text[verbs[0] :], words)}
     for word in re.finditer(r"[^\W\d_]+", text[verbs[0] :]):
         later = verbs[0] + word.end()
+        if later not in ends:
+            continue  # "trung tâm kiểm soát bệnh tật bổ| sung": a name ends where a word does
+        if ends[later] in _LIGHT_VERBS:
+            break  # "khoa Dược làm giùm" said twice: no name goes on with an everyday verb
         longer = fold(text[start:later])
         if not re.fullmatch(r"[\w ]+", longer) or len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
             break
         end = later
     return end
+
+
+def _word_spans(text: str, words: Sequence[str]) -> list[re.Match[str]]:
+    """Where each of pyvi's `words` ("bổ_sung") stands in `text`, in order (a word pyvi respaced is left out)."""
+    found, position = [], 0
+    for word in words:
+        match = re.compile(re.escape(word.replace("_", " "))).search(text, position)
+        if match is not None:
+            found.append(match)
+            position = match.end()
+    return found
 
 
 def _party_start(text: str, present: _Present | None) -> int | None:
@@ -513,7 +577,9 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if order is not None and _MOTION.search(fold(lower[: order.start()])):
         return None  # "Bây giờ biểu quyết việc đề nghị Tòa án tỉnh tăng cường …": the motion put to the vote
     if order is not None:
-        return order.end()
+        named = present.starts(text[: order.start()]) if present is not None else []
+        bare = _HONORIFIC.match(lower[order.end() :]) is not None and not person(order.end())
+        return named[0] if bare and named else order.end()  # "còn anh Trí thì tui đề nghị anh xuống …": Trí
     if _OWN.match(lower):
         return None
     speaker = _SPEAKER_AFTER_TOPIC.search(lower)
@@ -594,9 +660,10 @@ def _gives(text: str, order: re.Match[str]) -> bool:
 
 def _words_before(text: str, k: int) -> list[str]:
     """The folded words before `k`, the spoken filler "là" after a topic's "thì" left out ("mẫu mã thì là mận xuống …":
-    "là" there is no copula before a name)."""
+    "là" there is no copula before a name), and that of "tức là", "nghĩa là" ("bộ phận ngân sách tức là anh Khải …": the
+    party said again, no speaker saying who they are)."""
     words = fold(text[:k]).split()
-    return words[:-1] if words[-2:] == ["thi", "la"] else words
+    return words[:-1] if words[-2:] in (["thi", "la"], ["tuc", "la"], ["nghia", "la"]) else words
 
 
 _LISTED = re.compile(rf"(?<!\w)(?:{_HONORIFICS})(?:\s+[^\W\d_]+){{1,4}}?(?:,|\s+(?:với|và))\s*$")
