@@ -34,6 +34,7 @@
    generator that reads Vietnamese words.
 
     .venv/bin/python benchmarks/minutes_eval.py [--json] [--part dev --part dev-cv]   # development only
+    .venv/bin/python benchmarks/minutes_eval.py --errors tasks [--meeting k_ --meeting r_]  # errors one by one (dev)
 """
 
 from __future__ import annotations
@@ -226,16 +227,20 @@ def _same_task(p: Task, g: dict[str, Any]) -> bool:
     )
 
 
+def chairs(minutes: Minutes) -> list[str]:
+    """The minutes' chairs, in the order they presided (the chair line joins them with ";")."""
+    return [c.strip() for c in minutes.chair.split(";") if c.strip()]
+
+
 def field_scores(minutes: Minutes, gold: dict[str, Any]) -> dict[str, Score]:
     """Precision/recall counts of one meeting's minutes against its gold, per field."""
     items = minutes.items
-    chairs = [c.strip() for c in minutes.chair.split(";") if c.strip()]
     conclusions = [c for item in items for c in item.conclusions]
     gold_spans = [set(c["source_segments"]) for c in gold["conclusions"]]
     right = sum(any(_ids(c) & span for span in gold_spans) for c in conclusions)
     found = sum(any(_ids(c) & span for c in conclusions) for span in gold_spans)
     return {
-        "chair": _match(chairs, gold["chair"], same_party),
+        "chair": _match(chairs(minutes), gold["chair"], same_party),
         "attendees": _match(minutes.attendees, gold["attendees"], same_party),
         "conclusions": Score(right, len(conclusions) - right, len(gold_spans) - found),
         "votes": _match([v for item in items for v in item.votes], gold["votes"], _same_vote),
@@ -443,6 +448,39 @@ def meeting_json(report: MeetingReport) -> dict[str, Any]:
     }
 
 
+def field_errors(name: str, part_field: str, dataset: Path = DATASET) -> list[str]:
+    """Where `part_field` of development meeting `name` is wrong, gold against predicted, one line each: reading the
+    errors one by one is how rules are found, so held-out meetings are refused (their errors must not steer them)."""
+    if name not in meeting_names("dev", dataset):
+        raise ValueError(f"{name} is no development meeting: held-out errors are never listed")
+    transcript, meta, gold = load_meeting(name, dataset)
+    minutes = generate(transcript, meta, generator=ExtractiveGenerator())
+    said = {s.id: f"{s.speaker}: {s.text}" for s in transcript.segments}
+    if part_field in ("chair", "attendees"):
+        predicted = chairs(minutes) if part_field == "chair" else minutes.attendees
+        missed = [g for g in gold[part_field] if not any(same_party(p, g) for p in predicted)]
+        extra = [p for p in predicted if not any(same_party(p, g) for g in gold[part_field])]
+        return [f"missed {g}" for g in missed] + [f"false {p}" for p in extra]
+    if part_field == "conclusions":
+        cited = {r.id for item in minutes.items for c in item.conclusions for r in c.source_segments}
+        labelled = {s for c in gold["conclusions"] for s in c["source_segments"]}
+        return [f"{'false' if i in cited else 'missed'} [{i}] {said[i]}" for i in sorted(cited ^ labelled)]
+    same = _same_vote if part_field == "votes" else _same_task
+    predicted_items = [x for item in minutes.items for x in getattr(item, part_field)]
+    slots = ("motion", "action", "source_segments")
+    lines = [
+        f"missed { ({k: v for k, v in g.items() if k not in slots}) } at {g['source_segments']}: "
+        + " / ".join(said[i] for i in g["source_segments"])
+        for g in gold[part_field]
+        if not any(same(p, g) for p in predicted_items)
+    ]
+    return lines + [
+        f"false {p.model_dump(exclude={*slots, 'text'}, mode='json')} at {sorted(_ids(p))}"
+        for p in predicted_items
+        if not any(same(p, g) for g in gold[part_field])
+    ]
+
+
 def kind_folds(folds: int = 10) -> dict[str, SentenceClassifier]:
     """Per kind of development meeting, a classifier trained without that kind: the dev-cv figures are those of
     meetings whose kind the classifier never saw, as the held-out ones. Kinds are grouped in `folds` folds
@@ -487,7 +525,18 @@ def main() -> None:
         choices=("dev", "dev-cv", "heldout"),
         help="score only these parts (repeatable; default all): tune with dev and dev-cv, never looking at heldout",
     )
+    parser.add_argument(
+        "--errors",
+        choices=FIELDS,
+        help="list this field's errors, gold against predicted, in the development meetings (no figures)",
+    )
+    parser.add_argument("--meeting", action="append", default=[], help="with --errors: meetings whose name starts so")
     args = parser.parse_args()
+    if args.errors:
+        for name in meeting_names("dev"):
+            if name.startswith(tuple(args.meeting) or ("",)) and (errors := field_errors(name, args.errors)):
+                print(f"== {name}", *errors, sep="\n  ")
+        return
     wanted = args.part or ["dev", "heldout", "dev-cv"]
 
     parts = {part: evaluate_meetings(part) for part in meeting_set.PARTS if part in wanted}

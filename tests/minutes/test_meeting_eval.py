@@ -12,6 +12,7 @@ from benchmarks.meeting_set import PARTS, manifest
 from benchmarks.minutes_eval import (
     MeetingReport,
     evaluate_meetings,
+    field_errors,
     field_scores,
     kind_folds,
     load_meeting,
@@ -153,3 +154,38 @@ def test_asr_like_meetings_read_like_a_recogniser() -> None:
             assert segment.text == segment.text.lower(), (entry.name, segment.id)
             assert not any(c.isdigit() or c in ".,;:?!" for c in segment.text), (entry.name, segment.id)
             assert segment.speaker is not None and segment.speaker.startswith("Người nói"), (entry.name, segment.id)
+
+
+_SMALL_MEETING = """# kind: test_board
+# style: written
+# name: Họp thử
+# date: 2026-03-02
+# chair: Lò Văn Sính
+# attendees: Lò Văn Sính; Hứa Thị Mai
+Lò Văn Sính | Tôi là Lò Văn Sính, tôi tuyên bố khai mạc cuộc họp. Có mặt chị Hứa Thị Mai.
+> procedural
+Lò Văn Sính | Giao chị Hứa Thị Mai lập danh sách hộ nghèo, xong trước ngày 20/3/2026.
+> task: Hứa Thị Mai | lập danh sách hộ nghèo | trước ngày 20/3/2026 | 2026-03-20
+Lò Văn Sính | Giao anh Ninh Văn Tạo sửa cổng trường trong tuần.
+"""
+
+
+def _small_set(tmp_path: Any, part: str) -> Any:
+    (tmp_path / "meetings").mkdir()
+    (tmp_path / "meetings" / "small.txt").write_text(_SMALL_MEETING, encoding="utf-8")
+    manifest_text = f"name\tkind\tstyle\tpart\nsmall\ttest_board\twritten\t{part}\n"
+    (tmp_path / "MANIFEST.tsv").write_text(manifest_text, encoding="utf-8")
+    return tmp_path
+
+
+def test_field_errors_list_gold_against_predicted_on_development_meetings(tmp_path: Any) -> None:
+    dataset = _small_set(tmp_path, "dev")
+    assert field_errors("small", "chair", dataset) == []
+    tasks = field_errors("small", "tasks", dataset)
+    # the second order has no gold (unlabelled on purpose): it is listed as a false task, the labelled one is right
+    assert len(tasks) == 1 and tasks[0].startswith("false") and "Ninh Văn Tạo" in tasks[0]
+
+
+def test_field_errors_refuse_held_out_meetings(tmp_path: Any) -> None:
+    with pytest.raises(ValueError, match="held-out"):
+        field_errors("small", "tasks", _small_set(tmp_path, "heldout"))
