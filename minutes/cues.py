@@ -828,11 +828,11 @@ _WEEKDAY_LAST = r"(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])
 """A weekday closing the sentence ("… báo tôi thứ tư"): when it is due, even without "trước" (mid-sentence, "thứ tư"
 may be the fourth point)."""
 _WEEKDAY_VERB = (
-    r"(?<=[a-z0-9] )(?<!\bla )(?<!\bngay )(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)"
-    r" (?:(?:phai|se) )?(?:gui|nop|bao cao|trinh|giao|lam|xong|hoan thanh|co mat|len|xuong|ra quan)\b"
+    r"(?<=[a-z0-9,] )(?<!\bla )(?<!\bngay )(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)"
+    r" (?:(?:phai|se) [a-z]+|gui|nop|bao cao|trinh|giao|lam|xong|hoan thanh|co mat|len|xuong|ra quan)\b"
 )
-"""A weekday right before the verb it times ("… mới thứ tư gửi lên …"): when it is due, mid-sentence (first in a
-sentence, with a comma or after "là", "thứ tư" is the fourth point)."""
+"""A weekday right before the verb it times ("… mới thứ tư gửi lên …", "…, thứ Hai gửi đi", "thứ Hai phải có xe"): when
+it is due, mid-sentence (first in a sentence or after "là", "thứ tư" is the fourth point)."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
 """Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12"). A
@@ -1062,7 +1062,8 @@ def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> b
     """Whether a time was read from words that only fold like one (`text` as said, `where` the span of each character
     of the folded text the match is of): "trọng tâm tháng này" (the focus of this month) is no "trong tám tháng này";
     where the text has its tones, a day or a span's count said in words must be number words ("tám", not "tâm"; "ngay
-    sau cuộc họp" is right after it, no sixth day)."""
+    sau cuộc họp" is right after it, no sixth day), and a day comes after "ngày", not "ngay" ("cử ngay 2 luật sư": at
+    once, two of them)."""
 
     def said(group: str) -> list[str]:
         return [
@@ -1072,8 +1073,11 @@ def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> b
 
     toned = not text.isascii()
     numbers = [g for g in ("span", "span_more", "day", "day_only", "day_this") if match.group(g)]
+    days = [g for g in ("day", "day_only", "day_this") if match.group(g)]
+    at_once = any(text[: where[match.start(g)][0]].lower().split()[-1:] == ["ngay"] for g in days)
     words_said = _WORDS_AS_SAID.findall(text[where[match.start()][0] : where[match.end() - 1][1]].lower())
-    return "trọng" in words_said or (toned and any(w not in _NUMBER_SAID for g in numbers for w in said(g)))
+    spoken_wrong = any(w not in _NUMBER_SAID for g in numbers for w in said(g))
+    return "trọng" in words_said or (toned and (spoken_wrong or at_once))
 
 
 _LATEST = re.compile(r"(?:ngay )?(?:(?:cham|muon) nhat|han (?:chot|cuoi))\b")

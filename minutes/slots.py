@@ -32,7 +32,7 @@ _HEADS = (
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
     "|đài truyền thanh|đài phát thanh|nhà trường|phân xưởng|xưởng|xí nghiệp|thư viện"
-    "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
+    "|viện|tổng thư ký|tổng cục|tổng công ty|tổng giám đốc|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
     "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy|tỉnh đoàn|thành đoàn|huyện đoàn|quận đoàn|tỉnh hội"
     "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
 )
@@ -323,6 +323,9 @@ def _verb_starts(text: str, start: int) -> list[int]:
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
         after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
+        native = " " in head and " " not in text[begin:finish] and head not in _HONORIFIC_WORDS
+        if after_head and native and tag == "V" and (k + 1 == len(spans) or spans[k + 1][2] != "M"):
+            after_head = False  # "Công ty bỏ tiền sửa": a whole name's one-syllable verb ("Phân xưởng may 2" a name)
         if (
             (k == 1 or text[spans[k - 1][0]].islower())  # "tổ trưởng tổ kiểm tra làm …", not "Văn phòng Hội …"
             and after_head
@@ -332,22 +335,28 @@ def _verb_starts(text: str, start: int) -> list[int]:
             and _verb_follows(text, folded, spans, k)
         ):
             continue  # "đoàn giám sát hoàn thiện …", "nhóm nghiên cứu đi …": the head's verb names the body
+        if head in ("ban", "phòng", "vụ") and text[begin:finish].lower() == "tổ chức":
+            continue  # "Ban Tổ chức", "phòng tổ chức hành chính rà lại …": a body of organisation, not its verb
         if not cased and not lexical and head in _PLACE_LEVELS and _unknown_name(spans, k, text):
             continue  # "ủy ban phường phú xuân tổ chức …": a place's name pyvi did not know, "phú" no verb
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
-        elif lexical_inside := next(
-            (m.start() for m in TASK_VERB.finditer(folded, begin + 1, spans[k][1]) if text[m.start() - 1] == " "),
-            None,
+        elif tag != "N" and (
+            lexical_inside := next(
+                (m.start() for m in TASK_VERB.finditer(folded, begin + 1, spans[k][1]) if text[m.start() - 1] == " "),
+                None,
+            )
         ):
-            candidates.append(lexical_inside)  # pyvi joined a name to the verb ("Thủy_tổ chức")
+            candidates.append(
+                lexical_inside
+            )  # pyvi joined a name to the verb ("Thủy_tổ chức"), not a noun ("công_nhân")
     return sorted(set(candidates))
 
 
 _LIGHT_VERBS = frozenset(
     {
         "làm", "lo", "dán", "in", "đưa", "thay", "đo", "viết", "gọi", "mời", "đăng", "chở", "nhắn", "cân đối", "tính",
-        "thông báo", "chốt", "dọn", "vẽ", "phát động",
+        "thông báo", "chốt", "dọn", "vẽ", "phát động", "nắm", "cho", "tuyển",
     }
 )  # fmt: skip
 """Everyday verbs an order is given with ("văn phòng dán thông báo", "Ban tài chính xã cân đối", "khoa Dược làm giùm"),
@@ -382,7 +391,7 @@ def _verb_follows(text: str, folded: str, spans: Sequence[tuple[int, int, str]],
     return tag == "V" or any(m.span() == (begin, finish) for m in TASK_VERB.finditer(folded, begin, finish))
 
 
-_TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
+_TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|tổng giám đốc|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
 """How a person's title begins: a party so called is the person introduced with it."""
 _APPOSED_TITLE = re.compile(rf"[\s,]*(?:{_TITLE_HEADS}|ủy viên|công chức|cán bộ|đại biểu)\b[^,.;:]{{0,40}},\s*")
 """A title said between the party and what it is to do, after another ("Đề nghị đồng chí Khải, Phó Trưởng phòng Nội vụ,
@@ -457,13 +466,20 @@ def named_in_full(party: str, bodies: Sequence[str]) -> str:
 
 def _name_only(body: str) -> str:
     """A body's name as a title says it, without what unpunctuated speech ran on with: a person after it ("phòng tài
-    nguyên và môi trường anh …") or its level said again ("ủy ban phường phú xuân phường sẽ …")."""
+    nguyên và môi trường anh …"), its level said again ("ủy ban phường phú xuân phường sẽ …") or an everyday verb
+    ("trạm kon hleng nói chút", "ủy ban xã xuống dự …"; `_RUNS_ON`)."""
     words = body.split()
     levels = [k for k, w in enumerate(words) if w.lower() in _PLACE_LEVELS]
+    tokens = _word_spans(body, ViTokenizer.tokenize(body).split())
+    verbs = {len(body[: m.start()].split()) for m in tokens[1:] if m.group().lower() in _RUNS_ON}
     for k, word in enumerate(words[1:], 1):
-        if word.lower() in _HONORIFIC_WORDS or (len(levels) > 1 and k == levels[1]):
+        if word.lower() in _HONORIFIC_WORDS or k in verbs or (len(levels) > 1 and k == levels[1]):
             return " ".join(words[:k])
     return body
+
+
+_RUNS_ON = _LIGHT_VERBS | {"nói", "xuống", "lên", "đi", "về", "đến", "sẽ", "đã", "có", "đang", "thì", "là"}
+"""One-syllable words no body's name holds: what speech ran on with after one (`_name_only`)."""
 
 
 def _by_name(body: str) -> str:
@@ -519,11 +535,28 @@ _LEADS = re.compile(r"(?:chu tri|phoi hop)\b")
 """Leading and joining an order ("… chủ trì, xã … phối hợp"): verbs, never words of a body's name."""
 
 
+_TITLED = re.compile(r"(?:truong|pho|giam doc|chanh|thu ky|ke toan|chu nhiem|can bo|vien chuc|nhan vien) $")
+
+
+def _named_alone(name: str, said_after: str, meeting: str) -> bool:
+    """Whether the meeting says `name` as a name elsewhere (not where it is followed by `said_after`, as here): in a
+    title ("Trưởng phòng Kế hoạch tổng hợp") or with nothing after it ("anh Trí phòng Kế hoạch tổng hợp;"), not only
+    as a party and its verb ("Trạm y tế chuẩn bị …" said twice)."""
+    said = list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", meeting))
+    for found in said if len(said) >= 2 else []:
+        if said_after and meeting.startswith(said_after, found.end()):
+            continue
+        if _TITLED.search(meeting, 0, found.start()) or re.match(r"\s*(?:[,.;:!?]|$)", meeting[found.end() :]):
+            return True
+    return False
+
+
 def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -> int:
     """Where a body's name beginning at `start` ends: at its first verb, unless the meeting says the longer name
-    elsewhere too, word by word ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced:
-    "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân pha lại": the name ends
-    before "cân", which pyvi tags no verb); never over "chủ trì" or "phối hợp"."""
+    as a name elsewhere too (`_named_alone`), word by word ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch
+    tổng hợp" was introduced: "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân
+    pha lại": the name ends before "cân", which pyvi tags no verb), ending where a word does, never over an everyday
+    verb (`_LIGHT_VERBS`), "chủ trì" or "phối hợp"."""
     end = verbs[0]
     if _HONORIFIC.match(text[start:]) or meeting.count(fold(text[start:]).strip(" .;,")) >= 2:
         return end  # the whole order said twice ("… có giao hội phụ nữ nấu cháo …" quoted by a member): no longer name
@@ -538,7 +571,7 @@ def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -
         if ends[later] in _LIGHT_VERBS:
             break  # "khoa Dược làm giùm" said twice: no name goes on with an everyday verb
         longer = fold(text[start:later])
-        if not re.fullmatch(r"[\w ]+", longer) or len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
+        if not re.fullmatch(r"[\w ]+", longer) or not _named_alone(longer, fold(text[later:])[:24], meeting):
             break
         end = later
     return end

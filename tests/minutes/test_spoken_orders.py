@@ -121,3 +121,44 @@ def test_a_body_named_in_an_unpunctuated_title_ends_before_a_person_or_its_level
     bodies = ["phòng kinh tế và hạ tầng anh", "ủy ban phường an lạc phường"]
     assert named_in_full("phòng kinh tế", bodies) == "Phòng kinh tế và hạ tầng"
     assert named_in_full("ủy ban phường", bodies) == "Ủy ban nhân dân phường an lạc"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Phòng Tổ chức - Hành chính tuyển 4 công nhân bảo vệ trước ngày 20/3.",
+            [("Phòng Tổ chức - Hành chính", "trước ngày 20/3")],
+        ),
+        (
+            "còn bàn ghế thì phòng tổ chức hành chính rà lại kho trong tuần này",
+            [("phòng tổ chức hành chính", "trong tuần này")],
+        ),
+        ("Ban Tổ chức gửi giấy mời các đội trước ngày 10.", [("Ban Tổ chức", "trước ngày 10")]),
+        ("Đoạn kênh qua thôn 3, Công ty bỏ tiền nạo vét trước mùa mưa.", [("Công ty", "trước mùa mưa")]),
+        ("chị Mai làm công văn gửi Sở đề nghị hỗ trợ, thứ Hai gửi đi.", [("Nguyễn Thị Mai", "thứ Hai")]),
+        (
+            "Anh Khởi cử ngay 2 người trực ở cầu tràn, báo tôi ngay trong chiều nay.",
+            [("Trần Văn Khởi", "ngay trong chiều nay")],
+        ),
+    ],
+)
+def test_wordings_of_the_blind_meetings_said_otherwise(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert _read(text) == expected
+
+
+def test_a_title_with_tong_names_the_one_who_holds_it() -> None:
+    (task,) = read_tasks(
+        "Giao Tổng giám đốc ký hợp đồng trước ngày 5/2.",
+        held=HELD,
+        people=["Lê Văn Hạ"],
+        titles={"tong giam doc": "Lê Văn Hạ"},
+    )
+    assert task.assignee == "Lê Văn Hạ"
+
+
+def test_a_body_said_twice_with_its_verb_is_no_longer_name() -> None:
+    meeting = "tram y te chuan bi thuoc cho diem so tan. tram y te chuan bi cloramin b"
+    assert _read("Trạm Y tế chuẩn bị Cloramin B cho các thôn.", meeting) == [("Trạm Y tế", None)]
+    titled = "truong phong ke hoach tong hop. phong ke hoach tong hop xay dung phuong an"
+    assert _read("phòng Kế hoạch tổng hợp xây dựng phương án kê giường.", titled) == [("phòng Kế hoạch tổng hợp", None)]
