@@ -902,7 +902,7 @@ _DEADLINE = re.compile(
     rf"{_WEEKDAY}"
     rf"|truoc {_EVENT}"
     rf"|(?:truoc|sau|ra) {_TET}|truoc (?:mua \w+|ram thang \w+|ky hop \w+(?: \w+)?)|ra gieng\b"
-    r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
+    r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$|\W* (?:khong|thi|de|nhe|nha|roi|con)\b)"
     rf"|(?<=ngay )(?:sau )?khi{_TO_CLAUSE_END}"
     rf"|tai {_SESSION}{_NAMED} (?:(?:tuan|thang|quy|nam) (?:nay|sau|toi)\b"
     rf"|thu (?:\d+|{_SPOKEN_COUNT}(?: {_SPOKEN_COUNT})*)\b)"

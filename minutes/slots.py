@@ -31,7 +31,7 @@ _HEADS = (
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
-    "|đài truyền thanh|đài phát thanh|nhà trường|phân xưởng|xưởng|xí nghiệp|thư viện"
+    "|đài truyền thanh|đài phát thanh|nhà trường|phân xưởng|xưởng|xí nghiệp|thư viện|quỹ"
     "|viện|tổng thư ký|tổng cục|tổng công ty|tổng giám đốc|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
     "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy|tỉnh đoàn|thành đoàn|huyện đoàn|quận đoàn|tỉnh hội"
     "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
@@ -57,10 +57,10 @@ _ORDER = re.compile(
 )
 _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 """Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
-_BEFORE_VERB = "thì|sẽ|phải|cần|cũng|hãy|nên|cứ|vẫn|đều|cùng"
-"""Particles between a party and its verb ("còn hậu thì làm …", "chị Hân cứ làm việc trước với …", "Trạm y tế và Hội
-Phụ nữ cùng vận động …"): neither the party's name nor the action."""
-_TRAILING = re.compile(rf"(?:\s+(?:{_BEFORE_VERB}))+$", re.IGNORECASE)
+_BEFORE_VERB = "thì|sẽ|phải|cần|cũng|hãy|nên|cứ|vẫn|đều"
+"""Particles between a party and its verb ("còn hậu thì làm …", "chị Hân cứ làm việc trước với …"): neither the party's
+name nor the action; nor is "cùng" after two parties ("Trạm y tế và Hội Phụ nữ cùng vận động …": `_TRAILING`)."""
+_TRAILING = re.compile(rf"(?:\s+(?:{_BEFORE_VERB}|cùng))+$", re.IGNORECASE)
 _OWN = re.compile(r"^(?:(?:dạ|vâng|ừ|thưa)[,\s]+)*(?:tôi|tui|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
 _SPEAKER_AFTER_TOPIC = re.compile(r", (?:tôi|chúng tôi)\b")
@@ -107,11 +107,12 @@ _SPEAKS_FOR = re.compile(r"^xin (?:tiep thu|nhan|bao cao|hua|cam ket|tra loi|gia
 report."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
-_TOPIC_END = re.compile(r",?\s+(?:thì(?: là)?|để)\s+|,\s+|:\s+")
+_TOPIC_END = re.compile(r",?\s+(?:thì(?: là| để)?|để)\s+|,\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …", "Vụ …
 phức tạp, để anh Dũng chủ tọa …"; spoken, with the filler "là": "vụ xe cát thì là công an xã …")."""
-_RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy)\s+")
-"""What was just said taken up again as the topic ("…, cái này kế toán làm …"): the subject follows it."""
+_RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy|ni|nớ|nọ)\s+")
+"""What was just said taken up again as the topic ("…, cái này kế toán làm …", Central "cái nớ thôn … liên hệ …"): the
+subject follows it."""
 _CLAUSES = re.compile(
     rf";\s+|(?<!\bhợp)(?<!\bhội)(?<!\bcộng),?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
@@ -240,6 +241,10 @@ _OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|c�
 """What a party said anywhere in unpunctuated speech is obliged to do ("vẫn giữ mốc đó nhà thầu phải tăng ca …")."""
 
 
+_BORN = "hai|ba|tư|năm|sáu|bảy|tám|chín|mười|út"
+"""A Southern birth-order name said between the honorific and the given name ("chị năm Diệu", "anh tư Lộc")."""
+
+
 @dataclass(frozen=True)
 class _Present:
     """Those present as an order may call them: by full name or by given name, after an honorific or alone ("Mai
@@ -263,7 +268,9 @@ class _Present:
             return None
         alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
         by_honorific = "|".join(re.escape(f) for f in sorted(called, key=len, reverse=True))
-        named = rf"(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})|(?:{_HONORIFICS})\s+(?:{by_honorific})"
+        named = (
+            rf"(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})|(?:{_HONORIFICS})\s+(?:(?:{_BORN})\s+)?(?:{by_honorific})"
+        )
         return cls(re.compile(rf"(?<!\w)(?:{named})(?!\w)"), given)
 
     def at(self, text: str, k: int) -> re.Match[str] | None:
@@ -356,7 +363,7 @@ def _verb_starts(text: str, start: int) -> list[int]:
 _LIGHT_VERBS = frozenset(
     {
         "làm", "lo", "dán", "in", "đưa", "thay", "đo", "viết", "gọi", "mời", "đăng", "chở", "nhắn", "cân đối", "tính",
-        "thông báo", "chốt", "dọn", "vẽ", "phát động", "nắm", "cho", "tuyển",
+        "thông báo", "chốt", "dọn", "vẽ", "phát động", "nắm", "cho", "tuyển", "ra", "xuống", "lên", "đi", "về",
     }
 )  # fmt: skip
 """Everyday verbs an order is given with ("văn phòng dán thông báo", "Ban tài chính xã cân đối", "khoa Dược làm giùm"),
@@ -478,7 +485,7 @@ def _name_only(body: str) -> str:
     return body
 
 
-_RUNS_ON = _LIGHT_VERBS | {"nói", "xuống", "lên", "đi", "về", "đến", "sẽ", "đã", "có", "đang", "thì", "là"}
+_RUNS_ON = _LIGHT_VERBS | {"nói", "đến", "sẽ", "đã", "có", "đang", "thì", "là"}
 """One-syllable words no body's name holds: what speech ran on with after one (`_name_only`)."""
 
 
@@ -517,6 +524,8 @@ def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str
     if titled:
         holders = {name for said, name in titles.items() if said == title or said.startswith(title + " ")}
         return holders.pop() if len(holders) == 1 else party
+    if party != bare:  # "chị năm Diệu": the given name after a birth-order name ("chú Ba" alone is that name)
+        bare = re.sub(rf"^(?:{_BORN})\s+(?=\S)", "", bare, flags=re.IGNORECASE)
     words = fold(bare).split()  # with or without an honorific: "Mai lên gặp …" is Phàn Thị Mai
     matches = [p for p in people if words and fold(p).split()[-len(words) :] == words]
     return matches[0] if len(matches) == 1 else party
@@ -620,6 +629,7 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     ends = list(_TOPIC_END.finditer(lower))
     resumed = [m.end() for m in _RESUMED.finditer(lower)]
     candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *resumed]
+    candidates = [_past_time(text, k) if k else k for k in candidates]  # a time said first is no topic: below
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
     if speaker is not None and not (starts := [k for k in starts if k < speaker.start()]):
         return None
@@ -649,6 +659,17 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         ):
             return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
     return next(iter(present.starts(text)), None) if present is not None else None
+
+
+def _past_time(text: str, k: int) -> int:
+    """`k`, or past a time and particles said before the subject there ("… thì ngày mai đội kiểm lâm ra hiện trường",
+    "… thì cũng Phòng Nông nghiệp tham mưu"): the party follows them."""
+    when = find_deadline(text[k : k + 60])
+    if when is not None and when.start == 0:
+        k += len(when.text)
+        k += len(text[k:]) - len(text[k:].lstrip(" ,"))
+    particles = _PARTICLES.match(text[k:])
+    return k + particles.end() if particles is not None else k
 
 
 def _subject(lower: str, k: int) -> bool:
@@ -694,8 +715,9 @@ def _gives(text: str, order: re.Match[str]) -> bool:
 def _words_before(text: str, k: int) -> list[str]:
     """The folded words before `k`, the spoken filler "là" after a topic's "thì" left out ("mẫu mã thì là mận xuống …":
     "là" there is no copula before a name), and that of "tức là", "nghĩa là" ("bộ phận ngân sách tức là anh Khải …": the
-    party said again, no speaker saying who they are)."""
-    words = fold(text[:k]).split()
+    party said again, no speaker saying who they are), and "cũng" before a subject ("thì cũng Phòng …": no "cùng",
+    with)."""
+    words = fold(re.sub(r"(?<=\s)cũng\s+$", "", text[:k], flags=re.IGNORECASE)).split()
     return words[:-1] if words[-2:] in (["thi", "la"], ["tuc", "la"], ["nghia", "la"]) else words
 
 
@@ -1041,7 +1063,7 @@ def _clause_tasks(
     comma ("anh Cường làm thủ tục chi, anh Bình liên hệ nhà xe"; ASR: "anh tài lo sân bãi chị mơ thì lập …")."""
     first = _clause_task(text, offset, held, people, titles, meeting, host)
     if first is None:
-        return []
+        return _after_comma(text, offset, held, people, titles, meeting, host)
     lower = text.lower()
     present = _Present.of(tuple(people))
     named = set(present.starts(text)) if present is not None else set()
@@ -1068,6 +1090,19 @@ def _clause_tasks(
         if left is not None and right:
             return [left, *right]
     return [first]
+
+
+def _after_comma(
+    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str, host: str
+) -> list[TaskSlots]:
+    """The tasks of a person named after a comma when what stands before gives none: a decision or the speaker's own
+    part first ("Ban Giám đốc thống nhất phủ màng ô số 6, chị Loan lên nghị quyết …", "…, tôi ký duyệt giá trong hôm
+    nay, anh Sáu làm tiếp …")."""
+    lower = text.lower()
+    for k in (m.start() for m in _PARTY.finditer(lower)):
+        if text[max(0, k - 2) : k] == ", " and _HONORIFIC.match(lower[k:]) and _free(lower, k):
+            return _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
+    return []
 
 
 def _parallel(left: TaskSlots, right: TaskSlots, said: str) -> bool:

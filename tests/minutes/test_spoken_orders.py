@@ -162,3 +162,35 @@ def test_a_body_said_twice_with_its_verb_is_no_longer_name() -> None:
     assert _read("Trạm Y tế chuẩn bị Cloramin B cho các thôn.", meeting) == [("Trạm Y tế", None)]
     titled = "truong phong ke hoach tong hop. phong ke hoach tong hop xay dung phuong an"
     assert _read("phòng Kế hoạch tổng hợp xây dựng phương án kê giường.", titled) == [("phòng Kế hoạch tổng hợp", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("còn đường nội đồng thì ngày mai đội dân phòng ra đo lại", [("đội dân phòng", "ngày mai")]),
+        (
+            "Hồ sơ khen thưởng thì cũng Phòng Nội vụ tham mưu, trình Ủy ban trong tuần sau.",
+            [("Phòng Nội vụ", "trong tuần sau")],
+        ),
+        ("loa đài thì để ban văn hóa bố trí", [("ban văn hóa", None)]),
+        (
+            "cái nớ tổ dân phố liên hệ các hộ trước ngày tựu trường không thì báo lại",
+            [("tổ dân phố", "trước ngày tựu trường")],
+        ),
+        (
+            "Hội đồng thống nhất mua thêm hai máy bơm, anh Khởi làm tờ trình trước thứ sáu.",
+            [("Trần Văn Khởi", "trước thứ sáu")],
+        ),
+        (
+            "Còn kho lạnh, tôi ký hợp đồng trong hôm nay, chị Lài theo dõi lắp đặt trước ngày 30.",
+            [("Hồ Thị Lài", "trước ngày 30")],
+        ),
+    ],
+)
+def test_the_party_after_a_topic_time_or_decision(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert _read(text) == expected
+
+
+def test_a_birth_order_name_between_honorific_and_given_name() -> None:
+    (task,) = read_tasks("chị năm lài đi từng nhà nhắc bà con nộp phí", people=PEOPLE)
+    assert task.assignee == "Hồ Thị Lài"
