@@ -110,6 +110,9 @@ _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 _TOPIC_END = re.compile(r",?\s+(?:thì(?: là| để)?|để)\s+|,\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …", "Vụ …
 phức tạp, để anh Dũng chủ tọa …"; spoken, with the filler "là": "vụ xe cát thì là công an xã …")."""
+_WHO_DOES = re.compile(r"\b(?:người (?:làm|phụ trách|chịu trách nhiệm|thực hiện|lo)|đầu mối) là\s+")
+"""Who does the work said as "người làm là …", "đầu mối là …" ("hồ sơ kiểm kê thì người làm là anh Mạnh, hạn cuối …"):
+the party follows, as a subject does after a topic."""
 _RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy|ni|nớ|nọ)\s+")
 """What was just said taken up again as the topic ("…, cái này kế toán làm …", Central "cái nớ thôn … liên hệ …"): the
 subject follows it."""
@@ -627,7 +630,7 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     speaker = _SPEAKER_AFTER_TOPIC.search(lower)
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
     ends = list(_TOPIC_END.finditer(lower))
-    resumed = [m.end() for m in _RESUMED.finditer(lower)]
+    resumed = [m.end() for m in _RESUMED.finditer(lower)] + [m.end() for m in _WHO_DOES.finditer(lower)]
     candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *resumed]
     candidates = [_past_time(text, k) if k else k for k in candidates]  # a time said first is no topic: below
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
@@ -718,7 +721,9 @@ def _words_before(text: str, k: int) -> list[str]:
     party said again, no speaker saying who they are), and "cũng" before a subject ("thì cũng Phòng …": no "cùng",
     with)."""
     words = fold(re.sub(r"(?<=\s)cũng\s+$", "", text[:k], flags=re.IGNORECASE)).split()
-    return words[:-1] if words[-2:] in (["thi", "la"], ["tuc", "la"], ["nghia", "la"]) else words
+    fillers = (["thi", "la"], ["tuc", "la"], ["nghia", "la"])
+    said_who = _WHO_DOES.search(text[:k].lower() + " ") is not None and text[:k].lower().rstrip().endswith("là")
+    return words[:-1] if words[-2:] in fillers or said_who else words
 
 
 _LISTED = re.compile(rf"(?<!\w)(?:{_HONORIFICS})(?:\s+[^\W\d_]+){{1,4}}?(?:,|\s+(?:với|và))\s*$")
@@ -844,7 +849,9 @@ def _clause_task(
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or _PARTICLES_ONLY.fullmatch(action) or _DECIDES.search(fold(assignee)) or not _acts(action):
         return None
-    if _DECIDES.match(fold(action)) or _OPINION.match(action.lower()):
+    coordinates = re.match(r"(?:thống nhất|làm việc) với\s+", action.lower())  # "… thống nhất với ban trị sự lộ trình"
+    with_party = coordinates is not None and _PARTY.match(action.lower(), coordinates.end()) is not None
+    if (_DECIDES.match(fold(action)) and not with_party) or _OPINION.match(action.lower()):
         return None
     if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
         return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)

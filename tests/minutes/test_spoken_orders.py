@@ -194,3 +194,11 @@ def test_the_party_after_a_topic_time_or_decision(text: str, expected: list[tupl
 def test_a_birth_order_name_between_honorific_and_given_name() -> None:
     (task,) = read_tasks("chị năm lài đi từng nhà nhắc bà con nộp phí", people=PEOPLE)
     assert task.assignee == "Hồ Thị Lài"
+
+
+def test_who_does_it_said_with_la_and_coordinating_with_a_body() -> None:
+    assert _read("Việc tiếp đón đoàn, đầu mối là chị Lài, xong trước thứ sáu.") == [("Hồ Thị Lài", "trước thứ sáu")]
+    assert _read("công an phường thống nhất với ban quản lý chợ giờ đóng cửa rồi thông báo trước chủ nhật") == [
+        ("công an phường", "trước chủ nhật")
+    ]
+    assert _read("Chi bộ thống nhất với đề xuất của tổ công tác.") == []
