@@ -147,7 +147,8 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
     too), written as digits ("ngay muoi lam thang chin" -> "ngay 15 thang 9", "han cuoi ba muoi thang muoi" ->
     "han cuoi 30 thang 10"), and for each character of the result the span of `folded` it stands for (to cut spans
     back). A word's punctuation ("tháng mười.") is no part of it; a lone "tu" is "từ" (from: "ngay từ", "từ tháng
-    sáu"), never a fourth day ("ngày mười tư" is the 14th, "tháng tư" April)."""
+    sáu"), never a fourth day ("ngày mười tư" is the 14th, "tháng tư" April); "ngay sau khi", "ngay sau đó" is right
+    after, no sixth day."""
     out: list[str] = []
     where: list[tuple[int, int]] = []
     tokens = list(_WORD.finditer(folded))
@@ -165,7 +166,8 @@ def spoken_dates(folded: str) -> tuple[str, list[tuple[int, int]]]:
                 break  # "… tháng mười. Năm …": the number ends at its punctuation
         year = i > 0 and said[i - 1] == "nam" and any(w in _THOUSAND for w in said[i:j])
         day_tu = said[i:j] == ["tu"] and (i == 0 or said[i - 1] != "thang")  # "từ tháng sáu", "ngay từ": no 4th
-        after_unit = i > 0 and said[i - 1] in ("ngay", "thang", "mung", "mong") and not day_tu
+        right_after = said[i:j] == ["sau"] and j < len(said) and said[j] in ("khi", "do")  # "ngay sau khi": after
+        after_unit = i > 0 and said[i - 1] in ("ngay", "thang", "mung", "mong") and not day_tu and not right_after
         before_hour = j < len(tokens) and said[j] == "gio" and said[i:j] != ["bay"]  # "mười giờ"; "bây giờ" is now
         month = said[j + 1] if j + 1 < len(tokens) and said[j] == "thang" else ""
         before_month = (
@@ -826,14 +828,17 @@ _WEEKDAY_LAST = r"(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])
 """A weekday closing the sentence ("… báo tôi thứ tư"): when it is due, even without "trước" (mid-sentence, "thứ tư"
 may be the fourth point)."""
 _WEEKDAY_VERB = (
-    r"(?<=[a-z0-9] )(?<!\bla )(?<!\bngay )(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)"
-    r" (?:(?:phai|se) )?(?:gui|nop|bao cao|trinh|giao|lam|xong|hoan thanh|co mat|len|xuong|ra quan)\b"
+    r"(?<=[a-z0-9,] )(?<!\bla )(?<!\bngay )(?:(?:sang|chieu|toi) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)"
+    r" (?:(?:phai|se) [a-z]+|gui|nop|bao cao|trinh|giao|lam|xong|hoan thanh|co mat|len|xuong|ra quan)\b"
 )
-"""A weekday right before the verb it times ("… mới thứ tư gửi lên …"): when it is due, mid-sentence (first in a
-sentence, with a comma or after "là", "thứ tư" is the fourth point)."""
+"""A weekday right before the verb it times ("… mới thứ tư gửi lên …", "…, thứ Hai gửi đi", "thứ Hai phải có xe"): when
+it is due, mid-sentence (first in a sentence or after "là", "thứ tư" is the fourth point)."""
 _SESSION = r"(?:ky hop|phien hop|cuoc hop|hoi nghi|buoi hop)"
 _NAMED = r"(?: (?!ngay\b|thang\b)[a-z]+){0,4}?"
-"""Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12")."""
+"""Words naming a session before its date ("tại cuộc họp giao ban ngày 3/12", "tại kỳ họp thường lệ tháng 12"). A
+later session said with "vào", "tại", "đến" and what makes it one to come ("vào kỳ họp bổ sung", "trình lại vào giao ban
+tháng 3", "tại phiên họp kế tiếp") is a deadline too, as a period the work lasts ("trong suốt mùa mưa lũ", "suốt mấy
+ngày đại hội")."""
 _DAY_WORD = r"(?:ngay (?:mung |mong )?|mung |mong )"
 """What says a day ("ngày 5", "mùng 5", "ngày mồng 5")."""
 _BARE_DAY = r"(?<=[a-z,] )(?<!moi )(?=ngay \d{1,2}(?! (?:lan|ca|buoi|luot|chuyen|nguoi|phut|tieng|dem|ngay)\b))"
@@ -897,7 +902,7 @@ _DEADLINE = re.compile(
     rf"{_WEEKDAY}"
     rf"|truoc {_EVENT}"
     rf"|(?:truoc|sau|ra) {_TET}|truoc (?:mua \w+|ram thang \w+|ky hop \w+(?: \w+)?)|ra gieng\b"
-    r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$)"
+    r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$|\W* (?:khong|thi|de|nhe|nha|roi|con)\b)"
     rf"|(?<=ngay )(?:sau )?khi{_TO_CLAUSE_END}"
     rf"|tai {_SESSION}{_NAMED} (?:(?:tuan|thang|quy|nam) (?:nay|sau|toi)\b"
     rf"|thu (?:\d+|{_SPOKEN_COUNT}(?: {_SPOKEN_COUNT})*)\b)"
@@ -907,7 +912,7 @@ _DEADLINE = re.compile(
     r"(?: nam (?P<y5>\d{4}))?(?: (?:nay|toi)\b)?"
     r"|(?:khoang |trong |vao |truoc |tu |den )?(?:dau|giua|cuoi) (?:tuan|thang|nam|quy) (?:nay|sau|toi)"
     rf"|(?:(?:khoang|trong|vao|den|{_BY}) )?(?:dau|giua|cuoi) quy (?:iv|iii|ii|i|[1-4])\b{_YEAR}?"
-    r"|(?:(?:khoang|trong|vao|den) )?cuoi thang\b|(?:trong|vao|den) cuoi tuan\b"
+    r"|(?:(?:khoang|trong|vao|den) )?cuoi (?:thang|quy)\b|(?:trong|vao|den) cuoi tuan\b"
     r"|(?:trong|vao|truoc|den|tu) (?:dau|giua) thang\b"
     rf"|{_BY} cuoi (?:tuan|thang|nam|quy)\b(?: (?:nay|toi)\b)?"  # "chậm nhất cuối quý này": "này" is the deadline's
     r"|tu (?:nay|bay gio) (?:den|toi) (?:het |cuoi )?(?:mua [a-z]+|tet|nam|thang|quy|tuan|dot)"
@@ -915,6 +920,9 @@ _DEADLINE = re.compile(
     rf"|{_AT_TIME}(?P<days>(?:(?:sang|trua|chieu|toi) |ngay )mai|ngay kia)\b"
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     rf"|(?:trong |tai )?{_SESSION} (?:toi|sau)\b"
+    rf"|(?:trong )?suot (?:mua|dot|thoi gian|(?:may|nhung|cac) ngay|dip|qua trinh){_TO_CLAUSE_END}"
+    rf"|(?:tai|vao|den) (?:{_SESSION}|(?:phien |buoi |cuoc hop )?giao ban)(?: [a-z]+)?"
+    r" (?:toi|sau|ke tiep|tiep theo|bo sung|lan sau|thang \d{1,2}|quy (?:iv|iii|ii|i|[1-4]))\b"
     r")"
 )
 _DAY_AFTER_TOMORROW = re.compile(r"(?<=\bngày )mốt\b", re.IGNORECASE)
@@ -1054,7 +1062,8 @@ def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> b
     """Whether a time was read from words that only fold like one (`text` as said, `where` the span of each character
     of the folded text the match is of): "trọng tâm tháng này" (the focus of this month) is no "trong tám tháng này";
     where the text has its tones, a day or a span's count said in words must be number words ("tám", not "tâm"; "ngay
-    sau cuộc họp" is right after it, no sixth day)."""
+    sau cuộc họp" is right after it, no sixth day), and a day comes after "ngày", not "ngay" ("cử ngay 2 luật sư": at
+    once, two of them)."""
 
     def said(group: str) -> list[str]:
         return [
@@ -1064,8 +1073,11 @@ def _misread(match: re.Match[str], text: str, where: list[tuple[int, int]]) -> b
 
     toned = not text.isascii()
     numbers = [g for g in ("span", "span_more", "day", "day_only", "day_this") if match.group(g)]
+    days = [g for g in ("day", "day_only", "day_this") if match.group(g)]
+    at_once = any(text[: where[match.start(g)][0]].lower().split()[-1:] == ["ngay"] for g in days)
     words_said = _WORDS_AS_SAID.findall(text[where[match.start()][0] : where[match.end() - 1][1]].lower())
-    return "trọng" in words_said or (toned and any(w not in _NUMBER_SAID for g in numbers for w in said(g)))
+    spoken_wrong = any(w not in _NUMBER_SAID for g in numbers for w in said(g))
+    return "trọng" in words_said or (toned and (spoken_wrong or at_once))
 
 
 _LATEST = re.compile(r"(?:ngay )?(?:(?:cham|muon) nhat|han (?:chot|cuoi))\b")

@@ -39,6 +39,9 @@ _VOTE_CALL_PREFIX = re.compile(
 
 _YOU = re.compile(r"^(?:anh|chị|ông|bà|cô|thầy|em|bác|chú|đồng chí)$", re.IGNORECASE)
 """An order given to "you" alone: the person the chair answers (`_Cast.answered`)."""
+_THIS_WORK = re.compile(r"\b(?:viec|phan viec|nhiem vu|noi dung|cai|vu) (?:nay|do|ay|ni|no)\b")
+"""An order's work named by pointing back ("chịu trách nhiệm việc này", "lo việc đó"): what the sentence before said,
+with its deadline."""
 _FLOOR = re.compile(r"^(?:xin )?(?:moi|cam on|tiep theo,? xin moi)\b|^(?:chuyen sang|tiep theo,? chuyen sang) noi dung")
 """The chair giving the floor or moving on: procedure, not an intervention."""
 _MOST_WORDS_SAID = 5
@@ -700,6 +703,13 @@ class ExtractiveGenerator:
                 for j in reach:
                     if tasks[j].deadline is None:
                         tasks[j] = tasks[j].model_copy(update={"deadline": said.text, "due": said.due})
+            before = sents[k - 1] if k else None
+            if before is not None and before.segment is s.segment and before.speaker == s.speaker:
+                earlier = cues.find_deadline(before.text, held=held)  # "Báo cáo … gửi … chậm nhất thứ Ba. Phòng X chịu
+                found = [  # trách nhiệm việc này.": the work and its deadline said first, then who does it
+                    replace(t, deadline=earlier) if t.deadline is None and _THIS_WORK.search(cues.fold(t.action)) else t
+                    for t in found
+                ]
             previous = s if found else None
             given = len(tasks)
             for slots in found:

@@ -927,8 +927,8 @@ def _own_names(segments: Sequence[Segment]) -> set[str]:
 
 
 _TITLE_WORD = re.compile(
-    r"(?:chu tich|chu nhiem|pho|truong|chanh|giam doc|ke toan|thu quy|bi thu|thu ky|hieu truong|to truong|uy vien"
-    r"|can bo|dieu duong truong)\b"
+    r"(?:chu tich|chu nhiem|pho|truong|chanh|(?:tong )?giam doc|ke toan|thu quy|bi thu|thu ky|hieu truong|to truong"
+    r"|uy vien|can bo|dieu duong truong)\b"
 )
 _TITLE_END = re.compile(
     r"[,.;:!?]|\b(?:trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|(?<!giam )doc|xin|chu tri|chu toa"

@@ -31,8 +31,8 @@ _HEADS = (
     "|bộ|trường|khoa|bộ phận|vụ|chính phủ|công đoàn|đoàn|hội|huyện|xã|thôn|bản|lãnh đạo|chủ tịch|giám đốc"
     "|chánh|chi bộ|ngành|trưởng|phó|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký|đội|nhóm|khối|chi đoàn|chi hội"
     "|hợp tác xã|nhà thầu|đơn vị|công ty|ngân hàng|chi nhánh|bệnh viện|trạm|điện lực|đồn|mặt trận"
-    "|đài truyền thanh|đài phát thanh|nhà trường"
-    "|viện|tổng thư ký|tổng cục|tổng công ty|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
+    "|đài truyền thanh|đài phát thanh|nhà trường|phân xưởng|xưởng|xí nghiệp|thư viện|quỹ"
+    "|viện|tổng thư ký|tổng cục|tổng công ty|tổng giám đốc|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
     "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy|tỉnh đoàn|thành đoàn|huyện đoàn|quận đoàn|tỉnh hội"
     "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
 )
@@ -40,7 +40,8 @@ _HEADS = (
 offices of state, party, mass and company organisation, and a commune's civil servants ("công chức")."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HEAD_SET = frozenset(_HEADS.split("|"))
-_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu"
+_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu|o"
+"""Honorifics a person is called by; "o", the Central one for a woman ("o mận làm tờ trình …")."""
 _HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
 _PARTY = re.compile(rf"(?<!cán )(?<!\w)(?:{_HONORIFICS}|{_HEADS})\b")
 """Where a party may begin: at a word ("cán bộ" is a person, not "Bộ …"; "công tác" holds no "ông")."""
@@ -58,8 +59,8 @@ _INVITE = re.compile(r"(?:^|[\s,:])mời\b")
 """Giving the floor ("Mời đồng chí Hải, Chủ tịch …, trình bày"): procedure."""
 _BEFORE_VERB = "thì|sẽ|phải|cần|cũng|hãy|nên|cứ|vẫn|đều"
 """Particles between a party and its verb ("còn hậu thì làm …", "chị Hân cứ làm việc trước với …"): neither the party's
-name nor the action."""
-_TRAILING = re.compile(rf"(?:\s+(?:{_BEFORE_VERB}))+$", re.IGNORECASE)
+name nor the action; nor is "cùng" after two parties ("Trạm y tế và Hội Phụ nữ cùng vận động …": `_TRAILING`)."""
+_TRAILING = re.compile(rf"(?:\s+(?:{_BEFORE_VERB}|cùng))+$", re.IGNORECASE)
 _OWN = re.compile(r"^(?:(?:dạ|vâng|ừ|thưa)[,\s]+)*(?:tôi|tui|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
 _SPEAKER_AFTER_TOPIC = re.compile(r", (?:tôi|chúng tôi)\b")
@@ -106,11 +107,15 @@ _SPEAKS_FOR = re.compile(r"^xin (?:tiep thu|nhan|bao cao|hua|cam ket|tra loi|gia
 report."""
 _SUMMARY = re.compile(r"^(?:toi )?(?:tom lai|chot lai|tom tat|noi chung)\b")
 """The chair summing up ("Chốt lại: …", "tóm lại đoàn phải xong …"): a conclusion of the meeting, not an order."""
-_TOPIC_END = re.compile(r",?\s+(?:thì(?: là)?|để)\s+|,\s+|:\s+")
+_TOPIC_END = re.compile(r",?\s+(?:thì(?: là| để)?|để)\s+|,\s+|:\s+")
 """Where a topic said first ends and the party begins ("Ngày hội, chị Ngân …", "Lễ hội để phòng văn hóa …", "Vụ …
 phức tạp, để anh Dũng chủ tọa …"; spoken, with the filler "là": "vụ xe cát thì là công an xã …")."""
-_RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy)\s+")
-"""What was just said taken up again as the topic ("…, cái này kế toán làm …"): the subject follows it."""
+_WHO_DOES = re.compile(r"\b(?:người (?:làm|phụ trách|chịu trách nhiệm|thực hiện|lo)|đầu mối) là\s+")
+"""Who does the work said as "người làm là …", "đầu mối là …" ("hồ sơ kiểm kê thì người làm là anh Mạnh, hạn cuối …"):
+the party follows, as a subject does after a topic."""
+_RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy|ni|nớ|nọ)\s+")
+"""What was just said taken up again as the topic ("…, cái này kế toán làm …", Central "cái nớ thôn … liên hệ …"): the
+subject follows it."""
 _CLAUSES = re.compile(
     rf";\s+|(?<!\bhợp)(?<!\bhội)(?<!\bcộng),?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
@@ -145,7 +150,8 @@ _OURS = re.compile(r"(?<!\w)(?:mình|chúng ta)$")
 """The speakers' own side ("xã mình", "hội chúng ta"): what all of us should do, an exhortation, not an order (with
 diacritics: "thầy Minh" is a person)."""
 _POINT = re.compile(
-    r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) là|thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))[,:]?\s+",
+    r"(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) là|thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười))[,:]?\s+"
+    r"(?!(?:tuần )?(?:này|sau|tới|ni)\b)",  # "Thứ hai tuần sau, chị Lài nộp …": a day, no point
     re.IGNORECASE,
 )
 """The number of a point the chair lists ("ba là hòa tổng hợp …", "Thứ ba, Văn phòng …"): no part of the order."""
@@ -238,13 +244,18 @@ _OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|c�
 """What a party said anywhere in unpunctuated speech is obliged to do ("vẫn giữ mốc đó nhà thầu phải tăng ca …")."""
 
 
+_BORN = "hai|ba|tư|năm|sáu|bảy|tám|chín|mười|út"
+"""A Southern birth-order name said between the honorific and the given name ("chị năm Diệu", "anh tư Lộc")."""
+
+
 @dataclass(frozen=True)
 class _Present:
     """Those present as an order may call them: by full name or by given name, after an honorific or alone ("Mai
     lên gặp Hội Cựu chiến binh", "lâm liên hệ lại bệnh viện"). A given name alone counts only where it is a word of
     its own to pyvi ("đồng chí", "nghị quyết", "sinh hoạt" hold no name), capitalised in cased text, not a number,
     and only for names of three words (a longer or shorter run read as a name may be none: "tài lo sân bãi"); a name of
-    four words (Southern and Central names: "Lữ Thị Mỹ Duyên") by full name or by honorific and given name."""
+    four words (Southern, Central and Khmer names: "Lữ Thị Mỹ Duyên", "Thạch Thị Sô Phia") by full name or by honorific
+    and given name, of one word or two ("chị Duyên", "chị sô phia", "chị chanh đa")."""
 
     pattern: re.Pattern[str]
     given: frozenset[str]
@@ -255,11 +266,14 @@ class _Present:
         full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) in (3, 4)}
         given = frozenset(n.split()[-1] for n in full if len(n.split()) == 3) - _NUMBER_NAMES - _HONORIFIC_WORDS
         called = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
+        called |= frozenset(" ".join(n.split()[-2:]) for n in full if len(n.split()) == 4)  # "chị sô phia"
         if not full:
             return None
         alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
         by_honorific = "|".join(re.escape(f) for f in sorted(called, key=len, reverse=True))
-        named = rf"(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})|(?:{_HONORIFICS})\s+(?:{by_honorific})"
+        named = (
+            rf"(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})|(?:{_HONORIFICS})\s+(?:(?:{_BORN})\s+)?(?:{by_honorific})"
+        )
         return cls(re.compile(rf"(?<!\w)(?:{named})(?!\w)"), given)
 
     def at(self, text: str, k: int) -> re.Match[str] | None:
@@ -314,26 +328,67 @@ def _verb_starts(text: str, start: int) -> list[int]:
         ends = " " not in text[begin:finish] and text[finish : finish + 1] in (",", ";", ".", "")  # "nắm, trước …"
         verb = tag == "V" or (tag == "A" and ends and cased and text[spans[k - 1][0]].isupper())
         lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
+        lexical = lexical or text[begin:finish].lower() in _LIGHT_VERBS
         head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
         after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
+        native = " " in head and " " not in text[begin:finish] and head not in _HONORIFIC_WORDS
+        if after_head and native and tag == "V" and (k + 1 == len(spans) or spans[k + 1][2] != "M"):
+            after_head = False  # "Công ty bỏ tiền sửa": a whole name's one-syllable verb ("Phân xưởng may 2" a name)
         if (
             (k == 1 or text[spans[k - 1][0]].islower())  # "tổ trưởng tổ kiểm tra làm …", not "Văn phòng Hội …"
             and after_head
-            and " " not in head
+            and (" " not in head or head == "bộ phận")  # "bộ phận tổng hợp nộp …": no body by itself
             and head not in _HONORIFIC_WORDS
+            and text[begin:finish].lower() not in _LIGHT_VERBS
             and _verb_follows(text, folded, spans, k)
         ):
             continue  # "đoàn giám sát hoàn thiện …", "nhóm nghiên cứu đi …": the head's verb names the body
+        if head in ("ban", "phòng", "vụ") and text[begin:finish].lower() == "tổ chức":
+            continue  # "Ban Tổ chức", "phòng tổ chức hành chính rà lại …": a body of organisation, not its verb
+        if not cased and not lexical and head in _PLACE_LEVELS and _unknown_name(spans, k, text):
+            continue  # "ủy ban phường phú xuân tổ chức …": a place's name pyvi did not know, "phú" no verb
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
             candidates.append(begin)
-        elif lexical_inside := next(
-            (m.start() for m in TASK_VERB.finditer(folded, begin + 1, spans[k][1]) if text[m.start() - 1] == " "),
-            None,
+        elif tag != "N" and (
+            lexical_inside := next(
+                (m.start() for m in TASK_VERB.finditer(folded, begin + 1, spans[k][1]) if text[m.start() - 1] == " "),
+                None,
+            )
         ):
-            candidates.append(lexical_inside)  # pyvi joined a name to the verb ("Thủy_tổ chức")
+            candidates.append(
+                lexical_inside
+            )  # pyvi joined a name to the verb ("Thủy_tổ chức"), not a noun ("công_nhân")
     return sorted(set(candidates))
+
+
+_LIGHT_VERBS = frozenset(
+    {
+        "làm", "lo", "dán", "in", "đưa", "thay", "đo", "viết", "gọi", "mời", "đăng", "chở", "nhắn", "cân đối", "tính",
+        "thông báo", "chốt", "dọn", "vẽ", "phát động", "nắm", "cho", "tuyển", "ra", "xuống", "lên", "đi", "về",
+    }
+)  # fmt: skip
+"""Everyday verbs an order is given with ("văn phòng dán thông báo", "Ban tài chính xã cân đối", "khoa Dược làm giùm"),
+with their tones ("lâm", "lò", "thủ" are names or nouns): after a body's head they end its name, as an order's verb
+does; no body's name goes on with one."""
+
+
+_PLACE_LEVELS = frozenset(
+    ["xã", "phường", "huyện", "quận", "tỉnh", "thôn", "ấp", "bản", "buôn", "làng", "thị trấn", "thị xã"]
+)
+"""The levels a place is named after ("xã Hải Phú", "phường Phú Xuân")."""
+
+
+def _unknown_name(spans: Sequence[tuple[int, int, str]], k: int, text: str) -> bool:
+    """Whether `spans[k]` and the word after it are single syllables, the second a noun to pyvi, and a verb follows
+    them: an unknown name cut in two before the order's verb ("phú xuân tổ chức"), where a known verb is one word
+    ("tuần_tra") or has no noun and verb after it ("coi lại hết", "xây nhà cho dân")."""
+    if k + 2 >= len(spans):
+        return False
+    one, two, three = spans[k : k + 3]
+    single = " " not in text[one[0] : one[1]] and " " not in text[two[0] : two[1]]
+    return single and text[one[1] : two[0]] == " " and two[2] in ("N", "Np") and three[2] == "V"
 
 
 def _verb_follows(text: str, folded: str, spans: Sequence[tuple[int, int, str]], k: int) -> bool:
@@ -346,7 +401,7 @@ def _verb_follows(text: str, folded: str, spans: Sequence[tuple[int, int, str]],
     return tag == "V" or any(m.span() == (begin, finish) for m in TASK_VERB.finditer(folded, begin, finish))
 
 
-_TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
+_TITLE_HEADS = "chủ tịch|phó|trưởng|chánh|tổng giám đốc|giám đốc|kế toán|thủ quỹ|bí thư|hiệu trưởng|thư ký"
 """How a person's title begins: a party so called is the person introduced with it."""
 _APPOSED_TITLE = re.compile(rf"[\s,]*(?:{_TITLE_HEADS}|ủy viên|công chức|cán bộ|đại biểu)\b[^,.;:]{{0,40}},\s*")
 """A title said between the party and what it is to do, after another ("Đề nghị đồng chí Khải, Phó Trưởng phòng Nội vụ,
@@ -410,13 +465,31 @@ def named_in_full(party: str, bodies: Sequence[str]) -> str:
     words = fold(_by_name(party)).split()
     longer = {
         fold(full): full
-        for full in map(_by_name, bodies)
+        for full in (_by_name(_name_only(body)) for body in bodies)
         if len(fold(full).split()) > len(words) and _within(words, fold(full).split())
     }
     if len(longer) != 1 or not words:
         return party
     full = next(iter(longer.values()))
     return full[0].upper() + full[1:]
+
+
+def _name_only(body: str) -> str:
+    """A body's name as a title says it, without what unpunctuated speech ran on with: a person after it ("phòng tài
+    nguyên và môi trường anh …"), its level said again ("ủy ban phường phú xuân phường sẽ …") or an everyday verb
+    ("trạm kon hleng nói chút", "ủy ban xã xuống dự …"; `_RUNS_ON`)."""
+    words = body.split()
+    levels = [k for k, w in enumerate(words) if w.lower() in _PLACE_LEVELS]
+    tokens = _word_spans(body, ViTokenizer.tokenize(body).split())
+    verbs = {len(body[: m.start()].split()) for m in tokens[1:] if m.group().lower() in _RUNS_ON}
+    for k, word in enumerate(words[1:], 1):
+        if word.lower() in _HONORIFIC_WORDS or k in verbs or (len(levels) > 1 and k == levels[1]):
+            return " ".join(words[:k])
+    return body
+
+
+_RUNS_ON = _LIGHT_VERBS | {"nói", "đến", "sẽ", "đã", "có", "đang", "thì", "là"}
+"""One-syllable words no body's name holds: what speech ran on with after one (`_name_only`)."""
 
 
 def _by_name(body: str) -> str:
@@ -454,6 +527,8 @@ def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str
     if titled:
         holders = {name for said, name in titles.items() if said == title or said.startswith(title + " ")}
         return holders.pop() if len(holders) == 1 else party
+    if party != bare:  # "chị năm Diệu": the given name after a birth-order name ("chú Ba" alone is that name)
+        bare = re.sub(rf"^(?:{_BORN})\s+(?=\S)", "", bare, flags=re.IGNORECASE)
     words = fold(bare).split()  # with or without an honorific: "Mai lên gặp …" is Phàn Thị Mai
     matches = [p for p in people if words and fold(p).split()[-len(words) :] == words]
     return matches[0] if len(matches) == 1 else party
@@ -472,23 +547,57 @@ _LEADS = re.compile(r"(?:chu tri|phoi hop)\b")
 """Leading and joining an order ("… chủ trì, xã … phối hợp"): verbs, never words of a body's name."""
 
 
+_TITLED = re.compile(r"(?:truong|pho|giam doc|chanh|thu ky|ke toan|chu nhiem|can bo|vien chuc|nhan vien) $")
+
+
+def _named_alone(name: str, said_after: str, meeting: str) -> bool:
+    """Whether the meeting says `name` as a name elsewhere (not where it is followed by `said_after`, as here): in a
+    title ("Trưởng phòng Kế hoạch tổng hợp") or with nothing after it ("anh Trí phòng Kế hoạch tổng hợp;"), not only
+    as a party and its verb ("Trạm y tế chuẩn bị …" said twice)."""
+    said = list(re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", meeting))
+    for found in said if len(said) >= 2 else []:
+        if said_after and meeting.startswith(said_after, found.end()):
+            continue
+        if _TITLED.search(meeting, 0, found.start()) or re.match(r"\s*(?:[,.;:!?]|$)", meeting[found.end() :]):
+            return True
+    return False
+
+
 def _named_body_end(text: str, start: int, verbs: Sequence[int], meeting: str) -> int:
     """Where a body's name beginning at `start` ends: at its first verb, unless the meeting says the longer name
-    elsewhere too, word by word ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch tổng hợp" was introduced:
-    "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân pha lại": the name ends
-    before "cân", which pyvi tags no verb); never over "chủ trì" or "phối hợp"."""
+    as a name elsewhere too (`_named_alone`), word by word ("phòng Kế hoạch tổng hợp" when "Trưởng phòng Kế hoạch
+    tổng hợp" was introduced: "tổng hợp" is then part of the name, not the order's verb; "Đội Quản lý vận hành cân
+    pha lại": the name ends before "cân", which pyvi tags no verb), ending where a word does, never over an everyday
+    verb (`_LIGHT_VERBS`), "chủ trì" or "phối hợp"."""
     end = verbs[0]
     if _HONORIFIC.match(text[start:]) or meeting.count(fold(text[start:]).strip(" .;,")) >= 2:
         return end  # the whole order said twice ("… có giao hội phụ nữ nấu cháo …" quoted by a member): no longer name
     if _LEADS.match(fold(text[end:])):
         return end  # "Công an huyện chủ trì, xã … phối hợp" said twice: the verbs, no longer name
+    words = ViTokenizer.tokenize(text[verbs[0] :]).split()
+    ends = {verbs[0] + m.end(): m.group().lower() for m in _word_spans(text[verbs[0] :], words)}
     for word in re.finditer(r"[^\W\d_]+", text[verbs[0] :]):
         later = verbs[0] + word.end()
+        if later not in ends:
+            continue  # "trung tâm kiểm soát bệnh tật bổ| sung": a name ends where a word does
+        if ends[later] in _LIGHT_VERBS:
+            break  # "khoa Dược làm giùm" said twice: no name goes on with an everyday verb
         longer = fold(text[start:later])
-        if not re.fullmatch(r"[\w ]+", longer) or len(re.findall(rf"(?<!\w){re.escape(longer)}(?!\w)", meeting)) < 2:
+        if not re.fullmatch(r"[\w ]+", longer) or not _named_alone(longer, fold(text[later:])[:24], meeting):
             break
         end = later
     return end
+
+
+def _word_spans(text: str, words: Sequence[str]) -> list[re.Match[str]]:
+    """Where each of pyvi's `words` ("bổ_sung") stands in `text`, in order (a word pyvi respaced is left out)."""
+    found, position = [], 0
+    for word in words:
+        match = re.compile(re.escape(word.replace("_", " "))).search(text, position)
+        if match is not None:
+            found.append(match)
+            position = match.end()
+    return found
 
 
 def _party_start(text: str, present: _Present | None) -> int | None:
@@ -513,14 +622,17 @@ def _party_start(text: str, present: _Present | None) -> int | None:
     if order is not None and _MOTION.search(fold(lower[: order.start()])):
         return None  # "Bây giờ biểu quyết việc đề nghị Tòa án tỉnh tăng cường …": the motion put to the vote
     if order is not None:
-        return order.end()
+        named = present.starts(text[: order.start()]) if present is not None else []
+        bare = _HONORIFIC.match(lower[order.end() :]) is not None and not person(order.end())
+        return named[0] if bare and named else order.end()  # "còn anh Trí thì tui đề nghị anh xuống …": Trí
     if _OWN.match(lower):
         return None
     speaker = _SPEAKER_AFTER_TOPIC.search(lower)
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
     ends = list(_TOPIC_END.finditer(lower))
-    resumed = [m.end() for m in _RESUMED.finditer(lower)]
+    resumed = [m.end() for m in _RESUMED.finditer(lower)] + [m.end() for m in _WHO_DOES.finditer(lower)]
     candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *resumed]
+    candidates = [_past_time(text, k) if k else k for k in candidates]  # a time said first is no topic: below
     starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
     if speaker is not None and not (starts := [k for k in starts if k < speaker.start()]):
         return None
@@ -550,6 +662,17 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         ):
             return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
     return next(iter(present.starts(text)), None) if present is not None else None
+
+
+def _past_time(text: str, k: int) -> int:
+    """`k`, or past a time and particles said before the subject there ("… thì ngày mai đội kiểm lâm ra hiện trường",
+    "… thì cũng Phòng Nông nghiệp tham mưu"): the party follows them."""
+    when = find_deadline(text[k : k + 60])
+    if when is not None and when.start == 0:
+        k += len(when.text)
+        k += len(text[k:]) - len(text[k:].lstrip(" ,"))
+    particles = _PARTICLES.match(text[k:])
+    return k + particles.end() if particles is not None else k
 
 
 def _subject(lower: str, k: int) -> bool:
@@ -594,9 +717,13 @@ def _gives(text: str, order: re.Match[str]) -> bool:
 
 def _words_before(text: str, k: int) -> list[str]:
     """The folded words before `k`, the spoken filler "là" after a topic's "thì" left out ("mẫu mã thì là mận xuống …":
-    "là" there is no copula before a name)."""
-    words = fold(text[:k]).split()
-    return words[:-1] if words[-2:] == ["thi", "la"] else words
+    "là" there is no copula before a name), and that of "tức là", "nghĩa là" ("bộ phận ngân sách tức là anh Khải …": the
+    party said again, no speaker saying who they are), and "cũng" before a subject ("thì cũng Phòng …": no "cùng",
+    with)."""
+    words = fold(re.sub(r"(?<=\s)cũng\s+$", "", text[:k], flags=re.IGNORECASE)).split()
+    fillers = (["thi", "la"], ["tuc", "la"], ["nghia", "la"])
+    said_who = _WHO_DOES.search(text[:k].lower() + " ") is not None and text[:k].lower().rstrip().endswith("là")
+    return words[:-1] if words[-2:] in fillers or said_who else words
 
 
 _LISTED = re.compile(rf"(?<!\w)(?:{_HONORIFICS})(?:\s+[^\W\d_]+){{1,4}}?(?:,|\s+(?:với|và))\s*$")
@@ -722,7 +849,9 @@ def _clause_task(
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
     if not assignee or _PARTICLES_ONLY.fullmatch(action) or _DECIDES.search(fold(assignee)) or not _acts(action):
         return None
-    if _DECIDES.match(fold(action)) or _OPINION.match(action.lower()):
+    coordinates = re.match(r"(?:thống nhất|làm việc) với\s+", action.lower())  # "… thống nhất với ban trị sự lộ trình"
+    with_party = coordinates is not None and _PARTY.match(action.lower(), coordinates.end()) is not None
+    if (_DECIDES.match(fold(action)) and not with_party) or _OPINION.match(action.lower()):
         return None
     if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
         return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
@@ -941,7 +1070,7 @@ def _clause_tasks(
     comma ("anh Cường làm thủ tục chi, anh Bình liên hệ nhà xe"; ASR: "anh tài lo sân bãi chị mơ thì lập …")."""
     first = _clause_task(text, offset, held, people, titles, meeting, host)
     if first is None:
-        return []
+        return _after_comma(text, offset, held, people, titles, meeting, host)
     lower = text.lower()
     present = _Present.of(tuple(people))
     named = set(present.starts(text)) if present is not None else set()
@@ -968,6 +1097,19 @@ def _clause_tasks(
         if left is not None and right:
             return [left, *right]
     return [first]
+
+
+def _after_comma(
+    text: str, offset: int, held: date | None, people: Sequence[str], titles: dict[str, str], meeting: str, host: str
+) -> list[TaskSlots]:
+    """The tasks of a person named after a comma when what stands before gives none: a decision or the speaker's own
+    part first ("Ban Giám đốc thống nhất phủ màng ô số 6, chị Loan lên nghị quyết …", "…, tôi ký duyệt giá trong hôm
+    nay, anh Sáu làm tiếp …")."""
+    lower = text.lower()
+    for k in (m.start() for m in _PARTY.finditer(lower)):
+        if text[max(0, k - 2) : k] == ", " and _HONORIFIC.match(lower[k:]) and _free(lower, k):
+            return _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
+    return []
 
 
 def _parallel(left: TaskSlots, right: TaskSlots, said: str) -> bool:
