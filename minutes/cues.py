@@ -49,9 +49,17 @@ _COUNTED = re.compile(
     rf"|anh|ban|{_KIND_SAID}|phan tram"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
-_BALLOTS_WHOLE = re.compile(r"\b(?:phat ra|thu ve|hop le)\s*:?\s*$")
+_BALLOTS_WHOLE = re.compile(r"\b(?:phat ra|thu ve|thu vao|hop le)\s*:?\s*$")
 """Ballots handed out, returned or valid ("số phiếu phát ra sáu"): a lone digit word after them is their number."""
 _WORD = re.compile(r"\S+")
+_NUMBER_SAID = frozenset(
+    {
+        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "bẩy", "tám", "chín", "mười", "mươi",
+        "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
+    }
+)  # fmt: skip
+"""Number words as said, with their tones: where a text has its tones, a word that only folds like one ("tạm ứng",
+"như sau", "bà con", "anh Hải") is none (`_misread`, `folded_digits`)."""
 _PUNCTUATION = ",.;:!?"
 
 
@@ -61,6 +69,8 @@ def _value(words: list[str]) -> int:
     for k, word in enumerate(words):
         if word == "lam" and k and words[k - 1] in _DIGITS and words[k - 1] not in ("lam", "nam") and last:
             value, last = value + last * 10, 5  # "hai lăm" (25), "bốn lăm" (45): "lăm" only ever follows a ten
+        elif word == "mot" and k and words[k - 1] in _DIGITS and words[k - 1] not in ("lam", "nam", "mot") and last:
+            value, last = value + last * 10, 1  # "hai mốt" (21), "ba mốt" (31): two digit words are no two-or-one
         elif word in _DIGITS:
             last = _DIGITS[word]
         elif word == "khong":
@@ -90,6 +100,8 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
         return False
     if word in ("lam", "nham") and j == start:  # "lăm" only ever follows a ten: "chia làm ba ca" counts nothing
         return False
+    if word == "sau" and j == start and j > 0 and tokens[j - 1].group() == "nhu":  # "kết quả như sau: tán thành …"
+        return False  # announces what follows, no six
     if word == "chuc":  # "bốn chục", never "tổ chức"
         return j > start and tokens[j - 1].group().strip(",.;:") in _DIGITS
     if word == "nam":  # "tháng một năm hai nghìn …", "quý một năm 2026": "năm" (year) ends or starts nothing
@@ -237,15 +249,38 @@ def _birth_order_names(text: str, folded: str) -> str:
     return folded
 
 
+_SAID_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _toneless(text: str, folded: str) -> tuple[str, frozenset[str]]:
+    """`folded` (of `text`, the same length) with each word that folds like a number word but is said with other tones
+    capitalised, so no number reader takes it for one ("đồng ý tạm ứng" is no "đồng ý tám"), and those words; a text
+    typed without tones keeps them all."""
+    if text.isascii():
+        return folded, frozenset()
+    masked = set()
+    for m in _SAID_WORD.finditer(text):
+        word = folded[m.start() : m.end()]
+        if (word in _NUMBER_WORDS or word == "khong") and m.group().lower() not in _NUMBER_SAID:
+            folded = folded[: m.start()] + word.capitalize() + folded[m.end() :]
+            masked.add(word.capitalize())
+    return folded, frozenset(masked)
+
+
 @functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
-    readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
-    (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
-    by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`)."""
+        readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
+        (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
+        by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`); a word said with other tones than the
+    number it folds like is none (`_toneless`)."""
     text = nfc(text)
-    folded = spoken_numbers(spoken_dates(_birth_order_names(text, fold(text)))[0])
-    return _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
+    toneless, masked = _toneless(text, fold(text))
+    folded = spoken_numbers(spoken_dates(_birth_order_names(text, toneless))[0])
+    folded = _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
+    if masked:  # the words that only fold like numbers go back to lower case, as the other readers know them
+        folded = re.sub(rf"\b(?:{'|'.join(sorted(masked))})\b", lambda m: m.group().lower(), folded)
+    return folded
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -345,17 +380,20 @@ _POLARITY = re.compile(
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
     r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|(?:^|(?<=[,;:.] )|(?<=\bvay )|(?<=\bthe la )|(?<=\brua ))voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b"
+    r"(?! (?:chong|trang|khong|hong|tan thanh|dong y|nhat tri|thuan)\b))"
     rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}))"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
 "hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
 abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so are hands raised ("23
-cánh tay giơ lên"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
+cánh tay giơ lên"), and so is the number of ballots a clause opens with ("Như vậy, với 18/20 phiếu, đề án được
+thông qua"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
 is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
-    r"(?<!thu ve )(?<!hop le )(?<!thu ve: )(?<!hop le: )"
+    r"(?<!thu ve )(?<!thu vao )(?<!hop le )(?<!thu ve: )(?<!thu vao: )(?<!hop le: )"
     r"(?<!phay )(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d| phay \d)"
     r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
 )
@@ -374,8 +412,13 @@ _BEFORE = re.compile(rf"^[\s)]*(?:{_WHO}\b(?:\s+(?!nao\b|ai\b)[^\W\d]+){{0,5}})?
 _PRESENT = re.compile(r"\b(?:co mat|tham gia bieu quyet|du hop|tham du)\b")
 _AFTER = re.compile(r"^\s*(?:[^\W\d]+\s*:?\s*){0,2}:?\s*$")
 """Between what is counted and its count, when the count comes after ("tán thành là 30", "đồng ý miễn nhiệm: 20")."""
+_AFTER_WHOLE = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[,:]?\s*$")
+"""The same before a count of a whole ("đồng ý hết, mười hai trên mười hai"): a comma may stand between, as "X trên Y"
+counts votes by itself."""
 _AFTER_ASKED = re.compile(r"^(?:[\s,.?!:]*[^\W\d]+){0,6}[\s,.?!:]*$")
 """Between a question and its answer ("vị nào không tán thành thì giơ tay, có 3 vị"): the call's words."""
+_STILL_ASKING = re.compile(r"(?:\s+[^\W\d]+){0,3}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?tay\b")
+"""A number the question goes on after ("hộ nào nhất trí kết nạp cả hai hộ thì giơ tay"): what is asked, no answer."""
 _ASKED = re.compile(r"\b(?:nao|ai) (?:(?:cung|van|deu) )?$")
 _NUMBER = r"(\d+)(?![.,]?\d)"
 _TOTAL = re.compile(
@@ -383,7 +426,7 @@ _TOTAL = re.compile(
     rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)"
     rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
-    rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$|\s+\d)"
+    rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop|tham du)(?=\s*[,;.]|\s*$|\s+\d)"
     rf"|(?:[,;:%] |phan tram )tren (?:tong so (?:(?!khong\b)[^\W\d]+ ){{0,3}}?{_NUMBER}|{_NUMBER} {_WHO}\b)"
 )
 """The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
@@ -392,7 +435,7 @@ those present said on its own: before a kind, "458 đại biểu tham gia biểu
 _PRESENT_FIRST = re.compile(r"(?<!\d )\bco mat\s*:?\s*(?:la )?(\d+)(?![.,]?\d)")
 """Those present said before the counts ("Có mặt 7, giơ tay 7", "Có mặt 11 trên 11 thành viên, 11 thành viên nhất
 trí"): the whole of the counts said beside it; alone it is attendance ("Hôm nay có mặt 31 trên 33 đại biểu")."""
-_ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
+_ALL_PRESENT = re.compile(rf"\b(?:tat ca|toan the) (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
 """"Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _ONE_NAMED = re.compile(
@@ -430,6 +473,7 @@ _NO_ONE = re.compile(r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong co|khon
 _CALLED_HANDS = re.compile(r"\b(?:thi|xin|hay|moi)\s+$")
 """"… thì giơ tay", "xin giơ tay": hands asked for, no count in favour."""
 _HANDS = 16
+_BALLOT = re.compile(r"\bphieu\b")
 """A "giơ tay" this close after another kind ("… nào không đồng ý thì giơ tay") is that kind's call, not a count in
 favour."""
 
@@ -457,8 +501,9 @@ def _after(
         for i, n in enumerate(numbers)
         if mention.end() <= n.start()
         and n.end() <= next_start
-        and (_AFTER_ASKED if asked else _AFTER).match(folded[mention.end() : n.start()])
+        and (_AFTER_ASKED if asked else _AFTER_WHOLE if n.group(2) else _AFTER).match(folded[mention.end() : n.start()])
         and (asked or _counted_after(folded, mention.end(), n))
+        and not (asked and _STILL_ASKING.match(folded, n.end()))
     ]
 
 
@@ -484,11 +529,15 @@ def _counts_next(
 
 
 def _mentions(folded: str) -> list[re.Match[str]]:
-    """The kinds said, a "giơ tay" right after another kind dropped (`_HANDS`)."""
+    """The kinds said, a "giơ tay" right after another kind dropped (`_HANDS`), and a "không đạt" where no ballot is
+    said: a pass-or-fail ballot names its ballots ("phiếu đạt 7, không đạt 2"); "búp không đạt bảy nghìn" is a grade."""
     mentions: list[re.Match[str]] = []
+    ballots = _BALLOT.search(folded) is not None
     for m in _POLARITY.finditer(folded):
         called = _CALLED_HANDS.search(folded, max(0, m.start() - 8), m.start()) is not None
         if m.group().startswith("gio") and (called or (mentions and m.start() - mentions[-1].end() <= _HANDS)):
+            continue
+        if m.group().endswith(" dat") and not ballots:
             continue
         mentions.append(m)
     return mentions
@@ -706,6 +755,39 @@ def split_votes(text: str) -> list[str]:
     return pieces
 
 
+_TITLE = re.compile(r"\b(?:ông|bà|anh|chị|cô|chú|bác|em|đồng chí|hộ|thầy|cụ|phương án)\s+", re.IGNORECASE)
+"""What stands before a name or an option's number, with its tones ("ông", "bà", not "ba" three; "phương án hai")."""
+_NAMED_PASSED = re.compile(r"\b(?:du dieu kien|dat|trung cu|duoc (?:chon|bau|cong nhan|de nghi|thong qua|ket nap))\b")
+_NAMED_FAILED = re.compile(r"\b(?:khong|chua|hong) (?:du|dat|trung|duoc)\b")
+"""An outcome said of candidates by name ("ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện"; "hộ ông Lợi không đạt quá
+bán"; "đồng chí Hùng, đồng chí Lan trúng cử")."""
+
+
+def named(text: str, words: int = 1) -> frozenset[str]:
+    """The words (folded) that follow a title in `text`, a chain of titles ("hộ ông Ri") skipped, up to `words` of them
+    before a punctuation or a number: the names or option numbers it speaks of ("ri"; "hai" for "phương án hai"; with
+    `words` 3, "tran", "van", "ri" for "hộ ông Trần Văn Ri: …", whose given name ends it)."""
+    said = nfc(text)
+    found = set()
+    for m in _TITLE.finditer(said):
+        if _TITLE.match(said, m.end()):
+            continue  # "hộ ông …": the name follows the last title
+        following = re.match(r"[^\W\d_]+(?: [^\W\d_]+)*", said[m.end() :])
+        if following is not None:
+            found.update(fold(w) for w in following.group().split()[:words])
+    return frozenset(found)
+
+
+def named_outcome(text: str) -> bool | None:
+    """The outcome `text` says of the candidates it names (`named`): failed, passed, or None when it says neither."""
+    folded = folded_digits(text)
+    if _VOTE_FAILED.search(folded) or _NAMED_FAILED.search(folded) or says_refused(text):
+        return False
+    if _VOTE_PASSED.search(folded) or _NAMED_PASSED.search(folded) or says_agreed(text):
+        return True
+    return None
+
+
 def whole_alone(text: str) -> int | None:
     """The whole said in `text` when it counts nothing ("Số đại biểu có mặt: 25/27."): the total of the counts said
     right after it in the same turn, an announcement's first line; alone it is attendance."""
@@ -719,7 +801,8 @@ def _asks(folded: str, start: int) -> bool:
     asked = _ASKED.search(folded, max(0, start - 12), start)
     if asked is None:
         return False
-    return not re.search(r"(?<!\bhay )\b(?:khong|chua)(?: co)? $", folded[max(0, asked.start() - 14) : asked.start()])
+    before = folded[max(0, asked.start() - 30) : asked.start()]  # "không có hộ nào phản đối": who between
+    return not re.search(rf"(?<!\bhay )\b(?:khong|chua)(?: co)?(?: {_WHO})? $", before)
 
 
 _HANDS_ASKED = re.compile(r"\s*(?:thi |xin |hay |moi )?gio (?:cao )?tay\b")
@@ -1040,13 +1123,6 @@ def _referred(match: re.Match[str], written: str, held: date | None) -> bool:
     return bare or year_said or start or (not match.group("day") and named >= held - _RECENT)
 
 
-_NUMBER_SAID = frozenset(
-    {
-        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "tám", "chín", "mười", "mươi",
-        "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
-    }
-)  # fmt: skip
-"""Number words as said, with their tones (`_misread`)."""
 _WORDS_AS_SAID = re.compile(r"[^\W\d_]+")
 
 
