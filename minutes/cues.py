@@ -54,8 +54,8 @@ _BALLOTS_WHOLE = re.compile(r"\b(?:phat ra|thu ve|thu vao|hop le)\s*:?\s*$")
 _WORD = re.compile(r"\S+")
 _NUMBER_SAID = frozenset(
     {
-        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "bẩy", "tám", "chín", "mười", "mươi",
-        "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
+        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "bẩy", "tám", "chín", "mười",
+        "mươi", "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
     }
 )  # fmt: skip
 """Number words as said, with their tones: where a text has its tones, a word that only folds like one ("tạm ứng",
@@ -267,16 +267,40 @@ def _toneless(text: str, folded: str) -> tuple[str, frozenset[str]]:
     return folded, frozenset(masked)
 
 
+_NUMBER_GOES_ON = frozenset({"tram", "nghin", "ngan", "linh", "le", "khong"})
+"""What "mười" (ten) may follow in one number ("một trăm mười", "hai nghìn không trăm mười")."""
+_BREAK = "\x00"
+
+
+def _tens_again(text: str, folded: str) -> str:
+    """`folded` with a break (`_BREAK`) before each "mười" (ten, with its tones: not "mươi", the tens of "bốn mươi")
+    said right after another number word but "trăm", "nghìn", "linh": a number said again or counted aloud ("mười
+    bốn mười bốn hộ", "… chín mười mười một mười hai mười ba hộ"), no "bốn mười"."""
+    if text.isascii():
+        return folded
+    breaks = []
+    previous = ""
+    for m in _SAID_WORD.finditer(text):
+        word = fold(m.group())
+        if m.group().lower() == "mười" and previous in _NUMBER_WORDS and previous not in _NUMBER_GOES_ON:
+            breaks.append(m.start())
+        previous = word
+    for start in reversed(breaks):
+        folded = folded[:start] + _BREAK + " " + folded[start:]
+    return folded
+
+
 @functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
         readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
         (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
-        by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`); a word said with other tones than the
-    number it folds like is none (`_toneless`)."""
+        by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`); a word said with other tones than
+    the number it folds like is none (`_toneless`)."""
     text = nfc(text)
     toneless, masked = _toneless(text, fold(text))
-    folded = spoken_numbers(spoken_dates(_birth_order_names(text, toneless))[0])
+    folded = _tens_again(text, _birth_order_names(text, toneless))
+    folded = spoken_numbers(spoken_dates(folded)[0]).replace(_BREAK + " ", "")
     folded = _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
     if masked:  # the words that only fold like numbers go back to lower case, as the other readers know them
         folded = re.sub(rf"\b(?:{'|'.join(sorted(masked))})\b", lambda m: m.group().lower(), folded)
@@ -337,7 +361,7 @@ _VOTE_PASSED = re.compile(
 """A result said in words ("đã được thông qua", "trúng cử", "đạt quá bán"), or the motion said passed after its
 count ("6 trên 6 đồng ý, việc thứ nhất thông qua.")."""
 _VOTE_PASSED_WEAK = re.compile(
-    r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
+    r"\bqua (?:ban|nua)\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
     r"|\bdat (?:tren )?\d+(?:(?:[,.]| phay )\d+)? ?(?:phan tram|%)\W+(?:nen |vi vay |do do )?(?:du dieu kien|duoc)\b"
 )
 """A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ tỷ lệ"): a vote's only beside its counts or
@@ -351,11 +375,13 @@ _TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
 mặt.", cut at the semicolon)."""
+_NOT_YET = r"(?:khong|chua|hong|chang)"
+"""Not or not yet, as the North and the South say it ("không", "chưa", "chẳng"; "hổng", "hông")."""
 _VOTE_FAILED = re.compile(
-    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan|chap thuan)\b|\b(?:khong|chua) thong qua\b"
-    r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
-    r"|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
-    r"|\b(?:khong|chua) (?:trung cu|dac cu|trung tuyen)\b"
+    rf"\b{_NOT_YET} (?:duoc|dat)(?: \w+){{0,3}}? (?:thong qua|chap nhan|chap thuan)\b|\b{_NOT_YET} thong qua\b"
+    rf"|\b{_NOT_YET} (?:dat|duoc) (?:qua (?:ban|nua)|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
+    rf"|\b{_NOT_YET} du (?:so phieu|ty le|qua)"
+    rf"|\b{_NOT_YET} (?:trung cu|dac cu|trung tuyen)\b"
 )
 _PAST = re.compile(
     r"\b(?:ky hop|cuoc hop|phien hop|hoi nghi|dai hoi|nam hoc|thang|nam|lan|hom|dot|buoi hop) (?:truoc|ngoai)\b"
@@ -378,7 +404,8 @@ _POLARITY = re.compile(
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
-    r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|(?<!khong )(?<!hong )\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|\b(?:duoc|dat)(?= \d+\s*(?:/|tren)\s*\d+(?: (?:dong chi|dai bieu|thanh vien|uy vien|nguoi|ho))?(?:\s*[,.;]|\s*$))"
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|(?:^|(?<=[,;:.] )|(?<=\bvay )|(?<=\bthe la )|(?<=\brua ))voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b"
     r"(?! (?:chong|trang|khong|hong|tan thanh|dong y|nhat tri|thuan)\b))"
@@ -386,7 +413,7 @@ _POLARITY = re.compile(
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
 "hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
-abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so are hands raised ("23
+abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so is a motion "chỉ được 3 trên 7", and so are hands raised ("23
 cánh tay giơ lên"), and so is the number of ballots a clause opens with ("Như vậy, với 18/20 phiếu, đề án được
 thông qua"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
 is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
@@ -469,7 +496,11 @@ said further on ("không ai phản đối, vậy hợp tác xã chấp thuận �
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
 """The share a bare answer makes ("13 trên 13, đạt 100%")."""
-_NO_ONE = re.compile(r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong co|khong ai)\b")
+_NO_ONE = re.compile(
+    r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong co|khong ai)\b|^\W*(?:da |thua )?(?:cung |van )?(?:hong|khong)\W*$"
+)
+"""Nobody answering ("Không có.", "Dạ không ai."; the whole answer "Không.", "Cũng không.": "Ai không biểu quyết? Cũng
+không.")."""
 _CALLED_HANDS = re.compile(r"\b(?:thi|xin|hay|moi)\s+$")
 """"… thì giơ tay", "xin giơ tay": hands asked for, no count in favour."""
 _HANDS = 16
@@ -623,8 +654,13 @@ _AGREED = re.compile(
 )
 """The body agreeing, said as the sentence's decision ("Chi bộ nhất trí đề nghị kết nạp.", "vậy là thống nhất giữ giá
 bơm như năm ngoái"): not the speaker's opinion ("tôi nhất trí với …"), a question ("ai nhất trí …") or a refusal."""
-_PASSED_ALONE = re.compile(r"^\W*(?:(?:da|duoc|nhat tri|vay|vay la)\s+)?thong qua\W*(?:(?:nhe|a|roi)\W*)?$")
-"""The result said on its own ("Thông qua.", "Đã thông qua.", "Nhất trí thông qua nhé."): a sentence of no more."""
+_PASSED_ALONE = re.compile(
+    r"^\W*(?:(?!(?:xin|de nghi|moi|bieu quyet|se|can|phai|de|ta|chung ta|toi)\b|%s\b)[^\W\d]+\s+|\d+\s+){0,5}?"
+    r"(?:(?:da|duoc|deu|nhat tri|vay|vay la)\s+)?thong qua\W*(?:(?:nhe|a|roi|nghen|nha)\W*)?$" % _NOT_YET
+)
+"""The result said on its own ("Thông qua.", "Đã thông qua.", "Nhất trí thông qua nhé.") or of what was voted on
+("Phương án một thông qua.", "Nội dung này đã thông qua."): a sentence of no more; no request ("xin", "đề nghị",
+"mời … thông qua") nor "not" ("chưa thông qua")."""
 _EVERY_VOTE = re.compile(
     r"\bca (?:hai|ba|bon|nam|sau|\d+) [^\W\d]+|\b(?:hai|ba|bon|\d+) (?:cai|noi dung|diem|van de) (?:do|nay|tren)\b"
     r"|\bthong qua (?:het|ca)\b|\b(?:tat ca )?cac [^\W\d]+(?: [^\W\d]+){0,3}? (?:tren|nay|vua \w+)\b"
@@ -653,7 +689,7 @@ agreed ("như vậy chi bộ thống nhất một trăm phần trăm": a share, 
 
 
 _DENIED = re.compile(
-    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:khong|chua) (?:dat|duoc|du|thong qua)\b(?![^?]*\?)"
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?{_NOT_YET} (?:dat|duoc|du|thong qua)\b(?![^?]*\?)"
 )
 """The motion failing, drawn after the counts ("Như vậy tờ trình không đạt.", "vậy là phương án này không được")."""
 
@@ -668,7 +704,7 @@ def says_agreed(text: str) -> bool:
 
 
 _REFUSED = re.compile(
-    r"^\W*(?:(?:nhu )?(?:vay|rua)(?: la)?|the la)[\s,]+(?:khong|chua) (?!co\b|ai\b|biet\b|phai\b)[^\W\d]+"
+    rf"^\W*(?:(?:nhu )?(?:vay|rua)(?: la)?|the la)[\s,]+{_NOT_YET} (?!co\b|ai\b|biet\b|phai\b)[^\W\d]+"
 )
 """The meeting not doing what was voted on, said as the outcome ("Vậy là không chuyển, tổ tiếp tục hòa giải."): not a
 question or an aside ("vậy không có ý kiến khác", "vậy chưa ai …")."""
@@ -755,10 +791,15 @@ def split_votes(text: str) -> list[str]:
     return pieces
 
 
-_TITLE = re.compile(r"\b(?:ông|bà|anh|chị|cô|chú|bác|em|đồng chí|hộ|thầy|cụ|phương án)\s+", re.IGNORECASE)
+_TITLE = re.compile(r"\b(?:ông|bà|anh|chị|cô|chú|bác|em|đồng chí|thầy|cụ|phương án)\s+", re.IGNORECASE)
 """What stands before a name or an option's number, with its tones ("ông", "bà", not "ba" three; "phương án hai")."""
+_NO_NAME = frozenset(
+    "khong dong y con nao ay nay do kia ta minh thi la co duoc dat da se van cung deu tan thanh nhat tri gio tay bieu"
+    " quyet phieu va voi hay ghi em chi anh".split()
+)
+"""Words that follow a title and name no one ("anh em", "chị ghi", "ông đồng ý")."""
 _NAMED_PASSED = re.compile(r"\b(?:du dieu kien|dat|trung cu|duoc (?:chon|bau|cong nhan|de nghi|thong qua|ket nap))\b")
-_NAMED_FAILED = re.compile(r"\b(?:khong|chua|hong) (?:du|dat|trung|duoc)\b")
+_NAMED_FAILED = re.compile(rf"\b{_NOT_YET} (?:du|dat|trung|duoc)\b")
 """An outcome said of candidates by name ("ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện"; "hộ ông Lợi không đạt quá
 bán"; "đồng chí Hùng, đồng chí Lan trúng cử")."""
 
@@ -774,7 +815,7 @@ def named(text: str, words: int = 1) -> frozenset[str]:
             continue  # "hộ ông …": the name follows the last title
         following = re.match(r"[^\W\d_]+(?: [^\W\d_]+)*", said[m.end() :])
         if following is not None:
-            found.update(fold(w) for w in following.group().split()[:words])
+            found.update(fold(w) for w in following.group().split()[:words] if fold(w) not in _NO_NAME)
     return frozenset(found)
 
 
