@@ -69,8 +69,6 @@ def _value(words: list[str]) -> int:
     for k, word in enumerate(words):
         if word == "lam" and k and words[k - 1] in _DIGITS and words[k - 1] not in ("lam", "nam") and last:
             value, last = value + last * 10, 5  # "hai lăm" (25), "bốn lăm" (45): "lăm" only ever follows a ten
-        elif word == "mot" and k and words[k - 1] in _DIGITS and words[k - 1] not in ("lam", "nam", "mot") and last:
-            value, last = value + last * 10, 1  # "hai mốt" (21), "ba mốt" (31): two digit words are no two-or-one
         elif word in _DIGITS:
             last = _DIGITS[word]
         elif word == "khong":
@@ -221,11 +219,13 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet)(?: thi)?|la|gio tay|khong dat|\d+ tren)"
+    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi)?|la|gio tay"
+    r"|khong dat|\d+ tren)"
     r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
     r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
 )
-"""A lone digit word right after what it counts ("số phiếu không đồng ý một", "không tán thành thì hai", hands raised:
+"""A lone digit word right after what it counts ("số phiếu không đồng ý một", "không tán thành thì hai", "phiếu trắng
+một", hands raised:
 "ai đồng ý giơ tay tám") or as the whole of a count ("chín trên chín"): a count; not a fraction ("hai phần ba") nor
 "bà con" ("không đồng ý một còn …" is a count), nor what is agreed on ("nhất trí ba ca", "đồng ý hai phương án")."""
 
@@ -272,21 +272,25 @@ _NUMBER_GOES_ON = frozenset({"tram", "nghin", "ngan", "linh", "le", "khong"})
 _BREAK = "\x00"
 
 
-def _tens_again(text: str, folded: str) -> str:
-    """`folded` with a break (`_BREAK`) before each "mười" (ten, with its tones: not "mươi", the tens of "bốn mươi")
-    said right after another number word but "trăm", "nghìn", "linh": a number said again or counted aloud ("mười
-    bốn mười bốn hộ", "… chín mười mười một mười hai mười ba hộ"), no "bốn mười"."""
+def _said_apart(text: str, folded: str) -> str:
+    """`folded` with the numbers said one after another set apart, as the tones tell (a break, `_BREAK`, between):
+    "mười" (ten; not "mươi", the tens of "bốn mươi") right after a number word but "trăm", "nghìn", "linh", a number
+    said again or counted aloud ("mười bốn mười bốn hộ", "… chín mười mười một mười hai mười ba hộ"); "một" right
+    after a digit ("không đồng ý bảy một phiếu trắng"). "mốt" after a digit is its tens' one: "hai mốt" is 21."""
     if text.isascii():
         return folded
-    breaks = []
+    edits: list[tuple[int, str]] = []
     previous = ""
     for m in _SAID_WORD.finditer(text):
-        word = fold(m.group())
-        if m.group().lower() == "mười" and previous in _NUMBER_WORDS and previous not in _NUMBER_GOES_ON:
-            breaks.append(m.start())
-        previous = word
-    for start in reversed(breaks):
-        folded = folded[:start] + _BREAK + " " + folded[start:]
+        said = m.group().lower()
+        ten_again = said == "mười" and previous in _NUMBER_WORDS and previous not in _NUMBER_GOES_ON
+        if ten_again or (said == "một" and previous in _DIGITS):
+            edits.append((m.start(), _BREAK + " "))
+        elif said == "mốt" and previous in _DIGITS:
+            edits.append((m.start(), "muoi "))
+        previous = fold(m.group())
+    for start, inserted in reversed(edits):
+        folded = folded[:start] + inserted + folded[start:]
     return folded
 
 
@@ -299,7 +303,7 @@ def folded_digits(text: str) -> str:
     the number it folds like is none (`_toneless`)."""
     text = nfc(text)
     toneless, masked = _toneless(text, fold(text))
-    folded = _tens_again(text, _birth_order_names(text, toneless))
+    folded = _said_apart(text, _birth_order_names(text, toneless))
     folded = spoken_numbers(spoken_dates(folded)[0]).replace(_BREAK + " ", "")
     folded = _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
     if masked:  # the words that only fold like numbers go back to lower case, as the other readers know them
@@ -339,7 +343,10 @@ _VOTE_CALL = re.compile(
     r"(bieu quyet|cho y kien bieu quyet)"
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
     r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)|\bbo phieu\b"
+    r"|\b(?:lay|xin|cu|minh|ta) bieu quyet\b|\bbieu quyet (?:luon|nhe|nghen|nhen|nha|di)\b"
 )
+"""A call to vote: the chair asks for it ("đề nghị các đồng chí biểu quyết", "Tôi xin lấy biểu quyết.", "mình biểu quyết
+luôn nghen", "thôi cứ biểu quyết cho khách quan"), asks a kind, or hands or ballots."""
 _PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
 """Buttons pressed to vote ("Mời bấm nút.", "mấy anh chị bấm giùm"): a call, with diacritics ("bám sát" folds alike)."""
 _ASKS_NOW = re.compile(r"(?:\s+[^\W\d]+){0,8}?\s*\?|(?:\s+(?:khong|chua|a|nhi))?\s*[.!]?\s*$")
@@ -399,24 +406,26 @@ explain it ("ba phiếu không đồng ý là do …")."""
 _NO_BALLOTS = r"(?! ?(?:phan tram|%|can|ky|kg|kilo|lit|yen|dong|nghin|trieu)\b)"
 """After "đạt" a share, a weight or a price ("không đạt bảy nghìn một cân"), never a number of ballots."""
 _POLARITY = re.compile(
-    r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b"
+    r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)\b|\bphieu chong\b|\bchong\b"
     rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}))"
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
-    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
-    r"|(?<!khong )(?<!hong )\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
-    r"|\b(?:duoc|dat)(?= \d+\s*(?:/|tren)\s*\d+(?: (?:dong chi|dai bieu|thanh vien|uy vien|nguoi|ho))?(?:\s*[,.;]|\s*$))"
+    r"|(?P<in_favour>(?:tan thanh|dong y|nhat tri|chap thuan)\b|(?<!thoa )\bthuan\b|\bphieu bau\b"
+    r"|(?<!khong )(?<!hong )\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b"
+    r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|\b(?:duoc|dat)(?= \d+\s*(?:/|tren)\s*\d+(?: (?:dong chi|dai bieu|thanh vien|uy vien|nguoi|ho))?"
+    r"(?:\s*[,.;]|\s*$))"
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|(?:^|(?<=[,;:.] )|(?<=\bvay )|(?<=\bthe la )|(?<=\brua ))voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b"
     r"(?! (?:chong|trang|khong|hong|tan thanh|dong y|nhat tri|thuan)\b))"
     rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}))"
 )
-"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
-"hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
-abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so is a motion "chỉ được 3 trên 7", and so are hands raised ("23
-cánh tay giơ lên"), and so is the number of ballots a clause opens with ("Như vậy, với 18/20 phiếu, đề án được
-thông qua"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
-is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
+"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý", "hông
+biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến" abstains); a
+candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so is a motion "chỉ được 3 trên 7", and
+so are hands raised ("23 cánh tay giơ lên"), and so is the number of ballots a clause opens with ("Như vậy, với
+18/20 phiếu, đề án được thông qua"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count:
+"không đạt quá bán" is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
@@ -497,7 +506,8 @@ _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
 """The share a bare answer makes ("13 trên 13, đạt 100%")."""
 _NO_ONE = re.compile(
-    r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong co|khong ai)\b|^\W*(?:da |thua )?(?:cung |van )?(?:hong|khong)\W*$"
+    r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong|hong|chang) (?:co|ai)\b"
+    r"|^\W*(?:da |thua )?(?:cung |van )?(?:hong|khong)\W*$"
 )
 """Nobody answering ("Không có.", "Dạ không ai."; the whole answer "Không.", "Cũng không.": "Ai không biểu quyết? Cũng
 không.")."""
@@ -654,9 +664,11 @@ _AGREED = re.compile(
 )
 """The body agreeing, said as the sentence's decision ("Chi bộ nhất trí đề nghị kết nạp.", "vậy là thống nhất giữ giá
 bơm như năm ngoái"): not the speaker's opinion ("tôi nhất trí với …"), a question ("ai nhất trí …") or a refusal."""
+_REQUEST = r"(?:xin|de nghi|moi|bieu quyet|se|can|phai|de|hay|nen|ta|chung ta|toi)\b"
+"""Words of a request or a plan ("đề nghị thông qua", "cần thông qua"): no outcome after them."""
 _PASSED_ALONE = re.compile(
-    r"^\W*(?:(?!(?:xin|de nghi|moi|bieu quyet|se|can|phai|de|ta|chung ta|toi)\b|%s\b)[^\W\d]+\s+|\d+\s+){0,5}?"
-    r"(?:(?:da|duoc|deu|nhat tri|vay|vay la)\s+)?thong qua\W*(?:(?:nhe|a|roi|nghen|nha)\W*)?$" % _NOT_YET
+    rf"^\W*(?:(?!{_REQUEST}|{_NOT_YET}\b)[^\W\d]+\s+|\d+\s+){{0,5}}?"
+    r"(?:(?:da|duoc|deu|nhat tri|vay|vay la)\s+)?thong qua\W*(?:(?:nhe|a|roi|nghen|nha)\W*)?$"
 )
 """The result said on its own ("Thông qua.", "Đã thông qua.", "Nhất trí thông qua nhé.") or of what was voted on
 ("Phương án một thông qua.", "Nội dung này đã thông qua."): a sentence of no more; no request ("xin", "đề nghị",
@@ -676,11 +688,16 @@ _SO = (
 )
 """How a chair draws the outcome ("như vậy", "vậy là", "rứa là", "thế là", "Vậy, …", unpunctuated right after a
 count's kind: "… không ai phản đối vậy hợp tác xã chấp thuận"), never "cho vay"."""
+_ONLY_SHARE = r"\s+(?:\d+ ?(?:%|phan tram)|tuyet doi|hoan toan)\W*$"
+"""How many agreed, ending the sentence ("thống nhất một trăm phần trăm", "nhất trí tuyệt đối"): a share, no outcome."""
+_NOT_COUNTED = r"(?!(?:[^\W\d]+\s+)?(?:dong y|nhat tri|tan thanh)\b)"
+"""A number that counts no kind said after it: "vậy 37 hồ sơ được duyệt" decides, "vậy là 21 người đồng ý" counts."""
 _DECIDED = re.compile(
-    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
-    r"(?:nhat tri|thong nhat|dong y|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|nghiem thu|ket nap|bo nhiem)\b"
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+{_NOT_COUNTED}){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
+    r"(?:nhat tri|thong nhat|dong y|chot|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|nghiem thu|ket nap"
+    r"|bo nhiem)\b"
     r"(?!\s+(?:voi|y kien|chua|khong)\b)(?![^?]*\?)"
-    r"(?!\s+(?:\d+ ?(?:%|phan tram)|tuyet doi|hoan toan)\W*$)"
+    rf"(?!{_ONLY_SHARE})"
 )
 """The outcome drawn after the counts, the body or the motion and what was decided ("như vậy hội nghị thống nhất đề
 nghị khen thưởng …", "Vậy là đồng ý cơ cấu lại nợ …", "Rứa là Hội đồng chọn phương án 2.", "Vậy 37 hồ sơ được
@@ -794,9 +811,12 @@ def split_votes(text: str) -> list[str]:
 _TITLE = re.compile(r"\b(?:ông|bà|anh|chị|cô|chú|bác|em|đồng chí|thầy|cụ|phương án)\s+", re.IGNORECASE)
 """What stands before a name or an option's number, with its tones ("ông", "bà", not "ba" three; "phương án hai")."""
 _NO_NAME = frozenset(
-    "khong dong y con nao ay nay do kia ta minh thi la co duoc dat da se van cung deu tan thanh nhat tri gio tay bieu"
-    " quyet phieu va voi hay ghi em chi anh".split()
-)
+    {
+        "khong", "dong", "y", "con", "nao", "ay", "nay", "do", "kia", "ta", "minh", "thi", "la", "co", "duoc", "dat",
+        "da", "se", "van", "cung", "deu", "tan", "thanh", "nhat", "tri", "gio", "tay", "bieu", "quyet", "phieu", "va",
+        "voi", "hay", "ghi", "em", "chi", "anh",
+    }
+)  # fmt: skip
 """Words that follow a title and name no one ("anh em", "chị ghi", "ông đồng ý")."""
 _NAMED_PASSED = re.compile(r"\b(?:du dieu kien|dat|trung cu|duoc (?:chon|bau|cong nhan|de nghi|thong qua|ket nap))\b")
 _NAMED_FAILED = re.compile(rf"\b{_NOT_YET} (?:du|dat|trung|duoc)\b")
@@ -884,13 +904,37 @@ def _answer(folded: str) -> tuple[int, int | None] | None:
 def _lead(folded: str) -> str:
     """Where a sentence answering a call may give its bare count (`_answer`): all of it when it names no kind, else
     its first clause, or what comes before "nobody" said of another kind, as an unpunctuated answer goes on ("mười
-    bốn cánh tay không có ai không đồng ý")."""
+    bốn cánh tay không có ai không đồng ý"), or that "nobody" when it comes first ("hông có ai hết còn ai đồng ý …")."""
     mentions = _mentions(folded)
     if not mentions:
         return folded
     lead = re.split(r"[,;.!?]", folded, maxsplit=1)[0]
     nobody = _NONE.search(folded, 0, mentions[0].start())
+    if nobody is not None and re.fullmatch(r"\W*(?:(?:da|thua)\W*)?", folded[: nobody.start()]):
+        return folded[nobody.start() : mentions[0].start()]  # "hông có ai hết còn ai đồng ý …": the answer is nobody
     return folded[: nobody.start()] if _mentions(lead) and nobody is not None else lead
+
+
+_DECIDED_AFTER = re.compile(
+    rf"^\W*(?:(?:vay|the|rua)(?: la)?\W+)?(?:(?!{_REQUEST}){_NOT_BODY}[^\W\d]+\s+){{0,3}}?(?:(?:da|deu|cung|duoc)\s+)*"
+    r"(?:chot|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|ket nap|bo nhiem|thong qua)\b"
+    r"(?![^?]*\?)(?!(?:\s+[^\W\d]+){0,3}\s+nao\b)"
+)
+"""What was decided, said right after the counts ("… một người hổng đồng ý chốt phương án hai"); no question ("chọn
+phương án nào …")."""
+
+
+def _agreed_after(folded: str) -> bool:
+    """Whether the body's agreement or what it decided is said after the last count (`_AGREED`, `_DECIDED_AFTER`), the
+    sentence going on unpunctuated ("…
+    đồng chí chinh không biểu quyết ban chấp hành thống nhất trình tỉnh khen thưởng"), as the chair draws it with "như
+    vậy" (`_DECIDED`: "… không biểu quyết, như vậy hội nghị thống nhất …")."""
+    last = max([m.end() for m in _mentions(folded)] + [n.end() for n in _numbers(folded)], default=0)
+    tail = folded[last:]
+    agreed = _AGREED.match(tail)
+    if agreed is not None and re.match(_ONLY_SHARE, tail[agreed.end() :]) is None:
+        return True
+    return _DECIDED_AFTER.match(tail) is not None
 
 
 def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Collection[str] = ()) -> VoteCue | None:
@@ -910,7 +954,7 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
         result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
     has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
-    decided = has_counts and _DECIDED.search(folded) is not None  # "… không biểu quyết, như vậy hội nghị thống nhất …"
+    decided = has_counts and (_DECIDED.search(folded) is not None or _agreed_after(folded))
     denied = has_counts and _DENIED.search(folded) is not None  # "… không đồng ý năm, như vậy đề xuất không đạt"
     passed = False if _VOTE_FAILED.search(folded) or denied else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]

@@ -131,9 +131,11 @@ def _counted(vote: Vote) -> bool:
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     """A new call to vote after a vote with counts (any: "… hai phiếu không đồng ý là vì bao bì …" then "đề nghị các
     đồng chí biểu quyết …") or a result, or counts that contradict the vote's; a call asking for the rest of the vote
-    ("Vị nào không tán thành?") is none."""
+    ("Vị nào không tán thành?") is none, unless the vote has that kind's count already."""
     if cue.call and cue.asks not in ("against", "abstain") and (_counted(vote) or vote.passed is not None):
         return True
+    if cue.call and cue.asks is not None and getattr(vote, cue.asks) is not None:
+        return True  # "chín người giơ tay còn ai hông đồng ý hai người" then "… ai không đồng ý giơ tay trước"
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
 
