@@ -129,7 +129,7 @@ def spoken_numbers(folded: str) -> str:
         whole = _BALLOTS_WHOLE.search(folded, 0, tokens[i].start()) is not None
         if j > i and words[0] not in ("linh", "le") and (j - i >= 2 or _COUNTED.match(after) or whole):
             out.append(folded[position : tokens[i].start()] + str(_value(words)))
-            position = tokens[j - 1].end()
+            position = tokens[j - 1].start() + len(tokens[j - 1].group().rstrip(_PUNCTUATION))  # "hai mươi mốt,"
             i = j
         else:
             i += 1
@@ -219,7 +219,7 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi)?|la|gio tay"
+    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co)?|la|gio tay"
     r"|khong dat|\d+ tren)"
     r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
     r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
@@ -617,7 +617,12 @@ def read_counts(folded: str, uncounted: Collection[str] = ()) -> tuple[dict[str,
             counts[kind] = 0  # "không có hộ nào không đồng ý tất cả 78 hộ đều giơ tay": the number is the next kind's
             continue
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
-        before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
+        before = [
+            i
+            for i in before
+            if _BEFORE.match(between := folded[numbers[i].end() : mention.start()])
+            or (numbers[i].group(2) is not None and re.fullmatch(r"\s*,\s*", between))  # "11 trên 11, nhất trí"
+        ]
         asked = _ASKED.search(folded, max(previous_end, mention.start() - 12), mention.start()) is not None
         zero = _zero_after(folded, mentions, k)  # "ai không có ý kiến không vậy 8 trên 9 đồng ý": not 8
         after = [
