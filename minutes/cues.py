@@ -342,11 +342,11 @@ _VOTE_CALL = re.compile(
     r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(\w+ ){0,2}?"
     r"(bieu quyet|cho y kien bieu quyet)"
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
-    r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)|\bbo phieu\b"
+    r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)|\b(?:bo|ghi) phieu\b"
     r"|\b(?:lay|xin|cu|minh|ta) bieu quyet\b|\bbieu quyet (?:luon|nhe|nghen|nhen|nha|di)\b"
 )
 """A call to vote: the chair asks for it ("đề nghị các đồng chí biểu quyết", "Tôi xin lấy biểu quyết.", "mình biểu quyết
-luôn nghen", "thôi cứ biểu quyết cho khách quan"), asks a kind, or hands or ballots."""
+luôn nghen", "thôi cứ biểu quyết cho khách quan"), asks a kind, or hands or ballots ("mời các thành viên ghi phiếu")."""
 _PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
 """Buttons pressed to vote ("Mời bấm nút.", "mấy anh chị bấm giùm"): a call, with diacritics ("bám sát" folds alike)."""
 _ASKS_NOW = re.compile(r"(?:\s+[^\W\d]+){0,8}?\s*\?|(?:\s+(?:khong|chua|a|nhi))?\s*[.!]?\s*$")
@@ -413,6 +413,8 @@ _POLARITY = re.compile(
     r"|(?P<in_favour>(?:tan thanh|dong y|nhat tri|chap thuan)\b|(?<!thoa )\bthuan\b|\bphieu bau\b"
     r"|(?<!khong )(?<!hong )\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b"
     r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|(?<=\d )phieu\b(?! (?:chong|trang|thuan|bau|khong|hong|chang|tan thanh|dong y|nhat tri|hop le|phat ra|thu ve"
+    r"|thu vao|dat|trong|de|ghi|gach)\b)"
     r"|\b(?:duoc|dat)(?= \d+\s*(?:/|tren)\s*\d+(?: (?:dong chi|dai bieu|thanh vien|uy vien|nguoi|ho))?"
     r"(?:\s*[,.;]|\s*$))"
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
@@ -422,7 +424,8 @@ _POLARITY = re.compile(
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý", "hông
 biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến" abstains); a
-candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so is a motion "chỉ được 3 trên 7", and
+candidate "được 33 phiếu", "đồng chí Bình 19/21 phiếu" (ballots, no kind after them, `_BALLOTS_HANDLED` left out) or
+"đắc cử với 33 phiếu" is counted in favour, and so is a motion "chỉ được 3 trên 7", and
 so are hands raised ("23 cánh tay giơ lên"), and so is the number of ballots a clause opens with ("Như vậy, với
 18/20 phiếu, đề án được thông qua"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count:
 "không đạt quá bán" is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
@@ -515,6 +518,12 @@ _CALLED_HANDS = re.compile(r"\b(?:thi|xin|hay|moi)\s+$")
 """"… thì giơ tay", "xin giơ tay": hands asked for, no count in favour."""
 _HANDS = 16
 _BALLOT = re.compile(r"\bphieu\b")
+_KIND_THEN_COUNT = re.compile(r"\s*(?:la\s+|co\s+)?:?\s*\d+(?:\s*(?:/|tren)\s*\d+)?\s+")
+_BALLOTS_HANDLED = re.compile(
+    r"\b(?:co|phat|nhan|in|gui|thu|con|tong cong|gom|du|het|them|bo|lay|moi|chi|la|tong so)\s+\d+"
+    r"(?:\s*(?:/|tren)\s*\d+)?\s+$"
+)
+"""Ballots had, handed out, returned or left ("hôm nay có sáu phiếu", "phát 30 phiếu"): no count of votes."""
 """A "giơ tay" this close after another kind ("… nào không đồng ý thì giơ tay") is that kind's call, not a count in
 favour."""
 
@@ -580,6 +589,11 @@ def _mentions(folded: str) -> list[re.Match[str]]:
             continue
         if m.group().endswith(" dat") and not ballots:
             continue
+        if m.group() == "phieu" and (
+            _BALLOTS_HANDLED.search(folded, 0, m.start())
+            or (mentions and _KIND_THEN_COUNT.fullmatch(folded, mentions[-1].end(), m.start()))
+        ):
+            continue  # ballots had or handed out; or the count of the kind said right before ("đồng ý 28 phiếu")
         mentions.append(m)
     return mentions
 
@@ -852,6 +866,23 @@ def named_outcome(text: str) -> bool | None:
     if _VOTE_PASSED.search(folded) or _NAMED_PASSED.search(folded) or says_agreed(text):
         return True
     return None
+
+
+_NAMES_APART = re.compile(r"[,;:]|\s(?=(?:còn|riêng)\s)", re.IGNORECASE)
+
+
+def named_outcomes(text: str) -> list[tuple[frozenset[str], bool]]:
+    """The candidates `text` names (`named`) with the outcome said of each: names listed go with the outcome of the
+    clause that ends the list ("bà Mến, ông Khiêm đủ điều kiện, ông Pảo không đạt": Mến and Khiêm passed, Pảo not)."""
+    found: list[tuple[frozenset[str], bool]] = []
+    listed: frozenset[str] = frozenset()
+    for clause in _NAMES_APART.split(text):
+        listed |= named(clause)
+        outcome = named_outcome(clause)
+        if outcome is not None and listed:
+            found.append((listed, outcome))
+            listed = frozenset()
+    return found
 
 
 def whole_alone(text: str) -> int | None:

@@ -577,25 +577,23 @@ class ExtractiveGenerator:
         them (`cues.named`, `cues.named_outcome`: "Như rứa ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện"; "hộ ông Lợi
         không đạt quá bán"), as candidates voted on one after another are decided together: each takes it and cites
         `s`. None when `s` names only the open vote, which reads its result as usual."""
-        said = cues.named(s.text)
-        outcome = cues.named_outcome(s.text) if said else None
-        if outcome is None:
+        outcomes: dict[int, bool] = {}
+        for said, outcome in cues.named_outcomes(s.text):
+            outcomes |= {
+                k: outcome
+                for k, (vote, end) in enumerate(votes)
+                if _counted(vote)
+                and vote.passed is None
+                and s.segment.start - end <= self.vote_window_s
+                and said & names[k]
+            }
+        if not outcomes or set(outcomes) == {len(votes) - 1}:
             return set()
-        hit = {
-            k
-            for k, (vote, end) in enumerate(votes)
-            if _counted(vote)
-            and vote.passed is None
-            and s.segment.start - end <= self.vote_window_s
-            and said & names[k]
-        }
-        if not hit or hit == {len(votes) - 1}:
-            return set()
-        for k in hit:
+        for k, outcome in outcomes.items():
             vote, end = votes[k]
             refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
             votes[k] = (vote.model_copy(update={"passed": outcome, "source_segments": refs}), max(end, s.segment.end))
-        return hit
+        return set(outcomes)
 
     @staticmethod
     def _asked(sents: Sequence[Sentence], k: int, votes: list[tuple[Vote, float]], last: Sentence | None) -> str | None:
