@@ -848,7 +848,7 @@ def named(text: str, words: int = 1) -> frozenset[str]:
     before a punctuation or a number: the names or option numbers it speaks of ("ri"; "hai" for "phương án hai"; with
     `words` 3, "tran", "van", "ri" for "hộ ông Trần Văn Ri: …", whose given name ends it)."""
     said = nfc(text)
-    found = set()
+    found: set[str] = set()
     for m in _TITLE.finditer(said):
         if _TITLE.match(said, m.end()):
             continue  # "hộ ông …": the name follows the last title

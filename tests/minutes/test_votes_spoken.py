@@ -16,6 +16,12 @@ def _fields(text: str) -> tuple[int | bool | None, ...] | None:
     return None if vote is None else (vote.in_favour, vote.against, vote.abstain, vote.total, vote.passed)
 
 
+def _passed(text: str) -> int | bool | None:
+    fields = _fields(text)
+    assert fields is not None, text
+    return fields[-1]
+
+
 @pytest.fixture(scope="module")
 def generator() -> ExtractiveGenerator:
     return ExtractiveGenerator()
@@ -51,17 +57,17 @@ def test_punctuation_after_a_spoken_number_is_kept() -> None:
 
 
 def test_southern_and_spoken_refusals_are_results() -> None:
-    assert _fields("mười hộ đồng ý mười lăm hộ hổng đồng ý vậy là hổng được thông qua")[-1] is False
-    assert _fields("bốn người đồng ý bảy người không đồng ý vậy là không được quá nửa")[-1] is False
-    assert _fields("Đồng ý 6, không đồng ý 1. Phương án hai thông qua.")[-1] is True  # type: ignore[index]
-    assert _fields("Chín đồng ý, đề nghị thông qua.")[-1] is None  # type: ignore[index]
+    assert _passed("mười hộ đồng ý mười lăm hộ hổng đồng ý vậy là hổng được thông qua") is False
+    assert _passed("bốn người đồng ý bảy người không đồng ý vậy là không được quá nửa") is False
+    assert _passed("Đồng ý 6, không đồng ý 1. Phương án hai thông qua.") is True
+    assert _passed("Chín đồng ý, đề nghị thông qua.") is None
 
 
 def test_the_decision_said_right_after_the_counts() -> None:
     said = "tám đồng chí nhất trí không ai không nhất trí chi hội thống nhất đề nghị khen thưởng"
     assert _fields(said) == (8, 0, None, None, True)
-    assert _fields("sáu trên bảy người đồng ý một người không đồng ý chốt phương án một")[-1] is True  # type: ignore[index]
-    assert _fields("vậy là mười lăm người đồng ý")[-1] is None  # type: ignore[index]  # a count, no decision
+    assert _passed("sáu trên bảy người đồng ý một người không đồng ý chốt phương án một") is True
+    assert _passed("vậy là mười lăm người đồng ý") is None  # a count, no decision
 
 
 def test_ballots_per_candidate_or_option_and_their_whole() -> None:
