@@ -451,9 +451,9 @@ _BEFORE = re.compile(rf"^[\s)]*(?:{_WHO}\b(?:\s+(?!nao\b|ai\b)[^\W\d]+){{0,5}})?
 _PRESENT = re.compile(r"\b(?:co mat|tham gia bieu quyet|du hop|tham du)\b")
 _AFTER = re.compile(r"^\s*(?:[^\W\d]+\s*:?\s*){0,2}:?\s*$")
 """Between what is counted and its count, when the count comes after ("tán thành là 30", "đồng ý miễn nhiệm: 20")."""
-_AFTER_WHOLE = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[,:]?\s*$")
-"""The same before a count of a whole ("đồng ý hết, mười hai trên mười hai"): a comma may stand between, as "X trên Y"
-counts votes by itself."""
+_AFTER_WHOLE = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[,:(]?\s*$")
+"""The same before a count of a whole ("đồng ý hết, mười hai trên mười hai", "tán thành (9/9)"): a comma may stand
+between, as "X trên Y" counts votes by itself."""
 _AFTER_ASKED = re.compile(r"^(?:[\s,.?!:]*[^\W\d]+){0,6}[\s,.?!:]*$")
 """Between a question and its answer ("vị nào không tán thành thì giơ tay, có 3 vị"): the call's words."""
 _STILL_ASKING = re.compile(r"(?:\s+[^\W\d]+){0,3}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?tay\b")
@@ -902,19 +902,24 @@ def _asks(folded: str, start: int) -> bool:
     return not re.search(rf"(?<!\bhay )\b(?:khong|chua)(?: co)?(?: {_WHO})? $", before)
 
 
+_QUESTION_MARK = re.compile(r"\s*\?")
+_CLAUSE_START = re.compile(r"(?:^|[.,;:!?])\s*(?:(?:con|the|vay)\s+)?$")
+"""A kind asked bare, as a clause of its own ("Không biểu quyết?", "Còn không đồng ý?")."""
 _HANDS_ASKED = re.compile(r"\s*(?:thi |xin |hay |moi )?gio (?:cao )?tay\b")
 """Hands asked for right after a kind ("không đồng ý giơ tay", "không tán thành thì giơ tay"): the call asks it."""
 
 
 def asked_kind(text: str) -> str | None:
-    """The kind a call asks to count ("Vị nào không tán thành?", "không đồng ý giơ tay" in a sentence counting none):
-    the answer may come in the next sentence."""
+    """The kind a call asks to count ("Vị nào không tán thành?", "Không biểu quyết?", "không đồng ý giơ tay" in a
+    sentence counting none): the answer may come in the next sentence."""
     folded = folded_digits(text)
     counted = bool(read_counts(folded)[0])
     asked = [
         m.lastgroup
         for m in _mentions(folded)
-        if _asks(folded, m.start()) or (not counted and _HANDS_ASKED.match(folded, m.end()) is not None)
+        if _asks(folded, m.start())
+        or (not counted and _HANDS_ASKED.match(folded, m.end()) is not None)
+        or (_QUESTION_MARK.match(folded, m.end()) and _CLAUSE_START.search(folded, 0, m.start()))
     ]
     return asked[-1] if asked else None
 
@@ -973,6 +978,10 @@ def _agreed_after(folded: str) -> bool:
     return _DECIDED_AFTER.match(tail) is not None
 
 
+_ALONE_PASSED = re.compile(r"^[^,;.]*[,;.]\s*(?:(?:da|duoc|vay|vay la|nhu vay)\s+)?thong qua\W*$")
+"""A bare share then the result ("Bảy trên bảy, thông qua.")."""
+
+
 def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Collection[str] = ()) -> VoteCue | None:
     """The vote spoken in `text` (a call to vote, a count, a result), or None. `asked`: the kind the sentence before
     asked for ("Vị nào tán thành xin giơ tay." then "28 vị."); `uncounted`: the kinds the vote being counted has yet
@@ -985,6 +994,9 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     if asked is not None and asked not in counts and not _mentions(lead) and (answer := _answer(lead)) is not None:
         counts = {asked: answer[0], **counts}  # "Năm trên năm, không ai phản đối.": the answer, then the rest
         total = answer[1] if answer[1] is not None else total
+    shared = _answer(re.split(r"[,;.]", folded)[0]) if asked is None and _ALONE_PASSED.search(folded) else None
+    if not counts and shared is not None and shared[1] is not None:
+        counts, total = {"in_favour": shared[0]}, shared[1]  # "Bảy trên bảy, thông qua.": the share, then the result
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):

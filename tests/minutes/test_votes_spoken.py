@@ -110,3 +110,14 @@ def test_results_given_by_name_to_candidates_counted_one_after_another(generator
     ]
     votes = _votes(generator, turns)
     assert [v[-1] for v in votes] == [True, False, True]
+
+
+def test_a_kind_asked_bare_and_a_share_then_the_result(generator: ExtractiveGenerator) -> None:
+    turns = [
+        ("Chủ tọa", "Đồng chí nào tán thành xin giơ tay."),
+        ("Thư ký", "Dạ, mười chín trên hai mươi."),
+        ("Chủ tọa", "Không tán thành? Không có. Không biểu quyết? Một đồng chí."),
+    ]
+    assert _votes(generator, turns) == [(19, 0, 1, 20, None)]
+    assert _fields("Tám trên tám, thông qua.") == (8, None, None, 8, True)
+    assert _fields("Biểu quyết: 100% thành viên tán thành (7/7).") == (7, None, None, 7, None)
