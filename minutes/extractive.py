@@ -139,6 +139,20 @@ def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
 
+def _announced(votes: list[Vote]) -> list[Vote]:
+    """A call heard alone, neither counted nor decided, joins the vote after it in the item however long after, as
+    ballots are counted during a break ("Mời ban kiểm phiếu làm việc." … "Báo cáo kết quả kiểm phiếu: …"): within
+    `vote_window_s` it joins it anyway (`_starts_another`)."""
+    joined: list[Vote] = []
+    for vote in votes:
+        if joined and not _counted(joined[-1]) and joined[-1].passed is None:
+            called = joined.pop()
+            refs = called.source_segments + [r for r in vote.source_segments if r not in called.source_segments]
+            vote = vote.model_copy(update={"source_segments": refs})
+        joined.append(vote)
+    return joined
+
+
 def _opens_with_result(text: str) -> bool | None:
     """The result a turn's first sentence says, alone (`cues.find_vote`'s result, `cues.says_agreed`,
     `cues.says_refused`: "Thông qua. Nội dung thứ hai …"), or None."""
@@ -570,7 +584,7 @@ class ExtractiveGenerator:
                 if cue.passed is not None and cues.for_every_vote(piece):
                     self._pass_earlier(votes, len(votes) - 2, cue.passed, s.segment.start)
                 last = s
-        return [v for k, (v, _) in enumerate(votes) if k in read]
+        return _announced([v for k, (v, _) in enumerate(votes) if k in read])
 
     def _results_by_name(self, votes: list[tuple[Vote, float]], names: list[frozenset[str]], s: Sentence) -> set[int]:
         """The votes awaiting their result (counted, none said, within `vote_window_s`) that `s` gives one by naming

@@ -121,3 +121,21 @@ def test_a_kind_asked_bare_and_a_share_then_the_result(generator: ExtractiveGene
     assert _votes(generator, turns) == [(19, 0, 1, 20, None)]
     assert _fields("Tám trên tám, thông qua.") == (8, None, None, 8, True)
     assert _fields("Biểu quyết: 100% thành viên tán thành (7/7).") == (7, None, None, 7, None)
+
+
+def test_ballots_counted_during_a_break_answer_the_call(generator: ExtractiveGenerator) -> None:
+    segments = [
+        Segment(id=0, start=0.0, end=8.0, text="Đề nghị các đồng chí bỏ phiếu kín.", speaker="Chủ tọa"),
+        Segment(id=1, start=10.0, end=18.0, text="Hội nghị nghỉ giải lao mười lăm phút.", speaker="Chủ tọa"),
+        Segment(
+            id=2,
+            start=900.0,
+            end=910.0,
+            text="Kết quả kiểm phiếu: số phiếu phát ra 12, đồng ý 11 phiếu, không đồng ý 1 phiếu.",
+            speaker="Trưởng ban kiểm phiếu",
+        ),
+    ]
+    votes = generator.item(segments, title="Bầu", number=1, chair=None, held=None).votes
+    assert [(v.in_favour, v.against, v.total, [r.id for r in v.source_segments]) for v in votes] == [
+        (11, 1, 12, [0, 2])
+    ]
