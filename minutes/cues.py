@@ -458,7 +458,8 @@ _AFTER_ASKED = re.compile(r"^(?:[\s,.?!:]*[^\W\d]+){0,6}[\s,.?!:]*$")
 """Between a question and its answer ("vị nào không tán thành thì giơ tay, có 3 vị"): the call's words."""
 _STILL_ASKING = re.compile(r"(?:\s+[^\W\d]+){0,3}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?tay\b")
 """A number the question goes on after ("hộ nào nhất trí kết nạp cả hai hộ thì giơ tay"): what is asked, no answer."""
-_ASKED = re.compile(r"\b(?:nao|ai) (?:(?:cung|van|deu) )?$")
+_ASKED = re.compile(r"\b(?:nao|ai|mo) (?:(?:cung|van|deu) )?$")
+"""Who is asked, before the kind ("vị nào", "ai", Central "bà con mô không đồng ý")."""
 _NUMBER = r"(\d+)(?![.,]?\d)"
 _TOTAL = re.compile(
     rf"(?<!tren )\btong so (?:(?!khong\b)[^\W\d]+ ){{0,5}}?:?\s*(?:la )?{_NUMBER}|\bphat ra (?:la )?{_NUMBER}"

@@ -131,8 +131,10 @@ def _counted(vote: Vote) -> bool:
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     """A new call to vote after a vote with counts (any: "… hai phiếu không đồng ý là vì bao bì …" then "đề nghị các
     đồng chí biểu quyết …") or a result, or counts that contradict the vote's; a call asking for the rest of the vote
-    ("Vị nào không tán thành?") is none, unless the vote has that kind's count already."""
-    if cue.call and cue.asks not in ("against", "abstain") and (_counted(vote) or vote.passed is not None):
+    ("Vị nào không tán thành?", or "Ai đồng ý?" after those against were counted) is none, unless the vote has that
+    kind's count already."""
+    rest = cue.asks == "in_favour" and vote.in_favour is None and vote.passed is None  # "Ai không đồng ý?" first
+    if cue.call and cue.asks not in ("against", "abstain") and not rest and (_counted(vote) or vote.passed is not None):
         return True
     if cue.call and cue.asks is not None and getattr(vote, cue.asks) is not None:
         return True  # "chín người giơ tay còn ai hông đồng ý hai người" then "… ai không đồng ý giơ tay trước"

@@ -139,3 +139,14 @@ def test_ballots_counted_during_a_break_answer_the_call(generator: ExtractiveGen
     assert [(v.in_favour, v.against, v.total, [r.id for r in v.source_segments]) for v in votes] == [
         (11, 1, 12, [0, 2])
     ]
+
+
+def test_those_against_asked_first_then_those_in_favour(generator: ExtractiveGenerator) -> None:
+    turns = [
+        ("Chủ tọa", "Bà con mô không đồng ý mức đóng góp ni?"),
+        ("Thư ký", "Không có ai."),
+        ("Chủ tọa", "Ai đồng ý?"),
+        ("Thư ký", "Ba mươi mốt hộ."),
+        ("Chủ tọa", "Rứa là mức đóng góp được thông qua."),
+    ]
+    assert _votes(generator, turns) == [(31, 0, None, None, True)]
