@@ -124,6 +124,8 @@ def spoken_numbers(folded: str) -> str:
         j = i
         while j < len(tokens) and _number_word(tokens, j, i):
             j += 1
+            if tokens[j - 1].group().rstrip(_PUNCTUATION) != tokens[j - 1].group():
+                break  # "bảy trên chín, hai không đồng ý": the number ends at its punctuation
         words = [t.group().strip(",.;:") for t in tokens[i:j]]
         after = folded[tokens[j - 1].end() :].lstrip() if j > i else ""
         whole = _BALLOTS_WHOLE.search(folded, 0, tokens[i].start()) is not None
@@ -219,7 +221,7 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co)?|la|gio tay"
+    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co|:)?|la|gio tay"
     r"|khong dat|\d+ tren)"
     r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
     r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
@@ -407,7 +409,7 @@ _NO_BALLOTS = r"(?! ?(?:phan tram|%|can|ky|kg|kilo|lit|yen|dong|nghin|trieu)\b)"
 """After "đạt" a share, a weight or a price ("không đạt bảy nghìn một cân"), never a number of ballots."""
 _POLARITY = re.compile(
     r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)\b|\bphieu chong\b|\bchong\b"
-    rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}))"
+    rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}|(?<=phieu khong dat)\s*(?:[,.;]|$)))"
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>(?:tan thanh|dong y|nhat tri|chap thuan)\b|(?<!thoa )\bthuan\b|\bphieu bau\b"
@@ -420,7 +422,7 @@ _POLARITY = re.compile(
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
     r"|(?:^|(?<=[,;:.] )|(?<=\bvay )|(?<=\bthe la )|(?<=\brua ))voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b"
     r"(?! (?:chong|trang|khong|hong|tan thanh|dong y|nhat tri|thuan)\b))"
-    rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}))"
+    rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}|\s*[,.;]|\s*$))"
 )
 """How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý", "hông
 biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến" abstains); a
@@ -995,9 +997,12 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     if asked is not None and asked not in counts and not _mentions(lead) and (answer := _answer(lead)) is not None:
         counts = {asked: answer[0], **counts}  # "Năm trên năm, không ai phản đối.": the answer, then the rest
         total = answer[1] if answer[1] is not None else total
-    shared = _answer(re.split(r"[,;.]", folded)[0]) if asked is None and _ALONE_PASSED.search(folded) else None
-    if not counts and shared is not None and shared[1] is not None:
-        counts, total = {"in_favour": shared[0]}, shared[1]  # "Bảy trên bảy, thông qua.": the share, then the result
+    first = re.split(r"[,;.]", folded)[0]
+    kinds = _mentions(folded)
+    owned = bool(kinds) and not folded[len(first) : kinds[0].start()].strip(" ,;.:")  # "Hai trên chín, không đồng ý."
+    shared = _answer(first) if asked is None and "in_favour" not in counts and not owned else None
+    if shared is not None and shared[1] is not None and (counts or _ALONE_PASSED.search(folded)):
+        counts, total = {"in_favour": shared[0], **counts}, shared[1]  # "Bảy trên bảy, thông qua.", "25 trên 26, một …"
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):

@@ -150,3 +150,10 @@ def test_those_against_asked_first_then_those_in_favour(generator: ExtractiveGen
         ("Chủ tọa", "Rứa là mức đóng góp được thông qua."),
     ]
     assert _votes(generator, turns) == [(31, 0, None, None, True)]
+
+
+def test_a_share_said_first_and_numbers_ending_at_their_comma() -> None:
+    assert _fields("Sáu trên tám, hai không đồng ý.") == (6, 2, None, 8, None)
+    assert _fields("Ba trên tám, không đồng ý.") == (None, 3, None, 8, None)
+    assert _fields("Đồng ý: mười; không đồng ý: không; không biểu quyết: một.") == (10, 0, 1, None, None)
+    assert _fields("Kết quả: 6 phiếu đạt, 1 phiếu không đạt.") == (6, 1, None, None, None)
