@@ -49,9 +49,17 @@ _COUNTED = re.compile(
     rf"|anh|ban|{_KIND_SAID}|phan tram"
     r"|tren (?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|\d))\b"
 )
-_BALLOTS_WHOLE = re.compile(r"\b(?:phat ra|thu ve|hop le)\s*:?\s*$")
+_BALLOTS_WHOLE = re.compile(r"\b(?:phat ra|thu ve|thu vao|hop le)\s*:?\s*$")
 """Ballots handed out, returned or valid ("số phiếu phát ra sáu"): a lone digit word after them is their number."""
 _WORD = re.compile(r"\S+")
+_NUMBER_SAID = frozenset(
+    {
+        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "bẩy", "tám", "chín", "mười",
+        "mươi", "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
+    }
+)  # fmt: skip
+"""Number words as said, with their tones: where a text has its tones, a word that only folds like one ("tạm ứng",
+"như sau", "bà con", "anh Hải") is none (`_misread`, `folded_digits`)."""
 _PUNCTUATION = ",.;:!?"
 
 
@@ -90,6 +98,8 @@ def _number_word(tokens: Sequence[re.Match[str]], j: int, start: int) -> bool:
         return False
     if word in ("lam", "nham") and j == start:  # "lăm" only ever follows a ten: "chia làm ba ca" counts nothing
         return False
+    if word == "sau" and j == start and j > 0 and tokens[j - 1].group() == "nhu":  # "kết quả như sau: tán thành …"
+        return False  # announces what follows, no six
     if word == "chuc":  # "bốn chục", never "tổ chức"
         return j > start and tokens[j - 1].group().strip(",.;:") in _DIGITS
     if word == "nam":  # "tháng một năm hai nghìn …", "quý một năm 2026": "năm" (year) ends or starts nothing
@@ -114,12 +124,14 @@ def spoken_numbers(folded: str) -> str:
         j = i
         while j < len(tokens) and _number_word(tokens, j, i):
             j += 1
+            if tokens[j - 1].group().rstrip(_PUNCTUATION) != tokens[j - 1].group():
+                break  # "bảy trên chín, hai không đồng ý": the number ends at its punctuation
         words = [t.group().strip(",.;:") for t in tokens[i:j]]
         after = folded[tokens[j - 1].end() :].lstrip() if j > i else ""
         whole = _BALLOTS_WHOLE.search(folded, 0, tokens[i].start()) is not None
         if j > i and words[0] not in ("linh", "le") and (j - i >= 2 or _COUNTED.match(after) or whole):
             out.append(folded[position : tokens[i].start()] + str(_value(words)))
-            position = tokens[j - 1].end()
+            position = tokens[j - 1].start() + len(tokens[j - 1].group().rstrip(_PUNCTUATION))  # "hai mươi mốt,"
             i = j
         else:
             i += 1
@@ -211,11 +223,13 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet)(?: thi)?|la|gio tay|khong dat|\d+ tren)"
+    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co|:)?|la|gio tay"
+    r"|khong dat|\d+ tren)"
     r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
     r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
 )
-"""A lone digit word right after what it counts ("số phiếu không đồng ý một", "không tán thành thì hai", hands raised:
+"""A lone digit word right after what it counts ("số phiếu không đồng ý một", "không tán thành thì hai", "phiếu trắng
+một", hands raised:
 "ai đồng ý giơ tay tám") or as the whole of a count ("chín trên chín"): a count; not a fraction ("hai phần ba") nor
 "bà con" ("không đồng ý một còn …" is a count), nor what is agreed on ("nhất trí ba ca", "đồng ý hai phương án")."""
 
@@ -239,15 +253,66 @@ def _birth_order_names(text: str, folded: str) -> str:
     return folded
 
 
+_SAID_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _toneless(text: str, folded: str) -> tuple[str, frozenset[str]]:
+    """`folded` (of `text`, the same length) with each word that folds like a number word but is said with other tones
+    capitalised, so no number reader takes it for one ("đồng ý tạm ứng" is no "đồng ý tám"), and those words; a text
+    typed without tones keeps them all."""
+    if text.isascii():
+        return folded, frozenset()
+    masked = set()
+    for m in _SAID_WORD.finditer(text):
+        word = folded[m.start() : m.end()]
+        if (word in _NUMBER_WORDS or word == "khong") and m.group().lower() not in _NUMBER_SAID:
+            folded = folded[: m.start()] + word.capitalize() + folded[m.end() :]
+            masked.add(word.capitalize())
+    return folded, frozenset(masked)
+
+
+_NUMBER_GOES_ON = frozenset({"tram", "nghin", "ngan", "linh", "le", "khong"})
+"""What "mười" (ten) may follow in one number ("một trăm mười", "hai nghìn không trăm mười")."""
+_BREAK = "\x00"
+
+
+def _said_apart(text: str, folded: str) -> str:
+    """`folded` with the numbers said one after another set apart, as the tones tell (a break, `_BREAK`, between):
+    "mười" (ten; not "mươi", the tens of "bốn mươi") right after a number word but "trăm", "nghìn", "linh", a number
+    said again or counted aloud ("mười bốn mười bốn hộ", "… chín mười mười một mười hai mười ba hộ"); "một" right
+    after a digit ("không đồng ý bảy một phiếu trắng"). "mốt" after a digit is its tens' one: "hai mốt" is 21."""
+    if text.isascii():
+        return folded
+    edits: list[tuple[int, str]] = []
+    previous = ""
+    for m in _SAID_WORD.finditer(text):
+        said = m.group().lower()
+        ten_again = said == "mười" and previous in _NUMBER_WORDS and previous not in _NUMBER_GOES_ON
+        if ten_again or (said == "một" and previous in _DIGITS):
+            edits.append((m.start(), _BREAK + " "))
+        elif said == "mốt" and previous in _DIGITS:
+            edits.append((m.start(), "muoi "))
+        previous = fold(m.group())
+    for start, inserted in reversed(edits):
+        folded = folded[:start] + inserted + folded[start:]
+    return folded
+
+
 @functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
-    readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
-    (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
-    by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`)."""
+        readers see. The one place numbers are read: when the transcript's own inverse text normalisation lands
+        (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
+        by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`); a word said with other tones than
+    the number it folds like is none (`_toneless`)."""
     text = nfc(text)
-    folded = spoken_numbers(spoken_dates(_birth_order_names(text, fold(text)))[0])
-    return _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
+    toneless, masked = _toneless(text, fold(text))
+    folded = _said_apart(text, _birth_order_names(text, toneless))
+    folded = spoken_numbers(spoken_dates(folded)[0]).replace(_BREAK + " ", "")
+    folded = _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
+    if masked:  # the words that only fold like numbers go back to lower case, as the other readers know them
+        folded = re.sub(rf"\b(?:{'|'.join(sorted(masked))})\b", lambda m: m.group().lower(), folded)
+    return folded
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -281,8 +346,11 @@ _VOTE_CALL = re.compile(
     r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(\w+ ){0,2}?"
     r"(bieu quyet|cho y kien bieu quyet)"
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
-    r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)|\bbo phieu\b"
+    r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)|\b(?:bo|ghi) phieu\b"
+    r"|\b(?:lay|xin|cu|minh|ta) bieu quyet\b|\bbieu quyet (?:luon|nhe|nghen|nhen|nha|di)\b"
 )
+"""A call to vote: the chair asks for it ("đề nghị các đồng chí biểu quyết", "Tôi xin lấy biểu quyết.", "mình biểu quyết
+luôn nghen", "thôi cứ biểu quyết cho khách quan"), asks a kind, or hands or ballots ("mời các thành viên ghi phiếu")."""
 _PRESS = re.compile(r"\bbấm\b(?! (?:sát|chặt)\b)", re.IGNORECASE)
 """Buttons pressed to vote ("Mời bấm nút.", "mấy anh chị bấm giùm"): a call, with diacritics ("bám sát" folds alike)."""
 _ASKS_NOW = re.compile(r"(?:\s+[^\W\d]+){0,8}?\s*\?|(?:\s+(?:khong|chua|a|nhi))?\s*[.!]?\s*$")
@@ -304,7 +372,7 @@ _VOTE_PASSED = re.compile(
 """A result said in words ("đã được thông qua", "trúng cử", "đạt quá bán"), or the motion said passed after its
 count ("6 trên 6 đồng ý, việc thứ nhất thông qua.")."""
 _VOTE_PASSED_WEAK = re.compile(
-    r"\bqua ban\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
+    r"\bqua (?:ban|nua)\b|\bdat ty le\b|\bdu (?:ty le|so phieu)\b|\bda so (?:dong y|tan thanh|nhat tri)\b"
     r"|\bdat (?:tren )?\d+(?:(?:[,.]| phay )\d+)? ?(?:phan tram|%)\W+(?:nen |vi vay |do do )?(?:du dieu kien|duoc)\b"
 )
 """A result said as a threshold reached ("quá bán", "đạt tỷ lệ", "đủ tỷ lệ"): a vote's only beside its counts or
@@ -318,11 +386,13 @@ _TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
 mặt.", cut at the semicolon)."""
+_NOT_YET = r"(?:khong|chua|hong|chang)"
+"""Not or not yet, as the North and the South say it ("không", "chưa", "chẳng"; "hổng", "hông")."""
 _VOTE_FAILED = re.compile(
-    r"\b(?:khong|chua) (?:duoc|dat)(?: \w+){0,3}? (?:thong qua|chap nhan|chap thuan)\b|\b(?:khong|chua) thong qua\b"
-    r"|\b(?:khong|chua) dat (?:qua ban|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
-    r"|\b(?:khong|chua) du (?:so phieu|ty le|qua)"
-    r"|\b(?:khong|chua) (?:trung cu|dac cu|trung tuyen)\b"
+    rf"\b{_NOT_YET} (?:duoc|dat)(?: \w+){{0,3}}? (?:thong qua|chap nhan|chap thuan)\b|\b{_NOT_YET} thong qua\b"
+    rf"|\b{_NOT_YET} (?:dat|duoc) (?:qua (?:ban|nua)|ty le|so phieu|(?:du )?(?:hai|2) phan ba)\b|\bbi bac\b"
+    rf"|\b{_NOT_YET} du (?:so phieu|ty le|qua)"
+    rf"|\b{_NOT_YET} (?:trung cu|dac cu|trung tuyen)\b"
 )
 _PAST = re.compile(
     r"\b(?:ky hop|cuoc hop|phien hop|hoi nghi|dai hoi|nam hoc|thang|nam|lan|hom|dot|buoi hop) (?:truoc|ngoai)\b"
@@ -340,24 +410,33 @@ explain it ("ba phiếu không đồng ý là do …")."""
 _NO_BALLOTS = r"(?! ?(?:phan tram|%|can|ky|kg|kilo|lit|yen|dong|nghin|trieu)\b)"
 """After "đạt" a share, a weight or a price ("không đạt bảy nghìn một cân"), never a number of ballots."""
 _POLARITY = re.compile(
-    r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)|\bphieu chong\b|\bchong\b"
-    rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}))"
+    r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)\b|\bphieu chong\b|\bchong\b"
+    rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}|(?<=phieu khong dat)\s*(?:[,.;]|$)))"
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
     r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
-    r"|(?P<in_favour>tan thanh|dong y|nhat tri|chap thuan|(?<!thoa )\bthuan\b|\bphieu bau\b"
-    r"|\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|(?P<in_favour>(?:tan thanh|dong y|nhat tri|chap thuan)\b|(?<!thoa )\bthuan\b|\bphieu bau\b"
+    r"|(?<!khong )(?<!hong )\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b"
+    r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    r"|(?<=\d )phieu\b(?! (?:chong|trang|thuan|bau|khong|hong|chang|tan thanh|dong y|nhat tri|hop le|phat ra|thu ve"
+    r"|thu vao|dat|trong|de|ghi|gach)\b)"
+    r"|\b(?:duoc|dat)(?= \d+\s*(?:/|tren)\s*\d+(?: (?:dong chi|dai bieu|thanh vien|uy vien|nguoi|ho))?"
+    r"(?:\s*[,.;]|\s*$))"
     r"|\b(?:trung cu|dac cu|trung tuyen|thong qua) voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
-    rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}))"
+    r"|(?:^|(?<=[,;:.] )|(?<=\bvay )|(?<=\bthe la )|(?<=\brua ))voi(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b"
+    r"(?! (?:chong|trang|khong|hong|tan thanh|dong y|nhat tri|thuan)\b))"
+    rf"|(?<=\bphieu )dat(?= \d+\b{_NO_BALLOTS}|\s*[,.;]|\s*$))"
 )
-"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý",
-"hông biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến"
-abstains); a candidate "được 33 phiếu" or "đắc cử với 33 phiếu" is counted in favour, and so are hands raised ("23
-cánh tay giơ lên"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count: "không đạt quá bán"
-is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
+"""How each count is said (the negatives first: "không tán thành" is not "tán thành", nor Southern "hổng đồng ý", "hông
+biểu quyết"; "trắng" only beside its count: "12 hộ mất trắng" is none; a ballot's "không ghi ý kiến" abstains); a
+candidate "được 33 phiếu", "đồng chí Bình 19/21 phiếu" (ballots, no kind after them, `_BALLOTS_HANDLED` left out) or
+"đắc cử với 33 phiếu" is counted in favour, and so is a motion "chỉ được 3 trên 7", and
+so are hands raised ("23 cánh tay giơ lên"), and so is the number of ballots a clause opens with ("Như vậy, với
+18/20 phiếu, đề án được thông qua"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count:
+"không đạt quá bán" is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
 _LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
-    r"(?<!thu ve )(?<!hop le )(?<!thu ve: )(?<!hop le: )"
+    r"(?<!thu ve )(?<!thu vao )(?<!hop le )(?<!thu ve: )(?<!thu vao: )(?<!hop le: )"
     r"(?<!phay )(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d| phay \d)"
     r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
 )
@@ -376,16 +455,22 @@ _BEFORE = re.compile(rf"^[\s)]*(?:{_WHO}\b(?:\s+(?!nao\b|ai\b)[^\W\d]+){{0,5}})?
 _PRESENT = re.compile(r"\b(?:co mat|tham gia bieu quyet|du hop|tham du)\b")
 _AFTER = re.compile(r"^\s*(?:[^\W\d]+\s*:?\s*){0,2}:?\s*$")
 """Between what is counted and its count, when the count comes after ("tán thành là 30", "đồng ý miễn nhiệm: 20")."""
+_AFTER_WHOLE = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[,:(]?\s*$")
+"""The same before a count of a whole ("đồng ý hết, mười hai trên mười hai", "tán thành (9/9)"): a comma may stand
+between, as "X trên Y" counts votes by itself."""
 _AFTER_ASKED = re.compile(r"^(?:[\s,.?!:]*[^\W\d]+){0,6}[\s,.?!:]*$")
 """Between a question and its answer ("vị nào không tán thành thì giơ tay, có 3 vị"): the call's words."""
-_ASKED = re.compile(r"\b(?:nao|ai) (?:(?:cung|van|deu) )?$")
+_STILL_ASKING = re.compile(r"(?:\s+[^\W\d]+){0,3}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?tay\b")
+"""A number the question goes on after ("hộ nào nhất trí kết nạp cả hai hộ thì giơ tay"): what is asked, no answer."""
+_ASKED = re.compile(r"\b(?:nao|ai|mo) (?:(?:cung|van|deu) )?$")
+"""Who is asked, before the kind ("vị nào", "ai", Central "bà con mô không đồng ý")."""
 _NUMBER = r"(\d+)(?![.,]?\d)"
 _TOTAL = re.compile(
     rf"(?<!tren )\btong so (?:(?!khong\b)[^\W\d]+ ){{0,5}}?:?\s*(?:la )?{_NUMBER}|\bphat ra (?:la )?{_NUMBER}"
     rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)"
     rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
-    rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop)(?=\s*[,;.]|\s*$|\s+\d)"
+    rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop|tham du)(?=\s*[,;.]|\s*$|\s+\d)"
     rf"|(?:[,;:%] |phan tram )tren (?:tong so (?:(?!khong\b)[^\W\d]+ ){{0,3}}?{_NUMBER}|{_NUMBER} {_WHO}\b)"
 )
 """The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
@@ -394,7 +479,7 @@ those present said on its own: before a kind, "458 đại biểu tham gia biểu
 _PRESENT_FIRST = re.compile(r"(?<!\d )\bco mat\s*:?\s*(?:la )?(\d+)(?![.,]?\d)")
 """Those present said before the counts ("Có mặt 7, giơ tay 7", "Có mặt 11 trên 11 thành viên, 11 thành viên nhất
 trí"): the whole of the counts said beside it; alone it is attendance ("Hôm nay có mặt 31 trên 33 đại biểu")."""
-_ALL_PRESENT = re.compile(rf"\btat ca (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
+_ALL_PRESENT = re.compile(rf"\b(?:tat ca|toan the) (\d+) {_WHO} (?:[^\W\d]+ )?co mat\b")
 """"Tất cả 12 thành viên có mặt đều nhất trí": the count in favour is the whole too."""
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _ONE_NAMED = re.compile(
@@ -428,10 +513,22 @@ said further on ("không ai phản đối, vậy hợp tác xã chấp thuận �
 _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
 """The share a bare answer makes ("13 trên 13, đạt 100%")."""
-_NO_ONE = re.compile(r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong co|khong ai)\b")
+_NO_ONE = re.compile(
+    r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong|hong|chang) (?:co|ai)\b"
+    r"|^\W*(?:da |thua )?(?:cung |van )?(?:hong|khong)\W*$"
+)
+"""Nobody answering ("Không có.", "Dạ không ai."; the whole answer "Không.", "Cũng không.": "Ai không biểu quyết? Cũng
+không.")."""
 _CALLED_HANDS = re.compile(r"\b(?:thi|xin|hay|moi)\s+$")
 """"… thì giơ tay", "xin giơ tay": hands asked for, no count in favour."""
 _HANDS = 16
+_BALLOT = re.compile(r"\bphieu\b")
+_KIND_THEN_COUNT = re.compile(r"\s*(?:la\s+|co\s+)?:?\s*\d+(?:\s*(?:/|tren)\s*\d+)?\s+")
+_BALLOTS_HANDLED = re.compile(
+    r"\b(?:co|phat|nhan|in|gui|thu|con|tong cong|gom|du|het|them|bo|lay|moi|chi|la|tong so)\s+\d+"
+    r"(?:\s*(?:/|tren)\s*\d+)?\s+$"
+)
+"""Ballots had, handed out, returned or left ("hôm nay có sáu phiếu", "phát 30 phiếu"): no count of votes."""
 """A "giơ tay" this close after another kind ("… nào không đồng ý thì giơ tay") is that kind's call, not a count in
 favour."""
 
@@ -459,8 +556,9 @@ def _after(
         for i, n in enumerate(numbers)
         if mention.end() <= n.start()
         and n.end() <= next_start
-        and (_AFTER_ASKED if asked else _AFTER).match(folded[mention.end() : n.start()])
+        and (_AFTER_ASKED if asked else _AFTER_WHOLE if n.group(2) else _AFTER).match(folded[mention.end() : n.start()])
         and (asked or _counted_after(folded, mention.end(), n))
+        and not (asked and _STILL_ASKING.match(folded, n.end()))
     ]
 
 
@@ -486,12 +584,21 @@ def _counts_next(
 
 
 def _mentions(folded: str) -> list[re.Match[str]]:
-    """The kinds said, a "giơ tay" right after another kind dropped (`_HANDS`)."""
+    """The kinds said, a "giơ tay" right after another kind dropped (`_HANDS`), and a "không đạt" where no ballot is
+    said: a pass-or-fail ballot names its ballots ("phiếu đạt 7, không đạt 2"); "búp không đạt bảy nghìn" is a grade."""
     mentions: list[re.Match[str]] = []
+    ballots = _BALLOT.search(folded) is not None
     for m in _POLARITY.finditer(folded):
         called = _CALLED_HANDS.search(folded, max(0, m.start() - 8), m.start()) is not None
         if m.group().startswith("gio") and (called or (mentions and m.start() - mentions[-1].end() <= _HANDS)):
             continue
+        if m.group().endswith(" dat") and not ballots:
+            continue
+        if m.group() == "phieu" and (
+            _BALLOTS_HANDLED.search(folded, 0, m.start())
+            or (mentions and _KIND_THEN_COUNT.fullmatch(folded, mentions[-1].end(), m.start()))
+        ):
+            continue  # ballots had or handed out; or the count of the kind said right before ("đồng ý 28 phiếu")
         mentions.append(m)
     return mentions
 
@@ -529,7 +636,12 @@ def read_counts(folded: str, uncounted: Collection[str] = ()) -> tuple[dict[str,
             counts[kind] = 0  # "không có hộ nào không đồng ý tất cả 78 hộ đều giơ tay": the number is the next kind's
             continue
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
-        before = [i for i in before if _BEFORE.match(folded[numbers[i].end() : mention.start()])]
+        before = [
+            i
+            for i in before
+            if _BEFORE.match(between := folded[numbers[i].end() : mention.start()])
+            or (numbers[i].group(2) is not None and re.fullmatch(r"\s*,\s*", between))  # "11 trên 11, nhất trí"
+        ]
         asked = _ASKED.search(folded, max(previous_end, mention.start() - 12), mention.start()) is not None
         zero = _zero_after(folded, mentions, k)  # "ai không có ý kiến không vậy 8 trên 9 đồng ý": not 8
         after = [
@@ -576,8 +688,15 @@ _AGREED = re.compile(
 )
 """The body agreeing, said as the sentence's decision ("Chi bộ nhất trí đề nghị kết nạp.", "vậy là thống nhất giữ giá
 bơm như năm ngoái"): not the speaker's opinion ("tôi nhất trí với …"), a question ("ai nhất trí …") or a refusal."""
-_PASSED_ALONE = re.compile(r"^\W*(?:(?:da|duoc|nhat tri|vay|vay la)\s+)?thong qua\W*(?:(?:nhe|a|roi)\W*)?$")
-"""The result said on its own ("Thông qua.", "Đã thông qua.", "Nhất trí thông qua nhé."): a sentence of no more."""
+_REQUEST = r"(?:xin|de nghi|moi|bieu quyet|se|can|phai|de|hay|nen|ta|chung ta|toi)\b"
+"""Words of a request or a plan ("đề nghị thông qua", "cần thông qua"): no outcome after them."""
+_PASSED_ALONE = re.compile(
+    rf"^\W*(?:(?!{_REQUEST}|{_NOT_YET}\b)[^\W\d]+\s+|\d+\s+){{0,5}}?"
+    r"(?:(?:da|duoc|deu|nhat tri|vay|vay la)\s+)?thong qua\W*(?:(?:nhe|a|roi|nghen|nha)\W*)?$"
+)
+"""The result said on its own ("Thông qua.", "Đã thông qua.", "Nhất trí thông qua nhé.") or of what was voted on
+("Phương án một thông qua.", "Nội dung này đã thông qua."): a sentence of no more; no request ("xin", "đề nghị",
+"mời … thông qua") nor "not" ("chưa thông qua")."""
 _EVERY_VOTE = re.compile(
     r"\bca (?:hai|ba|bon|nam|sau|\d+) [^\W\d]+|\b(?:hai|ba|bon|\d+) (?:cai|noi dung|diem|van de) (?:do|nay|tren)\b"
     r"|\bthong qua (?:het|ca)\b|\b(?:tat ca )?cac [^\W\d]+(?: [^\W\d]+){0,3}? (?:tren|nay|vua \w+)\b"
@@ -593,11 +712,16 @@ _SO = (
 )
 """How a chair draws the outcome ("như vậy", "vậy là", "rứa là", "thế là", "Vậy, …", unpunctuated right after a
 count's kind: "… không ai phản đối vậy hợp tác xã chấp thuận"), never "cho vay"."""
+_ONLY_SHARE = r"\s+(?:\d+ ?(?:%|phan tram)|tuyet doi|hoan toan)\W*$"
+"""How many agreed, ending the sentence ("thống nhất một trăm phần trăm", "nhất trí tuyệt đối"): a share, no outcome."""
+_NOT_COUNTED = r"(?!(?:[^\W\d]+\s+)?(?:dong y|nhat tri|tan thanh)\b)"
+"""A number that counts no kind said after it: "vậy 37 hồ sơ được duyệt" decides, "vậy là 21 người đồng ý" counts."""
 _DECIDED = re.compile(
-    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
-    r"(?:nhat tri|thong nhat|dong y|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|nghiem thu|ket nap|bo nhiem)\b"
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+{_NOT_COUNTED}){{0,5}}?(?:(?:da|deu|cung|duoc|hoan toan)\s+)*"
+    r"(?:nhat tri|thong nhat|dong y|chot|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|nghiem thu|ket nap"
+    r"|bo nhiem)\b"
     r"(?!\s+(?:voi|y kien|chua|khong)\b)(?![^?]*\?)"
-    r"(?!\s+(?:\d+ ?(?:%|phan tram)|tuyet doi|hoan toan)\W*$)"
+    rf"(?!{_ONLY_SHARE})"
 )
 """The outcome drawn after the counts, the body or the motion and what was decided ("như vậy hội nghị thống nhất đề
 nghị khen thưởng …", "Vậy là đồng ý cơ cấu lại nợ …", "Rứa là Hội đồng chọn phương án 2.", "Vậy 37 hồ sơ được
@@ -606,7 +730,7 @@ agreed ("như vậy chi bộ thống nhất một trăm phần trăm": a share, 
 
 
 _DENIED = re.compile(
-    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?(?:khong|chua) (?:dat|duoc|du|thong qua)\b(?![^?]*\?)"
+    rf"{_SO}[\s,]+(?:{_NOT_BODY}[^\W\d]+\s+|\d+\s+){{0,5}}?{_NOT_YET} (?:dat|duoc|du|thong qua)\b(?![^?]*\?)"
 )
 """The motion failing, drawn after the counts ("Như vậy tờ trình không đạt.", "vậy là phương án này không được")."""
 
@@ -621,7 +745,7 @@ def says_agreed(text: str) -> bool:
 
 
 _REFUSED = re.compile(
-    r"^\W*(?:(?:nhu )?(?:vay|rua)(?: la)?|the la)[\s,]+(?:khong|chua) (?!co\b|ai\b|biet\b|phai\b)[^\W\d]+"
+    rf"^\W*(?:(?:nhu )?(?:vay|rua)(?: la)?|the la)[\s,]+{_NOT_YET} (?!co\b|ai\b|biet\b|phai\b)[^\W\d]+"
 )
 """The meeting not doing what was voted on, said as the outcome ("Vậy là không chuyển, tổ tiếp tục hòa giải."): not a
 question or an aside ("vậy không có ý kiến khác", "vậy chưa ai …")."""
@@ -708,6 +832,64 @@ def split_votes(text: str) -> list[str]:
     return pieces
 
 
+_TITLE = re.compile(r"\b(?:ông|bà|anh|chị|cô|chú|bác|em|đồng chí|thầy|cụ|phương án)\s+", re.IGNORECASE)
+"""What stands before a name or an option's number, with its tones ("ông", "bà", not "ba" three; "phương án hai")."""
+_NO_NAME = frozenset(
+    {
+        "khong", "dong", "y", "con", "nao", "ay", "nay", "do", "kia", "ta", "minh", "thi", "la", "co", "duoc", "dat",
+        "da", "se", "van", "cung", "deu", "tan", "thanh", "nhat", "tri", "gio", "tay", "bieu", "quyet", "phieu", "va",
+        "voi", "hay", "ghi", "em", "chi", "anh",
+    }
+)  # fmt: skip
+"""Words that follow a title and name no one ("anh em", "chị ghi", "ông đồng ý")."""
+_NAMED_PASSED = re.compile(r"\b(?:du dieu kien|dat|trung cu|duoc (?:chon|bau|cong nhan|de nghi|thong qua|ket nap))\b")
+_NAMED_FAILED = re.compile(rf"\b{_NOT_YET} (?:du|dat|trung|duoc)\b")
+"""An outcome said of candidates by name ("ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện"; "hộ ông Lợi không đạt quá
+bán"; "đồng chí Hùng, đồng chí Lan trúng cử")."""
+
+
+def named(text: str, words: int = 1) -> frozenset[str]:
+    """The words (folded) that follow a title in `text`, a chain of titles ("hộ ông Ri") skipped, up to `words` of them
+    before a punctuation or a number: the names or option numbers it speaks of ("ri"; "hai" for "phương án hai"; with
+    `words` 3, "tran", "van", "ri" for "hộ ông Trần Văn Ri: …", whose given name ends it)."""
+    said = nfc(text)
+    found: set[str] = set()
+    for m in _TITLE.finditer(said):
+        if _TITLE.match(said, m.end()):
+            continue  # "hộ ông …": the name follows the last title
+        following = re.match(r"[^\W\d_]+(?: [^\W\d_]+)*", said[m.end() :])
+        if following is not None:
+            found.update(fold(w) for w in following.group().split()[:words] if fold(w) not in _NO_NAME)
+    return frozenset(found)
+
+
+def named_outcome(text: str) -> bool | None:
+    """The outcome `text` says of the candidates it names (`named`): failed, passed, or None when it says neither."""
+    folded = folded_digits(text)
+    if _VOTE_FAILED.search(folded) or _NAMED_FAILED.search(folded) or says_refused(text):
+        return False
+    if _VOTE_PASSED.search(folded) or _NAMED_PASSED.search(folded) or says_agreed(text):
+        return True
+    return None
+
+
+_NAMES_APART = re.compile(r"[,;:]|\s(?=(?:còn|riêng)\s)", re.IGNORECASE)
+
+
+def named_outcomes(text: str) -> list[tuple[frozenset[str], bool]]:
+    """The candidates `text` names (`named`) with the outcome said of each: names listed go with the outcome of the
+    clause that ends the list ("bà Mến, ông Khiêm đủ điều kiện, ông Pảo không đạt": Mến and Khiêm passed, Pảo not)."""
+    found: list[tuple[frozenset[str], bool]] = []
+    listed: frozenset[str] = frozenset()
+    for clause in _NAMES_APART.split(text):
+        listed |= named(clause)
+        outcome = named_outcome(clause)
+        if outcome is not None and listed:
+            found.append((listed, outcome))
+            listed = frozenset()
+    return found
+
+
 def whole_alone(text: str) -> int | None:
     """The whole said in `text` when it counts nothing ("Số đại biểu có mặt: 25/27."): the total of the counts said
     right after it in the same turn, an announcement's first line; alone it is attendance."""
@@ -721,22 +903,28 @@ def _asks(folded: str, start: int) -> bool:
     asked = _ASKED.search(folded, max(0, start - 12), start)
     if asked is None:
         return False
-    return not re.search(r"(?<!\bhay )\b(?:khong|chua)(?: co)? $", folded[max(0, asked.start() - 14) : asked.start()])
+    before = folded[max(0, asked.start() - 30) : asked.start()]  # "không có hộ nào phản đối": who between
+    return not re.search(rf"(?<!\bhay )\b(?:khong|chua)(?: co)?(?: {_WHO})? $", before)
 
 
+_QUESTION_MARK = re.compile(r"\s*\?")
+_CLAUSE_START = re.compile(r"(?:^|[.,;:!?])\s*(?:(?:con|the|vay)\s+)?$")
+"""A kind asked bare, as a clause of its own ("Không biểu quyết?", "Còn không đồng ý?")."""
 _HANDS_ASKED = re.compile(r"\s*(?:thi |xin |hay |moi )?gio (?:cao )?tay\b")
 """Hands asked for right after a kind ("không đồng ý giơ tay", "không tán thành thì giơ tay"): the call asks it."""
 
 
 def asked_kind(text: str) -> str | None:
-    """The kind a call asks to count ("Vị nào không tán thành?", "không đồng ý giơ tay" in a sentence counting none):
-    the answer may come in the next sentence."""
+    """The kind a call asks to count ("Vị nào không tán thành?", "Không biểu quyết?", "không đồng ý giơ tay" in a
+    sentence counting none): the answer may come in the next sentence."""
     folded = folded_digits(text)
     counted = bool(read_counts(folded)[0])
     asked = [
         m.lastgroup
         for m in _mentions(folded)
-        if _asks(folded, m.start()) or (not counted and _HANDS_ASKED.match(folded, m.end()) is not None)
+        if _asks(folded, m.start())
+        or (not counted and _HANDS_ASKED.match(folded, m.end()) is not None)
+        or (_QUESTION_MARK.match(folded, m.end()) and _CLAUSE_START.search(folded, 0, m.start()))
     ]
     return asked[-1] if asked else None
 
@@ -762,13 +950,41 @@ def _answer(folded: str) -> tuple[int, int | None] | None:
 def _lead(folded: str) -> str:
     """Where a sentence answering a call may give its bare count (`_answer`): all of it when it names no kind, else
     its first clause, or what comes before "nobody" said of another kind, as an unpunctuated answer goes on ("mười
-    bốn cánh tay không có ai không đồng ý")."""
+    bốn cánh tay không có ai không đồng ý"), or that "nobody" when it comes first ("hông có ai hết còn ai đồng ý …")."""
     mentions = _mentions(folded)
     if not mentions:
         return folded
     lead = re.split(r"[,;.!?]", folded, maxsplit=1)[0]
     nobody = _NONE.search(folded, 0, mentions[0].start())
+    if nobody is not None and re.fullmatch(r"\W*(?:(?:da|thua)\W*)?", folded[: nobody.start()]):
+        return folded[nobody.start() : mentions[0].start()]  # "hông có ai hết còn ai đồng ý …": the answer is nobody
     return folded[: nobody.start()] if _mentions(lead) and nobody is not None else lead
+
+
+_DECIDED_AFTER = re.compile(
+    rf"^\W*(?:(?:vay|the|rua)(?: la)?\W+)?(?:(?!{_REQUEST}){_NOT_BODY}[^\W\d]+\s+){{0,3}}?(?:(?:da|deu|cung|duoc)\s+)*"
+    r"(?:chot|chon|duyet|phe duyet|chap thuan|chap nhan|cong nhan|ket nap|bo nhiem|thong qua)\b"
+    r"(?![^?]*\?)(?!(?:\s+[^\W\d]+){0,3}\s+nao\b)"
+)
+"""What was decided, said right after the counts ("… một người hổng đồng ý chốt phương án hai"); no question ("chọn
+phương án nào …")."""
+
+
+def _agreed_after(folded: str) -> bool:
+    """Whether the body's agreement or what it decided is said after the last count (`_AGREED`, `_DECIDED_AFTER`), the
+    sentence going on unpunctuated ("…
+    đồng chí chinh không biểu quyết ban chấp hành thống nhất trình tỉnh khen thưởng"), as the chair draws it with "như
+    vậy" (`_DECIDED`: "… không biểu quyết, như vậy hội nghị thống nhất …")."""
+    last = max([m.end() for m in _mentions(folded)] + [n.end() for n in _numbers(folded)], default=0)
+    tail = folded[last:]
+    agreed = _AGREED.match(tail)
+    if agreed is not None and re.match(_ONLY_SHARE, tail[agreed.end() :]) is None:
+        return True
+    return _DECIDED_AFTER.match(tail) is not None
+
+
+_ALONE_PASSED = re.compile(r"^[^,;.]*[,;.]\s*(?:(?:da|duoc|vay|vay la|nhu vay)\s+)?thong qua\W*$")
+"""A bare share then the result ("Bảy trên bảy, thông qua.")."""
 
 
 def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Collection[str] = ()) -> VoteCue | None:
@@ -783,12 +999,18 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     if asked is not None and asked not in counts and not _mentions(lead) and (answer := _answer(lead)) is not None:
         counts = {asked: answer[0], **counts}  # "Năm trên năm, không ai phản đối.": the answer, then the rest
         total = answer[1] if answer[1] is not None else total
+    first = re.split(r"[,;.]", folded)[0]
+    kinds = _mentions(folded)
+    owned = bool(kinds) and not folded[len(first) : kinds[0].start()].strip(" ,;.:")  # "Hai trên chín, không đồng ý."
+    shared = _answer(first) if asked is None and "in_favour" not in counts and not owned else None
+    if shared is not None and shared[1] is not None and (counts or _ALONE_PASSED.search(folded)):
+        counts, total = {"in_favour": shared[0], **counts}, shared[1]  # "Bảy trên bảy, thông qua.", "25 trên 26, một …"
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
         result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
     has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
-    decided = has_counts and _DECIDED.search(folded) is not None  # "… không biểu quyết, như vậy hội nghị thống nhất …"
+    decided = has_counts and (_DECIDED.search(folded) is not None or _agreed_after(folded))
     denied = has_counts and _DENIED.search(folded) is not None  # "… không đồng ý năm, như vậy đề xuất không đạt"
     passed = False if _VOTE_FAILED.search(folded) or denied else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
@@ -1048,13 +1270,6 @@ def _referred(match: re.Match[str], written: str, held: date | None) -> bool:
     return bare or year_said or start or (not match.group("day") and named >= held - _RECENT)
 
 
-_NUMBER_SAID = frozenset(
-    {
-        "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy", "tám", "chín", "mười", "mươi",
-        "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "không",
-    }
-)  # fmt: skip
-"""Number words as said, with their tones (`_misread`)."""
 _WORDS_AS_SAID = re.compile(r"[^\W\d_]+")
 
 

@@ -134,10 +134,28 @@ def _counted(vote: Vote) -> bool:
 def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     """A new call to vote after a vote with counts (any: "… hai phiếu không đồng ý là vì bao bì …" then "đề nghị các
     đồng chí biểu quyết …") or a result, or counts that contradict the vote's; a call asking for the rest of the vote
-    ("Vị nào không tán thành?") is none."""
-    if cue.call and cue.asks not in ("against", "abstain") and (_counted(vote) or vote.passed is not None):
+    ("Vị nào không tán thành?", or "Ai đồng ý?" after those against were counted) is none, unless the vote has that
+    kind's count already."""
+    rest = cue.asks == "in_favour" and vote.in_favour is None and vote.passed is None  # "Ai không đồng ý?" first
+    if cue.call and cue.asks not in ("against", "abstain") and not rest and (_counted(vote) or vote.passed is not None):
         return True
+    if cue.call and cue.asks is not None and getattr(vote, cue.asks) is not None:
+        return True  # "chín người giơ tay còn ai hông đồng ý hai người" then "… ai không đồng ý giơ tay trước"
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
+
+
+def _announced(votes: list[Vote]) -> list[Vote]:
+    """A call heard alone, neither counted nor decided, joins the vote after it in the item however long after, as
+    ballots are counted during a break ("Mời ban kiểm phiếu làm việc." … "Báo cáo kết quả kiểm phiếu: …"): within
+    `vote_window_s` it joins it anyway (`_starts_another`)."""
+    joined: list[Vote] = []
+    for vote in votes:
+        if joined and not _counted(joined[-1]) and joined[-1].passed is None:
+            called = joined.pop()
+            refs = called.source_segments + [r for r in vote.source_segments if r not in called.source_segments]
+            vote = vote.model_copy(update={"source_segments": refs})
+        joined.append(vote)
+    return joined
 
 
 def _opens_with_result(text: str) -> bool | None:
@@ -388,7 +406,8 @@ class ExtractiveGenerator:
             rows = (weights[indices], vocabulary)
             found = ([kinds[i] for i in indices], [first_turn[i] for i in indices])
             items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, cast))
-        return self._passed_across(items, {s.id: s for s in segments})
+        by_id = {s.id: s for s in segments}
+        return self._passed_across(self._called_across(items, by_id), by_id)
 
     def item(
         self,
@@ -454,7 +473,7 @@ class ExtractiveGenerator:
         kinds, first_turn = found
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
-        votes = self._votes(sents, speaks, kinds)
+        votes = self._votes(sents, _a_chair_speaks(sents, presides), kinds)  # as tasks: who chaired goes on calling
         tasks = self._tasks(sents, _a_chair_speaks(sents, presides), kinds, held, cast)
         conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks, first_turn)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
@@ -526,10 +545,15 @@ class ExtractiveGenerator:
         nothing ("Tôi xin phép vắng mặt …", "Phiên chất vấn kết thúc."): it is left out.
         """
         votes: list[tuple[Vote, float]] = []
+        names: list[frozenset[str]] = []  # per vote, the names its pieces say ("Hộ ông Trần Văn Ri: 17 trên 17 …")
         read: set[int] = set()  # the votes in which `cues` read something
         last: Sentence | None = None  # the last sentence of the open vote
         for k, (s, chairs, kind) in enumerate(zip(sents, speaks, kinds, strict=True)):
             if cues.no_vote_here(s.text):  # a past vote recalled, the rule a vote follows, a text read out
+                continue
+            if chairs and (by_name := self._results_by_name(votes, names, s)):
+                read |= by_name
+                last = s
                 continue
             asked = self._asked(sents, k, votes, last)
             said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
@@ -556,13 +580,39 @@ class ExtractiveGenerator:
                     or ((goes_on or awaited) and cue.passed is not None)
                 ):
                     continue  # a member's count joins a vote the chair called; only a full tally starts one
+                before = len(votes)
                 self._add_to_votes(votes, cue, s, piece)
+                said_names = cues.named(piece, words=4)
+                names = [*names, said_names] if len(votes) > before else [*names[:-1], names[-1] | said_names]
                 if said:
                     read.add(len(votes) - 1)
                 if cue.passed is not None and cues.for_every_vote(piece):
                     self._pass_earlier(votes, len(votes) - 2, cue.passed, s.segment.start)
                 last = s
-        return [v for k, (v, _) in enumerate(votes) if k in read]
+        return _announced([v for k, (v, _) in enumerate(votes) if k in read])
+
+    def _results_by_name(self, votes: list[tuple[Vote, float]], names: list[frozenset[str]], s: Sentence) -> set[int]:
+        """The votes awaiting their result (counted, none said, within `vote_window_s`) that `s` gives one by naming
+        them (`cues.named`, `cues.named_outcome`: "Như rứa ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện"; "hộ ông Lợi
+        không đạt quá bán"), as candidates voted on one after another are decided together: each takes it and cites
+        `s`. None when `s` names only the open vote, which reads its result as usual."""
+        outcomes: dict[int, bool] = {}
+        for said, outcome in cues.named_outcomes(s.text):
+            outcomes |= {
+                k: outcome
+                for k, (vote, end) in enumerate(votes)
+                if _counted(vote)
+                and vote.passed is None
+                and s.segment.start - end <= self.vote_window_s
+                and said & names[k]
+            }
+        if not outcomes or set(outcomes) == {len(votes) - 1}:
+            return set()
+        for k, outcome in outcomes.items():
+            vote, end = votes[k]
+            refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
+            votes[k] = (vote.model_copy(update={"passed": outcome, "source_segments": refs}), max(end, s.segment.end))
+        return set(outcomes)
 
     @staticmethod
     def _asked(sents: Sequence[Sentence], k: int, votes: list[tuple[Vote, float]], last: Sentence | None) -> str | None:
@@ -581,6 +631,25 @@ class ExtractiveGenerator:
         if _counted(votes[-1][0]):  # "… còn ai không đồng ý không" then "dạ không có": the rest of the counts
             return kind if kind is not None and getattr(votes[-1][0], kind) is None else None
         return kind or "in_favour"
+
+    def _called_across(self, items: list[AgendaItem], by_id: dict[int, Segment]) -> list[AgendaItem]:
+        """A call heard alone at an item's end, neither counted nor decided, joins the vote that begins the next item
+        within `vote_window_s`, as a second call joins it within an item (`_starts_another`): it announced that vote
+        ("Chúng ta biểu quyết bằng phiếu kín …" then "Nội dung thứ nhất … mời các thành viên ghi phiếu")."""
+        for k in range(1, len(items)):
+            if not items[k - 1].votes or not items[k].votes:
+                continue
+            called, first = items[k - 1].votes[-1], items[k].votes[0]
+            ended = max(by_id[r.id].end for r in called.source_segments if r.id in by_id)
+            begun = min(by_id[r.id].start for r in first.source_segments if r.id in by_id)
+            if _counted(called) or called.passed is not None or begun - ended > self.vote_window_s:
+                continue
+            refs = called.source_segments + [r for r in first.source_segments if r not in called.source_segments]
+            items[k] = items[k].model_copy(
+                update={"votes": [first.model_copy(update={"source_segments": refs}), *items[k].votes[1:]]}
+            )
+            items[k - 1] = items[k - 1].model_copy(update={"votes": items[k - 1].votes[:-1]})
+        return items
 
     def _passed_across(self, items: list[AgendaItem], by_id: dict[int, Segment]) -> list[AgendaItem]:
         """A result said of every motion just voted on, in an item after theirs ("Nội dung thứ hai …" began an item;
