@@ -1045,7 +1045,8 @@ def read_tasks(
             position = point.end()
         clause = text[position:end]
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting, host) if clause.strip() else []
-        found = [share for t in found for share in _shares(t, people, titles or {}, any(c.isupper() for c in text))]
+        cased = any(c.isupper() for c in text)
+        found = [share for t in found for share in _shares(t, clause, people, titles or {}, cased)]
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None
         if said is not None:  # "giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV": the same order
             deadline = Deadline(said.text, said.start + position, said.due)
@@ -1079,11 +1080,16 @@ _ASIDE = re.compile(r"(?:trong đó(?: có)?|bao gồm|gồm(?: có)?|kể cả|
 _SHARE = re.compile(r"\s+thì(?: là)?\s+", re.IGNORECASE)
 
 
-def _shares(task: TaskSlots, people: Sequence[str], titles: dict[str, str], cased: bool) -> list[TaskSlots]:
-    """The task once per party when its party is said place by place, each after its topic and "thì" ("thôn Đông thì
-    dân quân, thôn Tây thì đoàn thanh niên, dọn kênh": each does its share, two tasks; "thôn trên thì dân quân trực":
-    the militia). A party read with a "thì" in it holds topics, not names."""
-    parts = [part for part in re.split(r",\s*", task.assignee) if part.strip()]
+def _shares(
+    task: TaskSlots, clause: str, people: Sequence[str], titles: dict[str, str], cased: bool
+) -> list[TaskSlots]:
+    """The task once per party when its party is said place by place in `clause`, each after its topic and "thì"
+    ("thôn Đông thì dân quân, xóm Tây thì đoàn thanh niên, dọn kênh": each does its share, two tasks; "thôn trên thì
+    dân quân trực": the militia). A party read with a "thì" in it holds topics, not names."""
+    said = clause[: clause.find(task.action)] if task.action and task.action in clause else ""
+    parts = [part for part in re.split(r",\s*", said.strip(" ,")) if part.strip()]
+    if len(parts) < 2 or not all(_SHARE.search(part) for part in parts):
+        parts = [part for part in re.split(r",\s*", task.assignee) if part.strip()]
     if not parts or not all(_SHARE.search(part) for part in parts):
         return [task]
     parties = [_SHARE.split(part)[-1].strip() for part in parts]
