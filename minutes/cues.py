@@ -1120,8 +1120,8 @@ _DEADLINE = re.compile(
     r"|trong tuan\b(?! (?:nay|toi|sau|qua|truoc|dau|cuoi)\b)"
     rf"|{_AT_TIME}(?P<today>(?<=trong )(?:ngay )?hom nay|(?<=\w )ngay hom nay"
     r"|(?:ngay )?(?:buoi )?(?:sang|trua|chieu|toi|dem) nay|(?<=tu )bay gio)"
-    rf"|(?:(?:trong|vao|{_BY}) |(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}|{_WEEKDAY_VERB}))"
-    rf"{_WEEKDAY}"
+    rf"|(?:(?:trong|vao|{_BY}) (?:ngay )?|(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}|{_WEEKDAY_VERB}))"
+    rf"{_WEEKDAY}"  # "ngay trong ngày thứ Hai": the day said with its marker
     rf"|truoc {_EVENT}"
     rf"|(?:truoc|sau|ra) {_TET}|truoc (?:mua \w+|ram thang \w+|ky hop \w+(?: \w+)?)|ra gieng\b"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$|\W* (?:khong|thi|de|nhe|nha|roi|con)\b)"
@@ -1143,6 +1143,7 @@ _DEADLINE = re.compile(
     rf"|trong {_SESSION} nay|tu (?:chieu|sang|toi) nay|trong nam hoc \d{{4}}-\d{{4}}"
     rf"|(?:trong |tai )?{_SESSION} (?:toi|sau)\b"
     rf"|(?:trong )?suot (?:mua|dot|thoi gian|(?:may|nhung|cac) ngay|dip|qua trinh){_TO_CLAUSE_END}"
+    rf"|trong mua{_TO_CLAUSE_END}"  # "trong mùa hái tiêu": a season the work lasts
     rf"|(?:tai|vao|den) (?:{_SESSION}|(?:phien |buoi |cuoc hop )?giao ban)(?: [a-z]+)?"
     r" (?:toi|sau|ke tiep|tiep theo|bo sung|lan sau|thang \d{1,2}|quy (?:iv|iii|ii|i|[1-4]))\b"
     r")"

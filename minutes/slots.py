@@ -61,7 +61,7 @@ _BEFORE_VERB = "thì|sẽ|phải|cần|cũng|hãy|nên|cứ|vẫn|đều"
 """Particles between a party and its verb ("còn hậu thì làm …", "chị Hân cứ làm việc trước với …"): neither the party's
 name nor the action; nor is "cùng" after two parties ("Trạm y tế và Hội Phụ nữ cùng vận động …": `_TRAILING`)."""
 _TRAILING = re.compile(rf"(?:\s+(?:{_BEFORE_VERB}|cùng))+$", re.IGNORECASE)
-_OWN = re.compile(r"^(?:(?:dạ|vâng|ừ|thưa)[,\s]+)*(?:tôi|tui|chúng tôi|em|chúng em)\b")
+_OWN = re.compile(r"^(?:(?:dạ|vâng|ừ|thưa)[,\s]+)*(?P<who>tôi|tui|chúng tôi|em|chúng em)\b")
 """The speaker about their own work ("Tôi, Bế Thị Quyên, Giám đốc, chủ trì …", "tôi với anh Tài đi"): no task."""
 _SPEAKER_AFTER_TOPIC = re.compile(r", (?:tôi|chúng tôi)\b")
 """The speaker as the subject after a topic ("Hôm nay phòng giao ban tháng 11, tôi …, Trưởng phòng, chủ trì"); a party
@@ -116,6 +116,11 @@ the party follows, as a subject does after a topic."""
 _RESUMED = re.compile(r"\b(?:cái|việc|vụ|chuyện) (?:này|đó|ấy|ni|nớ|nọ)\s+")
 """What was just said taken up again as the topic ("…, cái này kế toán làm …", Central "cái nớ thôn … liên hệ …"): the
 subject follows it."""
+_THIS_ONE = re.compile(
+    r"(?<=\w )(?<!hôm )(?<!lúc )(?<!khi )(?<!bữa )(?<!hồi )(?<!dạo )(?:này|đó|ni|nớ)\s+(?=(?:em|anh|chị)\s+\w)"
+)
+"""A thing just talked about, then "em"/"anh"/"chị", "you", as the subject ("báo cáo đó em gửi sở …"): the topic said
+again, the one addressed is the party (but "hôm đó anh …" is a time; "hồng này em …" calls Hồng)."""
 _CLAUSES = re.compile(
     rf";\s+|(?<!\bhợp)(?<!\bhội)(?<!\bcộng),?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
     rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
@@ -126,18 +131,19 @@ before a party, "còn <its topic> thì <party>" ("hên lo báo bà con còn vậ
 đài thì nhờ đài truyền thanh huyện …")."""
 _LEAD = re.compile(
     r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+"
-    r"|(?:tốt|được|ừ|ờ|vâng|rồi|thôi|ok)(?:[,.!]\s*|\s+))+"
+    r"|(?:tốt|được|ừ|ờ|vâng|rồi|thôi|ok|rứa|vậy)(?:[,.!]\s*|\s+))+"
 )
 """Words before a clause's subject: a link ("còn", "đồng thời") or the chair's reply to what was just said ("tốt hội
-nông dân làm tiếp …", unpunctuated)."""
+nông dân làm tiếp …", unpunctuated), or "so" leading to the order ("rứa mỗi trưởng thôn …", Central; "vậy anh …")."""
 _PROCEDURAL = re.compile(
-    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi|diem qua"
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi(?! voi)|diem qua"
     r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc|qua|di|luon|tiep)"
     r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan)|(?:phat|thu|kiem) phieu|(?:tam )?ra ngoai)\b"
 )
 """Asked to speak or present now ("anh Lộc báo cáo đi"), to hand out or count the ballots or leave the room for a vote
 ("Đề nghị ông Huy ra ngoài để Hội đồng bỏ phiếu kín"), or the speaker's own formula ("…, Chủ tịch Hội, xin khai mạc hội
-nghị"): procedure, not a task (unless a deadline says otherwise)."""
+nghị"): procedure, not a task (unless a deadline says otherwise). "nói với đội Y tổ chức …" passes an order on: a
+task to the one told to pass it."""
 _ASKED_NOW = re.compile(
     r"\b(?:noi (?:qua|truoc|luon|ro|them|ve)|cho biet|diem qua|trinh bay|phat bieu|bao cao (?:tom tat|nhanh))\b"
 )
@@ -155,6 +161,12 @@ _POINT = re.compile(
     re.IGNORECASE,
 )
 """The number of a point the chair lists ("ba là hòa tổng hợp …", "Thứ ba, Văn phòng …"): no part of the order."""
+_GROUP = re.compile(rf"(?<!\w)(?:mỗi|từng|mấy|những)\s+(?=(?:thầy cô|cô thầy|{_HEADS})\b)")
+"""A group of office holders or bodies as the subject ("mỗi trưởng thôn lập danh sách …", "mấy thầy cô chủ nhiệm gọi
+điện …"): each of them is given the order, the group as called is the party, not the one person introduced with that
+title (not "mỗi anh", "mỗi người": everyone). "thầy cô" is the teachers, no honorific before a name: the party keeps
+it ("thầy cô chủ nhiệm")."""
+_TEACHERS = re.compile(r"(?:thầy cô|cô thầy)\b", re.IGNORECASE)
 _SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung|\d+)$")
 """A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị", "điều 2 đồng chí"): someone unnamed, the
 object of the order, not a party (but "ngày mười một anh Bình …" is a date)."""
@@ -625,15 +637,18 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         named = present.starts(text[: order.start()]) if present is not None else []
         bare = _HONORIFIC.match(lower[order.end() :]) is not None and not person(order.end())
         return named[0] if bare and named else order.end()  # "còn anh Trí thì tui đề nghị anh xuống …": Trí
-    if _OWN.match(lower):
-        return None
+    if (own := _OWN.match(lower)) is not None and not person(own.start("who")):
+        return None  # the speaker's own part; but "Em Sương, Đoàn trường làm …" calls a person present
     speaker = _SPEAKER_AFTER_TOPIC.search(lower)
     lead = _LEAD.match(lower)  # "còn chị Ẻn thì làm …"
     ends = list(_TOPIC_END.finditer(lower))
     resumed = [m.end() for m in _RESUMED.finditer(lower)] + [m.end() for m in _WHO_DOES.finditer(lower)]
+    resumed += [m.end() for m in _THIS_ONE.finditer(lower) if not _calls(text, m.start(), present)]
     candidates = [lead.end() if lead else 0, *(m.end() for m in ends), *resumed]
     candidates = [_past_time(text, k) if k else k for k in candidates]  # a time said first is no topic: below
-    starts = [k for k in candidates if (_PARTY.match(lower, k) and _free(lower, k)) or person(k)]
+    grouped = {m.end() for k in candidates if (m := _GROUP.match(lower, k)) is not None}
+    candidates = [m.end() if (m := _GROUP.match(lower, k)) is not None else k for k in candidates]
+    starts = [k for k in candidates if (_PARTY.match(lower, k) and (_free(lower, k) or k in grouped)) or person(k)]
     if speaker is not None and not (starts := [k for k in starts if k < speaker.start()]):
         return None
     purpose = {m.end() for m in ends if m.group().strip() == "để"}  # "… thì kế toán làm xong … để chị dung duyệt"
@@ -662,6 +677,13 @@ def _party_start(text: str, present: _Present | None) -> int | None:
         ):
             return k  # else "Vụ trộm bò, Đội Cảnh sát hình sự …": a short topic before the party, not an apposition
     return next(iter(present.starts(text)), None) if present is not None else None
+
+
+def _calls(text: str, k: int, present: _Present | None) -> bool:
+    """Whether a person present is named right before `k` ("hồng này em làm …": Hồng is called)."""
+    before = len(text[:k].rstrip())
+    named = (present.at(text, j) for j in present.starts(text[:before])) if present is not None else iter(())
+    return any(m is not None and m.end() >= before for m in named)
 
 
 def _past_time(text: str, k: int) -> int:
@@ -799,13 +821,19 @@ def _clause_task(
     person = present.at(text, start) if present is not None else None
     if person is None and present is not None:  # "chi đoàn anh sáng in …": the person named in the body's place
         first = next(iter(_verb_starts(text, start)), len(text))
-        inside = [k for k in present.starts(text) if start < k < first and _HONORIFIC.match(lower[k:])]
+        inside = [
+            k
+            for k in present.starts(text)
+            if start < k < first and _HONORIFIC.match(lower[k:]) and not _AMONG.search(lower, start, k)
+        ]
         start, person = (inside[0], present.at(text, inside[0])) if inside else (start, None)
     end: int | None
     title_end: int | None
+    members: re.Match[str] | None = None
     if person is not None:  # a person present: the name ends the party, whatever pyvi tags next
         end = title_end = person.end()
-        if re.match(rf"[\s,]+(?:{_TITLE_HEADS}|{_UNIT_OR_ROLE}|ủy viên)\b", lower[end:]):  # "cô Thủy, thư ký, ghi …"
+        unit = re.match(rf",\s*(?:{_HEADS})\b", lower[end:]) is not None  # "Em Sương, Đoàn trường làm …": called,
+        if unit or re.match(rf"[\s,]+(?:{_TITLE_HEADS}|{_UNIT_OR_ROLE}|ủy viên)\b", lower[end:]):  # then her unit
             verbs = [v for v in _verb_starts(text, end) if not re.match(_TITLE_HEADS, lower[v:])]
             if not verbs:
                 return None
@@ -815,18 +843,27 @@ def _clause_task(
         end = title_end = _named_body_end(text, start, verbs, meeting) if verbs else None
         if end is not None and (companion := _COMPANION.search(lower, start, end)) is not None:
             end = title_end = companion.start()  # "công an xã cùng với tổ an ninh thôn … tuần tra": the first leads
+        members = _MEMBERS.match(lower, start)
+        if members is not None:
+            end = title_end = members.end(1)  # "các cơ sở chưa đạt, trong đó có …, hoàn thành …": the group
     apposition = re.compile(r",\s*(?=[^\W\d_])").search(text, start)
     before_verb = end is None or (apposition is not None and apposition.start() <= end)
     if apposition is not None and before_verb and text[apposition.end()].isupper():
         end = apposition.start()
         after = re.search(r",\s*", text[apposition.end() :])  # the apposition runs to the next comma
         verb_at = apposition.end() + after.end() if after else None
+        clause_end = apposition.end() + after.start() if after else len(text)
+        if person is not None and title_end is not None and apposition.end() < title_end < clause_end:
+            verb_at = title_end  # the apposition ends at the verb ("Em Sương, Đoàn trường làm …, trong tháng 3 gửi …")
     else:
         verb_at = title_end
     if end is None or verb_at is None:  # no verb, or an apposition without one after it ("Vụ chưa rõ chủ hàng, Đội …")
         topic = end is not None and person is None and not _body_words(text[start:end])
         return _next_party_task(text, start, offset, held, people, titles, meeting, host) if topic else None
     verb_at = len(text) - len(text[verb_at:].lstrip())
+    past = verb_at + len(text[verb_at:]) - len(text[verb_at:].lstrip(" ,"))
+    if "," in text[verb_at - 2 : past] and (aside := _ASIDE.match(lower, past)) is not None:
+        verb_at = aside.end()  # "các cơ sở chưa đạt, trong đó có cơ sở bà Bông, hoàn thành …": members, then the verb
     while (title := _APPOSED_TITLE.match(lower, verb_at)) is not None:  # "…, Phó Trưởng phòng …, ủy viên thư ký, đọc …"
         verb_at = title.end()
     if (particles := _PARTICLES.match(text[verb_at:])) is not None:
@@ -864,14 +901,17 @@ def _clause_task(
         return None
     if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
         return None
-    if person is None and not _body_words(assignee):  # "Vụ chưa rõ chủ hàng, Đội …": a topic, the party after it
+    if person is None and members is None and not _body_words(assignee):  # "Vụ chưa rõ chủ hàng, Đội …": a topic
         return _next_party_task(text, start, offset, held, people, titles, meeting, host)
     if re.search(r"\btôi\b", assignee.lower()):  # "các đồng chí ổn định tôi | hà văn tuấn … chủ trì"
         return None  # "hội đồng trường ghi | nhận …" cut inside a word; "các đồng chí nghiêm túc thực hiện"
     if deadline is not None:
         deadline = Deadline(deadline.text, deadline.start + offset, deadline.due)
     cased = any(c.isupper() for c in text)
-    return TaskSlots(_as_written(_as_called(assignee), people, titles, cased), action, deadline)
+    each = re.search(r"(?<!\w)(?:mỗi|từng|mấy|những)\s+$", lower[:start]) is not None  # "mỗi trưởng thôn": `_GROUP`
+    kept = _TEACHERS.match(assignee) or each
+    called = assignee if kept else _as_written(_as_called(assignee), people, titles, cased)
+    return TaskSlots(called, action, deadline)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1005,6 +1045,8 @@ def read_tasks(
             position = point.end()
         clause = text[position:end]
         found = _clause_tasks(clause, position, held, people, titles or {}, meeting, host) if clause.strip() else []
+        cased = any(c.isupper() for c in text)
+        found = [share for t in found for share in _shares(t, clause, people, titles or {}, cased)]
         said = find_deadline(clause, held=held) if not found and tasks and tasks[-1].deadline is None else None
         if said is not None:  # "giao Công an huyện chủ trì …; kết quả báo cáo Ủy ban trong quý IV": the same order
             deadline = Deadline(said.text, said.start + position, said.due)
@@ -1026,6 +1068,36 @@ def read_tasks(
         tasks = [t if t.deadline else TaskSlots(t.assignee, t.action, first) for t in tasks]  # before every order
     # "Nhờ anh Tuấn kiểm tra …, trong tuần sau anh xử lý giúp tôi": a bare "anh" after a named party is the same one
     return [t for k, t in enumerate(tasks) if not (k and t.assignee.lower() in _HONORIFIC_WORDS)]
+
+
+_AMONG = re.compile(r",\s*(?:trong đó(?: có)?|bao gồm|gồm(?: có)?|kể cả|nhất là)\s+[^,.;:]*$")
+"""Members named inside a group's order ("các cơ sở chưa đạt, trong đó có cơ sở bà Bông, hoàn thành …", "các hộ, gồm
+hộ ông Tám …"): the group is the party, the members part of it."""
+_MEMBERS = re.compile(r"([^,.;:]+),\s*(?:trong đó(?: có)?|bao gồm|gồm(?: có)?|kể cả|nhất là)\s+[^,.;:]*,")
+"""A group named up to the comma before its members (`_AMONG`): all it is called by is its name."""
+_ASIDE = re.compile(r"(?:trong đó(?: có)?|bao gồm|gồm(?: có)?|kể cả|nhất là)\s+[^,.;:]*,\s*")
+"""The members named after a group's name, up to the comma before its verb (`_AMONG`)."""
+_SHARE = re.compile(r"\s+thì(?: là)?\s+", re.IGNORECASE)
+
+
+def _shares(
+    task: TaskSlots, clause: str, people: Sequence[str], titles: dict[str, str], cased: bool
+) -> list[TaskSlots]:
+    """The task once per party when its party is said place by place in `clause`, each after its topic and "thì"
+    ("thôn Đông thì dân quân, xóm Tây thì đoàn thanh niên, dọn kênh": each does its share, two tasks; "thôn trên thì
+    dân quân trực": the militia). A party read with a "thì" in it holds topics, not names."""
+    said = clause[: clause.find(task.action)] if task.action and task.action in clause else ""
+    parts = [part for part in re.split(r",\s*", said.strip(" ,")) if part.strip()]
+    if len(parts) < 2 or not all(_SHARE.search(part) for part in parts):
+        parts = [part for part in re.split(r",\s*", task.assignee) if part.strip()]
+    if not parts or not all(_SHARE.search(part) for part in parts):
+        return [task]
+    parties = [_SHARE.split(part)[-1].strip() for part in parts]
+    return [
+        TaskSlots(_as_written(_as_called(party), people, titles, cased), task.action, task.deadline)
+        for party in parties
+        if party
+    ]
 
 
 _ALL_ORDERS = re.compile(r"(?:ca (?:hai|ba|bon)|tat ca|cac viec|hai viec|ba viec)\b")
@@ -1077,7 +1149,7 @@ def _clause_tasks(
     for k in sorted({m.start() for m in _PARTY.finditer(lower)} | named):
         person = _HONORIFIC.match(lower[k:]) is not None or k in named
         comma = lower[k - 2 : k] == ", "
-        if k == 0 or lower[k - 1] != " " or not _free(lower, k):
+        if k == 0 or lower[k - 1] != " " or not _free(lower, k) or _AMONG.search(lower, 0, k):
             continue
         before = text[:k].rstrip(" ,")
         verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
@@ -1086,13 +1158,16 @@ def _clause_tasks(
         if not comma and verb_before and not person:
             continue  # a body after a verb is its object ("kiểm tra các điểm karaoke …")
         loose = not comma and (verb_before or not person)  # a person after a verb, a body after a noun: if parallel
-        left = _clause_task(before, offset, held, people, titles, meeting, host)
+        topic = _THEN_TOPIC.search(lower[:k])  # "… còn danh sách hộ thì hiền …": the first order ends before "còn"
+        left = _clause_task(
+            before if topic is None else text[: topic.start()], offset, held, people, titles, meeting, host
+        )
         if left is not None and _LEADS.fullmatch(fold(left.action)):
             continue  # "Công an huyện chủ trì, xã Cúc Phương phối hợp, lập tổ …": one order to the body that leads
         if verb_before and comma and (left is None or left.assignee != first.assignee):
             continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
-        if loose and not (left is not None and right and _parallel(left, right[0], text[k:])):
+        if loose and not (left is not None and right and _parallel(left, right[0], text[k:], before)):
             continue  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
         if left is not None and right:
             return [left, *right]
@@ -1112,13 +1187,19 @@ def _after_comma(
     return []
 
 
-def _parallel(left: TaskSlots, right: TaskSlots, said: str) -> bool:
+_THEN_TOPIC = re.compile(r"\scòn\s+(?:(?!còn\b)[^\W\d_]+\s+){1,6}thì\s*$")
+"""A second order's topic after "còn", then "thì" (as `_CLAUSES`, before a person called by given name alone)."""
+
+
+def _parallel(left: TaskSlots, right: TaskSlots, said: str, before: str = "") -> bool:
     """Whether a second party said without punctuation gives a second order of the same build as the first: the same
     verb ("ban văn hóa xã hội giám sát … ban dân tộc giám sát …", "anh ba hùng lo … chị tư lo …") or a contrast marked
-    by "thì" ("… xong trước ngày hai mươi phòng nội vụ thì hoàn thiện …"); else the party is an object or part of a
+    by "thì" after the party or before it, "còn <topic> thì" ending what is said `before` ("… xong trước ngày hai mươi
+    phòng nội vụ thì hoàn thiện …", "… còn danh sách thì hiền xác nhận …"); else the party is an object or part of a
     phrase ("gửi các đoàn đại biểu quốc hội")."""
     first, second = fold(left.action).split()[:1], fold(right.action).split()[:1]
     if first and first == second:
         return True
     at = said.find(right.action)
-    return at > 0 and said[:at].lower().split()[-1:] == ["thì"]  # with diacritics: "hội thi" is a contest
+    marked = at > 0 and said[:at].lower().split()[-1:] == ["thì"]  # with diacritics: "hội thi" is a contest
+    return marked or _THEN_TOPIC.search(before.lower()) is not None  # "… còn danh sách hộ thì hiền xác nhận …"
