@@ -42,7 +42,7 @@ from minutes.classifier import LABELS, TRAINING, SentenceClassifier
 from minutes.cues import fold
 from minutes.frame import chair_label
 from minutes.participants import chairing, mentions
-from minutes.sentences import Sentence, previous_said, split
+from minutes.sentences import Sentence, next_said, previous_said, split
 
 UNIT_WEIGHT = 0.25
 """The weight of a unit-set row against a meeting's sentence (chosen on dev-cv: ARCHITECTURE, issue 15)."""
@@ -66,7 +66,7 @@ def _rows(
     segments: Sequence[Segment], presiding: Sequence[str | None], labels: Callable[[Sentence], list[str]]
 ) -> list[dict[str, Any]]:
     """What the classifier reads of each sentence of `segments` (whether whoever presides over its segment says it,
-    everyone where unknown; the sentence before; who is present), with its `labels`."""
+    everyone where unknown; the sentences before and after by the same speaker; who is present), with its `labels`."""
     chair_of = {id(s): who for s, who in zip(segments, presiding, strict=True)}
     people = list(mentions(segments))
     sents = split(segments)
@@ -75,6 +75,7 @@ def _rows(
             "text": sentence.text,
             "chair": (who := chair_of[id(sentence.segment)]) is None or sentence.speaker == who,
             "previous": previous_said(sents, k),
+            "next": next_said(sents, k),
             "labels": labels(sentence),
             "people": people,
         }
@@ -149,7 +150,7 @@ def cross_validate(
         shared = dict.fromkeys(LABELS, threshold)
         model = SentenceClassifier(thresholds=shared, c=c, cue_weight=cue_weight).fit_rows(train)
         found = model.classify([r["text"] for r in test], [r["chair"] for r in test], [r["previous"] for r in test],
-                               [r["people"] for r in test])  # fmt: skip
+                               [r["people"] for r in test], [r["next"] for r in test])  # fmt: skip
         for row, labels in zip(test, found, strict=True):
             for label in LABELS:
                 said, got = label in row["labels"], label in labels

@@ -57,8 +57,9 @@ class _Recording(SentenceClassifier):
         chairs: Sequence[bool],
         previous: Sequence[str] | None = None,
         people: Sequence[Sequence[str]] | None = None,
+        following: Sequence[str] | None = None,
     ) -> list[frozenset[str]]:
-        kinds = self.inner.classify(texts, chairs, previous, people)
+        kinds = self.inner.classify(texts, chairs, previous, people, following)
         self.said = list(zip(texts, chairs, kinds, strict=True))
         self.people = list(people[0]) if people else []
         return kinds

@@ -6,10 +6,10 @@ development meetings and of the development passages of the task, vote and concl
 in wordings no rule was tuned on (`minutes/data/labelled_sentences.json`, written by
 `benchmarks/minutes_sentences.py` from the gold of the development parts only; a unit set's row teaches only its
 own class): TF-IDF over character n-grams of the folded text (so ASR-like lower-case text and written text look
-alike) with numbers as one token, and word bigrams, plus whether the chair speaks; one logistic regression per
-class, so a sentence may be a conclusion and a task at once. It is small (two thousand sentences),
-deterministic (liblinear) and trained at first use, in seconds (11 s on the loaded 2-core machine, 6 s before the unit
-sets' rows).
+alike) with numbers as one token, and word bigrams, plus whether the chair speaks, the sentences the same speaker
+says just before and after (`features`); one logistic regression per class, so a sentence may be a conclusion and a
+task at once. It is small (six thousand sentences), deterministic (liblinear) and trained at first use, in seconds
+(11 s on the loaded 2-core machine, 6 s before the unit sets' rows, ~24 s under load with the next sentence).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from minutes.cues import find_vote, fold, folded_digits, is_conclusion
+from minutes.cues import find_deadline, find_vote, fold, folded_digits, is_conclusion
 from minutes.sentences import is_lead_in
 from minutes.slots import gives_floor, read_tasks
 
@@ -45,22 +45,39 @@ _TASK_CUE = "ztaskcuez"
 
 
 @functools.lru_cache(maxsize=16384)
-def features(text: str, *, chair: bool, previous: str = "", people: tuple[str, ...] = ()) -> str:
+def features(text: str, *, chair: bool, previous: str = "", people: tuple[str, ...] = (), following: str = "") -> str:
     """Folded text, numbers as "0", with tokens saying whether the chair speaks and which hand-written readers
     find something (`cues.is_conclusion`, `cues.find_vote`, `slots.read_tasks` knowing who is present,
-    `slots.gives_floor`): the classifier learns how far to trust each. Cached: cross-validation reads each sentence
-    many times."""
-    cue_tokens = [
-        "zchairz" if chair else "zmemberz",
+    `slots.gives_floor`, `cues.find_deadline`, a person present named), where the sentence stands in its speaker's
+    turn, and the words and readers' tokens of the sentence the same speaker says next (`following`: a call is
+    followed by its counts, an order by its other parts, a lead-in by what it announces): the classifier learns how
+    far to trust each. Cached: cross-validation reads each sentence many times."""
+    cue_tokens = ["zchairz" if chair else "zmemberz", *_cue_tokens(text, chair=chair, previous=previous, people=people)]
+    cue_tokens += ["zfirstz" if not previous else "", "zlastz" if not following else ""]
+    if following:  # what the next sentence's readers find, as its own tokens ("zn…z")
+        cue_tokens += [f"zn{t[1:]}" for t in _cue_tokens(following, chair=chair, previous=text, people=people)]
+    context = " ".join(f"p{w}" for w in fold(previous).split()[-4:])  # after "tôi kết luận như sau" …
+    context += "".join(f" n{w}" for w in fold(following).split()[:4])  # … before "đồng ý 45 phiếu"
+    return f"{' '.join(t for t in cue_tokens if t)} {context} {_NUMBER.sub('0', folded_digits(text))}"
+
+
+@functools.lru_cache(maxsize=16384)
+def _cue_tokens(text: str, *, chair: bool, previous: str, people: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens of what the hand-written readers find in `text` ("" where one finds nothing). Cached: a sentence
+    is read once as itself and once as the next of the one before."""
+    folded = fold(text).split()
+    vote = find_vote(text, chair=chair)
+    return (
         "zconcluecuez" if is_conclusion(text, chair=chair) else "",
         _TASK_CUE if chair and read_tasks(text, people=people) else "",
         "zfloorcuez" if gives_floor(text) else "",
-        "zvotecuez" if (vote := find_vote(text, chair=chair)) is not None else "",
+        "zvotecuez" if vote is not None else "",
         "zcountcuez" if vote is not None and vote.has_counts else "",
-    ]
-    cue_tokens += ["zleadinz" if is_lead_in(text) else "", "zafterleadinz" if previous and is_lead_in(previous) else ""]
-    context = " ".join(f"p{w}" for w in fold(previous).split()[-4:])  # after "tôi kết luận như sau" …
-    return f"{' '.join(t for t in cue_tokens if t)} {context} {_NUMBER.sub('0', folded_digits(text))}"
+        "zleadinz" if is_lead_in(text) else "",
+        "zafterleadinz" if previous and is_lead_in(previous) else "",
+        "zdeadlinez" if find_deadline(text) is not None else "",
+        "zpersonz" if any(name.split() and fold(name).split()[-1] in folded for name in people) else "",
+    )
 
 
 @dataclass
@@ -95,12 +112,14 @@ class SentenceClassifier:
         people: Sequence[Sequence[str]] | None = None,
         known: Sequence[Collection[str]] | None = None,
         weights: Sequence[float] | None = None,
+        following: Sequence[str] | None = None,
     ) -> SentenceClassifier:
         """`previous`: the sentence said before each (by the same speaker, else ""); `people`: the full names of those
         present at each one's meeting (`participants.mentions`); `known`: the classes each sentence's gold decides
         (default all: a passage of a unit set only says whether it is, say, a task), each class trained on the
-        sentences that know it; `weights`: each sentence's weight (default 1)."""
-        matrix = self._vectorizer.fit_transform(_rows(texts, chairs, previous, people))
+        sentences that know it; `weights`: each sentence's weight (default 1); `following`: the sentence the same
+        speaker says next, else ""."""
+        matrix = self._vectorizer.fit_transform(_rows(texts, chairs, previous, people, following))
         weight = np.ones(len(texts)) if weights is None else np.asarray(weights, dtype=float)
         for label in LABELS:
             used = np.array([known is None or label in known[i] for i in range(len(texts))])
@@ -120,6 +139,7 @@ class SentenceClassifier:
             [r["people"] for r in rows],
             [r.get("known", LABELS) for r in rows],
             [r.get("weight", 1.0) for r in rows],
+            [r.get("next", "") for r in rows],
         )
 
     def probabilities(
@@ -128,9 +148,10 @@ class SentenceClassifier:
         chairs: Sequence[bool],
         previous: Sequence[str] | None = None,
         people: Sequence[Sequence[str]] | None = None,
+        following: Sequence[str] | None = None,
     ) -> list[dict[str, float]]:
         """Per sentence, the probability of each class."""
-        return self._probabilities(_rows(texts, chairs, previous, people))
+        return self._probabilities(_rows(texts, chairs, previous, people, following))
 
     def _probabilities(self, rows: Sequence[str]) -> list[dict[str, float]]:
         if not rows:
@@ -145,12 +166,13 @@ class SentenceClassifier:
         chairs: Sequence[bool],
         previous: Sequence[str] | None = None,
         people: Sequence[Sequence[str]] | None = None,
+        following: Sequence[str] | None = None,
     ) -> list[frozenset[str]]:
         """Per sentence, the classes it belongs to (empty: debate). Running the meeting excludes giving a task or
         concluding ("Mời anh Sơn nói thêm về đề án" is neither): of the two, the likelier stays, but an order the
         chair's task reader finds stays a task (that reader already turns away the floor and presenting now:
         "Phân công: chị Hạnh chuẩn bị …, anh Thủy lo …" is no procedure)."""
-        rows = _rows(texts, chairs, previous, people)
+        rows = _rows(texts, chairs, previous, people, following)
         found = []
         for features_of, row in zip(rows, self._probabilities(rows), strict=True):
             labels = {label for label, p in row.items() if p >= self.thresholds[label]}
@@ -167,12 +189,14 @@ def _rows(
     chairs: Sequence[bool],
     previous: Sequence[str] | None,
     people: Sequence[Sequence[str]] | None,
+    following: Sequence[str] | None = None,
 ) -> list[str]:
     before = previous if previous is not None else [""] * len(texts)
     present = people if people is not None else [()] * len(texts)
+    after = following if following is not None else [""] * len(texts)
     return [
-        features(t, chair=c, previous=p, people=tuple(n))
-        for t, c, p, n in zip(texts, chairs, before, present, strict=True)
+        features(t, chair=c, previous=p, people=tuple(n), following=f)
+        for t, c, p, n, f in zip(texts, chairs, before, present, after, strict=True)
     ]
 
 

@@ -439,12 +439,13 @@ class ExtractiveGenerator:
         return {id(s): p for s, p in zip(segments, chairing(segments, chair).presiding, strict=True)}
 
     def _kinds(self, sents: Sequence[Sentence], presides: dict[int, str | None], cast: _Cast) -> list[frozenset[str]]:
-        """What each sentence is to the classifier, with who speaks (the chair?), what they said before and who is
-        present (an order may name them: "lâm liên hệ lại bệnh viện")."""
+        """What each sentence is to the classifier, with who speaks (the chair?), what they said before and after
+        and who is present (an order may name them: "lâm liên hệ lại bệnh viện")."""
         before = [sentences.previous_said(sents, k) for k in range(len(sents))]
+        after = [sentences.next_said(sents, k) for k in range(len(sents))]
         model = self.classifier or default_classifier()
         people = [list(cast.people)] * len(sents)
-        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before, people)
+        return model.classify([s.text for s in sents], _chair_speaks(sents, presides), before, people, after)
 
     @staticmethod
     def _weights(sents: Sequence[Sentence]) -> tuple[np.ndarray, list[str]]:

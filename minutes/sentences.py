@@ -97,6 +97,12 @@ def previous_said(sentences: Sequence[Sentence], k: int) -> str:
     return sentences[k - 1].text if k and sentences[k - 1].speaker == sentences[k].speaker else ""
 
 
+def next_said(sentences: Sequence[Sentence], k: int) -> str:
+    """The sentence said after sentence `k` by the same speaker, else "" (what `k` leads to)."""
+    later = k + 1 < len(sentences) and sentences[k + 1].speaker == sentences[k].speaker
+    return sentences[k + 1].text if later else ""
+
+
 def is_lead_in(text: str) -> bool:
     """Whether the sentence only announces what follows ("Tôi xin kết luận như sau.", "… mấy việc"): it says
     nothing itself, so it is no conclusion; what follows it is."""

@@ -9,8 +9,9 @@ from benchmarks import minutes_conclusions, minutes_tasks, minutes_votes
 from benchmarks.meeting_set import names
 from benchmarks.minutes_sentences import UNIT_WEIGHT, labelled, unit_rows
 from benchmarks.minutes_tasks import GoldTask, TaskUnit
-from minutes.classifier import THRESHOLDS, TRAINING, SentenceClassifier, default_classifier
-from minutes.sentences import is_lead_in
+from core.transcript import Segment
+from minutes.classifier import THRESHOLDS, TRAINING, SentenceClassifier, default_classifier, features
+from minutes.sentences import is_lead_in, next_said, split
 
 
 def test_trained_on_the_development_part_only_and_deterministic() -> None:
@@ -102,7 +103,7 @@ def test_an_order_the_task_reader_finds_is_no_procedure() -> None:
         ("Phân công: chị Lan trình bày tài liệu kỹ thuật, anh Bình nói về khánh tiết.", ["procedural"]),
         ("Phân công: chị Mai phát biểu về tài liệu kỹ thuật và mời báo đài.", ["procedural"]),
         ("Mời anh Hùng trình bày.", ["procedural"]),
-        ("Tổ bảo vệ thay bình chữa cháy trong tuần này.", ["task"]),
+        ("Tổ bảo vệ thay bình chữa cháy ở dãy hàng khô.", ["task"]),  # no deadline: not every order has one
         ("Phòng Kế toán lập dự toán, trình Ban trước ngày 15/8.", ["task"]),
         ("Chợ đóng cửa lúc 19 giờ.", ["conclusion"]),
         ("Có 7 người tán thành, 1 người không tán thành.", ["vote"]),
@@ -136,3 +137,24 @@ def test_each_class_is_decided_by_its_own_threshold() -> None:
     assert probability >= THRESHOLDS["conclusion"]
     assert "conclusion" in model.classify([sentence], [True])[0]
     assert "conclusion" not in strict.classify([sentence], [True])[0]
+
+
+def test_features_read_the_next_sentence_and_the_turn() -> None:
+    """The sentence the same speaker says next is read too (a call is followed by its counts, a lead-in by what it
+    announces), with where the sentence stands in the turn, a deadline and a person present named."""
+    call = "Xin biểu quyết tờ trình. Có 31 đại biểu tán thành."
+    sents = split([Segment(id=0, start=0.0, end=9.0, speaker="A", text=call),
+                   Segment(id=1, start=9.0, end=12.0, speaker="B", text="Tôi đồng ý.")])  # fmt: skip
+    assert [next_said(sents, k) for k in range(3)] == ["Có 31 đại biểu tán thành.", "", ""]
+    call = features(sents[0].text, chair=True, following=next_said(sents, 0))
+    assert {"zfirstz", "zncountcuez", "nco"} <= set(call.split()) and "zlastz" not in call.split()
+    assert "zlastz" in features(sents[1].text, chair=True, previous=sents[0].text).split()
+    order = features("Chị Ngân gửi báo cáo trước ngày 20 tháng 8.", chair=True, people=("Lò Thị Ngân",))
+    assert {"zdeadlinez", "zpersonz"} <= set(order.split())
+
+
+def test_a_call_followed_by_its_counts_is_a_vote() -> None:
+    """Both halves of a vote said in two sentences are the vote: the call knows what follows it."""
+    call, counts = "Đề nghị các đồng chí biểu quyết phương án mở rộng chợ.", "Kết quả 27 trên 29 đồng chí nhất trí."
+    kinds = default_classifier().classify([call, counts], [True, True], ["", call], following=[counts, ""])
+    assert all("vote" in k for k in kinds)

@@ -249,6 +249,7 @@ class _VotesEverywhere(SentenceClassifier):
         chairs: Sequence[bool],
         previous: Sequence[str] | None = None,
         people: Sequence[Sequence[str]] | None = None,
+        following: Sequence[str] | None = None,
     ) -> list[frozenset[str]]:
         return [self.labels for _ in texts]
 
