@@ -55,7 +55,7 @@ def test_every_statement_cites_what_it_says_on_both_parts(reports: dict[str, Mee
         assert report.support_rate >= SUPPORT_FLOOR
 
 
-DEV_CV_FLOORS = {"votes": 0.8, "tasks": 0.77, "conclusions": 0.75, "chair": 0.95, "attendees": 0.95}
+DEV_CV_FLOORS = {"votes": 0.9, "tasks": 0.8, "conclusions": 0.77, "chair": 0.95, "attendees": 0.95}
 """Measured 0.812, 0.955, 0.832, 1.000, 0.973 on 28 development meetings (2026-12-05, third round); votes 0.784 on
 63 (2026-12-06, tenth round: main's code scored 0.773 once the five new meetings came in, so the votes floor went
 from 0.8 to 0.75 for the data, not the code); tasks 0.8 on 80 (ninth session: main's code scored 0.796 once the twelve
@@ -66,7 +66,9 @@ floors went down for the data, not the code); after the tenth session's four rou
 blind y/z meetings in, their votes read by no round: 0.815) 1.000 chair, 0.990 attendees, 0.790 conclusions, 0.815
 votes, 0.793 tasks, so votes 0.8 for the data and conclusions 0.75; on 116 (twelfth session, k/r in, ten folds of
 kinds instead of one per kind) 0.993 chair, 0.980 attendees, 0.774 conclusions, 0.906 votes, 0.784 tasks, floors
-kept: a drop below these is a regression. The held-out
+kept; on 128 (thirteenth session, c/d in; main's code then 0.768 tasks) after its rounds 1.000 chair, 0.995
+attendees, 0.797 conclusions, 0.973 votes, 0.843 tasks, so votes 0.9, tasks 0.8, conclusions 0.77, with room for the
+next blind batch: a drop below these is a regression. The held-out
 part is measured by the benchmark only, never asserted on, so that nothing is tuned to pass it."""
 
 
