@@ -136,9 +136,10 @@ def test_ballots_counted_during_a_break_answer_the_call(generator: ExtractiveGen
         ),
     ]
     votes = generator.item(segments, title="Bầu", number=1, chair=None, held=None).votes
-    assert [(v.in_favour, v.against, v.total, [r.id for r in v.source_segments]) for v in votes] == [
-        (11, 1, 12, [0, 2])
-    ]
+    assert [(v.in_favour, v.against, v.total) for v in votes] == [(11, 1, 12)]
+    # one vote citing the call and the count; the break between them may be cited too (the classifier, reading the
+    # sentence after it, may take it for part of the vote): what matters is that the two are one vote
+    assert {0, 2} <= {r.id for r in votes[0].source_segments} <= {0, 1, 2}
 
 
 def test_those_against_asked_first_then_those_in_favour(generator: ExtractiveGenerator) -> None:
