@@ -152,8 +152,9 @@ def _announced(votes: list[Vote]) -> list[Vote]:
     for vote in votes:
         if joined and not _counted(joined[-1]) and joined[-1].passed is None:
             called = joined.pop()
-            refs = called.source_segments + [r for r in vote.source_segments if r not in called.source_segments]
-            vote = vote.model_copy(update={"source_segments": refs})
+            vote = vote.model_copy(
+                update={"source_segments": _cited_by_both(called.source_segments, vote.source_segments)}
+            )
         joined.append(vote)
     return joined
 
@@ -366,6 +367,11 @@ def _refs(sents: Sequence[Sentence]) -> list[SegmentRef]:
     return [SegmentRef.of(s) for s in {x.segment.id: x.segment for x in sents}.values()]
 
 
+def _cited_by_both(first: Sequence[SegmentRef], second: Sequence[SegmentRef]) -> list[SegmentRef]:
+    """The citations of a statement that takes in another: `first`'s, then `second`'s it lacks, in order."""
+    return [*first, *(r for r in second if r not in first)]
+
+
 @dataclass
 class ExtractiveGenerator:
     """Hyper-parameters of the extractive generator (see `segment_topics` for the topic ones)."""
@@ -474,8 +480,9 @@ class ExtractiveGenerator:
         kinds, first_turn = found
         speaks = _chair_speaks(sents, presides)
         concluded = _after_lead_ins(sents, speaks, kinds)
-        votes = self._votes(sents, _a_chair_speaks(sents, presides), kinds)  # as tasks: who chaired goes on calling
-        tasks = self._tasks(sents, _a_chair_speaks(sents, presides), kinds, held, cast)
+        chaired = _a_chair_speaks(sents, presides)  # who chaired before goes on calling votes and giving orders
+        votes = self._votes(sents, chaired, kinds)
+        tasks = self._tasks(sents, chaired, kinds, held, cast)
         conclusions = _conclusions(sents, speaks, kinds, concluded, votes, tasks, first_turn)
         recorded = {c.text for c in conclusions} | {s.text for s in sents if _FLOOR.match(cues.fold(s.text))}
         recorded |= {s.text for s in sents if s.segment.id in {r.id for v in votes for r in v.source_segments}}
@@ -611,7 +618,7 @@ class ExtractiveGenerator:
             return set()
         for k, outcome in outcomes.items():
             vote, end = votes[k]
-            refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
+            refs = _cited_by_both(vote.source_segments, _refs([s]))
             votes[k] = (vote.model_copy(update={"passed": outcome, "source_segments": refs}), max(end, s.segment.end))
         return set(outcomes)
 
@@ -645,7 +652,7 @@ class ExtractiveGenerator:
             begun = min(by_id[r.id].start for r in first.source_segments if r.id in by_id)
             if _counted(called) or called.passed is not None or begun - ended > self.vote_window_s:
                 continue
-            refs = called.source_segments + [r for r in first.source_segments if r not in called.source_segments]
+            refs = _cited_by_both(called.source_segments, first.source_segments)
             items[k] = items[k].model_copy(
                 update={"votes": [first.model_copy(update={"source_segments": refs}), *items[k].votes[1:]]}
             )
@@ -718,7 +725,7 @@ class ExtractiveGenerator:
                 for name in (*_COUNTS, "passed")
                 if (getattr(vote, name) is None or recount) and getattr(cue, name) is not None
             }
-            refs = vote.source_segments + [r for r in _refs([s]) if r not in vote.source_segments]
+            refs = _cited_by_both(vote.source_segments, _refs([s]))
             votes[-1] = (vote.model_copy(update={**update, "source_segments": refs}), s.segment.end)
             return
         motion = _VOTE_CALL_PREFIX.sub("", piece.strip()).rstrip(" .") or piece.strip()
