@@ -189,12 +189,12 @@ preside, where "tôi giao … chủ trì" gives a task."""
 _CHAIR_VERB = re.compile(
     r"(?<!\bco quan )(?<!\bdon vi )"
     r"(?!(?:(?<=\bgiam doc )|(?<=\bban )|(?<=\bhoi dong )|(?<=\buy vien )|(?<=\bthanh vien ))"
-    rf"{_PRESIDING}\s*[,;])"
+    rf"{_PRESIDING}\s*[,;.])"
     rf"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?{_PRESIDING}\b"
 )
 """Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì"); not the
-verb as part of a body's name ("Sở Y là cơ quan chủ trì."), nor of a title in a roll ("chị X, Giám đốc điều hành; anh
-Y …", "anh Z, thành viên Ban điều hành, …"), though a title may come before the verb ("… phó chủ tịch hội đồng điều
+verb as part of a body's name ("Sở Y là cơ quan chủ trì."), nor of a title before a stop ("chị X, Giám đốc điều hành;
+anh Y …", "anh Z, thành viên Ban điều hành."), though a title may come before the verb ("… phó chủ tịch hội đồng điều
 hành nội dung còn lại")."""
 _CHAIR_AFTER = re.compile(
     r"\s*(?:[.;!?]|$|(?:tiep|giup|gium|dum|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban"
@@ -210,8 +210,8 @@ _PART_DONE = re.compile(r"[^.;!?]*\b(?:den day|xong|ket thuc)\b")
 _OPEN_CALL = re.compile(r"\bmoi\b(?P<who>[^.;:!?]{3,120}?)\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
 _CONDITION = re.compile(r"\b(?:neu|truong hop)\b[^.;!?]*\bthi\b")
-"""A condition before the verb ("nếu chưa xong thì chị X điều hành tiếp", "trường hợp tui về trễ thì …"): the chair is not
-handed over yet; a later handover, or none, says who presides (folded, "lỡ" would be "lộ" too)."""
+"""A condition before the verb ("nếu chưa xong thì chị X điều hành tiếp", "trường hợp tui về trễ thì …"): the chair is
+not handed over yet; a later handover, or none, says who presides (folded, "lỡ" would be "lộ" too)."""
 _CHAIR_TO = re.compile(
     rf"\b(?:nhuong|chuyen|giao|ban giao|trao)(?: lai)? (?:quyen|phan|vai tro|ghe) {_PRESIDING}(?: lai)? cho\b[^.;:!?]*"
 )
@@ -1059,7 +1059,8 @@ _KIN_AFTER = re.compile(
 """A relative said after the name ("em Nguyễn Thị Hoa, con ông Tý, …", "bà X, vợ ông Y"): someone talked about."""
 _ABSENT_LIST = re.compile(
     r"\b(?:vắng|(?:làm|nộp|gửi) đơn|hồ sơ|ứng (?:cử )?viên)\b[^.;:!?]{0,40}:[^.!?]*"
-    r"|\bvắng(?: mặt)?(?: có lý do)?,?\s+(?:đồng chí|ông|bà|anh|chị|cô|thầy)\b(?:(?!\b(?:còn|nhưng|riêng|mời)\b)[^.;!?])*",
+    r"|\bvắng(?: mặt)?(?: có lý do)?,?\s+(?:đồng chí|ông|bà|anh|chị|cô|thầy)\b"
+    r"(?:(?!\b(?:còn|nhưng|riêng|mời)\b)[^.;!?])*",
     re.IGNORECASE,
 )
 """The absent listed after a colon ("Vắng có lý do ba thành viên: thầy A …, cô B … và anh C …"), or after "vắng" to the
