@@ -121,7 +121,7 @@ case, a run too long to be a name whose second word is one of them is the name's
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
     r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|còn|nè|tháng|tuần|hôm|nghỉ"
-    r"|quê|lớp|già làng|trụ trì|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
+    r"|quê|lớp|ngành|mảng|khối|xưởng|phân xưởng|cửa hàng|chi nhánh|già làng|trụ trì|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
     r"|chi (?:hội|bộ|đoàn)|nhà (?:tôi|tui|em|mình)|thôn|buôn|làng|ấp)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
@@ -436,7 +436,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         for word in _WORD.finditer(text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
-            if cased and (not word.group()[0].isupper() or (len(words) >= 2 and _TITLE_AHEAD.match(text, previous))):
+            acronym = len(word.group()) > 1 and word.group().isupper()  # a unit or a role: "anh X QA", "chị Y HR"
+            if cased and (
+                not word.group()[0].isupper() or acronym or (len(words) >= 2 and _TITLE_AHEAD.match(text, previous))
+            ):
                 if len(words) == 4 and words[1].lower() in _GENDERED_MIDDLE and _joins_next(words, word.group()):
                     words = words[:3]  # "anh Hứa Văn Tài Nông trường Lộc Thạnh": the unit, capitalised
                 break  # "đồng chí Hà Văn Pản Chủ tịch UBND xã …": the title, capitalised, ends the name
@@ -464,12 +467,13 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 elif len(words) == 4 and not cased and _highland_pair(words):
                     words = words[:2]  # "tui là danh sươl thanh niên ấp …"
                 elif (
-                    len(words) == 4
+                    (len(words) == 4 or (len(words) == 3 and stop.group() == "truong"))
                     and not cased
                     and words[1] not in _GENDERED_MIDDLE
                     and _joins_next(words, word.group())
                 ):
-                    ended = False  # "anh chính hoàn thiện biên bản …": the run ends inside a word, no title follows
+                    ended = False  # "anh chính hoàn thiện biên bản …", "o hằng cửa hàng trưởng …": the run ends inside
+                    # a word, no title follows
                 titled = _TITLE_WORD.match(folded, match.end() + word.start()) is not None
                 stopped = True
                 break
@@ -677,9 +681,11 @@ def _one_word(words: Sequence[str]) -> bool:
 
 
 def _joins_next(words: Sequence[str], after: str) -> bool:
-    """Whether pyvi makes the last of four `words` one word with the unit `after` them ("kiều văn sáng chi đoàn":
-    "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three."""
-    return f"{words[3]}_{after}".lower() in _fused(" ".join([*words[1:], after]).lower())
+    """Whether pyvi makes the last of four (or three) `words` one word with the unit `after` them ("kiều văn sáng chi
+    đoàn": "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three; of three, whether the last two are one word with it
+    ("hằng cửa hàng trưởng": "cửa_hàng_trưởng"): a given name and a title, no full name."""
+    pair = f"_{words[-1]}_{after}_" if len(words) == 4 else f"_{words[-2]}_{words[-1]}_{after}_"
+    return any(pair.lower() in f"_{token}_" for token in _fused(" ".join([*words[1:], after]).lower()))
 
 
 @dataclass(frozen=True)

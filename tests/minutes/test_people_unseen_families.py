@@ -102,3 +102,11 @@ def test_ages_counts_central_words_and_units_are_no_names() -> None:
     assert spoken_names("và em vương thị thu hà văn phòng ghi biên bản") == ["Vương Thị Thu Hà"]
     assert spoken_names("có anh điểu văn khánh quản đốc xưởng") == ["Điểu Văn Khánh"]
     assert spoken_names("cái bếp mà anh khánh đề xuất hai là") == []
+
+
+def test_a_unit_or_an_acronym_after_the_name_ends_it() -> None:
+    """A branch of trade ("ngành rau"), a workshop, a unit's head ("kho trưởng" fused by pyvi with the unit: "cửa hàng
+    trưởng") or a role in capitals ("anh X IT") end the name, or show there was none."""
+    assert spoken_names("dạ em lưu văn khải ngành rau em thấy được") == ["Lưu Văn Khải"]
+    assert spoken_names("tôi nói với o lan cửa hàng trưởng ở đó rồi") == []
+    assert spoken_names("Có anh Mạc Đình Quý IT và chị Lục Thị Hương kế toán.") == ["Mạc Đình Quý", "Lục Thị Hương"]
