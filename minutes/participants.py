@@ -121,7 +121,8 @@ case, a run too long to be a name whose second word is one of them is the name's
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
     r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|còn|nè|tháng|tuần|hôm|nghỉ"
-    r"|quê|lớp|ngành|mảng|khối|xưởng|phân xưởng|cửa hàng|chi nhánh|già làng|trụ trì|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
+    r"|quê|lớp|ngành|mảng|khối|xưởng|phân xưởng|cửa hàng|chi nhánh|già làng|trụ trì"
+    r"|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
     r"|chi (?:hội|bộ|đoàn)|nhà (?:tôi|tui|em|mình)|thôn|buôn|làng|ấp)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
@@ -681,9 +682,9 @@ def _one_word(words: Sequence[str]) -> bool:
 
 
 def _joins_next(words: Sequence[str], after: str) -> bool:
-    """Whether pyvi makes the last of four (or three) `words` one word with the unit `after` them ("kiều văn sáng chi
-    đoàn": "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three; of three, whether the last two are one word with it
-    ("hằng cửa hàng trưởng": "cửa_hàng_trưởng"): a given name and a title, no full name."""
+    """Whether pyvi makes the last of four `words` one word with the unit `after` them ("kiều văn sáng chi đoàn":
+    "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three; of three, whether the last two make one
+    word with it ("hằng cửa hàng trưởng": "cửa_hàng_trưởng"): a given name and a title, no full name."""
     pair = f"_{words[-1]}_{after}_" if len(words) == 4 else f"_{words[-2]}_{words[-1]}_{after}_"
     return any(pair.lower() in f"_{token}_" for token in _fused(" ".join([*words[1:], after]).lower()))
 
