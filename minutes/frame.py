@@ -15,7 +15,12 @@ from minutes.cues import fold
 from minutes.model import Minutes, MinutesMeta, Stats
 from minutes.participants import opener
 
-_PROCEDURE = re.compile(r"\b(xin moi|moi dai bieu|chuyen sang|khai mac|be mac|bieu quyet|ket luan)\b")
+_PROCEDURE = re.compile(
+    r"\b(xin moi|moi dai bieu|chuyen sang|khai mac|be mac|bieu quyet|ket luan|xin y kien|giao viec"
+    r"|moi (?:anh|chi|ong|ba|dong chi|co|thay|o|chu|bac|dai dien)\b)"
+)
+"""The chair running the meeting: giving the floor ("mời anh X", "xin mời"), moving on, calling votes or opinions
+("xin ý kiến"), giving out work, concluding."""
 
 
 def chair_label(transcript: Transcript, meta: MinutesMeta) -> str | None:
@@ -37,7 +42,10 @@ def chair_label(transcript: Transcript, meta: MinutesMeta) -> str | None:
     if opened_by is not None:
         return opened_by
     calls = Counter(s.speaker for s in transcript.segments if s.speaker and _PROCEDURE.search(fold(s.text)))
-    return calls.most_common(1)[0][0] if calls else speakers[0]
+    if not calls:
+        return speakers[0]
+    first = {label: i for i, label in reversed(list(enumerate(s.speaker for s in transcript.segments)))}
+    return max(calls, key=lambda label: (calls[label], -first[label]))  # a tie: who spoke first
 
 
 def spoken_time(moment: datetime | None) -> str:

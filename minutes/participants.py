@@ -76,7 +76,8 @@ _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|thu quy|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh|dieu khien"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
-    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|thay|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc)\b"
+    r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|thay|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc"
+    r"|quan doc|de xuat)\b"
 )
 """Titles, verbs and the speaker's "em" that end a name spoken in lower case ("… trần văn kiên phó chủ tịch", "em
 trịnh minh quân em xin …", "… nguyễn đình hùng chỉ huy trưởng", "… ninh thị thoa thay tôi điều hành"); a given name that
@@ -100,11 +101,13 @@ _FUNCTION_WORDS = frozenset(w for w in STOPWORDS if "_" not in w) | {
     *("ngày", "tuần", "tháng", "kết", "luận", "mấy", "ơi", "ạ", "nhé"),
     *("nha", "nghen", "hen", "hí", "hỉ", "luôn", "giùm", "giúp", "tui", "hổng", "qua", "thứ", "thôi"),
     *("lấy", "xuống", "đứng", "ngồi", "nợ", "đưa", "giữ", "chở", "gửi", "nộp", "coi", "xem", "trả", "kiểm", "rà"),
+    *("tuổi", "chục", "nghe", "máy", "chút", "ni", "nớ", "rứa", "răng", "chừ"),
 }
 """Words no name is made of ("tôi phải đi họp huyện …", "tôi thấy …", "anh thắng ơi em …", the pronoun and particles
 of Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", "o lài đếm giùm", "chịu hổng nổi"; an
 ordinal: "anh lượt thứ nhất …"; "tôi ngồi nghe thôi"; the verbs that follow a pronoun and are nobody's name: "em lấy mẫu
-nước ở …", "tui xuống từng vườn", "xã em nợ chủ yếu là …")."""
+nước ở …", "tui xuống từng vườn", "xã em nợ chủ yếu là …"; an age or a count: "chị bảy tuổi", "nhà tôi ba chục con bò";
+"tôi nghe máy chút"; Central "ni", "nớ", "rứa", "răng", "chừ": "tui hứa vụ ni …")."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _HONORIFICS = frozenset({"anh", "chị", "em", "ông", "bà", "cô", "chú", "bác", "thầy"})
@@ -118,7 +121,8 @@ case, a run too long to be a name whose second word is one of them is the name's
 thị yến bên khoa dược")."""
 _ENDS_NAME = re.compile(
     r"(?:bên|bộ phận|đội|tổ|đoàn|sở|công chức|công ty|văn phòng|phụ trách|cô|thầy|o|với|còn|nè|tháng|tuần|hôm|nghỉ"
-    r"|quê|lớp|già làng|trụ trì|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
+    r"|quê|lớp|ngành|mảng|khối|xưởng|phân xưởng|cửa hàng|chi nhánh|già làng|trụ trì"
+    r"|(?:chi )?hội (?:phụ nữ|nông dân|cựu chiến binh|người cao tuổi|chữ thập|khuyến học)"
     r"|chi (?:hội|bộ|đoàn)|nhà (?:tôi|tui|em|mình)|thôn|buôn|làng|ấp)(?!\w)"
 )
 """Words that end a lower-case name after its first word, as a title does: the unit or role the speaker names next
@@ -148,12 +152,13 @@ mở đầu cuộc họp", "cuộc họp xin được bắt đầu", not its pur
 … phát biểu khai mạc": that invites another; another may chair a part of it: `chairing`)."""
 _BEGINS = re.compile(
     r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)"
-    r"|(?<!\bde )(?<!\bcho )\b(?:chung ta|minh)(?: cung)? bat dau\s*(?:nhe|nha|nghen|a)?\s*(?:[.;!?]|$)"
+    r"|(?<!\bde )(?<!\bcho )(?<!\bde chung )(?<!\bcho chung )\b(?:chung ta|minh|ta)(?: cung)? bat dau"
+    r"(?:\s*(?:nhe|nha|nghen|nghe|a|hi|he|ha)?\s*(?:[.;!?]|$)| cho (?:som|kip|nhanh|gon)\b)"
     r"|\bmoi (?:ba con|cac dong chi|moi nguoi|anh chi em|ca nha)(?: minh)? (?:vo|vao) hop\b"
 )
 """The speaker beginning the meeting without naming it ("cảm ơn cô bích tôi vi thị hằng xin bắt đầu", "bây giờ chúng ta
-bắt đầu.", Southern "mời bà con mình vô họp"; not "… để chúng ta bắt đầu"): the chair when no one declares it open or
-says they preside."""
+bắt đầu.", Central "chừ ta bắt đầu hỉ", "mình bắt đầu cho sớm", Southern "mời bà con mình vô họp"; not "… để chúng ta
+bắt đầu"): the chair when no one declares it open or says they preside."""
 _TODAY_OR_PARTICLE = r"hom nay|bua nay|hom ni|bua ni|sang nay|chieu nay|nghen|nghe|nhe|nha|hen|hi"
 """Words that may close a sentence of presiding: the day (North, Central, South) or a final particle ("… chủ trì bữa
 nay", "… chủ trì nghen", "… điều hành giúp hí")."""
@@ -182,8 +187,16 @@ _ASSIGNED = re.compile(
 """The speaker saying they were given the chair, the passive of an order or invitation ("hôm nay tôi được đồng chí Chủ
 tịch giao chủ trì cuộc họp", "tôi được phân công điều hành") or the speaker its object ("anh ấy giao tôi chủ trì"): they
 preside, where "tôi giao … chủ trì" gives a task."""
-_CHAIR_VERB = re.compile(rf"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?{_PRESIDING}\b")
-"""Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì")."""
+_CHAIR_VERB = re.compile(
+    r"(?<!\bco quan )(?<!\bdon vi )"
+    r"(?!(?:(?<=\bgiam doc )|(?<=\bban )|(?<=\bhoi dong )|(?<=\buy vien )|(?<=\bthanh vien ))"
+    rf"{_PRESIDING}\s*[,;.])"
+    rf"\b(?:(?P<co>cung|(?<!hoi )dong) )?(?:len |se |tiep tuc )?{_PRESIDING}\b"
+)
+"""Presiding, said of whoever is named just before ("… đồng chí X, Phó Chủ tịch, điều hành", "đồng chủ trì"); not the
+verb as part of a body's name ("Sở Y là cơ quan chủ trì."), nor of a title before a stop ("chị X, Giám đốc điều hành;
+anh Y …", "anh Z, thành viên Ban điều hành."), though a title may come before the verb ("… phó chủ tịch hội đồng điều
+hành nội dung còn lại")."""
 _CHAIR_AFTER = re.compile(
     r"\s*(?:[.;!?]|$|(?:tiep|giup|gium|dum|luon|thay|phan|hoi nghi|cuoc hop|phien(?! toa)|ky hop|buoi|giao ban"
     rf"|dai hoi|toan|noi dung|{_TODAY_OR_PARTICLE})\b|,?\s*co (?:dong chi|ong|ba|anh|chi|co|thay)\b)"
@@ -197,6 +210,9 @@ _PART_DONE = re.compile(r"[^.;!?]*\b(?:den day|xong|ket thuc)\b")
 """The speaker's part said over ("hai nội dung tôi điều hành đến đây là xong"): the one invited next takes the chair."""
 _OPEN_CALL = re.compile(r"\bmoi\b(?P<who>[^.;:!?]{3,120}?)\b(?:phat bieu )?khai mac\b")
 """Someone invited to open the meeting ("xin kính mời đồng chí X … phát biểu khai mạc"): they chair it."""
+_CONDITION = re.compile(r"\b(?:neu|truong hop)\b[^.;!?]*\bthi\b")
+"""A condition before the verb ("nếu chưa xong thì chị X điều hành tiếp", "trường hợp tui về trễ thì …"): the chair is
+not handed over yet; a later handover, or none, says who presides (folded, "lỡ" would be "lộ" too)."""
 _CHAIR_TO = re.compile(
     rf"\b(?:nhuong|chuyen|giao|ban giao|trao)(?: lai)? (?:quyen|phan|vai tro|ghe) {_PRESIDING}(?: lai)? cho\b[^.;:!?]*"
 )
@@ -310,6 +326,8 @@ def _given_chair(text: str) -> _Given | None:
         clause = verb.end()
         if _ASSIGNED.search(folded, start, verb.end()):
             continue  # "tôi được đồng chí Chủ tịch giao chủ trì": the speaker presides
+        if _CONDITION.search(folded, start, verb.start()):
+            continue  # "nếu tôi phải về sớm thì chị X điều hành tiếp": not yet handed over
         invitations = [m.end() for m in re.finditer(r"\b(?:moi|cho)\b", folded[start : verb.start()])]
         invited = bool(invitations)
         start += invitations[-1] if invitations else 0  # "có chị X về dự tôi xin mời anh Y điều hành": the one invited
@@ -419,7 +437,10 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         for word in _WORD.finditer(text[match.end() :]):
             if text[previous : match.end() + word.start()].strip():
                 break  # a comma or a dash ends the name
-            if cased and (not word.group()[0].isupper() or (len(words) >= 2 and _TITLE_AHEAD.match(text, previous))):
+            acronym = len(word.group()) > 1 and word.group().isupper()  # a unit or a role: "anh X QA", "chị Y HR"
+            if cased and (
+                not word.group()[0].isupper() or acronym or (len(words) >= 2 and _TITLE_AHEAD.match(text, previous))
+            ):
                 if len(words) == 4 and words[1].lower() in _GENDERED_MIDDLE and _joins_next(words, word.group()):
                     words = words[:3]  # "anh Hứa Văn Tài Nông trường Lộc Thạnh": the unit, capitalised
                 break  # "đồng chí Hà Văn Pản Chủ tịch UBND xã …": the title, capitalised, ends the name
@@ -438,7 +459,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                     and (
                         _UNIT_HEAD.match(folded, match.end() + word.start())
                         or (stop.group() == "truong" and words[3] in _UNITS)
-                        or (ends and _joins_next(words, word.group()))
+                        or (ends and _joins_next(words, stop.group()))
                         or (words[3] in _FUNCTION_WORDS and words[3] not in _HONORIFICS)
                     )
                 ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit;
@@ -447,12 +468,13 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 elif len(words) == 4 and not cased and _highland_pair(words):
                     words = words[:2]  # "tui là danh sươl thanh niên ấp …"
                 elif (
-                    len(words) == 4
+                    (len(words) == 4 or (len(words) == 3 and stop.group() == "truong"))
                     and not cased
                     and words[1] not in _GENDERED_MIDDLE
                     and _joins_next(words, word.group())
                 ):
-                    ended = False  # "anh chính hoàn thiện biên bản …": the run ends inside a word, no title follows
+                    ended = False  # "anh chính hoàn thiện biên bản …", "o hằng cửa hàng trưởng …": the run ends inside
+                    # a word, no title follows
                 titled = _TITLE_WORD.match(folded, match.end() + word.start()) is not None
                 stopped = True
                 break
@@ -661,8 +683,10 @@ def _one_word(words: Sequence[str]) -> bool:
 
 def _joins_next(words: Sequence[str], after: str) -> bool:
     """Whether pyvi makes the last of four `words` one word with the unit `after` them ("kiều văn sáng chi đoàn":
-    "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three."""
-    return f"{words[3]}_{after}".lower() in _fused(" ".join([*words[1:], after]).lower())
+    "chi_đoàn", "lò văn sơn trung đội trưởng"): the name is the first three; of three, whether the last two make one
+    word with it ("hằng cửa hàng trưởng": "cửa_hàng_trưởng"): a given name and a title, no full name."""
+    pair = f"_{words[-1]}_{after}_" if len(words) == 4 else f"_{words[-2]}_{words[-1]}_{after}_"
+    return any(pair.lower() in f"_{token}_" for token in _fused(" ".join([*words[1:], after]).lower()))
 
 
 @dataclass(frozen=True)
@@ -1021,7 +1045,7 @@ _MENTIONED_BEFORE = re.compile(
 "của" names ("đơn hàng của công ty ông X"), applicants, pupils and athletes ("nhận được 3 hồ sơ: ông A, bà B và ông C",
 "vận động viên X")."""
 _ABSENT_AFTER = re.compile(
-    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|nằm viện|đi (?:công tác|học|họp|tập huấn)"
+    r"^[^.;!?]{0,60}?\b(?:vắng|nghỉ(?! giải lao| giữa giờ| trưa)|ốm|nằm viện|đi (?:công tác|học|họp|tập huấn|cơ sở)"
     r"|đang đi|bận|chưa (?:về|đến|tới)|bị (?:tai nạn|bệnh|ốm|thương|gãy)"
     r"|(?:nói|nhắn|báo|gọi)(?: điện| lại)? (?:với|cho) (?:em|tôi|tui|mình)\b|qua điện thoại"
     r"|không (?:về )?(?:dự|tham dự|tham gia|đến|có mặt)|qua đời|từ trần|đã mất|an nghỉ)\b",
@@ -1040,8 +1064,15 @@ _KIN_AFTER = re.compile(
     re.IGNORECASE,
 )
 """A relative said after the name ("em Nguyễn Thị Hoa, con ông Tý, …", "bà X, vợ ông Y"): someone talked about."""
-_ABSENT_LIST = re.compile(r"\bvắng\b[^.;:!?]{0,40}:[^.!?]*", re.IGNORECASE)
-"""The absent listed after a colon ("Vắng có lý do ba thành viên: thầy A …, cô B … và anh C …")."""
+_ABSENT_LIST = re.compile(
+    r"\b(?:vắng|(?:làm|nộp|gửi) đơn|hồ sơ|ứng (?:cử )?viên)\b[^.;:!?]{0,40}:[^.!?]*"
+    r"|\bvắng(?: mặt)?(?: có lý do)?,?\s+(?:đồng chí|ông|bà|anh|chị|cô|thầy)\b"
+    r"(?:(?!\b(?:còn|nhưng|riêng|mời)\b)[^.;!?])*",
+    re.IGNORECASE,
+)
+"""The absent listed after a colon ("Vắng có lý do ba thành viên: thầy A …, cô B … và anh C …"), or after "vắng" to the
+sentence's end, each with why ("vắng đồng chí A bên Công an đi họp, đồng chí B đi cơ sở"), up to "còn", "nhưng", "mời";
+applicants listed ("có hai người nộp đơn: chị A, thợ …; anh B …"): people talked about."""
 _PRESENT = re.compile(
     r"\b(?<!không )(?<!chưa )(?:mời|giới thiệu|tham dự|về dự|đến dự|dự họp|có mặt|chủ trì|chủ tọa|điều hành"
     r"|điều khiển)\b",
@@ -1085,12 +1116,25 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
             since = next((a for a, b in listed if a <= start < b), since)
             if _own_name(text, start):
                 since = None
-            if since is not None and not _PRESENT.search(text, since, clause_end):
+            if since is not None and not _presence(text, since, clause_end):
                 talked.add(fold(name))
             else:
                 present.add(fold(name))
             previous = (end, since)
     return talked - present
+
+
+_OTHER_INVITED = re.compile(r"(?:\s+(?:kính|xin))*\s+(?:đồng chí|ông|bà|anh|chị|cô|thầy|bạn|em|o)\b", re.IGNORECASE)
+
+
+def _presence(text: str, start: int, end: int) -> bool:
+    """Whether presence is said in `text[start:end]` (`_PRESENT`), not an invitation of someone else named after it
+    ("anh A đi công tác xin vắng em kính mời anh B chủ trì": A is absent)."""
+    for said in _PRESENT.finditer(text, start, end):
+        invites = said.group().lower() in ("mời", "giới thiệu")
+        if not (invites and _OTHER_INVITED.match(text, said.end()) and said.start() > start + 1):
+            return True
+    return False
 
 
 def _own_name(text: str, start: int) -> bool:
