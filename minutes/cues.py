@@ -1071,7 +1071,7 @@ _SPOKEN_COUNT = "(?:" + "|".join(sorted(_NUMBER_WORDS)) + ")"
 `spoken_dates`)."""
 _EVENT = (
     r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|vu|dot|buoi|cuoc|dip|hoi thi|khai giang|khai mac|be giang|tong ket)\b"
-    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b|(?:cham|muon) nhat\b)"
+    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b|truoc\b|(?:cham|muon) nhat\b)"
     r"[a-z0-9/]+){1,12}"
 )
 """An event a deadline may name ("trước khi trình Quốc hội biểu quyết", "trước Đại hội thành viên", "trước kỳ thi học kỳ
@@ -1334,6 +1334,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     match = next((m for m in found if not _bounds_a_period(m, written)), found[0])
     # "… coi trước khi ký chậm nhất là ngày năm tháng tám": "chậm nhất", "hạn chót" say the deadline itself
     match = next((m for m in found if _LATEST.match(m.group())), match)
+    if match.group().startswith("truoc khi "):  # "gửi mẫu trước khi đóng công, xong trước chủ nhật này": the work's
+        match = next((m for m in found if m.start() > match.start() and "khi" not in m.group().split()), match)  # order
     dated = (
         next(
             (

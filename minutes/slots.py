@@ -268,6 +268,13 @@ _BORN = "hai|ba|tư|năm|sáu|bảy|tám|chín|mười|út"
 """A Southern birth-order name said between the honorific and the given name ("chị năm Diệu", "anh tư Lộc")."""
 
 
+_IN_A_PLACE = re.compile(r"(?<=[^\W\d_] )[A-ZĐÀ-Ỹ][^\W\d_]* $")
+"""A capitalised word right before a given name, after another word: the given name ends a place's or a body's name
+("chợ Châu Bình", "xã Tân Hòa"), no person's."""
+_PLACE_SAID = re.compile(rf"(?:^|\W)(?:{_HONORIFICS}|{'|'.join(w.capitalize() for w in _HONORIFICS.split('|'))}) \S+ $")
+"""An honorific two words before: "anh Năm Hòa", a Southern birth-order name, not a place."""
+
+
 @dataclass(frozen=True)
 class _Present:
     """Those present as an order may call them: by full name or by given name, after an honorific or alone ("Mai
@@ -321,6 +328,8 @@ class _Present:
             any(c.isupper() for c in text) and text[k].islower()
         ):
             return None
+        if _IN_A_PLACE.search(text[:k]) and _PLACE_SAID.search(text[:k]) is None:
+            return None  # "Ban quản lý chợ Châu Bình": a capitalised word before it, not the first, names a place
         window = ViTokenizer.tokenize(text[max(0, k - 20) : found.end() + 20].lower()).split()
         return found if found.group() in window else None
 

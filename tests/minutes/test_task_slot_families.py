@@ -74,3 +74,20 @@ def test_a_club_and_orders_dictated_to_the_secretary() -> None:
     assert _read(said) == [("Các câu lạc bộ phường", "trước ngày 20/10")]
     said = "Anh Khang ghi lại: Tổ bảo vệ thay khóa cổng kho, xong trong tuần này."
     assert _read(said) == [("Tổ bảo vệ", "trong tuần này")]
+
+
+def test_a_given_name_ending_a_place_is_no_person() -> None:
+    people = ["Trương Văn Khang", "Sầm Văn Hòa"]
+    said = "Anh Khang phối hợp với Ban quản lý chợ Tân Hòa kiểm tra các ki-ốt, báo cáo trong tuần sau."
+    found = read_tasks(said, held=_HELD, people=people)
+    assert [(t.assignee, t.deadline.text if t.deadline else None) for t in found] == [
+        ("Trương Văn Khang", "trong tuần sau")
+    ]
+    assert [t.assignee for t in read_tasks("Còn Hòa lập danh sách trong tuần này.", people=people)] == ["Sầm Văn Hòa"]
+
+
+def test_a_date_after_before_doing_something_is_the_deadline() -> None:
+    said = "kiểm lại hàng trước khi đóng thùng cho khách nhớ làm xong trước thứ bảy tuần này"
+    found = find_deadline(said, held=_HELD)
+    assert found is not None and found.text == "trước thứ bảy tuần này" and found.due == date(2025, 10, 11)
+    assert find_deadline("kiểm tra xe trước khi xuất bến", held=_HELD).text == "trước khi xuất bến"  # type: ignore[union-attr]
