@@ -294,7 +294,7 @@ class _Present:
     @functools.lru_cache(maxsize=64)
     def of(cls, people: tuple[str, ...]) -> _Present | None:
         full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) in (3, 4)}
-        given = frozenset(n.split()[-1] for n in full if len(n.split()) == 3) - _NUMBER_NAMES - _HONORIFIC_WORDS
+        given = frozenset(n.split()[-1] for n in full if len(n.split()) in (3, 4)) - _NUMBER_NAMES - _HONORIFIC_WORDS
         called = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
         called |= frozenset(" ".join(n.split()[-2:]) for n in full if len(n.split()) == 4)  # "chị sô phia"
         if not full:
@@ -1224,6 +1224,7 @@ def _clause_tasks(
         if k == 0 or lower[k - 1] != " " or not _free(lower, k) or _AMONG.search(lower, 0, k):
             continue
         before = text[:k].rstrip(" ,")
+        before = re.sub(r"(?:,?\s+(?:còn|và|rồi))+$", "", before, flags=re.IGNORECASE)  # "… tháng mười hai còn"
         verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
         if not before or (not comma and lower[:k].split()[-1] in _NAME_STARTS - _HONORIFIC_WORDS):
             continue  # "gửi các đoàn đại biểu quốc hội": a person's word right after a body's head names the body
@@ -1240,7 +1241,10 @@ def _clause_tasks(
             continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
         if loose and not (left is not None and right and _parallel(left, right[0], text[k:], before)):
-            continue  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
+            continue
+        at = text[k:].find(right[0].action) if right else -1
+        if loose and present is not None and any(0 < j < at for j in present.starts(text[k:])):
+            continue  # "… gửi qua kế toán trước ngày 15 còn nhung thì chi …": the parallel order is a later person's  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
         if left is not None and right:
             return [left, *right]
     return [first]

@@ -91,3 +91,14 @@ def test_a_date_after_before_doing_something_is_the_deadline() -> None:
     found = find_deadline(said, held=_HELD)
     assert found is not None and found.text == "trước thứ bảy tuần này" and found.due == date(2025, 10, 11)
     assert find_deadline("kiểm tra xe trước khi xuất bến", held=_HELD).text == "trước khi xuất bến"  # type: ignore[union-attr]
+
+
+def test_spoken_given_names_of_four_word_names_and_the_party_of_a_thi_order() -> None:
+    said = (
+        "lụa làm bảng kê tiền thưởng gửi qua kế toán trước ngày hai mươi tháng mười một"
+        " còn nguyệt thì chuyển khoản xong trước ngày năm tháng mười hai"
+    )
+    assert _read(said) == [
+        ("Tạ Thị Kim Lụa", "trước ngày hai mươi tháng mười một"),
+        ("Đoàn Thị Minh Nguyệt", "trước ngày năm tháng mười hai"),
+    ]
