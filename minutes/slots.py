@@ -264,6 +264,10 @@ _OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|c�
 """What a party said anywhere in unpunctuated speech is obliged to do ("vẫn giữ mốc đó nhà thầu phải tăng ca …")."""
 
 
+_HIGHLAND = re.compile(r"(?:y|a|ama|ami)\s+\w", re.IGNORECASE)
+"""The first word of a Central Highlands name ("Y Khuyên", "A Blưk", "Ama Kim", "Y Thông Adrơng"): its bearer is called
+by it and the next word, the given name ("anh y thông"), a name of two words in full."""
+
 _BORN = "hai|ba|tư|năm|sáu|bảy|tám|chín|mười|út"
 """A Southern birth-order name said between the honorific and the given name ("chị năm Diệu", "anh tư Lộc")."""
 
@@ -297,6 +301,12 @@ class _Present:
         given = frozenset(n.split()[-1] for n in full if len(n.split()) in (3, 4)) - _NUMBER_NAMES - _HONORIFIC_WORDS
         called = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
         called |= frozenset(" ".join(n.split()[-2:]) for n in full if len(n.split()) == 4)  # "chị sô phia"
+        highland = {
+            " ".join(n.split()[:2])
+            for n in (nfc(p).lower() for p in people)
+            if _HIGHLAND.match(n) and len(n.split()) > 1
+        }
+        full |= highland
         if not full:
             return None
         four = [n.split() for n in full if len(n.split()) == 4]
@@ -575,6 +585,8 @@ def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str
         bare = born  # "chị năm Diệu", "Út Lệ": the given name after a birth-order name ("chú Ba" alone is that name)
     words = fold(bare).split()  # with or without an honorific: "Mai lên gặp …" is Phàn Thị Mai
     matches = [p for p in people if words and fold(p).split()[-len(words) :] == words]
+    if not matches and _HIGHLAND.match(bare.lower()):  # "anh y thông": Y Thông Adrơng, called by his first words
+        matches = [p for p in people if len(words) > 1 and fold(p).split()[: len(words)] == words]
     return matches[0] if len(matches) == 1 else party
 
 
@@ -1241,10 +1253,10 @@ def _clause_tasks(
             continue  # after a comma a verb is no object's ("…, chị Bích kiểm tra …") if the first order is on the left
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
         if loose and not (left is not None and right and _parallel(left, right[0], text[k:], before)):
-            continue
+            continue  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
         at = text[k:].find(right[0].action) if right else -1
         if loose and present is not None and any(0 < j < at for j in present.starts(text[k:])):
-            continue  # "… gửi qua kế toán trước ngày 15 còn nhung thì chi …": the parallel order is a later person's  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
+            continue  # "… gửi qua kế toán trước ngày 15 còn nhung thì chi …": the parallel order is a later person's
         if left is not None and right:
             return [left, *right]
     return [first]

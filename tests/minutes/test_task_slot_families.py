@@ -102,3 +102,15 @@ def test_spoken_given_names_of_four_word_names_and_the_party_of_a_thi_order() ->
         ("Tạ Thị Kim Lụa", "trước ngày hai mươi tháng mười một"),
         ("Đoàn Thị Minh Nguyệt", "trước ngày năm tháng mười hai"),
     ]
+
+
+def test_central_highlands_names_called_by_their_first_two_words() -> None:
+    people = ["Y Brăm", "Ama Hoa", "Y Dlei Niê", "Trương Văn Khang"]
+
+    def read(text: str) -> list[tuple[str, str | None]]:
+        return [(t.assignee, t.deadline.text if t.deadline else None) for t in read_tasks(text, people=people)]
+
+    assert read("vậy giao y brăm dọn lại nhà rông trong tuần này") == [("Y Brăm", "trong tuần này")]
+    assert read("còn ama hoa thì chở khách ra bến xe") == [("Ama Hoa", None)]
+    assert read("anh y dlei kiểm tra máy phát điện trong tuần sau") == [("Y Dlei Niê", "trong tuần sau")]
+    assert read("trạm y tế cấp thuốc trong tuần này") == [("trạm y tế", "trong tuần này")]
