@@ -1070,8 +1070,8 @@ _SPOKEN_COUNT = "(?:" + "|".join(sorted(_NUMBER_WORDS)) + ")"
 """A spoken number's words, folded ("mười lăm ngày"): a duration's count ("ngày làm việc" is read "ngày 5 việc" by
 `spoken_dates`)."""
 _EVENT = (
-    r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|vu|dot|buoi|cuoc|dip|hoi thi)\b"
-    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b|(?:cham|muon) nhat\b)"
+    r"(?:khi|ky|phien|hoi nghi|dai hoi|le|mua|vu|dot|buoi|cuoc|dip|hoi thi|khai giang|khai mac|be giang|tong ket)\b"
+    r"(?:(?<=ky) thi|(?<=hoi) thi| (?!de\b|thi\b|phai\b|nhe\b|nha\b|con\b|va\b|roi\b|truoc\b|(?:cham|muon) nhat\b)"
     r"[a-z0-9/]+){1,12}"
 )
 """An event a deadline may name ("trước khi trình Quốc hội biểu quyết", "trước Đại hội thành viên", "trước kỳ thi học kỳ
@@ -1086,8 +1086,8 @@ _COUNTED_FROM = rf"(?: (?:ke|tinh) tu (?:(?P<from_now>(?:ngay )?hom nay|bay gio)
 """Where a span is counted from ("trong 30 ngày kể từ hôm nay", "trong bảy ngày làm việc kể từ ngày công bố")."""
 _TET = r"tet\b(?: (?P<new_year>duong lich)| nguyen dan| am lich| trung thu| doan ngo| thieu nhi)?"
 """Tết, the lunar new year, or a festival named after it ("Tết Dương lịch", "tết trung thu")."""
-_BY = r"(?:truoc|(?:cham|muon) nhat(?: la)?|han (?:chot|cuoi)(?: la)?|thoi han(?: la)?)"
-"""What says by when ("trước", "chậm nhất là", "muộn nhất", "hạn chót", "thời hạn")."""
+_BY = r"(?:truoc|(?:cham|muon) nhat(?: la)?|han (?:chot|cuoi)(?: la)?|(?:thoi|dung) han(?: la)?)"
+"""What says by when ("trước", "chậm nhất là", "muộn nhất", "hạn chót", "thời hạn", "đúng hạn")."""
 _YEAR = r"(?:(?: nam |/)(?:\d{4}|nay|sau|toi)\b)"
 """The year of a month or quarter ("tháng 10/2025", "quý IV năm nay", "quý I năm sau")."""
 _SPAN_COUNT = rf"(?:\d+|{_SPOKEN_COUNT}(?: {_SPOKEN_COUNT}){{0,2}})"
@@ -1144,7 +1144,7 @@ _DEADLINE = re.compile(
     rf"|(?:trong |tai )?{_SESSION} (?:toi|sau)\b"
     rf"|(?:trong )?suot (?:mua|dot|thoi gian|(?:may|nhung|cac) ngay|dip|qua trinh){_TO_CLAUSE_END}"
     rf"|trong mua{_TO_CLAUSE_END}"  # "trong mùa hái tiêu": a season the work lasts
-    rf"|(?:tai|vao|den) (?:{_SESSION}|(?:phien |buoi |cuoc hop )?giao ban)(?: [a-z]+)?"
+    rf"|(?:tai|vao|den|o) (?:{_SESSION}|(?:phien |buoi |cuoc hop )?giao ban)(?: [a-z]+){{0,4}}?"
     r" (?:toi|sau|ke tiep|tiep theo|bo sung|lan sau|thang \d{1,2}|quy (?:iv|iii|ii|i|[1-4]))\b"
     r")"
 )
@@ -1334,6 +1334,8 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
     match = next((m for m in found if not _bounds_a_period(m, written)), found[0])
     # "… coi trước khi ký chậm nhất là ngày năm tháng tám": "chậm nhất", "hạn chót" say the deadline itself
     match = next((m for m in found if _LATEST.match(m.group())), match)
+    if match.group().startswith("truoc khi "):  # "gửi mẫu trước khi đóng công, xong trước chủ nhật này": the work's
+        match = next((m for m in found if m.start() > match.start() and "khi" not in m.group().split()), match)  # order
     dated = (
         next(
             (

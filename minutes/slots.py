@@ -34,7 +34,7 @@ _HEADS = (
     "|đài truyền thanh|đài phát thanh|nhà trường|phân xưởng|xưởng|xí nghiệp|thư viện|quỹ"
     "|viện|tổng thư ký|tổng cục|tổng công ty|tổng giám đốc|chủ nhiệm|công chức|khu phố|bảo hiểm xã hội|kho bạc|tòa án"
     "|chi ủy|đảng ủy|đảng bộ|huyện ủy|tỉnh ủy|thành ủy|tỉnh đoàn|thành đoàn|huyện đoàn|quận đoàn|tỉnh hội"
-    "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn"
+    "|quản lý thị trường|tư vấn giám sát|đơn vị tư vấn|câu lạc bộ"
 )
 """Words a body's name starts with (lower case, with diacritics: "bà" is a person, "ba" a number): the bodies and
 offices of state, party, mass and company organisation, and a commune's civil servants ("công chức")."""
@@ -183,6 +183,12 @@ more exact, is the one given the order."""
 _OPINION = re.compile(r"(?:thấy|nghĩ|thiết nghĩ|cho rằng|cho là|e rằng|e là|tưởng)\b")
 """Verbs of opinion: a party followed by one says what it thinks ("em thấy không cần biểu quyết", "tôi nghĩ …"), no
 order is given to it."""
+_REPORTED = re.compile(
+    r"(?:(?:vừa|đã|có|mới)\s+)?(?:nêu|nói|đề xuất|góp ý|phản ánh|kiến nghị|đề cập|nhắc)"
+    r"(?:\s+(?:ra|đến|tới|lúc nãy|hồi nãy))?\s*(?:[,;.]|$)"
+)
+"""A verb of saying with nothing after it ("khoản máy hút ẩm anh Dũng nêu, gửi …", "việc chị Lan vừa nói"): the person
+is who raised what the order is about, not the party given it."""
 _PARTICLES = re.compile(rf"^(?:(?:{_BEFORE_VERB})\s+)+", re.IGNORECASE)
 _PARTICLES_ONLY = re.compile(r"(?:(?:nhé|nhá|nha|nhe|nhỉ|đi|ạ|luôn|thôi)\W*)*", re.IGNORECASE)
 """An action of sentence-final particles alone ("… gửi tổ đại biểu chậm nhất thứ sáu tuần này nhé"): no order, the
@@ -242,6 +248,8 @@ _NOT_A_NAME_AFTER = _NOT_A_PARTY_AFTER | frozenset(
         "va",
         "cho",
         "moi",
+        "cac",
+        "nhung",
     ]
 )
 """Words after which a given name alone is also a number or a date ("ngày mười sáu", "thứ năm", "chiều mai")."""
@@ -256,8 +264,19 @@ _OBLIGED = re.compile(r"[^,.;:]{0,40}?\b(?:phải|cần|chịu trách nhiệm|c�
 """What a party said anywhere in unpunctuated speech is obliged to do ("vẫn giữ mốc đó nhà thầu phải tăng ca …")."""
 
 
+_HIGHLAND = re.compile(r"(?:y|a|ama|ami)\s+\w", re.IGNORECASE)
+"""The first word of a Central Highlands name ("Y Khuyên", "A Blưk", "Ama Kim", "Y Thông Adrơng"): its bearer is called
+by it and the next word, the given name ("anh y thông"), a name of two words in full."""
+
 _BORN = "hai|ba|tư|năm|sáu|bảy|tám|chín|mười|út"
 """A Southern birth-order name said between the honorific and the given name ("chị năm Diệu", "anh tư Lộc")."""
+
+
+_IN_A_PLACE = re.compile(r"(?<=[^\W\d_] )[A-ZĐÀ-Ỹ][^\W\d_]* $")
+"""A capitalised word right before a given name, after another word: the given name ends a place's or a body's name
+("chợ Châu Bình", "xã Tân Hòa"), no person's."""
+_PLACE_SAID = re.compile(rf"(?:^|\W)(?:{_HONORIFICS}|{'|'.join(w.capitalize() for w in _HONORIFICS.split('|'))}) \S+ $")
+"""An honorific two words before: "anh Năm Hòa", a Southern birth-order name, not a place."""
 
 
 @dataclass(frozen=True)
@@ -271,22 +290,35 @@ class _Present:
 
     pattern: re.Pattern[str]
     given: frozenset[str]
+    capitalised: frozenset[str] = frozenset()
+    """Given names of four-word names, one word or two ("Hân", "Minh Thư" of "Tôn Nữ Minh Thư"), and a birth-order
+    name before one ("Út Lệ"): a name alone only where every word is capitalised in cased text."""
 
     @classmethod
     @functools.lru_cache(maxsize=64)
     def of(cls, people: tuple[str, ...]) -> _Present | None:
         full = {n for n in (nfc(p).lower() for p in people) if len(n.split()) in (3, 4)}
-        given = frozenset(n.split()[-1] for n in full if len(n.split()) == 3) - _NUMBER_NAMES - _HONORIFIC_WORDS
+        given = frozenset(n.split()[-1] for n in full if len(n.split()) in (3, 4)) - _NUMBER_NAMES - _HONORIFIC_WORDS
         called = frozenset(n.split()[-1] for n in full) - _NUMBER_NAMES - _HONORIFIC_WORDS  # "Trần Đức Anh"
         called |= frozenset(" ".join(n.split()[-2:]) for n in full if len(n.split()) == 4)  # "chị sô phia"
+        highland = {
+            " ".join(n.split()[:2])
+            for n in (nfc(p).lower() for p in people)
+            if _HIGHLAND.match(n) and len(n.split()) > 1
+        }
+        full |= highland
         if not full:
             return None
-        alternatives = "|".join(re.escape(f) for f in sorted(full | given, key=len, reverse=True))
+        four = [n.split() for n in full if len(n.split()) == 4]
+        capitalised = frozenset(w[-1] for w in four) | frozenset(" ".join(w[-2:]) for w in four)
+        capitalised -= _NUMBER_NAMES | _HONORIFIC_WORDS | given
+        capitalised |= frozenset(f"{born} {name}" for born in _BORN.split("|") for name in capitalised)
+        alternatives = "|".join(re.escape(f) for f in sorted(full | given | capitalised, key=len, reverse=True))
         by_honorific = "|".join(re.escape(f) for f in sorted(called, key=len, reverse=True))
         named = (
             rf"(?:(?:{_HONORIFICS})\s+)?(?:{alternatives})|(?:{_HONORIFICS})\s+(?:(?:{_BORN})\s+)?(?:{by_honorific})"
         )
-        return cls(re.compile(rf"(?<!\w)(?:{named})(?!\w)"), given)
+        return cls(re.compile(rf"(?<!\w)(?:{named})(?!\w)"), given, capitalised)
 
     def at(self, text: str, k: int) -> re.Match[str] | None:
         """The person named at `k` of `text` (cased as said), if one is."""
@@ -294,6 +326,11 @@ class _Present:
         before = _words_before(text, k)[-1:]
         if found is None or _an_object(text, k):
             return None
+        if found.group() in self.capitalised and found.group() not in self.given:
+            said = text[k : found.end()].split()
+            after = text[found.end() :].split()[:1]
+            alone = not (after and after[0][0].isupper()) and not (before and before[0] in _NOT_A_NAME_AFTER)
+            return found if alone and all(w[0].isupper() for w in said) and text != text.lower() else None
         if found.group() not in self.given:
             return found  # a full name, or a name after an honorific
         ordered = _GIVEN_TO.search(fold(text[:k])) is not None  # "giao cho tiến chỉ huy": "cho" gives the order
@@ -301,6 +338,8 @@ class _Present:
             any(c.isupper() for c in text) and text[k].islower()
         ):
             return None
+        if _IN_A_PLACE.search(text[:k]) and _PLACE_SAID.search(text[:k]) is None:
+            return None  # "Ban quản lý chợ Châu Bình": a capitalised word before it, not the first, names a place
         window = ViTokenizer.tokenize(text[max(0, k - 20) : found.end() + 20].lower()).split()
         return found if found.group() in window else None
 
@@ -342,6 +381,8 @@ def _verb_starts(text: str, start: int) -> list[int]:
         lexical = any(m.span() == spans[k][:2] for m in TASK_VERB.finditer(folded, begin, spans[k][1]))
         lexical = lexical or text[begin:finish].lower() in _LIGHT_VERBS
         head = text[spans[k - 1][0] : spans[k - 1][1]].lower()
+        if text[spans[k - 1][0] : finish].lower() in _HEAD_SET:
+            continue  # "câu lạc_bộ": pyvi cut a head's word in two, its second half no verb
         bare = k == 1 and cased and head in _HONORIFIC_WORDS and text[begin].islower()  # "Anh làm luôn"
         named = not bare or re.match(_TITLE_HEADS, text[begin:].lower()) is not None  # "đồng chí kế toán trưởng"
         after_head = head in _NAME_STARTS and named and head not in _PERSON_TITLES  # "kế toán làm …": a person
@@ -539,10 +580,13 @@ def _full_name(party: str, people: Sequence[str], titles: dict[str, str]) -> str
     if titled:
         holders = {name for said, name in titles.items() if said == title or said.startswith(title + " ")}
         return holders.pop() if len(holders) == 1 else party
-    if party != bare:  # "chị năm Diệu": the given name after a birth-order name ("chú Ba" alone is that name)
-        bare = re.sub(rf"^(?:{_BORN})\s+(?=\S)", "", bare, flags=re.IGNORECASE)
+    born = re.sub(rf"^(?:{_BORN})\s+(?=\S)", "", bare, flags=re.IGNORECASE)
+    if party != bare or (born != bare and len([p for p in people if fold(p).endswith(" " + fold(born))]) == 1):
+        bare = born  # "chị năm Diệu", "Út Lệ": the given name after a birth-order name ("chú Ba" alone is that name)
     words = fold(bare).split()  # with or without an honorific: "Mai lên gặp …" is Phàn Thị Mai
     matches = [p for p in people if words and fold(p).split()[-len(words) :] == words]
+    if not matches and _HIGHLAND.match(bare.lower()):  # "anh y thông": Y Thông Adrơng, called by his first words
+        matches = [p for p in people if len(words) > 1 and fold(p).split()[: len(words)] == words]
     return matches[0] if len(matches) == 1 else party
 
 
@@ -711,9 +755,13 @@ _RECALLED = re.compile(
 có giao các thôn …"), or a time past with at most the speaker between ("năm ngoái tui giao văn phòng mua …")."""
 _MOTION = re.compile(r"\b(?:bieu quyet|lay y kien|xin y kien)\b")
 """The vote or consultation an order word is the object of ("biểu quyết việc đề nghị …"): a motion, no order."""
-_CONCLUDES = re.compile(r"^[^:;]{0,80}\b(?:kết luận|chốt lại|chốt|thống nhất|như sau)\s*:\s*", re.IGNORECASE)
-"""A lead-in to what the chair concludes, ending in a colon ("Qua ý kiến các đồng chí, chi bộ kết luận: Chi ủy …"): the
-orders are said after it, their subjects there."""
+_CONCLUDES = re.compile(
+    r"^[^:;]{0,80}\b(?:kết luận|chốt lại|chốt|thống nhất|như sau|ghi lại|ghi giúp|ghi (?:vào )?biên bản)\s*:\s*",
+    re.IGNORECASE,
+)
+"""A lead-in to what the chair concludes, ending in a colon ("Qua ý kiến các đồng chí, chi bộ kết luận: Chi ủy …"), or
+the secretary told to note what follows ("Chị Lan ghi lại: Đội …"): the orders are said after it, their subjects
+there."""
 _AGREED = re.compile(r"\s*(?:(?:cơ bản|thống nhất|nhất trí|kết luận|đồng ý)\s*)*[:,]?\s*$")
 """What the meeting or its presiding body may say between itself and the order word ("Hội nghị thống nhất giao …",
 "Hội đồng kết luận: đề nghị …"): its decision, the order still its own."""
@@ -892,6 +940,8 @@ def _clause_task(
         return None
     if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
         return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
+    if _REPORTED.match(action.lower()):
+        return None  # "… tính cả khoản anh Dũng nêu, gửi …": what someone raised, the person no party
     if action.lower().startswith(("là ", "là,", "mới ", "nhưng ", "mà ")):
         return None  # "Phòng cháy là việc số một": a statement; "Đồng chí Khánh mới chuyển về …": what was just done;
         # "… không có mô anh Tửu nhưng cuối năm xã khen …": a conjunction begins no predicate, the person was addressed
@@ -1006,9 +1056,9 @@ def sets_up(text: str) -> bool:
     return _SETUP.search(fold(nfc(text))) is not None
 
 
-_ASKS = re.compile(r"\b(?:khong|chua|hong|ha|rang|nhi)(?: a)?\W*$")
+_ASKS = re.compile(r"(?<!\w)(?:không|chưa|hông|hả|há|ha|răng|rằng|nhỉ)(?: ạ)?\W*$")
 """A question's final particle, unpunctuated in speech ("… mốc thông xe có giữ được không", "chị Hồng đã đặt in chưa
-ạ")."""
+ạ"), with its tones: "giải hạng Nhì", "sông Hà" end no question."""
 _EMBEDS = re.compile(r"\b(?:xem|coi|hoi|kiem tra|biet)\b")
 """A verb taking the question as its object ("xuống coi ông Tám dời hàng rào chưa"): the sentence is an order."""
 
@@ -1016,7 +1066,8 @@ _EMBEDS = re.compile(r"\b(?:xem|coi|hoi|kiem tra|biet)\b")
 def asks(text: str) -> bool:
     """Whether `text` is a question: "?", or a question's final particle with no verb that embeds it."""
     folded = fold(text).strip()
-    return text.rstrip().endswith("?") or (_ASKS.search(folded) is not None and _EMBEDS.search(folded) is None)
+    said = nfc(text).lower().strip()
+    return text.rstrip().endswith("?") or (_ASKS.search(said) is not None and _EMBEDS.search(folded) is None)
 
 
 def read_tasks(
@@ -1066,8 +1117,15 @@ def read_tasks(
     first = tasks[0].deadline if tasks else None
     if first is not None and first.start < text.find(tasks[0].action):  # "Ngày 29 trường tổng vệ sinh, …": said
         tasks = [t if t.deadline else TaskSlots(t.assignee, t.action, first) for t in tasks]  # before every order
-    # "Nhờ anh Tuấn kiểm tra …, trong tuần sau anh xử lý giúp tôi": a bare "anh" after a named party is the same one
-    return [t for k, t in enumerate(tasks) if not (k and t.assignee.lower() in _HONORIFIC_WORDS)]
+    # "Nhờ anh Tuấn kiểm tra …, trong tuần sau anh xử lý giúp tôi": a bare "anh" after a named party is the same one,
+    kept: list[TaskSlots] = []  # its deadline that one's when it has none ("…, chị ký gửi Sở trong ngày mai")
+    for k, t in enumerate(tasks):
+        if k and t.assignee.lower() in _HONORIFIC_WORDS:
+            if kept and kept[-1].deadline is None and t.deadline is not None:
+                kept[-1] = TaskSlots(kept[-1].assignee, kept[-1].action, t.deadline)
+            continue
+        kept.append(t)
+    return kept
 
 
 _AMONG = re.compile(r",\s*(?:trong đó(?: có)?|bao gồm|gồm(?: có)?|kể cả|nhất là)\s+[^,.;:]*$")
@@ -1121,7 +1179,33 @@ def _joins_names(text: str, cut: re.Match[str]) -> bool:
     if not head.strip():
         return False
     _, tags = ViPosTagger.postagging(ViTokenizer.tokenize(head))
-    return "V" not in set(tags)
+    return "V" not in set(tags) or _co_object(head)
+
+
+def _co_object(head: str) -> bool:
+    """Whether the last party said in `head`, the words before a "và", is the object of the word right before it (a
+    verb or a preposition: "phối hợp phòng Kế toán", "làm việc với Sở Y tế", "liên hệ trường tiểu học", "thợ trong
+    bản"): the party after "và" is a second object of the same word ("… và Công đoàn", "… và các nhà tài trợ"), no
+    second order; the first party of `head`, its subject, is never that."""
+    lower = head.lower()
+    last = None
+    for found in _PARTY.finditer(lower):
+        inside = lower[: found.start()].split()[-1:] in ([w] for w in _HEAD_SET)  # "phòng kế toán": one name
+        if (
+            found.start()
+            and lower[found.start() - 1] == " "
+            and not inside
+            and _heads_a_name(lower[found.start() : found.start() + 40])
+        ):
+            last = found.start()
+    before = head[:last].rstrip() if last is not None else ""
+    if not before.strip() or not before.split()[0:1] or last == len(head) - len(head.lstrip()):
+        return False
+    return fold(before).split()[-1] in _JOINING or _tag_of_last_word(before) in {"V", "E"}
+
+
+_JOINING = frozenset(["voi", "cung", "hop", "cho", "gui", "tai", "trong"])
+"""Words a party after is their object ("với", "cùng", "phối hợp", "cho", "gửi", "tại", "trong")."""
 
 
 _NOT_BEFORE_PARTY = frozenset({"V", "E", "C", "Cc", "P"})
@@ -1152,6 +1236,7 @@ def _clause_tasks(
         if k == 0 or lower[k - 1] != " " or not _free(lower, k) or _AMONG.search(lower, 0, k):
             continue
         before = text[:k].rstrip(" ,")
+        before = re.sub(r"(?:,?\s+(?:còn|và|rồi))+$", "", before, flags=re.IGNORECASE)  # "… tháng mười hai còn"
         verb_before = bool(before) and _tag_of_last_word(before) in _NOT_BEFORE_PARTY
         if not before or (not comma and lower[:k].split()[-1] in _NAME_STARTS - _HONORIFIC_WORDS):
             continue  # "gửi các đoàn đại biểu quốc hội": a person's word right after a body's head names the body
@@ -1169,6 +1254,9 @@ def _clause_tasks(
         right = _clause_tasks(text[k:], offset + k, held, people, titles, meeting, host)
         if loose and not (left is not None and right and _parallel(left, right[0], text[k:], before)):
             continue  # a person anywhere, a body after a comma ("quỹ công đoàn" is no party), else a parallel order
+        at = text[k:].find(right[0].action) if right else -1
+        if loose and present is not None and any(0 < j < at for j in present.starts(text[k:])):
+            continue  # "… gửi qua kế toán trước ngày 15 còn nhung thì chi …": the parallel order is a later person's
         if left is not None and right:
             return [left, *right]
     return [first]
