@@ -342,11 +342,14 @@ class VoteCue:
         return self.in_favour is not None and (self.against is not None or self.total is not None)
 
 
+_CARDS = r"(?:tay|the(?! (?:nao|nay|thi|la|ni|kia|do)\b))"
+"""What is raised to vote: hands, or members' cards ("Ai đồng ý xin giơ thẻ hội viên.", "46 trên 46 hội viên giơ
+thẻ"); "bây giờ thế nào" folds alike and is none."""
 _VOTE_CALL = re.compile(
     r"(de nghi|xin moi|moi) cac (vi |dong chi |)(dai bieu |thanh vien |dong chi )?(\w+ ){0,2}?"
     r"(bieu quyet|cho y kien bieu quyet)"
     r"|\b(dong chi|dai bieu|ai|vi) nao (tan thanh|khong tan thanh|khong bieu quyet)"
-    r"|\bgio tay\b|\bbieu quyet (bang|thong qua|thong nhat)|\b(?:bo|ghi) phieu\b"
+    rf"|(?<!bay )\bgio {_CARDS}\b|\bbieu quyet (bang|thong qua|thong nhat)|(?<!toan )(?<!ca )\b(?:bo|ghi) phieu\b"
     r"|\b(?:lay|xin|cu|minh|ta) bieu quyet\b|\bbieu quyet (?:luon|nhe|nghen|nhen|nha|di)\b"
 )
 """A call to vote: the chair asks for it ("đề nghị các đồng chí biểu quyết", "Tôi xin lấy biểu quyết.", "mình biểu quyết
@@ -362,7 +365,7 @@ _FLOOR_HANDS = re.compile(r"\b(?:phat bieu|dang ky (?:phat bieu|y kien)|(?:muon|
 tay"): no call to vote."""
 _VOTE_PASSED = re.compile(
     r"\b(?:da|duoc)(?: \w+){0,5}? (?:thong qua|chap thuan)\b|\bthong qua (?:\w+ ){0,12}?voi (?:\d|ty le)"
-    r"|\bnhat tri thong qua\b|\bbieu quyet thong nhat\b"
+    r"|\b(?:nhat tri|thong nhat) thong qua\b|\bbieu quyet thong nhat\b"
     r"|\b(?:the|vay|rua)(?: la)?(?:,? (?!bieu\b|de\b|xin\b|moi\b|hay\b|se\b)\w+){0,4}?,? thong qua\b"
     r"|\b(?:trung cu|dac cu|trung tuyen)\b|\bdat qua ban\b|\b(?<!khong )(?<!chua )dat (?:tren |du )?(?:hai|2) phan ba\b"
     r"|\d (?:dong y|tan thanh|nhat tri) thong qua\b|\bduoc (?:bau|mien nhiem|bai nhiem|ket nap)\b"
@@ -382,7 +385,9 @@ trên 70% nên được đề nghị khen thưởng", spoken "đạt tám mươi
 ("13 trên 13 tán thành, đạt 100 phần trăm") says no result: it is a count, and the gold gives `passed` only where the
 outcome is said (tests/data/minutes/CONVENTIONS.md)."""
 _VOTE_WORDS = re.compile(r"\b(?:bieu quyet|phieu|tan thanh|dong y|nhat tri|thong qua|trung cu|dac cu|trung tuyen)\b")
-_TOTAL_WORDS = re.compile(r"\b(?:bieu quyet|phieu|ket qua)\b|^\W*tren (?:tong so )?\d|^\W*tong so\s*:?\s*\d+\W*$")
+_TOTAL_WORDS = re.compile(
+    r"\b(?:bieu quyet|phieu|ket qua|qua ban|qua nua)\b|^\W*tren (?:tong so )?\d|^\W*tong so\s*:?\s*\d+\W*$"
+)
 """A whole said alone is a vote's ("Số đại biểu tham gia biểu quyết: 56.", the counts in the next sentence) beside
 these words only, or when it goes on from the counts before it ("… không có ý kiến 0; trên tổng số 16 thành viên có
 mặt.", cut at the semicolon)."""
@@ -402,8 +407,12 @@ _VOTED = re.compile(r"\bda (?:\w+ ){0,3}?(?:bieu quyet|thong qua|bo phieu|bau)\b
 _NO_VOTE_HERE = re.compile(
     r"\b(?:thong qua|trung cu) khi\b|\b(?:dong y|tan thanh|nhat tri|phan doi|chong) la (?:vi|do|boi vi|tai vi)\b"
     r"|^(?:(?!bieu quyet).)*\b(?:xin|thu ky) thong qua (?:chuong trinh|du thao|bien ban)\b(?!.*bieu quyet)"
+    r"|\b(?:phai|can|can phai|moi) (?:duoc|dat|co)(?: \w+){0,3}? (?:qua (?:ban|nua|mot nua)|(?:hai|2) phan ba"
+    r"|tu \d+ ?(?:%|phan tram))"
+    r"|\bneu\b[^.;?]{0,60}\b(?:qua (?:ban|nua)|trung cu|thong qua|dat|du)\b[^.;?]{0,40}\bthi\b"
 )
-"""The rule a vote follows ("Theo quy định, nghị quyết được thông qua khi …") or a text read out ("tôi xin thông qua
+"""The rule a vote follows ("Theo quy định, nghị quyết được thông qua khi …", "người trúng cử phải được quá nửa số phiếu
+hợp lệ", "nếu cả hai cùng quá bán thì lấy người cao phiếu hơn") or a text read out ("tôi xin thông qua
 chương trình"): no vote of this meeting, whatever its words; and so is a vote of an earlier meeting recalled
 (`_PAST` and `_VOTED`: "Cuộc họp trước, bà con đã biểu quyết …", "năm ngoái … đã thông qua"), or a count recalled to
 explain it ("ba phiếu không đồng ý là do …")."""
@@ -413,10 +422,11 @@ _POLARITY = re.compile(
     r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)\b|\bphieu chong\b|\bchong\b"
     rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}|(?<=phieu khong dat)\s*(?:[,.;]|$)))"
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
-    r"|(?<=\d )trang\b|(?:khong|chua) (?:co |ghi )?y kien)"
+    r"|(?<=\d )trang\b|(?:khong|chua|\bhong|\bchang) (?:co |ghi )?y kien)"
     r"|(?P<in_favour>(?:tan thanh|dong y|nhat tri|chap thuan)\b|(?<!thoa )\bthuan\b|\bphieu bau\b"
-    r"|(?<!khong )(?<!hong )\bgio (?:cao )?tay\b|(?<=\btay )gio (?:len|cao)\b"
-    r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b)"
+    rf"|(?<!khong )(?<!hong )(?<!bay )\bgio (?:cao )?{_CARDS}\b|(?<=\btay )gio (?:len|cao)\b"
+    r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b"
+    r"(?! (?:khong |hong |chang )?(?:dong y|tan thanh|nhat tri|chap thuan|thuan|chong|trang)\b))"
     r"|(?<=\d )phieu\b(?! (?:chong|trang|thuan|bau|khong|hong|chang|tan thanh|dong y|nhat tri|hop le|phat ra|thu ve"
     r"|thu vao|dat|trong|de|ghi|gach)\b)"
     r"|\b(?:duoc|dat)(?= \d+\s*(?:/|tren)\s*\d+(?: (?:dong chi|dai bieu|thanh vien|uy vien|nguoi|ho))?"
@@ -433,7 +443,10 @@ candidate "được 33 phiếu", "đồng chí Bình 19/21 phiếu" (ballots, no
 so are hands raised ("23 cánh tay giơ lên"), and so is the number of ballots a clause opens with ("Như vậy, với
 18/20 phiếu, đề án được thông qua"); a pass-or-fail ballot counts "phiếu đạt 8", "không đạt 1" (only beside a count:
 "không đạt quá bán" is an outcome, "búp không đạt bảy nghìn một cân" a price)."""
-_LABELS = ("dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap")
+_LABELS = (
+    "dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap",
+    "ky", "khoa",
+)  # fmt: skip
 _COUNT = re.compile(
     r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
     r"(?<!thu ve )(?<!thu vao )(?<!hop le )(?<!thu ve: )(?<!thu vao: )(?<!hop le: )"
@@ -460,18 +473,20 @@ _AFTER_WHOLE = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[,:(]?\s*$")
 between, as "X trên Y" counts votes by itself."""
 _AFTER_ASKED = re.compile(r"^(?:[\s,.?!:]*[^\W\d]+){0,6}[\s,.?!:]*$")
 """Between a question and its answer ("vị nào không tán thành thì giơ tay, có 3 vị"): the call's words."""
-_STILL_ASKING = re.compile(r"(?:\s+[^\W\d]+){0,3}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?tay\b")
+_STILL_ASKING = re.compile(rf"(?:\s+[^\W\d]+){{0,3}}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?{_CARDS}\b")
 """A number the question goes on after ("hộ nào nhất trí kết nạp cả hai hộ thì giơ tay"): what is asked, no answer."""
 _ASKED = re.compile(r"\b(?:nao|ai|mo) (?:(?:cung|van|deu) )?$")
 """Who is asked, before the kind ("vị nào", "ai", Central "bà con mô không đồng ý")."""
 _NUMBER = r"(\d+)(?![.,]?\d)"
 _TOTAL = re.compile(
     rf"(?<!tren )\btong so (?:(?!khong\b)[^\W\d]+ ){{0,5}}?:?\s*(?:la )?{_NUMBER}|\bphat ra (?:la )?{_NUMBER}"
+    rf"|\btong cong (?:co )?(?:la )?{_NUMBER} {_WHO}\b"
     rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)"
     rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
     rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop|tham du)(?=\s*[,;.]|\s*$|\s+\d)"
-    rf"|(?:[,;:%] |phan tram )tren (?:tong so (?:(?!khong\b)[^\W\d]+ ){{0,3}}?{_NUMBER}|{_NUMBER} {_WHO}\b)"
+    rf"|(?:[,;:%] |phan tram |qua (?:ban|nua) )tren"
+    rf" (?:tong so (?:(?!khong\b)[^\W\d]+ ){{0,3}}?{_NUMBER}|{_NUMBER} {_WHO}\b)"
 )
 """The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
 đại biểu tham gia biểu quyết là 56", "có 445 đại biểu tham gia biểu quyết, …", "26 hộ có mặt 26 hộ đồng ý" (a count of
@@ -523,7 +538,7 @@ _CALLED_HANDS = re.compile(r"\b(?:thi|xin|hay|moi)\s+$")
 """"… thì giơ tay", "xin giơ tay": hands asked for, no count in favour."""
 _HANDS = 16
 _BALLOT = re.compile(r"\bphieu\b")
-_KIND_THEN_COUNT = re.compile(r"\s*(?:la\s+|co\s+)?:?\s*\d+(?:\s*(?:/|tren)\s*\d+)?\s+")
+_KIND_THEN_COUNT = re.compile(r"\s*(?:la\s+|co\s+)?:?\s*(?:tren\s+(?:tong so\s+)?)?\d+(?:\s*(?:/|tren)\s*\d+)?\s+")
 _BALLOTS_HANDLED = re.compile(
     r"\b(?:co|phat|nhan|in|gui|thu|con|tong cong|gom|du|het|them|bo|lay|moi|chi|la|tong so)\s+\d+"
     r"(?:\s*(?:/|tren)\s*\d+)?\s+$"
@@ -679,11 +694,11 @@ def read_counts(folded: str, uncounted: Collection[str] = ()) -> tuple[dict[str,
     return counts, total
 
 
-_NOT_BODY = r"(?!toi\b|tui\b|em\b|minh\b|ai\b|nao\b|khong\b|chua\b)"
+_NOT_BODY = r"(?!toi\b|tui\b|em\b|minh\b|ai\b|nao\b|khong\b|chua\b|hong\b|chang\b)"
 """No body agreeing: the speaker, a question, a refusal."""
 _AGREED = re.compile(
     rf"^\W*(?:(?:(?:nhu )?(?:vay|rua)(?: la)?|the la)[\s,]+(?:{_NOT_BODY}\w+\s+){{0,3}}?)?"
-    rf"(?:{_NOT_BODY}[^\W\d]+\s+){{0,3}}?"
+    rf"(?:{_NOT_BODY}[^\W\d]+\s+){{0,6}}?"
     r"(?:(?:da|deu|cung|hoan toan)\s+)?(?:nhat tri|thong nhat)\b(?!\s+(?:voi|y kien|chua|khong)\b)"
 )
 """The body agreeing, said as the sentence's decision ("Chi bộ nhất trí đề nghị kết nạp.", "vậy là thống nhất giữ giá
@@ -832,7 +847,7 @@ def split_votes(text: str) -> list[str]:
     return pieces
 
 
-_TITLE = re.compile(r"\b(?:ông|bà|anh|chị|cô|chú|bác|em|đồng chí|thầy|cụ|phương án)\s+", re.IGNORECASE)
+_TITLE = re.compile(r"\b(?:ông|bà|anh|chị|cô|chú|bác|em|đồng chí|thầy|cụ|phương án|ứng (?:cử )?viên)\s+", re.IGNORECASE)
 """What stands before a name or an option's number, with its tones ("ông", "bà", not "ba" three; "phương án hai")."""
 _NO_NAME = frozenset(
     {
@@ -842,7 +857,10 @@ _NO_NAME = frozenset(
     }
 )  # fmt: skip
 """Words that follow a title and name no one ("anh em", "chị ghi", "ông đồng ý")."""
-_NAMED_PASSED = re.compile(r"\b(?:du dieu kien|dat|trung cu|duoc (?:chon|bau|cong nhan|de nghi|thong qua|ket nap))\b")
+_NAMED_PASSED = re.compile(
+    r"\b(?:du dieu kien|dat|trung cu|trung tuyen|duoc (?:chon|bau|cong nhan|de nghi|thong qua|ket nap|bo nhiem"
+    r"|bo sung vao|tai cu|tin nhiem))\b"
+)
 _NAMED_FAILED = re.compile(rf"\b{_NOT_YET} (?:du|dat|trung|duoc)\b")
 """An outcome said of candidates by name ("ba hộ ông Ri, bà Sương, bà Tám đủ điều kiện"; "hộ ông Lợi không đạt quá
 bán"; "đồng chí Hùng, đồng chí Lan trúng cử")."""
@@ -873,7 +891,7 @@ def named_outcome(text: str) -> bool | None:
     return None
 
 
-_NAMES_APART = re.compile(r"[,;:]|\s(?=(?:còn|riêng)\s)", re.IGNORECASE)
+_NAMES_APART = re.compile(r"[,;:]|[.!](?=\s)|\s(?=(?:còn|riêng)\s)", re.IGNORECASE)
 
 
 def named_outcomes(text: str) -> list[tuple[frozenset[str], bool]]:
@@ -910,7 +928,7 @@ def _asks(folded: str, start: int) -> bool:
 _QUESTION_MARK = re.compile(r"\s*\?")
 _CLAUSE_START = re.compile(r"(?:^|[.,;:!?])\s*(?:(?:con|the|vay)\s+)?$")
 """A kind asked bare, as a clause of its own ("Không biểu quyết?", "Còn không đồng ý?")."""
-_HANDS_ASKED = re.compile(r"\s*(?:thi |xin |hay |moi )?gio (?:cao )?tay\b")
+_HANDS_ASKED = re.compile(rf"\s*(?:thi |xin |hay |moi )?gio (?:cao )?{_CARDS}\b")
 """Hands asked for right after a kind ("không đồng ý giơ tay", "không tán thành thì giơ tay"): the call asks it."""
 
 
@@ -947,6 +965,32 @@ def _answer(folded: str) -> tuple[int, int | None] | None:
     return (int(number.group(1)), whole) if said else None
 
 
+_FRACTION = re.compile(
+    r"(?<![\d,./])(\d+)\s*(?:/|tren(?: tong so)?)\s*(\d+)(?![\d%]|[,.]\d| ?(?:phan tram|%|ty|trieu|nghin|dong)\b)"
+)
+"""A share said as "X trên Y", "X/Y"."""
+_ASKED_BEFORE = re.compile(rf"(?:\b(?:con|va|the|vay) )?(?:\b{_WHO} )?(?:nao|ai|mo) (?:(?:cung|van|deu) )?$")
+"""Who the next question asks, with its link ("còn ai", "vị nào")."""
+
+
+def _free_fraction(folded: str) -> re.Match[str] | None:
+    """The first share "X trên Y" (X no more than Y) that no kind right after it counts ("sáu trên sáu người có mặt,
+    hông ai phản đối", "mười hai trên mười lăm người vậy là thống nhất"), or None."""
+    for m in _FRACTION.finditer(folded):
+        after = _mentions(folded[m.end() :])
+        owned = bool(after) and _BEFORE.match(folded[m.end() : m.end() + after[0].start()]) is not None
+        if int(m.group(1)) <= int(m.group(2)) and not owned:
+            return m
+    return None
+
+
+def whole_of(text: str, count: int) -> int | None:
+    """The whole `text` says the count `count` of ("12 trên 15 người, vậy là thống nhất" after 12 in favour were
+    counted: 15), or None."""
+    folded = folded_digits(text)
+    return next((int(m.group(2)) for m in _FRACTION.finditer(folded) if int(m.group(1)) == count), None)
+
+
 def _lead(folded: str) -> str:
     """Where a sentence answering a call may give its bare count (`_answer`): all of it when it names no kind, else
     its first clause, or what comes before "nobody" said of another kind, as an unpunctuated answer goes on ("mười
@@ -954,6 +998,9 @@ def _lead(folded: str) -> str:
     mentions = _mentions(folded)
     if not mentions:
         return folded
+    asked = _ASKED_BEFORE.search(folded, 0, mentions[0].start())
+    if asked is not None and asked.start() and not _mentions(folded[: asked.start()]):
+        return folded[: asked.start()]  # "mười hai ai hông đồng ý hai …": the answer, then the next question
     lead = re.split(r"[,;.!?]", folded, maxsplit=1)[0]
     nobody = _NONE.search(folded, 0, mentions[0].start())
     if nobody is not None and re.fullmatch(r"\W*(?:(?:da|thua)\W*)?", folded[: nobody.start()]):
@@ -1005,6 +1052,13 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     shared = _answer(first) if asked is None and "in_favour" not in counts and not owned else None
     if shared is not None and shared[1] is not None and (counts or _ALONE_PASSED.search(folded)):
         counts, total = {"in_favour": shared[0], **counts}, shared[1]  # "Bảy trên bảy, thông qua.", "25 trên 26, một …"
+    free = _free_fraction(folded) if asked == "in_favour" and "in_favour" not in counts else None
+    if free is not None:  # "… sáu trên sáu người có mặt hông ai phản đối": the share answers the call
+        counts, total = {"in_favour": int(free.group(1)), **counts}, int(free.group(2)) if total is None else total
+    if total is None and "in_favour" in counts:
+        total = next(
+            (int(m.group(2)) for m in _FRACTION.finditer(folded) if int(m.group(1)) == counts["in_favour"]), None
+        )
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
@@ -1015,7 +1069,9 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     passed = False if _VOTE_FAILED.search(folded) or denied else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
     calls += [m.group() for m in _mentions(folded) if _asks(folded, m.start()) and _ASKS_NOW.match(folded, m.end())]
-    floor = calls == ["gio tay"] and _FLOOR_HANDS.search(folded) is not None  # hands up to speak, not to vote
+    floor = (
+        calls in (["gio tay"], ["gio the"]) and _FLOOR_HANDS.search(folded) is not None
+    )  # hands up to speak, not to vote
     call = chair and bool(calls) and not floor
     if not (has_counts or passed is not None or call):
         return None

@@ -566,7 +566,9 @@ class ExtractiveGenerator:
             asked = self._asked(sents, k, votes, last)
             said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
             for piece in cues.split_votes(s.text):
-                goes_on = last is not None and last.segment is s.segment  # the result read right after the counts
+                goes_on = last is not None and (  # the result read right after the counts, in the same turn
+                    last.segment is s.segment or (last is sents[k - 1] and last.speaker == s.speaker)
+                )
                 uncounted = self._uncounted(votes, s) if chairs or goes_on else ()
                 cue = cues.find_vote(piece, chair=chairs or goes_on, asked=asked, uncounted=uncounted)
                 if cue is not None and cue.has_counts and cue.total is None and k and sents[k - 1].segment is s.segment:
@@ -580,8 +582,21 @@ class ExtractiveGenerator:
                     cue = cues.VoteCue(passed=True)  # "Chi bộ nhất trí đề nghị kết nạp." after the counts
                 elif awaited and (cue is None or cue == cues.VoteCue()) and cues.says_refused(piece):
                     cue = cues.VoteCue(passed=False)  # "Vậy là không chuyển, tổ tiếp tục hòa giải." after the counts
+                elif (
+                    awaited
+                    and (cue is None or cue == cues.VoteCue())
+                    and (outcome := self._named(piece, names)) is not None
+                ):
+                    cue = cues.VoteCue(passed=outcome)  # "Anh Tuấn không đạt." after his counts
+                if awaited and cue is not None and cue.total is None and votes[-1][0].in_favour is not None:
+                    whole = cues.whole_of(piece, votes[-1][0].in_favour)  # "12 trên 15 người, vậy là thống nhất …"
+                    cue = cue if whole is None else replace(cue, total=whole)
+                if cue is not None and cue.has_counts and not cue.call and cue.total is None and votes:
+                    cue = self._ballot_whole(votes, cue, s, sents[k - 1] if k else None)
                 said = cue is not None or cues.speaks_of_voting(piece)
                 if "vote" in kind and (chairs or goes_on):
+                    if cue is None and self._calls_next(sents, k):
+                        continue  # "Tốt quá." before "Tôi đề nghị Hội đồng biểu quyết …": the call's lead
                     cue = cue or cues.VoteCue(call=not goes_on and not self._awaits_result(votes, s))
                 elif cue is None or not (
                     (cue.has_counts and (chairs or votes or cue.tally))
@@ -598,6 +613,38 @@ class ExtractiveGenerator:
                     self._pass_earlier(votes, len(votes) - 2, cue.passed, s.segment.start)
                 last = s
         return _announced([v for k, (v, _) in enumerate(votes) if k in read])
+
+    @staticmethod
+    def _named(piece: str, names: list[frozenset[str]]) -> bool | None:
+        """The outcome `piece` says of a candidate the open vote names ("Anh Tuấn không đạt." after "Ứng viên Hứa
+        Minh Tuấn: 2 phiếu đồng ý, …"; "như vậy ông Páo được bổ sung vào hội đồng"), or None."""
+        if not names:
+            return None
+        return next((outcome for said, outcome in cues.named_outcomes(piece) if said & names[-1]), None)
+
+    @staticmethod
+    def _calls_next(sents: Sequence[Sentence], k: int) -> bool:
+        """Whether a later sentence of sentence `k`'s segment calls a vote: `k` leads into it."""
+        s = sents[k]
+        later = [t for t in sents[k + 1 :] if t.segment is s.segment]
+        return any((cue := cues.find_vote(t.text, chair=True)) is not None and cue.call for t in later)
+
+    def _ballot_whole(
+        self, votes: list[tuple[Vote, float]], cue: cues.VoteCue, s: Sentence, before: Sentence | None
+    ) -> cues.VoteCue:
+        """`cue`, counted without a whole, with the whole of the vote before when it begins another vote read on by
+        the same speaker right after that vote's counts: one ballot's candidates (or motions) counted one after
+        another ("Số phiếu phát ra 46 …; Anh Vi Văn Hùng: 41 phiếu đồng ý, …" then "Anh Ông Đức Lợi: 38 phiếu đồng
+        ý, 8 phiếu không đồng ý"): the whole said once is each one's."""
+        vote, end = votes[-1]
+        if vote.total is None or not _counted(vote) or before is None or before.speaker != s.speaker:
+            return cue
+        if s.segment.start - end > self.vote_window_s or not _starts_another(cue, vote):
+            return cue
+        if before.segment.id not in {r.id for r in vote.source_segments}:
+            return cue
+        counted = sum(n for n in (cue.in_favour, cue.against, cue.abstain) if n is not None)
+        return replace(cue, total=vote.total) if counted <= vote.total else cue
 
     def _results_by_name(self, votes: list[tuple[Vote, float]], names: list[frozenset[str]], s: Sentence) -> set[int]:
         """The votes awaiting their result (counted, none said, within `vote_window_s`) that `s` gives one by naming
