@@ -52,6 +52,13 @@ _CLOSES = re.compile(
 )
 """The chair closing the meeting, calling a break, thanking, moving on, or turning to everyone present ("Các đồng chí
 về triển khai ngay.")."""
+_ENDS_MEETING = re.compile(
+    r"\b(?:buổi|cuộc|phiên|kỳ) (?:họp|giao ban|làm việc|sinh hoạt)(?: \S+){0,3} (?:xin )?(?:kết thúc|bế mạc)\b"
+    r"|\b(?:hội nghị|giao ban)(?: \S+){0,3} (?:xin )?(?:kết thúc|bế mạc)\b"
+    r"|\b(?:kết thúc|bế mạc|giải tán) (?:buổi|cuộc|phiên|kỳ|hội nghị)\b|\b(?:kết thúc|bế mạc|giải tán) (?:tại|ở) đây\b"
+)
+"""The chair ending the meeting ("Buổi họp kết thúc tại đây, cảm ơn mọi người."): procedure, never a conclusion, even
+where the classifier hears one in the summary it closes (not "kết thúc" alone: "thống nhất kết thúc hợp đồng")."""
 
 
 _FEWEST_SAID = 4
@@ -290,6 +297,7 @@ def _conclusions(
             chairs
             and ("conclusion" in kind or after)
             and not sentences.is_lead_in(s.text)
+            and _ENDS_MEETING.search(lowered) is None
             and s.segment.id not in voted
             and not alone
             and decides
@@ -567,7 +575,8 @@ class ExtractiveGenerator:
             said_passed: bool | None = None  # "Quốc hội đã thông qua Luật A với 473 …, và Luật B với 468 …"
             for piece in cues.split_votes(s.text):
                 goes_on = last is not None and (  # the result read right after the counts, in the same turn
-                    last.segment is s.segment or (last is sents[k - 1] and last.speaker == s.speaker)
+                    last.segment is s.segment
+                    or (last is sents[k - 1] and last.speaker == s.speaker and votes[-1][0].passed is None)
                 )
                 uncounted = self._uncounted(votes, s) if chairs or goes_on else ()
                 cue = cues.find_vote(piece, chair=chairs or goes_on, asked=asked, uncounted=uncounted)

@@ -1242,7 +1242,8 @@ def _clause_tasks(
             continue  # "gửi các đoàn đại biểu quốc hội": a person's word right after a body's head names the body
         if not comma and verb_before and not person:
             continue  # a body after a verb is its object ("kiểm tra các điểm karaoke …")
-        loose = not comma and (verb_before or not person)  # a person after a verb, a body after a noun: if parallel
+        contrast = person and re.search(r"(?<!\w)còn$", text[:k].rstrip(" ,"), re.IGNORECASE) is not None
+        loose = not comma and not contrast and (verb_before or not person)  # a person after a verb, a body after a noun
         topic = _THEN_TOPIC.search(lower[:k])  # "… còn danh sách hộ thì hiền …": the first order ends before "còn"
         left = _clause_task(
             before if topic is None else text[: topic.start()], offset, held, people, titles, meeting, host
