@@ -158,3 +158,22 @@ def test_a_call_followed_by_its_counts_is_a_vote() -> None:
     call, counts = "Đề nghị các đồng chí biểu quyết phương án mở rộng chợ.", "Kết quả 27 trên 29 đồng chí nhất trí."
     kinds = default_classifier().classify([call, counts], [True, True], ["", call], following=[counts, ""])
     assert all("vote" in k for k in kinds)
+
+
+def test_words_are_read_with_their_tones_too() -> None:
+    """Two sentences alike once folded ("bán" sell, "bàn" discuss) are told apart by the words with their tones,
+    lower case ("Bán" and "bán" alike), while the folded views still join spelling variants."""
+    train = [
+        ("Tổ hai bán thóc cho kho xã.", ["task"]),
+        ("Tổ ba bán phân cho hợp tác xã.", ["task"]),
+        ("Tổ hai bàn thóc cho kho xã.", []),
+        ("Tổ ba bàn phân cho hợp tác xã.", []),
+        ("Mời anh Tâm phát biểu.", ["procedural"]),
+        ("Có 12 người tán thành, 1 người không tán thành.", ["vote"]),
+        ("Thống nhất làm lại cầu tràn qua suối.", ["conclusion"]),
+    ]
+    model = SentenceClassifier().fit([t for t, _ in train], [True] * len(train), [ls for _, ls in train])
+    sell, discuss = model.probabilities(["Tổ bốn BÁN gạo cho kho xã.", "Tổ bốn bàn gạo cho kho xã."], [True, True])
+    assert sell["task"] > discuss["task"]
+    row = features("Tổ hai BÁN 12 tấn thóc.", chair=True)
+    assert {"ban", "tổ", "bán", "0"} <= set(row.split()) and "BÁN" not in row.split()
