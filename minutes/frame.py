@@ -21,6 +21,9 @@ _PROCEDURE = re.compile(
 )
 """The chair running the meeting: giving the floor ("mời anh X", "xin mời"), moving on, calling votes or opinions
 ("xin ý kiến"), giving out work, concluding."""
+_INVITES_TO_PRESIDE = re.compile(r"\bmoi\b.{0,60}\b(?:chu tri|dieu hanh|chu toa)\b")
+"""Someone inviting another to preside ("Kính mời đồng chí Giám đốc chủ trì."): a secretary or a host handing the
+meeting over, which tells nothing of who runs it then."""
 
 
 def chair_label(transcript: Transcript, meta: MinutesMeta) -> str | None:
@@ -41,7 +44,11 @@ def chair_label(transcript: Transcript, meta: MinutesMeta) -> str | None:
     opened_by = opener(transcript.segments)
     if opened_by is not None:
         return opened_by
-    calls = Counter(s.speaker for s in transcript.segments if s.speaker and _PROCEDURE.search(fold(s.text)))
+    calls = Counter(
+        s.speaker
+        for s in transcript.segments
+        if s.speaker and _PROCEDURE.search(folded := fold(s.text)) and not _INVITES_TO_PRESIDE.search(folded)
+    )
     if not calls:
         return speakers[0]
     first = {label: i for i, label in reversed(list(enumerate(s.speaker for s in transcript.segments)))}

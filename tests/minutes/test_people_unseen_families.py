@@ -46,6 +46,18 @@ def test_with_no_opening_the_chair_is_who_gives_the_floor_the_first_on_a_tie() -
     assert chair_label(said(tie), MinutesMeta()) == "Mạc Văn Sinh"
 
 
+def test_inviting_another_to_preside_is_no_sign_of_running_the_meeting() -> None:
+    """A secretary who opens with the roll and "kính mời đồng chí Chủ tịch chủ trì" hands the meeting over: with no
+    opening said, whoever then gives the floor chairs, however late they speak."""
+    turns = [
+        ("Thư ký", "Kính thưa các đồng chí, dự họp có đủ các thành viên. Kính mời đồng chí Chủ tịch điều hành."),
+        ("Chủ tịch", "Cảm ơn. Sáng nay ta làm gọn."),
+        ("Chủ tịch", "Mời anh Hòa báo cáo tình hình quỹ."),
+        ("Thân Đức Hòa", "Dạ, quỹ còn 40 triệu."),
+    ]
+    assert chair_label(said(turns), MinutesMeta()) == "Chủ tịch"
+
+
 def test_a_title_in_a_roll_or_a_lead_body_gives_no_chair() -> None:
     """ "chị X, Giám đốc điều hành;" is her title, "cơ quan chủ trì." a lead body; a title before the verb with its part
     named still gives the chair."""
