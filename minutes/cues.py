@@ -987,7 +987,11 @@ def _free_fraction(folded: str) -> re.Match[str] | None:
 def whole_of(text: str, count: int) -> int | None:
     """The whole `text` says the count `count` of ("12 trên 15 người, vậy là thống nhất" after 12 in favour were
     counted: 15), or None."""
-    folded = folded_digits(text)
+    return _whole_in(folded_digits(text), count)
+
+
+def _whole_in(folded: str, count: int) -> int | None:
+    """`whole_of` over text already folded with its numbers as digits."""
     return next((int(m.group(2)) for m in _FRACTION.finditer(folded) if int(m.group(1)) == count), None)
 
 
@@ -1056,9 +1060,7 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     if free is not None:  # "… sáu trên sáu người có mặt hông ai phản đối": the share answers the call
         counts, total = {"in_favour": int(free.group(1)), **counts}, int(free.group(2)) if total is None else total
     if total is None and "in_favour" in counts:
-        total = next(
-            (int(m.group(2)) for m in _FRACTION.finditer(folded) if int(m.group(1)) == counts["in_favour"]), None
-        )
+        total = _whole_in(folded, counts["in_favour"])
     weak = _VOTE_PASSED_WEAK.search(folded) is not None and (bool(counts) or _VOTE_WORDS.search(folded) is not None)
     result = _VOTE_PASSED.search(folded)
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
