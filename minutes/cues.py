@@ -223,8 +223,8 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co| chi co| chi|:)?|la|gio tay"
-    r"|khong dat|\d+ tren)"
+    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co| chi co| chi|:)?"
+    r"|la|gio tay|khong dat|\d+ tren)"
     r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
     r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
 )
