@@ -223,8 +223,8 @@ def _year_by_digits(tokens: Sequence[re.Match[str]], i: int) -> str | None:
 
 
 _DIGIT_AFTER = re.compile(
-    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co|:)?|la|gio tay"
-    r"|khong dat|\d+ tren)"
+    r"\b((?:tan thanh|dong y|nhat tri|bieu quyet|phieu trang|phieu chong|phan doi|y kien)(?: thi| co| chi co| chi|:)?"
+    r"|la|gio tay|khong dat|\d+ tren)"
     r" (mot|hai|ba|bon|tu|nam|sau|bay|tam|chin)\b(?! phan)(?!(?<=ba) con\b)"
     r"(?! (?:ca|ben|phuong an|noi dung|van de|dot|buoi|lan|muc|diem)\b)"
 )
@@ -298,6 +298,12 @@ def _said_apart(text: str, folded: str) -> str:
     return folded
 
 
+_NO_NGHE = re.compile(r"\b[Nn]ỏ\b")
+""""Nỏ", not as Nghệ An and Hà Tĩnh say it ("nỏ đồng ý", "nỏ có ai"): read as "không"."""
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![.,]?\d)")
+"""A number written with its thousands apart ("4.812.300 cổ phần", as shares are counted): one number."""
+
+
 @functools.lru_cache(maxsize=8192)
 def folded_digits(text: str) -> str:
     """`text` folded, spoken days, months, years and counts written as digits: what the classifier and the slot
@@ -305,14 +311,14 @@ def folded_digits(text: str) -> str:
         (nemo-text-processing's Vietnamese grammar, under asr/ or core/), this is the function to swap. A person called
         by birth order ("anh Sáu") keeps the word, capitalised (`_birth_order_names`); a word said with other tones than
     the number it folds like is none (`_toneless`)."""
-    text = nfc(text)
+    text = _NO_NGHE.sub(lambda m: "Không" if m.group()[0] == "N" else "không", nfc(text))
     toneless, masked = _toneless(text, fold(text))
     folded = _said_apart(text, _birth_order_names(text, toneless))
     folded = spoken_numbers(spoken_dates(folded)[0]).replace(_BREAK + " ", "")
     folded = _DIGIT_AFTER.sub(lambda m: f"{m.group(1)} {_DIGITS[m.group(2)]}", folded)
     if masked:  # the words that only fold like numbers go back to lower case, as the other readers know them
         folded = re.sub(rf"\b(?:{'|'.join(sorted(masked))})\b", lambda m: m.group().lower(), folded)
-    return folded
+    return _THOUSANDS.sub(lambda m: m.group().replace(".", ""), folded)
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -422,7 +428,9 @@ _POLARITY = re.compile(
     r"(?P<against>(?:khong|\bhong|\bchang) (?:tan thanh|dong y|nhat tri|chap thuan)\b|\bphieu chong\b|\bchong\b"
     rf"|\bphan doi\b|(?:khong|\bhong|\bchang) dat(?= \d+\b{_NO_BALLOTS}|(?<=phieu khong dat)\s*(?:[,.;]|$)))"
     r"|(?P<abstain>(?:khong|\bhong|\bchang) (?:tham gia )?bieu quyet|\bphieu trang\b|\btrang(?=\s*:?\s*\d)"
-    r"|(?<=\d )trang\b|(?:khong|chua|\bhong|\bchang) (?:co |ghi )?y kien)"
+    r"|(?<=\d )trang\b|(?:khong|chua|\bhong|\bchang) (?:co |ghi )?y kien"
+    r"(?! (?:khong |hong |chang )?(?:tan thanh|dong y|nhat tri|phan doi|bieu quyet)\b)"
+    rf"|(?:khong|chua|\bhong|\bchang) gio\b(?: (?:cao )?{_CARDS}\b)?(?! (?:len|cao)\b))"
     r"|(?P<in_favour>(?:tan thanh|dong y|nhat tri|chap thuan)\b|(?<!thoa )\bthuan\b|\bphieu bau\b"
     rf"|(?<!khong )(?<!hong )(?<!bay )\bgio (?:cao )?{_CARDS}\b|(?<=\btay )gio (?:len|cao)\b"
     r"|\b(?:duoc|dat)(?= \d+(?:\s*(?:/|tren)\s*\d+)? phieu\b"
@@ -457,7 +465,7 @@ _COUNT = re.compile(
 ballots returned or valid ("thu về 7 phiếu", "hợp lệ 7": a ballot's count is what it says)."""
 _WHO = (
     r"(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|ho|vi|chi em"
-    r"|anh em|chi|anh|ban|thay co|thay|co|giao vien|em|y kien|canh tay|ba con)"
+    r"|anh em|chi|anh|ban|thay co|thay|co phan|co|giao vien|em|y kien|canh tay|tay|the|nha|ba con)"
 )
 _WHO_AFTER = re.compile(rf"{_WHO}\b|{_COUNTED.pattern}")
 """What follows a count of people or ballots ("23 vị", "3 hộ"): digits already, so any who, even "vị" or "em" (words
@@ -473,19 +481,22 @@ _AFTER_WHOLE = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[,:(]?\s*$")
 between, as "X trên Y" counts votes by itself."""
 _AFTER_ASKED = re.compile(r"^(?:[\s,.?!:]*[^\W\d]+){0,6}[\s,.?!:]*$")
 """Between a question and its answer ("vị nào không tán thành thì giơ tay, có 3 vị"): the call's words."""
-_STILL_ASKING = re.compile(rf"(?:\s+[^\W\d]+){{0,3}}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?{_CARDS}\b")
+_STILL_ASKING = re.compile(
+    rf"(?:\s+[^\W\d]+){{0,3}}?\s+(?:thi|xin|hay|moi)\s+gio (?:cao )?{_CARDS}\b"
+    rf"|(?!\s+{_WHO}\b)(?:\s+[^\W\d]+){{1,3}}?\s+gio (?:cao )?{_CARDS}\b"
+)
 """A number the question goes on after ("hộ nào nhất trí kết nạp cả hai hộ thì giơ tay"): what is asked, no answer."""
 _ASKED = re.compile(r"\b(?:nao|ai|mo) (?:(?:cung|van|deu) )?$")
 """Who is asked, before the kind ("vị nào", "ai", Central "bà con mô không đồng ý")."""
 _NUMBER = r"(\d+)(?![.,]?\d)"
 _TOTAL = re.compile(
     rf"(?<!tren )\btong so (?:(?!khong\b)[^\W\d]+ ){{0,5}}?:?\s*(?:la )?{_NUMBER}|\bphat ra (?:la )?{_NUMBER}"
-    rf"|\btong cong (?:co )?(?:la )?{_NUMBER} {_WHO}\b"
+    rf"|\btong(?: cong)? (?:co )?(?:la )?{_NUMBER} {_WHO}\b"
     rf"|\bso (?:(?!khong\b)[^\W\d]+ ){{1,4}}?(?:co mat|tham gia bieu quyet|du hop|bieu quyet|tham du)"
     rf"\s*:?\s*(?:la )?{_NUMBER}"
     rf"|\btham gia bieu quyet (?:la )?{_NUMBER}"
     rf"|{_NUMBER} {_WHO} (?:[^\W\d]+ )?(?:co mat|tham gia bieu quyet|du hop|tham du)(?=\s*[,;.]|\s*$|\s+\d)"
-    rf"|(?:[,;:%] |phan tram |qua (?:ban|nua) )tren"
+    rf"|(?:[,;:%] |phan tram |qua (?:ban|nua) |^\W*(?:(?:da|thua|vang)\W+)?)tren"
     rf" (?:tong so (?:(?!khong\b)[^\W\d]+ ){{0,3}}?{_NUMBER}|{_NUMBER} {_WHO}\b)"
 )
 """The whole a vote is counted of: "tổng số đại biểu có mặt: 32", "số phiếu phát ra 20", "phát ra 45 phiếu", "số
@@ -499,7 +510,7 @@ _ALL_PRESENT = re.compile(rf"\b(?:tat ca|toan the) (\d+) {_WHO} (?:[^\W\d]+ )?co
 _WHOLE_AFTER = re.compile(rf"\s*(?:{_WHO}\s+)?tren (?:tong so )?(\d+)(?!\d|[,.]\d| phan tram)")
 _ONE_NAMED = re.compile(
     r"(?:^|(?<!cac)(?<!nhung)(?<!may)(?<!bon)(?<!chung)(?<!\d)[\s,;])(?:anh|chi|ong|ba|co|chu|bac|thay|em|dong chi)"
-    r" (?!ay\b|nay\b|em\b|chi\b|nao\b|ta\b|con\b)[^\W\d]+"
+    r" (?!ay\b|nay\b|em\b|chi\b|nao\b|ta\b|con\b|ai\b|khong\b|hong\b|chua\b)[^\W\d]+"
     r"(?: [^\W\d]+){0,2}? (?:xin |van |cung |thi )?$"
 )
 """One person named, right before a kind in a sentence of counts ("…, chị Lan không đồng ý"): a count of one."""
@@ -511,9 +522,12 @@ _EACH = re.compile(
 )
 """Each one's share ("mỗi người một phiếu", "mỗi đại biểu nhận một phiếu"): what each gets, no count of votes."""
 _NONE = re.compile(
-    rf"(?<!\bhay ){_NOT} co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu)(?: nao)?\b|(?<!\bhay ){_NOT} ai\b"
+    rf"(?<!\bhay ){_NOT} co (?:dai bieu|dong chi|thanh vien|vi|ai|ho|nguoi|phieu|the|y kien|co dong)(?: nao)?\b"
+    rf"|(?<!\bhay ){_NOT} ai\b"
 )
 """Nobody ("không có đại biểu nào", "hổng có ai"); "… hay không, ai đồng ý giơ tay" ends a question and asks."""
+_NONE_OF = re.compile(rf"(?<!\bhay ){_NOT} co\s*$")
+"""Nobody of the kind said right after ("không có phiếu trắng", "không có phiếu chống")."""
 _ZERO_SAID = re.compile(
     rf"\s*:?\s*(?:(?:la\s+)?khong\b(?: co\b| ai\b)?|thi {_NOT} (?:co|ai)\b)(?: {_WHO} nao\b)?(?!\s*\?)"
 )
@@ -529,7 +543,7 @@ _CLAUSE = re.compile(r"(?<=[,;])(?=\s)|(?=\s(?:và|còn)\s)")
 _SHARE = re.compile(r"(?:dat|chiem|bang) \d+(?:[,.]\d+)? ?(?:%|phan tram)\W*")
 """The share a bare answer makes ("13 trên 13, đạt 100%")."""
 _NO_ONE = re.compile(
-    r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:khong|hong|chang) (?:co|ai)\b"
+    r"^\W*(?:(?:xin )?cam on\W*)?(?:da |thua )?(?:(?:cung|van) )?(?:khong|hong|chang) (?:co|ai)\b"
     r"|^\W*(?:da |thua )?(?:cung |van )?(?:hong|khong)\W*$"
 )
 """Nobody answering ("Không có.", "Dạ không ai."; the whole answer "Không.", "Cũng không.": "Ai không biểu quyết? Cũng
@@ -555,7 +569,9 @@ def _counted_after(folded: str, mention_end: int, number: re.Match[str]) -> bool
     if not folded[mention_end : number.start()].strip(" :"):
         return True
     follows = folded[number.end() :].lstrip()
-    next_count = _POLARITY.search(" ".join(follows.split()[:6]))  # "… miễn nhiệm 20 số phiếu không đồng ý 1"
+    next_count = next(  # "… miễn nhiệm 20 số phiếu không đồng ý 1"; hands asked for are the call's ("… giơ tay")
+        (m for m in _POLARITY.finditer(" ".join(follows.split()[:6])) if not m.group().startswith("gio")), None
+    )
     return not follows[:1].isalpha() or _WHO_AFTER.match(follows) is not None or next_count is not None
 
 
@@ -647,7 +663,9 @@ def read_counts(folded: str, uncounted: Collection[str] = ()) -> tuple[dict[str,
             continue
         previous_end = mentions[k - 1].end() if k else 0
         nobody = _NONE.finditer(folded, previous_end, mention.start())
-        if any(not folded[m.end() : mention.start()].strip() for m in nobody):
+        if any(not folded[m.end() : mention.start()].strip() for m in nobody) or _NONE_OF.search(
+            folded, previous_end, mention.start()
+        ):
             counts[kind] = 0  # "không có hộ nào không đồng ý tất cả 78 hộ đều giơ tay": the number is the next kind's
             continue
         before = [i for i, n in enumerate(numbers) if previous_end <= n.start() and n.end() <= mention.start()]
@@ -750,13 +768,27 @@ _DENIED = re.compile(
 """The motion failing, drawn after the counts ("Như vậy tờ trình không đạt.", "vậy là phương án này không được")."""
 
 
+_DONE = re.compile(
+    rf"(?:^|[,;:.!]\s)\W*(?:(?!{_REQUEST}|ai\b|nao\b|neu\b|khi\b|muon\b)[^\W\d]+\s+){{1,6}}?(?:da\s+)?duoc "
+    r"(?:[^\W\d]+ )?(?:bo nhiem|tai bo nhiem|lua chon|bau|cong nhan|ket nap|chap thuan|phe duyet)\b(?![^?]*\?)"
+)
+"""The motion or the person said done, as the result of the counts ("Cô Thương được bổ nhiệm lại.", "…, khu A được lựa
+chọn."): no plan ("để được công nhận", "sẽ được", "đề nghị được bổ nhiệm"), no question."""
+_DRAWN = re.compile(
+    rf"{_SO}[\s,]+\d+(?:\s*(?:/|tren)\s*\d+)?(?:\s+[^\W\d]+){{0,3}}?\s+(?:dong y|tan thanh|nhat tri)\s*,\s*"
+    rf"(?!{_REQUEST}|{_NOT_YET}\b|ai\b|nao\b|con\b|va\b)(?:[^\W\d]+\s+){{2,}}[^?]*$"
+)
+"""The outcome drawn after the count, as what the body does now ("Vậy 7 trên 9 đồng ý, Công ty chấm dứt hợp đồng …"):
+not a request, a refusal, a question or the next count."""
+
+
 def says_agreed(text: str) -> bool:
     """Whether `text` says the meeting agreed (`_AGREED`, an outcome drawn: `_DECIDED`, a threshold reached:
     `_VOTE_PASSED_WEAK`, "như vậy anh Minh đạt 90% đủ điều kiện", or a bare "Thông qua."): the result of a vote
     counted and awaiting one, though no "thông qua" is said. Read only there, never as a vote of its own ("Hội nghị
     thống nhất chương trình làm việc" after "có ý kiến khác không?" is none)."""
     folded = folded_digits(text)
-    return any(p.search(folded) is not None for p in (_AGREED, _DECIDED, _VOTE_PASSED_WEAK, _PASSED_ALONE))
+    return any(p.search(folded) is not None for p in (_AGREED, _DECIDED, _VOTE_PASSED_WEAK, _PASSED_ALONE, _DONE))
 
 
 _REFUSED = re.compile(
@@ -1066,7 +1098,12 @@ def find_vote(text: str, *, chair: bool, asked: str | None = None, uncounted: Co
     if result is not None and _ASKED.search(folded, max(0, result.start() - 12), result.start()):
         result = None  # "đại biểu nào nhất trí thông qua …": asked, not said
     has_counts = bool(counts) or (total is not None and _TOTAL_WORDS.search(folded) is not None)
-    decided = has_counts and (_DECIDED.search(folded) is not None or _agreed_after(folded))
+    decided = has_counts and (
+        _DECIDED.search(folded) is not None
+        or _agreed_after(folded)
+        or _DONE.search(folded) is not None
+        or (_DRAWN.search(folded) is not None and re.search(_ONLY_SHARE, folded) is None)
+    )
     denied = has_counts and _DENIED.search(folded) is not None  # "… không đồng ý năm, như vậy đề xuất không đạt"
     passed = False if _VOTE_FAILED.search(folded) or denied else True if result is not None or weak or decided else None
     calls = [m.group() for m in _VOTE_CALL.finditer(folded)] + [m.group() for m in _PRESS.finditer(nfc(text))]
