@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -1186,8 +1187,12 @@ _BY = r"(?:truoc|(?:cham|muon) nhat(?: la)?|han (?:chot|cuoi)(?: la)?|(?:thoi|du
 _YEAR = r"(?:(?: nam |/)(?:\d{4}|nay|sau|toi)\b)"
 """The year of a month or quarter ("tháng 10/2025", "quý IV năm nay", "quý I năm sau")."""
 _SPAN_COUNT = rf"(?:\d+|{_SPOKEN_COUNT}(?: {_SPOKEN_COUNT}){{0,2}})"
-_SPAN_UNIT = r"(?:ngay(?: (?:lam|5) viec)?|tuan|thang)"
-"""A span's count and unit ("15 ngày", "mười ngày làm việc", "hai tuần", "ba tháng")."""
+_SPAN_UNIT = (
+    r"(?:ngay(?: (?:lam|5) viec)?|tuan|thang|gio(?! (?:sang|trua|chieu|toi|dem|\d))"
+    r"|tieng(?! (?:kinh|dan|viet|anh|hoa|khmer|mong|dao|thai|nguoi|me|noi|dia)\b))"
+)
+"""A span's count and unit ("15 ngày", "mười ngày làm việc", "hai tuần", "ba tháng", "trong vòng 24 giờ", "trong hai
+tiếng"; not a time of day, "trong 8 giờ sáng", nor a language, "hai tiếng Kinh")."""
 _AT_TIME = rf"(?:(?:{_BY}|vao|trong|tu) )?(?:\d{{1,2}} gio(?: \d{{1,2}})? )?"
 """A marker and a time of day before a day said relative to today ("trước 17 giờ chiều nay", "từ sáng mai")."""
 _DEADLINE = re.compile(
@@ -1218,9 +1223,10 @@ _DEADLINE = re.compile(
     rf"|(?:(?:trong|vao|{_BY}) (?:ngay )?|(?={_WEEKDAY_WEEK}|{_WEEKDAY_LAST}|{_WEEKDAY_VERB}))"
     rf"{_WEEKDAY}"  # "ngay trong ngày thứ Hai": the day said with its marker
     rf"|truoc {_EVENT}"
-    rf"|(?:truoc|sau|ra) {_TET}|truoc (?:mua \w+|ram thang \w+|ky hop \w+(?: \w+)?)|ra gieng\b"
+    rf"|(?:truoc|sau|ra) {_TET}|(?:truoc|sau) ram thang \w+|truoc (?:mua \w+|ky hop \w+(?: \w+)?)|ra gieng\b"
     r"|truoc ngay (?!\d|mai\b|kia\b|hom\b|mung\b)[a-z]+(?: [a-z]+)?(?=\W*$|\W* (?:khong|thi|de|nhe|nha|roi|con)\b)"
     rf"|(?<=ngay )(?:sau )?khi{_TO_CLAUSE_END}"
+    rf"|{_BY} {_SPAN_COUNT} {_SPAN_UNIT} (?:sau|ke tu) (?:khi|ngay){_TO_CLAUSE_END}"  # "chậm nhất 20 ngày sau khi …"
     rf"|tai {_SESSION}{_NAMED} (?:(?:tuan|thang|quy|nam) (?:nay|sau|toi)\b"
     rf"|thu (?:\d+|{_SPOKEN_COUNT}(?: {_SPOKEN_COUNT})*)\b)"
     rf"|tai {_SESSION} (?:cuoi nam|giua nam|thuong le|toi|sau|nay)(?: nam \d{{4}})?"
@@ -1283,7 +1289,7 @@ def _due(match: re.Match[str], held: date, *, ahead: bool = True) -> date | None
         this_year = make(held.year)
         return make(held.year + 1) if ahead and this_year is not None and this_year < held else this_year
 
-    g = match.groupdict()
+    g = defaultdict(lambda: None, match.groupdict())  # a date after a weekday has only a date's groups
     if g["day"] and (month := g["m1"] or g["m2"]):
         return resolved(lambda y: _day(int(g["day"]), int(month), y), g["y1"] or g["y2"])
     if g["month"]:  # a month: its last day
@@ -1339,6 +1345,10 @@ def _read_as(
 _DATED_AFTER = re.compile(r",? ")
 """What stands between a weekday and the date that says it ("chậm nhất thứ Ba, ngày 13 tháng 5"): the date gives the
 day."""
+
+
+_DATE_AFTER_WEEKDAY = re.compile(rf",? {_DAY_WORD}?{_DAY_MONTH}(?![\d/])")
+"""A date said bare right after a weekday ("vào thứ Bảy, 10/5", "sáng Chủ nhật, 8 tháng 6"): it says which day."""
 
 
 _BARE_DATE = re.compile(r"(?:ngay |mung |mong )+\d")
@@ -1443,9 +1453,13 @@ def find_deadline(text: str, *, held: date | None = None) -> Deadline | None:
         if match.group("weekday")
         else None
     )
+    if dated is None and match.group("weekday"):
+        dated = _DATE_AFTER_WEEKDAY.match(written, match.end())
     start, end = where[match.start()][0], where[(dated or match).end() - 1][1]
     while end < len(text) and text[end].isalnum():  # "quý hai" written "quy ii": its word whole
         end += 1
+    if text[start:end].lower().startswith("tư "):  # "Phòng Vật tư chiều nay …": folded, "tư" (four) is "từ" (from)
+        start += len("tư ")
     if text[start:end].lower().startswith("tôi "):  # "báo tôi thứ tư": folded, "tôi" (me) is "tối" (evening)
         start += len("tôi ")
     said = text[start:end].rstrip()

@@ -40,15 +40,17 @@ _HEADS = (
 offices of state, party, mass and company organisation, and a commune's civil servants ("công chức")."""
 _HEAD_WORDS = frozenset(_HEADS.replace("|", " ").split())
 _HEAD_SET = frozenset(_HEADS.split("|"))
-_HONORIFICS = "đồng chí|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu|o"
-"""Honorifics a person is called by; "o", the Central one for a woman ("o mận làm tờ trình …")."""
+_HONORIFICS = "đồng chí|hiền huynh|hiền tỷ|hiền muội|hiền đệ|anh|chị|ông|bà|thầy|cô|em|bác|chú|dì|cậu|đại biểu|o"
+"""Honorifics a person is called by; "o", the Central one for a woman ("o mận làm tờ trình …"); "hiền huynh", "hiền tỷ",
+the Caodai faithful's ("Hiền huynh Cơ ký hợp đồng …")."""
 _HONORIFIC_WORDS = frozenset(_HONORIFICS.split("|"))
 _PARTY = re.compile(rf"(?<!cán )(?<!\w)(?:{_HONORIFICS}|{_HEADS})\b")
 """Where a party may begin: at a word ("cán bộ" is a person, not "Bộ …"; "công tác" holds no "ông")."""
 _HONORIFIC = re.compile(rf"^(?:{_HONORIFICS})\s+", re.IGNORECASE)
 _ORDER_WORDS = (
     r"(?:^|[\s,:;])(?:giao|phân công|đề nghị|yêu cầu|chỉ đạo|nhờ|cử)"
-    r"(?: cho| thế này| như sau| cụ thể| luôn| nha| nhé)*[:,]? "  # spoken: "giao luôn nha phòng tài nguyên …"
+    r"(?: cho| việc| nhiệm vụ| thế này| như sau| cụ thể| luôn| nha| nhé)*[:,]? "
+    # spoken: "giao luôn nha phòng tài nguyên …"; "giao việc chị Cúc …", "giao nhiệm vụ cho anh Hải …"
 )
 _ORDER_ANY = re.compile(_ORDER_WORDS)
 _ORDER = re.compile(
@@ -123,12 +125,12 @@ _THIS_ONE = re.compile(
 again, the one addressed is the party (but "hôm đó anh …" is a time; "hồng này em …" calls Hồng)."""
 _CLAUSES = re.compile(
     rf";\s+|(?<!\bhợp)(?<!\bhội)(?<!\bcộng),?\s+đồng thời\s+|,?\s+(?:và|còn)\s+(?=(?:{_HONORIFICS}|{_HEADS})\b)"
-    rf"|,?\s+còn\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
+    rf"|,?\s+(?:còn|riêng)\s+(?=(?:(?!còn\b)[^\W\d_]+\s+){{1,6}}thì\s+(?:(?:giao|nhờ|đề nghị|yêu cầu)\s+(?:cho\s+)?)?"
     rf"(?:{_HONORIFICS}|{_HEADS})\b)"
 )
 """Where a second order begins: ";", "đồng thời" (not the words "hợp đồng", "hội đồng" before "thời vụ"), "và"/"còn"
 before a party, "còn <its topic> thì <party>" ("hên lo báo bà con còn vật tư bao cát thì anh tư lộc chở ra", "… còn loa
-đài thì nhờ đài truyền thanh huyện …")."""
+đài thì nhờ đài truyền thanh huyện …"), "riêng" too ("…, riêng chung cư Hòa Bình thì anh Phong qua làm việc")."""
 _LEAD = re.compile(
     r"^(?:(?:về triển khai|phân công như sau|cụ thể)\s*:?\s*|còn\s+|thì\s+|và\s+|đồng thời\s+"
     r"|(?:tốt|được|ừ|ờ|vâng|rồi|thôi|ok|rứa|vậy)(?:[,.!]\s*|\s+))+"
@@ -136,7 +138,8 @@ _LEAD = re.compile(
 """Words before a clause's subject: a link ("còn", "đồng thời") or the chair's reply to what was just said ("tốt hội
 nông dân làm tiếp …", unpunctuated), or "so" leading to the order ("rứa mỗi trưởng thôn …", Central; "vậy anh …")."""
 _PROCEDURAL = re.compile(
-    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|len|tom tat|noi(?! voi)|diem qua"
+    r"^(?:tra loi|phat bieu|trinh bay|giai trinh|lam ro|cho y kien|cho biet|doc|tom tat|noi(?! voi)|diem qua"
+    r"|len(?! (?:danh sach|ke hoach|lich|phuong an|du toan))"  # "lên danh sách": drawing one up, an order
     r"|bao cao (?:tom tat|ngan|nhanh|ket qua|tinh hinh|truoc|qua|di|luon|tiep)"
     r"|xin (?:phep|khai mac|be mac|ket thuc|cam on|bao cao|ket luan)|(?:phat|thu|kiem) phieu|(?:tam )?ra ngoai)\b"
 )
@@ -395,11 +398,17 @@ def _verb_starts(text: str, start: int) -> list[int]:
             and (" " not in head or head == "bộ phận")  # "bộ phận tổng hợp nộp …": no body by itself
             and head not in _HONORIFIC_WORDS
             and text[begin:finish].lower() not in _LIGHT_VERBS
+            and not (lexical and " " not in text[begin:finish] and _group_of(text, spans, k))  # "các phòng gửi …"
             and _verb_follows(text, folded, spans, k)
         ):
             continue  # "đoàn giám sát hoàn thiện …", "nhóm nghiên cứu đi …": the head's verb names the body
         if head in ("ban", "phòng", "vụ") and text[begin:finish].lower() == "tổ chức":
             continue  # "Ban Tổ chức", "phòng tổ chức hành chính rà lại …": a body of organisation, not its verb
+        if text[begin:finish].lower() in _BEFORE_ITS_VERB and k + 1 < len(spans) and spans[k + 1][2] == "V":
+            candidates.append(begin)  # "bộ phận marketing tạm dừng …": the adverb begins what is to be done
+            continue
+        if _names_a_field(text, spans, k):
+            continue  # "phòng Kỹ thuật vật tư sửa …", "Phòng Tổ chức lao động ra …": the name's field, then its verb
         if not cased and not lexical and head in _PLACE_LEVELS and _unknown_name(spans, k, text):
             continue  # "ủy ban phường phú xuân tổ chức …": a place's name pyvi did not know, "phú" no verb
         if (lexical or (verb and not after_head)) and not (cased and text[begin].isupper()):
@@ -427,6 +436,33 @@ with their tones ("lâm", "lò", "thủ" are names or nouns): after a body's hea
 does; no body's name goes on with one."""
 
 
+_BEFORE_ITS_VERB = frozenset(["tạm", "sớm"])
+"""Adverbs said before the order's verb ("tạm dừng", "sớm hoàn thiện") that pyvi tags adjectives."""
+_FIELDS = frozenset(["vật tư", "lao động", "hành chính", "nhân sự", "thiết bị", "phát hành", "tổng hợp"])
+"""The fields a department is named by that pyvi tags verbs ("Phòng Kỹ thuật vật tư", "Phòng Tổ chức lao động",
+"phòng tổ chức hành chính", "Phòng Kế hoạch tổng hợp")."""
+_NOUN_LIKE = frozenset(["thông báo", "báo cáo", "kế hoạch", "tổng hợp"])
+"""Verbs pyvi tags so that also name what is made ("phát hành thông báo", "tổng hợp báo cáo")."""
+
+
+def _names_a_field(text: str, spans: Sequence[tuple[int, int, str]], k: int) -> bool:
+    """Whether `spans[k]` is a field word (`_FIELDS`) going on a body's name (after its head, a capitalised word of its
+    name or another field word) with the order's verb right after it: "phòng Kỹ thuật vật tư sửa xong …", "Phòng Kế
+    hoạch phát hành phối hợp …" (not "Phòng Tài chính tổng hợp gửi Sở …", where "tổng hợp" is done: after it only an
+    everyday verb, "phòng Kế hoạch tổng hợp làm báo cáo")."""
+    word = text[spans[k][0] : spans[k][1]].lower()
+    if word not in _FIELDS or k + 1 >= len(spans) or text[spans[k][1] : spans[k + 1][0]] != " ":
+        return False
+    before = text[spans[k - 1][0] : spans[k - 1][1]]
+    if not (before[:1].isupper() or before.lower() in _HEAD_SET or before.lower() in _FIELDS | {"tổ chức"}):
+        return False
+    begin, finish, tag = spans[k + 1]
+    verb = text[begin:finish].lower()
+    if word == "tổng hợp":
+        return verb in _LIGHT_VERBS - _NOUN_LIKE
+    return (tag == "V" or _LEADS.match(fold(verb)) is not None) and verb not in _NOUN_LIKE
+
+
 _PLACE_LEVELS = frozenset(
     ["xã", "phường", "huyện", "quận", "tỉnh", "thôn", "ấp", "bản", "buôn", "làng", "thị trấn", "thị xã"]
 )
@@ -442,6 +478,12 @@ def _unknown_name(spans: Sequence[tuple[int, int, str]], k: int, text: str) -> b
     one, two, three = spans[k : k + 3]
     single = " " not in text[one[0] : one[1]] and " " not in text[two[0] : two[1]]
     return single and text[one[1] : two[0]] == " " and two[2] in ("N", "Np") and three[2] == "V"
+
+
+def _group_of(text: str, spans: Sequence[tuple[int, int, str]], k: int) -> bool:
+    """Whether the head before `spans[k]` is said of several bodies ("các phòng", "mấy tổ"): bodies named by their
+    work are single ("tổ kiểm tra"), so a one-syllable order's verb after "các phòng" is theirs ("các phòng gửi …")."""
+    return k > 1 and text[spans[k - 2][0] : spans[k - 2][1]].lower() in ("các", "những", "mấy")
 
 
 def _verb_follows(text: str, folded: str, spans: Sequence[tuple[int, int, str]], k: int) -> bool:
@@ -1109,7 +1151,10 @@ def read_tasks(
             ]
         tasks.extend(found)
         shared = found[-1].deadline if found else None
-        if shared is not None and names_every_order(re.split(r"[,;:]", text[: shared.start])[-1]):
+        if shared is not None and (
+            names_every_order(re.split(r"[,;:]", text[: shared.start])[-1])
+            or _EVERY_ORDER_BEFORE.search(fold(text[: shared.start])) is not None
+        ):
             tasks = [
                 t if t.deadline else TaskSlots(t.assignee, t.action, shared) for t in tasks
             ]  # "…, cả hai việc xong …"
@@ -1160,6 +1205,13 @@ def _shares(
 
 _ALL_ORDERS = re.compile(r"(?:ca (?:hai|ba|bon)|tat ca|cac viec|hai viec|ba viec)\b")
 """A clause naming every order said before it ("cả hai việc xong trước 31/3"): its deadline is theirs."""
+
+
+_EVERY_ORDER_BEFORE = re.compile(
+    r"(?<!\w)(?:ca )?(?:hai|ba) (?:viec|dua|nguoi|ben)(?: nay| do| tren)? (?:phai |deu )?xong $"
+)
+"""Every order named right before the deadline, unpunctuated ("… còn chị Hiền lo gian hàng hai việc này xong trước
+ngày 18", "hai đứa xong trước ngày khai mạc"): its deadline is theirs."""
 
 
 def names_every_order(text: str) -> bool:
