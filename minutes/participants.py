@@ -39,7 +39,7 @@ from minutes.sentences import STOPWORDS
 _TITLE_START = re.compile(
     r"^(?:chủ|phó (?:chủ|giám|trưởng|chánh|hiệu|bí|thủ|tổng|ban)|trưởng|chánh|giám|thư ký|bí thư|ủy|đại|đồng chí"
     r"|ông(?! (?:văn|thị) \w)|bà|anh|chị|thầy|cô|em|sở|phòng|ban|hội|tổ|người|các|tổng|cục|vụ|kế|cán|thành viên"
-    r"|lãnh|bộ|khoa|acha|achar|lục cả"
+    r"|lãnh|bộ|khoa|acha|achar|lục cả|hiền (?:huynh|tỷ|tỉ|đệ|muội)|lễ sanh|giáo hữu"
     r"|đoàn(?! thị \w| văn (?!công\b|nghệ\b)\w)|văn phòng|trung tâm|công an|thường trực|nhân dân|quốc hội|chính phủ"
     r"|hiệu|thủ|thôn|xã|huyện|tỉnh|bản|ấp|xóm|phường|khu|đơn vị|số|bên|công ty)\b"
 )
@@ -50,6 +50,7 @@ _RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
 _INTRODUCER = re.compile(
     r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
     rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả"
+    r"|hiền (?:huynh|tỷ|tỉ|đệ|muội)|lễ sanh|giáo hữu"
     r"|(?:tôi|tui|em|mình) (?:tên )?là|tên (?:tôi|tui|em|mình) là|tôi,?|tui,?|em)"
     r"\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
@@ -75,6 +76,7 @@ attendance said before a roll is no count of the one named after it ("có mặt 
 _STOP = re.compile(
     r"(?:chu tich|chu nhiem|chu toa|pho|truong|chanh|giam doc|bi thu|thu truong|thu ky|thu quy|tong|cuc truong"
     r"|vu truong|uy vien|dai bieu|dai dien|can bo|ke toan|cong an|phong|xom|ban|hieu truong|dieu hanh|dieu khien"
+    r"|chu tri|chu toa|acha|achar"
     r"|trinh bay|phat bieu|giai trinh|tra loi|cho y kien|bao cao|doc|thay mat|tham du|thong qua|xin|moi"
     r"|de nghi|toi|em|la|va|cung|da|se|ve|len|ke|thay|to (?:truong|pho)|chi huy|phu huynh|giao vien|o|duoc"
     r"|quan doc|de xuat)\b"
@@ -108,6 +110,17 @@ of Central and Southern speech: "tui giao luôn nha …", "chiều ni tui qua", 
 ordinal: "anh lượt thứ nhất …"; "tôi ngồi nghe thôi"; the verbs that follow a pronoun and are nobody's name: "em lấy mẫu
 nước ở …", "tui xuống từng vườn", "xã em nợ chủ yếu là …"; an age or a count: "chị bảy tuổi", "nhà tôi ba chục con bò";
 "tôi nghe máy chút"; Central "ni", "nớ", "rứa", "răng", "chừ": "tui hứa vụ ni …")."""
+_NEVER_GIVEN = frozenset({"em", "toi", "la", "va", "xin", "moi", "cung", "da", "se", "ve", "len", "o", "ke"})
+"""Words of `_STOP` that follow a middle name as no given name does: a pronoun, "là", a verb of procedure."""
+_CENTRAL_WORDS = frozenset({"ni", "nớ", "rứa", "răng", "chừ"})
+"""Central words of `_FUNCTION_WORDS` that are also given names ("Sa Ni", Khmer): a fourth word before a title."""
+_VERB_AFTER = frozenset({"làm", "nói", "hỏi", "thấy", "phải", "muốn", "biết", "nghĩ", "cũng", "thì", "đã", "đang"})
+"""Verbs and particles after a four-word lower-case name ("… hồng nhung làm trưởng ban"): the name is all four."""
+_GIVEN_TOO = frozenset({"được", "ni"})
+"""Function words that are given names too, after the middle name ("Âu Văn Được", Khmer "Lâm Thị Sa Ni")."""
+_KHMER_FAMILIES = frozenset({"thạch", "danh", "chau", "néang"})
+"""Family names only Khmer names bear: two lower-case words after one, a title or unit after them, are a name
+("ông thạch sóc trưởng ban"), though both are syllables of Vietnamese."""
 _UNIT_HEAD = re.compile(r"truong\b(?! (?:phong|ban|khoa|tram|dai|doan|thon|bo phan|nhom)\b)")
 """A title made of a unit and "trưởng" after it ("hạt trưởng", "trạm trưởng"), not "trưởng phòng" before one."""
 _HONORIFICS = frozenset({"anh", "chị", "em", "ông", "bà", "cô", "chú", "bác", "thầy"})
@@ -142,14 +155,18 @@ _VERB_PAIRS = re.compile(
 _ANONYMOUS = re.compile(r"^(?:nguoi noi|speaker|spk|khong ro)\b|\d")
 _OPENS = re.compile(
     r"\b(?:tuyen bo bat dau\s*(?:[.;!?]|$)"
-    r"|(?:tuyen bo|xin(?: phep)?(?: duoc)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi))"
+    r"|(?:tuyen bo|xin(?: phep)?(?: duoc)?|toi|tui|minh|(?<!\bde )(?<!\bcho )chung (?:ta|toi)"
+    r"|(?:^|(?<=[.,;!?] )|(?<=\bthi )|(?<=\broi )|(?<=\bgio )|(?<=\bvay ))(?:chi|anh|em|co|chu|bac)"
+    r"(?![^.;!?]*\b(?:di|giup|gium|dum)\b\s*(?:a|nhe|nha)?\s*(?:[.;!?]|$)))"
     r" (?:khai mac|(?:bat dau|mo dau) (?:buoi|cuoc|phien|ky|hoi nghi|dai hoi|giao ban|hop)\b)"
     r"|(?:cuoc hop|buoi hop|phien hop|ky hop|hoi nghi)(?: hom nay)?(?: xin)?(?: duoc)?(?: chinh thuc)? bat dau\b)"
 )
 """Who declares the meeting open chairs it ("tôi xin khai mạc", "xin phép (được) khai mạc", "tôi tuyên bố bắt đầu buổi
 làm việc", "tôi tuyên bố bắt đầu." with nothing after, "chúng ta bắt đầu phiên họp", "mình bắt đầu họp nghen", "tôi xin
-mở đầu cuộc họp", "cuộc họp xin được bắt đầu", not its purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời
-… phát biểu khai mạc": that invites another; another may chair a part of it: `chairing`)."""
+mở đầu cuộc họp", "cuộc họp xin được bắt đầu", the speaker by the honorific they call themself, opening a clause
+("thế thì chị khai mạc", "Rồi, em khai mạc …"; never "mời chị khai mạc", nor the urging "anh khai mạc đi ạ"), not its
+purpose: "ổn định chỗ ngồi để chúng ta bắt đầu …"; not "mời … phát biểu khai mạc": that invites another; another may
+chair a part of it: `chairing`)."""
 _BEGINS = re.compile(
     r"\b(?:toi|tui|em|minh)\b[^.;!?]{0,40}?\bxin (?:phep )?bat dau\s*(?:[.;!?]|$)"
     r"|(?<!\bde )(?<!\bcho )(?<!\bde chung )(?<!\bcho chung )\b(?:chung ta|minh|ta)(?: cung)? bat dau"
@@ -168,10 +185,11 @@ _PRESIDES = re.compile(
     r"\b(?:toi|tui|em)\b(?: se\b)?(?:(?!\b(?:de nghi|giao|yeu cau|moi|nen|se)\b)[^.;!?]){0,80}?"
     rf"\b(?:chu (?:tri|toa)|(?:dieu hanh|dieu khien)(?= (?:{_MEETING}|{_TODAY_OR_PARTICLE})\b))\b"
     rf"(?: (?:{_MEETING}|{_TODAY_OR_PARTICLE})\b[^.;!?]{{0,40}})?"
-    r"\s*(?:[.;!?]|$)"
+    r"\s*(?:[.;!?]|$|,?\s*(?:co mat|du hop|tham du|cung du)\b)"
 )
 """The speaker saying they preside, the sentence ending there ("tôi sình văn páo hạt trưởng chủ trì", "hôm nay tôi điều
-hành cuộc họp", "tôi sẽ chủ trì"); not "tôi đề nghị Sở A chủ trì", "tôi nghĩ nên …", "tôi điều hành công ty"."""
+hành cuộc họp", "tôi sẽ chủ trì"), or the roll going on ("tôi X chủ trì có mặt …"); not "tôi đề nghị Sở A chủ trì", "tôi
+nghĩ nên …", "tôi điều hành công ty"."""
 _PRESIDER_IS_ME = re.compile(
     rf"\b(?:chu tri|chu toa|dieu hanh|dieu khien)(?: (?:{_MEETING}|hom nay|bua nay|sang nay|chieu nay)\b)*"
     r"\s*(?:la|:)\s*(?:toi|tui|em)\b"
@@ -362,8 +380,13 @@ _FAMILY_HEADS = frozenset(["Đoàn"])
 Thông"); a body keeps a word in lower case ("Đoàn Thanh niên", "Đoàn kiểm tra")."""
 
 
-_CLERGY = re.compile(r"thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả")
-"""Titles of clergy and of a Khmer pagoda's lay leader ("Acha"), before the name: a monk's name may have two words."""
+_CLERGY = re.compile(
+    r"thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả|hiền (?:huynh|tỷ|tỉ|đệ|muội)|lễ sanh"
+    r"|giáo hữu"
+)
+"""Titles of clergy and of a Khmer pagoda's lay leader ("Acha"), before the name: a monk's name may have two words; the
+Cao Đài address of fellow believers ("hiền huynh", "hiền tỷ") and its ranks ("Lễ sanh", "Giáo hữu"), capitalised
+inside a sentence as titles are ("Tôi là Lễ sanh Phạm Văn Kỉnh")."""
 _TEKNONYM = re.compile(r"(?:ama|ami|amí|a (?:ma|mí|mi)|bok|yă) ")
 """A Highland parent or grandparent called after the child ("Ama H'Ruê", ASR's "a ma pui", "Ami Hoa", "Bok Rin"): no
 full name."""
@@ -389,7 +412,12 @@ def is_name(text: str) -> bool:
         return all(w[:1].isupper() for w in words)
     family_ong = words[0] == "ông" and words[1] in ("văn", "thị")  # the family name Ông ("ông thị lụa")
     anh = len(words) == 4 and words[1] in ("văn", "thị") and words[3] == "anh"  # "ngô thị lan anh", "lê văn tuấn anh"
-    return not any(w in _FUNCTION_WORDS for w in words[family_ong : len(words) - anh])
+    given = words[1] in ("văn", "thị")  # after the middle name, a given name that is also a word: "Âu Văn Được"
+    return not any(
+        w in _FUNCTION_WORDS and not (given and i > 1 and w in _GIVEN_TOO)
+        for i, w in enumerate(words[: len(words) - anh])
+        if i >= family_ong
+    )
 
 
 def _title_case(words: Sequence[str]) -> str:
@@ -427,7 +455,13 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
             not said.startswith("tôi") and not said.endswith("là") and not clergy and _COLLECTIVE_BEFORE.search(before)
         ) or (said == "em" and _COUNTED.search(before)):
             continue
-        if cased and match.group()[0].isupper() and before.strip() and before.strip()[-1] not in '.!?:;"(-–':
+        if (
+            cased
+            and match.group()[0].isupper()
+            and before.strip()
+            and before.strip()[-1] not in '.!?:;"(-–'
+            and not clergy
+        ):
             continue
         words: list[str] = []
         previous = end = match.end()
@@ -449,6 +483,14 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 stop = None  # "đào xuân trường giám đốc": "Trường" is the name, "trưởng" would be the title
             if stop is not None and not words and " " not in stop.group():
                 stop = None  # a family name folds like a one-word title or verb ("Tòng", "Tống", "Trương")
+            if (
+                stop is not None
+                and not cased
+                and len(words) == 2
+                and words[1] in ("văn", "thị")
+                and stop.group() not in _NEVER_GIVEN
+            ):
+                stop = None  # after the middle name the given name, whatever it folds like: "âu văn được phó …"
             ends = stop is None and bool(words) and not cased
             if ends:
                 stop = _ENDS_NAME.match(text.lower(), match.end() + word.start())
@@ -460,7 +502,7 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                         _UNIT_HEAD.match(folded, match.end() + word.start())
                         or (stop.group() == "truong" and words[3] in _UNITS)
                         or (ends and _joins_next(words, stop.group()))
-                        or (words[3] in _FUNCTION_WORDS and words[3] not in _HONORIFICS)
+                        or (words[3] in _FUNCTION_WORDS and words[3] not in _HONORIFICS | _CENTRAL_WORDS)
                     )
                 ):  # "sình văn páo hạt trưởng chủ trì", "… trạm trưởng trạm bơm", "… sáng chi đoàn": title, unit;
                     # "chị mai thị bốn đi thay": a verb after the name
@@ -480,7 +522,14 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
                 break
             if len(words) == 4:
                 ended = cased  # lower case: a fifth word that ends nothing, so no name ("tôi thấy nghề may …")
-                if not cased and (words[1] in _GENDERED_MIDDLE or words[0] == "y"):
+                if (
+                    not cased
+                    and words[1] in ("văn", "thị")
+                    and word.group() in _VERB_AFTER
+                    and words[3] not in _FUNCTION_WORDS
+                ):
+                    ended = True  # "chị cao thị hồng nhung làm trưởng ban": four words, then the verb
+                elif not cased and (words[1] in _GENDERED_MIDDLE or words[0] == "y"):
                     words, ended = words[:3], True  # "em hứa thị yến bên khoa dược …", "anh y bhim êban lo …": three
                 elif not cased and _highland(words[:2]) and not _highland(words[2:]):
                     words, ended = words[:2], True  # "tui là danh sươl thanh niên ấp …"
@@ -496,15 +545,16 @@ def _spoken(text: str) -> list[tuple[str, int, int]]:
         ong = not cased and titled and said == "ông" and len(words) == 2 and words[0].lower() in ("văn", "thị")
         if ong and not any(a <= match.start() < b for _, a, b in names):
             words = ["ông", *words]  # the family name Ông after no honorific: "ông văn định chủ tịch xã"
+        khmer = stopped and len(words) == 2 and words[0] in _KHMER_FAMILIES  # pyvi joins "thạch_sóc"
         lower_ok = (len(words) >= 3 and (titled or not _one_word(words))) or (
-            len(words) == 2 and (_highland(words) or (stopped and (words[0] in ("a", "y") or clergy)))
+            len(words) == 2 and (_highland(words) or (stopped and (words[0] in ("a", "y") or clergy)) or khmer)
         )  # "anh a thút trưởng thôn": the Bahnar and Sedang "A", "Y" before a given name; a monk ("lục cả kim sang")
         if ended and (cased or lower_ok) and is_name(" ".join(words)):
             names.append((_title_case(words), match.start(), end))
     if cased:
         names += [n for n in _listed(text) if not any(a <= n[1] < b for _, a, b in names)]
     names += [n for n in _titled(text) if not any(a <= n[1] < b for _, a, b in names)]
-    here = _HERE.match(text)
+    here = _HERE.match(text) or (_HERE_CASED.match(text) if cased else None)
     counted = here is not None and _COUNTED.match(here["name"].split()[0] + " ") is not None  # "hai mươi sáu hộ có mặt"
     if here and is_name(here["name"]) and (cased or not _one_word(here["name"].split())) and not (names or counted):
         names.append((_title_case(here["name"].split()), here.start("name"), here.end("name")))
@@ -515,6 +565,11 @@ _HERE = re.compile(
     r"^\W*(?:(?:dạ|vâng|có|à|ờ)\W+){0,2}(?P<name>(?:[^\W\d_]+\s+){2,3}[^\W\d_]+)\s+(?:đây|có mặt)\b", re.IGNORECASE
 )
 """A speaker answering the roll with their name ("vâng, quách đình nguyên đây ạ", "dạ Lò Văn Pọm có mặt")."""
+_HERE_CASED = re.compile(
+    r"^\W*(?:(?:Dạ|Vâng|Thưa \w+)\W+){0,2}(?P<name>(?:[A-ZÀ-Ỹ][^\W\d_]*\s+){2,3}[A-ZÀ-Ỹ][^\W\d_]*)(?:\s+xin\b|\s*[.,:])"
+)
+"""A speaker opening the turn with their own full name, in cased text ("Dạ, Tăng Văn Cơ.", "Đoàn Thị Tuyết xin trình:",
+"Lý Văn Hên, ấp Trường Đông.")."""
 _TITLED = re.compile(
     r"(?<!các )\b(?:tôi|tui|đồng chí|đại biểu|ông|bà|anh|chị|thầy|cô),?\s+(?=(?:phó |tổng )?(?:chủ tịch|chủ nhiệm"
     r"|bí thư|giám đốc|chánh|hiệu trưởng|thư ký|trưởng|\w+ trưởng|chỉ huy|thủ trưởng)\b)",
@@ -763,7 +818,11 @@ def chairing(segments: Sequence[Segment], chair: str | None) -> Chairing:
         name = (
             label
             if is_name(label)
-            else learnt.get(label) or introduced.get(label) or called.get(label) or _holder(label, held)
+            else learnt.get(label)
+            or introduced.get(label)
+            or called.get(label)
+            or _holder(label, held)
+            or _called_by_given(label, segments)
         )
         names += [name, *co_chairs.get(label, []), *co_chairs.get(name, [])]
     unique: dict[str, str] = {}
@@ -819,6 +878,41 @@ def _highland_given(words: Sequence[str], wanted: str) -> bool:
     """Whether `wanted` is the given name of a Central Highlands name, said before the family name: a word with an
     apostrophe ("H'Linh"), or the word after "Y" ("Y Wơn Niê")."""
     return any(w == wanted and ("'" in w or (i == 1 and words[0] == "y")) for i, w in enumerate(words[:-1]))
+
+
+_INVITED_BY_GIVEN = re.compile(
+    r"\bmời (?:anh|chị|em|cô|chú|bác|ông|bà|thầy|đồng chí) (\w+)(?:\s+(?:ạ|nha|nhé|nghen|luôn|trước))?\W*$",
+    re.IGNORECASE,
+)
+"""A turn ending by inviting someone called by given name ("dạ em mời anh hên"): the next speaker is that person."""
+_GREETED_BY_GIVEN = re.compile(
+    r"^\W*(?:(?:dạ|vâng|dạ vâng|rồi)\W+)?(?:(?:xin )?(?:cảm ơn|cám ơn)\s+|thưa\s+)?"
+    r"(?:anh|chị|cô|chú|bác|ông|bà|thầy|đồng chí) (\w+)\b",
+    re.IGNORECASE,
+)
+"""A turn opening by calling the one who just spoke by given name ("dạ anh hùng đi cẩn thận", "dạ cảm ơn anh hên
+thưa bà con …")."""
+
+
+def _called_by_given(label: str, segments: Sequence[Segment]) -> str:
+    """The full name of anonymous speaker `label` from the given name others call them by right before their turn
+    (an invitation ending the turn before) or right after it (a reply opening the next turn): the one person of the
+    meeting whose full name ends with the given name most said so; "" when none, or the name is the label's own
+    word for someone else."""
+    people = [p for p in mentions(segments) if len(p.split()) >= 3]
+    own = " ".join(fold(s.text) for s in segments if s.speaker == label)
+    votes: dict[str, int] = {}
+    for before, segment in itertools.pairwise(segments):
+        if segment.speaker == label and before.speaker not in (None, label):
+            said = _INVITED_BY_GIVEN.search(nfc(before.text))
+        elif before.speaker == label and segment.speaker not in (None, label):
+            said = _GREETED_BY_GIVEN.match(nfc(segment.text))
+        else:
+            continue
+        holders = [p for p in people if said and fold(p).split()[-1] == fold(said.group(1))]
+        if len(holders) == 1 and fold(holders[0]) not in own:
+            votes[holders[0]] = votes.get(holders[0], 0) + 1
+    return max(votes, key=lambda name: votes[name]) if votes else ""
 
 
 def introductions(segments: Sequence[Segment]) -> dict[str, str]:
@@ -1104,6 +1198,8 @@ def _only_mentioned(segments: Sequence[Segment]) -> set[str]:
                 max([0, *(m.end() for m in re.finditer(r"[.;!?]", text[:start]))]) if listed_after else clause_start
             )
             cue = _MENTIONED_BEFORE.search(text, cue_start, start)  # "… 3 hồ sơ: ông A, bà B": the list's head
+            if cue and cue.group().lower().startswith("hộ có") and _COUNTED.search(text[: cue.start()]):
+                cue = None  # households counted present, then the roll: "có mặt hai mươi hộ có anh X …"
             since = (
                 previous[1]
                 if joined

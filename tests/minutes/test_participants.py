@@ -452,3 +452,59 @@ def test_a_lower_case_name_ends_at_the_next_clause_or_a_southern_particle() -> N
         "Lý Văn Hai",
     ]
     assert spoken_names("dạ tui trương văn bảy nè tui hổng chịu") == ["Trương Văn Bảy"]
+
+
+def test_a_khmer_family_name_of_two_words_before_a_title() -> None:
+    """ "Thạch", "Danh" are Khmer family names only: two lower-case words then a title are a name, a Vietnamese pair of
+    syllables though they are; a fourth given word that folds like a Central particle ("ni") and the lay title "acha"
+    after a name are no part of it."""
+    said = "có mặt ông thạch vọng phó ban cô kim thị sô ni thủ quỹ ông lý văn hiền acha với anh danh tú trưởng ấp"
+    assert spoken_names(said) == ["Thạch Vọng", "Kim Thị Sô Ni", "Lý Văn Hiền", "Danh Tú"]
+
+
+def test_a_given_name_after_the_middle_name_that_folds_like_a_verb() -> None:
+    """ "Được" after "Văn" is the given name, a title after it; a verb after a four-word name ends it there."""
+    assert spoken_names("tôi xin mời anh hà văn được phó giám đốc lên điều hành tiếp") == ["Hà Văn Được"]
+    assert spoken_names("do chị tô thị kim ngân làm tổ trưởng bà con đồng ý") == ["Tô Thị Kim Ngân"]
+
+
+def test_cao_dai_address_and_a_turn_opening_with_ones_own_name() -> None:
+    """ "hiền huynh", "hiền tỷ" introduce a name as "anh", "chị" do; a rank ("Lễ sanh") after "tôi là"; a turn
+    opening with a full name and "xin" or a stop is the speaker's own."""
+    assert spoken_names("Tôi là Lễ sanh Đặng Văn Lũy, Chánh Trị sự.") == ["Đặng Văn Lũy"]
+    assert spoken_names("Mời hiền tỷ Huỳnh Thị Bông, Thủ bổn, báo cáo quỹ.") == ["Huỳnh Thị Bông"]
+    assert spoken_names("Dạ, Lê Văn Tấn xin trình bày.") == ["Lê Văn Tấn"]
+
+
+def test_a_chair_who_presides_with_the_roll_going_on() -> None:
+    """ "tôi X chủ trì có mặt …": the speaker says they preside, the roll after it; "chủ trì" ends the lower-case
+    name, so a later "thưa anh <given> <words>" makes no false name."""
+    turns = [
+        ("Người nói 1", "hôm ni họp giao ban tôi phan đình lộc chủ trì có mặt các tổ trưởng"),
+        ("Người nói 1", "mời anh võ văn tùng báo cáo"),
+        ("Người nói 2", "dạ thưa anh lộc hàng xuất khẩu tháng này tổng là ba trăm bộ"),
+    ]
+    segments = turns_of(turns)
+    assert opener(segments) == "Người nói 1"
+    assert chairing(segments, None).names == ["Phan Đình Lộc"]
+
+
+def test_a_chair_calling_themself_by_honorific_opens_the_meeting() -> None:
+    """ "thế thì chị khai mạc": the speaker's own honorific opening a clause; "mời chị khai mạc" invites another."""
+    assert opener(turns_of([("Chủ tịch", "Đủ người rồi. Thế thì chị khai mạc cuộc họp nhé.")])) == "Chủ tịch"
+    assert opener(turns_of([("Thư ký", "Em xin mời chị khai mạc cuộc họp.")])) is None
+    assert opener(turns_of([("Thư ký", "Dạ đủ rồi, anh khai mạc cuộc họp đi ạ.")])) is None
+
+
+def test_an_anonymous_chair_named_by_the_given_name_others_call_them() -> None:
+    """Invited by given name right before their turn, or thanked by it right after, the chair is the one person whose
+    full name ends so; counted households before a roll are no household talked about."""
+    turns = [
+        ("Người nói 1", "bữa nay có mặt mười tám hộ có anh mạch văn lũy tổ trưởng chị kha thị hoa với anh tô văn bền"),
+        ("Người nói 1", "dạ em mời anh lũy"),
+        ("Người nói 2", "rồi bà con ngồi vô tui tuyên bố khai mạc cuộc họp tổ"),
+        ("Người nói 3", "dạ cảm ơn anh lũy em báo cáo giá thức ăn"),
+    ]
+    segments = turns_of(turns)
+    assert chairing(segments, None).names == ["Mạch Văn Lũy"]
+    assert "Mạch Văn Lũy" in attendees(segments)
