@@ -47,10 +47,13 @@ _TITLE_START = re.compile(
 a name ("Phó Đức Nam" is one; nor is "Đoàn" before the middle name "Thị" or "Văn": "Đoàn Thị Ngọc", but "đoàn văn
 nghệ"; nor "Ông" before one: "Ông Văn Tấn")."""
 _RANK = r"(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)"
+_CLERGY_TITLES = (
+    r"thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả|hiền (?:huynh|tỷ|tỉ|đệ|muội)|lễ sanh"
+    r"|giáo hữu"
+)
 _INTRODUCER = re.compile(
     r"\b(?:(?:đồng chí|đại biểu|đảng viên|bác sĩ|(?:chị|anh|cô|thầy) là|ông|bà|anh|chị|bạn|thầy|cô|o|cụ|bác|chú)"
-    rf"(?:\s+{_RANK})?|{_RANK}|thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả"
-    r"|hiền (?:huynh|tỷ|tỉ|đệ|muội)|lễ sanh|giáo hữu"
+    rf"(?:\s+{_RANK})?|{_RANK}|{_CLERGY_TITLES}"
     r"|(?:tôi|tui|em|mình) (?:tên )?là|tên (?:tôi|tui|em|mình) là|tôi,?|tui,?|em)"
     r"\s+(?!(?:con|em|chị|anh|chú|bác|bà|ông(?! (?:văn|thị)\b)|cô)\b)",
     re.IGNORECASE,
@@ -380,10 +383,7 @@ _FAMILY_HEADS = frozenset(["Đoàn"])
 Thông"); a body keeps a word in lower case ("Đoàn Thanh niên", "Đoàn kiểm tra")."""
 
 
-_CLERGY = re.compile(
-    r"thượng tọa|hòa thượng|đại đức|ni sư|linh mục|mục sư|acha|achar|lục cả|hiền (?:huynh|tỷ|tỉ|đệ|muội)|lễ sanh"
-    r"|giáo hữu"
-)
+_CLERGY = re.compile(_CLERGY_TITLES)
 """Titles of clergy and of a Khmer pagoda's lay leader ("Acha"), before the name: a monk's name may have two words; the
 Cao Đài address of fellow believers ("hiền huynh", "hiền tỷ") and its ranks ("Lễ sanh", "Giáo hữu"), capitalised
 inside a sentence as titles are ("Tôi là Lễ sanh Phạm Văn Kỉnh")."""
