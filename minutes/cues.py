@@ -456,14 +456,19 @@ _LABELS = (
     "dieu", "khoan", "muc", "thu", "nam", "ngay", "thang", "lan", "thon", "so", "nha", "to", "khu", "xom", "ap",
     "ky", "khoa",
 )  # fmt: skip
-_COUNT = re.compile(
-    r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )"
-    r"(?<!thu ve )(?<!thu vao )(?<!hop le )(?<!thu ve: )(?<!thu vao: )(?<!hop le: )"
-    r"(?<!phay )(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d| phay \d)"
+_NUMBER_OF_PEOPLE = (
+    r"(?<![\d,./])" + "".join(f"(?<!{label} )" for label in _LABELS) + r"(?<!phuong an )(?<!noi dung )(?<!phay )"
+    r"(\d+)(?:\s*(?:/|tren(?: tong so)?)\s*(\d+))?(?![\d%]|[,.]\d| phay \d)"
     r"(?! ?(?:phan tram|%|ty|trieu|nghin|dong(?! (?:y|chi)\b)|met|km|ha|tan(?! thanh)|gio|phut|nam|ngay|thang)\b)"
 )
-"""A count: no item number ("Điều 54", "thôn 3", "phương án 2"), percentage, sum of money, measure or date, nor the
-ballots returned or valid ("thu về 7 phiếu", "hợp lệ 7": a ballot's count is what it says)."""
+NUMBER_OF_PEOPLE = re.compile(_NUMBER_OF_PEOPLE)
+"""A number of people, ballots or shares: no item number ("Điều 54", "thôn 3", "phương án 2"), percentage, sum of
+money, measure or date."""
+_COUNT = re.compile(
+    r"(?<!thu ve )(?<!thu vao )(?<!hop le )(?<!thu ve: )(?<!thu vao: )(?<!hop le: )" + _NUMBER_OF_PEOPLE
+)
+"""A count: a number of people (`NUMBER_OF_PEOPLE`), not the ballots returned or valid ("thu về 7 phiếu", "hợp lệ 7":
+a ballot's count is what it says)."""
 _WHO = (
     r"(?:dai bieu|dong chi|thanh vien|uy vien|dang vien|doan vien|hoi vien|xa vien|co dong|phieu|nguoi|ho|vi|chi em"
     r"|anh em|chi|anh|ban|thay co|thay|co phan|co|giao vien|em|y kien|canh tay|tay|the|nha|ba con)"

@@ -151,6 +151,13 @@ def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
 
+def _said_numbers(text: str) -> set[int]:
+    """The numbers of people, ballots or shares said in `text` (`cues.NUMBER_OF_PEOPLE`: no date, item number, share,
+    sum of money or measure), both of "X trên Y"."""
+    folded = cues.folded_digits(text)
+    return {int(n) for m in cues.NUMBER_OF_PEOPLE.finditer(folded) for n in m.groups() if n is not None}
+
+
 def _announced(votes: list[Vote]) -> list[Vote]:
     """A call heard alone, neither counted nor decided, joins the vote after it in the item however long after, as
     ballots are counted during a break ("Mời ban kiểm phiếu làm việc." … "Báo cáo kết quả kiểm phiếu: …"): within
@@ -621,7 +628,44 @@ class ExtractiveGenerator:
                 if cue.passed is not None and cues.for_every_vote(piece):
                     self._pass_earlier(votes, len(votes) - 2, cue.passed, s.segment.start)
                 last = s
-        return _announced([v for k, (v, _) in enumerate(votes) if k in read])
+        return self._whole_by_sum(_announced([v for k, (v, _) in enumerate(votes) if k in read]), sents)
+
+    def _whole_by_sum(self, votes: list[Vote], sents: Sequence[Sentence]) -> list[Vote]:
+        """The whole of a vote found by arithmetic, not by its wording: a vote with two kinds counted (neither 0) and
+        no whole, or a whole smaller than its counts, takes as its whole a number of people, ballots or shares said
+        in its segments (those of no other vote), or in the segment the reader of its counts said right before them
+        (in no vote), that is the sum of its counts ("Số cổ phần hợp lệ 1.250.000. Tán thành 1.200.000, không tán
+        thành 50.000."; "phát ra 19, hợp lệ 19." then "… 12 phiếu đồng ý, 7 phiếu không đồng ý"), citing where it was
+        said. However the whole is named, it is the number the counts add up to; a sum nobody says gives none (the
+        gold's total is what was said), and another vote's numbers are its own (two motions of one body add up
+        alike); a date is no whole ("tháng mười hai")."""
+        segments = list({s.segment.id: s.segment for s in sents}.values())
+        at = {g.id: k for k, g in enumerate(segments)}
+        found: list[Vote] = []
+
+        def _at(vote: Vote) -> list[int]:
+            return [at[r.id] for r in vote.source_segments if r.id in at]
+
+        cited_by = Counter(k for vote in votes for k in set(_at(vote)))
+        for vote in votes:
+            said = [n for n in (vote.in_favour, vote.against, vote.abstain) if n is not None]
+            whole = sum(said)
+            cited = sorted(at[r.id] for r in vote.source_segments if r.id in at)
+            if sum(n > 0 for n in said) < 2 or (vote.total is not None and vote.total >= whole) or not cited:
+                found.append(vote)
+                continue
+            look = [segments[k] for k in cited if cited_by[k] == 1]  # another vote's segments say its own numbers
+            for k in cited:  # what the reader of its counts said right before them, in no vote
+                j = k - 1
+                counts = cues.find_vote(segments[k].text, chair=True)
+                if j >= 0 and not cited_by[j] and segments[j].speaker == segments[k].speaker:
+                    look += [segments[j]] if counts is not None and counts.has_counts and not counts.call else []
+            where = next((g for g in look if whole in _said_numbers(g.text)), None)
+            if where is not None:
+                refs = _cited_by_both(vote.source_segments, [SegmentRef.of(where)])
+                vote = vote.model_copy(update={"total": whole, "source_segments": refs})
+            found.append(vote)
+        return found
 
     @staticmethod
     def _named(piece: str, names: list[frozenset[str]]) -> bool | None:
