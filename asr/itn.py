@@ -403,13 +403,13 @@ def vietnamese_conventions(text: str) -> str:
     """Rewrite NeMo's output the way Vietnamese documents write numbers (the layer NeMo lacks)."""
     text = _SCALED_THOUSANDS.sub(lambda m: str(int(m.group(1)) * 1000 + int(m.group(2))) + " ", text)
     text = _document_numbers(text)
-    text = _letter_led_codes(text)
     text = _OFFSET.sub(_offset_match, text)
     text = _LETTER_SECTION.sub(_letter_section_match, text)
     text = _FORM_CODE.sub(_form_code_match, text)
     text = _GLUED_CODE.sub(
         lambda m: f"{m.group(1)} {''.join(_LETTERS[w] for w in m.group(2).split())}{_code_digits(m.group(3))}", text
     )
+    text = _letter_led_codes(text)  # after the codes a label announces: "mẫu TP-QTV-02" pads
     text = _LABELLED.sub(_labelled_match, text)
     text = _OPENING_LETTER_SUFFIX.sub(
         lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}{_LETTERS[m.group(2)].lower()}", text
