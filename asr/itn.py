@@ -10,7 +10,7 @@ Vietnamese conventions runs on their output: decimal comma, thousands dots, sums
 ("10.000.000 đồng", as legal texts write them), Roman numerals after "khóa" and "chương", digits after
 labels and in lists of them ("khoản 1 2 và 3", "mẫu số 2"), counts under ten in two digits ("03 tháng",
 "01 bản"), dates as Nghị định 30/2020/NĐ-CP writes them ("ngày 05 tháng 02 năm 2026", "09/01/2026"),
-ordinals under ten in words, document numbers and form codes spelled letter by letter ("mẫu HK-1"),
+ordinals under ten in words, document numbers and form codes spelled letter by letter ("mẫu HK-1", "QCHK-66"),
 sections numbered by a letter ("b.2"), power units in the documents' case ("110 kV"). The spoken text is first cut
 where NeMo would join two numbers into one ("khoản một hai" is not 12, "ba tháng một lần" not a date).
 """
@@ -256,6 +256,11 @@ _OFFSET = re.compile(
 """A period counted from a named one: "năm en trừ một" -> "năm N-1", "tháng em cộng một" -> "tháng M+1"
 ("năm N-1" 150 times in the training documents, "ngày T+2", "tháng T-1"); NeMo may have read "trừ mười" as
 "-10" already."""
+_PLAIN_LETTERS = frozenset({"bê", "xê", "dê", "đê", "ép", "giê", "pê", "quy", "ét", "tê", "vê", "en", "dét", "hát"})
+"""Letter names that are not also common words ("em", "ca", "tờ", "a" are): a code said letter first needs two."""
+_LETTER_LED = re.compile(r"(?<![\w/.-])(?=(?:" + "|".join(sorted(_PLAIN_LETTERS)) + r") )")
+"""Where a code said letter first may start: "quy xê hát ca gạch sáu mươi sáu" -> "QCHK-66", "tê tê không
+tám" -> "TT08", "hát en hai gạch mười ba" -> "HN2-13"."""
 _SCALED_THOUSANDS = re.compile(r"(?<![\d.,/])([1-9]\d{0,2})000 ([1-9]\d{0,2}) (?=(?:tỷ|triệu)\b)")
 """NeMo reads "hai nghìn ba trăm tỷ" as "2000 300 tỷ"; it is 2.300 tỷ."""
 _PERCENT_RATE = re.compile(r"(?<=\d%) trên (năm|tháng|ngày|giờ)\b")
@@ -404,6 +409,7 @@ def vietnamese_conventions(text: str) -> str:
     text = _GLUED_CODE.sub(
         lambda m: f"{m.group(1)} {''.join(_LETTERS[w] for w in m.group(2).split())}{_code_digits(m.group(3))}", text
     )
+    text = _letter_led_codes(text)  # after the codes a label announces: "mẫu TP-QTV-02" pads
     text = _LABELLED.sub(_labelled_match, text)
     text = _OPENING_LETTER_SUFFIX.sub(
         lambda m: f"{_DIGITS.get(m.group(1), m.group(1))}{_LETTERS[m.group(2)].lower()}", text
@@ -548,6 +554,65 @@ def to_roman(value: int) -> str:
         count, value = divmod(value, size)
         out.append(numeral * count)
     return "".join(out)
+
+
+def _letter_led_codes(text: str) -> str:
+    """A code said letter first, its letters then digits, dashes or slashes: "quy xê hát ca gạch 66" ->
+    "QCHK-66", "tê tê không tám" -> "TT08". Taken only when two of its letters are not also words
+    (`_PLAIN_LETTERS`) and it holds a digit; a document number that starts with its number is read before."""
+    out: list[str] = []
+    position = 0
+    for match in _LETTER_LED.finditer(text):
+        if match.start() < position:
+            continue
+        symbol, end, plain = _read_letter_led(text, match.start())
+        if plain < 2 or not any(c.isdigit() for c in symbol):
+            continue
+        out.append(text[position : match.start()])
+        out.append(symbol)
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _read_letter_led(text: str, start: int) -> tuple[str, int, int]:
+    """The code read from `start`: its written form, where it ends, and how many plain letter names it holds."""
+    words = text[start:].split(" ")
+    pieces: list[str] = []
+    plain = 0
+    i = 0
+    while i < len(words):
+        word = words[i]
+        pair = " ".join(words[i : i + 2])
+        last = pieces[-1][-1:] if pieces else ""
+        taken = 1
+        if last and not last.isdigit() and word == "không" and words[i + 1 : i + 2] and words[i + 1] in _DIGITS:
+            piece, taken = _code_digits(pair), 2  # "tê tê không tám" -> "TT08"
+        elif (not last or not last.isdigit()) and pair in _LETTERS:
+            piece, taken = _LETTERS[pair], 2
+        elif (not last or not last.isdigit()) and word in _LETTERS:
+            piece = _LETTERS[word]
+            plain += word in _PLAIN_LETTERS
+        elif last and pair in (*_SLASH, *_DASH):
+            piece, taken = ("/" if pair in _SLASH else "-"), 2
+        elif last and word in (*_SLASH, *_DASH):
+            piece = "/" if word in _SLASH else "-"
+        elif last and re.fullmatch(r"\d+(?:-\d+)*", word):
+            piece = word
+        elif last and not last.isdigit() and word in _DIGITS and word not in ("không", "một"):
+            piece = str(_DIGITS[word])
+        else:
+            break
+        if not pieces and not piece.isalpha():
+            break
+        pieces.append(piece)
+        i += taken
+    while pieces and pieces[-1] in "/-":
+        pieces.pop()
+        i -= 1 if words[i - 1] not in ("ngang", "chéo") else 2
+    if not any(c.isdigit() for c in "".join(pieces)):
+        return "", start, 0
+    return "".join(pieces), start + len(" ".join(words[:i])), plain
 
 
 def _document_numbers(text: str) -> str:

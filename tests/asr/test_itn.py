@@ -246,6 +246,23 @@ def test_small_numbers_follow_the_training_documents(itn: InverseNormalizer, sai
     assert itn(said) == written
 
 
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("thiết bị đạt chuẩn tê xê vê gạch mười hai theo quy định", "thiết bị đạt chuẩn TCV-12 theo quy định"),
+        ("lắp tại trạm hát tê ba gạch bốn mươi hai", "lắp tại trạm HT3-42"),
+        ("gửi kèm bảng tê dê không bảy cho sở", "gửi kèm bảng TD07 cho sở"),
+        ("mã quy pê trên bê tê ba", "mã QP/BT3"),
+        ("theo mẫu ét ép gạch ca tê vê gạch bốn", "theo mẫu SF-KTV-04"),  # a form's code still pads
+        ("các em hát ca hai bài", "các em hát ca hai bài"),  # "hát", "ca" are words here: one plain letter only
+        ("đổ bê tông hai lớp", "đổ bê tông hai lớp"),  # "bê" opens a word, not a code
+        ("nhóm tê xê vê thống nhất", "nhóm tê xê vê thống nhất"),  # no digit: left to the other rules
+    ],
+)
+def test_codes_said_letter_first(itn: InverseNormalizer, said: str, written: str) -> None:
+    assert itn(said) == written
+
+
 def test_small_number_forms_choose_the_clear_majority_of_the_most_specific_context() -> None:
     counts = count(["có 02 túi", "có 02 túi", "có 02 túi", "có 2 hồ sơ", "có hai bên", "hai bên"])
     forms = SmallNumberForms(counts, min_count=2, min_share=0.9)
