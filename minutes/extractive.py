@@ -650,7 +650,7 @@ class ExtractiveGenerator:
         for vote in votes:
             said = [n for n in (vote.in_favour, vote.against, vote.abstain) if n is not None]
             whole = sum(said)
-            cited = sorted(at[r.id] for r in vote.source_segments if r.id in at)
+            cited = sorted(_at(vote))
             if sum(n > 0 for n in said) < 2 or (vote.total is not None and vote.total >= whole) or not cited:
                 found.append(vote)
                 continue
