@@ -160,17 +160,17 @@ def same_party(predicted: str, gold: str) -> bool:
     return is_name(" ".join(long)) and long[-len(short) :] == short
 
 
-def _deadline_words(text: str) -> str:
+def deadline_words(text: str) -> str:
     """Folded, numbers as digits, "15 tháng 9" as "15/9", no punctuation."""
     words = re.sub(r"[^\w/]+", " ", spoken_numbers(spoken_dates(fold(text))[0]))
     return " ".join(re.sub(r"\b(\d{1,2}) thang (\d{1,2})\b", r"\1/\2", " ".join(words.split())).split())
 
 
 def same_deadline(predicted: str | None, predicted_due: date | None, gold: str | None, gold_due: date | None) -> bool:
-    """Both absent, or the same words after `_deadline_words`, or the same date where the gold has one."""
+    """Both absent, or the same words after `deadline_words`, or the same date where the gold has one."""
     if predicted is None or gold is None:
         return predicted is None and gold is None
-    return _deadline_words(predicted) == _deadline_words(gold) or (gold_due is not None and predicted_due == gold_due)
+    return deadline_words(predicted) == deadline_words(gold) or (gold_due is not None and predicted_due == gold_due)
 
 
 @dataclass

@@ -10,7 +10,7 @@ same segments:
   gold, directly or through the full name `slots` would write; where it occurs more than once, the occurrence right
   before a word of the gold action), tagged B/I, every other token O; each gold deadline (the phrase as spoken) is
   found by a fixed procedure too: its first occurrence in the segment, case aside; else the shortest token span
-  (twelve tokens at most, the earliest) whose words (`minutes_eval._deadline_words`: folded, numbers as digits) are
+  (twelve tokens at most, the earliest) whose words (`minutes_eval.deadline_words`: folded, numbers as digits) are
   the gold's; else it is left untagged (counted: `unfound`);
 - features: the folded word and its neighbours (two each side, and the pairs), pyvi's part of speech, capitals in
   cased text, honorific, body-head and title lexicons, a word of a name of someone present, the word after an order
@@ -46,7 +46,7 @@ from pyvi import ViPosTagger, ViTokenizer
 from sklearn.model_selection import GroupKFold
 
 from benchmarks import meeting_set
-from benchmarks.minutes_eval import Score, _deadline_words, same_deadline, same_party
+from benchmarks.minutes_eval import Score, deadline_words, same_deadline, same_party
 from core.text import nfc
 from minutes import slots
 from minutes.cues import TASK_VERB, Deadline, find_deadline, fold
@@ -65,17 +65,17 @@ def tokens_of(text: str) -> list[Token]:
     return [(m.group(), m.start()) for m in re.finditer(r"\w+|[^\w\s]", text)]
 
 
-def span_text(text: str, span: Span) -> str:
-    """The words of `span` as written in `text`."""
-    tokens = tokens_of(text)
+def span_text(text: str, tokens: Sequence[Token], span: Span) -> str:
+    """The words of `span` (over `tokens` of `text`) as written in `text`."""
     return text[tokens[span[0]][1] : tokens[span[1] - 1][1] + len(tokens[span[1] - 1][0])]  # fmt: skip
 
 
 def deadline_of(text: str, span: Span, held: date | None) -> Deadline:
     """A tagged deadline span as said, with the date `cues.find_deadline` reads in it (none where it reads none)."""
-    words = span_text(text, span)
+    tokens = tokens_of(text)
+    words = span_text(text, tokens, span)
     cue = find_deadline(words, held=held)
-    return Deadline(words, tokens_of(text)[span[0]][1], cue.due if cue is not None else None)
+    return Deadline(words, tokens[span[0]][1], cue.due if cue is not None else None)
 
 
 def marks(tokens: Sequence[Token], spans: Sequence[Span]) -> list[str]:
@@ -215,11 +215,10 @@ def deadline_span(tokens: Sequence[Token], text: str, deadline: str) -> Span | N
     ends = [k + 1 for k, (w, s) in enumerate(tokens) if s + len(w) == at + len(deadline.strip())]
     if at >= 0 and starts and ends:
         return starts[0], ends[0]
-    wanted = _deadline_words(deadline)
+    wanted = deadline_words(deadline)
     for size in range(1, _DEADLINE_TOKENS + 1):
         for i in range(len(tokens) - size + 1):
-            said = text[tokens[i][1] : tokens[i + size - 1][1] + len(tokens[i + size - 1][0])]  # fmt: skip
-            if _deadline_words(said) == wanted:
+            if deadline_words(span_text(text, tokens, (i, i + size))) == wanted:
                 return i, i + size
     return None
 
@@ -444,7 +443,7 @@ def main() -> None:
             train = [p for p in development if p.unit.kind not in unseen]
             total.add(scores(train, [p for p in development if p.unit.kind in unseen], folder))
         print("\n".join(_rows("development, folds of kinds", total)))
-        summary = "SUMMARY" + _summary("loko", total)
+        summary = "SUMMARY" + _summary("folds", total)
         if args.test:
             test = scores(development, [prepare(u, args.rule_feature) for u in units(args.test)], folder)
             print("\n".join(_rows("test meetings", test)))
