@@ -173,6 +173,25 @@ def _announced(votes: list[Vote]) -> list[Vote]:
     return joined
 
 
+def _calls_vote(segment: Segment) -> bool:
+    """Whether a sentence of `segment` calls a vote (`cues.find_vote`'s call: "Ai nhất trí thì giơ tay.")."""
+    return any((cue := cues.find_vote(s.text, chair=True)) is not None and cue.call for s in sentences.split([segment]))
+
+
+def _taken_votes(items: list[AgendaItem], by_id: dict[int, Segment]) -> list[AgendaItem]:
+    """The items with only the votes taken, as a record states them: counts, or a result tied to a call to vote in
+    the segments the vote cites. Over a whole meeting, a call whose counts and result never come (talk of voting,
+    a vote put off, "Đồng ý mua …" by a member) and a result said with no call nor count (recalled in a summary,
+    a rule read out: "Hội đồng chưa thông qua phương án …") are no vote taken; an item made alone
+    (`ExtractiveGenerator.item`) keeps them, its call's counts or result lying outside it."""
+
+    def taken(vote: Vote) -> bool:
+        cited = [by_id[r.id] for r in vote.source_segments if r.id in by_id]
+        return _counted(vote) or (vote.passed is not None and any(_calls_vote(g) for g in cited))
+
+    return [item.model_copy(update={"votes": [v for v in item.votes if taken(v)]}) for item in items]
+
+
 def _opens_with_result(text: str) -> bool | None:
     """The result a turn's first sentence says, alone (`cues.find_vote`'s result, `cues.says_agreed`,
     `cues.says_refused`: "Thông qua. Nội dung thứ hai …"), or None."""
@@ -428,7 +447,7 @@ class ExtractiveGenerator:
             found = ([kinds[i] for i in indices], [first_turn[i] for i in indices])
             items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, cast))
         by_id = {s.id: s for s in segments}
-        return self._passed_across(self._called_across(items, by_id), by_id)
+        return _taken_votes(self._passed_across(self._called_across(items, by_id), by_id), by_id)
 
     def item(
         self,
