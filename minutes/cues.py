@@ -985,9 +985,17 @@ def asked_kind(text: str) -> str | None:
     return asked[-1] if asked else None
 
 
+_TITLED = r"(?:ong|ba|anh|chi|co|chu|bac|em|dong chi|thay|cu) [^\W\d]+(?: [^\W\d]+){0,2}?"
+_PEOPLE_LISTED = re.compile(rf"\s*[,:]\s*{_TITLED}(?:\s*(?:,|\bvoi\b|\bva\b)\s*{_TITLED})*\W*$")
+"""Who the count is, named after it ("Hai người, chị Hà với anh Tư.", "Ba: ông Lý, bà Mai và anh Sáu."): an
+apposition to the count, no words of the call."""
+
+
 def _answer(folded: str) -> tuple[int, int | None] | None:
     """A bare count answering a call and the whole it is said of ("28 vị.", "Có 2 đại biểu.", "Không có.", "Dạ 13 trên
-    13, đạt 100%.", a lone digit word "Ba."), or None."""
+    13, đạt 100%.", a lone digit word "Ba."), the people it counts named after it or not (`_PEOPLE_LISTED`), or
+    None."""
+    folded = _PEOPLE_LISTED.sub("", folded)
     if _NO_ONE.match(folded):
         return 0, None
     words = folded.split()
