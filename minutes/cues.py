@@ -788,6 +788,22 @@ _DRAWN = re.compile(
 not a request, a refusal, a question or the next count."""
 
 
+_DRAWS = re.compile(
+    rf"^\W*(?:(?:nhu )?(?:vay|rua|the)(?: la| thi)?|the la)\b[\s,]+(?!{_REQUEST}|con\b|tiep\b|chuyen\b|ai\b|nao\b)"
+    r"(?![^?]*\b(?:se|xin|de nghi|moi|hay|nen|can|phai)\b)(?:[^\W\d]+|\d+)(?:[\s,]+(?:[^\W\d]+|\d+)){2,}[^?]*$"
+)
+"""A statement drawn by the chair ("Vậy là …", "Thế là …", "Rứa là …") of three words or more: no request or plan
+("… sẽ báo cáo …"), no next count or item ("vậy còn ai …", "vậy tiếp theo …", "vậy chuyển sang …"), no question."""
+
+
+def draws_outcome(text: str) -> bool:
+    """Whether `text` states what now is, drawn from what came before (`_DRAWS`: "Thế là chị Hoa làm tổ phó từ hôm
+    nay.", "vậy là qua rồi nha"), without "not" (`says_refused` reads a refusal): right after counts whose majority is
+    in favour, the result said in the body's own words, whatever they are."""
+    folded = folded_digits(text)
+    return _DRAWS.search(folded) is not None and re.search(rf"\b{_NOT_YET}\b", folded) is None
+
+
 def says_agreed(text: str) -> bool:
     """Whether `text` says the meeting agreed (`_AGREED`, an outcome drawn: `_DECIDED`, a threshold reached:
     `_VOTE_PASSED_WEAK`, "như vậy anh Minh đạt 90% đủ điều kiện", or a bare "Thông qua."): the result of a vote

@@ -151,6 +151,15 @@ def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
 
+def _majority_in_favour(vote: Vote) -> bool:
+    """Whether `vote`'s counts carry it: more in favour than half its whole, or than all the others counted."""
+    if vote.in_favour is None:
+        return False
+    if vote.total is not None:
+        return 2 * vote.in_favour > vote.total
+    return vote.in_favour > (vote.against or 0) + (vote.abstain or 0)
+
+
 def _said_numbers(text: str) -> set[int]:
     """The numbers of people, ballots or shares said in `text` (`cues.NUMBER_OF_PEOPLE`: no date, item number, share,
     sum of money or measure), both of "X trên Y"."""
@@ -623,6 +632,13 @@ class ExtractiveGenerator:
                     and (outcome := self._named(piece, names)) is not None
                 ):
                     cue = cues.VoteCue(passed=outcome)  # "Anh Tuấn không đạt." after his counts
+                elif (
+                    awaited
+                    and (cue is None or cue == cues.VoteCue())
+                    and _majority_in_favour(votes[-1][0])
+                    and cues.draws_outcome(piece)
+                ):
+                    cue = cues.VoteCue(passed=True)  # "Thế là chị Hoa làm tổ phó." after most were in favour
                 if awaited and cue is not None and cue.total is None and votes[-1][0].in_favour is not None:
                     whole = cues.whole_of(piece, votes[-1][0].in_favour)  # "12 trên 15 người, vậy là thống nhất …"
                     cue = cue if whole is None else replace(cue, total=whole)
