@@ -788,6 +788,22 @@ _DRAWN = re.compile(
 not a request, a refusal, a question or the next count."""
 
 
+_DRAWS = re.compile(
+    rf"^\W*(?:(?:nhu )?(?:vay|rua|the)(?: la| thi)?|the la)\b[\s,]+(?!{_REQUEST}|con\b|tiep\b|chuyen\b|ai\b|nao\b)"
+    r"(?![^?]*\b(?:se|xin|de nghi|moi|hay|nen|can|phai)\b)(?:[^\W\d]+|\d+)(?:[\s,]+(?:[^\W\d]+|\d+)){2,}[^?]*$"
+)
+"""A statement drawn by the chair ("Vậy là …", "Thế là …", "Rứa là …") of three words or more: no request or plan
+("… sẽ báo cáo …"), no next count or item ("vậy còn ai …", "vậy tiếp theo …", "vậy chuyển sang …"), no question."""
+
+
+def draws_outcome(text: str) -> bool:
+    """Whether `text` states what now is, drawn from what came before (`_DRAWS`: "Thế là chị Hoa làm tổ phó từ hôm
+    nay.", "vậy là qua rồi nha"), without "not" (`says_refused` reads a refusal): right after counts whose majority is
+    in favour, the result said in the body's own words, whatever they are."""
+    folded = folded_digits(text)
+    return _DRAWS.search(folded) is not None and re.search(rf"\b{_NOT_YET}\b", folded) is None
+
+
 def says_agreed(text: str) -> bool:
     """Whether `text` says the meeting agreed (`_AGREED`, an outcome drawn: `_DECIDED`, a threshold reached:
     `_VOTE_PASSED_WEAK`, "như vậy anh Minh đạt 90% đủ điều kiện", or a bare "Thông qua."): the result of a vote
@@ -985,9 +1001,17 @@ def asked_kind(text: str) -> str | None:
     return asked[-1] if asked else None
 
 
+_TITLED = r"(?:ong|ba|anh|chi|co|chu|bac|em|dong chi|thay|cu) [^\W\d]+(?: [^\W\d]+){0,2}?"
+_PEOPLE_LISTED = re.compile(rf"\s*[,:]\s*{_TITLED}(?:\s*(?:,|\bvoi\b|\bva\b)\s*{_TITLED})*\W*$")
+"""Who the count is, named after it ("Hai người, chị Hà với anh Tư.", "Ba: ông Lý, bà Mai và anh Sáu."): an
+apposition to the count, no words of the call."""
+
+
 def _answer(folded: str) -> tuple[int, int | None] | None:
     """A bare count answering a call and the whole it is said of ("28 vị.", "Có 2 đại biểu.", "Không có.", "Dạ 13 trên
-    13, đạt 100%.", a lone digit word "Ba."), or None."""
+    13, đạt 100%.", a lone digit word "Ba."), the people it counts named after it or not (`_PEOPLE_LISTED`), or
+    None."""
+    folded = _PEOPLE_LISTED.sub("", folded)
     if _NO_ONE.match(folded):
         return 0, None
     words = folded.split()

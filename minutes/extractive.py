@@ -151,6 +151,15 @@ def _starts_another(cue: cues.VoteCue, vote: Vote) -> bool:
     return any(getattr(cue, n) is not None and getattr(vote, n) not in (None, getattr(cue, n)) for n in _COUNTS)
 
 
+def _majority_in_favour(vote: Vote) -> bool:
+    """Whether `vote`'s counts carry it: more in favour than half its whole, or than all the others counted."""
+    if vote.in_favour is None:
+        return False
+    if vote.total is not None:
+        return 2 * vote.in_favour > vote.total
+    return vote.in_favour > (vote.against or 0) + (vote.abstain or 0)
+
+
 def _said_numbers(text: str) -> set[int]:
     """The numbers of people, ballots or shares said in `text` (`cues.NUMBER_OF_PEOPLE`: no date, item number, share,
     sum of money or measure), both of "X trên Y"."""
@@ -171,6 +180,25 @@ def _announced(votes: list[Vote]) -> list[Vote]:
             )
         joined.append(vote)
     return joined
+
+
+def _calls_vote(segment: Segment) -> bool:
+    """Whether a sentence of `segment` calls a vote (`cues.find_vote`'s call: "Ai nhất trí thì giơ tay.")."""
+    return any((cue := cues.find_vote(s.text, chair=True)) is not None and cue.call for s in sentences.split([segment]))
+
+
+def _taken_votes(items: list[AgendaItem], by_id: dict[int, Segment]) -> list[AgendaItem]:
+    """The items with only the votes taken, as a record states them: counts, or a result tied to a call to vote in
+    the segments the vote cites. Over a whole meeting, a call whose counts and result never come (talk of voting,
+    a vote put off, "Đồng ý mua …" by a member) and a result said with no call nor count (recalled in a summary,
+    a rule read out: "Hội đồng chưa thông qua phương án …") are no vote taken; an item made alone
+    (`ExtractiveGenerator.item`) keeps them, its call's counts or result lying outside it."""
+
+    def taken(vote: Vote) -> bool:
+        cited = [by_id[r.id] for r in vote.source_segments if r.id in by_id]
+        return _counted(vote) or (vote.passed is not None and any(_calls_vote(g) for g in cited))
+
+    return [item.model_copy(update={"votes": [v for v in item.votes if taken(v)]}) for item in items]
 
 
 def _opens_with_result(text: str) -> bool | None:
@@ -428,7 +456,7 @@ class ExtractiveGenerator:
             found = ([kinds[i] for i in indices], [first_turn[i] for i in indices])
             items.append(self._item([sents[i] for i in indices], rows, found, title, number, presides, held, cast))
         by_id = {s.id: s for s in segments}
-        return self._passed_across(self._called_across(items, by_id), by_id)
+        return _taken_votes(self._passed_across(self._called_across(items, by_id), by_id), by_id)
 
     def item(
         self,
@@ -604,6 +632,13 @@ class ExtractiveGenerator:
                     and (outcome := self._named(piece, names)) is not None
                 ):
                     cue = cues.VoteCue(passed=outcome)  # "Anh Tuấn không đạt." after his counts
+                elif (
+                    awaited
+                    and (cue is None or cue == cues.VoteCue())
+                    and _majority_in_favour(votes[-1][0])
+                    and cues.draws_outcome(piece)
+                ):
+                    cue = cues.VoteCue(passed=True)  # "Thế là chị Hoa làm tổ phó." after most were in favour
                 if awaited and cue is not None and cue.total is None and votes[-1][0].in_favour is not None:
                     whole = cues.whole_of(piece, votes[-1][0].in_favour)  # "12 trên 15 người, vậy là thống nhất …"
                     cue = cue if whole is None else replace(cue, total=whole)

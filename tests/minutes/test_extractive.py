@@ -14,7 +14,7 @@ from minutes.classifier import SentenceClassifier
 from minutes.extractive import ExtractiveGenerator
 from minutes.generate import generate, regenerate
 from minutes.model import Header, Minutes, MinutesMeta
-from tests.minutes.conftest import said
+from tests.minutes.conftest import said, turns_of
 
 
 @pytest.fixture(scope="module")
@@ -257,13 +257,13 @@ class _VotesEverywhere(SentenceClassifier):
 def test_a_vote_only_the_classifier_sees_records_nothing_unless_voting_is_spoken_of() -> None:
     """A chair's sentence the classifier alone calls a vote, with no call, count, result or word of voting read in it
     ("Tôi xin phép vắng mặt …"), is no vote; a call in words no call reader knows ("đề nghị Quốc hội biểu quyết …")
-    is one."""
+    is one (in an item made alone: over a meeting, a call nothing counts or decides is no vote taken)."""
     generator = ExtractiveGenerator(classifier=_VotesEverywhere())
     nothing = [("Chủ tọa", "Tôi xin phép vắng mặt để dự họp Huyện ủy."), ("Chủ tọa", "Phiên chất vấn kết thúc.")]
     assert [v for item in generator.items(said(nothing), chair="Chủ tọa", held=None) for v in item.votes] == []
     call = [("Chủ tọa", "Tôi đề nghị Quốc hội biểu quyết về việc đưa dự án Luật này vào chương trình năm 2027.")]
-    votes = [v for item in generator.items(said(call), chair="Chủ tọa", held=None) for v in item.votes]
-    assert [(v.in_favour, v.passed, [r.id for r in v.source_segments]) for v in votes] == [(None, None, [0])]
+    item = generator.item(turns_of(call), title="Biểu quyết", number=1, chair="Chủ tọa", held=None)
+    assert [(v.in_favour, v.passed, [r.id for r in v.source_segments]) for v in item.votes] == [(None, None, [0])]
 
 
 class _TasksEverywhere(_VotesEverywhere):
