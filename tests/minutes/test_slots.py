@@ -912,3 +912,23 @@ def test_a_contract_for_the_season_is_no_second_order() -> None:
     ]
     both = read_tasks("Anh Tâm sửa mái kho, đồng thời chị Hòa kiểm kê lại hồ sơ.")
     assert [t.assignee for t in both] == ["Tâm", "Hòa"]
+
+
+def test_words_that_fold_like_a_decision_are_no_decision() -> None:
+    """The meeting's own decisions and reports ("đã", "đang", "vắng", "thống nhất") give no order, read with their tone
+    marks: folded, the surnames Đặng and Vàng, the "Đa" of a general hospital and the verb "đăng ký" look like them."""
+    people = ["Đặng Thị Hoa", "Vàng A Páo"]
+    surname = read_tasks("Chị Đặng Thị Hoa lập danh sách hộ nghèo, gửi Văn phòng trước thứ Sáu.", people=people)
+    assert [t.assignee for t in surname] == ["Đặng Thị Hoa"]
+    highland = read_tasks("Anh Vàng A Páo vận động các hộ trong bản đưa trâu đi tiêm phòng.", people=people)
+    assert [t.assignee for t in highland] == ["Vàng A Páo"]
+    hospital = read_tasks("Bệnh viện Đa khoa huyện chuẩn bị hai kíp cấp cứu cho ngày hội.")
+    assert [(t.assignee, t.action) for t in hospital] == [
+        ("Bệnh viện Đa khoa huyện", "chuẩn bị hai kíp cấp cứu cho ngày hội")
+    ]
+    register = read_tasks("Anh Long đăng ký sân thi đấu với Ban tổ chức trước ngày 10.")
+    assert [(t.assignee, t.action) for t in register] == [("Long", "đăng ký sân thi đấu với Ban tổ chức")]
+    assert read_tasks("Phòng Tài chính đã chuyển kinh phí cho các xã.") == []  # a report of what was done
+    assert read_tasks("Phòng Nội vụ đang hoàn thiện đề án.") == []
+    assert read_tasks("Chi hội thống nhất mức đóng góp năm nay.") == []
+    assert read_tasks("phong tai chinh da chuyen kinh phi cho cac xa") == []  # written without tone marks: folded
