@@ -926,6 +926,8 @@ def test_words_that_fold_like_a_decision_are_no_decision() -> None:
     assert [(t.assignee, t.action) for t in hospital] == [
         ("Bệnh viện Đa khoa huyện", "chuẩn bị hai kíp cấp cứu cho ngày hội")
     ]
+    party = read_tasks("Đề nghị Đảng ủy xã Tân Hòa chỉ đạo rà soát quỹ đất công ích trong quý IV.")
+    assert [t.assignee for t in party] == ["Đảng ủy xã Tân Hòa"]  # "Đảng" folds like "đang"
     register = read_tasks("Anh Long đăng ký sân thi đấu với Ban tổ chức trước ngày 10.")
     assert [(t.assignee, t.action) for t in register] == [("Long", "đăng ký sân thi đấu với Ban tổ chức")]
     assert read_tasks("Phòng Tài chính đã chuyển kinh phí cho các xã.") == []  # a report of what was done
