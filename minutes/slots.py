@@ -537,11 +537,21 @@ _NAME_AFTER_TITLE = re.compile(
 Lâm"); after a place's head the words name the place ("xã Hòa Bình Tây")."""
 
 
+def _ends_a_name(party: str, k: int) -> bool:
+    """Whether the one word at `k` closing `party`, a title's or body's head ("Khoa", "Trường"), is the last word of the
+    person's name in cased text: capitalised right after the name's capitalised words ("đồng chí Phạm Văn Khoa"), as a
+    given name is; a title or unit said after a name is lower case or runs on ("anh Hùng trưởng thôn", "chị Lan Khoa
+    Dược")."""
+    words = party[k:].split()
+    said = party[:k].split()
+    return len(words) == 1 and words[0][0].isupper() and bool(said) and said[-1][0].isupper()
+
+
 def _as_called(party: str) -> str:
     """`party` without the title said right after a person's name (`_TITLE_AFTER`) or before it
     (`_NAME_AFTER_TITLE`)."""
     named = _TITLE_AFTER.match(party)
-    if named is not None:
+    if named is not None and not _ends_a_name(party, named.end()):
         return named.group(1)
     titled = _NAME_AFTER_TITLE.match(party)
     if titled is None or not all(word[0].isupper() for word in titled.group(1).split()):

@@ -934,3 +934,13 @@ def test_words_that_fold_like_a_decision_are_no_decision() -> None:
     assert read_tasks("Phòng Nội vụ đang hoàn thiện đề án.") == []
     assert read_tasks("Chi hội thống nhất mức đóng góp năm nay.") == []
     assert read_tasks("phong tai chinh da chuyen kinh phi cho cac xa") == []  # written without tone marks: folded
+
+
+def test_a_given_name_that_is_also_a_title_word() -> None:
+    """ "Khoa" (a department) and "Trường" (a school) are common given names: capitalised right after the name's
+    other words, closing the party, they end the name; a title or unit after a name is lower case or runs on."""
+    named = read_tasks("Đồng chí Lê Văn Khoa hoàn thiện tờ trình, gửi Văn phòng trước thứ Sáu.")
+    assert [t.assignee for t in named] == ["Lê Văn Khoa"]
+    assert [t.assignee for t in read_tasks("Anh Đỗ Minh Trường liên hệ nhà xe cho đoàn.")] == ["Đỗ Minh Trường"]
+    assert [t.assignee for t in read_tasks("Anh Hùng trưởng thôn vận động bà con dọn kênh.")] == ["Hùng"]
+    assert [t.assignee for t in read_tasks("Chị Lan Khoa Dược lập dự trù thuốc quý tới.")] == ["Lan"]
