@@ -174,12 +174,15 @@ _SOMEONE = re.compile(r"(?<!muoi )\b(?:mot|moi|tung|\d+)$")
 """A quantifier before a person ("cử một đồng chí", "mỗi anh", "từng chị", "điều 2 đồng chí"): someone unnamed, the
 object of the order, not a party (but "ngày mười một anh Bình …" is a date)."""
 _DECIDES = re.compile(
-    r"\b(?:thong nhat|nhat tri|tan thanh|dong y|bieu quyet|ghi nhan|danh gia|bau|co ban|da|dang|vua|ghi bien ban"
-    r"|gio tay|vang|co (?:ly do|mat)|phan dau)\b"
+    r"(?<!\w)(?:thống nhất|nhất trí|tán thành|đồng ý|biểu quyết|ghi nhận|đánh giá|bầu|cơ bản|đã|đang|vừa"
+    r"|ghi biên bản|giơ tay|vắng|có (?:lý do|lí do|mặt)|phấn đấu)(?!\w)"
 )
 """The meeting agreeing, voting, recalling or setting a target ("Chi bộ thống nhất ba giải pháp", "Ủy ban đã giao …",
 "Chi cục phấn đấu thu đạt 100% dự toán"), or who is present ("vắng đồng chí Chảo có lý do"): a conclusion, a report
-or the roll, not an order to a party."""
+or the roll, not an order to a party. Matched with the tone marks (`_decides`): folded, "đã" is also the "Đa" of
+"Bệnh viện Đa khoa", "đang" the surname Đặng and the "đăng" of "đăng ký", "vắng" the surname Vàng."""
+_DECIDES_FOLDED = re.compile(fold(_DECIDES.pattern))
+"""`_DECIDES` for a transcript written without tone marks."""
 _ALIAS = re.compile(r"[^,.;:]{1,40}?\s(?:tức là|tức|nghĩa là|cụ thể là)\s+")
 """A party said again in other words ("bộ phận ngân sách tức là anh Khải", "bên em, cụ thể là tổ kỹ thuật"): the second,
 more exact, is the one given the order."""
@@ -534,11 +537,21 @@ _NAME_AFTER_TITLE = re.compile(
 Lâm"); after a place's head the words name the place ("xã Hòa Bình Tây")."""
 
 
+def _ends_a_name(party: str, k: int) -> bool:
+    """Whether the one word at `k` closing `party`, a title's or body's head ("Khoa", "Trường"), is the last word of the
+    person's name in cased text: capitalised right after the name's capitalised words ("đồng chí Phạm Văn Khoa"), as a
+    given name is; a title or unit said after a name is lower case or runs on ("anh Hùng trưởng thôn", "chị Lan Khoa
+    Dược")."""
+    words = party[k:].split()
+    said = party[:k].split()
+    return len(words) == 1 and words[0][0].isupper() and bool(said) and said[-1][0].isupper()
+
+
 def _as_called(party: str) -> str:
     """`party` without the title said right after a person's name (`_TITLE_AFTER`) or before it
     (`_NAME_AFTER_TITLE`)."""
     named = _TITLE_AFTER.match(party)
-    if named is not None:
+    if named is not None and not _ends_a_name(party, named.end()):
         return named.group(1)
     titled = _NAME_AFTER_TITLE.match(party)
     if titled is None or not all(word[0].isupper() for word in titled.group(1).split()):
@@ -974,11 +987,11 @@ def _clause_task(
     action = text[verb_at:action_end].strip(" ,.;:")
     if deadline is not None and deadline.start > verb_at:  # what is said after the deadline is the action too
         action = f"{action} {text[deadline.start + len(deadline.text) :].strip(' ,.;:')}".strip()
-    if not assignee or _PARTICLES_ONLY.fullmatch(action) or _DECIDES.search(fold(assignee)) or not _acts(action):
+    if not assignee or _PARTICLES_ONLY.fullmatch(action) or _decides(assignee, anywhere=True) or not _acts(action):
         return None
     coordinates = re.match(r"(?:thống nhất|làm việc) với\s+", action.lower())  # "… thống nhất với ban trị sự lộ trình"
     with_party = coordinates is not None and _PARTY.match(action.lower(), coordinates.end()) is not None
-    if (_DECIDES.match(fold(action)) and not with_party) or _OPINION.match(action.lower()):
+    if (_decides(action) and not with_party) or _OPINION.match(action.lower()):
         return None
     if any(_SPEAKS_FOR.match(fold(said)) for said in (action, f"{assignee.split()[-1]} {action}")):
         return None  # "Ban Quản lý chợ xin tiếp thu, …", "Thường trực xin tiếp thu …" ("xin" read into the party)
@@ -991,7 +1004,7 @@ def _clause_task(
         return None
     if is_host(assignee, host):  # "Hội xã sẽ làm việc với Ủy ban …" at the farmers' union: its own promise
         return None
-    if _DECIDES.match(fold(f"{assignee.split()[-1]} {action}")) or _EVERYONE.match(fold(assignee)):
+    if _decides(f"{assignee.split()[-1]} {action}") or _EVERYONE.match(fold(assignee)):
         return None
     if person is None and members is None and not _body_words(assignee):  # "Vụ chưa rõ chủ hàng, Đội …": a topic
         return _next_party_task(text, start, offset, held, people, titles, meeting, host)
@@ -1004,6 +1017,14 @@ def _clause_task(
     kept = _TEACHERS.match(assignee) or each
     called = assignee if kept else _as_written(_as_called(assignee), people, titles, cased)
     return TaskSlots(called, action, deadline)
+
+
+def _decides(text: str, *, anywhere: bool = False) -> bool:
+    """Whether `text` begins with (or, `anywhere`, holds) a word of the meeting deciding or recalling (`_DECIDES`), read
+    with its tone marks; a transcript written without them is read folded."""
+    said = nfc(text).lower()
+    pattern = _DECIDES_FOLDED if fold(said) == said else _DECIDES
+    return (pattern.search(said) if anywhere else pattern.match(said)) is not None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -912,3 +912,35 @@ def test_a_contract_for_the_season_is_no_second_order() -> None:
     ]
     both = read_tasks("Anh Tâm sửa mái kho, đồng thời chị Hòa kiểm kê lại hồ sơ.")
     assert [t.assignee for t in both] == ["Tâm", "Hòa"]
+
+
+def test_words_that_fold_like_a_decision_are_no_decision() -> None:
+    """The meeting's own decisions and reports ("đã", "đang", "vắng", "thống nhất") give no order, read with their tone
+    marks: folded, the surnames Đặng and Vàng, the "Đa" of a general hospital and the verb "đăng ký" look like them."""
+    people = ["Đặng Thị Hoa", "Vàng A Páo"]
+    surname = read_tasks("Chị Đặng Thị Hoa lập danh sách hộ nghèo, gửi Văn phòng trước thứ Sáu.", people=people)
+    assert [t.assignee for t in surname] == ["Đặng Thị Hoa"]
+    highland = read_tasks("Anh Vàng A Páo vận động các hộ trong bản đưa trâu đi tiêm phòng.", people=people)
+    assert [t.assignee for t in highland] == ["Vàng A Páo"]
+    hospital = read_tasks("Bệnh viện Đa khoa huyện chuẩn bị hai kíp cấp cứu cho ngày hội.")
+    assert [(t.assignee, t.action) for t in hospital] == [
+        ("Bệnh viện Đa khoa huyện", "chuẩn bị hai kíp cấp cứu cho ngày hội")
+    ]
+    party = read_tasks("Đề nghị Đảng ủy xã Tân Hòa chỉ đạo rà soát quỹ đất công ích trong quý IV.")
+    assert [t.assignee for t in party] == ["Đảng ủy xã Tân Hòa"]  # "Đảng" folds like "đang"
+    register = read_tasks("Anh Long đăng ký sân thi đấu với Ban tổ chức trước ngày 10.")
+    assert [(t.assignee, t.action) for t in register] == [("Long", "đăng ký sân thi đấu với Ban tổ chức")]
+    assert read_tasks("Phòng Tài chính đã chuyển kinh phí cho các xã.") == []  # a report of what was done
+    assert read_tasks("Phòng Nội vụ đang hoàn thiện đề án.") == []
+    assert read_tasks("Chi hội thống nhất mức đóng góp năm nay.") == []
+    assert read_tasks("phong tai chinh da chuyen kinh phi cho cac xa") == []  # written without tone marks: folded
+
+
+def test_a_given_name_that_is_also_a_title_word() -> None:
+    """ "Khoa" (a department) and "Trường" (a school) are common given names: capitalised right after the name's
+    other words, closing the party, they end the name; a title or unit after a name is lower case or runs on."""
+    named = read_tasks("Đồng chí Lê Văn Khoa hoàn thiện tờ trình, gửi Văn phòng trước thứ Sáu.")
+    assert [t.assignee for t in named] == ["Lê Văn Khoa"]
+    assert [t.assignee for t in read_tasks("Anh Đỗ Minh Trường liên hệ nhà xe cho đoàn.")] == ["Đỗ Minh Trường"]
+    assert [t.assignee for t in read_tasks("Anh Hùng trưởng thôn vận động bà con dọn kênh.")] == ["Hùng"]
+    assert [t.assignee for t in read_tasks("Chị Lan Khoa Dược lập dự trù thuốc quý tới.")] == ["Lan"]
