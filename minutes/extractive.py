@@ -167,6 +167,23 @@ def _said_numbers(text: str) -> set[int]:
     return {int(n) for m in cues.NUMBER_OF_PEOPLE.finditer(folded) for n in m.groups() if n is not None}
 
 
+def _cite_carried_wholes(votes: list[Vote], sents: Sequence[Sentence]) -> list[Vote]:
+    """A vote whose whole was said once for several (one ballot's candidates counted one after another, "Số phiếu
+    phát ra 46" then each candidate's counts) cites where it was said as well: every number a vote states is said in
+    a segment it cites, so the clerk can check it against the recording."""
+    text = {s.segment.id: s.segment.text for s in sents}
+    cited: list[Vote] = []
+    for k, vote in enumerate(votes):
+        says_whole = any(vote.total in _said_numbers(text.get(r.id, "")) for r in vote.source_segments)
+        earlier = cited[k - 1].source_segments if k else []
+        where = next((r for r in earlier if vote.total in _said_numbers(text.get(r.id, ""))), None)
+        if vote.total is not None and not says_whole and where is not None:
+            refs = sorted(_cited_by_both(vote.source_segments, [where]), key=lambda r: (r.start, r.id))
+            vote = vote.model_copy(update={"source_segments": refs})
+        cited.append(vote)
+    return cited
+
+
 def _announced(votes: list[Vote]) -> list[Vote]:
     """A call heard alone, neither counted nor decided, joins the vote after it in the item however long after, as
     ballots are counted during a break ("Mời ban kiểm phiếu làm việc." … "Báo cáo kết quả kiểm phiếu: …"): within
@@ -663,7 +680,9 @@ class ExtractiveGenerator:
                 if cue.passed is not None and cues.for_every_vote(piece):
                     self._pass_earlier(votes, len(votes) - 2, cue.passed, s.segment.start)
                 last = s
-        return self._whole_by_sum(_announced([v for k, (v, _) in enumerate(votes) if k in read]), sents)
+        return _cite_carried_wholes(
+            self._whole_by_sum(_announced([v for k, (v, _) in enumerate(votes) if k in read]), sents), sents
+        )
 
     def _whole_by_sum(self, votes: list[Vote], sents: Sequence[Sentence]) -> list[Vote]:
         """The whole of a vote found by arithmetic, not by its wording: a vote with two kinds counted (neither 0) and

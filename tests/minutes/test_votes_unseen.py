@@ -10,6 +10,7 @@ from core.transcript import Segment
 from minutes import cues
 from minutes.cues import find_vote, named, named_outcomes, says_agreed, split_votes
 from minutes.extractive import ExtractiveGenerator
+from minutes.model import Vote
 
 
 def _fields(text: str, asked: str | None = None) -> tuple[int | bool | None, ...] | None:
@@ -97,12 +98,15 @@ def test_outcomes_said_of_a_candidate_by_name() -> None:
     assert named_outcomes("Như vậy bà Lan được bổ sung vào ban kiểm soát.") == [(frozenset({"lan"}), True)]
 
 
-def _votes(lines: list[tuple[str, str]]) -> list[tuple[int | bool | None, ...]]:
+def _vote_items(lines: list[tuple[str, str]]) -> list[Vote]:
     segments = [
         Segment(id=k, start=6.0 * k, end=6.0 * k + 5, text=text, speaker=who) for k, (who, text) in enumerate(lines)
     ]
-    minutes = ExtractiveGenerator().item(segments, title="Bầu cử", number=1, chair="Chủ tọa", held=None)
-    return [(v.in_favour, v.against, v.abstain, v.total, v.passed) for v in minutes.votes]
+    return ExtractiveGenerator().item(segments, title="Bầu cử", number=1, chair="Chủ tọa", held=None).votes
+
+
+def _votes(lines: list[tuple[str, str]]) -> list[tuple[int | bool | None, ...]]:
+    return [(v.in_favour, v.against, v.abstain, v.total, v.passed) for v in _vote_items(lines)]
 
 
 def test_a_ballots_candidates_counted_one_after_another_share_its_whole() -> None:
@@ -113,6 +117,8 @@ def test_a_ballots_candidates_counted_one_after_another_share_its_whole() -> Non
         ("Trưởng ban kiểm phiếu", "Bà Mai Thị Sen: 6 phiếu đồng ý, 9 phiếu không đồng ý, không trúng cử."),
     ]
     assert _votes(lines) == [(11, 4, None, 15, True), (6, 9, None, 15, False)]
+    cited = [[r.id for r in v.source_segments] for v in _vote_items(lines)]
+    assert cited == [[0, 1, 2], [1, 3]]  # each cites segment 1, where the whole is said
 
 
 def test_a_result_read_on_in_the_next_segment_by_the_same_reader() -> None:
