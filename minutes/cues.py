@@ -789,7 +789,7 @@ not a request, a refusal, a question or the next count."""
 
 
 _DRAWS = re.compile(
-    rf"^\W*(?:(?:nhu )?(?:vay|rua|the)(?: la| thi)?|the la)\b[\s,]+(?!{_REQUEST}|con\b|tiep\b|chuyen\b|ai\b|nao\b)"
+    rf"^\W*{_SO}\b[\s,]+(?!{_REQUEST}|con\b|tiep\b|chuyen\b|ai\b|nao\b)"
     r"(?![^?]*\b(?:se|xin|de nghi|moi|hay|nen|can|phai)\b)(?:[^\W\d]+|\d+)(?:[\s,]+(?:[^\W\d]+|\d+)){2,}[^?]*$"
 )
 """A statement drawn by the chair ("Vậy là …", "Thế là …", "Rứa là …") of three words or more: no request or plan

@@ -4,6 +4,8 @@ request, a plan, the next count or a question, and never against the counts."""
 
 from __future__ import annotations
 
+import pytest
+
 from minutes.cues import draws_outcome
 from minutes.generate import generate
 from minutes.model import MinutesMeta
@@ -24,19 +26,17 @@ def test_what_is_drawn_and_what_is_not() -> None:
     assert not draws_outcome("Vậy thôi.")
 
 
-def test_the_drawn_statement_after_a_majority_is_the_result() -> None:
+@pytest.mark.parametrize(
+    ("in_favour", "vote"),
+    [
+        ("mười một", (11, None, None, 13, True)),  # a majority: the drawn statement is the result
+        ("năm", (5, None, None, 13, None)),  # no result drawn against the counts
+    ],
+)
+def test_the_drawn_statement_is_the_result_only_after_a_majority(in_favour: str, vote: tuple[int | None, ...]) -> None:
     turns = [
         ("Chủ tọa", "Ai đồng ý bầu chị Hoa làm tổ phó thì giơ tay."),
-        ("Thư ký", "Dạ mười một trên mười ba người đồng ý."),
+        ("Thư ký", f"Dạ {in_favour} trên mười ba người đồng ý."),
         ("Chủ tọa", "Thế là chị Hoa làm tổ phó từ hôm nay, cảm ơn cả tổ."),
     ]
-    assert _votes(turns) == [(11, None, None, 13, True)]
-
-
-def test_no_result_drawn_against_the_counts() -> None:
-    turns = [
-        ("Chủ tọa", "Ai đồng ý bầu chị Hoa làm tổ phó thì giơ tay."),
-        ("Thư ký", "Dạ năm trên mười ba người đồng ý."),
-        ("Chủ tọa", "Thế là chị Hoa làm tổ phó từ hôm nay, cảm ơn cả tổ."),
-    ]
-    assert _votes(turns) == [(5, None, None, 13, None)]
+    assert _votes(turns) == [vote]
